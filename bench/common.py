@@ -1,0 +1,66 @@
+"""Shared set-up for the benchmarks: Django against the database in DATABASE_URL (or a fresh
+SQLite file under bench/out/), with reference data loaded."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def setup_django(sqlite_name: str | None = None) -> None:
+    OUT.mkdir(exist_ok=True)
+    os.environ.setdefault("ZHUQI_TESTING", "1")
+    if sqlite_name and not os.environ.get("DATABASE_URL"):
+        os.environ["ZHUQI_VAR_DIR"] = str(OUT / sqlite_name)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhuqi.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from zhuqi.directory import services
+    from zhuqi.directory.models import Industry, Region
+
+    if not Region.objects.exists():
+        services.load_regions()
+    if not Industry.objects.exists():
+        services.load_industries()
+
+
+def database_label() -> str:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return f"PostgreSQL {connection.cursor().connection.info.server_version // 10000}"
+    import sqlite3
+
+    return f"SQLite {sqlite3.sqlite_version}"
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.split("\n")[1].split()[1]
+    return f"{os.cpu_count()} cores ({cpu}), {memory} GiB, Python {platform.python_version()}, {sys.platform}"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)

@@ -1,0 +1,176 @@
+"""Enterprise data for the benchmarks, as an import file or straight into the database.
+
+    python bench/generate.py xlsx --rows 100000            # bench/out/enterprises-100000.xlsx
+    python bench/generate.py db --rows 200000              # into DATABASE_URL (or bench/out/search-sqlite/)
+
+Rows look like a government list: real GB/T 2260 counties and GB/T 4754 classes, valid USCCs
+(made, not registered), skewed sizes, Chinese names drawn from common words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import OUT, setup_django
+
+WORDS = [
+    "华鑫",
+    "恒泰",
+    "东升",
+    "宏达",
+    "金源",
+    "瑞丰",
+    "兴隆",
+    "天成",
+    "通达",
+    "新创",
+    "远航",
+    "嘉禾",
+    "鼎盛",
+    "盛世",
+    "安泰",
+    "润发",
+    "博远",
+    "中科",
+    "蒙原",
+    "草原",
+    "塞北",
+    "广聚",
+    "永昌",
+    "长青",
+    "联晟",
+    "锦联",
+    "北祥",
+    "瑞铖",
+    "牧同",
+    "腾远",
+    "金辉",
+    "亚欧",
+    "创源",
+    "靖帆",
+    "宏图",
+    "万通",
+    "信达",
+    "顺达",
+]
+SUFFIXES = ["有限公司", "有限责任公司", "股份有限公司"]
+HEADERS = [
+    "统一社会信用代码",
+    "企业名称",
+    "所属行业",
+    "从业人员",
+    "营业收入(万元)",
+    "资产总额(万元)",
+    "所在地区",
+    "地址",
+    "联系人",
+    "联系电话",
+    "规上企业",
+]
+
+
+def rows(count: int, seed: int = 7) -> Any:
+    from zhuqi.core.validators import make_uscc
+    from zhuqi.directory.models import Industry, Region
+
+    rng = random.Random(seed)
+    counties = list(Region.objects.filter(level="county").exclude(name="市辖区").values_list("code", "name"))
+    classes = list(
+        Industry.objects.filter(level="class", section__in="BCDEFGHIKL").values_list("code", "name")
+    )
+    for serial in range(count):
+        code, county = rng.choice(counties)
+        industry, industry_name = rng.choice(classes)
+        employees = max(1, int(rng.lognormvariate(3.5, 1.3)))
+        revenue = round(employees * rng.uniform(10, 200), 2)
+        words = rng.choice(WORDS) + rng.choice(WORDS)
+        name = f"{county[:2]}{words}{industry_name[:4]}{serial}{rng.choice(SUFFIXES)}"
+        yield [
+            make_uscc(code, serial),
+            name,
+            industry,
+            employees,
+            revenue,
+            round(revenue * rng.uniform(0.5, 3), 2),
+            code,
+            f"{county}{rng.choice(WORDS)}路{rng.randrange(1, 500)}号",
+            "王芳",
+            f"138{rng.randrange(10**8):08d}",
+            "是" if revenue >= 2000 else "否",
+        ]
+
+
+def write_xlsx(count: int, path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("企业名录")
+    sheet.append(HEADERS)
+    for row in rows(count):
+        sheet.append(row)
+    workbook.save(path)
+
+
+def write_database(count: int, batch: int = 5000) -> None:
+    """Straight bulk inserts (the importer's own speed is measured separately)."""
+    from decimal import Decimal
+
+    from zhuqi.enterprises.models import Enterprise
+    from zhuqi.enterprises.services import apply_size_class, build_search_text
+
+    existing = Enterprise.objects.count()
+    if existing >= count:
+        print(f"already {existing} enterprises")
+        return
+    pending: list[Enterprise] = []
+    for index, row in enumerate(rows(count)):
+        if index < existing:
+            continue
+        enterprise = Enterprise(
+            uscc=row[0],
+            name=row[1],
+            industry_id=row[2],
+            employees=row[3],
+            revenue=Decimal(str(row[4])),
+            total_assets=Decimal(str(row[5])),
+            region_id=row[6],
+            address=row[7],
+            contacts=[{"name": row[8], "phone": row[9]}],
+            above_scale=row[10] == "是",
+        )
+        enterprise.search_text = build_search_text(enterprise)
+        apply_size_class(enterprise)
+        pending.append(enterprise)
+        if len(pending) >= batch:
+            Enterprise.objects.bulk_create(pending)
+            pending.clear()
+            print(f"{index + 1}/{count}", end="\r", flush=True)
+    Enterprise.objects.bulk_create(pending)
+    print(f"{Enterprise.objects.count()} enterprises")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("target", choices=["xlsx", "db"])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    setup_django("generate-sqlite" if args.target == "xlsx" else "search-sqlite")
+    started = time.perf_counter()
+    if args.target == "xlsx":
+        path = args.out or OUT / f"enterprises-{args.rows}.xlsx"
+        write_xlsx(args.rows, path)
+        print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MiB)")
+    else:
+        write_database(args.rows)
+    print(f"{time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Import of a large .xlsx through the real importer, into an empty database: rows/s and peak
+memory (the process's maximum resident set, which is what a server has to have).
+
+    python bench/generate.py xlsx --rows 100000
+    python bench/import_bench.py bench/out/enterprises-100000.xlsx [--runs 3]
+
+Each run is a fresh process and a fresh database (SQLite file, or a new PostgreSQL database
+created next to DATABASE_URL's), so runs do not warm each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import OUT, machine, median
+
+
+def one_run(path: Path) -> dict[str, float]:
+    from common import database_label, setup_django
+
+    setup_django(f"import-sqlite-{os.getpid()}")
+    from zhuqi.directory.models import system_user
+    from zhuqi.enterprises.importing import import_enterprises
+
+    started = time.perf_counter()
+    with path.open("rb") as stream:
+        report = import_enterprises(actor=system_user(), stream=stream, filename=path.name)
+    seconds = time.perf_counter() - started
+    assert report.written and report.created == report.rows, report.errors[:3]
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "rows": report.rows,
+        "seconds": seconds,
+        "rows_per_second": report.rows / seconds,
+        "peak_rss_mib": peak_mib,
+        "database": database_label(),
+    }
+
+
+def fresh_database_url(base: str, run: int) -> str:
+    import psycopg
+
+    name = f"zhuqi_bench_import_{run}"
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(one_run(args.file)))
+        return
+    results = []
+    for run in range(args.runs):
+        env = dict(os.environ)
+        if env.get("DATABASE_URL"):
+            env["DATABASE_URL"] = fresh_database_url(env["DATABASE_URL"], run)
+        else:
+            for stale in OUT.glob("import-sqlite-*"):
+                import shutil
+
+                shutil.rmtree(stale)
+        output = subprocess.run(
+            [sys.executable, __file__, str(args.file), "--child"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        result = json.loads(output.strip().splitlines()[-1])
+        results.append(result)
+        print(
+            f"run {run + 1}: {result['rows']} rows in {result['seconds']:.1f} s = "
+            f"{result['rows_per_second']:.0f} rows/s, peak RSS {result['peak_rss_mib']:.0f} MiB "
+            f"({result['database']})"
+        )
+    print(
+        f"median: {median([r['rows_per_second'] for r in results]):.0f} rows/s, "
+        f"peak RSS {median([r['peak_rss_mib'] for r in results]):.0f} MiB; {machine()}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The API at /api/v1/: one NinjaAPI, one way to authenticate, one error format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+
+from zhuqi.core.api import router as auth_router
+from zhuqi.core.auth import BearerToken, SessionAuth
+from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, StaleWrite, ValidationFailed
+from zhuqi.directory.api import router as directory_router
+from zhuqi.enterprises.api import router as enterprises_router
+
+api = NinjaAPI(
+    title="zhuqi 助企 API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=[BearerToken(), SessionAuth()],
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """Pydantic's errors, with loc reduced to where the value is: ["body", "uscc"], not
+    ["body", "payload", "uscc"], so clients can map errors to fields without knowing our names."""
+    detail = []
+    for error in exc.errors:
+        loc = list(error.get("loc", []))
+        if len(loc) >= 2 and loc[0] == "body" and loc[1] == "payload":
+            loc = [loc[0], *loc[2:]]
+        detail.append({"loc": loc, "msg": error.get("msg", ""), "type": error.get("type", "")})
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    body: dict[str, Any] = {"code": exc.code}
+    status = 400
+    if isinstance(exc, ValidationFailed):
+        status = 422
+        body["detail"] = [{"loc": ["body", *e.field.split(".")], "msg": e.message} for e in exc.errors]
+    elif isinstance(exc, NotFound):
+        status = 404
+        body["detail"] = exc.message
+    elif isinstance(exc, PermissionDenied):
+        status = 403
+        body["detail"] = exc.message
+    elif isinstance(exc, StaleWrite):
+        status = 409
+        body["detail"] = exc.message
+        body["current_version"] = exc.current_version
+    else:
+        body["detail"] = exc.message
+    return api.create_response(request, body, status=status)
+
+
+api.add_router("/auth", auth_router)
+api.add_router("/", directory_router)
+api.add_router("/enterprises", enterprises_router)

@@ -1,0 +1,42 @@
+"""The `zhuqi` command: the management commands a user needs, under names they can guess.
+
+    zhuqi run                          migrate, load reference and demo data if empty, serve
+    zhuqi import enterprises FILE      import an .xlsx/.csv enterprise list
+    zhuqi load regions|industries|demo load reference data or the demo dataset
+    zhuqi createuser USERNAME --role … create an account
+
+Anything else is passed to Django's manage.py (`zhuqi migrate`, `zhuqi shell`, …).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Subcommands whose second word picks the management command.
+TWO_WORD = {("import", "enterprises"): "import_enterprises"}
+
+
+def translate(argv: list[str]) -> list[str]:
+    if len(argv) >= 2 and (argv[0], argv[1]) in TWO_WORD:
+        return [TWO_WORD[(argv[0], argv[1])], *argv[2:]]
+    if argv and argv[0] == "import":
+        raise SystemExit("用法：zhuqi import enterprises FILE [--skip-invalid]")
+    if argv and argv[0] == "load" and len(argv) >= 2 and argv[1] == "demo":
+        return ["load_demo", *argv[2:]]
+    return argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhuqi.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        print(__doc__)
+        return
+    execute_from_command_line(["zhuqi", *translate(args)])
+
+
+if __name__ == "__main__":
+    main()

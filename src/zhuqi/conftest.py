@@ -1,0 +1,26 @@
+"""Fixtures every app's tests share: reference data loaded once per test database, and a fixed
+cast of users, one per role, placed in the demo's regions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from zhuqi.testing.factories import Cast, make_cast
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    # Regions and industries are read by nearly every test; loading them per test would cost
+    # seconds each. Tests run in transactions rolled back at the end, so this stays intact.
+    from zhuqi.directory import services
+
+    with django_db_blocker.unblock():
+        services.load_regions()
+        services.load_industries()
+
+
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    return make_cast()

@@ -1,0 +1,83 @@
+"""Writing the audit trail. Services call these inside their transaction, so a change and its
+audit entry are committed together or not at all."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from zhuqi.core.models import AuditEntry
+
+# Bookkeeping fields whose change says nothing a reader of the history needs.
+IGNORED_FIELDS = frozenset({"updated_at", "created_at", "version", "search_text", "last_login"})
+# Recorded as changed, never with their value: a password hash has no business in a log.
+SECRET_FIELDS = frozenset({"password"})
+HIDDEN = "******"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The audited field values of an instance, JSON-ready; foreign keys by their key value."""
+    values: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in IGNORED_FIELDS or field.primary_key:
+            continue
+        value = getattr(instance, field.attname)
+        if field.name in SECRET_FIELDS:
+            # A different placeholder per value, so a change still shows up in the diff.
+            values[field.name] = HIDDEN + hashlib.sha256(value.encode()).hexdigest()[:4] if value else ""
+            continue
+        values[field.name] = _jsonable(value)
+    return values
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+def record(
+    *,
+    actor: Any,
+    instance: models.Model,
+    action: str,
+    before: dict[str, Any] | None = None,
+    source: str = "",
+) -> AuditEntry | None:
+    """Append one entry. An update that changed nothing audited writes nothing."""
+    after = {} if action == AuditEntry.Action.DELETE else snapshot(instance)
+    changes = diff(before or {}, after)
+    if action == AuditEntry.Action.UPDATE and not changes:
+        return None
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        changes=changes,
+        source=source,
+    )
+
+
+def history(instance: models.Model) -> models.QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk),
+    ).order_by("-at", "-id")

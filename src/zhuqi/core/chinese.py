@@ -1,0 +1,59 @@
+"""Chinese text helpers: Traditional → Simplified, full-width → half-width, pinyin search keys."""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from functools import lru_cache
+
+import opencc
+from pypinyin import Style, pinyin
+
+# Polyphonic characters multiply the readings of a name; past this many variants the rest of
+# the characters keep their most common reading only, so one name cannot bloat the index.
+MAX_PINYIN_VARIANTS = 8
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _converter().convert(text) if text else text
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width ASCII letters, digits and punctuation (common in pasted Chinese documents) to ASCII."""
+    return unicodedata.normalize("NFKC", text) if text else text
+
+
+def _variants(readings: list[list[str]]) -> list[str]:
+    chosen: list[list[str]] = []
+    count = 1
+    for options in readings:
+        unique = list(dict.fromkeys(options))
+        if count * len(unique) <= MAX_PINYIN_VARIANTS:
+            chosen.append(unique)
+            count *= len(unique)
+        else:
+            chosen.append(unique[:1])
+    return ["".join(parts) for parts in itertools.product(*chosen)]
+
+
+def pinyin_keys(text: str) -> list[str]:
+    """Initials and full pinyin of `text`, one string per reading: 联晟 → lc, ls, …, liansheng, …
+
+    Polyphonic characters (晟 is shèng or chéng) give several variants, so a user typing the
+    reading they know finds the name.
+    """
+    if not text:
+        return []
+    initials = _variants(pinyin(text, style=Style.FIRST_LETTER, heteronym=True, errors="ignore"))
+    full = _variants(pinyin(text, style=Style.NORMAL, heteronym=True, errors="ignore"))
+    return [key.lower() for key in dict.fromkeys(initials + full) if key]
+
+
+def normalise_query(text: str) -> str:
+    """What a search box's input is compared as: trimmed, half-width, simplified, lower-case."""
+    return to_simplified(to_halfwidth(text.strip())).lower()

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from zhuqi.demo import dataset
+from zhuqi.directory import services as directory_services
+from zhuqi.directory.models import Industry, Region
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up and serve: migrate, load reference data if missing, load the demo dataset if the "
+        "database is empty, then serve the web UI and the API. Running it again keeps the data."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-demo", action="store_true", help="do not load the demo dataset")
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--setup-only", action="store_true", help="prepare the database, do not serve")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        if not Region.objects.exists():
+            self.stdout.write("loading regions (GB/T 2260) …")
+            directory_services.load_regions()
+        if not Industry.objects.exists():
+            self.stdout.write("loading industries (GB/T 4754-2017) …")
+            directory_services.load_industries()
+        if not options["no_demo"] and dataset.database_is_empty():
+            self.stdout.write("empty database: loading the demo dataset …")
+            dataset.load()
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(f"\nzhuqi 助企 — database: {settings.DATABASES['default']['NAME']}")
+        if dataset.is_loaded():
+            self.stdout.write(
+                "demo dataset loaded; demo accounts (password: demo): " + ", ".join(dataset.DEMO_USERNAMES)
+            )
+        else:
+            self.stdout.write("no demo dataset; create an account with: zhuqi createuser NAME --role admin")
+        if options["setup_only"]:
+            return
+        self.stdout.write(f"serving on {url}  (API: {url}api/v1/docs)  Ctrl-C to stop\n")
+        from waitress import serve  # type: ignore[import-untyped]
+
+        from zhuqi.wsgi import application
+
+        serve(
+            application, host=options["host"], port=options["port"], threads=options["threads"], _quiet=True
+        )

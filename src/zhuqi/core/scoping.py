@@ -1,0 +1,51 @@
+"""The one place that says what a user may see. Selectors of every app build their querysets
+from these, so the pages, the API and the exports cannot disagree."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from zhuqi.core.roles import REGION_SCOPED_ROLES, UNSCOPED_ROLES, Role
+
+if TYPE_CHECKING:
+    from zhuqi.directory.models import User
+
+
+def region_prefix(code: str) -> str:
+    """The code prefix every division under `code` shares: 150000 → 15, 150500 → 1505, 150581 → 150581."""
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def region_subtree_q(field: str, code: str) -> Q:
+    """`field` (a region code column) is `code` or under it.
+
+    Written as a range on the code rather than a LIKE, so a plain b-tree index serves it on
+    SQLite and PostgreSQL alike, whatever the collation.
+    """
+    prefix = region_prefix(code)
+    upper = str(int(prefix) + 1).zfill(len(prefix))
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
+def jurisdiction_code(user: User) -> str | None:
+    """The region code a user's jurisdiction is rooted at, or None for an unscoped role."""
+    if user.role in UNSCOPED_ROLES or user.is_superuser:
+        return None
+    if user.role in REGION_SCOPED_ROLES:
+        return user.region_id or ""
+    if user.role == Role.HANDLER and user.department_id:
+        return user.department.region_id  # type: ignore[union-attr]  # department_id is set
+    return ""
+
+
+NOTHING = Q(pk__in=[])
+
+
+def is_active_user(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)

@@ -1,0 +1,210 @@
+"""Validation of the unified social credit code (统一社会信用代码, GB 32100-2015) and PIPL masking
+of contact data (phone numbers, personal names) for lists and exports.
+
+Pure Python: no Django imports, so services, importers and tests can all use it.
+"""
+
+from __future__ import annotations
+
+from stdnum.cn import uscc as _stdnum_uscc
+
+__all__ = [
+    "USCC_ALPHABET",
+    "USCC_LENGTH",
+    "USCCError",
+    "make_uscc",
+    "mask_name",
+    "mask_phone",
+    "uscc_check_digit",
+    "validate_uscc",
+]
+
+# GB 32100-2015 §4: digits and upper-case letters except I, O, Z, S, V (31 characters; a
+# character's index is its value in the check-digit sum).
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_LENGTH = 18
+_DIGITS = "0123456789"
+# Positions 3–8 are the registering authority's administrative division code (GB/T 2260): digits
+# only. Every other position uses the full alphabet: positions 1–2 (登记管理部门代码, 机构类别代码)
+# may be letters (e.g. N for 农业农村 registrations, Y for 其他), which python-stdnum's
+# `validate()` wrongly rejects — it requires digits in positions 1–8; so we check characters here
+# and only take the check-digit computation from stdnum. Positions 9–17 (主体标识码, compiled per
+# GB 11714) are not checked against GB 11714's own check digit: GB 32100 only refers to that
+# standard, and real codes with anomalous bodies exist; the position-18 check digit is the
+# code's integrity check.
+_DIVISION_POSITIONS = range(3, 9)
+
+# Full-width ASCII digits and letters (U+FF10–FF19, FF21–FF3A, FF41–FF5A) → half-width. Narrower
+# than NFKC on purpose: NFKC would also turn ①, ² or Ⅰ into valid-looking characters.
+_HALFWIDTH = str.maketrans(
+    {chr(c + 0xFEE0): chr(c) for c in (*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B))}
+)
+
+
+class USCCError(ValueError):
+    """An invalid unified social credit code. `str()` is the Chinese message for the user.
+
+    `code` is one of "required", "length", "character", "check_digit"; `position` (1-based) is
+    set for "character" (the offending position) and "check_digit" (18).
+    """
+
+    def __init__(self, message: str, *, message_en: str, code: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en
+        self.code = code
+        self.position = position
+
+
+def uscc_check_digit(first17: str) -> str:
+    """The check digit (position 18) for the first 17 characters of a code (GB/T 17710, mod 31)."""
+    if len(first17) != USCC_LENGTH - 1 or any(ch not in USCC_ALPHABET for ch in first17):
+        raise ValueError(f"expected 17 characters from {USCC_ALPHABET!r}, got {first17!r}")
+    return _stdnum_uscc.calc_check_digit(first17)
+
+
+def validate_uscc(value: str) -> str:
+    """Normalise and validate a unified social credit code; return the 18-character code.
+
+    Surrounding whitespace is stripped, full-width letters and digits become half-width and
+    letters are upper-cased. Raises `USCCError` describing the first problem found.
+    """
+    code = value.translate(_HALFWIDTH).strip().upper()
+    if not code:
+        raise USCCError(
+            "统一社会信用代码不能为空",
+            message_en="The unified social credit code is required.",
+            code="required",
+        )
+    if len(code) != USCC_LENGTH:
+        raise USCCError(
+            f"统一社会信用代码应为18位，实际为{len(code)}位",
+            message_en=f"The unified social credit code must have 18 characters, not {len(code)}.",
+            code="length",
+        )
+    for position, ch in enumerate(code, start=1):
+        if position in _DIVISION_POSITIONS:
+            if ch not in _DIGITS:
+                raise USCCError(
+                    f"第{position}位字符“{ch}”不合法（第3至8位是登记管理机关行政区划码，只能是数字）",
+                    message_en=f"Character '{ch}' at position {position} is not allowed: positions 3-8 "
+                    "are the registering authority's division code and must be digits.",
+                    code="character",
+                    position=position,
+                )
+        elif ch not in USCC_ALPHABET:
+            raise USCCError(
+                f"第{position}位字符“{ch}”不合法（只能是数字或除I、O、Z、S、V以外的大写英文字母）",
+                message_en=f"Character '{ch}' at position {position} is not allowed: only digits and "
+                "upper-case letters other than I, O, Z, S, V may be used.",
+                code="character",
+                position=position,
+            )
+    expected = uscc_check_digit(code[:-1])
+    if code[-1] != expected:
+        raise USCCError(
+            f"校验位应为“{expected}”，实际为“{code[-1]}”",
+            message_en=f"The check digit should be '{expected}', not '{code[-1]}'.",
+            code="check_digit",
+            position=USCC_LENGTH,
+        )
+    return code
+
+
+def make_uscc(division: str, serial: int, *, prefix: str = "91") -> str:
+    """A well-formed code for generated data (demo, tests, benchmarks): enterprise prefix "91",
+    the division code, a body "MA" + serial in base 31, and the right check digit. Codes made
+    this way are valid by construction, not registered enterprises."""
+    if len(division) != 6 or not division.isdigit():
+        raise ValueError(f"division must be 6 digits, got {division!r}")
+    body = []
+    for _ in range(7):
+        serial, remainder = divmod(serial, len(USCC_ALPHABET))
+        body.append(USCC_ALPHABET[remainder])
+    if serial:
+        raise ValueError("serial too large for a 7-character body")
+    first17 = f"{prefix}{division}MA{''.join(reversed(body))}"
+    return first17 + uscc_check_digit(first17)
+
+
+# --- PIPL masking -------------------------------------------------------------------------------
+
+MASK = "*"
+
+
+def _digit_value(ch: str) -> int | None:
+    return int(ch) if ch in _DIGITS else None
+
+
+def mask_phone(value: str) -> str:
+    """Mask a phone number for display: an 11-digit mainland mobile keeps its first 3 and last 4
+    digits (138****1234, also behind a +86/0086 prefix); any other number keeps its last 4 digits
+    only, and one of 4 digits or fewer is masked entirely. Separators and other characters stay
+    where they are, so masking an already-masked value returns it unchanged.
+    """
+    # Every digit-like character (including full-width and other scripts' digits) is a slot that
+    # may be masked; an existing "*" is a slot already masked.
+    slots = [i for i, ch in enumerate(value) if ch == MASK or ch.isdigit()]
+    halfwidth = value.translate(_HALFWIDTH)  # one character for one, so indices still match
+    digits = [_digit_value(halfwidth[i]) for i in slots]
+    offset = 0
+    if len(slots) == 13 and digits[:2] == [8, 6]:
+        offset = 2
+    elif len(slots) == 15 and digits[:4] == [0, 0, 8, 6]:
+        offset = 4
+    local = digits[offset:]
+    is_mobile = len(local) == 11 and local[0] == 1 and local[1] is not None and local[1] >= 3
+    if is_mobile:
+        keep = {*range(offset), *range(offset, offset + 3), *range(len(slots) - 4, len(slots))}
+    elif len(slots) > 4:
+        keep = set(range(len(slots) - 4, len(slots)))
+    else:
+        keep = set()
+    chars = list(value)
+    for n, i in enumerate(slots):
+        if n not in keep:
+            chars[i] = MASK
+    return "".join(chars)
+
+
+# Separators inside a name that are kept as they are: spaces and the interpuncts used in
+# transliterated and minority names (迪丽热巴·迪力木拉提).
+_NAME_SEPARATORS = frozenset(" \t\u3000·•・‧.-'’")
+
+
+def _is_cjk(ch: str) -> bool:
+    cp = ord(ch)
+    return (
+        0x3400 <= cp <= 0x9FFF  # CJK unified ideographs and extension A
+        or 0xF900 <= cp <= 0xFAFF  # compatibility ideographs
+        or 0x20000 <= cp <= 0x3134F  # extensions B–G
+        or 0x3040 <= cp <= 0x30FF  # kana
+        or 0xAC00 <= cp <= 0xD7AF  # hangul
+    )
+
+
+def mask_name(value: str) -> str:
+    """Mask a personal name for display.
+
+    Chinese (CJK) names keep the first character and, from three characters on, the last one:
+    张三 → 张*, 张三丰 → 张*丰, 欧阳娜娜 → 欧**娜; a single character is masked entirely.
+    Other names keep the first letter of each word: John Smith → J*** S****.
+    Separators (spaces, ·, -, ') stay; masking an already-masked name returns it unchanged.
+    """
+    chars = list(value)
+    if any(_is_cjk(ch) for ch in value):
+        slots = [i for i, ch in enumerate(value) if ch not in _NAME_SEPARATORS and not ch.isspace()]
+        keep = {slots[0], slots[-1]} if len(slots) >= 3 else set(slots[:1]) if len(slots) == 2 else set()
+        for i in slots:
+            if i not in keep:
+                chars[i] = MASK
+        return "".join(chars)
+    first_of_word = True
+    for i, ch in enumerate(chars):
+        if ch.isspace():
+            first_of_word = True
+        elif ch.isalnum() or ch == MASK:
+            if not first_of_word:
+                chars[i] = MASK
+            first_of_word = False
+    return "".join(chars)

@@ -1,0 +1,236 @@
+"""Writes to the directory: reference data, departments, officials and their posts, accounts.
+
+Each function runs in one transaction and appends to the audit trail."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from zhuqi.core import audit
+from zhuqi.core.errors import FieldError, ValidationFailed
+from zhuqi.core.models import AuditEntry
+from zhuqi.core.roles import Role
+from zhuqi.directory.models import Department, Industry, Official, Post, Region, User
+
+DATA_PACKAGE = "zhuqi.directory.data"
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _read_packaged_csv(name: str) -> list[dict[str, str]]:
+    with resources.files(DATA_PACKAGE).joinpath(name).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _bulk_audit(
+    actor: Any, action: str, pairs: Iterable[tuple[models.Model, dict[str, list[Any]]]], source: str
+) -> None:
+    """One audit entry per row, written in bulk: a reference table of thousands of rows must not
+    cost thousands of round trips, but each row's history still shows where it came from."""
+    entries = []
+    content_types: dict[type, ContentType] = {}
+    for instance, changes in pairs:
+        model = type(instance)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model)
+        entries.append(
+            AuditEntry(
+                actor=actor if getattr(actor, "pk", None) else None,
+                actor_name=getattr(actor, "username", "") or "system",
+                action=action,
+                content_type=content_types[model],
+                object_id=str(instance.pk),
+                object_repr=str(instance)[:200],
+                changes=changes,
+                source=source,
+            )
+        )
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def _load_tree(
+    *,
+    actor: Any,
+    model: type[Region] | type[Industry],
+    rows: list[dict[str, Any]],
+    source: str,
+) -> LoadReport:
+    """Upsert a code-keyed tree. Parents come before children in the file, and rows are written
+    in that order, so every parent link points at a row that already exists."""
+    existing = {obj.pk: obj for obj in model.objects.all()}
+    to_create: list[Any] = []
+    to_update: list[Any] = []
+    changed: list[tuple[models.Model, dict[str, list[Any]]]] = []
+    created: list[tuple[models.Model, dict[str, list[Any]]]] = []
+    fields = [name for name in rows[0] if name != "code"] if rows else []
+    for row in rows:
+        current = existing.get(row["code"])
+        if current is None:
+            instance = model(**row)
+            to_create.append(instance)
+            created.append((instance, audit.diff({}, audit.snapshot(instance))))
+            continue
+        before = audit.snapshot(current)
+        for name in fields:
+            setattr(current, name, row[name])
+        changes = audit.diff(before, audit.snapshot(current))
+        if changes:
+            to_update.append(current)
+            changed.append((current, changes))
+    model.objects.bulk_create(to_create, batch_size=1000)
+    if to_update:
+        model.objects.bulk_update(to_update, fields, batch_size=1000)
+    _bulk_audit(actor, AuditEntry.Action.CREATE, created, source)
+    _bulk_audit(actor, AuditEntry.Action.UPDATE, changed, source)
+    return LoadReport(
+        created=len(to_create), updated=len(to_update), unchanged=len(rows) - len(to_create) - len(to_update)
+    )
+
+
+@transaction.atomic
+def load_regions(*, actor: Any = None) -> LoadReport:
+    """The GB/T 2260 list shipped in the package (see data/README.md for its edition)."""
+    rows = [
+        {"code": r["code"], "name": r["name"], "level": r["level"], "parent_id": r["parent_code"] or None}
+        for r in _read_packaged_csv("regions.csv")
+    ]
+    return _load_tree(actor=actor, model=Region, rows=rows, source="reference")
+
+
+@transaction.atomic
+def load_industries(*, actor: Any = None) -> LoadReport:
+    """GB/T 4754-2017, all four levels, shipped in the package."""
+    rows = []
+    sections: dict[str, str] = {}
+    for r in _read_packaged_csv("industries.csv"):
+        code, parent = r["code"], r["parent_code"] or None
+        # The file lists parents first, so a row's section is known from its parent's.
+        section = code if r["level"] == Industry.Level.SECTION else sections[parent or ""]
+        sections[code] = section
+        rows.append(
+            {"code": code, "name": r["name"], "level": r["level"], "parent_id": parent, "section": section}
+        )
+    return _load_tree(actor=actor, model=Industry, rows=rows, source="reference")
+
+
+def _required(values: Mapping[str, Any], *names: str) -> None:
+    errors = [FieldError(name, "必填") for name in names if not str(values.get(name) or "").strip()]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+@transaction.atomic
+def department_create(
+    *, actor: Any, region: Region, name: str, short_name: str = "", kind: str = ""
+) -> Department:
+    _required({"name": name}, "name")
+    if Department.objects.filter(region=region, name=name).exists():
+        raise ValidationFailed([FieldError("name", f"{region.name}已有名为“{name}”的部门")])
+    department = Department.objects.create(
+        region=region, name=name, short_name=short_name, kind=kind or Department.Kind.GOVERNMENT
+    )
+    audit.record(actor=actor, instance=department, action=AuditEntry.Action.CREATE)
+    return department
+
+
+@transaction.atomic
+def official_create(*, actor: Any, region: Region, name: str, phone: str = "") -> Official:
+    _required({"name": name}, "name")
+    official = Official.objects.create(region=region, name=name, phone=phone)
+    audit.record(actor=actor, instance=official, action=AuditEntry.Action.CREATE)
+    return official
+
+
+@transaction.atomic
+def post_create(
+    *,
+    actor: Any,
+    official: Official,
+    department: Department,
+    title: str,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    order: int = 0,
+) -> Post:
+    _required({"title": title}, "title")
+    if start_date and end_date and end_date < start_date:
+        raise ValidationFailed([FieldError("end_date", "免职日期不能早于任职日期")])
+    post = Post.objects.create(
+        official=official,
+        department=department,
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        order=order,
+    )
+    audit.record(actor=actor, instance=post, action=AuditEntry.Action.CREATE)
+    return post
+
+
+# What each role's scope hangs on: without it the account would see nothing (or, worse, a
+# region-scoped role without a region would be mistaken for an unscoped one).
+SCOPE_FIELD_BY_ROLE = {
+    Role.LEADER: "region",
+    Role.COORDINATOR: "region",
+    Role.HANDLER: "department",
+    Role.LIAISON: "official",
+    Role.ENTERPRISE: "enterprise",
+}
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    region: Region | None = None,
+    department: Department | None = None,
+    official: Official | None = None,
+    enterprise: Any = None,
+) -> User:
+    errors: list[FieldError] = []
+    if not username.strip():
+        errors.append(FieldError("username", "必填"))
+    elif User.objects.filter(username=username).exists():
+        errors.append(FieldError("username", f"用户名“{username}”已被使用"))
+    if role not in Role.values:
+        errors.append(FieldError("role", f"未知角色“{role}”，可选：{'、'.join(Role.values)}"))
+    if not password:
+        errors.append(FieldError("password", "必填"))
+    scope = {"region": region, "department": department, "official": official, "enterprise": enterprise}
+    needed = SCOPE_FIELD_BY_ROLE.get(Role(role)) if role in Role.values else None
+    if needed and scope[needed] is None:
+        errors.append(FieldError(needed, f"角色“{Role(role).label}”必须指定{needed}"))
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        username=username,
+        role=role,
+        display_name=display_name,
+        region=region,
+        department=department,
+        official=official,
+        enterprise=enterprise,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    user.set_password(password)
+    user.save()
+    audit.record(actor=actor, instance=user, action=AuditEntry.Action.CREATE)
+    return user

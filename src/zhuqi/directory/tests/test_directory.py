@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from zhuqi.core.errors import ValidationFailed
+from zhuqi.core.scoping import region_subtree_q
+from zhuqi.directory import services
+from zhuqi.directory.models import Industry, Official, Region
+from zhuqi.testing.factories import DepartmentFactory
+
+
+def test_the_shipped_regions_cover_the_country(db) -> None:
+    assert Region.objects.filter(level="province").count() == 31
+    assert Region.objects.get(pk="150581").parent.parent.name == "内蒙古自治区"
+    assert Region.objects.filter(region_subtree_q("code", "150500")).count() == 9  # 通辽 + 8 counties
+
+
+def test_the_shipped_industries_have_all_four_levels(db) -> None:
+    assert Industry.objects.get(pk="3252").name == "铝压延加工"
+    assert Industry.objects.get(pk="3252").section == "C"
+    assert Industry.objects.filter(level="section").count() == 20
+    assert Industry.objects.filter(level="class").count() >= 1380
+
+
+def test_loading_again_changes_nothing(db) -> None:
+    report = services.load_regions()
+    assert report.created == report.updated == 0
+
+
+def test_one_official_holds_two_posts(db) -> None:
+    official = services.official_create(actor=None, region=Region.objects.get(pk="150500"), name="孟宪东")
+    party = DepartmentFactory(region=Region.objects.get(pk="150000"), name="自治区党委")
+    city = DepartmentFactory(region=Region.objects.get(pk="150500"), name="通辽市委")
+    services.post_create(actor=None, official=official, department=party, title="常委", order=0)
+    services.post_create(actor=None, official=official, department=city, title="书记", order=1)
+    services.post_create(
+        actor=None,
+        official=official,
+        department=city,
+        title="副书记",
+        order=2,
+        start_date=datetime.date(2015, 1, 1),
+        end_date=datetime.date(2016, 1, 1),
+    )
+    assert Official.objects.get(pk=official.pk).title == "自治区党委常委、通辽市委书记"
+
+
+def test_a_post_cannot_end_before_it_starts(db) -> None:
+    official = services.official_create(actor=None, region=Region.objects.get(pk="150500"), name="某人")
+    with pytest.raises(ValidationFailed):
+        services.post_create(
+            actor=None,
+            official=official,
+            department=DepartmentFactory(),
+            title="局长",
+            start_date=datetime.date(2020, 1, 2),
+            end_date=datetime.date(2020, 1, 1),
+        )
+
+
+def test_a_region_scoped_account_needs_its_region(db) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        services.user_create(actor=None, username="x", password="pw-long-enough", role="leader")
+    assert caught.value.errors[0].field == "region"
+
+
+def test_region_api_lists_children(cast) -> None:
+    client = Client()
+    client.force_login(cast.leader)
+    children = client.get("/api/v1/regions", {"parent": "150500"}).json()
+    assert "150581" in [r["code"] for r in children]

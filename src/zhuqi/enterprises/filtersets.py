@@ -1,0 +1,49 @@
+"""One filter set serves the enterprise list page, the API list and the Excel export."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from zhuqi.core.chinese import normalise_query
+from zhuqi.core.scoping import region_subtree_q
+from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="搜索")
+    region = django_filters.CharFilter(method="filter_region", label="地区")
+    industry = django_filters.CharFilter(method="filter_industry", label="行业")
+    size_class = django_filters.ChoiceFilter(choices=SizeClass.choices, label="企业规模")
+    above_scale = django_filters.BooleanFilter(label="规上企业")
+    official = django_filters.NumberFilter(method="filter_official", label="包联干部")
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "region", "industry", "size_class", "above_scale", "official"]
+
+    def filter_q(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
+        """Name, short name, code or pinyin (initials or full): one substring match on one column,
+        which a trigram index serves on PostgreSQL."""
+        text = normalise_query(value).replace(" ", "")
+        if not text:
+            return queryset
+        return queryset.filter(search_text__contains=text)
+
+    def filter_region(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
+        code = value.strip()
+        if not (code.isdigit() and len(code) == 6):
+            return queryset.none()
+        return queryset.filter(region_subtree_q("region_id", code))
+
+    def filter_industry(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
+        code = value.strip().upper()
+        if len(code) == 1 and code.isalpha():
+            return queryset.filter(industry__section=code)
+        if code.isdigit():
+            return queryset.filter(industry_id__startswith=code)
+        return queryset.none()
+
+    def filter_official(self, queryset: QuerySet[Enterprise], name: str, value: int) -> QuerySet[Enterprise]:
+        current = Assignment.objects.filter(Assignment.current_q(), official_id=value)
+        return queryset.filter(Q(pk__in=current.values("enterprise_id")))

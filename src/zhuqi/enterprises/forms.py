@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhuqi.enterprises.models import Enterprise
+
+CONTACT_ROWS = 3
+
+
+class EnterpriseForm(forms.Form):
+    """Raw strings in, so the one validator (enterprises.validation) judges every value and the
+    form shows its messages; the form only lays the fields out."""
+
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=40)
+    name = forms.CharField(label=_("企业名称"), max_length=200)
+    short_name = forms.CharField(label=_("简称"), max_length=50, required=False)
+    region = forms.CharField(
+        label=_("所在地区"), max_length=60, help_text=_("代码或名称，如 150581 或 霍林郭勒市")
+    )
+    industry = forms.CharField(
+        label=_("所属行业"),
+        max_length=60,
+        required=False,
+        help_text=_("GB/T 4754 代码或名称，如 3252 或 铝压延加工"),
+    )
+    employees = forms.CharField(label=_("从业人员"), max_length=20, required=False)
+    revenue = forms.CharField(label=_("营业收入(万元)"), max_length=30, required=False)
+    total_assets = forms.CharField(label=_("资产总额(万元)"), max_length=30, required=False)
+    above_scale = forms.BooleanField(label=_("规上企业"), required=False)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, editable: frozenset[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for index in range(CONTACT_ROWS):
+            self.fields[f"contact_name_{index}"] = forms.CharField(
+                label=_("联系人"), max_length=50, required=False
+            )
+            self.fields[f"contact_phone_{index}"] = forms.CharField(
+                label=_("联系电话"), max_length=30, required=False
+            )
+            self.fields[f"contact_title_{index}"] = forms.CharField(
+                label=_("职务"), max_length=30, required=False
+            )
+        self.editable = editable
+        if editable is not None:
+            for name, field in self.fields.items():
+                base = "contacts" if name.startswith("contact_") else name
+                if base not in editable and name != "version":
+                    field.disabled = True
+
+    @staticmethod
+    def initial_for(enterprise: Enterprise) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "uscc": enterprise.uscc,
+            "name": enterprise.name,
+            "short_name": enterprise.short_name,
+            "region": enterprise.region_id,
+            "industry": enterprise.industry_id or "",
+            "employees": enterprise.employees if enterprise.employees is not None else "",
+            "revenue": enterprise.revenue if enterprise.revenue is not None else "",
+            "total_assets": enterprise.total_assets if enterprise.total_assets is not None else "",
+            "above_scale": enterprise.above_scale,
+            "address": enterprise.address,
+            "version": enterprise.version,
+        }
+        for index, contact in enumerate((enterprise.contacts or [])[:CONTACT_ROWS]):
+            initial[f"contact_name_{index}"] = contact.get("name", "")
+            initial[f"contact_phone_{index}"] = contact.get("phone", "")
+            initial[f"contact_title_{index}"] = contact.get("title", "")
+        return initial
+
+    def service_data(self) -> dict[str, Any]:
+        """The values for the service, only those the user may change."""
+        data: dict[str, Any] = {
+            name: self.cleaned_data.get(name)
+            for name in (
+                "uscc",
+                "name",
+                "short_name",
+                "region",
+                "industry",
+                "employees",
+                "revenue",
+                "total_assets",
+                "above_scale",
+                "address",
+            )
+        }
+        data["contacts"] = [
+            {
+                "name": self.cleaned_data.get(f"contact_name_{i}", ""),
+                "phone": self.cleaned_data.get(f"contact_phone_{i}", ""),
+                "title": self.cleaned_data.get(f"contact_title_{i}", ""),
+            }
+            for i in range(CONTACT_ROWS)
+            if self.cleaned_data.get(f"contact_name_{i}") or self.cleaned_data.get(f"contact_phone_{i}")
+        ]
+        if self.editable is not None:
+            data = {k: v for k, v in data.items() if k in self.editable}
+        return data
+
+    def add_service_errors(self, errors: list[Any]) -> None:
+        for error in errors:
+            field = error.field.split(".")[0]
+            if field == "contacts":
+                parts = error.field.split(".")
+                index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+                field = (
+                    f"contact_phone_{index}"
+                    if len(parts) > 2 and parts[2] == "phone"
+                    else f"contact_name_{index}"
+                )
+            self.add_error(field if field in self.fields else None, error.message)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("企业名录文件（.xlsx 或 .csv）"))

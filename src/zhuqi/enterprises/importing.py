@@ -1,0 +1,426 @@
+"""Importing enterprise lists as governments keep them: .xlsx or .csv with Chinese headers.
+
+Every row is validated before anything is written. Any bad row and nothing is written, unless
+the caller asks to skip bad rows, in which case the good rows are written and the bad ones are
+reported (and written to an error file by the caller). Re-importing updates by USCC.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import openpyxl
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from zhuqi.core import audit
+from zhuqi.core.chinese import to_halfwidth
+from zhuqi.core.errors import PermissionDenied
+from zhuqi.core.models import AuditEntry
+from zhuqi.core.scoping import jurisdiction_code, region_prefix
+from zhuqi.directory.models import User
+from zhuqi.directory.reference import ReferenceResolver
+from zhuqi.enterprises import selectors
+from zhuqi.enterprises.models import Enterprise
+from zhuqi.enterprises.services import apply_size_class, build_search_text
+from zhuqi.enterprises.validation import LABELS, clean_enterprise_data, clean_phone
+
+# Header (normalised: half-width, no spaces) → field. Lists from different offices name the
+# same column differently; these are the variants seen in practice.
+HEADERS: dict[str, str] = {
+    "统一社会信用代码": "uscc",
+    "社会信用代码": "uscc",
+    "信用代码": "uscc",
+    "uscc": "uscc",
+    "企业名称": "name",
+    "单位名称": "name",
+    "名称": "name",
+    "name": "name",
+    "简称": "short_name",
+    "企业简称": "short_name",
+    "short_name": "short_name",
+    "所属行业": "industry",
+    "行业": "industry",
+    "行业代码": "industry",
+    "国民经济行业": "industry",
+    "industry": "industry",
+    "从业人员": "employees",
+    "从业人员数": "employees",
+    "从业人数": "employees",
+    "职工人数": "employees",
+    "employees": "employees",
+    "营业收入(万元)": "revenue",
+    "营业收入": "revenue",
+    "主营业务收入(万元)": "revenue",
+    "revenue": "revenue",
+    "资产总额(万元)": "total_assets",
+    "资产总额": "total_assets",
+    "资产总计(万元)": "total_assets",
+    "total_assets": "total_assets",
+    "所在地区": "region",
+    "所属地区": "region",
+    "行政区划": "region",
+    "行政区划代码": "region",
+    "region": "region",
+    "地址": "address",
+    "注册地址": "address",
+    "经营地址": "address",
+    "address": "address",
+    "联系人": "contact_name",
+    "联系电话": "contact_phone",
+    "联系方式": "contact_phone",
+    "规上企业": "above_scale",
+    "是否规上": "above_scale",
+    "是否规上企业": "above_scale",
+    "above_scale": "above_scale",
+}
+COLUMN_LABELS = {**LABELS, "contact_name": "联系人", "contact_phone": "联系电话"}
+REQUIRED_COLUMNS = ("uscc", "name", "region")
+BATCH = 1000
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (wrong type, no header, missing columns)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the row number a person sees in Excel (header is row 1)
+    column: str  # the column header as in the file, or the field label
+    message: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False
+    headers: list[str] = field(default_factory=list)
+    bad_rows: dict[int, list[Any]] = field(default_factory=dict)
+
+    @property
+    def bad_row_numbers(self) -> list[int]:
+        return sorted({error.row for error in self.errors})
+
+
+def _normalise_header(text: Any) -> str:
+    return re.sub(r"\s+", "", to_halfwidth(str(text or ""))).replace("（", "(").replace("）", ")")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    """Headers and (row number, cells) of the first sheet of an .xlsx or of a .csv file."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xlsx":
+        try:
+            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            raise ImportFileError(f"无法读取 Excel 文件：{exc}") from exc
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise ImportFileError("文件是空的：第1行应为表头")
+
+        def xlsx_rows() -> Iterator[tuple[int, list[Any]]]:
+            for number, values in enumerate(rows, start=2):
+                cells = [_cell(v) for v in values]
+                if any(v not in (None, "") for v in cells):
+                    yield number, cells
+            workbook.close()
+
+        return [str(h or "").strip() for h in header], xlsx_rows()
+    if suffix == ".csv":
+        raw = stream.read()
+        text = None
+        # Excel in China saves CSV as GB18030 (GBK); other tools save UTF-8, often with a BOM.
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is None:
+            raise ImportFileError("无法识别 CSV 文件的编码（应为 UTF-8 或 GBK）")
+        reader = csv.reader(io.StringIO(text))
+        csv_header = next(reader, None)
+        if csv_header is None:
+            raise ImportFileError("文件是空的：第1行应为表头")
+
+        def csv_rows() -> Iterator[tuple[int, list[Any]]]:
+            for number, values in enumerate(reader, start=2):
+                cells = [_cell(v) for v in values]
+                if any(v not in (None, "") for v in cells):
+                    yield number, cells
+
+        return [h.strip() for h in csv_header], csv_rows()
+    raise ImportFileError(f"不支持的文件类型“{suffix or filename}”：请上传 .xlsx 或 .csv 文件")
+
+
+def map_columns(headers: list[str]) -> dict[int, str]:
+    mapping: dict[int, str] = {}
+    seen: dict[str, str] = {}
+    for index, header in enumerate(headers):
+        field_name = HEADERS.get(_normalise_header(header)) or HEADERS.get(_normalise_header(header).lower())
+        if field_name is None:
+            continue
+        if field_name in seen:
+            raise ImportFileError(f"列“{header}”与列“{seen[field_name]}”重复")
+        seen[field_name] = header
+        mapping[index] = field_name
+    missing = [COLUMN_LABELS[f] for f in REQUIRED_COLUMNS if f not in seen]
+    if missing:
+        raise ImportFileError(
+            "缺少必需的列：" + "、".join(missing) + f"（第1行表头为：{'、'.join(h for h in headers if h)}）"
+        )
+    return mapping
+
+
+def _row_data(cells: list[Any], mapping: dict[int, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    data: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    contact: dict[str, Any] = {}
+    for index, field_name in mapping.items():
+        value = cells[index] if index < len(cells) else None
+        if field_name == "uscc" and isinstance(value, int | float):
+            value = str(int(value))
+        if field_name == "region" and isinstance(value, int | float):
+            value = str(int(value))
+        if field_name == "industry" and isinstance(value, int | float):
+            value = str(int(value)).zfill(4 if value >= 100 else 2)
+        if field_name in ("contact_name", "contact_phone"):
+            contact[field_name] = value
+            continue
+        # A blank cell leaves the stored value as it is: a list without phone numbers must not
+        # wipe the numbers an earlier list brought. (A blank required cell is kept, to be reported.)
+        if (value is None or value == "") and field_name not in REQUIRED_COLUMNS:
+            continue
+        data[field_name] = value
+    name = str(contact.get("contact_name") or "").strip()
+    phone, problem = clean_phone(contact.get("contact_phone"))
+    if problem:
+        problems.append(("contact_phone", problem))
+    if name or phone:
+        data["contacts"] = [{"name": name, "phone": phone, "title": ""}]
+    return data, problems
+
+
+def import_enterprises(
+    *,
+    actor: User,
+    stream: IO[bytes],
+    filename: str,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Validate every row, then write all (or, with skip_invalid, the good ones) in one transaction."""
+    if not selectors.can_edit_enterprise(actor):
+        raise PermissionDenied("您的角色无权导入企业名录")
+    headers, rows = read_table(stream, filename)
+    mapping = map_columns(headers)
+    header_of = {field_name: headers[index] for index, field_name in mapping.items()}
+    jurisdiction = jurisdiction_code(actor)
+    resolver = ReferenceResolver()
+    report = ImportReport(headers=headers)
+    good: list[tuple[int, dict[str, Any]]] = []
+    first_row_of: dict[str, int] = {}
+    for number, cells in rows:
+        report.rows += 1
+        data, problems = _row_data(cells, mapping)
+        cleaned = clean_enterprise_data(data, resolver=resolver, jurisdiction=jurisdiction)
+        errors = [RowError(number, header_of.get(f, COLUMN_LABELS.get(f, f)), m) for f, m in problems]
+        for error in cleaned.errors:
+            base = error.field.split(".")[0]
+            column = header_of.get(
+                "contact_phone" if base == "contacts" else base, COLUMN_LABELS.get(base, base)
+            )
+            errors.append(RowError(number, column, error.message))
+        region = cleaned.values.get("region")
+        if (
+            region is not None
+            and jurisdiction is not None
+            and (not jurisdiction or not region.code.startswith(region_prefix(jurisdiction)))
+        ):
+            errors.append(
+                RowError(number, header_of["region"], f"{region.name}（{region.code}）不在您的管辖范围内")
+            )
+        uscc = cleaned.values.get("uscc")
+        if uscc:
+            if uscc in first_row_of:
+                errors.append(
+                    RowError(number, header_of["uscc"], f"与第{first_row_of[uscc]}行的统一社会信用代码重复")
+                )
+            else:
+                first_row_of[uscc] = number
+        if errors:
+            report.errors.extend(errors)
+            report.bad_rows[number] = cells
+        else:
+            good.append((number, cleaned.values))
+        if progress and report.rows % 500 == 0:
+            progress(500)
+    if progress and report.rows % 500:
+        progress(report.rows % 500)
+    _check_existing_in_scope(actor, good, report, header_of["uscc"])
+    if report.errors:
+        good = [(number, values) for number, values in good if number not in report.bad_rows]
+    if dry_run or (report.errors and not skip_invalid):
+        return report
+    _write(actor=actor, rows=good, report=report)
+    report.written = True
+    return report
+
+
+def _check_existing_in_scope(
+    actor: User, good: list[tuple[int, dict[str, Any]]], report: ImportReport, column: str
+) -> None:
+    """A code already registered by another jurisdiction is an error, not a silent takeover."""
+    visible = selectors.enterprise_queryset(user=actor)
+    for start in range(0, len(good), BATCH):
+        batch = good[start : start + BATCH]
+        codes = [values["uscc"] for _, values in batch]
+        existing = set(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", flat=True))
+        if not existing:
+            continue
+        in_scope = set(visible.filter(uscc__in=list(existing)).values_list("uscc", flat=True))
+        for number, values in batch:
+            if values["uscc"] in existing and values["uscc"] not in in_scope:
+                report.errors.append(RowError(number, column, "该企业已由其他地区登记，不在您的管辖范围内"))
+                report.bad_rows[number] = [values.get("uscc"), values.get("name")]
+
+
+@transaction.atomic
+def _write(*, actor: User, rows: list[tuple[int, dict[str, Any]]], report: ImportReport) -> None:
+    """Bulk-write the validated rows and their audit entries: a few queries per thousand rows."""
+    content_type = ContentType.objects.get_for_model(Enterprise)
+    now = timezone.now()
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
+        codes = [values["uscc"] for _, values in batch]
+        existing = {e.uscc: e for e in Enterprise.objects.select_for_update().filter(uscc__in=codes)}
+        to_create: list[Enterprise] = []
+        to_update: list[Enterprise] = []
+        entries: list[AuditEntry] = []
+        befores: dict[str, dict[str, Any]] = {}
+        for _number, values in batch:
+            enterprise = existing.get(values["uscc"])
+            if enterprise is None:
+                enterprise = Enterprise()
+                _apply(enterprise, values)
+                to_create.append(enterprise)
+                continue
+            before = audit.snapshot(enterprise)
+            _apply(enterprise, values)
+            if audit.diff(before, audit.snapshot(enterprise)):
+                enterprise.version += 1
+                befores[enterprise.uscc] = before
+                to_update.append(enterprise)
+            else:
+                report.unchanged += 1
+        Enterprise.objects.bulk_create(to_create)
+        if to_update:
+            fields = [
+                f.name
+                for f in Enterprise._meta.concrete_fields
+                if not f.primary_key and f.name != "created_at"
+            ]
+            for enterprise in to_update:
+                enterprise.updated_at = now  # bulk_update does not apply auto_now
+            Enterprise.objects.bulk_update(to_update, fields)
+        actor_ref = actor if actor.pk else None
+        for enterprise in to_create:
+            entries.append(
+                AuditEntry(
+                    actor=actor_ref,
+                    actor_name=actor.username,
+                    action=AuditEntry.Action.CREATE,
+                    content_type=content_type,
+                    object_id=str(enterprise.pk),
+                    object_repr=enterprise.name[:200],
+                    changes=audit.diff({}, audit.snapshot(enterprise)),
+                    source="import",
+                )
+            )
+        for enterprise in to_update:
+            entries.append(
+                AuditEntry(
+                    actor=actor_ref,
+                    actor_name=actor.username,
+                    action=AuditEntry.Action.UPDATE,
+                    content_type=content_type,
+                    object_id=str(enterprise.pk),
+                    object_repr=enterprise.name[:200],
+                    changes=audit.diff(befores[enterprise.uscc], audit.snapshot(enterprise)),
+                    source="import",
+                )
+            )
+        AuditEntry.objects.bulk_create(entries)
+        report.created += len(to_create)
+        report.updated += len(to_update)
+
+
+def _merge_primary_contact(
+    existing: list[dict[str, str]], imported: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """A list carries one contact (联系人, 联系电话): it replaces the first stored contact and
+    keeps that person's title if it is the same person, and the other contacts stay."""
+    if not imported:
+        return existing
+    primary = dict(imported[0])
+    if existing and (
+        existing[0].get("name") == primary.get("name") or existing[0].get("phone") == primary.get("phone")
+    ):
+        primary = {**existing[0], **{k: v for k, v in primary.items() if v}}
+    return [primary, *existing[1:]]
+
+
+def _apply(enterprise: Enterprise, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        if name == "contacts" and enterprise.pk:
+            value = _merge_primary_contact(enterprise.contacts or [], value)
+        setattr(enterprise, name, value)
+    enterprise.search_text = build_search_text(enterprise)
+    apply_size_class(enterprise)
+
+
+def write_error_file(report: ImportReport, source: Path) -> Path:
+    """The bad rows, as they were, with their row number and reasons, next to the input file."""
+    by_row: dict[int, list[str]] = {}
+    for error in report.errors:
+        by_row.setdefault(error.row, []).append(f"{error.column}：{error.message}")
+    header = ["原行号", "错误原因", *report.headers]
+    body: Iterable[list[Any]] = (
+        [number, "；".join(by_row.get(number, [])), *report.bad_rows.get(number, [])]
+        for number in sorted(by_row)
+    )
+    if source.suffix.lower() == ".csv":
+        target = source.with_name(f"{source.stem}.errors.csv")
+        with target.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(body)
+        return target
+    target = source.with_name(f"{source.stem}.errors.xlsx")
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("错误行")
+    sheet.append(header)
+    for line in body:
+        sheet.append(line)
+    workbook.save(target)
+    return target

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from zhuqi.directory.models import Industry, Official, Region
+
+
+class SizeClass(models.TextChoices):
+    LARGE = "large", "大型"
+    MEDIUM = "medium", "中型"
+    SMALL = "small", "小型"
+    MICRO = "micro", "微型"
+
+
+class Enterprise(models.Model):
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("企业名称", max_length=200)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name="所在地区", on_delete=models.PROTECT, related_name="enterprises"
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name="所属行业", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    employees = models.PositiveIntegerField("从业人员", null=True, blank=True)
+    revenue = models.DecimalField("营业收入(万元)", max_digits=16, decimal_places=2, null=True, blank=True)
+    total_assets = models.DecimalField(
+        "资产总额(万元)", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    above_scale = models.BooleanField("规上企业", default=False)
+    size_class = models.CharField("企业规模", max_length=6, choices=SizeClass.choices, blank=True)
+    # The figures and rule the size class came from, so a reader can check it.
+    size_basis = models.JSONField("规模依据", default=dict, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    # [{"name": "张三", "phone": "13800000000", "title": "总经理"}]
+    contacts = models.JSONField("联系人", default=list, blank=True)
+    # Name, short name, code and the pinyin initials of both, lower-cased: one column to search.
+    search_text = models.TextField(editable=False, default="")
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = "企业"
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["region", "name"], name="enterprise_region_name_idx"),
+            models.Index(fields=["industry"], name="enterprise_industry_idx"),
+            models.Index(fields=["size_class", "name"], name="enterprise_size_idx"),
+            models.Index(fields=["above_scale", "name"], name="enterprise_above_scale_idx"),
+            models.Index(fields=["name", "id"], name="enterprise_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Assignment(models.Model):
+    """包联: an official made responsible for an enterprise for a period."""
+
+    class Kind(models.TextChoices):
+        LEADER = "leader", "包联领导"
+        LIAISON = "liaison", "驻企联络员"
+
+    official = models.ForeignKey(
+        Official, verbose_name="干部", on_delete=models.PROTECT, related_name="assignments"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="assignments"
+    )
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices, default=Kind.LIAISON)
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "包联"
+        verbose_name_plural = "包联"
+        ordering = ["enterprise_id", "kind", "start_date"]
+        indexes = [
+            models.Index(fields=["official", "end_date"], name="assignment_official_idx"),
+            models.Index(fields=["enterprise", "end_date"], name="assignment_enterprise_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="assignment_period_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.official} 包联 {self.enterprise}"
+
+    @staticmethod
+    def current_q(on: datetime.date | None = None, prefix: str = "") -> Q:
+        day = on or timezone.localdate()
+        return Q(**{f"{prefix}start_date__lte": day}) & (
+            Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+        )

@@ -1,0 +1,103 @@
+"""The JSON shape of an enterprise, in the glossary's names, and how a user sees it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+
+from zhuqi.core.validators import mask_name, mask_phone
+from zhuqi.enterprises.models import Enterprise
+
+
+class Contact(Schema):
+    name: str = ""
+    phone: str = ""
+    title: str = ""
+
+
+class EnterpriseOut(Schema):
+    id: int
+    uscc: str
+    name: str
+    short_name: str
+    region: str
+    region_name: str
+    industry: str | None
+    industry_name: str | None
+    employees: int | None
+    revenue: Decimal | None
+    total_assets: Decimal | None
+    above_scale: bool
+    size_class: str | None
+    size_basis: dict[str, Any]
+    address: str
+    contacts: list[Contact]
+    contacts_masked: bool
+    version: int
+
+
+class EnterpriseIn(Schema):
+    uscc: str
+    name: str
+    short_name: str = ""
+    region: str
+    industry: str | None = None
+    employees: int | None = None
+    revenue: Decimal | None = None
+    total_assets: Decimal | None = None
+    above_scale: bool = False
+    address: str = ""
+    contacts: list[Contact] = []
+
+
+class EnterprisePatch(Schema):
+    """Only the fields sent are changed. `version` is the version the client read."""
+
+    version: int | None = None
+    uscc: str | None = None
+    name: str | None = None
+    short_name: str | None = None
+    region: str | None = None
+    industry: str | None = None
+    employees: int | None = None
+    revenue: Decimal | None = None
+    total_assets: Decimal | None = None
+    above_scale: bool | None = None
+    address: str | None = None
+    contacts: list[Contact] | None = None
+
+
+def masked_contacts(contacts: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [
+        {
+            "name": mask_name(c.get("name", "")),
+            "phone": mask_phone(c.get("phone", "")),
+            "title": c.get("title", ""),
+        }
+        for c in contacts or []
+    ]
+
+
+def enterprise_json(enterprise: Enterprise, *, show_contacts: bool) -> dict[str, Any]:
+    return {
+        "id": enterprise.pk,
+        "uscc": enterprise.uscc,
+        "name": enterprise.name,
+        "short_name": enterprise.short_name,
+        "region": enterprise.region_id,
+        "region_name": enterprise.region.name,
+        "industry": enterprise.industry_id,
+        "industry_name": enterprise.industry.name if enterprise.industry else None,
+        "employees": enterprise.employees,
+        "revenue": enterprise.revenue,
+        "total_assets": enterprise.total_assets,
+        "above_scale": enterprise.above_scale,
+        "size_class": enterprise.size_class or None,
+        "size_basis": enterprise.size_basis,
+        "address": enterprise.address,
+        "contacts": enterprise.contacts if show_contacts else masked_contacts(enterprise.contacts),
+        "contacts_masked": not show_contacts,
+        "version": enterprise.version,
+    }

@@ -1,0 +1,142 @@
+"""Every read of enterprises goes through here, scoped to the user."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from zhuqi.core.errors import NotFound
+from zhuqi.core.models import AuditEntry
+from zhuqi.core.roles import ROLES_EDITING_ENTERPRISES, ROLES_SEEING_CONTACTS, Role
+from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.directory.models import Post, User
+from zhuqi.enterprises.models import Assignment, Enterprise
+
+# Fields an enterprise's own account may change about itself; its registered facts (code, name,
+# industry, figures) come from the registry and statistics, not from self-declaration.
+SELF_EDITABLE_FIELDS = frozenset({"short_name", "address", "contacts"})
+
+
+def enterprise_scope_q(user: User) -> Q:
+    if not is_active_user(user):
+        return NOTHING
+    if user.role == Role.ENTERPRISE:
+        return Q(pk=user.enterprise_id) if user.enterprise_id else NOTHING
+    if user.role == Role.LIAISON:
+        if not user.official_id:
+            return NOTHING
+        assigned = Assignment.objects.filter(Assignment.current_q(), official_id=user.official_id)
+        return Q(pk__in=assigned.values("enterprise_id"))
+    code = jurisdiction_code(user)
+    if code is None:
+        return Q()
+    if not code:
+        return NOTHING
+    return region_subtree_q("region_id", code)
+
+
+def enterprise_queryset(*, user: User) -> QuerySet[Enterprise]:
+    return Enterprise.objects.filter(enterprise_scope_q(user)).select_related("region", "industry")
+
+
+def enterprise_get(*, user: User, enterprise_id: int | str) -> Enterprise:
+    try:
+        return enterprise_queryset(user=user).get(pk=int(enterprise_id))
+    except (Enterprise.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def enterprise_detail(*, user: User, enterprise_id: int | str) -> Enterprise:
+    """The enterprise with who is responsible for it now, in a fixed number of queries."""
+    enterprise = enterprise_get(user=user, enterprise_id=enterprise_id)
+    enterprise.current_assignments = list(  # type: ignore[attr-defined]
+        enterprise.assignments.filter(Assignment.current_q())
+        .select_related("official")
+        .prefetch_related(
+            Prefetch(
+                "official__posts", queryset=Post.objects.filter(Post.current_q()).select_related("department")
+            )
+        )
+        .order_by("kind", "start_date")
+    )
+    return enterprise
+
+
+def can_edit_enterprise(user: User, enterprise: Enterprise | None = None) -> bool:
+    """Whether `user` may change registry fields (for an enterprise they can see: scope is checked
+    by looking the enterprise up through enterprise_queryset first)."""
+    return is_active_user(user) and user.role in ROLES_EDITING_ENTERPRISES
+
+
+def editable_fields(user: User, enterprise: Enterprise) -> frozenset[str] | None:
+    """None: every field. A set: only those. Empty: read-only."""
+    if can_edit_enterprise(user, enterprise):
+        return None
+    if user.role == Role.ENTERPRISE and user.enterprise_id == enterprise.pk:
+        return SELF_EDITABLE_FIELDS
+    return frozenset()
+
+
+def can_see_contacts(user: User) -> bool:
+    return is_active_user(user) and (user.role in ROLES_SEEING_CONTACTS or user.is_superuser)
+
+
+def assignment_queryset(*, user: User) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(
+        enterprise__in=enterprise_queryset(user=user).values("pk")
+    ).select_related("official", "enterprise")
+
+
+def my_assignments(*, user: User) -> QuerySet[Assignment]:
+    """The enterprises the user's official is responsible for now."""
+    if not is_active_user(user) or not user.official_id:
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(Assignment.current_q(), official_id=user.official_id)
+        .select_related("enterprise", "enterprise__region")
+        .order_by("enterprise__name")
+    )
+
+
+def enterprise_counts_by_region(*, user: User, parent: str | None) -> dict[str, int]:
+    """Enterprises the user can see under each child of `parent` (or each province), in one
+    grouped query: counted per region code, then summed up to the child whose code prefix it has."""
+    from django.db.models import Count
+
+    from zhuqi.core.scoping import region_prefix
+    from zhuqi.directory.models import Region
+
+    children = list(
+        Region.objects.filter(parent_id=parent) if parent else Region.objects.filter(parent__isnull=True)
+    )
+    queryset = enterprise_queryset(user=user)
+    if parent:
+        queryset = queryset.filter(region_subtree_q("region_id", parent))
+    per_region = queryset.order_by().values_list("region_id").annotate(n=Count("id"))
+    prefixes = sorted(
+        ((region_prefix(child.code), child.code) for child in children), key=lambda p: -len(p[0])
+    )
+    counts: dict[str, int] = {}
+    for region_id, n in per_region:
+        for prefix, code in prefixes:
+            if region_id.startswith(prefix):
+                counts[code] = counts.get(code, 0) + n
+                break
+    return counts
+
+
+def enterprise_history(enterprise: Enterprise) -> QuerySet[AuditEntry]:
+    """The enterprise's own entries and those of its assignments, newest first. The caller has
+    looked the enterprise up through enterprise_get, so the user may see it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    assignment_ids = [
+        str(pk) for pk in Assignment.objects.filter(enterprise=enterprise).values_list("pk", flat=True)
+    ]
+    return (
+        AuditEntry.objects.filter(
+            Q(content_type=ContentType.objects.get_for_model(Enterprise), object_id=str(enterprise.pk))
+            | Q(content_type=ContentType.objects.get_for_model(Assignment), object_id__in=assignment_ids)
+        )
+        .select_related("content_type")
+        .order_by("-at", "-id")
+    )

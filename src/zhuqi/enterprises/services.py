@@ -1,0 +1,205 @@
+"""Every change to enterprises and assignments: atomic, scope-checked, audited."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhuqi.core import audit
+from zhuqi.core.chinese import pinyin_keys, to_simplified
+from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, StaleWrite, ValidationFailed
+from zhuqi.core.models import AuditEntry
+from zhuqi.core.scoping import jurisdiction_code, region_prefix
+from zhuqi.directory.models import Official, User
+from zhuqi.directory.reference import ReferenceResolver
+from zhuqi.enterprises import selectors
+from zhuqi.enterprises.models import Assignment, Enterprise
+from zhuqi.enterprises.size_class import classify
+from zhuqi.enterprises.validation import clean_enterprise_data
+
+
+def build_search_text(enterprise: Enterprise) -> str:
+    # Simplified, like the queries (normalise_query): a name registered in traditional
+    # characters is still found by what a user types.
+    name, short_name = to_simplified(enterprise.name), to_simplified(enterprise.short_name)
+    parts = [name, short_name, enterprise.uscc, *pinyin_keys(name), *pinyin_keys(short_name)]
+    return " ".join(part.lower() for part in parts if part)
+
+
+def _figure_text(value: int | Decimal) -> str:
+    # As the database returns it (two decimals for 万元), so a reload does not look like a change.
+    return str(value.quantize(Decimal("0.01"))) if isinstance(value, Decimal) else str(value)
+
+
+def apply_size_class(enterprise: Enterprise) -> None:
+    """Recompute the size class from the figures and keep the basis it came from."""
+    result = classify(
+        industry_code=enterprise.industry_id,
+        employees=enterprise.employees,
+        revenue=Decimal(enterprise.revenue) if enterprise.revenue is not None else None,
+        total_assets=Decimal(enterprise.total_assets) if enterprise.total_assets is not None else None,
+    )
+    enterprise.size_class = result.size_class.value if result.size_class else ""
+    enterprise.size_basis = {
+        "sector": result.sector,
+        "sector_name": result.sector_name,
+        "figures": {key: _figure_text(value) for key, value in result.basis.items()},
+        "missing": list(result.missing),
+        "rule": result.rule,
+    }
+
+
+def _check_in_jurisdiction(actor: User, values: Mapping[str, Any]) -> None:
+    region = values.get("region")
+    code = jurisdiction_code(actor)
+    if region is not None and code is not None and not region.code.startswith(region_prefix(code or "x")):
+        raise ValidationFailed([FieldError("region", f"{region.name}（{region.code}）不在您的管辖范围内")])
+
+
+def _assign(enterprise: Enterprise, values: Mapping[str, Any]) -> None:
+    for field, value in values.items():
+        setattr(enterprise, field, value)
+    enterprise.search_text = build_search_text(enterprise)
+    apply_size_class(enterprise)
+
+
+def _lock_visible(actor: User, enterprise_id: int) -> Enterprise:
+    """The enterprise, row-locked for this transaction, if the actor can see it."""
+    try:
+        return selectors.enterprise_queryset(user=actor).select_for_update(of=("self",)).get(pk=enterprise_id)
+    except (Enterprise.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+@transaction.atomic
+def enterprise_create(*, actor: User, data: Mapping[str, Any], source: str = "") -> Enterprise:
+    if not selectors.can_edit_enterprise(actor):
+        raise PermissionDenied()
+    code = jurisdiction_code(actor)
+    cleaned = clean_enterprise_data(data, resolver=ReferenceResolver(), jurisdiction=code)
+    if cleaned.errors:
+        raise ValidationFailed(cleaned.errors)
+    _check_in_jurisdiction(actor, cleaned.values)
+    if Enterprise.objects.filter(uscc=cleaned.values["uscc"]).exists():
+        raise ValidationFailed([FieldError("uscc", f"统一社会信用代码 {cleaned.values['uscc']} 已登记")])
+    enterprise = Enterprise()
+    _assign(enterprise, cleaned.values)
+    enterprise.save()
+    audit.record(actor=actor, instance=enterprise, action=AuditEntry.Action.CREATE, source=source)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(
+    *,
+    actor: User,
+    enterprise_id: int,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    source: str = "",
+) -> Enterprise:
+    """Change the fields in `data`. `expected_version` is the version the caller read; if the
+    record changed since, the write is refused rather than overwriting someone else's edit."""
+    enterprise = _lock_visible(actor, enterprise_id)
+    allowed = selectors.editable_fields(actor, enterprise)
+    if allowed is not None:
+        forbidden = sorted(set(data) - allowed)
+        if not allowed or forbidden:
+            raise PermissionDenied("您无权修改该企业的" + ("信息" if not allowed else "、".join(forbidden)))
+    if expected_version is not None and expected_version != enterprise.version:
+        raise StaleWrite(current_version=enterprise.version)
+    cleaned = clean_enterprise_data(
+        data, resolver=ReferenceResolver(), partial=True, jurisdiction=jurisdiction_code(actor)
+    )
+    if cleaned.errors:
+        raise ValidationFailed(cleaned.errors)
+    _check_in_jurisdiction(actor, cleaned.values)
+    new_uscc = cleaned.values.get("uscc")
+    if new_uscc and new_uscc != enterprise.uscc and Enterprise.objects.filter(uscc=new_uscc).exists():
+        raise ValidationFailed([FieldError("uscc", f"统一社会信用代码 {new_uscc} 已登记")])
+    before = audit.snapshot(enterprise)
+    _assign(enterprise, cleaned.values)
+    if audit.diff(before, audit.snapshot(enterprise)):
+        enterprise.version += 1
+        enterprise.save()
+        audit.record(
+            actor=actor, instance=enterprise, action=AuditEntry.Action.UPDATE, before=before, source=source
+        )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_delete(*, actor: User, enterprise_id: int, expected_version: int | None) -> None:
+    if not selectors.can_edit_enterprise(actor):
+        raise PermissionDenied()
+    enterprise = _lock_visible(actor, enterprise_id)
+    if expected_version is not None and expected_version != enterprise.version:
+        raise StaleWrite(current_version=enterprise.version)
+    if enterprise.users.exists():
+        raise ValidationFailed([FieldError("id", "该企业仍有登录账号，请先停用账号再删除")])
+    before = audit.snapshot(enterprise)
+    audit.record(actor=actor, instance=enterprise, action=AuditEntry.Action.DELETE, before=before)
+    enterprise.delete()
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    actor: User,
+    enterprise_id: int,
+    official_id: int,
+    kind: str = Assignment.Kind.LIAISON,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    note: str = "",
+) -> Assignment:
+    if not selectors.can_edit_enterprise(actor):
+        raise PermissionDenied()
+    enterprise = selectors.enterprise_get(user=actor, enterprise_id=enterprise_id)
+    errors: list[FieldError] = []
+    official = Official.objects.filter(pk=official_id).first()
+    if official is None:
+        errors.append(FieldError("official", f"干部 {official_id} 不存在"))
+    if kind not in Assignment.Kind.values:
+        errors.append(FieldError("kind", f"应为 {'、'.join(Assignment.Kind.values)} 之一"))
+    start = start_date or timezone.localdate()
+    if end_date is not None and end_date < start:
+        errors.append(FieldError("end_date", "结束日期不能早于开始日期"))
+    if errors:
+        raise ValidationFailed(errors)
+    assert official is not None
+    overlapping = Assignment.objects.filter(enterprise=enterprise, official=official, kind=kind).filter(
+        Assignment.current_q(start)
+    )
+    if overlapping.exists():
+        raise ValidationFailed([FieldError("official", f"{official.name} 已在包联该企业")])
+    assignment = Assignment.objects.create(
+        enterprise=enterprise, official=official, kind=kind, start_date=start, end_date=end_date, note=note
+    )
+    audit.record(actor=actor, instance=assignment, action=AuditEntry.Action.CREATE)
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, actor: User, assignment_id: int, end_date: datetime.date | None = None) -> Assignment:
+    if not selectors.can_edit_enterprise(actor):
+        raise PermissionDenied()
+    try:
+        assignment = (
+            selectors.assignment_queryset(user=actor).select_for_update(of=("self",)).get(pk=assignment_id)
+        )
+    except Assignment.DoesNotExist:
+        raise NotFound() from None
+    end = end_date or timezone.localdate()
+    if end < assignment.start_date:
+        raise ValidationFailed([FieldError("end_date", "结束日期不能早于开始日期")])
+    before = audit.snapshot(assignment)
+    assignment.end_date = end
+    assignment.save(update_fields=["end_date"])
+    audit.record(actor=actor, instance=assignment, action=AuditEntry.Action.UPDATE, before=before)
+    return assignment

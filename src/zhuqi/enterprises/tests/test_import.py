@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from zhuqi.core.models import AuditEntry
+from zhuqi.core.validators import make_uscc
+from zhuqi.enterprises.importing import ImportFileError, import_enterprises
+from zhuqi.enterprises.models import Enterprise
+
+HEADERS = [
+    "统一社会信用代码",
+    "企业名称",
+    "所属行业",
+    "从业人员",
+    "营业收入(万元)",
+    "资产总额(万元)",
+    "所在地区",
+    "地址",
+    "联系人",
+    "联系电话",
+]
+
+
+def rows(count: int, *, start: int = 500) -> list[list[object]]:
+    return [
+        [
+            make_uscc("150581", start + i),
+            f"导入企业{i}有限公司",
+            "3252",
+            50 + i,
+            3000,
+            4000,
+            "霍林郭勒市",
+            f"工业园区{i}号",
+            "王芳",
+            "13800138000",
+        ]
+        for i in range(count)
+    ]
+
+
+def write_xlsx(path: Path, body: list[list[object]]) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    for row in body:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def write_csv(path: Path, body: list[list[object]], encoding: str = "utf-8-sig") -> Path:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        writer.writerows(body)
+    return path
+
+
+def bad_rows(body: list[list[object]]) -> list[list[object]]:
+    """Row 3 (the second data row) gets a wrong check digit; row 5 an unknown region."""
+    body[1][0] = str(body[1][0])[:-1] + ("0" if str(body[1][0])[-1] != "0" else "1")
+    body[3][6] = "火星市"
+    return body
+
+
+def test_xlsx_import_creates_and_audits(cast, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "list.xlsx", rows(5))
+    with path.open("rb") as stream:
+        report = import_enterprises(actor=cast.coordinator, stream=stream, filename=path.name)
+    assert (report.rows, report.created, report.errors) == (5, 5, [])
+    enterprise = Enterprise.objects.get(name="导入企业0有限公司")
+    assert enterprise.region_id == "150581" and enterprise.size_class == "small"
+    assert (
+        enterprise.contacts == [{"name": "王芳", "phone": "13800138000"}]
+        or enterprise.contacts[0]["phone"] == "13800138000"
+    )
+    assert AuditEntry.objects.filter(source="import", action="create").count() == 5
+
+
+def test_one_bad_row_writes_nothing_and_names_row_column_reason(cast, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "list.xlsx", bad_rows(rows(6)))
+    with path.open("rb") as stream:
+        report = import_enterprises(actor=cast.coordinator, stream=stream, filename=path.name)
+    assert not report.written
+    assert report.bad_row_numbers == [3, 5]
+    by_row = {e.row: e for e in report.errors}
+    assert by_row[3].column == "统一社会信用代码" and "校验位应为" in by_row[3].message
+    assert by_row[5].column == "所在地区" and "火星市" in by_row[5].message
+    assert not Enterprise.objects.filter(name__startswith="导入企业").exists()
+
+
+def test_reimport_updates_by_code_without_duplicates(cast, tmp_path: Path) -> None:
+    body = rows(4)
+    path = write_xlsx(tmp_path / "list.xlsx", body)
+    with path.open("rb") as stream:
+        import_enterprises(actor=cast.coordinator, stream=stream, filename=path.name)
+    body[0][3] = 900  # employees
+    path = write_xlsx(tmp_path / "list.xlsx", body)
+    with path.open("rb") as stream:
+        report = import_enterprises(actor=cast.coordinator, stream=stream, filename=path.name)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 3)
+    assert Enterprise.objects.filter(name__startswith="导入企业").count() == 4
+    assert Enterprise.objects.get(uscc=body[0][0]).employees == 900
+
+
+def test_gbk_csv_as_excel_saves_it(cast, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "list.csv", rows(3), encoding="gb18030")
+    with path.open("rb") as stream:
+        report = import_enterprises(actor=cast.coordinator, stream=stream, filename=path.name)
+    assert report.created == 3
+    assert Enterprise.objects.filter(name="导入企业2有限公司").exists()
+
+
+def test_rows_outside_the_jurisdiction_are_errors(cast, tmp_path: Path) -> None:
+    body = rows(2)
+    body[1][6] = "140200"
+    path = write_csv(tmp_path / "list.csv", body)
+    with path.open("rb") as stream:
+        report = import_enterprises(actor=cast.coordinator, stream=stream, filename=path.name)
+    assert report.bad_row_numbers == [3]
+    assert not report.written
+
+
+def test_a_file_without_the_required_columns_is_refused(cast, tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("名称,备注\n某企业,无\n", encoding="utf-8")
+    with path.open("rb") as stream, pytest.raises(ImportFileError) as caught:
+        import_enterprises(actor=cast.coordinator, stream=stream, filename=path.name)
+    assert "统一社会信用代码" in str(caught.value)
+
+
+def test_command_exits_non_zero_listing_bad_rows(
+    cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_xlsx(tmp_path / "list.xlsx", bad_rows(rows(6)))
+    with pytest.raises(CommandError) as caught:
+        call_command("import_enterprises", str(path), "--as", "coordinator")
+    err = capsys.readouterr().err
+    assert "第3行 [统一社会信用代码]" in err and "第5行 [所在地区]" in err
+    assert "未写入任何数据" in str(caught.value)
+    assert not Enterprise.objects.filter(name__startswith="导入企业").exists()
+
+
+def test_command_skip_invalid_writes_good_rows_and_an_error_file(cast, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "list.xlsx", bad_rows(rows(6)))
+    out = io.StringIO()
+    call_command("import_enterprises", str(path), "--skip-invalid", stdout=out, stderr=io.StringIO())
+    assert Enterprise.objects.filter(name__startswith="导入企业").count() == 4
+    error_file = tmp_path / "list.errors.xlsx"
+    assert str(error_file) in out.getvalue()
+    sheet = openpyxl.load_workbook(error_file).active
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][:3] == ("原行号", "错误原因", "统一社会信用代码")
+    assert [row[0] for row in table[1:]] == [3, 5]
+    assert "火星市" in table[2][1]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from zhuqi.enterprises import views
+
+urlpatterns = [
+    path("", views.enterprise_list, name="enterprise-list"),
+    path("export.xlsx", views.enterprise_export, name="enterprise-export"),
+    path("new", views.enterprise_create, name="enterprise-create"),
+    path("import/", views.enterprise_import, name="enterprise-import"),
+    path("import/<str:token>/confirm", views.enterprise_import_confirm, name="enterprise-import-confirm"),
+    path("import/<str:token>/errors", views.enterprise_import_errors, name="enterprise-import-errors"),
+    path("<int:enterprise_id>/", views.enterprise_detail, name="enterprise-detail"),
+    path("<int:enterprise_id>/edit", views.enterprise_edit, name="enterprise-edit"),
+    path("<int:enterprise_id>/history", views.enterprise_history, name="enterprise-history"),
+]

@@ -1,0 +1,262 @@
+"""Enterprise pages. Thin: reads through selectors, writes through services, and the same filter
+set as the API, so the page, the API and the export always show the same list."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhuqi.core.auth import request_user
+from zhuqi.core.errors import PermissionDenied, StaleWrite, ValidationFailed
+from zhuqi.directory.models import Official
+from zhuqi.enterprises import selectors, services
+from zhuqi.enterprises.exporting import MAX_ROWS, export_enterprises
+from zhuqi.enterprises.filtersets import EnterpriseFilterSet
+from zhuqi.enterprises.forms import EnterpriseForm, ImportUploadForm
+from zhuqi.enterprises.importing import ImportFileError, import_enterprises, write_error_file
+from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
+
+PAGE_SIZE = 50
+IMPORT_SESSION_KEY = "enterprise_imports"
+
+
+def _filtered(request: HttpRequest) -> tuple[EnterpriseFilterSet, Any]:
+    params = request.GET.copy()
+    params.pop("page", None)
+    filterset = EnterpriseFilterSet(
+        params, queryset=selectors.enterprise_queryset(user=request_user(request))
+    )
+    return filterset, filterset.qs
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    _, queryset = _filtered(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": page,
+        "filters": params,
+        "querystring_base": (params.urlencode() + "&") if params else "",
+        "size_classes": SizeClass.choices,
+        "officials": Official.objects.filter(
+            assignments__in=selectors.assignment_queryset(user=request_user(request)).filter(
+                Assignment.current_q()
+            )
+        )
+        .distinct()
+        .order_by("name")[:200],
+        "show_contacts": selectors.can_see_contacts(request_user(request)),
+        "can_edit": selectors.can_edit_enterprise(request_user(request)),
+    }
+    template = "enterprises/list.html#results" if request.htmx else "enterprises/list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def enterprise_export(request: HttpRequest) -> HttpResponse:
+    _, queryset = _filtered(request)
+    if queryset.count() > MAX_ROWS:
+        messages.error(request, _("导出超过 %(max)s 行，请先筛选") % {"max": MAX_ROWS})
+        return redirect("enterprise-list")
+    body = export_enterprises(
+        queryset.iterator(chunk_size=2000),
+        show_contacts=selectors.can_see_contacts(request_user(request)),
+    )
+    filename = f"enterprises-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    enterprise = selectors.enterprise_detail(user=request_user(request), enterprise_id=enterprise_id)
+    user = request_user(request)
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "show_contacts": selectors.can_see_contacts(user),
+            "can_edit": selectors.editable_fields(user, enterprise) != frozenset(),
+        },
+    )
+
+
+@login_required
+def enterprise_history(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    enterprise = selectors.enterprise_get(user=request_user(request), enterprise_id=enterprise_id)
+    entries = selectors.enterprise_history(enterprise)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    template = "enterprises/history.html#table" if request.htmx else "enterprises/history.html"  # type: ignore[attr-defined]
+    return render(request, template, {"enterprise": enterprise, "page": page})
+
+
+def _form_page(request: HttpRequest, form: EnterpriseForm, enterprise: Enterprise | None) -> HttpResponse:
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+def enterprise_create(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    if not selectors.can_edit_enterprise(user):
+        raise Http404
+    form = EnterpriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.enterprise_create(actor=user, data=form.service_data(), source="web")
+        except ValidationFailed as error:
+            form.add_service_errors(error.errors)
+        else:
+            messages.success(request, _("已登记：%(name)s") % {"name": enterprise.name})
+            return redirect("enterprise-detail", enterprise.pk)
+    return _form_page(request, form, None)
+
+
+@login_required
+def enterprise_edit(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    user = request_user(request)
+    enterprise = selectors.enterprise_get(user=user, enterprise_id=enterprise_id)
+    editable = selectors.editable_fields(user, enterprise)
+    if editable == frozenset():
+        raise Http404
+    if request.method != "POST":
+        form = EnterpriseForm(initial=EnterpriseForm.initial_for(enterprise), editable=editable)
+        return _form_page(request, form, enterprise)
+    form = EnterpriseForm(request.POST, initial=EnterpriseForm.initial_for(enterprise), editable=editable)
+    if form.is_valid():
+        try:
+            services.enterprise_update(
+                actor=user,
+                enterprise_id=enterprise.pk,
+                data=form.service_data(),
+                expected_version=form.cleaned_data.get("version"),
+                source="web",
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error.errors)
+        except StaleWrite as error:
+            messages.error(request, error.message)
+            form.add_error(None, _("其他人刚修改了这家企业。您的修改没有保存；请打开最新版本后重新修改。"))
+        except PermissionDenied as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("enterprise-detail", enterprise.pk)
+    return _form_page(request, form, enterprise)
+
+
+# --- import: upload → preview → confirm -----------------------------------------------------------
+
+
+def _import_dir() -> Path:
+    directory = Path(settings.MEDIA_ROOT) / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _pending(request: HttpRequest, token: str) -> dict[str, str]:
+    """The upload this session made; another user's token is simply not found."""
+    pending = request.session.get(IMPORT_SESSION_KEY, {})
+    if token not in pending or not Path(pending[token]["path"]).is_file():
+        raise Http404
+    return pending[token]
+
+
+@login_required
+def enterprise_import(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    if not selectors.can_edit_enterprise(user):
+        raise Http404
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in (".xlsx", ".csv"):
+            form.add_error("file", _("只支持 .xlsx 或 .csv 文件（Excel 中“另存为”即可）"))
+        elif upload.size > settings.ZHUQI_MAX_IMPORT_BYTES:
+            form.add_error(
+                "file", _("文件过大（上限 %(mb)s MB）") % {"mb": settings.ZHUQI_MAX_IMPORT_BYTES // 2**20}
+            )
+        else:
+            token = secrets.token_urlsafe(16)
+            path = _import_dir() / f"{token}{suffix}"
+            with path.open("wb") as target:
+                for chunk in upload.chunks():
+                    target.write(chunk)
+            try:
+                with path.open("rb") as stream:
+                    report = import_enterprises(actor=user, stream=stream, filename=path.name, dry_run=True)
+            except ImportFileError as error:
+                path.unlink(missing_ok=True)
+                form.add_error("file", str(error))
+            else:
+                pending = request.session.get(IMPORT_SESSION_KEY, {})
+                pending[token] = {"path": str(path), "name": upload.name}
+                request.session[IMPORT_SESSION_KEY] = pending
+                if report.errors:
+                    write_error_file(report, path)
+                return render(
+                    request,
+                    "enterprises/import_preview.html",
+                    {
+                        "report": report,
+                        "token": token,
+                        "filename": upload.name,
+                        "good_rows": report.rows - len(report.bad_row_numbers),
+                        "errors": report.errors[:500],
+                    },
+                )
+    return render(request, "enterprises/import.html", {"form": form})
+
+
+@login_required
+def enterprise_import_errors(request: HttpRequest, token: str) -> FileResponse:
+    pending = _pending(request, token)
+    source = Path(pending["path"])
+    error_file = source.with_name(f"{source.stem}.errors{'.csv' if source.suffix == '.csv' else '.xlsx'}")
+    if not error_file.is_file():
+        raise Http404
+    name = Path(pending["name"]).stem + error_file.name.removeprefix(source.stem)
+    return FileResponse(error_file.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@require_POST
+def enterprise_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    user = request_user(request)
+    pending = _pending(request, token)
+    path = Path(pending["path"])
+    skip_invalid = request.POST.get("skip_invalid") == "1"
+    with path.open("rb") as stream:
+        report = import_enterprises(actor=user, stream=stream, filename=path.name, skip_invalid=skip_invalid)
+    if report.written:
+        sessions = request.session[IMPORT_SESSION_KEY]
+        sessions.pop(token, None)
+        request.session[IMPORT_SESSION_KEY] = sessions
+        path.unlink(missing_ok=True)
+    return render(
+        request,
+        "enterprises/import_result.html",
+        {
+            "report": report,
+            "filename": pending["name"],
+            "token": token,
+            "skipped": len(report.bad_row_numbers),
+        },
+    )

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from zhuqi.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("zhuqi.core.urls")),
+    path("regions/", include("zhuqi.directory.urls")),
+    path("enterprises/", include("zhuqi.enterprises.urls")),
+]
