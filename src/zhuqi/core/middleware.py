@@ -22,3 +22,25 @@ class NotFoundMiddleware:
         if isinstance(exception, NotFound):
             return page_not_found(request, Http404(exception.message))
         return None
+
+
+class LanguageMiddleware:
+    """zh-Hans unless the user chose English with the switch (the language cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, and government
+    machines often run English-language browsers: the interface must still open in Chinese."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -144,7 +144,7 @@ NAMED_ENTERPRISES = [
         "中车大同电力机车有限公司", "中车大同", "140200", "3712", 4200, 1100000, 1600000, "大同市平城区"
     ),
     NamedEnterprise("大同金隅冀东水泥有限公司", "金隅冀东", "140200", "3011", 520, 76000, 150000, "大同市"),
-    NamedEnterprise("大同市牧同乳业有限公司", "牧同乳业", "140200", "1440", 260, 31000, 42000, "大同市"),
+    NamedEnterprise("大同市牧同乳业有限公司", "牧同乳业", "140200", "1441", 260, 31000, 42000, "大同市"),
 ]
 
 # (enterprise short name, official, kind): who is responsible for whom in the demo.
