@@ -127,6 +127,16 @@ ENGLISH = {
     "菜单": "Menu",
     "导入": "Import",
     "退出": "Sign out",
+    "至": "until",
+    "结束包联": "End assignment",
+    "干部": "Official",
+    "类别": "Kind",
+    "开始日期": "From",
+    "安排包联": "Assign",
+    "请选择干部并填写正确的日期": "Choose an official and give a valid date",
+    "请选择干部": "Choose an official",
+    "已安排包联": "Assigned",
+    "包联已结束（截至 %(date)s）": "Assignment ended (last day %(date)s)",
 }
 
 _ENTRY = re.compile(r'msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ""\n', re.MULTILINE)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from zhuqi.directory.models import Region
+from zhuqi.directory.models import Official, Region
 
 
 def region_queryset() -> QuerySet[Region]:
@@ -49,3 +49,38 @@ def region_nodes(*, parent: str | None, counts: dict[str, int] | None = None) ->
     for node in nodes:
         node["enterprise_count"] = (counts or {}).get(node["code"], 0)
     return nodes
+
+
+def official_queryset(*, user: Any) -> QuerySet[Official]:
+    """Officials of the user's jurisdiction (and below); everyone for the unscoped roles; none for
+    enterprise accounts, which have no business browsing the government's staff list."""
+    from zhuqi.core.roles import Role
+    from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_subtree_q
+
+    if not is_active_user(user) or user.role == Role.ENTERPRISE:
+        return Official.objects.none()
+    code = jurisdiction_code(user)
+    queryset = Official.objects.all()
+    if code is None:
+        return queryset
+    if user.role == Role.LIAISON and user.official_id:
+        code = Official.objects.filter(pk=user.official_id).values_list("region_id", flat=True).first() or ""
+    if not code:
+        return Official.objects.none()
+    return queryset.filter(region_subtree_q("region_id", code))
+
+
+def assignable_officials(*, user: Any) -> QuerySet[Official]:
+    """Officials a coordinator may assign: those of the jurisdiction and below, and those of the
+    regions above it (a city leader is assigned to a county's enterprise as often as not)."""
+    from django.db.models import Q
+
+    from zhuqi.core.scoping import jurisdiction_code
+
+    code = jurisdiction_code(user)
+    if code is None:
+        return official_queryset(user=user)
+    above = [region.code for region in region_ancestors(code)] if code else []
+    return Official.objects.filter(
+        Q(pk__in=official_queryset(user=user).values("pk")) | Q(region_id__in=above)
+    )

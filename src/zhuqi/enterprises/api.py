@@ -5,10 +5,20 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhuqi.core.auth import request_user
+from zhuqi.core.pagination import LazyPage
 from zhuqi.enterprises import selectors, services
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
 from zhuqi.enterprises.models import SizeClass
-from zhuqi.enterprises.schemas import EnterpriseIn, EnterpriseOut, EnterprisePatch, enterprise_json
+from zhuqi.enterprises.schemas import (
+    AssignmentEnd,
+    AssignmentIn,
+    AssignmentOut,
+    EnterpriseIn,
+    EnterpriseOut,
+    EnterprisePatch,
+    assignment_json,
+    enterprise_json,
+)
 
 router = Router(tags=["enterprises"])
 
@@ -37,26 +47,7 @@ def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) ->
     ).qs
     show = selectors.can_see_contacts(request_user(request))
     # The paginator slices the queryset first; mapping lazily keeps it one query per page.
-    return _LazyMap(queryset, lambda e: enterprise_json(e, show_contacts=show))
-
-
-class _LazyMap:
-    """A sliceable view of a queryset that serialises only the page the paginator takes."""
-
-    def __init__(self, queryset: Any, mapper: Any) -> None:
-        self.queryset = queryset
-        self.mapper = mapper
-
-    def count(self) -> int:
-        return int(self.queryset.count())
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, slice):
-            return [self.mapper(item) for item in self.queryset[index]]
-        return self.mapper(self.queryset[index])
+    return LazyPage(queryset, lambda e: enterprise_json(e, show_contacts=show))
 
 
 @router.post("", response={201: EnterpriseOut}, summary="Register an enterprise")
@@ -94,3 +85,36 @@ def delete_enterprise(request: HttpRequest, enterprise_id: int, version: int | N
         actor=request_user(request), enterprise_id=enterprise_id, expected_version=version
     )
     return Status(204, None)
+
+
+@router.get(
+    "/{int:enterprise_id}/assignments",
+    response=list[AssignmentOut],
+    summary="Who is and was responsible (包联)",
+)
+def list_assignments(request: HttpRequest, enterprise_id: int) -> list[dict[str, Any]]:
+    enterprise = selectors.enterprise_get(user=request_user(request), enterprise_id=enterprise_id)
+    queryset = enterprise.assignments.select_related("official").order_by("-start_date", "-id")
+    return [assignment_json(a) for a in queryset]
+
+
+@router.post("/{int:enterprise_id}/assignments", response={201: AssignmentOut}, summary="Assign an official")
+def create_assignment(request: HttpRequest, enterprise_id: int, payload: AssignmentIn) -> Status:
+    assignment = services.assignment_create(
+        actor=request_user(request),
+        enterprise_id=enterprise_id,
+        official_id=payload.official,
+        kind=payload.kind,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        note=payload.note,
+    )
+    return Status(201, assignment_json(assignment))
+
+
+@router.post("/assignments/{int:assignment_id}/end", response=AssignmentOut, summary="End an assignment")
+def end_assignment(request: HttpRequest, assignment_id: int, payload: AssignmentEnd) -> dict[str, Any]:
+    assignment = services.assignment_end(
+        actor=request_user(request), assignment_id=assignment_id, end_date=payload.end_date
+    )
+    return assignment_json(assignment)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -100,4 +101,46 @@ def enterprise_json(enterprise: Enterprise, *, show_contacts: bool) -> dict[str,
         "contacts": enterprise.contacts if show_contacts else masked_contacts(enterprise.contacts),
         "contacts_masked": not show_contacts,
         "version": enterprise.version,
+    }
+
+
+class AssignmentIn(Schema):
+    official: int
+    kind: str = "liaison"
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    note: str = ""
+
+
+class AssignmentEnd(Schema):
+    end_date: datetime.date | None = None
+
+
+class AssignmentOut(Schema):
+    id: int
+    enterprise: int
+    official: int
+    official_name: str
+    kind: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+    note: str
+    current: bool
+
+
+def assignment_json(assignment: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {
+        "id": assignment.pk,
+        "enterprise": assignment.enterprise_id,
+        "official": assignment.official_id,
+        "official_name": assignment.official.name,
+        "kind": assignment.kind,
+        "start_date": assignment.start_date,
+        "end_date": assignment.end_date,
+        "note": assignment.note,
+        "current": assignment.start_date <= today
+        and (assignment.end_date is None or assignment.end_date >= today),
     }

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:enterprise_id>/", views.enterprise_detail, name="enterprise-detail"),
     path("<int:enterprise_id>/edit", views.enterprise_edit, name="enterprise-edit"),
     path("<int:enterprise_id>/history", views.enterprise_history, name="enterprise-history"),
+    path("<int:enterprise_id>/assignments", views.enterprise_assign, name="enterprise-assign"),
+    path("assignments/<int:assignment_id>/end", views.assignment_end, name="assignment-end"),
 ]

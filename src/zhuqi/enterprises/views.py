@@ -3,6 +3,7 @@ set as the API, so the page, the API and the export always show the same list.""
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.directory.models import Official
+from zhuqi.directory.selectors import assignable_officials
 from zhuqi.enterprises import selectors, services
 from zhuqi.enterprises.exporting import MAX_ROWS, export_enterprises
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
@@ -85,8 +87,10 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
-    enterprise = selectors.enterprise_detail(user=request_user(request), enterprise_id=enterprise_id)
     user = request_user(request)
+    enterprise = selectors.enterprise_detail(user=user, enterprise_id=enterprise_id)
+    can_assign = selectors.can_edit_enterprise(user)
+    officials = assignable_officials(user=user).select_related("region").order_by("region_id", "name")
     return render(
         request,
         "enterprises/detail.html",
@@ -94,6 +98,9 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
             "enterprise": enterprise,
             "show_contacts": selectors.can_see_contacts(user),
             "can_edit": selectors.editable_fields(user, enterprise) != frozenset(),
+            "can_assign": can_assign,
+            "officials": officials[:500] if can_assign else [],
+            "assignment_kinds": Assignment.Kind.choices,
         },
     )
 
@@ -260,3 +267,54 @@ def enterprise_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
             "skipped": len(report.bad_row_numbers),
         },
     )
+
+
+@login_required
+@require_POST
+def enterprise_assign(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    user = request_user(request)
+    enterprise = selectors.enterprise_get(user=user, enterprise_id=enterprise_id)
+    if not selectors.can_edit_enterprise(user):
+        raise Http404
+    try:
+        official_id = int(request.POST.get("official", ""))
+        start = (
+            datetime.date.fromisoformat(request.POST["start_date"])
+            if request.POST.get("start_date")
+            else None
+        )
+    except ValueError:
+        messages.error(request, _("请选择干部并填写正确的日期"))
+        return redirect("enterprise-detail", enterprise.pk)
+    if not assignable_officials(user=user).filter(pk=official_id).exists():
+        messages.error(request, _("请选择干部"))
+        return redirect("enterprise-detail", enterprise.pk)
+    try:
+        services.assignment_create(
+            actor=user,
+            enterprise_id=enterprise.pk,
+            official_id=official_id,
+            kind=request.POST.get("kind", "liaison"),
+            start_date=start,
+            note=request.POST.get("note", ""),
+        )
+    except ValidationFailed as error:
+        messages.error(request, "；".join(e.message for e in error.errors))
+    else:
+        messages.success(request, _("已安排包联"))
+    return redirect("enterprise-detail", enterprise.pk)
+
+
+@login_required
+@require_POST
+def assignment_end(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    user = request_user(request)
+    try:
+        assignment = services.assignment_end(actor=user, assignment_id=assignment_id)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationFailed as error:
+        messages.error(request, "；".join(e.message for e in error.errors))
+        return redirect("enterprise-list")
+    messages.success(request, _("包联已结束（截至 %(date)s）") % {"date": assignment.end_date})
+    return redirect("enterprise-detail", assignment.enterprise_id)

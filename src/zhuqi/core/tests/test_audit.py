@@ -59,3 +59,15 @@ def test_a_new_account_is_audited_without_its_password(db) -> None:
     assert entry.actor_name == "system"
     assert "s3cret" not in str(entry.changes) and user.password not in str(entry.changes)
     assert entry.changes["password"][1].startswith("******")
+
+
+def test_the_admin_cannot_change_the_audit_trail(cast) -> None:
+    from django.test import Client
+
+    entry = _entry(cast)
+    client = Client()
+    client.force_login(cast.admin)
+    assert client.get(f"/admin/core/auditentry/{entry.pk}/change/").status_code == 200  # view only
+    client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"})
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+    assert client.get("/admin/core/auditentry/add/").status_code == 403

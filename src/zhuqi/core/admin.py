@@ -1,0 +1,39 @@
+"""The admin site is for looking, not changing: every change goes through a service function so
+it is validated, scoped and audited, which the admin's own save would bypass."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from zhuqi.core.models import ApiToken, AuditEntry
+
+admin.site.site_header = "助企 zhuqi"
+admin.site.site_title = "助企 zhuqi"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_name", "action", "content_type", "object_repr", "source"]
+    list_filter = ["action", "content_type", "source"]
+    search_fields = ["actor_name", "object_repr", "object_id"]
+    date_hierarchy = "at"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ["user", "created_at", "last_used_at"]
+    exclude = ["key_hash"]
