@@ -19,47 +19,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import OUT, setup_django
 
-WORDS = [
-    "华鑫",
-    "恒泰",
-    "东升",
-    "宏达",
-    "金源",
-    "瑞丰",
-    "兴隆",
-    "天成",
-    "通达",
-    "新创",
-    "远航",
-    "嘉禾",
-    "鼎盛",
-    "盛世",
-    "安泰",
-    "润发",
-    "博远",
-    "中科",
-    "蒙原",
-    "草原",
-    "塞北",
-    "广聚",
-    "永昌",
-    "长青",
-    "联晟",
-    "锦联",
-    "北祥",
-    "瑞铖",
-    "牧同",
-    "腾远",
-    "金辉",
-    "亚欧",
-    "创源",
-    "靖帆",
-    "宏图",
-    "万通",
-    "信达",
-    "顺达",
-]
-SUFFIXES = ["有限公司", "有限责任公司", "股份有限公司"]
 HEADERS = [
     "统一社会信用代码",
     "企业名称",
@@ -77,7 +36,10 @@ HEADERS = [
 
 def rows(count: int, seed: int = 7) -> Any:
     from zhuqi.core.validators import make_uscc
+    from zhuqi.demo.dataset import NAME_SUFFIXES, NAME_WORDS, REPORT_WORDS
     from zhuqi.directory.models import Industry, Region
+
+    words = NAME_WORDS + REPORT_WORDS
 
     rng = random.Random(seed)
     counties = list(Region.objects.filter(level="county").exclude(name="市辖区").values_list("code", "name"))
@@ -89,8 +51,8 @@ def rows(count: int, seed: int = 7) -> Any:
         industry, industry_name = rng.choice(classes)
         employees = max(1, int(rng.lognormvariate(3.5, 1.3)))
         revenue = round(employees * rng.uniform(10, 200), 2)
-        words = rng.choice(WORDS) + rng.choice(WORDS)
-        name = f"{county[:2]}{words}{industry_name[:4]}{serial}{rng.choice(SUFFIXES)}"
+        pair = rng.choice(words) + rng.choice(words)
+        name = f"{county[:2]}{pair}{industry_name[:4]}{serial}{rng.choice(NAME_SUFFIXES)}"
         yield [
             make_uscc(code, serial),
             name,
@@ -99,7 +61,7 @@ def rows(count: int, seed: int = 7) -> Any:
             revenue,
             round(revenue * rng.uniform(0.5, 3), 2),
             code,
-            f"{county}{rng.choice(WORDS)}路{rng.randrange(1, 500)}号",
+            f"{county}{rng.choice(words)}路{rng.randrange(1, 500)}号",
             "王芳",
             f"138{rng.randrange(10**8):08d}",
             "是" if revenue >= 2000 else "否",

@@ -163,7 +163,7 @@ ASSIGNMENTS = [
 
 # Where the generated enterprises go: prefecture code → how many.
 GENERATED = {"150500": 180, "140200": 110, "211200": 60, "150100": 30, "150200": 30}
-_WORDS = [
+NAME_WORDS = [
     "华鑫",
     "恒泰",
     "东升",
@@ -189,7 +189,25 @@ _WORDS = [
     "永昌",
     "长青",
 ]
-_SUFFIXES = ["有限公司", "有限责任公司", "股份有限公司"]
+# Words from the reports' enterprise names: the benchmarks use them so searches for those names
+# have many hits; the demo keeps them out so its named enterprises stay easy to find.
+REPORT_WORDS = [
+    "联晟",
+    "锦联",
+    "北祥",
+    "瑞铖",
+    "牧同",
+    "腾远",
+    "金辉",
+    "亚欧",
+    "创源",
+    "靖帆",
+    "宏图",
+    "万通",
+    "信达",
+    "顺达",
+]
+NAME_SUFFIXES = ["有限公司", "有限责任公司", "股份有限公司"]
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 _GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "强", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞"]
 # Divisions the generated enterprises are drawn from: industry, energy, building, trade, logistics.
@@ -267,9 +285,10 @@ def enterprise_rows(rng: random.Random) -> list[dict[str, Any]]:
                 county.name.removesuffix("市").removesuffix("区").removesuffix("旗").removesuffix("县")[:3]
             )
             trade = industry_name.removesuffix("制造").removesuffix("加工")[:4]
-            name = f"{place}{rng.choice(_WORDS)}{trade}{rng.choice(_SUFFIXES)}"
+            name = f"{place}{rng.choice(NAME_WORDS)}{trade}{rng.choice(NAME_SUFFIXES)}"
             while name in taken:
-                name = f"{place}{rng.choice(_WORDS)}{rng.choice(_WORDS)}{trade}{rng.choice(_SUFFIXES)}"
+                words = rng.choice(NAME_WORDS) + rng.choice(NAME_WORDS)
+                name = f"{place}{words}{trade}{rng.choice(NAME_SUFFIXES)}"
             taken.add(name)
             employees = int(rng.lognormvariate(3.8, 1.2))
             revenue = round(employees * rng.uniform(20, 160), 2)
@@ -283,7 +302,7 @@ def enterprise_rows(rng: random.Random) -> list[dict[str, Any]]:
                     "营业收入(万元)": revenue,
                     "资产总额(万元)": round(revenue * rng.uniform(0.6, 2.5), 2),
                     "所在地区": county.code,
-                    "地址": f"{county.name}{rng.choice(_WORDS)}路{rng.randrange(1, 300)}号",
+                    "地址": f"{county.name}{rng.choice(NAME_WORDS)}路{rng.randrange(1, 300)}号",
                     "联系人": _contact_name(rng),
                     "联系电话": _phone(rng),
                     "规上企业": "是" if revenue >= 2000 else "否",

@@ -123,6 +123,14 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _numbered(rows: Iterable[Iterable[Any]]) -> Iterator[tuple[int, list[Any]]]:
+    """(row number as Excel shows it, cleaned cells) of the data rows; blank rows are skipped."""
+    for number, values in enumerate(rows, start=2):
+        cells = [_cell(v) for v in values]
+        if any(v not in (None, "") for v in cells):
+            yield number, cells
+
+
 def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     """Headers and (row number, cells) of the first sheet of an .xlsx or of a .csv file."""
     suffix = Path(filename).suffix.lower()
@@ -138,10 +146,7 @@ def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[tu
             raise ImportFileError("文件是空的：第1行应为表头")
 
         def xlsx_rows() -> Iterator[tuple[int, list[Any]]]:
-            for number, values in enumerate(rows, start=2):
-                cells = [_cell(v) for v in values]
-                if any(v not in (None, "") for v in cells):
-                    yield number, cells
+            yield from _numbered(rows)
             workbook.close()
 
         return [str(h or "").strip() for h in header], xlsx_rows()
@@ -162,13 +167,7 @@ def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[tu
         if csv_header is None:
             raise ImportFileError("文件是空的：第1行应为表头")
 
-        def csv_rows() -> Iterator[tuple[int, list[Any]]]:
-            for number, values in enumerate(reader, start=2):
-                cells = [_cell(v) for v in values]
-                if any(v not in (None, "") for v in cells):
-                    yield number, cells
-
-        return [h.strip() for h in csv_header], csv_rows()
+        return [h.strip() for h in csv_header], _numbered(reader)
     raise ImportFileError(f"不支持的文件类型“{suffix or filename}”：请上传 .xlsx 或 .csv 文件")
 
 
