@@ -29,12 +29,20 @@ def translate(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhuqi.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         print(__doc__)
         return
+    try:
+        from django.conf import settings
+
+        settings.INSTALLED_APPS  # noqa: B018 - reading a setting loads them all, and checks them
+    except ImproperlyConfigured as error:
+        # A configuration mistake is the operator's to fix: say what, without a traceback.
+        raise SystemExit(f"zhuqi: {error}") from None
     execute_from_command_line(["zhuqi", *translate(args)])
 
 
