@@ -46,7 +46,7 @@ class Command(BaseCommand):
         if options["setup_only"]:
             return
         self.stdout.write(f"serving on {url}  (API: {url}api/v1/docs)  Ctrl-C to stop\n")
-        from waitress import serve  # type: ignore[import-untyped]
+        from waitress import serve  # type: ignore[import-untyped,unused-ignore]
 
         from zhuqi.wsgi import application
 
