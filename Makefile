@@ -37,7 +37,7 @@ typecheck: $(STAMP)
 	ZHUQI_TESTING=1 $(BIN)/mypy
 
 test-sqlite: $(STAMP) browser-deps
-	ZHUQI_TESTING=1 $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+	ZHUQI_TESTING=1 DATABASE_URL= $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test-postgresql: $(STAMP)
 	@if $(BIN)/python scripts/database-reachable "$(TEST_DATABASE_URL)"; then \

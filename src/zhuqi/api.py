@@ -23,6 +23,30 @@ api = NinjaAPI(
 )
 
 
+# Pydantic's error types, in the language of the rest of the system's messages.
+PYDANTIC_MESSAGES = {
+    "missing": "必填",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "json_invalid": "请求体不是有效的 JSON",
+    "enum": "不是可选的值",
+    "literal_error": "不是可选的值",
+}
+
+
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     """Pydantic's errors, with loc reduced to where the value is: ["body", "uscc"], not
@@ -32,7 +56,8 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
         loc = list(error.get("loc", []))
         if len(loc) >= 2 and loc[0] == "body" and loc[1] == "payload":
             loc = [loc[0], *loc[2:]]
-        detail.append({"loc": loc, "msg": error.get("msg", ""), "type": error.get("type", "")})
+        kind = error.get("type", "")
+        detail.append({"loc": loc, "msg": PYDANTIC_MESSAGES.get(kind, error.get("msg", "")), "type": kind})
     return api.create_response(request, {"detail": detail}, status=422)
 
 

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from zhuqi.core.models import AuditEntry
+from zhuqi.core.validators import mask_contacts, mask_phone
 
 # Bookkeeping fields whose change says nothing a reader of the history needs.
 IGNORED_FIELDS = frozenset({"updated_at", "created_at", "version", "search_text", "last_login"})
@@ -74,6 +75,29 @@ def record(
         changes=changes,
         source=source,
     )
+
+
+# Fields of audited models that hold personal data, and how to mask each in a change list.
+PERSONAL_FIELDS: dict[str, Any] = {"contacts": mask_contacts, "phone": mask_phone}
+
+
+def masked_changes(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """A change list as a reader without the right to contact data may see it (PIPL): the
+    history must not show what the record's own page hides."""
+    return {
+        field: [PERSONAL_FIELDS[field](side) if side else side for side in pair]
+        if field in PERSONAL_FIELDS
+        else pair
+        for field, pair in changes.items()
+    }
+
+
+def with_visible_changes(entries: Any, *, show_personal: bool) -> list[AuditEntry]:
+    """The entries of a page, each with `visible_changes` for the template."""
+    page = list(entries)
+    for entry in page:
+        entry.visible_changes = entry.changes if show_personal else masked_changes(entry.changes)
+    return page
 
 
 def history(instance: models.Model) -> models.QuerySet[AuditEntry]:

@@ -13,6 +13,7 @@ __all__ = [
     "USCC_LENGTH",
     "USCCError",
     "make_uscc",
+    "mask_contacts",
     "mask_name",
     "mask_phone",
     "uscc_check_digit",
@@ -125,6 +126,15 @@ def make_uscc(division: str, serial: int, *, prefix: str = "91") -> str:
         raise ValueError("serial too large for a 7-character body")
     first17 = f"{prefix}{division}MA{''.join(reversed(body))}"
     return first17 + uscc_check_digit(first17)
+
+
+def mask_contacts(contacts: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    """An enterprise's contact list with names and phone numbers masked, titles kept."""
+    return [
+        {**contact, "name": mask_name(contact.get("name", "")), "phone": mask_phone(contact.get("phone", ""))}
+        for contact in contacts or []
+        if isinstance(contact, dict)
+    ]
 
 
 # --- PIPL masking -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from zhuqi.core import selectors
+from zhuqi.core import audit, selectors
 from zhuqi.core.auth import request_user
 from zhuqi.core.roles import Role
 from zhuqi.demo import dataset
@@ -44,11 +44,15 @@ def workbench(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_read_audit(request.user):
+    user = request_user(request)
+    if not selectors.can_read_audit(user):
         raise Http404
-    queryset = selectors.audit_queryset(user=request.user)
+    queryset = selectors.audit_queryset(user=user)
     actor = request.GET.get("actor", "").strip()
     if actor:
         queryset = queryset.filter(actor_name=actor)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "actor": actor})
+    shown = audit.with_visible_changes(
+        page.object_list, show_personal=enterprise_selectors.can_see_contacts(user)
+    )
+    return render(request, "core/audit_log.html", {"page": page, "actor": actor, "entries": shown})

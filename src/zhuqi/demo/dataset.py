@@ -161,8 +161,9 @@ ASSIGNMENTS = [
     ],
 ]
 
-# Where the generated enterprises go: prefecture code → how many.
-GENERATED = {"150500": 180, "140200": 110, "211200": 60, "150100": 30, "150200": 30}
+# Where the generated enterprises go: region code → how many (a prefecture's are spread over its
+# counties). Huolinguole gets its own share so the county accounts' lists have a few hundred rows.
+GENERATED = {"150581": 230, "150500": 180, "140200": 220, "211200": 160, "150100": 30, "150200": 30}
 NAME_WORDS = [
     "华鑫",
     "恒泰",
@@ -276,8 +277,13 @@ def enterprise_rows(rng: random.Random) -> list[dict[str, Any]]:
         )
     )
     taken = {row["企业名称"] for row in rows}
-    for prefecture, count in GENERATED.items():
-        counties = list(Region.objects.filter(parent_id=prefecture).exclude(name="市辖区").order_by("code"))
+    for region_code, count in GENERATED.items():
+        region = Region.objects.get(pk=region_code)
+        counties = (
+            [region]
+            if region.level == Region.Level.COUNTY
+            else list(Region.objects.filter(parent_id=region_code).exclude(name="市辖区").order_by("code"))
+        )
         for _ in range(count):
             county = rng.choice(counties)
             code, industry_name = rng.choice(classes)

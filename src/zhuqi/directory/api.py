@@ -4,13 +4,14 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhuqi.core.auth import request_user
+from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
 from zhuqi.core.pagination import LazyPage
-from zhuqi.directory import selectors
-from zhuqi.directory.models import Industry, Post
+from zhuqi.directory import selectors, services
+from zhuqi.directory.models import Department, Industry, Post, Region
 
 router = Router(tags=["reference data"])
 
@@ -100,3 +101,109 @@ def _official_json(official: Any) -> dict[str, Any]:
             for p in posts
         ],
     }
+
+
+class DepartmentIn(Schema):
+    region: str
+    name: str
+    short_name: str = ""
+    kind: str = "government"
+
+
+class DepartmentOut(Schema):
+    id: int
+    region: str
+    name: str
+    short_name: str
+    kind: str
+
+
+def _department_json(department: Any) -> dict[str, Any]:
+    return {
+        "id": department.pk,
+        "region": department.region_id,
+        "name": department.name,
+        "short_name": department.short_name,
+        "kind": department.kind,
+    }
+
+
+def _region_or_422(code: str) -> Region:
+    region = Region.objects.filter(pk=code.strip()).first()
+    if region is None:
+        raise ValidationFailed([FieldError("region", f"没有代码为 {code} 的行政区划（GB/T 2260）")])
+    return region
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="Departments in your jurisdiction")
+@paginate(PageNumberPagination)
+def list_departments(request: HttpRequest, region: str | None = None) -> Any:
+    queryset = selectors.department_queryset(user=request_user(request)).order_by("region_id", "name")
+    if region:
+        queryset = queryset.filter(region_id=region)
+    return LazyPage(queryset, _department_json)
+
+
+@router.post("/departments", response={201: DepartmentOut}, summary="Add a department (admin, coordinator)")
+def create_department(request: HttpRequest, payload: DepartmentIn) -> Status:
+    if payload.kind not in Department.Kind.values:
+        raise ValidationFailed([FieldError("kind", f"应为 {'、'.join(Department.Kind.values)} 之一")])
+    department = services.department_create(
+        actor=request_user(request),
+        region=_region_or_422(payload.region),
+        name=payload.name.strip(),
+        short_name=payload.short_name.strip(),
+        kind=payload.kind,
+    )
+    return Status(201, _department_json(department))
+
+
+class OfficialIn(Schema):
+    region: str
+    name: str
+    phone: str = ""
+
+
+class PostIn(Schema):
+    department: int
+    title: str
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    order: int = 0
+
+
+@router.post("/officials", response={201: OfficialOut}, summary="Add an official (admin, coordinator)")
+def create_official(request: HttpRequest, payload: OfficialIn) -> Status:
+    official = services.official_create(
+        actor=request_user(request),
+        region=_region_or_422(payload.region),
+        name=payload.name.strip(),
+        phone=payload.phone.strip(),
+    )
+    return Status(201, _official_json(official))
+
+
+@router.post(
+    "/officials/{int:official_id}/posts", response={201: OfficialOut}, summary="Give an official a post"
+)
+def create_post(request: HttpRequest, official_id: int, payload: PostIn) -> Status:
+    user = request_user(request)
+    official = selectors.official_queryset(user=user).filter(pk=official_id).first()
+    if official is None:
+        raise NotFound()
+    department = selectors.department_queryset(user=user).filter(pk=payload.department).first()
+    if department is None:
+        raise ValidationFailed([FieldError("department", "部门不存在或不在您的权限范围内")])
+    services.post_create(
+        actor=user,
+        official=official,
+        department=department,
+        title=payload.title.strip(),
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        order=payload.order,
+    )
+    refreshed = selectors.official_queryset(user=user).prefetch_related(
+        Prefetch("posts", queryset=Post.objects.filter(Post.current_q()).select_related("department"))
+    )
+    return Status(201, _official_json(refreshed.get(pk=official.pk)))

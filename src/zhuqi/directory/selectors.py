@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from zhuqi.directory.models import Official, Region
+from zhuqi.directory.models import Department, Official, Region
 
 
 def region_queryset() -> QuerySet[Region]:
@@ -83,4 +83,19 @@ def assignable_officials(*, user: Any) -> QuerySet[Official]:
     above = [region.code for region in region_ancestors(code)] if code else []
     return Official.objects.filter(
         Q(pk__in=official_queryset(user=user).values("pk")) | Q(region_id__in=above)
+    )
+
+
+def department_queryset(*, user: Any) -> QuerySet[Department]:
+    """Departments of the user's jurisdiction and below (all for the unscoped roles)."""
+    from zhuqi.core.roles import Role
+    from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_subtree_q
+
+    if not is_active_user(user) or user.role == Role.ENTERPRISE:
+        return Department.objects.none()
+    code = jurisdiction_code(user)
+    if code is None:
+        return Department.objects.all()
+    return (
+        Department.objects.filter(region_subtree_q("region_id", code)) if code else Department.objects.none()
     )

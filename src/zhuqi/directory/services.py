@@ -15,9 +15,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from zhuqi.core import audit
-from zhuqi.core.errors import FieldError, ValidationFailed
+from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
+from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_prefix
 from zhuqi.directory.models import Department, Industry, Official, Post, Region, User
 
 DATA_PACKAGE = "zhuqi.directory.data"
@@ -126,6 +127,18 @@ def load_industries(*, actor: Any = None) -> LoadReport:
     return _load_tree(actor=actor, model=Industry, rows=rows, source="reference")
 
 
+def _check_may_manage(actor: Any, region: Region) -> None:
+    """The directory of a region is kept by the admin, or by a coordinator for their own
+    jurisdiction (营商办 keeps its officials and departments). `actor=None` is the system."""
+    if actor is None:
+        return
+    if not is_active_user(actor) or actor.role not in (Role.ADMIN, Role.COORDINATOR):
+        raise PermissionDenied()
+    code = jurisdiction_code(actor)
+    if code is not None and (not code or not region.code.startswith(region_prefix(code))):
+        raise ValidationFailed([FieldError("region", f"{region.name}（{region.code}）不在您的管辖范围内")])
+
+
 def _required(values: Mapping[str, Any], *names: str) -> None:
     errors = [FieldError(name, "必填") for name in names if not str(values.get(name) or "").strip()]
     if errors:
@@ -136,6 +149,7 @@ def _required(values: Mapping[str, Any], *names: str) -> None:
 def department_create(
     *, actor: Any, region: Region, name: str, short_name: str = "", kind: str = ""
 ) -> Department:
+    _check_may_manage(actor, region)
     _required({"name": name}, "name")
     if Department.objects.filter(region=region, name=name).exists():
         raise ValidationFailed([FieldError("name", f"{region.name}已有名为“{name}”的部门")])
@@ -148,6 +162,7 @@ def department_create(
 
 @transaction.atomic
 def official_create(*, actor: Any, region: Region, name: str, phone: str = "") -> Official:
+    _check_may_manage(actor, region)
     _required({"name": name}, "name")
     official = Official.objects.create(region=region, name=name, phone=phone)
     audit.record(actor=actor, instance=official, action=AuditEntry.Action.CREATE)
@@ -165,6 +180,7 @@ def post_create(
     end_date: datetime.date | None = None,
     order: int = 0,
 ) -> Post:
+    _check_may_manage(actor, official.region)
     _required({"title": title}, "title")
     if start_date and end_date and end_date < start_date:
         raise ValidationFailed([FieldError("end_date", "免职日期不能早于任职日期")])
@@ -182,6 +198,12 @@ def post_create(
 
 # What each role's scope hangs on: without it the account would see nothing (or, worse, a
 # region-scoped role without a region would be mistaken for an unscoped one).
+SCOPE_LABELS = {
+    "region": "管辖区域",
+    "department": "所属部门",
+    "official": "对应干部",
+    "enterprise": "所属企业",
+}
 SCOPE_FIELD_BY_ROLE = {
     Role.LEADER: "region",
     Role.COORDINATOR: "region",
@@ -204,6 +226,8 @@ def user_create(
     official: Official | None = None,
     enterprise: Any = None,
 ) -> User:
+    if actor is not None and not (is_active_user(actor) and actor.role == Role.ADMIN):
+        raise PermissionDenied()
     errors: list[FieldError] = []
     if not username.strip():
         errors.append(FieldError("username", "必填"))
@@ -216,7 +240,7 @@ def user_create(
     scope = {"region": region, "department": department, "official": official, "enterprise": enterprise}
     needed = SCOPE_FIELD_BY_ROLE.get(Role(role)) if role in Role.values else None
     if needed and scope[needed] is None:
-        errors.append(FieldError(needed, f"角色“{Role(role).label}”必须指定{needed}"))
+        errors.append(FieldError(needed, f"角色“{Role(role).label}”必须指定{SCOPE_LABELS[needed]}"))
     if errors:
         raise ValidationFailed(errors)
     user = User(

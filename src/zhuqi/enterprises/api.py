@@ -80,9 +80,9 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
 
 
 @router.delete("/{int:enterprise_id}", response={204: None}, summary="Delete an enterprise")
-def delete_enterprise(request: HttpRequest, enterprise_id: int, version: int | None = None) -> Status:
+def delete_enterprise(request: HttpRequest, enterprise_id: int, version: int) -> Status:
     services.enterprise_delete(
-        actor=request_user(request), enterprise_id=enterprise_id, expected_version=version
+        actor=request_user(request), enterprise_id=enterprise_id, expected_version=version, source="api"
     )
     return Status(204, None)
 

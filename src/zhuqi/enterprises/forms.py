@@ -33,8 +33,16 @@ class EnterpriseForm(forms.Form):
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, editable: frozenset[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        editable: frozenset[str] | None = None,
+        kept_contacts: list[dict[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Contacts past the rows the form shows (entered through the API or an import) are kept.
+        self.kept_contacts = kept_contacts or []
         for index in range(CONTACT_ROWS):
             self.fields[f"contact_name_{index}"] = forms.CharField(
                 label=_("联系人"), max_length=50, required=False
@@ -98,7 +106,7 @@ class EnterpriseForm(forms.Form):
             }
             for i in range(CONTACT_ROWS)
             if self.cleaned_data.get(f"contact_name_{i}") or self.cleaned_data.get(f"contact_phone_{i}")
-        ]
+        ] + self.kept_contacts
         if self.editable is not None:
             data = {k: v for k, v in data.items() if k in self.editable}
         return data

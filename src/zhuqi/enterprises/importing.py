@@ -30,7 +30,7 @@ from zhuqi.directory.reference import ReferenceResolver
 from zhuqi.enterprises import selectors
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.enterprises.services import apply_size_class, build_search_text
-from zhuqi.enterprises.validation import LABELS, clean_enterprise_data, clean_phone
+from zhuqi.enterprises.validation import LABELS, clean_enterprise_data
 
 # Header (normalised: half-width, no spaces) → field. Lists from different offices name the
 # same column differently; these are the variants seen in practice.
@@ -201,7 +201,10 @@ def _row_data(cells: list[Any], mapping: dict[int, str]) -> tuple[dict[str, Any]
         if field_name == "region" and isinstance(value, int | float):
             value = str(int(value))
         if field_name == "industry" and isinstance(value, int | float):
-            value = str(int(value)).zfill(4 if value >= 100 else 2)
+            # As Excel shows it: guessing a lost leading zero would turn group 131 into class
+            # 0131, a different industry. A code typed as a number that lost its zero fails
+            # validation instead, and the message says which code was read.
+            value = str(int(value))
         if field_name in ("contact_name", "contact_phone"):
             contact[field_name] = value
             continue
@@ -211,10 +214,10 @@ def _row_data(cells: list[Any], mapping: dict[int, str]) -> tuple[dict[str, Any]
             continue
         data[field_name] = value
     name = str(contact.get("contact_name") or "").strip()
-    phone, problem = clean_phone(contact.get("contact_phone"))
-    if problem:
-        problems.append(("contact_phone", problem))
-    if name or phone:
+    phone = contact.get("contact_phone")
+    if name or phone not in (None, ""):
+        # Validated with every other contact (validation._clean_contacts), so one bad number
+        # gets one message.
         data["contacts"] = [{"name": name, "phone": phone, "title": ""}]
     return data, problems
 
@@ -238,6 +241,9 @@ def import_enterprises(
     resolver = ReferenceResolver()
     report = ImportReport(headers=headers)
     good: list[tuple[int, dict[str, Any]]] = []
+    # The cells as read, for the error file should a good-looking row turn out to be another
+    # jurisdiction's enterprise (known only after all rows are read).
+    good_cells: dict[int, list[Any]] = {}
     first_row_of: dict[str, int] = {}
     for number, cells in rows:
         report.rows += 1
@@ -272,11 +278,12 @@ def import_enterprises(
             report.bad_rows[number] = cells
         else:
             good.append((number, cleaned.values))
+            good_cells[number] = cells
         if progress and report.rows % 500 == 0:
             progress(500)
     if progress and report.rows % 500:
         progress(report.rows % 500)
-    _check_existing_in_scope(actor, good, report, header_of["uscc"])
+    _check_existing_in_scope(actor, good, good_cells, report, header_of["uscc"])
     if report.errors:
         good = [(number, values) for number, values in good if number not in report.bad_rows]
     if dry_run or (report.errors and not skip_invalid):
@@ -287,7 +294,11 @@ def import_enterprises(
 
 
 def _check_existing_in_scope(
-    actor: User, good: list[tuple[int, dict[str, Any]]], report: ImportReport, column: str
+    actor: User,
+    good: list[tuple[int, dict[str, Any]]],
+    good_cells: dict[int, list[Any]],
+    report: ImportReport,
+    column: str,
 ) -> None:
     """A code already registered by another jurisdiction is an error, not a silent takeover."""
     visible = selectors.enterprise_queryset(user=actor)
@@ -301,7 +312,7 @@ def _check_existing_in_scope(
         for number, values in batch:
             if values["uscc"] in existing and values["uscc"] not in in_scope:
                 report.errors.append(RowError(number, column, "该企业已由其他地区登记，不在您的管辖范围内"))
-                report.bad_rows[number] = [values.get("uscc"), values.get("name")]
+                report.bad_rows[number] = good_cells[number]
 
 
 @transaction.atomic

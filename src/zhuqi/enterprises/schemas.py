@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import Schema
 
-from zhuqi.core.validators import mask_name, mask_phone
+from zhuqi.core.validators import mask_contacts
 from zhuqi.enterprises.models import Enterprise
 
 
@@ -54,9 +54,10 @@ class EnterpriseIn(Schema):
 
 
 class EnterprisePatch(Schema):
-    """Only the fields sent are changed. `version` is the version the client read."""
+    """Only the fields sent are changed. `version` is the version the client read: required, so
+    a client cannot overwrite a change it has not seen."""
 
-    version: int | None = None
+    version: int
     uscc: str | None = None
     name: str | None = None
     short_name: str | None = None
@@ -71,14 +72,7 @@ class EnterprisePatch(Schema):
 
 
 def masked_contacts(contacts: list[dict[str, str]]) -> list[dict[str, str]]:
-    return [
-        {
-            "name": mask_name(c.get("name", "")),
-            "phone": mask_phone(c.get("phone", "")),
-            "title": c.get("title", ""),
-        }
-        for c in contacts or []
-    ]
+    return mask_contacts(contacts)
 
 
 def enterprise_json(enterprise: Enterprise, *, show_contacts: bool) -> dict[str, Any]:

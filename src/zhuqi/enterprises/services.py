@@ -15,8 +15,9 @@ from zhuqi.core.chinese import pinyin_keys, to_simplified
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import jurisdiction_code, region_prefix
-from zhuqi.directory.models import Official, User
+from zhuqi.directory.models import User
 from zhuqi.directory.reference import ReferenceResolver
+from zhuqi.directory.selectors import assignable_officials
 from zhuqi.enterprises import selectors
 from zhuqi.enterprises.models import Assignment, Enterprise
 from zhuqi.enterprises.size_class import classify
@@ -134,7 +135,9 @@ def enterprise_update(
 
 
 @transaction.atomic
-def enterprise_delete(*, actor: User, enterprise_id: int, expected_version: int | None) -> None:
+def enterprise_delete(
+    *, actor: User, enterprise_id: int, expected_version: int | None, source: str = ""
+) -> None:
     if not selectors.can_edit_enterprise(actor):
         raise PermissionDenied()
     enterprise = _lock_visible(actor, enterprise_id)
@@ -142,8 +145,19 @@ def enterprise_delete(*, actor: User, enterprise_id: int, expected_version: int 
         raise StaleWrite(current_version=enterprise.version)
     if enterprise.users.exists():
         raise ValidationFailed([FieldError("id", "该企业仍有登录账号，请先停用账号再删除")])
+    # The assignments go with the enterprise (on_delete CASCADE); each leaves its own entry.
+    for assignment in enterprise.assignments.all():
+        audit.record(
+            actor=actor,
+            instance=assignment,
+            action=AuditEntry.Action.DELETE,
+            before=audit.snapshot(assignment),
+            source=source,
+        )
     before = audit.snapshot(enterprise)
-    audit.record(actor=actor, instance=enterprise, action=AuditEntry.Action.DELETE, before=before)
+    audit.record(
+        actor=actor, instance=enterprise, action=AuditEntry.Action.DELETE, before=before, source=source
+    )
     enterprise.delete()
 
 
@@ -162,9 +176,11 @@ def assignment_create(
         raise PermissionDenied()
     enterprise = selectors.enterprise_get(user=actor, enterprise_id=enterprise_id)
     errors: list[FieldError] = []
-    official = Official.objects.filter(pk=official_id).first()
+    # Only officials the actor could pick (their jurisdiction, below and above it); any other id
+    # gets the same answer as a missing one, so ids of other regions' officials do not leak.
+    official = assignable_officials(user=actor).filter(pk=official_id).first()
     if official is None:
-        errors.append(FieldError("official", f"干部 {official_id} 不存在"))
+        errors.append(FieldError("official", "干部不存在或不在您的权限范围内"))
     if kind not in Assignment.Kind.values:
         errors.append(FieldError("kind", f"应为 {'、'.join(Assignment.Kind.values)} 之一"))
     start = start_date or timezone.localdate()
@@ -198,6 +214,9 @@ def assignment_end(*, actor: User, assignment_id: int, end_date: datetime.date |
     end = end_date or timezone.localdate()
     if end < assignment.start_date:
         raise ValidationFailed([FieldError("end_date", "结束日期不能早于开始日期")])
+    if assignment.end_date is not None and end >= assignment.end_date:
+        # Ending may bring a planned end forward, never extend or reopen a finished period.
+        raise ValidationFailed([FieldError("end_date", f"该包联已定于 {assignment.end_date} 结束")])
     before = audit.snapshot(assignment)
     assignment.end_date = end
     assignment.save(update_fields=["end_date"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhuqi.core import audit
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.directory.models import Official
@@ -25,7 +27,7 @@ from zhuqi.directory.selectors import assignable_officials
 from zhuqi.enterprises import selectors, services
 from zhuqi.enterprises.exporting import MAX_ROWS, export_enterprises
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
-from zhuqi.enterprises.forms import EnterpriseForm, ImportUploadForm
+from zhuqi.enterprises.forms import CONTACT_ROWS, EnterpriseForm, ImportUploadForm
 from zhuqi.enterprises.importing import ImportFileError, import_enterprises, write_error_file
 from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
 
@@ -107,11 +109,12 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
 
 @login_required
 def enterprise_history(request: HttpRequest, enterprise_id: int) -> HttpResponse:
-    enterprise = selectors.enterprise_get(user=request_user(request), enterprise_id=enterprise_id)
-    entries = selectors.enterprise_history(enterprise)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    user = request_user(request)
+    enterprise = selectors.enterprise_get(user=user, enterprise_id=enterprise_id)
+    page = Paginator(selectors.enterprise_history(enterprise), 50).get_page(request.GET.get("page"))
+    shown = audit.with_visible_changes(page.object_list, show_personal=selectors.can_see_contacts(user))
     template = "enterprises/history.html#table" if request.htmx else "enterprises/history.html"  # type: ignore[attr-defined]
-    return render(request, template, {"enterprise": enterprise, "page": page})
+    return render(request, template, {"enterprise": enterprise, "page": page, "entries": shown})
 
 
 def _form_page(request: HttpRequest, form: EnterpriseForm, enterprise: Enterprise | None) -> HttpResponse:
@@ -145,7 +148,12 @@ def enterprise_edit(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     if request.method != "POST":
         form = EnterpriseForm(initial=EnterpriseForm.initial_for(enterprise), editable=editable)
         return _form_page(request, form, enterprise)
-    form = EnterpriseForm(request.POST, initial=EnterpriseForm.initial_for(enterprise), editable=editable)
+    form = EnterpriseForm(
+        request.POST,
+        initial=EnterpriseForm.initial_for(enterprise),
+        editable=editable,
+        kept_contacts=(enterprise.contacts or [])[CONTACT_ROWS:],
+    )
     if form.is_valid():
         try:
             services.enterprise_update(
@@ -177,10 +185,22 @@ def _import_dir() -> Path:
     return directory
 
 
-def _pending(request: HttpRequest, token: str) -> dict[str, str]:
+# Uploads and their error files hold personal data: they are kept a day, for the preview, the
+# confirmation and the download of the bad rows, then removed.
+UPLOAD_LIFETIME_SECONDS = 24 * 3600
+
+
+def _sweep_old_uploads(directory: Path) -> None:
+    cutoff = time.time() - UPLOAD_LIFETIME_SECONDS
+    for path in directory.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+def _pending(request: HttpRequest, token: str, *, need_upload: bool = True) -> dict[str, str]:
     """The upload this session made; another user's token is simply not found."""
     pending = request.session.get(IMPORT_SESSION_KEY, {})
-    if token not in pending or not Path(pending[token]["path"]).is_file():
+    if token not in pending or (need_upload and not Path(pending[token]["path"]).is_file()):
         raise Http404
     return pending[token]
 
@@ -202,6 +222,7 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
             )
         else:
             token = secrets.token_urlsafe(16)
+            _sweep_old_uploads(_import_dir())
             path = _import_dir() / f"{token}{suffix}"
             with path.open("wb") as target:
                 for chunk in upload.chunks():
@@ -234,7 +255,7 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def enterprise_import_errors(request: HttpRequest, token: str) -> FileResponse:
-    pending = _pending(request, token)
+    pending = _pending(request, token, need_upload=False)
     source = Path(pending["path"])
     error_file = source.with_name(f"{source.stem}.errors{'.csv' if source.suffix == '.csv' else '.xlsx'}")
     if not error_file.is_file():
@@ -253,9 +274,8 @@ def enterprise_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     with path.open("rb") as stream:
         report = import_enterprises(actor=user, stream=stream, filename=path.name, skip_invalid=skip_invalid)
     if report.written:
-        sessions = request.session[IMPORT_SESSION_KEY]
-        sessions.pop(token, None)
-        request.session[IMPORT_SESSION_KEY] = sessions
+        # The upload is spent (confirming twice would import twice); its error file stays
+        # downloadable from the result page.
         path.unlink(missing_ok=True)
     return render(
         request,

@@ -72,3 +72,40 @@ def test_region_api_lists_children(cast) -> None:
     client.force_login(cast.leader)
     children = client.get("/api/v1/regions", {"parent": "150500"}).json()
     assert "150581" in [r["code"] for r in children]
+
+
+def _post(client: Client, url: str, body: dict) -> object:
+    import json
+
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_coordinator_keeps_the_directory_of_their_jurisdiction(cast) -> None:
+    client = Client()
+    client.force_login(cast.coordinator)
+    department = _post(
+        client, "/api/v1/departments", {"region": "150581", "name": "霍林郭勒市发展和改革委员会"}
+    )
+    assert department.status_code == 201, department.content
+    official = _post(client, "/api/v1/officials", {"region": "150581", "name": "王强"})
+    assert official.status_code == 201
+    post = _post(
+        client,
+        f"/api/v1/officials/{official.json()['id']}/posts",
+        {"department": department.json()["id"], "title": "主任"},
+    )
+    assert post.status_code == 201 and post.json()["title"] == "霍林郭勒市发展和改革委员会主任"
+    outside = _post(client, "/api/v1/officials", {"region": "140200", "name": "外地干部"})
+    assert outside.status_code == 422 and outside.json()["detail"][0]["loc"] == ["body", "region"]
+    leader = Client()
+    leader.force_login(cast.leader)
+    assert _post(leader, "/api/v1/officials", {"region": "150581", "name": "某人"}).status_code == 403
+    from zhuqi.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(content_type__model="post", actor=cast.coordinator).count() == 1
+
+
+def test_createuser_names_the_missing_scope_in_chinese(db) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        services.user_create(actor=None, username="lead2", password="pw-long-enough", role="leader")
+    assert caught.value.errors[0].message == "角色“领导”必须指定管辖区域"

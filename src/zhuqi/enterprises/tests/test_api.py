@@ -210,9 +210,11 @@ def test_a_stale_write_is_a_409(cast) -> None:
 def test_out_of_scope_is_404_not_403(cast, method: str) -> None:
     client = token_client("outsider")
     url = f"/api/v1/enterprises/{cast.home.pk}"
-    response = send(client, method, url, {"address": "x"} if method == "patch" else None)
+    body = {"address": "x", "version": 1} if method == "patch" else None
+    url += "?version=1" if method == "delete" else ""
+    response = send(client, method, url, body)
     missing = send(
-        client, method, "/api/v1/enterprises/999999999", {"address": "x"} if method == "patch" else None
+        client, method, "/api/v1/enterprises/999999999" + ("?version=1" if method == "delete" else ""), body
     )
     assert response.status_code == missing.status_code == 404
     assert response.json()["detail"] == missing.json()["detail"]
@@ -229,9 +231,12 @@ def test_leader_sees_contacts_masked(cast) -> None:
 def test_an_enterprise_may_change_its_address_but_not_its_figures(cast) -> None:
     client = token_client("enterprise")
     assert (
-        send(client, "patch", f"/api/v1/enterprises/{cast.home.pk}", {"address": "新厂区"}).status_code == 200
+        send(
+            client, "patch", f"/api/v1/enterprises/{cast.home.pk}", {"address": "新厂区", "version": 1}
+        ).status_code
+        == 200
     )
-    response = send(client, "patch", f"/api/v1/enterprises/{cast.home.pk}", {"employees": 1})
+    response = send(client, "patch", f"/api/v1/enterprises/{cast.home.pk}", {"employees": 1, "version": 2})
     assert response.status_code == 403
 
 
@@ -282,3 +287,25 @@ def test_every_role_lists_only_its_scope(cast, role: str) -> None:
         e["id"] for e in token_client(user.username).get("/api/v1/enterprises?page_size=100").json()["items"]
     }
     assert ids == {getattr(cast, name).pk for name in expected}
+
+
+def test_a_patch_without_the_version_read_is_refused(cast) -> None:
+    response = send(
+        token_client("coordinator"), "patch", f"/api/v1/enterprises/{cast.home.pk}", {"address": "x"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "version"]
+    assert response.json()["detail"][0]["msg"] == "必填"
+
+
+def test_deleting_an_enterprise_audits_its_assignments_too(cast) -> None:
+    from zhuqi.testing.factories import AssignmentFactory, EnterpriseFactory
+
+    enterprise = EnterpriseFactory(region=cast.home.region)
+    assignment = AssignmentFactory(enterprise=enterprise)
+    client = token_client("coordinator")
+    assert send(client, "delete", f"/api/v1/enterprises/{enterprise.pk}?version=1").status_code == 204
+    entry = AuditEntry.objects.get(
+        object_id=str(assignment.pk), content_type__model="assignment", action="delete"
+    )
+    assert entry.source == "api" and entry.actor == cast.coordinator

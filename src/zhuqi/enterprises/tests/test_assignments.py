@@ -105,3 +105,21 @@ def test_officials_api_lists_current_posts_in_scope(cast) -> None:
     assert body["items"][0]["title"] == "通辽市委书记"
     assert api(cast.outsider).get("/api/v1/officials", {"q": "孟"}).json()["count"] == 0
     assert api(cast.enterprise_user).get("/api/v1/officials").json()["count"] == 0
+
+
+def test_an_official_of_another_region_cannot_be_assigned(cast) -> None:
+    stranger = OfficialFactory(name="宋诚", region=Region.objects.get(pk="211200"))
+    client = api(cast.coordinator)
+    response = post(client, f"/api/v1/enterprises/{cast.neighbour.pk}/assignments", {"official": stranger.pk})
+    missing = post(client, f"/api/v1/enterprises/{cast.neighbour.pk}/assignments", {"official": 999999})
+    assert response.status_code == missing.status_code == 422
+    assert response.json()["detail"] == missing.json()["detail"]
+
+
+def test_an_ended_assignment_cannot_be_reopened(cast) -> None:
+    current = cast.home.assignments.get()
+    client = api(cast.coordinator)
+    url = f"/api/v1/enterprises/assignments/{current.pk}/end"
+    assert post(client, url, {"end_date": "2026-12-31"}).status_code == 200
+    assert post(client, url, {"end_date": "2027-06-30"}).status_code == 422
+    assert post(client, url, {}).status_code == 200  # bringing the end forward is fine

@@ -159,6 +159,9 @@ def test_import_upload_preview_then_confirm_skipping_bad_rows(cast, tmp_path: Pa
     assert "新增 4 家" in result.content.decode()
     assert Enterprise.objects.filter(name__startswith="导入企业").count() == 4
     assert AuditEntry.objects.filter(source="import", actor=cast.coordinator).count() == 4
+    assert client.get(f"/enterprises/import/{token}/errors").status_code == 200  # still downloadable
+    again = client.post(f"/enterprises/import/{token}/confirm", {"skip_invalid": "1"})
+    assert again.status_code == 404  # the upload is spent: no second import
 
 
 def test_import_refuses_other_file_types(cast) -> None:
@@ -193,3 +196,18 @@ def test_static_assets_are_served_by_the_app(cast) -> None:
     client = login(cast.leader)
     html = client.get("/").content.decode()
     assert "http://" not in html.replace("http://testserver", "") and "https://" not in html
+
+
+def test_history_masks_contacts_for_roles_that_do_not_see_them(cast) -> None:
+    services.enterprise_update(
+        actor=cast.coordinator,
+        enterprise_id=cast.home.pk,
+        expected_version=None,
+        data={"contacts": [{"name": "李秀英", "phone": "13700001234"}]},
+    )
+    leader = login(cast.leader).get(f"/enterprises/{cast.home.pk}/history").content.decode()
+    assert "13700001234" not in leader and "李秀英" not in leader and "1234" in leader
+    auditor = login(cast.auditor).get("/audit/").content.decode()
+    assert "13700001234" not in auditor
+    coordinator = login(cast.coordinator).get(f"/enterprises/{cast.home.pk}/history").content.decode()
+    assert "13700001234" in coordinator
