@@ -49,8 +49,11 @@ def pinyin_keys(text: str) -> list[str]:
     """
     if not text:
         return []
-    initials = _variants(pinyin(text, style=Style.FIRST_LETTER, heteronym=True, errors="ignore"))
-    full = _variants(pinyin(text, style=Style.NORMAL, heteronym=True, errors="ignore"))
+    # One conversion (the costly part of an import): the initials are the first letters of the
+    # full readings, which is what Style.FIRST_LETTER would compute again.
+    readings = pinyin(text, style=Style.NORMAL, heteronym=True, errors="ignore")
+    initials = _variants([[reading[:1] for reading in options] for options in readings])
+    full = _variants(readings)
     return [key.lower() for key in dict.fromkeys(initials + full) if key]
 
 
