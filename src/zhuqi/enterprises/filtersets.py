@@ -9,6 +9,9 @@ from zhuqi.core.chinese import normalise_query
 from zhuqi.core.scoping import region_subtree_q
 from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
 
+# Below this many characters a Latin query is matched as the start of a word (see filter_q).
+SHORT_QUERY = 3
+
 
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="搜索")
@@ -28,6 +31,11 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         text = normalise_query(value).replace(" ", "")
         if not text:
             return queryset
+        if len(text) < SHORT_QUERY and text.isascii() and text.isalnum():
+            # One or two letters ("hx") are the start of initials, not any two letters inside
+            # some pinyin: match the start of a word of search_text. That is what the user means,
+            # and on PostgreSQL the trigram index serves " hx" where it cannot serve "hx".
+            return queryset.filter(Q(search_text__startswith=text) | Q(search_text__contains=" " + text))
         return queryset.filter(search_text__contains=text)
 
     def filter_region(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:

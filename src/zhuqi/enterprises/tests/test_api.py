@@ -309,3 +309,14 @@ def test_deleting_an_enterprise_audits_its_assignments_too(cast) -> None:
         object_id=str(assignment.pk), content_type__model="assignment", action="delete"
     )
     assert entry.source == "api" and entry.actor == cast.coordinator
+
+
+def test_one_or_two_letters_match_the_start_of_the_initials(cast) -> None:
+    client = token_client("leader")
+
+    def ids(query: str) -> list[int]:
+        return [e["id"] for e in client.get("/api/v1/enterprises", {"q": query}).json()["items"]]
+
+    assert ids("ls") == [cast.home.pk]
+    assert ids("xc") == []  # inside lsxcl, not its start
+    assert ids("xcl") == [cast.home.pk]
