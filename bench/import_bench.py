@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import OUT, machine, median
+from common import OUT, machine, median, revision
 
 
 def one_run(path: Path) -> dict[str, float]:
@@ -55,6 +55,21 @@ def fresh_database_url(base: str, run: int) -> str:
     return base.rsplit("/", 1)[0] + "/" + name
 
 
+def drop_database(base: str, run: int) -> None:
+    """The run's database, once its process has ended (a 100k-row import leaves ~300 MB)."""
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS zhuqi_bench_import_{run}")
+
+
+def remove_sqlite_runs() -> None:
+    import shutil
+
+    for stale in OUT.glob("import-sqlite-*"):
+        shutil.rmtree(stale)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("file", type=Path)
@@ -65,23 +80,28 @@ def main() -> None:
         print(json.dumps(one_run(args.file)))
         return
     results = []
+    base_url = os.environ.get("DATABASE_URL")
     for run in range(args.runs):
         env = dict(os.environ)
-        if env.get("DATABASE_URL"):
-            env["DATABASE_URL"] = fresh_database_url(env["DATABASE_URL"], run)
+        if base_url:
+            env["DATABASE_URL"] = fresh_database_url(base_url, run)
         else:
-            for stale in OUT.glob("import-sqlite-*"):
-                import shutil
-
-                shutil.rmtree(stale)
-        output = subprocess.run(
-            [sys.executable, __file__, str(args.file), "--child"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        result = json.loads(output.strip().splitlines()[-1])
+            remove_sqlite_runs()
+        try:
+            child = subprocess.run(
+                [sys.executable, __file__, str(args.file), "--child"],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+        finally:
+            if base_url:
+                drop_database(base_url, run)
+            else:
+                remove_sqlite_runs()
+        if child.returncode:
+            sys.exit(f"run {run + 1} failed (exit {child.returncode}):\n{child.stderr[-4000:]}")
+        result = json.loads(child.stdout.strip().splitlines()[-1])
         results.append(result)
         print(
             f"run {run + 1}: {result['rows']} rows in {result['seconds']:.1f} s = "
@@ -90,7 +110,7 @@ def main() -> None:
         )
     print(
         f"median: {median([r['rows_per_second'] for r in results]):.0f} rows/s, "
-        f"peak RSS {median([r['peak_rss_mib'] for r in results]):.0f} MiB; {machine()}"
+        f"peak RSS {median([r['peak_rss_mib'] for r in results]):.0f} MiB; {machine()}; at {revision()}"
     )
 
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import database_label, machine, median, percentile, setup_django
+from common import database_label, machine, median, percentile, revision, setup_django
 
 
 def main() -> None:
@@ -52,7 +52,7 @@ def main() -> None:
         "region + search": {"region": county[:4] + "00", "q": "hd"},
         "no filter, page 100": {"page": 100},
     }
-    print(f"{total} enterprises, {database_label()}; {machine()}")
+    print(f"{total} enterprises, {database_label()}; {machine()}; at {revision()}")
     for username, user in users.items():
         client = Client()
         client.force_login(user)
