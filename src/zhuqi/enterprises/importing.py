@@ -241,9 +241,10 @@ def import_enterprises(
     resolver = ReferenceResolver()
     report = ImportReport(headers=headers)
     good: list[tuple[int, dict[str, Any]]] = []
-    # The cells as read, for the error file should a good-looking row turn out to be another
-    # jurisdiction's enterprise (known only after all rows are read).
-    good_cells: dict[int, list[Any]] = {}
+    # Rows that passed so far, with their cells, until a batch of them is checked against the
+    # enterprises other jurisdictions registered (the cells go to the error file if so). In
+    # batches, so memory does not hold every row's cells for the length of the file.
+    pending: list[tuple[int, dict[str, Any], list[Any]]] = []
     first_row_of: dict[str, int] = {}
     for number, cells in rows:
         report.rows += 1
@@ -277,13 +278,15 @@ def import_enterprises(
             report.errors.extend(errors)
             report.bad_rows[number] = cells
         else:
-            good.append((number, cleaned.values))
-            good_cells[number] = cells
+            pending.append((number, cleaned.values, cells))
+            if len(pending) >= BATCH:
+                good += _check_existing_in_scope(actor, pending, report, header_of["uscc"])
+                pending = []
         if progress and report.rows % 500 == 0:
             progress(500)
     if progress and report.rows % 500:
         progress(report.rows % 500)
-    _check_existing_in_scope(actor, good, good_cells, report, header_of["uscc"])
+    good += _check_existing_in_scope(actor, pending, report, header_of["uscc"])
     if report.errors:
         good = [(number, values) for number, values in good if number not in report.bad_rows]
     if dry_run or (report.errors and not skip_invalid):
@@ -294,25 +297,29 @@ def import_enterprises(
 
 
 def _check_existing_in_scope(
-    actor: User,
-    good: list[tuple[int, dict[str, Any]]],
-    good_cells: dict[int, list[Any]],
-    report: ImportReport,
-    column: str,
-) -> None:
-    """A code already registered by another jurisdiction is an error, not a silent takeover."""
-    visible = selectors.enterprise_queryset(user=actor)
-    for start in range(0, len(good), BATCH):
-        batch = good[start : start + BATCH]
-        codes = [values["uscc"] for _, values in batch]
-        existing = set(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", flat=True))
-        if not existing:
-            continue
-        in_scope = set(visible.filter(uscc__in=list(existing)).values_list("uscc", flat=True))
-        for number, values in batch:
-            if values["uscc"] in existing and values["uscc"] not in in_scope:
-                report.errors.append(RowError(number, column, "该企业已由其他地区登记，不在您的管辖范围内"))
-                report.bad_rows[number] = good_cells[number]
+    actor: User, batch: list[tuple[int, dict[str, Any], list[Any]]], report: ImportReport, column: str
+) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of `batch` that may be written. A code already registered by another
+    jurisdiction is an error, not a silent takeover."""
+    codes = [values["uscc"] for _, values, _ in batch]
+    existing = set(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", flat=True))
+    in_scope = (
+        set(
+            selectors.enterprise_queryset(user=actor)
+            .filter(uscc__in=list(existing))
+            .values_list("uscc", flat=True)
+        )
+        if existing
+        else set()
+    )
+    writable = []
+    for number, values, cells in batch:
+        if values["uscc"] in existing and values["uscc"] not in in_scope:
+            report.errors.append(RowError(number, column, "该企业已由其他地区登记，不在您的管辖范围内"))
+            report.bad_rows[number] = cells
+        else:
+            writable.append((number, values))
+    return writable
 
 
 @transaction.atomic

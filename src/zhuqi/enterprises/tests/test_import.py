@@ -161,3 +161,19 @@ def test_command_skip_invalid_writes_good_rows_and_an_error_file(cast, tmp_path:
     assert table[0][:3] == ("原行号", "错误原因", "统一社会信用代码")
     assert [row[0] for row in table[1:]] == [3, 5]
     assert "火星市" in table[2][1]
+
+
+def test_a_code_another_jurisdiction_registered_is_an_error_with_its_cells_kept(cast, tmp_path: Path) -> None:
+    body = rows(2)
+    body[1][0] = cast.tongliao.uscc  # registered in Horqin, outside the coordinator's county
+    path = write_xlsx(tmp_path / "list.xlsx", body)
+    with path.open("rb") as stream:
+        report = import_enterprises(
+            actor=cast.coordinator, stream=stream, filename=path.name, skip_invalid=True
+        )
+    assert report.bad_row_numbers == [3]
+    assert "已由其他地区登记" in report.errors[0].message
+    assert report.bad_rows[3][:2] == [cast.tongliao.uscc, "导入企业1有限公司"]
+    assert report.created == 1
+    cast.tongliao.refresh_from_db()
+    assert cast.tongliao.name == "科尔沁测试有限公司"
