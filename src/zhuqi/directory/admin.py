@@ -1,9 +1,6 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from zhuqi.core.admin import ReadOnlyAdmin
+from zhuqi.core.admin import ReadOnlyAdmin, ReadOnlyMixin
 from zhuqi.directory.models import Department, Industry, Official, Post, Region, User
 
 
@@ -28,16 +25,9 @@ class DepartmentAdmin(ReadOnlyAdmin):
     search_fields = ["name"]
 
 
-class PostInline(admin.TabularInline):
+class PostInline(ReadOnlyMixin, admin.TabularInline):
     model = Post
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Official)
