@@ -12,7 +12,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
-from zhuqi.core.models import ApiToken
+from zhuqi.core import audit
+from zhuqi.core.models import ApiToken, AuditEntry
 from zhuqi.directory.models import User
 
 
@@ -52,7 +53,9 @@ def issue_token(*, username: str, password: str) -> str | None:
     if user is None or not user.is_active:
         return None
     raw = ApiToken.new_raw_key()
-    ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw))
+    token = ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw))
+    # Who obtained API access, and when, belongs in the trail (the hash itself does not).
+    audit.record(actor=user, instance=token, action=AuditEntry.Action.CREATE, source="api")
     return raw
 
 

@@ -320,3 +320,9 @@ def test_one_or_two_letters_match_the_start_of_the_initials(cast) -> None:
     assert ids("ls") == [cast.home.pk]
     assert ids("xc") == []  # inside lsxcl, not its start
     assert ids("xcl") == [cast.home.pk]
+
+
+def test_issuing_a_token_is_audited_without_the_secret(cast) -> None:
+    token_client("leader")
+    entry = AuditEntry.objects.get(content_type__model="apitoken", actor=cast.leader)
+    assert entry.changes["key_hash"][1].startswith("******")
