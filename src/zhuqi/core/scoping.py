@@ -33,6 +33,14 @@ def region_subtree_q(field: str, code: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
+def code_within(jurisdiction: str | None, region_code: str) -> bool:
+    """Whether a region lies in a jurisdiction as jurisdiction_code() gives it: None is
+    everywhere, "" is nowhere, a code is that region and everything under it."""
+    if jurisdiction is None:
+        return True
+    return bool(jurisdiction) and region_code.startswith(region_prefix(jurisdiction))
+
+
 def jurisdiction_code(user: User) -> str | None:
     """The region code a user's jurisdiction is rooted at, or None for an unscoped role."""
     if user.role in UNSCOPED_ROLES or user.is_superuser:

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from zhuqi.core.roles import Role
+from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_subtree_q
 from zhuqi.directory.models import Department, Official, Region
 
 
@@ -51,32 +53,28 @@ def region_nodes(*, parent: str | None, counts: dict[str, int] | None = None) ->
     return nodes
 
 
+def _in_jurisdiction(queryset: QuerySet[Any], code: str | None) -> QuerySet[Any]:
+    """Rows whose region lies in the jurisdiction `code` (None: every row; "": none)."""
+    if code is None:
+        return queryset
+    return queryset.filter(region_subtree_q("region_id", code)) if code else queryset.none()
+
+
 def official_queryset(*, user: Any) -> QuerySet[Official]:
     """Officials of the user's jurisdiction (and below); everyone for the unscoped roles; none for
-    enterprise accounts, which have no business browsing the government's staff list."""
-    from zhuqi.core.roles import Role
-    from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_subtree_q
-
+    enterprise accounts, which have no business browsing the government's staff list. A liaison
+    officer sees those of their own official's region."""
     if not is_active_user(user) or user.role == Role.ENTERPRISE:
         return Official.objects.none()
     code = jurisdiction_code(user)
-    queryset = Official.objects.all()
-    if code is None:
-        return queryset
-    if user.role == Role.LIAISON and user.official_id:
+    if code is not None and user.role == Role.LIAISON and user.official_id:
         code = Official.objects.filter(pk=user.official_id).values_list("region_id", flat=True).first() or ""
-    if not code:
-        return Official.objects.none()
-    return queryset.filter(region_subtree_q("region_id", code))
+    return _in_jurisdiction(Official.objects.all(), code)
 
 
 def assignable_officials(*, user: Any) -> QuerySet[Official]:
     """Officials a coordinator may assign: those of the jurisdiction and below, and those of the
     regions above it (a city leader is assigned to a county's enterprise as often as not)."""
-    from django.db.models import Q
-
-    from zhuqi.core.scoping import jurisdiction_code
-
     code = jurisdiction_code(user)
     if code is None:
         return official_queryset(user=user)
@@ -88,14 +86,6 @@ def assignable_officials(*, user: Any) -> QuerySet[Official]:
 
 def department_queryset(*, user: Any) -> QuerySet[Department]:
     """Departments of the user's jurisdiction and below (all for the unscoped roles)."""
-    from zhuqi.core.roles import Role
-    from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_subtree_q
-
     if not is_active_user(user) or user.role == Role.ENTERPRISE:
         return Department.objects.none()
-    code = jurisdiction_code(user)
-    if code is None:
-        return Department.objects.all()
-    return (
-        Department.objects.filter(region_subtree_q("region_id", code)) if code else Department.objects.none()
-    )
+    return _in_jurisdiction(Department.objects.all(), jurisdiction_code(user))

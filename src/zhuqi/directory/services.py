@@ -18,7 +18,7 @@ from zhuqi.core import audit
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_prefix
+from zhuqi.core.scoping import code_within, is_active_user, jurisdiction_code
 from zhuqi.directory.models import Department, Industry, Official, Post, Region, User
 
 DATA_PACKAGE = "zhuqi.directory.data"
@@ -134,8 +134,7 @@ def _check_may_manage(actor: Any, region: Region) -> None:
         return
     if not is_active_user(actor) or actor.role not in (Role.ADMIN, Role.COORDINATOR):
         raise PermissionDenied()
-    code = jurisdiction_code(actor)
-    if code is not None and (not code or not region.code.startswith(region_prefix(code))):
+    if not code_within(jurisdiction_code(actor), region.code):
         raise ValidationFailed([FieldError("region", f"{region.name}（{region.code}）不在您的管辖范围内")])
 
 

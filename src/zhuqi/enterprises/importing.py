@@ -24,7 +24,7 @@ from zhuqi.core import audit
 from zhuqi.core.chinese import to_halfwidth
 from zhuqi.core.errors import PermissionDenied
 from zhuqi.core.models import AuditEntry
-from zhuqi.core.scoping import jurisdiction_code, region_prefix
+from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.directory.models import User
 from zhuqi.directory.reference import ReferenceResolver
 from zhuqi.enterprises import selectors
@@ -258,11 +258,7 @@ def import_enterprises(
             )
             errors.append(RowError(number, column, error.message))
         region = cleaned.values.get("region")
-        if (
-            region is not None
-            and jurisdiction is not None
-            and (not jurisdiction or not region.code.startswith(region_prefix(jurisdiction)))
-        ):
+        if region is not None and not code_within(jurisdiction, region.code):
             errors.append(
                 RowError(number, header_of["region"], f"{region.name}（{region.code}）不在您的管辖范围内")
             )

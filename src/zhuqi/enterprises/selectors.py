@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from zhuqi.core.errors import NotFound
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import ROLES_EDITING_ENTERPRISES, ROLES_SEEING_CONTACTS, Role
-from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
-from zhuqi.directory.models import Post, User
+from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_prefix, region_subtree_q
+from zhuqi.directory.models import Official, Post, Region, User
 from zhuqi.enterprises.models import Assignment, Enterprise
 
 # Fields an enterprise's own account may change about itself; its registered facts (code, name,
@@ -86,6 +86,12 @@ def assignment_queryset(*, user: User) -> QuerySet[Assignment]:
     ).select_related("official", "enterprise")
 
 
+def assigned_officials(*, user: User) -> QuerySet[Official]:
+    """Officials with a current assignment to an enterprise the user can see (the list's filter)."""
+    current = assignment_queryset(user=user).filter(Assignment.current_q())
+    return Official.objects.filter(pk__in=current.values("official_id")).order_by("name")
+
+
 def my_assignments(*, user: User) -> QuerySet[Assignment]:
     """The enterprises the user's official is responsible for now."""
     if not is_active_user(user) or not user.official_id:
@@ -100,11 +106,6 @@ def my_assignments(*, user: User) -> QuerySet[Assignment]:
 def enterprise_counts_by_region(*, user: User, parent: str | None) -> dict[str, int]:
     """Enterprises the user can see under each child of `parent` (or each province), in one
     grouped query: counted per region code, then summed up to the child whose code prefix it has."""
-    from django.db.models import Count
-
-    from zhuqi.core.scoping import region_prefix
-    from zhuqi.directory.models import Region
-
     children = list(
         Region.objects.filter(parent_id=parent) if parent else Region.objects.filter(parent__isnull=True)
     )

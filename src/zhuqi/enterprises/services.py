@@ -14,7 +14,7 @@ from zhuqi.core import audit
 from zhuqi.core.chinese import pinyin_keys, to_simplified
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.models import AuditEntry
-from zhuqi.core.scoping import jurisdiction_code, region_prefix
+from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.directory.models import User
 from zhuqi.directory.reference import ReferenceResolver
 from zhuqi.directory.selectors import assignable_officials
@@ -58,7 +58,7 @@ def apply_size_class(enterprise: Enterprise) -> None:
 def _check_in_jurisdiction(actor: User, values: Mapping[str, Any]) -> None:
     region = values.get("region")
     code = jurisdiction_code(actor)
-    if region is not None and code is not None and not region.code.startswith(region_prefix(code or "x")):
+    if region is not None and not code_within(code, region.code):
         raise ValidationFailed([FieldError("region", f"{region.name}（{region.code}）不在您的管辖范围内")])
 
 

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_POST
 from zhuqi.core import audit
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import PermissionDenied, StaleWrite, ValidationFailed
-from zhuqi.directory.models import Official
 from zhuqi.directory.selectors import assignable_officials
 from zhuqi.enterprises import selectors, services
 from zhuqi.enterprises.exporting import MAX_ROWS, export_enterprises
@@ -35,43 +34,40 @@ PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "enterprise_imports"
 
 
-def _filtered(request: HttpRequest) -> tuple[EnterpriseFilterSet, Any]:
+def _filter_params(request: HttpRequest) -> Any:
     params = request.GET.copy()
     params.pop("page", None)
-    filterset = EnterpriseFilterSet(
-        params, queryset=selectors.enterprise_queryset(user=request_user(request))
-    )
-    return filterset, filterset.qs
+    return params
+
+
+def _filtered(request: HttpRequest) -> Any:
+    """The user's enterprises through the filter set the API uses too."""
+    scoped = selectors.enterprise_queryset(user=request_user(request))
+    return EnterpriseFilterSet(_filter_params(request), queryset=scoped).qs
 
 
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
-    _, queryset = _filtered(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    context = {
+    user = request_user(request)
+    page = Paginator(_filtered(request), PAGE_SIZE).get_page(request.GET.get("page"))
+    params = _filter_params(request)
+    context: dict[str, Any] = {
         "page": page,
         "filters": params,
         "querystring_base": (params.urlencode() + "&") if params else "",
-        "size_classes": SizeClass.choices,
-        "officials": Official.objects.filter(
-            assignments__in=selectors.assignment_queryset(user=request_user(request)).filter(
-                Assignment.current_q()
-            )
-        )
-        .distinct()
-        .order_by("name")[:200],
-        "show_contacts": selectors.can_see_contacts(request_user(request)),
-        "can_edit": selectors.can_edit_enterprise(request_user(request)),
+        "can_edit": selectors.can_edit_enterprise(user),
     }
-    template = "enterprises/list.html#results" if request.htmx else "enterprises/list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    if request.htmx:  # type: ignore[attr-defined]
+        # Only the results are swapped in; the filter form, and its choices, stay on the page.
+        return render(request, "enterprises/list.html#results", context)
+    context["size_classes"] = SizeClass.choices
+    context["officials"] = selectors.assigned_officials(user=user)[:200]
+    return render(request, "enterprises/list.html", context)
 
 
 @login_required
 def enterprise_export(request: HttpRequest) -> HttpResponse:
-    _, queryset = _filtered(request)
+    queryset = _filtered(request)
     if queryset.count() > MAX_ROWS:
         messages.error(request, _("导出超过 %(max)s 行，请先筛选") % {"max": MAX_ROWS})
         return redirect("enterprise-list")
