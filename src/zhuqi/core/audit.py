@@ -61,10 +61,15 @@ def record(
     action: str,
     before: dict[str, Any] | None = None,
     source: str = "",
+    changes: dict[str, list[Any]] | None = None,
 ) -> AuditEntry | None:
-    """Append one entry. An update that changed nothing audited writes nothing."""
-    after = {} if action == AuditEntry.Action.DELETE else snapshot(instance)
-    changes = diff(before or {}, after)
+    """Append one entry. An update that changed nothing audited writes nothing.
+
+    `changes` replaces the field diff for changes that are not field values (the days of a
+    calendar year, the co-departments of a case)."""
+    if changes is None:
+        after = {} if action == AuditEntry.Action.DELETE else snapshot(instance)
+        changes = diff(before or {}, after)
     if action == AuditEntry.Action.UPDATE and not changes:
         return None
     return AuditEntry.objects.create(

@@ -98,3 +98,41 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return _hash_token(raw)
+
+
+class CalendarYear(models.Model):
+    """A year whose statutory holidays and adjusted working days an admin entered from the State
+    Council's notice. An entered year overrides the chinese-calendar package; a year neither
+    knows is computed on weekends only and every deadline in it is marked provisional."""
+
+    year = models.PositiveSmallIntegerField("年份", primary_key=True)
+    source = models.CharField(
+        "依据", max_length=200, blank=True, help_text="如：国务院办公厅关于2027年部分节假日安排的通知"
+    )
+    entered_at = models.DateTimeField("录入时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "工作日历年份"
+        verbose_name_plural = "工作日历年份"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年工作日历"
+
+
+class CalendarDay(models.Model):
+    """A day of an entered year that differs from the weekend rule: a holiday on a weekday, or
+    an adjusted working day (调休) on a weekend. Days not listed follow the weekend rule."""
+
+    date = models.DateField("日期", primary_key=True)
+    year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days")
+    is_workday = models.BooleanField("是否工作日")
+    name = models.CharField("名称", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'班' if self.is_workday else '休'} {self.name}"

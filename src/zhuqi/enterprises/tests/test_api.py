@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -12,23 +9,8 @@ from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.validators import make_uscc
 from zhuqi.enterprises.models import Enterprise
-from zhuqi.testing.factories import PASSWORD, EnterpriseFactory
-
-
-def token_client(username: str) -> Client:
-    response = Client().post(
-        "/api/v1/auth/token",
-        json.dumps({"username": username, "password": PASSWORD}),
-        content_type="application/json",
-    )
-    assert response.status_code == 200, response.content
-    return Client(headers={"Authorization": f"Bearer {response.json()['token']}"})
-
-
-def send(client: Client, method: str, url: str, body: Any = None) -> Any:
-    return getattr(client, method)(
-        url, json.dumps(body) if body is not None else None, content_type="application/json"
-    )
+from zhuqi.testing.api import send, token_client
+from zhuqi.testing.factories import EnterpriseFactory
 
 
 def test_a_wrong_password_gets_no_token(cast) -> None:

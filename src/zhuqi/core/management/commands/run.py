@@ -23,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="do not load the demo dataset")
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--setup-only", action="store_true", help="prepare the database, do not serve")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not run background tasks in this process (run `zhuqi worker` separately)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -45,6 +50,10 @@ class Command(BaseCommand):
             self.stdout.write("no demo dataset; create an account with: zhuqi createuser NAME --role admin")
         if options["setup_only"]:
             return
+        if not options["no_worker"]:
+            from zhuqi.core.background import start_embedded
+
+            start_embedded()
         self.stdout.write(f"serving on {url}  (API: {url}api/v1/docs)  Ctrl-C to stop\n")
         from waitress import serve  # type: ignore[import-untyped,unused-ignore]
 

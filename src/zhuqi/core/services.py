@@ -1,0 +1,137 @@
+"""Changes to what core owns: the working-day calendar."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from zhuqi.core import audit
+from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
+from zhuqi.core.models import AuditEntry, CalendarDay, CalendarYear
+from zhuqi.core.roles import Role
+from zhuqi.core.signals import calendar_year_entered
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    date: datetime.date
+    is_workday: bool
+    name: str = ""
+
+
+HOLIDAY_WORDS = {"休", "假", "放假", "休息", "节假日", "holiday", "off", "0", "false", "否"}
+WORKDAY_WORDS = {"班", "上班", "调休上班", "工作日", "workday", "work", "1", "true", "是"}
+LINE_SPLIT = re.compile(r"[,，\t;；]|\s+")
+
+
+def parse_calendar_text(text: str, *, year: int) -> tuple[list[CalendarEntry], list[FieldError]]:
+    """A year's list, one day per line: "2027-10-01,休,国庆节" or "2027-10-09 班 国庆节调休上班".
+
+    Blank lines and lines starting with # are ignored; a header line (日期,…) is skipped. Errors
+    name the line: "第3行: …".
+    """
+    entries: list[CalendarEntry] = []
+    errors: list[FieldError] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip().lstrip("\ufeff")
+        if not line or line.startswith("#") or line.startswith("日期") or line.lower().startswith("date"):
+            continue
+        parts = [part for part in LINE_SPLIT.split(line) if part]
+        where = f"第{number}行"
+        if len(parts) < 2:
+            errors.append(FieldError(where, f"应为“日期,休或班,名称”，实际为“{line}”"))
+            continue
+        try:
+            day = datetime.date.fromisoformat(parts[0].replace("/", "-").replace(".", "-"))
+        except ValueError:
+            errors.append(FieldError(where, f"日期“{parts[0]}”应为 YYYY-MM-DD"))
+            continue
+        kind = parts[1].lower()
+        if kind in HOLIDAY_WORDS:
+            is_workday = False
+        elif kind in WORKDAY_WORDS:
+            is_workday = True
+        else:
+            errors.append(FieldError(where, f"“{parts[1]}”应为“休”或“班”"))
+            continue
+        entries.append(CalendarEntry(day, is_workday, " ".join(parts[2:])[:50]))
+    if not entries and not errors:
+        errors.append(FieldError("days", "没有任何日期"))
+    return entries, errors
+
+
+def _validate_entries(year: int, entries: Iterable[CalendarEntry]) -> list[FieldError]:
+    errors: list[FieldError] = []
+    seen: set[datetime.date] = set()
+    for index, entry in enumerate(entries):
+        where = f"days.{index}"
+        if entry.date.year != year:
+            errors.append(FieldError(where, f"{entry.date} 不在 {year} 年"))
+        if entry.date in seen:
+            errors.append(FieldError(where, f"{entry.date} 重复"))
+        seen.add(entry.date)
+    return errors
+
+
+@transaction.atomic
+def calendar_year_enter(
+    *, actor: object, year: int, entries: list[CalendarEntry], source_document: str = "", source: str = ""
+) -> CalendarYear:
+    """Enter (or replace) a year's holidays and adjusted working days, all or nothing.
+
+    Entries that say what the weekend rule says already are kept too, so the year reads as the
+    notice does. Deadlines that were provisional for this year are recomputed by the receivers
+    of calendar_year_entered, in this transaction.
+    """
+    if getattr(actor, "role", None) != Role.ADMIN and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("只有系统管理员可以录入工作日历")
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed([FieldError("year", "年份应在 2000 到 2100 之间")])
+    errors = _validate_entries(year, entries)
+    if errors:
+        raise ValidationFailed(errors)
+    existing = CalendarYear.objects.select_for_update().filter(year=year).first()
+    before = audit.snapshot(existing) if existing else None
+    calendar_year, _ = CalendarYear.objects.update_or_create(year=year, defaults={"source": source_document})
+    previous = {
+        day.date: (day.is_workday, day.name) for day in CalendarDay.objects.filter(year=calendar_year)
+    }
+    CalendarDay.objects.filter(year=calendar_year).delete()
+    CalendarDay.objects.bulk_create(
+        CalendarDay(date=e.date, year=calendar_year, is_workday=e.is_workday, name=e.name) for e in entries
+    )
+    current = {e.date: (e.is_workday, e.name) for e in entries}
+    # One entry for the year, its changed days listed, rather than one per day.
+    changes: dict[str, list[Any]] = {
+        str(day): [
+            _describe(previous.get(day)),
+            _describe(current.get(day)),
+        ]
+        for day in sorted(set(previous) | set(current))
+        if previous.get(day) != current.get(day)
+    }
+    if before is not None and before.get("source") != source_document:
+        changes["source"] = [before.get("source"), source_document]
+    if before is None:
+        changes = {"days": [None, len(entries)], **changes}
+    audit.record(
+        actor=actor,
+        instance=calendar_year,
+        action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
+        changes=changes,
+        source=source,
+    )
+    calendar_year_entered.send(sender=CalendarYear, year=year, actor=actor)
+    return calendar_year
+
+
+def _describe(value: tuple[bool, str] | None) -> str | None:
+    if value is None:
+        return None
+    is_workday, name = value
+    return f"{'班' if is_workday else '休'} {name}".strip()

@@ -1,0 +1,26 @@
+"""Calling the API in tests as a client would: a token from /auth/token, JSON in and out."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import Client
+
+from zhuqi.testing.factories import PASSWORD
+
+
+def token_client(username: str) -> Client:
+    response = Client().post(
+        "/api/v1/auth/token",
+        json.dumps({"username": username, "password": PASSWORD}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    return Client(headers={"Authorization": f"Bearer {response.json()['token']}"})
+
+
+def send(client: Client, method: str, url: str, body: Any = None) -> Any:
+    return getattr(client, method)(
+        url, json.dumps(body) if body is not None else None, content_type="application/json"
+    )
