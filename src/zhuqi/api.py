@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
+from zhuqi.cases.api import router as cases_router
+from zhuqi.core.api import calendar_router
 from zhuqi.core.api import router as auth_router
 from zhuqi.core.auth import BearerToken, SessionAuth
 from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, StaleWrite, ValidationFailed
@@ -74,15 +76,21 @@ def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     elif isinstance(exc, PermissionDenied):
         status = 403
         body["detail"] = exc.message
-    elif isinstance(exc, StaleWrite):
+    elif isinstance(exc, StaleWrite) or exc.code == "step_not_allowed":
         status = 409
         body["detail"] = exc.message
-        body["current_version"] = exc.current_version
+        if isinstance(exc, StaleWrite):
+            body["current_version"] = exc.current_version
+        current = getattr(exc, "current", None)
+        if current is not None:
+            body["current"] = current
     else:
         body["detail"] = exc.message
     return api.create_response(request, body, status=status)
 
 
 api.add_router("/auth", auth_router)
+api.add_router("/calendar", calendar_router)
 api.add_router("/", directory_router)
 api.add_router("/enterprises", enterprises_router)
+api.add_router("/cases", cases_router)

@@ -67,9 +67,13 @@ INSTALLED_APPS = [
     "django_filters",
     "template_partials",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "zhuqi.core",
     "zhuqi.directory",
     "zhuqi.enterprises",
+    "zhuqi.notifications",
+    "zhuqi.cases",
     "zhuqi.demo",
 ]
 
@@ -163,6 +167,32 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # API tokens expire; a token older than this is refused.
 ZHUQI_TOKEN_TTL_DAYS = int(os.environ.get("ZHUQI_TOKEN_TTL_DAYS", "30"))
+
+# Background work (deadline sweeps, sending notices) goes through Django's task API, stored in
+# the database: the embedded default needs nothing else running, and on PostgreSQL many workers
+# on many machines share the one queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often the deadline sweep runs, in seconds (the worker started by `zhuqi run` or `zhuqi worker`).
+ZHUQI_SWEEP_INTERVAL = int(os.environ.get("ZHUQI_SWEEP_INTERVAL", "300"))
+
+# A same-day (日清日结) case assigned after this local time is due the next working day.
+ZHUQI_SAME_DAY_CUTOFF = os.environ.get("ZHUQI_SAME_DAY_CUTOFF", "16:00")
+# Attachments to cases: largest size, and the kinds of file accepted.
+ZHUQI_ATTACHMENT_MAX_BYTES = int(os.environ.get("ZHUQI_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+ZHUQI_ATTACHMENT_TYPES = env_list(
+    "ZHUQI_ATTACHMENT_TYPES", ".pdf,.jpg,.jpeg,.png,.gif,.doc,.docx,.xls,.xlsx,.wps,.ofd,.txt"
+)
+
+# Notices: copies by e-mail (Django's mail backends) when on; links in them start with the base URL.
+ZHUQI_EMAIL_NOTICES = env_bool("ZHUQI_EMAIL_NOTICES")
+ZHUQI_BASE_URL = os.environ.get("ZHUQI_BASE_URL", "")
+EMAIL_BACKEND = os.environ.get("ZHUQI_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("ZHUQI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ZHUQI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ZHUQI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ZHUQI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ZHUQI_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("ZHUQI_EMAIL_FROM", "zhuqi@localhost")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500

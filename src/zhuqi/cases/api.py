@@ -1,0 +1,278 @@
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Form, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from zhuqi.cases import schemas, selectors, services
+from zhuqi.cases.filtersets import CaseFilterSet
+from zhuqi.cases.services import NewCase, StepInput
+from zhuqi.core.auth import request_user
+from zhuqi.core.pagination import LazyPage
+
+router = Router(tags=["cases"])
+
+
+class CaseFilters(Schema):
+    kind: str | None = None
+    status: list[str] | None = None
+    department: int | None = None
+    enterprise: int | None = None
+    region: str | None = None
+    category: int | None = None
+    late: bool | None = None
+    timeliness: str | None = None
+    flagged: bool | None = None
+    open: bool | None = None
+    submitted_from: str | None = None
+    submitted_to: str | None = None
+    q: str | None = None
+
+
+def _result(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    case = selectors.case_get(user=request_user(request), case_id=case_id)
+    return schemas.case_json(case, with_co_departments=True)
+
+
+@router.get("", response=list[schemas.CaseOut], summary="List cases in your scope")
+@paginate(PageNumberPagination)
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    queryset = CaseFilterSet(params, queryset=selectors.case_queryset(user=request_user(request))).qs
+    return LazyPage(queryset, schemas.case_json)
+
+
+@router.post(
+    "", response={201: schemas.CaseOut}, summary="File a demand, issue an instruction, record a hazard"
+)
+def create_case(request: HttpRequest, payload: schemas.CaseIn) -> Status:
+    case = services.case_create(
+        actor=request_user(request),
+        data=NewCase(
+            kind=payload.kind,
+            title=payload.title,
+            description=payload.description,
+            enterprise_id=payload.enterprise,
+            category_id=payload.category,
+            urgency=payload.urgency,
+            complexity=payload.complexity,
+            source=payload.source,
+            source_note=payload.source_note,
+            issued_by_id=payload.issued_by,
+            region_code=payload.region,
+            rule_breached=payload.rule_breached,
+            evidence=payload.evidence,
+            lead_department_id=payload.lead_department,
+            co_department_ids=payload.co_departments,
+            deadline=payload.deadline,
+        ),
+        source="api",
+    )
+    return Status(201, _result(request, case.pk))
+
+
+@router.get("/{int:case_id}", response=schemas.CaseOut, summary="One case")
+def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    return _result(request, case_id)
+
+
+@router.get("/{int:case_id}/timeline", response=list[schemas.StepOut], summary="Every step of a case")
+def case_timeline(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    user = request_user(request)
+    case = selectors.case_get(user=user, case_id=case_id)
+    return [schemas.step_json(step) for step in selectors.timeline(user=user, case=case)]
+
+
+def _step(payload: schemas.StepIn) -> StepInput:
+    return StepInput(comment=payload.comment)
+
+
+@router.post("/{int:case_id}/accept", response=schemas.CaseOut, summary="Accept a demand (受理)")
+def accept(request: HttpRequest, case_id: int, payload: schemas.StepIn) -> dict[str, Any]:
+    services.case_accept(
+        actor=request_user(request),
+        case_id=case_id,
+        expected_version=payload.version,
+        step=_step(payload),
+        source="api",
+    )
+    return _result(request, case_id)
+
+
+@router.post(
+    "/{int:case_id}/reject", response=schemas.CaseOut, summary="Reject a demand, or merge a duplicate"
+)
+def reject(request: HttpRequest, case_id: int, payload: schemas.RejectIn) -> dict[str, Any]:
+    services.case_reject(
+        actor=request_user(request),
+        case_id=case_id,
+        expected_version=payload.version,
+        reason=payload.reason,
+        duplicate_of_id=payload.duplicate_of,
+        step=_step(payload),
+        source="api",
+    )
+    return _result(request, case_id)
+
+
+@router.post("/{int:case_id}/assign", response=schemas.CaseOut, summary="Assign to a lead department")
+def assign(request: HttpRequest, case_id: int, payload: schemas.AssignIn) -> dict[str, Any]:
+    services.case_assign(
+        actor=request_user(request),
+        case_id=case_id,
+        expected_version=payload.version,
+        lead_department_id=payload.lead_department,
+        co_department_ids=payload.co_departments,
+        deadline=payload.deadline,
+        complexity=payload.complexity,
+        step=_step(payload),
+        source="api",
+    )
+    return _result(request, case_id)
+
+
+@router.post("/{int:case_id}/start", response=schemas.CaseOut, summary="Sign for a case (签收)")
+def start(request: HttpRequest, case_id: int, payload: schemas.StepIn) -> dict[str, Any]:
+    services.case_start(
+        actor=request_user(request),
+        case_id=case_id,
+        expected_version=payload.version,
+        step=_step(payload),
+        source="api",
+    )
+    return _result(request, case_id)
+
+
+@router.post("/{int:case_id}/return", response=schemas.CaseOut, summary="Return a wrongly given case")
+def return_case(request: HttpRequest, case_id: int, payload: schemas.StepIn) -> dict[str, Any]:
+    services.case_return(
+        actor=request_user(request),
+        case_id=case_id,
+        expected_version=payload.version,
+        step=_step(payload),
+        source="api",
+    )
+    return _result(request, case_id)
+
+
+@router.post("/{int:case_id}/request-extension", response=schemas.CaseOut, summary="Ask once for more time")
+def request_extension(
+    request: HttpRequest, case_id: int, payload: schemas.ExtensionRequestIn
+) -> dict[str, Any]:
+    services.case_request_extension(
+        actor=request_user(request),
+        case_id=case_id,
+        expected_version=payload.version,
+        requested_deadline=payload.requested_deadline,
+        step=_step(payload),
+        source="api",
+    )
+    return _result(request, case_id)
+
+
+@router.post(
+    "/{int:case_id}/decide-extension", response=schemas.CaseOut, summary="Approve or refuse an extension"
+)
+def decide_extension(
+    request: HttpRequest, case_id: int, payload: schemas.ExtensionDecisionIn
+) -> dict[str, Any]:
+    services.case_decide_extension(
+        actor=request_user(request),
+        case_id=case_id,
+        expected_version=payload.version,
+        approve=payload.approve,
+        new_deadline=payload.new_deadline,
+        step=_step(payload),
+        source="api",
+    )
+    return _result(request, case_id)
+
+
+@router.post("/{int:case_id}/answer", response=schemas.CaseOut, summary="Answer a demand, with its outcome")
+def answer(request: HttpRequest, case_id: int, payload: schemas.AnswerIn) -> dict[str, Any]:
+    services.case_answer(
+        actor=request_user(request),
+        case_id=case_id,
+        expected_version=payload.version,
+        answer=payload.answer,
+        outcome=payload.outcome,
+        outcome_reason=payload.outcome_reason,
+        step=_step(payload),
+        source="api",
+    )
+    return _result(request, case_id)
+
+
+@router.post("/{int:case_id}/confirm", response=schemas.CaseOut, summary="The enterprise confirms and rates")
+def confirm(request: HttpRequest, case_id: int, payload: schemas.ConfirmIn) -> dict[str, Any]:
+    services.case_confirm(
+        actor=request_user(request),
+        case_id=case_id,
+        expected_version=payload.version,
+        rating=payload.rating,
+        step=_step(payload),
+        source="api",
+    )
+    return _result(request, case_id)
+
+
+@router.post(
+    "/{int:case_id}/report-completion",
+    response=schemas.CaseOut,
+    summary="Report an instruction done or a hazard rectified",
+)
+def report_completion(request: HttpRequest, case_id: int, payload: schemas.CompletionIn) -> dict[str, Any]:
+    services.case_report_completion(
+        actor=request_user(request),
+        case_id=case_id,
+        expected_version=payload.version,
+        report=payload.report,
+        step=_step(payload),
+        source="api",
+    )
+    return _result(request, case_id)
+
+
+@router.post(
+    "/{int:case_id}/verify", response=schemas.CaseOut, summary="Accept a completion or re-inspect a hazard"
+)
+def verify(request: HttpRequest, case_id: int, payload: schemas.VerifyIn) -> dict[str, Any]:
+    services.case_verify(
+        actor=request_user(request),
+        case_id=case_id,
+        expected_version=payload.version,
+        passed=payload.passed,
+        deadline=payload.deadline,
+        step=_step(payload),
+        source="api",
+    )
+    return _result(request, case_id)
+
+
+@router.post("/{int:case_id}/reopen", response=schemas.CaseOut, summary="Reopen a closed case")
+def reopen(request: HttpRequest, case_id: int, payload: schemas.ReopenIn) -> dict[str, Any]:
+    services.case_reopen(
+        actor=request_user(request),
+        case_id=case_id,
+        expected_version=payload.version,
+        deadline=payload.deadline,
+        step=_step(payload),
+        source="api",
+    )
+    return _result(request, case_id)
+
+
+@router.post("/{int:case_id}/notes", response={201: schemas.CaseOut}, summary="Add a comment and attachments")
+def add_note(
+    request: HttpRequest,
+    case_id: int,
+    comment: Form[str] = "",
+) -> Status:
+    """multipart/form-data: `comment`, and any number of `files`."""
+    services.case_note(
+        actor=request_user(request),
+        case_id=case_id,
+        step=StepInput(comment=comment, attachments=request.FILES.getlist("files")),
+        source="api",
+    )
+    return Status(201, _result(request, case_id))

@@ -1,0 +1,96 @@
+"""How long each part of a case may take, in China's working days.
+
+The defaults follow the widely used "1515" rule: accept or make contact within 1 working day,
+answer a simple demand within 5, a complex one within 15. Admins change them per kind, urgency
+and category (DeadlinePolicy). A same-day (日清日结) case is due at 18:00 on the day it is
+assigned, or on the next working day when it arrives after the cut-off.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from zhuqi.cases.models import Case, Complexity, DeadlinePolicy, Urgency
+from zhuqi.core.workdays import SHANGHAI, WorkingCalendar, end_of_day
+
+SAME_DAY_DUE = datetime.time(18, 0)
+# The clock turns amber when this share of the time is used.
+AMBER_SHARE = 0.75
+# An answered demand the enterprise does not rate in this many working days closes as not rated.
+NOT_RATED_AFTER_DAYS = 5
+# A department may return a wrongly given case within this many working days of assignment.
+RETURN_WINDOW_DAYS = 2
+# An extension must be asked for at least this many working days before the deadline.
+EXTENSION_NOTICE_DAYS = 1
+# A case this many working days late goes into the dispatch meeting's notice (通报).
+NOTICE_AFTER_LATE_DAYS = 5
+
+DEFAULT_DAYS = (1, 5, 15)
+
+
+@dataclass(frozen=True)
+class Due:
+    at: datetime.datetime
+    provisional: bool
+
+
+def policy_days(case: Case) -> tuple[int, int, int]:
+    """(response, simple, complex) working days for the case: its category's rule, else the rule
+    for any category, else 1/5/15."""
+    rules = {
+        rule.category_id: rule
+        for rule in DeadlinePolicy.objects.filter(kind=case.kind, urgency=case.urgency).filter(
+            category_id__in=[case.category_id, None]
+        )
+    }
+    rule = rules.get(case.category_id) or rules.get(None)
+    if rule is None:
+        return DEFAULT_DAYS
+    return rule.response_days, rule.simple_days, rule.complex_days
+
+
+def same_day_cutoff() -> datetime.time:
+    return datetime.time.fromisoformat(settings.ZHUQI_SAME_DAY_CUTOFF)
+
+
+def after_working_days(calendar: WorkingCalendar, start: datetime.datetime, days: int) -> Due:
+    local = start.astimezone(SHANGHAI)
+    day = calendar.add_working_days(local.date(), days)
+    return Due(end_of_day(day), calendar.span_is_provisional(local.date(), day))
+
+
+def same_day(calendar: WorkingCalendar, start: datetime.datetime) -> Due:
+    local = start.astimezone(SHANGHAI)
+    day = local.date()
+    if not calendar.is_workday(day) or local.time() >= same_day_cutoff():
+        day = calendar.next_workday(day)
+    due = datetime.datetime.combine(day, SAME_DAY_DUE, tzinfo=SHANGHAI)
+    return Due(due, calendar.span_is_provisional(local.date(), day))
+
+
+def answer_deadline(calendar: WorkingCalendar, case: Case, start: datetime.datetime) -> Due:
+    if case.urgency == Urgency.SAME_DAY:
+        return same_day(calendar, start)
+    _, simple_days, complex_days = policy_days(case)
+    return after_working_days(
+        calendar, start, complex_days if case.complexity == Complexity.COMPLEX else simple_days
+    )
+
+
+def response_deadline(calendar: WorkingCalendar, case: Case, start: datetime.datetime) -> Due:
+    if case.urgency == Urgency.SAME_DAY:
+        return same_day(calendar, start)
+    response_days, _, _ = policy_days(case)
+    return after_working_days(calendar, start, response_days)
+
+
+def explicit_deadline(calendar: WorkingCalendar, start: datetime.datetime, day: datetime.date) -> Due:
+    """A deadline a person set (a leader's 完成时限, a rectification date, an approved extension)."""
+    return Due(end_of_day(day), calendar.span_is_provisional(start.astimezone(SHANGHAI).date(), day))
+
+
+def amber_time(start: datetime.datetime, due: datetime.datetime) -> datetime.datetime:
+    return start + (due - start) * AMBER_SHARE

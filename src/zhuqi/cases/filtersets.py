@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from zhuqi.cases.models import Case, Kind, Status, Timeliness
+from zhuqi.core.scoping import region_subtree_q
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Kind.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    department = django_filters.NumberFilter(method="filter_department")
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id")
+    region = django_filters.CharFilter(method="filter_region")
+    category = django_filters.NumberFilter(field_name="category_id")
+    late = django_filters.BooleanFilter(method="filter_late")
+    timeliness = django_filters.ChoiceFilter(choices=Timeliness.choices)
+    flagged = django_filters.BooleanFilter(field_name="flagged_for_notice")
+    submitted_from = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
+    submitted_to = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")
+    open = django_filters.BooleanFilter(method="filter_open")
+    q = django_filters.CharFilter(method="filter_text")
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def filter_department(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
+        # Led or supported: a department's own list shows both.
+        return queryset.filter(Q(lead_department_id=value) | Q(co_departments__id=value)).distinct()
+
+    def filter_region(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        return (
+            queryset.filter(region_subtree_q("region_id", value))
+            if value.isdigit() and len(value) == 6
+            else queryset.none()
+        )
+
+    def filter_late(self, queryset: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
+        return (
+            queryset.filter(timeliness=Timeliness.RED)
+            if value
+            else queryset.exclude(timeliness=Timeliness.RED)
+        )
+
+    def filter_open(self, queryset: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
+        finished = [Status.CLOSED, Status.REJECTED]
+        return queryset.exclude(status__in=finished) if value else queryset.filter(status__in=finished)
+
+    def filter_text(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        value = value.strip()
+        if value.lstrip("#").isdigit():
+            return queryset.filter(pk=int(value.lstrip("#")))
+        return (
+            queryset.filter(Q(title__icontains=value) | Q(enterprise__name__icontains=value))
+            if value
+            else queryset
+        )

@@ -1,0 +1,437 @@
+"""Cases (事项): enterprise demands, leaders' instructions and hazards, each worked by a lead
+department to a working-day deadline. The workflow lives in services.py; the fields here are
+the facts it records, kept separate so no figure has to be guessed from a status."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from zhuqi.directory.models import Department, Official, Region
+from zhuqi.enterprises.models import Enterprise
+
+
+class Category(models.Model):
+    """A kind of problem (融资, 用工 …), as a tree an admin may extend."""
+
+    name = models.CharField("名称", max_length=50)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级类别",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "事项类别"
+        verbose_name_plural = "事项类别"
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kind(models.TextChoices):
+    DEMAND = "demand", "诉求"
+    INSTRUCTION = "instruction", "交办"
+    HAZARD = "hazard", "隐患"
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "待受理"
+    ACCEPTED = "accepted", "已受理"
+    REJECTED = "rejected", "不予受理"
+    ASSIGNED = "assigned", "已交办"
+    RETURNED = "returned", "已退回"
+    IN_PROGRESS = "in_progress", "办理中"
+    ANSWERED = "answered", "已答复待评价"
+    COMPLETION_REPORTED = "completion_reported", "待验收"
+    CLOSED = "closed", "已办结"
+
+
+# The names a hazard's states go by on the shop floor; the states themselves are shared.
+HAZARD_STATUS_LABELS = {
+    Status.SUBMITTED: "已发现",
+    Status.ASSIGNED: "整改中",
+    Status.IN_PROGRESS: "整改中",
+    Status.COMPLETION_REPORTED: "待复查",
+    Status.CLOSED: "已销号",
+}
+
+OPEN_STATUSES = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.ACCEPTED,
+        Status.ASSIGNED,
+        Status.RETURNED,
+        Status.IN_PROGRESS,
+        Status.ANSWERED,
+        Status.COMPLETION_REPORTED,
+    }
+)
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "一般"
+    URGENT = "urgent", "紧急"
+    SAME_DAY = "same_day", "日清日结"
+
+
+class Complexity(models.TextChoices):
+    SIMPLE = "simple", "简单"
+    COMPLEX = "complex", "复杂"
+
+
+class Source(models.TextChoices):
+    VISIT = "visit", "领导调研"
+    SYMPOSIUM = "symposium", "企业座谈会"
+    LIAISON = "liaison", "联络员走访"
+    PORTAL = "portal", "企业自主提交"
+    HOTLINE = "hotline", "热线"
+    MEETING = "meeting", "调度会"
+    REPORT = "report", "报道"
+    INSPECTION = "inspection", "执法检查"
+
+
+class Outcome(models.TextChoices):
+    RESOLVED = "resolved", "已解决"
+    PARTLY_RESOLVED = "partly_resolved", "部分解决"
+    NOT_RESOLVABLE = "not_resolvable", "无法解决"
+
+
+class UnresolvableReason(models.TextChoices):
+    OUTSIDE_REMIT = "outside_remit", "不属于政府职责"
+    CONFLICTS_WITH_LAW = "conflicts_with_law", "与法律法规相冲突"
+    NEEDS_POLICY_CHANGE = "needs_policy_change", "需上级政策调整"
+    NO_CONDITIONS_YET = "no_conditions_yet", "暂不具备条件"
+    OTHER = "other", "其他"
+
+
+class RejectionReason(models.TextChoices):
+    DUPLICATE = "duplicate", "重复诉求（已并入其他事项）"
+    OUTSIDE_REMIT = "outside_remit", "不属于政府职责范围"
+    INCOMPLETE = "incomplete", "信息不全无法办理"
+    OTHER = "other", "其他"
+
+
+class Closure(models.TextChoices):
+    CONFIRMED = "confirmed", "企业确认评价"
+    NOT_RATED = "not_rated", "企业逾期未评价"
+    VERIFIED = "verified", "验收/复查通过"
+
+
+class Timeliness(models.TextChoices):
+    NORMAL = "normal", "正常"
+    AMBER = "amber", "临期"
+    RED = "red", "逾期"
+
+
+class Extension(models.TextChoices):
+    NONE = "", "未申请"
+    REQUESTED = "requested", "延期待审批"
+    APPROVED = "approved", "延期已批准"
+    REFUSED = "refused", "延期未批准"
+
+
+class Case(models.Model):
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    title = models.CharField("标题", max_length=200)
+    description = models.TextField("内容", blank=True)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    # The jurisdiction the case belongs to: the enterprise's region, or the issuer's for an
+    # instruction without one. Scoping and the figures per region read this column.
+    region = models.ForeignKey(Region, verbose_name="所属地区", on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        Category, verbose_name="类别", on_delete=models.PROTECT, related_name="cases"
+    )
+    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    complexity = models.CharField(
+        "复杂程度", max_length=10, choices=Complexity.choices, default=Complexity.SIMPLE
+    )
+    source = models.CharField("来源", max_length=12, choices=Source.choices)
+    source_note = models.CharField("来源说明", max_length=200, blank=True)
+    issued_by = models.ForeignKey(
+        Official, verbose_name="交办领导", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A hazard's finding: the rule breached and what was seen.
+    rule_breached = models.CharField("违反的规定", max_length=300, blank=True)
+    evidence = models.TextField("隐患情况", blank=True)
+
+    lead_department = models.ForeignKey(
+        Department,
+        verbose_name="牵头部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_cases",
+    )
+    co_departments = models.ManyToManyField(
+        Department, verbose_name="配合部门", blank=True, related_name="supported_cases"
+    )
+
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filed_on_behalf = models.BooleanField("代企业提交", default=False)
+    submitted_at = models.DateTimeField("提交时间", db_index=True)
+    accept_due = models.DateTimeField("受理时限", null=True, blank=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
+    response_due = models.DateTimeField("签收时限", null=True, blank=True)
+    started_at = models.DateTimeField("签收时间", null=True, blank=True)
+    deadline = models.DateTimeField("办理时限", null=True, blank=True)
+    # Counted through a year with no working-day calendar: may move when the year is entered.
+    deadline_provisional = models.BooleanField("时限为临时计算", default=False)
+    # Set by a person (a leader's 完成时限, a rectification date, an approved extension) rather
+    # than counted by the policy: entering a calendar year does not move it.
+    deadline_explicit = models.BooleanField("时限由人指定", default=False)
+
+    # The clock running now (whoever must act next) and when it turns amber; the sweep reads
+    # these two columns only, so it never has to work out from the status which time applies.
+    clock_started_at = models.DateTimeField("当前计时起点", null=True, blank=True)
+    due_at = models.DateTimeField("当前时限", null=True, blank=True)
+    amber_at = models.DateTimeField("临期提醒时间", null=True, blank=True)
+    timeliness = models.CharField("时效", max_length=6, choices=Timeliness.choices, default=Timeliness.NORMAL)
+    escalation_level = models.PositiveSmallIntegerField("督办级别", default=0)
+    escalated_at = models.DateTimeField("最近督办时间", null=True, blank=True)
+    flagged_for_notice = models.BooleanField("列入调度会通报", default=False)
+
+    answer = models.TextField("答复/办理情况", blank=True)
+    outcome = models.CharField("办理结果", max_length=20, choices=Outcome.choices, blank=True)
+    outcome_reason = models.CharField(
+        "无法解决的原因", max_length=24, choices=UnresolvableReason.choices, blank=True
+    )
+    first_answered_at = models.DateTimeField("首次答复时间", null=True, blank=True)
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    answered_on_time = models.BooleanField("按时答复", null=True)
+    responded_on_time = models.BooleanField("按时签收", null=True)
+    completion_reported_at = models.DateTimeField("报告完成时间", null=True, blank=True)
+    # When an answered demand closes by itself if the enterprise does not rate it.
+    auto_close_at = models.DateTimeField("逾期未评价自动办结时间", null=True, blank=True)
+
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closure = models.CharField("办结方式", max_length=12, choices=Closure.choices, blank=True)
+    rating = models.PositiveSmallIntegerField("企业评价", null=True, blank=True)
+    rating_comment = models.CharField("评价意见", max_length=500, blank=True)
+    # Every rating the enterprise gave, satisfied or not: the satisfaction rate counts ratings,
+    # so reopening until the enterprise gives in cannot raise it.
+    ratings_given = models.PositiveSmallIntegerField("评价次数", default=0)
+    satisfied_ratings = models.PositiveSmallIntegerField("满意评价次数", default=0)
+    unsatisfied_count = models.PositiveSmallIntegerField("不满意重办次数", default=0)
+    reopen_count = models.PositiveSmallIntegerField("重新办理次数", default=0)
+    returned_count = models.PositiveSmallIntegerField("部门退回次数", default=0)
+
+    rejection_reason = models.CharField(
+        "不予受理原因", max_length=16, choices=RejectionReason.choices, blank=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name="并入事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+
+    extension = models.CharField("延期", max_length=10, choices=Extension.choices, blank=True, default="")
+    extension_reason = models.CharField("延期理由", max_length=500, blank=True)
+    extension_requested_deadline = models.DateField("申请延至", null=True, blank=True)
+
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "事项"
+        verbose_name_plural = "事项"
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            # The coordinator's queue: a jurisdiction's cases, newest first, by status.
+            models.Index(fields=["region", "status", "-submitted_at"], name="case_region_status_idx"),
+            # A handler's inbox: their department's open cases by the clock.
+            models.Index(fields=["lead_department", "status", "due_at"], name="case_department_due_idx"),
+            models.Index(fields=["enterprise", "-submitted_at"], name="case_enterprise_idx"),
+            # The sweep: open cases whose clock has run, or is about to.
+            models.Index(fields=["due_at"], name="case_open_due_idx", condition=Q(due_at__isnull=False)),
+            models.Index(
+                fields=["amber_at"],
+                name="case_open_amber_idx",
+                condition=Q(amber_at__isnull=False, timeliness="normal"),
+            ),
+            models.Index(
+                fields=["auto_close_at"], name="case_auto_close_idx", condition=Q(auto_close_at__isnull=False)
+            ),
+            models.Index(fields=["region", "closed_at"], name="case_region_closed_idx"),
+            models.Index(fields=["lead_department", "closed_at"], name="case_department_closed_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="case_rating_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["demand", "hazard"]) | Q(enterprise__isnull=False),
+                name="case_enterprise_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        if self.kind == Kind.HAZARD and self.status in HAZARD_STATUS_LABELS:
+            return HAZARD_STATUS_LABELS[Status(self.status)]
+        return self.get_status_display()
+
+
+class CaseStep(models.Model):
+    """One step of a case's workflow: who took it, when, with what comment. The timeline."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField("步骤", max_length=24)
+    from_status = models.CharField("原状态", max_length=20, blank=True)
+    to_status = models.CharField("新状态", max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField("操作人", max_length=150)
+    at = models.DateTimeField("时间")
+    comment = models.TextField("意见", blank=True)
+    data = models.JSONField("内容", default=dict, blank=True)
+    # Steps between government offices (returns, extensions, escalation) that the enterprise's
+    # own view of its case leaves out.
+    internal = models.BooleanField("仅政府内部可见", default=False)
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="case_step_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.step} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    step = models.ForeignKey(CaseStep, null=True, on_delete=models.SET_NULL, related_name="attachments")
+    file = models.FileField("文件", upload_to="cases/%Y/%m/")
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小")
+    content_type = models.CharField("类型", max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlinePolicy(models.Model):
+    """How many working days each part of a case gets, per kind, urgency and (optionally)
+    category. The most specific row wins: one for the category, else one for any category."""
+
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices)
+    category = models.ForeignKey(
+        Category,
+        verbose_name="类别（空=全部）",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    response_days = models.PositiveSmallIntegerField("受理/签收时限（工作日）", default=1)
+    simple_days = models.PositiveSmallIntegerField("简单事项办理时限（工作日）", default=5)
+    complex_days = models.PositiveSmallIntegerField("复杂事项办理时限（工作日）", default=15)
+
+    class Meta:
+        verbose_name = "办理时限规则"
+        verbose_name_plural = "办理时限规则"
+        ordering = ["kind", "urgency", "category_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "urgency", "category"],
+                name="deadline_policy_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = self.category.name if self.category_id else "全部类别"  # type: ignore[union-attr]
+        return f"{self.get_kind_display()}·{self.get_urgency_display()}·{scope}"
+
+
+class RoutingRule(models.Model):
+    """派单目录: in a region, a category (and optional keywords) goes to these departments by
+    default, so assignment is one click and the same problem always goes to the same office."""
+
+    region = models.ForeignKey(Region, verbose_name="地区", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.CASCADE, related_name="+")
+    keywords = models.CharField(
+        "关键词",
+        max_length=200,
+        blank=True,
+        help_text="以空格分隔；任一关键词出现在标题或内容中即匹配，留空匹配全部",
+    )
+    lead_department = models.ForeignKey(
+        Department, verbose_name="牵头部门", on_delete=models.CASCADE, related_name="+"
+    )
+    co_departments = models.ManyToManyField(Department, verbose_name="配合部门", blank=True, related_name="+")
+    order = models.PositiveSmallIntegerField("优先顺序", default=0)
+
+    class Meta:
+        verbose_name = "派单目录"
+        verbose_name_plural = "派单目录"
+        ordering = ["region_id", "category_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.category} → {self.lead_department}"
+
+
+class ReplyTemplate(models.Model):
+    category = models.ForeignKey(
+        Category,
+        verbose_name="类别",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reply_templates",
+    )
+    title = models.CharField("名称", max_length=100)
+    text = models.TextField("答复模板")
+
+    class Meta:
+        verbose_name = "答复模板"
+        verbose_name_plural = "答复模板"
+        ordering = ["category_id", "title"]
+
+    def __str__(self) -> str:
+        return self.title

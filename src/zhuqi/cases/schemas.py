@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+from ninja import Field, Schema
+
+from zhuqi.cases.models import Case, CaseStep
+from zhuqi.cases.services import STEP_LABELS, allowed_steps
+
+
+class CaseIn(Schema):
+    kind: str = Field(description="demand / instruction / hazard")
+    title: str
+    description: str = ""
+    enterprise: int | None = None
+    category: int | None = None
+    urgency: str = "normal"
+    complexity: str = "simple"
+    source: str = ""
+    source_note: str = ""
+    issued_by: int | None = None
+    region: str = Field("", description="for an instruction with no enterprise: the region it belongs to")
+    rule_breached: str = ""
+    evidence: str = ""
+    lead_department: int | None = Field(
+        None, description="assign at once (instructions, rectification orders)"
+    )
+    co_departments: list[int] = []
+    deadline: datetime.date | None = None
+
+
+class StepIn(Schema):
+    version: int = Field(description="the version you read; a stale one is refused with 409")
+    comment: str = ""
+
+
+class RejectIn(StepIn):
+    reason: str = Field(description="duplicate / outside_remit / incomplete / other")
+    duplicate_of: int | None = None
+
+
+class AssignIn(StepIn):
+    lead_department: int | None = Field(None, description="empty: use the routing catalogue")
+    co_departments: list[int] = []
+    deadline: datetime.date | None = Field(None, description="empty: by the deadline policy")
+    complexity: str = ""
+
+
+class AnswerIn(StepIn):
+    answer: str
+    outcome: str = Field(description="resolved / partly_resolved / not_resolvable")
+    outcome_reason: str = ""
+
+
+class ConfirmIn(StepIn):
+    rating: int = Field(description="1–5; 1–2 send the case back to the department")
+
+
+class ExtensionRequestIn(StepIn):
+    requested_deadline: datetime.date
+
+
+class ExtensionDecisionIn(StepIn):
+    approve: bool
+    new_deadline: datetime.date | None = None
+
+
+class CompletionIn(StepIn):
+    report: str
+
+
+class VerifyIn(StepIn):
+    passed: bool
+    deadline: datetime.date | None = Field(None, description="a new deadline when it did not pass")
+
+
+class ReopenIn(StepIn):
+    deadline: datetime.date | None = None
+
+
+class Named(Schema):
+    id: int | str
+    name: str
+
+
+class CaseOut(Schema):
+    id: int
+    version: int
+    kind: str
+    kind_label: str
+    title: str
+    description: str
+    enterprise: Named | None
+    region: Named
+    category: Named
+    urgency: str
+    complexity: str
+    source: str
+    source_note: str
+    status: str
+    status_label: str
+    lead_department: Named | None
+    co_departments: list[Named] | None = None
+    submitted_at: datetime.datetime
+    assigned_at: datetime.datetime | None
+    deadline: datetime.datetime | None
+    deadline_provisional: bool
+    due_at: datetime.datetime | None
+    timeliness: str
+    escalation_level: int
+    flagged_for_notice: bool
+    answer: str
+    outcome: str
+    outcome_reason: str
+    rating: int | None
+    closure: str
+    closed_at: datetime.datetime | None
+    duplicate_of: int | None
+    rejection_reason: str
+    extension: str
+    unsatisfied_count: int
+    allowed_steps: list[str]
+
+
+class StepOut(Schema):
+    id: int
+    step: str
+    step_label: str
+    from_status: str
+    to_status: str
+    actor: str
+    at: datetime.datetime
+    comment: str
+    data: dict[str, Any]
+    attachments: list[dict[str, Any]]
+
+
+def _named(obj: Any, key: str = "pk") -> dict[str, Any] | None:
+    return {"id": getattr(obj, key), "name": str(obj)} if obj is not None else None
+
+
+def case_json(case: Case, *, with_co_departments: bool = False) -> dict[str, Any]:
+    return {
+        "id": case.pk,
+        "version": case.version,
+        "kind": case.kind,
+        "kind_label": case.get_kind_display(),
+        "title": case.title,
+        "description": case.description,
+        "enterprise": _named(case.enterprise),
+        "region": {"id": case.region_id, "name": case.region.name},
+        "category": _named(case.category),
+        "urgency": case.urgency,
+        "complexity": case.complexity,
+        "source": case.source,
+        "source_note": case.source_note,
+        "status": case.status,
+        "status_label": case.status_label,
+        "lead_department": _named(case.lead_department),
+        "co_departments": [_named(d) for d in case.co_departments.all()] if with_co_departments else None,
+        "submitted_at": case.submitted_at,
+        "assigned_at": case.assigned_at,
+        "deadline": case.deadline,
+        "deadline_provisional": case.deadline_provisional,
+        "due_at": case.due_at,
+        "timeliness": case.timeliness,
+        "escalation_level": case.escalation_level,
+        "flagged_for_notice": case.flagged_for_notice,
+        "answer": case.answer,
+        "outcome": case.outcome,
+        "outcome_reason": case.outcome_reason,
+        "rating": case.rating,
+        "closure": case.closure,
+        "closed_at": case.closed_at,
+        "duplicate_of": case.duplicate_of_id,
+        "rejection_reason": case.rejection_reason,
+        "extension": case.extension,
+        "unsatisfied_count": case.unsatisfied_count,
+        "allowed_steps": allowed_steps(case),
+    }
+
+
+def step_json(step: CaseStep) -> dict[str, Any]:
+    return {
+        "id": step.pk,
+        "step": step.step,
+        "step_label": STEP_LABELS.get(step.step, step.step),
+        "from_status": step.from_status,
+        "to_status": step.to_status,
+        "actor": step.actor_name,
+        "at": timezone.localtime(step.at),
+        "comment": step.comment,
+        "data": step.data,
+        "attachments": [
+            {"id": a.pk, "name": a.name, "size": a.size, "url": f"/cases/attachments/{a.pk}/"}
+            for a in step.attachments.all()
+        ],
+    }

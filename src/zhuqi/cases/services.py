@@ -1,0 +1,1381 @@
+"""The case workflow: every step a case can take, as a state machine.
+
+Each step function locks the case (scoped to the actor), checks the version the actor read,
+checks the step is allowed from the current state and by this actor, changes the case, records
+a timeline step and an audit entry, and queues notices, all in one transaction. A refused step
+says which steps are allowed from here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from zhuqi.cases import deadlines, selectors
+from zhuqi.cases.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Case,
+    CaseStep,
+    Category,
+    Closure,
+    Complexity,
+    Extension,
+    Kind,
+    Outcome,
+    RejectionReason,
+    RoutingRule,
+    Source,
+    Status,
+    Timeliness,
+    UnresolvableReason,
+    Urgency,
+)
+from zhuqi.core import audit
+from zhuqi.core.errors import (
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    StaleWrite,
+    ValidationFailed,
+)
+from zhuqi.core.models import AuditEntry
+from zhuqi.core.roles import Role
+from zhuqi.core.scoping import code_within, jurisdiction_code
+from zhuqi.core.workdays import SHANGHAI, WorkingCalendar
+from zhuqi.directory.models import Department, Official, Region, User
+from zhuqi.enterprises.models import Assignment, Enterprise
+from zhuqi.enterprises.selectors import enterprise_queryset
+from zhuqi.notifications.models import Notice
+from zhuqi.notifications.services import notify
+
+COORDINATING_ROLES = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+# Step name → the kinds it applies to and the states it may be taken from. The one table the
+# refusal messages, the API and the case page's buttons are all read from.
+STEPS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "accept": (frozenset({Kind.DEMAND}), frozenset({Status.SUBMITTED})),
+    "reject": (frozenset({Kind.DEMAND}), frozenset({Status.SUBMITTED, Status.ACCEPTED})),
+    "assign": (
+        frozenset({Kind.DEMAND, Kind.INSTRUCTION, Kind.HAZARD}),
+        frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED}),
+    ),
+    "start": (frozenset({Kind.DEMAND, Kind.INSTRUCTION, Kind.HAZARD}), frozenset({Status.ASSIGNED})),
+    "return": (
+        frozenset({Kind.DEMAND, Kind.INSTRUCTION, Kind.HAZARD}),
+        frozenset({Status.ASSIGNED, Status.IN_PROGRESS}),
+    ),
+    "request-extension": (
+        frozenset({Kind.DEMAND, Kind.INSTRUCTION, Kind.HAZARD}),
+        frozenset({Status.ASSIGNED, Status.IN_PROGRESS}),
+    ),
+    "decide-extension": (
+        frozenset({Kind.DEMAND, Kind.INSTRUCTION, Kind.HAZARD}),
+        frozenset({Status.ASSIGNED, Status.IN_PROGRESS}),
+    ),
+    "answer": (frozenset({Kind.DEMAND}), frozenset({Status.ASSIGNED, Status.IN_PROGRESS})),
+    "confirm": (frozenset({Kind.DEMAND}), frozenset({Status.ANSWERED})),
+    "report-completion": (
+        frozenset({Kind.INSTRUCTION, Kind.HAZARD}),
+        frozenset({Status.ASSIGNED, Status.IN_PROGRESS}),
+    ),
+    "verify": (frozenset({Kind.INSTRUCTION, Kind.HAZARD}), frozenset({Status.COMPLETION_REPORTED})),
+    "reopen": (frozenset({Kind.DEMAND, Kind.INSTRUCTION, Kind.HAZARD}), frozenset({Status.CLOSED})),
+}
+
+STEP_LABELS = {
+    "submit": "提交",
+    "accept": "受理",
+    "reject": "不予受理",
+    "merge": "并入重复诉求",
+    "assign": "交办",
+    "start": "签收",
+    "return": "退回",
+    "request-extension": "申请延期",
+    "decide-extension": "审批延期",
+    "answer": "答复",
+    "confirm": "企业评价",
+    "report-completion": "报告完成",
+    "verify": "验收/复查",
+    "reopen": "重新办理",
+    "note": "补充说明",
+    "escalate": "督办",
+    "close-not-rated": "逾期未评价办结",
+    "recompute-deadline": "重算时限",
+}
+
+RATING_SATISFIED = 4  # 4–5 count as satisfied
+RATING_UNSATISFIED = 2  # 1–2 reopen the case
+
+
+class StepRefused(ServiceError):
+    """The step is not allowed from the case's state; the message lists the steps that are."""
+
+    code = "step_not_allowed"
+
+
+class StaleCase(StaleWrite):
+    """A step on a stale version: refused with the case's current state."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(current_version=case.version)
+        self.current = {
+            "id": case.pk,
+            "version": case.version,
+            "status": case.status,
+            "status_label": case.status_label,
+        }
+
+
+def allowed_steps(case: Case) -> list[str]:
+    steps = [step for step, (kinds, states) in STEPS.items() if case.kind in kinds and case.status in states]
+    if case.extension != Extension.REQUESTED:
+        steps = [s for s in steps if s != "decide-extension"]
+    if case.extension or case.urgency == Urgency.SAME_DAY:
+        steps = [s for s in steps if s != "request-extension"]
+    return steps
+
+
+def _label_list(steps: Sequence[str]) -> str:
+    return "、".join(f"{STEP_LABELS[s]}（{s}）" for s in steps) or "无（事项已结束）"
+
+
+def _check_step(case: Case, step: str) -> None:
+    kinds, states = STEPS[step]
+    if case.kind not in kinds or case.status not in states:
+        raise StepRefused(
+            f"{case.get_kind_display()}事项当前状态为“{case.status_label}”，不能{STEP_LABELS[step]}；"
+            f"当前可进行的操作：{_label_list(allowed_steps(case))}"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may act
+
+
+def _is_coordinator(actor: User) -> bool:
+    return actor.role in COORDINATING_ROLES or actor.is_superuser
+
+
+def _is_lead_handler(actor: User, case: Case) -> bool:
+    return (
+        actor.role == Role.HANDLER
+        and bool(actor.department_id)
+        and actor.department_id == case.lead_department_id
+    )
+
+
+def _is_own_enterprise(actor: User, case: Case) -> bool:
+    return (
+        actor.role == Role.ENTERPRISE
+        and bool(actor.enterprise_id)
+        and actor.enterprise_id == case.enterprise_id
+    )
+
+
+def _is_assigned_liaison(actor: User, enterprise_id: int | None) -> bool:
+    if actor.role != Role.LIAISON or not actor.official_id or enterprise_id is None:
+        return False
+    return Assignment.objects.filter(
+        Assignment.current_q(), official_id=actor.official_id, enterprise_id=enterprise_id
+    ).exists()
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared mechanics
+
+
+@dataclass
+class StepInput:
+    comment: str = ""
+    attachments: Sequence[UploadedFile] = field(default_factory=tuple)
+
+
+def _now() -> datetime.datetime:
+    return timezone.now()
+
+
+def _lock(actor: User, case_id: int) -> Case:
+    try:
+        return (
+            selectors.case_queryset(user=actor)
+            .select_for_update(of=("self",))
+            .select_related("region", "enterprise", "category", "lead_department")
+            .get(pk=case_id)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def _check_version(case: Case, expected_version: int | None) -> None:
+    if expected_version is None:
+        raise ValidationFailed([FieldError("version", "必填：请提供读取事项时的版本号，以免覆盖他人的操作")])
+    if expected_version != case.version:
+        raise StaleCase(case)
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    values = audit.snapshot(case)
+    values["co_departments"] = sorted(case.co_departments.values_list("pk", flat=True)) if case.pk else []
+    return values
+
+
+def check_attachments(files: Sequence[UploadedFile]) -> list[FieldError]:
+    errors = []
+    for index, upload in enumerate(files):
+        name = upload.name or ""
+        suffix = PurePath(name).suffix.lower()
+        where = f"attachments.{index}"
+        if suffix not in settings.ZHUQI_ATTACHMENT_TYPES:
+            errors.append(
+                FieldError(
+                    where, f"“{name}”的文件类型不允许，可上传：{' '.join(settings.ZHUQI_ATTACHMENT_TYPES)}"
+                )
+            )
+        elif (upload.size or 0) > settings.ZHUQI_ATTACHMENT_MAX_BYTES:
+            limit = settings.ZHUQI_ATTACHMENT_MAX_BYTES // (1024 * 1024)
+            errors.append(FieldError(where, f"“{name}”超过 {limit} MB"))
+        elif not upload.size:
+            errors.append(FieldError(where, f"“{name}”是空文件"))
+    return errors
+
+
+def _clean_comment(text: str, *, required: str = "", field_name: str = "comment") -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise ValidationFailed([FieldError(field_name, required)])
+    return text
+
+
+def _record_step(
+    case: Case,
+    *,
+    actor: User,
+    step: str,
+    from_status: str,
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+    internal: bool = False,
+    attachments: Sequence[UploadedFile] = (),
+    at: datetime.datetime | None = None,
+) -> CaseStep:
+    record = CaseStep.objects.create(
+        case=case,
+        step=step,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor if actor.pk else None,
+        actor_name=str(actor),
+        at=at or _now(),
+        comment=comment,
+        data=data or {},
+        internal=internal,
+    )
+    for upload in attachments:
+        Attachment.objects.create(
+            case=case,
+            step=record,
+            file=upload,
+            name=get_valid_filename(PurePath(upload.name or "file").name)[:200],
+            size=upload.size or 0,
+            content_type=(upload.content_type or "")[:100],
+            uploaded_by=actor if actor.pk else None,
+        )
+    return record
+
+
+def _save(case: Case, *, actor: User, before: dict[str, Any], source: str) -> None:
+    case.version += 1
+    case.save()
+    after = _snapshot(case)
+    audit.record(
+        actor=actor,
+        instance=case,
+        action=AuditEntry.Action.UPDATE,
+        changes=audit.diff(before, after),
+        source=source,
+    )
+
+
+def _set_clock(case: Case, *, start: datetime.datetime | None, due: datetime.datetime | None) -> None:
+    """Start the clock of whoever must act next (None: nobody is on the clock)."""
+    case.clock_started_at = start if due else None
+    case.due_at = due
+    case.amber_at = deadlines.amber_time(start, due) if (start and due) else None
+    now = _now()
+    if due is None:
+        case.timeliness = Timeliness.NORMAL
+    elif now > due:
+        case.timeliness = Timeliness.RED
+    elif case.amber_at and now >= case.amber_at:
+        case.timeliness = Timeliness.AMBER
+    else:
+        case.timeliness = Timeliness.NORMAL
+    if due is None or now <= due:
+        case.escalation_level = 0
+
+
+def _set_deadline(case: Case, due: deadlines.Due, *, start: datetime.datetime, explicit: bool) -> None:
+    case.deadline = due.at
+    case.deadline_explicit = explicit
+    case.deadline_provisional = due.provisional
+    _set_clock(case, start=start, due=due.at)
+
+
+def _link(case: Case) -> str:
+    return f"/cases/{case.pk}/"
+
+
+def _notify_departments(case: Case, title: str, *, kind: str = Notice.Kind.TASK, co: bool = True) -> None:
+    departments = [case.lead_department] if case.lead_department else []
+    if co:
+        departments += list(case.co_departments.all())
+    notify(
+        recipients=selectors.department_handlers([d.pk for d in departments]),
+        title=title,
+        body=case.title,
+        link=_link(case),
+        kind=kind,
+        departments=departments,
+    )
+
+
+def _notify_coordinators(case: Case, title: str, *, kind: str = Notice.Kind.TASK) -> None:
+    notify(
+        recipients=selectors.region_coordinators(case.region),
+        title=title,
+        body=case.title,
+        link=_link(case),
+        kind=kind,
+        regions=[case.region],
+    )
+
+
+def _notify_enterprise(case: Case, title: str) -> None:
+    notify(
+        recipients=selectors.enterprise_users(case.enterprise_id),
+        title=title,
+        body=case.title,
+        link=_link(case),
+    )
+
+
+def _parse_choice(value: str, choices: Any, field_name: str, *, required: bool = True) -> str:
+    if not value:
+        if required:
+            raise ValidationFailed([FieldError(field_name, "必填")])
+        return ""
+    if value not in choices.values:
+        allowed = "、".join(f"{v}（{label}）" for v, label in choices.choices)
+        raise ValidationFailed([FieldError(field_name, f"“{value}”不是可选的值，可选：{allowed}")])
+    return value
+
+
+def _future_date(
+    value: datetime.date | None, field_name: str, *, after: datetime.date | None = None
+) -> datetime.date:
+    if value is None:
+        raise ValidationFailed([FieldError(field_name, "必填")])
+    today = timezone.localdate()
+    floor = max(today, after) if after else today
+    if value < floor or (after and value == after):
+        raise ValidationFailed(
+            [FieldError(field_name, f"应晚于{'原办理时限 ' + str(after) if after else '今天'}")]
+        )
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Creating a case
+
+
+@dataclass
+class NewCase:
+    kind: str
+    title: str
+    description: str = ""
+    enterprise_id: int | None = None
+    category_id: int | None = None
+    urgency: str = Urgency.NORMAL
+    complexity: str = Complexity.SIMPLE
+    source: str = ""
+    source_note: str = ""
+    issued_by_id: int | None = None
+    region_code: str = ""
+    rule_breached: str = ""
+    evidence: str = ""
+    # Given at creation (a leader's instruction to named departments, a rectification order):
+    # the case is assigned in the same transaction.
+    lead_department_id: int | None = None
+    co_department_ids: list[int] = field(default_factory=list)
+    deadline: datetime.date | None = None
+
+
+DEFAULT_SOURCE = {
+    Role.ENTERPRISE: Source.PORTAL,
+    Role.LIAISON: Source.LIAISON,
+    Role.HANDLER: Source.INSPECTION,
+}
+
+
+def _creatable_kinds(actor: User) -> frozenset[str]:
+    if _is_coordinator(actor):
+        return frozenset({Kind.DEMAND, Kind.INSTRUCTION, Kind.HAZARD})
+    return {
+        Role.LEADER: frozenset({Kind.INSTRUCTION}),
+        Role.HANDLER: frozenset({Kind.HAZARD}),
+        Role.LIAISON: frozenset({Kind.DEMAND}),
+        Role.ENTERPRISE: frozenset({Kind.DEMAND}),
+    }.get(Role(actor.role), frozenset())
+
+
+@transaction.atomic
+def case_create(
+    *, actor: User, data: NewCase, attachments: Sequence[UploadedFile] = (), source: str = ""
+) -> Case:
+    kind = _parse_choice(data.kind, Kind, "kind")
+    _require(kind in _creatable_kinds(actor), f"您的角色不能提交{Kind(kind).label}事项")
+    errors: list[FieldError] = []
+    title = (data.title or "").strip()
+    if not title:
+        errors.append(FieldError("title", "必填"))
+    elif len(title) > 200:
+        errors.append(FieldError("title", "不能超过 200 字"))
+    description = (data.description or "").strip()
+    if kind == Kind.DEMAND and not description:
+        errors.append(FieldError("description", "请写明企业遇到的困难或诉求"))
+    if kind == Kind.HAZARD:
+        if not (data.rule_breached or "").strip():
+            errors.append(FieldError("rule_breached", "请写明违反的规定"))
+        if not (data.evidence or "").strip():
+            errors.append(FieldError("evidence", "请写明隐患情况"))
+    category = (
+        Category.objects.filter(pk=data.category_id, is_active=True).first() if data.category_id else None
+    )
+    if category is None:
+        errors.append(FieldError("category", "必填" if not data.category_id else "类别不存在"))
+    errors += check_attachments(attachments)
+
+    enterprise: Enterprise | None = None
+    if actor.role == Role.ENTERPRISE:
+        enterprise = (
+            Enterprise.objects.filter(pk=actor.enterprise_id).select_related("region").first()
+            if actor.enterprise_id
+            else None
+        )
+    elif data.enterprise_id is not None:
+        enterprise = enterprise_queryset(user=actor).filter(pk=data.enterprise_id).first()
+        if enterprise is None:
+            errors.append(FieldError("enterprise", "企业不存在或不在您的权限范围内"))
+    if (
+        kind in (Kind.DEMAND, Kind.HAZARD)
+        and enterprise is None
+        and not any(e.field == "enterprise" for e in errors)
+    ):
+        errors.append(FieldError("enterprise", "诉求和隐患必须指明企业"))
+
+    region: Region | None = enterprise.region if enterprise else None
+    if region is None:
+        code = data.region_code or (jurisdiction_code(actor) or "")
+        region = Region.objects.filter(pk=code).first() if code else None
+        if region is None:
+            errors.append(FieldError("region", "请指明事项所属地区"))
+        elif not code_within(jurisdiction_code(actor), region.code):
+            errors.append(FieldError("region", f"{region.name}不在您的管辖范围内"))
+            region = None
+
+    issued_by: Official | None = None
+    if data.issued_by_id is not None:
+        issued_by = Official.objects.filter(pk=data.issued_by_id).first()
+        if issued_by is None:
+            errors.append(FieldError("issued_by", "干部不存在"))
+    elif kind == Kind.INSTRUCTION and actor.official_id:
+        issued_by = actor.official
+    try:
+        urgency = _parse_choice(data.urgency or Urgency.NORMAL, Urgency, "urgency")
+        complexity = _parse_choice(data.complexity or Complexity.SIMPLE, Complexity, "complexity")
+        case_source = _parse_choice(data.source or DEFAULT_SOURCE.get(Role(actor.role), ""), Source, "source")
+    except ValidationFailed as failure:
+        errors += failure.errors
+        urgency = complexity = case_source = ""
+    if errors:
+        raise ValidationFailed(errors)
+    assert category is not None and region is not None
+
+    now = _now()
+    case = Case(
+        kind=kind,
+        title=title,
+        description=description,
+        enterprise=enterprise,
+        region=region,
+        category=category,
+        urgency=urgency,
+        complexity=complexity,
+        source=case_source,
+        source_note=(data.source_note or "").strip()[:200],
+        issued_by=issued_by,
+        rule_breached=(data.rule_breached or "").strip()[:300],
+        evidence=(data.evidence or "").strip(),
+        filed_by=actor if actor.pk else None,
+        filed_on_behalf=actor.role == Role.LIAISON,
+        submitted_at=now,
+        status=Status.SUBMITTED,
+    )
+    calendar = WorkingCalendar()
+    # Until someone takes it up, the coordinator is on the clock to accept and route it.
+    accept = deadlines.response_deadline(calendar, case, now)
+    case.accept_due = accept.at
+    _set_clock(case, start=now, due=accept.at)
+    case.save()
+    audit.record(actor=actor, instance=case, action=AuditEntry.Action.CREATE, source=source)
+    _record_step(
+        case,
+        actor=actor,
+        step="submit",
+        from_status="",
+        comment=description if kind != Kind.HAZARD else case.evidence,
+        data={"on_behalf": True} if case.filed_on_behalf else {},
+        attachments=attachments,
+        at=now,
+    )
+    if data.lead_department_id is not None:
+        _assign(
+            case,
+            actor=actor,
+            calendar=calendar,
+            lead_department_id=data.lead_department_id,
+            co_department_ids=data.co_department_ids,
+            deadline=data.deadline,
+            comment="",
+            source=source,
+        )
+    else:
+        _notify_coordinators(case, f"新{case.get_kind_display()}待受理：{case.title}")
+    return case
+
+
+# ---------------------------------------------------------------------------------------------
+# Coordinator steps
+
+
+@transaction.atomic
+def case_accept(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    step: StepInput | None = None,
+    source: str = "",
+) -> Case:
+    step = step or StepInput()
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    _check_step(case, "accept")
+    _require(_is_coordinator(actor), "只有营商办（专班）可以受理诉求")
+    before, from_status = _snapshot(case), case.status
+    now = _now()
+    case.status = Status.ACCEPTED
+    case.accepted_at = now
+    # Accepted, now to be routed: the coordinator stays on the clock until it is assigned.
+    _set_clock(case, start=now, due=deadlines.response_deadline(WorkingCalendar(), case, now).at)
+    _save(case, actor=actor, before=before, source=source)
+    _record_step(
+        case,
+        actor=actor,
+        step="accept",
+        from_status=from_status,
+        comment=step.comment.strip(),
+        attachments=step.attachments,
+    )
+    _notify_enterprise(case, f"您的诉求已受理：{case.title}")
+    return case
+
+
+@transaction.atomic
+def case_reject(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    reason: str,
+    duplicate_of_id: int | None = None,
+    step: StepInput | None = None,
+    source: str = "",
+) -> Case:
+    """Refuse a demand with a reason; a duplicate is merged into the case it repeats, which the
+    enterprise then follows."""
+    step = step or StepInput()
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    _check_step(case, "reject")
+    _require(_is_coordinator(actor), "只有营商办（专班）可以作出不予受理的决定")
+    reason = _parse_choice(reason, RejectionReason, "reason")
+    comment = _clean_comment(
+        step.comment, required="请写明不予受理的理由" if reason != RejectionReason.DUPLICATE else ""
+    )
+    survivor: Case | None = None
+    if reason == RejectionReason.DUPLICATE:
+        if duplicate_of_id is None:
+            raise ValidationFailed([FieldError("duplicate_of", "重复诉求须指明并入哪件事项")])
+        survivor = (
+            selectors.case_queryset(user=actor)
+            .select_for_update(of=("self",))
+            .filter(pk=duplicate_of_id)
+            .first()
+        )
+        if survivor is None:
+            raise ValidationFailed(
+                [FieldError("duplicate_of", f"事项 #{duplicate_of_id} 不存在或不在您的权限范围内")]
+            )
+        if survivor.pk == case.pk:
+            raise ValidationFailed([FieldError("duplicate_of", "不能并入自身")])
+        if survivor.status == Status.REJECTED:
+            raise ValidationFailed(
+                [FieldError("duplicate_of", f"事项 #{survivor.pk} 已不予受理，请并入仍在办理的事项")]
+            )
+    before, from_status = _snapshot(case), case.status
+    now = _now()
+    case.status = Status.REJECTED
+    case.rejection_reason = reason
+    case.duplicate_of = survivor
+    case.closed_at = now
+    _set_clock(case, start=None, due=None)
+    _save(case, actor=actor, before=before, source=source)
+    _record_step(
+        case,
+        actor=actor,
+        step="reject",
+        from_status=from_status,
+        comment=comment,
+        data={"reason": reason, "duplicate_of": survivor.pk if survivor else None},
+        attachments=step.attachments,
+    )
+    if survivor is not None:
+        _record_step(
+            survivor,
+            actor=actor,
+            step="merge",
+            from_status=survivor.status,
+            comment=f"并入 #{case.pk}《{case.title}》"
+            + (f"（{case.enterprise}）" if case.enterprise else ""),
+            data={"merged": case.pk},
+        )
+        _notify_enterprise(case, f"您的诉求已并入 #{survivor.pk}《{survivor.title}》一并办理")
+    else:
+        _notify_enterprise(case, f"您的诉求未予受理（{RejectionReason(reason).label}）：{case.title}")
+    return case
+
+
+def route(case: Case) -> RoutingRule | None:
+    """The routing catalogue's rule for a case: for its category, nearest region first; a rule
+    with keywords wins when one of them appears in the title or description."""
+    text = f"{case.title} {case.description}"
+    fallback = None
+    for rule in selectors.routing_rules_for(case.region).filter(category_id=case.category_id):
+        words = rule.keywords.split()
+        if words and any(word in text for word in words):
+            return rule
+        if not words and fallback is None:
+            fallback = rule
+    return fallback
+
+
+def _department_in_reach(actor: User, department: Department) -> bool:
+    return code_within(jurisdiction_code(actor), department.region_id)
+
+
+def _assign(
+    case: Case,
+    *,
+    actor: User,
+    calendar: WorkingCalendar,
+    lead_department_id: int | None,
+    co_department_ids: Sequence[int],
+    deadline: datetime.date | None,
+    comment: str,
+    source: str,
+    complexity: str = "",
+    attachments: Sequence[UploadedFile] = (),
+) -> None:
+    rule = None
+    if lead_department_id is None:
+        rule = route(case)
+        if rule is None:
+            raise ValidationFailed(
+                [FieldError("lead_department", "请选择牵头部门（派单目录中没有与该类别匹配的规则）")]
+            )
+        lead_department_id = rule.lead_department_id
+        co_department_ids = [d.pk for d in rule.co_departments.all()]
+    departments = Department.objects.in_bulk([lead_department_id, *co_department_ids])
+    lead = departments.get(lead_department_id)
+    errors = []
+    if lead is None or not _department_in_reach(actor, lead):
+        errors.append(FieldError("lead_department", "部门不存在或不在您的管辖范围内"))
+    co = []
+    for index, department_id in enumerate(dict.fromkeys(co_department_ids)):
+        department = departments.get(department_id)
+        if department is None or not _department_in_reach(actor, department):
+            errors.append(FieldError(f"co_departments.{index}", "部门不存在或不在您的管辖范围内"))
+        elif department_id != lead_department_id:
+            co.append(department)
+    if complexity:
+        try:
+            case.complexity = _parse_choice(complexity, Complexity, "complexity")
+        except ValidationFailed as failure:
+            errors += failure.errors
+    if deadline is not None:
+        try:
+            _future_date(deadline, "deadline")
+        except ValidationFailed as failure:
+            errors += failure.errors
+    errors += check_attachments(attachments)
+    if errors:
+        raise ValidationFailed(errors)
+    before, from_status = _snapshot(case), case.status
+    now = _now()
+    if case.kind == Kind.DEMAND and case.accepted_at is None:
+        case.accepted_at = now
+    case.status = Status.ASSIGNED
+    case.lead_department = lead
+    case.assigned_at = now
+    case.started_at = None
+    case.responded_on_time = None
+    case.extension = Extension.NONE
+    case.response_due = deadlines.response_deadline(calendar, case, now).at
+    due = (
+        deadlines.explicit_deadline(calendar, now, deadline)
+        if deadline
+        else deadlines.answer_deadline(calendar, case, now)
+    )
+    _set_deadline(case, due, start=now, explicit=deadline is not None)
+    case.version += 1
+    case.save()
+    case.co_departments.set(co)
+    audit.record(
+        actor=actor,
+        instance=case,
+        action=AuditEntry.Action.UPDATE,
+        changes=audit.diff(before, _snapshot(case)),
+        source=source,
+    )
+    _record_step(
+        case,
+        actor=actor,
+        step="assign",
+        from_status=from_status,
+        comment=comment,
+        data={
+            "lead_department": lead.name,  # type: ignore[union-attr]
+            "co_departments": [d.name for d in co],
+            "deadline": timezone.localtime(case.deadline).isoformat() if case.deadline else None,
+            "routed_by_catalogue": rule is not None,
+        },
+        attachments=attachments,
+    )
+    kind_word = "整改" if case.kind == Kind.HAZARD else "办理"
+    _notify_departments(
+        case,
+        f"新交办事项，请于 {timezone.localtime(case.deadline):%m月%d日%H:%M} 前{kind_word}：{case.title}",
+    )
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    lead_department_id: int | None = None,
+    co_department_ids: Sequence[int] = (),
+    deadline: datetime.date | None = None,
+    complexity: str = "",
+    step: StepInput | None = None,
+    source: str = "",
+) -> Case:
+    """Give a case to a lead department (and co-departments). Without a department, the routing
+    catalogue's rule is used; without a deadline, the deadline policy's."""
+    step = step or StepInput()
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    _check_step(case, "assign")
+    may_assign = (
+        _is_coordinator(actor)
+        or (actor.role == Role.LEADER and case.kind == Kind.INSTRUCTION)
+        or (actor.role == Role.HANDLER and case.kind == Kind.HAZARD and case.filed_by_id == actor.pk)
+    )
+    _require(may_assign, "只有营商办（专班）可以交办事项")
+    _assign(
+        case,
+        actor=actor,
+        calendar=WorkingCalendar(),
+        lead_department_id=lead_department_id,
+        co_department_ids=list(co_department_ids),
+        deadline=deadline,
+        comment=step.comment.strip(),
+        complexity=complexity,
+        source=source,
+        attachments=step.attachments,
+    )
+    return case
+
+
+def bulk_assign(*, actor: User, cases: Sequence[tuple[int, int]], source: str = "") -> list[Case]:
+    """Assign several cases by the routing catalogue, all or nothing: (case id, version) pairs."""
+    with transaction.atomic():
+        return [
+            case_assign(actor=actor, case_id=case_id, expected_version=version, source=source)
+            for case_id, version in cases
+        ]
+
+
+@transaction.atomic
+def case_decide_extension(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    approve: bool,
+    new_deadline: datetime.date | None = None,
+    step: StepInput | None = None,
+    source: str = "",
+) -> Case:
+    step = step or StepInput()
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    if case.extension != Extension.REQUESTED:
+        raise StepRefused("该事项没有待审批的延期申请")
+    _check_step(case, "decide-extension")
+    _require(_is_coordinator(actor), "只有营商办（专班）可以审批延期")
+    comment = _clean_comment(step.comment, required="" if approve else "请写明不同意延期的理由")
+    before, from_status = _snapshot(case), case.status
+    data: dict[str, Any] = {"approved": approve}
+    if approve:
+        current = timezone.localtime(case.deadline).date() if case.deadline else None
+        day = _future_date(new_deadline or case.extension_requested_deadline, "new_deadline", after=current)
+        case.extension = Extension.APPROVED
+        start = case.assigned_at or _now()
+        _set_deadline(
+            case, deadlines.explicit_deadline(WorkingCalendar(), start, day), start=start, explicit=True
+        )
+        data["deadline"] = str(day)
+    else:
+        case.extension = Extension.REFUSED
+    _save(case, actor=actor, before=before, source=source)
+    _record_step(
+        case,
+        actor=actor,
+        step="decide-extension",
+        from_status=from_status,
+        comment=comment,
+        data=data,
+        internal=True,
+        attachments=step.attachments,
+    )
+    _notify_departments(
+        case,
+        f"延期申请{'已批准，新时限 ' + data['deadline'] if approve else '未批准'}：{case.title}",
+        co=False,
+    )
+    return case
+
+
+@transaction.atomic
+def case_reopen(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    deadline: datetime.date | None = None,
+    step: StepInput | None = None,
+    source: str = "",
+) -> Case:
+    step = step or StepInput()
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    _check_step(case, "reopen")
+    _require(_is_coordinator(actor), "只有营商办（专班）可以重新启动已办结的事项")
+    comment = _clean_comment(step.comment, required="请写明重新办理的理由")
+    _restart(
+        case,
+        actor=actor,
+        step="reopen",
+        comment=comment,
+        deadline=deadline,
+        source=source,
+        attachments=step.attachments,
+    )
+    _notify_departments(case, f"事项重新办理：{case.title}", co=False)
+    return case
+
+
+def _restart(
+    case: Case,
+    *,
+    actor: User,
+    step: str,
+    comment: str,
+    deadline: datetime.date | None,
+    source: str,
+    data: dict[str, Any] | None = None,
+    attachments: Sequence[UploadedFile] = (),
+    before: dict[str, Any] | None = None,
+) -> None:
+    """Back to the lead department with a fresh deadline (given, or by policy from now)."""
+    if deadline is not None:
+        _future_date(deadline, "deadline")
+    before, from_status = before or _snapshot(case), case.status
+    now = _now()
+    calendar = WorkingCalendar()
+    if from_status == Status.CLOSED:
+        case.reopen_count += 1
+    case.status = Status.IN_PROGRESS
+    case.closed_at = None
+    case.closure = ""
+    case.auto_close_at = None
+    due = (
+        deadlines.explicit_deadline(calendar, now, deadline)
+        if deadline
+        else deadlines.answer_deadline(calendar, case, now)
+    )
+    _set_deadline(case, due, start=now, explicit=deadline is not None)
+    _save(case, actor=actor, before=before, source=source)
+    _record_step(
+        case,
+        actor=actor,
+        step=step,
+        from_status=from_status,
+        comment=comment,
+        data=data or {},
+        attachments=attachments,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Department steps
+
+
+def _mark_started(case: Case, now: datetime.datetime) -> None:
+    if case.started_at is None:
+        case.started_at = now
+        case.responded_on_time = case.response_due is None or now <= case.response_due
+
+
+@transaction.atomic
+def case_start(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    step: StepInput | None = None,
+    source: str = "",
+) -> Case:
+    """The lead department signs for the case (签收) and has made contact."""
+    step = step or StepInput()
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    _check_step(case, "start")
+    _require(_is_lead_handler(actor, case), "只有牵头部门可以签收该事项")
+    before, from_status = _snapshot(case), case.status
+    case.status = Status.IN_PROGRESS
+    _mark_started(case, _now())
+    _save(case, actor=actor, before=before, source=source)
+    _record_step(
+        case,
+        actor=actor,
+        step="start",
+        from_status=from_status,
+        comment=step.comment.strip(),
+        attachments=step.attachments,
+    )
+    return case
+
+
+@transaction.atomic
+def case_return(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    step: StepInput | None = None,
+    source: str = "",
+) -> Case:
+    """A department sends back a case it was wrongly given, with its reasons, within
+    RETURN_WINDOW_DAYS working days of assignment; the coordinator then reassigns it."""
+    step = step or StepInput()
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    _check_step(case, "return")
+    _require(_is_lead_handler(actor, case), "只有牵头部门可以退回该事项")
+    comment = _clean_comment(
+        step.comment, required="请写明退回的理由（如：不属于本部门职责，应由哪个部门办理）"
+    )
+    calendar = WorkingCalendar()
+    assigned_on = timezone.localtime(case.assigned_at).date() if case.assigned_at else timezone.localdate()
+    if calendar.working_days_between(assigned_on, timezone.localdate()) > deadlines.RETURN_WINDOW_DAYS:
+        raise StepRefused(
+            f"交办已超过 {deadlines.RETURN_WINDOW_DAYS} 个工作日（{assigned_on} 交办），不能再退回；"
+            "如确需调整，请联系营商办（专班）"
+        )
+    before, from_status = _snapshot(case), case.status
+    now = _now()
+    case.status = Status.RETURNED
+    case.returned_count += 1
+    # The coordinator is on the clock to reassign it.
+    _set_clock(case, start=now, due=deadlines.response_deadline(calendar, case, now).at)
+    _save(case, actor=actor, before=before, source=source)
+    _record_step(
+        case,
+        actor=actor,
+        step="return",
+        from_status=from_status,
+        comment=comment,
+        internal=True,
+        data={"department": case.lead_department.name if case.lead_department else ""},
+        attachments=step.attachments,
+    )
+    _notify_coordinators(case, f"事项被退回，请重新交办：{case.title}")
+    return case
+
+
+@transaction.atomic
+def case_request_extension(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    requested_deadline: datetime.date | None,
+    step: StepInput | None = None,
+    source: str = "",
+) -> Case:
+    step = step or StepInput()
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    if case.extension:
+        raise StepRefused("每件事项只能申请一次延期，本事项已申请过")
+    if case.urgency == Urgency.SAME_DAY:
+        raise StepRefused("日清日结事项不能延期")
+    _check_step(case, "request-extension")
+    _require(_is_lead_handler(actor, case), "只有牵头部门可以申请延期")
+    comment = _clean_comment(step.comment, required="请写明延期理由")
+    current = timezone.localtime(case.deadline).date() if case.deadline else timezone.localdate()
+    day = _future_date(requested_deadline, "requested_deadline", after=current)
+    if (
+        WorkingCalendar().working_days_between(timezone.localdate(), current)
+        < deadlines.EXTENSION_NOTICE_DAYS
+    ):
+        raise StepRefused(
+            f"延期须在办理时限（{current}）前至少 {deadlines.EXTENSION_NOTICE_DAYS} 个工作日申请，现已来不及"
+        )
+    before, from_status = _snapshot(case), case.status
+    case.extension = Extension.REQUESTED
+    case.extension_reason = comment[:500]
+    case.extension_requested_deadline = day
+    _save(case, actor=actor, before=before, source=source)
+    _record_step(
+        case,
+        actor=actor,
+        step="request-extension",
+        from_status=from_status,
+        comment=comment,
+        data={"requested_deadline": str(day)},
+        internal=True,
+        attachments=step.attachments,
+    )
+    _notify_coordinators(case, f"延期申请待审批（申请延至 {day}）：{case.title}")
+    return case
+
+
+@transaction.atomic
+def case_answer(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    answer: str,
+    outcome: str,
+    outcome_reason: str = "",
+    step: StepInput | None = None,
+    source: str = "",
+) -> Case:
+    """The lead department answers a demand, saying honestly whether it was resolved."""
+    step = step or StepInput()
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    _check_step(case, "answer")
+    _require(_is_lead_handler(actor, case), "只有牵头部门可以答复该事项")
+    errors = []
+    answer = (answer or "").strip()
+    if not answer:
+        errors.append(FieldError("answer", "请写明答复内容"))
+    try:
+        outcome = _parse_choice(outcome, Outcome, "outcome")
+        if outcome == Outcome.NOT_RESOLVABLE:
+            outcome_reason = _parse_choice(outcome_reason, UnresolvableReason, "outcome_reason")
+        else:
+            outcome_reason = ""
+    except ValidationFailed as failure:
+        errors += failure.errors
+    errors += check_attachments(step.attachments)
+    if errors:
+        raise ValidationFailed(errors)
+    before, from_status = _snapshot(case), case.status
+    now = _now()
+    _mark_started(case, now)
+    case.status = Status.ANSWERED
+    case.answer = answer
+    case.outcome = outcome
+    case.outcome_reason = outcome_reason
+    case.answered_at = now
+    if case.first_answered_at is None:
+        case.first_answered_at = now
+        case.answered_on_time = case.deadline is None or now <= case.deadline
+    calendar = WorkingCalendar()
+    case.auto_close_at = deadlines.after_working_days(calendar, now, deadlines.NOT_RATED_AFTER_DAYS).at
+    # Waiting for the enterprise: nobody in government is on the clock.
+    _set_clock(case, start=None, due=None)
+    _save(case, actor=actor, before=before, source=source)
+    _record_step(
+        case,
+        actor=actor,
+        step="answer",
+        from_status=from_status,
+        comment=answer,
+        data={"outcome": outcome, "outcome_reason": outcome_reason},
+        attachments=step.attachments,
+    )
+    _notify_enterprise(
+        case,
+        f"您的诉求已答复，请在 {deadlines.NOT_RATED_AFTER_DAYS} 个工作日内确认并评价：{case.title}",
+    )
+    return case
+
+
+@transaction.atomic
+def case_report_completion(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    report: str,
+    step: StepInput | None = None,
+    source: str = "",
+) -> Case:
+    """An instruction's department reports it done; a hazard's enterprise (or department, or
+    liaison) reports the rectification."""
+    step = step or StepInput()
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    _check_step(case, "report-completion")
+    if case.kind == Kind.INSTRUCTION:
+        _require(_is_lead_handler(actor, case), "只有牵头部门可以报告交办事项的完成情况")
+    else:
+        _require(
+            _is_lead_handler(actor, case)
+            or _is_own_enterprise(actor, case)
+            or _is_assigned_liaison(actor, case.enterprise_id),
+            "只有该企业、牵头部门或包联干部可以报告整改情况",
+        )
+    report = _clean_comment(report, required="请写明完成（整改）情况", field_name="report")
+    errors = check_attachments(step.attachments)
+    if errors:
+        raise ValidationFailed(errors)
+    before, from_status = _snapshot(case), case.status
+    now = _now()
+    if _is_lead_handler(actor, case):
+        _mark_started(case, now)
+    case.status = Status.COMPLETION_REPORTED
+    case.answer = report
+    case.completion_reported_at = now
+    if case.first_answered_at is None:
+        case.first_answered_at = now
+        case.answered_on_time = case.deadline is None or now <= case.deadline
+    _set_clock(case, start=None, due=None)
+    _save(case, actor=actor, before=before, source=source)
+    _record_step(
+        case,
+        actor=actor,
+        step="report-completion",
+        from_status=from_status,
+        comment=report,
+        attachments=step.attachments,
+    )
+    if case.kind == Kind.INSTRUCTION:
+        _notify_coordinators(case, f"交办事项已报告完成，请验收：{case.title}")
+    else:
+        _notify_departments(case, f"隐患已报告整改完成，请复查：{case.title}", co=False)
+    return case
+
+
+@transaction.atomic
+def case_verify(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    passed: bool,
+    deadline: datetime.date | None = None,
+    step: StepInput | None = None,
+    source: str = "",
+) -> Case:
+    """The coordinator accepts an instruction's completion (or sends it back); a hazard's
+    re-inspection verifies the rectification (or reopens it with a new deadline)."""
+    step = step or StepInput()
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    _check_step(case, "verify")
+    if case.kind == Kind.INSTRUCTION:
+        _require(_is_coordinator(actor), "只有营商办（专班）可以验收交办事项")
+    else:
+        _require(
+            _is_coordinator(actor) or _is_lead_handler(actor, case), "只有牵头部门或营商办可以复查隐患整改"
+        )
+    comment = _clean_comment(step.comment, required="" if passed else "请写明未通过的原因")
+    if passed:
+        before, from_status = _snapshot(case), case.status
+        case.status = Status.CLOSED
+        case.closure = Closure.VERIFIED
+        case.outcome = Outcome.RESOLVED
+        case.closed_at = _now()
+        _set_clock(case, start=None, due=None)
+        _save(case, actor=actor, before=before, source=source)
+        _record_step(
+            case,
+            actor=actor,
+            step="verify",
+            from_status=from_status,
+            comment=comment,
+            data={"passed": True},
+            attachments=step.attachments,
+        )
+        if case.kind == Kind.HAZARD:
+            _notify_enterprise(case, f"隐患整改已复查通过，予以销号：{case.title}")
+    else:
+        if case.kind == Kind.HAZARD and deadline is None:
+            raise ValidationFailed([FieldError("deadline", "复查未通过，请给出新的整改期限")])
+        _restart(
+            case,
+            actor=actor,
+            step="verify",
+            comment=comment,
+            deadline=deadline,
+            source=source,
+            data={"passed": False},
+            attachments=step.attachments,
+        )
+        _notify_departments(
+            case,
+            f"{'验收' if case.kind == Kind.INSTRUCTION else '复查'}未通过，请继续办理：{case.title}",
+            co=False,
+        )
+        if case.kind == Kind.HAZARD:
+            _notify_enterprise(case, f"隐患整改复查未通过，请于 {deadline} 前整改到位：{case.title}")
+    return case
+
+
+# ---------------------------------------------------------------------------------------------
+# Enterprise steps
+
+
+@transaction.atomic
+def case_confirm(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    rating: int | None,
+    step: StepInput | None = None,
+    source: str = "",
+) -> Case:
+    """The enterprise confirms the answer and rates it 1–5. A rating of 1–2 sends the case back
+    to the department and is counted; 3–5 close it."""
+    step = step or StepInput()
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    _check_step(case, "confirm")
+    on_behalf = _is_assigned_liaison(actor, case.enterprise_id)
+    _require(
+        _is_own_enterprise(actor, case) or on_behalf, "只有提出诉求的企业（或其包联干部代为记录）可以评价"
+    )
+    if rating is None or not 1 <= rating <= 5:
+        raise ValidationFailed([FieldError("rating", "请给出 1 到 5 的评价")])
+    comment = _clean_comment(
+        step.comment, required="请说明不满意的原因，以便部门重新办理" if rating <= RATING_UNSATISFIED else ""
+    )
+    before, from_status = _snapshot(case), case.status
+    case.ratings_given += 1
+    if rating >= RATING_SATISFIED:
+        case.satisfied_ratings += 1
+    case.rating = rating
+    case.rating_comment = comment[:500]
+    data = {"rating": rating, "on_behalf": on_behalf}
+    if rating <= RATING_UNSATISFIED:
+        case.unsatisfied_count += 1
+        _restart(
+            case,
+            actor=actor,
+            step="confirm",
+            comment=comment,
+            deadline=None,
+            source=source,
+            data=data,
+            attachments=step.attachments,
+            before=before,
+        )
+        _notify_departments(case, f"企业对答复不满意（{rating} 分），请重新办理：{case.title}", co=False)
+        _notify_coordinators(case, f"企业不满意，事项已退回重办：{case.title}", kind=Notice.Kind.INFO)
+        return case
+    case.status = Status.CLOSED
+    case.closure = Closure.CONFIRMED
+    case.closed_at = _now()
+    case.auto_close_at = None
+    _save(case, actor=actor, before=before, source=source)
+    _record_step(
+        case,
+        actor=actor,
+        step="confirm",
+        from_status=from_status,
+        comment=comment,
+        data=data,
+        attachments=step.attachments,
+    )
+    return case
+
+
+@transaction.atomic
+def case_note(*, actor: User, case_id: int, step: StepInput, source: str = "") -> Case:
+    """Add a comment or attachments without changing the state (a co-department's opinion, an
+    enterprise's supplement). Anyone who can see the case may; no version needed, nothing is
+    overwritten."""
+    case = _lock(actor, case_id)
+    comment = _clean_comment(step.comment, required="" if step.attachments else "请填写说明或上传附件")
+    errors = check_attachments(step.attachments)
+    if errors:
+        raise ValidationFailed(errors)
+    _record_step(
+        case, actor=actor, step="note", from_status=case.status, comment=comment, attachments=step.attachments
+    )
+    return case
+
+
+def step_is_open(case: Case) -> bool:
+    return case.status in OPEN_STATUSES
+
+
+def localdate(value: datetime.datetime) -> datetime.date:
+    return value.astimezone(SHANGHAI).date()

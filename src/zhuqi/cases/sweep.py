@@ -1,0 +1,242 @@
+"""The deadline sweep: colours the clocks, escalates late cases, closes answers nobody rated.
+
+Run by a periodic background task. Idempotent: running it twice, or on two machines at once,
+changes nothing the first run did not (each case is locked while it is escalated, and each
+notice has a key). It bumps no version: it never competes with a person's step.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from zhuqi.cases import deadlines, selectors
+from zhuqi.cases.models import Case, CaseStep, Closure, Status, Timeliness
+from zhuqi.core.models import AuditEntry
+from zhuqi.core.roles import Role
+from zhuqi.core.workdays import SHANGHAI, WorkingCalendar
+from zhuqi.directory.models import User, system_user
+from zhuqi.notifications.models import Notice
+from zhuqi.notifications.services import notify
+
+# The clock is the coordinator's in these states (to accept, route or reassign), else the department's.
+COORDINATOR_CLOCK = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED})
+BATCH = 500
+
+
+@dataclass
+class SweepReport:
+    amber: int = 0
+    red: int = 0
+    escalated: int = 0
+    flagged: int = 0
+    closed_not_rated: int = 0
+    provisional_years: list[int] = field(default_factory=list)
+
+
+def _audit_bulk(case_ids: list[int], changes: dict[str, list[object]]) -> None:
+    content_type = ContentType.objects.get_for_model(Case)
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=None,
+            actor_name="system",
+            action=AuditEntry.Action.UPDATE,
+            content_type=content_type,
+            object_id=str(pk),
+            object_repr=f"#{pk}",
+            changes=changes,
+            source="sweep",
+        )
+        for pk in case_ids
+    )
+
+
+def _colour(now: datetime.datetime, report: SweepReport) -> None:
+    with transaction.atomic():
+        red = list(
+            Case.objects.filter(due_at__lt=now)
+            .exclude(timeliness=Timeliness.RED)
+            .values_list("pk", flat=True)
+        )
+        for start in range(0, len(red), BATCH):
+            chunk = red[start : start + BATCH]
+            report.red += Case.objects.filter(pk__in=chunk, due_at__lt=now).update(timeliness=Timeliness.RED)
+            _audit_bulk(chunk, {"timeliness": ["", Timeliness.RED]})
+        amber = list(
+            Case.objects.filter(amber_at__lte=now, timeliness=Timeliness.NORMAL, due_at__gte=now).values_list(
+                "pk", flat=True
+            )
+        )
+        for start in range(0, len(amber), BATCH):
+            chunk = amber[start : start + BATCH]
+            report.amber += Case.objects.filter(pk__in=chunk, timeliness=Timeliness.NORMAL).update(
+                timeliness=Timeliness.AMBER
+            )
+            _audit_bulk(chunk, {"timeliness": [Timeliness.NORMAL, Timeliness.AMBER]})
+
+
+def _escalate_one(
+    case_id: int, calendar: WorkingCalendar, now: datetime.datetime, report: SweepReport
+) -> None:
+    today = now.astimezone(SHANGHAI).date()
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("region", "lead_department")
+            .filter(pk=case_id, due_at__lt=now)
+            .first()
+        )
+        if case is None or case.due_at is None:
+            return
+        late_days = calendar.working_days_between(case.due_at.astimezone(SHANGHAI).date(), today)
+        flag = late_days > deadlines.NOTICE_AFTER_LATE_DAYS
+        if late_days <= case.escalation_level and flag == case.flagged_for_notice:
+            return
+        before = {"escalation_level": case.escalation_level, "flagged_for_notice": case.flagged_for_notice}
+        raised = late_days > case.escalation_level
+        case.escalation_level = max(case.escalation_level, late_days)
+        case.escalated_at = now
+        if flag and not case.flagged_for_notice:
+            case.flagged_for_notice = True
+            report.flagged += 1
+        Case.objects.filter(pk=case.pk).update(
+            escalation_level=case.escalation_level,
+            escalated_at=now,
+            flagged_for_notice=case.flagged_for_notice,
+        )
+        after = {"escalation_level": case.escalation_level, "flagged_for_notice": case.flagged_for_notice}
+        _audit_bulk([case.pk], {k: [before[k], after[k]] for k in before if before[k] != after[k]})
+        if not raised:
+            return
+        report.escalated += 1
+        level = case.escalation_level
+        word = "催办" if level == 1 else f"督办（第{level}级）"
+        due_text = f"{case.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+        comment = f"已超过时限（{due_text}）{late_days} 个工作日，{word}"
+        if case.flagged_for_notice:
+            comment += "，列入调度会通报"
+        CaseStep.objects.create(
+            case=case,
+            step="escalate",
+            from_status=case.status,
+            to_status=case.status,
+            actor=None,
+            actor_name="系统",
+            at=now,
+            comment=comment,
+            data={"level": level, "late_days": late_days, "flagged_for_notice": case.flagged_for_notice},
+            internal=True,
+        )
+        title = f"【{word}】{case.title}"
+        body = comment
+        link = f"/cases/{case.pk}/"
+        kind = Notice.Kind.REMINDER if level == 1 else Notice.Kind.ESCALATION
+        key = f"case-{case.pk}-late-{level}"
+        recipients: list[User] = list(selectors.region_coordinators(case.region))
+        departments = []
+        if case.status not in COORDINATOR_CLOCK and case.lead_department:
+            recipients += list(selectors.department_handlers([case.lead_department.pk]))
+            departments.append(case.lead_department)
+        if level >= 3:
+            recipients += list(selectors.region_leaders(case.region))
+        notify(
+            recipients=recipients,
+            title=title,
+            body=body,
+            link=link,
+            kind=kind,
+            key=key,
+            departments=departments,
+            regions=[case.region],
+        )
+
+
+def _escalate(now: datetime.datetime, report: SweepReport) -> None:
+    calendar = WorkingCalendar()
+    today_start = datetime.datetime.combine(now.astimezone(SHANGHAI).date(), datetime.time(), tzinfo=SHANGHAI)
+    # At most once a day per case: the level counts working days, which change once a day.
+    candidates = (
+        Case.objects.filter(due_at__lt=now)
+        .exclude(escalated_at__gte=today_start)
+        .values_list("pk", flat=True)
+        .order_by("due_at")
+    )
+    for case_id in list(candidates):
+        _escalate_one(case_id, calendar, now, report)
+
+
+def _close_not_rated(now: datetime.datetime, report: SweepReport) -> None:
+    actor = system_user()
+    for case_id in list(
+        Case.objects.filter(auto_close_at__lte=now, status=Status.ANSWERED).values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            case = (
+                Case.objects.select_for_update(skip_locked=True)
+                .filter(pk=case_id, status=Status.ANSWERED, auto_close_at__lte=now)
+                .first()
+            )
+            if case is None:
+                continue
+            Case.objects.filter(pk=case.pk).update(
+                status=Status.CLOSED,
+                closure=Closure.NOT_RATED,
+                closed_at=now,
+                auto_close_at=None,
+                version=case.version + 1,
+            )
+            _audit_bulk(
+                [case.pk], {"status": [Status.ANSWERED, Status.CLOSED], "closure": ["", Closure.NOT_RATED]}
+            )
+            CaseStep.objects.create(
+                case=case,
+                step="close-not-rated",
+                from_status=Status.ANSWERED,
+                to_status=Status.CLOSED,
+                actor=None,
+                actor_name=str(actor),
+                at=now,
+                comment=f"企业 {deadlines.NOT_RATED_AFTER_DAYS} 个工作日内未确认评价，自动办结（记为未评价）",
+            )
+            report.closed_not_rated += 1
+
+
+def _report_provisional(report: SweepReport) -> None:
+    """Tell admins which years lack a calendar while open cases have deadlines counted in them."""
+    years = sorted(
+        {
+            deadline.astimezone(SHANGHAI).year
+            for deadline in Case.objects.filter(deadline_provisional=True, due_at__isnull=False).values_list(
+                "deadline", flat=True
+            )[:10000]
+            if deadline
+        }
+    )
+    report.provisional_years = years
+    admins = User.objects.filter(is_active=True, role=Role.ADMIN)
+    for year in years:
+        notify(
+            recipients=admins,
+            title=f"{year} 年工作日历尚未录入",
+            body=(
+                f"有事项的办理时限落在 {year} 年，该年的法定节假日和调休尚未录入，时限暂按周末计算（临时）。"
+                "请根据国务院办公厅的放假通知录入该年日历，系统将自动重算。"
+            ),
+            link=f"/calendar/{year}/",
+            kind=Notice.Kind.SYSTEM,
+            key=f"calendar-missing-{year}",
+        )
+
+
+def sweep(now: datetime.datetime | None = None) -> SweepReport:
+    now = now or timezone.now()
+    report = SweepReport()
+    _colour(now, report)
+    _escalate(now, report)
+    _close_not_rated(now, report)
+    _report_provisional(report)
+    return report

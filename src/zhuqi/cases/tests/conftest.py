@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from zhuqi.cases.models import Category, RoutingRule
+from zhuqi.directory.models import Department, Region
+from zhuqi.testing.factories import Cast, DepartmentFactory
+
+
+@pytest.fixture
+def finance(db: Any) -> Category:
+    return Category.objects.get(name="融资", parent=None)
+
+
+@pytest.fixture
+def other_department(cast: Cast) -> Department:
+    return DepartmentFactory(name="霍林郭勒市财政局")
+
+
+@pytest.fixture
+def routed(cast: Cast, finance: Category, other_department: Department) -> RoutingRule:
+    """派单目录: in Huolinguole, financing goes to the handler's department with finance supporting."""
+    rule = RoutingRule.objects.create(
+        region=Region.objects.get(pk="150581"), category=finance, lead_department=cast.handler.department
+    )
+    rule.co_departments.set([other_department])
+    return rule

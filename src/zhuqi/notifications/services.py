@@ -1,0 +1,186 @@
+"""Telling people: a notice in each recipient's inbox, and copies through e-mail and group
+robots, queued in the same transaction and sent after it commits by a background task."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from zhuqi.directory.models import Department, Region, User
+from zhuqi.notifications.models import Delivery, Notice, Webhook
+
+logger = logging.getLogger(__name__)
+
+# Minutes to wait before each retry; after the last, the delivery is marked failed.
+RETRY_MINUTES = (1, 5, 30, 120, 720)
+WEBHOOK_TIMEOUT_SECONDS = 10
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    title: str,
+    body: str = "",
+    link: str = "",
+    kind: str = Notice.Kind.INFO,
+    key: str = "",
+    departments: Iterable[Department] = (),
+    regions: Iterable[Region] = (),
+) -> int:
+    """Put a notice in each recipient's inbox (once per key) and queue the outside copies:
+    e-mail to recipients with an address (when e-mail is on), and the group robots of the
+    departments and regions given. Returns how many inbox notices were written."""
+    people = {user.pk: user for user in recipients if user.pk and user.is_active}
+    if key:
+        already = set(
+            Notice.objects.filter(key=key, recipient_id__in=people).values_list("recipient_id", flat=True)
+        )
+        people = {pk: user for pk, user in people.items() if pk not in already}
+    Notice.objects.bulk_create(
+        Notice(recipient=user, kind=kind, title=title[:200], body=body, link=link, key=key)
+        for user in people.values()
+    )
+    text = "\n".join(part for part in (body, _absolute(link)) if part)
+    deliveries = []
+    if settings.ZHUQI_EMAIL_NOTICES:
+        deliveries += [
+            Delivery(channel=Delivery.Channel.EMAIL, target=user.email, subject=title[:200], text=text)
+            for user in people.values()
+            if user.email
+        ]
+    if people or not key:
+        department_ids = [d.pk for d in departments]
+        region_ids = [r.pk for r in regions]
+        hooks = Webhook.objects.filter(is_active=True).filter(
+            Q(department_id__in=department_ids) | Q(region_id__in=region_ids)
+        )
+        deliveries += [
+            Delivery(
+                channel=Delivery.Channel.WEBHOOK,
+                target=hook.url,
+                webhook=hook,
+                subject=title[:200],
+                text=text,
+            )
+            for hook in hooks
+        ]
+    if deliveries:
+        now = timezone.now()
+        for delivery in deliveries:
+            delivery.next_attempt_at = now
+        Delivery.objects.bulk_create(deliveries)
+        transaction.on_commit(_enqueue_sending)
+    return len(people)
+
+
+def _absolute(link: str) -> str:
+    return settings.ZHUQI_BASE_URL.rstrip("/") + link if link and settings.ZHUQI_BASE_URL else link
+
+
+def _enqueue_sending() -> None:
+    from zhuqi.notifications.tasks import send_pending_deliveries
+
+    try:
+        send_pending_deliveries.enqueue()
+    except Exception:
+        logger.exception("could not enqueue the sending of notices")
+
+
+def webhook_payload(flavour: str, subject: str, text: str) -> dict[str, Any]:
+    """The JSON each kind of group robot accepts. WeCom and DingTalk both take a text message;
+    the 【助企】 prefix also satisfies a DingTalk robot secured by the keyword 助企."""
+    content = f"【助企】{subject}\n{text}".strip()
+    if flavour in (Webhook.Flavour.WECOM, Webhook.Flavour.DINGTALK):
+        return {"msgtype": "text", "text": {"content": content}}
+    return {"title": subject, "text": text}
+
+
+def _post_json(url: str, payload: dict[str, Any]) -> None:
+    request = urllib.request.Request(  # noqa: S310 - admins configure http(s) robot URLs
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+        body = response.read()
+    # WeCom and DingTalk answer 200 with {"errcode": N}; anything but 0 is a refusal.
+    try:
+        answer = json.loads(body or b"{}")
+    except ValueError:
+        return
+    if isinstance(answer, dict) and answer.get("errcode", 0) != 0:
+        raise RuntimeError(f"errcode {answer.get('errcode')}: {answer.get('errmsg', '')}")
+
+
+def send_delivery(delivery: Delivery) -> None:
+    if delivery.channel == Delivery.Channel.EMAIL:
+        send_mail(delivery.subject, delivery.text, None, [delivery.target])
+    else:
+        flavour = delivery.webhook.flavour if delivery.webhook else Webhook.Flavour.JSON
+        _post_json(delivery.target, webhook_payload(flavour, delivery.subject, delivery.text))
+
+
+def send_pending(*, now: datetime.datetime | None = None, limit: int = 200) -> dict[str, int]:
+    """Send what is due; on failure, schedule the next attempt further out. Each delivery is
+    claimed and settled in its own short transaction, so one slow robot holds no locks."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "retrying": 0, "failed": 0}
+    due = list(
+        Delivery.objects.filter(state=Delivery.State.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in due:
+        with transaction.atomic():
+            delivery = (
+                Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("webhook")
+                .filter(pk=pk, state=Delivery.State.PENDING)
+                .first()
+            )
+            if delivery is None:
+                continue
+            # Claimed: push the next attempt out first, so a crash mid-send does not resend at once.
+            delivery.attempts += 1
+            delivery.next_attempt_at = now + datetime.timedelta(
+                minutes=RETRY_MINUTES[min(delivery.attempts - 1, len(RETRY_MINUTES) - 1)]
+            )
+            delivery.save(update_fields=["attempts", "next_attempt_at"])
+        try:
+            send_delivery(delivery)
+        except (OSError, RuntimeError, urllib.error.URLError, ValueError) as error:
+            delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if delivery.attempts > len(RETRY_MINUTES):
+                delivery.state = Delivery.State.FAILED
+                delivery.next_attempt_at = None
+                counts["failed"] += 1
+            else:
+                counts["retrying"] += 1
+            delivery.save(update_fields=["last_error", "state", "next_attempt_at"])
+            continue
+        delivery.state = Delivery.State.SENT
+        delivery.sent_at = timezone.now()
+        delivery.next_attempt_at = None
+        delivery.save(update_fields=["state", "sent_at", "next_attempt_at"])
+        counts["sent"] += 1
+    return counts
+
+
+def mark_read(*, user: User, notice_ids: Iterable[int] | None = None) -> int:
+    """Mark a user's own notices read (all when no ids are given)."""
+    notices = Notice.objects.filter(recipient=user, read_at__isnull=True)
+    if notice_ids is not None:
+        notices = notices.filter(pk__in=list(notice_ids))
+    return notices.update(read_at=timezone.now())

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django_tasks import task
+
+from zhuqi.notifications import services
+
+
+@task()
+def send_pending_deliveries() -> dict[str, int]:
+    return services.send_pending()
