@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from zhuqi.cases.models import Case, CaseStep, Category, Kind, RoutingRule, Status
+from zhuqi.cases.models import Case, CaseStep, Category, RoutingRule
 from zhuqi.core.errors import NotFound
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.core.scoping import (
+    NOTHING,
+    is_active_user,
+    jurisdiction_code,
+    region_and_ancestor_codes,
+    region_subtree_q,
+)
 from zhuqi.directory.models import Region, User
 from zhuqi.enterprises.models import Assignment
 
@@ -54,12 +60,6 @@ def case_get(*, user: User, case_id: int | str) -> Case:
         raise NotFound() from None
 
 
-def case_detail(*, user: User, case_id: int | str) -> Case:
-    case = case_get(user=user, case_id=case_id)
-    case.co_department_list = list(case.co_departments.all())  # type: ignore[attr-defined]
-    return case
-
-
 def timeline(*, user: User, case: Case) -> QuerySet[CaseStep]:
     """The steps of a case the user can see: the enterprise's view leaves out what passes between
     government offices (returns, extensions, escalations)."""
@@ -75,9 +75,8 @@ def categories() -> QuerySet[Category]:
 
 def routing_rules_for(region: Region) -> QuerySet[RoutingRule]:
     """The catalogue entries that apply to a region: its own and its ancestors', nearest first."""
-    codes = {region.code, region.code[:4] + "00", region.code[:2] + "0000"}
     return (
-        RoutingRule.objects.filter(region_id__in=codes)
+        RoutingRule.objects.filter(region_id__in=region_and_ancestor_codes(region.code))
         .select_related("lead_department", "region")
         .prefetch_related("co_departments")
         .order_by("-region_id", "order", "id")
@@ -87,12 +86,14 @@ def routing_rules_for(region: Region) -> QuerySet[RoutingRule]:
 def region_coordinators(region: Region) -> QuerySet[User]:
     """The coordinators whose jurisdiction contains the region (its own, its prefecture's, its
     province's business-environment offices)."""
-    codes = {region.code, region.code[:4] + "00", region.code[:2] + "0000"}
-    return User.objects.filter(is_active=True, role=Role.COORDINATOR, region_id__in=codes)
+    return User.objects.filter(
+        is_active=True, role=Role.COORDINATOR, region_id__in=region_and_ancestor_codes(region.code)
+    )
 
 
 def region_leaders(region: Region) -> QuerySet[User]:
-    codes = {region.code, region.code[:4] + "00"}
+    # The county's and the prefecture's leaders; the province's hear of it through the notice.
+    codes = region_and_ancestor_codes(region.code) - {region.code[:2] + "0000"}
     return User.objects.filter(is_active=True, role=Role.LEADER, region_id__in=codes)
 
 
@@ -104,19 +105,3 @@ def enterprise_users(enterprise_id: int | None) -> QuerySet[User]:
     if enterprise_id is None:
         return User.objects.none()
     return User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=enterprise_id)
-
-
-def open_case_count_by_status(*, user: User) -> dict[str, int]:
-    from django.db.models import Count
-
-    rows = (
-        case_queryset(user=user)
-        .exclude(status__in=[Status.CLOSED, Status.REJECTED])
-        .values("status")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    return {row["status"]: row["count"] for row in rows}
-
-
-KIND_LABELS = dict(Kind.choices)

@@ -22,7 +22,6 @@ from django.utils.text import get_valid_filename
 
 from zhuqi.cases import deadlines, selectors
 from zhuqi.cases.models import (
-    OPEN_STATUSES,
     Attachment,
     Case,
     CaseStep,
@@ -52,7 +51,7 @@ from zhuqi.core.errors import (
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
-from zhuqi.core.workdays import SHANGHAI, WorkingCalendar
+from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import Department, Official, Region, User
 from zhuqi.enterprises.models import Assignment, Enterprise
 from zhuqi.enterprises.selectors import enterprise_queryset
@@ -220,6 +219,15 @@ def _lock(actor: User, case_id: int) -> Case:
         )
     except (Case.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def _begin(actor: User, case_id: int, expected_version: int | None, step: str) -> Case:
+    """The start of every step: the case locked if the actor can see it, at the version the
+    actor read, in a state the step may be taken from."""
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    _check_step(case, step)
+    return case
 
 
 def _check_version(case: Case, expected_version: int | None) -> None:
@@ -584,9 +592,7 @@ def case_accept(
     source: str = "",
 ) -> Case:
     step = step or StepInput()
-    case = _lock(actor, case_id)
-    _check_version(case, expected_version)
-    _check_step(case, "accept")
+    case = _begin(actor, case_id, expected_version, "accept")
     _require(_is_coordinator(actor), "只有营商办（专班）可以受理诉求")
     before, from_status = _snapshot(case), case.status
     now = _now()
@@ -621,9 +627,7 @@ def case_reject(
     """Refuse a demand with a reason; a duplicate is merged into the case it repeats, which the
     enterprise then follows."""
     step = step or StepInput()
-    case = _lock(actor, case_id)
-    _check_version(case, expected_version)
-    _check_step(case, "reject")
+    case = _begin(actor, case_id, expected_version, "reject")
     _require(_is_coordinator(actor), "只有营商办（专班）可以作出不予受理的决定")
     reason = _parse_choice(reason, RejectionReason, "reason")
     comment = _clean_comment(
@@ -811,9 +815,7 @@ def case_assign(
     """Give a case to a lead department (and co-departments). Without a department, the routing
     catalogue's rule is used; without a deadline, the deadline policy's."""
     step = step or StepInput()
-    case = _lock(actor, case_id)
-    _check_version(case, expected_version)
-    _check_step(case, "assign")
+    case = _begin(actor, case_id, expected_version, "assign")
     may_assign = (
         _is_coordinator(actor)
         or (actor.role == Role.LEADER and case.kind == Kind.INSTRUCTION)
@@ -906,9 +908,7 @@ def case_reopen(
     source: str = "",
 ) -> Case:
     step = step or StepInput()
-    case = _lock(actor, case_id)
-    _check_version(case, expected_version)
-    _check_step(case, "reopen")
+    case = _begin(actor, case_id, expected_version, "reopen")
     _require(_is_coordinator(actor), "只有营商办（专班）可以重新启动已办结的事项")
     comment = _clean_comment(step.comment, required="请写明重新办理的理由")
     _restart(
@@ -987,9 +987,7 @@ def case_start(
 ) -> Case:
     """The lead department signs for the case (签收) and has made contact."""
     step = step or StepInput()
-    case = _lock(actor, case_id)
-    _check_version(case, expected_version)
-    _check_step(case, "start")
+    case = _begin(actor, case_id, expected_version, "start")
     _require(_is_lead_handler(actor, case), "只有牵头部门可以签收该事项")
     before, from_status = _snapshot(case), case.status
     case.status = Status.IN_PROGRESS
@@ -1018,9 +1016,7 @@ def case_return(
     """A department sends back a case it was wrongly given, with its reasons, within
     RETURN_WINDOW_DAYS working days of assignment; the coordinator then reassigns it."""
     step = step or StepInput()
-    case = _lock(actor, case_id)
-    _check_version(case, expected_version)
-    _check_step(case, "return")
+    case = _begin(actor, case_id, expected_version, "return")
     _require(_is_lead_handler(actor, case), "只有牵头部门可以退回该事项")
     comment = _clean_comment(
         step.comment, required="请写明退回的理由（如：不属于本部门职责，应由哪个部门办理）"
@@ -1115,9 +1111,7 @@ def case_answer(
 ) -> Case:
     """The lead department answers a demand, saying honestly whether it was resolved."""
     step = step or StepInput()
-    case = _lock(actor, case_id)
-    _check_version(case, expected_version)
-    _check_step(case, "answer")
+    case = _begin(actor, case_id, expected_version, "answer")
     _require(_is_lead_handler(actor, case), "只有牵头部门可以答复该事项")
     errors = []
     answer = (answer or "").strip()
@@ -1179,9 +1173,7 @@ def case_report_completion(
     """An instruction's department reports it done; a hazard's enterprise (or department, or
     liaison) reports the rectification."""
     step = step or StepInput()
-    case = _lock(actor, case_id)
-    _check_version(case, expected_version)
-    _check_step(case, "report-completion")
+    case = _begin(actor, case_id, expected_version, "report-completion")
     if case.kind == Kind.INSTRUCTION:
         _require(_is_lead_handler(actor, case), "只有牵头部门可以报告交办事项的完成情况")
     else:
@@ -1236,9 +1228,7 @@ def case_verify(
     """The coordinator accepts an instruction's completion (or sends it back); a hazard's
     re-inspection verifies the rectification (or reopens it with a new deadline)."""
     step = step or StepInput()
-    case = _lock(actor, case_id)
-    _check_version(case, expected_version)
-    _check_step(case, "verify")
+    case = _begin(actor, case_id, expected_version, "verify")
     if case.kind == Kind.INSTRUCTION:
         _require(_is_coordinator(actor), "只有营商办（专班）可以验收交办事项")
     else:
@@ -1305,9 +1295,7 @@ def case_confirm(
     """The enterprise confirms the answer and rates it 1–5. A rating of 1–2 sends the case back
     to the department and is counted; 3–5 close it."""
     step = step or StepInput()
-    case = _lock(actor, case_id)
-    _check_version(case, expected_version)
-    _check_step(case, "confirm")
+    case = _begin(actor, case_id, expected_version, "confirm")
     on_behalf = _is_assigned_liaison(actor, case.enterprise_id)
     _require(
         _is_own_enterprise(actor, case) or on_behalf, "只有提出诉求的企业（或其包联干部代为记录）可以评价"
@@ -1371,11 +1359,3 @@ def case_note(*, actor: User, case_id: int, step: StepInput, source: str = "") -
         case, actor=actor, step="note", from_status=case.status, comment=comment, attachments=step.attachments
     )
     return case
-
-
-def step_is_open(case: Case) -> bool:
-    return case.status in OPEN_STATUSES
-
-
-def localdate(value: datetime.datetime) -> datetime.date:
-    return value.astimezone(SHANGHAI).date()

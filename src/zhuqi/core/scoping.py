@@ -22,6 +22,12 @@ def region_prefix(code: str) -> str:
     return code
 
 
+def region_and_ancestor_codes(code: str) -> set[str]:
+    """A region's code and its prefecture's and province's, by GB/T 2260's code structure:
+    150581 → {150581, 150500, 150000}."""
+    return {code, code[:4] + "00", code[:2] + "0000"}
+
+
 def region_subtree_q(field: str, code: str) -> Q:
     """`field` (a region code column) is `code` or under it.
 
