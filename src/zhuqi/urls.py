@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("zhuqi.core.urls")),
     path("regions/", include("zhuqi.directory.urls")),
     path("enterprises/", include("zhuqi.enterprises.urls")),
+    path("cases/", include("zhuqi.cases.urls")),
+    path("notices/", include("zhuqi.notifications.urls")),
 ]

@@ -301,6 +301,29 @@ class Case(models.Model):
         return self.get_status_display()
 
 
+# What each step is called on the timeline and in messages.
+STEP_LABELS = {
+    "submit": "提交",
+    "accept": "受理",
+    "reject": "不予受理",
+    "merge": "并入重复诉求",
+    "assign": "交办",
+    "start": "签收",
+    "return": "退回",
+    "request-extension": "申请延期",
+    "decide-extension": "审批延期",
+    "answer": "答复",
+    "confirm": "企业评价",
+    "report-completion": "报告完成",
+    "verify": "验收/复查",
+    "reopen": "重新办理",
+    "note": "补充说明",
+    "escalate": "督办",
+    "close-not-rated": "逾期未评价办结",
+    "recompute-deadline": "重算时限",
+}
+
+
 class CaseStep(models.Model):
     """One step of a case's workflow: who took it, when, with what comment. The timeline."""
 
@@ -331,6 +354,18 @@ class CaseStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.step} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def step_label(self) -> str:
+        return STEP_LABELS.get(self.step, self.step)
+
+    @property
+    def to_status_label(self) -> str:
+        # The hazard's own words for its states, as on the case (the case is cached by the
+        # timeline's query, so this costs nothing per step).
+        if self.case.kind == Kind.HAZARD and self.to_status in HAZARD_STATUS_LABELS:
+            return HAZARD_STATUS_LABELS[Status(self.to_status)]
+        return Status(self.to_status).label if self.to_status in Status.values else self.to_status
 
 
 class Attachment(models.Model):

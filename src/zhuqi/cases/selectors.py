@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
-from zhuqi.cases.models import Case, CaseStep, Category, RoutingRule
+from zhuqi.cases.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Case,
+    CaseStep,
+    Category,
+    DeadlinePolicy,
+    Extension,
+    Kind,
+    ReplyTemplate,
+    RoutingRule,
+    Status,
+    Timeliness,
+)
 from zhuqi.core.errors import NotFound
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import (
@@ -60,6 +73,73 @@ def case_get(*, user: User, case_id: int | str) -> Case:
         raise NotFound() from None
 
 
+def waiting_on_q(user: User) -> Q:
+    """The cases waiting on this user's next step (their 待办): the coordinator's queue of
+    demands to accept and route, returned cases, extension requests and completions to accept;
+    the handler's department's cases to sign for, answer or report; the enterprise's answers to
+    rate and hazards to rectify; the liaison's, for the enterprises assigned to them; the
+    leader's, what is flagged or late."""
+    role = user.role
+    if role in (Role.COORDINATOR, Role.ADMIN) or user.is_superuser:
+        return (
+            Q(status__in=[Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED])
+            | Q(extension=Extension.REQUESTED)
+            | Q(status=Status.COMPLETION_REPORTED)
+        )
+    if role == Role.HANDLER:
+        return Q(lead_department_id=user.department_id) & (
+            Q(status__in=[Status.ASSIGNED, Status.IN_PROGRESS])
+            | Q(status=Status.COMPLETION_REPORTED, kind=Kind.HAZARD)
+        )
+    if role in (Role.ENTERPRISE, Role.LIAISON):
+        return Q(status=Status.ANSWERED) | Q(
+            kind=Kind.HAZARD, status__in=[Status.ASSIGNED, Status.IN_PROGRESS]
+        )
+    if role == Role.LEADER:
+        return Q(status__in=OPEN_STATUSES) & (Q(flagged_for_notice=True) | Q(timeliness=Timeliness.RED))
+    return NOTHING
+
+
+def waiting_on(*, user: User) -> QuerySet[Case]:
+    """待办, most pressing first: by the running clock, cases with none last."""
+    return (
+        case_queryset(user=user).filter(waiting_on_q(user)).order_by(F("due_at").asc(nulls_last=True), "id")
+    )
+
+
+def open_counts(*, user: User) -> dict[str, int]:
+    """The workbench's figures in one query: waiting on the user, amber, red, flagged."""
+    waiting = waiting_on_q(user)
+    open_q = Q(status__in=OPEN_STATUSES)
+    return case_queryset(user=user).aggregate(
+        waiting=Count("pk", filter=waiting),
+        open=Count("pk", filter=open_q),
+        amber=Count("pk", filter=open_q & Q(timeliness=Timeliness.AMBER)),
+        red=Count("pk", filter=open_q & Q(timeliness=Timeliness.RED)),
+        flagged=Count("pk", filter=open_q & Q(flagged_for_notice=True)),
+    )
+
+
+def attachment_get(*, user: User, attachment_id: int) -> Attachment:
+    """An attachment the user may download: on a case in their scope, and for an enterprise not
+    on a step kept inside government."""
+    attachments = Attachment.objects.filter(case__in=case_queryset(user=user).values("pk"))
+    if user.role == Role.ENTERPRISE:
+        attachments = attachments.exclude(step__internal=True)
+    try:
+        return attachments.get(pk=attachment_id)
+    except Attachment.DoesNotExist:
+        raise NotFound() from None
+
+
+def reply_templates(case: Case) -> QuerySet[ReplyTemplate]:
+    """A handler's reply templates: the case's category's and its parent's, then the general ones."""
+    category_ids = [case.category_id, case.category.parent_id] if case.category_id else []
+    return ReplyTemplate.objects.filter(
+        Q(category_id__in=[c for c in category_ids if c]) | Q(category__isnull=True)
+    ).order_by(F("category_id").desc(nulls_last=True), "id")
+
+
 def timeline(*, user: User, case: Case) -> QuerySet[CaseStep]:
     """The steps of a case the user can see: the enterprise's view leaves out what passes between
     government offices (returns, extensions, escalations)."""
@@ -81,6 +161,26 @@ def routing_rules_for(region: Region) -> QuerySet[RoutingRule]:
         .prefetch_related("co_departments")
         .order_by("-region_id", "order", "id")
     )
+
+
+def routing_catalogue(*, user: User) -> QuerySet[RoutingRule]:
+    """The catalogue a user may read: the rules of their jurisdiction, its parts and the regions
+    above it (whose rules apply to it too)."""
+    rules = RoutingRule.objects.select_related("region", "category", "lead_department").prefetch_related(
+        "co_departments"
+    )
+    code = jurisdiction_code(user)
+    if code is None:
+        return rules.order_by("region_id", "category__order", "order", "id")
+    if not code:
+        return rules.none()
+    return rules.filter(
+        region_subtree_q("region_id", code) | Q(region_id__in=region_and_ancestor_codes(code))
+    ).order_by("region_id", "category__order", "order", "id")
+
+
+def deadline_policies() -> QuerySet[DeadlinePolicy]:
+    return DeadlinePolicy.objects.select_related("category").order_by("kind", "urgency", "category_id")
 
 
 def region_coordinators(region: Region) -> QuerySet[User]:

@@ -22,12 +22,14 @@ from django.utils.text import get_valid_filename
 
 from zhuqi.cases import deadlines, selectors
 from zhuqi.cases.models import (
+    STEP_LABELS,
     Attachment,
     Case,
     CaseStep,
     Category,
     Closure,
     Complexity,
+    DeadlinePolicy,
     Extension,
     Kind,
     Outcome,
@@ -92,26 +94,6 @@ STEPS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "reopen": (frozenset({Kind.DEMAND, Kind.INSTRUCTION, Kind.HAZARD}), frozenset({Status.CLOSED})),
 }
 
-STEP_LABELS = {
-    "submit": "提交",
-    "accept": "受理",
-    "reject": "不予受理",
-    "merge": "并入重复诉求",
-    "assign": "交办",
-    "start": "签收",
-    "return": "退回",
-    "request-extension": "申请延期",
-    "decide-extension": "审批延期",
-    "answer": "答复",
-    "confirm": "企业评价",
-    "report-completion": "报告完成",
-    "verify": "验收/复查",
-    "reopen": "重新办理",
-    "note": "补充说明",
-    "escalate": "督办",
-    "close-not-rated": "逾期未评价办结",
-    "recompute-deadline": "重算时限",
-}
 
 RATING_SATISFIED = 4  # 4–5 count as satisfied
 RATING_UNSATISFIED = 2  # 1–2 reopen the case
@@ -188,6 +170,41 @@ def _is_assigned_liaison(actor: User, enterprise_id: int | None) -> bool:
     return Assignment.objects.filter(
         Assignment.current_q(), official_id=actor.official_id, enterprise_id=enterprise_id
     ).exists()
+
+
+def may_take(actor: User, case: Case, step: str) -> bool:
+    """Who may take a step on a case. The services refuse by it and the case page offers the
+    steps it allows, so a button is never shown that would then be refused."""
+    if step in ("accept", "reject", "decide-extension", "reopen"):
+        return _is_coordinator(actor)
+    if step == "assign":
+        return (
+            _is_coordinator(actor)
+            or (actor.role == Role.LEADER and case.kind == Kind.INSTRUCTION)
+            or (actor.role == Role.HANDLER and case.kind == Kind.HAZARD and case.filed_by_id == actor.pk)
+        )
+    if step in ("start", "return", "request-extension", "answer"):
+        return _is_lead_handler(actor, case)
+    if step == "report-completion":
+        if case.kind == Kind.INSTRUCTION:
+            return _is_lead_handler(actor, case)
+        return (
+            _is_lead_handler(actor, case)
+            or _is_own_enterprise(actor, case)
+            or _is_assigned_liaison(actor, case.enterprise_id)
+        )
+    if step == "verify":
+        if case.kind == Kind.INSTRUCTION:
+            return _is_coordinator(actor)
+        return _is_coordinator(actor) or _is_lead_handler(actor, case)
+    if step == "confirm":
+        return _is_own_enterprise(actor, case) or _is_assigned_liaison(actor, case.enterprise_id)
+    return False
+
+
+def steps_for(actor: User, case: Case) -> list[str]:
+    """The steps this user may take on this case now."""
+    return [step for step in allowed_steps(case) if may_take(actor, case, step)]
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -441,7 +458,7 @@ DEFAULT_SOURCE = {
 }
 
 
-def _creatable_kinds(actor: User) -> frozenset[str]:
+def creatable_kinds(actor: User) -> frozenset[str]:
     if _is_coordinator(actor):
         return frozenset({Kind.DEMAND, Kind.INSTRUCTION, Kind.HAZARD})
     return {
@@ -457,7 +474,7 @@ def case_create(
     *, actor: User, data: NewCase, attachments: Sequence[UploadedFile] = (), source: str = ""
 ) -> Case:
     kind = _parse_choice(data.kind, Kind, "kind")
-    _require(kind in _creatable_kinds(actor), f"您的角色不能提交{Kind(kind).label}事项")
+    _require(kind in creatable_kinds(actor), f"您的角色不能提交{Kind(kind).label}事项")
     errors: list[FieldError] = []
     title = (data.title or "").strip()
     if not title:
@@ -593,7 +610,7 @@ def case_accept(
 ) -> Case:
     step = step or StepInput()
     case = _begin(actor, case_id, expected_version, "accept")
-    _require(_is_coordinator(actor), "只有营商办（专班）可以受理诉求")
+    _require(may_take(actor, case, "accept"), "只有营商办（专班）可以受理诉求")
     before, from_status = _snapshot(case), case.status
     now = _now()
     case.status = Status.ACCEPTED
@@ -628,7 +645,7 @@ def case_reject(
     enterprise then follows."""
     step = step or StepInput()
     case = _begin(actor, case_id, expected_version, "reject")
-    _require(_is_coordinator(actor), "只有营商办（专班）可以作出不予受理的决定")
+    _require(may_take(actor, case, "reject"), "只有营商办（专班）可以作出不予受理的决定")
     reason = _parse_choice(reason, RejectionReason, "reason")
     comment = _clean_comment(
         step.comment, required="请写明不予受理的理由" if reason != RejectionReason.DUPLICATE else ""
@@ -816,12 +833,7 @@ def case_assign(
     catalogue's rule is used; without a deadline, the deadline policy's."""
     step = step or StepInput()
     case = _begin(actor, case_id, expected_version, "assign")
-    may_assign = (
-        _is_coordinator(actor)
-        or (actor.role == Role.LEADER and case.kind == Kind.INSTRUCTION)
-        or (actor.role == Role.HANDLER and case.kind == Kind.HAZARD and case.filed_by_id == actor.pk)
-    )
-    _require(may_assign, "只有营商办（专班）可以交办事项")
+    _require(may_take(actor, case, "assign"), "只有营商办（专班）可以交办事项")
     _assign(
         case,
         actor=actor,
@@ -839,11 +851,28 @@ def case_assign(
 
 def bulk_assign(*, actor: User, cases: Sequence[tuple[int, int]], source: str = "") -> list[Case]:
     """Assign several cases by the routing catalogue, all or nothing: (case id, version) pairs."""
+    if not cases:
+        raise ValidationFailed([FieldError("cases", "请选择要交办的事项")])
+    assigned = []
     with transaction.atomic():
-        return [
-            case_assign(actor=actor, case_id=case_id, expected_version=version, source=source)
-            for case_id, version in cases
-        ]
+        for case_id, version in cases:
+            # One refused case refuses the batch; the message names it so it can be taken out.
+            try:
+                assigned.append(
+                    case_assign(actor=actor, case_id=case_id, expected_version=version, source=source)
+                )
+            except ValidationFailed as failure:
+                raise ValidationFailed(
+                    [
+                        FieldError(f"cases.{case_id}.{e.field}", f"#{case_id}：{e.message}")
+                        for e in failure.errors
+                    ]
+                ) from None
+            except StaleCase:
+                raise StepRefused(f"#{case_id} 已被他人处理，请刷新列表后重试") from None
+            except StepRefused as refusal:
+                raise StepRefused(f"#{case_id}：{refusal.message}") from None
+    return assigned
 
 
 @transaction.atomic
@@ -863,7 +892,7 @@ def case_decide_extension(
     if case.extension != Extension.REQUESTED:
         raise StepRefused("该事项没有待审批的延期申请")
     _check_step(case, "decide-extension")
-    _require(_is_coordinator(actor), "只有营商办（专班）可以审批延期")
+    _require(may_take(actor, case, "decide-extension"), "只有营商办（专班）可以审批延期")
     comment = _clean_comment(step.comment, required="" if approve else "请写明不同意延期的理由")
     before, from_status = _snapshot(case), case.status
     data: dict[str, Any] = {"approved": approve}
@@ -909,7 +938,7 @@ def case_reopen(
 ) -> Case:
     step = step or StepInput()
     case = _begin(actor, case_id, expected_version, "reopen")
-    _require(_is_coordinator(actor), "只有营商办（专班）可以重新启动已办结的事项")
+    _require(may_take(actor, case, "reopen"), "只有营商办（专班）可以重新启动已办结的事项")
     comment = _clean_comment(step.comment, required="请写明重新办理的理由")
     _restart(
         case,
@@ -988,7 +1017,7 @@ def case_start(
     """The lead department signs for the case (签收) and has made contact."""
     step = step or StepInput()
     case = _begin(actor, case_id, expected_version, "start")
-    _require(_is_lead_handler(actor, case), "只有牵头部门可以签收该事项")
+    _require(may_take(actor, case, "start"), "只有牵头部门可以签收该事项")
     before, from_status = _snapshot(case), case.status
     case.status = Status.IN_PROGRESS
     _mark_started(case, _now())
@@ -1017,7 +1046,7 @@ def case_return(
     RETURN_WINDOW_DAYS working days of assignment; the coordinator then reassigns it."""
     step = step or StepInput()
     case = _begin(actor, case_id, expected_version, "return")
-    _require(_is_lead_handler(actor, case), "只有牵头部门可以退回该事项")
+    _require(may_take(actor, case, "return"), "只有牵头部门可以退回该事项")
     comment = _clean_comment(
         step.comment, required="请写明退回的理由（如：不属于本部门职责，应由哪个部门办理）"
     )
@@ -1067,7 +1096,7 @@ def case_request_extension(
     if case.urgency == Urgency.SAME_DAY:
         raise StepRefused("日清日结事项不能延期")
     _check_step(case, "request-extension")
-    _require(_is_lead_handler(actor, case), "只有牵头部门可以申请延期")
+    _require(may_take(actor, case, "request-extension"), "只有牵头部门可以申请延期")
     comment = _clean_comment(step.comment, required="请写明延期理由")
     current = timezone.localtime(case.deadline).date() if case.deadline else timezone.localdate()
     day = _future_date(requested_deadline, "requested_deadline", after=current)
@@ -1112,7 +1141,7 @@ def case_answer(
     """The lead department answers a demand, saying honestly whether it was resolved."""
     step = step or StepInput()
     case = _begin(actor, case_id, expected_version, "answer")
-    _require(_is_lead_handler(actor, case), "只有牵头部门可以答复该事项")
+    _require(may_take(actor, case, "answer"), "只有牵头部门可以答复该事项")
     errors = []
     answer = (answer or "").strip()
     if not answer:
@@ -1174,15 +1203,12 @@ def case_report_completion(
     liaison) reports the rectification."""
     step = step or StepInput()
     case = _begin(actor, case_id, expected_version, "report-completion")
-    if case.kind == Kind.INSTRUCTION:
-        _require(_is_lead_handler(actor, case), "只有牵头部门可以报告交办事项的完成情况")
-    else:
-        _require(
-            _is_lead_handler(actor, case)
-            or _is_own_enterprise(actor, case)
-            or _is_assigned_liaison(actor, case.enterprise_id),
-            "只有该企业、牵头部门或包联干部可以报告整改情况",
-        )
+    _require(
+        may_take(actor, case, "report-completion"),
+        "只有牵头部门可以报告交办事项的完成情况"
+        if case.kind == Kind.INSTRUCTION
+        else "只有该企业、牵头部门或包联干部可以报告整改情况",
+    )
     report = _clean_comment(report, required="请写明完成（整改）情况", field_name="report")
     errors = check_attachments(step.attachments)
     if errors:
@@ -1229,12 +1255,12 @@ def case_verify(
     re-inspection verifies the rectification (or reopens it with a new deadline)."""
     step = step or StepInput()
     case = _begin(actor, case_id, expected_version, "verify")
-    if case.kind == Kind.INSTRUCTION:
-        _require(_is_coordinator(actor), "只有营商办（专班）可以验收交办事项")
-    else:
-        _require(
-            _is_coordinator(actor) or _is_lead_handler(actor, case), "只有牵头部门或营商办可以复查隐患整改"
-        )
+    _require(
+        may_take(actor, case, "verify"),
+        "只有营商办（专班）可以验收交办事项"
+        if case.kind == Kind.INSTRUCTION
+        else "只有牵头部门或营商办可以复查隐患整改",
+    )
     comment = _clean_comment(step.comment, required="" if passed else "请写明未通过的原因")
     if passed:
         before, from_status = _snapshot(case), case.status
@@ -1359,3 +1385,166 @@ def case_note(*, actor: User, case_id: int, step: StepInput, source: str = "") -
         case, actor=actor, step="note", from_status=case.status, comment=comment, attachments=step.attachments
     )
     return case
+
+
+# ---------------------------------------------------------------------------------------------
+# The tables admins keep: the routing catalogue (派单目录) and the deadline rules
+
+
+def _require_admin(actor: User) -> None:
+    _require(actor.role == Role.ADMIN or actor.is_superuser, "只有系统管理员可以修改派单目录和时限规则")
+
+
+@dataclass
+class RoutingRuleData:
+    region_code: str
+    category_id: int | None
+    lead_department_id: int | None
+    co_department_ids: list[int] = field(default_factory=list)
+    keywords: str = ""
+    order: int = 0
+
+
+def _rule_state(rule: RoutingRule) -> dict[str, Any]:
+    return {
+        **audit.snapshot(rule),
+        "co_departments": sorted(d.pk for d in rule.co_departments.all()) if rule.pk else [],
+    }
+
+
+@transaction.atomic
+def routing_rule_save(
+    *, actor: User, data: RoutingRuleData, rule_id: int | None = None, source: str = ""
+) -> RoutingRule:
+    """Add or change a routing-catalogue entry. Cases already assigned keep their departments."""
+    _require_admin(actor)
+    rule = (
+        RoutingRule()
+        if rule_id is None
+        else RoutingRule.objects.select_for_update().filter(pk=rule_id).first()
+    )
+    if rule is None:
+        raise NotFound()
+    before = _rule_state(rule) if rule.pk else None
+    errors: list[FieldError] = []
+    region = Region.objects.filter(pk=(data.region_code or "").strip()).first()
+    if region is None:
+        errors.append(FieldError("region", "地区代码不存在"))
+    category = (
+        Category.objects.filter(pk=data.category_id, is_active=True).first() if data.category_id else None
+    )
+    if category is None:
+        errors.append(FieldError("category", "请选择类别"))
+    wanted = [data.lead_department_id, *data.co_department_ids]
+    departments = Department.objects.in_bulk([d for d in wanted if d is not None])
+    lead = departments.get(data.lead_department_id) if data.lead_department_id else None
+    if lead is None:
+        errors.append(FieldError("lead_department", "请选择牵头部门"))
+    elif (
+        region is not None
+        and not code_within(lead.region_id, region.code)
+        and not code_within(region.code, lead.region_id)
+    ):
+        errors.append(FieldError("lead_department", f"{lead.name}与{region.name}不在同一辖区"))
+    co = []
+    for index, department_id in enumerate(dict.fromkeys(data.co_department_ids)):
+        department = departments.get(department_id)
+        if department is None:
+            errors.append(FieldError(f"co_departments.{index}", "部门不存在"))
+        elif department_id != data.lead_department_id:
+            co.append(department)
+    keywords = " ".join((data.keywords or "").replace("，", " ").replace(",", " ").split())
+    if len(keywords) > 200:
+        errors.append(FieldError("keywords", "关键词不能超过 200 字"))
+    if not 0 <= data.order <= 999:
+        errors.append(FieldError("order", "优先顺序应在 0 到 999 之间"))
+    if errors:
+        raise ValidationFailed(errors)
+    assert region is not None and category is not None and lead is not None
+    rule.region, rule.category, rule.lead_department = region, category, lead
+    rule.keywords, rule.order = keywords, data.order
+    rule.save()
+    rule.co_departments.set(co)
+    after = _rule_state(rule)
+    audit.record(
+        actor=actor,
+        instance=rule,
+        action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
+        changes=audit.diff(before or {}, after),
+        source=source,
+    )
+    return rule
+
+
+@transaction.atomic
+def routing_rule_delete(*, actor: User, rule_id: int, source: str = "") -> None:
+    _require_admin(actor)
+    rule = RoutingRule.objects.select_for_update().filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound()
+    before = _rule_state(rule)
+    audit.record(
+        actor=actor,
+        instance=rule,
+        action=AuditEntry.Action.DELETE,
+        changes=audit.diff(before, {}),
+        source=source,
+    )
+    rule.delete()
+
+
+MAX_POLICY_DAYS = 90
+
+
+@transaction.atomic
+def deadline_policy_save(
+    *,
+    actor: User,
+    kind: str,
+    urgency: str,
+    category_id: int | None,
+    response_days: int,
+    simple_days: int,
+    complex_days: int,
+    source: str = "",
+) -> DeadlinePolicy:
+    """Set the working days for a kind, urgency and (optionally) category. Applies to cases
+    assigned from now on; the deadlines already given are kept, as they were promised."""
+    _require_admin(actor)
+    errors: list[FieldError] = []
+    try:
+        kind = _parse_choice(kind, Kind, "kind")
+        urgency = _parse_choice(urgency, Urgency, "urgency")
+    except ValidationFailed as failure:
+        errors += failure.errors
+    category = Category.objects.filter(pk=category_id).first() if category_id else None
+    if category_id and category is None:
+        errors.append(FieldError("category", "类别不存在"))
+    for name, value in (
+        ("response_days", response_days),
+        ("simple_days", simple_days),
+        ("complex_days", complex_days),
+    ):
+        if value is None or not 0 <= value <= MAX_POLICY_DAYS:
+            errors.append(FieldError(name, f"应为 0 到 {MAX_POLICY_DAYS} 个工作日"))
+    if not errors and not response_days <= simple_days <= complex_days:
+        errors.append(FieldError("simple_days", "应满足：受理时限 ≤ 简单事项时限 ≤ 复杂事项时限"))
+    if errors:
+        raise ValidationFailed(errors)
+    policy = (
+        DeadlinePolicy.objects.select_for_update()
+        .filter(kind=kind, urgency=urgency, category=category)
+        .first()
+    )
+    before = audit.snapshot(policy) if policy else None
+    policy = policy or DeadlinePolicy(kind=kind, urgency=urgency, category=category)
+    policy.response_days, policy.simple_days, policy.complex_days = response_days, simple_days, complex_days
+    policy.save()
+    audit.record(
+        actor=actor,
+        instance=policy,
+        action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
+        before=before,
+        source=source,
+    )
+    return policy

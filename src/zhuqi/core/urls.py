@@ -8,4 +8,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("calendar/", views.calendar_year, name="calendar-year"),
+    path("calendar/<int:year>/", views.calendar_year, name="calendar-year"),
 ]

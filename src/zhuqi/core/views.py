@@ -1,14 +1,23 @@
 from __future__ import annotations
 
+import calendar as month_calendar
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from zhuqi.core import audit, selectors
+from zhuqi.cases import selectors as case_selectors
+from zhuqi.core import audit, selectors, services
 from zhuqi.core.auth import request_user
+from zhuqi.core.errors import ServiceError, ValidationFailed
 from zhuqi.core.roles import Role
+from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.demo import dataset
 from zhuqi.enterprises import selectors as enterprise_selectors
 
@@ -33,6 +42,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "enterprise_count": enterprises.count(),
         "above_scale_count": enterprises.filter(above_scale=True).count(),
     }
+    context["case_counts"] = case_selectors.open_counts(user=user)
+    context["waiting"] = case_selectors.waiting_on(user=user)[:8]
     if user.role == Role.LIAISON or user.official_id:
         context["assignments"] = enterprise_selectors.my_assignments(user=user)
     if user.role == Role.ENTERPRISE and user.enterprise_id:
@@ -56,3 +67,65 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         page.object_list, show_personal=enterprise_selectors.can_see_contacts(user)
     )
     return render(request, "core/audit_log.html", {"page": page, "actor": actor, "entries": shown})
+
+
+@login_required
+def calendar_year(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    """A year's working days as the deadlines use them, and for admins the form to enter a year
+    from the State Council's notice (粘贴国务院办公厅通知整理出的日期清单)."""
+    if year is None:
+        return redirect("calendar-year", timezone.localdate().year)
+    if not 2000 <= year <= 2100:
+        raise Http404
+    user = request_user(request)
+    is_admin = user.role == Role.ADMIN or user.is_superuser
+    text = ""
+    if request.method == "POST":
+        if not is_admin:
+            raise Http404
+        text = request.POST.get("days", "")
+        entries, errors = services.parse_calendar_text(text, year=year)
+        try:
+            if errors:
+                raise ValidationFailed(errors)
+            services.calendar_year_enter(
+                actor=user,
+                year=year,
+                entries=entries,
+                source_document=request.POST.get("source_document", "").strip()[:200],
+                source="web",
+            )
+        except ServiceError as error:
+            problems = error.errors if isinstance(error, ValidationFailed) else []
+            messages.error(
+                request,
+                _("未录入，请改正后重新提交：%(reasons)s")
+                % {"reasons": "；".join(f"{e.field} {e.message}" for e in problems) or error.message},
+            )
+        else:
+            messages.success(request, _("%(year)s 年工作日历已录入，相关暂定时限已重新计算") % {"year": year})
+            return redirect("calendar-year", year)
+    calendar = WorkingCalendar()
+    days = calendar.year_days(year)
+    # The days that differ from the plain weekend rule: what the State Council's notice says.
+    special = [d for d in days if d.is_workday == (d.date.weekday() >= 5) or d.name]
+    by_date = {d.date: d for d in days}
+    months = [
+        (month, [[by_date.get(datetime.date(year, month, n)) if n else None for n in week] for week in weeks])
+        for month, weeks in ((m, month_calendar.monthcalendar(year, m)) for m in range(1, 13))
+    ]
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "year": year,
+            "source": calendar.year_source(year),
+            "provisional": calendar.is_provisional_year(year),
+            "special": special,
+            "months": months,
+            "workday_count": sum(1 for d in days if d.is_workday),
+            "is_admin": is_admin,
+            "text": text,
+            "years": range(year - 2, year + 3),
+        },
+    )

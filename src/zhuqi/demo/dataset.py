@@ -21,6 +21,7 @@ from django.db import transaction
 
 from zhuqi.core.roles import Role
 from zhuqi.core.validators import make_uscc
+from zhuqi.demo import cases as demo_cases
 from zhuqi.directory import services as directory_services
 from zhuqi.directory.models import Department, Industry, Official, Region, User, system_user
 from zhuqi.enterprises import services as enterprise_services
@@ -419,11 +420,25 @@ def load(*, seed: int = 20260620) -> dict[str, int]:
         },
         {"username": "demo-auditor", "role": Role.AUDITOR, "display_name": "审计员"},
     ]
-    for account in accounts:
-        directory_services.user_create(actor=actor, password=DEMO_PASSWORD, **account)
+    users = {
+        account["username"]: directory_services.user_create(actor=actor, password=DEMO_PASSWORD, **account)
+        for account in accounts
+    }
+    case_count = demo_cases.load(
+        actor=actor,
+        users=demo_cases.Cast(
+            coordinator=users["demo-coordinator"],
+            handler=users["demo-handler"],
+            enterprise_user=users["demo-enterprise"],
+            liaison=users["demo-liaison"],
+            leader=users["demo-leader"],
+        ),
+        departments=departments,
+    )
     return {
         "departments": len(departments),
         "officials": len(officials),
         "enterprises": report.created,
         "users": len(accounts),
+        "cases": case_count,
     }

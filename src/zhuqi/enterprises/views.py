@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhuqi.cases.services import creatable_kinds
 from zhuqi.core import audit
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import PermissionDenied, StaleWrite, ValidationFailed
+from zhuqi.core.roles import Role
 from zhuqi.directory.selectors import assignable_officials
 from zhuqi.enterprises import selectors, services
 from zhuqi.enterprises.exporting import MAX_ROWS, export_enterprises
@@ -99,6 +101,7 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
             "can_assign": can_assign,
             "officials": officials[:500] if can_assign else [],
             "assignment_kinds": Assignment.Kind.choices,
+            "can_file_case": user.role != Role.ENTERPRISE and "demand" in creatable_kinds(user),
         },
     )
 

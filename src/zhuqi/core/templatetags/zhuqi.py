@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from zhuqi.core.roles import ROLES_READING_AUDIT
+from zhuqi.core.roles import ROLES_READING_AUDIT, Role
 from zhuqi.core.scoping import is_active_user
 from zhuqi.core.validators import mask_name, mask_phone
 from zhuqi.enterprises import selectors
@@ -37,3 +37,9 @@ def masked_name(value: str) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def is_admin(user: Any) -> bool:
+    """Admins keep the platform's tables: the routing catalogue, deadline rules, the calendar."""
+    return is_active_user(user) and (user.role == Role.ADMIN or user.is_superuser)

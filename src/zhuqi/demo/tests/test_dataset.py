@@ -35,3 +35,22 @@ def test_every_demo_account_logs_in_and_sees_its_scope(demo) -> None:
 def test_loading_twice_is_refused(demo) -> None:
     with pytest.raises(RuntimeError):
         dataset.load()
+
+
+def test_the_demo_has_cases_in_every_stage_with_a_consistent_history(demo) -> None:
+    from zhuqi.cases.models import Case, RoutingRule, Status, Timeliness
+
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert {Status.SUBMITTED, Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED, Status.ASSIGNED} <= statuses
+    assert RoutingRule.objects.filter(region_id="150581").count() >= 13
+    late = Case.objects.get(title__startswith="氧化铝采购价格")
+    assert late.timeliness == Timeliness.RED and late.escalation_level >= 1
+    # The back-dated steps agree with the case: submitted before it was assigned, and so on.
+    steps = list(late.steps.order_by("at").values_list("step", flat=True))
+    assert steps[:4] == ["submit", "accept", "assign", "start"]
+    # The demo accounts find work waiting for them.
+    for username, expected in (("demo-coordinator", 3), ("demo-enterprise", 1)):
+        client = Client()
+        client.login(username=username, password="demo")
+        body = client.get("/").content.decode()
+        assert f'data-testid="waiting-count">{expected}<' in body, username

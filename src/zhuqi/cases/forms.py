@@ -1,0 +1,169 @@
+"""Form layouts for the case pages. The services judge every value; the forms only turn text into
+dates and numbers and put the services' messages back beside the fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhuqi.cases.models import (
+    Complexity,
+    Kind,
+    Outcome,
+    RejectionReason,
+    Source,
+    UnresolvableReason,
+    Urgency,
+)
+from zhuqi.core.errors import FieldError
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files; the services check their size and type."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [item for item in data if item]
+        return [data] if data else []
+
+
+class IdListField(forms.Field):
+    """Ids picked from a list; whether the user may pick them is the service's to say."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        try:
+            return [int(item) for item in value]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("应为编号")) from None
+
+
+class ServiceErrorsMixin:
+    """Puts a service's field errors beside the fields they name; the rest go on top."""
+
+    def add_service_errors(self, errors: list[FieldError]) -> None:
+        for error in errors:
+            name = error.field.split(".")[0]
+            target = name if name in self.fields else None  # type: ignore[attr-defined]
+            self.add_error(target, error.message)  # type: ignore[attr-defined]
+
+
+class CaseForm(ServiceErrorsMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices)
+    enterprise = forms.IntegerField(label=_("企业"), required=False, widget=forms.HiddenInput)
+    title = forms.CharField(
+        label=_("标题"), max_length=200, help_text=_("一句话说明，如：增值税留抵退税迟迟未到账")
+    )
+    description = forms.CharField(
+        label=_("具体情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("遇到了什么困难、希望政府做什么"),
+    )
+    category = forms.TypedChoiceField(label=_("类别"), coerce=int, choices=())
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    complexity = forms.ChoiceField(label=_("复杂程度"), choices=Complexity.choices, initial=Complexity.SIMPLE)
+    source = forms.ChoiceField(label=_("来源"), choices=[("", "—"), *Source.choices], required=False)
+    source_note = forms.CharField(
+        label=_("来源说明"),
+        max_length=200,
+        required=False,
+        help_text=_("如：2026年11月20日市长调研、第3次企业座谈会"),
+    )
+    issued_by = forms.TypedChoiceField(label=_("交办领导"), coerce=int, required=False, empty_value=None)
+    region = forms.CharField(label=_("所属地区代码"), max_length=6, required=False)
+    rule_breached = forms.CharField(label=_("违反的规定"), max_length=300, required=False)
+    evidence = forms.CharField(label=_("隐患情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    lead_department = forms.TypedChoiceField(
+        label=_("牵头部门"), coerce=int, required=False, empty_value=None
+    )
+    co_departments = forms.TypedMultipleChoiceField(label=_("配合部门"), coerce=int, required=False)
+    deadline = forms.DateField(
+        label=_("办理时限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("不填则按时限规则计算（工作日）"),
+    )
+    attachments = MultipleFileField(label=_("附件"))
+
+    def __init__(
+        self,
+        *args: Any,
+        kinds: frozenset[str],
+        categories: list[tuple[int, str]],
+        departments: list[tuple[int, str]],
+        officials: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        kind_field: Any = self.fields["kind"]
+        kind_field.choices = [(value, label) for value, label in Kind.choices if value in kinds]
+        category_field: Any = self.fields["category"]
+        category_field.choices = [("", "—"), *categories]
+        for name in ("lead_department", "co_departments"):
+            field: Any = self.fields[name]
+            field.choices = ([("", "—")] if name == "lead_department" else []) + departments
+        issued_by_field: Any = self.fields["issued_by"]
+        issued_by_field.choices = [("", "—"), *officials]
+        if not departments:
+            for name in ("lead_department", "co_departments", "deadline"):
+                del self.fields[name]
+        if not officials:
+            del self.fields["issued_by"]
+
+
+class StepForm(ServiceErrorsMixin, forms.Form):
+    """Every step's fields; the case page shows the ones its step needs."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    attachments = MultipleFileField(label=_("附件"))
+    reason = forms.ChoiceField(label=_("不予受理的理由"), choices=RejectionReason.choices, required=False)
+    duplicate_of = forms.IntegerField(label=_("并入事项编号"), required=False)
+    lead_department = forms.IntegerField(label=_("牵头部门"), required=False)
+    co_departments = IdListField(label=_("配合部门"), required=False)
+    complexity = forms.ChoiceField(
+        label=_("复杂程度"), choices=[("", "—"), *Complexity.choices], required=False
+    )
+    deadline = forms.DateField(label=_("办理时限"), required=False)
+    requested_deadline = forms.DateField(label=_("申请延至"), required=False)
+    approve = forms.TypedChoiceField(
+        label=_("审批意见"),
+        choices=[("yes", _("同意")), ("no", _("不同意"))],
+        coerce=lambda value: value == "yes",
+        required=False,
+    )
+    new_deadline = forms.DateField(label=_("新的办理时限"), required=False)
+    answer = forms.CharField(label=_("答复内容"), required=False)
+    outcome = forms.ChoiceField(label=_("办理结果"), choices=[("", "—"), *Outcome.choices], required=False)
+    outcome_reason = forms.ChoiceField(
+        label=_("无法解决的原因"), choices=[("", "—"), *UnresolvableReason.choices], required=False
+    )
+    rating = forms.TypedChoiceField(
+        label=_("评价"),
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    report = forms.CharField(label=_("完成（整改）情况"), required=False)
+    passed = forms.TypedChoiceField(
+        label=_("结论"),
+        choices=[("yes", _("通过")), ("no", _("不通过"))],
+        coerce=lambda value: value == "yes",
+        required=False,
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from zhuqi.cases import views
+
+urlpatterns = [
+    path("", views.case_list, name="case-list"),
+    path("new", views.case_create, name="case-create"),
+    path("enterprise-options", views.enterprise_options, name="case-enterprise-options"),
+    path("routing/", views.routing_rules, name="routing-rules"),
+    path("deadlines", views.deadline_policy_save, name="deadline-policy-save"),
+    path("bulk-assign", views.case_bulk_assign, name="case-bulk-assign"),
+    path("attachments/<int:attachment_id>/", views.attachment_download, name="case-attachment"),
+    path("<int:case_id>/", views.case_detail, name="case-detail"),
+    path("<int:case_id>/reply-template", views.reply_template, name="case-reply-template"),
+    path("<int:case_id>/notes", views.case_note, name="case-note"),
+    path("<int:case_id>/<str:step>", views.case_step, name="case-step"),
+]

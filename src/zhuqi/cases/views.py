@@ -1,0 +1,456 @@
+"""Case pages. Thin: reads through selectors, every step through the services, the list through
+the filter set the API uses, so the page and the API always agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhuqi.cases import selectors, services
+from zhuqi.cases.filtersets import CaseFilterSet
+from zhuqi.cases.forms import CaseForm, StepForm
+from zhuqi.cases.models import (
+    Case,
+    Complexity,
+    Kind,
+    Outcome,
+    RejectionReason,
+    Status,
+    Timeliness,
+    UnresolvableReason,
+    Urgency,
+)
+from zhuqi.cases.services import STEP_LABELS, NewCase, StepInput
+from zhuqi.core.auth import request_user
+from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.roles import Role
+from zhuqi.directory.models import User
+from zhuqi.directory.selectors import department_queryset, official_queryset
+from zhuqi.enterprises import selectors as enterprise_selectors
+from zhuqi.enterprises.filtersets import EnterpriseFilterSet
+
+PAGE_SIZE = 50
+# Statuses from which the coordinator's queue can assign in one click by the routing catalogue.
+ASSIGNABLE = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED})
+
+
+def _params(request: HttpRequest) -> Any:
+    params = request.GET.copy()
+    for key in ("page", "tab"):
+        params.pop(key, None)
+    return params
+
+
+def _category_choices() -> list[tuple[int, str]]:
+    items = list(selectors.categories().select_related("parent"))
+    return [(c.pk, f"{c.parent.name} / {c.name}" if c.parent else c.name) for c in items]
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """待办 (what waits on the user, by the clock) or 全部 (everything in scope, filtered)."""
+    user = request_user(request)
+    tab = request.GET.get("tab") or "waiting"
+    params = _params(request)
+    queryset = selectors.waiting_on(user=user) if tab == "waiting" else selectors.case_queryset(user=user)
+    queryset = CaseFilterSet(params, queryset=queryset).qs
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "page": page,
+        "tab": tab,
+        "filters": params,
+        "querystring_base": f"tab={tab}&" + (params.urlencode() + "&" if params else ""),
+        "can_bulk_assign": user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_superuser,
+        "assignable": ASSIGNABLE,
+        "can_file": bool(services.creatable_kinds(user)),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "cases/list.html#results", context)
+    context.update(
+        kinds=Kind.choices,
+        statuses=Status.choices,
+        timeliness_choices=Timeliness.choices,
+        categories=_category_choices(),
+        departments=department_queryset(user=user).order_by("region_id", "name")[:300]
+        if user.role != Role.ENTERPRISE
+        else [],
+    )
+    return render(request, "cases/list.html", context)
+
+
+@login_required
+@require_POST
+def case_bulk_assign(request: HttpRequest) -> HttpResponse:
+    """Assign the ticked cases by the routing catalogue, all or nothing."""
+    pairs: list[tuple[int, int]] = []
+    for value in request.POST.getlist("case"):
+        case_id, _sep, version = value.partition(":")
+        if case_id.isdigit() and version.isdigit():
+            pairs.append((int(case_id), int(version)))
+    try:
+        assigned = services.bulk_assign(actor=request_user(request), cases=pairs, source="web")
+    except ServiceError as error:
+        messages.error(request, _("批量交办未执行：%(reason)s") % {"reason": _error_text(error)})
+    else:
+        messages.success(request, _("已按派单目录交办 %(count)s 件") % {"count": len(assigned)})
+    return redirect(request.POST.get("next") or reverse("case-list"))
+
+
+def _error_text(error: ServiceError) -> str:
+    if isinstance(error, ValidationFailed):
+        return "；".join(e.message for e in error.errors)
+    return error.message
+
+
+def _form_context(user: User) -> dict[str, Any]:
+    departments: list[tuple[int, str]] = []
+    officials: list[tuple[int, str]] = []
+    if user.role in (Role.COORDINATOR, Role.ADMIN, Role.LEADER) or user.is_superuser:
+        departments = [
+            (d.pk, d.name) for d in department_queryset(user=user).order_by("region_id", "name")[:300]
+        ]
+        officials = [(o.pk, o.name) for o in official_queryset(user=user).order_by("name")[:300]]
+    return {
+        "kinds": services.creatable_kinds(user),
+        "categories": _category_choices(),
+        "departments": departments,
+        "officials": officials,
+    }
+
+
+def _enterprise_choices(user: User) -> list[Any]:
+    """For a liaison officer, the enterprises assigned to them; others search."""
+    if user.role == Role.LIAISON:
+        return [a.enterprise for a in enterprise_selectors.my_assignments(user=user)]
+    return []
+
+
+@login_required
+def case_create(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    kinds = services.creatable_kinds(user)
+    if not kinds:
+        raise Http404
+    initial: dict[str, Any] = {"kind": request.GET.get("kind") or next(iter(sorted(kinds)))}
+    enterprise = None
+    if user.role == Role.ENTERPRISE:
+        enterprise = enterprise_selectors.enterprise_queryset(user=user).first()
+    elif request.GET.get("enterprise") or request.POST.get("enterprise"):
+        enterprise = (
+            enterprise_selectors.enterprise_queryset(user=user)
+            .filter(pk=_int(request.POST.get("enterprise") or request.GET.get("enterprise")) or 0)
+            .first()
+        )
+    if enterprise is not None:
+        initial["enterprise"] = enterprise.pk
+    form = CaseForm(request.POST or None, request.FILES or None, initial=initial, **_form_context(user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_create(
+                actor=user,
+                data=NewCase(
+                    kind=data["kind"],
+                    title=data["title"],
+                    description=data["description"],
+                    enterprise_id=data.get("enterprise"),
+                    category_id=data["category"],
+                    urgency=data["urgency"],
+                    complexity=data["complexity"],
+                    source=data["source"],
+                    source_note=data["source_note"],
+                    issued_by_id=data.get("issued_by"),
+                    region_code=data["region"],
+                    rule_breached=data["rule_breached"],
+                    evidence=data["evidence"],
+                    lead_department_id=data.get("lead_department"),
+                    co_department_ids=data.get("co_departments") or [],
+                    deadline=data.get("deadline"),
+                ),
+                attachments=data["attachments"],
+                source="web",
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error.errors)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已提交：#%(id)s %(title)s") % {"id": case.pk, "title": case.title})
+            return redirect("case-detail", case.pk)
+    return render(
+        request,
+        "cases/form.html",
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "enterprise_choices": _enterprise_choices(user),
+            "fixed_enterprise": user.role == Role.ENTERPRISE,
+        },
+    )
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def enterprise_options(request: HttpRequest) -> HttpResponse:
+    """The enterprise picker on the case form: the first matches of the registry's own search
+    (name, short name, code, pinyin initials), in the user's scope."""
+    user = request_user(request)
+    query = request.GET.get("enterprise_q", "").strip()
+    found = []
+    if query:
+        scoped = enterprise_selectors.enterprise_queryset(user=user)
+        found = list(EnterpriseFilterSet({"q": query}, queryset=scoped).qs[:20])
+    return render(request, "cases/enterprise_options.html", {"found": found, "query": query})
+
+
+def _step_context(user: User, case: Case) -> dict[str, Any]:
+    steps = services.steps_for(user, case)
+    context: dict[str, Any] = {"steps": [(step, STEP_LABELS[step]) for step in steps]}
+    if "assign" in steps:
+        rule = services.route(case)
+        context["suggested_rule"] = rule
+        context["departments"] = department_queryset(user=user).order_by("region_id", "name")[:300]
+        context["complexities"] = Complexity.choices
+    if "reject" in steps:
+        context["rejection_reasons"] = RejectionReason.choices
+    if "answer" in steps:
+        context["outcomes"] = Outcome.choices
+        context["unresolvable_reasons"] = UnresolvableReason.choices
+        context["reply_templates"] = selectors.reply_templates(case)
+    return context
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int, form: StepForm | None = None) -> HttpResponse:
+    user = request_user(request)
+    case = selectors.case_get(user=user, case_id=case_id)
+    context = {
+        "case": case,
+        "co_departments": case.co_departments.all(),
+        "timeline": selectors.timeline(user=user, case=case),
+        "is_enterprise": user.role == Role.ENTERPRISE,
+        "same_day": Urgency.SAME_DAY,
+        "form": form,
+        **_step_context(user, case),
+    }
+    return render(request, "cases/detail.html", context, status=400 if form is not None else 200)
+
+
+@login_required
+def reply_template(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Fills the answer box with a reply template (htmx)."""
+    user = request_user(request)
+    case = selectors.case_get(user=user, case_id=case_id)
+    chosen = selectors.reply_templates(case).filter(pk=_int(request.GET.get("template")) or 0).first()
+    return render(request, "cases/detail.html#answer-box", {"answer_text": chosen.text if chosen else ""})
+
+
+@login_required
+@require_POST
+def case_step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
+    """One handler for every step: the form's fields go to the step's service."""
+    user = request_user(request)
+    if step not in services.STEPS:
+        raise Http404
+    form = StepForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("填写有误，请检查标出的项目"))
+        return case_detail(request, case_id, form=form)
+    data = form.cleaned_data
+    common = {
+        "actor": user,
+        "case_id": case_id,
+        "expected_version": data["version"],
+        "step": StepInput(comment=data["comment"], attachments=data["attachments"]),
+        "source": "web",
+    }
+    try:
+        _take(step, common, data)
+    except services.StaleCase:
+        messages.error(request, _("该事项刚被他人处理过，页面已刷新为最新状态，请确认后再操作"))
+        return redirect("case-detail", case_id)
+    except ValidationFailed as error:
+        form.add_service_errors(error.errors)
+        messages.error(request, _error_text(error))
+        return case_detail(request, case_id, form=form)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("case-detail", case_id)
+    messages.success(request, _("已%(step)s") % {"step": STEP_LABELS[step]})
+    return redirect("case-detail", case_id)
+
+
+def _take(step: str, common: dict[str, Any], data: dict[str, Any]) -> None:
+    if step == "accept":
+        services.case_accept(**common)
+    elif step == "reject":
+        services.case_reject(**common, reason=data["reason"], duplicate_of_id=data["duplicate_of"])
+    elif step == "assign":
+        services.case_assign(
+            **common,
+            lead_department_id=data["lead_department"],
+            co_department_ids=data["co_departments"] or [],
+            deadline=data["deadline"],
+            complexity=data["complexity"],
+        )
+    elif step == "start":
+        services.case_start(**common)
+    elif step == "return":
+        services.case_return(**common)
+    elif step == "request-extension":
+        services.case_request_extension(**common, requested_deadline=data["requested_deadline"])
+    elif step == "decide-extension":
+        if data["approve"] is None or data["approve"] == "":
+            raise ValidationFailed([FieldError("approve", "请选择同意或不同意")])
+        services.case_decide_extension(**common, approve=data["approve"], new_deadline=data["new_deadline"])
+    elif step == "answer":
+        services.case_answer(
+            **common, answer=data["answer"], outcome=data["outcome"], outcome_reason=data["outcome_reason"]
+        )
+    elif step == "confirm":
+        services.case_confirm(**common, rating=data["rating"])
+    elif step == "report-completion":
+        services.case_report_completion(**common, report=data["report"])
+    elif step == "verify":
+        if data["passed"] is None or data["passed"] == "":
+            raise ValidationFailed([FieldError("passed", "请选择通过或不通过")])
+        services.case_verify(**common, passed=data["passed"], deadline=data["deadline"])
+    elif step == "reopen":
+        services.case_reopen(**common, deadline=data["deadline"])
+
+
+@login_required
+@require_POST
+def case_note(request: HttpRequest, case_id: int) -> HttpResponse:
+    form = StepForm(request.POST, request.FILES)
+    form.is_valid()  # only comment and attachments are read; the version is not needed
+    try:
+        services.case_note(
+            actor=request_user(request),
+            case_id=case_id,
+            step=StepInput(
+                comment=form.cleaned_data.get("comment", ""),
+                attachments=form.cleaned_data.get("attachments", []),
+            ),
+            source="web",
+        )
+    except ServiceError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("已补充说明"))
+    return redirect("case-detail", case_id)
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = selectors.attachment_get(user=request_user(request), attachment_id=attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The routing catalogue and the deadline rules: everyone who routes reads them, admins keep them
+
+
+def _may_read_configuration(user: User) -> bool:
+    return user.role in (Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.AUDITOR) or user.is_superuser
+
+
+def _is_admin(user: User) -> bool:
+    return user.role == Role.ADMIN or user.is_superuser
+
+
+def _id_list(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+@login_required
+def routing_rules(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    if not _may_read_configuration(user):
+        raise Http404
+    editing = None
+    if request.method == "POST":
+        if not _is_admin(user):
+            raise Http404
+        rule_id = _int(request.POST.get("rule"))
+        try:
+            if request.POST.get("delete") and rule_id:
+                services.routing_rule_delete(actor=user, rule_id=rule_id, source="web")
+                messages.success(request, _("已删除"))
+            else:
+                services.routing_rule_save(
+                    actor=user,
+                    rule_id=rule_id,
+                    data=services.RoutingRuleData(
+                        region_code=request.POST.get("region", ""),
+                        category_id=_int(request.POST.get("category")),
+                        lead_department_id=_int(request.POST.get("lead_department")),
+                        co_department_ids=_id_list(request.POST.getlist("co_departments")),
+                        keywords=request.POST.get("keywords", ""),
+                        order=_int(request.POST.get("order")) or 0,
+                    ),
+                    source="web",
+                )
+                messages.success(request, _("派单目录已保存"))
+            return redirect("routing-rules")
+        except ServiceError as error:
+            messages.error(request, _("未保存：%(reason)s") % {"reason": _error_text(error)})
+    rules = selectors.routing_catalogue(user=user)
+    if request.GET.get("edit"):
+        editing = rules.filter(pk=_int(request.GET.get("edit")) or 0).first()
+    return render(
+        request,
+        "cases/routing_rules.html",
+        {
+            "rules": rules,
+            "editing": editing,
+            "editing_co": [d.pk for d in editing.co_departments.all()] if editing else [],
+            "can_edit": _is_admin(user),
+            "categories": _category_choices(),
+            "departments": department_queryset(user=user).order_by("region_id", "name")[:500],
+            "policies": selectors.deadline_policies(),
+            "kinds": Kind.choices,
+            "urgencies": Urgency.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def deadline_policy_save(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    try:
+        services.deadline_policy_save(
+            actor=user,
+            kind=request.POST.get("kind", ""),
+            urgency=request.POST.get("urgency", ""),
+            category_id=_int(request.POST.get("category")),
+            response_days=_int(request.POST.get("response_days")),  # type: ignore[arg-type]
+            simple_days=_int(request.POST.get("simple_days")),  # type: ignore[arg-type]
+            complex_days=_int(request.POST.get("complex_days")),  # type: ignore[arg-type]
+            source="web",
+        )
+    except ServiceError as error:
+        messages.error(request, _("时限规则未保存：%(reason)s") % {"reason": _error_text(error)})
+    else:
+        messages.success(request, _("时限规则已保存，对此后交办的事项生效"))
+    return redirect(reverse("routing-rules") + "#deadlines")
