@@ -75,8 +75,12 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
         help_text=_("遇到了什么困难、希望政府做什么"),
     )
     category = forms.TypedChoiceField(label=_("类别"), coerce=int, choices=())
-    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
-    complexity = forms.ChoiceField(label=_("复杂程度"), choices=Complexity.choices, initial=Complexity.SIMPLE)
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL, required=False
+    )
+    complexity = forms.ChoiceField(
+        label=_("复杂程度"), choices=Complexity.choices, initial=Complexity.SIMPLE, required=False
+    )
     source = forms.ChoiceField(label=_("来源"), choices=[("", "—"), *Source.choices], required=False)
     source_note = forms.CharField(
         label=_("来源说明"),

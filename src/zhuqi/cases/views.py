@@ -38,6 +38,7 @@ from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
 
 PAGE_SIZE = 50
+SIDE_STEPS = frozenset({"reject", "return", "request-extension", "reopen"})
 # Statuses from which the coordinator's queue can assign in one click by the routing catalogue.
 ASSIGNABLE = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED})
 
@@ -219,7 +220,12 @@ def enterprise_options(request: HttpRequest) -> HttpResponse:
 
 def _step_context(user: User, case: Case) -> dict[str, Any]:
     steps = services.steps_for(user, case)
-    context: dict[str, Any] = {"steps": [(step, STEP_LABELS[step]) for step in steps]}
+    forward = [step for step in steps if step not in SIDE_STEPS]
+    context: dict[str, Any] = {
+        "steps": [(step, STEP_LABELS[step]) for step in steps],
+        # The form opened for the user: the step that moves the case on, not a refusal or a return.
+        "primary_step": (forward or steps or [""])[0],
+    }
     if "assign" in steps:
         rule = services.route(case)
         context["suggested_rule"] = rule

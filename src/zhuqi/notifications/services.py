@@ -17,6 +17,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from zhuqi.core import audit
+from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from zhuqi.core.models import AuditEntry
+from zhuqi.core.roles import Role
 from zhuqi.directory.models import Department, Region, User
 from zhuqi.notifications.models import Delivery, Notice, Webhook
 
@@ -184,3 +188,93 @@ def mark_read(*, user: User, notice_ids: Iterable[int] | None = None) -> int:
     if notice_ids is not None:
         notices = notices.filter(pk__in=list(notice_ids))
     return notices.update(read_at=timezone.now())
+
+
+def _masked_url(url: str) -> str:
+    # A robot's address carries its key (…/send?key=…, access_token=…): the audit trail keeps
+    # where it points, never the key.
+    base, _sep, _query = url.partition("?")
+    return f"{base}?******" if _sep else base
+
+
+def _webhook_state(webhook: Webhook) -> dict[str, Any]:
+    return {
+        "name": webhook.name,
+        "flavour": webhook.flavour,
+        "url": _masked_url(webhook.url),
+        "department": webhook.department_id,
+        "region": webhook.region_id,
+        "is_active": webhook.is_active,
+    }
+
+
+@transaction.atomic
+def webhook_save(
+    *,
+    actor: User,
+    name: str,
+    flavour: str,
+    url: str,
+    department_id: int | None = None,
+    region_code: str = "",
+    is_active: bool = True,
+    webhook_id: int | None = None,
+    source: str = "",
+) -> Webhook:
+    """Add or change a group robot: a department's (its handlers' notices) or a region's (its
+    coordinators' notices)."""
+    if actor.role != Role.ADMIN and not actor.is_superuser:
+        raise PermissionDenied("只有系统管理员可以配置群机器人")
+    webhook = (
+        Webhook() if webhook_id is None else Webhook.objects.select_for_update().filter(pk=webhook_id).first()
+    )
+    if webhook is None:
+        raise NotFound()
+    before = _webhook_state(webhook) if webhook.pk else None
+    errors: list[FieldError] = []
+    name = (name or "").strip()
+    if not name:
+        errors.append(FieldError("name", "必填"))
+    if flavour not in Webhook.Flavour.values:
+        errors.append(FieldError("flavour", "应为企业微信、钉钉或通用 JSON"))
+    url = (url or "").strip()
+    if not url.startswith(("https://", "http://")) or len(url) > 500:
+        errors.append(FieldError("url", "应为 http:// 或 https:// 开头的机器人地址"))
+    department = Department.objects.filter(pk=department_id).first() if department_id else None
+    region = Region.objects.filter(pk=region_code).first() if region_code else None
+    if department_id and department is None:
+        errors.append(FieldError("department", "部门不存在"))
+    if region_code and region is None:
+        errors.append(FieldError("region", "地区代码不存在"))
+    if (department is None) == (region is None) and not errors:
+        errors.append(FieldError("department", "请指定部门或地区（二选一）"))
+    if errors:
+        raise ValidationFailed(errors)
+    webhook.name, webhook.flavour, webhook.url = name[:100], flavour, url
+    webhook.department, webhook.region, webhook.is_active = department, region, is_active
+    webhook.save()
+    audit.record(
+        actor=actor,
+        instance=webhook,
+        action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
+        changes=audit.diff(before or {}, _webhook_state(webhook)),
+        source=source,
+    )
+    return webhook
+
+
+@transaction.atomic
+def webhook_delete(*, actor: User, webhook_id: int, source: str = "") -> None:
+    if actor.role != Role.ADMIN and not actor.is_superuser:
+        raise PermissionDenied("只有系统管理员可以配置群机器人")
+    webhook = Webhook.objects.select_for_update().filter(pk=webhook_id).first()
+    if webhook is None:
+        raise NotFound()
+    audit.record(
+        actor=actor,
+        instance=webhook,
+        action=AuditEntry.Action.DELETE,
+        changes=audit.diff(_webhook_state(webhook), {}),
+        source=source,
+    )
+    webhook.delete()

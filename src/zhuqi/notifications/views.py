@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhuqi.core.auth import request_user
-from zhuqi.core.errors import NotFound
+from zhuqi.core.errors import NotFound, ServiceError, ValidationFailed
+from zhuqi.core.roles import Role
+from zhuqi.directory.selectors import department_queryset
 from zhuqi.notifications import selectors, services
+from zhuqi.notifications.models import Webhook
 
 
 @login_required
@@ -46,3 +51,47 @@ def notice_open(request: HttpRequest, notice_id: int) -> HttpResponse:
 def notice_mark_read(request: HttpRequest) -> HttpResponse:
     services.mark_read(user=request_user(request))
     return redirect("notice-list")
+
+
+@login_required
+def webhooks(request: HttpRequest) -> HttpResponse:
+    """Group robots (企业微信/钉钉): where copies of a department's or a region's notices go."""
+    user = request_user(request)
+    if user.role != Role.ADMIN and not user.is_superuser:
+        raise Http404
+    if request.method == "POST":
+        webhook_id = request.POST.get("webhook", "")
+        try:
+            if request.POST.get("delete") and webhook_id.isdigit():
+                services.webhook_delete(actor=user, webhook_id=int(webhook_id), source="web")
+            else:
+                department = request.POST.get("department", "")
+                services.webhook_save(
+                    actor=user,
+                    webhook_id=int(webhook_id) if webhook_id.isdigit() else None,
+                    name=request.POST.get("name", ""),
+                    flavour=request.POST.get("flavour", ""),
+                    url=request.POST.get("url", ""),
+                    department_id=int(department) if department.isdigit() else None,
+                    region_code=request.POST.get("region", "").strip(),
+                    is_active=request.POST.get("is_active", "on") == "on",
+                    source="web",
+                )
+        except ServiceError as error:
+            reasons = (
+                "；".join(e.message for e in error.errors) if isinstance(error, ValidationFailed) else ""
+            )
+            messages.error(request, _("未保存：%(reason)s") % {"reason": reasons or error.message})
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("webhooks")
+    return render(
+        request,
+        "notifications/webhooks.html",
+        {
+            "webhooks": selectors.webhooks(),
+            "flavours": Webhook.Flavour.choices,
+            "departments": department_queryset(user=user).order_by("region_id", "name")[:500],
+            "recent_failures": selectors.failed_deliveries()[:20],
+        },
+    )

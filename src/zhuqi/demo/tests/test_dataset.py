@@ -38,12 +38,18 @@ def test_loading_twice_is_refused(demo) -> None:
 
 
 def test_the_demo_has_cases_in_every_stage_with_a_consistent_history(demo) -> None:
+    from django.utils import timezone
+
     from zhuqi.cases.models import Case, RoutingRule, Status, Timeliness
+    from zhuqi.cases.sweep import sweep
 
     statuses = set(Case.objects.values_list("status", flat=True))
     assert {Status.SUBMITTED, Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED, Status.ASSIGNED} <= statuses
     assert RoutingRule.objects.filter(region_id="150581").count() >= 13
     late = Case.objects.get(title__startswith="氧化铝采购价格")
+    assert late.timeliness == Timeliness.NORMAL and late.due_at < timezone.now()
+    sweep()  # what the background worker does every few minutes
+    late.refresh_from_db()
     assert late.timeliness == Timeliness.RED and late.escalation_level >= 1
     # The back-dated steps agree with the case: submitted before it was assigned, and so on.
     steps = list(late.steps.order_by("at").values_list("step", flat=True))
