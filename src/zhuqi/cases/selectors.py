@@ -179,6 +179,26 @@ def routing_catalogue(*, user: User) -> QuerySet[RoutingRule]:
     ).order_by("region_id", "category__order", "order", "id")
 
 
+def category_tree() -> list[Category]:
+    """Every category, retired ones too, each top-level one followed by its sub-categories."""
+    items = list(Category.objects.order_by("order", "id"))
+    children: dict[int, list[Category]] = {}
+    for item in items:
+        if item.parent_id:
+            children.setdefault(item.parent_id, []).append(item)
+    ordered = []
+    for item in items:
+        if item.parent_id is None:
+            ordered += [item, *children.get(item.pk, [])]
+    return ordered
+
+
+def all_reply_templates() -> QuerySet[ReplyTemplate]:
+    return ReplyTemplate.objects.select_related("category").order_by(
+        F("category_id").asc(nulls_first=True), "title"
+    )
+
+
 def deadline_policies() -> QuerySet[DeadlinePolicy]:
     return DeadlinePolicy.objects.select_related("category").order_by("kind", "urgency", "category_id")
 

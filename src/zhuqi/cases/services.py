@@ -34,6 +34,7 @@ from zhuqi.cases.models import (
     Kind,
     Outcome,
     RejectionReason,
+    ReplyTemplate,
     RoutingRule,
     Source,
     Status,
@@ -1548,3 +1549,110 @@ def deadline_policy_save(
         source=source,
     )
     return policy
+
+
+@transaction.atomic
+def category_save(
+    *,
+    actor: User,
+    name: str,
+    parent_id: int | None = None,
+    order: int = 0,
+    is_active: bool = True,
+    category_id: int | None = None,
+    source: str = "",
+) -> Category:
+    """Add a category (a top-level one or a sub-category) or rename, reorder or retire one.
+    A retired category stays on the cases filed under it; new cases cannot use it."""
+    _require_admin(actor)
+    category = (
+        Category()
+        if category_id is None
+        else Category.objects.select_for_update().filter(pk=category_id).first()
+    )
+    if category is None:
+        raise NotFound()
+    before = audit.snapshot(category) if category.pk else None
+    errors: list[FieldError] = []
+    name = (name or "").strip()
+    if not name or len(name) > 50:
+        errors.append(FieldError("name", "必填，不超过 50 字"))
+    parent = Category.objects.filter(pk=parent_id).first() if parent_id else None
+    if parent_id and parent is None:
+        errors.append(FieldError("parent", "上级类别不存在"))
+    elif parent is not None and (parent.parent_id is not None or parent.pk == category.pk):
+        errors.append(FieldError("parent", "类别最多两级"))
+    elif parent is not None and category.pk and category.children.exists():
+        errors.append(FieldError("parent", "该类别有下级类别，不能再放到其他类别之下"))
+    if name and Category.objects.filter(parent=parent, name=name).exclude(pk=category.pk).exists():
+        errors.append(FieldError("name", f"“{name}”已存在"))
+    if errors:
+        raise ValidationFailed(errors)
+    category.name, category.parent, category.order, category.is_active = name, parent, order, is_active
+    category.save()
+    audit.record(
+        actor=actor,
+        instance=category,
+        action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
+        before=before,
+        source=source,
+    )
+    return category
+
+
+@transaction.atomic
+def reply_template_save(
+    *,
+    actor: User,
+    title: str,
+    text: str,
+    category_id: int | None = None,
+    template_id: int | None = None,
+    source: str = "",
+) -> ReplyTemplate:
+    _require_admin(actor)
+    template = (
+        ReplyTemplate()
+        if template_id is None
+        else ReplyTemplate.objects.select_for_update().filter(pk=template_id).first()
+    )
+    if template is None:
+        raise NotFound()
+    before = audit.snapshot(template) if template.pk else None
+    errors: list[FieldError] = []
+    title, text = (title or "").strip(), (text or "").strip()
+    if not title or len(title) > 100:
+        errors.append(FieldError("title", "必填，不超过 100 字"))
+    if not text:
+        errors.append(FieldError("text", "必填"))
+    category = Category.objects.filter(pk=category_id).first() if category_id else None
+    if category_id and category is None:
+        errors.append(FieldError("category", "类别不存在"))
+    if errors:
+        raise ValidationFailed(errors)
+    template.title, template.text, template.category = title, text, category
+    template.save()
+    audit.record(
+        actor=actor,
+        instance=template,
+        action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
+        before=before,
+        source=source,
+    )
+    return template
+
+
+@transaction.atomic
+def reply_template_delete(*, actor: User, template_id: int, source: str = "") -> None:
+    _require_admin(actor)
+    template = ReplyTemplate.objects.select_for_update().filter(pk=template_id).first()
+    if template is None:
+        raise NotFound()
+    audit.record(
+        actor=actor,
+        instance=template,
+        action=AuditEntry.Action.DELETE,
+        before=audit.snapshot(template),
+        source=source,
+    )
+    template.delete()

@@ -399,7 +399,9 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
             raise Http404
         rule_id = _int(request.POST.get("rule"))
         try:
-            if request.POST.get("delete") and rule_id:
+            if request.POST.get("form") in ("category", "template"):
+                _save_category_or_template(user, request)
+            elif request.POST.get("delete") and rule_id:
                 services.routing_rule_delete(actor=user, rule_id=rule_id, source="web")
                 messages.success(request, _("已删除"))
             else:
@@ -434,10 +436,38 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
             "categories": _category_choices(),
             "departments": department_queryset(user=user).order_by("region_id", "name")[:500],
             "policies": selectors.deadline_policies(),
+            "all_categories": selectors.category_tree(),
+            "reply_templates": selectors.all_reply_templates(),
             "kinds": Kind.choices,
             "urgencies": Urgency.choices,
         },
     )
+
+
+def _save_category_or_template(user: User, request: HttpRequest) -> None:
+    post = request.POST
+    if post["form"] == "category":
+        services.category_save(
+            actor=user,
+            category_id=_int(post.get("category")),
+            name=post.get("name", ""),
+            parent_id=_int(post.get("parent")),
+            order=_int(post.get("order")) or 0,
+            is_active=post.get("is_active", "on") == "on",
+            source="web",
+        )
+    elif post.get("delete") and _int(post.get("template")):
+        services.reply_template_delete(actor=user, template_id=_int(post.get("template")) or 0, source="web")
+    else:
+        services.reply_template_save(
+            actor=user,
+            template_id=_int(post.get("template")),
+            title=post.get("title", ""),
+            text=post.get("text", ""),
+            category_id=_int(post.get("category")),
+            source="web",
+        )
+    messages.success(request, _("已保存"))
 
 
 @login_required

@@ -333,3 +333,82 @@ def test_an_admin_keeps_the_routing_catalogue_and_the_deadline_rules(cast, finan
 def test_only_admins_and_coordinators_see_the_catalogue(cast, role) -> None:
     response = client_for(getattr(cast, role)).get("/cases/routing/")
     assert response.status_code == 404
+
+
+def _queries_for(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_lists_and_the_case_page_cost_the_same_queries_however_many_rows(cast, finance, routed) -> None:
+    coordinator = client_for(cast.coordinator)
+    first = file_demand(cast, finance, "第一件")
+    services.case_note(actor=cast.coordinator, case_id=first.pk, step=StepInput(comment="补充"))
+    few = {
+        url: _queries_for(coordinator, url)
+        for url in ("/cases/", "/cases/?tab=all", f"/cases/{first.pk}/", "/")
+    }
+    for index in range(6):
+        case = file_demand(cast, finance, f"第{index}件")
+        case = services.case_accept(actor=cast.coordinator, case_id=case.pk, expected_version=case.version)
+        services.case_note(actor=cast.coordinator, case_id=first.pk, step=StepInput(comment=f"补充{index}"))
+    many = {url: _queries_for(coordinator, url) for url in few}
+    assert many == few
+
+
+def test_an_admin_extends_the_category_tree_and_the_reply_templates(cast, finance) -> None:
+    from zhuqi.cases.models import Category, ReplyTemplate
+
+    client = client_for(cast.admin)
+    client.post("/cases/routing/", {"form": "category", "name": "续贷", "parent": finance.pk})
+    child = Category.objects.get(name="续贷")
+    assert child.parent == finance
+    # A third level is refused, named.
+    response = client.post(
+        "/cases/routing/", {"form": "category", "name": "无还本续贷", "parent": child.pk}, follow=True
+    )
+    assert (
+        "类别最多两级" in response.content.decode()
+        and not Category.objects.filter(name="无还本续贷").exists()
+    )
+    # The new sub-category can be filed under; a retired one cannot.
+    page = client_for(cast.enterprise_user).get("/cases/new").content.decode()
+    assert "融资 / 续贷" in page
+    client.post(
+        "/cases/routing/",
+        {"form": "category", "category": child.pk, "name": "续贷", "parent": finance.pk, "is_active": "off"},
+    )
+    child.refresh_from_db()
+    assert not child.is_active
+    assert "融资 / 续贷" not in client_for(cast.enterprise_user).get("/cases/new").content.decode()
+
+    client.post(
+        "/cases/routing/",
+        {"form": "template", "title": "续贷答复", "text": "已协调…", "category": finance.pk},
+    )
+    template = ReplyTemplate.objects.get(title="续贷答复")
+    assert AuditEntry.objects.filter(content_type__model="replytemplate", object_id=str(template.pk)).exists()
+    client.post("/cases/routing/", {"form": "template", "template": template.pk, "delete": "1"})
+    assert not ReplyTemplate.objects.filter(title="续贷答复").exists()
+    # Only admins.
+    client_for(cast.coordinator).post("/cases/routing/", {"form": "category", "name": "外贸"})
+    assert not Category.objects.filter(name="外贸").exists()
+
+
+def test_the_handler_fills_the_answer_from_a_reply_template(cast, finance, routed) -> None:
+    from zhuqi.cases.models import ReplyTemplate
+
+    template = ReplyTemplate.objects.create(
+        title="融资对接", text="已将企业需求推送至合作银行。", category=finance
+    )
+    case = file_demand(cast, finance)
+    case = services.case_accept(actor=cast.coordinator, case_id=case.pk, expected_version=case.version)
+    services.case_assign(actor=cast.coordinator, case_id=case.pk, expected_version=case.version)
+    handler = client_for(cast.handler)
+    assert "融资对接" in handler.get(f"/cases/{case.pk}/").content.decode()
+    box = handler.get(f"/cases/{case.pk}/reply-template", {"template": template.pk}).content.decode()
+    assert 'id="answer-box"' in box and "已将企业需求推送至合作银行。" in box
