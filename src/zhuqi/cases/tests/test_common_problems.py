@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from zhuqi.cases import services
 from zhuqi.cases.common_problems import common_problems
@@ -15,6 +15,7 @@ from zhuqi.cases.models import Case, Category, Kind, Source
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.errors import PermissionDenied, ValidationFailed
 from zhuqi.core.roles import Role
+from zhuqi.testing.api import token_client
 from zhuqi.testing.factories import EnterpriseFactory
 
 DATA = tomllib.loads((Path(__file__).parent / "data" / "common_problems.toml").read_text("utf-8"))
@@ -198,3 +199,51 @@ def test_bad_parameters_name_the_field(cast) -> None:
             user=cast.coordinator, min_enterprises=1, kind=Kind.INSTRUCTION, region="15", category=0
         )
     assert {e.field for e in failure.value.errors} == {"min_enterprises", "kind", "region", "category"}
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("admin", 200),
+        ("leader", 200),
+        ("coordinator", 200),
+        ("outsider", 200),
+        ("handler", 403),
+        ("liaison", 403),
+        ("enterprise", 403),
+        ("auditor", 403),
+    ],
+)
+def test_the_api_answers_by_role(cast, demands, username: str, status: int) -> None:
+    response = token_client(username).get("/api/v1/cases/common-problems")
+    assert response.status_code == status, response.content
+    if status == 403:
+        assert response.json()["code"] == "permission_denied"
+
+
+def test_the_api_lists_groups_with_their_enterprises_and_cases(cast, demands) -> None:
+    assert Client().get("/api/v1/cases/common-problems").status_code == 401
+    client = token_client("coordinator")
+    body = client.get("/api/v1/cases/common-problems?min_enterprises=2").json()
+    assert (body["min_enterprises"], body["considered"], body["limit"], body["truncated"]) == (
+        2,
+        len(demands) - 1,
+        5000,
+        False,
+    )
+    assert [len(p["enterprises"]) for p in body["problems"]] == [4, 4, 3, 3, 2]
+    assert body["problems"][0]["enterprises"][0] == {
+        "id": demands["vat3"].enterprise_id,
+        "name": "霍林郭勒市宏远机械制造有限公司",
+        "cases": 2,
+    }
+    approval = body["problems"][-1]
+    assert approval["category"]["name"] == "审批" and "环评" in approval["label"]
+    assert {c["id"] for c in approval["cases"]} == {demands[k].pk for k in APPROVAL}
+    assert approval["cases"][0].keys() >= {"id", "title", "status", "status_label", "enterprise"}
+    bad = client.get("/api/v1/cases/common-problems?min_enterprises=1&region=abc")
+    assert bad.status_code == 422
+    assert {tuple(d["loc"]) for d in bad.json()["detail"]} == {
+        ("body", "min_enterprises"),
+        ("body", "region"),
+    }
