@@ -16,7 +16,7 @@ from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.errors import PermissionDenied, ValidationFailed
 from zhuqi.core.roles import Role
 from zhuqi.testing.api import token_client
-from zhuqi.testing.factories import EnterpriseFactory
+from zhuqi.testing.factories import PASSWORD, EnterpriseFactory
 
 DATA = tomllib.loads((Path(__file__).parent / "data" / "common_problems.toml").read_text("utf-8"))
 
@@ -247,3 +247,20 @@ def test_the_api_lists_groups_with_their_enterprises_and_cases(cast, demands) ->
         ("body", "min_enterprises"),
         ("body", "region"),
     }
+
+
+def test_the_page_lists_groups_for_coordinators_only(cast, demands) -> None:
+    client = Client()
+    client.login(username="coordinator", password=PASSWORD)
+    page = client.get("/cases/common-problems/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "霍林郭勒市宏远机械制造有限公司" in text and f'href="/cases/{demands["vat1"].pk}/"' in text
+    assert "技改项目环评审批时间长" not in text
+    narrowed = client.get("/cases/common-problems/?min_enterprises=2", headers={"HX-Request": "true"})
+    assert "技改项目环评审批时间长" in narrowed.content.decode()
+    assert "<html" not in narrowed.content.decode()
+    bad = client.get("/cases/common-problems/?min_enterprises=x")
+    assert bad.status_code == 200 and "应为" in bad.content.decode()
+    client.login(username="handler", password=PASSWORD)
+    assert client.get("/cases/common-problems/").status_code == 404
