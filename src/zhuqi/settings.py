@@ -182,6 +182,8 @@ ZHUQI_ATTACHMENT_MAX_BYTES = int(os.environ.get("ZHUQI_ATTACHMENT_MAX_BYTES", st
 ZHUQI_ATTACHMENT_TYPES = env_list(
     "ZHUQI_ATTACHMENT_TYPES", ".pdf,.jpg,.jpeg,.png,.gif,.doc,.docx,.xls,.xlsx,.wps,.ofd,.txt"
 )
+# 共性问题: a group of similar open demands is shown once it spans this many enterprises.
+ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES = int(os.environ.get("ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES", "3"))
 
 # Notices: copies by e-mail (Django's mail backends) when on; links in them start with the base URL.
 ZHUQI_EMAIL_NOTICES = env_bool("ZHUQI_EMAIL_NOTICES")

@@ -1,10 +1,11 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Form, Query, Router, Schema, Status
+from ninja import Field, Form, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhuqi.cases import schemas, selectors, services
+from zhuqi.cases.common_problems import common_problems
 from zhuqi.cases.filtersets import CaseFilterSet
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
@@ -69,6 +70,26 @@ def create_case(request: HttpRequest, payload: schemas.CaseIn) -> Status:
         source="api",
     )
     return Status(201, _result(request, case.pk))
+
+
+class CommonProblemFilters(Schema):
+    min_enterprises: int | None = Field(None, description="default: ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES")
+    category: int | None = Field(None, description="a category; its subcategories are included")
+    region: str | None = Field(None, description="a region code; everything under it is included")
+    kind: str = Field("demand", description="demand / hazard")
+
+
+# Before the /{case_id} routes, so the path is never read as an id.
+@router.get(
+    "/common-problems",
+    response=schemas.CommonProblemsOut,
+    summary="Common problems (共性问题): similar open demands across enterprises",
+)
+def list_common_problems(request: HttpRequest, filters: Query[CommonProblemFilters]) -> dict[str, Any]:
+    """Groups of open cases in your scope that describe one problem, spanning at least
+    `min_enterprises` enterprises, most enterprises first. Coordinators, leaders and admins."""
+    result = common_problems(user=request_user(request), **filters.dict())
+    return schemas.common_problems_json(result)
 
 
 @router.get("/{int:case_id}", response=schemas.CaseOut, summary="One case")

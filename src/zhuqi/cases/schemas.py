@@ -6,6 +6,7 @@ from typing import Any
 from django.utils import timezone
 from ninja import Field, Schema
 
+from zhuqi.cases.common_problems import CommonProblems
 from zhuqi.cases.models import Case, CaseStep
 from zhuqi.cases.services import STEP_LABELS, allowed_steps
 
@@ -196,5 +197,69 @@ def step_json(step: CaseStep) -> dict[str, Any]:
         "attachments": [
             {"id": a.pk, "name": a.name, "size": a.size, "url": f"/cases/attachments/{a.pk}/"}
             for a in step.attachments.all()
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Common problems (共性问题)
+
+
+class GroupedCaseOut(Schema):
+    id: int
+    title: str
+    status: str
+    status_label: str
+    enterprise: Named
+
+
+class GroupedEnterpriseOut(Schema):
+    id: int
+    name: str
+    cases: int = Field(description="how many of the group's cases are this enterprise's")
+
+
+class CommonProblemOut(Schema):
+    category: Named = Field(description="the top-level category; groups never span two")
+    label: str = Field(description="the words most of the group's cases share")
+    terms: list[str]
+    enterprises: list[GroupedEnterpriseOut]
+    cases: list[GroupedCaseOut]
+
+
+class CommonProblemsOut(Schema):
+    min_enterprises: int
+    considered: int = Field(description="how many open cases were grouped")
+    limit: int = Field(description="at most this many, the newest, are grouped")
+    truncated: bool = Field(description="true when older open cases were left out to stay in the limit")
+    note: str
+    problems: list[CommonProblemOut]
+
+
+def common_problems_json(result: CommonProblems) -> dict[str, Any]:
+    return {
+        "min_enterprises": result.min_enterprises,
+        "considered": result.considered,
+        "limit": result.limit,
+        "truncated": result.truncated,
+        "note": result.note,
+        "problems": [
+            {
+                "category": {"id": problem.category_id, "name": problem.category_name},
+                "label": problem.label,
+                "terms": problem.terms,
+                "enterprises": [{"id": e.id, "name": e.name, "cases": e.cases} for e in problem.enterprises],
+                "cases": [
+                    {
+                        "id": c.id,
+                        "title": c.title,
+                        "status": c.status,
+                        "status_label": c.status_label,
+                        "enterprise": {"id": c.enterprise_id, "name": c.enterprise_name},
+                    }
+                    for c in problem.cases
+                ],
+            }
+            for problem in result.problems
         ],
     }

@@ -7,6 +7,7 @@ urlpatterns = [
     path("new", views.case_create, name="case-create"),
     path("enterprise-options", views.enterprise_options, name="case-enterprise-options"),
     path("routing/", views.routing_rules, name="routing-rules"),
+    path("common-problems/", views.common_problem_list, name="common-problem-list"),
     path("deadlines", views.deadline_policy_save, name="deadline-policy-save"),
     path("bulk-assign", views.case_bulk_assign, name="case-bulk-assign"),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="case-attachment"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhuqi.cases import selectors, services
+from zhuqi.cases.common_problems import can_see_common_problems, common_problems
 from zhuqi.cases.filtersets import CaseFilterSet
 from zhuqi.cases.forms import CaseForm, StepForm
 from zhuqi.cases.models import (
@@ -72,6 +74,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "can_bulk_assign": user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_superuser,
         "assignable": ASSIGNABLE,
         "can_file": bool(services.creatable_kinds(user)),
+        "can_see_common_problems": can_see_common_problems(user),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "cases/list.html#results", context)
@@ -490,3 +493,44 @@ def deadline_policy_save(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("时限规则已保存，对此后交办的事项生效"))
     return redirect(reverse("routing-rules") + "#deadlines")
+
+
+# ---------------------------------------------------------------------------------------------
+# Common problems (共性问题)
+
+
+def _int_param(request: HttpRequest, name: str, errors: list[FieldError]) -> int | None:
+    value = request.GET.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        errors.append(FieldError(name, "应为整数"))
+        return None
+
+
+@login_required
+def common_problem_list(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    if not can_see_common_problems(user):
+        raise Http404
+    errors: list[FieldError] = []
+    min_enterprises = _int_param(request, "min_enterprises", errors)
+    category = _int_param(request, "category", errors)
+    context: dict[str, Any] = {
+        "filters": request.GET,
+        "min_enterprises": request.GET.get("min_enterprises")
+        or settings.ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES,
+        "result": None,
+    }
+    if not errors:
+        try:
+            context["result"] = common_problems(user=user, min_enterprises=min_enterprises, category=category)
+        except ValidationFailed as failure:
+            errors = failure.errors
+    context["errors"] = errors
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "cases/common_problems.html#results", context)
+    context["categories"] = selectors.categories().filter(parent=None)
+    return render(request, "cases/common_problems.html", context)

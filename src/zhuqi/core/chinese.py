@@ -1,11 +1,15 @@
-"""Chinese text helpers: Traditional → Simplified, full-width → half-width, pinyin search keys."""
+"""Chinese text helpers: Traditional → Simplified, full-width → half-width, pinyin search keys,
+words (jieba)."""
 
 from __future__ import annotations
 
 import itertools
+import logging
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
+import jieba
 import opencc
 from pypinyin import Style, pinyin
 
@@ -60,3 +64,26 @@ def pinyin_keys(text: str) -> list[str]:
 def normalise_query(text: str) -> str:
     """What a search box's input is compared as: trimmed, half-width, simplified, lower-case."""
     return to_simplified(to_halfwidth(text.strip())).lower()
+
+
+# Terms of government–enterprise work that jieba's general dictionary splits (留抵/退税, 用电/指标),
+# one a line; shipped with the package so segmentation needs no download.
+USER_WORDS = Path(__file__).resolve().parent / "data" / "jieba_words.txt"
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> jieba.Tokenizer:
+    # jieba announces its dictionary load on stderr at DEBUG level; a server's log is not the place.
+    jieba.setLogLevel(logging.WARNING)
+    # A tokenizer of our own, so the added words do not change jieba's default one for other code.
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    tokenizer.load_userdict(str(USER_WORDS))
+    return tokenizer
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` (normalised as a query is), in jieba's search mode: a long word comes
+    with its shorter dictionary words too (留抵退税 → 留抵, 退税, 留抵退税), so two texts that
+    phrase one thing differently still share words."""
+    return _tokenizer().lcut_for_search(normalise_query(text)) if text else []
