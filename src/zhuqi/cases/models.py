@@ -223,6 +223,9 @@ class Case(models.Model):
     auto_close_at = models.DateTimeField("逾期未评价自动办结时间", null=True, blank=True)
 
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    # Working days from assignment to closing, counted when the case closes: the figures'
+    # average is then one AVG in SQL, not a walk through the calendar for every closed case.
+    working_days_to_close = models.PositiveSmallIntegerField("办结用时（工作日）", null=True, blank=True)
     closure = models.CharField("办结方式", max_length=12, choices=Closure.choices, blank=True)
     rating = models.PositiveSmallIntegerField("企业评价", null=True, blank=True)
     rating_comment = models.CharField("评价意见", max_length=500, blank=True)
