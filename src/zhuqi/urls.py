@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("zhuqi.core.urls")),
     path("regions/", include("zhuqi.directory.urls")),
     path("enterprises/", include("zhuqi.enterprises.urls")),
+    path("cases/", include("zhuqi.cases.urls")),
 ]

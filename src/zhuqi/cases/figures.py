@@ -360,9 +360,13 @@ def _measures(period: Period, now: datetime.datetime) -> tuple[Q, dict[str, Any]
     return where, aggregates
 
 
-def _sorted(rows: list[FigureRow], sort: str) -> list[FigureRow]:
+def _sorted(rows: list[FigureRow], sort: str, grouping: Grouping) -> list[FigureRow]:
     if not sort:
-        return rows
+        # Unranked: regions in code order (as GB/T 2260 lists them), departments by name, the
+        # unassigned cases last.
+        if grouping.by == "region":
+            return rows
+        return sorted(rows, key=lambda row: (row.key is None, row.name))
     # Highest first; a row with no rate ("—") last, not ranked as if it were 0 %.
     return sorted(rows, key=lambda row: (getattr(row, sort) is None, -(getattr(row, sort) or 0)))
 
@@ -391,8 +395,8 @@ def figures_for(
     now: datetime.datetime | None = None,
 ) -> Figures:
     """The figures of the cases `user` can see, one row per lead department or per subdivision of
-    the region (`region`, else the user's jurisdiction), and their total. Two queries: the
-    aggregate and the row names."""
+    the region (`region`, else the user's jurisdiction), and their total. Three queries, however
+    many rows: the root region, the aggregate, the rows' names."""
     cases = _scoped(user)
     if kind not in Kind.values:
         allowed = "、".join(f"{value}（{label}）" for value, label in Kind.choices)
@@ -428,7 +432,7 @@ def figures_for(
         row = FigureRow(key=group_key, name=name, **{k: v or 0 for k, v in values.items()})
         figures.rows.append(row)
         figures.total.add(row)
-    figures.rows = _sorted(figures.rows, sort)
+    figures.rows = _sorted(figures.rows, sort, grouping)
     return figures
 
 

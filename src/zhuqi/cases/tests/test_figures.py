@@ -7,9 +7,12 @@ the wrong cases fails even when the percentage happens to agree."""
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any
 
+import openpyxl
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from zhuqi.cases import figures, services
@@ -20,7 +23,8 @@ from zhuqi.cases.tests.test_workflow import file_demand
 from zhuqi.core.errors import PermissionDenied, ValidationFailed
 from zhuqi.core.workdays import SHANGHAI, WorkingCalendar
 from zhuqi.directory.models import Department
-from zhuqi.testing.factories import DepartmentFactory, make_user
+from zhuqi.testing.api import token_client
+from zhuqi.testing.factories import PASSWORD, DepartmentFactory, make_user
 
 MARCH = figures.Period(datetime.date(2025, 3, 1), datetime.date(2025, 3, 31))
 FEBRUARY = figures.Period(datetime.date(2025, 2, 1), datetime.date(2025, 2, 28))
@@ -439,6 +443,128 @@ def test_each_role_sees_its_own_scope(desk, cast, clock, other) -> None:
     for user in (cast.enterprise_user, cast.liaison):
         with pytest.raises(PermissionDenied):
             table(user)
+
+
+# --- the API, the page and the export -------------------------------------------------------
+
+
+def test_the_api_returns_rows_total_and_definitions(desk, cast, clock) -> None:
+    department = cast.handler.department
+    desk.rate(desk.answer(desk.assigned(department, at(3, 3)), "resolved", at(3, 4)), 5, at(3, 5))
+    clock.set(at(3, 10))
+    response = token_client("coordinator").get("/api/v1/cases/figures?from=2025-03-01&to=2025-03-31")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["period"] == {
+        "from": "2025-03-01",
+        "to": "2025-03-31",
+        "preset": "",
+        "label": "2025-03-01 至 2025-03-31",
+    }
+    assert body["group_by"] == "department" and body["kind"] == "demand"
+    assert body["definitions_url"].endswith("/cases/figures/#definitions")
+    assert set(body["definitions"]) >= {"response_rate", "resolution_rate", "satisfaction_rate"}
+    [row] = body["rows"]
+    assert row["key"] == department.pk and row["name"] == department.name
+    assert (row["response_due"], row["responded_on_time"], row["response_rate"]) == (1, 1, 1.0)
+    assert (row["resolved"], row["demands_due"], row["resolution_rate"]) == (1, 1, 1.0)
+    assert (row["satisfied_ratings"], row["ratings_given"], row["satisfaction_rate"]) == (1, 1, 1.0)
+    assert row["average_days_to_close"] == 2.0 and "days_to_close" not in row
+    assert body["total"]["cases"] == 1
+    this_month = token_client("coordinator").get("/api/v1/cases/figures?period=month").json()
+    assert this_month["period"]["from"] == "2025-03-01" and this_month["period"]["preset"] == "month"
+    schema = Client().get("/api/v1/openapi.json").json()
+    parameters = {p["name"] for p in schema["paths"]["/api/v1/cases/figures"]["get"]["parameters"]}
+    assert parameters == {"group_by", "kind", "period", "from", "to", "region", "level", "sort"}
+
+
+def test_the_api_refuses_bad_parameters_and_roles(cast, clock) -> None:
+    client = token_client("coordinator")
+    bad = client.get("/api/v1/cases/figures?from=2025-03-31&to=2025-03-01")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "to"]
+    assert client.get("/api/v1/cases/figures?from=2025-03-31").status_code == 422
+    assert client.get("/api/v1/cases/figures?from=31.3.2025&to=2025-04-01").status_code == 422
+    assert client.get("/api/v1/cases/figures?group_by=enterprise").status_code == 422
+    assert client.get("/api/v1/cases/figures?period=decade").status_code == 422
+    assert client.get("/api/v1/cases/figures?sort=closed").status_code == 422
+    assert client.get("/api/v1/cases/figures?kind=visit").status_code == 422
+    for username in ("enterprise", "liaison"):
+        refused = token_client(username).get("/api/v1/cases/figures")
+        assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    assert Client().get("/api/v1/cases/figures").status_code == 401
+    # "figures" is not taken for a case number.
+    assert client.get("/api/v1/cases/figures").status_code == 200
+
+
+def test_the_api_runs_the_same_queries_for_one_row_or_many(
+    desk, cast, clock, django_assert_num_queries
+) -> None:
+    desk.answer(desk.assigned(cast.handler.department, at(3, 3)), "resolved", at(3, 4))
+    clock.set(at(3, 10))
+    client = token_client("coordinator")
+    url = "/api/v1/cases/figures?period=month"
+    client.get(url)  # the token's last use is written once a minute; keep that write out
+    # Token, root region, the aggregate, the row names.
+    with django_assert_num_queries(4):
+        assert len(client.get(url).json()["rows"]) == 1
+    for index in range(4):
+        department = DepartmentFactory(name=f"部门{index}")
+        desk.rate(desk.answer(desk.assigned(department, at(3, 4)), "resolved", at(3, 5)), 4, at(3, 6))
+    clock.set(at(3, 10))
+    with django_assert_num_queries(4):
+        assert len(client.get(url).json()["rows"]) == 5
+    with django_assert_num_queries(4):
+        assert len(client.get(url + "&group_by=region").json()["rows"]) == 1
+
+
+def page_client(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def test_the_page_ranks_and_exports_the_same_table(desk, cast, clock, other) -> None:
+    department = cast.handler.department
+    desk.rate(desk.answer(desk.assigned(department, at(3, 3)), "resolved", at(3, 4)), 5, at(3, 5))
+    desk.answer(desk.assigned(other, at(3, 3)), "not_resolvable", at(3, 4))
+    desk.answer(desk.assigned(other, at(3, 3)), "resolved", at(3, 4))
+    clock.set(at(3, 10))
+    client = page_client("coordinator")
+    query = "from=2025-03-01&to=2025-03-31&group_by=department&kind=demand"
+    page = client.get(f"/cases/figures/?{query}&sort=resolution_rate")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="definitions"' in html and "满意率" in html
+    assert html.index(department.name) < html.index(other.name)
+    assert "100.0%" in html and "50.0%" in html and "—" in html
+    partial = client.get(f"/cases/figures/?{query}&sort=resolution_rate", headers={"HX-Request": "true"})
+    assert (
+        partial.status_code == 200 and b"<h1>" not in partial.content and b'id="results"' in partial.content
+    )
+    bad = client.get("/cases/figures/?from=2025-03-31&to=2025-03-01")
+    assert bad.status_code == 200 and "结束日期不能早于开始日期" in bad.content.decode()
+
+    export = client.get(f"/cases/figures/?{query}&sort=resolution_rate&export=xlsx")
+    assert export.status_code == 200 and export["Content-Disposition"].endswith('20250301-20250331.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header = rows[3]
+    assert header[0] == "牵头部门" and "响应率" in header and "解决率" in header
+    column = {title: index for index, title in enumerate(header)}
+    first, second, total = rows[4], rows[5], rows[6]
+    assert (first[0], second[0], total[0]) == (department.name, other.name, "合计")
+    assert (first[column["解决率"]], second[column["解决率"]], total[column["解决率"]]) == (1.0, 0.5, 0.6667)
+    assert (first[column["满意率"]], second[column["满意率"]]) == (1.0, None)
+    assert sheet.cell(5, column["解决率"] + 1).number_format == "0.0%"
+    assert "2025-03-01 至 2025-03-31" in rows[1][0]
+    assert any(row[0] and str(row[0]).startswith("满意率 =") for row in rows[8:])
+
+
+def test_the_page_is_not_there_for_enterprises_and_liaison_officers(cast, clock) -> None:
+    for username in ("enterprise", "liaison"):
+        assert page_client(username).get("/cases/figures/").status_code == 404
+    assert Client().get("/cases/figures/").status_code == 302
+    assert page_client("handler").get("/cases/figures/").status_code == 200
 
 
 # --- periods ----------------------------------------------------------------------------------
