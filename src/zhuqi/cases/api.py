@@ -1,10 +1,12 @@
+import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, Form, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from zhuqi.cases import schemas, selectors, services
+from zhuqi.cases import figures, schemas, selectors, services
 from zhuqi.cases.common_problems import common_problems
 from zhuqi.cases.filtersets import CaseFilterSet
 from zhuqi.cases.services import NewCase, StepInput
@@ -90,6 +92,88 @@ def list_common_problems(request: HttpRequest, filters: Query[CommonProblemFilte
     `min_enterprises` enterprises, most enterprises first. Coordinators, leaders and admins."""
     result = common_problems(user=request_user(request), **filters.dict())
     return schemas.common_problems_json(result)
+
+
+class FigureQuery(Schema):
+    group_by: str = Field("department", description="department / region")
+    kind: str = Field("demand", description="demand / instruction / hazard")
+    period: str = Field(
+        "", description="month / quarter / year / last_month / last_quarter / last_year (default: month)"
+    )
+    start: datetime.date | None = Field(
+        None, alias="from", description="first day; with `to`, wins over period"
+    )
+    end: datetime.date | None = Field(None, alias="to", description="last day, inclusive")
+    region: str = Field(
+        "", description="only this region and what lies under it; region rows are its subdivisions"
+    )
+    level: str = Field("", description="region rows at this level: province / prefecture / county")
+    sort: str = Field(
+        "", description="rank by response_rate / answer_rate / resolution_rate / satisfaction_rate"
+    )
+
+
+class FigureRowOut(Schema):
+    key: str | int | None
+    name: str
+    cases: int
+    response_due: int
+    responded_on_time: int
+    response_rate: float | None
+    answer_due: int
+    answered_on_time: int
+    answer_rate: float | None
+    demands_due: int
+    resolved: int
+    partly_resolved: int
+    not_resolvable: int
+    disputed: int
+    unanswered: int
+    resolution_rate: float | None
+    ratings_given: int
+    satisfied_ratings: int
+    not_rated: int
+    satisfaction_rate: float | None
+    closed: int
+    average_days_to_close: float | None
+    open: int
+    late: int
+    escalated: int
+    flagged: int
+
+
+class FiguresOut(Schema):
+    period: dict[str, Any]
+    group_by: str
+    level: str
+    region: dict[str, str] | None
+    kind: str
+    sort: str
+    definitions_url: str
+    definitions: dict[str, str]
+    rows: list[FigureRowOut]
+    total: FigureRowOut
+
+
+@router.get(
+    "/figures",
+    response=FiguresOut,
+    summary="Response, on-time answer, resolution and satisfaction rates per department or region",
+)
+def case_figures(request: HttpRequest, query: Query[FigureQuery]) -> dict[str, Any]:
+    """Rates are fractions (0.9512), null when nothing was due; definitions at definitions_url."""
+    result = figures.figures_for(
+        user=request_user(request),
+        period=figures.resolve_period(preset=query.period, start=query.start, end=query.end),
+        group_by=query.group_by,
+        kind=query.kind,
+        region=query.region,
+        level=query.level,
+        sort=query.sort,
+    )
+    return figures.figures_json(
+        result, definitions_url=request.build_absolute_uri(reverse("case-figures") + "#definitions")
+    )
 
 
 @router.get("/{int:case_id}", response=schemas.CaseOut, summary="One case")

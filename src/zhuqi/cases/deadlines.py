@@ -94,3 +94,15 @@ def explicit_deadline(calendar: WorkingCalendar, start: datetime.datetime, day: 
 
 def amber_time(start: datetime.datetime, due: datetime.datetime) -> datetime.datetime:
     return start + (due - start) * AMBER_SHARE
+
+
+def working_days_to_close(
+    calendar: WorkingCalendar, assigned_at: datetime.datetime | None, closed_at: datetime.datetime
+) -> int | None:
+    """Working days after the day of assignment up to and including the day of closing (closed
+    the same day: 0). None for a case never assigned."""
+    if assigned_at is None:
+        return None
+    return calendar.working_days_between(
+        assigned_at.astimezone(SHANGHAI).date(), closed_at.astimezone(SHANGHAI).date()
+    )

@@ -976,6 +976,7 @@ def _restart(
         case.reopen_count += 1
     case.status = Status.IN_PROGRESS
     case.closed_at = None
+    case.working_days_to_close = None
     case.closure = ""
     case.auto_close_at = None
     due = (
@@ -1004,6 +1005,13 @@ def _mark_started(case: Case, now: datetime.datetime) -> None:
     if case.started_at is None:
         case.started_at = now
         case.responded_on_time = case.response_due is None or now <= case.response_due
+
+
+def _mark_closed(case: Case, now: datetime.datetime) -> None:
+    case.closed_at = now
+    # Counted from the (last) assignment, which a reopening does not move: reopening and
+    # closing again makes a case slower, never faster.
+    case.working_days_to_close = deadlines.working_days_to_close(WorkingCalendar(), case.assigned_at, now)
 
 
 @transaction.atomic
@@ -1268,7 +1276,7 @@ def case_verify(
         case.status = Status.CLOSED
         case.closure = Closure.VERIFIED
         case.outcome = Outcome.RESOLVED
-        case.closed_at = _now()
+        _mark_closed(case, _now())
         _set_clock(case, start=None, due=None)
         _save(case, actor=actor, before=before, source=source)
         _record_step(
@@ -1357,7 +1365,7 @@ def case_confirm(
         return case
     case.status = Status.CLOSED
     case.closure = Closure.CONFIRMED
-    case.closed_at = _now()
+    _mark_closed(case, _now())
     case.auto_close_at = None
     _save(case, actor=actor, before=before, source=source)
     _record_step(

@@ -171,6 +171,7 @@ def _escalate(now: datetime.datetime, report: SweepReport) -> None:
 
 def _close_not_rated(now: datetime.datetime, report: SweepReport) -> None:
     actor = system_user()
+    calendar = WorkingCalendar()
     for case_id in list(
         Case.objects.filter(auto_close_at__lte=now, status=Status.ANSWERED).values_list("pk", flat=True)
     ):
@@ -182,15 +183,22 @@ def _close_not_rated(now: datetime.datetime, report: SweepReport) -> None:
             )
             if case is None:
                 continue
+            days = deadlines.working_days_to_close(calendar, case.assigned_at, now)
             Case.objects.filter(pk=case.pk).update(
                 status=Status.CLOSED,
                 closure=Closure.NOT_RATED,
                 closed_at=now,
+                working_days_to_close=days,
                 auto_close_at=None,
                 version=case.version + 1,
             )
             _audit_bulk(
-                [case.pk], {"status": [Status.ANSWERED, Status.CLOSED], "closure": ["", Closure.NOT_RATED]}
+                [case.pk],
+                {
+                    "status": [Status.ANSWERED, Status.CLOSED],
+                    "closure": ["", Closure.NOT_RATED],
+                    "working_days_to_close": [None, days],
+                },
             )
             CaseStep.objects.create(
                 case=case,

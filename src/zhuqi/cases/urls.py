@@ -8,6 +8,7 @@ urlpatterns = [
     path("enterprise-options", views.enterprise_options, name="case-enterprise-options"),
     path("routing/", views.routing_rules, name="routing-rules"),
     path("common-problems/", views.common_problem_list, name="common-problem-list"),
+    path("figures/", views.case_figures, name="case-figures"),
     path("deadlines", views.deadline_policy_save, name="deadline-policy-save"),
     path("bulk-assign", views.case_bulk_assign, name="case-bulk-assign"),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="case-attachment"),

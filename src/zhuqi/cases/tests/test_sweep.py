@@ -10,6 +10,7 @@ from zhuqi.cases import services
 from zhuqi.cases.models import Case, Closure, Status, Timeliness
 from zhuqi.cases.sweep import sweep
 from zhuqi.cases.tests.test_workflow import file_demand
+from zhuqi.core.models import AuditEntry
 from zhuqi.core.services import CalendarEntry, calendar_year_enter
 from zhuqi.core.workdays import PACKAGE_YEARS, SHANGHAI, WorkingCalendar, end_of_day
 from zhuqi.notifications.models import Notice
@@ -84,6 +85,12 @@ def test_an_answer_nobody_rates_closes_after_five_working_days(cast, finance) ->
         None,
         "partly_resolved",
     )
+    # Counted when it closed, from the day of assignment to the day the sweep closed it.
+    assigned_on, closed_on = (timezone.localtime(t).date() for t in (case.assigned_at, case.closed_at))
+    assert case.working_days_to_close == WorkingCalendar().working_days_between(assigned_on, closed_on) >= 5
+    assert AuditEntry.objects.filter(
+        object_id=str(case.pk), source="sweep", changes__working_days_to_close__1=case.working_days_to_close
+    ).exists()
 
 
 def test_a_deadline_in_a_year_without_a_calendar_is_provisional_until_the_year_is_entered(
