@@ -307,7 +307,8 @@ def test_an_admin_keeps_the_routing_catalogue_and_the_deadline_rules(cast, finan
     assert RoutingRule.objects.count() == 1
     # The coordinator reads the catalogue, cannot change it.
     coordinator = client_for(cast.coordinator)
-    assert other_department.name in coordinator.get("/cases/routing/").content.decode()
+    page = coordinator.get("/cases/routing/").content.decode()
+    assert other_department.name in page and "<title>派单目录 · zhuqi</title>" in page
     coordinator.post("/cases/routing/", {"rule": rule.pk, "delete": "1"})
     assert RoutingRule.objects.count() == 1
     client.post("/cases/routing/", {"rule": rule.pk, "delete": "1"})
