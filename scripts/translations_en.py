@@ -348,6 +348,9 @@ CASES_ENGLISH = {
     "指标定义": "Definitions",
     "每项比率只统计系统在事情发生时记录的事实（是否按时签收、是否按时答复、部门填报的办理结果、企业的每一次评价），不看状态，因此提前办结不能提高任何一项比率。分母为 0 时显示“—”。": "Each rate counts only facts recorded when they happened (signed for on time, answered on time, the outcome the department reported, every rating the enterprise gave), never the status, so closing cases early cannot raise any of them. A rate with nothing to count shows “—”.",
     "办理统计": "Figures",
+    "已与其他企业的同类诉求合并办理，答复将由营商办告知。": "Merged with the same demand from other enterprises; the business-environment office will tell you the answer.",
+    "筛选条件有误：%(field)s %(errors)s": "A filter could not be read: %(field)s %(errors)s",
+    "%(step)s未执行：%(problems)s": "Not done (%(step)s): %(problems)s",
 }
 ENGLISH.update(CASES_ENGLISH)
 

@@ -52,6 +52,13 @@ class IdListField(forms.Field):
             raise forms.ValidationError(_("应为编号")) from None
 
 
+class CaseNumberField(forms.IntegerField):
+    """A case number as people write it: 12 or #12."""
+
+    def to_python(self, value: Any) -> int | None:
+        return super().to_python(value.strip().lstrip("#＃") if isinstance(value, str) else value)
+
+
 class ServiceErrorsMixin:
     """Puts a service's field errors beside the fields they name; the rest go on top."""
 
@@ -137,7 +144,7 @@ class StepForm(ServiceErrorsMixin, forms.Form):
     comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     attachments = MultipleFileField(label=_("附件"))
     reason = forms.ChoiceField(label=_("不予受理的理由"), choices=RejectionReason.choices, required=False)
-    duplicate_of = forms.IntegerField(label=_("并入事项编号"), required=False)
+    duplicate_of = CaseNumberField(label=_("并入事项编号"), required=False)
     lead_department = forms.IntegerField(label=_("牵头部门"), required=False)
     co_departments = IdListField(label=_("配合部门"), required=False)
     complexity = forms.ChoiceField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from zhuqi.cases.models import (
     OPEN_STATUSES,
@@ -47,10 +48,15 @@ def case_scope_q(user: User) -> Q:
     if user.role == Role.HANDLER:
         if not user.department_id:
             return NOTHING
-        return Q(lead_department_id=user.department_id) | Q(
-            pk__in=Case.co_departments.through.objects.filter(department_id=user.department_id).values(
-                "case_id"
+        # And the hazards they found themselves, which they route before any department leads them.
+        return (
+            Q(lead_department_id=user.department_id)
+            | Q(
+                pk__in=Case.co_departments.through.objects.filter(department_id=user.department_id).values(
+                    "case_id"
+                )
             )
+            | Q(filed_by=user)
         )
     code = jurisdiction_code(user)
     if code is None:
@@ -83,7 +89,7 @@ def waiting_on_q(user: User) -> Q:
     if role in (Role.COORDINATOR, Role.ADMIN) or user.is_superuser:
         return (
             Q(status__in=[Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED])
-            | Q(extension=Extension.REQUESTED)
+            | Q(extension=Extension.REQUESTED, status__in=[Status.ASSIGNED, Status.IN_PROGRESS])
             | Q(status=Status.COMPLETION_REPORTED)
         )
     if role == Role.HANDLER:
@@ -91,10 +97,15 @@ def waiting_on_q(user: User) -> Q:
             Q(status__in=[Status.ASSIGNED, Status.IN_PROGRESS])
             | Q(status=Status.COMPLETION_REPORTED, kind=Kind.HAZARD)
         )
-    if role in (Role.ENTERPRISE, Role.LIAISON):
-        return Q(status=Status.ANSWERED) | Q(
-            kind=Kind.HAZARD, status__in=[Status.ASSIGNED, Status.IN_PROGRESS]
-        )
+    to_act = Q(status=Status.ANSWERED) | Q(kind=Kind.HAZARD, status__in=[Status.ASSIGNED, Status.IN_PROGRESS])
+    if role == Role.ENTERPRISE:
+        return to_act
+    if role == Role.LIAISON:
+        # Only for the enterprises assigned to them now: they rate and report on their behalf.
+        if not user.official_id:
+            return NOTHING
+        assigned = Assignment.objects.filter(Assignment.current_q(), official_id=user.official_id)
+        return to_act & Q(enterprise_id__in=assigned.values("enterprise_id"))
     if role == Role.LEADER:
         return Q(status__in=OPEN_STATUSES) & (Q(flagged_for_notice=True) | Q(timeliness=Timeliness.RED))
     return NOTHING
@@ -102,8 +113,13 @@ def waiting_on_q(user: User) -> Q:
 
 def waiting_on(*, user: User) -> QuerySet[Case]:
     """待办, most pressing first: by the running clock, cases with none last."""
+    # Answers waiting for a rating and completions waiting for acceptance run no deadline clock;
+    # they sort by when they close on their own, or by how long they have waited.
+    clock = Coalesce("auto_close_at", "completion_reported_at")
     return (
-        case_queryset(user=user).filter(waiting_on_q(user)).order_by(F("due_at").asc(nulls_last=True), "id")
+        case_queryset(user=user)
+        .filter(waiting_on_q(user))
+        .order_by(F("due_at").asc(nulls_last=True), clock, "id")
     )
 
 

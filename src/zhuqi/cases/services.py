@@ -204,8 +204,40 @@ def may_take(actor: User, case: Case, step: str) -> bool:
 
 
 def steps_for(actor: User, case: Case) -> list[str]:
-    """The steps this user may take on this case now."""
-    return [step for step in allowed_steps(case) if may_take(actor, case, step)]
+    """The steps this user may take on this case now (time windows included, so the page never
+    offers a return or an extension request that would be refused as too late)."""
+    steps = [step for step in allowed_steps(case) if may_take(actor, case, step)]
+    if "return" in steps and _return_window_closed(case) is not None:
+        steps.remove("return")
+    if "request-extension" in steps and _extension_too_late(case) is not None:
+        steps.remove("request-extension")
+    return steps
+
+
+def _return_window_closed(case: Case) -> str | None:
+    """Why the case can no longer be returned, or None while it can."""
+    assigned_on = timezone.localtime(case.assigned_at).date() if case.assigned_at else timezone.localdate()
+    if (
+        WorkingCalendar().working_days_between(assigned_on, timezone.localdate())
+        > deadlines.RETURN_WINDOW_DAYS
+    ):
+        return (
+            f"交办已超过 {deadlines.RETURN_WINDOW_DAYS} 个工作日（{assigned_on} 交办），不能再退回；"
+            "如确需调整，请联系营商办（专班）"
+        )
+    return None
+
+
+def _extension_too_late(case: Case) -> str | None:
+    current = timezone.localtime(case.deadline).date() if case.deadline else timezone.localdate()
+    if (
+        WorkingCalendar().working_days_between(timezone.localdate(), current)
+        < deadlines.EXTENSION_NOTICE_DAYS
+    ):
+        return (
+            f"延期须在办理时限（{current}）前至少 {deadlines.EXTENSION_NOTICE_DAYS} 个工作日申请，现已来不及"
+        )
+    return None
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -697,8 +729,14 @@ def case_reject(
             comment=f"并入 #{case.pk}《{case.title}》"
             + (f"（{case.enterprise}）" if case.enterprise else ""),
             data={"merged": case.pk},
+            # The survivor may be another enterprise's demand: it must not learn who else asked.
+            internal=True,
         )
-        _notify_enterprise(case, f"您的诉求已并入 #{survivor.pk}《{survivor.title}》一并办理")
+        if survivor.enterprise_id == case.enterprise_id:
+            _notify_enterprise(case, f"您的诉求已并入 #{survivor.pk}《{survivor.title}》一并办理")
+        else:
+            # Another enterprise's demand: not theirs to open, nor to learn who else asked.
+            _notify_enterprise(case, f"您的诉求已与同类诉求合并办理，答复将由营商办告知：{case.title}")
     else:
         _notify_enterprise(case, f"您的诉求未予受理（{RejectionReason(reason).label}）：{case.title}")
     return case
@@ -1059,13 +1097,10 @@ def case_return(
     comment = _clean_comment(
         step.comment, required="请写明退回的理由（如：不属于本部门职责，应由哪个部门办理）"
     )
+    too_late = _return_window_closed(case)
+    if too_late:
+        raise StepRefused(too_late)
     calendar = WorkingCalendar()
-    assigned_on = timezone.localtime(case.assigned_at).date() if case.assigned_at else timezone.localdate()
-    if calendar.working_days_between(assigned_on, timezone.localdate()) > deadlines.RETURN_WINDOW_DAYS:
-        raise StepRefused(
-            f"交办已超过 {deadlines.RETURN_WINDOW_DAYS} 个工作日（{assigned_on} 交办），不能再退回；"
-            "如确需调整，请联系营商办（专班）"
-        )
     before, from_status = _snapshot(case), case.status
     now = _now()
     case.status = Status.RETURNED
@@ -1109,13 +1144,9 @@ def case_request_extension(
     comment = _clean_comment(step.comment, required="请写明延期理由")
     current = timezone.localtime(case.deadline).date() if case.deadline else timezone.localdate()
     day = _future_date(requested_deadline, "requested_deadline", after=current)
-    if (
-        WorkingCalendar().working_days_between(timezone.localdate(), current)
-        < deadlines.EXTENSION_NOTICE_DAYS
-    ):
-        raise StepRefused(
-            f"延期须在办理时限（{current}）前至少 {deadlines.EXTENSION_NOTICE_DAYS} 个工作日申请，现已来不及"
-        )
+    too_late = _extension_too_late(case)
+    if too_late:
+        raise StepRefused(too_late)
     before, from_status = _snapshot(case), case.status
     case.extension = Extension.REQUESTED
     case.extension_reason = comment[:500]
@@ -1386,12 +1417,21 @@ def case_note(*, actor: User, case_id: int, step: StepInput, source: str = "") -
     enterprise's supplement). Anyone who can see the case may; no version needed, nothing is
     overwritten."""
     case = _lock(actor, case_id)
+    _require(actor.role != Role.AUDITOR, "审计员只能查看，不能补充说明")
     comment = _clean_comment(step.comment, required="" if step.attachments else "请填写说明或上传附件")
     errors = check_attachments(step.attachments)
     if errors:
         raise ValidationFailed(errors)
     _record_step(
-        case, actor=actor, step="note", from_status=case.status, comment=comment, attachments=step.attachments
+        case,
+        actor=actor,
+        step="note",
+        from_status=case.status,
+        comment=comment,
+        attachments=step.attachments,
+        # What government offices note to each other is not the enterprise's to read; what the
+        # enterprise (or its liaison officer, for it) adds is shared.
+        internal=actor.role not in (Role.ENTERPRISE, Role.LIAISON),
     )
     return case
 

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -67,7 +68,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab") or "waiting"
     params = _params(request)
     queryset = selectors.waiting_on(user=user) if tab == "waiting" else selectors.case_queryset(user=user)
-    queryset = CaseFilterSet(params, queryset=queryset).qs
+    filterset = CaseFilterSet(params, queryset=queryset)
+    if not filterset.is_valid():
+        # A filter that cannot be read is said so, not silently dropped.
+        for name, errors in filterset.errors.items():
+            messages.error(
+                request, _("筛选条件有误：%(field)s %(errors)s") % {"field": name, "errors": " ".join(errors)}
+            )
+    queryset = filterset.qs
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "page": page,
@@ -108,12 +116,58 @@ def case_bulk_assign(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("批量交办未执行：%(reason)s") % {"reason": _error_text(error)})
     else:
         messages.success(request, _("已按派单目录交办 %(count)s 件") % {"count": len(assigned)})
-    return redirect(request.POST.get("next") or reverse("case-list"))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("case-list")
+    return redirect(target)
+
+
+# What the services' field names are called on the pages, so a message names what to correct.
+FIELD_LABELS = {
+    "title": "标题",
+    "description": "具体情况",
+    "category": "类别",
+    "enterprise": "企业",
+    "region": "地区",
+    "source": "来源",
+    "lead_department": "牵头部门",
+    "co_departments": "配合部门",
+    "deadline": "办理时限",
+    "requested_deadline": "申请延至",
+    "new_deadline": "新的办理时限",
+    "answer": "答复内容",
+    "outcome": "办理结果",
+    "outcome_reason": "无法解决的原因",
+    "rating": "评价",
+    "report": "完成（整改）情况",
+    "comment": "意见",
+    "attachments": "附件",
+    "duplicate_of": "并入事项编号",
+    "reason": "理由",
+    "keywords": "关键词",
+    "order": "优先顺序",
+    "name": "名称",
+    "parent": "上级类别",
+    "text": "模板内容",
+    "kind": "类型",
+    "urgency": "紧急程度",
+    "response_days": "受理/签收时限",
+    "simple_days": "简单事项时限",
+    "complex_days": "复杂事项时限",
+    "version": "版本",
+}
+
+
+def _label(field: str) -> str:
+    name = field.split(".")[-1] if field.startswith("cases.") else field.split(".")[0]
+    return FIELD_LABELS.get(name, name)
 
 
 def _error_text(error: ServiceError) -> str:
     if isinstance(error, ValidationFailed):
-        return "；".join(e.message for e in error.errors)
+        return "；".join(f"{_label(e.field)}：{e.message}" for e in error.errors)
     return error.message
 
 
@@ -267,6 +321,8 @@ def reply_template(request: HttpRequest, case_id: int) -> HttpResponse:
     """Fills the answer box with a reply template (htmx)."""
     user = request_user(request)
     case = selectors.case_get(user=user, case_id=case_id)
+    if not services.may_take(user, case, "answer"):
+        raise Http404
     chosen = selectors.reply_templates(case).filter(pk=_int(request.GET.get("template")) or 0).first()
     return render(request, "cases/detail.html#answer-box", {"answer_text": chosen.text if chosen else ""})
 
@@ -280,7 +336,13 @@ def case_step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
         raise Http404
     form = StepForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("填写有误，请检查标出的项目"))
+        problems = "；".join(
+            f"{form.fields[name].label if name in form.fields else ''}：{' '.join(str(e) for e in errors)}"
+            for name, errors in form.errors.items()
+        )
+        messages.error(
+            request, _("%(step)s未执行：%(problems)s") % {"step": STEP_LABELS[step], "problems": problems}
+        )
         return case_detail(request, case_id, form=form)
     data = form.cleaned_data
     common = {
@@ -297,13 +359,22 @@ def case_step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
         return redirect("case-detail", case_id)
     except ValidationFailed as error:
         form.add_service_errors(error.errors)
-        messages.error(request, _error_text(error))
+        messages.error(
+            request,
+            _("%(step)s未执行：%(problems)s") % {"step": STEP_LABELS[step], "problems": _error_text(error)},
+        )
         return case_detail(request, case_id, form=form)
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("case-detail", case_id)
     messages.success(request, _("已%(step)s") % {"step": STEP_LABELS[step]})
     return redirect("case-detail", case_id)
+
+
+def _refused(request: HttpRequest, step: str, problems: str) -> None:
+    messages.error(
+        request, _("%(step)s未执行：%(problems)s") % {"step": STEP_LABELS[step], "problems": problems}
+    )
 
 
 def _take(step: str, common: dict[str, Any], data: dict[str, Any]) -> None:

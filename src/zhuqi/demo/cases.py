@@ -272,7 +272,7 @@ def _cases(
                 source_note=VISIT,
                 lead_department_id=departments["霍林郭勒市工业和信息化局"].pk,
                 co_department_ids=[departments["霍林郭勒市发展和改革委员会"].pk],
-                deadline=timezone.localdate() + datetime.timedelta(days=30),
+                deadline=WorkingCalendar().add_working_days(timezone.localdate(), 20),
             ),
             source="demo",
         )

@@ -413,3 +413,88 @@ def test_the_handler_fills_the_answer_from_a_reply_template(cast, finance, route
     assert "融资对接" in handler.get(f"/cases/{case.pk}/").content.decode()
     box = handler.get(f"/cases/{case.pk}/reply-template", {"template": template.pk}).content.decode()
     assert 'id="answer-box"' in box and "已将企业需求推送至合作银行。" in box
+
+
+def test_bulk_assign_never_redirects_off_the_site(cast, finance, routed) -> None:
+    case = file_demand(cast, finance)
+    response = client_for(cast.coordinator).post(
+        "/cases/bulk-assign", {"case": [f"{case.pk}:{case.version}"], "next": "https://evil.example/x"}
+    )
+    assert response["Location"] == "/cases/"
+
+
+def test_notes_between_offices_stay_inside_government_and_auditors_only_read(cast, finance, routed) -> None:
+    case = file_demand(cast, finance)
+    client_for(cast.coordinator).post(f"/cases/{case.pk}/notes", {"comment": "请工信局先摸清贷款银行情况"})
+    client_for(cast.enterprise_user).post(f"/cases/{case.pk}/notes", {"comment": "补充：贷款行为农商行"})
+    client_for(cast.auditor).post(f"/cases/{case.pk}/notes", {"comment": "审计意见"})
+    assert not case.steps.filter(comment="审计意见").exists()
+    enterprise_view = client_for(cast.enterprise_user).get(f"/cases/{case.pk}/").content.decode()
+    assert "补充：贷款行为农商行" in enterprise_view and "摸清贷款银行情况" not in enterprise_view
+    assert "摸清贷款银行情况" in client_for(cast.coordinator).get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_a_handler_sees_and_routes_the_hazard_they_found(cast, finance) -> None:
+    from zhuqi.cases.models import Category
+
+    safety = Category.objects.get(name="安全生产", parent=None)
+    client = client_for(cast.handler)
+    response = client.post(
+        "/cases/new",
+        {
+            "kind": "hazard",
+            "title": "消防通道堵塞",
+            "enterprise": cast.home.pk,
+            "category": safety.pk,
+            "rule_breached": "《消防法》第二十八条",
+            "evidence": "成品库消防通道堆放货物",
+            "source": "inspection",
+        },
+    )
+    case = Case.objects.get(title="消防通道堵塞")
+    assert response["Location"] == f"/cases/{case.pk}/"
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="step-assign"' in page
+
+
+def test_a_step_refused_for_bad_input_names_the_field(cast, finance, routed) -> None:
+    case = file_demand(cast, finance)
+    case = services.case_accept(actor=cast.coordinator, case_id=case.pk, expected_version=case.version)
+    case = services.case_assign(actor=cast.coordinator, case_id=case.pk, expected_version=case.version)
+    case = services.case_start(actor=cast.handler, case_id=case.pk, expected_version=case.version)
+    response = post_step(client_for(cast.handler), case, "answer", answer="已办理")
+    assert response.status_code == 400 and "办理结果" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Status.IN_PROGRESS
+
+
+def test_a_duplicate_is_named_as_people_write_it(cast, finance, routed) -> None:
+    first, second = file_demand(cast, finance, "续贷难"), file_demand(cast, finance, "续贷难（重复）")
+    post_step(client_for(cast.coordinator), second, "reject", reason="duplicate", duplicate_of=f"#{first.pk}")
+    second.refresh_from_db()
+    assert second.duplicate_of == first
+
+
+def test_an_extension_request_left_on_a_closed_case_waits_on_nobody(cast, finance, routed) -> None:
+    from zhuqi.cases import selectors
+
+    case = file_demand(cast, finance)
+    case = services.case_accept(actor=cast.coordinator, case_id=case.pk, expected_version=case.version)
+    case = services.case_assign(
+        actor=cast.coordinator,
+        case_id=case.pk,
+        expected_version=case.version,
+        deadline=timezone.localdate() + datetime.timedelta(days=20),
+    )
+    case = services.case_request_extension(
+        actor=cast.handler,
+        case_id=case.pk,
+        expected_version=case.version,
+        requested_deadline=timezone.localdate() + datetime.timedelta(days=40),
+        step=StepInput(comment="需等待上级批复"),
+    )
+    assert selectors.waiting_on(user=cast.coordinator).filter(pk=case.pk).exists()
+    case = services.case_answer(
+        actor=cast.handler, case_id=case.pk, expected_version=case.version, answer="已办", outcome="resolved"
+    )
+    assert not selectors.waiting_on(user=cast.coordinator).filter(pk=case.pk).exists()

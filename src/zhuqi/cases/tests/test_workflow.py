@@ -169,6 +169,33 @@ def test_a_duplicate_is_merged_into_the_surviving_case(cast, finance) -> None:
     assert merged.status == Status.REJECTED and merged.duplicate_of == first
     assert first.steps.filter(step="merge", data__merged=second.pk).exists()
     assert Notice.objects.filter(recipient=cast.enterprise_user, title__contains=f"并入 #{first.pk}").exists()
+    # The survivor's timeline keeps the merge inside government: its enterprise does not learn
+    # who else asked.
+    assert first.steps.get(step="merge").internal
+
+
+def test_a_demand_merged_into_another_enterprises_case_is_not_pointed_at_it(cast, finance) -> None:
+    survivor = services.case_create(
+        actor=cast.coordinator,
+        data=NewCase(
+            kind=Kind.DEMAND,
+            title="留抵退税未到账",
+            description="退税慢",
+            enterprise_id=cast.neighbour.pk,
+            category_id=finance.pk,
+            source="hotline",
+        ),
+    )
+    second = file_demand(cast, finance)
+    services.case_reject(
+        actor=cast.coordinator,
+        case_id=second.pk,
+        expected_version=1,
+        reason="duplicate",
+        duplicate_of_id=survivor.pk,
+    )
+    notice = Notice.objects.get(recipient=cast.enterprise_user, title__contains="合并办理")
+    assert f"#{survivor.pk}" not in notice.title and cast.neighbour.name not in notice.title
 
 
 def test_a_department_returns_a_case_only_within_two_working_days(cast, finance, routed) -> None:
