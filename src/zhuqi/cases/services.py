@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -1440,6 +1440,19 @@ def case_note(*, actor: User, case_id: int, step: StepInput, source: str = "") -
 # The tables admins keep: the routing catalogue (派单目录) and the deadline rules
 
 
+_Kept = TypeVar("_Kept", RoutingRule, Category, ReplyTemplate)
+
+
+def _locked_or_new(model: type[_Kept], pk: int | None) -> _Kept:
+    """A new row, or the existing one locked for the change (NotFound if it is gone)."""
+    if pk is None:
+        return model()
+    instance = model.objects.select_for_update().filter(pk=pk).first()
+    if instance is None:
+        raise NotFound()
+    return instance
+
+
 def _require_admin(actor: User) -> None:
     _require(actor.role == Role.ADMIN or actor.is_superuser, "只有系统管理员可以修改派单目录和时限规则")
 
@@ -1467,13 +1480,7 @@ def routing_rule_save(
 ) -> RoutingRule:
     """Add or change a routing-catalogue entry. Cases already assigned keep their departments."""
     _require_admin(actor)
-    rule = (
-        RoutingRule()
-        if rule_id is None
-        else RoutingRule.objects.select_for_update().filter(pk=rule_id).first()
-    )
-    if rule is None:
-        raise NotFound()
+    rule = _locked_or_new(RoutingRule, rule_id)
     before = _rule_state(rule) if rule.pk else None
     errors: list[FieldError] = []
     region = Region.objects.filter(pk=(data.region_code or "").strip()).first()
@@ -1528,9 +1535,7 @@ def routing_rule_save(
 @transaction.atomic
 def routing_rule_delete(*, actor: User, rule_id: int, source: str = "") -> None:
     _require_admin(actor)
-    rule = RoutingRule.objects.select_for_update().filter(pk=rule_id).first()
-    if rule is None:
-        raise NotFound()
+    rule = _locked_or_new(RoutingRule, rule_id)
     before = _rule_state(rule)
     audit.record(
         actor=actor,
@@ -1613,13 +1618,7 @@ def category_save(
     """Add a category (a top-level one or a sub-category) or rename, reorder or retire one.
     A retired category stays on the cases filed under it; new cases cannot use it."""
     _require_admin(actor)
-    category = (
-        Category()
-        if category_id is None
-        else Category.objects.select_for_update().filter(pk=category_id).first()
-    )
-    if category is None:
-        raise NotFound()
+    category = _locked_or_new(Category, category_id)
     before = audit.snapshot(category) if category.pk else None
     errors: list[FieldError] = []
     name = (name or "").strip()
@@ -1659,13 +1658,7 @@ def reply_template_save(
     source: str = "",
 ) -> ReplyTemplate:
     _require_admin(actor)
-    template = (
-        ReplyTemplate()
-        if template_id is None
-        else ReplyTemplate.objects.select_for_update().filter(pk=template_id).first()
-    )
-    if template is None:
-        raise NotFound()
+    template = _locked_or_new(ReplyTemplate, template_id)
     before = audit.snapshot(template) if template.pk else None
     errors: list[FieldError] = []
     title, text = (title or "").strip(), (text or "").strip()
@@ -1693,9 +1686,7 @@ def reply_template_save(
 @transaction.atomic
 def reply_template_delete(*, actor: User, template_id: int, source: str = "") -> None:
     _require_admin(actor)
-    template = ReplyTemplate.objects.select_for_update().filter(pk=template_id).first()
-    if template is None:
-        raise NotFound()
+    template = _locked_or_new(ReplyTemplate, template_id)
     audit.record(
         actor=actor,
         instance=template,
