@@ -10,11 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
+# Generated files and SQLite databases; ZHUQI_BENCH_OUT puts them elsewhere (a 2M-case SQLite
+# file is ~3 GB: /tmp rather than the checkout).
+OUT = Path(os.environ.get("ZHUQI_BENCH_OUT") or Path(__file__).resolve().parent / "out")
 
 
 def setup_django(sqlite_name: str | None = None) -> None:
-    OUT.mkdir(exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("ZHUQI_TESTING", "1")
     if sqlite_name and not os.environ.get("DATABASE_URL"):
         os.environ["ZHUQI_VAR_DIR"] = str(OUT / sqlite_name)

@@ -34,7 +34,7 @@ HEADERS = [
 ]
 
 
-def rows(count: int, seed: int = 7) -> Any:
+def rows(count: int, seed: int = 7, counties: list[tuple[str, str]] | None = None) -> Any:
     from zhuqi.core.validators import make_uscc
     from zhuqi.demo.dataset import NAME_SUFFIXES, NAME_WORDS, REPORT_WORDS
     from zhuqi.directory.models import Industry, Region
@@ -42,7 +42,10 @@ def rows(count: int, seed: int = 7) -> Any:
     words = NAME_WORDS + REPORT_WORDS
 
     rng = random.Random(seed)
-    counties = list(Region.objects.filter(level="county").exclude(name="市辖区").values_list("code", "name"))
+    if counties is None:
+        counties = list(
+            Region.objects.filter(level="county").exclude(name="市辖区").values_list("code", "name")
+        )
     classes = list(
         Industry.objects.filter(level="class", section__in="BCDEFGHIKL").values_list("code", "name")
     )
@@ -79,8 +82,9 @@ def write_xlsx(count: int, path: Path) -> None:
     workbook.save(path)
 
 
-def write_database(count: int, batch: int = 5000) -> None:
-    """Straight bulk inserts (the importer's own speed is measured separately)."""
+def write_database(count: int, batch: int = 5000, counties: list[tuple[str, str]] | None = None) -> None:
+    """Straight bulk inserts (the importer's own speed is measured separately); in `counties`
+    (code, name) if given, else all over China."""
     from decimal import Decimal
 
     from zhuqi.enterprises.models import Enterprise
@@ -92,7 +96,7 @@ def write_database(count: int, batch: int = 5000) -> None:
         analyse()
         return
     pending: list[Enterprise] = []
-    for index, row in enumerate(rows(count)):
+    for index, row in enumerate(rows(count, counties=counties)):
         if index < existing:
             continue
         enterprise = Enterprise(
