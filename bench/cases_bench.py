@@ -4,7 +4,7 @@
     python bench/cases_bench.py lists [--repeat 30]    # p50/p95 of each list
     python bench/cases_bench.py explain                # the plan of each list's queries
     python bench/cases_bench.py sweep [--runs 3]       # sweep(SWEEP_AT): seconds and memory
-    python bench/cases_bench.py figures                # not yet: see the TODO in figures()
+    python bench/cases_bench.py figures [--repeat 10]  # figures per department, 2025 Q4
 
 lists: the handler's inbox and the coordinator's queue with its filters, through the whole API
 stack (session auth, scoping, CaseFilterSet, count and page of 50, JSON), and the handler's
@@ -260,13 +260,44 @@ def sweeps(runs: int, trace: bool) -> None:
 
 
 def figures(repeat: int) -> None:
-    # TODO(figures): "the figures per department for a quarter" (issue: 2M cases, on SQLite and
-    # PostgreSQL). zhuqi.cases.figures is being written on another branch; once it is merged,
-    # time its per-department figures for one quarter here (2025 Q4: the generated cases run
-    # to the end of 2025) as a coordinator of 通辽 and as the province, p50/p95 over `repeat`
-    # calls like lists() does, EXPLAIN its queries in explain(), and add the table to
-    # bench/README.md ("Figures per department, one quarter").
-    sys.exit("figures: not measured yet; zhuqi.cases.figures is not merged (see figures() in cases_bench.py)")
+    """The figures per department for one quarter (2025 Q4: the generated cases run to the end
+    of 2025), as a prefecture's coordinator, a county's, and an unscoped user (the whole
+    database), through figures.figures_for as the API and the page call it. Also by region."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhuqi.cases import figures as case_figures
+    from zhuqi.cases.models import Case
+    from zhuqi.core.roles import Role
+    from zhuqi.directory.models import User
+
+    who = cast()
+    whole = User(username="bench-auditor", role=Role.AUDITOR, is_active=True)
+    quarter = case_figures.Period(datetime.date(2025, 10, 1), datetime.date(2025, 12, 31))
+    # The settling moments of a finished quarter are all in the past; "now" is fixed so every
+    # run measures the same thing whatever the day.
+    now = datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC)
+    print(f"{Case.objects.count()} cases, {database_label()}; {machine()}; at {revision()}")
+    for label, user, group_by in (
+        ("prefecture coordinator (通辽), by department", who["coordinator"], "department"),
+        ("prefecture coordinator (通辽), by region", who["coordinator"], "region"),
+        ("county coordinator (霍林郭勒), by department", who["county coordinator"], "department"),
+        ("whole database (auditor), by department", whole, "department"),
+    ):
+
+        def call(user: Any = user, group_by: str = group_by) -> Any:
+            return case_figures.figures_for(user=user, period=quarter, group_by=group_by, now=now)
+
+        with CaptureQueriesContext(connection) as captured:
+            result = call()
+        timings, _ = timed(call, repeat)
+        print(
+            f"{label}: {len(result.rows)} rows, {len(captured)} queries; "
+            f"p50 {percentile(timings, 0.5):.0f} ms, p95 {percentile(timings, 0.95):.0f} ms",
+            flush=True,
+        )
 
 
 def main() -> None:
