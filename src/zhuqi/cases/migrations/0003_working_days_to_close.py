@@ -12,7 +12,9 @@ def count_working_days_to_close(apps, schema_editor):
 
     Case = apps.get_model("cases", "Case")
     calendar = WorkingCalendar()
-    closed = Case.objects.filter(status="closed", assigned_at__isnull=False, closed_at__isnull=False)
+    closed = Case.objects.filter(
+        status="closed", assigned_at__isnull=False, closed_at__isnull=False, working_days_to_close__isnull=True
+    )
     batch = []
     for case in closed.only("pk", "assigned_at", "closed_at").iterator(chunk_size=2000):
         case.working_days_to_close = working_days_to_close(calendar, case.assigned_at, case.closed_at)
@@ -24,6 +26,11 @@ def count_working_days_to_close(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: on PostgreSQL the ADD COLUMN's table lock would otherwise be held for
+    # the whole backfill (minutes at 2M cases, every read of cases waiting). The column is
+    # nullable, so it is added at once; the backfill then commits batch by batch and can be
+    # resumed (it only fills what is still empty).
+    atomic = False
 
     dependencies = [
         ('cases', '0002_seed_categories_and_policies'),
