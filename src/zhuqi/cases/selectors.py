@@ -28,7 +28,8 @@ from zhuqi.core.scoping import (
     region_and_ancestor_codes,
     region_subtree_q,
 )
-from zhuqi.directory.models import Region, User
+from zhuqi.directory.models import Department, Region, User
+from zhuqi.directory.selectors import department_queryset
 from zhuqi.enterprises.models import Assignment
 
 
@@ -217,6 +218,16 @@ def all_reply_templates() -> QuerySet[ReplyTemplate]:
 
 def deadline_policies() -> QuerySet[DeadlinePolicy]:
     return DeadlinePolicy.objects.select_related("category").order_by("kind", "urgency", "category_id")
+
+
+def departments_for(*, user: User, case: Case) -> QuerySet[Department]:
+    """The departments a case can be assigned to: those of its region, the regions above it and
+    the ones below, that the user may reach. A county's case lists its county's, prefecture's and
+    province's offices, not a whole province's thousands, and never cuts one off."""
+    near = Q(region_id__in=region_and_ancestor_codes(case.region_id)) | region_subtree_q(
+        "region_id", case.region_id
+    )
+    return department_queryset(user=user).filter(near).order_by("-region_id", "name")
 
 
 def region_coordinators(region: Region) -> QuerySet[User]:

@@ -289,7 +289,7 @@ def _step_context(user: User, case: Case) -> dict[str, Any]:
     if "assign" in steps:
         rule = services.route(case)
         context["suggested_rule"] = rule
-        context["departments"] = department_queryset(user=user).order_by("region_id", "name")[:300]
+        context["departments"] = selectors.departments_for(user=user, case=case)
         context["complexities"] = Complexity.choices
     if "reject" in steps:
         context["rejection_reasons"] = RejectionReason.choices

@@ -498,3 +498,13 @@ def test_an_extension_request_left_on_a_closed_case_waits_on_nobody(cast, financ
         actor=cast.handler, case_id=case.pk, expected_version=case.version, answer="已办", outcome="resolved"
     )
     assert not selectors.waiting_on(user=cast.coordinator).filter(pk=case.pk).exists()
+
+
+def test_the_assign_form_lists_the_departments_near_the_case(cast, finance, other_department) -> None:
+    from zhuqi.directory.models import Department, Region
+
+    Department.objects.create(region=Region.objects.get(pk="140200"), name="大同市财政局")
+    case = file_demand(cast, finance)
+    page = client_for(cast.admin).get(f"/cases/{case.pk}/").content.decode()
+    assert other_department.name in page and cast.handler.department.name in page
+    assert "大同市财政局" not in page  # another province's office: never the one for a Huolinguole case
