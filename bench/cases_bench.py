@@ -2,6 +2,7 @@
 
     python bench/generate_cases.py                     # once per database
     python bench/cases_bench.py lists [--repeat 30]    # p50/p95 of each list
+    python bench/cases_bench.py pages [--repeat 30]    # p50/p95 of the workbench and case pages
     python bench/cases_bench.py explain                # the plan of each list's queries
     python bench/cases_bench.py sweep [--runs 3]       # sweep(SWEEP_AT): seconds and memory
     python bench/cases_bench.py figures [--repeat 10]  # figures per department, 2025 Q4
@@ -10,6 +11,10 @@ lists: the handler's inbox and the coordinator's queue with its filters, through
 stack (session auth, scoping, CaseFilterSet, count and page of 50, JSON), and the handler's
 inbox by the clock (selectors.case_queryset + CaseFilterSet ordered by due_at, page of 50 and
 the count), which the API cannot give: its list is always newest first.
+
+pages: what people open every day, rendered whole: the workbench (its counts and first 待办),
+the 事项 page's 待办 tab (by the clock) and 全部 tab (newest first, page 1 and page 100), as a
+prefecture and a county coordinator, a handler, a county handler and a prefecture leader.
 
 explain: each list's queries as the request ran them (captured), under EXPLAIN (ANALYZE,
 BUFFERS) on PostgreSQL and EXPLAIN QUERY PLAN on SQLite.
@@ -56,6 +61,7 @@ def cast() -> dict[str, Any]:
         "county handler": handler_of("霍林郭勒市财政局"),
         "coordinator": User.objects.get(username="bench-coordinator-150500"),  # 通辽, a prefecture
         "county coordinator": User.objects.get(username="bench-coordinator-150581"),  # 霍林郭勒
+        "leader": User.objects.get(username="bench-leader-150500"),  # 通辽
         "finance": Category.objects.get(name="融资", parent=None).pk,
         "department": Department.objects.get(name="通辽市工业和信息化局").pk,
     }
@@ -79,6 +85,47 @@ def api_lists(who: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
         ("county coordinator", "late (all open)", {"late": "true"}),
         ("county coordinator", "q=续贷 (all cases)", {"q": "续贷"}),
     ]
+
+
+def page_lists() -> list[tuple[str, str, str]]:
+    """(user, label, address) of each page measured."""
+    pages = []
+    for role in ("coordinator", "county coordinator", "handler", "county handler", "leader"):
+        pages.append((role, "workbench", "/"))
+        pages.append((role, "事项: 待办 tab", "/cases/"))
+        pages.append((role, "事项: 全部 tab", "/cases/?tab=all"))
+    pages.append(("coordinator", "事项: 全部 tab, page 100", "/cases/?tab=all&page=100"))
+    pages.append(("coordinator", "事项: 全部 tab, q=续贷", "/cases/?tab=all&q=续贷"))
+    return pages
+
+
+def page_clients(who: dict[str, Any]) -> dict[str, Any]:
+    from django.conf import settings
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["*"]
+    clients = {}
+    for role in ("coordinator", "county coordinator", "handler", "county handler", "leader"):
+        clients[role] = Client()
+        clients[role].force_login(who[role])
+    return clients
+
+
+def pages(repeat: int) -> None:
+    from zhuqi.cases.models import Case
+
+    who = cast()
+    clients = page_clients(who)
+    print(f"{Case.objects.count()} cases, {database_label()}; {machine()}; at {revision()}")
+    for role, label, address in page_lists():
+
+        def get(role: str = role, address: str = address) -> Any:
+            response = clients[role].get(address)
+            assert response.status_code == 200, response.content[:300]
+            return response
+
+        timings, _ = timed(get, repeat)
+        report(role, label, -1, timings)
 
 
 def inbox_by_clock(user: Any) -> int:
@@ -130,8 +177,9 @@ def lists(repeat: int) -> None:
 
 def report(role: str, label: str, hits: int, timings: list[float]) -> None:
     print(
-        f"{role:18} {label:36} hits {hits:>8}  p50 {median(timings):8.1f} ms  "
-        f"p95 {percentile(timings, 0.95):8.1f} ms",
+        f"{role:18} {label:36} "
+        + (f"hits {hits:>8}  " if hits >= 0 else " " * 15)
+        + f"p50 {median(timings):8.1f} ms  p95 {percentile(timings, 0.95):8.1f} ms",
         flush=True,
     )
 
@@ -152,6 +200,9 @@ def explain() -> None:
         work.append((role, label, lambda client=client, params=params: client.get("/api/v1/cases", params)))
     for role in ("handler", "county handler"):
         work.append((role, "inbox by the clock (selectors)", lambda role=role: inbox_by_clock(who[role])))
+    clients = page_clients(who)
+    for role, label, address in page_lists():
+        work.append((role, label, lambda role=role, address=address: clients[role].get(address)))
     for role, label, call in work:
         with CaptureQueriesContext(connection) as captured:
             call()
@@ -302,7 +353,7 @@ def figures(repeat: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["lists", "explain", "sweep", "figures"])
+    parser.add_argument("what", choices=["lists", "pages", "explain", "sweep", "figures"])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--trace", action="store_true", help="sweep: tracemalloc's peak as well")
@@ -311,6 +362,8 @@ def main() -> None:
     setup_django(SQLITE)
     if args.what == "lists":
         lists(args.repeat)
+    elif args.what == "pages":
+        pages(args.repeat)
     elif args.what == "explain":
         explain()
     elif args.what == "figures":
