@@ -15,6 +15,7 @@ from zhuqi.core.auth import BearerToken, SessionAuth
 from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, StaleWrite, ValidationFailed
 from zhuqi.directory.api import router as directory_router
 from zhuqi.enterprises.api import router as enterprises_router
+from zhuqi.projects.api import router as projects_router
 
 api = NinjaAPI(
     title="zhuqi 助企 API",
@@ -94,3 +95,4 @@ api.add_router("/calendar", calendar_router)
 api.add_router("/", directory_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/cases", cases_router)
+api.add_router("/projects", projects_router)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "zhuqi.enterprises",
     "zhuqi.notifications",
     "zhuqi.cases",
+    "zhuqi.projects",
     "zhuqi.demo",
 ]
 

@@ -102,6 +102,7 @@ class Source(models.TextChoices):
     MEETING = "meeting", "调度会"
     REPORT = "report", "报道"
     INSPECTION = "inspection", "执法检查"
+    PROJECT = "project", "项目进展报告"
 
 
 class Outcome(models.TextChoices):
@@ -168,6 +169,14 @@ class Case(models.Model):
     description = models.TextField("内容", blank=True)
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name="关联项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
     )
     # The jurisdiction the case belongs to: the enterprise's region, or the issuer's for an
     # instruction without one. Scoping and the figures per region read this column.

@@ -482,6 +482,7 @@ class NewCase:
     lead_department_id: int | None = None
     co_department_ids: list[int] = field(default_factory=list)
     deadline: datetime.date | None = None
+    project_id: int | None = None
 
 
 DEFAULT_SOURCE = {
@@ -504,10 +505,20 @@ def creatable_kinds(actor: User) -> frozenset[str]:
 
 @transaction.atomic
 def case_create(
-    *, actor: User, data: NewCase, attachments: Sequence[UploadedFile] = (), source: str = ""
+    *,
+    actor: User,
+    data: NewCase,
+    attachments: Sequence[UploadedFile] = (),
+    source: str = "",
+    on_behalf_of_project: bool = False,
 ) -> Case:
+    """`on_behalf_of_project`: a problem raised in a project's progress report, which whoever may
+    report on the project files, whatever kinds their role files otherwise (the projects
+    service checked they may report)."""
     kind = _parse_choice(data.kind, Kind, "kind")
-    _require(kind in creatable_kinds(actor), f"您的角色不能提交{Kind(kind).label}事项")
+    _require(
+        on_behalf_of_project or kind in creatable_kinds(actor), f"您的角色不能提交{Kind(kind).label}事项"
+    )
     errors: list[FieldError] = []
     title = (data.title or "").strip()
     if not title:
@@ -536,6 +547,9 @@ def case_create(
             if actor.enterprise_id
             else None
         )
+    elif data.enterprise_id is not None and on_behalf_of_project:
+        # The project's owner: the reporter may see the project, not necessarily the registry.
+        enterprise = Enterprise.objects.filter(pk=data.enterprise_id).select_related("region").first()
     elif data.enterprise_id is not None:
         enterprise = enterprise_queryset(user=actor).filter(pk=data.enterprise_id).first()
         if enterprise is None:
@@ -553,9 +567,17 @@ def case_create(
         region = Region.objects.filter(pk=code).first() if code else None
         if region is None:
             errors.append(FieldError("region", "请指明事项所属地区"))
-        elif not code_within(jurisdiction_code(actor), region.code):
+        elif not on_behalf_of_project and not code_within(jurisdiction_code(actor), region.code):
             errors.append(FieldError("region", f"{region.name}不在您的管辖范围内"))
             region = None
+
+    project = None
+    if data.project_id is not None:
+        from zhuqi.projects.selectors import project_queryset
+
+        project = project_queryset(user=actor).filter(pk=data.project_id).first()
+        if project is None:
+            errors.append(FieldError("project", "项目不存在或不在您的权限范围内"))
 
     issued_by: Official | None = None
     if data.issued_by_id is not None:
@@ -581,6 +603,7 @@ def case_create(
         title=title,
         description=description,
         enterprise=enterprise,
+        project=project,
         region=region,
         category=category,
         urgency=urgency,

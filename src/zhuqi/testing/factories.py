@@ -136,3 +136,20 @@ def make_cast() -> Cast:
         tongliao=tongliao,
         datong=datong,
     )
+
+
+def make_project(**overrides: Any) -> Any:
+    """A key project in Huolinguole, written directly (tests of the services build theirs
+    through the services)."""
+    from decimal import Decimal
+
+    from zhuqi.projects.models import Project
+
+    values: dict[str, Any] = {
+        "name": f"测试项目{next(_serials)}",
+        "region": Region.objects.get(pk="150581"),
+        "listed_year": timezone.localdate().year,
+        "total_investment": Decimal("50000"),
+    }
+    values.update(overrides)
+    return Project.objects.create(**values)

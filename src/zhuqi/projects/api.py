@@ -1,0 +1,196 @@
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from zhuqi.core.auth import request_user
+from zhuqi.core.errors import FieldError, ValidationFailed
+from zhuqi.core.pagination import LazyPage
+from zhuqi.projects import schemas, selectors, services
+from zhuqi.projects.filtersets import ProjectFilterSet
+from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, ReportData
+
+router = Router(tags=["projects"])
+
+
+class ProjectFilters(Schema):
+    stage: list[str] | None = None
+    flag: list[str] | None = None
+    flagged: bool | None = None
+    region: str | None = None
+    department: int | None = None
+    leader: int | None = None
+    owner: int | None = None
+    level: str | None = None
+    category: str | None = None
+    year: int | None = None
+    project_list: int | None = None
+    chain: str | None = None
+    q: str | None = None
+
+
+def filtered_projects(request: HttpRequest, params: dict[str, Any]) -> Any:
+    """The library as the user may see it, filtered; bad filter values are refused by name."""
+    at = selectors.clock()
+    filterset = ProjectFilterSet(
+        params, queryset=selectors.project_list(user=request_user(request), at=at), at=at
+    )
+    if not filterset.is_valid():
+        raise ValidationFailed(
+            [FieldError(name, " ".join(str(e) for e in errors)) for name, errors in filterset.errors.items()]
+        )
+    return filterset.qs
+
+
+def _data(payload: schemas.ProjectIn) -> ProjectData:
+    return ProjectData(
+        name=payload.name,
+        region_code=payload.region,
+        total_investment=payload.total_investment,
+        listed_year=payload.listed_year,
+        code=payload.code,
+        project_list_id=payload.project_list,
+        owner_id=payload.owner,
+        owner_name=payload.owner_name,
+        chain=payload.chain,
+        category=payload.category,
+        level=payload.level,
+        content=payload.content,
+        responsible_leader_id=payload.responsible_leader,
+        responsible_department_id=payload.responsible_department,
+        planned_preparing_on=payload.planned_preparing_on,
+        planned_started_on=payload.planned_started_on,
+        planned_completed_on=payload.planned_completed_on,
+        planned_producing_on=payload.planned_producing_on,
+        annual_plan=payload.annual_plan,
+        annual_plan_year=payload.annual_plan_year,
+    )
+
+
+def _detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
+    at = selectors.clock()
+    project = selectors.project_detail(user=request_user(request), project_id=project_id, at=at)
+    return schemas.project_detail_json(project, at.today)
+
+
+@router.get(
+    "", response=list[schemas.ProjectOut], summary="The key-project library in your scope, with flags"
+)
+@paginate(PageNumberPagination)
+def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    return LazyPage(filtered_projects(request, params), schemas.project_json)
+
+
+@router.post("", response={201: schemas.ProjectDetailOut}, summary="Add a project to the library")
+def create_project(request: HttpRequest, payload: schemas.ProjectIn) -> Status:
+    project = services.project_create(actor=request_user(request), data=_data(payload), source="api")
+    return Status(201, _detail(request, project.pk))
+
+
+@router.get("/{int:project_id}", response=schemas.ProjectDetailOut, summary="One project")
+def get_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
+    return _detail(request, project_id)
+
+
+@router.put(
+    "/{int:project_id}", response=schemas.ProjectDetailOut, summary="Change a project's library entry"
+)
+def update_project(request: HttpRequest, project_id: int, payload: schemas.ProjectUpdateIn) -> dict[str, Any]:
+    services.project_update(
+        actor=request_user(request),
+        project_id=project_id,
+        expected_version=payload.version,
+        data=_data(payload),
+        source="api",
+    )
+    return _detail(request, project_id)
+
+
+@router.post("/{int:project_id}/stage", response=schemas.ProjectDetailOut, summary="Record a stage change")
+def change_stage(request: HttpRequest, project_id: int, payload: schemas.StageIn) -> dict[str, Any]:
+    services.project_change_stage(
+        actor=request_user(request),
+        project_id=project_id,
+        expected_version=payload.version,
+        to_stage=payload.stage,
+        on=payload.on,
+        reason=payload.reason,
+        source="api",
+    )
+    return _detail(request, project_id)
+
+
+@router.put(
+    "/{int:project_id}/milestones",
+    response=schemas.ProjectDetailOut,
+    summary="Replace the node plan (节点计划)",
+)
+def save_milestones(
+    request: HttpRequest, project_id: int, payload: list[schemas.MilestoneIn]
+) -> dict[str, Any]:
+    services.milestones_save(
+        actor=request_user(request),
+        project_id=project_id,
+        milestones=[
+            MilestoneData(id=m.id, name=m.name, kind=m.kind, planned_on=m.planned_on) for m in payload
+        ],
+        source="api",
+    )
+    return _detail(request, project_id)
+
+
+@router.put(
+    "/{int:project_id}/plans/{int:year}",
+    response=schemas.ProjectDetailOut,
+    summary="Set a year's planned investment",
+)
+def set_plan(request: HttpRequest, project_id: int, year: int, payload: schemas.PlanIn) -> dict[str, Any]:
+    services.annual_plan_set(
+        actor=request_user(request),
+        project_id=project_id,
+        year=year,
+        planned_investment=payload.planned_investment,
+        source="api",
+    )
+    return _detail(request, project_id)
+
+
+@router.get(
+    "/{int:project_id}/reports", response=list[schemas.ReportOut], summary="Progress reports, newest first"
+)
+@paginate(PageNumberPagination)
+def list_reports(request: HttpRequest, project_id: int) -> Any:
+    return LazyPage(
+        selectors.reports_of(user=request_user(request), project_id=project_id), schemas.report_json
+    )
+
+
+@router.post(
+    "/{int:project_id}/reports",
+    response={201: schemas.ReportResultOut},
+    summary="Report a period's progress; each problem becomes a case linked to the project",
+)
+def submit_report(request: HttpRequest, project_id: int, payload: schemas.ReportIn) -> Status:
+    result = services.report_submit(
+        actor=request_user(request),
+        project_id=project_id,
+        data=ReportData(
+            period_start=payload.period_start,
+            progress=payload.progress,
+            investment_this_period=payload.investment_this_period,
+            next_step=payload.next_step,
+            problems_text=payload.problems_text,
+            problems=[
+                ProblemData(title=p.title, description=p.description, category_id=p.category)
+                for p in payload.problems
+            ],
+            milestones_done=[(milestone_id, done_on) for milestone_id, done_on in payload.milestones_done],
+            confirm_over_total=payload.confirm_over_total,
+        ),
+        source="api",
+    )
+    return Status(
+        201, {"report": schemas.report_json(result.report), "cases": [case.pk for case in result.cases]}
+    )

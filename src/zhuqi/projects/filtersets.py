@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from zhuqi.core.scoping import region_subtree_q
+from zhuqi.projects import selectors
+from zhuqi.projects.models import Category, Level, Project, Stage
+
+
+class ProjectFilterSet(django_filters.FilterSet):
+    """The library's filters. The queryset must have gone through selectors.with_flags with the
+    same clock, passed as `at`."""
+
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
+    flag = django_filters.MultipleChoiceFilter(choices=list(selectors.FLAGS.items()), method="filter_flag")
+    flagged = django_filters.BooleanFilter(method="filter_flagged")
+    region = django_filters.CharFilter(method="filter_region")
+    department = django_filters.NumberFilter(field_name="responsible_department_id")
+    leader = django_filters.NumberFilter(field_name="responsible_leader_id")
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    level = django_filters.ChoiceFilter(choices=Level.choices)
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    year = django_filters.NumberFilter(field_name="listed_year")
+    project_list = django_filters.NumberFilter(field_name="project_list_id")
+    chain = django_filters.CharFilter(field_name="chain")
+    q = django_filters.CharFilter(method="filter_text")
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, at: selectors.FlagClock, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.at = at
+
+    def filter_flag(self, queryset: QuerySet[Project], name: str, value: list[str]) -> QuerySet[Project]:
+        # Several flags: a project carrying any of them.
+        wanted = Q()
+        for flag in value:
+            wanted |= selectors.flag_filter(flag, self.at)
+        return queryset.filter(wanted) if value else queryset
+
+    def filter_flagged(self, queryset: QuerySet[Project], name: str, value: bool) -> QuerySet[Project]:
+        any_flag = Q()
+        for flag in selectors.FLAGS:
+            any_flag |= selectors.flag_filter(flag, self.at)
+        return queryset.filter(any_flag) if value else queryset.exclude(any_flag)
+
+    def filter_region(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        return (
+            queryset.filter(region_subtree_q("region_id", value))
+            if value.isdigit() and len(value) == 6
+            else queryset.none()
+        )
+
+    def filter_text(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(owner_name__icontains=value) | Q(code=value))

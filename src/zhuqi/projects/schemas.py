@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Field, Schema
+
+from zhuqi.projects import selectors
+from zhuqi.projects.models import Milestone, ProgressReport, Project, StageChange
+
+
+class ProjectIn(Schema):
+    name: str
+    region: str = Field(description="GB/T 2260 code of where it is built")
+    total_investment: Decimal | str = Field(description="万元; a text may carry its unit (万元 only)")
+    listed_year: int | None = None
+    code: str = Field("", description="项目代码 from the investment-project approval platform")
+    project_list: int | None = None
+    owner: int | None = Field(None, description="the owner enterprise, if it is in the registry")
+    owner_name: str = Field("", description="the owner's name when it is not in the registry")
+    chain: str = ""
+    category: str = "industrial"
+    level: str = "city"
+    content: str = ""
+    responsible_leader: int | None = None
+    responsible_department: int | None = None
+    planned_preparing_on: datetime.date | None = None
+    planned_started_on: datetime.date | None = None
+    planned_completed_on: datetime.date | None = None
+    planned_producing_on: datetime.date | None = None
+    annual_plan: Decimal | str | None = Field(
+        None, description="this listing year's planned investment, 万元"
+    )
+    annual_plan_year: int | None = None
+
+
+class ProjectUpdateIn(ProjectIn):
+    version: int = Field(description="the version you read; a stale one is refused with 409")
+
+
+class StageIn(Schema):
+    version: int
+    stage: str = Field(
+        description="planned / preparing / started / completed / producing / suspended / cancelled"
+    )
+    on: datetime.date | None = Field(None, description="the day it actually happened")
+    reason: str = Field("", description="required to go back, to suspend or cancel, and to resume")
+
+
+class MilestoneIn(Schema):
+    id: int | None = None
+    name: str
+    kind: str = "other"
+    planned_on: datetime.date | None = None
+
+
+class ProblemIn(Schema):
+    title: str
+    description: str = ""
+    category: int | None = None
+
+
+class ReportIn(Schema):
+    period_start: datetime.date | None = Field(None, description="any day of the period reported")
+    progress: str
+    investment_this_period: Decimal | str = Field(description="万元")
+    next_step: str = ""
+    problems_text: str = ""
+    problems: list[ProblemIn] = Field([], description="each becomes a case linked to the project")
+    milestones_done: list[tuple[int, datetime.date]] = Field([], description="[[milestone id, date done], …]")
+    confirm_over_total: bool = False
+
+
+class PlanIn(Schema):
+    planned_investment: Decimal | str = Field(description="万元")
+
+
+class FlagOut(Schema):
+    name: str
+    label: str
+
+
+class ProjectOut(Schema):
+    id: int
+    code: str
+    name: str
+    owner: int | None
+    owner_name: str
+    region: str
+    region_name: str
+    chain: str
+    category: str
+    level: str
+    listed_year: int
+    stage: str
+    stage_label: str
+    stage_reason: str
+    total_investment: Decimal
+    investment_to_date: Decimal
+    year_planned: Decimal
+    year_completed: Decimal
+    planned: dict[str, datetime.date | None]
+    actual: dict[str, datetime.date | None]
+    responsible_department: int | None
+    responsible_department_name: str
+    responsible_leader: int | None
+    responsible_leader_name: str
+    project_list: int | None
+    reporting_period: str
+    last_period_end: datetime.date | None
+    flags: list[FlagOut]
+    version: int
+
+
+class MilestoneOut(Schema):
+    id: int
+    kind: str
+    name: str
+    planned_on: datetime.date
+    done_on: datetime.date | None
+    late: bool
+
+
+class StageChangeOut(Schema):
+    from_stage: str
+    to_stage: str
+    on: datetime.date
+    reason: str
+    at: datetime.datetime
+
+
+class ReportOut(Schema):
+    id: int
+    period_start: datetime.date
+    period_end: datetime.date
+    progress: str
+    investment_this_period: Decimal
+    investment_to_date: Decimal
+    next_step: str
+    problems: str
+    reported_at: datetime.datetime
+    reported_by: str
+
+
+class ProjectDetailOut(ProjectOut):
+    content: str
+    milestones: list[MilestoneOut]
+    stage_changes: list[StageChangeOut]
+    years: list[dict[str, Any]]
+
+
+class ReportResultOut(Schema):
+    report: ReportOut
+    cases: list[int]
+
+
+STAGE_KEYS = ("preparing", "started", "completed", "producing")
+
+
+def project_json(project: Project) -> dict[str, Any]:
+    return {
+        "id": project.pk,
+        "code": project.code,
+        "name": project.name,
+        "owner": project.owner_id,
+        "owner_name": project.owner_display,
+        "region": project.region_id,
+        "region_name": project.region.name,
+        "chain": project.chain,
+        "category": project.category,
+        "level": project.level,
+        "listed_year": project.listed_year,
+        "stage": project.stage,
+        "stage_label": project.get_stage_display(),
+        "stage_reason": project.stage_reason,
+        "total_investment": project.total_investment,
+        "investment_to_date": project.investment_to_date,
+        "year_planned": getattr(project, "year_planned", Decimal(0)),
+        "year_completed": getattr(project, "year_completed", Decimal(0)),
+        "planned": {key: getattr(project, f"planned_{key}_on") for key in STAGE_KEYS},
+        "actual": {key: getattr(project, f"{key}_on") for key in STAGE_KEYS},
+        "responsible_department": project.responsible_department_id,
+        "responsible_department_name": project.responsible_department.name
+        if project.responsible_department
+        else "",
+        "responsible_leader": project.responsible_leader_id,
+        "responsible_leader_name": project.responsible_leader.name if project.responsible_leader else "",
+        "project_list": project.project_list_id,
+        "reporting_period": project.reporting_period,
+        "last_period_end": project.last_period_end,
+        "flags": [{"name": name, "label": label} for name, label in selectors.flags_of(project)],
+        "version": project.version,
+    }
+
+
+def milestone_json(milestone: Milestone, today: datetime.date) -> dict[str, Any]:
+    return {
+        "id": milestone.pk,
+        "kind": milestone.kind,
+        "name": milestone.name,
+        "planned_on": milestone.planned_on,
+        "done_on": milestone.done_on,
+        "late": milestone.is_late(today),
+    }
+
+
+def stage_change_json(change: StageChange) -> dict[str, Any]:
+    return {
+        "from_stage": change.from_stage,
+        "to_stage": change.to_stage,
+        "on": change.on,
+        "reason": change.reason,
+        "at": change.at,
+    }
+
+
+def report_json(report: ProgressReport) -> dict[str, Any]:
+    return {
+        "id": report.pk,
+        "period_start": report.period_start,
+        "period_end": report.period_end,
+        "progress": report.progress,
+        "investment_this_period": report.investment_this_period,
+        "investment_to_date": report.investment_to_date,
+        "next_step": report.next_step,
+        "problems": report.problems,
+        "reported_at": report.reported_at,
+        "reported_by": report.reported_by.username if report.reported_by else "",
+    }
+
+
+def project_detail_json(project: Project, today: datetime.date) -> dict[str, Any]:
+    return {
+        **project_json(project),
+        "content": project.content,
+        "milestones": [milestone_json(m, today) for m in project.milestones.all()],
+        "stage_changes": [stage_change_json(c) for c in project.stage_changes.all()],
+        "years": [
+            {
+                "year": y.year,
+                "planned_investment": y.planned_investment,
+                "completed_investment": y.completed_investment,
+            }
+            for y in project.years.all()
+        ],
+    }

@@ -1,0 +1,218 @@
+"""Every read of projects goes through here, scoped to the user, with the flags computed the
+same way for the library, the project page, the API and the exports."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from zhuqi.cases.models import OPEN_STATUS_LIST, Timeliness
+from zhuqi.core.errors import NotFound
+from zhuqi.core.roles import Role
+from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.directory.models import User
+from zhuqi.enterprises.models import Assignment
+from zhuqi.projects import periods
+from zhuqi.projects.models import (
+    ACTIVE_STAGES,
+    NOT_STARTED,
+    Milestone,
+    ProgressReport,
+    Project,
+    ProjectYear,
+    ReportingPeriod,
+    Stage,
+)
+
+
+def project_scope_q(user: User) -> Q:
+    """Leaders, coordinators, admins, auditors: the projects in their jurisdiction. Handlers: the
+    projects of their department's region and below (the library is a register the whole
+    government reads; writing is narrower, see services). Enterprises: their own projects.
+    Liaison officers: the projects of the enterprises assigned to them now."""
+    if not is_active_user(user):
+        return NOTHING
+    if user.role == Role.ENTERPRISE:
+        return Q(owner_id=user.enterprise_id) if user.enterprise_id else NOTHING
+    if user.role == Role.LIAISON:
+        if not user.official_id:
+            return NOTHING
+        assigned = Assignment.objects.filter(Assignment.current_q(), official_id=user.official_id)
+        return Q(owner_id__in=assigned.values("enterprise_id"))
+    code = jurisdiction_code(user)
+    if code is None:
+        return Q()
+    if not code:
+        return NOTHING
+    return region_subtree_q("region_id", code)
+
+
+# ---------------------------------------------------------------------------------------------
+# Flags: computed from the row (and two EXISTS probes), never stored, so they cannot go stale.
+
+FLAGS = {
+    "late_start": "未按期开工",
+    "no_report": "上期未报进展",
+    "behind_investment": "投资进度滞后",
+    "late_cases": "有逾期事项",
+    "late_milestones": "节点滞后",
+}
+
+
+@dataclass(frozen=True)
+class FlagClock:
+    """The moments the flags are measured against, fixed once per request."""
+
+    today: datetime.date
+
+    @property
+    def year(self) -> int:
+        return self.today.year
+
+    @property
+    def year_share(self) -> Decimal:
+        """The share of the year gone by the end of today: the pro-rata part of an annual plan
+        that should be done."""
+        first = datetime.date(self.today.year, 1, 1)
+        days = (datetime.date(self.today.year + 1, 1, 1) - first).days
+        return (Decimal((self.today - first).days + 1) / Decimal(days)).quantize(Decimal("0.0001"))
+
+    def reporting_deadlines(self) -> dict[str, datetime.date]:
+        """Per reporting period, the end of the last period that has finished: a project whose
+        latest report ends before it missed that period."""
+        return {kind: periods.last_finished_period(kind, self.today).end for kind in ReportingPeriod.values}
+
+
+def clock(today: datetime.date | None = None) -> FlagClock:
+    return FlagClock(today or timezone.localdate())
+
+
+def _flag_q(name: str, at: FlagClock) -> Q:
+    if name == "late_start":
+        return Q(stage__in=NOT_STARTED, planned_started_on__lt=at.today)
+    if name == "no_report":
+        missed = Q()
+        for kind, last_end in at.reporting_deadlines().items():
+            period_q = (
+                Q(project_list__reporting_period=kind)
+                if kind != ReportingPeriod.WEEKLY
+                else Q(project_list__isnull=True) | Q(project_list__reporting_period=kind)
+            )
+            last_start = periods.period_containing(kind, last_end).start
+            # Only projects already in the library when that period began could have reported.
+            due = Q(created_at__date__lt=last_start) & (
+                Q(last_period_end__isnull=True) | Q(last_period_end__lt=last_end)
+            )
+            missed |= period_q & due
+        return Q(stage__in=ACTIVE_STAGES) & missed
+    if name == "behind_investment":
+        return Q(stage__in=[*ACTIVE_STAGES, Stage.SUSPENDED], year_planned__gt=0) & Q(
+            year_completed__lt=F("year_planned") * at.year_share
+        )
+    if name == "late_cases":
+        return Q(has_late_cases=True)
+    if name == "late_milestones":
+        return Q(has_late_milestones=True)
+    raise ValueError(name)
+
+
+def with_flags(queryset: QuerySet[Project], at: FlagClock) -> QuerySet[Project]:
+    """The projects with the year's plan and completion and one boolean per flag."""
+    from zhuqi.cases.models import Case
+
+    this_year = ProjectYear.objects.filter(project=OuterRef("pk"), year=at.year)
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
+    queryset = queryset.annotate(
+        year_planned=Coalesce(
+            Subquery(this_year.values("planned_investment")[:1]), Value(Decimal(0)), output_field=money
+        ),
+        year_completed=Coalesce(
+            Subquery(this_year.values("completed_investment")[:1]), Value(Decimal(0)), output_field=money
+        ),
+        has_late_cases=Exists(
+            Case.objects.filter(
+                project=OuterRef("pk"), status__in=OPEN_STATUS_LIST, timeliness=Timeliness.RED
+            )
+        ),
+        has_late_milestones=Exists(
+            Milestone.objects.filter(project=OuterRef("pk"), done_on__isnull=True, planned_on__lt=at.today)
+        ),
+    )
+    return queryset.annotate(
+        **{
+            f"flag_{name}": ExpressionWrapper(_flag_q(name, at), output_field=BooleanField())
+            for name in FLAGS
+        }
+    )
+
+
+def flag_filter(name: str, at: FlagClock) -> Q:
+    """For filtering a queryset that went through with_flags."""
+    return _flag_q(name, at)
+
+
+def flags_of(project: Any) -> list[tuple[str, str]]:
+    """(name, label) of each flag a project annotated by with_flags carries."""
+    return [(name, label) for name, label in FLAGS.items() if getattr(project, f"flag_{name}", False)]
+
+
+def project_queryset(*, user: User) -> QuerySet[Project]:
+    return Project.objects.filter(project_scope_q(user)).select_related(
+        "region", "owner", "project_list", "responsible_department", "responsible_leader"
+    )
+
+
+def project_list(*, user: User, at: FlagClock | None = None) -> QuerySet[Project]:
+    return with_flags(project_queryset(user=user), at or clock())
+
+
+def project_get(*, user: User, project_id: int | str, at: FlagClock | None = None) -> Project:
+    try:
+        return project_list(user=user, at=at).get(pk=int(project_id))
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def project_detail(*, user: User, project_id: int | str, at: FlagClock | None = None) -> Project:
+    """A project with its node plan, stage history and yearly plans, in a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from zhuqi.projects.models import StageChange
+
+    at = at or clock()
+    try:
+        return (
+            project_list(user=user, at=at)
+            .prefetch_related(
+                Prefetch("milestones", queryset=Milestone.objects.order_by("position", "planned_on", "id")),
+                Prefetch("stage_changes", queryset=StageChange.objects.order_by("at", "id")),
+                Prefetch("years", queryset=ProjectYear.objects.order_by("year")),
+            )
+            .get(pk=int(project_id))
+        )
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def reports_of(*, user: User, project_id: int | str) -> QuerySet[ProgressReport]:
+    project = project_get(user=user, project_id=project_id)
+    return (
+        ProgressReport.objects.filter(project=project).select_related("reported_by").order_by("-period_start")
+    )
