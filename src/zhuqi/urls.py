@@ -11,5 +11,6 @@ urlpatterns = [
     path("regions/", include("zhuqi.directory.urls")),
     path("enterprises/", include("zhuqi.enterprises.urls")),
     path("cases/", include("zhuqi.cases.urls")),
+    path("projects/", include("zhuqi.projects.urls")),
     path("notices/", include("zhuqi.notifications.urls")),
 ]

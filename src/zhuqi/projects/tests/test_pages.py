@@ -1,0 +1,192 @@
+"""The project pages through the test client, as each role uses them."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from zhuqi.cases.models import Case, Category
+from zhuqi.directory.models import User
+from zhuqi.projects.models import Milestone, ProgressReport, Project, Stage
+from zhuqi.testing.factories import Cast, make_project
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _late(cast: Cast) -> Project:
+    return make_project(
+        name="腾远环保大修渣无害化处理及综合利用项目",
+        owner=cast.home,
+        responsible_department=cast.handler.department,
+        stage=Stage.PREPARING,
+        planned_started_on=timezone.localdate() - datetime.timedelta(days=10),
+    )
+
+
+def test_library_shows_flags_and_filters_by_them(cast: Cast) -> None:
+    late = _late(cast)
+    on_time = make_project(
+        name="增量配电网", planned_started_on=timezone.localdate() + datetime.timedelta(days=30)
+    )
+    client = client_for(cast.coordinator)
+    page = client.get("/projects/").content.decode()
+    assert late.name in page and on_time.name in page
+    assert 'data-testid="flag-late_start"' in page
+    filtered = client.get("/projects/?flag=late_start").content.decode()
+    assert late.name in filtered and on_time.name not in filtered
+    bad = client.get("/projects/?stage=nonsense", follow=True).content.decode()
+    assert "筛选条件有误" in bad
+
+
+def test_library_queries_do_not_grow_with_the_page(cast: Cast) -> None:
+    for _ in range(3):
+        _late(cast)
+    client = client_for(cast.coordinator)
+    client.get("/projects/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/projects/")
+    for _ in range(20):
+        _late(cast)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/projects/")
+    assert len(many) == len(few)
+
+
+def test_detail_stage_change_and_refusal(cast: Cast) -> None:
+    project = _late(cast)
+    client = client_for(cast.handler)
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "未按期开工" in page and 'data-testid="stage-form"' in page
+    refused = client.post(
+        f"/projects/{project.pk}/stage",
+        {"version": project.version, "stage": "planned", "on": timezone.localdate().isoformat()},
+        follow=True,
+    ).content.decode()
+    assert "原因" in refused and "须说明原因" in refused
+    project.refresh_from_db()
+    assert project.stage == Stage.PREPARING
+    client.post(
+        f"/projects/{project.pk}/stage",
+        {"version": project.version, "stage": "started", "on": timezone.localdate().isoformat()},
+    )
+    project.refresh_from_db()
+    assert project.stage == Stage.STARTED and project.started_on == timezone.localdate()
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "未按期开工" not in page
+    # Someone who may only read sees no form.
+    assert (
+        'data-testid="stage-form"'
+        not in client_for(cast.leader).get(f"/projects/{project.pk}/").content.decode()
+    )
+
+
+def test_weekly_report_with_a_problem_opens_a_case(cast: Cast) -> None:
+    project = _late(cast)
+    node = Milestone.objects.create(project=project, name="设备安装", planned_on=timezone.localdate())
+    finance = Category.objects.get(name="融资", parent=None)
+    client = client_for(cast.enterprise_user)
+    form = client.get(f"/projects/{project.pk}/report").content.decode()
+    assert "设备安装" in form
+    this_week = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    response = client.post(
+        f"/projects/{project.pk}/report",
+        {
+            "period_start": this_week.isoformat(),
+            "progress": "设备到货 80%",
+            "investment_this_period": "1,500",
+            f"milestone_{node.pk}": "on",
+            f"milestone_{node.pk}_on": timezone.localdate().isoformat(),
+            "problem_1_title": "设备进口报关慢",
+            "problem_1_category": str(finance.pk),
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "已转为事项" in page
+    case = Case.objects.get(project=project)
+    assert case.title == "设备进口报关慢"
+    assert case.title in page  # the project page lists its cases
+    node.refresh_from_db()
+    project.refresh_from_db()
+    assert node.done_on == timezone.localdate() and project.investment_to_date == Decimal("1500.00")
+    assert 'data-testid="investment-chart"' in page
+
+
+def test_bad_report_names_the_field_and_writes_nothing(cast: Cast) -> None:
+    project = _late(cast)
+    client = client_for(cast.enterprise_user)
+    this_week = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    page = client.post(
+        f"/projects/{project.pk}/report",
+        {
+            "period_start": this_week.isoformat(),
+            "progress": "",
+            "investment_this_period": "2亿元",
+            "problem_1_title": "没有类别的问题",
+        },
+    ).content.decode()
+    assert "本期进展" in page and "本栏单位为万元" in page and "问题 1" in page
+    assert not ProgressReport.objects.exists() and not Case.objects.exists()
+
+
+def test_export_reads_back_with_flags(cast: Cast) -> None:
+    project = _late(cast)
+    make_project(region_id="140200", name="大同项目")
+    response = client_for(cast.coordinator).get("/projects/?export=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][1] == "项目名称"
+    assert [row[1] for row in rows[1:]] == [project.name]
+    assert "未按期开工" in rows[1][-1]
+
+
+def test_create_and_edit_through_the_form(cast: Cast) -> None:
+    client = client_for(cast.coordinator)
+    response = client.post(
+        "/projects/new",
+        {"name": "", "region": "150581", "total_investment": "abc", "listed_year": "2026"},
+    )
+    assert "必填" in response.content.decode() and not Project.objects.exists()
+    response = client.post(
+        "/projects/new",
+        {
+            "name": "联晟高端铝箔项目",
+            "region": "150581",
+            "total_investment": "300000",
+            "listed_year": "2026",
+            "enterprise": str(cast.home.pk),
+            "category": "industrial",
+            "level": "provincial",
+            "planned_started_on": "2026-03-01",
+        },
+    )
+    project = Project.objects.get()
+    assert response.status_code == 302 and project.owner_id == cast.home.pk
+    response = client.post(
+        f"/projects/{project.pk}/edit",
+        {
+            "name": "联晟新材料高端铝箔项目",
+            "region": "150581",
+            "total_investment": "300000",
+            "listed_year": "2026",
+            "owner": str(cast.home.pk),
+            "category": "industrial",
+            "level": "provincial",
+            "version": str(project.version),
+        },
+    )
+    project.refresh_from_db()
+    assert project.name == "联晟新材料高端铝箔项目" and project.version == 2
+    assert client_for(cast.handler).get("/projects/new").status_code == 302

@@ -1,0 +1,399 @@
+"""Project pages. Thin: reads through selectors, every change through the services, the library
+through the filter set the API uses, so the page and the API always agree."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhuqi.cases.models import Category as CaseCategory
+from zhuqi.cases.selectors import case_queryset
+from zhuqi.cases.selectors import categories as case_categories
+from zhuqi.core.auth import request_user
+from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.directory.models import User
+from zhuqi.directory.selectors import department_queryset, official_queryset
+from zhuqi.projects import forms, periods, selectors, services
+from zhuqi.projects.filtersets import ProjectFilterSet
+from zhuqi.projects.models import (
+    STAGE_DATE_FIELDS,
+    STAGE_ORDER,
+    Category,
+    Level,
+    MilestoneKind,
+    Project,
+    ProjectList,
+    Stage,
+)
+
+PAGE_SIZE = 50
+
+FIELD_LABELS = {
+    "name": "项目名称",
+    "code": "项目代码",
+    "region": "建设地点",
+    "owner": "项目单位",
+    "project_list": "所属清单",
+    "category": "项目类别",
+    "level": "项目级别",
+    "listed_year": "入库年度",
+    "total_investment": "总投资",
+    "annual_plan": "年度计划投资",
+    "responsible_leader": "包联领导",
+    "responsible_department": "责任部门",
+    "planned_preparing_on": "计划转入前期",
+    "planned_started_on": "计划开工",
+    "planned_completed_on": "计划竣工",
+    "planned_producing_on": "计划投产",
+    "to_stage": "阶段",
+    "on": "发生日期",
+    "reason": "原因",
+    "period_start": "报告期",
+    "progress": "本期进展",
+    "investment_this_period": "本期完成投资",
+    "milestones_done": "完成节点",
+    "milestones": "节点计划",
+    "version": "版本",
+}
+
+
+def _label(field: str) -> str:
+    head = field.split(".")[0]
+    if head == "problems":
+        return _("问题 %(n)s") % {"n": field.split(".")[1]}
+    return FIELD_LABELS.get(head, head)
+
+
+def error_text(error: ServiceError) -> str:
+    if isinstance(error, ValidationFailed):
+        return "；".join(f"{_label(e.field)}：{e.message}" for e in error.errors)
+    return error.message
+
+
+def _filter_params(request: HttpRequest) -> Any:
+    params = request.GET.copy()
+    for key in ("page", "export"):
+        params.pop(key, None)
+    return params
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    """重点项目库: filters, flags, investment against plan."""
+    user = request_user(request)
+    at = selectors.clock()
+    params = _filter_params(request)
+    filterset = ProjectFilterSet(params, queryset=selectors.project_list(user=user, at=at), at=at)
+    if not filterset.is_valid():
+        for name, errors in filterset.errors.items():
+            messages.error(
+                request, _("筛选条件有误：%(field)s %(errors)s") % {"field": name, "errors": " ".join(errors)}
+            )
+    queryset = filterset.qs
+    if request.GET.get("export") == "xlsx":
+        from zhuqi.projects.exporting import export_projects
+
+        return export_projects(queryset)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    for project in page.object_list:
+        project.flag_list = selectors.flags_of(project)
+    context: dict[str, Any] = {
+        "page": page,
+        "filters": params,
+        "querystring_base": params.urlencode() + "&" if params else "",
+        "export_query": (params.urlencode() + "&" if params else "") + "export=xlsx",
+        "can_manage": services.may_manage(user),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "projects/list.html#results", context)
+    context.update(
+        stages=Stage.choices,
+        flags=list(selectors.FLAGS.items()),
+        levels=Level.choices,
+        categories=Category.choices,
+        year_now=at.year,
+        departments=department_queryset(user=user).order_by("region_id", "name")[:300],
+    )
+    return render(request, "projects/list.html", context)
+
+
+def _stage_road(project: Project) -> list[dict[str, Any]]:
+    """The five stages with planned and actual dates, for the page's road."""
+    position = STAGE_ORDER.index(Stage(project.stage)) if project.stage in STAGE_ORDER else -1
+    if project.stage == Stage.SUSPENDED and project.stage_before_suspension in STAGE_ORDER:
+        position = STAGE_ORDER.index(Stage(project.stage_before_suspension))
+    road = []
+    for index, stage in enumerate(STAGE_ORDER):
+        planned = project.stage_date(stage, planned=True) if stage in STAGE_DATE_FIELDS else None
+        actual = project.stage_date(stage) if stage in STAGE_DATE_FIELDS else None
+        road.append(
+            {
+                "stage": stage,
+                "label": stage.label,
+                "planned": planned,
+                "actual": actual,
+                "reached": index <= position,
+                "current": index == position,
+                "late": planned is not None
+                and actual is None
+                and planned < timezone.localdate()
+                and index > position,
+                "late_by": (actual - planned).days if planned and actual and actual > planned else 0,
+            }
+        )
+    return road
+
+
+def _chart(reports: list[Any], project: Project) -> dict[str, Any]:
+    """ECharts options: investment per period (bars) and to date (line) against the total."""
+    ordered = sorted(reports, key=lambda r: r.period_start)
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [_("本期完成投资"), _("累计完成投资"), _("总投资")]},
+        "grid": {"left": 60, "right": 20, "bottom": 40},
+        "xAxis": {"type": "category", "data": [r.period_end.isoformat() for r in ordered]},
+        "yAxis": {"type": "value", "name": _("万元")},
+        "series": [
+            {
+                "name": _("本期完成投资"),
+                "type": "bar",
+                "data": [float(r.investment_this_period) for r in ordered],
+            },
+            {
+                "name": _("累计完成投资"),
+                "type": "line",
+                "data": [float(r.investment_to_date) for r in ordered],
+            },
+            {
+                "name": _("总投资"),
+                "type": "line",
+                "lineStyle": {"type": "dashed"},
+                "symbol": "none",
+                "data": [float(project.total_investment)] * len(ordered),
+            },
+        ],
+    }
+
+
+def _detail_context(user: User, project_id: int) -> dict[str, Any]:
+    at = selectors.clock()
+    project = selectors.project_detail(user=user, project_id=project_id, at=at)
+    reports = list(selectors.reports_of(user=user, project_id=project.pk)[:26])
+    cases = list(case_queryset(user=user).filter(project=project).order_by("-submitted_at")[:50])
+    years = list(project.years.all())
+    this_year = next((y for y in years if y.year == at.year), None)
+    return {
+        "project": project,
+        "flags": selectors.flags_of(project),
+        "road": _stage_road(project),
+        "milestones": list(project.milestones.all()),
+        "stage_changes": list(project.stage_changes.all()),
+        "years": years,
+        "this_year": this_year,
+        "year_share": int(at.year_share * 100),
+        "reports": reports[:10],
+        "more_reports": len(reports) > 10,
+        "chart": _chart(reports, project) if reports else None,
+        "cases": cases,
+        "today": at.today,
+        "stages": Stage.choices,
+        "milestone_kinds": MilestoneKind.choices,
+        "new_milestone_rows": range(1, forms.NEW_MILESTONE_ROWS + 1),
+        "can_report": services.may_report(user, project),
+        "can_change_stage": services.may_change_stage(user, project),
+        "can_manage": services.may_manage(user),
+    }
+
+
+@login_required
+def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+    return render(request, "projects/detail.html", _detail_context(request_user(request), project_id))
+
+
+@login_required
+@require_POST
+def project_stage(request: HttpRequest, project_id: int) -> HttpResponse:
+    user = request_user(request)
+    form = forms.StageForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(
+                [FieldError(name, " ".join(str(e) for e in errors)) for name, errors in form.errors.items()]
+            )
+        project = services.project_change_stage(
+            actor=user,
+            project_id=project_id,
+            expected_version=form.cleaned_data["version"],
+            to_stage=form.cleaned_data["stage"],
+            on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
+            source="web",
+        )
+        messages.success(
+            request, _("已登记：项目进入“%(stage)s”阶段") % {"stage": project.get_stage_display()}
+        )
+    except ServiceError as error:
+        messages.error(request, error_text(error))
+    return redirect("project-detail", project_id=project_id)
+
+
+@login_required
+@require_POST
+def project_milestones(request: HttpRequest, project_id: int) -> HttpResponse:
+    user = request_user(request)
+    project = selectors.project_get(user=user, project_id=project_id)
+    existing = list(project.milestones.values_list("pk", flat=True))
+    try:
+        services.milestones_save(
+            actor=user,
+            project_id=project.pk,
+            milestones=forms.milestone_rows(request.POST, existing),
+            source="web",
+        )
+        messages.success(request, _("节点计划已保存"))
+    except ServiceError as error:
+        messages.error(request, error_text(error))
+    return redirect("project-detail", project_id=project_id)
+
+
+@login_required
+def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
+    """填报进展: the period, what was done, the investment, the nodes done, the problems."""
+    user = request_user(request)
+    project = selectors.project_get(user=user, project_id=project_id)
+    if not services.may_report(user, project):
+        messages.error(request, _("您不能填报该项目的进展"))
+        return redirect("project-detail", project_id=project_id)
+    today = timezone.localdate()
+    reported = set(project.reports.values_list("period_start", flat=True))
+    choices = [
+        p for p in periods.recent_periods(project.reporting_period, today, 8) if p.start not in reported
+    ]
+    open_milestones = list(project.milestones.filter(done_on__isnull=True).order_by("position", "planned_on"))
+    errors: list[FieldError] = []
+    if request.method == "POST":
+        data, unreadable = forms.report_data(request.POST, [m.pk for m in open_milestones], today)
+        try:
+            if unreadable:
+                raise ValidationFailed([FieldError(name, "应为日期（YYYY-MM-DD）") for name in unreadable])
+            result = services.report_submit(actor=user, project_id=project.pk, data=data, source="web")
+            text = _("%(period)s 的进展已填报") % {
+                "period": f"{result.report.period_start}–{result.report.period_end}"
+            }
+            if result.cases:
+                text += _("；%(n)s 个问题已转为事项：%(ids)s") % {
+                    "n": len(result.cases),
+                    "ids": "、".join(f"#{case.pk}" for case in result.cases),
+                }
+            messages.success(request, text)
+            return redirect("project-detail", project_id=project.pk)
+        except ServiceError as error:
+            errors = error.errors if isinstance(error, ValidationFailed) else [FieldError("", error.message)]
+            messages.error(request, error_text(error))
+    return render(
+        request,
+        "projects/report.html",
+        {
+            "project": project,
+            "periods": choices,
+            "milestones": open_milestones,
+            "categories": [
+                (c.pk, f"{c.parent.name} / {c.name}" if c.parent else c.name) for c in _case_categories()
+            ],
+            "problem_rows": range(1, forms.PROBLEM_ROWS + 1),
+            "values": request.POST if request.method == "POST" else {},
+            "error_fields": {e.field.split(".")[0] for e in errors},
+            "today": today,
+            "remaining": max(project.total_investment - project.investment_to_date, Decimal(0)),
+        },
+    )
+
+
+def _case_categories() -> list[CaseCategory]:
+    return list(case_categories().select_related("parent"))
+
+
+def _project_form_context(user: User, form: forms.ProjectForm, project: Project | None) -> dict[str, Any]:
+    return {
+        "form": form,
+        "project": project,
+        "categories": Category.choices,
+        "levels": Level.choices,
+        "project_lists": ProjectList.objects.order_by("-year", "name")[:100],
+        "departments": department_queryset(user=user).order_by("region_id", "name")[:300],
+        "officials": official_queryset(user=user).order_by("name")[:300],
+    }
+
+
+@login_required
+def project_edit(request: HttpRequest, project_id: int | None = None) -> HttpResponse:
+    """Add a project to the library, or change its entry."""
+    user = request_user(request)
+    if not services.may_manage(user):
+        messages.error(request, _("只有营商办（专班）和系统管理员可以维护重点项目库"))
+        return redirect("project-list")
+    project = selectors.project_get(user=user, project_id=project_id) if project_id else None
+    if request.method == "POST":
+        form = forms.ProjectForm(request.POST)
+        if form.is_valid():
+            try:
+                if project is None:
+                    project = services.project_create(actor=user, data=form.to_data(), source="web")
+                    messages.success(request, _("项目已入库"))
+                else:
+                    services.project_update(
+                        actor=user,
+                        project_id=project.pk,
+                        expected_version=form.cleaned_data["version"],
+                        data=form.to_data(),
+                        source="web",
+                    )
+                    messages.success(request, _("项目信息已保存"))
+                return redirect("project-detail", project_id=project.pk)
+            except ServiceError as error:
+                if isinstance(error, ValidationFailed):
+                    for field_error in error.errors:
+                        name = field_error.field if field_error.field in form.fields else None
+                        form.add_error(name, field_error.message)
+                else:
+                    form.add_error(None, error.message)
+    elif project is not None:
+        year = project.years.filter(year=project.listed_year).first()
+        form = forms.ProjectForm(
+            initial={
+                "name": project.name,
+                "code": project.code,
+                "region": project.region_id,
+                "owner": project.owner_id,
+                "owner_name": project.owner_name,
+                "project_list": project.project_list_id,
+                "chain": project.chain,
+                "category": project.category,
+                "level": project.level,
+                "listed_year": project.listed_year,
+                "content": project.content,
+                "total_investment": project.total_investment,
+                "annual_plan": year.planned_investment if year else "",
+                "responsible_leader": project.responsible_leader_id,
+                "responsible_department": project.responsible_department_id,
+                "planned_preparing_on": project.planned_preparing_on,
+                "planned_started_on": project.planned_started_on,
+                "planned_completed_on": project.planned_completed_on,
+                "planned_producing_on": project.planned_producing_on,
+                "version": project.version,
+            }
+        )
+    else:
+        form = forms.ProjectForm(
+            initial={"listed_year": timezone.localdate().year, "region": user.region_id or ""}
+        )
+    return render(request, "projects/form.html", _project_form_context(user, form, project))
