@@ -2,6 +2,7 @@
 
     zhuqi run                          migrate, load reference and demo data if empty, serve
     zhuqi import enterprises FILE      import an .xlsx/.csv enterprise list
+    zhuqi import projects FILE         import an .xlsx/.csv key-project list
     zhuqi import calendar YEAR FILE    enter a year's holidays and adjusted working days
     zhuqi load regions|industries|demo load reference data or the demo dataset
     zhuqi createuser USERNAME --role … create an account
@@ -15,7 +16,11 @@ import os
 import sys
 
 # Subcommands whose second word picks the management command.
-TWO_WORD = {("import", "enterprises"): "import_enterprises", ("import", "calendar"): "import_calendar"}
+TWO_WORD = {
+    ("import", "enterprises"): "import_enterprises",
+    ("import", "projects"): "import_projects",
+    ("import", "calendar"): "import_calendar",
+}
 
 
 def translate(argv: list[str]) -> list[str]:
@@ -23,7 +28,8 @@ def translate(argv: list[str]) -> list[str]:
         return [TWO_WORD[(argv[0], argv[1])], *argv[2:]]
     if argv and argv[0] == "import":
         raise SystemExit(
-            "用法：zhuqi import enterprises FILE [--skip-invalid] 或 zhuqi import calendar YEAR FILE"
+            "用法：zhuqi import enterprises FILE [--skip-invalid]、"
+            "zhuqi import projects FILE [--skip-invalid] 或 zhuqi import calendar YEAR FILE"
         )
     if argv and argv[0] == "load" and len(argv) >= 2 and argv[1] == "demo":
         return ["load_demo", *argv[2:]]

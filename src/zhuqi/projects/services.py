@@ -334,10 +334,26 @@ def project_update(
     plan, plan_year = values.pop("_annual_plan"), values.pop("_annual_plan_year")
     for name, value in values.items():
         setattr(project, name, value)
+    plan_before = (
+        ProjectYear.objects.filter(project=project, year=plan_year)
+        .values_list("planned_investment", flat=True)
+        .first()
+    )
+    plan_changed = plan is not None and plan != plan_before
+    if not audit.diff(before, audit.snapshot(project)) and not plan_changed:
+        return project  # nothing to record (a list imported again unchanged)
     project.version += 1
     project.save()
     _set_annual_plan(project, plan_year, plan)
-    audit.record(actor=actor, instance=project, action=AuditEntry.Action.UPDATE, before=before, source=source)
+    changes = audit.diff(before, audit.snapshot(project))
+    if plan_changed:
+        changes[f"annual_plan_{plan_year}"] = [
+            str(plan_before) if plan_before is not None else None,
+            str(plan),
+        ]
+    audit.record(
+        actor=actor, instance=project, action=AuditEntry.Action.UPDATE, changes=changes, source=source
+    )
     return project
 
 

@@ -1,0 +1,330 @@
+"""Importing a key-project list as a development and reform commission keeps it (.xlsx or .csv).
+
+Every row is validated before anything is written; any bad row and nothing is written, unless
+the caller asks to skip bad rows. Re-importing updates by 项目代码, or by name within the same
+region for projects that have no code yet. Money columns must say their unit in the header
+(万元 or 亿元): a bare "总投资" is refused, because the same figure means 10,000 times more in one
+than in the other.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from typing import IO, Any
+
+from django.db import transaction
+
+from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
+from zhuqi.core.scoping import jurisdiction_code
+from zhuqi.core.tabular import ImportFileError, ImportReport, RowError, normalise_header, read_table
+from zhuqi.directory.models import Department, Official, User
+from zhuqi.directory.reference import ReferenceError, ReferenceResolver
+from zhuqi.directory.selectors import department_queryset
+from zhuqi.enterprises.models import Enterprise
+from zhuqi.projects import selectors, services
+from zhuqi.projects.models import Project
+from zhuqi.projects.services import ProjectData
+
+# Header (normalised: half-width, no spaces) → field. The variants seen in the lists offices keep.
+HEADERS: dict[str, str] = {
+    "项目代码": "code",
+    "项目统一代码": "code",
+    "项目编码": "code",
+    "项目名称": "name",
+    "项目单位": "owner_name",
+    "建设单位": "owner_name",
+    "业主单位": "owner_name",
+    "项目业主": "owner_name",
+    "统一社会信用代码": "owner_uscc",
+    "项目单位统一社会信用代码": "owner_uscc",
+    "建设地点": "region",
+    "所在地区": "region",
+    "所属地区": "region",
+    "行政区划": "region",
+    "行政区划代码": "region",
+    "旗县区": "region",
+    "所属产业链": "chain",
+    "产业链": "chain",
+    "项目类别": "category",
+    "项目类型": "category",
+    "类别": "category",
+    "项目级别": "level",
+    "级别": "level",
+    "入库年度": "listed_year",
+    "年度": "listed_year",
+    "建设内容及规模": "content",
+    "建设内容": "content",
+    "建设规模及内容": "content",
+    "总投资": "total_investment",
+    "年度计划投资": "annual_plan",
+    "本年计划投资": "annual_plan",
+    "计划投资": "annual_plan",
+    "计划转入前期日期": "planned_preparing_on",
+    "计划开工日期": "planned_started_on",
+    "计划开工时间": "planned_started_on",
+    "计划竣工日期": "planned_completed_on",
+    "计划竣工时间": "planned_completed_on",
+    "计划投产日期": "planned_producing_on",
+    "计划投产时间": "planned_producing_on",
+    "责任部门": "responsible_department",
+    "责任单位": "responsible_department",
+    "包联领导": "responsible_leader",
+    "包联市领导": "responsible_leader",
+}
+MONEY_FIELDS = ("total_investment", "annual_plan")
+LABELS = {
+    "code": "项目代码",
+    "name": "项目名称",
+    "region": "建设地点",
+    "total_investment": "总投资",
+}
+REQUIRED_COLUMNS = ("name", "region", "total_investment")
+UNIT = re.compile(r"^(?P<name>.+?)\((?P<unit>万元|亿元|元)\)$")
+
+
+def map_columns(headers: list[str]) -> tuple[dict[int, str], dict[str, str]]:
+    """(column index → field, money field → unit) or ImportFileError naming the header."""
+    mapping: dict[int, str] = {}
+    units: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for index, header in enumerate(headers):
+        text = normalise_header(header)
+        unit = ""
+        matched = UNIT.match(text)
+        if matched:
+            text, unit = matched["name"], matched["unit"]
+        field_name = HEADERS.get(text)
+        if field_name is None:
+            continue
+        if field_name in MONEY_FIELDS:
+            if not unit:
+                raise ImportFileError(
+                    f"列“{header}”没有注明金额单位：请把表头改为“{text}(万元)”或“{text}(亿元)”"
+                )
+            if unit == "元":
+                raise ImportFileError(f"列“{header}”以元为单位：请换算为万元或亿元")
+            units[field_name] = unit
+        if field_name in seen:
+            raise ImportFileError(f"列“{header}”与列“{seen[field_name]}”重复")
+        seen[field_name] = header
+        mapping[index] = field_name
+    missing = [LABELS[f] for f in REQUIRED_COLUMNS if f not in seen]
+    if missing:
+        raise ImportFileError(
+            "缺少必需的列：" + "、".join(missing) + f"（第1行表头为：{'、'.join(h for h in headers if h)}）"
+        )
+    return mapping, units
+
+
+MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_plan_date(value: Any) -> datetime.date | None:
+    """A planned date as lists write it: a date cell, 2026-03-15, 2026年3月15日, or a month
+    (2026年3月, 2026.3) read as the month's last day, since a plan "in March" is late only after
+    March."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    matched = DAY.match(text)
+    if matched:
+        return datetime.date(int(matched[1]), int(matched[2]), int(matched[3]))
+    matched = MONTH.match(text)
+    if matched:
+        year, month = int(matched[1]), int(matched[2])
+        first_of_next = datetime.date(year + month // 12, month % 12 + 1, 1)
+        return first_of_next - datetime.timedelta(days=1)
+    raise ValueError(text)
+
+
+class _Lookups:
+    """Names in the file resolved once per file: departments and officials of the jurisdiction."""
+
+    def __init__(self, actor: User) -> None:
+        self.actor = actor
+        self.regions = ReferenceResolver()
+        self._departments: dict[str, list[Department]] | None = None
+        self._officials: dict[str, list[Official]] | None = None
+
+    def department(self, name: str) -> Department:
+        if self._departments is None:
+            self._departments = {}
+            for department in department_queryset(user=self.actor):
+                self._departments.setdefault(department.name, []).append(department)
+        found = self._departments.get(name, [])
+        if len(found) != 1:
+            raise ValueError(f"找不到名为“{name}”的部门" if not found else f"“{name}”对应多个部门，请写全称")
+        return found[0]
+
+    def official(self, name: str) -> Official:
+        if self._officials is None:
+            self._officials = {}
+            for official in Official.objects.all():
+                self._officials.setdefault(official.name, []).append(official)
+        found = self._officials.get(name, [])
+        if len(found) != 1:
+            raise ValueError(
+                f"找不到名为“{name}”的干部" if not found else f"有多位名为“{name}”的干部，请在页面上选择"
+            )
+        return found[0]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _row(
+    cells: list[Any], mapping: dict[int, str], units: dict[str, str], lookups: _Lookups
+) -> tuple[ProjectData, list[FieldError]]:
+    values = {
+        field_name: (cells[index] if index < len(cells) else None) for index, field_name in mapping.items()
+    }
+    problems: list[FieldError] = []
+    data = ProjectData(name=_text(values.get("name")), region_code="", total_investment=None)
+    region_text = _text(values.get("region"))
+    if region_text:
+        try:
+            data.region_code = lookups.regions.region(
+                region_text, within=jurisdiction_code(lookups.actor) or None
+            ).code
+        except ReferenceError as error:
+            problems.append(FieldError("region", str(error)))
+    for money in MONEY_FIELDS:
+        raw = values.get(money)
+        if raw in (None, ""):
+            continue
+        try:
+            amount = services.parse_amount(raw, money, unit=units[money])
+        except ValidationFailed as failure:
+            problems.extend(failure.errors)
+            continue
+        setattr(data, money, amount)
+    data.code = _text(values.get("code"))
+    data.owner_name = _text(values.get("owner_name"))
+    uscc = _text(values.get("owner_uscc")).upper()
+    if uscc:
+        owner = Enterprise.objects.filter(uscc=uscc).only("pk").first()
+        if owner is None:
+            problems.append(FieldError("owner_uscc", f"企业名录中没有统一社会信用代码为 {uscc} 的企业"))
+        else:
+            data.owner_id = owner.pk
+    data.chain = _text(values.get("chain"))
+    data.category = _text(values.get("category")) or data.category
+    data.level = _text(values.get("level")) or data.level
+    data.content = _text(values.get("content"))
+    year = _text(values.get("listed_year"))
+    if year:
+        if year.isdigit():
+            data.listed_year = int(year)
+        else:
+            problems.append(FieldError("listed_year", f"“{year}”不是年份"))
+    for name in (
+        "planned_preparing_on",
+        "planned_started_on",
+        "planned_completed_on",
+        "planned_producing_on",
+    ):
+        try:
+            setattr(data, name, parse_plan_date(values.get(name)))
+        except (ValueError, TypeError):
+            problems.append(FieldError(name, f"“{values.get(name)}”不是日期（如 2026-03-15 或 2026年3月）"))
+    for name, lookup in (
+        ("responsible_department", lookups.department),
+        ("responsible_leader", lookups.official),
+    ):
+        text = _text(values.get(name))
+        if text:
+            try:
+                setattr(data, f"{name}_id", lookup(text).pk)
+            except ValueError as error:
+                problems.append(FieldError(name, str(error)))
+    return data, problems
+
+
+def _existing(actor: User, data: ProjectData) -> Project | None:
+    """The project a row updates: by code, else by name in the same region."""
+    scoped = selectors.project_queryset(user=actor)
+    if data.code:
+        return scoped.filter(code=data.code).first()
+    return scoped.filter(name=data.name, region_id=data.region_code, code="").first()
+
+
+def import_projects(
+    *,
+    actor: User,
+    stream: IO[bytes],
+    filename: str,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Validate every row, then write all (or, with skip_invalid, the good ones) in one transaction."""
+    if not services.may_manage(actor):
+        raise PermissionDenied("只有营商办（专班）和系统管理员可以导入重点项目")
+    headers, rows = read_table(stream, filename)
+    mapping, units = map_columns(headers)
+    header_of = {field_name: headers[index] for index, field_name in mapping.items()}
+    lookups = _Lookups(actor)
+    report = ImportReport(headers=headers)
+    good: list[tuple[int, ProjectData, Project | None]] = []
+    first_row_of: dict[tuple[str, str], int] = {}
+
+    def column(field_name: str) -> str:
+        base = field_name.split(".")[0]
+        base = {"owner": "owner_uscc", "project_list": "project_list"}.get(base, base)
+        return header_of.get(base, LABELS.get(base, base))
+
+    for number, cells in rows:
+        report.rows += 1
+        data, problems = _row(cells, mapping, units, lookups)
+        existing = _existing(actor, data) if data.name and data.region_code else None
+        try:
+            services.clean_project_data(actor, data, project=existing)
+        except ValidationFailed as failure:
+            # Fields the row reading already complained about are not reported twice.
+            said = {p.field for p in problems}
+            problems.extend(e for e in failure.errors if e.field not in said)
+        key = ("code", data.code) if data.code else ("name", f"{data.region_code}/{data.name}")
+        if key in first_row_of:
+            problems.append(FieldError(key[0], f"与第{first_row_of[key]}行是同一个项目"))
+        else:
+            first_row_of[key] = number
+        if problems:
+            report.errors.extend(RowError(number, column(p.field), p.message) for p in problems)
+            report.bad_rows[number] = cells
+        else:
+            good.append((number, data, existing))
+        if progress and report.rows % 100 == 0:
+            progress(100)
+    if dry_run or (report.errors and not skip_invalid):
+        return report
+    with transaction.atomic():
+        for _number, data, existing in good:
+            if existing is None:
+                services.project_create(actor=actor, data=data, source="import")
+                report.created += 1
+            else:
+                updated = services.project_update(
+                    actor=actor,
+                    project_id=existing.pk,
+                    expected_version=existing.version,
+                    data=data,
+                    source="import",
+                )
+                if updated.version == existing.version:
+                    report.unchanged += 1
+                else:
+                    report.updated += 1
+    report.written = True
+    return report

@@ -1,0 +1,161 @@
+"""Importing a key-project list with the real openpyxl, as an office's file would come."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from zhuqi.core.tabular import ImportFileError
+from zhuqi.projects.exporting import export_workbook
+from zhuqi.projects.importing import import_projects, parse_plan_date
+from zhuqi.projects.models import Project, ProjectYear
+from zhuqi.projects.selectors import project_list
+from zhuqi.testing.factories import Cast
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "项目代码",
+    "项目名称",
+    "建设单位",
+    "统一社会信用代码",
+    "建设地点",
+    "项目级别",
+    "总投资（亿元）",
+    "年度计划投资（万元）",
+    "计划开工时间",
+    "责任单位",
+]
+
+
+def workbook(rows: list[list[Any]], header: list[str] = HEADER) -> io.BytesIO:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def _rows(cast: Cast) -> list[list[Any]]:
+    department = cast.handler.department.name
+    return [
+        [
+            "2301-150581-04-01-000001",
+            "联晟新材料高端铝箔项目",
+            "",
+            cast.home.uscc,
+            "霍林郭勒市",
+            "自治区（省）重点",
+            30,
+            80000,
+            "2026年3月",
+            department,
+        ],
+        [
+            "",
+            "增量配电网项目",
+            "霍林郭勒市城市投资有限公司",
+            "",
+            "150581",
+            "盟市重点",
+            "5.5",
+            "20000",
+            datetime.datetime(2026, 5, 10),
+            "",
+        ],
+    ]
+
+
+def test_a_list_is_imported_with_units_converted(cast: Cast) -> None:
+    report = import_projects(actor=cast.coordinator, stream=workbook(_rows(cast)), filename="项目.xlsx")
+    assert report.written and report.created == 2 and not report.errors
+    foil = Project.objects.get(code="2301-150581-04-01-000001")
+    assert foil.total_investment == Decimal("300000.00")  # 30 亿元
+    assert foil.owner_id == cast.home.pk and foil.owner_name == cast.home.name
+    assert foil.planned_started_on == datetime.date(2026, 3, 31)  # "2026年3月": late only after March
+    assert foil.responsible_department_id == cast.handler.department_id
+    assert ProjectYear.objects.get(project=foil).planned_investment == Decimal("80000.00")
+    grid = Project.objects.get(name="增量配电网项目")
+    assert grid.total_investment == Decimal("55000.00") and grid.owner_id is None
+
+
+def test_one_bad_row_writes_nothing_and_names_row_and_column(cast: Cast) -> None:
+    rows = _rows(cast)
+    rows[1][4] = "火星市"
+    rows[1][7] = "2亿元"  # in the 万元 column
+    rows[1][8] = "明年春天"
+    rows[1][9] = "不存在的局"
+    rows.append(["", "", "", "", "150581", "", 1, "", "", ""])
+    report = import_projects(actor=cast.coordinator, stream=workbook(rows), filename="项目.xlsx")
+    assert not report.written and not Project.objects.exists()
+    found = {(e.row, e.column) for e in report.errors}
+    assert {
+        (3, "建设地点"),
+        (3, "年度计划投资（万元）"),
+        (3, "计划开工时间"),
+        (3, "责任单位"),
+        (4, "项目名称"),
+    } <= found
+    assert any("本栏单位为万元" in e.message for e in report.errors)
+
+
+def test_skip_invalid_writes_the_good_rows(cast: Cast) -> None:
+    rows = _rows(cast)
+    rows[1][4] = "140200"  # Datong: outside the coordinator's jurisdiction
+    report = import_projects(
+        actor=cast.coordinator, stream=workbook(rows), filename="x.xlsx", skip_invalid=True
+    )
+    assert report.written and report.created == 1 and report.bad_row_numbers == [3]
+    assert "不在您的管辖范围内" in report.errors[0].message
+
+
+def test_money_header_without_a_unit_refuses_the_file(cast: Cast) -> None:
+    header = [h.replace("（亿元）", "") for h in HEADER]
+    with pytest.raises(ImportFileError, match="没有注明金额单位"):
+        import_projects(actor=cast.coordinator, stream=workbook(_rows(cast), header), filename="x.xlsx")
+
+
+def test_reimport_updates_by_code_and_export_round_trips(cast: Cast) -> None:
+    import_projects(actor=cast.coordinator, stream=workbook(_rows(cast)), filename="x.xlsx")
+    rows = _rows(cast)
+    rows[0][1] = "联晟新材料高端铝箔项目（二期）"
+    report = import_projects(actor=cast.coordinator, stream=workbook(rows), filename="x.xlsx")
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    assert Project.objects.get(code="2301-150581-04-01-000001").name.endswith("（二期）")
+
+    exported = io.BytesIO(export_workbook(project_list(user=cast.coordinator)))
+    again = import_projects(actor=cast.coordinator, stream=exported, filename="export.xlsx")
+    assert not again.errors and again.unchanged == 2 and again.created == 0 and again.updated == 0
+
+
+def test_command_refuses_a_bad_file(cast: Cast, tmp_path: Path) -> None:
+    rows = _rows(cast)
+    rows[0][6] = "很多"
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(workbook(rows).getvalue())
+    with pytest.raises(CommandError, match="未写入任何数据"):
+        call_command("import_projects", str(path), "--as", cast.coordinator.username, verbosity=0)
+    assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-15", datetime.date(2026, 3, 15)),
+        ("2026年12月", datetime.date(2026, 12, 31)),
+        ("2026.2", datetime.date(2026, 2, 28)),
+    ],
+)
+def test_plan_dates_as_lists_write_them(text: str, expected: datetime.date) -> None:
+    assert parse_plan_date(text) == expected
