@@ -15,6 +15,7 @@ from zhuqi.core.auth import BearerToken, SessionAuth
 from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, StaleWrite, ValidationFailed
 from zhuqi.directory.api import router as directory_router
 from zhuqi.enterprises.api import router as enterprises_router
+from zhuqi.investment.api import router as agreements_router
 from zhuqi.projects.api import router as projects_router
 
 api = NinjaAPI(
@@ -96,3 +97,4 @@ api.add_router("/", directory_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/cases", cases_router)
 api.add_router("/projects", projects_router)
+api.add_router("/agreements", agreements_router)

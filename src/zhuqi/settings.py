@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "zhuqi.notifications",
     "zhuqi.cases",
     "zhuqi.projects",
+    "zhuqi.investment",
     "zhuqi.demo",
 ]
 

@@ -40,16 +40,16 @@ from zhuqi.cases.models import (
 )
 from zhuqi.cases.selectors import case_queryset
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
+from zhuqi.core.grouping import Grouping, group_names, region_grouping
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import code_within, is_active_user, jurisdiction_code, region_prefix
+from zhuqi.core.scoping import is_active_user
 from zhuqi.core.workdays import SHANGHAI
-from zhuqi.directory.models import Department, Region, User
+from zhuqi.directory.models import User
 
 # Enterprises and liaison officers work single cases; ranking offices is not theirs to see.
 ROLES_SEEING_FIGURES = frozenset({Role.ADMIN, Role.AUDITOR, Role.LEADER, Role.COORDINATOR, Role.HANDLER})
 
 GROUP_BY = {"department": "按牵头部门", "region": "按地区"}
-LEVELS = {"province": ("省级", 2), "prefecture": ("地级", 4), "county": ("县级", 6)}
 PRESETS = {
     "month": "本月",
     "quarter": "本季度",
@@ -167,22 +167,6 @@ def resolve_period(
     return Period(start, end)
 
 
-@dataclass(frozen=True)
-class Grouping:
-    by: str  # department | region
-    root: Region | None = None  # region grouping: the region whose subdivisions are the rows
-    level: str = ""  # region grouping: the level of the rows
-    prefix_length: int = 6
-
-
-def _root_length(code: str | None) -> int:
-    return len(region_prefix(code)) if code else 0
-
-
-def _child_level(code: str | None) -> str:
-    return {0: "province", 2: "prefecture"}.get(_root_length(code), "county")
-
-
 # ---------------------------------------------------------------------------------------------
 # The figures
 
@@ -281,30 +265,7 @@ def _scoped(user: User) -> QuerySet[Case]:
 def _grouping(user: User, by: str, region: str, level: str) -> tuple[Grouping, Q]:
     if by not in GROUP_BY:
         raise ValidationFailed([FieldError("group_by", "应为 department（按部门）或 region（按地区）")])
-    if level and level not in LEVELS:
-        raise ValidationFailed([FieldError("level", "应为 province、prefecture 或 county")])
-    jurisdiction = jurisdiction_code(user)
-    root: Region | None = None
-    region_q = Q()
-    if region:
-        root = Region.objects.filter(pk=region).first() if region.isdigit() and len(region) == 6 else None
-        if root is None:
-            raise ValidationFailed([FieldError("region", f"没有代码为 {region} 的行政区划")])
-        if not code_within(jurisdiction, root.code):
-            raise ValidationFailed([FieldError("region", f"{root.name}不在您的管辖范围内")])
-        prefix = region_prefix(root.code)
-        upper = str(int(prefix) + 1).zfill(len(prefix))
-        region_q = Q(region_id__gte=prefix, region_id__lt=upper)
-    elif jurisdiction:
-        root = Region.objects.filter(pk=jurisdiction).first()
-    if by == "department":
-        return Grouping(by, root=root), region_q
-    root_code = root.code if root else None
-    chosen = level or _child_level(root_code)
-    # Rows never above the root: a county's coordinator grouping by province sees one row, their county.
-    length = max(LEVELS[chosen][1], _root_length(root_code))
-    shown = next(name for name, (_, size) in LEVELS.items() if size == length)
-    return Grouping(by, root=root, level=shown, prefix_length=length), region_q
+    return region_grouping(user, by, region, level)
 
 
 def _measures(period: Period, now: datetime.datetime) -> tuple[Q, dict[str, Any]]:
@@ -371,18 +332,6 @@ def _sorted(rows: list[FigureRow], sort: str, grouping: Grouping) -> list[Figure
     return sorted(rows, key=lambda row: (getattr(row, sort) is None, -(getattr(row, sort) or 0)))
 
 
-def _names(grouping: Grouping, keys: list[Any]) -> dict[Any, str]:
-    if grouping.by == "department":
-        departments = Department.objects.in_bulk([key for key in keys if key is not None])
-        return {key: department.name for key, department in departments.items()}
-    regions = Region.objects.in_bulk(keys)
-    root = grouping.root.code if grouping.root else None
-    # Cases of the root region itself (a prefecture's own instructions) are its 本级 row.
-    return {
-        code: f"{region.name}（本级）" if code == root else region.name for code, region in regions.items()
-    }
-
-
 def figures_for(
     *,
     user: User,
@@ -424,7 +373,7 @@ def figures_for(
     if grouping.by == "region":
         for values in raw:
             values["group_key"] = values["group_key"].ljust(6, "0")
-    names = _names(grouping, [values["group_key"] for values in raw])
+    names = group_names(grouping, [values["group_key"] for values in raw])
     figures = Figures(period=period, kind=kind, grouping=grouping, sort=sort)
     for values in raw:
         group_key = values.pop("group_key")

@@ -37,6 +37,7 @@ from zhuqi.cases.models import (
 from zhuqi.cases.services import STEP_LABELS, NewCase, StepInput
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.grouping import LEVELS
 from zhuqi.core.roles import Role
 from zhuqi.directory.models import User
 from zhuqi.directory.selectors import department_queryset, official_queryset
@@ -669,7 +670,5 @@ def case_figures(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "cases/figures.html#results", context)
-    context.update(
-        presets=figures.PRESETS, group_by=figures.GROUP_BY, kinds=Kind.choices, levels=figures.LEVELS
-    )
+    context.update(presets=figures.PRESETS, group_by=figures.GROUP_BY, kinds=Kind.choices, levels=LEVELS)
     return render(request, "cases/figures.html", context)

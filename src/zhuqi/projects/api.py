@@ -1,13 +1,15 @@
+import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.pagination import LazyPage
-from zhuqi.projects import schemas, selectors, services
+from zhuqi.projects import figures, schemas, selectors, services
 from zhuqi.projects.filtersets import ProjectFilterSet
 from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, ReportData
 
@@ -81,6 +83,28 @@ def _detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
     params = {k: v for k, v in filters.dict().items() if v is not None}
     return LazyPage(filtered_projects(request, params), schemas.project_json)
+
+
+class FigureQuery(Schema):
+    year: int | None = None
+    by: datetime.date | None = None
+    group_by: str = "region"
+    region: str = ""
+    level: str = ""
+    sort: str = ""
+
+
+@router.get(
+    "/figures",
+    summary="Starts against plan, investment against plan, producing, flagged (definitions included)",
+)
+def project_figures(request: HttpRequest, query: Query[FigureQuery]) -> dict[str, Any]:
+    params = query.dict()
+    year = params.pop("year") or timezone.localdate().year
+    result = figures.project_figures(
+        user=request_user(request), year=year, by_date=params.pop("by"), **params
+    )
+    return figures.figures_json(result)
 
 
 @router.post("", response={201: schemas.ProjectDetailOut}, summary="Add a project to the library")

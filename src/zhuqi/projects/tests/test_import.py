@@ -71,7 +71,7 @@ def _rows(cast: Cast) -> list[list[Any]]:
             "盟市重点",
             "5.5",
             "20000",
-            datetime.datetime(2026, 5, 10),
+            datetime.datetime(2026, 5, 10),  # noqa: DTZ001 - an Excel date cell has no time zone
             "",
         ],
     ]

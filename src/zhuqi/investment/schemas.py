@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Field, Schema
+
+from zhuqi.investment.models import Agreement
+from zhuqi.investment.selectors import STATUS_LABELS
+
+
+class AgreementIn(Schema):
+    title: str
+    kind: str = Field(description="strategic / investment / financing")
+    counterparty_name: str = Field("", description="the other side, as written (need not be in the registry)")
+    counterparty: int | None = None
+    our_party_name: str = Field("", description="our signing party: a government or a local enterprise")
+    our_party: int | None = None
+    region: str
+    signed_on: datetime.date | None = None
+    place: str = ""
+    amount: Decimal | str | None = None
+    amount_unit: str = Field("亿元", description="亿元 or 万元: the unit `amount` is written in")
+    amount_nature: str = Field(
+        "none", description="intended_financing / planned_investment / contract_value / none"
+    )
+    period: str = ""
+    fields: str = ""
+    follow_up_department: int | None = None
+    leaders_present: list[int] = []
+    note: str = ""
+
+
+class AgreementUpdateIn(AgreementIn):
+    version: int
+
+
+class ProjectsIn(Schema):
+    projects: list[int]
+
+
+class FundsIn(Schema):
+    on: datetime.date | None = None
+    amount: Decimal | str
+    unit: str = "万元"
+    note: str = ""
+
+
+class AgreementOut(Schema):
+    id: int
+    title: str
+    kind: str
+    counterparty_name: str
+    our_party_name: str
+    region: str
+    region_name: str
+    signed_on: datetime.date
+    place: str
+    amount: Decimal = Field(description="万元")
+    amount_as_entered: Decimal
+    entered_unit: str
+    amount_nature: str
+    period: str
+    fields: str
+    follow_up_department: int | None
+    follow_up_department_name: str
+    status: str
+    status_label: str
+    landed_amount: Decimal = Field(description="total investment of the projects that came of it, 万元")
+    funds_in_place: Decimal
+    version: int
+
+
+class AgreementDetailOut(AgreementOut):
+    leaders_present: list[dict[str, Any]]
+    projects: list[dict[str, Any]]
+    funds: list[dict[str, Any]]
+    note: str
+
+
+def agreement_json(agreement: Agreement) -> dict[str, Any]:
+    status = getattr(agreement, "status", "signed")
+    return {
+        "id": agreement.pk,
+        "title": agreement.title,
+        "kind": agreement.kind,
+        "counterparty_name": agreement.counterparty_name,
+        "our_party_name": agreement.our_party_name,
+        "region": agreement.region_id,
+        "region_name": agreement.region.name,
+        "signed_on": agreement.signed_on,
+        "place": agreement.place,
+        "amount": agreement.amount,
+        "amount_as_entered": agreement.amount_as_entered,
+        "entered_unit": agreement.entered_unit,
+        "amount_nature": agreement.amount_nature,
+        "period": agreement.period,
+        "fields": agreement.fields,
+        "follow_up_department": agreement.follow_up_department_id,
+        "follow_up_department_name": agreement.follow_up_department.name
+        if agreement.follow_up_department
+        else "",
+        "status": status,
+        "status_label": STATUS_LABELS[status],
+        "landed_amount": getattr(agreement, "landed_amount", Decimal(0)),
+        "funds_in_place": agreement.funds_in_place,
+        "version": agreement.version,
+    }
+
+
+def agreement_detail_json(agreement: Agreement) -> dict[str, Any]:
+    return {
+        **agreement_json(agreement),
+        "leaders_present": [{"id": o.pk, "name": o.name} for o in agreement.leaders_present.all()],
+        "projects": [
+            {"id": p.pk, "name": p.name, "stage": p.stage, "total_investment": p.total_investment}
+            for p in agreement.projects.all()
+        ],
+        "funds": [{"on": f.on, "amount": f.amount, "note": f.note} for f in agreement.funds.all()],
+        "note": agreement.note,
+    }

@@ -1,0 +1,125 @@
+"""Every read of agreements, scoped to the user, with the landing status derived from the
+linked projects' stages (never stored, so it cannot disagree with them)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from zhuqi.core.errors import NotFound
+from zhuqi.core.roles import Role
+from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.directory.models import User
+from zhuqi.enterprises.models import Assignment
+from zhuqi.investment.models import Agreement
+from zhuqi.projects.models import Project, Stage
+
+STATUS_LABELS = {"signed": "已签约", "landed": "已落地", "started": "已开工", "producing": "已投产"}
+STARTED_STAGES = [Stage.STARTED, Stage.COMPLETED, Stage.PRODUCING]
+
+
+def agreement_scope_q(user: User) -> Q:
+    """Leaders, coordinators, admins, auditors: their jurisdiction. Handlers: their department's
+    region and below. Enterprises: agreements they signed. Liaison officers: those their
+    assigned enterprises signed."""
+    if not is_active_user(user):
+        return NOTHING
+    if user.role == Role.ENTERPRISE:
+        if not user.enterprise_id:
+            return NOTHING
+        return Q(our_party_id=user.enterprise_id) | Q(counterparty_id=user.enterprise_id)
+    if user.role == Role.LIAISON:
+        if not user.official_id:
+            return NOTHING
+        assigned = Assignment.objects.filter(Assignment.current_q(), official_id=user.official_id)
+        return Q(our_party_id__in=assigned.values("enterprise_id"))
+    code = jurisdiction_code(user)
+    if code is None:
+        return Q()
+    if not code:
+        return NOTHING
+    return region_subtree_q("region_id", code)
+
+
+def _linked(stages: Sequence[str] | None = None) -> Exists:
+    links = Agreement.projects.through.objects.filter(agreement_id=OuterRef("pk")).exclude(
+        project__stage=Stage.CANCELLED
+    )
+    if stages:
+        links = links.filter(project__stage__in=stages)
+    return Exists(links)
+
+
+def with_landing(queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """Landed / started / producing flags, the derived status and the amount landed (the total
+    investment of the projects that came of it, cancelled ones left out)."""
+    landed_amount = (
+        Project.objects.filter(agreements=OuterRef("pk"))
+        .exclude(stage=Stage.CANCELLED)
+        .order_by()
+        .values("agreements")
+        .annotate(total=Sum("total_investment"))
+        .values("total")
+    )
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
+    return queryset.annotate(
+        has_project=_linked(),
+        has_started=_linked(STARTED_STAGES),
+        has_producing=_linked([Stage.PRODUCING]),
+        landed_amount=Coalesce(Subquery(landed_amount[:1]), Value(Decimal(0)), output_field=money),
+    ).annotate(
+        status=Case(
+            When(has_producing=True, then=Value("producing")),
+            When(has_started=True, then=Value("started")),
+            When(has_project=True, then=Value("landed")),
+            default=Value("signed"),
+            output_field=CharField(),
+        )
+    )
+
+
+def agreement_queryset(*, user: User) -> QuerySet[Agreement]:
+    return Agreement.objects.filter(agreement_scope_q(user)).select_related(
+        "region", "follow_up_department", "counterparty", "our_party"
+    )
+
+
+def agreement_list(*, user: User) -> QuerySet[Agreement]:
+    return with_landing(agreement_queryset(user=user))
+
+
+def agreement_get(*, user: User, agreement_id: int | str) -> Agreement:
+    try:
+        return (
+            agreement_list(user=user)
+            .prefetch_related("leaders_present", "projects__region", "funds")
+            .get(pk=int(agreement_id))
+        )
+    except (Agreement.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def without_project_q(months: int, today: datetime.date) -> Q:
+    """Signed at least `months` months ago and no project came of it yet."""
+    month = today.month - months
+    year = today.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    day = min(today.day, 28)
+    cutoff = datetime.date(year, month, day)
+    return Q(signed_on__lte=cutoff, has_project=False)
