@@ -12,5 +12,6 @@ urlpatterns = [
     path("enterprises/", include("zhuqi.enterprises.urls")),
     path("cases/", include("zhuqi.cases.urls")),
     path("projects/", include("zhuqi.projects.urls")),
+    path("agreements/", include("zhuqi.investment.urls")),
     path("notices/", include("zhuqi.notifications.urls")),
 ]

@@ -3,6 +3,7 @@ through the filter set the API uses, so the page and the API always agree."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -397,3 +398,69 @@ def project_edit(request: HttpRequest, project_id: int | None = None) -> HttpRes
             initial={"listed_year": timezone.localdate().year, "region": user.region_id or ""}
         )
     return render(request, "projects/form.html", _project_form_context(user, form, project))
+
+
+@login_required
+def project_figures_page(request: HttpRequest) -> HttpResponse:
+    """项目与协议统计: the project figures and the agreement funnel, per region, department or
+    level, with their definitions, ranked and charted."""
+    from zhuqi.investment import figures as agreement_figures
+    from zhuqi.projects import figures
+
+    user = request_user(request)
+    today = timezone.localdate()
+    params = request.GET
+    year_text = params.get("year") or str(today.year)
+    by_text = params.get("by") or ""
+    group_by = params.get("group_by") or "region"
+    project_result = agreement_result = None
+    try:
+        year = int(year_text)
+        by_date = datetime.date.fromisoformat(by_text) if by_text else None
+        project_result = figures.project_figures(
+            user=user, year=year, by_date=by_date, group_by=group_by, sort=params.get("sort", "")
+        )
+        agreement_result = agreement_figures.agreement_figures(
+            user=user, year=year, group_by="department" if group_by == "department" else "region"
+        )
+    except ValueError:
+        messages.error(request, _("年度或截止日期有误：年度如 2026，日期如 2026-06-30"))
+    except ServiceError as error:
+        messages.error(request, error_text(error))
+    chart = None
+    if project_result and project_result.rows:
+        names = [row.name for row in project_result.rows]
+        chart = {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"data": [_("开工率"), _("投资完成率")]},
+            "grid": {"left": 50, "right": 20, "bottom": 80},
+            "xAxis": {"type": "category", "data": names, "axisLabel": {"rotate": 30}},
+            "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
+            "series": [
+                {
+                    "name": _("开工率"),
+                    "type": "bar",
+                    "data": [round((row.start_rate or 0) * 100, 1) for row in project_result.rows],
+                },
+                {
+                    "name": _("投资完成率"),
+                    "type": "bar",
+                    "data": [round((row.investment_rate or 0) * 100, 1) for row in project_result.rows],
+                },
+            ],
+        }
+    return render(
+        request,
+        "projects/figures.html",
+        {
+            "projects": project_result,
+            "agreements": agreement_result,
+            "definitions": figures.DEFINITIONS,
+            "agreement_definitions": agreement_figures.DEFINITIONS,
+            "group_by_choices": figures.GROUP_BY.items(),
+            "sorts": figures.SORTS.items(),
+            "filters": params,
+            "year": year_text,
+            "chart": chart,
+        },
+    )
