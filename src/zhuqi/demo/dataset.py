@@ -22,6 +22,7 @@ from django.db import transaction
 from zhuqi.core.roles import Role
 from zhuqi.core.validators import make_uscc
 from zhuqi.demo import cases as demo_cases
+from zhuqi.demo import projects as demo_projects
 from zhuqi.directory import services as directory_services
 from zhuqi.directory.models import Department, Industry, Official, Region, User, system_user
 from zhuqi.enterprises import services as enterprise_services
@@ -79,6 +80,7 @@ OFFICIALS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("韩国武", "150500", [("通辽市人民政府", "副市长")]),
     ("张国平", "150581", [("霍林郭勒市委", "书记")]),
     ("白立柱", "150526", [("扎鲁特旗委", "书记")]),
+    ("孙绍骋", "150000", [("内蒙古自治区党委", "书记")]),
     ("王莉霞", "150000", [("内蒙古自治区人民政府", "主席")]),
     ("卢东亮", "140200", [("山西省委", "常委"), ("大同市委", "书记")]),
     ("王明厚", "140200", [("大同市委", "常委"), ("大同市委", "秘书长"), ("大同市委统战部", "部长")]),
@@ -435,10 +437,14 @@ def load(*, seed: int = 20260620) -> dict[str, int]:
         ),
         departments=departments,
     )
+    project_counts = demo_projects.load(
+        actor=actor, users=users, departments=departments, officials=officials
+    )
     return {
         "departments": len(departments),
         "officials": len(officials),
         "enterprises": report.created,
         "users": len(accounts),
         "cases": case_count,
+        **project_counts,
     }

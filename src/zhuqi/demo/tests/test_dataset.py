@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from zhuqi.demo import dataset
-from zhuqi.directory.models import Official
+from zhuqi.directory.models import Official, User
 from zhuqi.enterprises.models import Enterprise
 
 
@@ -55,8 +55,36 @@ def test_the_demo_has_cases_in_every_stage_with_a_consistent_history(demo) -> No
     steps = list(late.steps.order_by("at").values_list("step", flat=True))
     assert steps[:4] == ["submit", "accept", "assign", "start"]
     # The demo accounts find work waiting for them.
-    for username, expected in (("demo-coordinator", 3), ("demo-enterprise", 1)):
+    # The coordinator: 3 demands and the problem raised in 联晟's weekly report.
+    for username, expected in (("demo-coordinator", 4), ("demo-enterprise", 1)):
         client = Client()
         client.login(username=username, password="demo")
         body = client.get("/").content.decode()
         assert f'data-testid="waiting-count">{expected}<' in body, username
+
+
+def test_the_demo_has_the_reports_projects_and_agreements(demo) -> None:
+    from zhuqi.investment.models import Agreement
+    from zhuqi.investment.selectors import agreement_list
+    from zhuqi.projects.models import Project
+    from zhuqi.projects.selectors import flags_of, project_list
+
+    names = set(Project.objects.values_list("name", flat=True))
+    assert {
+        "联晟新材料高端铝箔项目",
+        "金源阳光伏发电项目",
+        "霍林郭勒市增量配电网项目",
+        "腾远环保大修渣无害化处理及综合利用项目",
+    } <= names
+    bank = Agreement.objects.get(counterparty_name="交通银行股份有限公司")
+    assert bank.amount == 18_000_000 and bank.amount_as_entered == 1800 and bank.entered_unit == "亿元"
+    assert Agreement.objects.get(counterparty_name="中国大唐集团有限公司").amount == 10_000_000
+    coordinator = User.objects.get(username="demo-coordinator")
+    flagged = {p.name: {name for name, _ in flags_of(p)} for p in project_list(user=coordinator)}
+    assert "late_start" in flagged["霍林郭勒市增量配电网项目"]
+    assert "no_report" in flagged["腾远环保大修渣无害化处理及综合利用项目"]
+    foil = Project.objects.get(name="联晟新材料高端铝箔项目")
+    assert foil.reports.count() == 10 and foil.cases.count() == 1
+    statuses = {a.title: a.status for a in agreement_list(user=coordinator)}
+    assert statuses["联晟新材料高端铝箔项目投资协议"] == "started"
+    assert statuses["铝基新材料产业园招商协议"] == "signed"
