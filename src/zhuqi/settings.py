@@ -116,6 +116,12 @@ TEMPLATES = [
 _database_url = os.environ.get("DATABASE_URL", "")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # Every query here is a page, a count or a dashboard aggregate of milliseconds to a
+        # second; PostgreSQL's JIT compiled them anyway and spent 60–200 ms doing it (EXPLAIN at
+        # 2M cases, bench/README.md). ZHUQI_DATABASE_JIT=on gives it back.
+        jit = "on" if os.environ.get("ZHUQI_DATABASE_JIT", "").lower() in ("1", "on", "true") else "off"
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit={jit}"
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -5,7 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from zhuqi.cases.models import Case, Kind, Status, Timeliness
+from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Kind, Status, Timeliness
 from zhuqi.core.scoping import region_subtree_q
 
 
@@ -29,8 +29,10 @@ class CaseFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_department(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
-        # Led or supported: a department's own list shows both.
-        return queryset.filter(Q(lead_department_id=value) | Q(co_departments__id=value)).distinct()
+        # Led or supported: a department's own list shows both. Not a join (which needs DISTINCT
+        # and read every case of the jurisdiction: 3 s at 2M cases) but an index probe per arm.
+        supported = Case.co_departments.through.objects.filter(department_id=value).values("case_id")
+        return queryset.filter(Q(lead_department_id=value) | Q(pk__any_of=supported))
 
     def filter_region(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         return (
@@ -47,8 +49,11 @@ class CaseFilterSet(django_filters.FilterSet):
         )
 
     def filter_open(self, queryset: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
-        finished = [Status.CLOSED, Status.REJECTED]
-        return queryset.exclude(status__in=finished) if value else queryset.filter(status__in=finished)
+        # Named statuses rather than "not finished": an IN list can use the (department, status)
+        # and (status, region) indexes, a NOT IN cannot.
+        if value:
+            return queryset.filter(status__in=OPEN_STATUS_LIST)
+        return queryset.filter(status__in=[Status.CLOSED, Status.REJECTED])
 
     def filter_text(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         value = value.strip()

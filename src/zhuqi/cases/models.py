@@ -300,6 +300,10 @@ class Case(models.Model):
             models.Index(fields=["status", "region"], name="case_status_region_idx"),
             # Late cases (late=true) in a jurisdiction: a few thousand of two million.
             models.Index(fields=["region"], name="case_late_idx", condition=Q(timeliness="red")),
+            # The two other arms of the 待办 ORs, so each arm is an index scan: extension requests
+            # (the coordinator's) and cases flagged for the dispatch meeting (the leader's).
+            models.Index(fields=["region"], name="case_extension_idx", condition=Q(extension="requested")),
+            models.Index(fields=["region"], name="case_flagged_idx", condition=Q(flagged_for_notice=True)),
             # A handler's inbox: their department's open cases by the clock.
             models.Index(fields=["lead_department", "status", "due_at"], name="case_department_due_idx"),
             models.Index(fields=["enterprise", "-submitted_at"], name="case_enterprise_idx"),

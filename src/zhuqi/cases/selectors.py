@@ -6,7 +6,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from zhuqi.cases.models import (
-    OPEN_STATUSES,
+    OPEN_STATUS_LIST,
     Attachment,
     Case,
     CaseStep,
@@ -53,9 +53,9 @@ def case_scope_q(user: User) -> Q:
         return (
             Q(lead_department_id=user.department_id)
             | Q(
-                pk__in=Case.co_departments.through.objects.filter(department_id=user.department_id).values(
-                    "case_id"
-                )
+                pk__any_of=Case.co_departments.through.objects.filter(
+                    department_id=user.department_id
+                ).values("case_id")
             )
             | Q(filed_by=user)
         )
@@ -108,7 +108,7 @@ def waiting_on_q(user: User) -> Q:
         assigned = Assignment.objects.filter(Assignment.current_q(), official_id=user.official_id)
         return to_act & Q(enterprise_id__in=assigned.values("enterprise_id"))
     if role == Role.LEADER:
-        return Q(status__in=OPEN_STATUSES) & (Q(flagged_for_notice=True) | Q(timeliness=Timeliness.RED))
+        return Q(status__in=OPEN_STATUS_LIST) & (Q(flagged_for_notice=True) | Q(timeliness=Timeliness.RED))
     return NOTHING
 
 
@@ -126,14 +126,14 @@ def waiting_on(*, user: User) -> QuerySet[Case]:
 
 def open_counts(*, user: User) -> dict[str, int]:
     """The workbench's figures in one query: waiting on the user, amber, red, flagged."""
-    waiting = waiting_on_q(user)
-    open_q = Q(status__in=OPEN_STATUSES)
-    return case_queryset(user=user).aggregate(
-        waiting=Count("pk", filter=waiting),
-        open=Count("pk", filter=open_q),
-        amber=Count("pk", filter=open_q & Q(timeliness=Timeliness.AMBER)),
-        red=Count("pk", filter=open_q & Q(timeliness=Timeliness.RED)),
-        flagged=Count("pk", filter=open_q & Q(flagged_for_notice=True)),
+    # Everything counted is open: reading only open cases keeps this to the few thousand of a
+    # jurisdiction's cases still running (the status index), not its whole history.
+    return Case.objects.filter(case_scope_q(user), status__in=OPEN_STATUS_LIST).aggregate(
+        waiting=Count("pk", filter=waiting_on_q(user)),
+        open=Count("pk"),
+        amber=Count("pk", filter=Q(timeliness=Timeliness.AMBER)),
+        red=Count("pk", filter=Q(timeliness=Timeliness.RED)),
+        flagged=Count("pk", filter=Q(flagged_for_notice=True)),
     )
 
 
