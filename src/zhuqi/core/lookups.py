@@ -16,7 +16,7 @@ from django.db.models import Field, Lookup
 
 
 @Field.register_lookup
-class AnyOf(Lookup):  # type: ignore[type-arg]
+class AnyOf(Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_list_and_sweep_indexes'),
+        ('cases', '0006_waiting_indexes'),
         ('projects', '0001_initial'),
     ]
 
