@@ -21,7 +21,7 @@ from zhuqi.core.roles import Role
 from zhuqi.core.workdays import SHANGHAI, WorkingCalendar
 from zhuqi.directory.models import User, system_user
 from zhuqi.notifications.models import Notice
-from zhuqi.notifications.services import notify
+from zhuqi.notifications.services import Message, notify, notify_many
 
 # The clock is the coordinator's in these states (to accept, route or reassign), else the department's.
 COORDINATOR_CLOCK = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED})
@@ -79,138 +79,205 @@ def _colour(now: datetime.datetime, report: SweepReport) -> None:
             _audit_bulk(chunk, {"timeliness": [Timeliness.NORMAL, Timeliness.AMBER]})
 
 
-def _escalate_one(
-    case_id: int, calendar: WorkingCalendar, now: datetime.datetime, report: SweepReport
+class _Recipients:
+    """Who hears of a late case, looked up once per region and department per sweep."""
+
+    def __init__(self) -> None:
+        self.coordinators: dict[str, list[User]] = {}
+        self.leaders: dict[str, list[User]] = {}
+        self.handlers: dict[int, list[User]] = {}
+
+    def for_case(self, case: Case, level: int) -> list[User]:
+        region = case.region
+        if region.code not in self.coordinators:
+            self.coordinators[region.code] = list(selectors.region_coordinators(region))
+        people = list(self.coordinators[region.code])
+        if case.status not in COORDINATOR_CLOCK and case.lead_department_id:
+            if case.lead_department_id not in self.handlers:
+                self.handlers[case.lead_department_id] = list(
+                    selectors.department_handlers([case.lead_department_id])
+                )
+            people += self.handlers[case.lead_department_id]
+        if level >= 3:
+            if region.code not in self.leaders:
+                self.leaders[region.code] = list(selectors.region_leaders(region))
+            people += self.leaders[region.code]
+        return people
+
+
+def _audit_each(changes: list[tuple[int, dict[str, list[object]]]]) -> None:
+    content_type = ContentType.objects.get_for_model(Case)
+    AuditEntry.objects.bulk_create(
+        (
+            AuditEntry(
+                actor=None,
+                actor_name="system",
+                action=AuditEntry.Action.UPDATE,
+                content_type=content_type,
+                object_id=str(pk),
+                object_repr=f"#{pk}",
+                changes=changed,
+                source="sweep",
+            )
+            for pk, changed in changes
+        ),
+        batch_size=1000,
+    )
+
+
+def _escalate_batch(
+    case_ids: list[int],
+    calendar: WorkingCalendar,
+    now: datetime.datetime,
+    today_start: datetime.datetime,
+    recipients: _Recipients,
+    report: SweepReport,
 ) -> None:
+    """Escalate a batch of late cases in one transaction and a fixed number of queries: the
+    cases locked (those another sweep holds are skipped), their new levels, audit entries,
+    timeline steps and notices written in bulk."""
     today = now.astimezone(SHANGHAI).date()
     with transaction.atomic():
-        case = (
+        cases = list(
             Case.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("region", "lead_department")
-            .filter(pk=case_id, due_at__lt=now)
-            .first()
+            .select_related("region")
+            .filter(pk__in=case_ids, due_at__lt=now)
+            .exclude(escalated_at__gte=today_start)
         )
-        if case is None or case.due_at is None:
-            return
-        late_days = calendar.working_days_between(case.due_at.astimezone(SHANGHAI).date(), today)
-        flag = late_days > deadlines.NOTICE_AFTER_LATE_DAYS
-        if late_days <= case.escalation_level and flag == case.flagged_for_notice:
-            return
-        before = {"escalation_level": case.escalation_level, "flagged_for_notice": case.flagged_for_notice}
-        raised = late_days > case.escalation_level
-        case.escalation_level = max(case.escalation_level, late_days)
-        case.escalated_at = now
-        if flag and not case.flagged_for_notice:
-            case.flagged_for_notice = True
-            report.flagged += 1
-        Case.objects.filter(pk=case.pk).update(
-            escalation_level=case.escalation_level,
-            escalated_at=now,
-            flagged_for_notice=case.flagged_for_notice,
-        )
-        after = {"escalation_level": case.escalation_level, "flagged_for_notice": case.flagged_for_notice}
-        _audit_bulk([case.pk], {k: [before[k], after[k]] for k in before if before[k] != after[k]})
-        if not raised:
-            return
-        report.escalated += 1
-        level = case.escalation_level
-        word = "催办" if level == 1 else f"督办（第{level}级）"
-        due_text = f"{case.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
-        comment = f"已超过时限（{due_text}）{late_days} 个工作日，{word}"
-        if case.flagged_for_notice:
-            comment += "，列入调度会通报"
-        CaseStep.objects.create(
-            case=case,
-            step="escalate",
-            from_status=case.status,
-            to_status=case.status,
-            actor=None,
-            actor_name="系统",
-            at=now,
-            comment=comment,
-            data={"level": level, "late_days": late_days, "flagged_for_notice": case.flagged_for_notice},
-            internal=True,
-        )
-        title = f"【{word}】{case.title}"
-        body = comment
-        link = f"/cases/{case.pk}/"
-        kind = Notice.Kind.REMINDER if level == 1 else Notice.Kind.ESCALATION
-        key = f"case-{case.pk}-late-{level}"
-        recipients: list[User] = list(selectors.region_coordinators(case.region))
-        departments = []
-        if case.status not in COORDINATOR_CLOCK and case.lead_department:
-            recipients += list(selectors.department_handlers([case.lead_department.pk]))
-            departments.append(case.lead_department)
-        if level >= 3:
-            recipients += list(selectors.region_leaders(case.region))
-        notify(
-            recipients=recipients,
-            title=title,
-            body=body,
-            link=link,
-            kind=kind,
-            key=key,
-            departments=departments,
-            regions=[case.region],
-        )
+        changed: list[Case] = []
+        audits: list[tuple[int, dict[str, list[object]]]] = []
+        steps: list[CaseStep] = []
+        messages: list[Message] = []
+        for case in cases:
+            assert case.due_at is not None
+            late_days = calendar.working_days_between(case.due_at.astimezone(SHANGHAI).date(), today)
+            flag = late_days > deadlines.NOTICE_AFTER_LATE_DAYS
+            if late_days <= case.escalation_level and flag == case.flagged_for_notice:
+                continue
+            before = {
+                "escalation_level": case.escalation_level,
+                "flagged_for_notice": case.flagged_for_notice,
+            }
+            raised = late_days > case.escalation_level
+            case.escalation_level = max(case.escalation_level, late_days)
+            case.escalated_at = now
+            if flag and not case.flagged_for_notice:
+                case.flagged_for_notice = True
+                report.flagged += 1
+            changed.append(case)
+            after = {"escalation_level": case.escalation_level, "flagged_for_notice": case.flagged_for_notice}
+            audits.append((case.pk, {k: [before[k], after[k]] for k in before if before[k] != after[k]}))
+            if not raised:
+                continue
+            report.escalated += 1
+            level = case.escalation_level
+            word = "催办" if level == 1 else f"督办（第{level}级）"
+            due_text = f"{case.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+            comment = f"已超过时限（{due_text}）{late_days} 个工作日，{word}"
+            if case.flagged_for_notice:
+                comment += "，列入调度会通报"
+            steps.append(
+                CaseStep(
+                    case=case,
+                    step="escalate",
+                    from_status=case.status,
+                    to_status=case.status,
+                    actor=None,
+                    actor_name="系统",
+                    at=now,
+                    comment=comment,
+                    data={
+                        "level": level,
+                        "late_days": late_days,
+                        "flagged_for_notice": case.flagged_for_notice,
+                    },
+                    internal=True,
+                )
+            )
+            notifies_department = case.status not in COORDINATOR_CLOCK and case.lead_department_id
+            messages.append(
+                Message(
+                    recipients=tuple(recipients.for_case(case, level)),
+                    title=f"【{word}】{case.title}",
+                    body=comment,
+                    link=f"/cases/{case.pk}/",
+                    kind=Notice.Kind.REMINDER if level == 1 else Notice.Kind.ESCALATION,
+                    key=f"case-{case.pk}-late-{level}",
+                    department_ids=(case.lead_department_id,)
+                    if notifies_department and case.lead_department_id
+                    else (),
+                    region_ids=(case.region_id,),
+                )
+            )
+        Case.objects.bulk_update(changed, ["escalation_level", "escalated_at", "flagged_for_notice"])
+        _audit_each(audits)
+        CaseStep.objects.bulk_create(steps)
+        notify_many(messages)
 
 
 def _escalate(now: datetime.datetime, report: SweepReport) -> None:
     calendar = WorkingCalendar()
     today_start = datetime.datetime.combine(now.astimezone(SHANGHAI).date(), datetime.time(), tzinfo=SHANGHAI)
     # At most once a day per case: the level counts working days, which change once a day.
-    candidates = (
+    candidates = list(
         Case.objects.filter(due_at__lt=now)
         .exclude(escalated_at__gte=today_start)
         .values_list("pk", flat=True)
         .order_by("due_at")
     )
-    for case_id in list(candidates):
-        _escalate_one(case_id, calendar, now, report)
+    recipients = _Recipients()
+    for start in range(0, len(candidates), BATCH):
+        _escalate_batch(candidates[start : start + BATCH], calendar, now, today_start, recipients, report)
 
 
 def _close_not_rated(now: datetime.datetime, report: SweepReport) -> None:
     actor = system_user()
     calendar = WorkingCalendar()
-    for case_id in list(
+    candidates = list(
         Case.objects.filter(auto_close_at__lte=now, status=Status.ANSWERED).values_list("pk", flat=True)
-    ):
+    )
+    comment = f"企业 {deadlines.NOT_RATED_AFTER_DAYS} 个工作日内未确认评价，自动办结（记为未评价）"
+    for start in range(0, len(candidates), BATCH):
         with transaction.atomic():
-            case = (
-                Case.objects.select_for_update(skip_locked=True)
-                .filter(pk=case_id, status=Status.ANSWERED, auto_close_at__lte=now)
-                .first()
+            cases = list(
+                Case.objects.select_for_update(skip_locked=True).filter(
+                    pk__in=candidates[start : start + BATCH], status=Status.ANSWERED, auto_close_at__lte=now
+                )
             )
-            if case is None:
-                continue
-            days = deadlines.working_days_to_close(calendar, case.assigned_at, now)
-            Case.objects.filter(pk=case.pk).update(
-                status=Status.CLOSED,
-                closure=Closure.NOT_RATED,
-                closed_at=now,
-                working_days_to_close=days,
-                auto_close_at=None,
-                version=case.version + 1,
+            audits: list[tuple[int, dict[str, list[object]]]] = []
+            for case in cases:
+                days = deadlines.working_days_to_close(calendar, case.assigned_at, now)
+                case.status, case.closure, case.closed_at = Status.CLOSED, Closure.NOT_RATED, now
+                case.working_days_to_close, case.auto_close_at = days, None
+                case.version += 1
+                audits.append(
+                    (
+                        case.pk,
+                        {
+                            "status": [Status.ANSWERED, Status.CLOSED],
+                            "closure": ["", Closure.NOT_RATED],
+                            "working_days_to_close": [None, days],
+                        },
+                    )
+                )
+            Case.objects.bulk_update(
+                cases, ["status", "closure", "closed_at", "working_days_to_close", "auto_close_at", "version"]
             )
-            _audit_bulk(
-                [case.pk],
-                {
-                    "status": [Status.ANSWERED, Status.CLOSED],
-                    "closure": ["", Closure.NOT_RATED],
-                    "working_days_to_close": [None, days],
-                },
+            _audit_each(audits)
+            CaseStep.objects.bulk_create(
+                CaseStep(
+                    case=case,
+                    step="close-not-rated",
+                    from_status=Status.ANSWERED,
+                    to_status=Status.CLOSED,
+                    actor=None,
+                    actor_name=str(actor),
+                    at=now,
+                    comment=comment,
+                )
+                for case in cases
             )
-            CaseStep.objects.create(
-                case=case,
-                step="close-not-rated",
-                from_status=Status.ANSWERED,
-                to_status=Status.CLOSED,
-                actor=None,
-                actor_name=str(actor),
-                at=now,
-                comment=f"企业 {deadlines.NOT_RATED_AFTER_DAYS} 个工作日内未确认评价，自动办结（记为未评价）",
-            )
-            report.closed_not_rated += 1
+            report.closed_not_rated += len(cases)
 
 
 def _report_provisional(report: SweepReport) -> None:

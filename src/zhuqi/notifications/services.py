@@ -8,13 +8,13 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from zhuqi.core import audit
@@ -31,6 +31,20 @@ RETRY_MINUTES = (1, 5, 30, 120, 720)
 WEBHOOK_TIMEOUT_SECONDS = 10
 
 
+@dataclass(frozen=True)
+class Message:
+    """One notice to several people, with its outside copies (see notify)."""
+
+    recipients: tuple[User, ...]
+    title: str
+    body: str = ""
+    link: str = ""
+    kind: str = Notice.Kind.INFO
+    key: str = ""
+    department_ids: tuple[int, ...] = ()
+    region_ids: tuple[str, ...] = ()
+
+
 def notify(
     *,
     recipients: Iterable[User],
@@ -45,47 +59,82 @@ def notify(
     """Put a notice in each recipient's inbox (once per key) and queue the outside copies:
     e-mail to recipients with an address (when e-mail is on), and the group robots of the
     departments and regions given. Returns how many inbox notices were written."""
-    people = {user.pk: user for user in recipients if user.pk and user.is_active}
-    if key:
-        already = set(
-            Notice.objects.filter(key=key, recipient_id__in=people).values_list("recipient_id", flat=True)
-        )
-        people = {pk: user for pk, user in people.items() if pk not in already}
-    Notice.objects.bulk_create(
-        Notice(recipient=user, kind=kind, title=title[:200], body=body, link=link, key=key)
-        for user in people.values()
-    )
-    text = "\n".join(part for part in (body, _absolute(link)) if part)
-    deliveries = []
-    if settings.ZHUQI_EMAIL_NOTICES:
-        deliveries += [
-            Delivery(channel=Delivery.Channel.EMAIL, target=user.email, subject=title[:200], text=text)
-            for user in people.values()
-            if user.email
-        ]
-    if people or not key:
-        department_ids = [d.pk for d in departments]
-        region_ids = [r.pk for r in regions]
-        hooks = Webhook.objects.filter(is_active=True).filter(
-            Q(department_id__in=department_ids) | Q(region_id__in=region_ids)
-        )
-        deliveries += [
-            Delivery(
-                channel=Delivery.Channel.WEBHOOK,
-                target=hook.url,
-                webhook=hook,
-                subject=title[:200],
-                text=text,
+    return notify_many(
+        [
+            Message(
+                recipients=tuple(recipients),
+                title=title,
+                body=body,
+                link=link,
+                kind=kind,
+                key=key,
+                department_ids=tuple(d.pk for d in departments),
+                region_ids=tuple(r.pk for r in regions),
             )
-            for hook in hooks
         ]
+    )
+
+
+def notify_many(messages: Sequence[Message]) -> int:
+    """notify() for many messages in a fixed number of queries (the deadline sweep sends
+    thousands at once): the keys already sent, the robots, and one insert each for notices and
+    deliveries."""
+    keys = {message.key for message in messages if message.key}
+    everyone = {user.pk for message in messages for user in message.recipients if user.pk}
+    # Through the (recipient, key) unique index.
+    already: set[tuple[str, int]] = set(
+        Notice.objects.filter(recipient_id__in=everyone, key__in=keys).values_list("key", "recipient_id")
+        if keys and everyone
+        else []
+    )
+    hooks = list(Webhook.objects.filter(is_active=True)) if messages else []
+    notices: list[Notice] = []
+    deliveries: list[Delivery] = []
+    for message in messages:
+        people = {user.pk: user for user in message.recipients if user.pk and user.is_active}
+        if message.key:
+            people = {pk: user for pk, user in people.items() if (message.key, pk) not in already}
+            already.update((message.key, pk) for pk in people)
+        notices += [
+            Notice(
+                recipient=user,
+                kind=message.kind,
+                title=message.title[:200],
+                body=message.body,
+                link=message.link,
+                key=message.key,
+            )
+            for user in people.values()
+        ]
+        text = "\n".join(part for part in (message.body, _absolute(message.link)) if part)
+        if settings.ZHUQI_EMAIL_NOTICES:
+            deliveries += [
+                Delivery(
+                    channel=Delivery.Channel.EMAIL, target=user.email, subject=message.title[:200], text=text
+                )
+                for user in people.values()
+                if user.email
+            ]
+        if people or not message.key:
+            deliveries += [
+                Delivery(
+                    channel=Delivery.Channel.WEBHOOK,
+                    target=hook.url,
+                    webhook=hook,
+                    subject=message.title[:200],
+                    text=text,
+                )
+                for hook in hooks
+                if hook.department_id in message.department_ids or hook.region_id in message.region_ids
+            ]
+    Notice.objects.bulk_create(notices, batch_size=1000)
     if deliveries:
         now = timezone.now()
         for delivery in deliveries:
             delivery.next_attempt_at = now
-        Delivery.objects.bulk_create(deliveries)
+        Delivery.objects.bulk_create(deliveries, batch_size=1000)
         transaction.on_commit(_enqueue_sending)
-    return len(people)
+    return len(notices)
 
 
 def _absolute(link: str) -> str:
