@@ -12,8 +12,9 @@ What it writes:
   prefecture and per county, a leader per prefecture, an admin.
 - Projects listed 2023–2025 (four fifths in the first months of 2023), 60 % at county level,
   in every stage: planned 8 %, preparing 12 %, started 45 %, completed 10 %, producing 20 %,
-  suspended 3 %, cancelled 2 %; a planned date for each stage, actual dates for the stages reached (10 % of starts late, some
-  by months); a yearly plan for each year in the library, four milestones each.
+  suspended 3 %, cancelled 2 %; a planned date for each stage, actual dates for the stages
+  reached (10 % of starts late, some by months); a yearly plan for each year in the library,
+  four milestones each.
 - Progress reports, weekly, from listing until the week before TODAY (producing and
   cancelled ones stop at that stage), a week skipped now and then; 8 % of active projects stopped
   reporting two to six weeks ago. Completed investment per report, summed into the yearly
