@@ -41,8 +41,10 @@ def _result(request: HttpRequest, case_id: int) -> dict[str, Any]:
 @paginate(PageNumberPagination)
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     params = {k: v for k, v in filters.dict().items() if v is not None}
-    queryset = CaseFilterSet(params, queryset=selectors.case_queryset(user=request_user(request))).qs
-    return LazyPage(queryset, schemas.case_json)
+    user = request_user(request)
+    counted = CaseFilterSet(params, queryset=selectors.case_queryset(user=user)).qs
+    paged = CaseFilterSet(params, queryset=selectors.case_page_queryset(user=user)).qs
+    return LazyPage(counted, schemas.case_json, paged=paged)
 
 
 @router.post(

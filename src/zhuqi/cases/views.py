@@ -38,6 +38,7 @@ from zhuqi.cases.services import STEP_LABELS, NewCase, StepInput
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.grouping import LEVELS
+from zhuqi.core.pagination import LazyPage
 from zhuqi.core.roles import Role
 from zhuqi.directory.models import User
 from zhuqi.directory.selectors import department_queryset, official_queryset
@@ -76,8 +77,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
             messages.error(
                 request, _("筛选条件有误：%(field)s %(errors)s") % {"field": name, "errors": " ".join(errors)}
             )
-    queryset = filterset.qs
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows: Any = filterset.qs
+    if tab != "waiting" and filterset.is_valid():
+        paged = CaseFilterSet(params, queryset=selectors.case_page_queryset(user=user)).qs
+        rows = LazyPage(filterset.qs, paged=paged)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "page": page,
         "tab": tab,

@@ -4,13 +4,24 @@ from collections.abc import Callable
 from typing import Any
 
 
-class LazyPage:
-    """A sliceable view of a queryset for ninja's paginator that serialises only the page it
-    takes: one count and one page query, whatever the size of the table."""
+def _same(item: Any) -> Any:
+    return item
 
-    def __init__(self, queryset: Any, mapper: Callable[[Any], Any]) -> None:
+
+class LazyPage:
+    """A sliceable view of a queryset for a paginator (ninja's or Django's) that maps only the
+    page it takes: one count and one page query, whatever the size of the table.
+
+    `paged`, when given, is the same rows written so the database plans the page differently
+    (see cases.selectors.case_page_queryset): the count comes from `queryset`, the rows from
+    `paged`."""
+
+    def __init__(self, queryset: Any, mapper: Callable[[Any], Any] = _same, *, paged: Any = None) -> None:
         self.queryset = queryset
         self.mapper = mapper
+        self.paged = queryset if paged is None else paged
+        # Django's Paginator warns about unordered lists; the page query carries the order.
+        self.ordered = getattr(self.paged, "ordered", True)
 
     def count(self) -> int:
         return int(self.queryset.count())
@@ -20,5 +31,5 @@ class LazyPage:
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
-            return [self.mapper(item) for item in self.queryset[index]]
-        return self.mapper(self.queryset[index])
+            return [self.mapper(item) for item in self.paged[index]]
+        return self.mapper(self.paged[index])

@@ -28,14 +28,27 @@ def region_and_ancestor_codes(code: str) -> set[str]:
     return {code, code[:4] + "00", code[:2] + "0000"}
 
 
-def region_subtree_q(field: str, code: str) -> Q:
+def region_subtree_q(field: str, code: str, *, walk_in_order: bool = False) -> Q:
     """`field` (a region code column) is `code` or under it.
 
     Written as a range on the code rather than a LIKE, so a plain b-tree index serves it on
     SQLite and PostgreSQL alike, whatever the collation.
+
+    `walk_in_order`: for the page of a newest-first list over a prefecture or a province. SQLite
+    (which keeps no statistics on ranges) reads every case of the jurisdiction through the
+    region index and sorts them (5–7 s at 700k of 2M cases), where walking the date index and
+    keeping the jurisdiction's rows finds a page in milliseconds. A unary + on the column keeps
+    SQLite from using the region index; PostgreSQL plans this well without help.
     """
+    from django.db import connection
+    from django.db.models import CharField, F, Func
+    from django.db.models.lookups import GreaterThanOrEqual, LessThan
+
     prefix = region_prefix(code)
     upper = str(int(prefix) + 1).zfill(len(prefix))
+    if walk_in_order and connection.vendor == "sqlite" and len(prefix) <= 4:
+        column = Func(F(field), template="+%(expressions)s", output_field=CharField())
+        return Q(GreaterThanOrEqual(column, prefix)) & Q(LessThan(column, upper))
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 

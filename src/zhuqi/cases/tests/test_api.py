@@ -79,3 +79,40 @@ def test_a_bad_attachment_is_refused_and_leaves_the_case_untouched(cast, finance
     assert good.status_code == 201, good.content
     note = client.get(f"/api/v1/cases/{case['id']}/timeline").json()[-1]
     assert note["step"] == "note" and note["attachments"][0]["name"] == "合同_扫描件.pdf"
+
+
+def test_a_prefecture_list_is_its_cases_newest_first_whatever_plan_the_page_takes(cast, finance) -> None:
+    """The page of a prefecture-wide list is taken with a different plan than its count on SQLite
+    (core.scoping.region_subtree_q walk_in_order); both must be the same cases."""
+    import datetime
+
+    from django.utils import timezone
+
+    from zhuqi.cases.models import Kind
+
+    now = timezone.now()
+    made = []
+    for index, enterprise in enumerate([cast.home, cast.tongliao, cast.datong, cast.neighbour]):
+        made.append(
+            Case.objects.create(
+                kind=Kind.DEMAND,
+                title=f"诉求{index}",
+                enterprise=enterprise,
+                region=enterprise.region,
+                category=finance,
+                source="portal",
+                submitted_at=now - datetime.timedelta(days=index),
+            )
+        )
+    leader = token_client("leader")  # 通辽 (150500): Huolinguole and Horqin, not Datong
+    listed = leader.get("/api/v1/cases?page_size=2").json()
+    assert listed["count"] == 3
+    assert [item["title"] for item in listed["items"]] == ["诉求0", "诉求1"]
+    second = leader.get("/api/v1/cases?page_size=2&page=2").json()
+    assert [item["title"] for item in second["items"]] == ["诉求3"]
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(cast.leader)
+    page = browser.get("/cases/?tab=all").content.decode()
+    assert "诉求0" in page and "诉求3" in page and "诉求2" not in page
