@@ -39,20 +39,8 @@ class SweepReport:
 
 
 def _audit_bulk(case_ids: list[int], changes: dict[str, list[object]]) -> None:
-    content_type = ContentType.objects.get_for_model(Case)
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=None,
-            actor_name="system",
-            action=AuditEntry.Action.UPDATE,
-            content_type=content_type,
-            object_id=str(pk),
-            object_repr=f"#{pk}",
-            changes=changes,
-            source="sweep",
-        )
-        for pk in case_ids
-    )
+    """The same change on many cases."""
+    _audit_each([(pk, changes) for pk in case_ids])
 
 
 def _colour(now: datetime.datetime, report: SweepReport) -> None:

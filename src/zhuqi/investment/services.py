@@ -23,7 +23,7 @@ from zhuqi.enterprises.models import Enterprise
 from zhuqi.investment import selectors
 from zhuqi.investment.models import Agreement, AgreementKind, AmountNature, AmountUnit, FundsInPlace
 from zhuqi.projects.selectors import project_queryset
-from zhuqi.projects.services import parse_amount
+from zhuqi.projects.services import parse_amount, parse_choice
 
 KEEPING_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 
@@ -56,19 +56,6 @@ def _lock(actor: User, agreement_id: int) -> Agreement:
         )
     except (Agreement.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
-
-
-def _choice(value: str, choices: Any, field_name: str) -> str:
-    value = (value or "").strip()
-    if value in choices.values:
-        return value
-    by_label = {str(label): key for key, label in choices.choices}
-    if value in by_label:
-        return str(by_label[value])
-    allowed = "、".join(str(label) for _, label in choices.choices)
-    raise ValidationFailed(
-        [FieldError(field_name, f"“{value}”不是可选的值，可选：{allowed}" if value else "必填")]
-    )
 
 
 @dataclass
@@ -105,11 +92,11 @@ def clean_agreement_data(actor: User, data: AgreementData) -> dict[str, Any]:
 
     for name in ("title", "counterparty_name", "our_party_name"):
         values[name] = (getattr(data, name) or "").strip()[:200]
-    values["kind"] = collect(_choice, data.kind, AgreementKind, "kind")
+    values["kind"] = collect(parse_choice, data.kind, AgreementKind, "kind")
     values["amount_nature"] = collect(
-        _choice, data.amount_nature or AmountNature.NONE, AmountNature, "amount_nature"
+        parse_choice, data.amount_nature or AmountNature.NONE, AmountNature, "amount_nature"
     )
-    unit = collect(_choice, data.amount_unit or AmountUnit.YI, AmountUnit, "amount_unit")
+    unit = collect(parse_choice, data.amount_unit or AmountUnit.YI, AmountUnit, "amount_unit")
     values["entered_unit"] = unit
     amount = (
         collect(parse_amount, data.amount, "amount", unit=unit or "万元", required=False) if unit else None
@@ -266,7 +253,7 @@ def funds_record(
     errors: list[FieldError] = []
     value: Decimal | None = None
     try:
-        unit = _choice(unit or AmountUnit.WAN, AmountUnit, "unit")
+        unit = parse_choice(unit or AmountUnit.WAN, AmountUnit, "unit")
         value = parse_amount(amount, "amount", unit=unit)
     except ValidationFailed as failure:
         errors.extend(failure.errors)

@@ -152,7 +152,8 @@ def _collect(errors: list[FieldError], call: Any, *args: Any, **kwargs: Any) -> 
         return None
 
 
-def _choice(value: str, choices: Any, field_name: str, *, default: str = "") -> str:
+def parse_choice(value: str, choices: Any, field_name: str, *, default: str = "") -> str:
+    """A choice by its value or its Chinese label, or ValidationFailed listing the labels."""
     value = (value or default or "").strip()
     if not value:
         raise ValidationFailed([FieldError(field_name, "必填")])
@@ -237,9 +238,9 @@ def clean_project_data(actor: User, data: ProjectData, *, project: Project | Non
     values["listed_year"] = int(year)
     values["total_investment"] = _collect(errors, parse_amount, data.total_investment, "total_investment")
     values["category"] = _collect(
-        errors, _choice, data.category, Category, "category", default=Category.INDUSTRIAL
+        errors, parse_choice, data.category, Category, "category", default=Category.INDUSTRIAL
     )
-    values["level"] = _collect(errors, _choice, data.level, Level, "level", default=Level.CITY)
+    values["level"] = _collect(errors, parse_choice, data.level, Level, "level", default=Level.CITY)
     values["chain"] = (data.chain or "").strip()[:50]
     values["content"] = (data.content or "").strip()
 
@@ -415,7 +416,7 @@ def project_change_stage(
         may_change_stage(actor, project), "只有项目的责任部门、营商办（专班）和系统管理员可以变更项目阶段"
     )
     _check_version(project, expected_version)
-    target = _choice(to_stage, Stage, "to_stage")
+    target = parse_choice(to_stage, Stage, "to_stage")
     reason = (reason or "").strip()
     errors: list[FieldError] = []
     current = project.stage
@@ -507,7 +508,7 @@ def milestones_save(
         if item.planned_on is None:
             errors.append(FieldError(f"{where}.planned_on", "必填"))
         kind = _collect(
-            errors, _choice, item.kind, MilestoneKind, f"{where}.kind", default=MilestoneKind.OTHER
+            errors, parse_choice, item.kind, MilestoneKind, f"{where}.kind", default=MilestoneKind.OTHER
         )
         milestone = existing.get(item.id) if item.id else Milestone(project=project)
         if milestone is None:
@@ -717,8 +718,8 @@ def project_list_save(
         )
     elif not code_within(jurisdiction_code(actor), region.code):
         errors.append(FieldError("region", f"{region.name}不在您的管辖范围内"))
-    level = _collect(errors, _choice, level, Level, "level") or ""
-    period = _collect(errors, _choice, reporting_period, ReportingPeriod, "reporting_period") or ""
+    level = _collect(errors, parse_choice, level, Level, "level") or ""
+    period = _collect(errors, parse_choice, reporting_period, ReportingPeriod, "reporting_period") or ""
     if errors:
         raise ValidationFailed(errors)
     instance = (
