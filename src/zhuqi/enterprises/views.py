@@ -31,6 +31,8 @@ from zhuqi.enterprises.filtersets import EnterpriseFilterSet
 from zhuqi.enterprises.forms import CONTACT_ROWS, EnterpriseForm, ImportUploadForm
 from zhuqi.enterprises.importing import ImportFileError, import_enterprises, write_error_file
 from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
+from zhuqi.projects.selectors import flags_of as project_flags
+from zhuqi.projects.selectors import project_list as project_library
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "enterprise_imports"
@@ -91,6 +93,10 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     enterprise = selectors.enterprise_detail(user=user, enterprise_id=enterprise_id)
     can_assign = selectors.can_edit_enterprise(user)
     officials = assignable_officials(user=user).select_related("region").order_by("region_id", "name")
+    # Its key projects, with their flags: a visit or a call starts from what is behind.
+    projects = list(project_library(user=user).filter(owner=enterprise).order_by("-listed_year", "name")[:20])
+    for project in projects:
+        project.flag_list = project_flags(project)  # type: ignore[attr-defined]
     return render(
         request,
         "enterprises/detail.html",
@@ -102,6 +108,8 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
             "officials": officials[:500] if can_assign else [],
             "assignment_kinds": Assignment.Kind.choices,
             "can_file_case": user.role != Role.ENTERPRISE and "demand" in creatable_kinds(user),
+            # Its key projects, with their flags: a visit or a call starts from what is behind.
+            "projects": projects,
         },
     )
 

@@ -190,3 +190,25 @@ def test_create_and_edit_through_the_form(cast: Cast) -> None:
     project.refresh_from_db()
     assert project.name == "联晟新材料高端铝箔项目" and project.version == 2
     assert client_for(cast.handler).get("/projects/new").status_code == 302
+
+
+def test_the_enterprise_page_and_the_case_page_point_to_the_project(cast: Cast) -> None:
+    project = _late(cast)
+    finance = Category.objects.get(name="融资", parent=None)
+    client = client_for(cast.coordinator)
+    page = client.get(f"/enterprises/{cast.home.pk}/").content.decode()
+    assert 'data-testid="enterprise-projects"' in page and project.name in page and "未按期开工" in page
+    this_week = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    client_for(cast.enterprise_user).post(
+        f"/projects/{project.pk}/report",
+        {
+            "period_start": this_week.isoformat(),
+            "progress": "土建施工",
+            "investment_this_period": "100",
+            "problem_1_title": "施工用电报装慢",
+            "problem_1_category": str(finance.pk),
+        },
+    )
+    case = Case.objects.get(project=project)
+    case_page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="case-project"' in case_page and project.name in case_page
