@@ -107,6 +107,48 @@ def project_figures(request: HttpRequest, query: Query[FigureQuery]) -> dict[str
     return figures.figures_json(result)
 
 
+@router.get(
+    "/lists", response=list[schemas.ProjectListOut], summary="Project lists (清单) and their reporting period"
+)
+def list_project_lists(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        schemas.project_list_json(item) for item in selectors.project_lists(user=request_user(request))[:500]
+    ]
+
+
+@router.post(
+    "/lists",
+    response={201: schemas.ProjectListOut},
+    summary="Create a project list and set how often its projects report",
+)
+def create_project_list(request: HttpRequest, payload: schemas.ProjectListIn) -> Status:
+    item = services.project_list_save(
+        actor=request_user(request),
+        name=payload.name,
+        region_code=payload.region,
+        level=payload.level,
+        year=payload.year,
+        reporting_period=payload.reporting_period,
+        source="api",
+    )
+    return Status(201, schemas.project_list_json(item))
+
+
+@router.put("/lists/{int:list_id}", response=schemas.ProjectListOut, summary="Change a project list")
+def update_project_list(request: HttpRequest, list_id: int, payload: schemas.ProjectListIn) -> dict[str, Any]:
+    item = services.project_list_save(
+        actor=request_user(request),
+        list_id=list_id,
+        name=payload.name,
+        region_code=payload.region,
+        level=payload.level,
+        year=payload.year,
+        reporting_period=payload.reporting_period,
+        source="api",
+    )
+    return schemas.project_list_json(item)
+
+
 @router.post("", response={201: schemas.ProjectDetailOut}, summary="Add a project to the library")
 def create_project(request: HttpRequest, payload: schemas.ProjectIn) -> Status:
     project = services.project_create(actor=request_user(request), data=_data(payload), source="api")

@@ -245,3 +245,31 @@ def project_detail_json(project: Project, today: datetime.date) -> dict[str, Any
             for y in project.years.all()
         ],
     }
+
+
+class ProjectListIn(Schema):
+    name: str = Field(description="e.g. 2026年霍林郭勒市重点项目")
+    region: str
+    level: str = Field(description="national / provincial / city / county")
+    year: int
+    reporting_period: str = Field("weekly", description="weekly / semimonthly / monthly")
+
+
+class ProjectListOut(Schema):
+    id: int
+    name: str
+    region: str
+    level: str
+    year: int
+    reporting_period: str
+
+
+def project_list_json(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "name": item.name,
+        "region": item.region_id,
+        "level": item.level,
+        "year": item.year,
+        "reporting_period": item.reporting_period,
+    }

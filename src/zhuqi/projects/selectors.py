@@ -36,6 +36,7 @@ from zhuqi.projects.models import (
     Milestone,
     ProgressReport,
     Project,
+    ProjectList,
     ProjectYear,
     ReportingPeriod,
     Stage,
@@ -216,3 +217,18 @@ def reports_of(*, user: User, project_id: int | str) -> QuerySet[ProgressReport]
     return (
         ProgressReport.objects.filter(project=project).select_related("reported_by").order_by("-period_start")
     )
+
+
+def project_lists(*, user: User) -> QuerySet[ProjectList]:
+    """The lists of the user's jurisdiction (and of the regions above it, whose lists its projects
+    may be on)."""
+    from zhuqi.core.scoping import region_and_ancestor_codes
+
+    code = jurisdiction_code(user) if is_active_user(user) else ""
+    if code is None:
+        return ProjectList.objects.order_by("-year", "name")
+    if not code:
+        return ProjectList.objects.none()
+    return ProjectList.objects.filter(
+        region_subtree_q("region_id", code) | Q(region_id__in=region_and_ancestor_codes(code))
+    ).order_by("-year", "name")

@@ -727,7 +727,7 @@ def project_list_save(
         if list_id is None
         else ProjectList.objects.select_for_update().filter(pk=list_id).first()
     )
-    if instance is None:
+    if instance is None or (instance.pk and not code_within(jurisdiction_code(actor), instance.region_id)):
         raise NotFound()
     before = audit.snapshot(instance) if instance.pk else None
     assert region is not None

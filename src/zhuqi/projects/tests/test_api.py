@@ -129,3 +129,44 @@ def test_scope_and_queries(cast: Cast) -> None:
     assert token_client("outsider").get("/api/v1/projects").json()["count"] == 1
     other = make_project(region_id="140200")
     assert coordinator.get(f"/api/v1/projects/{other.pk}").status_code == 404
+
+
+def test_a_project_list_sets_the_reporting_period(cast: Cast) -> None:
+    coordinator = token_client("coordinator")
+    created = send(
+        coordinator,
+        "post",
+        "/api/v1/projects/lists",
+        {
+            "name": "2026年霍林郭勒市重点项目",
+            "region": "150581",
+            "level": "city",
+            "year": 2026,
+            "reporting_period": "monthly",
+        },
+    )
+    assert created.status_code == 201, created.content
+    listing = created.json()
+    project = _create(coordinator, cast, project_list=listing["id"]).json()
+    assert project["reporting_period"] == "monthly"
+    assert [item["id"] for item in coordinator.get("/api/v1/projects/lists").json()] == [listing["id"]]
+    bad = send(
+        coordinator,
+        "post",
+        "/api/v1/projects/lists",
+        {"name": "x", "region": "140200", "level": "city", "year": 2026, "reporting_period": "daily"},
+    )
+    assert {tuple(d["loc"]) for d in bad.json()["detail"]} == {
+        ("body", "region"),
+        ("body", "reporting_period"),
+    }
+    # Another jurisdiction's coordinator can neither see nor change it.
+    outsider = token_client("outsider")
+    assert outsider.get("/api/v1/projects/lists").json() == []
+    changed = send(
+        outsider,
+        "put",
+        f"/api/v1/projects/lists/{listing['id']}",
+        {"name": "x", "region": "140200", "level": "city", "year": 2026, "reporting_period": "weekly"},
+    )
+    assert changed.status_code == 404
