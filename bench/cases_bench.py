@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import database_label, machine, median, percentile, revision, setup_django
+from common import database_label, machine, median, percentile, report, revision, setup_django, timed
 
 SQLITE = "cases-sqlite"
 QUEUE = ["submitted", "accepted", "returned"]
@@ -139,15 +139,6 @@ def inbox_by_clock(user: Any) -> int:
     return int(queryset.count())
 
 
-def timed(call: Any, repeat: int) -> tuple[list[float], Any]:
-    timings, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = call()
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings, result
-
-
 def lists(repeat: int) -> None:
     from django.conf import settings
     from django.test import Client
@@ -173,15 +164,6 @@ def lists(repeat: int) -> None:
     for role in ("handler", "county handler"):
         timings, count = timed(lambda role=role: inbox_by_clock(who[role]), repeat)
         report(role, "inbox by the clock (selectors)", count, timings)
-
-
-def report(role: str, label: str, hits: int, timings: list[float]) -> None:
-    print(
-        f"{role:18} {label:36} "
-        + (f"hits {hits:>8}  " if hits >= 0 else " " * 15)
-        + f"p50 {median(timings):8.1f} ms  p95 {percentile(timings, 0.95):8.1f} ms",
-        flush=True,
-    )
 
 
 def explain() -> None:

@@ -8,7 +8,9 @@ import platform
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 # Generated files and SQLite databases; ZHUQI_BENCH_OUT puts them elsewhere (a 2M-case SQLite
 # file is ~3 GB: /tmp rather than the checkout).
@@ -77,3 +79,23 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def timed(call: Any, repeat: int) -> tuple[list[float], Any]:
+    """Milliseconds of each of `repeat` calls, and the last call's result."""
+    timings, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings, result
+
+
+def report(role: str, label: str, hits: int, timings: list[float]) -> None:
+    """One line of a list benchmark: who, what, how many hits (-1: not counted), p50 and p95."""
+    print(
+        f"{role:18} {label:36} "
+        + (f"hits {hits:>8}  " if hits >= 0 else " " * 15)
+        + f"p50 {median(timings):8.1f} ms  p95 {percentile(timings, 0.95):8.1f} ms",
+        flush=True,
+    )

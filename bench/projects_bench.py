@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import database_label, machine, median, percentile, revision, setup_django
+from common import database_label, machine, median, percentile, report, revision, setup_django, timed
 
 SQLITE = "projects-sqlite"
 
@@ -68,24 +67,6 @@ def fixed_today() -> Any:
     from generate_projects import TODAY
 
     return mock.patch("django.utils.timezone.localdate", return_value=TODAY)
-
-
-def timed(call: Any, repeat: int) -> tuple[list[float], Any]:
-    timings, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = call()
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings, result
-
-
-def report(role: str, label: str, hits: int, timings: list[float]) -> None:
-    print(
-        f"{role:18} {label:36} "
-        + (f"hits {hits:>7}  " if hits >= 0 else " " * 14)
-        + f"p50 {median(timings):8.1f} ms  p95 {percentile(timings, 0.95):8.1f} ms",
-        flush=True,
-    )
 
 
 def clients(who: dict[str, Any]) -> dict[str, Any]:
