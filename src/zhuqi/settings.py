@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zhuqi.cases",
     "zhuqi.projects",
     "zhuqi.investment",
+    "zhuqi.visits",
     "zhuqi.demo",
 ]
 

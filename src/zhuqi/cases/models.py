@@ -178,6 +178,15 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
     )
+    # The visit, symposium or liaison call it was said at.
+    visit = models.ForeignKey(
+        "visits.Visit",
+        verbose_name="来源调研走访",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     # The jurisdiction the case belongs to: the enterprise's region, or the issuer's for an
     # instruction without one. Scoping and the figures per region read this column.
     region = models.ForeignKey(Region, verbose_name="所属地区", on_delete=models.PROTECT, related_name="+")

@@ -483,6 +483,7 @@ class NewCase:
     co_department_ids: list[int] = field(default_factory=list)
     deadline: datetime.date | None = None
     project_id: int | None = None
+    visit_id: int | None = None
 
 
 DEFAULT_SOURCE = {
@@ -510,15 +511,14 @@ def case_create(
     data: NewCase,
     attachments: Sequence[UploadedFile] = (),
     source: str = "",
-    on_behalf_of_project: bool = False,
+    from_record: bool = False,
 ) -> Case:
-    """`on_behalf_of_project`: a problem raised in a project's progress report, which whoever may
-    report on the project files, whatever kinds their role files otherwise (the projects
-    service checked they may report)."""
+    """`from_record`: a problem raised in a project's progress report, or an instruction or a
+    difficulty recorded with a visit. Whoever may write that record files its cases, whatever
+    kinds their role files otherwise; the projects or visits service checked who they are and
+    which enterprise it is."""
     kind = _parse_choice(data.kind, Kind, "kind")
-    _require(
-        on_behalf_of_project or kind in creatable_kinds(actor), f"您的角色不能提交{Kind(kind).label}事项"
-    )
+    _require(from_record or kind in creatable_kinds(actor), f"您的角色不能提交{Kind(kind).label}事项")
     errors: list[FieldError] = []
     title = (data.title or "").strip()
     if not title:
@@ -547,7 +547,7 @@ def case_create(
             if actor.enterprise_id
             else None
         )
-    elif data.enterprise_id is not None and on_behalf_of_project:
+    elif data.enterprise_id is not None and from_record:
         # The project's owner: the reporter may see the project, not necessarily the registry.
         enterprise = Enterprise.objects.filter(pk=data.enterprise_id).select_related("region").first()
     elif data.enterprise_id is not None:
@@ -567,9 +567,17 @@ def case_create(
         region = Region.objects.filter(pk=code).first() if code else None
         if region is None:
             errors.append(FieldError("region", "请指明事项所属地区"))
-        elif not on_behalf_of_project and not code_within(jurisdiction_code(actor), region.code):
+        elif not from_record and not code_within(jurisdiction_code(actor), region.code):
             errors.append(FieldError("region", f"{region.name}不在您的管辖范围内"))
             region = None
+
+    visit = None
+    if data.visit_id is not None:
+        from zhuqi.visits.models import Visit
+
+        visit = Visit.objects.filter(pk=data.visit_id).first()
+        if visit is None:
+            errors.append(FieldError("visit", "调研走访记录不存在"))
 
     project = None
     if data.project_id is not None:
@@ -604,6 +612,7 @@ def case_create(
         description=description,
         enterprise=enterprise,
         project=project,
+        visit=visit,
         region=region,
         category=category,
         urgency=urgency,

@@ -687,7 +687,7 @@ def _problem_case(
         region_code=project.region_id,
         project_id=project.pk,
     )
-    return case_services.case_create(actor=actor, data=data, source=source, on_behalf_of_project=True)
+    return case_services.case_create(actor=actor, data=data, source=source, from_record=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,105 @@
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from zhuqi.core.auth import request_user
+from zhuqi.core.errors import FieldError, ValidationFailed
+from zhuqi.core.pagination import LazyPage
+from zhuqi.core.scoping import region_subtree_q
+from zhuqi.visits import schemas, selectors, services
+from zhuqi.visits.models import VisitEnterprise, VisitKind, VisitOfficial
+from zhuqi.visits.services import Attendance, SaidThere, VisitData
+
+router = Router(tags=["visits"])
+
+
+class VisitFilters(Schema):
+    official: int | None = None
+    enterprise: int | None = None
+    project: int | None = None
+    region: str | None = None
+    kind: str | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+
+@router.get("", response=list[schemas.VisitOut], summary="Visits in your scope, newest first")
+@paginate(PageNumberPagination)
+def list_visits(request: HttpRequest, filters: Query[VisitFilters]) -> Any:
+    visits = selectors.visit_queryset(user=request_user(request))
+    if filters.kind:
+        if filters.kind not in VisitKind.values:
+            raise ValidationFailed([FieldError("kind", "应为 inspection / symposium / liaison / call")])
+        visits = visits.filter(kind=filters.kind)
+    if filters.official:
+        visits = visits.filter(
+            pk__in=VisitOfficial.objects.filter(official_id=filters.official).values("visit_id")
+        )
+    if filters.enterprise:
+        visits = visits.filter(
+            pk__in=VisitEnterprise.objects.filter(enterprise_id=filters.enterprise).values("visit_id")
+        )
+    if filters.project:
+        visits = visits.filter(projects=filters.project)
+    if filters.region:
+        if not (filters.region.isdigit() and len(filters.region) == 6):
+            raise ValidationFailed([FieldError("region", "应为6位行政区划代码")])
+        visits = visits.filter(region_subtree_q("region_id", filters.region))
+    if filters.start:
+        visits = visits.filter(end_date__gte=filters.start)
+    if filters.end:
+        visits = visits.filter(start_date__lte=filters.end)
+    return LazyPage(visits, schemas.visit_json)
+
+
+@router.post("", response={201: schemas.VisitDetailOut}, summary="Record a visit with what was said there")
+def create_visit(request: HttpRequest, payload: schemas.VisitIn) -> Status:
+    """The instructions and difficulties in `cases` become cases sourced to the visit; a bad one
+    (named cases.N.field) and nothing is written."""
+    result = services.visit_create(
+        actor=request_user(request),
+        data=VisitData(
+            kind=payload.kind,
+            title=payload.title,
+            start_date=payload.start_date,
+            end_date=payload.end_date,
+            lead_official_ids=payload.lead_officials,
+            accompanying_official_ids=payload.accompanying_officials,
+            place_codes=payload.places,
+            attendance=[
+                Attendance(enterprise_id=a.enterprise, **a.dict(exclude={"enterprise"}))
+                for a in payload.enterprises
+            ],
+            project_ids=payload.projects,
+            summary=payload.summary,
+            no_problems=payload.no_problems,
+            source_note=payload.source_note,
+        ),
+        said=[
+            SaidThere(
+                kind=c.kind,
+                title=c.title,
+                description=c.description,
+                category_id=c.category,
+                enterprise_id=c.enterprise,
+                issued_by_id=c.issued_by,
+                lead_department_id=c.lead_department,
+                co_department_ids=c.co_departments,
+                deadline=c.deadline,
+            )
+            for c in payload.cases
+        ],
+        source="api",
+    )
+    visit = selectors.visit_detail(user=request_user(request), visit_id=result.visit.pk)
+    return Status(201, schemas.visit_detail_json(visit))
+
+
+@router.get(
+    "/{int:visit_id}", response=schemas.VisitDetailOut, summary="One visit, with its cases' live status"
+)
+def get_visit(request: HttpRequest, visit_id: int) -> dict[str, Any]:
+    return schemas.visit_detail_json(selectors.visit_detail(user=request_user(request), visit_id=visit_id))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VisitsConfig(AppConfig):
+    name = "zhuqi.visits"
+    verbose_name = "调研走访"

@@ -1,0 +1,119 @@
+"""Visits (调研 / 督导 / 座谈会 / 走访): who went where, whom they met, what was said. What was
+said that needs doing is a Case with the visit as its source (Case.visit); the visit keeps the
+record, the cases carry the work."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from zhuqi.directory.models import Official, Region
+from zhuqi.enterprises.models import Enterprise
+from zhuqi.projects.models import Project
+
+
+class VisitKind(models.TextChoices):
+    INSPECTION = "inspection", "调研/督导"
+    SYMPOSIUM = "symposium", "座谈会"
+    LIAISON = "liaison", "走访"
+    CALL = "call", "电话联系"
+
+
+class VisitSource(models.TextChoices):
+    MANUAL = "manual", "人工登记"
+    REPORT = "report", "报道导入"
+
+
+class Visit(models.Model):
+    kind = models.CharField("类型", max_length=12, choices=VisitKind.choices)
+    title = models.CharField("标题", max_length=200)
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期")
+    # The jurisdiction the record belongs to (scoping and the figures read it): the place
+    # visited, or the region of the enterprise a liaison officer went to.
+    region = models.ForeignKey(Region, verbose_name="所属地区", on_delete=models.PROTECT, related_name="+")
+    places = models.ManyToManyField(Region, verbose_name="地点", blank=True, related_name="+")
+    enterprises: models.ManyToManyField[Enterprise, VisitEnterprise] = models.ManyToManyField(
+        Enterprise, through="VisitEnterprise", verbose_name="企业", blank=True, related_name="visits"
+    )
+    projects = models.ManyToManyField(Project, verbose_name="项目", blank=True, related_name="visits")
+    summary = models.TextField("概要", blank=True)
+    # A liaison visit that found nothing to do says so rather than inventing content.
+    no_problems = models.BooleanField("无问题", default=False)
+    source = models.CharField("来源", max_length=8, choices=VisitSource.choices, default=VisitSource.MANUAL)
+    source_note = models.CharField("来源说明", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "调研走访"
+        verbose_name_plural = "调研走访"
+        ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(fields=["region", "-start_date"], name="visit_region_idx"),
+            models.Index(fields=["kind", "-start_date"], name="visit_kind_idx"),
+            models.Index(fields=["-start_date", "-id"], name="visit_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="visit_dates_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VisitOfficial(models.Model):
+    """An official on a visit, with the posts they held that day written down then: a post held
+    later must not rewrite who the person was when they came."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "带队"
+        ACCOMPANYING = "accompanying", "陪同"
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="participants")
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="visit_participations")
+    role = models.CharField("角色", max_length=12, choices=Role.choices)
+    posts = models.CharField("当日职务", max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "参加干部"
+        verbose_name_plural = "参加干部"
+        ordering = ["visit_id", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["visit", "official"], name="visit_official_unique")]
+        # A leader's timeline: their visits, newest first (joined to the visit's date).
+        indexes = [models.Index(fields=["official", "visit"], name="visit_official_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.official} {self.posts}"
+
+
+class VisitEnterprise(models.Model):
+    """An enterprise visited, or attending a symposium: what it said and the policy check."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="attendance")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="visit_attendance")
+    opinions = models.TextField("意见建议", blank=True)
+    # 政策落实: what the enterprise says of the relief measures. Free text until policies exist.
+    policies_received = models.TextField("已享受的政策", blank=True)
+    policies_unknown = models.TextField("不了解的政策", blank=True)
+    policies_unobtainable = models.TextField("未能享受的政策", blank=True)
+
+    class Meta:
+        verbose_name = "参加企业"
+        verbose_name_plural = "参加企业"
+        ordering = ["visit_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "enterprise"], name="visit_enterprise_unique")
+        ]
+        indexes = [models.Index(fields=["enterprise", "visit"], name="visit_enterprise_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.enterprise_id}"

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+from zhuqi.visits.models import Visit
+
+
+class AttendanceIn(Schema):
+    enterprise: int
+    opinions: str = ""
+    policies_received: str = ""
+    policies_unknown: str = ""
+    policies_unobtainable: str = ""
+
+
+class SaidIn(Schema):
+    kind: str = Field(description="instruction (a requirement given) / demand (a difficulty heard)")
+    title: str
+    description: str = ""
+    category: int | None = None
+    enterprise: int | None = Field(None, description="a demand's enterprise: one of the visit's")
+    issued_by: int | None = Field(
+        None, description="an instruction's leader; default the first lead official"
+    )
+    lead_department: int | None = None
+    co_departments: list[int] = []
+    deadline: datetime.date | None = None
+
+
+class VisitIn(Schema):
+    kind: str = Field(description="inspection / symposium / liaison / call")
+    title: str
+    start_date: datetime.date
+    end_date: datetime.date | None = None
+    lead_officials: list[int] = []
+    accompanying_officials: list[int] = []
+    places: list[str] = Field([], description="region codes")
+    enterprises: list[AttendanceIn] = []
+    projects: list[int] = []
+    summary: str = ""
+    no_problems: bool = False
+    source_note: str = ""
+    cases: list[SaidIn] = Field([], description="written with the visit, all or nothing")
+
+
+class VisitOut(Schema):
+    id: int
+    kind: str
+    title: str
+    start_date: datetime.date
+    end_date: datetime.date
+    region: str
+    summary: str
+    no_problems: bool
+    version: int
+
+
+class VisitDetailOut(VisitOut):
+    officials: list[dict[str, Any]]
+    enterprises: list[dict[str, Any]]
+    places: list[str]
+    projects: list[dict[str, Any]]
+    cases: list[dict[str, Any]]
+
+
+def visit_json(visit: Visit) -> dict[str, Any]:
+    return {
+        "id": visit.pk,
+        "kind": visit.kind,
+        "title": visit.title,
+        "start_date": visit.start_date,
+        "end_date": visit.end_date,
+        "region": visit.region_id,
+        "summary": visit.summary,
+        "no_problems": visit.no_problems,
+        "version": visit.version,
+    }
+
+
+def visit_detail_json(visit: Visit) -> dict[str, Any]:
+    return {
+        **visit_json(visit),
+        "officials": [
+            {"id": p.official_id, "name": p.official.name, "role": p.role, "posts": p.posts}
+            for p in visit.participants.all()
+        ],
+        "enterprises": [
+            {
+                "id": a.enterprise_id,
+                "name": a.enterprise.name,
+                "opinions": a.opinions,
+                "policies_received": a.policies_received,
+                "policies_unknown": a.policies_unknown,
+                "policies_unobtainable": a.policies_unobtainable,
+            }
+            for a in visit.attendance.all()
+        ],
+        "places": [r.code for r in visit.places.all()],
+        "projects": [{"id": p.pk, "name": p.name} for p in visit.projects.all()],
+        # The live state of what was said there: a leader sees which requirements are done.
+        "cases": [
+            {"id": c.pk, "kind": c.kind, "title": c.title, "status": c.status, "timeliness": c.timeliness}
+            for c in visit.cases.all()
+        ],
+    }

@@ -1,0 +1,67 @@
+"""Every read of visits, scoped to the user."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from zhuqi.core.errors import NotFound
+from zhuqi.core.roles import Role
+from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.directory.models import User
+from zhuqi.enterprises.models import Assignment
+from zhuqi.visits.models import Visit, VisitEnterprise, VisitOfficial
+
+
+def visit_scope_q(user: User) -> Q:
+    """Leaders, coordinators, admins, auditors: visits in their jurisdiction. Handlers: their
+    department's region. Liaison officers: the visits they took part in or recorded, and those to
+    the enterprises assigned to them now. Enterprises: the visits they received."""
+    if not is_active_user(user):
+        return NOTHING
+    if user.role == Role.ENTERPRISE:
+        if not user.enterprise_id:
+            return NOTHING
+        return Q(pk__in=VisitEnterprise.objects.filter(enterprise_id=user.enterprise_id).values("visit_id"))
+    if user.role == Role.LIAISON:
+        mine = Q(recorded_by=user)
+        if user.official_id:
+            assigned = Assignment.objects.filter(Assignment.current_q(), official_id=user.official_id)
+            mine |= Q(
+                pk__in=VisitOfficial.objects.filter(official_id=user.official_id).values("visit_id")
+            ) | Q(
+                pk__in=VisitEnterprise.objects.filter(
+                    enterprise_id__in=assigned.values("enterprise_id")
+                ).values("visit_id")
+            )
+        return mine
+    code = jurisdiction_code(user)
+    if code is None:
+        return Q()
+    if not code:
+        return NOTHING
+    return region_subtree_q("region_id", code)
+
+
+def visit_queryset(*, user: User) -> QuerySet[Visit]:
+    return Visit.objects.filter(visit_scope_q(user)).select_related("region")
+
+
+def visit_detail(*, user: User, visit_id: int | str) -> Visit:
+    """A visit with its officials, enterprises, places, projects and cases, in a fixed number of
+    queries."""
+    from zhuqi.cases.selectors import case_queryset
+
+    try:
+        return (
+            visit_queryset(user=user)
+            .prefetch_related(
+                Prefetch("participants", queryset=VisitOfficial.objects.select_related("official")),
+                Prefetch("attendance", queryset=VisitEnterprise.objects.select_related("enterprise")),
+                "places",
+                "projects",
+                Prefetch("cases", queryset=case_queryset(user=user).order_by("submitted_at", "id")),
+            )
+            .get(pk=int(visit_id))
+        )
+    except (Visit.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

@@ -1,0 +1,268 @@
+"""Recording a visit, with the instructions given and the difficulties heard there as cases, in
+one transaction: a bad visit or a bad case and nothing is written."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from zhuqi.cases import services as case_services
+from zhuqi.cases.models import Case, Kind, Source
+from zhuqi.core import audit
+from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
+from zhuqi.core.models import AuditEntry
+from zhuqi.core.roles import Role
+from zhuqi.core.scoping import code_within, jurisdiction_code
+from zhuqi.directory.models import Official, Post, Region, User
+from zhuqi.enterprises.models import Assignment
+from zhuqi.enterprises.selectors import enterprise_queryset
+from zhuqi.projects.selectors import project_queryset
+from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind, VisitOfficial
+
+RECORDING_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.HANDLER})
+CASE_SOURCE = {
+    VisitKind.INSPECTION: Source.VISIT,
+    VisitKind.SYMPOSIUM: Source.SYMPOSIUM,
+    VisitKind.LIAISON: Source.LIAISON,
+    VisitKind.CALL: Source.LIAISON,
+}
+
+
+def may_record(actor: User, kind: str) -> bool:
+    """Government staff record any visit; a liaison officer records their own visits and calls."""
+    if actor.is_superuser or actor.role in RECORDING_ROLES:
+        return True
+    return actor.role == Role.LIAISON and kind in (VisitKind.LIAISON, VisitKind.CALL)
+
+
+@dataclass
+class Attendance:
+    enterprise_id: int
+    opinions: str = ""
+    policies_received: str = ""
+    policies_unknown: str = ""
+    policies_unobtainable: str = ""
+
+
+@dataclass
+class SaidThere:
+    """An instruction given or a difficulty heard: it becomes a case sourced to the visit."""
+
+    kind: str  # instruction | demand
+    title: str
+    description: str = ""
+    category_id: int | None = None
+    enterprise_id: int | None = None
+    issued_by_id: int | None = None  # an instruction's leader; default: the visit's first lead
+    lead_department_id: int | None = None
+    co_department_ids: list[int] = field(default_factory=list)
+    deadline: datetime.date | None = None
+
+
+@dataclass
+class VisitData:
+    kind: str
+    title: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None = None
+    lead_official_ids: list[int] = field(default_factory=list)
+    accompanying_official_ids: list[int] = field(default_factory=list)
+    place_codes: list[str] = field(default_factory=list)
+    attendance: list[Attendance] = field(default_factory=list)
+    project_ids: list[int] = field(default_factory=list)
+    summary: str = ""
+    no_problems: bool = False
+    source_note: str = ""
+
+
+def _posts_on(officials: Sequence[Official], day: datetime.date) -> dict[int, str]:
+    """Each official's posts held on `day`, joined as one would say them."""
+    held: dict[int, list[str]] = {}
+    for post in (
+        Post.objects.filter(Post.current_q(day), official__in=officials)
+        .select_related("department")
+        .order_by("official_id", "order", "id")
+    ):
+        held.setdefault(post.official_id, []).append(post.label)
+    return {pk: "、".join(labels) for pk, labels in held.items()}
+
+
+def _clean(actor: User, data: VisitData) -> dict[str, Any]:
+    errors: list[FieldError] = []
+    values: dict[str, Any] = {}
+    if data.kind not in VisitKind.values:
+        allowed = "、".join(f"{value}（{label}）" for value, label in VisitKind.choices)
+        errors.append(FieldError("kind", f"“{data.kind}”不是可选的值，可选：{allowed}"))
+    elif not may_record(actor, data.kind):
+        raise PermissionDenied(f"您的角色不能登记{VisitKind(data.kind).label}")
+    title = (data.title or "").strip()
+    if not title:
+        errors.append(FieldError("title", "必填"))
+    values["title"] = title[:200]
+    start = data.start_date
+    end = data.end_date or start
+    if start is None:
+        errors.append(FieldError("start_date", "必填"))
+    elif end is not None and end < start:
+        errors.append(FieldError("end_date", f"结束日期 {end} 早于开始日期 {start}"))
+    values["start_date"], values["end_date"] = start, end
+
+    jurisdiction = jurisdiction_code(actor)
+    officials_wanted = [*data.lead_official_ids, *data.accompanying_official_ids]
+    officials = Official.objects.in_bulk(officials_wanted)
+    participants: list[tuple[Official, str, str]] = []
+    if data.kind in (VisitKind.INSPECTION, VisitKind.SYMPOSIUM) and not data.lead_official_ids:
+        errors.append(FieldError("lead_officials", "请填写带队领导"))
+    if len(set(officials_wanted)) != len(officials_wanted):
+        errors.append(FieldError("officials", "同一位干部填写了两次"))
+    posts = _posts_on(list(officials.values()), start) if start else {}
+    for role, ids, name in (
+        (VisitOfficial.Role.LEAD, data.lead_official_ids, "lead_officials"),
+        (VisitOfficial.Role.ACCOMPANYING, data.accompanying_official_ids, "accompanying_officials"),
+    ):
+        for pk in ids:
+            official = officials.get(pk)
+            if official is None:
+                errors.append(FieldError(name, f"干部 {pk} 不存在"))
+            elif start and pk not in posts:
+                errors.append(FieldError(name, f"{official.name}在 {start} 没有任职记录，请先核对其职务"))
+            else:
+                participants.append((official, role, posts.get(pk, "")))
+    values["_participants"] = participants
+
+    places = list(Region.objects.filter(pk__in=data.place_codes))
+    missing_places = set(data.place_codes) - {r.code for r in places}
+    if missing_places:
+        errors.append(FieldError("places", f"行政区划 {'、'.join(sorted(missing_places))} 不存在"))
+    values["_places"] = places
+
+    scoped = enterprise_queryset(user=actor)
+    if actor.role == Role.LIAISON:
+        # A liaison officer records visits to the enterprises assigned to them.
+        assigned = Assignment.objects.filter(Assignment.current_q(), official_id=actor.official_id or 0)
+        scoped = scoped.filter(pk__in=assigned.values("enterprise_id"))
+    wanted = [a.enterprise_id for a in data.attendance]
+    enterprises = scoped.in_bulk(wanted)
+    for index, attendance in enumerate(data.attendance, start=1):
+        if attendance.enterprise_id not in enterprises:
+            errors.append(
+                FieldError(
+                    f"enterprises.{index}", f"企业 {attendance.enterprise_id} 不存在或不在您的权限范围内"
+                )
+            )
+    if len(set(wanted)) != len(wanted):
+        errors.append(FieldError("enterprises", "同一家企业填写了两次"))
+    if data.kind in (VisitKind.LIAISON, VisitKind.CALL) and len(wanted) != 1:
+        errors.append(FieldError("enterprises", "走访和电话联系记录一家企业"))
+    values["_attendance"] = [
+        (enterprises[a.enterprise_id], a) for a in data.attendance if a.enterprise_id in enterprises
+    ]
+
+    projects = project_queryset(user=actor).in_bulk(data.project_ids)
+    if set(data.project_ids) - set(projects):
+        errors.append(FieldError("projects", "项目不存在或不在您的权限范围内"))
+    values["_projects"] = list(projects.values())
+
+    # The record belongs to the place visited: the first place, else the first enterprise's region,
+    # else the recorder's jurisdiction.
+    region = places[0] if places else None
+    if region is None and enterprises:
+        region = next(iter(enterprises.values())).region
+    if region is None and jurisdiction:
+        region = Region.objects.filter(pk=jurisdiction).first()
+    if region is None:
+        errors.append(FieldError("places", "请填写地点"))
+    elif not code_within(jurisdiction, region.code) and actor.role != Role.LIAISON:
+        errors.append(FieldError("places", f"{region.name}不在您的管辖范围内"))
+    values["region"] = region
+    values["summary"] = (data.summary or "").strip()
+    values["no_problems"] = bool(data.no_problems)
+    values["source_note"] = (data.source_note or "").strip()[:300]
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+@dataclass
+class VisitResult:
+    visit: Visit
+    cases: list[Case]
+
+
+@transaction.atomic
+def visit_create(
+    *, actor: User, data: VisitData, said: Sequence[SaidThere] = (), source: str = ""
+) -> VisitResult:
+    """Record a visit and turn what was said there into cases, all or nothing. A case that
+    cannot be filed is named by its position: cases.2.title."""
+    values = _clean(actor, data)
+    participants = values.pop("_participants")
+    places = values.pop("_places")
+    attendance = values.pop("_attendance")
+    projects = values.pop("_projects")
+    visit = Visit.objects.create(kind=data.kind, recorded_by=actor if actor.pk else None, **values)
+    VisitOfficial.objects.bulk_create(
+        VisitOfficial(visit=visit, official=official, role=role, posts=posts, position=index)
+        for index, (official, role, posts) in enumerate(participants)
+    )
+    VisitEnterprise.objects.bulk_create(
+        VisitEnterprise(
+            visit=visit,
+            enterprise=enterprise,
+            opinions=item.opinions.strip(),
+            policies_received=item.policies_received.strip(),
+            policies_unknown=item.policies_unknown.strip(),
+            policies_unobtainable=item.policies_unobtainable.strip(),
+        )
+        for enterprise, item in attendance
+    )
+    visit.places.set(places)
+    visit.projects.set(projects)
+    audit.record(actor=actor, instance=visit, action=AuditEntry.Action.CREATE, source=source)
+    lead = next((official for official, role, _ in participants if role == VisitOfficial.Role.LEAD), None)
+    attended = {enterprise.pk for enterprise, _ in attendance}
+    cases: list[Case] = []
+    errors: list[FieldError] = []
+    for index, item in enumerate(said, start=1):
+        if item.kind not in (Kind.INSTRUCTION, Kind.DEMAND):
+            errors.append(FieldError(f"cases.{index}.kind", "应为 instruction（交办）或 demand（诉求）"))
+            continue
+        if item.enterprise_id is not None and item.enterprise_id not in attended:
+            errors.append(FieldError(f"cases.{index}.enterprise", "诉求的企业应是本次调研走访的企业之一"))
+            continue
+        try:
+            with transaction.atomic():
+                cases.append(
+                    case_services.case_create(
+                        actor=actor,
+                        data=case_services.NewCase(
+                            kind=item.kind,
+                            title=item.title,
+                            description=item.description or item.title,
+                            category_id=item.category_id,
+                            enterprise_id=item.enterprise_id,
+                            issued_by_id=item.issued_by_id
+                            or (lead.pk if lead and item.kind == Kind.INSTRUCTION else None),
+                            source=CASE_SOURCE[VisitKind(data.kind)],
+                            source_note=visit.title[:200],
+                            region_code=visit.region_id,
+                            lead_department_id=item.lead_department_id,
+                            co_department_ids=item.co_department_ids,
+                            deadline=item.deadline,
+                            visit_id=visit.pk,
+                        ),
+                        source=source,
+                        from_record=True,
+                    )
+                )
+        except ValidationFailed as failure:
+            errors += [FieldError(f"cases.{index}.{e.field}", e.message) for e in failure.errors]
+        except PermissionDenied as refusal:
+            errors.append(FieldError(f"cases.{index}", refusal.message))
+    if errors:
+        raise ValidationFailed(errors)  # rolls back the visit with the cases
+    return VisitResult(visit=visit, cases=cases)

@@ -1,0 +1,57 @@
+"""The visits API: a visit created with its instructions and demands in one request."""
+
+from __future__ import annotations
+
+import datetime
+
+from zhuqi.cases.models import Case, Category
+from zhuqi.testing.api import send, token_client
+from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory
+from zhuqi.visits.models import Visit
+
+
+def test_a_visit_with_its_cases_in_one_request(cast: Cast) -> None:
+    secretary = OfficialFactory(name="孟宪东")
+    PostFactory(official=secretary, department=DepartmentFactory(name="通辽市委"), title="书记")
+    finance = Category.objects.get(name="融资", parent=None)
+    coordinator = token_client("coordinator")
+    body = {
+        "kind": "symposium",
+        "title": "霍林郭勒市中小微企业座谈会",
+        "start_date": "2026-06-21",
+        "lead_officials": [secretary.pk],
+        "places": ["150581"],
+        "enterprises": [{"enterprise": cast.home.pk, "opinions": "融资难", "policies_unknown": "留抵退税"}],
+        "cases": [
+            {
+                "kind": "demand",
+                "title": "流动资金贷款续贷难",
+                "category": finance.pk,
+                "enterprise": cast.home.pk,
+            },
+            {"kind": "instruction", "title": "梳理惠企政策清单，送政策上门", "category": finance.pk},
+        ],
+    }
+    created = send(coordinator, "post", "/api/v1/visits", body)
+    assert created.status_code == 201, created.content
+    visit = created.json()
+    assert [c["kind"] for c in visit["cases"]] == ["demand", "instruction"]
+    assert visit["officials"][0]["posts"] == "通辽市委书记"
+    assert visit["enterprises"][0]["policies_unknown"] == "留抵退税"
+    listed = coordinator.get(f"/api/v1/visits?official={secretary.pk}&kind=symposium").json()
+    assert [item["id"] for item in listed["items"]] == [visit["id"]]
+    assert coordinator.get(f"/api/v1/visits?enterprise={cast.neighbour.pk}").json()["count"] == 0
+
+    # A demand for an enterprise that was not there: refused by position, nothing written.
+    bad = dict(
+        body,
+        cases=[{"kind": "demand", "title": "x", "category": finance.pk, "enterprise": cast.neighbour.pk}],
+    )
+    refused = send(coordinator, "post", "/api/v1/visits", bad)
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "cases", "1", "enterprise"]
+    ended_early = send(coordinator, "post", "/api/v1/visits", dict(body, end_date="2026-06-20", cases=[]))
+    assert ended_early.json()["detail"][0]["loc"] == ["body", "end_date"]
+    assert Visit.objects.count() == 1 and Case.objects.count() == 2
+    assert token_client("outsider").get(f"/api/v1/visits/{visit['id']}").status_code == 404
+    assert datetime.date.fromisoformat(visit["end_date"]) == datetime.date(2026, 6, 21)
