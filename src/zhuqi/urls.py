@@ -13,5 +13,6 @@ urlpatterns = [
     path("cases/", include("zhuqi.cases.urls")),
     path("projects/", include("zhuqi.projects.urls")),
     path("agreements/", include("zhuqi.investment.urls")),
+    path("visits/", include("zhuqi.visits.urls")),
     path("notices/", include("zhuqi.notifications.urls")),
 ]

@@ -1,0 +1,107 @@
+"""A visit's record as a Word document (走访/调研记录), generated from the record, never typed:
+who went, where, whom they met, what was said, and each case with its state today."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from zhuqi.visits.models import Visit, VisitKind
+
+TITLES = {
+    VisitKind.INSPECTION: "调研记录",
+    VisitKind.SYMPOSIUM: "座谈会记录",
+    VisitKind.LIAISON: "走访记录",
+    VisitKind.CALL: "电话联系记录",
+}
+
+
+def _chinese_fonts(document: WordDocument) -> None:
+    # python-docx sets only the Latin font; Word needs the East Asian one named too, or Chinese
+    # falls back to whatever the reader's Word picks.
+    style = document.styles["Normal"]
+    style.font.name = "宋体"
+    style.font.size = Pt(12)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+
+
+def visit_record(visit: Visit) -> bytes:
+    """The record of a visit fetched with selectors.visit_detail (its prefetches are read)."""
+    document = Document()
+    _chinese_fonts(document)
+    document.add_heading(f"{visit.title}", level=1)
+    document.add_paragraph(TITLES.get(VisitKind(visit.kind), "记录"))
+    facts = document.add_table(rows=0, cols=2)
+    facts.style = "Table Grid"
+    dates = (
+        str(visit.start_date)
+        if visit.end_date == visit.start_date
+        else f"{visit.start_date} 至 {visit.end_date}"
+    )
+    rows = [
+        ("时间", dates),
+        ("地点", "、".join(region.name for region in visit.places.all()) or visit.region.name),
+        (
+            "带队领导",
+            "；".join(f"{p.official.name}（{p.posts}）" for p in visit.participants.all() if p.role == "lead")
+            or "—",
+        ),
+        (
+            "陪同人员",
+            "；".join(f"{p.official.name}（{p.posts}）" for p in visit.participants.all() if p.role != "lead")
+            or "—",
+        ),
+        ("企业", "、".join(a.enterprise.name for a in visit.attendance.all()) or "—"),
+        ("项目", "、".join(project.name for project in visit.projects.all()) or "—"),
+    ]
+    for label, value in rows:
+        cells = facts.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    if visit.summary or visit.no_problems:
+        document.add_heading("概要", level=2)
+        document.add_paragraph(visit.summary or "未发现需要协调解决的问题。")
+    attended = [
+        a for a in visit.attendance.all() if a.opinions or a.policies_unknown or a.policies_unobtainable
+    ]
+    if attended:
+        document.add_heading("企业意见和政策落实情况", level=2)
+        for item in attended:
+            document.add_paragraph(item.enterprise.name, style="List Bullet")
+            for label, text in (
+                ("意见建议", item.opinions),
+                ("已享受的政策", item.policies_received),
+                ("不了解的政策", item.policies_unknown),
+                ("未能享受的政策", item.policies_unobtainable),
+            ):
+                if text:
+                    document.add_paragraph(f"{label}：{text}")
+    cases = list(visit.cases.all())
+    document.add_heading("交办事项和企业诉求", level=2)
+    if not cases:
+        document.add_paragraph("无。")
+    else:
+        table = document.add_table(rows=1, cols=5)
+        table.style = "Table Grid"
+        for cell, text in zip(
+            table.rows[0].cells, ("编号", "类型", "内容", "牵头部门", "办理情况"), strict=True
+        ):
+            cell.text = text
+        for case in cases:
+            cells = table.add_row().cells
+            state = case.status_label
+            if case.timeliness == "red":
+                state += "（已逾期）"
+            cells[0].text = f"#{case.pk}"
+            cells[1].text = case.get_kind_display()
+            cells[2].text = case.title
+            cells[3].text = case.lead_department.name if case.lead_department else "待交办"
+            cells[4].text = state
+    document.add_paragraph(f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}（办理情况为生成时的状态）")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
