@@ -23,6 +23,7 @@ from zhuqi.core.roles import Role
 from zhuqi.core.validators import make_uscc
 from zhuqi.demo import cases as demo_cases
 from zhuqi.demo import projects as demo_projects
+from zhuqi.demo import visits as demo_visits
 from zhuqi.directory import services as directory_services
 from zhuqi.directory.models import Department, Industry, Official, Region, User, system_user
 from zhuqi.enterprises import services as enterprise_services
@@ -440,6 +441,7 @@ def load(*, seed: int = 20260620) -> dict[str, int]:
     project_counts = demo_projects.load(
         actor=actor, users=users, departments=departments, officials=officials
     )
+    visit_count = demo_visits.load(admin=users["demo-admin"], officials=officials, departments=departments)
     return {
         "departments": len(departments),
         "officials": len(officials),
@@ -447,4 +449,5 @@ def load(*, seed: int = 20260620) -> dict[str, int]:
         "users": len(accounts),
         "cases": case_count,
         **project_counts,
+        "visits": visit_count,
     }

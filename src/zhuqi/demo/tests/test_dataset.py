@@ -55,8 +55,9 @@ def test_the_demo_has_cases_in_every_stage_with_a_consistent_history(demo) -> No
     steps = list(late.steps.order_by("at").values_list("step", flat=True))
     assert steps[:4] == ["submit", "accept", "assign", "start"]
     # The demo accounts find work waiting for them.
-    # The coordinator: 3 demands and the problem raised in 联晟's weekly report.
-    for username, expected in (("demo-coordinator", 4), ("demo-enterprise", 1)):
+    # The coordinator: 3 demands, the problem raised in 联晟's weekly report, and the 3 difficulties
+    # heard at the 2022 inspection and symposium (the instructions given there were assigned at once).
+    for username, expected in (("demo-coordinator", 7), ("demo-enterprise", 1)):
         client = Client()
         client.login(username=username, password="demo")
         body = client.get("/").content.decode()
@@ -88,3 +89,17 @@ def test_the_demo_has_the_reports_projects_and_agreements(demo) -> None:
     statuses = {a.title: a.status for a in agreement_list(user=coordinator)}
     assert statuses["联晟新材料高端铝箔项目投资协议"] == "started"
     assert statuses["铝基新材料产业园招商协议"] == "signed"
+
+
+def test_the_reports_visits_with_their_cases(demo) -> None:
+    from zhuqi.cases.models import Status
+    from zhuqi.visits.models import Visit
+
+    assert Visit.objects.count() == 5
+    inspection = Visit.objects.get(title__startswith="孟宪东到霍林郭勒市调研")
+    assert inspection.participants.first().posts == "内蒙古自治区党委常委、通辽市委书记"
+    statuses = {case.title: case.status for case in inspection.cases.all()}
+    assert statuses["在保证施工安全的前提下加快项目建设进度，力争早日投产"] == Status.ASSIGNED
+    assert statuses["高端铝箔项目设备进口资金周转紧张"] == Status.SUBMITTED
+    symposium = Visit.objects.get(kind="symposium")
+    assert symposium.attendance.filter(policies_unknown="稳岗返还").exists()
