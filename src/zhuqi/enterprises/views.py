@@ -33,6 +33,7 @@ from zhuqi.enterprises.importing import ImportFileError, import_enterprises, wri
 from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
 from zhuqi.projects.selectors import flags_of as project_flags
 from zhuqi.projects.selectors import project_list as project_library
+from zhuqi.visits.selectors import visit_queryset
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "enterprise_imports"
@@ -97,6 +98,11 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     projects = list(project_library(user=user).filter(owner=enterprise).order_by("-listed_year", "name")[:20])
     for project in projects:
         project.flag_list = project_flags(project)  # type: ignore[attr-defined]
+    visits = list(
+        visit_queryset(user=user)
+        .filter(attendance__enterprise=enterprise)
+        .order_by("-start_date", "-id")[:20]
+    )
     return render(
         request,
         "enterprises/detail.html",
@@ -110,6 +116,7 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
             "can_file_case": user.role != Role.ENTERPRISE and "demand" in creatable_kinds(user),
             # Its key projects, with their flags: a visit or a call starts from what is behind.
             "projects": projects,
+            "visits": visits,
         },
     )
 

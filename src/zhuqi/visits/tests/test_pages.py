@@ -48,6 +48,8 @@ def test_visit_page_and_its_word_record(cast: Cast) -> None:
     assert "孟宪东到霍林郭勒市调研" in text and "不了解的政策：稳岗返还" in text
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "孟宪东（通辽市委书记）" in cells and "加快项目建设进度" in cells and "待受理" in cells
+    enterprise_page = client.get(f"/enterprises/{cast.home.pk}/").content.decode()
+    assert 'data-testid="enterprise-visits"' in enterprise_page and "孟宪东到霍林郭勒市调研" in enterprise_page
     outsider = Client()
     outsider.force_login(cast.outsider)
     assert outsider.get(f"/visits/{result.visit.pk}/record.docx").status_code == 404
