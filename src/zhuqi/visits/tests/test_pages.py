@@ -37,6 +37,13 @@ def test_visit_page_and_its_word_record(cast: Cast) -> None:
     client.force_login(cast.leader)
     listing = client.get("/visits/").content.decode()
     assert "孟宪东到霍林郭勒市调研" in listing
+    timeline = client.get(f"/visits/?official={secretary.pk}").content.decode()
+    assert "孟宪东到霍林郭勒市调研" in timeline and "通辽市委书记" in timeline
+    assert 'data-testid="visit-progress">0 / 1<' in timeline
+    assert (
+        "孟宪东到霍林郭勒市调研"
+        not in client.get(f"/visits/?official={cast.liaison.official_id}").content.decode()
+    )
     page = client.get(f"/visits/{result.visit.pk}/").content.decode()
     assert "孟宪东（通辽市委书记）" in page and "加快项目建设进度" in page and "稳岗返还" in page
     response = client.get(f"/visits/{result.visit.pk}/record.docx")
@@ -49,7 +56,9 @@ def test_visit_page_and_its_word_record(cast: Cast) -> None:
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "孟宪东（通辽市委书记）" in cells and "加快项目建设进度" in cells and "待受理" in cells
     enterprise_page = client.get(f"/enterprises/{cast.home.pk}/").content.decode()
-    assert 'data-testid="enterprise-visits"' in enterprise_page and "孟宪东到霍林郭勒市调研" in enterprise_page
+    assert (
+        'data-testid="enterprise-visits"' in enterprise_page and "孟宪东到霍林郭勒市调研" in enterprise_page
+    )
     outsider = Client()
     outsider.force_login(cast.outsider)
     assert outsider.get(f"/visits/{result.visit.pk}/record.docx").status_code == 404
