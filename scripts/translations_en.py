@@ -494,6 +494,24 @@ PROJECTS_ENGLISH = {
 }
 ENGLISH.update(PROJECTS_ENGLISH)
 
+VISITS_ENGLISH = {
+    "关联项目": "Project",
+    "调研走访": "Visits",
+    "导出 Word 记录": "Word record",
+    "参加干部": "Officials",
+    "带队": "Lead",
+    "未发现需要协调解决的问题。": "No problem needing help was found.",
+    "意见建议": "Opinions",
+    "政策落实": "Policy check",
+    "已享受": "Received",
+    "不了解": "Did not know of",
+    "未能享受": "Could not get",
+    "没有交办事项或诉求": "No instructions or demands",
+    "事项办结": "Cases closed",
+    "没有调研走访记录": "No visits recorded",
+}
+ENGLISH.update(VISITS_ENGLISH)
+
 
 def main() -> None:
     text = PO.read_text(encoding="utf-8")
