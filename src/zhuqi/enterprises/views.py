@@ -32,7 +32,7 @@ from zhuqi.enterprises.forms import CONTACT_ROWS, EnterpriseForm, ImportUploadFo
 from zhuqi.enterprises.importing import ImportFileError, import_enterprises, write_error_file
 from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
 from zhuqi.projects.selectors import flags_of as project_flags
-from zhuqi.projects.selectors import project_list as project_library
+from zhuqi.projects.selectors import project_library
 from zhuqi.visits.selectors import visit_queryset
 
 PAGE_SIZE = 50

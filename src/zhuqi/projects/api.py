@@ -36,7 +36,7 @@ def filtered_projects(request: HttpRequest, params: dict[str, Any]) -> Any:
     """The library as the user may see it, filtered; bad filter values are refused by name."""
     at = selectors.clock()
     filterset = ProjectFilterSet(
-        params, queryset=selectors.project_list(user=request_user(request), at=at), at=at
+        params, queryset=selectors.project_library(user=request_user(request), at=at), at=at
     )
     if not filterset.is_valid():
         raise ValidationFailed(

@@ -144,7 +144,7 @@ def project_figures(
         raise ValidationFailed([FieldError("by", f"截止日期应在 {year} 年内")])
     grouping, region_q = region_grouping(user, group_by, region, level)
     at = selectors.clock(today)
-    projects = selectors.project_list(user=user, at=at).filter(region_q)
+    projects = selectors.project_library(user=user, at=at).filter(region_q)
     any_flag = Q()
     for name in selectors.FLAGS:
         any_flag |= selectors.flag_filter(name, at)

@@ -180,13 +180,15 @@ def project_queryset(*, user: User) -> QuerySet[Project]:
     )
 
 
-def project_list(*, user: User, at: FlagClock | None = None) -> QuerySet[Project]:
+def project_library(*, user: User, at: FlagClock | None = None) -> QuerySet[Project]:
+    """The key-project library (重点项目库) the user may see, each project with its flags. Not to
+    be confused with a ProjectList (清单), one government's list for one year."""
     return with_flags(project_queryset(user=user), at or clock())
 
 
 def project_get(*, user: User, project_id: int | str, at: FlagClock | None = None) -> Project:
     try:
-        return project_list(user=user, at=at).get(pk=int(project_id))
+        return project_library(user=user, at=at).get(pk=int(project_id))
     except (Project.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
@@ -200,7 +202,7 @@ def project_detail(*, user: User, project_id: int | str, at: FlagClock | None = 
     at = at or clock()
     try:
         return (
-            project_list(user=user, at=at)
+            project_library(user=user, at=at)
             .prefetch_related(
                 Prefetch("milestones", queryset=Milestone.objects.order_by("position", "planned_on", "id")),
                 Prefetch("stage_changes", queryset=StageChange.objects.order_by("at", "id")),

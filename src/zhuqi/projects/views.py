@@ -93,7 +93,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     at = selectors.clock()
     params = _filter_params(request)
-    filterset = ProjectFilterSet(params, queryset=selectors.project_list(user=user, at=at), at=at)
+    filterset = ProjectFilterSet(params, queryset=selectors.project_library(user=user, at=at), at=at)
     if not filterset.is_valid():
         for name, errors in filterset.errors.items():
             messages.error(

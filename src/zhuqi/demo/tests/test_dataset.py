@@ -68,7 +68,7 @@ def test_the_demo_has_the_reports_projects_and_agreements(demo) -> None:
     from zhuqi.investment.models import Agreement
     from zhuqi.investment.selectors import agreement_list
     from zhuqi.projects.models import Project
-    from zhuqi.projects.selectors import flags_of, project_list
+    from zhuqi.projects.selectors import flags_of, project_library
 
     names = set(Project.objects.values_list("name", flat=True))
     assert {
@@ -81,7 +81,7 @@ def test_the_demo_has_the_reports_projects_and_agreements(demo) -> None:
     assert bank.amount == 18_000_000 and bank.amount_as_entered == 1800 and bank.entered_unit == "亿元"
     assert Agreement.objects.get(counterparty_name="中国大唐集团有限公司").amount == 10_000_000
     coordinator = User.objects.get(username="demo-coordinator")
-    flagged = {p.name: {name for name, _ in flags_of(p)} for p in project_list(user=coordinator)}
+    flagged = {p.name: {name for name, _ in flags_of(p)} for p in project_library(user=coordinator)}
     assert "late_start" in flagged["霍林郭勒市增量配电网项目"]
     assert "no_report" in flagged["腾远环保大修渣无害化处理及综合利用项目"]
     foil = Project.objects.get(name="联晟新材料高端铝箔项目")

@@ -21,7 +21,7 @@ AT = selectors.clock(TODAY)
 
 
 def _flags(user: User, project: Project) -> set[str]:
-    listed = selectors.project_list(user=user, at=AT).get(pk=project.pk)
+    listed = selectors.project_library(user=user, at=AT).get(pk=project.pk)
     return {name for name, _ in selectors.flags_of(listed)}
 
 
@@ -140,7 +140,7 @@ def test_flag_filters_match_the_flags(cast: Cast) -> None:
             last_period_end=datetime.date(2026, 6, 28),
         )
     )
-    queryset = selectors.project_list(user=cast.coordinator, at=AT)
+    queryset = selectors.project_library(user=cast.coordinator, at=AT)
     assert list(queryset.filter(selectors.flag_filter("late_start", AT))) == [late]
 
 

@@ -16,7 +16,7 @@ from zhuqi.core.tabular import ImportFileError
 from zhuqi.projects.exporting import export_workbook
 from zhuqi.projects.importing import import_projects, parse_plan_date
 from zhuqi.projects.models import Project, ProjectYear
-from zhuqi.projects.selectors import project_list
+from zhuqi.projects.selectors import project_library
 from zhuqi.testing.factories import Cast
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +134,7 @@ def test_reimport_updates_by_code_and_export_round_trips(cast: Cast) -> None:
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     assert Project.objects.get(code="2301-150581-04-01-000001").name.endswith("（二期）")
 
-    exported = io.BytesIO(export_workbook(project_list(user=cast.coordinator)))
+    exported = io.BytesIO(export_workbook(project_library(user=cast.coordinator)))
     again = import_projects(actor=cast.coordinator, stream=exported, filename="export.xlsx")
     assert not again.errors and again.unchanged == 2 and again.created == 0 and again.updated == 0
 
