@@ -6,12 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from zhuqi.core.chinese import to_halfwidth
 
@@ -126,3 +129,26 @@ def write_error_file(report: ImportReport, source: Path) -> Path:
         sheet.append(line)
     workbook.save(target)
     return target
+
+
+def write_workbook(
+    sheet_name: str, columns: Sequence[tuple[str, int]], rows: Iterable[Sequence[Any]]
+) -> bytes:
+    """An .xlsx of one sheet: a bold header of `columns` (title, width), the first two columns
+    frozen, then `rows`. Write-only and streamed, so memory stays flat however long the list is."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name)
+    for index, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "C2"
+    header = []
+    for title, _ in columns:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -3,13 +3,9 @@ list can be corrected in Excel and imported back."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
-import openpyxl
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
+from zhuqi.core.tabular import write_workbook
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.enterprises.schemas import masked_contacts
 
@@ -32,38 +28,24 @@ MAX_ROWS = 200_000
 
 
 def export_enterprises(enterprises: Iterable[Enterprise], *, show_contacts: bool) -> bytes:
-    """A write-only workbook streamed row by row: memory stays flat however long the list is."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("企业名录")
-    for index, (_, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
-    header = []
-    for title, _ in COLUMNS:
-        cell = openpyxl.cell.WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for enterprise in enterprises:
-        contacts = enterprise.contacts if show_contacts else masked_contacts(enterprise.contacts)
-        first = contacts[0] if contacts else {}
-        sheet.append(
-            [
-                enterprise.uscc,
-                enterprise.name,
-                enterprise.short_name,
-                f"{enterprise.industry.code} {enterprise.industry.name}" if enterprise.industry else "",
-                enterprise.employees,
-                float(enterprise.revenue) if enterprise.revenue is not None else None,
-                float(enterprise.total_assets) if enterprise.total_assets is not None else None,
-                enterprise.get_size_class_display(),
-                "是" if enterprise.above_scale else "否",
-                enterprise.region_id,
-                enterprise.address,
-                first.get("name", ""),
-                first.get("phone", ""),
-            ]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return write_workbook("企业名录", COLUMNS, (_row(e, show_contacts) for e in enterprises))
+
+
+def _row(enterprise: Enterprise, show_contacts: bool) -> list[object]:
+    contacts = enterprise.contacts if show_contacts else masked_contacts(enterprise.contacts)
+    first = contacts[0] if contacts else {}
+    return [
+        enterprise.uscc,
+        enterprise.name,
+        enterprise.short_name,
+        f"{enterprise.industry.code} {enterprise.industry.name}" if enterprise.industry else "",
+        enterprise.employees,
+        float(enterprise.revenue) if enterprise.revenue is not None else None,
+        float(enterprise.total_assets) if enterprise.total_assets is not None else None,
+        enterprise.get_size_class_display(),
+        "是" if enterprise.above_scale else "否",
+        enterprise.region_id,
+        enterprise.address,
+        first.get("name", ""),
+        first.get("phone", ""),
+    ]

@@ -17,8 +17,8 @@ from zhuqi.core import audit
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import code_within, jurisdiction_code
-from zhuqi.directory.models import Department, Official, Region, User
+from zhuqi.core.scoping import code_within, jurisdiction_code, region_in_reach
+from zhuqi.directory.models import Department, Official, User
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.investment import selectors
 from zhuqi.investment.models import Agreement, AgreementKind, AmountNature, AmountUnit, FundsInPlace
@@ -115,15 +115,7 @@ def clean_agreement_data(actor: User, data: AgreementData) -> dict[str, Any]:
     elif data.signed_on > timezone.localdate():
         errors.append(FieldError("signed_on", "不能晚于今天：登记的是已经签署的协议"))
     values["signed_on"] = data.signed_on
-    region = Region.objects.filter(pk=(data.region_code or "").strip()).first() if data.region_code else None
-    if region is None:
-        errors.append(
-            FieldError(
-                "region", "必填" if not data.region_code else f"行政区划代码“{data.region_code}”不存在"
-            )
-        )
-    elif not code_within(jurisdiction_code(actor), region.code):
-        errors.append(FieldError("region", f"{region.name}不在您的管辖范围内"))
+    region = region_in_reach(actor, data.region_code, errors)
     values["region"] = region
     for name in ("counterparty", "our_party"):
         pk = getattr(data, f"{name}_id")

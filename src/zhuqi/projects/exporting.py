@@ -3,17 +3,14 @@ dispatch table keeps (and the importer reads back), flags included."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from urllib.parse import quote
 
-import openpyxl
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from zhuqi.core.tabular import write_workbook
 from zhuqi.projects import selectors
 from zhuqi.projects.models import Project
 
@@ -76,23 +73,7 @@ def project_rows(projects: Iterable[Project]) -> Iterable[list[object]]:
 
 
 def export_workbook(projects: Iterable[Project]) -> bytes:
-    """A write-only workbook streamed row by row: memory stays flat however long the list is."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("重点项目")
-    for index, (_, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
-    header = []
-    for title, _ in COLUMNS:
-        cell = openpyxl.cell.WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in project_rows(projects):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return write_workbook("重点项目", COLUMNS, project_rows(projects))
 
 
 def export_projects(queryset: QuerySet[Project]) -> HttpResponse:

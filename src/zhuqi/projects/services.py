@@ -17,8 +17,8 @@ from zhuqi.core import audit
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import code_within, jurisdiction_code
-from zhuqi.directory.models import Department, Official, Region, User
+from zhuqi.core.scoping import code_within, jurisdiction_code, region_in_reach
+from zhuqi.directory.models import Department, Official, User
 from zhuqi.enterprises.models import Assignment
 from zhuqi.enterprises.selectors import enterprise_queryset
 from zhuqi.projects import periods, selectors
@@ -221,15 +221,7 @@ def clean_project_data(actor: User, data: ProjectData, *, project: Project | Non
         errors.append(FieldError("code", f"项目代码 {code} 已被另一个项目使用"))
     values["code"] = code
 
-    region = Region.objects.filter(pk=(data.region_code or "").strip()).first() if data.region_code else None
-    if region is None:
-        errors.append(
-            FieldError(
-                "region", "必填" if not data.region_code else f"行政区划代码“{data.region_code}”不存在"
-            )
-        )
-    elif not code_within(jurisdiction_code(actor), region.code):
-        errors.append(FieldError("region", f"{region.name}不在您的管辖范围内"))
+    region = region_in_reach(actor, data.region_code, errors)
     values["region"] = region
 
     year = data.listed_year or timezone.localdate().year
@@ -711,13 +703,7 @@ def project_list_save(
     name = (name or "").strip()
     if not name:
         errors.append(FieldError("name", "必填"))
-    region = Region.objects.filter(pk=region_code).first()
-    if region is None:
-        errors.append(
-            FieldError("region", "必填" if not region_code else f"行政区划代码“{region_code}”不存在")
-        )
-    elif not code_within(jurisdiction_code(actor), region.code):
-        errors.append(FieldError("region", f"{region.name}不在您的管辖范围内"))
+    region = region_in_reach(actor, region_code, errors)
     level = _collect(errors, parse_choice, level, Level, "level") or ""
     period = _collect(errors, parse_choice, reporting_period, ReportingPeriod, "reporting_period") or ""
     if errors:
