@@ -44,8 +44,8 @@ def case_scope_q(user: User, *, walk_in_order: bool = False) -> Q:
     if user.role == Role.LIAISON:
         if not user.official_id:
             return Q(filed_by=user)
-        assigned = Assignment.objects.filter(Assignment.current_q(), official_id=user.official_id)
-        return Q(enterprise_id__in=assigned.values("enterprise_id")) | Q(filed_by=user)
+        assigned = Assignment.enterprises_of(user.official_id)
+        return Q(enterprise_id__in=assigned) | Q(filed_by=user)
     if user.role == Role.HANDLER:
         if not user.department_id:
             return NOTHING
@@ -114,8 +114,8 @@ def waiting_on_q(user: User) -> Q:
         # Only for the enterprises assigned to them now: they rate and report on their behalf.
         if not user.official_id:
             return NOTHING
-        assigned = Assignment.objects.filter(Assignment.current_q(), official_id=user.official_id)
-        return to_act & Q(enterprise_id__in=assigned.values("enterprise_id"))
+        assigned = Assignment.enterprises_of(user.official_id)
+        return to_act & Q(enterprise_id__in=assigned)
     if role == Role.LEADER:
         return Q(status__in=OPEN_STATUS_LIST) & (Q(flagged_for_notice=True) | Q(timeliness=Timeliness.RED))
     return NOTHING

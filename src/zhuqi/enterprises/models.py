@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -100,6 +101,12 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.official} 包联 {self.enterprise}"
+
+    @classmethod
+    def enterprises_of(cls, official_id: int | None) -> models.QuerySet[Assignment, dict[str, Any]]:
+        """The ids of the enterprises assigned to an official now, as a subquery
+        (`enterprise_id__in=Assignment.enterprises_of(official_id)`)."""
+        return cls.objects.filter(cls.current_q(), official_id=official_id or 0).values("enterprise_id")
 
     @staticmethod
     def current_q(on: datetime.date | None = None, prefix: str = "") -> Q:

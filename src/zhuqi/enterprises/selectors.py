@@ -24,8 +24,8 @@ def enterprise_scope_q(user: User) -> Q:
     if user.role == Role.LIAISON:
         if not user.official_id:
             return NOTHING
-        assigned = Assignment.objects.filter(Assignment.current_q(), official_id=user.official_id)
-        return Q(pk__in=assigned.values("enterprise_id"))
+        assigned = Assignment.enterprises_of(user.official_id)
+        return Q(pk__in=assigned)
     code = jurisdiction_code(user)
     if code is None:
         return Q()

@@ -25,14 +25,10 @@ def visit_scope_q(user: User) -> Q:
     if user.role == Role.LIAISON:
         mine = Q(recorded_by=user)
         if user.official_id:
-            assigned = Assignment.objects.filter(Assignment.current_q(), official_id=user.official_id)
+            assigned = Assignment.enterprises_of(user.official_id)
             mine |= Q(
                 pk__in=VisitOfficial.objects.filter(official_id=user.official_id).values("visit_id")
-            ) | Q(
-                pk__in=VisitEnterprise.objects.filter(
-                    enterprise_id__in=assigned.values("enterprise_id")
-                ).values("visit_id")
-            )
+            ) | Q(pk__in=VisitEnterprise.objects.filter(enterprise_id__in=assigned).values("visit_id"))
         return mine
     code = jurisdiction_code(user)
     if code is None:

@@ -143,8 +143,8 @@ def _clean(actor: User, data: VisitData) -> dict[str, Any]:
     scoped = enterprise_queryset(user=actor)
     if actor.role == Role.LIAISON:
         # A liaison officer records visits to the enterprises assigned to them.
-        assigned = Assignment.objects.filter(Assignment.current_q(), official_id=actor.official_id or 0)
-        scoped = scoped.filter(pk__in=assigned.values("enterprise_id"))
+        assigned = Assignment.enterprises_of(actor.official_id)
+        scoped = scoped.filter(pk__in=assigned)
     wanted = [a.enterprise_id for a in data.attendance]
     enterprises = scoped.in_bulk(wanted)
     for index, attendance in enumerate(data.attendance, start=1):
