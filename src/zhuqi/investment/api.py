@@ -1,12 +1,10 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhuqi.core.auth import request_user
-from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.pagination import LazyPage
 from zhuqi.investment import figures, schemas, selectors, services
 from zhuqi.investment.services import AgreementData
@@ -46,47 +44,13 @@ def _data(payload: schemas.AgreementIn) -> AgreementData:
     )
 
 
-def filtered_agreements(request: HttpRequest, filters: AgreementFilters) -> Any:
-    from django.db.models import Q
-
-    from zhuqi.core.scoping import region_subtree_q
-
-    queryset = selectors.agreement_list(user=request_user(request))
-    if filters.year:
-        queryset = queryset.filter(signed_on__year=filters.year)
-    if filters.region:
-        if not (filters.region.isdigit() and len(filters.region) == 6):
-            raise ValidationFailed([FieldError("region", "应为6位行政区划代码")])
-        queryset = queryset.filter(region_subtree_q("region_id", filters.region))
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.status:
-        if filters.status not in selectors.STATUS_LABELS:
-            raise ValidationFailed([FieldError("status", "应为 signed / landed / started / producing")])
-        # `status` is an annotation (selectors.with_landing), which the type checker cannot see.
-        queryset = queryset.filter(Q(("status", filters.status)))
-    if filters.department:
-        queryset = queryset.filter(follow_up_department_id=filters.department)
-    if filters.without_project_months:
-        queryset = queryset.filter(
-            selectors.without_project_q(filters.without_project_months, timezone.localdate())
-        )
-    if filters.q:
-        text = filters.q.strip()
-        queryset = queryset.filter(
-            Q(title__icontains=text)
-            | Q(counterparty_name__icontains=text)
-            | Q(our_party_name__icontains=text)
-        )
-    return queryset
-
-
 @router.get(
     "", response=list[schemas.AgreementOut], summary="The agreement register in your scope, with landing"
 )
 @paginate(PageNumberPagination)
 def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> Any:
-    return LazyPage(filtered_agreements(request, filters), schemas.agreement_json)
+    queryset = selectors.agreements_filtered(user=request_user(request), **filters.dict())
+    return LazyPage(queryset, schemas.agreement_json)
 
 
 class FigureQuery(Schema):

@@ -123,3 +123,47 @@ def without_project_q(months: int, today: datetime.date) -> Q:
     day = min(today.day, 28)
     cutoff = datetime.date(year, month, day)
     return Q(signed_on__lte=cutoff, has_project=False)
+
+
+def agreements_filtered(
+    *,
+    user: User,
+    year: int | None = None,
+    region: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    department: int | None = None,
+    without_project_months: int | None = None,
+    q: str | None = None,
+) -> QuerySet[Agreement]:
+    """The register as the API and the page filter it; a value that cannot be read is named."""
+    from django.utils import timezone
+
+    from zhuqi.core.errors import FieldError, ValidationFailed
+
+    queryset = agreement_list(user=user)
+    if year:
+        queryset = queryset.filter(signed_on__year=year)
+    if region:
+        if not (region.isdigit() and len(region) == 6):
+            raise ValidationFailed([FieldError("region", "应为6位行政区划代码")])
+        queryset = queryset.filter(region_subtree_q("region_id", region))
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status:
+        if status not in STATUS_LABELS:
+            raise ValidationFailed([FieldError("status", "应为 signed / landed / started / producing")])
+        # `status` is an annotation (with_landing), which the type checker cannot see.
+        queryset = queryset.filter(Q(("status", status)))
+    if department:
+        queryset = queryset.filter(follow_up_department_id=department)
+    if without_project_months:
+        queryset = queryset.filter(without_project_q(without_project_months, timezone.localdate()))
+    if q and q.strip():
+        text = q.strip()
+        queryset = queryset.filter(
+            Q(title__icontains=text)
+            | Q(counterparty_name__icontains=text)
+            | Q(our_party_name__icontains=text)
+        )
+    return queryset

@@ -20,7 +20,6 @@ from zhuqi.core.errors import ServiceError, ValidationFailed
 from zhuqi.core.scoping import region_subtree_q
 from zhuqi.directory.selectors import department_queryset, official_queryset
 from zhuqi.investment import figures, selectors, services
-from zhuqi.investment.api import AgreementFilters, filtered_agreements
 from zhuqi.investment.models import AgreementKind, AmountNature, AmountUnit
 from zhuqi.investment.services import AgreementData
 from zhuqi.projects.selectors import project_queryset
@@ -67,23 +66,23 @@ def _date(value: Any) -> datetime.date | None:
 def agreement_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     params = request.GET
-    filters = AgreementFilters(
-        year=_int(params.get("year")),
-        region=params.get("region") or None,
-        kind=params.get("kind") or None,
-        status=params.get("status") or None,
-        without_project_months=_int(params.get("without_project_months")),
-        q=params.get("q") or None,
-    )
+    year = _int(params.get("year"))
     try:
-        queryset = filtered_agreements(request, filters)
+        queryset = selectors.agreements_filtered(
+            user=user,
+            year=year,
+            region=params.get("region") or None,
+            kind=params.get("kind") or None,
+            status=params.get("status") or None,
+            without_project_months=_int(params.get("without_project_months")),
+            q=params.get("q") or None,
+        )
     except ServiceError as error:
         messages.error(request, _error_text(error))
         queryset = selectors.agreement_list(user=user)
     page = Paginator(queryset, 50).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)
-    year = filters.year
     summary = figures.agreement_figures(user=user, year=year).total
     return render(
         request,
