@@ -11,14 +11,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 
 from zhuqi.cases import deadlines, selectors
 from zhuqi.cases.models import (
@@ -54,6 +51,7 @@ from zhuqi.core.errors import (
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
+from zhuqi.core.uploads import check_uploads, stored_name
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import Department, Official, Region, User
 from zhuqi.enterprises.models import Assignment, Enterprise
@@ -293,26 +291,6 @@ def _snapshot(case: Case) -> dict[str, Any]:
     return values
 
 
-def check_attachments(files: Sequence[UploadedFile]) -> list[FieldError]:
-    errors = []
-    for index, upload in enumerate(files):
-        name = upload.name or ""
-        suffix = PurePath(name).suffix.lower()
-        where = f"attachments.{index}"
-        if suffix not in settings.ZHUQI_ATTACHMENT_TYPES:
-            errors.append(
-                FieldError(
-                    where, f"“{name}”的文件类型不允许，可上传：{' '.join(settings.ZHUQI_ATTACHMENT_TYPES)}"
-                )
-            )
-        elif (upload.size or 0) > settings.ZHUQI_ATTACHMENT_MAX_BYTES:
-            limit = settings.ZHUQI_ATTACHMENT_MAX_BYTES // (1024 * 1024)
-            errors.append(FieldError(where, f"“{name}”超过 {limit} MB"))
-        elif not upload.size:
-            errors.append(FieldError(where, f"“{name}”是空文件"))
-    return errors
-
-
 def _clean_comment(text: str, *, required: str = "", field_name: str = "comment") -> str:
     text = (text or "").strip()
     if required and not text:
@@ -349,7 +327,7 @@ def _record_step(
             case=case,
             step=record,
             file=upload,
-            name=get_valid_filename(PurePath(upload.name or "file").name)[:200],
+            name=stored_name(upload),
             size=upload.size or 0,
             content_type=(upload.content_type or "")[:100],
             uploaded_by=actor if actor.pk else None,
@@ -538,7 +516,7 @@ def case_create(
     )
     if category is None:
         errors.append(FieldError("category", "必填" if not data.category_id else "类别不存在"))
-    errors += check_attachments(attachments)
+    errors += check_uploads(attachments)
 
     enterprise: Enterprise | None = None
     if actor.role == Role.ENTERPRISE:
@@ -836,7 +814,7 @@ def _assign(
             _future_date(deadline, "deadline")
         except ValidationFailed as failure:
             errors += failure.errors
-    errors += check_attachments(attachments)
+    errors += check_uploads(attachments)
     if errors:
         raise ValidationFailed(errors)
     before, from_status = _snapshot(case), case.status
@@ -1226,7 +1204,7 @@ def case_answer(
             outcome_reason = ""
     except ValidationFailed as failure:
         errors += failure.errors
-    errors += check_attachments(step.attachments)
+    errors += check_uploads(step.attachments)
     if errors:
         raise ValidationFailed(errors)
     before, from_status = _snapshot(case), case.status
@@ -1282,7 +1260,7 @@ def case_report_completion(
         else "只有该企业、牵头部门或包联干部可以报告整改情况",
     )
     report = _clean_comment(report, required="请写明完成（整改）情况", field_name="report")
-    errors = check_attachments(step.attachments)
+    errors = check_uploads(step.attachments)
     if errors:
         raise ValidationFailed(errors)
     before, from_status = _snapshot(case), case.status
@@ -1451,7 +1429,7 @@ def case_note(*, actor: User, case_id: int, step: StepInput, source: str = "") -
     case = _lock(actor, case_id)
     _require(actor.role != Role.AUDITOR, "审计员只能查看，不能补充说明")
     comment = _clean_comment(step.comment, required="" if step.attachments else "请填写说明或上传附件")
-    errors = check_attachments(step.attachments)
+    errors = check_uploads(step.attachments)
     if errors:
         raise ValidationFailed(errors)
     _record_step(

@@ -117,3 +117,30 @@ class VisitEnterprise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_id} {self.enterprise_id}"
+
+
+class VisitAttachment(models.Model):
+    """Photos and minutes of a visit. A photo is there to show what was found, never to prove
+    presence: nothing asks for one."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("文件", upload_to="visits/%Y/%m/")
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小")
+    content_type = models.CharField("类型", max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "调研走访附件"
+        verbose_name_plural = "调研走访附件"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -8,20 +8,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from zhuqi.cases import services as case_services
 from zhuqi.cases.models import Case, Kind, Source
 from zhuqi.core import audit
-from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
+from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
+from zhuqi.core.uploads import check_uploads, stored_name
 from zhuqi.directory.models import Official, Post, Region, User
 from zhuqi.enterprises.models import Assignment
 from zhuqi.enterprises.selectors import enterprise_queryset
 from zhuqi.projects.selectors import project_queryset
-from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind, VisitOfficial
+from zhuqi.visits.models import Visit, VisitAttachment, VisitEnterprise, VisitKind, VisitOfficial
 
 RECORDING_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.HANDLER})
 CASE_SOURCE = {
@@ -193,38 +195,72 @@ class VisitResult:
     cases: list[Case]
 
 
-@transaction.atomic
-def visit_create(
-    *, actor: User, data: VisitData, said: Sequence[SaidThere] = (), source: str = ""
-) -> VisitResult:
-    """Record a visit and turn what was said there into cases, all or nothing. A case that
-    cannot be filed is named by its position: cases.2.title."""
-    values = _clean(actor, data)
-    participants = values.pop("_participants")
-    places = values.pop("_places")
-    attendance = values.pop("_attendance")
-    projects = values.pop("_projects")
-    visit = Visit.objects.create(kind=data.kind, recorded_by=actor if actor.pk else None, **values)
+def may_edit(actor: User, visit: Visit) -> bool:
+    """Whoever recorded the visit corrects it; so do coordinators and admins whose jurisdiction
+    holds it. A leader's record is not rewritten by the people they visited."""
+    if visit.recorded_by_id is not None and visit.recorded_by_id == actor.pk:
+        return True
+    if actor.is_superuser:
+        return True
+    return actor.role in (Role.ADMIN, Role.COORDINATOR) and code_within(
+        jurisdiction_code(actor), visit.region_id
+    )
+
+
+def _members_snapshot(visit: Visit) -> dict[str, Any]:
+    """What the audit keeps of a visit beyond its own fields: who went, where, whom they met."""
+    return {
+        **audit.snapshot(visit),
+        "officials": [f"{p.official_id}:{p.role}" for p in visit.participants.order_by("position", "id")],
+        "enterprises": sorted(visit.attendance.values_list("enterprise_id", flat=True)),
+        "places": sorted(visit.places.values_list("pk", flat=True)),
+        "projects": sorted(visit.projects.values_list("pk", flat=True)),
+    }
+
+
+def _write_members(visit: Visit, values: dict[str, Any]) -> None:
+    """Officials, enterprises, places and projects as cleaned, replacing what was there. An
+    enterprise kept on the visit keeps its row (and so its id)."""
+    participants = values["_participants"]
+    attendance = values["_attendance"]
+    visit.participants.all().delete()
     VisitOfficial.objects.bulk_create(
         VisitOfficial(visit=visit, official=official, role=role, posts=posts, position=index)
         for index, (official, role, posts) in enumerate(participants)
     )
-    VisitEnterprise.objects.bulk_create(
-        VisitEnterprise(
+    kept = {row.enterprise_id: row for row in visit.attendance.all()}
+    wanted = {enterprise.pk for enterprise, _ in attendance}
+    visit.attendance.exclude(enterprise_id__in=wanted).delete()
+    for enterprise, item in attendance:
+        row = kept.get(enterprise.pk) or VisitEnterprise(visit=visit, enterprise=enterprise)
+        row.opinions = item.opinions.strip()
+        row.policies_received = item.policies_received.strip()
+        row.policies_unknown = item.policies_unknown.strip()
+        row.policies_unobtainable = item.policies_unobtainable.strip()
+        row.save()
+    visit.places.set(values["_places"])
+    visit.projects.set(values["_projects"])
+
+
+def _store_attachments(visit: Visit, actor: User, files: Sequence[UploadedFile]) -> None:
+    for upload in files:
+        VisitAttachment.objects.create(
             visit=visit,
-            enterprise=enterprise,
-            opinions=item.opinions.strip(),
-            policies_received=item.policies_received.strip(),
-            policies_unknown=item.policies_unknown.strip(),
-            policies_unobtainable=item.policies_unobtainable.strip(),
+            file=upload,
+            name=stored_name(upload),
+            size=upload.size or 0,
+            content_type=(upload.content_type or "")[:100],
+            uploaded_by=actor if actor.pk else None,
         )
-        for enterprise, item in attendance
-    )
-    visit.places.set(places)
-    visit.projects.set(projects)
-    audit.record(actor=actor, instance=visit, action=AuditEntry.Action.CREATE, source=source)
-    lead = next((official for official, role, _ in participants if role == VisitOfficial.Role.LEAD), None)
-    attended = {enterprise.pk for enterprise, _ in attendance}
+
+
+def _file_cases(
+    *, actor: User, visit: Visit, said: Sequence[SaidThere], source: str
+) -> tuple[list[Case], list[FieldError]]:
+    """What was said there, filed as cases sourced to the visit. Errors name the case by its
+    position (cases.2.title); the caller rolls everything back if there are any."""
+    lead = next((p.official for p in visit.participants.all() if p.role == VisitOfficial.Role.LEAD), None)
+    attended = set(visit.attendance.values_list("enterprise_id", flat=True))
     cases: list[Case] = []
     errors: list[FieldError] = []
     for index, item in enumerate(said, start=1):
@@ -247,7 +283,7 @@ def visit_create(
                             enterprise_id=item.enterprise_id,
                             issued_by_id=item.issued_by_id
                             or (lead.pk if lead and item.kind == Kind.INSTRUCTION else None),
-                            source=CASE_SOURCE[VisitKind(data.kind)],
+                            source=CASE_SOURCE[VisitKind(visit.kind)],
                             source_note=visit.title[:200],
                             region_code=visit.region_id,
                             lead_department_id=item.lead_department_id,
@@ -263,6 +299,90 @@ def visit_create(
             errors += [FieldError(f"cases.{index}.{e.field}", e.message) for e in failure.errors]
         except PermissionDenied as refusal:
             errors.append(FieldError(f"cases.{index}", refusal.message))
+    return cases, errors
+
+
+@transaction.atomic
+def visit_create(
+    *,
+    actor: User,
+    data: VisitData,
+    said: Sequence[SaidThere] = (),
+    attachments: Sequence[UploadedFile] = (),
+    source: str = "",
+) -> VisitResult:
+    """Record a visit and turn what was said there into cases, all or nothing. A case that
+    cannot be filed is named by its position: cases.2.title."""
+    values = _clean(actor, data)
+    upload_errors = check_uploads(attachments)
+    if upload_errors:
+        raise ValidationFailed(upload_errors)
+    fields = {key: value for key, value in values.items() if not key.startswith("_")}
+    visit = Visit.objects.create(kind=data.kind, recorded_by=actor if actor.pk else None, **fields)
+    _write_members(visit, values)
+    _store_attachments(visit, actor, attachments)
+    audit.record(actor=actor, instance=visit, action=AuditEntry.Action.CREATE, source=source)
+    cases, errors = _file_cases(actor=actor, visit=visit, said=said, source=source)
     if errors:
         raise ValidationFailed(errors)  # rolls back the visit with the cases
+    return VisitResult(visit=visit, cases=cases)
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    actor: User,
+    visit_id: int,
+    data: VisitData,
+    expected_version: int | None,
+    said: Sequence[SaidThere] = (),
+    attachments: Sequence[UploadedFile] = (),
+    source: str = "",
+) -> VisitResult:
+    """Correct a visit's record and add what was said there but not yet filed. Cases already
+    filed keep their own life (they are answered, not rewritten), so an enterprise whose demand
+    came from this visit stays on it, and the kind cannot change once cases carry its source."""
+    from zhuqi.visits.selectors import visit_queryset
+
+    try:
+        visit = visit_queryset(user=actor).select_for_update(of=("self",)).get(pk=int(visit_id))
+    except (Visit.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if not may_edit(actor, visit):
+        raise PermissionDenied("只有登记人或本地区的营商办（管理员）可以修改这条记录")
+    if expected_version is None:
+        raise ValidationFailed([FieldError("version", "必填：请提供读取记录时的版本号，以免覆盖他人的修改")])
+    if expected_version != visit.version:
+        raise StaleWrite(current_version=visit.version)
+    values = _clean(actor, data)
+    errors = check_uploads(attachments)
+    filed = Case.objects.filter(visit=visit)
+    if data.kind != visit.kind and filed.exists():
+        errors.append(FieldError("kind", "本次记录已有事项，不能改变类型"))
+    kept = {enterprise.pk for enterprise, _ in values["_attendance"]}
+    for case in (
+        filed.exclude(enterprise__isnull=True).exclude(enterprise_id__in=kept).select_related("enterprise")
+    ):
+        errors.append(
+            FieldError("enterprises", f"{case.enterprise}在本次提出了诉求（#{case.pk}），不能从记录中移除")
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    before = _members_snapshot(visit)
+    for key, value in values.items():
+        if not key.startswith("_"):
+            setattr(visit, key, value)
+    visit.version += 1
+    visit.save()
+    _write_members(visit, values)
+    _store_attachments(visit, actor, attachments)
+    after = _members_snapshot(visit)
+    changes = audit.diff(before, after)
+    changes.pop("version", None)
+    if attachments:
+        changes["attachments"] = [None, [stored_name(upload) for upload in attachments]]
+    audit.record(actor=actor, instance=visit, action=AuditEntry.Action.UPDATE, source=source, changes=changes)
+    cases, errors = _file_cases(actor=actor, visit=visit, said=said, source=source)
+    if errors:
+        raise ValidationFailed(errors)
     return VisitResult(visit=visit, cases=cases)
