@@ -102,6 +102,9 @@ class Official(models.Model):
         Region, verbose_name="所在地区", on_delete=models.PROTECT, related_name="officials"
     )
     phone = models.CharField("联系电话", max_length=30, blank=True)
+    # " 孟宪东 mxd mengxiandong": the name and its pinyin keys, each after a space, so the picker
+    # matches a name anywhere and pinyin from the start of a key.
+    search_text = models.CharField(max_length=300, editable=False, default="")
 
     class Meta:
         verbose_name = "领导干部"
@@ -111,6 +114,12 @@ class Official(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def search_text_for(name: str) -> str:
+        from zhuqi.core.chinese import pinyin_keys
+
+        return " " + " ".join([name, *pinyin_keys(name)])[:298]
 
     def current_posts(self, on: datetime.date | None = None) -> models.QuerySet[Post]:
         return self.posts.filter(Post.current_q(on)).select_related("department")

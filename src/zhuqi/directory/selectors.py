@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_subtree_q
-from zhuqi.directory.models import Department, Official, Region
+from zhuqi.directory.models import Department, Official, Post, Region
 
 
 def region_queryset() -> QuerySet[Region]:
@@ -81,6 +81,30 @@ def assignable_officials(*, user: Any) -> QuerySet[Official]:
     above = [region.code for region in region_ancestors(code)] if code else []
     return Official.objects.filter(
         Q(pk__in=official_queryset(user=user).values("pk")) | Q(region_id__in=above)
+    )
+
+
+def official_search(*, user: Any, query: str, limit: int = 20) -> list[Official]:
+    """The official picker (visit form): officials the user may name, found by a part of the name
+    or by pinyin from the start of a key (mxd, mengxiandong), with their current posts."""
+    from zhuqi.core.chinese import normalise_query
+
+    text = normalise_query(query)
+    if not text:
+        return []
+    matches = Q(name__contains=text) | Q(search_text__contains=f" {text}")
+    return list(
+        assignable_officials(user=user)
+        .filter(matches)
+        .select_related("region")
+        .prefetch_related(
+            Prefetch(
+                "posts",
+                queryset=Post.objects.filter(Post.current_q()).select_related("department"),
+                to_attr="posts_now",
+            )
+        )
+        .order_by("name", "id")[:limit]
     )
 
 

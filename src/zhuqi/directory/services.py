@@ -163,7 +163,9 @@ def department_create(
 def official_create(*, actor: Any, region: Region, name: str, phone: str = "") -> Official:
     _check_may_manage(actor, region)
     _required({"name": name}, "name")
-    official = Official.objects.create(region=region, name=name, phone=phone)
+    official = Official.objects.create(
+        region=region, name=name, phone=phone, search_text=Official.search_text_for(name)
+    )
     audit.record(actor=actor, instance=official, action=AuditEntry.Action.CREATE)
     return official
 

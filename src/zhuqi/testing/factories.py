@@ -34,6 +34,7 @@ class OfficialFactory(factory.django.DjangoModelFactory):
 
     region = factory.LazyFunction(lambda: Region.objects.get(pk="150581"))
     name = factory.Sequence(lambda n: f"干部{n}")
+    search_text = factory.LazyAttribute(lambda official: Official.search_text_for(official.name))
 
 
 class PostFactory(factory.django.DjangoModelFactory):

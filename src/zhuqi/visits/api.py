@@ -55,47 +55,67 @@ def list_visits(request: HttpRequest, filters: Query[VisitFilters]) -> Any:
     return LazyPage(visits, schemas.visit_json)
 
 
+def _visit_data(payload: schemas.VisitIn) -> VisitData:
+    return VisitData(
+        kind=payload.kind,
+        title=payload.title,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        lead_official_ids=payload.lead_officials,
+        accompanying_official_ids=payload.accompanying_officials,
+        place_codes=payload.places,
+        attendance=[
+            Attendance(enterprise_id=a.enterprise, **a.dict(exclude={"enterprise"}))
+            for a in payload.enterprises
+        ],
+        project_ids=payload.projects,
+        summary=payload.summary,
+        no_problems=payload.no_problems,
+        source_note=payload.source_note,
+    )
+
+
+def _said(payload: schemas.VisitIn) -> list[SaidThere]:
+    return [
+        SaidThere(
+            kind=c.kind,
+            title=c.title,
+            description=c.description,
+            category_id=c.category,
+            enterprise_id=c.enterprise,
+            issued_by_id=c.issued_by,
+            lead_department_id=c.lead_department,
+            co_department_ids=c.co_departments,
+            deadline=c.deadline,
+        )
+        for c in payload.cases
+    ]
+
+
 @router.post("", response={201: schemas.VisitDetailOut}, summary="Record a visit with what was said there")
 def create_visit(request: HttpRequest, payload: schemas.VisitIn) -> Status:
     """The instructions and difficulties in `cases` become cases sourced to the visit; a bad one
     (named cases.N.field) and nothing is written."""
     result = services.visit_create(
-        actor=request_user(request),
-        data=VisitData(
-            kind=payload.kind,
-            title=payload.title,
-            start_date=payload.start_date,
-            end_date=payload.end_date,
-            lead_official_ids=payload.lead_officials,
-            accompanying_official_ids=payload.accompanying_officials,
-            place_codes=payload.places,
-            attendance=[
-                Attendance(enterprise_id=a.enterprise, **a.dict(exclude={"enterprise"}))
-                for a in payload.enterprises
-            ],
-            project_ids=payload.projects,
-            summary=payload.summary,
-            no_problems=payload.no_problems,
-            source_note=payload.source_note,
-        ),
-        said=[
-            SaidThere(
-                kind=c.kind,
-                title=c.title,
-                description=c.description,
-                category_id=c.category,
-                enterprise_id=c.enterprise,
-                issued_by_id=c.issued_by,
-                lead_department_id=c.lead_department,
-                co_department_ids=c.co_departments,
-                deadline=c.deadline,
-            )
-            for c in payload.cases
-        ],
-        source="api",
+        actor=request_user(request), data=_visit_data(payload), said=_said(payload), source="api"
     )
     visit = selectors.visit_detail(user=request_user(request), visit_id=result.visit.pk)
     return Status(201, schemas.visit_detail_json(visit))
+
+
+@router.put("/{int:visit_id}", response=schemas.VisitDetailOut, summary="Correct a visit's record")
+def update_visit(request: HttpRequest, visit_id: int, payload: schemas.VisitUpdateIn) -> dict[str, Any]:
+    """The whole record as it should read, with the version read (409 if someone changed it since).
+    Cases already filed stay as they are; `cases` here adds what was said but not yet filed."""
+    services.visit_update(
+        actor=request_user(request),
+        visit_id=visit_id,
+        data=_visit_data(payload),
+        expected_version=payload.version,
+        said=_said(payload),
+        source="api",
+    )
+    return schemas.visit_detail_json(selectors.visit_detail(user=request_user(request), visit_id=visit_id))
 
 
 @router.get(

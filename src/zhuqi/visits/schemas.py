@@ -46,6 +46,10 @@ class VisitIn(Schema):
     cases: list[SaidIn] = Field([], description="written with the visit, all or nothing")
 
 
+class VisitUpdateIn(VisitIn):
+    version: int = Field(description="the version read; a stale one is refused with 409")
+
+
 class VisitOut(Schema):
     id: int
     kind: str
@@ -62,6 +66,7 @@ class VisitDetailOut(VisitOut):
     officials: list[dict[str, Any]]
     enterprises: list[dict[str, Any]]
     places: list[str]
+    attachments: list[dict[str, Any]]
     projects: list[dict[str, Any]]
     cases: list[dict[str, Any]]
 
@@ -99,6 +104,10 @@ def visit_detail_json(visit: Visit) -> dict[str, Any]:
             for a in visit.attendance.all()
         ],
         "places": [r.code for r in visit.places.all()],
+        "attachments": [
+            {"id": a.pk, "name": a.name, "size": a.size, "content_type": a.content_type}
+            for a in visit.attachments.all()
+        ],
         "projects": [{"id": p.pk, "name": p.name} for p in visit.projects.all()],
         # The live state of what was said there: a leader sees which requirements are done.
         "cases": [

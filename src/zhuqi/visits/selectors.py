@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from zhuqi.core.errors import NotFound
@@ -9,7 +11,7 @@ from zhuqi.core.roles import Role
 from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Assignment
-from zhuqi.visits.models import Visit, VisitEnterprise, VisitOfficial
+from zhuqi.visits.models import Visit, VisitAttachment, VisitEnterprise, VisitOfficial
 
 
 def visit_scope_q(user: User) -> Q:
@@ -55,9 +57,33 @@ def visit_detail(*, user: User, visit_id: int | str) -> Visit:
                 Prefetch("attendance", queryset=VisitEnterprise.objects.select_related("enterprise")),
                 "places",
                 "projects",
+                "attachments",
                 Prefetch("cases", queryset=case_queryset(user=user).order_by("submitted_at", "id")),
             )
             .get(pk=int(visit_id))
         )
     except (Visit.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def attachment_get(*, user: User, attachment_id: int) -> VisitAttachment:
+    """A photo or minutes of a visit the user may see."""
+    try:
+        return VisitAttachment.objects.filter(visit__in=visit_queryset(user=user).values("pk")).get(
+            pk=attachment_id
+        )
+    except VisitAttachment.DoesNotExist:
+        raise NotFound() from None
+
+
+def official_visits(*, user: User, official_id: int, start: datetime.date, end: datetime.date) -> list[Visit]:
+    """An official's visits overlapping [start, end], in the user's scope, for their calendar."""
+    return list(
+        visit_queryset(user=user)
+        .filter(
+            pk__in=VisitOfficial.objects.filter(official_id=official_id).values("visit_id"),
+            start_date__lte=end,
+            end_date__gte=start,
+        )
+        .order_by("start_date", "id")
+    )

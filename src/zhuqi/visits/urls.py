@@ -4,6 +4,13 @@ from zhuqi.visits import views
 
 urlpatterns = [
     path("", views.visit_list, name="visit-list"),
+    path("new/", views.visit_new, name="visit-new"),
+    path("calendar/", views.leader_calendar, name="visit-calendar"),
+    path("official-options", views.official_options, name="visit-official-options"),
+    path("enterprise-options", views.enterprise_options, name="visit-enterprise-options"),
+    path("project-options", views.project_options, name="visit-project-options"),
+    path("attachments/<int:attachment_id>/", views.attachment_download, name="visit-attachment"),
     path("<int:visit_id>/", views.visit_detail, name="visit-detail"),
+    path("<int:visit_id>/edit/", views.visit_edit, name="visit-edit"),
     path("<int:visit_id>/record.docx", views.visit_document, name="visit-document"),
 ]

@@ -1,21 +1,37 @@
-"""Visit pages: the list, a visit with its cases' live status, and its Word record."""
+"""Visit pages: the list, a leader's timeline and calendar, the visit form, a visit with its
+cases' live status, and its Word record."""
 
 from __future__ import annotations
 
+import calendar
+import datetime
+from typing import Any
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from zhuqi.cases.models import Status
+from zhuqi.cases.models import Category, Kind, Status
 from zhuqi.core.auth import request_user
-from zhuqi.directory.models import Official
-from zhuqi.visits import selectors
+from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.roles import Role
+from zhuqi.core.scoping import jurisdiction_code, region_subtree_q
+from zhuqi.directory import selectors as directory_selectors
+from zhuqi.directory.models import Official, Region, User
+from zhuqi.enterprises.filtersets import EnterpriseFilterSet
+from zhuqi.enterprises.models import Assignment, Enterprise
+from zhuqi.enterprises.selectors import enterprise_queryset
+from zhuqi.projects.selectors import project_queryset
+from zhuqi.visits import selectors, services
 from zhuqi.visits.documents import visit_record
-from zhuqi.visits.models import VisitKind
+from zhuqi.visits.forms import CaseRow, PostedVisit, error_label, read_visit, visit_initial
+from zhuqi.visits.models import Visit, VisitKind
 
 
 @login_required
@@ -48,14 +64,16 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "official": official,
             "querystring_base": f"{query}&" if query else "",
+            "may_record": _may_open_form(user),
         },
     )
 
 
 @login_required
 def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
-    visit = selectors.visit_detail(user=request_user(request), visit_id=visit_id)
-    return render(request, "visits/detail.html", {"visit": visit})
+    user = request_user(request)
+    visit = selectors.visit_detail(user=user, visit_id=visit_id)
+    return render(request, "visits/detail.html", {"visit": visit, "may_edit": services.may_edit(user, visit)})
 
 
 @login_required
@@ -68,3 +86,322 @@ def visit_document(request: HttpRequest, visit_id: int) -> HttpResponse:
     name = quote(f"{visit.start_date}-{visit.title[:40]}.docx")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
     return response
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = selectors.attachment_get(user=request_user(request), attachment_id=attachment_id)
+    # Photos are shown on the visit's page; everything else is downloaded.
+    inline = attachment.is_image and request.GET.get("inline") == "1"
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# A leader's calendar
+
+
+@login_required
+def leader_calendar(request: HttpRequest) -> HttpResponse:
+    """An official's visits on a month's grid; a leader opens their own without naming themselves."""
+    user = request_user(request)
+    official_id = request.GET.get("official", "")
+    if not official_id.isdigit() and user.official_id:
+        official_id = str(user.official_id)
+    official = Official.objects.filter(pk=int(official_id)).first() if official_id.isdigit() else None
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        first = datetime.date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    visits = (
+        selectors.official_visits(user=user, official_id=official.pk, start=weeks[0][0], end=weeks[-1][-1])
+        if official
+        else []
+    )
+    days = [
+        [
+            {
+                "date": day,
+                "in_month": day.month == first.month,
+                "today": day == today,
+                "visits": [v for v in visits if v.start_date <= day <= v.end_date],
+            }
+            for day in week
+        ]
+        for week in weeks
+    ]
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "visits/calendar.html",
+        {
+            "official": official,
+            "first": first,
+            "weeks": days,
+            "visit_count": len({v.pk for v in visits if v.end_date >= first and v.start_date < following}),
+            "previous": previous.strftime("%Y-%m"),
+            "following": following.strftime("%Y-%m"),
+            "weekdays": ["一", "二", "三", "四", "五", "六", "日"],
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The visit form
+
+
+def _may_open_form(user: User) -> bool:
+    return any(services.may_record(user, kind) for kind in VisitKind.values)
+
+
+def _chosen(user: User, posted: PostedVisit) -> dict[str, Any]:
+    """What the form had picked, with names, to show it again (after a refusal)."""
+    data = posted.data
+    ids = [*data.lead_official_ids, *data.accompanying_official_ids]
+    officials = Official.objects.in_bulk(ids)
+    enterprises = enterprise_queryset(user=user).in_bulk([a.enterprise_id for a in data.attendance])
+    projects = project_queryset(user=user).in_bulk(data.project_ids)
+    return {
+        "lead_officials": [officials[pk] for pk in data.lead_official_ids if pk in officials],
+        "accompanying_officials": [officials[pk] for pk in data.accompanying_official_ids if pk in officials],
+        "attendance": [
+            {"enterprise": enterprises[a.enterprise_id], "row": a}
+            for a in data.attendance
+            if a.enterprise_id in enterprises
+        ],
+        "projects": [projects[pk] for pk in data.project_ids if pk in projects],
+    }
+
+
+def _place_choices(user: User) -> list[Region]:
+    """The places a visit can be in: the jurisdiction and the regions under it; for the whole
+    country, provinces and prefectures (a county is then found through the enterprises)."""
+    code = jurisdiction_code(user)
+    regions = Region.objects.order_by("code")
+    if code == "":
+        return []
+    if code is None:
+        regions = regions.exclude(level=Region.Level.COUNTY)
+    else:
+        regions = regions.filter(region_subtree_q("code", code))
+    return list(regions[:400])
+
+
+def _form_context(
+    user: User,
+    *,
+    visit: Visit | None,
+    values: dict[str, Any],
+    chosen: dict[str, Any],
+    case_rows: list[CaseRow],
+    errors: list[FieldError],
+) -> dict[str, Any]:
+    kinds = [(value, label) for value, label in VisitKind.choices if services.may_record(user, value)]
+    return {
+        "visit": visit,
+        "values": values,
+        "chosen": chosen,
+        # One empty row is always offered; more are added in the page.
+        "case_rows": [*case_rows, CaseRow()],
+        "errors": [(error_label(e.field), e.message) for e in errors],
+        "kinds": kinds,
+        "places": _place_choices(user),
+        "departments": directory_selectors.department_queryset(user=user).order_by("region_id", "name")[:300],
+        "case_kinds": [
+            (Kind.INSTRUCTION.value, Kind.INSTRUCTION.label),
+            (Kind.DEMAND.value, Kind.DEMAND.label),
+        ],
+        "filed_cases": list(visit.cases.order_by("id")) if visit else [],
+        "categories": _category_choices(),
+    }
+
+
+def _category_choices() -> list[Category]:
+    """The category tree in reading order: each parent followed by its children."""
+    categories = list(Category.objects.filter(is_active=True).order_by("order", "id"))
+    children: dict[int, list[Category]] = {}
+    for category in categories:
+        if category.parent_id:
+            children.setdefault(category.parent_id, []).append(category)
+    return [
+        item
+        for parent in categories
+        if not parent.parent_id
+        for item in (parent, *children.get(parent.pk, []))
+    ]
+
+
+def _save(request: HttpRequest, user: User, visit: Visit | None) -> HttpResponse:
+    posted = read_visit(request.POST, request.FILES)
+    errors = list(posted.errors)
+    if not errors:
+        try:
+            if visit is None:
+                result = services.visit_create(
+                    actor=user,
+                    data=posted.data,
+                    said=posted.said,
+                    attachments=posted.attachments,
+                    source="web",
+                )
+                messages.success(request, _("已登记；提出的事项已进入办理流程"))
+            else:
+                result = services.visit_update(
+                    actor=user,
+                    visit_id=visit.pk,
+                    data=posted.data,
+                    expected_version=posted.version,
+                    said=posted.said,
+                    attachments=posted.attachments,
+                    source="web",
+                )
+                messages.success(request, _("记录已保存"))
+            return redirect("visit-detail", visit_id=result.visit.pk)
+        except ValidationFailed as failure:
+            errors = failure.errors
+        except ServiceError as refusal:
+            errors = [FieldError("", refusal.message)]
+    values = {
+        "kind": posted.data.kind,
+        "title": posted.data.title,
+        "start_date": request.POST.get("start_date", ""),
+        "end_date": request.POST.get("end_date", ""),
+        "summary": posted.data.summary,
+        "no_problems": posted.data.no_problems,
+        "version": posted.version,
+        "places": posted.data.place_codes,
+    }
+    context = _form_context(
+        user,
+        visit=visit,
+        values=values,
+        chosen=_chosen(user, posted),
+        case_rows=posted.case_rows,
+        errors=errors,
+    )
+    return render(request, "visits/form.html", context, status=400)
+
+
+@login_required
+def visit_new(request: HttpRequest) -> HttpResponse:
+    """Record a visit. Opened from a leader's page, an enterprise or a project, it starts with
+    what the platform already knows: the leader, the enterprise, the project, today."""
+    user = request_user(request)
+    if not _may_open_form(user):
+        messages.error(request, _("您的角色不能登记调研走访"))
+        return redirect("visit-list")
+    if request.method == "POST":
+        return _save(request, user, None)
+    kind = request.GET.get("kind", "")
+    if not services.may_record(user, kind):
+        kind = VisitKind.LIAISON if user.role == Role.LIAISON else VisitKind.INSPECTION
+    lead = [official] if (official := _official_param(request, user)) else []
+    enterprises = []
+    enterprise_id = request.GET.get("enterprise", "")
+    if enterprise_id.isdigit():
+        scoped = enterprise_queryset(user=user)
+        if user.role == Role.LIAISON:
+            scoped = scoped.filter(pk__in=Assignment.enterprises_of(user.official_id))
+        enterprises = [
+            {"enterprise": e, "row": None}
+            for e in scoped.filter(pk=int(enterprise_id)).select_related("region")
+        ]
+    projects = []
+    project_id = request.GET.get("project", "")
+    if project_id.isdigit():
+        projects = list(project_queryset(user=user).filter(pk=int(project_id)))
+    values = {"kind": kind, "start_date": timezone.localdate().isoformat(), "places": []}
+    chosen = {
+        "lead_officials": lead,
+        "accompanying_officials": [],
+        "attendance": enterprises,
+        "projects": projects,
+    }
+    return render(
+        request,
+        "visits/form.html",
+        _form_context(user, visit=None, values=values, chosen=chosen, case_rows=[], errors=[]),
+    )
+
+
+def _official_param(request: HttpRequest, user: User) -> Official | None:
+    official_id = request.GET.get("official", "")
+    if official_id.isdigit():
+        return directory_selectors.assignable_officials(user=user).filter(pk=int(official_id)).first()
+    # A leader or a liaison officer records their own visits.
+    if user.official_id and user.role in (Role.LEADER, Role.LIAISON):
+        return Official.objects.filter(pk=user.official_id).first()
+    return None
+
+
+@login_required
+def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
+    user = request_user(request)
+    visit = selectors.visit_detail(user=user, visit_id=visit_id)
+    if not services.may_edit(user, visit):
+        messages.error(request, _("只有登记人或本地区的营商办（管理员）可以修改这条记录"))
+        return redirect("visit-detail", visit_id=visit.pk)
+    if request.method == "POST":
+        return _save(request, user, visit)
+    participants = list(visit.participants.all())
+    chosen = {
+        "lead_officials": [p.official for p in participants if p.role == "lead"],
+        "accompanying_officials": [p.official for p in participants if p.role != "lead"],
+        "attendance": [{"enterprise": a.enterprise, "row": a} for a in visit.attendance.all()],
+        "projects": list(visit.projects.all()),
+    }
+    return render(
+        request,
+        "visits/form.html",
+        _form_context(user, visit=visit, values=visit_initial(visit), chosen=chosen, case_rows=[], errors=[]),
+    )
+
+
+# Pickers: the form asks as the user types, and a click adds the chosen one.
+
+
+@login_required
+def official_options(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    query = request.GET.get("q", "")
+    found = directory_selectors.official_search(user=user, query=query)
+    return render(
+        request,
+        "visits/official_options.html",
+        {"found": found, "query": query.strip(), "target": request.GET.get("target", "lead_officials")},
+    )
+
+
+@login_required
+def enterprise_options(request: HttpRequest) -> HttpResponse:
+    """The registry's own search (name, short name, code, pinyin initials) in the user's scope; a
+    liaison officer picks among the enterprises assigned to them."""
+    user = request_user(request)
+    query = request.GET.get("q", "").strip()
+    found: list[Enterprise] = []
+    if query:
+        scoped = enterprise_queryset(user=user)
+        if user.role == Role.LIAISON:
+            scoped = scoped.filter(pk__in=Assignment.enterprises_of(user.official_id))
+        found = list(EnterpriseFilterSet({"q": query}, queryset=scoped).qs.select_related("region")[:20])
+    return render(request, "visits/enterprise_options.html", {"found": found, "query": query})
+
+
+@login_required
+def project_options(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    query = request.GET.get("q", "").strip()
+    found = []
+    if query:
+        found = list(
+            project_queryset(user=user).filter(Q(name__contains=query) | Q(code__startswith=query))[:20]
+        )
+    return render(request, "visits/project_options.html", {"found": found, "query": query})

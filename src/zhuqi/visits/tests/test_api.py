@@ -55,3 +55,33 @@ def test_a_visit_with_its_cases_in_one_request(cast: Cast) -> None:
     assert Visit.objects.count() == 1 and Case.objects.count() == 2
     assert token_client("outsider").get(f"/api/v1/visits/{visit['id']}").status_code == 404
     assert datetime.date.fromisoformat(visit["end_date"]) == datetime.date(2026, 6, 21)
+
+
+def test_a_visit_is_corrected_through_the_api(cast: Cast) -> None:
+    secretary = OfficialFactory(name="孟宪东")
+    PostFactory(official=secretary, department=DepartmentFactory(name="通辽市委"), title="书记")
+    coordinator = token_client("coordinator")
+    body = {
+        "kind": "inspection",
+        "title": "调研",
+        "start_date": "2026-06-21",
+        "lead_officials": [secretary.pk],
+        "enterprises": [{"enterprise": cast.home.pk}],
+    }
+    visit = send(coordinator, "post", "/api/v1/visits", body).json()
+    assert visit["version"] == 1 and visit["region"] == "150581"  # from the enterprise visited
+    changed = send(
+        coordinator,
+        "put",
+        f"/api/v1/visits/{visit['id']}",
+        dict(body, title="孟宪东到联晟新材料调研", summary="察看生产线", version=1),
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["title"] == "孟宪东到联晟新材料调研" and changed.json()["version"] == 2
+    stale = send(coordinator, "put", f"/api/v1/visits/{visit['id']}", dict(body, version=1))
+    assert stale.status_code == 409
+    missing = send(coordinator, "put", f"/api/v1/visits/{visit['id']}", body)
+    assert missing.status_code == 422
+    leader = send(token_client("leader"), "put", f"/api/v1/visits/{visit['id']}", dict(body, version=2))
+    assert leader.status_code == 403
+    assert Visit.objects.get().title == "孟宪东到联晟新材料调研"

@@ -45,7 +45,7 @@ def test_visit_page_and_its_word_record(cast: Cast) -> None:
         not in client.get(f"/visits/?official={cast.liaison.official_id}").content.decode()
     )
     page = client.get(f"/visits/{result.visit.pk}/").content.decode()
-    assert "孟宪东（通辽市委书记）" in page and "加快项目建设进度" in page and "稳岗返还" in page
+    assert "孟宪东</a>（通辽市委书记）" in page and "加快项目建设进度" in page and "稳岗返还" in page
     response = client.get(f"/visits/{result.visit.pk}/record.docx")
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.wordprocessingml"

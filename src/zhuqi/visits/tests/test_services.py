@@ -119,3 +119,97 @@ def test_a_liaison_logs_a_visit_to_an_assigned_enterprise_only(cast: Cast) -> No
     assert set(selectors.visit_queryset(user=cast.liaison)) == {result.visit}
     assert set(selectors.visit_queryset(user=cast.enterprise_user)) == {result.visit}
     assert not selectors.visit_queryset(user=cast.outsider).exists()
+
+
+def test_a_visit_is_corrected_with_its_version_and_audited(cast: Cast, secretary: Official) -> None:
+    from zhuqi.core.errors import StaleWrite
+    from zhuqi.core.models import AuditEntry
+
+    created = services.visit_create(actor=cast.coordinator, data=_inspection(cast, secretary)).visit
+    deputy = OfficialFactory(name="刘洪涛")
+    PostFactory(official=deputy, department=DepartmentFactory(name="霍林郭勒市政府"), title="市长")
+    corrected = _inspection(
+        cast,
+        secretary,
+        title="孟宪东到霍林郭勒市调研",
+        accompanying_official_ids=[deputy.pk],
+        attendance=[Attendance(enterprise_id=cast.home.pk), Attendance(enterprise_id=cast.neighbour.pk)],
+    )
+    result = services.visit_update(
+        actor=cast.coordinator,
+        visit_id=created.pk,
+        data=corrected,
+        expected_version=1,
+        said=[
+            SaidThere(
+                kind="demand",
+                title="用电指标不足",
+                enterprise_id=cast.neighbour.pk,
+                category_id=Category.objects.get(name="融资", parent=None).pk,
+            )
+        ],
+    )
+    visit = result.visit
+    assert visit.version == 2 and visit.title == "孟宪东到霍林郭勒市调研"
+    assert [(p.official_id, p.role, p.posts) for p in visit.participants.order_by("position")] == [
+        (secretary.pk, "lead", "通辽市委书记"),
+        (deputy.pk, "accompanying", "霍林郭勒市政府市长"),
+    ]
+    assert [case.visit_id for case in result.cases] == [visit.pk]
+    entry = AuditEntry.objects.filter(object_id=str(visit.pk), action=AuditEntry.Action.UPDATE).get()
+    assert entry.changes["title"][1] == "孟宪东到霍林郭勒市调研"
+    assert entry.changes["enterprises"] == [[cast.home.pk], sorted([cast.home.pk, cast.neighbour.pk])]
+    assert entry.changes["officials"][1] == [f"{secretary.pk}:lead", f"{deputy.pk}:accompanying"]
+    with pytest.raises(StaleWrite):
+        services.visit_update(actor=cast.coordinator, visit_id=visit.pk, data=corrected, expected_version=1)
+
+
+def test_a_correction_keeps_what_the_cases_hang_on(cast: Cast, secretary: Official) -> None:
+    created = services.visit_create(
+        actor=cast.coordinator, data=_inspection(cast, secretary), said=_said(cast)
+    ).visit
+    without_home = _inspection(cast, secretary, attendance=[Attendance(enterprise_id=cast.neighbour.pk)])
+    with pytest.raises(ValidationFailed) as failure:
+        services.visit_update(
+            actor=cast.coordinator, visit_id=created.pk, data=without_home, expected_version=1
+        )
+    assert "联晟新材料有限公司在本次提出了诉求" in str(failure.value)
+    as_symposium = _inspection(cast, secretary, kind="symposium")
+    with pytest.raises(ValidationFailed, match="kind"):
+        services.visit_update(
+            actor=cast.coordinator, visit_id=created.pk, data=as_symposium, expected_version=1
+        )
+    created.refresh_from_db()
+    assert created.version == 1 and created.attendance.get().enterprise_id == cast.home.pk
+
+
+def test_only_the_recorder_or_the_local_coordinator_corrects_a_visit(cast: Cast, secretary: Official) -> None:
+    from zhuqi.core.errors import NotFound
+
+    created = services.visit_create(actor=cast.coordinator, data=_inspection(cast, secretary)).visit
+    data = _inspection(cast, secretary, title="改")
+    with pytest.raises(PermissionDenied):
+        services.visit_update(actor=cast.leader, visit_id=created.pk, data=data, expected_version=1)
+    with pytest.raises(NotFound):
+        services.visit_update(actor=cast.outsider, visit_id=created.pk, data=data, expected_version=1)
+    assert services.visit_update(actor=cast.admin, visit_id=created.pk, data=data, expected_version=1)
+
+
+def test_photos_are_kept_and_a_bad_file_writes_nothing(cast: Cast, secretary: Official) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff\xe0jpeg", content_type="image/jpeg")
+    visit = services.visit_create(
+        actor=cast.coordinator, data=_inspection(cast, secretary), attachments=[photo]
+    ).visit
+    attachment = visit.attachments.get()
+    assert (
+        attachment.name == "现场.jpg"
+        and attachment.is_image
+        and attachment.file.read() == b"\xff\xd8\xff\xe0jpeg"
+    )
+    count = Visit.objects.count()
+    script = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    with pytest.raises(ValidationFailed, match=r"attachments\.0"):
+        services.visit_create(actor=cast.coordinator, data=_inspection(cast, secretary), attachments=[script])
+    assert Visit.objects.count() == count

@@ -1,0 +1,172 @@
+"""The visit form as posted: the visit, the enterprises with what each said, and the rows of
+instructions and difficulties, read into the services' data. The form repeats fields per picked
+enterprise and per case row, which a Django Form does not describe well, so it is read here."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
+
+from zhuqi.core.errors import FieldError
+from zhuqi.visits.models import Visit
+from zhuqi.visits.services import Attendance, SaidThere, VisitData
+
+# Field names of the services' errors, as the form's labels say them.
+FIELD_LABELS = {
+    "kind": "类型",
+    "title": "标题",
+    "start_date": "开始日期",
+    "end_date": "结束日期",
+    "lead_officials": "带队领导",
+    "accompanying_officials": "陪同人员",
+    "officials": "参加干部",
+    "places": "地点",
+    "enterprises": "企业",
+    "projects": "项目",
+    "summary": "概要",
+    "attachments": "附件",
+    "version": "版本",
+    "no_problems": "无问题",
+}
+CASE_FIELD_LABELS = {
+    "kind": "类型",
+    "title": "事项",
+    "description": "具体内容",
+    "enterprise": "企业",
+    "lead_department": "牵头部门",
+    "deadline": "办理时限",
+    "category": "类别",
+}
+
+
+def error_label(name: str) -> str:
+    """cases.2.title → 第2条事项·事项; enterprises.1 → 企业."""
+    parts = name.split(".")
+    if parts[0] == "cases" and len(parts) > 1:
+        label = f"第{parts[1]}条交办事项或诉求"
+        if len(parts) > 2:
+            label += f"·{CASE_FIELD_LABELS.get(parts[2], parts[2])}"
+        return label
+    return FIELD_LABELS.get(parts[0], parts[0])
+
+
+@dataclass
+class CaseRow:
+    kind: str = "demand"
+    title: str = ""
+    description: str = ""
+    enterprise: str = ""
+    category: str = ""
+    lead_department: str = ""
+    deadline: str = ""
+
+
+@dataclass
+class PostedVisit:
+    data: VisitData
+    said: list[SaidThere]
+    attachments: list[UploadedFile]
+    version: int | None
+    # As typed, to show the form again after a refusal.
+    case_rows: list[CaseRow] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
+
+
+def _date(value: str, name: str, errors: list[FieldError]) -> datetime.date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        errors.append(FieldError(name, f"“{value}”不是日期（YYYY-MM-DD）"))
+        return None
+
+
+def _ids(values: list[str]) -> list[int]:
+    # Order kept (the first lead official issues the instructions); repeats dropped, since a
+    # chip picked twice is one person.
+    return list(dict.fromkeys(int(v) for v in values if v.strip().isdigit()))
+
+
+def _int(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() else None
+
+
+def read_visit(post: QueryDict, files: MultiValueDict[str, UploadedFile]) -> PostedVisit:
+    errors: list[FieldError] = []
+    enterprise_ids = _ids(post.getlist("enterprises"))
+    data = VisitData(
+        kind=post.get("kind", ""),
+        title=post.get("title", ""),
+        start_date=_date(post.get("start_date", ""), "start_date", errors),
+        end_date=_date(post.get("end_date", ""), "end_date", errors),
+        lead_official_ids=_ids(post.getlist("lead_officials")),
+        accompanying_official_ids=_ids(post.getlist("accompanying_officials")),
+        place_codes=[code for code in dict.fromkeys(post.getlist("places")) if code],
+        attendance=[
+            Attendance(
+                enterprise_id=pk,
+                opinions=post.get(f"opinions_{pk}", ""),
+                policies_received=post.get(f"policies_received_{pk}", ""),
+                policies_unknown=post.get(f"policies_unknown_{pk}", ""),
+                policies_unobtainable=post.get(f"policies_unobtainable_{pk}", ""),
+            )
+            for pk in enterprise_ids
+        ],
+        project_ids=_ids(post.getlist("projects")),
+        summary=post.get("summary", ""),
+        no_problems=post.get("no_problems") in ("on", "true", "1"),
+    )
+    columns = {
+        name: post.getlist(f"case_{name}")
+        for name in ("kind", "title", "description", "category", "enterprise", "lead_department", "deadline")
+    }
+    rows = [
+        CaseRow(**{name: (values[index] if index < len(values) else "") for name, values in columns.items()})
+        for index in range(len(columns["title"]))
+    ]
+    # A row left empty is a row not used: the form always offers one.
+    rows = [row for row in rows if row.title.strip() or row.description.strip()]
+    said = []
+    for number, row in enumerate(rows, start=1):
+        said.append(
+            SaidThere(
+                kind=row.kind,
+                title=row.title.strip() or row.description.strip()[:60],
+                description=row.description.strip(),
+                category_id=_int(row.category),
+                enterprise_id=_int(row.enterprise) if row.kind == "demand" else None,
+                lead_department_id=_int(row.lead_department),
+                deadline=_date(row.deadline, f"cases.{number}.deadline", errors),
+            )
+        )
+    version = _int(post.get("version", ""))
+    return PostedVisit(
+        data=data,
+        said=said,
+        attachments=files.getlist("attachments"),
+        version=version,
+        case_rows=rows,
+        errors=errors,
+    )
+
+
+def visit_initial(visit: Visit) -> dict[str, Any]:
+    """The form's values for an existing visit: what the edit page shows before any change."""
+    return {
+        "kind": visit.kind,
+        "title": visit.title,
+        "start_date": visit.start_date.isoformat(),
+        "end_date": visit.end_date.isoformat(),
+        "summary": visit.summary,
+        "no_problems": visit.no_problems,
+        "version": visit.version,
+        "places": [region.code for region in visit.places.all()],
+    }

@@ -1,0 +1,94 @@
+// The visit form: picked officials, projects and enterprises become chips or rows; case rows are
+// added as needed, and a demand's enterprise is chosen among the enterprises picked above.
+(function () {
+  "use strict";
+
+  function escapeText(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
+  }
+
+  function addChip(name, id, label) {
+    var box = document.getElementById("chips-" + name);
+    if (!box || box.querySelector('[data-chip="' + id + '"]')) return;
+    var chip = document.createElement("span");
+    chip.className = "chip";
+    chip.setAttribute("data-chip", id);
+    chip.innerHTML = '<input type="hidden" name="' + name + '" value="' + escapeText(id) + '">' +
+      escapeText(label) + '<button type="button" class="link" data-remove aria-label="remove">×</button>';
+    box.appendChild(chip);
+  }
+
+  function addEnterprise(id, label) {
+    var rows = document.getElementById("attendance");
+    if (!rows || rows.querySelector('[data-enterprise="' + id + '"]')) return;
+    var html = document.getElementById("attendance-template").innerHTML
+      .split("__ID__").join(escapeText(id))
+      .split("__NAME__").join(escapeText(label));
+    rows.insertAdjacentHTML("beforeend", html);
+    syncEnterpriseSelects();
+  }
+
+  // Every demand row offers the enterprises picked above, keeping what it had chosen.
+  function syncEnterpriseSelects() {
+    var picked = Array.prototype.map.call(
+      document.querySelectorAll("#attendance [data-enterprise]"),
+      function (row) { return [row.getAttribute("data-enterprise"), row.getAttribute("data-name")]; }
+    );
+    document.querySelectorAll("[data-enterprise-select]").forEach(function (select) {
+      var chosen = select.value || select.getAttribute("data-chosen") || "";
+      while (select.options.length > 1) select.remove(1);
+      picked.forEach(function (pair) {
+        var option = new Option(pair[1], pair[0], false, pair[0] === chosen);
+        select.add(option);
+      });
+      if (!chosen && picked.length === 1) select.value = picked[0][0];
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) return;
+    var pick = target.closest("[data-pick]");
+    if (pick) {
+      var name = pick.getAttribute("data-pick");
+      var id = pick.getAttribute("data-id");
+      var label = pick.getAttribute("data-label");
+      if (name === "enterprises") addEnterprise(id, label); else addChip(name, id, label);
+      var options = pick.parentElement;
+      if (options) {
+        options.innerHTML = "";
+        var search = options.previousElementSibling;
+        if (search && search.tagName === "INPUT") { search.value = ""; search.focus(); }
+      }
+      return;
+    }
+    if (target.matches("[data-remove]")) {
+      target.closest(".chip").remove();
+      return;
+    }
+    if (target.matches("[data-remove-row]")) {
+      target.closest("[data-enterprise]").remove();
+      syncEnterpriseSelects();
+      return;
+    }
+    if (target.matches("[data-add-case]")) {
+      document.getElementById("case-rows").insertAdjacentHTML(
+        "beforeend", document.getElementById("case-row-template").innerHTML
+      );
+      syncEnterpriseSelects();
+    }
+  });
+
+  // The search boxes pick with Enter too, without sending the form.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || !(target instanceof HTMLInputElement) || target.type !== "search") return;
+    event.preventDefault();
+    var first = target.nextElementSibling && target.nextElementSibling.querySelector("[data-pick]");
+    if (first) first.click();
+  });
+
+  document.addEventListener("DOMContentLoaded", syncEnterpriseSelects);
+})();

@@ -1,0 +1,167 @@
+"""The visit form on the web: pickers, a visit with what was said there, a refusal that keeps what
+was typed, the correction of a record, photos, and a leader's calendar."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from zhuqi.cases.models import Case, Category, Kind
+from zhuqi.directory.models import Official, User
+from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory
+from zhuqi.visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def secretary(cast: Cast) -> Official:
+    official = OfficialFactory(name="孟宪东", region_id="150500")
+    PostFactory(official=official, department=DepartmentFactory(name="通辽市委"), title="书记")
+    return official
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _inspection(cast: Cast, secretary: Official, **changes: object) -> dict[str, object]:
+    finance = Category.objects.get(name="融资", parent=None)
+    post: dict[str, object] = {
+        "kind": "inspection",
+        "title": "孟宪东到霍林郭勒市调研",
+        "start_date": "2026-06-20",
+        "end_date": "2026-06-21",
+        "lead_officials": [str(secretary.pk)],
+        "places": ["150581"],
+        "enterprises": [str(cast.home.pk)],
+        f"opinions_{cast.home.pk}": "出口物流成本高",
+        f"policies_unknown_{cast.home.pk}": "稳岗返还",
+        "summary": "察看项目，召开座谈会",
+        # Two rows filled and the empty row the form always offers.
+        "case_kind": ["instruction", "demand", "demand"],
+        "case_title": ["加快项目建设进度", "出口物流成本高", ""],
+        "case_description": ["", "希望协调铁路运力", ""],
+        "case_category": [str(finance.pk), str(finance.pk), ""],
+        "case_enterprise": ["", str(cast.home.pk), ""],
+        "case_lead_department": ["", "", ""],
+        "case_deadline": ["", "", ""],
+    }
+    post.update(changes)
+    return post
+
+
+def test_the_pickers_find_officials_by_pinyin_and_enterprises_in_scope(
+    cast: Cast, secretary: Official
+) -> None:
+    client = client_for(cast.coordinator)
+    found = client.get("/visits/official-options", {"q": "mxd", "target": "lead_officials"}).content.decode()
+    assert f'data-id="{secretary.pk}"' in found and "通辽市委书记" in found
+    assert "孟宪东" in client.get("/visits/official-options", {"q": "宪东"}).content.decode()
+    assert (
+        'data-pick="accompanying_officials"'
+        in client.get(
+            "/visits/official-options", {"q": "mengxiandong", "target": "accompanying_officials"}
+        ).content.decode()
+    )
+    assert "data-id" not in client.get("/visits/official-options", {"q": "zzz"}).content.decode()
+    enterprises = client.get("/visits/enterprise-options", {"q": "lsxcl"}).content.decode()
+    assert f'data-id="{cast.home.pk}"' in enterprises
+    assert (
+        cast.datong.name
+        not in client.get("/visits/enterprise-options", {"q": cast.datong.name}).content.decode()
+    )
+    # A liaison officer picks among the enterprises assigned to them.
+    liaison = client_for(cast.liaison)
+    assert (
+        cast.neighbour.name
+        not in liaison.get("/visits/enterprise-options", {"q": cast.neighbour.name}).content.decode()
+    )
+
+
+def test_recording_an_inspection_files_its_instruction_and_demand(cast: Cast, secretary: Official) -> None:
+    client = client_for(cast.coordinator)
+    form = client.get("/visits/new/", {"official": secretary.pk, "enterprise": cast.home.pk}).content.decode()
+    assert f'name="lead_officials" value="{secretary.pk}"' in form
+    assert f'name="enterprises" value="{cast.home.pk}"' in form
+    photo = SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\npng", content_type="image/png")
+    response = client.post("/visits/new/", {**_inspection(cast, secretary), "attachments": photo})
+    visit = Visit.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/visits/{visit.pk}/"
+    instruction, demand = Case.objects.filter(visit=visit).order_by("id")
+    assert (instruction.kind, instruction.issued_by_id) == (Kind.INSTRUCTION, secretary.pk)
+    assert (demand.kind, demand.enterprise_id, demand.description) == (
+        Kind.DEMAND,
+        cast.home.pk,
+        "希望协调铁路运力",
+    )
+    assert visit.attendance.get().policies_unknown == "稳岗返还"
+    page = client.get(f"/visits/{visit.pk}/").content.decode()
+    assert (
+        "加快项目建设进度" in page and "出口物流成本高" in page and 'data-testid="visit-attachments"' in page
+    )
+    attachment = visit.attachments.get()
+    assert client.get(f"/visits/attachments/{attachment.pk}/?inline=1").getvalue() == b"\x89PNG\r\n\x1a\npng"
+    assert client_for(cast.outsider).get(f"/visits/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_a_refused_visit_shows_the_field_and_keeps_what_was_typed(cast: Cast, secretary: Official) -> None:
+    client = client_for(cast.coordinator)
+    bad = _inspection(cast, secretary, end_date="2026-06-19", case_category=["", "", ""])
+    response = client.post("/visits/new/", bad)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "结束日期：结束日期 2026-06-19 早于开始日期 2026-06-20" in body
+    assert "加快项目建设进度" in body and f'name="lead_officials" value="{secretary.pk}"' in body
+    assert Visit.objects.count() == 0 and Case.objects.count() == 0
+    # The visit is fine, a case is not: named by its row, and nothing is written either.
+    response = client.post("/visits/new/", _inspection(cast, secretary, case_category=["", "", ""]))
+    assert "第1条交办事项或诉求·类别：必填" in response.content.decode()
+    assert Visit.objects.count() == 0 and Case.objects.count() == 0
+
+
+def test_a_record_is_corrected_and_a_late_demand_added(cast: Cast, secretary: Official) -> None:
+    client = client_for(cast.coordinator)
+    client.post("/visits/new/", _inspection(cast, secretary))
+    visit = Visit.objects.get()
+    form = client.get(f"/visits/{visit.pk}/edit/").content.decode()
+    assert 'name="version" value="1"' in form and "出口物流成本高" in form
+    finance = Category.objects.get(name="融资", parent=None)
+    corrected = _inspection(
+        cast,
+        secretary,
+        title="孟宪东到联晟新材料调研",
+        version="1",
+        case_kind=["demand"],
+        case_title=["用电指标紧张"],
+        case_description=[""],
+        case_category=[str(finance.pk)],
+        case_enterprise=[str(cast.home.pk)],
+        case_lead_department=[""],
+        case_deadline=[""],
+    )
+    assert client.post(f"/visits/{visit.pk}/edit/", corrected).status_code == 302
+    visit.refresh_from_db()
+    assert visit.title == "孟宪东到联晟新材料调研" and visit.version == 2
+    assert Case.objects.filter(visit=visit).count() == 3
+    stale = client.post(f"/visits/{visit.pk}/edit/", corrected)
+    assert stale.status_code == 400 and "已被他人修改" in stale.content.decode()
+    # The leader reads the record but does not rewrite it.
+    assert client_for(cast.leader).get(f"/visits/{visit.pk}/edit/").status_code == 302
+
+
+def test_a_leaders_calendar_shows_the_visit_on_its_days(cast: Cast, secretary: Official) -> None:
+    client_for(cast.coordinator).post("/visits/new/", _inspection(cast, secretary))
+    leader = client_for(cast.leader)
+    page = leader.get("/visits/calendar/", {"official": secretary.pk, "month": "2026-06"}).content.decode()
+    assert page.count('data-testid="calendar-visit"') == 2  # the 20th and the 21st
+    assert 'data-date="2026-06-20"' in page and "2026年6月" in page
+    empty = leader.get("/visits/calendar/", {"official": secretary.pk, "month": "2026-07"}).content.decode()
+    assert 'data-testid="calendar-visit"' not in empty
+    assert datetime.date(2026, 6, 1).isoweekday() == 1  # the grid starts on Monday the 1st
+    assert '<td class="" data-date="2026-06-01">' in page
