@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhuqi.cases.models import Category, Kind, Status
+from zhuqi.cases.models import OPEN_STATUS_LIST, Category, Kind, Status
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.roles import Role
@@ -391,7 +391,12 @@ def enterprise_options(request: HttpRequest) -> HttpResponse:
         scoped = enterprise_queryset(user=user)
         if user.role == Role.LIAISON:
             scoped = scoped.filter(pk__in=Assignment.enterprises_of(user.official_id))
-        found = list(EnterpriseFilterSet({"q": query}, queryset=scoped).qs.select_related("region")[:20])
+        found = list(
+            EnterpriseFilterSet({"q": query}, queryset=scoped)
+            .qs.select_related("region")
+            # What the visitor should know before going in: the enterprise's cases still open.
+            .annotate(open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUS_LIST)))[:20]
+        )
     return render(request, "visits/enterprise_options.html", {"found": found, "query": query})
 
 

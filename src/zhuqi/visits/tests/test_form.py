@@ -71,7 +71,7 @@ def test_the_pickers_find_officials_by_pinyin_and_enterprises_in_scope(
     )
     assert "data-id" not in client.get("/visits/official-options", {"q": "zzz"}).content.decode()
     enterprises = client.get("/visits/enterprise-options", {"q": "lsxcl"}).content.decode()
-    assert f'data-id="{cast.home.pk}"' in enterprises
+    assert f'data-id="{cast.home.pk}"' in enterprises and "霍林郭勒市 · 在办事项 0 件" in enterprises
     assert (
         cast.datong.name
         not in client.get("/visits/enterprise-options", {"q": cast.datong.name}).content.decode()

@@ -20,12 +20,13 @@
     box.appendChild(chip);
   }
 
-  function addEnterprise(id, label) {
+  function addEnterprise(id, label, detail) {
     var rows = document.getElementById("attendance");
     if (!rows || rows.querySelector('[data-enterprise="' + id + '"]')) return;
     var html = document.getElementById("attendance-template").innerHTML
       .split("__ID__").join(escapeText(id))
-      .split("__NAME__").join(escapeText(label));
+      .split("__NAME__").join(escapeText(label))
+      .split("__DETAIL__").join(escapeText(detail || ""));
     rows.insertAdjacentHTML("beforeend", html);
     syncEnterpriseSelects();
   }
@@ -55,7 +56,8 @@
       var name = pick.getAttribute("data-pick");
       var id = pick.getAttribute("data-id");
       var label = pick.getAttribute("data-label");
-      if (name === "enterprises") addEnterprise(id, label); else addChip(name, id, label);
+      if (name === "enterprises") addEnterprise(id, label, pick.getAttribute("data-detail"));
+      else addChip(name, id, label);
       var options = pick.parentElement;
       if (options) {
         options.innerHTML = "";
