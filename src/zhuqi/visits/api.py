@@ -6,11 +6,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhuqi.core.auth import request_user
-from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.pagination import LazyPage
-from zhuqi.core.scoping import region_subtree_q
 from zhuqi.visits import schemas, selectors, services
-from zhuqi.visits.models import VisitEnterprise, VisitKind, VisitOfficial
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
 
 router = Router(tags=["visits"])
@@ -24,34 +21,14 @@ class VisitFilters(Schema):
     kind: str | None = None
     start: datetime.date | None = None
     end: datetime.date | None = None
+    q: str = ""
 
 
 @router.get("", response=list[schemas.VisitOut], summary="Visits in your scope, newest first")
 @paginate(PageNumberPagination)
 def list_visits(request: HttpRequest, filters: Query[VisitFilters]) -> Any:
-    visits = selectors.visit_queryset(user=request_user(request))
-    if filters.kind:
-        if filters.kind not in VisitKind.values:
-            raise ValidationFailed([FieldError("kind", "应为 inspection / symposium / liaison / call")])
-        visits = visits.filter(kind=filters.kind)
-    if filters.official:
-        visits = visits.filter(
-            pk__in=VisitOfficial.objects.filter(official_id=filters.official).values("visit_id")
-        )
-    if filters.enterprise:
-        visits = visits.filter(
-            pk__in=VisitEnterprise.objects.filter(enterprise_id=filters.enterprise).values("visit_id")
-        )
-    if filters.project:
-        visits = visits.filter(projects=filters.project)
-    if filters.region:
-        if not (filters.region.isdigit() and len(filters.region) == 6):
-            raise ValidationFailed([FieldError("region", "应为6位行政区划代码")])
-        visits = visits.filter(region_subtree_q("region_id", filters.region))
-    if filters.start:
-        visits = visits.filter(end_date__gte=filters.start)
-    if filters.end:
-        visits = visits.filter(start_date__lte=filters.end)
+    values = filters.dict()
+    visits = selectors.visits_filtered(user=request_user(request), query=values.pop("q"), **values)
     return LazyPage(visits, schemas.visit_json)
 
 

@@ -6,12 +6,12 @@ import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from zhuqi.core.errors import NotFound
+from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Assignment
-from zhuqi.visits.models import Visit, VisitAttachment, VisitEnterprise, VisitOfficial
+from zhuqi.visits.models import Visit, VisitAttachment, VisitEnterprise, VisitKind, VisitOfficial
 
 
 def visit_scope_q(user: User) -> Q:
@@ -87,3 +87,49 @@ def official_visits(*, user: User, official_id: int, start: datetime.date, end: 
         )
         .order_by("start_date", "id")
     )
+
+
+def visits_filtered(
+    *,
+    user: User,
+    official: int | None = None,
+    enterprise: int | None = None,
+    project: int | None = None,
+    region: str | None = None,
+    kind: str | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    query: str = "",
+) -> QuerySet[Visit]:
+    """The visit list's filters, for the API and the page alike. A date range keeps the visits
+    that overlap it, so a two-day visit across the 1st shows in both months."""
+    visits = visit_queryset(user=user)
+    errors: list[FieldError] = []
+    if kind:
+        if kind not in VisitKind.values:
+            errors.append(FieldError("kind", "应为 inspection / symposium / liaison / call"))
+        visits = visits.filter(kind=kind)
+    if region:
+        if not (region.isdigit() and len(region) == 6):
+            errors.append(FieldError("region", "应为6位行政区划代码"))
+        else:
+            visits = visits.filter(region_subtree_q("region_id", region))
+    if start and end and end < start:
+        errors.append(FieldError("end", f"结束日期 {end} 早于开始日期 {start}"))
+    if errors:
+        raise ValidationFailed(errors)
+    if official:
+        visits = visits.filter(pk__in=VisitOfficial.objects.filter(official_id=official).values("visit_id"))
+    if enterprise:
+        visits = visits.filter(
+            pk__in=VisitEnterprise.objects.filter(enterprise_id=enterprise).values("visit_id")
+        )
+    if project:
+        visits = visits.filter(projects=project)
+    if start:
+        visits = visits.filter(end_date__gte=start)
+    if end:
+        visits = visits.filter(start_date__lte=end)
+    if query.strip():
+        visits = visits.filter(title__contains=query.strip())
+    return visits

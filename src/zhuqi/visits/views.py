@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,22 +39,37 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     """The visits in scope, newest first; with ?official= a leader's own timeline: every visit
     they led or joined, and how many of the cases from it are closed."""
     user = request_user(request)
-    visits = selectors.visit_queryset(user=user)
     kind = request.GET.get("kind", "")
-    if kind in VisitKind.values:
-        visits = visits.filter(kind=kind)
-    official = None
     official_id = request.GET.get("official", "")
-    if official_id.isdigit():
-        official = Official.objects.filter(pk=int(official_id)).first()
-        visits = visits.filter(participants__official_id=int(official_id))
+    official = Official.objects.filter(pk=int(official_id)).first() if official_id.isdigit() else None
+    filters = {name: request.GET.get(name, "").strip() for name in ("start", "end", "q")}
+    dates: dict[str, datetime.date | None] = {}
+    for name in ("start", "end"):
+        try:
+            dates[name] = datetime.date.fromisoformat(filters[name]) if filters[name] else None
+        except ValueError:
+            messages.error(request, _("“%(value)s”不是日期（YYYY-MM-DD）") % {"value": filters[name]})
+            dates[name] = None
+    try:
+        visits = selectors.visits_filtered(
+            user=user,
+            kind=kind if kind in VisitKind.values else None,
+            official=official.pk if official else None,
+            query=filters["q"],
+            start=dates["start"],
+            end=dates["end"],
+        )
+    except ValidationFailed as failure:
+        for error in failure.errors:
+            messages.error(request, error.message)
+        visits = selectors.visit_queryset(user=user).none()
     visits = visits.annotate(
         case_count=Count("cases", distinct=True),
         closed_count=Count("cases", filter=Q(cases__status=Status.CLOSED), distinct=True),
     ).prefetch_related("participants__official")
     # An aggregate drops the model's default order; the list is newest first.
     page = Paginator(visits.order_by("-start_date", "-id"), 50).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in (("kind", kind), ("official", official_id)) if v)
+    query = urlencode({k: v for k, v in (("kind", kind), ("official", official_id), *filters.items()) if v})
     return render(
         request,
         "visits/list.html",
@@ -65,6 +80,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             "official": official,
             "querystring_base": f"{query}&" if query else "",
             "may_record": _may_open_form(user),
+            "filters": filters,
         },
     )
 

@@ -165,3 +165,17 @@ def test_a_leaders_calendar_shows_the_visit_on_its_days(cast: Cast, secretary: O
     assert 'data-testid="calendar-visit"' not in empty
     assert datetime.date(2026, 6, 1).isoweekday() == 1  # the grid starts on Monday the 1st
     assert '<td class="" data-date="2026-06-01">' in page
+
+
+def test_the_list_filters_by_dates_and_title(cast: Cast, secretary: Official) -> None:
+    client = client_for(cast.coordinator)
+    client.post("/visits/new/", _inspection(cast, secretary))
+    client.post(
+        "/visits/new/", _inspection(cast, secretary, title="座谈", start_date="2026-08-01", end_date="")
+    )
+    july = client.get("/visits/", {"start": "2026-06-21", "end": "2026-07-31"}).content.decode()
+    assert july.count('data-testid="visit-row"') == 1 and "孟宪东到霍林郭勒市调研" in july  # ends on the 21st
+    assert client.get("/visits/", {"q": "座谈"}).content.decode().count('data-testid="visit-row"') == 1
+    backwards = client.get("/visits/", {"start": "2026-08-01", "end": "2026-07-01"}).content.decode()
+    assert "早于开始日期" in backwards and 'data-testid="visit-row"' not in backwards
+    assert "不是日期" in client.get("/visits/", {"start": "2026-13-01"}).content.decode()
