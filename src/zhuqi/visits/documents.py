@@ -8,8 +8,9 @@ import io
 from django.utils import timezone
 from docx import Document
 from docx.document import Document as WordDocument
+from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from zhuqi.visits.models import Visit, VisitKind
 
@@ -28,6 +29,30 @@ def _chinese_fonts(document: WordDocument) -> None:
     style.font.name = "宋体"
     style.font.size = Pt(12)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+
+
+def _attachments(document: WordDocument, visit: Visit) -> None:
+    """Photos go into the record; minutes and other files are named, to be found on the visit."""
+    attachments = list(visit.attachments.all())
+    if not attachments:
+        return
+    document.add_heading("照片和附件", level=2)
+    for attachment in attachments:
+        if attachment.is_image:
+            try:
+                with attachment.file.open("rb") as photo:
+                    document.add_picture(io.BytesIO(photo.read()), width=Cm(12))
+                document.add_paragraph(attachment.name)
+                continue
+            except (
+                OSError,
+                ValueError,
+                InvalidImageStreamError,
+                UnexpectedEndOfFileError,
+                UnrecognizedImageError,
+            ):
+                pass  # a photo Word cannot read is named like any other file
+        document.add_paragraph(f"附件：{attachment.name}", style="List Bullet")
 
 
 def visit_record(visit: Visit) -> bytes:
@@ -66,7 +91,9 @@ def visit_record(visit: Visit) -> bytes:
         document.add_heading("概要", level=2)
         document.add_paragraph(visit.summary or "未发现需要协调解决的问题。")
     attended = [
-        a for a in visit.attendance.all() if a.opinions or a.policies_unknown or a.policies_unobtainable
+        a
+        for a in visit.attendance.all()
+        if a.opinions or a.policies_received or a.policies_unknown or a.policies_unobtainable
     ]
     if attended:
         document.add_heading("企业意见和政策落实情况", level=2)
@@ -101,6 +128,7 @@ def visit_record(visit: Visit) -> bytes:
             cells[2].text = case.title
             cells[3].text = case.lead_department.name if case.lead_department else "待交办"
             cells[4].text = state
+    _attachments(document, visit)
     document.add_paragraph(f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}（办理情况为生成时的状态）")
     buffer = io.BytesIO()
     document.save(buffer)

@@ -179,3 +179,39 @@ def test_the_list_filters_by_dates_and_title(cast: Cast, secretary: Official) ->
     backwards = client.get("/visits/", {"start": "2026-08-01", "end": "2026-07-01"}).content.decode()
     assert "早于开始日期" in backwards and 'data-testid="visit-row"' not in backwards
     assert "不是日期" in client.get("/visits/", {"start": "2026-13-01"}).content.decode()
+
+
+def _png() -> bytes:
+    """A real one-pixel PNG, so Word (python-docx) can place it."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_the_word_record_carries_the_photos_and_names_the_rest(cast: Cast, secretary: Official) -> None:
+    import io
+
+    import docx
+
+    client = client_for(cast.coordinator)
+    files = [
+        SimpleUploadedFile("现场.png", _png(), content_type="image/png"),
+        SimpleUploadedFile("坏图.jpg", b"not a jpeg", content_type="image/jpeg"),
+        SimpleUploadedFile("座谈会纪要.docx", b"PK minutes", content_type="application/octet-stream"),
+    ]
+    client.post("/visits/new/", {**_inspection(cast, secretary), "attachments": files})
+    visit = Visit.objects.get()
+    document = docx.Document(io.BytesIO(client.get(f"/visits/{visit.pk}/record.docx").content))
+    assert len(document.inline_shapes) == 1
+    text = [p.text for p in document.paragraphs]
+    assert "现场.png" in text and "附件：坏图.jpg" in text and "附件：座谈会纪要.docx" in text
