@@ -140,6 +140,11 @@ ENGLISH = {
 }
 
 _ENTRY = re.compile(r'msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ""\n', re.MULTILINE)
+_PLURAL_ENTRY = re.compile(
+    r'msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgid_plural ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr\[0\] ""\n'
+    r'msgstr\[1\] ""\n',
+    re.MULTILINE,
+)
 
 
 def _unquote(block: str) -> str:
@@ -512,6 +517,70 @@ VISITS_ENGLISH = {
 }
 ENGLISH.update(VISITS_ENGLISH)
 
+VISIT_FORM_ENGLISH = {
+    "所属项目": "Project",
+    "记录走访": "Record a visit",
+    "移除": "Remove",
+    "已享受的政策": "Policies received",
+    "不了解的政策": "Policies not known of",
+    "调研日历": "Visit calendar",
+    "登记调研": "Record a visit",
+    "请从调研走访列表中点击一位领导的姓名，查看其调研日历。": "Click a leader's name in the visit list to see their calendar.",
+    "事项（一句话）": "Matter (one sentence)",
+    "（类别）": "(category)",
+    "（企业）": "(enterprise)",
+    "（由营商办派单）": "(dispatched by the business-environment office)",
+    "办理时限（可不填，按派单规则）": "Deadline (optional: the dispatch rules set one)",
+    "具体内容": "Details",
+    "修改记录或补充事项": "Correct the record or add matters",
+    "照片和纪要": "Photos and minutes",
+    "%(who)s 于 %(when)s 登记": "Recorded by %(who)s on %(when)s",
+    "结束日期": "End date",
+    "当天结束可不填": "Leave empty if it ended the same day",
+    "如：孟宪东到霍林郭勒市调研重点项目建设": "e.g. 孟宪东 inspects key projects in 霍林郭勒市",
+    "带队领导": "Led by",
+    "陪同人员": "Accompanied by",
+    "职务按调研当天的任职自动记录，无需填写": "Posts are recorded as held on the day of the visit; nothing to type",
+    "不填则按所到企业的地区": "Empty: the region of the enterprises visited",
+    "概要": "Summary",
+    "看了什么、听了什么、议定了什么": "What was seen, heard and agreed",
+    "每条保存后成为一件事项，按派单流程办理；交办事项由带队领导交办，诉求属于所到企业之一。": (
+        "Each row becomes a case handled through the dispatch workflow; an instruction is given by "
+        "the lead official, a demand belongs to one of the enterprises visited."
+    ),
+    "+ 再加一条": "+ Add another",
+    "照片、纪要（可选）": "Photos, minutes (optional)",
+    "我的调研日历": "My visit calendar",
+    "标题关键词": "Title contains",
+    "从": "From",
+    "没有找到": "Nothing found",
+    "“%(value)s”不是日期（YYYY-MM-DD）": "“%(value)s” is not a date (YYYY-MM-DD)",
+    "已登记；提出的事项已进入办理流程": "Recorded; its matters are now in the workflow",
+    "您的角色不能登记调研走访": "Your role cannot record visits",
+    "只有登记人或本地区的营商办（管理员）可以修改这条记录": (
+        "Only the person who recorded it or this region's business-environment office can change this record"
+    ),
+}
+ENGLISH.update(VISIT_FORM_ENGLISH)
+
+
+# Counted phrases: English has a singular and a plural form where Chinese has one.
+PLURAL_ENGLISH = {
+    "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (
+        "Among %(considered)s open demands, %(n)s common problem shared by at least %(min)s enterprises",
+        "Among %(considered)s open demands, %(n)s common problems shared by at least %(min)s enterprises",
+    ),
+    "本月 %(counter)s 次": ("%(counter)s visit this month", "%(counter)s visits this month"),
+    "%(region)s · 在办事项 %(counter)s 件": (
+        "%(region)s · %(counter)s open case",
+        "%(region)s · %(counter)s open cases",
+    ),
+}
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace(chr(34), chr(92) + chr(34)) + '"'
+
 
 def main() -> None:
     text = PO.read_text(encoding="utf-8")
@@ -527,6 +596,16 @@ def main() -> None:
             return match.group(0)
         return f'msgid {match.group(1)}msgstr "{english.replace(chr(34), chr(92) + chr(34))}"\n'
 
+    def fill_plural(match: re.Match[str]) -> str:
+        msgid = _unquote(match.group(1))
+        forms = PLURAL_ENGLISH.get(msgid)
+        if forms is None:
+            missing.append(msgid)
+            return match.group(0)
+        one, many = (_quoted(form) for form in forms)
+        return f"msgid {match.group(1)}msgid_plural {match.group(2)}msgstr[0] {one}\nmsgstr[1] {many}\n"
+
+    text = _PLURAL_ENTRY.sub(fill_plural, text)
     PO.write_text(_ENTRY.sub(fill, text).replace("#, fuzzy\n", "", 1), encoding="utf-8")
     if missing:
         raise SystemExit("untranslated:\n" + "\n".join(missing))

@@ -167,6 +167,16 @@ def test_a_leaders_calendar_shows_the_visit_on_its_days(cast: Cast, secretary: O
     assert '<td class="" data-date="2026-06-01">' in page
 
 
+def test_the_form_and_calendar_speak_english_with_counted_phrases(cast: Cast, secretary: Official) -> None:
+    client_for(cast.coordinator).post("/visits/new/", _inspection(cast, secretary))
+    leader = client_for(cast.leader)
+    leader.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    form = leader.get("/visits/new/").content.decode()
+    assert "Led by" in form and "带队领导" not in form
+    calendar = leader.get("/visits/calendar/", {"official": secretary.pk, "month": "2026-06"}).content.decode()
+    assert "1 visit this month" in calendar and "本月" not in calendar
+
+
 def test_the_list_filters_by_dates_and_title(cast: Cast, secretary: Official) -> None:
     client = client_for(cast.coordinator)
     client.post("/visits/new/", _inspection(cast, secretary))
