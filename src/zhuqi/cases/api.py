@@ -23,6 +23,7 @@ class CaseFilters(Schema):
     enterprise: int | None = None
     region: str | None = None
     category: int | None = None
+    issued_by: int | None = None
     late: bool | None = None
     timeliness: str | None = None
     flagged: bool | None = None

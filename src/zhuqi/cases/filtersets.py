@@ -16,6 +16,8 @@ class CaseFilterSet(django_filters.FilterSet):
     enterprise = django_filters.NumberFilter(field_name="enterprise_id")
     region = django_filters.CharFilter(method="filter_region")
     category = django_filters.NumberFilter(field_name="category_id")
+    # The leader who gave an instruction: "what I asked for, and is it done".
+    issued_by = django_filters.NumberFilter(field_name="issued_by_id")
     late = django_filters.BooleanFilter(method="filter_late")
     timeliness = django_filters.ChoiceFilter(choices=Timeliness.choices)
     flagged = django_filters.BooleanFilter(field_name="flagged_for_notice")

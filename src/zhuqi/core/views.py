@@ -20,6 +20,7 @@ from zhuqi.core.roles import Role
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.demo import dataset
 from zhuqi.enterprises import selectors as enterprise_selectors
+from zhuqi.visits import selectors as visit_selectors
 
 
 class LoginView(auth_views.LoginView):
@@ -46,6 +47,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
     context["waiting"] = case_selectors.waiting_on(user=user)[:8]
     if user.role == Role.LIAISON or user.official_id:
         context["assignments"] = enterprise_selectors.my_assignments(user=user)
+    if user.role in (Role.LEADER, Role.COORDINATOR, Role.HANDLER):
+        context["my_visits"] = visit_selectors.my_visits_summary(user=user, today=timezone.localdate())
     if user.role == Role.ENTERPRISE and user.enterprise_id:
         context["own_enterprise"] = enterprises.first()
     if selectors.can_read_audit(user):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
+from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Kind
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
@@ -87,6 +88,27 @@ def official_visits(*, user: User, official_id: int, start: datetime.date, end: 
         )
         .order_by("start_date", "id")
     )
+
+
+def my_visits_summary(*, user: User, today: datetime.date) -> dict[str, int] | None:
+    """The workbench card of an official who goes on visits: this month's and this year's visits,
+    and the instructions they gave there, still open and done. None for a user with no official."""
+    if not user.official_id:
+        return None
+    mine = VisitOfficial.objects.filter(official_id=user.official_id, visit__start_date__lte=today)
+    counts = mine.aggregate(
+        month=Count("pk", filter=Q(visit__start_date__gte=today.replace(day=1))),
+        year=Count("pk", filter=Q(visit__start_date__gte=today.replace(month=1, day=1))),
+    )
+    instructions = Case.objects.filter(
+        issued_by_id=user.official_id, kind=Kind.INSTRUCTION, visit__isnull=False
+    ).aggregate(open=Count("pk", filter=Q(status__in=OPEN_STATUS_LIST)), all=Count("pk"))
+    return {
+        "month": counts["month"],
+        "year": counts["year"],
+        "instructions_open": instructions["open"],
+        "instructions_done": instructions["all"] - instructions["open"],
+    }
 
 
 def visits_filtered(

@@ -12,6 +12,7 @@ from django.test import Client
 from zhuqi.cases.models import Case, Category, Kind
 from zhuqi.directory.models import Official, User
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory
+from zhuqi.visits import selectors as visit_selectors
 from zhuqi.visits.models import Visit
 
 pytestmark = pytest.mark.django_db
@@ -167,13 +168,32 @@ def test_a_leaders_calendar_shows_the_visit_on_its_days(cast: Cast, secretary: O
     assert '<td class="" data-date="2026-06-01">' in page
 
 
+def test_a_leaders_workbench_counts_their_visits_and_the_instructions_given_there(
+    cast: Cast, secretary: Official
+) -> None:
+    client_for(cast.coordinator).post("/visits/new/", _inspection(cast, secretary))
+    cast.leader.official = secretary
+    cast.leader.save()
+    summary = visit_selectors.my_visits_summary(user=cast.leader, today=datetime.date(2026, 6, 30))
+    assert summary == {"month": 1, "year": 1, "instructions_open": 1, "instructions_done": 0}
+    next_month = visit_selectors.my_visits_summary(user=cast.leader, today=datetime.date(2026, 7, 1))
+    assert next_month is not None and next_month["month"] == 0
+    leader = client_for(cast.leader)
+    assert 'data-testid="my-visits"' in leader.get("/").content.decode()
+    mine = leader.get("/cases/", {"tab": "all", "issued_by": secretary.pk}).content.decode()
+    assert "加快项目建设进度" in mine and "出口物流成本高" not in mine
+    api = leader.get("/api/v1/cases", {"issued_by": secretary.pk}).json()
+    assert [item["title"] for item in api["items"]] == ["加快项目建设进度"]
+
+
 def test_the_form_and_calendar_speak_english_with_counted_phrases(cast: Cast, secretary: Official) -> None:
     client_for(cast.coordinator).post("/visits/new/", _inspection(cast, secretary))
     leader = client_for(cast.leader)
     leader.post("/i18n/setlang/", {"language": "en", "next": "/"})
     form = leader.get("/visits/new/").content.decode()
     assert "Led by" in form and "带队领导" not in form
-    calendar = leader.get("/visits/calendar/", {"official": secretary.pk, "month": "2026-06"}).content.decode()
+    june = {"official": secretary.pk, "month": "2026-06"}
+    calendar = leader.get("/visits/calendar/", june).content.decode()
     assert "1 visit this month" in calendar and "本月" not in calendar
 
 
