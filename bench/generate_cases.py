@@ -179,7 +179,8 @@ class Cases:
 
     # --- what a case is about ----------------------------------------------------------------
 
-    def subject(self, kind: str) -> dict[str, Any]:
+    def subject(self, kind: str, enterprise: tuple[int, str, str] | None = None) -> dict[str, Any]:
+        """What a case is about; `enterprise` (id, region code, name) if the caller chose it."""
         rng, places = self.rng, self.places
         if kind == "hazard":
             category = rng.choice(HAZARD_CATEGORIES)
@@ -189,7 +190,10 @@ class Cases:
             category = rng.choice(list(CATEGORIES))
         phrases, office = CATEGORIES[category]
         enterprise_id: int | None = None
-        if kind != "instruction" or rng.random() < 0.5:
+        if enterprise is not None:
+            enterprise_id, region, name = enterprise
+            title = f"{rng.choice(phrases)}（{name[:10]}）"
+        elif kind != "instruction" or rng.random() < 0.5:
             # Some enterprises raise many more problems than others.
             index = int(len(places.enterprises) * rng.random() ** 2)
             enterprise_id, region, name = places.enterprises[index]
@@ -239,15 +243,22 @@ class Cases:
 
     # --- finished cases ----------------------------------------------------------------------
 
-    def finished(self) -> dict[str, Any]:
+    def finished(
+        self,
+        kind: str | None = None,
+        enterprise: tuple[int, str, str] | None = None,
+        submitted: datetime.datetime | None = None,
+    ) -> dict[str, Any]:
+        """A closed (or rejected) case; of `kind`, about `enterprise`, submitted at `submitted`
+        if given (its history may then run past SWEEP_AT: the caller cuts it)."""
         rng = self.rng
-        kind = rng.choices(["demand", "instruction", "hazard"], [70, 15, 15])[0]
+        kind = kind or rng.choices(["demand", "instruction", "hazard"], [70, 15, 15])[0]
         rejected = kind == "demand" and rng.random() < 0.02 / 0.87 / 0.7
         while True:
-            fields = self.subject(kind)
-            submitted = self.past_submission()
-            fields.update(self.rejected(fields, submitted) if rejected else self.closed(fields, submitted))
-            if fields["closed_at"] < PREVIOUS_SWEEP - DAY:
+            fields = self.subject(kind, enterprise)
+            at = submitted or self.past_submission()
+            fields.update(self.rejected(fields, at) if rejected else self.closed(fields, at))
+            if submitted or fields["closed_at"] < PREVIOUS_SWEEP - DAY:
                 return fields
 
     def rejected(self, fields: dict[str, Any], submitted: datetime.datetime) -> dict[str, Any]:
@@ -501,26 +512,37 @@ class Cases:
         ]
 
 
-def places(enterprise_count: int) -> Places:
+def places(
+    enterprise_count: int,
+    prefectures: list[str] = PREFECTURES,
+    county_departments: list[str] | None = None,
+) -> Places:
+    """Departments in `prefectures` (12 offices each) and in `county_departments` (6 each;
+    default four counties, "all": every county), and enterprises in their counties."""
     from generate import write_database
 
     from zhuqi.cases.models import Category
     from zhuqi.directory.models import Department, Region
     from zhuqi.enterprises.models import Enterprise
 
-    regions = Region.objects.in_bulk([*PREFECTURES, *COUNTIES_WITH_DEPARTMENTS])
     counties = list(
-        Region.objects.filter(parent_id__in=PREFECTURES, level="county")
+        Region.objects.filter(parent_id__in=prefectures, level="county")
         .exclude(name="市辖区")
         .order_by("code")
         .values_list("code", "name")
     )
-    prefecture_of = {code: Region.objects.get(pk=code).parent_id for code, _ in counties}
-    prefecture_of.update({code: code for code in PREFECTURES})
-    for code in PREFECTURES:
+    if county_departments is None:
+        county_departments = COUNTIES_WITH_DEPARTMENTS
+    elif county_departments == ["all"]:
+        county_departments = [code for code, _ in counties]
+    regions = Region.objects.in_bulk([*prefectures, *county_departments])
+    codes = [code for code, _ in counties]
+    prefecture_of = dict(Region.objects.filter(pk__in=codes).values_list("code", "parent_id"))
+    prefecture_of.update({code: code for code in prefectures})
+    for code in prefectures:
         for office in PREFECTURE_OFFICES:
             Department.objects.get_or_create(region=regions[code], name=f"{regions[code].name}{office}")
-    for code in COUNTIES_WITH_DEPARTMENTS:
+    for code in county_departments:
         for office in COUNTY_OFFICES:
             Department.objects.get_or_create(region=regions[code], name=f"{regions[code].name}{office}")
     departments = {}
@@ -542,7 +564,7 @@ def users(places: Places) -> None:
     from zhuqi.directory.models import User
 
     wanted = []
-    for code in PREFECTURES:
+    for code in sorted(set(places.prefecture_of.values())):
         wanted.append(User(username=f"bench-coordinator-{code}", role=Role.COORDINATOR, region_id=code))
         wanted.append(User(username=f"bench-leader-{code}", role=Role.LEADER, region_id=code))
     for code, _ in places.counties:

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhuqi.cases.models import OPEN_STATUS_LIST, Category, Kind, Status
+from zhuqi.cases.models import OPEN_STATUS_LIST, Category, Kind
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.roles import Role
@@ -63,12 +63,9 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         for error in failure.errors:
             messages.error(request, error.message)
         visits = selectors.visit_queryset(user=user).none()
-    visits = visits.annotate(
-        case_count=Count("cases", distinct=True),
-        closed_count=Count("cases", filter=Q(cases__status=Status.CLOSED), distinct=True),
-    ).prefetch_related("participants__official")
-    # An aggregate drops the model's default order; the list is newest first.
+    visits = visits.prefetch_related("participants__official")
     page = Paginator(visits.order_by("-start_date", "-id"), 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_case_counts(page.object_list)
     query = urlencode({k: v for k, v in (("kind", kind), ("official", official_id), *filters.items()) if v})
     return render(
         request,
