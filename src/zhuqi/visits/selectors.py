@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Kind
+from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Kind, Status
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
@@ -163,8 +163,6 @@ def with_case_counts(visits: Iterable[Visit]) -> list[Visit]:
     at each and how many of those are closed, counted in one query over these visits only.
     Annotating the list with a Count over the join instead makes the database join and group every
     visit in scope before it can take the page, and the page's count the same."""
-    from zhuqi.cases.models import Case, Status
-
     visits = list(visits)
     counts = {
         row["visit_id"]: row
