@@ -501,7 +501,7 @@ def _figures_sql(*, by: str, user: User, with_group: bool) -> str:
         ) r ON r.enterprise_id = a.enterprise_id
         WHERE a.start_date <= %(first)s AND (a.end_date IS NULL OR a.end_date >= %(ref)s)
         {scope_sql}
-        GROUP BY {group_key}
+        {"GROUP BY " + key if with_group else ""}
     """  # noqa: S608
     return sql
 
