@@ -4,7 +4,6 @@ a case built by hand, where every number can be counted on one's fingers."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -12,70 +11,15 @@ import pytest
 from zhuqi.cases.models import Case, Category
 from zhuqi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
-from zhuqi.directory.models import Department, Official
 from zhuqi.enterprises import services as enterprise_services
-from zhuqi.enterprises.models import Assignment
-from zhuqi.testing.factories import AssignmentFactory, Cast, DepartmentFactory, OfficialFactory, PostFactory
+from zhuqi.testing.factories import AssignmentFactory, Cast, OfficialFactory, PostFactory
 from zhuqi.visits import coverage, services
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
+from zhuqi.visits.tests.scene import END_OF_JUNE, Scene, log
 
 pytestmark = pytest.mark.django_db
 
 JUNE = coverage.month_of("2026-06")
-END_OF_JUNE = datetime.date(2026, 6, 30)
-START = datetime.date(2026, 1, 1)
-
-
-@dataclass
-class Scene:
-    cast: Cast
-    industry: Department  # 工信局, Huolinguole
-    commerce: Department  # 商务局, Horqin
-    wang: Official  # 工信局: home and neighbour
-    li: Official  # 商务局: tongliao and datong
-    assignments: dict[str, Assignment]
-
-
-def log(actor: Any, kind: str, official: Official, enterprise_id: int, day: datetime.date, **extra: Any) -> Any:
-    return services.visit_create(
-        actor=actor,
-        data=VisitData(
-            kind=kind,
-            title=f"{kind} {day}",
-            start_date=day,
-            lead_official_ids=[official.pk],
-            attendance=[Attendance(enterprise_id=enterprise_id)],
-            **extra,
-        ),
-    )
-
-
-@pytest.fixture
-def scene(cast: Cast) -> Scene:
-    industry = Department.objects.get(name="霍林郭勒市工业和信息化局")
-    commerce = DepartmentFactory(name="科尔沁区商务局", region_id="150502")
-    wang = OfficialFactory(name="王强")
-    PostFactory(official=wang, department=industry, title="驻企联络员")
-    li = OfficialFactory(name="李娜", region_id="150502")
-    PostFactory(official=li, department=commerce, title="驻企联络员")
-    assignments = {
-        "home": AssignmentFactory(official=wang, enterprise=cast.home, start_date=START),
-        "neighbour": AssignmentFactory(official=wang, enterprise=cast.neighbour, start_date=START),
-        "tongliao": AssignmentFactory(official=li, enterprise=cast.tongliao, start_date=START),
-        "datong": AssignmentFactory(official=li, enterprise=cast.datong, start_date=START),
-    }
-    admin = cast.admin
-    # home: a visit and a call in June (on target); neighbour: a visit, no call (not on target).
-    log(admin, "liaison", wang, cast.home.pk, datetime.date(2026, 6, 10))
-    log(admin, "call", wang, cast.home.pk, datetime.date(2026, 6, 12))
-    log(admin, "liaison", wang, cast.neighbour.pk, datetime.date(2026, 6, 15))
-    # tongliao: a call only, and a visit in January: not on target, and quiet (no visit in 90 days).
-    log(admin, "call", li, cast.tongliao.pk, datetime.date(2026, 6, 3))
-    log(admin, "liaison", li, cast.tongliao.pk, datetime.date(2026, 1, 20))
-    # datong: a visit and a call (on target).
-    log(admin, "liaison", li, cast.datong.pk, datetime.date(2026, 6, 20))
-    log(admin, "call", li, cast.datong.pk, datetime.date(2026, 6, 21))
-    return Scene(cast, industry, commerce, wang, li, assignments)
 
 
 def test_month_of_reads_yyyy_mm_and_names_the_field_otherwise() -> None:
@@ -139,7 +83,9 @@ def test_no_problems_and_demands_together_are_refused(cast: Cast) -> None:
                 attendance=[Attendance(enterprise_id=cast.home.pk)],
                 no_problems=True,
             ),
-            said=[SaidThere(kind="demand", title="贷款难", category_id=category.pk, enterprise_id=cast.home.pk)],
+            said=[
+                SaidThere(kind="demand", title="贷款难", category_id=category.pk, enterprise_id=cast.home.pk)
+            ],
         )
     assert [e.field for e in failure.value.errors] == ["no_problems"]
     assert not Case.objects.exists()
@@ -165,7 +111,9 @@ def test_the_workbench_lists_overdue_first(scene: Scene, django_assert_max_num_q
             lead_official_ids=[scene.wang.pk],
             attendance=[Attendance(enterprise_id=cast.neighbour.pk)],
         ),
-        said=[SaidThere(kind="demand", title="贷款难", category_id=category.pk, enterprise_id=cast.neighbour.pk)],
+        said=[
+            SaidThere(kind="demand", title="贷款难", category_id=category.pk, enterprise_id=cast.neighbour.pk)
+        ],
     )
     today = datetime.date(2026, 7, 20)  # home last visited 6/10 (40 days), neighbour 6/16 (34)
     log(cast.admin, "call", scene.wang, cast.neighbour.pk, datetime.date(2026, 7, 2))
@@ -174,7 +122,8 @@ def test_the_workbench_lists_overdue_first(scene: Scene, django_assert_max_num_q
         bench = coverage.liaison_workbench(cast.admin, scene.wang, today)
     rows = {row.enterprise.pk: row for row in bench.rows}
     home, neighbour = rows[cast.home.pk], rows[cast.neighbour.pk]
-    assert (home.visits, home.calls, home.last_visit, home.overdue) == (1, 0, datetime.date(2026, 7, 1), False)
+    assert (home.visits, home.calls, home.overdue) == (1, 0, False)
+    assert home.last_visit == datetime.date(2026, 7, 1)
     assert (neighbour.visits, neighbour.calls, neighbour.overdue) == (0, 1, True)
     assert neighbour.last_visit == datetime.date(2026, 6, 16) and neighbour.open_cases == 1
     assert bench.rows[0] is neighbour and [r.enterprise.pk for r in bench.overdue] == [cast.neighbour.pk]
@@ -236,6 +185,7 @@ def test_coverage_is_scoped(scene: Scene) -> None:
 
 
 def test_an_assignment_made_mid_month_is_not_counted_for_that_month(scene: Scene) -> None:
-    AssignmentFactory(official=scene.wang, enterprise=scene.cast.datong, start_date=datetime.date(2026, 6, 20))
+    mid_june = datetime.date(2026, 6, 20)
+    AssignmentFactory(official=scene.wang, enterprise=scene.cast.datong, start_date=mid_june)
     result = coverage.coverage_figures(scene.cast.admin, JUNE, "region", today=END_OF_JUNE)
     assert result.total.assignments == 4
