@@ -79,7 +79,7 @@ def test_no_problems_and_demands_together_are_refused(cast: Cast) -> None:
                 kind="liaison",
                 title="走访联晟新材料",
                 start_date=datetime.date(2026, 6, 10),
-                lead_official_ids=[cast.liaison.official_id],
+                lead_official_ids=[cast.liaison.official.pk],
                 attendance=[Attendance(enterprise_id=cast.home.pk)],
                 no_problems=True,
             ),
