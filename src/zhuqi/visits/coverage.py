@@ -30,7 +30,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Timeliness
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_prefix
+from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_prefix, region_subtree_q
 from zhuqi.directory.models import Department, Official, Post, Region, User
 from zhuqi.enterprises.models import Assignment, Enterprise
 from zhuqi.enterprises.selectors import enterprise_scope_q
@@ -432,55 +432,45 @@ def _child_prefix_length(user: User) -> int:
     return min(len(region_prefix(code)) + 2, 6)
 
 
-def _figures_sql(*, by: str, user: User, with_group: bool) -> str:
-    """One grouped query over the assignments in force for the month: each joined to the month's
-    visits and calls of its own (official, enterprise) pair and to the set of enterprises visited
-    in the last 90 days, both pre-aggregated, so the database hashes three narrow sets together
-    instead of counting over the join of assignments with every visit."""
-    qn = connection.ops.quote_name
-    a, e, v = Assignment._meta.db_table, Enterprise._meta.db_table, Visit._meta.db_table
-    vo, ve, p = VisitOfficial._meta.db_table, VisitEnterprise._meta.db_table, Post._meta.db_table
-    bounds = _scope_bounds(user)
-    scope_sql = ""
-    if bounds is not None:
-        scope_sql = "AND e.region_id >= %(low)s AND e.region_id < %(high)s"
-    if by == "department":
-        key = "d.department_id"
-        # Table and column names from the models, values as parameters: nothing a user typed.
-        department_join = f"""
-            LEFT JOIN (
-                SELECT official_id, department_id FROM (
-                    SELECT p.official_id, p.department_id,
-                           ROW_NUMBER() OVER (PARTITION BY p.official_id ORDER BY p.{qn("order")}, p.id) AS rn
-                    FROM {p} p
-                    WHERE (p.start_date IS NULL OR p.start_date <= %(ref)s)
-                      AND (p.end_date IS NULL OR p.end_date >= %(ref)s)
-                ) ranked WHERE rn = 1
-            ) d ON d.official_id = a.official_id"""  # noqa: S608
-    else:
-        key = f"SUBSTR(e.region_id, 1, {_child_prefix_length(user)})"
-        department_join = ""
-    group_key = key if with_group else "'all'"
-    # Visits of the month per (official, enterprise); the enterprises visited in 90 days. Both
-    # narrowed to the scope's enterprises, so a county's figures read the county's visits.
-    visit_scope = ""
-    if bounds is not None:
-        visit_scope = (
-            f"JOIN {e} ve_e ON ve_e.id = ve.enterprise_id"
-            " AND ve_e.region_id >= %(low)s AND ve_e.region_id < %(high)s"
-        )
-    sql = f"""
-        SELECT {group_key} AS grp,
-               COUNT(*) AS assignments,
-               SUM(CASE WHEN COALESCE(m.visits, 0) >= a.visits_per_month
-                         AND COALESCE(m.calls, 0) >= a.calls_per_month THEN 1 ELSE 0 END) AS on_target,
-               COUNT(DISTINCT a.enterprise_id) AS enterprises,
-               COUNT(DISTINCT CASE WHEN r.enterprise_id IS NULL THEN a.enterprise_id END) AS quiet,
-               COUNT(DISTINCT a.official_id) AS officials,
-               SUM(COALESCE(m.visits, 0)) AS visits
+def _tables() -> dict[str, str]:
+    return {
+        "a": Assignment._meta.db_table,
+        "e": Enterprise._meta.db_table,
+        "v": Visit._meta.db_table,
+        "vo": VisitOfficial._meta.db_table,
+        "ve": VisitEnterprise._meta.db_table,
+        "p": Post._meta.db_table,
+        "order": connection.ops.quote_name("order"),
+    }
+
+
+def _scoped(user: User) -> tuple[str, str]:
+    """The conditions keeping assignments (on e) and visits (through ve) in the user's scope."""
+    if _scope_bounds(user) is None:
+        return "", ""
+    e = Enterprise._meta.db_table
+    return (
+        "AND e.region_id >= %(low)s AND e.region_id < %(high)s",
+        f"JOIN {e} ve_e ON ve_e.id = ve.enterprise_id"
+        " AND ve_e.region_id >= %(low)s AND ve_e.region_id < %(high)s",
+    )
+
+
+# Table and column names come from the models, values are parameters: nothing a user typed is
+# written into these statements.
+COUNTED_ASSIGNMENTS = """
         FROM {a} a
-        JOIN {e} e ON e.id = a.enterprise_id
-        {department_join}
+        JOIN {e} e ON e.id = a.enterprise_id"""
+IN_FORCE = "WHERE a.start_date <= %(first)s AND (a.end_date IS NULL OR a.end_date >= %(ref)s)"
+RECENTLY_VISITED = """
+        LEFT JOIN (
+            SELECT DISTINCT ve.enterprise_id
+            FROM {v} v
+            JOIN {ve} ve ON ve.visit_id = v.id
+            {visit_scope}
+            WHERE v.start_date > %(quiet_from)s AND v.start_date <= %(ref)s AND v.kind <> %(call)s
+        ) r ON r.enterprise_id = a.enterprise_id"""
+MONTH_COUNTS = """
         LEFT JOIN (
             SELECT vo.official_id, ve.enterprise_id,
                    SUM(CASE WHEN v.kind <> %(call)s THEN 1 ELSE 0 END) AS visits,
@@ -491,19 +481,61 @@ def _figures_sql(*, by: str, user: User, with_group: bool) -> str:
             {visit_scope}
             WHERE v.start_date >= %(first)s AND v.start_date <= %(ref)s
             GROUP BY vo.official_id, ve.enterprise_id
-        ) m ON m.official_id = a.official_id AND m.enterprise_id = a.enterprise_id
+        ) m ON m.official_id = a.official_id AND m.enterprise_id = a.enterprise_id"""
+MAIN_DEPARTMENT = """
         LEFT JOIN (
-            SELECT DISTINCT ve.enterprise_id
-            FROM {v} v
-            JOIN {ve} ve ON ve.visit_id = v.id
-            {visit_scope}
-            WHERE v.start_date > %(quiet_from)s AND v.start_date <= %(ref)s AND v.kind <> %(call)s
-        ) r ON r.enterprise_id = a.enterprise_id
-        WHERE a.start_date <= %(first)s AND (a.end_date IS NULL OR a.end_date >= %(ref)s)
-        {scope_sql}
-        {"GROUP BY " + key if with_group else ""}
-    """  # noqa: S608
-    return sql
+            SELECT official_id, department_id FROM (
+                SELECT p.official_id, p.department_id,
+                       ROW_NUMBER() OVER (PARTITION BY p.official_id ORDER BY p.{order}, p.id) AS rn
+                FROM {p} p
+                WHERE (p.start_date IS NULL OR p.start_date <= %(ref)s)
+                  AND (p.end_date IS NULL OR p.end_date >= %(ref)s)
+            ) ranked WHERE rn = 1
+        ) d ON d.official_id = a.official_id"""
+
+
+def _figures_sql(*, by: str, user: User) -> str:
+    """One grouped query over the assignments counted for the month: each joined to the month's
+    visits and calls of its own (official, enterprise) pair and to the set of enterprises visited
+    in the last 90 days, both aggregated first, so the database hashes three narrow sets together
+    instead of counting over the join of assignments with every visit."""
+    scope, visit_scope = _scoped(user)
+    names = {**_tables(), "visit_scope": visit_scope}
+    key = "d.department_id"
+    if by == "region":
+        key = f"SUBSTR(e.region_id, 1, {_child_prefix_length(user)})"
+    joins = COUNTED_ASSIGNMENTS + (MAIN_DEPARTMENT if by == "department" else "") + MONTH_COUNTS
+    joins += RECENTLY_VISITED
+    return f"""
+        SELECT {key} AS grp,
+               COUNT(*) AS assignments,
+               SUM(CASE WHEN COALESCE(m.visits, 0) >= a.visits_per_month
+                         AND COALESCE(m.calls, 0) >= a.calls_per_month THEN 1 ELSE 0 END) AS on_target,
+               COUNT(DISTINCT a.enterprise_id) AS enterprises,
+               COUNT(DISTINCT CASE WHEN r.enterprise_id IS NULL THEN a.enterprise_id END) AS quiet,
+               COUNT(DISTINCT a.official_id) AS officials,
+               SUM(COALESCE(m.visits, 0)) AS visits
+        {joins.format(**names)}
+        {IN_FORCE} {scope}
+        GROUP BY {key}
+        """
+
+
+def _distinct_total_sql(*, by: str, user: User) -> str:
+    """The totals that are not the sum of the rows: officials when grouped by region (an official
+    may look after enterprises in two counties), enterprises and quiet ones when grouped by
+    department (an enterprise may have officials of two departments). The rest is summed."""
+    scope, visit_scope = _scoped(user)
+    names = {**_tables(), "visit_scope": visit_scope}
+    if by == "region":
+        select, joins = "COUNT(DISTINCT a.official_id), 0, 0", COUNTED_ASSIGNMENTS
+    else:
+        select = (
+            "0, COUNT(DISTINCT a.enterprise_id),"
+            " COUNT(DISTINCT CASE WHEN r.enterprise_id IS NULL THEN a.enterprise_id END)"
+        )
+        joins = COUNTED_ASSIGNMENTS + RECENTLY_VISITED
+    return f"SELECT {select} {joins.format(**names)} {IN_FORCE} {scope}"
 
 
 def coverage_figures(
@@ -511,7 +543,8 @@ def coverage_figures(
 ) -> Coverage:
     """The month's coverage per department (the official's department: that of their first post
     on the reference date) or per region (the enterprise's, at the level below the user's
-    jurisdiction), with the total. Two grouped queries, plus the names."""
+    jurisdiction), with the total. Two queries (the grouped one, and the totals that cannot be
+    summed from it), plus the names."""
     from django.utils import timezone
 
     if not may_see_coverage(user):
@@ -529,17 +562,24 @@ def coverage_figures(
     }
     if bounds is not None:
         params["low"], params["high"] = bounds
-    results: dict[bool, list[tuple[Any, ...]]] = {}
     with connection.cursor() as cursor:
-        for with_group in (True, False):
-            cursor.execute(_figures_sql(by=by, user=user, with_group=with_group), params)
-            results[with_group] = list(cursor.fetchall())
-    rows = [_row(by, user, record) for record in results[True]]
+        cursor.execute(_figures_sql(by=by, user=user), params)
+        records = list(cursor.fetchall())
+        cursor.execute(_distinct_total_sql(by=by, user=user), params)
+        officials, enterprises, quiet = cursor.fetchone()
+    rows = [_row(by, user, record) for record in records]
     _name_rows(by, rows)
     rows.sort(key=lambda r: (r.key == "", r.key))
-    total_record = results[False][0] if results[False] else ("all", 0, 0, 0, 0, 0, 0)
-    total = _row(by, user, ("all", *total_record[1:]))
-    total.key, total.name = "", "合计"
+    total = CoverageRow(
+        key="",
+        name="合计",
+        assignments=sum(r.assignments for r in rows),
+        on_target=sum(r.on_target for r in rows),
+        visits=sum(r.visits for r in rows),
+        officials=int(officials) if by == "region" else sum(r.officials for r in rows),
+        enterprises=int(enterprises) if by == "department" else sum(r.enterprises for r in rows),
+        quiet_enterprises=int(quiet) if by == "department" else sum(r.quiet_enterprises for r in rows),
+    )
     return Coverage(month=month, by=by, reference_date=reference, rows=rows, total=total)
 
 
@@ -573,9 +613,13 @@ def _name_rows(by: str, rows: list[CoverageRow]) -> None:
             row.name = department.name if department else "未登记职务"
 
 
-def quiet_enterprises(user: User, today: datetime.date, days: int = QUIET_DAYS) -> QuerySet[Enterprise]:
-    """Enterprises in the user's scope with an assignment in force today and no visit (any kind
-    but a call) in the last `days` days, each annotated with `last_visit` (or None), by name."""
+def quiet_enterprises(
+    user: User, today: datetime.date, days: int = QUIET_DAYS, *, in_force_from: datetime.date | None = None
+) -> QuerySet[Enterprise]:
+    """Enterprises in the user's scope with an assignment in force on `today` (and, with
+    `in_force_from`, since that day: the coverage page passes the month's 1st, so the list is
+    exactly the figure's quiet enterprises) and no visit of any kind but a call in the `days` days
+    up to `today`; each annotated with `last_visit` (or None), by name."""
     since = today - datetime.timedelta(days=days)
     visited = VisitEnterprise.objects.filter(
         enterprise_id=OuterRef("pk"), visit__start_date__gt=since, visit__start_date__lte=today
@@ -586,8 +630,17 @@ def quiet_enterprises(user: User, today: datetime.date, days: int = QUIET_DAYS) 
         .order_by("-visit__start_date")
         .values("visit__start_date")[:1]
     )
-    assigned = Assignment.objects.filter(Assignment.current_q(today), enterprise_id=OuterRef("pk"))
-    scope = enterprise_scope_q(user) if may_see_coverage(user) else Q(pk__in=[])
+    assigned = Assignment.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+        start_date__lte=min(in_force_from or today, today),
+        enterprise_id=OuterRef("pk"),
+    )
+    if not may_see_coverage(user):
+        return Enterprise.objects.none()
+    code = jurisdiction_code(user)
+    # A page of a province's list by name: walk the name index and keep the province's rows
+    # (SQLite would otherwise read every enterprise of the province and sort them).
+    scope = Q() if code is None else region_subtree_q("region_id", code, walk_in_order=True)
     return (
         Enterprise.objects.filter(scope)
         .filter(Exists(assigned))

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from zhuqi.cases.models import Category
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.pagination import LazyPage
 from zhuqi.core.uploads import check_uploads
 from zhuqi.directory.models import Official, User
 from zhuqi.visits import coverage, services
@@ -322,6 +323,15 @@ def _coverage_workbook(result: coverage.Coverage, quiet: Any) -> bytes:
     return buffer.getvalue()
 
 
+class _Counted(LazyPage):
+    def __init__(self, queryset: Any, count: int) -> None:
+        super().__init__(queryset)
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+
 BY_LABELS = {"department": "部门", "region": "地区"}
 DEFINITION_LABELS = {
     "assignments": "包联关系",
@@ -350,7 +360,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     if by not in coverage.BY_CHOICES:
         by = "department"
     result = coverage.coverage_figures(user, month, by, today=today)
-    quiet = coverage.quiet_enterprises(user, result.reference_date)
+    quiet = coverage.quiet_enterprises(user, result.reference_date, in_force_from=month.first)
     if request.GET.get("export") == "xlsx":
         response = HttpResponse(
             _coverage_workbook(result, quiet),
@@ -360,7 +370,8 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         return response
     for error in errors:
         messages.error(request, f"{error.message}")
-    page = Paginator(quiet, 50).get_page(request.GET.get("page"))
+    # The list is the figure's quiet enterprises, so the figure is its count (no second count).
+    page = Paginator(_Counted(quiet, result.total.quiet_enterprises), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "visits/coverage.html",

@@ -182,6 +182,10 @@ def test_coverage_is_scoped(scene: Scene) -> None:
     quiet = coverage.quiet_enterprises(cast.leader, END_OF_JUNE)
     assert [(e.pk, e.last_visit) for e in quiet] == [(cast.tongliao.pk, datetime.date(2026, 1, 20))]
     assert list(coverage.quiet_enterprises(cast.coordinator, END_OF_JUNE)) == []
+    # The page's list is the figure's enterprises (the page takes its count from the figure).
+    listed = coverage.quiet_enterprises(cast.leader, END_OF_JUNE, in_force_from=JUNE.first)
+    assert listed.count() == leader.total.quiet_enterprises == 1
+    assert coverage.quiet_enterprises(cast.liaison, END_OF_JUNE).count() == 0
 
 
 def test_an_assignment_made_mid_month_is_not_counted_for_that_month(scene: Scene) -> None:
