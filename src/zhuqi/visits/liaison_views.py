@@ -371,7 +371,8 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     for error in errors:
         messages.error(request, f"{error.message}")
     # The list is the figure's quiet enterprises, so the figure is its count (no second count).
-    page = Paginator(_Counted(quiet, result.total.quiet_enterprises), 50).get_page(request.GET.get("page"))
+    rows: Any = _Counted(quiet, result.total.quiet_enterprises)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "visits/coverage.html",
