@@ -517,6 +517,106 @@ VISITS_ENGLISH = {
 }
 ENGLISH.update(VISITS_ENGLISH)
 
+LIAISON_ENGLISH = {
+    "我的企业": "My enterprises",
+    "包联覆盖": "Liaison coverage",
+    "本月报告（Word）": "This month's report (Word)",
+    "上月报告": "Last month's report",
+    "您的账号没有关联干部，没有包联企业。": "Your account is not linked to an official and has no assigned enterprises.",
+    "%(month)s：包联企业 %(n)s 家，逾期未走访 %(overdue)s 家": "%(month)s: %(n)s assigned enterprises, %(overdue)s overdue for a visit",
+    "逾期未走访": "Overdue for a visit",
+    "本月走访": "Visits this month",
+    "电话": "Calls",
+    "上次走访": "Last visit",
+    "从未": "never",
+    "办理中事项": "Open cases",
+    "逾期 %(n)s": "%(n)s late",
+    "记录": "Log",
+    "暂无包联企业": "No assigned enterprises",
+    "口径": "Definitions",
+    "请选择": "Choose",
+    "方式": "How",
+    "日期": "Date",
+    "无问题": "No problems",
+    "企业诉求（有就填，每条一个类别）": "The enterprise's demands (if any; one category each)",
+    "诉求内容": "Demand",
+    "类别": "Category",
+    "说明（可不填）": "Details (optional)",
+    "说明": "Details",
+    "再加一条诉求": "Add another demand",
+    "情况（可不填）": "Notes (optional)",
+    "照片（可不传）": "Photo (optional)",
+    "保存": "Save",
+    "返回我的企业": "Back to my enterprises",
+    "您的账号没有关联包联干部，不能记录走访": "Your account is not linked to an official, so it cannot log visits",
+    "已记录：%(title)s": "Logged: %(title)s",
+    "；%(n)s 条诉求已提交办理": "; %(n)s demand(s) filed",
+    "月份": "Month",
+    "按%(label)s": "By %(label)s",
+    "导出 Excel": "Export to Excel",
+    "统计至 %(date)s": "As of %(date)s",
+    "地区": "Region",
+    "部门": "Department",
+    "单位": "Unit",
+    "包联关系": "Assignments",
+    "完成职责": "On target",
+    "完成率": "Share on target",
+    "90天未走访企业": "Not visited in 90 days",
+    "包联干部": "Officials",
+    "走访次数": "Visits",
+    "人均走访": "Visits per official",
+    "合计": "Total",
+    "本月没有全月有效的包联关系": "No assignment ran for the whole month",
+    "90天未走访的包联企业": "Assigned enterprises not visited in 90 days",
+    "%(counter)s 家": "%(counter)s",
+    "最近一次走访": "Last visit",
+    "从未走访": "Never visited",
+    "没有": "None",
+    "走访工作台：上次走访、本月职责、记录走访": "Visits: last visit, this month's duty, log a visit",
+}
+ENGLISH.update(LIAISON_ENGLISH)
+
+# Strings makemessages had marked fuzzy (a guess from a similar string, which msgfmt leaves out):
+# they were shown in Chinese on English pages until _unfuzz dropped the guesses.
+FORMERLY_FUZZY_ENGLISH = {
+    "录入": "Save",
+    "尚无调研走访记录": "No visits recorded yet",
+    "期限": "Term",
+    "登记": "Record",
+    "所属地区（行政区划代码）": "Region (division code)",
+    "没有符合条件的协议": "No agreement matches",
+    "或地区代码": "or region code",
+    "%(year)s 年计划": "%(year)s plan",
+    "%(year)s 年完成": "%(year)s done",
+    "本期": "This period",
+    "累计": "To date",
+    "已开工": "Started",
+    "搜索企业：名称、信用代码或拼音首字母": "Search enterprises: name, credit code or pinyin initials",
+    "级别": "Level",
+    "没有符合条件的项目": "No project matches",
+    "报告期": "Reporting period",
+    "问题": "Problem",
+    "具体情况（可选）": "Details (optional)",
+    "政策落实情况": "Policy check",
+    "未能享受的政策": "Policies that could not be obtained",
+    "上月": "Previous month",
+    "下月": "Next month",
+    "时间线": "Timeline",
+    "地点": "Places",
+    "交办事项和企业诉求": "Instructions and enterprises' demands",
+    "修改调研走访记录": "Correct the visit record",
+    "登记调研走访": "Record a visit",
+    "姓名或拼音首字母": "Name or pinyin initials",
+    "项目名称或代码": "Project name or code",
+    "无需协调解决的问题": "No problem needs help",
+    "日历": "Calendar",
+    "到": "to",
+    "没有找到，请换个姓名或拼音首字母": "Nothing found: try another name or pinyin initials",
+    "记录已保存": "Record saved",
+}
+ENGLISH.update(FORMERLY_FUZZY_ENGLISH)
+
+
 VISIT_FORM_ENGLISH = {
     "所属项目": "Project",
     "记录走访": "Record a visit",
@@ -575,6 +675,8 @@ PLURAL_ENGLISH = {
         "Among %(considered)s open demands, %(n)s common problem shared by at least %(min)s enterprises",
         "Among %(considered)s open demands, %(n)s common problems shared by at least %(min)s enterprises",
     ),
+    "%(counter)s 家": ("%(counter)s enterprise", "%(counter)s enterprises"),
+    "共 %(counter)s 条": ("%(counter)s in all", "%(counter)s in all"),
     "本月 %(counter)s 次": ("%(counter)s visit this month", "%(counter)s visits this month"),
     "%(region)s · 在办事项 %(counter)s 件": (
         "%(region)s · %(counter)s open case",
@@ -587,8 +689,36 @@ def _quoted(text: str) -> str:
     return '"' + text.replace(chr(34), chr(92) + chr(34)) + '"'
 
 
+def _unfuzz(entry: str) -> str:
+    """makemessages guesses a new string's English from a similar old one and marks it fuzzy (and
+    msgfmt then leaves it out): drop the guess so the dictionaries above fill the entry."""
+    lines = entry.split("\n")
+    flags = [line for line in lines if line.startswith("#,")]
+    if not any("fuzzy" in line for line in flags) or 'msgid ""\nmsgstr ""\n"Project' in entry:
+        return entry
+    kept: list[str] = []
+    in_msgstr = False
+    for line in lines:
+        if line.startswith("#|"):
+            continue
+        if line.startswith("#,"):
+            rest = [flag.strip() for flag in line[2:].split(",") if flag.strip() != "fuzzy"]
+            if rest:
+                kept.append("#, " + ", ".join(rest))
+            continue
+        if line.startswith("msgstr"):
+            in_msgstr = True
+            kept.append(line.split(" ", 1)[0] + ' ""')
+            continue
+        if in_msgstr and line.startswith('"'):
+            continue
+        in_msgstr = False
+        kept.append(line)
+    return "\n".join(kept)
+
+
 def main() -> None:
-    text = PO.read_text(encoding="utf-8")
+    text = "\n\n".join(_unfuzz(entry) for entry in PO.read_text(encoding="utf-8").split("\n\n"))
     missing: list[str] = []
 
     def fill(match: re.Match[str]) -> str:

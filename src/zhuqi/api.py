@@ -18,6 +18,7 @@ from zhuqi.enterprises.api import router as enterprises_router
 from zhuqi.investment.api import router as agreements_router
 from zhuqi.projects.api import router as projects_router
 from zhuqi.visits.api import router as visits_router
+from zhuqi.visits.liaison_api import router as assignments_router
 
 api = NinjaAPI(
     title="zhuqi 助企 API",
@@ -100,3 +101,4 @@ api.add_router("/cases", cases_router)
 api.add_router("/projects", projects_router)
 api.add_router("/agreements", agreements_router)
 api.add_router("/visits", visits_router)
+api.add_router("/assignments", assignments_router)

@@ -194,6 +194,10 @@ ZHUQI_ATTACHMENT_TYPES = env_list(
 # 共性问题: a group of similar open demands is shown once it spans this many enterprises.
 ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES = int(os.environ.get("ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES", "3"))
 
+# 包联 duty: the visits and calls per month an assignment carries unless set otherwise on it.
+ZHUQI_LIAISON_VISITS_PER_MONTH = int(os.environ.get("ZHUQI_LIAISON_VISITS_PER_MONTH", "1"))
+ZHUQI_LIAISON_CALLS_PER_MONTH = int(os.environ.get("ZHUQI_LIAISON_CALLS_PER_MONTH", "1"))
+
 # Notices: copies by e-mail (Django's mail backends) when on; links in them start with the base URL.
 ZHUQI_EMAIL_NOTICES = env_bool("ZHUQI_EMAIL_NOTICES")
 ZHUQI_BASE_URL = os.environ.get("ZHUQI_BASE_URL", "")

@@ -442,6 +442,7 @@ def load(*, seed: int = 20260620) -> dict[str, int]:
         actor=actor, users=users, departments=departments, officials=officials
     )
     visit_count = demo_visits.load(admin=users["demo-admin"], officials=officials, departments=departments)
+    liaison_count = demo_visits.load_liaison(liaison=users["demo-liaison"])
     return {
         "departments": len(departments),
         "officials": len(officials),
@@ -450,4 +451,5 @@ def load(*, seed: int = 20260620) -> dict[str, int]:
         "cases": case_count,
         **project_counts,
         "visits": visit_count,
+        "liaison_visits": liaison_count,
     }

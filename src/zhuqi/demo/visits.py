@@ -176,3 +176,61 @@ def load(*, admin: User, officials: dict[str, Official], departments: dict[str, 
         services.visit_create(actor=admin, data=data, said=cases, source="demo")
         count += 1
     return count
+
+
+def load_liaison(*, liaison: User) -> int:
+    """The demo liaison officer's log, dated from today so the workbench, the month-end report and
+    the coverage page have something to show: this month a visit and a call to 联晟新材料 (on
+    target), a visit to 靖帆铝版基 that heard a demand; last month a visit and a call to 锦联铝材.
+    腾远环保, 创源金属 and the generated enterprises are left unvisited: they show as overdue.
+    Logged by the officer through the service, as the quick log does."""
+    from django.utils import timezone
+
+    categories = {c.name: c.pk for c in Category.objects.filter(parent=None)}
+    firms = {e.short_name: e for e in Enterprise.objects.exclude(short_name="")}
+    today = timezone.localdate()
+    first = today.replace(day=1)
+
+    def this_month(days_ago: int) -> datetime.date:
+        return max(first, today - datetime.timedelta(days=days_ago))
+
+    last_month = first - datetime.timedelta(days=10)
+    official_id = liaison.official_id
+    assert official_id is not None
+    entries: list[tuple[str, str, datetime.date, str, bool, list[tuple[str, str]]]] = [
+        ("liaison", "联晟新材料", this_month(6), "生产经营正常，铝箔二期设备安装过半。", True, []),
+        ("call", "联晟新材料", this_month(2), "电话了解用电情况，无新问题。", True, []),
+        (
+            "liaison",
+            "靖帆铝版基",
+            this_month(4),
+            "企业反映招工难，熟练操作工缺口约30人。",
+            False,
+            [("熟练操作工缺口约30人，希望协助招聘", "用工")],
+        ),
+        ("liaison", "锦联铝材", last_month, "了解企业订单和物流情况。", True, []),
+        ("call", "锦联铝材", last_month + datetime.timedelta(days=3), "", True, []),
+    ]
+    for kind, short_name, day, summary, no_problems, demands in entries:
+        enterprise = firms[short_name]
+        verb = "走访" if kind == "liaison" else "电话联系"
+        services.visit_create(
+            actor=liaison,
+            data=VisitData(
+                kind=kind,
+                title=f"{verb}{enterprise.display_name}",
+                start_date=day,
+                lead_official_ids=[official_id],
+                attendance=[Attendance(enterprise_id=enterprise.pk)],
+                summary=summary,
+                no_problems=no_problems,
+            ),
+            said=[
+                SaidThere(
+                    kind="demand", title=title, category_id=categories[category], enterprise_id=enterprise.pk
+                )
+                for title, category in demands
+            ],
+            source="demo",
+        )
+    return len(entries)

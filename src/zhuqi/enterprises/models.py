@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -65,6 +66,14 @@ class Enterprise(models.Model):
         return self.short_name or self.name
 
 
+def default_visits_per_month() -> int:
+    return int(getattr(settings, "ZHUQI_LIAISON_VISITS_PER_MONTH", 1))
+
+
+def default_calls_per_month() -> int:
+    return int(getattr(settings, "ZHUQI_LIAISON_CALLS_PER_MONTH", 1))
+
+
 class Assignment(models.Model):
     """包联: an official made responsible for an enterprise for a period."""
 
@@ -82,6 +91,10 @@ class Assignment(models.Model):
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
+    # The duty (职责): at least this many visits and calls a month (docs/coverage.md). Defaults from
+    # ZHUQI_LIAISON_VISITS_PER_MONTH / ZHUQI_LIAISON_CALLS_PER_MONTH when the assignment is made.
+    visits_per_month = models.PositiveSmallIntegerField("每月走访次数", default=default_visits_per_month)
+    calls_per_month = models.PositiveSmallIntegerField("每月电话联系次数", default=default_calls_per_month)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

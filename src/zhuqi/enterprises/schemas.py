@@ -120,6 +120,8 @@ class AssignmentOut(Schema):
     end_date: datetime.date | None
     note: str
     current: bool
+    visits_per_month: int
+    calls_per_month: int
 
 
 def assignment_json(assignment: Any) -> dict[str, Any]:
@@ -137,4 +139,6 @@ def assignment_json(assignment: Any) -> dict[str, Any]:
         "note": assignment.note,
         "current": assignment.start_date <= today
         and (assignment.end_date is None or assignment.end_date >= today),
+        "visits_per_month": assignment.visits_per_month,
+        "calls_per_month": assignment.calls_per_month,
     }

@@ -222,3 +222,51 @@ def assignment_end(*, actor: User, assignment_id: int, end_date: datetime.date |
     assignment.save(update_fields=["end_date"])
     audit.record(actor=actor, instance=assignment, action=AuditEntry.Action.UPDATE, before=before)
     return assignment
+
+
+DUTY_MAX = 31  # at most one a day: a duty above that is a typing error, not a target
+
+
+@transaction.atomic
+def assignment_duty_set(
+    *, actor: User, assignment_id: int, visits_per_month: Any, calls_per_month: Any, source: str = ""
+) -> Assignment:
+    """Set an assignment's duty: at least `visits_per_month` visits and `calls_per_month` calls a
+    month (0 is no duty of that kind). Admins and coordinators, for assignments in their
+    jurisdiction; a bad value is named by its field and nothing is written."""
+    if not selectors.can_edit_enterprise(actor):
+        raise PermissionDenied()
+    try:
+        assignment = (
+            selectors.assignment_queryset(user=actor)
+            .select_for_update(of=("self",))
+            .get(pk=int(assignment_id))
+        )
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    errors: list[FieldError] = []
+    values: dict[str, int] = {}
+    for name, value in (("visits_per_month", visits_per_month), ("calls_per_month", calls_per_month)):
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            errors.append(FieldError(name, f"应为 0 到 {DUTY_MAX} 的整数"))
+            continue
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            errors.append(FieldError(name, f"应为 0 到 {DUTY_MAX} 的整数"))
+            continue
+        if not 0 <= number <= DUTY_MAX:
+            errors.append(FieldError(name, f"应为 0 到 {DUTY_MAX} 的整数，收到 {number}"))
+            continue
+        values[name] = number
+    if errors:
+        raise ValidationFailed(errors)
+    before = audit.snapshot(assignment)
+    assignment.visits_per_month = values["visits_per_month"]
+    assignment.calls_per_month = values["calls_per_month"]
+    if audit.diff(before, audit.snapshot(assignment)):
+        assignment.save(update_fields=["visits_per_month", "calls_per_month"])
+        audit.record(
+            actor=actor, instance=assignment, action=AuditEntry.Action.UPDATE, before=before, source=source
+        )
+    return assignment

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from zhuqi.visits import views
+from zhuqi.visits import liaison_views, views
 
 urlpatterns = [
     path("", views.visit_list, name="visit-list"),
     path("new/", views.visit_new, name="visit-new"),
     path("calendar/", views.leader_calendar, name="visit-calendar"),
+    path("liaison/", liaison_views.liaison_workbench, name="liaison-workbench"),
+    path("liaison/log/", liaison_views.liaison_log, name="liaison-log"),
+    path("liaison/report/<str:month>.docx", liaison_views.liaison_report_document, name="liaison-report"),
+    path("coverage/", liaison_views.coverage_page, name="liaison-coverage"),
     path("official-options", views.official_options, name="visit-official-options"),
     path("enterprise-options", views.enterprise_options, name="visit-enterprise-options"),
     path("project-options", views.project_options, name="visit-project-options"),

@@ -56,8 +56,9 @@ def test_the_demo_has_cases_in_every_stage_with_a_consistent_history(demo) -> No
     assert steps[:4] == ["submit", "accept", "assign", "start"]
     # The demo accounts find work waiting for them.
     # The coordinator: 3 demands, the problem raised in 联晟's weekly report, and the 3 difficulties
-    # heard at the 2022 inspection and symposium (the instructions given there were assigned at once).
-    for username, expected in (("demo-coordinator", 7), ("demo-enterprise", 1)):
+    # heard at the 2022 inspection and symposium (the instructions given there were assigned at once),
+    # and the demand the liaison officer heard at 靖帆铝版基 this month.
+    for username, expected in (("demo-coordinator", 8), ("demo-enterprise", 1)):
         client = Client()
         client.login(username=username, password="demo")
         body = client.get("/").content.decode()
@@ -95,7 +96,8 @@ def test_the_reports_visits_with_their_cases(demo) -> None:
     from zhuqi.cases.models import Status
     from zhuqi.visits.models import Visit
 
-    assert Visit.objects.count() == 5
+    # The reports' visits; the demo liaison officer's visits and calls come on top (below).
+    assert Visit.objects.exclude(kind__in=["liaison", "call"]).count() == 5
     inspection = Visit.objects.get(title__startswith="孟宪东到霍林郭勒市调研")
     assert inspection.participants.first().posts == "内蒙古自治区党委常委、通辽市委书记"
     statuses = {case.title: case.status for case in inspection.cases.all()}
@@ -103,3 +105,18 @@ def test_the_reports_visits_with_their_cases(demo) -> None:
     assert statuses["高端铝箔项目设备进口资金周转紧张"] == Status.SUBMITTED
     symposium = Visit.objects.get(kind="symposium")
     assert symposium.attendance.filter(policies_unknown="稳岗返还").exists()
+
+
+def test_the_liaison_officers_log(demo) -> None:
+    from django.utils import timezone
+
+    from zhuqi.directory.models import User
+    from zhuqi.visits import coverage
+    from zhuqi.visits.models import Visit
+
+    liaison = User.objects.get(username="demo-liaison")
+    assert Visit.objects.filter(kind__in=["liaison", "call"], recorded_by=liaison).count() == 5
+    bench = coverage.liaison_workbench(liaison, liaison.official, timezone.localdate())
+    rows = {row.enterprise.short_name: row for row in bench.rows}
+    assert rows["联晟新材料"].on_target and rows["靖帆铝版基"].open_cases >= 1
+    assert rows["腾远环保"].overdue and bench.rows[0].overdue

@@ -1,0 +1,388 @@
+"""Liaison work on the web: a liaison officer's workbench (我的企业), the one-minute log on a phone,
+the month-end report generated from the log, and the coverage page (包联覆盖).
+
+The log writes through visits.services.visit_create, like the visit form and the API: one write
+path. What the platform knows (who is logging, the enterprise's region, today) is never asked."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import openpyxl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhuqi.cases.models import Category
+from zhuqi.core.auth import request_user
+from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.pagination import LazyPage
+from zhuqi.core.uploads import check_uploads
+from zhuqi.directory.models import Official, User
+from zhuqi.visits import coverage, services
+from zhuqi.visits.documents import liaison_report
+from zhuqi.visits.models import VisitKind
+from zhuqi.visits.services import Attendance, SaidThere, VisitData
+
+LOG_KINDS = [(VisitKind.LIAISON.value, "走访"), (VisitKind.CALL.value, "电话联系")]
+FIELD_LABELS = {
+    "enterprise": "企业",
+    "kind": "方式",
+    "start_date": "日期",
+    "no_problems": "无问题",
+    "summary": "情况",
+    "photo": "照片",
+    "attachments": "照片",
+    "enterprises": "企业",
+    "lead_officials": "包联干部",
+}
+
+
+def _own_official(user: User) -> Official | None:
+    return Official.objects.filter(pk=user.official_id).first() if user.official_id else None
+
+
+@login_required
+def liaison_workbench(request: HttpRequest) -> HttpResponse:
+    """我的企业: overdue first, then those behind this month's duty."""
+    user = request_user(request)
+    today = timezone.localdate()
+    official = _own_official(user)
+    bench = coverage.liaison_workbench(user, official, today)
+    return render(
+        request,
+        "visits/liaison_workbench.html",
+        {
+            "bench": bench,
+            "official": official,
+            "may_log": official is not None and services.may_record(user, VisitKind.LIAISON),
+            "this_month": bench.month.key,
+            "last_month": bench.month.previous().key,
+            "definitions": coverage.DEFINITIONS,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The quick log
+
+
+@dataclass
+class DemandRow:
+    title: str = ""
+    category: str = ""
+    description: str = ""
+
+
+@dataclass
+class PostedLog:
+    enterprise: str = ""
+    kind: str = VisitKind.LIAISON.value
+    start_date: str = ""
+    no_problems: bool = False
+    summary: str = ""
+    demands: list[DemandRow] = field(default_factory=list)
+
+
+def _read_log(request: HttpRequest) -> PostedLog:
+    post = request.POST
+    titles = post.getlist("demand_title")
+    categories = post.getlist("demand_category")
+    descriptions = post.getlist("demand_description")
+    rows = [
+        DemandRow(
+            title=title.strip(),
+            category=categories[i] if i < len(categories) else "",
+            description=(descriptions[i] if i < len(descriptions) else "").strip(),
+        )
+        for i, title in enumerate(titles)
+    ]
+    return PostedLog(
+        enterprise=post.get("enterprise", ""),
+        kind=post.get("kind", VisitKind.LIAISON.value),
+        start_date=post.get("start_date", "").strip(),
+        no_problems=post.get("no_problems") == "on",
+        summary=post.get("summary", "").strip(),
+        # A row left empty is no demand (the page always offers one).
+        demands=[row for row in rows if row.title or row.category or row.description],
+    )
+
+
+def _log_error_label(name: str) -> str:
+    parts = name.split(".")
+    if parts[0] == "cases" and len(parts) > 1:
+        label = f"第{parts[1]}条诉求"
+        if len(parts) > 2:
+            label += "·" + {"title": "内容", "category": "类别", "description": "说明"}.get(
+                parts[2], parts[2]
+            )
+        return label
+    return FIELD_LABELS.get(parts[0], parts[0])
+
+
+def _log_context(
+    user: User, assignments: list[Any], posted: PostedLog, errors: list[FieldError]
+) -> dict[str, Any]:
+    return {
+        "assignments": assignments,
+        "posted": posted,
+        # One empty row is always there to type into; more are added in the page.
+        "demand_rows": [*posted.demands, DemandRow()],
+        "errors": [(_log_error_label(e.field), e.message) for e in errors],
+        "kinds": LOG_KINDS,
+        "categories": _categories(),
+        "today": timezone.localdate(),
+    }
+
+
+def _categories() -> list[Category]:
+    categories = list(Category.objects.filter(is_active=True).order_by("order", "id"))
+    children: dict[int, list[Category]] = {}
+    for category in categories:
+        if category.parent_id:
+            children.setdefault(category.parent_id, []).append(category)
+    return [
+        item
+        for parent in categories
+        if not parent.parent_id
+        for item in (parent, *children.get(parent.pk, []))
+    ]
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.strip().isdigit() else None
+
+
+@login_required
+def liaison_log(request: HttpRequest) -> HttpResponse:
+    """Pick the enterprise, visit or call, 无问题 or the demands, an optional photo: saved."""
+    user = request_user(request)
+    today = timezone.localdate()
+    official = _own_official(user)
+    if official is None or not services.may_record(user, VisitKind.LIAISON):
+        messages.error(request, _("您的账号没有关联包联干部，不能记录走访"))
+        return redirect("liaison-workbench")
+    assignments = list(coverage.current_assignments(user=user, official=official, on=today))
+    if request.method != "POST":
+        wanted = request.GET.get("enterprise", "")
+        posted = PostedLog(start_date=today.isoformat(), enterprise=wanted)
+        if len(assignments) == 1:
+            posted.enterprise = str(assignments[0].enterprise_id)
+        return render(request, "visits/liaison_log.html", _log_context(user, assignments, posted, []))
+
+    posted = _read_log(request)
+    errors: list[FieldError] = []
+    enterprises = {a.enterprise_id: a.enterprise for a in assignments}
+    enterprise = enterprises.get(_int(posted.enterprise) or 0)
+    if enterprise is None:
+        errors.append(FieldError("enterprise", "请选择您包联的企业"))
+    if posted.kind not in dict(LOG_KINDS):
+        errors.append(FieldError("kind", "请选择走访或电话联系"))
+    try:
+        day = datetime.date.fromisoformat(posted.start_date) if posted.start_date else today
+    except ValueError:
+        errors.append(FieldError("start_date", f"“{posted.start_date}”不是日期（YYYY-MM-DD）"))
+        day = today
+    if day > today:
+        errors.append(FieldError("start_date", "不能记录尚未发生的走访"))
+    for index, row in enumerate(posted.demands, start=1):
+        if not row.title:
+            errors.append(FieldError(f"cases.{index}.title", "请填写诉求内容"))
+        if _int(row.category) is None:
+            errors.append(FieldError(f"cases.{index}.category", "请选择诉求类别"))
+    photos = request.FILES.getlist("photo")
+    errors += check_uploads(photos)
+    if not errors:
+        assert enterprise is not None
+        verb = "走访" if posted.kind == VisitKind.LIAISON else "电话联系"
+        try:
+            result = services.visit_create(
+                actor=user,
+                data=VisitData(
+                    kind=posted.kind,
+                    title=f"{verb}{enterprise.display_name}",
+                    start_date=day,
+                    lead_official_ids=[official.pk],
+                    attendance=[Attendance(enterprise_id=enterprise.pk)],
+                    summary=posted.summary,
+                    no_problems=posted.no_problems,
+                ),
+                said=[
+                    SaidThere(
+                        kind="demand",
+                        title=row.title,
+                        description=row.description,
+                        category_id=_int(row.category),
+                        enterprise_id=enterprise.pk,
+                    )
+                    for row in posted.demands
+                ],
+                attachments=photos,
+                source="web",
+            )
+        except ValidationFailed as failure:
+            errors = failure.errors
+        except ServiceError as refusal:
+            errors = [FieldError("", refusal.message)]
+        else:
+            message = _("已记录：%(title)s") % {"title": result.visit.title}
+            if result.cases:
+                message += _("；%(n)s 条诉求已提交办理") % {"n": len(result.cases)}
+            messages.success(request, message)
+            return redirect("liaison-workbench")
+    return render(
+        request, "visits/liaison_log.html", _log_context(user, assignments, posted, errors), status=400
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The month-end report
+
+
+@login_required
+def liaison_report_document(request: HttpRequest, month: str) -> HttpResponse:
+    """The month's report of the logged-in officer, generated from the log (never typed)."""
+    user = request_user(request)
+    official = _own_official(user)
+    if official is None:
+        raise Http404
+    try:
+        chosen = coverage.month_of(month)
+    except ValidationFailed:
+        raise Http404 from None
+    log = coverage.month_log(official, chosen, user=user)
+    response = HttpResponse(
+        liaison_report(log),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    name = quote(f"{official.name}-{chosen.key}-包联走访报告.docx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Coverage
+
+
+COVERAGE_COLUMNS = [
+    ("单位", 28),
+    ("包联关系", 10),
+    ("完成职责", 10),
+    ("完成率(%)", 10),
+    ("包联企业", 10),
+    ("90天未走访企业", 14),
+    ("包联干部", 10),
+    ("走访次数", 10),
+    ("人均走访", 10),
+]
+
+
+def _coverage_values(row: coverage.CoverageRow) -> list[Any]:
+    return [
+        row.name,
+        row.assignments,
+        row.on_target,
+        row.on_target_share,
+        row.enterprises,
+        row.quiet_enterprises,
+        row.officials,
+        row.visits,
+        row.visits_per_official,
+    ]
+
+
+def _coverage_workbook(result: coverage.Coverage, quiet: Any) -> bytes:
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("包联覆盖")
+    title = f"包联覆盖情况 {result.month.label}（统计至 {result.reference_date}，按{BY_LABELS[result.by]}）"
+    sheet.append([title])
+    header = [("地区" if result.by == "region" else "部门")] + [c for c, _ in COVERAGE_COLUMNS[1:]]
+    sheet.append(header)
+    for row in result.rows:
+        sheet.append(_coverage_values(row))
+    sheet.append(_coverage_values(result.total))
+    sheet.append([])
+    for key, text in coverage.DEFINITIONS.items():
+        sheet.append([DEFINITION_LABELS.get(key, key), text])
+    quiet_sheet = workbook.create_sheet("90天未走访企业")
+    quiet_sheet.append(["企业名称", "统一社会信用代码", "所在地区", "最近一次走访"])
+    for enterprise in quiet.iterator(chunk_size=2000):
+        quiet_sheet.append(
+            [enterprise.name, enterprise.uscc, enterprise.region.name, enterprise.last_visit or "从未走访"]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class _Counted(LazyPage):
+    def __init__(self, queryset: Any, count: int) -> None:
+        super().__init__(queryset)
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+
+BY_LABELS = {"department": "部门", "region": "地区"}
+DEFINITION_LABELS = {
+    "assignments": "包联关系",
+    "on_target": "完成率",
+    "quiet_enterprises": "90天未走访企业",
+    "visits_per_official": "人均走访",
+    "overdue": "逾期未走访",
+    "last_visit": "最近走访",
+}
+
+
+@login_required
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    if not coverage.may_see_coverage(user):
+        raise Http404
+    today = timezone.localdate()
+    errors: list[FieldError] = []
+    month_text = request.GET.get("month", "").strip()
+    try:
+        month = coverage.month_of(month_text) if month_text else coverage.month_containing(today)
+    except ValidationFailed as failure:
+        errors += failure.errors
+        month = coverage.month_containing(today)
+    by = request.GET.get("by", "department")
+    if by not in coverage.BY_CHOICES:
+        by = "department"
+    result = coverage.coverage_figures(user, month, by, today=today)
+    quiet = coverage.quiet_enterprises(user, result.reference_date, in_force_from=month.first)
+    if request.GET.get("export") == "xlsx":
+        response = HttpResponse(
+            _coverage_workbook(result, quiet),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="coverage-{month.key}-{by}.xlsx"'
+        return response
+    for error in errors:
+        messages.error(request, f"{error.message}")
+    # The list is the figure's quiet enterprises, so the figure is its count (no second count).
+    rows: Any = _Counted(quiet, result.total.quiet_enterprises)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "visits/coverage.html",
+        {
+            "result": result,
+            "month": month,
+            "by": by,
+            "by_labels": BY_LABELS,
+            "page": page,
+            "querystring_base": f"month={month.key}&by={by}&",
+            "definitions": [(DEFINITION_LABELS[k], v) for k, v in coverage.DEFINITIONS.items()],
+        },
+    )
