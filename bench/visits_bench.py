@@ -13,8 +13,7 @@ leader's, a prefecture coordinator's list (all, and liaison visits only) and the
 coverage: the liaison coverage figures for November 2026 (`/visits/coverage/?month=2026-11&by=`
 department and region, and the API `/api/v1/assignments/coverage`) as a county coordinator, a
 prefecture coordinator and the province-wide admin, and a liaison officer's workbench
-(`/visits/liaison/`, `/api/v1/assignments?official=`). Where the pages are not there (404) it says
-so and exits 0.
+(`/visits/liaison/`, `/api/v1/assignments?official=`), and coverage_figures() without the page.
 
 explain: each page's queries as the request ran them (captured), under EXPLAIN (ANALYZE,
 BUFFERS) on PostgreSQL and EXPLAIN QUERY PLAN on SQLite; the coverage pages' with --coverage.
@@ -150,11 +149,6 @@ def measure(
         results[f"{role} · {label}"].append((median(timings), percentile(timings, 0.95)))
 
 
-def coverage_present(made: dict[str, Any]) -> bool:
-    response = made["admin"].get(f"/visits/coverage/?month={MONTH}&by=department")
-    return response.status_code != 404
-
-
 def run(mode: str, repeat: int, runs: int) -> None:
     from zhuqi.enterprises.models import Assignment
     from zhuqi.visits.models import Visit
@@ -169,15 +163,7 @@ def run(mode: str, repeat: int, runs: int) -> None:
     with fixed_clock():
         # Logged in on the fixed day too, or the sessions would have expired on it.
         made = clients(who)
-        if mode == "coverage":
-            if not coverage_present(made):
-                print(
-                    "coverage pages not present on this branch (/visits/coverage/ is 404): nothing measured"
-                )
-                return
-            pages = coverage_pages(who)
-        else:
-            pages = timeline_pages(who)
+        pages = coverage_pages(who) if mode == "coverage" else timeline_pages(who)
         for number in range(runs):
             if runs > 1:
                 print(f"-- run {number + 1} of {runs}", flush=True)
@@ -194,23 +180,19 @@ def run(mode: str, repeat: int, runs: int) -> None:
 def coverage_function(
     who: dict[str, Any], repeat: int, results: dict[str, list[tuple[float, float]]]
 ) -> None:
-    """coverage_figures() itself, without the page around it, where the liaison branch has it."""
-    import datetime
+    """coverage_figures() itself, without the page around it."""
+    from generate_visits import TODAY
 
-    try:
-        from zhuqi.visits import coverage  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return
-    month = datetime.date(2026, 11, 1)
-    try:
-        coverage.coverage_figures(who["users"]["admin"], month, by="department")
-    except Exception as error:  # the signature is the liaison branch's: say so, keep the page figures
-        print(f"coverage_figures(user, {month}, by=...) not timed: {error!r}")
-        return
+    from zhuqi.visits import coverage
+
+    month = coverage.month_of(MONTH)
     for role in ("county coordinator", "prefecture coordinator", "admin"):
         for by in ("department", "region"):
             timings, _ = timed(
-                lambda role=role, by=by: coverage.coverage_figures(who["users"][role], month, by=by), repeat
+                lambda role=role, by=by: coverage.coverage_figures(
+                    who["users"][role], month, by=by, today=TODAY
+                ),
+                repeat,
             )
             report(role, f"coverage_figures(by={by})", -1, timings)
             results[f"{role} · coverage_figures(by={by})"].append(
@@ -228,10 +210,7 @@ def explain(with_coverage: bool) -> None:
         made = clients(who)
         pages = timeline_pages(who)
         if with_coverage:
-            if coverage_present(made):
-                pages += coverage_pages(who)
-            else:
-                print("coverage pages not present on this branch (/visits/coverage/ is 404)")
+            pages += coverage_pages(who)
         for role, label, address in pages:
             with CaptureQueriesContext(connection) as captured:
                 response = made[role].get(address)

@@ -79,8 +79,8 @@ class CoverageOut(Schema):
 
 
 class StandingPage(LazyPage):
-    """A page of assignments with their standing, computed for the page at once (four grouped
-    queries), not one query per row."""
+    """A page of assignments with their standing, computed for the page at once (four
+    queries and a lookup), not one query per row."""
 
     def __init__(self, queryset: Any, month: coverage.Month, today: datetime.date) -> None:
         super().__init__(queryset)
