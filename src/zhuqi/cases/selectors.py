@@ -207,9 +207,10 @@ def routing_catalogue(*, user: User) -> QuerySet[RoutingRule]:
     ).order_by("region_id", "category__order", "order", "id")
 
 
-def category_tree() -> list[Category]:
-    """Every category, retired ones too, each top-level one followed by its sub-categories."""
-    items = list(Category.objects.order_by("order", "id"))
+def category_tree(*, active_only: bool = False) -> list[Category]:
+    """Every category (or the active ones: what a form offers), each top-level one followed by its
+    sub-categories."""
+    items = list(categories() if active_only else Category.objects.order_by("order", "id"))
     children: dict[int, list[Category]] = {}
     for item in items:
         if item.parent_id:

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhuqi.cases.models import Category
+from zhuqi.cases import selectors as case_selectors
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.pagination import LazyPage
@@ -138,23 +138,9 @@ def _log_context(
         "demand_rows": [*posted.demands, DemandRow()],
         "errors": [(_log_error_label(e.field), e.message) for e in errors],
         "kinds": LOG_KINDS,
-        "categories": _categories(),
+        "categories": case_selectors.category_tree(active_only=True),
         "today": timezone.localdate(),
     }
-
-
-def _categories() -> list[Category]:
-    categories = list(Category.objects.filter(is_active=True).order_by("order", "id"))
-    children: dict[int, list[Category]] = {}
-    for category in categories:
-        if category.parent_id:
-            children.setdefault(category.parent_id, []).append(category)
-    return [
-        item
-        for parent in categories
-        if not parent.parent_id
-        for item in (parent, *children.get(parent.pk, []))
-    ]
 
 
 def _int(value: str) -> int | None:

@@ -17,7 +17,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhuqi.cases.models import OPEN_STATUS_LIST, Category, Kind
+from zhuqi.cases import selectors as case_selectors
+from zhuqi.cases.models import OPEN_STATUS_LIST, Kind
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.roles import Role
@@ -233,23 +234,8 @@ def _form_context(
             (Kind.DEMAND.value, Kind.DEMAND.label),
         ],
         "filed_cases": list(visit.cases.order_by("id")) if visit else [],
-        "categories": _category_choices(),
+        "categories": case_selectors.category_tree(active_only=True),
     }
-
-
-def _category_choices() -> list[Category]:
-    """The category tree in reading order: each parent followed by its children."""
-    categories = list(Category.objects.filter(is_active=True).order_by("order", "id"))
-    children: dict[int, list[Category]] = {}
-    for category in categories:
-        if category.parent_id:
-            children.setdefault(category.parent_id, []).append(category)
-    return [
-        item
-        for parent in categories
-        if not parent.parent_id
-        for item in (parent, *children.get(parent.pk, []))
-    ]
 
 
 def _save(request: HttpRequest, user: User, visit: Visit | None) -> HttpResponse:

@@ -12,7 +12,7 @@ from zhuqi.cases.models import Case, Category
 from zhuqi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.enterprises import services as enterprise_services
-from zhuqi.testing.factories import AssignmentFactory, Cast, OfficialFactory, PostFactory
+from zhuqi.testing.factories import AssignmentFactory, Cast, DepartmentFactory, OfficialFactory, PostFactory
 from zhuqi.visits import coverage, services
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
 from zhuqi.visits.tests.scene import END_OF_JUNE, Scene, log
@@ -193,3 +193,27 @@ def test_an_assignment_made_mid_month_is_not_counted_for_that_month(scene: Scene
     AssignmentFactory(official=scene.wang, enterprise=scene.cast.datong, start_date=mid_june)
     result = coverage.coverage_figures(scene.cast.admin, JUNE, "region", today=END_OF_JUNE)
     assert result.total.assignments == 4
+
+
+def test_an_official_counts_under_the_first_post_in_force(scene: Scene) -> None:
+    """The province-wide form (a join of first posts) and the scoped one (a lookup per assignment)
+    agree: a post ended before the month or listed after the main one does not move the row."""
+    cast = scene.cast
+    scene.wang.posts.update(order=1)
+    PostFactory(official=scene.wang, department=scene.commerce, title="兼职", order=5)
+    ended = DepartmentFactory(name="霍林郭勒市营商环境局", region_id="150581")
+    PostFactory(
+        official=scene.wang, department=ended, title="原职", order=0, end_date=datetime.date(2026, 3, 1)
+    )
+    province = coverage.coverage_figures(cast.admin, JUNE, "department", today=END_OF_JUNE)
+    county = coverage.coverage_figures(cast.coordinator, JUNE, "department", today=END_OF_JUNE)
+    assert _figures(province)["霍林郭勒市工业和信息化局"] == _figures(county)["霍林郭勒市工业和信息化局"]
+    assert set(_figures(county)) == {"霍林郭勒市工业和信息化局"}
+    # A new first post (order below the 工信局 one's) moves the official's row on both forms.
+    PostFactory(
+        official=scene.wang, department=ended, title="局长", order=0, start_date=datetime.date(2026, 5, 1)
+    )
+    moved = coverage.coverage_figures(cast.admin, JUNE, "department", today=END_OF_JUNE)
+    assert set(_figures(moved)) == {"霍林郭勒市营商环境局", "科尔沁区商务局"}
+    county = coverage.coverage_figures(cast.coordinator, JUNE, "department", today=END_OF_JUNE)
+    assert set(_figures(county)) == {"霍林郭勒市营商环境局"}
