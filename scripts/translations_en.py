@@ -661,6 +661,7 @@ VISIT_FORM_ENGLISH = {
         "Only the person who recorded it or this region's business-environment office can change this record"
     ),
     "我的调研走访": "My visits",
+    "最近一次 %(day)s": "last on %(day)s",
     "本月 %(month)s 次，今年 %(year)s 次": "%(month)s this month, %(year)s this year",
     "交办事项在办 %(open)s 件、已办结 %(done)s 件": "instructions given: %(open)s open, %(done)s done",
     "我的调研记录": "My visit record",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Kind, Status
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
@@ -91,15 +92,17 @@ def official_visits(*, user: User, official_id: int, start: datetime.date, end: 
     )
 
 
-def my_visits_summary(*, user: User, today: datetime.date) -> dict[str, int] | None:
+def my_visits_summary(*, user: User, today: datetime.date) -> dict[str, Any] | None:
     """The workbench card of an official who goes on visits: this month's and this year's visits,
-    and the instructions they gave there, still open and done. None for a user with no official."""
+    the last one, and the instructions they gave there, still open and done. None for a user
+    with no official."""
     if not user.official_id:
         return None
     mine = VisitOfficial.objects.filter(official_id=user.official_id, visit__start_date__lte=today)
     counts = mine.aggregate(
         month=Count("pk", filter=Q(visit__start_date__gte=today.replace(day=1))),
         year=Count("pk", filter=Q(visit__start_date__gte=today.replace(month=1, day=1))),
+        last=Max("visit__start_date"),
     )
     instructions = Case.objects.filter(
         issued_by_id=user.official_id, kind=Kind.INSTRUCTION, visit__isnull=False
@@ -107,6 +110,7 @@ def my_visits_summary(*, user: User, today: datetime.date) -> dict[str, int] | N
     return {
         "month": counts["month"],
         "year": counts["year"],
+        "last": counts["last"],
         "instructions_open": instructions["open"],
         "instructions_done": instructions["all"] - instructions["open"],
     }

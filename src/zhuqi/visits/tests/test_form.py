@@ -175,7 +175,13 @@ def test_a_leaders_workbench_counts_their_visits_and_the_instructions_given_ther
     cast.leader.official = secretary
     cast.leader.save()
     summary = visit_selectors.my_visits_summary(user=cast.leader, today=datetime.date(2026, 6, 30))
-    assert summary == {"month": 1, "year": 1, "instructions_open": 1, "instructions_done": 0}
+    assert summary == {
+        "month": 1,
+        "year": 1,
+        "last": datetime.date(2026, 6, 20),
+        "instructions_open": 1,
+        "instructions_done": 0,
+    }
     next_month = visit_selectors.my_visits_summary(user=cast.leader, today=datetime.date(2026, 7, 1))
     assert next_month is not None and next_month["month"] == 0
     leader = client_for(cast.leader)
