@@ -36,6 +36,7 @@ from zhuqi.cases.models import (
 )
 from zhuqi.cases.services import STEP_LABELS, NewCase, StepInput
 from zhuqi.core.auth import request_user
+from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.grouping import LEVELS
 from zhuqi.core.pagination import LazyPage
@@ -653,13 +654,8 @@ def case_figures(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as failure:
         errors = failure.errors
     if result is not None and params.get("export") == "xlsx":
-        response = HttpResponse(
-            export_figures(result),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
         filename = f"case-figures-{result.period.start:%Y%m%d}-{result.period.end:%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return office_file(export_figures(result), filename)
     unsorted = params.copy()
     for name in ("sort", "export"):
         unsorted.pop(name, None)

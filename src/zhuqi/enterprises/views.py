@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from zhuqi.cases.services import creatable_kinds
 from zhuqi.core import audit
 from zhuqi.core.auth import request_user
+from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.roles import Role
 from zhuqi.directory.selectors import assignable_officials
@@ -80,12 +81,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
         queryset.iterator(chunk_size=2000),
         show_contacts=selectors.can_see_contacts(request_user(request)),
     )
-    filename = f"enterprises-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return office_file(body, f"enterprises-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
 @login_required

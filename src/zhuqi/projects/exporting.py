@@ -4,12 +4,12 @@ dispatch table keeps (and the importer reads back), flags included."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import quote
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 
+from zhuqi.core.downloads import office_file
 from zhuqi.core.tabular import write_workbook
 from zhuqi.projects import selectors
 from zhuqi.projects.models import Project
@@ -78,10 +78,4 @@ def export_workbook(projects: Iterable[Project]) -> bytes:
 
 def export_projects(queryset: QuerySet[Project]) -> HttpResponse:
     projects = queryset[:MAX_ROWS].iterator(chunk_size=2000)
-    response = HttpResponse(
-        export_workbook(projects),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = quote(f"重点项目-{timezone.localdate().isoformat()}.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    return office_file(export_workbook(projects), f"重点项目-{timezone.localdate().isoformat()}.xlsx")

@@ -10,7 +10,6 @@ import datetime
 import io
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 import openpyxl
 from django.contrib import messages
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from zhuqi.cases import selectors as case_selectors
 from zhuqi.core.auth import request_user
+from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.pagination import LazyPage
 from zhuqi.core.uploads import check_uploads
@@ -245,13 +245,7 @@ def liaison_report_document(request: HttpRequest, month: str) -> HttpResponse:
     except ValidationFailed:
         raise Http404 from None
     log = coverage.month_log(official, chosen, user=user)
-    response = HttpResponse(
-        liaison_report(log),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    name = quote(f"{official.name}-{chosen.key}-包联走访报告.docx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    return office_file(liaison_report(log), f"{official.name}-{chosen.key}-包联走访报告.docx")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,12 +342,7 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     result = coverage.coverage_figures(user, month, by, today=today)
     quiet = coverage.quiet_enterprises(user, result.reference_date, in_force_from=month.first)
     if request.GET.get("export") == "xlsx":
-        response = HttpResponse(
-            _coverage_workbook(result, quiet),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="coverage-{month.key}-{by}.xlsx"'
-        return response
+        return office_file(_coverage_workbook(result, quiet), f"coverage-{month.key}-{by}.xlsx")
     for error in errors:
         messages.error(request, f"{error.message}")
     # The list is the figure's quiet enterprises, so the figure is its count (no second count).

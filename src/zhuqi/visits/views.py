@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from zhuqi.cases import selectors as case_selectors
 from zhuqi.cases.models import OPEN_STATUS_LIST, Kind
 from zhuqi.core.auth import request_user
+from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import jurisdiction_code, region_subtree_q
@@ -93,13 +94,7 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
 @login_required
 def visit_document(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = selectors.visit_detail(user=request_user(request), visit_id=visit_id)
-    response = HttpResponse(
-        visit_record(visit),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    name = quote(f"{visit.start_date}-{visit.title[:40]}.docx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    return office_file(visit_record(visit), f"{visit.start_date}-{visit.title[:40]}.docx")
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from urllib.parse import quote
 
 import docx
 import openpyxl
@@ -108,6 +109,9 @@ def test_the_month_end_report_is_written_from_the_log(cast: Cast) -> None:
     month = timezone.localdate().strftime("%Y-%m")
     response = client.get(f"/visits/liaison/report/{month}.docx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessing")
+    # The Chinese name survives the download (RFC 6266's filename*).
+    name = quote(f"高原-{month}-包联走访报告.docx")
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{name}"
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "高原" in text and "本月走访 1 次、电话联系 1 次" in text and "收集诉求 1 件" in text
