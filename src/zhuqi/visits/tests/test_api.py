@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 from zhuqi.cases.models import Case, Category
+from zhuqi.projects import services as project_services
+from zhuqi.projects.services import ProjectData
 from zhuqi.testing.api import send, token_client
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory
 from zhuqi.visits.models import Visit
@@ -85,3 +87,38 @@ def test_a_visit_is_corrected_through_the_api(cast: Cast) -> None:
     leader = send(token_client("leader"), "put", f"/api/v1/visits/{visit['id']}", dict(body, version=2))
     assert leader.status_code == 403
     assert Visit.objects.get().title == "孟宪东到联晟新材料调研"
+
+
+def test_the_list_filters_by_project_region_and_dates(cast: Cast) -> None:
+    secretary = OfficialFactory(name="孟宪东")
+    PostFactory(official=secretary, department=DepartmentFactory(name="通辽市委"), title="书记")
+    project = project_services.project_create(
+        actor=cast.coordinator,
+        data=ProjectData(
+            name="联晟新材料高端铝箔项目",
+            region_code="150581",
+            total_investment="120000",
+            owner_id=cast.home.pk,
+        ),
+    )
+    coordinator = token_client("coordinator")
+    base = {"kind": "inspection", "lead_officials": [secretary.pk], "places": ["150581"]}
+    at_project = send(
+        coordinator,
+        "post",
+        "/api/v1/visits",
+        dict(base, title="察看铝箔项目", start_date="2026-06-10", projects=[project.pk]),
+    ).json()
+    in_july = send(
+        coordinator, "post", "/api/v1/visits", dict(base, title="七月调研", start_date="2026-07-02")
+    ).json()
+
+    def ids(query: str) -> list[int]:
+        return [item["id"] for item in coordinator.get(f"/api/v1/visits?{query}").json()["items"]]
+
+    assert ids(f"project={project.pk}") == [at_project["id"]]
+    assert ids("region=150581") == [in_july["id"], at_project["id"]]
+    assert ids("region=150502") == []
+    assert ids("start=2026-07-01") == [in_july["id"]]
+    assert ids("end=2026-06-30") == [at_project["id"]]
+    assert coordinator.get("/api/v1/visits?start=2026-07-40").status_code == 422
