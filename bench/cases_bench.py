@@ -37,7 +37,17 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import database_label, machine, median, percentile, report, revision, setup_django, timed
+from common import (
+    database_label,
+    machine,
+    median,
+    percentile,
+    print_plan,
+    report,
+    revision,
+    setup_django,
+    timed,
+)
 
 SQLITE = "cases-sqlite"
 QUEUE = ["submitted", "accepted", "returned"]
@@ -195,13 +205,7 @@ def explain() -> None:
             kind = "count" if "COUNT(*)" in sql else "page"
             print(f"\n=== {role} · {label} · {kind} ({float(query['time']) * 1000:.1f} ms)")
             print(sql)
-            with connection.cursor() as cursor:
-                if connection.vendor == "postgresql":
-                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-                    print("\n".join(row[0] for row in cursor.fetchall()))
-                else:
-                    cursor.execute("EXPLAIN QUERY PLAN " + sql)
-                    print("\n".join(f"  {row[-1]}" for row in cursor.fetchall()))
+            print_plan(sql)
 
 
 def reset_sweep_state() -> None:

@@ -72,6 +72,20 @@ def revision() -> str:
     return commit + (" +src changes" if git("status", "--porcelain", "--", "src") else "")
 
 
+def print_plan(sql: str) -> None:
+    """How the database runs a captured query: EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL (it runs
+    the query), EXPLAIN QUERY PLAN on SQLite."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            print("\n".join(row[0] for row in cursor.fetchall()))
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            print("\n".join(f"  {row[-1]}" for row in cursor.fetchall()))
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]

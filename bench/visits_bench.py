@@ -34,7 +34,17 @@ from typing import Any
 from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import database_label, machine, median, percentile, report, revision, setup_django, timed
+from common import (
+    database_label,
+    machine,
+    median,
+    percentile,
+    print_plan,
+    report,
+    revision,
+    setup_django,
+    timed,
+)
 
 SQLITE = "visits-sqlite"
 MONTH = "2026-11"
@@ -220,13 +230,7 @@ def explain(with_coverage: bool) -> None:
                 if not sql.startswith("SELECT") or "django_session" in sql:
                     continue
                 print(f"\n=== {float(query['time']) * 1000:.1f} ms\n{sql}")
-                with connection.cursor() as cursor:
-                    if connection.vendor == "postgresql":
-                        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-                        print("\n".join(row[0] for row in cursor.fetchall()))
-                    else:
-                        cursor.execute("EXPLAIN QUERY PLAN " + sql)
-                        print("\n".join(f"  {row[-1]}" for row in cursor.fetchall()))
+                print_plan(sql)
 
 
 def main() -> None:
