@@ -4,7 +4,10 @@ definitions underneath, so a figure pasted into a briefing carries its meaning w
 
 from __future__ import annotations
 
+import datetime
 import io
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import openpyxl
 from django.utils import timezone
@@ -13,7 +16,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from zhuqi.cases.figures import DEFINITIONS, GROUP_BY, FigureRow, Figures
-from zhuqi.cases.models import Kind
+from zhuqi.cases.models import Case, Kind
+from zhuqi.core.tabular import write_workbook
 
 # (header, FigureRow attribute, is a rate)
 COLUMNS: list[tuple[str, str, bool]] = [
@@ -92,3 +96,82 @@ def export_figures(figures: Figures) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# 事项台账: the filtered list as the offices keep it in Excel, one row per case.
+LEDGER_COLUMNS = [
+    ("编号", 8),
+    ("类型", 6),
+    ("标题", 36),
+    ("类别", 14),
+    ("企业名称", 30),
+    ("统一社会信用代码", 22),
+    ("所属地区", 14),
+    ("来源", 12),
+    ("紧急程度", 8),
+    ("状态", 12),
+    ("提交时间", 17),
+    ("牵头部门", 20),
+    ("配合部门", 24),
+    ("交办时间", 17),
+    ("办理时限", 17),
+    ("时效", 6),
+    ("答复时间", 17),
+    ("办理结果", 10),
+    ("答复/办理情况", 40),
+    ("办结时间", 17),
+    ("办结用时（工作日）", 10),
+    ("企业评价（1–5）", 10),
+]
+LEDGER_MAX_ROWS = 200_000
+_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _local(value: datetime.datetime | None) -> datetime.datetime | None:
+    # Excel has no time zones: the office reads Beijing time, so that is what the cell holds.
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def _ledger_row(case: Case) -> list[Any]:
+    return [
+        case.pk,
+        case.get_kind_display(),
+        case.title,
+        case.category.name,
+        case.enterprise.name if case.enterprise else "",
+        case.enterprise.uscc if case.enterprise else "",
+        case.region.name,
+        case.get_source_display(),
+        case.get_urgency_display(),
+        case.status_label,
+        _local(case.submitted_at),
+        case.lead_department.name if case.lead_department else "",
+        "、".join(d.name for d in case.co_departments.all()),
+        _local(case.assigned_at),
+        _local(case.deadline),
+        case.get_timeliness_display(),
+        _local(case.answered_at),
+        case.get_outcome_display() if case.outcome else "",
+        case.answer,
+        _local(case.closed_at),
+        case.working_days_to_close,
+        case.rating,
+    ]
+
+
+def export_case_ledger(cases: Iterable[Case]) -> bytes:
+    """The ledger (事项台账) of `cases`, dates as Excel dates in Beijing time, so the sheet sorts
+    and filters as the office expects."""
+    date_columns = {
+        index
+        for index, (title, _) in enumerate(LEDGER_COLUMNS)
+        if title.endswith("时间") or title == "办理时限"
+    }
+
+    def rows() -> Iterator[list[Any]]:
+        for case in cases:
+            yield _ledger_row(case)
+
+    return write_workbook(
+        "事项台账", LEDGER_COLUMNS, rows(), number_formats={i: _DATETIME_FORMAT for i in date_columns}
+    )

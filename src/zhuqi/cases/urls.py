@@ -5,6 +5,7 @@ from zhuqi.cases import views
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("new", views.case_create, name="case-create"),
+    path("ledger.xlsx", views.case_ledger_export, name="case-ledger-export"),
     path("enterprise-options", views.enterprise_options, name="case-enterprise-options"),
     path("routing/", views.routing_rules, name="routing-rules"),
     path("common-problems/", views.common_problem_list, name="common-problem-list"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from zhuqi.cases import figures, selectors, services
 from zhuqi.cases.common_problems import can_see_common_problems, common_problems
-from zhuqi.cases.exporting import export_figures
+from zhuqi.cases.exporting import LEDGER_MAX_ROWS, export_case_ledger, export_figures
 from zhuqi.cases.filtersets import CaseFilterSet
 from zhuqi.cases.forms import CaseForm, StepForm
 from zhuqi.cases.models import (
@@ -105,6 +105,30 @@ def case_list(request: HttpRequest) -> HttpResponse:
         else [],
     )
     return render(request, "cases/list.html", context)
+
+
+@login_required
+def case_ledger_export(request: HttpRequest) -> HttpResponse:
+    """事项台账: the list as filtered on the page (either tab), in Excel."""
+    user = request_user(request)
+    tab = request.GET.get("tab") or "all"
+    params = _params(request)
+    queryset = selectors.waiting_on(user=user) if tab == "waiting" else selectors.case_queryset(user=user)
+    filterset = CaseFilterSet(params, queryset=queryset)
+    if not filterset.is_valid():
+        for name, errors in filterset.errors.items():
+            messages.error(
+                request, _("筛选条件有误：%(field)s %(errors)s") % {"field": name, "errors": " ".join(errors)}
+            )
+        return redirect(f"{reverse('case-list')}?{request.GET.urlencode()}")
+    cases = filterset.qs
+    if tab != "waiting":
+        cases = cases.order_by("-submitted_at", "-id")
+    if cases.count() > LEDGER_MAX_ROWS:
+        messages.error(request, _("导出超过 %(max)s 行，请先筛选") % {"max": LEDGER_MAX_ROWS})
+        return redirect(f"{reverse('case-list')}?{request.GET.urlencode()}")
+    body = export_case_ledger(cases.prefetch_related("co_departments").iterator(chunk_size=2000))
+    return office_file(body, f"事项台账-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
 @login_required

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -132,10 +132,16 @@ def write_error_file(report: ImportReport, source: Path) -> Path:
 
 
 def write_workbook(
-    sheet_name: str, columns: Sequence[tuple[str, int]], rows: Iterable[Sequence[Any]]
+    sheet_name: str,
+    columns: Sequence[tuple[str, int]],
+    rows: Iterable[Sequence[Any]],
+    *,
+    number_formats: Mapping[int, str] | None = None,
 ) -> bytes:
     """An .xlsx of one sheet: a bold header of `columns` (title, width), the first two columns
-    frozen, then `rows`. Write-only and streamed, so memory stays flat however long the list is."""
+    frozen, then `rows`. Write-only and streamed, so memory stays flat however long the list is.
+    `number_formats`: Excel's format for the columns (by index from 0) that need one, such as
+    dates with their time."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_name)
     for index, (_, width) in enumerate(columns, start=1):
@@ -147,7 +153,15 @@ def write_workbook(
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
+    formats = dict(number_formats or {})
     for row in rows:
+        if formats:
+            row = list(row)
+            for index, number_format in formats.items():
+                if row[index] is not None:
+                    cell = WriteOnlyCell(sheet, value=row[index])
+                    cell.number_format = number_format
+                    row[index] = cell
         sheet.append(list(row))
     buffer = io.BytesIO()
     workbook.save(buffer)

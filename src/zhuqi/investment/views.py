@@ -11,15 +11,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhuqi.core.auth import request_user
+from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import ServiceError, ValidationFailed
 from zhuqi.core.scoping import region_subtree_q
 from zhuqi.directory.selectors import department_queryset, official_queryset
 from zhuqi.investment import figures, selectors, services
+from zhuqi.investment.exporting import MAX_ROWS, export_agreements
 from zhuqi.investment.models import AgreementKind, AmountNature, AmountUnit
 from zhuqi.investment.services import AgreementData
 from zhuqi.projects.selectors import project_queryset
@@ -62,21 +65,45 @@ def _date(value: Any) -> datetime.date | None:
         return None
 
 
+def _filtered(request: HttpRequest) -> Any:
+    """The register as the page's filters ask; a filter that cannot be read raises ServiceError."""
+    params = request.GET
+    return selectors.agreements_filtered(
+        user=request_user(request),
+        year=_int(params.get("year")),
+        region=params.get("region") or None,
+        kind=params.get("kind") or None,
+        status=params.get("status") or None,
+        without_project_months=_int(params.get("without_project_months")),
+        q=params.get("q") or None,
+    )
+
+
+@login_required
+def agreement_export(request: HttpRequest) -> HttpResponse:
+    """合作协议台账 in Excel, with the page's filters."""
+    try:
+        queryset = _filtered(request)
+    except ServiceError as error:
+        messages.error(request, _error_text(error))
+        return redirect(f"{reverse('agreement-list')}?{request.GET.urlencode()}")
+    if queryset.count() > MAX_ROWS:
+        messages.error(request, _("导出超过 %(max)s 行，请先筛选") % {"max": MAX_ROWS})
+        return redirect(f"{reverse('agreement-list')}?{request.GET.urlencode()}")
+    agreements = queryset.order_by("-signed_on", "-id").prefetch_related("leaders_present", "projects")
+    return office_file(
+        export_agreements(agreements.iterator(chunk_size=2000)),
+        f"合作协议台账-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+    )
+
+
 @login_required
 def agreement_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     params = request.GET
     year = _int(params.get("year"))
     try:
-        queryset = selectors.agreements_filtered(
-            user=user,
-            year=year,
-            region=params.get("region") or None,
-            kind=params.get("kind") or None,
-            status=params.get("status") or None,
-            without_project_months=_int(params.get("without_project_months")),
-            q=params.get("q") or None,
-        )
+        queryset = _filtered(request)
     except ServiceError as error:
         messages.error(request, _error_text(error))
         queryset = selectors.agreement_list(user=user)

@@ -76,3 +76,53 @@ def test_figures_page_shows_both_tables(cast: Cast) -> None:
     assert "100%" in page and 'data-testid="project-chart"' in page
     bad = client_for(cast.coordinator).get("/projects/figures/?year=2026&by=2025-01-01").content.decode()
     assert "截止日期应在 2026 年内" in bad
+
+
+def _agreement(client: Client, title: str, region: str, signed_on: str) -> Agreement:
+    response = client.post(
+        "/agreements/new",
+        {
+            "title": title,
+            "kind": "investment",
+            "counterparty_name": "中国东方电气集团有限公司",
+            "our_party_name": "霍林郭勒市人民政府",
+            "region": region,
+            "signed_on": signed_on,
+            "amount": "18",
+            "amount_unit": "亿元",
+            "amount_nature": "planned_investment",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    return Agreement.objects.get(title=title)
+
+
+def test_the_register_exports_to_excel_with_the_page_filters_and_amounts_in_wan_yuan(cast: Cast) -> None:
+    import io
+
+    import openpyxl
+
+    client = client_for(cast.coordinator)
+    landed = _agreement(client, "风电装备制造投资协议", "150581", "2026-02-18")
+    _agreement(client, "铝精深加工投资协议", "150581", "2025-05-01")
+    landed.projects.add(make_project(name="风电装备制造基地", stage=Stage.STARTED))
+
+    response = client.get("/agreements/export.xlsx", {"year": "2026"})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["合作协议"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2  # the year filter holds
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["协议名称"] == "风电装备制造投资协议" and row["协议金额(万元)"] == 180_000
+    assert row["签约日期"].date() == datetime.date(2026, 2, 18)
+    assert row["落地情况"] == "已开工" and row["落地项目"] == "风电装备制造基地"
+    # The list page links to the export with the same filters.
+    assert (
+        "/agreements/export.xlsx?year=2026" in client.get("/agreements/", {"year": "2026"}).content.decode()
+    )
+    # Out of scope: Datong's coordinator gets an empty register.
+    other = client_for(cast.outsider).get("/agreements/export.xlsx")
+    assert (
+        list(openpyxl.load_workbook(io.BytesIO(other.content))["合作协议"].iter_rows(values_only=True))[1:]
+        == []
+    )
