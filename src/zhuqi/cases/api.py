@@ -184,6 +184,28 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return _result(request, case_id)
 
 
+@router.patch(
+    "/{int:case_id}",
+    response=schemas.CaseOut,
+    summary="Correct a case's title, description, category or enterprise while it is open",
+)
+def correct_case(request: HttpRequest, case_id: int, payload: schemas.CaseCorrectionIn) -> dict[str, Any]:
+    services.case_edit(
+        actor=request_user(request),
+        case_id=case_id,
+        expected_version=payload.version,
+        correction=services.CaseCorrection(
+            title=payload.title,
+            description=payload.description,
+            category_id=payload.category,
+            enterprise_id=payload.enterprise,
+            reason=payload.reason,
+        ),
+        source="api",
+    )
+    return _result(request, case_id)
+
+
 @router.get("/{int:case_id}/timeline", response=list[schemas.StepOut], summary="Every step of a case")
 def case_timeline(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     user = request_user(request)

@@ -178,3 +178,25 @@ class StepForm(ServiceErrorsMixin, forms.Form):
         coerce=lambda value: value == "yes",
         required=False,
     )
+
+
+class CaseEditForm(ServiceErrorsMixin, forms.Form):
+    """Correcting a filed case: what it is about, not how it is being handled."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    category = forms.TypedChoiceField(label=_("类别"), coerce=int)
+    enterprise = forms.IntegerField(label=_("企业"), required=False, widget=forms.HiddenInput)
+    description = forms.CharField(
+        label=_("具体情况"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    reason = forms.CharField(
+        label=_("修改原因"),
+        required=False,
+        max_length=500,
+        help_text=_("写入办理记录，如：企业名称登记有误"),
+    )
+
+    def __init__(self, *args: Any, categories: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = categories  # type: ignore[attr-defined]

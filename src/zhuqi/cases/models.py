@@ -388,6 +388,7 @@ STEP_LABELS = {
     "verify": "验收/复查",
     "reopen": "重新办理",
     "note": "补充说明",
+    "edit": "修改事项信息",
     "escalate": "督办",
     "close-not-rated": "逾期未评价办结",
     "recompute-deadline": "重算时限",

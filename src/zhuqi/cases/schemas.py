@@ -37,6 +37,17 @@ class StepIn(Schema):
     comment: str = ""
 
 
+class CaseCorrectionIn(Schema):
+    """Only the fields sent are changed."""
+
+    version: int = Field(description="the version you read; a stale one is refused with 409")
+    title: str | None = None
+    description: str | None = None
+    category: int | None = None
+    enterprise: int | None = None
+    reason: str = Field("", description="why it is corrected; shown on the timeline")
+
+
 class RejectIn(StepIn):
     reason: str = Field(description="duplicate / outside_remit / incomplete / other")
     duplicate_of: int | None = None

@@ -1447,6 +1447,128 @@ def case_note(*, actor: User, case_id: int, step: StepInput, source: str = "") -
 
 
 # ---------------------------------------------------------------------------------------------
+# Correcting what was filed
+
+
+@dataclass
+class CaseCorrection:
+    """The facts of a filed case that may be corrected while it is open. A field left None
+    keeps its value."""
+
+    title: str | None = None
+    description: str | None = None
+    category_id: int | None = None
+    enterprise_id: int | None = None
+    reason: str = ""
+
+
+# Statuses in which the filer (not only the coordinator) may still correct their own case:
+# nobody has taken it up yet.
+_FILER_MAY_EDIT = frozenset({Status.SUBMITTED})
+
+
+def may_edit(actor: User, case: Case) -> bool:
+    """Coordinators correct any open case in their scope; whoever filed it, until it is accepted
+    or assigned. A closed or rejected case is history: reopen it first."""
+    if not case.is_open or actor.role == Role.AUDITOR:
+        return False
+    if _is_coordinator(actor):
+        return True
+    return bool(actor.pk) and case.filed_by_id == actor.pk and case.status in _FILER_MAY_EDIT
+
+
+@transaction.atomic
+def case_edit(
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    correction: CaseCorrection,
+    source: str = "",
+) -> Case:
+    """Correct a case's title, description, category or enterprise. The deadline already running
+    stays as given (the department was told it); the timeline and the audit trail say what
+    changed, from what, and why."""
+    case = _lock(actor, case_id)
+    _check_version(case, expected_version)
+    _require(
+        may_edit(actor, case),
+        "事项已办结或不予受理，不能修改；如需更正请先重新办理"
+        if not case.is_open
+        else "只有营商办（专班），或提交人在受理前，可以修改事项信息",
+    )
+    errors: list[FieldError] = []
+    changes: dict[str, list[Any]] = {}
+    before = _snapshot(case)
+
+    if correction.title is not None:
+        title = correction.title.strip()
+        if not title:
+            errors.append(FieldError("title", "必填"))
+        elif len(title) > 200:
+            errors.append(FieldError("title", "不能超过 200 字"))
+        elif title != case.title:
+            changes["title"] = [case.title, title]
+            case.title = title
+    if correction.description is not None:
+        description = correction.description.strip()
+        if case.kind == Kind.DEMAND and not description:
+            errors.append(FieldError("description", "请写明企业遇到的困难或诉求"))
+        elif len(description) > 10_000:
+            errors.append(FieldError("description", "不能超过 10000 字"))
+        elif description != case.description:
+            changes["description"] = [case.description, description]
+            case.description = description
+    if correction.category_id is not None and correction.category_id != case.category_id:
+        category = Category.objects.filter(pk=correction.category_id, is_active=True).first()
+        if category is None:
+            errors.append(FieldError("category", "类别不存在"))
+        else:
+            changes["category"] = [case.category.name, category.name]
+            case.category = category
+    if correction.enterprise_id is not None and correction.enterprise_id != case.enterprise_id:
+        if actor.role == Role.ENTERPRISE:
+            errors.append(FieldError("enterprise", "企业不能把诉求改到其他企业名下"))
+        else:
+            enterprise = (
+                enterprise_queryset(user=actor)
+                .select_related("region")
+                .filter(pk=correction.enterprise_id)
+                .first()
+            )
+            if enterprise is None:
+                errors.append(FieldError("enterprise", "企业不存在或不在您的权限范围内"))
+            else:
+                changes["enterprise"] = [case.enterprise.name if case.enterprise else "", enterprise.name]
+                case.enterprise = enterprise
+                # The case belongs where its enterprise is: the region decides who sees it.
+                case.region = enterprise.region
+    reason = (correction.reason or "").strip()
+    if len(reason) > 500:
+        errors.append(FieldError("reason", "不能超过 500 字"))
+    if errors:
+        raise ValidationFailed(errors)
+    if not changes:
+        raise ValidationFailed([FieldError("title", "没有需要修改的内容")])
+    labels = {"title": "标题", "description": "具体情况", "category": "类别", "enterprise": "企业"}
+    _record_step(
+        case,
+        actor=actor,
+        step="edit",
+        from_status=case.status,
+        comment=reason,
+        data={
+            "changes": [
+                {"field": name, "label": labels[name], "from": old, "to": new}
+                for name, (old, new) in changes.items()
+            ]
+        },
+    )
+    _save(case, actor=actor, before=before, source=source)
+    return case
+
+
+# ---------------------------------------------------------------------------------------------
 # The tables admins keep: the routing catalogue (派单目录) and the deadline rules
 
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("<int:case_id>/", views.case_detail, name="case-detail"),
     path("<int:case_id>/reply-template", views.reply_template, name="case-reply-template"),
     path("<int:case_id>/notes", views.case_note, name="case-note"),
+    path("<int:case_id>/edit", views.case_edit, name="case-edit"),
     path("<int:case_id>/<str:step>", views.case_step, name="case-step"),
 ]

@@ -22,7 +22,7 @@ from zhuqi.cases import figures, selectors, services
 from zhuqi.cases.common_problems import can_see_common_problems, common_problems
 from zhuqi.cases.exporting import LEDGER_MAX_ROWS, export_case_ledger, export_figures
 from zhuqi.cases.filtersets import CaseFilterSet
-from zhuqi.cases.forms import CaseForm, StepForm
+from zhuqi.cases.forms import CaseEditForm, CaseForm, StepForm
 from zhuqi.cases.models import (
     Case,
     Complexity,
@@ -341,9 +341,71 @@ def case_detail(request: HttpRequest, case_id: int, form: StepForm | None = None
         "is_enterprise": user.role == Role.ENTERPRISE,
         "same_day": Urgency.SAME_DAY,
         "form": form,
+        "may_edit": services.may_edit(user, case),
         **_step_context(user, case),
     }
     return render(request, "cases/detail.html", context, status=400 if form is not None else 200)
+
+
+@login_required
+def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Correct the title, category, enterprise or description of an open case."""
+    user = request_user(request)
+    case = selectors.case_get(user=user, case_id=case_id)
+    if not services.may_edit(user, case):
+        raise Http404
+    categories = _category_choices()
+    enterprise = case.enterprise
+    if request.method == "POST":
+        form = CaseEditForm(request.POST, categories=categories)
+        if form.is_valid():
+            data = form.cleaned_data
+            correction = services.CaseCorrection(
+                title=data["title"],
+                description=data["description"],
+                category_id=data["category"],
+                enterprise_id=data["enterprise"],
+                reason=data["reason"],
+            )
+            try:
+                services.case_edit(
+                    actor=user,
+                    case_id=case.pk,
+                    expected_version=data["version"],
+                    correction=correction,
+                    source="web",
+                )
+            except services.StaleCase:
+                form.add_error(None, _("该事项刚被他人修改或处理过，请查看最新内容后再修改"))
+            except ValidationFailed as error:
+                form.add_service_errors(error.errors)
+            except ServiceError as error:
+                form.add_error(None, _error_text(error))
+            else:
+                messages.success(request, _("事项信息已修改"))
+                return redirect("case-detail", case.pk)
+        if form.data.get("enterprise"):
+            chosen = enterprise_selectors.enterprise_queryset(user=user).filter(
+                pk=_int(form.data["enterprise"]) or 0
+            )
+            enterprise = chosen.first() or enterprise
+    else:
+        form = CaseEditForm(
+            initial={
+                "version": case.version,
+                "title": case.title,
+                "category": case.category_id,
+                "enterprise": case.enterprise_id,
+                "description": case.description,
+            },
+            categories=categories,
+        )
+    return render(
+        request,
+        "cases/edit.html",
+        {"case": case, "form": form, "enterprise": enterprise},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
