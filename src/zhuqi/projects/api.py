@@ -9,6 +9,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.pagination import LazyPage
+from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.projects import figures, schemas, selectors, services
 from zhuqi.projects.filtersets import ProjectFilterSet
 from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, ReportData
@@ -228,8 +229,10 @@ def set_plan(request: HttpRequest, project_id: int, year: int, payload: schemas.
 )
 @paginate(PageNumberPagination)
 def list_reports(request: HttpRequest, project_id: int) -> Any:
+    calendar = WorkingCalendar()
     return LazyPage(
-        selectors.reports_of(user=request_user(request), project_id=project_id), schemas.report_json
+        selectors.reports_of(user=request_user(request), project_id=project_id),
+        lambda report: schemas.report_json(selectors.mark_lateness(report, calendar)),
     )
 
 
@@ -258,5 +261,9 @@ def submit_report(request: HttpRequest, project_id: int, payload: schemas.Report
         source="api",
     )
     return Status(
-        201, {"report": schemas.report_json(result.report), "cases": [case.pk for case in result.cases]}
+        201,
+        {
+            "report": schemas.report_json(selectors.mark_lateness(result.report, WorkingCalendar())),
+            "cases": [case.pk for case in result.cases],
+        },
     )

@@ -10,6 +10,7 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.projects.models import ReportingPeriod
 
 
@@ -54,3 +55,29 @@ def recent_periods(kind: str, today: datetime.date, count: int) -> list[Period]:
     while len(periods) < count:
         periods.append(period_before(kind, periods[-1]))
     return periods
+
+
+# A period's report is due by the end of the first working day after the period ends (a week's
+# report on the Monday after, or the Tuesday after a holiday Monday); one filed later is 补报.
+REPORT_DUE_WORKING_DAYS = 1
+
+
+def report_due(period_end: datetime.date, calendar: WorkingCalendar) -> datetime.date:
+    return calendar.add_working_days(period_end, REPORT_DUE_WORKING_DAYS)
+
+
+def filed_late(period_end: datetime.date, reported_on: datetime.date, calendar: WorkingCalendar) -> bool:
+    """Whether a report for a period ending `period_end`, filed on `reported_on`, was late."""
+    return reported_on > report_due(period_end, calendar)
+
+
+def missed_periods(
+    kind: str, today: datetime.date, *, since: datetime.date, reported: set[datetime.date], count: int
+) -> list[Period]:
+    """The current period and up to `count - 1` earlier ones not yet reported, newest first, none
+    from before `since` (the day the project entered the library)."""
+    return [
+        period
+        for period in recent_periods(kind, today, count)
+        if period.start not in reported and period.end >= since
+    ]

@@ -141,6 +141,7 @@ class ReportOut(Schema):
     problems: str
     reported_at: datetime.datetime
     reported_by: str
+    filed_late: bool = Field(description="filed after the period's report was due (补报)")
 
 
 class ProjectDetailOut(ProjectOut):
@@ -227,6 +228,7 @@ def report_json(report: ProgressReport) -> dict[str, Any]:
         "problems": report.problems,
         "reported_at": report.reported_at,
         "reported_by": report.reported_by.username if report.reported_by else "",
+        "filed_late": getattr(report, "filed_late", False),
     }
 
 

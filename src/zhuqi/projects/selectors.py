@@ -4,6 +4,7 @@ same way for the library, the project page, the API and the exports."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -27,6 +28,7 @@ from zhuqi.cases.models import OPEN_STATUS_LIST, Timeliness
 from zhuqi.core.errors import NotFound
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Assignment
 from zhuqi.projects import periods
@@ -219,6 +221,20 @@ def reports_of(*, user: User, project_id: int | str) -> QuerySet[ProgressReport]
     return (
         ProgressReport.objects.filter(project=project).select_related("reported_by").order_by("-period_start")
     )
+
+
+def mark_lateness(report: ProgressReport, calendar: WorkingCalendar) -> ProgressReport:
+    """The report with `filed_late`: filed after its period's report was due (补报). Computed on
+    read against the working-day calendar, like every flag."""
+    report.filed_late = periods.filed_late(  # type: ignore[attr-defined]
+        report.period_end, timezone.localtime(report.reported_at).date(), calendar
+    )
+    return report
+
+
+def with_lateness(reports: Iterable[ProgressReport]) -> list[ProgressReport]:
+    calendar = WorkingCalendar()
+    return [mark_lateness(report, calendar) for report in reports]
 
 
 def project_lists(*, user: User) -> QuerySet[ProjectList]:

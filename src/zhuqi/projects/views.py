@@ -21,6 +21,7 @@ from zhuqi.cases.selectors import case_queryset
 from zhuqi.cases.selectors import categories as case_categories
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import User
 from zhuqi.directory.selectors import department_queryset, official_queryset
 from zhuqi.projects import forms, periods, selectors, services
@@ -37,6 +38,8 @@ from zhuqi.projects.models import (
 )
 
 PAGE_SIZE = 50
+# How many periods back the report form offers (26 weeks, or as many half-months or months).
+REPORT_PERIODS_OFFERED = 26
 
 FIELD_LABELS = {
     "name": "项目名称",
@@ -188,7 +191,7 @@ def _chart(reports: list[Any], project: Project) -> dict[str, Any]:
 def _detail_context(user: User, project_id: int) -> dict[str, Any]:
     at = selectors.clock()
     project = selectors.project_detail(user=user, project_id=project_id, at=at)
-    reports = list(selectors.reports_of(user=user, project_id=project.pk)[:26])
+    reports = selectors.with_lateness(selectors.reports_of(user=user, project_id=project.pk)[:26])
     cases = list(case_queryset(user=user).filter(project=project).order_by("-submitted_at")[:50])
     years = list(project.years.all())
     this_year = next((y for y in years if y.year == at.year), None)
@@ -276,8 +279,17 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
         return redirect("project-detail", project_id=project_id)
     today = timezone.localdate()
     reported = set(project.reports.values_list("period_start", flat=True))
+    calendar = WorkingCalendar()
+    # Half a year of weeks (or the months of it) back: a missed report is filed late, and says so.
     choices = [
-        p for p in periods.recent_periods(project.reporting_period, today, 8) if p.start not in reported
+        {"period": p, "late": periods.report_due(p.end, calendar) < today}
+        for p in periods.missed_periods(
+            project.reporting_period,
+            today,
+            since=timezone.localtime(project.created_at).date(),
+            reported=reported,
+            count=REPORT_PERIODS_OFFERED,
+        )
     ]
     open_milestones = list(project.milestones.filter(done_on__isnull=True).order_by("position", "planned_on"))
     errors: list[FieldError] = []

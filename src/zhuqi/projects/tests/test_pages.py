@@ -212,3 +212,53 @@ def test_the_enterprise_page_and_the_case_page_point_to_the_project(cast: Cast) 
     case = Case.objects.get(project=project)
     case_page = client.get(f"/cases/{case.pk}/").content.decode()
     assert 'data-testid="case-project"' in case_page and project.name in case_page
+
+
+def test_a_missed_week_is_filed_late_and_marked_so(cast: Cast) -> None:
+    from zhuqi.testing.api import token_client
+
+    today = timezone.localdate()
+    project = make_project(name="增量配电网项目", owner=cast.home, stage=Stage.STARTED)
+    # In the library since three months ago: the weeks since then were due.
+    Project.objects.filter(pk=project.pk).update(created_at=timezone.now() - datetime.timedelta(days=90))
+    client = client_for(cast.enterprise_user)
+    this_week = today - datetime.timedelta(days=today.weekday())
+    five_weeks_ago = this_week - datetime.timedelta(weeks=5)
+    form = client.get(f"/projects/{project.pk}/report").content.decode()
+    # The form offers the missed weeks, well before last week, and says they would be late.
+    assert f'value="{five_weeks_ago.isoformat()}"' in form
+    assert (
+        f"{five_weeks_ago:%Y-%m-%d} — {five_weeks_ago + datetime.timedelta(days=6):%Y-%m-%d}（补报）" in form
+    )
+    assert f"{this_week:%Y-%m-%d} — {this_week + datetime.timedelta(days=6):%Y-%m-%d}（补报）" not in form
+
+    for start in (five_weeks_ago, this_week):
+        response = client.post(
+            f"/projects/{project.pk}/report",
+            {"period_start": start.isoformat(), "progress": "土建施工", "investment_this_period": "100"},
+        )
+        assert response.status_code == 302, response.content.decode()
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert page.count('data-testid="report-late"') == 1
+    late = ProgressReport.objects.get(project=project, period_start=five_weeks_ago)
+    assert late.investment_to_date == Decimal("100.00")
+    # The form no longer offers a week already reported.
+    assert (
+        f'value="{five_weeks_ago.isoformat()}"'
+        not in client.get(f"/projects/{project.pk}/report").content.decode()
+    )
+    # The API says which report was filed late.
+    items = token_client("enterprise").get(f"/api/v1/projects/{project.pk}/reports").json()["items"]
+    assert {item["period_start"]: item["filed_late"] for item in items} == {
+        this_week.isoformat(): False,
+        five_weeks_ago.isoformat(): True,
+    }
+
+
+def test_the_form_offers_no_period_from_before_the_project_entered_the_library(cast: Cast) -> None:
+    project = make_project(name="新入库项目", owner=cast.home, stage=Stage.STARTED)
+    today = timezone.localdate()
+    this_week = today - datetime.timedelta(days=today.weekday())
+    form = client_for(cast.enterprise_user).get(f"/projects/{project.pk}/report").content.decode()
+    assert f'value="{this_week.isoformat()}"' in form
+    assert f'value="{(this_week - datetime.timedelta(weeks=2)).isoformat()}"' not in form
