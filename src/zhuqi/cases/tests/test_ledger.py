@@ -80,3 +80,21 @@ def test_a_bad_filter_is_said_and_no_file_is_given(cast) -> None:
 def test_the_list_page_links_to_the_ledger_with_its_filters(cast, finance) -> None:
     page = client_for(cast.coordinator).get("/cases/", {"tab": "all", "kind": "demand"}).content.decode()
     assert "/cases/ledger.xlsx?tab=all&amp;kind=demand" in page
+
+
+def test_the_ledger_reads_a_fixed_number_of_queries_however_many_cases(cast, finance) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(cast.coordinator)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _sheet(client.get("/cases/ledger.xlsx", {"tab": "all"}))
+        return len(captured)
+
+    _demand(cast, finance, "第一件")
+    few = queries()
+    for number in range(5):
+        _demand(cast, finance, f"又一件 {number}")
+    assert queries() == few
