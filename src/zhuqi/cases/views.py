@@ -64,20 +64,26 @@ def _category_choices() -> list[tuple[int, str]]:
     return [(c.pk, f"{c.parent.name} / {c.name}" if c.parent else c.name) for c in items]
 
 
+def _filterset(request: HttpRequest, user: User, tab: str, params: Any) -> CaseFilterSet:
+    """The list's filters over 待办 or 全部; a filter that cannot be read is said so to the
+    person, not silently dropped."""
+    queryset = selectors.waiting_on(user=user) if tab == "waiting" else selectors.case_queryset(user=user)
+    filterset = CaseFilterSet(params, queryset=queryset)
+    if not filterset.is_valid():
+        for name, errors in filterset.errors.items():
+            messages.error(
+                request, _("筛选条件有误：%(field)s %(errors)s") % {"field": name, "errors": " ".join(errors)}
+            )
+    return filterset
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     """待办 (what waits on the user, by the clock) or 全部 (everything in scope, filtered)."""
     user = request_user(request)
     tab = request.GET.get("tab") or "waiting"
     params = _params(request)
-    queryset = selectors.waiting_on(user=user) if tab == "waiting" else selectors.case_queryset(user=user)
-    filterset = CaseFilterSet(params, queryset=queryset)
-    if not filterset.is_valid():
-        # A filter that cannot be read is said so, not silently dropped.
-        for name, errors in filterset.errors.items():
-            messages.error(
-                request, _("筛选条件有误：%(field)s %(errors)s") % {"field": name, "errors": " ".join(errors)}
-            )
+    filterset = _filterset(request, user, tab, params)
     rows: Any = filterset.qs
     if tab != "waiting" and filterset.is_valid():
         paged = CaseFilterSet(params, queryset=selectors.case_page_queryset(user=user)).qs
@@ -112,14 +118,8 @@ def case_ledger_export(request: HttpRequest) -> HttpResponse:
     """事项台账: the list as filtered on the page (either tab), in Excel."""
     user = request_user(request)
     tab = request.GET.get("tab") or "all"
-    params = _params(request)
-    queryset = selectors.waiting_on(user=user) if tab == "waiting" else selectors.case_queryset(user=user)
-    filterset = CaseFilterSet(params, queryset=queryset)
+    filterset = _filterset(request, user, tab, _params(request))
     if not filterset.is_valid():
-        for name, errors in filterset.errors.items():
-            messages.error(
-                request, _("筛选条件有误：%(field)s %(errors)s") % {"field": name, "errors": " ".join(errors)}
-            )
         return redirect(f"{reverse('case-list')}?{request.GET.urlencode()}")
     cases = filterset.qs
     if tab != "waiting":
