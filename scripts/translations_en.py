@@ -683,6 +683,7 @@ VISITFORM_ENGLISH = {
     "选择的文件还没有上传，请重新选择。": "The files you chose were not uploaded yet: choose them again.",
     "仍然保存": "Save anyway",
     "没有保存，请修改：": "Not saved. Please correct: ",
+    "时限": "Deadline",
 }
 ENGLISH.update(VISITFORM_ENGLISH)
 

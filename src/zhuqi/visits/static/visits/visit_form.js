@@ -48,13 +48,23 @@
       });
       var row = select.closest(".case-row");
       var kind = row && row.querySelector("select[name=case_kind]");
-      if (!chosen && picked.length === 1 && (!kind || kind.value === "demand")) select.value = picked[0][0];
+      var demand = !kind || kind.value === "demand";
+      if (!demand && select.hasAttribute("data-auto")) {
+        // Filled in for a demand, and the row is an instruction now: not the person's choice.
+        select.value = "";
+        select.removeAttribute("data-auto");
+      } else if (!chosen && picked.length === 1 && demand) {
+        select.value = picked[0][0];
+        select.setAttribute("data-auto", "");
+      }
     });
   }
 
   document.addEventListener("change", function (event) {
     var target = event.target;
-    if (target instanceof HTMLSelectElement && target.name === "case_kind") syncEnterpriseSelects();
+    if (!(target instanceof HTMLSelectElement)) return;
+    if (target.name === "case_enterprise") target.removeAttribute("data-auto");
+    if (target.name === "case_kind") syncEnterpriseSelects();
   });
 
   document.addEventListener("click", function (event) {
