@@ -670,6 +670,24 @@ VISIT_FORM_ENGLISH = {
 ENGLISH.update(VISIT_FORM_ENGLISH)
 
 
+VISITFORM_ENGLISH = {
+    "这次调研走访可能已经登记过": "This visit may already be recorded",
+    "以下记录的带队人相同、日期有重叠、所到企业相同：": (
+        "These records have the same lead official, overlapping dates and an enterprise in common:"
+    ),
+    "请先打开核对（在新窗口打开，这里填写的内容都保留着）。确实是另一次的，请点页面下方的"
+    '<a href="#confirm-duplicate">“仍然保存”</a>。': (
+        "Open them to check (they open in a new window; what you typed here is kept). If this is "
+        'another visit, press <a href="#confirm-duplicate">“Save anyway”</a> below.'
+    ),
+    "选择的文件还没有上传，请重新选择。": "The files you chose were not uploaded yet: choose them again.",
+    "仍然保存": "Save anyway",
+    "没有保存，请修改：": "Not saved. Please correct: ",
+    "时限": "Deadline",
+}
+ENGLISH.update(VISITFORM_ENGLISH)
+
+
 # Counted phrases: English has a singular and a plural form where Chinese has one.
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (

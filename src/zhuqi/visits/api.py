@@ -69,13 +69,44 @@ def _said(payload: schemas.VisitIn) -> list[SaidThere]:
     ]
 
 
-@router.post("", response={201: schemas.VisitDetailOut}, summary="Record a visit with what was said there")
-def create_visit(request: HttpRequest, payload: schemas.VisitIn) -> Status:
+@router.post(
+    "",
+    response={201: schemas.VisitDetailOut, 409: schemas.LikelyDuplicateOut},
+    summary="Record a visit with what was said there",
+)
+def create_visit(request: HttpRequest, payload: schemas.VisitCreateIn) -> Status:
     """The instructions and difficulties in `cases` become cases sourced to the visit; a bad one
-    (named cases.N.field) and nothing is written."""
-    result = services.visit_create(
-        actor=request_user(request), data=_visit_data(payload), said=_said(payload), source="api"
-    )
+    (named cases.N.field) and nothing is written. A visit that looks already recorded (the same
+    lead official, overlapping dates, an enterprise in common, among the visits you can see) is
+    answered 409 `likely_duplicate` with the existing visits' ids, and nothing is written; send
+    `confirm_duplicate: true` to record it anyway."""
+    try:
+        result = services.visit_create(
+            actor=request_user(request),
+            data=_visit_data(payload),
+            said=_said(payload),
+            source="api",
+            confirm_duplicate=payload.confirm_duplicate,
+        )
+    except services.LikelyDuplicate as duplicate:
+        return Status(
+            409,
+            {
+                "code": duplicate.code,
+                "detail": duplicate.message,
+                "visit_ids": [visit.pk for visit in duplicate.visits],
+                "visits": [
+                    {
+                        "id": visit.pk,
+                        "kind": visit.kind,
+                        "title": visit.title,
+                        "start_date": visit.start_date,
+                        "end_date": visit.end_date,
+                    }
+                    for visit in duplicate.visits
+                ],
+            },
+        )
     visit = selectors.visit_detail(user=request_user(request), visit_id=result.visit.pk)
     return Status(201, schemas.visit_detail_json(visit))
 

@@ -41,18 +41,53 @@ CASE_FIELD_LABELS = {
     "lead_department": "牵头部门",
     "deadline": "办理时限",
     "category": "类别",
+    "issued_by": "交办领导",
+    "region": "所属地区",
 }
+# Where an error is shown: the service's field name → the form's field it belongs under.
+FIELD_PLACES = {"officials": "lead_officials"}
 
 
 def error_label(name: str) -> str:
-    """cases.2.title → 第2条事项·事项; enterprises.1 → 企业."""
+    """cases.2.title → 第2条交办事项或诉求·事项; enterprises.1 → 企业; an unknown name → ""."""
     parts = name.split(".")
     if parts[0] == "cases" and len(parts) > 1:
         label = f"第{parts[1]}条交办事项或诉求"
-        if len(parts) > 2:
-            label += f"·{CASE_FIELD_LABELS.get(parts[2], parts[2])}"
+        if len(parts) > 2 and parts[2] in CASE_FIELD_LABELS:
+            label += f"·{CASE_FIELD_LABELS[parts[2]]}"
         return label
-    return FIELD_LABELS.get(parts[0], parts[0])
+    return FIELD_LABELS.get(parts[0], "")
+
+
+@dataclass
+class PlacedErrors:
+    """A refusal's errors where the form shows them: under each field (`fields`), on each case
+    row (`rows`, by row number), and, for what belongs to no field, in full at the top (`general`).
+    `summary` names what to fix, once each, for the line at the top."""
+
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    rows: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+
+
+def place_errors(errors: list[FieldError]) -> PlacedErrors:
+    placed = PlacedErrors()
+    for error in errors:
+        parts = error.field.split(".") if error.field else []
+        label = error_label(error.field) if parts else ""
+        if parts and parts[0] == "cases" and len(parts) > 1 and parts[1].isdigit():
+            part = parts[2] if len(parts) > 2 else ""
+            placed.rows.setdefault(int(parts[1]), []).append((CASE_FIELD_LABELS.get(part, ""), error.message))
+        elif parts and parts[0] in FIELD_LABELS and parts[0] != "version":
+            name = FIELD_PLACES.get(parts[0], parts[0])
+            placed.fields.setdefault(name, []).append(error.message)
+        else:
+            placed.general.append(f"{label}：{error.message}" if label else error.message)
+            continue
+        if label not in placed.summary:
+            placed.summary.append(label)
+    return placed
 
 
 @dataclass
@@ -64,6 +99,13 @@ class CaseRow:
     category: str = ""
     lead_department: str = ""
     deadline: str = ""
+    # A refusal's errors on this row: (the column's label, the message).
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def invalid(self) -> set[str]:
+        labels = {label for label, _ in self.errors}
+        return {name for name, label in CASE_FIELD_LABELS.items() if label in labels}
 
 
 @dataclass
@@ -128,8 +170,21 @@ def read_visit(post: QueryDict, files: MultiValueDict[str, UploadedFile]) -> Pos
         name: post.getlist(f"case_{name}")
         for name in ("kind", "title", "description", "category", "enterprise", "lead_department", "deadline")
     }
+
+    def cell(name: str, index: int) -> str:
+        values = columns[name]
+        return values[index] if index < len(values) else ""
+
     rows = [
-        CaseRow(**{name: (values[index] if index < len(values) else "") for name, values in columns.items()})
+        CaseRow(
+            kind=cell("kind", index),
+            title=cell("title", index),
+            description=cell("description", index),
+            category=cell("category", index),
+            enterprise=cell("enterprise", index),
+            lead_department=cell("lead_department", index),
+            deadline=cell("deadline", index),
+        )
         for index in range(len(columns["title"]))
     ]
     # A row left empty is a row not used: the form always offers one.
@@ -142,7 +197,9 @@ def read_visit(post: QueryDict, files: MultiValueDict[str, UploadedFile]) -> Pos
                 title=row.title.strip() or row.description.strip()[:60],
                 description=row.description.strip(),
                 category_id=_int(row.category),
-                enterprise_id=_int(row.enterprise) if row.kind == "demand" else None,
+                # An instruction can concern one of the enterprises too (其中一家企业的事), so the
+                # enterprise chosen on any row is kept, as the API keeps it.
+                enterprise_id=_int(row.enterprise),
                 lead_department_id=_int(row.lead_department),
                 deadline=_date(row.deadline, f"cases.{number}.deadline", errors),
             )

@@ -213,7 +213,13 @@ def liaison_log(request: HttpRequest) -> HttpResponse:
                 ],
                 attachments=photos,
                 source="web",
+                confirm_duplicate=request.POST.get("confirm_duplicate") == "1",
             )
+        except services.LikelyDuplicate as duplicate:
+            context = _log_context(user, assignments, posted, [])
+            context["duplicates"] = duplicate.visits
+            context["photo_dropped"] = bool(photos)
+            return render(request, "visits/liaison_log.html", context, status=409)
         except ValidationFailed as failure:
             errors = failure.errors
         except ServiceError as refusal:

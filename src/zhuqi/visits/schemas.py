@@ -46,8 +46,31 @@ class VisitIn(Schema):
     cases: list[SaidIn] = Field([], description="written with the visit, all or nothing")
 
 
+class VisitCreateIn(VisitIn):
+    confirm_duplicate: bool = Field(
+        False,
+        description="a visit that looks already recorded (same lead official, overlapping dates, an "
+        "enterprise in common) is refused with 409 likely_duplicate; send true to record it anyway",
+    )
+
+
 class VisitUpdateIn(VisitIn):
     version: int = Field(description="the version read; a stale one is refused with 409")
+
+
+class DuplicateVisitOut(Schema):
+    id: int
+    kind: str
+    title: str
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+class LikelyDuplicateOut(Schema):
+    code: str = Field(description="likely_duplicate")
+    detail: str
+    visit_ids: list[int] = Field(description="the visits already recorded that look like this one")
+    visits: list[DuplicateVisitOut]
 
 
 class VisitOut(Schema):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
@@ -77,6 +77,43 @@ def attachment_get(*, user: User, attachment_id: int) -> VisitAttachment:
         )
     except VisitAttachment.DoesNotExist:
         raise NotFound() from None
+
+
+def likely_duplicates(
+    *,
+    user: User,
+    kind: str,
+    lead_official_ids: Sequence[int],
+    start: datetime.date,
+    end: datetime.date,
+    enterprise_ids: Sequence[int],
+    exclude_id: int | None = None,
+) -> list[Visit]:
+    """The visits the user can see that look like the one being recorded: the same lead official,
+    dates that overlap and an enterprise in common. A call is a different event from a visit on
+    the same day, so calls are compared with calls only. Both halves start from an index
+    (visit_official_idx, visit_enterprise_idx), so the check costs a few index reads however
+    many visits there are."""
+    if not lead_official_ids or not enterprise_ids:
+        return []
+    calls = kind == VisitKind.CALL
+    found = (
+        visit_queryset(user=user)
+        .filter(
+            pk__in=VisitOfficial.objects.filter(
+                official_id__in=list(lead_official_ids), role=VisitOfficial.Role.LEAD
+            ).values("visit_id"),
+            start_date__lte=end,
+            end_date__gte=start,
+        )
+        .filter(
+            pk__in=VisitEnterprise.objects.filter(enterprise_id__in=list(enterprise_ids)).values("visit_id")
+        )
+    )
+    found = found.filter(kind=VisitKind.CALL) if calls else found.exclude(kind=VisitKind.CALL)
+    if exclude_id is not None:
+        found = found.exclude(pk=exclude_id)
+    return list(found.order_by("-start_date", "-id")[:10])
 
 
 def official_visits(*, user: User, official_id: int, start: datetime.date, end: datetime.date) -> list[Visit]:
@@ -163,20 +200,27 @@ def visits_filtered(
 
 
 def with_case_counts(visits: Iterable[Visit]) -> list[Visit]:
-    """The visits (a page of them) with `case_count` and `closed_count`: how many cases were filed
-    at each and how many of those are closed, counted in one query over these visits only.
-    Annotating the list with a Count over the join instead makes the database join and group every
-    visit in scope before it can take the page, and the page's count the same."""
+    """The visits (a page of them) with `case_count`, `open_count` and `closed_count`: how many
+    cases were filed at each and how many of those are open and closed, counted in one query over
+    these visits only. Annotating the list with a Count over the join instead makes the database
+    join and group every visit in scope before it can take the page, and the page's count the
+    same."""
     visits = list(visits)
     counts = {
         row["visit_id"]: row
         for row in Case.objects.filter(visit_id__in=[v.pk for v in visits])
         .order_by()
         .values("visit_id")
-        .annotate(total=Count("id"), closed=Count("id", filter=Q(status=Status.CLOSED)))
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=Q(status__in=OPEN_STATUS_LIST)),
+            closed=Count("id", filter=Q(status=Status.CLOSED)),
+        )
     }
     for visit in visits:
         row = counts.get(visit.pk)
         visit.case_count = row["total"] if row else 0  # type: ignore[attr-defined]
+        # Open and closed do not add up to the total: a demand not accepted is neither.
+        visit.open_count = row["open"] if row else 0  # type: ignore[attr-defined]
         visit.closed_count = row["closed"] if row else 0  # type: ignore[attr-defined]
     return visits

@@ -14,7 +14,14 @@ from django.db import transaction
 from zhuqi.cases import services as case_services
 from zhuqi.cases.models import Case, Kind, Source
 from zhuqi.core import audit
-from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, StaleWrite, ValidationFailed
+from zhuqi.core.errors import (
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    StaleWrite,
+    ValidationFailed,
+)
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
@@ -39,6 +46,19 @@ def may_record(actor: User, kind: str) -> bool:
     if actor.is_superuser or actor.role in RECORDING_ROLES:
         return True
     return actor.role == Role.LIAISON and kind in (VisitKind.LIAISON, VisitKind.CALL)
+
+
+class LikelyDuplicate(ServiceError):
+    """The visit looks already recorded: the same lead official, overlapping dates, an enterprise
+    in common. Not a refusal of the record but a question to the person: open the existing one,
+    or confirm (confirm_duplicate) that this is another visit."""
+
+    code = "likely_duplicate"
+
+    def __init__(self, visits: Sequence[Visit]) -> None:
+        names = "；".join(f"#{v.pk} {v.start_date} {v.title}" for v in visits)
+        super().__init__(f"这次调研走访可能已经登记过：{names}。请打开核对；确是另一次的，请确认后再保存")
+        self.visits = list(visits)
 
 
 @dataclass
@@ -284,7 +304,7 @@ def _file_cases(
             errors.append(FieldError(f"cases.{index}.kind", "应为 instruction（交办）或 demand（诉求）"))
             continue
         if item.enterprise_id is not None and item.enterprise_id not in attended:
-            errors.append(FieldError(f"cases.{index}.enterprise", "诉求的企业应是本次调研走访的企业之一"))
+            errors.append(FieldError(f"cases.{index}.enterprise", "事项的企业应是本次调研走访的企业之一"))
             continue
         try:
             with transaction.atomic():
@@ -318,6 +338,24 @@ def _file_cases(
     return cases, errors
 
 
+def _refuse_likely_duplicate(actor: User, kind: str, values: dict[str, Any], *, exclude_id: int) -> None:
+    from zhuqi.visits.selectors import likely_duplicates
+
+    found = likely_duplicates(
+        user=actor,
+        kind=kind,
+        lead_official_ids=[
+            official.pk for official, role, _ in values["_participants"] if role == VisitOfficial.Role.LEAD
+        ],
+        start=values["start_date"],
+        end=values["end_date"],
+        enterprise_ids=[enterprise.pk for enterprise, _ in values["_attendance"]],
+        exclude_id=exclude_id,
+    )
+    if found:
+        raise LikelyDuplicate(found)
+
+
 @transaction.atomic
 def visit_create(
     *,
@@ -326,9 +364,12 @@ def visit_create(
     said: Sequence[SaidThere] = (),
     attachments: Sequence[UploadedFile] = (),
     source: str = "",
+    confirm_duplicate: bool = False,
 ) -> VisitResult:
     """Record a visit and turn what was said there into cases, all or nothing. A case that
-    cannot be filed is named by its position: cases.2.title."""
+    cannot be filed is named by its position: cases.2.title. A visit that looks already recorded
+    (see selectors.likely_duplicates) is refused with LikelyDuplicate unless `confirm_duplicate`:
+    the web form, the liaison log and the API all ask the same question here."""
     values = _clean(actor, data, said)
     upload_errors = check_uploads(attachments)
     if upload_errors:
@@ -341,6 +382,10 @@ def visit_create(
     cases, errors = _file_cases(actor=actor, visit=visit, said=said, source=source)
     if errors:
         raise ValidationFailed(errors)  # rolls back the visit with the cases
+    if not confirm_duplicate:
+        # Asked last, so a record with mistakes gets them first and the question once; raising
+        # here rolls the visit and its cases back like any refusal.
+        _refuse_likely_duplicate(actor, data.kind, values, exclude_id=visit.pk)
     return VisitResult(visit=visit, cases=cases)
 
 

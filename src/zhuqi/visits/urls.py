@@ -5,6 +5,7 @@ from zhuqi.visits import liaison_views, views
 urlpatterns = [
     path("", views.visit_list, name="visit-list"),
     path("new/", views.visit_new, name="visit-new"),
+    path("export.xlsx", views.visit_export, name="visit-export"),
     path("calendar/", views.leader_calendar, name="visit-calendar"),
     path("liaison/", liaison_views.liaison_workbench, name="liaison-workbench"),
     path("liaison/log/", liaison_views.liaison_log, name="liaison-log"),

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,8 +34,59 @@ from zhuqi.enterprises.selectors import enterprise_queryset
 from zhuqi.projects.selectors import project_queryset
 from zhuqi.visits import selectors, services
 from zhuqi.visits.documents import visit_record
-from zhuqi.visits.forms import CaseRow, PostedVisit, error_label, read_visit, visit_initial
+from zhuqi.visits.exporting import MAX_ROWS as MAX_EXPORT_ROWS
+from zhuqi.visits.exporting import export_visits
+from zhuqi.visits.forms import CaseRow, PostedVisit, place_errors, read_visit, visit_initial
 from zhuqi.visits.models import Visit, VisitKind
+
+
+@dataclass
+class ListFilters:
+    """The visit list's filters as the page reads them, shared by the list and its export."""
+
+    kind: str
+    official: Official | None
+    texts: dict[str, str]
+    query: str  # the filters as a query string, without the page
+
+    @property
+    def querystring_base(self) -> str:
+        return f"{self.query}&" if self.query else ""
+
+
+def _list_filters(request: HttpRequest) -> ListFilters:
+    kind = request.GET.get("kind", "")
+    official_id = request.GET.get("official", "")
+    official = Official.objects.filter(pk=int(official_id)).first() if official_id.isdigit() else None
+    texts = {name: request.GET.get(name, "").strip() for name in ("start", "end", "q")}
+    query = urlencode({k: v for k, v in (("kind", kind), ("official", official_id), *texts.items()) if v})
+    return ListFilters(kind=kind, official=official, texts=texts, query=query)
+
+
+def _filtered_visits(request: HttpRequest, user: User, filters: ListFilters) -> QuerySet[Visit]:
+    """The visits in the user's scope through the filters the API uses too; a filter that cannot
+    be read is said in a message (and, for a bad range, the list is empty rather than wrong)."""
+    dates: dict[str, datetime.date | None] = {}
+    for name in ("start", "end"):
+        text = filters.texts[name]
+        try:
+            dates[name] = datetime.date.fromisoformat(text) if text else None
+        except ValueError:
+            messages.error(request, _("“%(value)s”不是日期（YYYY-MM-DD）") % {"value": text})
+            dates[name] = None
+    try:
+        return selectors.visits_filtered(
+            user=user,
+            kind=filters.kind if filters.kind in VisitKind.values else None,
+            official=filters.official.pk if filters.official else None,
+            query=filters.texts["q"],
+            start=dates["start"],
+            end=dates["end"],
+        )
+    except ValidationFailed as failure:
+        for error in failure.errors:
+            messages.error(request, error.message)
+        return selectors.visit_queryset(user=user).none()
 
 
 @login_required
@@ -41,47 +94,36 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     """The visits in scope, newest first; with ?official= a leader's own timeline: every visit
     they led or joined, and how many of the cases from it are closed."""
     user = request_user(request)
-    kind = request.GET.get("kind", "")
-    official_id = request.GET.get("official", "")
-    official = Official.objects.filter(pk=int(official_id)).first() if official_id.isdigit() else None
-    filters = {name: request.GET.get(name, "").strip() for name in ("start", "end", "q")}
-    dates: dict[str, datetime.date | None] = {}
-    for name in ("start", "end"):
-        try:
-            dates[name] = datetime.date.fromisoformat(filters[name]) if filters[name] else None
-        except ValueError:
-            messages.error(request, _("“%(value)s”不是日期（YYYY-MM-DD）") % {"value": filters[name]})
-            dates[name] = None
-    try:
-        visits = selectors.visits_filtered(
-            user=user,
-            kind=kind if kind in VisitKind.values else None,
-            official=official.pk if official else None,
-            query=filters["q"],
-            start=dates["start"],
-            end=dates["end"],
-        )
-    except ValidationFailed as failure:
-        for error in failure.errors:
-            messages.error(request, error.message)
-        visits = selectors.visit_queryset(user=user).none()
-    visits = visits.prefetch_related("participants__official")
+    filters = _list_filters(request)
+    visits = _filtered_visits(request, user, filters).prefetch_related("participants__official")
     page = Paginator(visits.order_by("-start_date", "-id"), 50).get_page(request.GET.get("page"))
     page.object_list = selectors.with_case_counts(page.object_list)
-    query = urlencode({k: v for k, v in (("kind", kind), ("official", official_id), *filters.items()) if v})
     return render(
         request,
         "visits/list.html",
         {
             "page": page,
             "kinds": VisitKind.choices,
-            "kind": kind,
-            "official": official,
-            "querystring_base": f"{query}&" if query else "",
+            "kind": filters.kind,
+            "official": filters.official,
+            "querystring_base": filters.querystring_base,
+            "export_query": filters.query,
             "may_record": _may_open_form(user),
-            "filters": filters,
+            "filters": filters.texts,
         },
     )
+
+
+@login_required
+def visit_export(request: HttpRequest) -> HttpResponse:
+    """The list as filtered, in Excel: only the visits the user can see, like the page."""
+    user = request_user(request)
+    filters = _list_filters(request)
+    visits = _filtered_visits(request, user, filters).order_by("-start_date", "-id")
+    if visits.count() > MAX_EXPORT_ROWS:
+        messages.error(request, _("导出超过 %(max)s 行，请先筛选") % {"max": MAX_EXPORT_ROWS})
+        return redirect(f"{reverse('visit-list')}?{filters.query}")
+    return office_file(export_visits(visits), f"visits-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
 @login_required
@@ -212,15 +254,20 @@ def _form_context(
     chosen: dict[str, Any],
     case_rows: list[CaseRow],
     errors: list[FieldError],
+    duplicates: list[Visit] | None = None,
 ) -> dict[str, Any]:
     kinds = [(value, label) for value, label in VisitKind.choices if services.may_record(user, value)]
+    placed = place_errors(errors)
+    for number, row in enumerate(case_rows, start=1):
+        row.errors = placed.rows.get(number, [])
     return {
         "visit": visit,
         "values": values,
         "chosen": chosen,
         # One empty row is always offered; more are added in the page.
         "case_rows": [*case_rows, CaseRow()],
-        "errors": [(error_label(e.field), e.message) for e in errors],
+        "errors": placed,
+        "duplicates": duplicates or [],
         "kinds": kinds,
         "places": _place_choices(user),
         "departments": directory_selectors.department_queryset(user=user).order_by("region_id", "name")[:300],
@@ -236,6 +283,7 @@ def _form_context(
 def _save(request: HttpRequest, user: User, visit: Visit | None) -> HttpResponse:
     posted = read_visit(request.POST, request.FILES)
     errors = list(posted.errors)
+    duplicates: list[Visit] = []
     if not errors:
         try:
             if visit is None:
@@ -245,6 +293,7 @@ def _save(request: HttpRequest, user: User, visit: Visit | None) -> HttpResponse
                     said=posted.said,
                     attachments=posted.attachments,
                     source="web",
+                    confirm_duplicate=request.POST.get("confirm_duplicate") == "1",
                 )
                 messages.success(request, _("已登记；提出的事项已进入办理流程"))
             else:
@@ -259,6 +308,8 @@ def _save(request: HttpRequest, user: User, visit: Visit | None) -> HttpResponse
                 )
                 messages.success(request, _("记录已保存"))
             return redirect("visit-detail", visit_id=result.visit.pk)
+        except services.LikelyDuplicate as duplicate:
+            duplicates = duplicate.visits
         except ValidationFailed as failure:
             errors = failure.errors
         except ServiceError as refusal:
@@ -280,8 +331,11 @@ def _save(request: HttpRequest, user: User, visit: Visit | None) -> HttpResponse
         chosen=_chosen(user, posted),
         case_rows=posted.case_rows,
         errors=errors,
+        duplicates=duplicates,
     )
-    return render(request, "visits/form.html", context, status=400)
+    # Files cannot be handed back to the browser: the page says to choose them again.
+    context["attachments_dropped"] = len(posted.attachments)
+    return render(request, "visits/form.html", context, status=409 if duplicates else 400)
 
 
 @login_required

@@ -117,13 +117,55 @@ def test_a_refused_visit_shows_the_field_and_keeps_what_was_typed(cast: Cast, se
     response = client.post("/visits/new/", bad)
     body = response.content.decode()
     assert response.status_code == 400
-    assert "结束日期：结束日期 2026-06-19 早于开始日期 2026-06-20" in body
+    # The message is at its field, once; the top says what to fix without repeating it.
+    field = body.split('data-testid="field-errors-end_date"', 1)[1].split("</ul>", 1)[0]
+    assert "结束日期 2026-06-19 早于开始日期 2026-06-20" in field
+    summary = body.split('data-testid="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert "结束日期" in summary and "早于" not in summary
+    assert body.count("早于开始日期") == 1
     assert "加快项目建设进度" in body and f'name="lead_officials" value="{secretary.pk}"' in body
     assert Visit.objects.count() == 0 and Case.objects.count() == 0
-    # The visit is fine, a case is not: named by its row, and nothing is written either.
-    response = client.post("/visits/new/", _inspection(cast, secretary, case_category=["", "", ""]))
-    assert "第1条交办事项或诉求·类别：必填" in response.content.decode()
+    # The visit is fine, a case is not: the error is on its row, and nothing is written either.
+    finance = str(Category.objects.get(name="融资", parent=None).pk)
+    response = client.post("/visits/new/", _inspection(cast, secretary, case_category=["", finance, ""]))
+    body = response.content.decode()
+    rows = body.split('data-testid="case-row"')
+    assert "类别：必填" in rows[1] and 'data-testid="case-row-errors"' not in rows[2]
+    assert 'data-testid="case-category" aria-invalid="true"' in rows[1]
+    assert "第1条交办事项或诉求·类别" in body.split('data-testid="form-errors"', 1)[1].split("</div>", 1)[0]
     assert Visit.objects.count() == 0 and Case.objects.count() == 0
+
+
+def test_the_enterprise_chosen_on_an_instruction_row_is_kept(cast: Cast, secretary: Official) -> None:
+    client = client_for(cast.coordinator)
+    post = _inspection(
+        cast,
+        secretary,
+        enterprises=[str(cast.home.pk), str(cast.neighbour.pk)],
+        case_enterprise=[str(cast.neighbour.pk), str(cast.home.pk), ""],
+    )
+    assert client.post("/visits/new/", post).status_code == 302
+    instruction = Case.objects.get(kind=Kind.INSTRUCTION)
+    assert (instruction.enterprise_id, instruction.issued_by_id) == (cast.neighbour.pk, secretary.pk)
+    assert Case.objects.get(kind=Kind.DEMAND).enterprise_id == cast.home.pk
+    # The case's page names the enterprise the instruction concerns.
+    assert cast.neighbour.name in client.get(f"/cases/{instruction.pk}/").content.decode()
+    # An enterprise that was not on the visit is refused on the row, for an instruction as well.
+    refused = client.post(
+        "/visits/new/",
+        _inspection(
+            cast,
+            secretary,
+            start_date="2026-07-01",
+            end_date="",
+            case_enterprise=[str(cast.neighbour.pk), "", ""],
+        ),
+    )
+    assert refused.status_code == 400
+    assert (
+        "企业：事项的企业应是本次调研走访的企业之一"
+        in refused.content.decode().split('data-testid="case-row"')[1]
+    )
 
 
 def test_a_record_is_corrected_and_a_late_demand_added(cast: Cast, secretary: Official) -> None:

@@ -16,10 +16,12 @@ from zhuqi.visits import services
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
 
 
-def _visits(cast: Cast, lead: Any, count: int, said: int) -> list[int]:
+def _visits(cast: Cast, lead: Any, count: int, said: int, from_day: int = 0) -> list[int]:
+    """`count` one-day visits on successive days from 2026-06-01 + `from_day` (one a day, so none
+    looks like a second record of another)."""
     finance = Category.objects.get(name="融资", parent=None)
     made = []
-    for n in range(count):
+    for n in range(from_day, from_day + count):
         result = services.visit_create(
             actor=cast.coordinator,
             data=VisitData(
@@ -61,7 +63,7 @@ def test_the_list_counts_cases_per_visit_in_fixed_queries(cast: Cast, django_ass
     queries, body = rows(f"/visits/?official={lead.pk}")
     assert body.count('data-testid="visit-progress">') == 2
     assert 'data-testid="visit-progress">2 / 3<' in body and 'data-testid="visit-progress">0 / 3<' in body
-    _visits(cast, lead, 5, said=1)
+    _visits(cast, lead, 5, said=1, from_day=2)
     more, body = rows(f"/visits/?official={lead.pk}")
     assert body.count('data-testid="visit-progress">') == 7 and 'data-testid="visit-progress">0 / 1<' in body
     assert more == queries
@@ -69,6 +71,6 @@ def test_the_list_counts_cases_per_visit_in_fixed_queries(cast: Cast, django_ass
     with django_assert_num_queries(10):
         client.get(f"/visits/?official={lead.pk}")
     # A visit with no case shows 0 / 0, and the list without a filter is counted the same way.
-    _visits(cast, lead, 1, said=0)
+    _visits(cast, lead, 1, said=0, from_day=7)
     body = client.get("/visits/").content.decode()
     assert 'data-testid="visit-progress">0 / 0<' in body and body.count('data-testid="visit-progress">') == 8

@@ -31,7 +31,9 @@
     syncEnterpriseSelects();
   }
 
-  // Every demand row offers the enterprises picked above, keeping what it had chosen.
+  // Every case row offers the enterprises picked above, keeping what it had chosen. A demand
+  // belongs to an enterprise, so with one enterprise picked a demand row takes it; an instruction
+  // names an enterprise only when the person chooses one.
   function syncEnterpriseSelects() {
     var picked = Array.prototype.map.call(
       document.querySelectorAll("#attendance [data-enterprise]"),
@@ -44,9 +46,26 @@
         var option = new Option(pair[1], pair[0], false, pair[0] === chosen);
         select.add(option);
       });
-      if (!chosen && picked.length === 1) select.value = picked[0][0];
+      var row = select.closest(".case-row");
+      var kind = row && row.querySelector("select[name=case_kind]");
+      var demand = !kind || kind.value === "demand";
+      if (!demand && select.hasAttribute("data-auto")) {
+        // Filled in for a demand, and the row is an instruction now: not the person's choice.
+        select.value = "";
+        select.removeAttribute("data-auto");
+      } else if (!chosen && picked.length === 1 && demand) {
+        select.value = picked[0][0];
+        select.setAttribute("data-auto", "");
+      }
     });
   }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!(target instanceof HTMLSelectElement)) return;
+    if (target.name === "case_enterprise") target.removeAttribute("data-auto");
+    if (target.name === "case_kind") syncEnterpriseSelects();
+  });
 
   document.addEventListener("click", function (event) {
     var target = event.target;
