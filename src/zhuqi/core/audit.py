@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from decimal import Decimal
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -86,7 +86,12 @@ def record(
 
 
 def record_many(
-    *, actor: Any, instances: Sequence[models.Model], action: str, changes: dict[str, list[Any]], source: str = ""
+    *,
+    actor: Any,
+    instances: Sequence[models.Model],
+    action: str,
+    changes: dict[str, list[Any]],
+    source: str = "",
 ) -> None:
     """One entry per instance for the same change made to many at once (marking a whole inbox
     read), written in one statement."""

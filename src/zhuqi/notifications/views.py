@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import NotFound, ServiceError, ValidationFailed
 from zhuqi.core.roles import Role
-from zhuqi.directory.selectors import department_queryset
 from zhuqi.notifications import selectors, services
 from zhuqi.notifications.models import Webhook
 
@@ -96,7 +95,6 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         {
             "webhooks": selectors.webhooks(),
             "flavours": Webhook.Flavour.choices,
-            "departments": department_queryset(user=user).order_by("region_id", "name")[:500],
             "recent_failures": selectors.failed_deliveries()[:20],
         },
     )
