@@ -686,6 +686,7 @@ PICKERS_ENGLISH = {
     "无企业的交办事项选择，按名称或拼音首字母查找": "For an instruction without an enterprise; find it by name or pinyin initials",
     "选择则提交后直接交办": "If chosen, the case is assigned on submission",
     "标为已读": "Mark read",
+    "清单名称或年度": "List name or year",
 }
 ENGLISH.update(PICKERS_ENGLISH)
 

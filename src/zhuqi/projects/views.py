@@ -33,7 +33,6 @@ from zhuqi.projects.models import (
     Level,
     MilestoneKind,
     Project,
-    ProjectList,
     Stage,
 )
 
@@ -341,7 +340,6 @@ def _project_form_context(user: User, form: forms.ProjectForm, project: Project 
         "project": project,
         "categories": Category.choices,
         "levels": Level.choices,
-        "project_lists": ProjectList.objects.order_by("-year", "name")[:100],
     }
 
 

@@ -14,7 +14,7 @@ from zhuqi.cases.models import Case, Category
 from zhuqi.core.pickers import PAGE_SIZE
 from zhuqi.directory.models import Department, Official, Region, User
 from zhuqi.investment.models import Agreement
-from zhuqi.projects.models import Project
+from zhuqi.projects.models import Project, ProjectList
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory, make_project
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +105,15 @@ def test_officials_enterprises_and_projects_in_scope(cast: Cast) -> None:
     project = make_project(name="联晟新材料年产10万吨铝箔项目")
     assert picked(coordinator, "projects", "铝箔") == [str(project.pk)]
     assert picked(client_for(cast.outsider), "projects", "铝箔") == []
+
+    # Project lists (清单): the jurisdiction's and those above it, by name or year; not Datong's.
+    lists = ProjectList.objects
+    county = lists.create(name="2026年霍林郭勒市重点项目", region_id="150581", level="county", year=2026)
+    city = lists.create(name="2025年通辽市重点项目", region_id="150500", level="city", year=2025)
+    elsewhere = lists.create(name="2026年大同市重点项目", region_id="140200", level="city", year=2026)
+    assert picked(coordinator, "project-lists", "重点项目") == [str(county.pk), str(city.pk)]
+    assert picked(coordinator, "project-lists", "2025") == [str(city.pk)]
+    assert str(elsewhere.pk) not in picked(coordinator, "project-lists", "")
 
 
 def test_the_picker_needs_a_signed_in_user_and_a_known_kind(cast: Cast) -> None:
