@@ -687,6 +687,26 @@ VISITFORM_ENGLISH = {
 }
 ENGLISH.update(VISITFORM_ENGLISH)
 
+# The shared search picker and the inbox's mark-read (branch pickers).
+PICKERS_ENGLISH = {
+    "移除": "Remove",
+    "没有找到，请换个名称或拼音首字母": "Nothing found; try another name or the pinyin initials",
+    "只列出前 %(shown)s 个，请继续输入以缩小范围": "Only the first %(shown)s are shown; type more to narrow",
+    "地区名称、拼音首字母或代码": "Region name, pinyin initials or code",
+    "部门名称或拼音首字母": "Department name or pinyin initials",
+    "全部；输入名称或拼音首字母": "All; type a name or pinyin initials",
+    "本辖区；输入名称或拼音首字母": "Your jurisdiction; type a name or pinyin initials",
+    "全部；输入姓名或拼音首字母": "All; type a name or pinyin initials",
+    "所属地区": "Region",
+    "名称、信用代码或拼音首字母": "Name, credit code or pinyin initials",
+    "或地区（该地区营商办）": "Or a region (its business environment office)",
+    "无企业的交办事项选择，按名称或拼音首字母查找": "For an instruction without an enterprise; find it by name or pinyin initials",
+    "选择则提交后直接交办": "If chosen, the case is assigned on submission",
+    "标为已读": "Mark read",
+    "清单名称或年度": "List name or year",
+}
+ENGLISH.update(PICKERS_ENGLISH)
+
 
 # Counted phrases: English has a singular and a plural form where Chinese has one.
 PLURAL_ENGLISH = {

@@ -26,7 +26,7 @@ def test_record_an_inspection_with_an_instruction_and_a_demand(page: Any) -> Non
     form.locator("#id_title").fill(f"孟宪东到联晟新材料调研 {stamp}")
     page.get_by_test_id("lead-search").press_sequentially("mxd", delay=30)
     page.get_by_test_id("official-option").filter(has_text="孟宪东").first.click()
-    expect(page.get_by_test_id("lead-officials")).to_contain_text("孟宪东")
+    expect(page.get_by_test_id("lead")).to_contain_text("孟宪东")
     page.get_by_test_id("enterprise-search").press_sequentially("lsxcl", delay=30)
     page.get_by_test_id("enterprise-option").filter(has_text="联晟新材料").first.click()
     expect(page.get_by_test_id("attendance-row")).to_have_count(1)

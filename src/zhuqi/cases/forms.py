@@ -95,14 +95,13 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
         required=False,
         help_text=_("如：2026年11月20日市长调研、第3次企业座谈会"),
     )
-    issued_by = forms.TypedChoiceField(label=_("交办领导"), coerce=int, required=False, empty_value=None)
-    region = forms.CharField(label=_("所属地区代码"), max_length=6, required=False)
+    # Picked with the shared search pickers (core/pickers.py); the service judges the ids.
+    issued_by = forms.IntegerField(label=_("交办领导"), required=False, widget=forms.HiddenInput)
+    region = forms.CharField(label=_("所属地区"), max_length=6, required=False, widget=forms.HiddenInput)
     rule_breached = forms.CharField(label=_("违反的规定"), max_length=300, required=False)
     evidence = forms.CharField(label=_("隐患情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    lead_department = forms.TypedChoiceField(
-        label=_("牵头部门"), coerce=int, required=False, empty_value=None
-    )
-    co_departments = forms.TypedMultipleChoiceField(label=_("配合部门"), coerce=int, required=False)
+    lead_department = forms.IntegerField(label=_("牵头部门"), required=False, widget=forms.HiddenInput)
+    co_departments = IdListField(label=_("配合部门"), required=False)
     deadline = forms.DateField(
         label=_("办理时限"),
         required=False,
@@ -116,8 +115,7 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
         *args: Any,
         kinds: frozenset[str],
         categories: list[tuple[int, str]],
-        departments: list[tuple[int, str]],
-        officials: list[tuple[int, str]],
+        may_route: bool,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -125,16 +123,9 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
         kind_field.choices = [(value, label) for value, label in Kind.choices if value in kinds]
         category_field: Any = self.fields["category"]
         category_field.choices = [("", "—"), *categories]
-        for name in ("lead_department", "co_departments"):
-            field: Any = self.fields[name]
-            field.choices = ([("", "—")] if name == "lead_department" else []) + departments
-        issued_by_field: Any = self.fields["issued_by"]
-        issued_by_field.choices = [("", "—"), *officials]
-        if not departments:
-            for name in ("lead_department", "co_departments", "deadline"):
+        if not may_route:
+            for name in ("lead_department", "co_departments", "deadline", "issued_by"):
                 del self.fields[name]
-        if not officials:
-            del self.fields["issued_by"]
 
 
 class StepForm(ServiceErrorsMixin, forms.Form):

@@ -54,6 +54,7 @@ from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.uploads import check_uploads, stored_name
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import Department, Official, Region, User
+from zhuqi.directory.selectors import assignable_officials
 from zhuqi.enterprises.models import Assignment, Enterprise
 from zhuqi.enterprises.selectors import enterprise_queryset
 from zhuqi.notifications.models import Notice
@@ -567,9 +568,11 @@ def case_create(
 
     issued_by: Official | None = None
     if data.issued_by_id is not None:
-        issued_by = Official.objects.filter(pk=data.issued_by_id).first()
+        # The leader is picked by id (the shared picker): one the filer could not pick is refused.
+        officials = Official.objects.all() if from_record else assignable_officials(user=actor)
+        issued_by = officials.filter(pk=data.issued_by_id).first()
         if issued_by is None:
-            errors.append(FieldError("issued_by", "干部不存在"))
+            errors.append(FieldError("issued_by", "干部不存在或不在您的管辖范围内"))
     elif kind == Kind.INSTRUCTION and actor.official_id:
         issued_by = actor.official
     try:

@@ -42,7 +42,6 @@ from zhuqi.core.grouping import LEVELS
 from zhuqi.core.pagination import LazyPage
 from zhuqi.core.roles import Role
 from zhuqi.directory.models import User
-from zhuqi.directory.selectors import department_queryset, official_queryset
 from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
 
@@ -106,9 +105,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         statuses=Status.choices,
         timeliness_choices=Timeliness.choices,
         categories=_category_choices(),
-        departments=department_queryset(user=user).order_by("region_id", "name")[:300]
-        if user.role != Role.ENTERPRISE
-        else [],
+        can_pick_departments=user.role != Role.ENTERPRISE,
     )
     return render(request, "cases/list.html", context)
 
@@ -202,18 +199,11 @@ def _error_text(error: ServiceError) -> str:
 
 
 def _form_context(user: User) -> dict[str, Any]:
-    departments: list[tuple[int, str]] = []
-    officials: list[tuple[int, str]] = []
-    if user.role in (Role.COORDINATOR, Role.ADMIN, Role.LEADER) or user.is_superuser:
-        departments = [
-            (d.pk, d.name) for d in department_queryset(user=user).order_by("region_id", "name")[:300]
-        ]
-        officials = [(o.pk, o.name) for o in official_queryset(user=user).order_by("name")[:300]]
     return {
         "kinds": services.creatable_kinds(user),
         "categories": _category_choices(),
-        "departments": departments,
-        "officials": officials,
+        # Who may hand a case straight to a department and name the leader who gave it.
+        "may_route": user.role in (Role.COORDINATOR, Role.ADMIN, Role.LEADER) or user.is_superuser,
     }
 
 
@@ -603,7 +593,6 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
             "editing_co": [d.pk for d in editing.co_departments.all()] if editing else [],
             "can_edit": _is_admin(user),
             "categories": _category_choices(),
-            "departments": department_queryset(user=user).order_by("region_id", "name")[:500],
             "policies": selectors.deadline_policies(),
             "all_categories": selectors.category_tree(),
             "reply_templates": selectors.all_reply_templates(),

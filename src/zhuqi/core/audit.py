@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -81,6 +82,34 @@ def record(
         object_repr=str(instance)[:200],
         changes=changes,
         source=source,
+    )
+
+
+def record_many(
+    *,
+    actor: Any,
+    instances: Sequence[models.Model],
+    action: str,
+    changes: dict[str, list[Any]],
+    source: str = "",
+) -> None:
+    """One entry per instance for the same change made to many at once (marking a whole inbox
+    read), written in one statement."""
+    if not instances:
+        return
+    content_type = ContentType.objects.get_for_model(instances[0], for_concrete_model=True)
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=getattr(actor, "username", "") or "system",
+            action=action,
+            content_type=content_type,
+            object_id=str(instance.pk),
+            object_repr=str(instance)[:200],
+            changes=changes,
+            source=source,
+        )
+        for instance in instances
     )
 
 

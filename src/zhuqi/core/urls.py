@@ -10,4 +10,5 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit-log"),
     path("calendar/", views.calendar_year, name="calendar-year"),
     path("calendar/<int:year>/", views.calendar_year, name="calendar-year"),
+    path("pick/<str:kind>/", views.picker_options, name="picker-options"),
 ]

@@ -132,3 +132,27 @@ def calendar_year(request: HttpRequest, year: int | None = None) -> HttpResponse
             "years": range(year - 2, year + 3),
         },
     )
+
+
+@login_required
+def picker_options(request: HttpRequest, kind: str) -> HttpResponse:
+    """The shared picker's answers: a page of the kind's matches in the user's scope, and a word
+    when there are more (core/pickers.py)."""
+    from zhuqi.core import pickers
+
+    picker_kind = pickers.get_kind(kind)
+    if picker_kind is None:
+        raise Http404
+    query = request.GET.get("q", "")[:50]
+    found, more = pickers.find(picker_kind, user=request_user(request), query=query)
+    return render(
+        request,
+        "core/picker_options.html",
+        {
+            "kind": picker_kind,
+            "found": found,
+            "more": more,
+            "query": query.strip(),
+            "page_size": pickers.PAGE_SIZE,
+        },
+    )

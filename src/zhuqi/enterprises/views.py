@@ -67,7 +67,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         # Only the results are swapped in; the filter form, and its choices, stay on the page.
         return render(request, "enterprises/list.html#results", context)
     context["size_classes"] = SizeClass.choices
-    context["officials"] = selectors.assigned_officials(user=user)[:200]
+    # Officials are a government's staff list: not for enterprise accounts (the picker answers them nothing).
+    context["can_pick_officials"] = user.role != Role.ENTERPRISE
     return render(request, "enterprises/list.html", context)
 
 
@@ -89,7 +90,6 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     user = request_user(request)
     enterprise = selectors.enterprise_detail(user=user, enterprise_id=enterprise_id)
     can_assign = selectors.can_edit_enterprise(user)
-    officials = assignable_officials(user=user).select_related("region").order_by("region_id", "name")
     # Its key projects, with their flags: a visit or a call starts from what is behind.
     projects = list(project_library(user=user).filter(owner=enterprise).order_by("-listed_year", "name")[:20])
     for project in projects:
@@ -107,7 +107,6 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
             "show_contacts": selectors.can_see_contacts(user),
             "can_edit": selectors.editable_fields(user, enterprise) != frozenset(),
             "can_assign": can_assign,
-            "officials": officials[:500] if can_assign else [],
             "assignment_kinds": Assignment.Kind.choices,
             "can_file_case": user.role != Role.ENTERPRISE and "demand" in creatable_kinds(user),
             # Its key projects, with their flags: a visit or a call starts from what is behind.

@@ -19,13 +19,10 @@ from django.views.decorators.http import require_POST
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import ServiceError, ValidationFailed
-from zhuqi.core.scoping import region_subtree_q
-from zhuqi.directory.selectors import department_queryset, official_queryset
 from zhuqi.investment import figures, selectors, services
 from zhuqi.investment.exporting import MAX_ROWS, export_agreements
 from zhuqi.investment.models import AgreementKind, AmountNature, AmountUnit
 from zhuqi.investment.services import AgreementData
-from zhuqi.projects.selectors import project_queryset
 
 LABELS = {
     "title": "协议名称",
@@ -133,21 +130,13 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     user = request_user(request)
     agreement = selectors.agreement_get(user=user, agreement_id=agreement_id)
     may_follow_up = services.may_follow_up(user, agreement)
-    candidates = (
-        project_queryset(user=user)
-        .filter(region_subtree_q("region_id", agreement.region_id[:4] + "00"))
-        .order_by("name")[:300]
-        if may_follow_up
-        else []
-    )
     return render(
         request,
         "investment/detail.html",
         {
             "agreement": agreement,
             "status_label": selectors.STATUS_LABELS[agreement.status],  # type: ignore[attr-defined]
-            "linked": {p.pk for p in agreement.projects.all()},
-            "candidates": candidates,
+            "linked": [p.pk for p in agreement.projects.all()],
             "may_follow_up": may_follow_up,
             "can_keep": services.may_keep(user),
             "today": timezone.localdate(),
@@ -235,7 +224,6 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
             "kinds": AgreementKind.choices,
             "natures": AmountNature.choices,
             "units": AmountUnit.choices,
-            "departments": department_queryset(user=user).order_by("region_id", "name")[:300],
-            "officials": official_queryset(user=user).order_by("name")[:300],
+            "leaders_present": request.POST.getlist("leaders_present"),
         },
     )

@@ -231,12 +231,26 @@ def send_pending(*, now: datetime.datetime | None = None, limit: int = 200) -> d
     return counts
 
 
-def mark_read(*, user: User, notice_ids: Iterable[int] | None = None) -> int:
-    """Mark a user's own notices read (all when no ids are given)."""
-    notices = Notice.objects.filter(recipient=user, read_at__isnull=True)
+@transaction.atomic
+def mark_read(*, actor: User, notice_ids: Iterable[int] | None = None, source: str = "web") -> int:
+    """Mark the actor's own notices read (all unread ones when no ids are given), each with its
+    audit entry. Someone else's notice, or one already read, is left as it is."""
+    notices = Notice.objects.select_for_update().filter(recipient=actor, read_at__isnull=True)
     if notice_ids is not None:
         notices = notices.filter(pk__in=list(notice_ids))
-    return notices.update(read_at=timezone.now())
+    found = list(notices.order_by("pk"))
+    if not found:
+        return 0
+    now = timezone.now()
+    Notice.objects.filter(pk__in=[notice.pk for notice in found]).update(read_at=now)
+    audit.record_many(
+        actor=actor,
+        instances=found,
+        action=AuditEntry.Action.UPDATE,
+        changes={"read_at": [None, now.isoformat()]},
+        source=source,
+    )
+    return len(found)
 
 
 def _masked_url(url: str) -> str:

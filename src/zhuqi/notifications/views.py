@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import NotFound, ServiceError, ValidationFailed
 from zhuqi.core.roles import Role
-from zhuqi.directory.selectors import department_queryset
 from zhuqi.notifications import selectors, services
 from zhuqi.notifications.models import Webhook
 
@@ -35,11 +34,14 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notice_open(request: HttpRequest, notice_id: int) -> HttpResponse:
+    """Go to what a notice is about. Opening it from the inbox (a POST) marks it read; a GET
+    (a link kept elsewhere, a prefetch) only goes there and changes nothing."""
     user = request_user(request)
     notice = selectors.inbox(user=user).filter(pk=notice_id).first()
     if notice is None:
         raise NotFound()
-    services.mark_read(user=user, notice_ids=[notice.pk])
+    if request.method == "POST":
+        services.mark_read(actor=user, notice_ids=[notice.pk], source="web")
     # Links are written by the platform, but a stored one is never trusted to leave the site.
     if notice.link and url_has_allowed_host_and_scheme(notice.link, allowed_hosts={request.get_host()}):
         return redirect(notice.link)
@@ -49,7 +51,9 @@ def notice_open(request: HttpRequest, notice_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_mark_read(request: HttpRequest) -> HttpResponse:
-    services.mark_read(user=request_user(request))
+    """Mark the notices named in `notice` read, or the whole inbox when none is named."""
+    ids = [int(value) for value in request.POST.getlist("notice") if value.isdigit()]
+    services.mark_read(actor=request_user(request), notice_ids=ids or None, source="web")
     return redirect("notice-list")
 
 
@@ -91,7 +95,6 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         {
             "webhooks": selectors.webhooks(),
             "flavours": Webhook.Flavour.choices,
-            "departments": department_queryset(user=user).order_by("region_id", "name")[:500],
             "recent_failures": selectors.failed_deliveries()[:20],
         },
     )

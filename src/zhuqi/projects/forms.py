@@ -18,10 +18,8 @@ NEW_MILESTONE_ROWS = 3
 class ProjectForm(forms.Form):
     name = forms.CharField(label="项目名称", required=False)
     code = forms.CharField(label="项目代码", required=False)
-    region = forms.CharField(label="建设地点（行政区划代码）", required=False)
+    region = forms.CharField(label="建设地点", required=False)
     owner = forms.IntegerField(label="项目单位（企业名录中的企业）", required=False)
-    # The enterprise picker's select (shared with the case form) posts "enterprise".
-    enterprise = forms.IntegerField(required=False, widget=forms.HiddenInput)
     owner_name = forms.CharField(label="项目单位名称", required=False)
     project_list = forms.IntegerField(label="所属清单", required=False)
     chain = forms.CharField(label="所属产业链", required=False)
@@ -45,7 +43,7 @@ class ProjectForm(forms.Form):
             name=data["name"],
             code=data["code"],
             region_code=data["region"],
-            owner_id=data["enterprise"] or data["owner"],
+            owner_id=data["owner"],
             owner_name=data["owner_name"],
             project_list_id=data["project_list"],
             chain=data["chain"],

@@ -21,9 +21,9 @@ from zhuqi.cases.selectors import case_queryset
 from zhuqi.cases.selectors import categories as case_categories
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.roles import Role
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import User
-from zhuqi.directory.selectors import department_queryset, official_queryset
 from zhuqi.projects import forms, periods, selectors, services
 from zhuqi.projects.filtersets import ProjectFilterSet
 from zhuqi.projects.models import (
@@ -33,7 +33,6 @@ from zhuqi.projects.models import (
     Level,
     MilestoneKind,
     Project,
-    ProjectList,
     Stage,
 )
 
@@ -125,7 +124,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         levels=Level.choices,
         categories=Category.choices,
         year_now=at.year,
-        departments=department_queryset(user=user).order_by("region_id", "name")[:300],
+        can_pick_departments=user.role != Role.ENTERPRISE,
     )
     return render(request, "projects/list.html", context)
 
@@ -341,9 +340,6 @@ def _project_form_context(user: User, form: forms.ProjectForm, project: Project 
         "project": project,
         "categories": Category.choices,
         "levels": Level.choices,
-        "project_lists": ProjectList.objects.order_by("-year", "name")[:100],
-        "departments": department_queryset(user=user).order_by("region_id", "name")[:300],
-        "officials": official_queryset(user=user).order_by("name")[:300],
     }
 
 

@@ -25,9 +25,8 @@ from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import jurisdiction_code, region_subtree_q
 from zhuqi.directory import selectors as directory_selectors
-from zhuqi.directory.models import Official, Region, User
+from zhuqi.directory.models import Official, User
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
 from zhuqi.enterprises.models import Assignment, Enterprise
 from zhuqi.enterprises.selectors import enterprise_queryset
@@ -232,20 +231,6 @@ def _chosen(user: User, posted: PostedVisit) -> dict[str, Any]:
     }
 
 
-def _place_choices(user: User) -> list[Region]:
-    """The places a visit can be in: the jurisdiction and the regions under it; for the whole
-    country, provinces and prefectures (a county is then found through the enterprises)."""
-    code = jurisdiction_code(user)
-    regions = Region.objects.order_by("code")
-    if code == "":
-        return []
-    if code is None:
-        regions = regions.exclude(level=Region.Level.COUNTY)
-    else:
-        regions = regions.filter(region_subtree_q("code", code))
-    return list(regions[:400])
-
-
 def _form_context(
     user: User,
     *,
@@ -269,8 +254,6 @@ def _form_context(
         "errors": placed,
         "duplicates": duplicates or [],
         "kinds": kinds,
-        "places": _place_choices(user),
-        "departments": directory_selectors.department_queryset(user=user).order_by("region_id", "name")[:300],
         "case_kinds": [
             (Kind.INSTRUCTION.value, Kind.INSTRUCTION.label),
             (Kind.DEMAND.value, Kind.DEMAND.label),
@@ -413,19 +396,8 @@ def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
     )
 
 
-# Pickers: the form asks as the user types, and a click adds the chosen one.
-
-
-@login_required
-def official_options(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
-    query = request.GET.get("q", "")
-    found = directory_selectors.official_search(user=user, query=query)
-    return render(
-        request,
-        "visits/official_options.html",
-        {"found": found, "query": query.strip(), "target": request.GET.get("target", "lead_officials")},
-    )
+# The enterprise picker of the visit form: the shared picker (core/pickers.py) serves officials,
+# projects, places and departments; an enterprise becomes an attendance row with its own fields.
 
 
 @login_required
@@ -446,15 +418,3 @@ def enterprise_options(request: HttpRequest) -> HttpResponse:
             .annotate(open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUS_LIST)))[:20]
         )
     return render(request, "visits/enterprise_options.html", {"found": found, "query": query})
-
-
-@login_required
-def project_options(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
-    query = request.GET.get("q", "").strip()
-    found = []
-    if query:
-        found = list(
-            project_queryset(user=user).filter(Q(name__contains=query) | Q(code__startswith=query))[:20]
-        )
-    return render(request, "visits/project_options.html", {"found": found, "query": query})

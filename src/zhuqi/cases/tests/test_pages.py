@@ -251,12 +251,12 @@ def test_the_inbox_page_lists_notices_and_opening_one_marks_it_read(cast, financ
     assert 'data-testid="unread-count"' in workbench
     notice = Notice.objects.get(recipient=cast.coordinator)
     assert notice.title in client.get("/notices/").content.decode()
-    response = client.get(f"/notices/{notice.pk}/open")
+    response = client.post(f"/notices/{notice.pk}/open")
     assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
     notice.refresh_from_db()
     assert notice.read_at is not None
     # Someone else's notice is not theirs to open.
-    assert client_for(cast.handler).get(f"/notices/{notice.pk}/open").status_code == 404
+    assert client_for(cast.handler).post(f"/notices/{notice.pk}/open").status_code == 404
 
 
 def test_the_workbench_counts_what_waits_on_the_user(cast, finance, routed) -> None:

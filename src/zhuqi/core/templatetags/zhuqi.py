@@ -43,3 +43,49 @@ def get_item(mapping: Any, key: Any) -> Any:
 def is_admin(user: Any) -> bool:
     """Admins keep the platform's tables: the routing catalogue, deadline rules, the calendar."""
     return is_active_user(user) and (user.role == Role.ADMIN or user.is_superuser)
+
+
+@register.simple_tag(takes_context=True)
+def picker(
+    context: template.Context,
+    kind: str,
+    name: str,
+    value: Any = None,
+    *,
+    multiple: bool = False,
+    testid: str = "",
+    input_id: str = "",
+    placeholder: str = "",
+    aria_label: str = "",
+) -> str:
+    """The shared search picker (core/pickers.py) for field `name`, holding `value` (an id or a
+    region code, or a list of them when `multiple`)."""
+    from django.template.loader import render_to_string
+
+    from zhuqi.core import pickers
+
+    picker_kind = pickers.get_kind(kind)
+    if picker_kind is None:
+        raise template.TemplateSyntaxError(f"no picker kind {kind!r}")
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if value is None or value == "":
+        values: list[Any] = []
+    elif isinstance(value, list | tuple):
+        values = list(value)
+    else:
+        values = [value]
+    return render_to_string(
+        "core/picker.html",
+        {
+            "kind": picker_kind,
+            "name": name,
+            "multiple": multiple,
+            "chosen": pickers.chosen(picker_kind, user=user, values=values),
+            "testid": testid or f"{name}-picker",
+            "input_id": input_id,
+            "placeholder": placeholder or picker_kind.placeholder,
+            "aria_label": aria_label,
+        },
+        request=request,
+    )

@@ -81,7 +81,9 @@ def test_assign_and_end_on_the_page(cast) -> None:
     official = OfficialFactory(name="张国平")
     client = api(cast.coordinator)
     page = client.get(f"/enterprises/{cast.neighbour.pk}/").content.decode()
-    assert "张国平" in page  # offered in the select
+    # The official is picked by name or pinyin (the shared picker), not from a list cut at 500.
+    assert 'data-testid="assign-official"' in page
+    assert f'data-value="{official.pk}"' in client.get("/pick/officials/", {"q": "zgp"}).content.decode()
     response = client.post(
         f"/enterprises/{cast.neighbour.pk}/assignments", {"official": official.pk, "kind": "leader"}
     )

@@ -166,7 +166,7 @@ def test_create_and_edit_through_the_form(cast: Cast) -> None:
             "region": "150581",
             "total_investment": "300000",
             "listed_year": "2026",
-            "enterprise": str(cast.home.pk),
+            "owner": str(cast.home.pk),
             "category": "industrial",
             "level": "provincial",
             "planned_started_on": "2026-03-01",

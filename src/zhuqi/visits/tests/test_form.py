@@ -61,16 +61,15 @@ def test_the_pickers_find_officials_by_pinyin_and_enterprises_in_scope(
     cast: Cast, secretary: Official
 ) -> None:
     client = client_for(cast.coordinator)
-    found = client.get("/visits/official-options", {"q": "mxd", "target": "lead_officials"}).content.decode()
-    assert f'data-id="{secretary.pk}"' in found and "通辽市委书记" in found
-    assert "孟宪东" in client.get("/visits/official-options", {"q": "宪东"}).content.decode()
-    assert (
-        'data-pick="accompanying_officials"'
-        in client.get(
-            "/visits/official-options", {"q": "mengxiandong", "target": "accompanying_officials"}
-        ).content.decode()
-    )
-    assert "data-id" not in client.get("/visits/official-options", {"q": "zzz"}).content.decode()
+    # Officials, projects, places and departments: the shared picker (core/pickers.py).
+    found = client.get("/pick/officials/", {"q": "mxd"}).content.decode()
+    assert f'data-value="{secretary.pk}"' in found and "通辽市委书记" in found
+    assert "孟宪东" in client.get("/pick/officials/", {"q": "宪东"}).content.decode()
+    assert "孟宪东" in client.get("/pick/officials/", {"q": "mengxiandong"}).content.decode()
+    assert "data-value" not in client.get("/pick/officials/", {"q": "zzz"}).content.decode()
+    form = client.get("/visits/new/").content.decode()
+    for picker in ("lead", "accompanying", "places", "projects"):
+        assert f'data-testid="{picker}"' in form
     enterprises = client.get("/visits/enterprise-options", {"q": "lsxcl"}).content.decode()
     assert f'data-id="{cast.home.pk}"' in enterprises and "霍林郭勒市 · 在办事项 0 件" in enterprises
     assert (
