@@ -1,4 +1,4 @@
-// The visit form: picked officials, projects and enterprises become chips or rows; case rows are
+// The visit form: picked enterprises become rows; case rows are
 // added as needed, and a demand's enterprise is chosen among the enterprises picked above.
 (function () {
   "use strict";
@@ -7,17 +7,6 @@
     var span = document.createElement("span");
     span.textContent = text;
     return span.innerHTML;
-  }
-
-  function addChip(name, id, label) {
-    var box = document.getElementById("chips-" + name);
-    if (!box || box.querySelector('[data-chip="' + id + '"]')) return;
-    var chip = document.createElement("span");
-    chip.className = "chip";
-    chip.setAttribute("data-chip", id);
-    chip.innerHTML = '<input type="hidden" name="' + name + '" value="' + escapeText(id) + '">' +
-      escapeText(label) + '<button type="button" class="link" data-remove aria-label="remove">×</button>';
-    box.appendChild(chip);
   }
 
   function addEnterprise(id, label, detail) {
@@ -75,18 +64,15 @@
       var name = pick.getAttribute("data-pick");
       var id = pick.getAttribute("data-id");
       var label = pick.getAttribute("data-label");
+      // Officials, places and projects are the shared picker's (core/picker.js); enterprises
+      // become attendance rows with their opinions.
       if (name === "enterprises") addEnterprise(id, label, pick.getAttribute("data-detail"));
-      else addChip(name, id, label);
       var options = pick.parentElement;
       if (options) {
         options.innerHTML = "";
         var search = options.previousElementSibling;
         if (search && search.tagName === "INPUT") { search.value = ""; search.focus(); }
       }
-      return;
-    }
-    if (target.matches("[data-remove]")) {
-      target.closest(".chip").remove();
       return;
     }
     if (target.matches("[data-remove-row]")) {
