@@ -111,10 +111,10 @@ def project_figures(request: HttpRequest, query: Query[FigureQuery]) -> dict[str
 @router.get(
     "/lists", response=list[schemas.ProjectListOut], summary="Project lists (清单) and their reporting period"
 )
-def list_project_lists(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
-        schemas.project_list_json(item) for item in selectors.project_lists(user=request_user(request))[:500]
-    ]
+@paginate(PageNumberPagination)
+def list_project_lists(request: HttpRequest) -> Any:
+    # Paged like every list: at province scale there are more lists than one answer should carry.
+    return LazyPage(selectors.project_lists(user=request_user(request)), schemas.project_list_json)
 
 
 @router.post(

@@ -149,7 +149,7 @@ def test_a_project_list_sets_the_reporting_period(cast: Cast) -> None:
     listing = created.json()
     project = _create(coordinator, cast, project_list=listing["id"]).json()
     assert project["reporting_period"] == "monthly"
-    assert [item["id"] for item in coordinator.get("/api/v1/projects/lists").json()] == [listing["id"]]
+    assert [item["id"] for item in coordinator.get("/api/v1/projects/lists").json()["items"]] == [listing["id"]]
     bad = send(
         coordinator,
         "post",
@@ -162,7 +162,7 @@ def test_a_project_list_sets_the_reporting_period(cast: Cast) -> None:
     }
     # Another jurisdiction's coordinator can neither see nor change it.
     outsider = token_client("outsider")
-    assert outsider.get("/api/v1/projects/lists").json() == []
+    assert outsider.get("/api/v1/projects/lists").json() == {"items": [], "count": 0}
     changed = send(
         outsider,
         "put",
