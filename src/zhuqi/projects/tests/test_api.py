@@ -149,7 +149,8 @@ def test_a_project_list_sets_the_reporting_period(cast: Cast) -> None:
     listing = created.json()
     project = _create(coordinator, cast, project_list=listing["id"]).json()
     assert project["reporting_period"] == "monthly"
-    assert [item["id"] for item in coordinator.get("/api/v1/projects/lists").json()["items"]] == [listing["id"]]
+    lists = coordinator.get("/api/v1/projects/lists").json()["items"]
+    assert [item["id"] for item in lists] == [listing["id"]]
     bad = send(
         coordinator,
         "post",
