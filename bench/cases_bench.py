@@ -52,8 +52,8 @@ from common import (
 SQLITE = "cases-sqlite"
 QUEUE = ["submitted", "accepted", "returned"]
 SWEPT = (
-    "status, timeliness, escalation_level, escalated_at, flagged_for_notice, closure, closed_at, "
-    "auto_close_at, version"
+    "status, timeliness, working_days_late, escalation_level, escalated_at, flagged_for_notice, closure, "
+    "closed_at, auto_close_at, version"
 )
 
 

@@ -47,6 +47,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import setup_django
 
+
+def escalation_for(working_days_late: int) -> str:
+    """The level the sweep would have raised a case this late to (imported once Django is set up)."""
+    from zhuqi.cases.deadlines import escalation_for as level_for
+
+    return str(level_for(working_days_late))
+
+
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 SWEEP_AT = datetime.datetime(2026, 1, 14, 8, 30, tzinfo=SHANGHAI)
 PREVIOUS_SWEEP = datetime.datetime(2026, 1, 13, 18, 0, tzinfo=SHANGHAI)
@@ -288,6 +296,7 @@ class Cases:
         share = rng.uniform(0.1, 0.95) if rng.random() < 0.9 else rng.uniform(1.02, 1.6)
         done = max(started, assigned + (deadline - assigned) * share)
         on_time = done <= deadline
+        late = 0 if on_time else rng.randint(1, 3)
         values: dict[str, Any] = {
             "status": "closed",
             "submitted_at": submitted,
@@ -298,7 +307,8 @@ class Cases:
             "started_at": started,
             "responded_on_time": started <= response_due,
             "deadline": deadline,
-            "escalation_level": 0 if on_time else rng.randint(1, 3),
+            "working_days_late": late,
+            "escalation_level": escalation_for(late),
             "escalated_at": None if on_time else deadline + DAY,
         }
         if demand:
@@ -469,9 +479,10 @@ class Cases:
             "due_at": due,
             "amber_at": start + (due - start) * 0.75,
             "timeliness": timeliness,
-            "escalation_level": level,
+            "working_days_late": level,
+            "escalation_level": escalation_for(level),
             "escalated_at": escalated,
-            "flagged_for_notice": level > 5,
+            "flagged_for_notice": level >= 6,
         }
 
     def steps(self, case: Any) -> list[dict[str, Any]]:
@@ -660,8 +671,8 @@ def remember_sweep_state() -> int:
     ).values_list("pk", flat=True)
     sql, params = touched.query.sql_with_params()
     columns = (
-        "id, status, timeliness, escalation_level, escalated_at, flagged_for_notice, closure, "
-        "closed_at, auto_close_at, version"
+        "id, status, timeliness, working_days_late, escalation_level, escalated_at, flagged_for_notice, "
+        "closure, closed_at, auto_close_at, version"
     )
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_sweep_before")

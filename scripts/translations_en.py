@@ -707,6 +707,15 @@ PICKERS_ENGLISH = {
 }
 ENGLISH.update(PICKERS_ENGLISH)
 
+DEADLINES_ENGLISH = {
+    # Escalation levels: 催办 → 督办 → 通报 (督办 and 通报 are translated above).
+    "催办": "Reminder",
+}
+ENGLISH.update(DEADLINES_ENGLISH)
+DEADLINES_PLURAL_ENGLISH = {
+    "逾期 %(days)s 个工作日": ("%(days)s working day late", "%(days)s working days late"),
+}
+
 
 # Counted phrases: English has a singular and a plural form where Chinese has one.
 PLURAL_ENGLISH = {
@@ -722,6 +731,7 @@ PLURAL_ENGLISH = {
         "%(region)s · %(counter)s open cases",
     ),
 }
+PLURAL_ENGLISH.update(DEADLINES_PLURAL_ENGLISH)
 
 
 def _quoted(text: str) -> str:

@@ -142,6 +142,7 @@ class FigureRowOut(Schema):
     open: int
     late: int
     escalated: int
+    supervised: int
     flagged: int
 
 

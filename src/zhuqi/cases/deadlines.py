@@ -12,8 +12,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 
-from zhuqi.cases.models import Case, Complexity, DeadlinePolicy, Urgency
+from zhuqi.cases.models import Case, Complexity, DeadlinePolicy, Escalation, Urgency, escalation_rank
 from zhuqi.core.workdays import SHANGHAI, WorkingCalendar, end_of_day
 
 SAME_DAY_DUE = datetime.time(18, 0)
@@ -25,8 +26,15 @@ NOT_RATED_AFTER_DAYS = 5
 RETURN_WINDOW_DAYS = 2
 # An extension must be asked for at least this many working days before the deadline.
 EXTENSION_NOTICE_DAYS = 1
-# A case this many working days late goes into the dispatch meeting's notice (通报).
-NOTICE_AFTER_LATE_DAYS = 5
+# Escalation (督办) of a late case, level by level: the working days late at which a case reaches
+# each level. 催办, the first working day late: the department and the coordinator are reminded;
+# 督办 from the third: the region's leaders are told too; 通报 from the sixth: the case is listed in
+# the dispatch meeting's notice. Days late stay a number of their own (Case.working_days_late).
+ESCALATION_THRESHOLDS: tuple[tuple[Escalation, int], ...] = (
+    (Escalation.REMINDER, 1),
+    (Escalation.SUPERVISION, 3),
+    (Escalation.NOTICE, 6),
+)
 
 DEFAULT_DAYS = (1, 5, 15)
 
@@ -38,18 +46,44 @@ class Due:
 
 
 def policy_days(case: Case) -> tuple[int, int, int]:
-    """(response, simple, complex) working days for the case: its category's rule, else the rule
-    for any category, else 1/5/15."""
+    """(response, simple, complex) working days for the case, from the most specific rule for its
+    kind and urgency: its category's, else its parent category's, else the rule for all
+    categories (no category), else 1/5/15.
+
+    The rule for all categories is asked for with IS NULL: a NULL in an IN list never matches
+    (SQL), and Django drops it from the list anyway, so `category_id__in=[id, None]` silently
+    found only the category's own rule."""
+    categories = [c for c in (case.category_id, _parent_category_id(case)) if c is not None]
     rules = {
         rule.category_id: rule
         for rule in DeadlinePolicy.objects.filter(kind=case.kind, urgency=case.urgency).filter(
-            category_id__in=[case.category_id, None]
+            Q(category_id__in=categories) | Q(category__isnull=True)
         )
     }
-    rule = rules.get(case.category_id) or rules.get(None)
-    if rule is None:
-        return DEFAULT_DAYS
-    return rule.response_days, rule.simple_days, rule.complex_days
+    for key in (*categories, None):
+        rule = rules.get(key)
+        if rule is not None:
+            return rule.response_days, rule.simple_days, rule.complex_days
+    return DEFAULT_DAYS
+
+
+def _parent_category_id(case: Case) -> int | None:
+    if case.category_id is None:
+        return None
+    return case.category.parent_id
+
+
+def escalation_for(working_days_late: int) -> Escalation:
+    """The escalation level a case this many working days late has reached."""
+    level = Escalation.NONE
+    for candidate, threshold in ESCALATION_THRESHOLDS:
+        if working_days_late >= threshold:
+            level = candidate
+    return level
+
+
+def escalation_at_least(level: str, floor: Escalation) -> bool:
+    return escalation_rank(level) >= escalation_rank(floor)
 
 
 def same_day_cutoff() -> datetime.time:

@@ -43,7 +43,8 @@ COLUMNS: list[tuple[str, str, bool]] = [
     ("平均办结用时（工作日）", "average_days_to_close", False),
     ("在办", "open", False),
     ("逾期", "late", False),
-    ("督办中", "escalated", False),
+    ("催办", "escalated", False),
+    ("督办", "supervised", False),
     ("列入通报", "flagged", False),
 ]
 

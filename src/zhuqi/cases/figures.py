@@ -1,6 +1,6 @@
 """The figures dispatch meetings (调度会) rank departments and regions on: response rate (响应率),
 on-time answer rate, resolution rate (解决率), satisfaction rate (满意率), time to close, and the
-open, late, escalated and flagged counts.
+open, late, escalated (催办), supervised (督办) and flagged (通报) counts.
 
 A read module: one GROUP BY query over the cases the user can see, every figure a conditional
 count of facts the workflow recorded when they happened (responded_on_time, answered_on_time,
@@ -14,7 +14,9 @@ Each figure counts a case in the period in which what it measures was settled, a
 - resolution and satisfaction: the demands whose answer was settled in the period, answered or
   not, so sitting on a hopeless demand keeps it in the denominator as surely as answering it;
 - time to close: when it closed; cases received: when submitted;
-- open, late, escalated, flagged: the state now, of the cases received by the end of the period.
+- open, late, escalated, supervised, flagged: the state now, of the cases received by the end of
+  the period. The escalation counts nest: every case under 督办 was reminded (催办) first, and a
+  case listed for the dispatch meeting's notice (通报) was under 督办.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from zhuqi.cases.models import (
     OPEN_STATUS_LIST,
     Case,
     Closure,
+    Escalation,
     Kind,
     Outcome,
     Status,
@@ -92,7 +95,9 @@ DEFINITIONS = {
         "从原交办时起算。"
     ),
     "counts": (
-        "在办、逾期（当前时限已过）、督办中、列入通报：统计期结束前收到的事项现在的状态，不是历史快照。"
+        "在办、逾期（当前时限已过）、催办、督办、列入通报：统计期结束前收到的事项现在的状态，不是历史快照。"
+        "催办：逾期后已催办的在办事项（含其后升级为督办、通报的）；督办：其中逾期已达督办级别的；"
+        "列入通报：列入调度会通报的。督办级别按逾期工作日数逐级升级，不是逾期天数本身。"
     ),
 }
 
@@ -195,6 +200,7 @@ class FigureRow:
     open: int = 0
     late: int = 0
     escalated: int = 0
+    supervised: int = 0
     flagged: int = 0
 
     @staticmethod
@@ -315,7 +321,10 @@ def _measures(period: Period, now: datetime.datetime) -> tuple[Q, dict[str, Any]
         "timed_closures": Count("working_days_to_close", filter=closed),
         "open": Count("pk", filter=still_open),
         "late": Count("pk", filter=still_open & late_now),
-        "escalated": Count("pk", filter=still_open & Q(escalation_level__gt=0)),
+        "escalated": Count("pk", filter=still_open & ~Q(escalation_level=Escalation.NONE)),
+        "supervised": Count(
+            "pk", filter=still_open & Q(escalation_level__in=[Escalation.SUPERVISION, Escalation.NOTICE])
+        ),
         "flagged": Count("pk", filter=still_open & Q(flagged_for_notice=True)),
     }
     return where, aggregates

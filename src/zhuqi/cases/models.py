@@ -145,6 +145,24 @@ class Extension(models.TextChoices):
     REFUSED = "refused", "延期未批准"
 
 
+class Escalation(models.TextChoices):
+    """How far a late case has been escalated (督办), level by level; the working days late at
+    which each level is reached are in deadlines.ESCALATION_THRESHOLDS."""
+
+    NONE = "", "未督办"
+    REMINDER = "reminder", "催办"
+    SUPERVISION = "supervision", "督办"
+    NOTICE = "notice", "通报"
+
+
+# Lowest first: a level is only ever raised while the same deadline runs.
+ESCALATION_ORDER = (Escalation.NONE, Escalation.REMINDER, Escalation.SUPERVISION, Escalation.NOTICE)
+
+
+def escalation_rank(level: str) -> int:
+    return ESCALATION_ORDER.index(Escalation(level))
+
+
 def settled_at(done: str, due: str) -> Least:
     """When a clock was settled: when the thing was done, if that was before it fell due; else
     when it fell due (done late, or not at all). A moment in the future: not settled yet.
@@ -246,8 +264,14 @@ class Case(models.Model):
     due_at = models.DateTimeField("当前时限", null=True, blank=True)
     amber_at = models.DateTimeField("临期提醒时间", null=True, blank=True)
     timeliness = models.CharField("时效", max_length=6, choices=Timeliness.choices, default=Timeliness.NORMAL)
-    escalation_level = models.PositiveSmallIntegerField("督办级别", default=0)
-    escalated_at = models.DateTimeField("最近督办时间", null=True, blank=True)
+    escalation_level = models.CharField(
+        "督办级别", max_length=12, choices=Escalation.choices, blank=True, default=Escalation.NONE
+    )
+    # Working days past the running deadline, as the sweep last counted them (it counts once a
+    # day): a number of its own, never the escalation level.
+    working_days_late = models.PositiveSmallIntegerField("逾期工作日数", default=0)
+    # When the sweep last counted the days late (and raised the level): at most once a day.
+    escalated_at = models.DateTimeField("最近逾期核算时间", null=True, blank=True)
     flagged_for_notice = models.BooleanField("列入调度会通报", default=False)
 
     answer = models.TextField("答复/办理情况", blank=True)
@@ -365,6 +389,10 @@ class Case(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def escalation_label(self) -> str:
+        return Escalation(self.escalation_level).label if self.escalation_level else ""
+
+    @property
     def status_label(self) -> str:
         if self.kind == Kind.HAZARD and self.status in HAZARD_STATUS_LABELS:
             return HAZARD_STATUS_LABELS[Status(self.status)]
@@ -428,6 +456,10 @@ class CaseStep(models.Model):
 
     @property
     def step_label(self) -> str:
+        # An escalation is named by its level: 催办, 督办 or 通报.
+        level = self.data.get("level") if self.step == "escalate" and isinstance(self.data, dict) else None
+        if isinstance(level, str) and level in Escalation.values and level:
+            return Escalation(level).label
         return STEP_LABELS.get(self.step, self.step)
 
     @property

@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from zhuqi.cases.common_problems import CommonProblems
 from zhuqi.cases.models import Case, CaseStep
-from zhuqi.cases.services import STEP_LABELS, allowed_steps
+from zhuqi.cases.services import allowed_steps
 
 
 class CaseIn(Schema):
@@ -121,7 +121,11 @@ class CaseOut(Schema):
     deadline_provisional: bool
     due_at: datetime.datetime | None
     timeliness: str
-    escalation_level: int
+    escalation_level: str = Field(
+        description="督办级别: '' (none), reminder (催办), supervision (督办), notice (通报)"
+    )
+    escalation_level_label: str
+    working_days_late: int = Field(description="Working days past the running deadline, as last counted")
     flagged_for_notice: bool
     answer: str
     outcome: str
@@ -179,6 +183,8 @@ def case_json(case: Case, *, with_co_departments: bool = False) -> dict[str, Any
         "due_at": case.due_at,
         "timeliness": case.timeliness,
         "escalation_level": case.escalation_level,
+        "escalation_level_label": case.escalation_label,
+        "working_days_late": case.working_days_late,
         "flagged_for_notice": case.flagged_for_notice,
         "answer": case.answer,
         "outcome": case.outcome,
@@ -198,7 +204,7 @@ def step_json(step: CaseStep) -> dict[str, Any]:
     return {
         "id": step.pk,
         "step": step.step,
-        "step_label": STEP_LABELS.get(step.step, step.step),
+        "step_label": step.step_label,
         "from_status": step.from_status,
         "to_status": step.to_status,
         "actor": step.actor_name,

@@ -27,6 +27,7 @@ from zhuqi.cases.models import (
     Closure,
     Complexity,
     DeadlinePolicy,
+    Escalation,
     Extension,
     Kind,
     Outcome,
@@ -364,7 +365,9 @@ def _set_clock(case: Case, *, start: datetime.datetime | None, due: datetime.dat
     else:
         case.timeliness = Timeliness.NORMAL
     if due is None or now <= due:
-        case.escalation_level = 0
+        # A new clock: whatever was late about the old one is settled (the timeline keeps it).
+        case.escalation_level = Escalation.NONE
+        case.working_days_late = 0
 
 
 def _set_deadline(case: Case, due: deadlines.Due, *, start: datetime.datetime, explicit: bool) -> None:

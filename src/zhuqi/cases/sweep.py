@@ -1,4 +1,5 @@
-"""The deadline sweep: colours the clocks, escalates late cases, closes answers nobody rated.
+"""The deadline sweep: colours the clocks, counts the working days late and escalates late cases
+level by level (催办 → 督办 → 通报), closes answers nobody rated.
 
 Run by a periodic background task. Idempotent: running it twice, or on two machines at once,
 changes nothing the first run did not (each case is locked while it is escalated, and each
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhuqi.cases import deadlines, selectors
-from zhuqi.cases.models import Case, CaseStep, Closure, Status, Timeliness
+from zhuqi.cases.models import Case, CaseStep, Closure, Escalation, Status, Timeliness, escalation_rank
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.workdays import SHANGHAI, WorkingCalendar
@@ -75,7 +76,7 @@ class _Recipients:
         self.leaders: dict[str, list[User]] = {}
         self.handlers: dict[int, list[User]] = {}
 
-    def for_case(self, case: Case, level: int) -> list[User]:
+    def for_case(self, case: Case, level: str) -> list[User]:
         region = case.region
         if region.code not in self.coordinators:
             self.coordinators[region.code] = list(selectors.region_coordinators(region))
@@ -86,7 +87,7 @@ class _Recipients:
                     selectors.department_handlers([case.lead_department_id])
                 )
             people += self.handlers[case.lead_department_id]
-        if level >= 3:
+        if deadlines.escalation_at_least(level, Escalation.SUPERVISION):
             if region.code not in self.leaders:
                 self.leaders[region.code] = list(selectors.region_leaders(region))
             people += self.leaders[region.code]
@@ -113,6 +114,21 @@ def _audit_each(changes: list[tuple[int, dict[str, list[object]]]]) -> None:
     )
 
 
+# What each escalation level tells the people who hear of it.
+LEVEL_ACTIONS = {
+    Escalation.REMINDER: "予以催办，请尽快办理",
+    Escalation.SUPERVISION: "转入督办，已告知本地区领导",
+    Escalation.NOTICE: "列入调度会通报",
+}
+
+
+def escalation_key(case: Case, level: str) -> str:
+    """One notice per case, deadline and level: running again sends nothing twice, and a case
+    late again on a new deadline (reopened, sent back) is reminded afresh."""
+    assert case.due_at is not None
+    return f"case-{case.pk}-{level}-{case.due_at.astimezone(SHANGHAI):%Y%m%d%H%M}"
+
+
 def _escalate_batch(
     case_ids: list[int],
     calendar: WorkingCalendar,
@@ -121,9 +137,10 @@ def _escalate_batch(
     recipients: _Recipients,
     report: SweepReport,
 ) -> None:
-    """Escalate a batch of late cases in one transaction and a fixed number of queries: the
-    cases locked (those another sweep holds are skipped), their new levels, audit entries,
-    timeline steps and notices written in bulk."""
+    """Count the working days late of a batch of late cases and raise their escalation level
+    where the count has reached the next threshold, in one transaction and a fixed number of
+    queries: the cases locked (those another sweep holds are skipped), their counts and levels,
+    audit entries, timeline steps and notices written in bulk."""
     today = now.astimezone(SHANGHAI).date()
     with transaction.atomic():
         cases = list(
@@ -139,31 +156,38 @@ def _escalate_batch(
         for case in cases:
             assert case.due_at is not None
             late_days = calendar.working_days_between(case.due_at.astimezone(SHANGHAI).date(), today)
-            flag = late_days > deadlines.NOTICE_AFTER_LATE_DAYS
-            if late_days <= case.escalation_level and flag == case.flagged_for_notice:
+            reached = deadlines.escalation_for(late_days)
+            # Never lowered while the same deadline runs (a holiday entered afterwards may shorten
+            # the count; the notices already went out).
+            raised = escalation_rank(reached) > escalation_rank(case.escalation_level)
+            level = reached if raised else Escalation(case.escalation_level)
+            flag = case.flagged_for_notice or level == Escalation.NOTICE
+            if late_days == case.working_days_late and not raised and flag == case.flagged_for_notice:
                 continue
             before = {
+                "working_days_late": case.working_days_late,
                 "escalation_level": case.escalation_level,
                 "flagged_for_notice": case.flagged_for_notice,
             }
-            raised = late_days > case.escalation_level
-            case.escalation_level = max(case.escalation_level, late_days)
+            case.working_days_late = late_days
+            case.escalation_level = level
             case.escalated_at = now
             if flag and not case.flagged_for_notice:
                 case.flagged_for_notice = True
                 report.flagged += 1
             changed.append(case)
-            after = {"escalation_level": case.escalation_level, "flagged_for_notice": case.flagged_for_notice}
+            after = {
+                "working_days_late": case.working_days_late,
+                "escalation_level": case.escalation_level,
+                "flagged_for_notice": case.flagged_for_notice,
+            }
             audits.append((case.pk, {k: [before[k], after[k]] for k in before if before[k] != after[k]}))
             if not raised:
                 continue
             report.escalated += 1
-            level = case.escalation_level
-            word = "催办" if level == 1 else f"督办（第{level}级）"
+            label = Escalation(level).label
             due_text = f"{case.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
-            comment = f"已超过时限（{due_text}）{late_days} 个工作日，{word}"
-            if case.flagged_for_notice:
-                comment += "，列入调度会通报"
+            comment = f"逾期 {late_days} 个工作日（时限 {due_text}），{LEVEL_ACTIONS[level]}"
             steps.append(
                 CaseStep(
                     case=case,
@@ -175,7 +199,8 @@ def _escalate_batch(
                     at=now,
                     comment=comment,
                     data={
-                        "level": level,
+                        "level": str(level),
+                        "level_label": label,
                         "late_days": late_days,
                         "flagged_for_notice": case.flagged_for_notice,
                     },
@@ -186,18 +211,20 @@ def _escalate_batch(
             messages.append(
                 Message(
                     recipients=tuple(recipients.for_case(case, level)),
-                    title=f"【{word}】{case.title}",
+                    title=f"【{label}】{case.title}",
                     body=comment,
                     link=f"/cases/{case.pk}/",
-                    kind=Notice.Kind.REMINDER if level == 1 else Notice.Kind.ESCALATION,
-                    key=f"case-{case.pk}-late-{level}",
+                    kind=Notice.Kind.REMINDER if level == Escalation.REMINDER else Notice.Kind.ESCALATION,
+                    key=escalation_key(case, level),
                     department_ids=(case.lead_department_id,)
                     if notifies_department and case.lead_department_id
                     else (),
                     region_ids=(case.region_id,),
                 )
             )
-        Case.objects.bulk_update(changed, ["escalation_level", "escalated_at", "flagged_for_notice"])
+        Case.objects.bulk_update(
+            changed, ["working_days_late", "escalation_level", "escalated_at", "flagged_for_notice"]
+        )
         _audit_each(audits)
         CaseStep.objects.bulk_create(steps)
         notify_many(messages)
@@ -206,7 +233,7 @@ def _escalate_batch(
 def _escalate(now: datetime.datetime, report: SweepReport) -> None:
     calendar = WorkingCalendar()
     today_start = datetime.datetime.combine(now.astimezone(SHANGHAI).date(), datetime.time(), tzinfo=SHANGHAI)
-    # At most once a day per case: the level counts working days, which change once a day.
+    # At most once a day per case: days late are working days, which change once a day.
     candidates = list(
         Case.objects.filter(due_at__lt=now)
         .exclude(escalated_at__gte=today_start)

@@ -337,12 +337,19 @@ def test_open_late_escalated_and_flagged_are_the_state_now(desk, cast, clock) ->
     clock.set(at(3, 6, 9))
     row = table(cast.coordinator)[department.pk]
     # Not yet swept: past its time all the same.
-    assert (row.open, row.late, row.escalated, row.flagged) == (2, 1, 0, 0)
+    assert (row.open, row.late, row.escalated, row.supervised, row.flagged) == (2, 1, 0, 0, 0)
+    # One working day late on the other (due 10 March): 催办; the first is 4 days late: 督办.
+    clock.set(at(3, 11, 9))
+    sweep(now=clock.now)
+    row = table(cast.coordinator)[department.pk]
+    assert (row.open, row.late, row.escalated, row.supervised, row.flagged) == (2, 2, 2, 1, 0)
     sixth = WorkingCalendar().add_working_days(datetime.date(2025, 3, 5), 6)
     clock.set(datetime.datetime.combine(sixth, datetime.time(9), tzinfo=SHANGHAI))
     sweep(now=clock.now)
     row = table(cast.coordinator)[department.pk]
-    assert (row.open, row.late, row.escalated, row.flagged) == (2, 2, 2, 1)
+    # Six working days late: 通报; the other is three days late now: 督办. The counts nest.
+    assert (row.open, row.late, row.escalated, row.supervised, row.flagged) == (2, 2, 2, 2, 1)
+    assert Case.objects.get(pk=late.pk).escalation_level == "notice"
     assert Case.objects.get(pk=late.pk).flagged_for_notice
     # Cases received after the period are not in its counts.
     assert set(table(cast.coordinator, FEBRUARY)) == {"total"}

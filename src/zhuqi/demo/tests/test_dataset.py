@@ -40,6 +40,7 @@ def test_loading_twice_is_refused(demo) -> None:
 def test_the_demo_has_cases_in_every_stage_with_a_consistent_history(demo) -> None:
     from django.utils import timezone
 
+    from zhuqi.cases import deadlines
     from zhuqi.cases.models import Case, RoutingRule, Status, Timeliness
     from zhuqi.cases.sweep import sweep
 
@@ -50,7 +51,9 @@ def test_the_demo_has_cases_in_every_stage_with_a_consistent_history(demo) -> No
     assert late.timeliness == Timeliness.NORMAL and late.due_at < timezone.now()
     sweep()  # what the background worker does every few minutes
     late.refresh_from_db()
-    assert late.timeliness == Timeliness.RED and late.escalation_level >= 1
+    assert late.timeliness == Timeliness.RED and late.working_days_late >= 1
+    # The level is one of the three, reached by the days late; never the days late themselves.
+    assert late.escalation_level == deadlines.escalation_for(late.working_days_late) != ""
     # The back-dated steps agree with the case: submitted before it was assigned, and so on.
     steps = list(late.steps.order_by("at").values_list("step", flat=True))
     assert steps[:4] == ["submit", "accept", "assign", "start"]
