@@ -710,6 +710,15 @@ ENGLISH.update(PICKERS_ENGLISH)
 DEADLINES_ENGLISH = {
     # Escalation levels: 催办 → 督办 → 通报 (督办 and 通报 are translated above).
     "催办": "Reminder",
+    "同一类型和紧急程度，先用该类别的规则（子类别没有时用其上级类别的），再用“全部类别”的规则。": (
+        "For a kind and urgency, the category's own rule applies (for a sub-category without one, its "
+        "parent category's), else the rule for all categories."
+    ),
+    "逾期后逐级督办：逾期第 %(reminder)s 个工作日催办，第 %(supervision)s 个工作日起督办（告知本地区领导），第 %(notice)s 个工作日起列入调度会通报。": (
+        "A late case is escalated step by step: a reminder once it is %(reminder)s working day(s) late, "
+        "escalation (the region's leaders are told) from %(supervision)s, the dispatch meeting's notice "
+        "from %(notice)s."
+    ),
 }
 ENGLISH.update(DEADLINES_ENGLISH)
 DEADLINES_PLURAL_ENGLISH = {

@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhuqi.cases import figures, selectors, services
+from zhuqi.cases import deadlines, figures, selectors, services
 from zhuqi.cases.common_problems import can_see_common_problems, common_problems
 from zhuqi.cases.exporting import LEDGER_MAX_ROWS, export_case_ledger, export_figures
 from zhuqi.cases.filtersets import CaseFilterSet
@@ -594,6 +594,7 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
             "can_edit": _is_admin(user),
             "categories": _category_choices(),
             "policies": selectors.deadline_policies(),
+            "escalation_thresholds": {str(level): days for level, days in deadlines.ESCALATION_THRESHOLDS},
             "all_categories": selectors.category_tree(),
             "reply_templates": selectors.all_reply_templates(),
             "kinds": Kind.choices,

@@ -300,6 +300,11 @@ def test_an_edit_on_the_deadline_rules_page_changes_the_next_deadline(cast, fina
         {"kind": "demand", "urgency": "normal", "response_days": 2, "simple_days": 3, "complex_days": 7},
     )
     assert response.status_code == 302
+    page = admin.get("/cases/routing/").content.decode()
+    assert "先用该类别的规则" in page
+    assert (
+        "逾期第 1 个工作日催办，第 3 个工作日起督办（告知本地区领导），第 6 个工作日起列入调度会通报" in page
+    )
     case = file_case(cast, finance, Kind.DEMAND, Urgency.NORMAL, "complex")
     assert case.due_at == due_after(START, 2, Urgency.NORMAL)
     case = services.case_assign(
@@ -332,3 +337,22 @@ def test_an_edit_on_the_deadline_rules_page_changes_the_next_deadline(cast, fina
     # The deadline already given is kept: it was promised.
     case.refresh_from_db()
     assert case.deadline == due_after(START, 7, Urgency.NORMAL)
+
+
+def test_no_query_asks_for_null_inside_an_in_list() -> None:
+    """`field__in=[x, None]` never matches NULL (SQL), and Django drops the None besides: a rule
+    "for all" (a NULL column) asked for that way is silently never found. Ask with __isnull."""
+    import ast
+    from pathlib import Path
+
+    source = Path(deadlines.__file__).resolve().parents[1]
+    offenders = []
+    for path in source.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.keyword) or not (node.arg or "").endswith("__in"):
+                continue
+            if isinstance(node.value, ast.List | ast.Tuple | ast.Set) and any(
+                isinstance(item, ast.Constant) and item.value is None for item in node.value.elts
+            ):
+                offenders.append(f"{path.relative_to(source)}:{node.value.lineno}")
+    assert offenders == []
