@@ -85,4 +85,8 @@ def test_a_late_case_shows_red_in_the_inbox_and_on_its_page(page: Any) -> None:
     expect(row).to_have_class(re.compile("timeliness-red"))
     expect(row.get_by_test_id("timeliness")).to_contain_text("逾期")
     row.get_by_role("link").first.click()
-    expect(page.get_by_test_id("timeliness")).to_contain_text("督办")
+    # Days late and the escalation level, each in its own words ("逾期 3 个工作日 · 督办"), never
+    # the days late passed off as a level ("督办3级").
+    expect(page.get_by_test_id("timeliness")).to_have_text(
+        re.compile(r"^逾期 \d+ 个工作日 · (催办|督办|通报)$")
+    )
