@@ -117,6 +117,8 @@ LEDGER_COLUMNS = [
     ("交办时间", 17),
     ("办理时限", 17),
     ("时效", 6),
+    ("逾期工作日数", 8),
+    ("督办级别", 8),
     ("答复时间", 17),
     ("办理结果", 10),
     ("答复/办理情况", 40),
@@ -133,7 +135,7 @@ def _local(value: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
-def _ledger_row(case: Case) -> list[Any]:
+def _ledger_row(case: Case, show_escalation: bool) -> list[Any]:
     return [
         case.pk,
         case.get_kind_display(),
@@ -151,6 +153,9 @@ def _ledger_row(case: Case) -> list[Any]:
         _local(case.assigned_at),
         _local(case.deadline),
         case.get_timeliness_display(),
+        # Days late and the escalation level are two facts: a number and one of 催办/督办/通报.
+        case.working_days_late or None,
+        case.escalation_label if show_escalation else "",
         _local(case.answered_at),
         case.get_outcome_display() if case.outcome else "",
         case.answer,
@@ -160,7 +165,7 @@ def _ledger_row(case: Case) -> list[Any]:
     ]
 
 
-def export_case_ledger(cases: Iterable[Case]) -> bytes:
+def export_case_ledger(cases: Iterable[Case], *, show_escalation: bool = True) -> bytes:
     """The ledger (事项台账) of `cases`, dates as Excel dates in Beijing time, so the sheet sorts
     and filters as the office expects."""
     date_columns = {
@@ -171,7 +176,7 @@ def export_case_ledger(cases: Iterable[Case]) -> bytes:
 
     def rows() -> Iterator[list[Any]]:
         for case in cases:
-            yield _ledger_row(case)
+            yield _ledger_row(case, show_escalation)
 
     return write_workbook(
         "事项台账", LEDGER_COLUMNS, rows(), number_formats={i: _DATETIME_FORMAT for i in date_columns}

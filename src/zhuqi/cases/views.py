@@ -124,7 +124,11 @@ def case_ledger_export(request: HttpRequest) -> HttpResponse:
     if cases.count() > LEDGER_MAX_ROWS:
         messages.error(request, _("导出超过 %(max)s 行，请先筛选") % {"max": LEDGER_MAX_ROWS})
         return redirect(f"{reverse('case-list')}?{request.GET.urlencode()}")
-    body = export_case_ledger(cases.prefetch_related("co_departments").iterator(chunk_size=2000))
+    body = export_case_ledger(
+        cases.prefetch_related("co_departments").iterator(chunk_size=2000),
+        # As on the pages: the enterprise sees that its case is late, not how offices escalate it.
+        show_escalation=user.role != Role.ENTERPRISE,
+    )
     return office_file(body, f"事项台账-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 

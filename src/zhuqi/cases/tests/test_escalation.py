@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import io
 
+import openpyxl
 from django.apps import apps
 from django.test import Client
 from django.utils import timezone
@@ -54,6 +56,20 @@ def test_pages_show_the_level_and_the_days_late_apart(cast, finance) -> None:
     # The enterprise sees that its case is late, not how government offices escalate it.
     mine = client_for(cast.enterprise_user).get("/cases/?tab=all").content.decode()
     assert "逾期 19 个工作日" in mine and 'data-testid="escalation"' not in mine
+
+
+def test_the_ledger_has_the_days_late_and_the_level_in_columns_of_their_own(cast, finance) -> None:
+    case = nineteen_days_late(cast, finance)
+
+    def ledger(user) -> dict[str, object]:
+        sheet = openpyxl.load_workbook(io.BytesIO(client_for(user).get("/cases/ledger.xlsx").content)).active
+        header, row = list(sheet.iter_rows(values_only=True))[:2]
+        return dict(zip(header, row, strict=True))
+
+    row = ledger(cast.coordinator)
+    assert (row["编号"], row["逾期工作日数"], row["督办级别"]) == (case.pk, 19, "通报")
+    row = ledger(cast.enterprise_user)
+    assert (row["逾期工作日数"], row["督办级别"]) == (19, None)
 
 
 def test_the_api_gives_the_level_as_a_choice_and_the_days_late_as_a_number(cast, finance) -> None:
