@@ -26,8 +26,9 @@ What it writes:
 The state is the morning of Wednesday 2026-01-14 at 08:30 (SWEEP_AT), the sweep having last run
 at 18:00 the evening before: `--due` open cases are due for a change at SWEEP_AT: 40 % reach
 their amber time, 25 % their deadline (turn red, first reminder), 25 % were already late and
-go up one escalation level, 10 % answered demands the enterprise did not rate in time (closed
-as not rated). Every other open case is left as it is by a sweep at SWEEP_AT.
+are one working day later (counted again; a level up where a threshold is crossed), 10 %
+answered demands the enterprise did not rate in time (closed as not rated). Every other open
+case is left as it is by a sweep at SWEEP_AT.
 """
 
 from __future__ import annotations
@@ -346,7 +347,7 @@ class Cases:
 
     def open_case(self, kind: str, status: str, bucket: str) -> dict[str, Any]:
         """An open case in `status`; `bucket` says what the sweep at SWEEP_AT does to it:
-        amber, red (turns red), again (one more escalation level), close (not rated), or
+        amber, red (turns red), again (one more working day late), close (not rated), or
         "" (nothing)."""
         rng = self.rng
         fields = self.subject(kind)
