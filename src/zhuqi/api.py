@@ -50,18 +50,27 @@ PYDANTIC_MESSAGES = {
     "json_invalid": "请求体不是有效的 JSON",
     "enum": "不是可选的值",
     "literal_error": "不是可选的值",
+    "string_pattern_mismatch": "格式不对",
+    "greater_than_equal": "太小",
+    "less_than_equal": "太大",
 }
 
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     """Pydantic's errors, with loc reduced to where the value is: ["body", "uscc"], not
-    ["body", "payload", "uscc"], so clients can map errors to fields without knowing our names."""
+    ["body", "payload", "uscc"], and ["query", "status"], so clients can map errors to fields and
+    parameters without knowing our names."""
     detail = []
     for error in exc.errors:
         loc = list(error.get("loc", []))
         if len(loc) >= 2 and loc[0] == "body" and loc[1] == "payload":
             loc = [loc[0], *loc[2:]]
+        elif loc and loc[0] == "query":
+            # A query parameter is flat: ["query", "status"], not ["query", "filters", "status", 1]
+            # (the handler's schema name and the position of a repeated value).
+            names = [part for part in loc[1:] if isinstance(part, str)]
+            loc = ["query", names[-1]] if names else loc
         kind = error.get("type", "")
         detail.append({"loc": loc, "msg": PYDANTIC_MESSAGES.get(kind, error.get("msg", "")), "type": kind})
     return api.create_response(request, {"detail": detail}, status=422)
@@ -73,21 +82,23 @@ def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     status = 400
     if isinstance(exc, ValidationFailed):
         status = 422
-        body["detail"] = [{"loc": ["body", *e.field.split(".")], "msg": e.message} for e in exc.errors]
+        # A read has no body: whatever it refuses came in its query string.
+        location = exc.location or ("query" if request.method in ("GET", "HEAD") else "body")
+        body["detail"] = [{"loc": [location, *e.field.split(".")], "msg": e.message} for e in exc.errors]
     elif isinstance(exc, NotFound):
         status = 404
         body["detail"] = exc.message
     elif isinstance(exc, PermissionDenied):
         status = 403
         body["detail"] = exc.message
-    elif isinstance(exc, StaleWrite) or exc.code == "step_not_allowed":
+    elif isinstance(exc, StaleWrite):
         status = 409
         body["detail"] = exc.message
-        if isinstance(exc, StaleWrite):
-            body["current_version"] = exc.current_version
-        current = getattr(exc, "current", None)
-        if current is not None:
-            body["current"] = current
+        body["current"] = exc.current  # {id, version, …}: what to read again
+        body["current_version"] = exc.current_version
+    elif exc.code == "step_not_allowed":
+        status = 409
+        body["detail"] = exc.message
     else:
         body["detail"] = exc.message
     return api.create_response(request, body, status=status)

@@ -9,27 +9,30 @@ from ninja.pagination import PageNumberPagination, paginate
 from zhuqi.cases import figures, schemas, selectors, services
 from zhuqi.cases.common_problems import common_problems
 from zhuqi.cases.filtersets import CaseFilterSet
+from zhuqi.cases.models import Kind, Timeliness
+from zhuqi.cases.models import Status as CaseStatus
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
 from zhuqi.core.pagination import LazyPage
+from zhuqi.core.queries import RegionCode
 
 router = Router(tags=["cases"])
 
 
 class CaseFilters(Schema):
-    kind: str | None = None
-    status: list[str] | None = None
+    kind: Kind | None = None
+    status: list[CaseStatus] | None = None
     department: int | None = None
     enterprise: int | None = None
-    region: str | None = None
+    region: RegionCode | None = None
     category: int | None = None
     issued_by: int | None = None
     late: bool | None = None
-    timeliness: str | None = None
+    timeliness: Timeliness | None = None
     flagged: bool | None = None
     open: bool | None = None
-    submitted_from: str | None = None
-    submitted_to: str | None = None
+    submitted_from: datetime.date | None = None
+    submitted_to: datetime.date | None = None
     q: str | None = None
 
 

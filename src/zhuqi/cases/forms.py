@@ -18,6 +18,7 @@ from zhuqi.cases.models import (
     Urgency,
 )
 from zhuqi.core.errors import FieldError
+from zhuqi.core.versioning import version_field
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -65,7 +66,9 @@ class ServiceErrorsMixin:
     def add_service_errors(self, errors: list[FieldError]) -> None:
         for error in errors:
             name = error.field.split(".")[0]
-            target = name if name in self.fields else None  # type: ignore[attr-defined]
+            # A hidden field's error (the version) would be shown nowhere: it goes on top.
+            shown = name in self.fields and not self.fields[name].widget.is_hidden  # type: ignore[attr-defined]
+            target = name if shown else None
             self.add_error(target, error.message)  # type: ignore[attr-defined]
 
 
@@ -131,7 +134,7 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
 class StepForm(ServiceErrorsMixin, forms.Form):
     """Every step's fields; the case page shows the ones its step needs."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
     comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     attachments = MultipleFileField(label=_("附件"))
     reason = forms.ChoiceField(label=_("不予受理的理由"), choices=RejectionReason.choices, required=False)

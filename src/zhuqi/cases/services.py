@@ -53,6 +53,7 @@ from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.uploads import check_uploads, stored_name
+from zhuqi.core.versioning import check_version
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import Department, Official, Region, User
 from zhuqi.directory.selectors import assignable_officials
@@ -104,19 +105,6 @@ class StepRefused(ServiceError):
     """The step is not allowed from the case's state; the message lists the steps that are."""
 
     code = "step_not_allowed"
-
-
-class StaleCase(StaleWrite):
-    """A step on a stale version: refused with the case's current state."""
-
-    def __init__(self, case: Case) -> None:
-        super().__init__(current_version=case.version)
-        self.current = {
-            "id": case.pk,
-            "version": case.version,
-            "status": case.status,
-            "status_label": case.status_label,
-        }
 
 
 def allowed_steps(case: Case) -> list[str]:
@@ -281,10 +269,8 @@ def _begin(actor: User, case_id: int, expected_version: int | None, step: str) -
 
 
 def _check_version(case: Case, expected_version: int | None) -> None:
-    if expected_version is None:
-        raise ValidationFailed([FieldError("version", "必填：请提供读取事项时的版本号，以免覆盖他人的操作")])
-    if expected_version != case.version:
-        raise StaleCase(case)
+    # A stale step is refused with the case's state as well, so the caller sees what happened.
+    check_version(case, expected_version, current={"status": case.status, "status_label": case.status_label})
 
 
 def _snapshot(case: Case) -> dict[str, Any]:
@@ -923,7 +909,7 @@ def bulk_assign(*, actor: User, cases: Sequence[tuple[int, int]], source: str = 
                         for e in failure.errors
                     ]
                 ) from None
-            except StaleCase:
+            except StaleWrite:
                 raise StepRefused(f"#{case_id} 已被他人处理，请刷新列表后重试") from None
             except StepRefused as refusal:
                 raise StepRefused(f"#{case_id}：{refusal.message}") from None

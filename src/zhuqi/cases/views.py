@@ -37,7 +37,7 @@ from zhuqi.cases.models import (
 from zhuqi.cases.services import STEP_LABELS, NewCase, StepInput
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
-from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.errors import FieldError, ServiceError, StaleWrite, ValidationFailed
 from zhuqi.core.grouping import LEVELS
 from zhuqi.core.pagination import LazyPage
 from zhuqi.core.roles import Role
@@ -440,7 +440,7 @@ def case_step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
     }
     try:
         _take(step, common, data)
-    except services.StaleCase:
+    except StaleWrite:
         messages.error(request, _("该事项刚被他人处理过，页面已刷新为最新状态，请确认后再操作"))
         return redirect("case-detail", case_id)
     except ValidationFailed as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -38,20 +39,31 @@ class PermissionDenied(ServiceError):
 
 
 class StaleWrite(ServiceError):
-    """The object changed since the caller read it; their write would overwrite someone else's."""
+    """The object changed since the caller read it; their write would overwrite someone else's.
+    Raised by core.versioning.check_version; `current` is what the caller needs to read again
+    (the API answers 409 with it)."""
 
     code = "stale"
 
-    def __init__(self, *, current_version: int) -> None:
+    def __init__(
+        self, *, record_id: Any, current_version: int, current: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(
-            f"该记录已被他人修改（当前版本 {current_version}），请刷新后重试，以免覆盖他人的修改"
+            f"该记录已被他人修改（当前版本 {current_version}），您的修改没有保存，以免覆盖他人的修改。"
+            "请查看最新内容后再提交"
         )
         self.current_version = current_version
+        self.current: dict[str, Any] = {"id": record_id, "version": current_version, **(current or {})}
 
 
 class ValidationFailed(ServiceError):
+    """Refused input, each error naming its field. `location` says where the fields were sent
+    ("body" or "query"); left as None, the API places it by the request: a read's fields can only
+    be query parameters, a write's are in its body."""
+
     code = "invalid"
 
-    def __init__(self, errors: list[FieldError]) -> None:
+    def __init__(self, errors: list[FieldError], *, location: str | None = None) -> None:
         super().__init__("；".join(f"{e.field}: {e.message}" for e in errors))
         self.errors = errors
+        self.location = location

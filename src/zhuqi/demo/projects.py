@@ -427,16 +427,25 @@ def _agreements(
             ),
             source="demo",
         )
-        investment_services.agreement_link_projects(
-            actor=coordinator, agreement_id=local.pk, project_ids=[foil.pk], source="demo"
+        local = investment_services.agreement_link_projects(
+            actor=coordinator,
+            agreement_id=local.pk,
+            expected_version=local.version,
+            project_ids=[foil.pk],
+            source="demo",
         )
         investment_services.agreement_link_projects(
-            actor=coordinator, agreement_id=power.pk, project_ids=[grid.pk], source="demo"
+            actor=coordinator,
+            agreement_id=power.pk,
+            expected_version=power.version,
+            project_ids=[grid.pk],
+            source="demo",
         )
     with _on(datetime.date(year, 6, 30)):
         investment_services.funds_record(
             actor=coordinator,
             agreement_id=local.pk,
+            expected_version=local.version,
             on=datetime.date(year, 6, 30),
             amount="9.6",
             unit="亿元",

@@ -10,6 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
 from zhuqi.core.pagination import LazyPage
+from zhuqi.core.queries import IndustryCode, RegionCode
 from zhuqi.directory import selectors, services
 from zhuqi.directory.models import Department, Industry, Post, Region
 
@@ -25,7 +26,7 @@ class RegionOut(Schema):
 
 
 @router.get("/regions", response=list[RegionOut], summary="Regions under a parent (top level without one)")
-def list_regions(request: HttpRequest, parent: str | None = None) -> list[dict[str, Any]]:
+def list_regions(request: HttpRequest, parent: RegionCode | None = None) -> list[dict[str, Any]]:
     return selectors.region_children(parent)
 
 
@@ -44,7 +45,7 @@ class IndustryOut(Schema):
 
 
 @router.get("/industries", response=list[IndustryOut], summary="GB/T 4754-2017 categories under a parent")
-def list_industries(request: HttpRequest, parent: str | None = None) -> list[dict[str, Any]]:
+def list_industries(request: HttpRequest, parent: IndustryCode | None = None) -> list[dict[str, Any]]:
     queryset = (
         Industry.objects.filter(parent_id=parent) if parent else Industry.objects.filter(parent__isnull=True)
     )
@@ -137,7 +138,7 @@ def _region_or_422(code: str) -> Region:
 
 @router.get("/departments", response=list[DepartmentOut], summary="Departments in your jurisdiction")
 @paginate(PageNumberPagination)
-def list_departments(request: HttpRequest, region: str | None = None) -> Any:
+def list_departments(request: HttpRequest, region: RegionCode | None = None) -> Any:
     queryset = selectors.department_queryset(user=request_user(request)).order_by("region_id", "name")
     if region:
         queryset = queryset.filter(region_id=region)

@@ -6,6 +6,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.pagination import LazyPage
+from zhuqi.core.queries import IndustryCode, RegionCode
 from zhuqi.enterprises import selectors, services
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
 from zhuqi.enterprises.models import SizeClass
@@ -25,8 +26,8 @@ router = Router(tags=["enterprises"])
 
 class EnterpriseFilters(Schema):
     q: str | None = None
-    region: str | None = None
-    industry: str | None = None
+    region: RegionCode | None = None
+    industry: IndustryCode | None = None
     size_class: SizeClass | None = None
     above_scale: bool | None = None
     official: int | None = None

@@ -56,7 +56,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         if len(code) == 1 and code.isalpha():
             return queryset.filter(industry__section=code)
         if code.isdigit():
-            return queryset.filter(industry_id__startswith=code)
+            # On the key itself: `industry_id__startswith` is refused by Django (a lookup on a
+            # foreign key), `industry__pk` is the same column without a join.
+            return queryset.filter(industry__pk__startswith=code)
         return queryset.none()
 
     def filter_official(self, queryset: QuerySet[Enterprise], name: str, value: int) -> QuerySet[Enterprise]:

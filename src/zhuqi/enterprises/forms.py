@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhuqi.core.versioning import version_field
 from zhuqi.enterprises.models import Enterprise
 
 CONTACT_ROWS = 3
@@ -31,7 +32,7 @@ class EnterpriseForm(forms.Form):
     total_assets = forms.CharField(label=_("资产总额(万元)"), max_length=30, required=False)
     above_scale = forms.BooleanField(label=_("规上企业"), required=False)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     def __init__(
         self,
@@ -122,7 +123,9 @@ class EnterpriseForm(forms.Form):
                     if len(parts) > 2 and parts[2] == "phone"
                     else f"contact_name_{index}"
                 )
-            self.add_error(field if field in self.fields else None, error.message)
+            # A hidden field's error (the version) would be shown nowhere: it goes on top.
+            shown = field in self.fields and not self.fields[field].widget.is_hidden
+            self.add_error(field if shown else None, error.message)
 
 
 class ImportUploadForm(forms.Form):

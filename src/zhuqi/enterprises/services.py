@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from zhuqi.core import audit
 from zhuqi.core.chinese import pinyin_keys, to_simplified
-from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, StaleWrite, ValidationFailed
+from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import code_within, jurisdiction_code
+from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import User
 from zhuqi.directory.reference import ReferenceResolver
 from zhuqi.directory.selectors import assignable_officials
@@ -104,16 +105,15 @@ def enterprise_update(
     expected_version: int | None,
     source: str = "",
 ) -> Enterprise:
-    """Change the fields in `data`. `expected_version` is the version the caller read; if the
-    record changed since, the write is refused rather than overwriting someone else's edit."""
+    """Change the fields in `data`. `expected_version` is the version the caller read, required;
+    if the record changed since, the write is refused rather than overwriting someone else's edit."""
     enterprise = _lock_visible(actor, enterprise_id)
     allowed = selectors.editable_fields(actor, enterprise)
     if allowed is not None:
         forbidden = sorted(set(data) - allowed)
         if not allowed or forbidden:
             raise PermissionDenied("您无权修改该企业的" + ("信息" if not allowed else "、".join(forbidden)))
-    if expected_version is not None and expected_version != enterprise.version:
-        raise StaleWrite(current_version=enterprise.version)
+    check_version(enterprise, expected_version)
     cleaned = clean_enterprise_data(
         data, resolver=ReferenceResolver(), partial=True, jurisdiction=jurisdiction_code(actor)
     )
@@ -141,8 +141,7 @@ def enterprise_delete(
     if not selectors.can_edit_enterprise(actor):
         raise PermissionDenied()
     enterprise = _lock_visible(actor, enterprise_id)
-    if expected_version is not None and expected_version != enterprise.version:
-        raise StaleWrite(current_version=enterprise.version)
+    check_version(enterprise, expected_version)
     if enterprise.users.exists():
         raise ValidationFailed([FieldError("id", "该企业仍有登录账号，请先停用账号再删除")])
     # The assignments go with the enterprise (on_delete CASCADE); each leaves its own entry.

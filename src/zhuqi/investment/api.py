@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -6,7 +6,9 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.pagination import LazyPage
+from zhuqi.core.queries import RegionCode
 from zhuqi.investment import figures, schemas, selectors, services
+from zhuqi.investment.models import AgreementKind
 from zhuqi.investment.services import AgreementData
 
 router = Router(tags=["agreements"])
@@ -14,9 +16,9 @@ router = Router(tags=["agreements"])
 
 class AgreementFilters(Schema):
     year: int | None = None
-    region: str | None = None
-    kind: str | None = None
-    status: str | None = None
+    region: RegionCode | None = None
+    kind: AgreementKind | None = None
+    status: Literal["signed", "landed", "started", "producing"] | None = None
     department: int | None = None
     without_project_months: int | None = None
     q: str | None = None
@@ -105,7 +107,11 @@ def update_agreement(
 )
 def link_projects(request: HttpRequest, agreement_id: int, payload: schemas.ProjectsIn) -> dict[str, Any]:
     services.agreement_link_projects(
-        actor=request_user(request), agreement_id=agreement_id, project_ids=payload.projects, source="api"
+        actor=request_user(request),
+        agreement_id=agreement_id,
+        expected_version=payload.version,
+        project_ids=payload.projects,
+        source="api",
     )
     return _detail(request, agreement_id)
 
@@ -119,6 +125,7 @@ def record_funds(request: HttpRequest, agreement_id: int, payload: schemas.Funds
     services.funds_record(
         actor=request_user(request),
         agreement_id=agreement_id,
+        expected_version=payload.version,
         on=payload.on,
         amount=payload.amount,
         unit=payload.unit,

@@ -38,6 +38,7 @@ class AgreementUpdateIn(AgreementIn):
 
 class ProjectsIn(Schema):
     projects: list[int]
+    version: int = Field(description="the agreement's version you read; a stale one is refused with 409")
 
 
 class FundsIn(Schema):
@@ -45,6 +46,7 @@ class FundsIn(Schema):
     amount: Decimal | str
     unit: str = "万元"
     note: str = ""
+    version: int = Field(description="the agreement's version you read; a stale one is refused with 409")
 
 
 class AgreementOut(Schema):

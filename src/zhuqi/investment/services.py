@@ -14,10 +14,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from zhuqi.core import audit
-from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, StaleWrite, ValidationFailed
+from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code, region_in_reach
+from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import Department, Official, User
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.investment import selectors
@@ -166,8 +167,7 @@ def agreement_update(
 ) -> Agreement:
     _require(may_keep(actor), "只有营商办（专班）和系统管理员可以修改合作协议")
     agreement = _lock(actor, agreement_id)
-    if expected_version != agreement.version:
-        raise StaleWrite(current_version=agreement.version)
+    check_version(agreement, expected_version)
     before = audit.snapshot(agreement)
     leaders_before = sorted(agreement.leaders_present.values_list("pk", flat=True))
     values = clean_agreement_data(actor, data)
@@ -191,13 +191,20 @@ def agreement_update(
 
 @transaction.atomic
 def agreement_link_projects(
-    *, actor: User, agreement_id: int, project_ids: Sequence[int], source: str = ""
+    *,
+    actor: User,
+    agreement_id: int,
+    expected_version: int | None,
+    project_ids: Sequence[int],
+    source: str = "",
 ) -> Agreement:
-    """The projects that came of the agreement (落地): the whole list, replacing the old one."""
+    """The projects that came of the agreement (落地): the whole list, replacing the old one, so
+    it is refused if the agreement changed since `expected_version` was read."""
     agreement = _lock(actor, agreement_id)
     _require(
         may_follow_up(actor, agreement), "只有营商办（专班）、系统管理员和跟踪落实部门可以登记协议落地项目"
     )
+    check_version(agreement, expected_version)
     wanted = set(project_ids)
     found = list(project_queryset(user=actor).filter(pk__in=wanted))
     missing = wanted - {p.pk for p in found}
@@ -232,6 +239,7 @@ def funds_record(
     *,
     actor: User,
     agreement_id: int,
+    expected_version: int | None,
     on: datetime.date | None,
     amount: Any,
     unit: str = AmountUnit.WAN,
@@ -239,9 +247,12 @@ def funds_record(
     source: str = "",
 ) -> FundsInPlace:
     """Funds in place as of a date. Refused above what the agreement says unless it has no
-    amount (a framework agreement); the running total is kept on the agreement."""
+    amount (a framework agreement); the running total is kept on the agreement. The refusal above
+    the agreed amount is judged on the agreement as the recorder read it: if it changed since
+    `expected_version` (another sum recorded, the amount corrected), they are asked to look again."""
     agreement = _lock(actor, agreement_id)
     _require(may_follow_up(actor, agreement), "只有营商办（专班）、系统管理员和跟踪落实部门可以登记到位资金")
+    check_version(agreement, expected_version)
     errors: list[FieldError] = []
     value: Decimal | None = None
     try:
@@ -280,7 +291,8 @@ def funds_record(
     agreement.funds_in_place = FundsInPlace.objects.filter(agreement=agreement).aggregate(
         total=Sum("amount")
     )["total"] or Decimal(0)
-    agreement.save(update_fields=["funds_in_place", "updated_at"])
+    agreement.version += 1
+    agreement.save(update_fields=["funds_in_place", "version", "updated_at"])
     audit.record(actor=actor, instance=funds, action=AuditEntry.Action.CREATE, source=source)
     audit.record(
         actor=actor, instance=agreement, action=AuditEntry.Action.UPDATE, before=before, source=source

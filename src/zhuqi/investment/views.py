@@ -127,6 +127,19 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    return _detail_page(request, agreement_id)
+
+
+def _detail_page(
+    request: HttpRequest,
+    agreement_id: int,
+    *,
+    posted_projects: list[int] | None = None,
+    posted_funds: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The agreement page; after a refused form, with what the person typed still in it. The
+    forms carry the version the page shows: after a stale refusal the page shows the agreement as
+    it now is, so a second submission is made knowing the other change."""
     user = request_user(request)
     agreement = selectors.agreement_get(user=user, agreement_id=agreement_id)
     may_follow_up = services.may_follow_up(user, agreement)
@@ -136,7 +149,10 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
         {
             "agreement": agreement,
             "status_label": selectors.STATUS_LABELS[agreement.status],  # type: ignore[attr-defined]
-            "linked": [p.pk for p in agreement.projects.all()],
+            "linked": posted_projects
+            if posted_projects is not None
+            else [p.pk for p in agreement.projects.all()],
+            "funds_posted": posted_funds or {},
             "may_follow_up": may_follow_up,
             "can_keep": services.may_keep(user),
             "today": timezone.localdate(),
@@ -150,11 +166,16 @@ def agreement_projects(request: HttpRequest, agreement_id: int) -> HttpResponse:
     ids = [value for value in (_int(v) for v in request.POST.getlist("project")) if value is not None]
     try:
         services.agreement_link_projects(
-            actor=request_user(request), agreement_id=agreement_id, project_ids=ids, source="web"
+            actor=request_user(request),
+            agreement_id=agreement_id,
+            expected_version=_int(request.POST.get("version")),
+            project_ids=ids,
+            source="web",
         )
-        messages.success(request, _("落地项目已保存"))
     except ServiceError as error:
         messages.error(request, _error_text(error))
+        return _detail_page(request, agreement_id, posted_projects=ids)
+    messages.success(request, _("落地项目已保存"))
     return redirect("agreement-detail", agreement_id=agreement_id)
 
 
@@ -165,15 +186,18 @@ def agreement_funds(request: HttpRequest, agreement_id: int) -> HttpResponse:
         services.funds_record(
             actor=request_user(request),
             agreement_id=agreement_id,
+            expected_version=_int(request.POST.get("version")),
             on=_date(request.POST.get("on")),
             amount=request.POST.get("amount", ""),
             unit=request.POST.get("unit", AmountUnit.WAN),
             note=request.POST.get("note", ""),
             source="web",
         )
-        messages.success(request, _("到位资金已登记"))
     except ServiceError as error:
         messages.error(request, _error_text(error))
+        posted = {name: request.POST.get(name, "") for name in ("on", "amount", "unit", "note")}
+        return _detail_page(request, agreement_id, posted_funds=posted)
+    messages.success(request, _("到位资金已登记"))
     return redirect("agreement-detail", agreement_id=agreement_id)
 
 

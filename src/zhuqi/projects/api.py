@@ -3,30 +3,32 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.pagination import LazyPage
+from zhuqi.core.queries import RegionCode
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.projects import figures, schemas, selectors, services
 from zhuqi.projects.filtersets import ProjectFilterSet
+from zhuqi.projects.models import Category, Level, Stage
 from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, ReportData
 
 router = Router(tags=["projects"])
 
 
 class ProjectFilters(Schema):
-    stage: list[str] | None = None
-    flag: list[str] | None = None
+    stage: list[Stage] | None = None
+    flag: list[str] | None = Field(None, description=" / ".join(selectors.FLAGS))
     flagged: bool | None = None
-    region: str | None = None
+    region: RegionCode | None = None
     department: int | None = None
     leader: int | None = None
     owner: int | None = None
-    level: str | None = None
-    category: str | None = None
+    level: Level | None = None
+    category: Category | None = None
     year: int | None = None
     project_list: int | None = None
     chain: str | None = None

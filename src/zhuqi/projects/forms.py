@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from zhuqi.core.versioning import version_field
 from zhuqi.projects.models import Category, Level, MilestoneKind, Stage
 from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, ReportData
 
@@ -35,7 +36,7 @@ class ProjectForm(forms.Form):
     planned_started_on = forms.DateField(label="计划开工", required=False)
     planned_completed_on = forms.DateField(label="计划竣工", required=False)
     planned_producing_on = forms.DateField(label="计划投产", required=False)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = version_field()
 
     def to_data(self) -> ProjectData:
         data = self.cleaned_data
@@ -63,7 +64,7 @@ class ProjectForm(forms.Form):
 
 
 class StageForm(forms.Form):
-    version = forms.IntegerField()
+    version = version_field()
     stage = forms.ChoiceField(choices=Stage.choices)
     on = forms.DateField(required=False)
     reason = forms.CharField(required=False)

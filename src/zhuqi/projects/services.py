@@ -14,10 +14,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhuqi.core import audit
-from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, StaleWrite, ValidationFailed
+from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code, region_in_reach
+from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import Department, Official, User
 from zhuqi.enterprises.models import Assignment
 from zhuqi.enterprises.selectors import enterprise_queryset
@@ -83,13 +84,6 @@ def _lock(actor: User, project_id: int) -> Project:
         return selectors.project_queryset(user=actor).select_for_update(of=("self",)).get(pk=int(project_id))
     except (Project.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
-
-
-def _check_version(project: Project, expected_version: int | None) -> None:
-    if expected_version is None:
-        raise ValidationFailed([FieldError("version", "必填：请提供读取项目时的版本号，以免覆盖他人的修改")])
-    if expected_version != project.version:
-        raise StaleWrite(current_version=project.version)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,7 +315,7 @@ def project_update(
 ) -> Project:
     _require(may_manage(actor), "只有营商办（专班）和系统管理员可以维护重点项目库")
     project = _lock(actor, project_id)
-    _check_version(project, expected_version)
+    check_version(project, expected_version)
     before = audit.snapshot(project)
     values = clean_project_data(actor, data, project=project)
     plan, plan_year = values.pop("_annual_plan"), values.pop("_annual_plan_year")
@@ -407,7 +401,7 @@ def project_change_stage(
     _require(
         may_change_stage(actor, project), "只有项目的责任部门、营商办（专班）和系统管理员可以变更项目阶段"
     )
-    _check_version(project, expected_version)
+    check_version(project, expected_version)
     target = parse_choice(to_stage, Stage, "to_stage")
     reason = (reason or "").strip()
     errors: list[FieldError] = []

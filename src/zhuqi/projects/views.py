@@ -371,7 +371,11 @@ def project_edit(request: HttpRequest, project_id: int | None = None) -> HttpRes
             except ServiceError as error:
                 if isinstance(error, ValidationFailed):
                     for field_error in error.errors:
-                        name = field_error.field if field_error.field in form.fields else None
+                        shown = (
+                            field_error.field in form.fields
+                            and not form.fields[field_error.field].widget.is_hidden
+                        )
+                        name = field_error.field if shown else None
                         form.add_error(name, field_error.message)
                 else:
                     form.add_error(None, error.message)

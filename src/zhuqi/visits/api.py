@@ -7,7 +7,9 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.pagination import LazyPage
+from zhuqi.core.queries import RegionCode
 from zhuqi.visits import schemas, selectors, services
+from zhuqi.visits.models import VisitKind
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
 
 router = Router(tags=["visits"])
@@ -17,8 +19,8 @@ class VisitFilters(Schema):
     official: int | None = None
     enterprise: int | None = None
     project: int | None = None
-    region: str | None = None
-    kind: str | None = None
+    region: RegionCode | None = None
+    kind: VisitKind | None = None
     start: datetime.date | None = None
     end: datetime.date | None = None
     q: str = ""

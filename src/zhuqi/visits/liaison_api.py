@@ -3,7 +3,7 @@ setting the duty, and the coverage figures. Reads come from visits.coverage, the
 enterprises.services.assignment_duty_set."""
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -13,6 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.pagination import LazyPage
+from zhuqi.core.queries import MonthText
 from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.enterprises import services as enterprise_services
 from zhuqi.enterprises.models import Assignment
@@ -24,7 +25,7 @@ router = Router(tags=["assignments"])
 class AssignmentFilters(Schema):
     official: int | None = None
     enterprise: int | None = None
-    month: str | None = None
+    month: MonthText | None = None
 
 
 class StandingOut(Schema):
@@ -155,7 +156,9 @@ def set_duty(request: HttpRequest, assignment_id: int, payload: DutyIn) -> dict[
 
 
 @router.get("/coverage", response=CoverageOut, summary="Coverage figures per department or region")
-def get_coverage(request: HttpRequest, month: str | None = None, by: str = "department") -> dict[str, Any]:
+def get_coverage(
+    request: HttpRequest, month: MonthText | None = None, by: Literal["department", "region"] = "department"
+) -> dict[str, Any]:
     """`month` YYYY-MM (default this month), `by` department or region. Definitions of every
     figure are in `definitions` (and docs/coverage.md)."""
     today = timezone.localdate()

@@ -14,18 +14,12 @@ from django.db import transaction
 from zhuqi.cases import services as case_services
 from zhuqi.cases.models import Case, Kind, Source
 from zhuqi.core import audit
-from zhuqi.core.errors import (
-    FieldError,
-    NotFound,
-    PermissionDenied,
-    ServiceError,
-    StaleWrite,
-    ValidationFailed,
-)
+from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.uploads import check_uploads, stored_name
+from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import Official, Post, Region, User
 from zhuqi.enterprises.models import Assignment
 from zhuqi.enterprises.selectors import enterprise_queryset
@@ -411,10 +405,7 @@ def visit_update(
         raise NotFound() from None
     if not may_edit(actor, visit):
         raise PermissionDenied("只有登记人或本地区的营商办（管理员）可以修改这条记录")
-    if expected_version is None:
-        raise ValidationFailed([FieldError("version", "必填：请提供读取记录时的版本号，以免覆盖他人的修改")])
-    if expected_version != visit.version:
-        raise StaleWrite(current_version=visit.version)
+    check_version(visit, expected_version)
     values = _clean(actor, data, said)
     errors = check_uploads(attachments)
     filed = Case.objects.filter(visit=visit)

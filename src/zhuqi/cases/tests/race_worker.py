@@ -56,6 +56,7 @@ def _take_step(side: Side, barrier: Any, backend_pids: Any) -> dict[str, Any]:
     from django.db import connection, transaction
 
     from zhuqi.cases import selectors, services
+    from zhuqi.core.errors import StaleWrite
     from zhuqi.directory.models import User
     from zhuqi.testing.api import send, token_client
 
@@ -106,7 +107,7 @@ def _take_step(side: Side, barrier: Any, backend_pids: Any) -> dict[str, Any]:
             # This side holds the case's row lock and has not committed. Keep it until the other
             # side is seen waiting for that lock: then the two steps have really overlapped.
             other_waited = _wait_until_blocked(connection, waiter=other_pid, holder=own_pid)
-    except services.StaleCase as stale:
+    except StaleWrite as stale:
         return {"outcome": "stale", "read_version": version, "current": stale.current}
     finally:
         connection.close()

@@ -488,7 +488,7 @@ def test_the_api_returns_rows_total_and_definitions(desk, cast, clock) -> None:
 def test_the_api_refuses_bad_parameters_and_roles(cast, clock) -> None:
     client = token_client("coordinator")
     bad = client.get("/api/v1/cases/figures?from=2025-03-31&to=2025-03-01")
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "to"]
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "to"]
     assert client.get("/api/v1/cases/figures?from=2025-03-31").status_code == 422
     assert client.get("/api/v1/cases/figures?from=31.3.2025&to=2025-04-01").status_code == 422
     assert client.get("/api/v1/cases/figures?group_by=enterprise").status_code == 422

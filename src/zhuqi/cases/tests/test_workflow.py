@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from zhuqi.cases import services
 from zhuqi.cases.models import Case, Closure, Extension, Kind, Status, Urgency
-from zhuqi.cases.services import NewCase, StaleCase, StepInput, StepRefused
-from zhuqi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from zhuqi.cases.services import NewCase, StepInput, StepRefused
+from zhuqi.core.errors import NotFound, PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.notifications.models import Notice
@@ -79,7 +79,7 @@ def test_an_illegal_step_says_which_steps_are_allowed(cast, finance) -> None:
 def test_a_stale_version_is_refused_with_the_current_state(cast, finance) -> None:
     case = file_demand(cast, finance)
     services.case_accept(actor=cast.coordinator, case_id=case.pk, expected_version=case.version)
-    with pytest.raises(StaleCase) as stale:
+    with pytest.raises(StaleWrite) as stale:
         services.case_reject(
             actor=cast.coordinator,
             case_id=case.pk,

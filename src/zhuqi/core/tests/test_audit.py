@@ -11,7 +11,7 @@ from zhuqi.enterprises import services
 
 def _entry(cast) -> AuditEntry:
     services.enterprise_update(
-        actor=cast.coordinator, enterprise_id=cast.home.pk, data={"address": "新地址"}, expected_version=None
+        actor=cast.coordinator, enterprise_id=cast.home.pk, data={"address": "新地址"}, expected_version=1
     )
     return AuditEntry.objects.filter(
         object_id=str(cast.home.pk), action="update", content_type__model="enterprise"

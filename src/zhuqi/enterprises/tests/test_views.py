@@ -97,7 +97,7 @@ def test_a_stale_edit_is_refused_with_a_message(cast) -> None:
         if v is not None
     }
     services.enterprise_update(
-        actor=cast.admin, enterprise_id=cast.home.pk, data={"address": "他人修改"}, expected_version=None
+        actor=cast.admin, enterprise_id=cast.home.pk, data={"address": "他人修改"}, expected_version=1
     )
     data["address"] = "我的修改"
     response = client.post(f"/enterprises/{cast.home.pk}/edit", data)
@@ -202,7 +202,7 @@ def test_history_masks_contacts_for_roles_that_do_not_see_them(cast) -> None:
     services.enterprise_update(
         actor=cast.coordinator,
         enterprise_id=cast.home.pk,
-        expected_version=None,
+        expected_version=cast.home.version,
         data={"contacts": [{"name": "李秀英", "phone": "13700001234"}]},
     )
     leader = login(cast.leader).get(f"/enterprises/{cast.home.pk}/history").content.decode()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from zhuqi.core.errors import PermissionDenied, ValidationFailed
 from zhuqi.investment import figures, selectors, services
+from zhuqi.investment.models import Agreement
 from zhuqi.investment.services import AgreementData
 from zhuqi.projects.models import Stage
 from zhuqi.testing.api import send, token_client
@@ -37,6 +38,11 @@ def _agreement(cast: Cast, **overrides: Any) -> Any:
     for name, value in overrides.items():
         setattr(data, name, value)
     return services.agreement_create(actor=cast.coordinator, data=data)
+
+
+def _version(agreement: Any) -> int:
+    """The version a person reading the agreement now would see."""
+    return Agreement.objects.get(pk=agreement.pk).version
 
 
 def test_amount_is_kept_in_wan_and_shown_as_entered(cast: Cast) -> None:
@@ -65,7 +71,12 @@ def test_status_follows_the_projects(cast: Cast) -> None:
     agreement = _agreement(cast)
     assert selectors.agreement_get(user=cast.coordinator, agreement_id=agreement.pk).status == "signed"
     project = make_project(stage=Stage.PREPARING, total_investment=Decimal("500000"))
-    services.agreement_link_projects(actor=cast.handler, agreement_id=agreement.pk, project_ids=[project.pk])
+    services.agreement_link_projects(
+        actor=cast.handler,
+        agreement_id=agreement.pk,
+        expected_version=_version(agreement),
+        project_ids=[project.pk],
+    )
     got = selectors.agreement_get(user=cast.coordinator, agreement_id=agreement.pk)
     assert got.status == "landed" and got.landed_amount == Decimal("500000.00")
     project.stage = Stage.PRODUCING
@@ -79,24 +90,45 @@ def test_status_follows_the_projects(cast: Cast) -> None:
 def test_funds_in_place_accumulate_and_cannot_exceed_the_amount(cast: Cast) -> None:
     agreement = _agreement(cast, amount="2", amount_unit="亿元")
     services.funds_record(
-        actor=cast.handler, agreement_id=agreement.pk, on=datetime.date(2026, 3, 1), amount="8000"
+        actor=cast.handler,
+        agreement_id=agreement.pk,
+        expected_version=_version(agreement),
+        on=datetime.date(2026, 3, 1),
+        amount="8000",
     )
     services.funds_record(
-        actor=cast.handler, agreement_id=agreement.pk, on=datetime.date(2026, 4, 1), amount="1", unit="亿元"
+        actor=cast.handler,
+        agreement_id=agreement.pk,
+        expected_version=_version(agreement),
+        on=datetime.date(2026, 4, 1),
+        amount="1",
+        unit="亿元",
     )
     agreement.refresh_from_db()
     assert agreement.funds_in_place == Decimal("18000.00")
     with pytest.raises(ValidationFailed, match="超过协议金额"):
         services.funds_record(
-            actor=cast.handler, agreement_id=agreement.pk, on=datetime.date(2026, 5, 1), amount="3000"
+            actor=cast.handler,
+            agreement_id=agreement.pk,
+            expected_version=_version(agreement),
+            on=datetime.date(2026, 5, 1),
+            amount="3000",
         )
     with pytest.raises(ValidationFailed, match="不能早于签约日期"):
         services.funds_record(
-            actor=cast.handler, agreement_id=agreement.pk, on=datetime.date(2026, 1, 1), amount="1"
+            actor=cast.handler,
+            agreement_id=agreement.pk,
+            expected_version=_version(agreement),
+            on=datetime.date(2026, 1, 1),
+            amount="1",
         )
     with pytest.raises(PermissionDenied):
         services.funds_record(
-            actor=cast.leader, agreement_id=agreement.pk, on=datetime.date(2026, 5, 1), amount="1"
+            actor=cast.leader,
+            agreement_id=agreement.pk,
+            expected_version=_version(agreement),
+            on=datetime.date(2026, 5, 1),
+            amount="1",
         )
 
 
@@ -107,13 +139,23 @@ def test_funnel_rates(cast: Cast) -> None:
     funded = _agreement(cast, title="资金到位", amount="1", amount_unit="亿元")
     _agreement(cast, title="框架协议", amount="", amount_nature="none", kind="strategic")
     services.agreement_link_projects(
-        actor=cast.coordinator, agreement_id=landed.pk, project_ids=[make_project(stage=Stage.PREPARING).pk]
+        actor=cast.coordinator,
+        agreement_id=landed.pk,
+        expected_version=_version(landed),
+        project_ids=[make_project(stage=Stage.PREPARING).pk],
     )
     services.agreement_link_projects(
-        actor=cast.coordinator, agreement_id=started.pk, project_ids=[make_project(stage=Stage.STARTED).pk]
+        actor=cast.coordinator,
+        agreement_id=started.pk,
+        expected_version=_version(started),
+        project_ids=[make_project(stage=Stage.STARTED).pk],
     )
     services.funds_record(
-        actor=cast.coordinator, agreement_id=funded.pk, on=datetime.date(2026, 3, 1), amount="5000"
+        actor=cast.coordinator,
+        agreement_id=funded.pk,
+        expected_version=_version(funded),
+        on=datetime.date(2026, 3, 1),
+        amount="5000",
     )
     result = figures.agreement_figures(user=cast.coordinator, year=2026, today=today)
     total = result.total

@@ -48,8 +48,11 @@ def test_register_land_and_fund_an_agreement(cast: Cast) -> None:
     agreement = Agreement.objects.get()
     assert response.status_code == 302 and agreement.amount == 1_000_000
     project = make_project(name="新能源装备制造基地", stage=Stage.STARTED)
-    client.post(f"/agreements/{agreement.pk}/projects", {"project": [str(project.pk)]})
-    client.post(f"/agreements/{agreement.pk}/funds", {"on": "2026-06-01", "amount": "2", "unit": "亿元"})
+    client.post(f"/agreements/{agreement.pk}/projects", {"project": [str(project.pk)], "version": "1"})
+    client.post(
+        f"/agreements/{agreement.pk}/funds",
+        {"on": "2026-06-01", "amount": "2", "unit": "亿元", "version": "2"},
+    )
     page = client.get(f"/agreements/{agreement.pk}/").content.decode()
     assert "新能源装备制造基地" in page and "已开工" in page
     assert FundsInPlace.objects.get().amount == 20000

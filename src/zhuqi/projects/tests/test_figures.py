@@ -64,4 +64,4 @@ def test_bad_parameters_are_named(cast: Cast) -> None:
         project_figures(user=cast.coordinator, year=2026, by_date=datetime.date(2025, 6, 30), today=TODAY)
     assert failure.value.errors[0].field == "by"
     response = token_client("coordinator").get("/api/v1/projects/figures?group_by=colour")
-    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "group_by"]
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["query", "group_by"]

@@ -31,7 +31,7 @@ def test_the_list_with_the_months_standing(scene: Scene, django_assert_max_num_q
     assert [(i["visits"], i["calls"], i["on_target"]) for i in one["items"]] == [(1, 1, True)]
     assert admin.get("/api/v1/assignments?month=2026-01").json()["count"] == 4
     bad = admin.get("/api/v1/assignments?month=June")
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "month"]
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "month"]
 
 
 def test_the_duty_is_set_and_bad_input_named(scene: Scene) -> None:
@@ -79,7 +79,7 @@ def test_coverage_figures(scene: Scene) -> None:
     by_department = token_client("admin").get("/api/v1/assignments/coverage?month=2026-06").json()
     assert by_department["by"] == "department" and by_department["total"]["visits_per_official"] == 1.5
     bad = leader.get("/api/v1/assignments/coverage?month=2026-06&by=chain")
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "by"]
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "by"]
     assert token_client("liaison").get("/api/v1/assignments/coverage").status_code == 403
 
 

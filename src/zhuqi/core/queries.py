@@ -1,0 +1,41 @@
+"""The types of the API's query parameters that several lists share.
+
+A filter value the API cannot use is refused (422, `loc: ["query", name]`), never dropped: a
+list that silently ignored `kind=bogus` would answer a question nobody asked. Enumerated values
+are typed with their TextChoices or a Literal, dates as dates, ids as integers, and the codes
+below by their shape, so pydantic refuses them before the handler runs and the OpenAPI schema
+says what is accepted. What only a service can judge (a month out of range, an end before a
+start) is refused there, and the API handler places a read's refusal in the query."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+RegionCode = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{6}$",
+        description="a GB/T 2260 region code (6 digits); the region and everything under it",
+    ),
+]
+
+# The figures take "" for the user's whole jurisdiction.
+RegionCodeOrBlank = Annotated[
+    str,
+    Field(
+        pattern=r"^(\d{6})?$",
+        description="a GB/T 2260 region code (6 digits); blank for your whole jurisdiction",
+    ),
+]
+
+IndustryCode = Annotated[
+    str,
+    Field(
+        pattern=r"^([A-Za-z]|\d{1,4})$",
+        description="a GB/T 4754-2017 section letter (C) or code prefix (32, 3252)",
+    ),
+]
+
+MonthText = Annotated[str, Field(pattern=r"^\d{4}-\d{1,2}$", description="a month, YYYY-MM")]
