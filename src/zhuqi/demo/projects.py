@@ -149,6 +149,7 @@ def load(
         services.milestones_save(
             actor=coordinator,
             project_id=foil.pk,
+            expected_version=foil.version,
             milestones=[
                 MilestoneData(name="土地及规划手续", planned_on=datetime.date(year, 2, 15), kind="land"),
                 MilestoneData(name="主体厂房封顶", planned_on=datetime.date(year, 7, 31), kind="main_works"),
@@ -162,6 +163,7 @@ def load(
         services.milestones_save(
             actor=coordinator,
             project_id=grid.pk,
+            expected_version=grid.version,
             milestones=[
                 MilestoneData(
                     name="接入系统方案批复", planned_on=datetime.date(year, 6, 30), kind="approvals"

@@ -196,14 +196,14 @@ def change_stage(request: HttpRequest, project_id: int, payload: schemas.StageIn
     response=schemas.ProjectDetailOut,
     summary="Replace the node plan (节点计划)",
 )
-def save_milestones(
-    request: HttpRequest, project_id: int, payload: list[schemas.MilestoneIn]
-) -> dict[str, Any]:
+def save_milestones(request: HttpRequest, project_id: int, payload: schemas.MilestonesIn) -> dict[str, Any]:
     services.milestones_save(
         actor=request_user(request),
         project_id=project_id,
+        expected_version=payload.version,
         milestones=[
-            MilestoneData(id=m.id, name=m.name, kind=m.kind, planned_on=m.planned_on) for m in payload
+            MilestoneData(id=m.id, name=m.name, kind=m.kind, planned_on=m.planned_on)
+            for m in payload.milestones
         ],
         source="api",
     )
@@ -219,6 +219,7 @@ def set_plan(request: HttpRequest, project_id: int, year: int, payload: schemas.
     services.annual_plan_set(
         actor=request_user(request),
         project_id=project_id,
+        expected_version=payload.version,
         year=year,
         planned_investment=payload.planned_investment,
         source="api",

@@ -63,6 +63,12 @@ class ProjectForm(forms.Form):
         )
 
 
+def version_read(post: Any) -> int | None:
+    """The version a form without a Django form class carried; core.versioning judges it."""
+    value = str(post.get("version", "")).strip()
+    return int(value) if value.isdigit() else None
+
+
 class StageForm(forms.Form):
     version = version_field()
     stage = forms.ChoiceField(choices=Stage.choices)

@@ -74,6 +74,12 @@ class ReportIn(Schema):
 
 class PlanIn(Schema):
     planned_investment: Decimal | str = Field(description="万元")
+    version: int = Field(description="the project's version you read; a stale one is refused with 409")
+
+
+class MilestonesIn(Schema):
+    milestones: list[MilestoneIn] = Field(description="the whole node plan; nodes left out are removed")
+    version: int = Field(description="the project's version you read; a stale one is refused with 409")
 
 
 class FlagOut(Schema):

@@ -346,10 +346,17 @@ def project_update(
 
 @transaction.atomic
 def annual_plan_set(
-    *, actor: User, project_id: int, year: int, planned_investment: Any, source: str = ""
+    *,
+    actor: User,
+    project_id: int,
+    expected_version: int | None,
+    year: int,
+    planned_investment: Any,
+    source: str = "",
 ) -> ProjectYear:
     _require(may_manage(actor), "只有营商办（专班）和系统管理员可以下达年度投资计划")
     project = _lock(actor, project_id)
+    check_version(project, expected_version)
     plan = parse_amount(planned_investment, "planned_investment")
     assert plan is not None
     if plan > project.total_investment:
@@ -365,6 +372,8 @@ def annual_plan_set(
     before = {"planned_investment": str(row.planned_investment)}
     row.planned_investment = plan
     row.save(update_fields=["planned_investment"])
+    project.version += 1
+    project.save(update_fields=["version", "updated_at"])
     audit.record(
         actor=actor,
         instance=project,
@@ -475,14 +484,22 @@ class MilestoneData:
 
 @transaction.atomic
 def milestones_save(
-    *, actor: User, project_id: int, milestones: Sequence[MilestoneData], source: str = ""
+    *,
+    actor: User,
+    project_id: int,
+    expected_version: int | None,
+    milestones: Sequence[MilestoneData],
+    source: str = "",
 ) -> list[Milestone]:
-    """Replace the node plan: rows with an id are changed, rows without are added, and nodes not
+    """Replace the node plan, as read at the project's `expected_version` (the plan is part of
+    the project's entry: a plan saved over one changed since would undo that change). Rows with
+    an id are changed, rows without are added, and nodes not
     listed are removed, unless already done (a done node is history, not plan)."""
     project = _lock(actor, project_id)
     _require(
         may_change_stage(actor, project), "只有项目的责任部门、营商办（专班）和系统管理员可以修改节点计划"
     )
+    check_version(project, expected_version)
     existing = {m.pk: m for m in project.milestones.select_for_update()}
     errors: list[FieldError] = []
     kept: list[Milestone] = []
@@ -517,6 +534,8 @@ def milestones_save(
         milestone.delete()
     for milestone in kept:
         milestone.save()
+    project.version += 1
+    project.save(update_fields=["version", "updated_at"])
     audit.record(
         actor=actor,
         instance=project,

@@ -259,6 +259,7 @@ def project_milestones(request: HttpRequest, project_id: int) -> HttpResponse:
         services.milestones_save(
             actor=user,
             project_id=project.pk,
+            expected_version=forms.version_read(request.POST),
             milestones=forms.milestone_rows(request.POST, existing),
             source="web",
         )

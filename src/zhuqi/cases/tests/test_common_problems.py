@@ -244,8 +244,8 @@ def test_the_api_lists_groups_with_their_enterprises_and_cases(cast, demands) ->
     bad = client.get("/api/v1/cases/common-problems?min_enterprises=1&region=abc")
     assert bad.status_code == 422
     assert {tuple(d["loc"]) for d in bad.json()["detail"]} == {
-        ("body", "min_enterprises"),
-        ("body", "region"),
+        ("query", "min_enterprises"),
+        ("query", "region"),
     }
 
 

@@ -29,7 +29,7 @@ from zhuqi.enterprises.models import Enterprise
 from zhuqi.investment import services as investment_services
 from zhuqi.investment.services import AgreementData
 from zhuqi.projects import services as project_services
-from zhuqi.projects.services import ProjectData
+from zhuqi.projects.services import MilestoneData, ProjectData
 from zhuqi.testing.api import send, token_client
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory, make_project
 from zhuqi.visits import services as visit_services
@@ -158,6 +158,20 @@ WRITES = {
         "post",
         "/api/v1/projects/{pk}/stage",
         lambda p: {"stage": "preparing", "on": str(timezone.localdate())},
+    ),
+    "project-milestones": Write(
+        lambda cast: make_project(),
+        "put",
+        "/api/v1/projects/{pk}/milestones",
+        lambda p: {
+            "milestones": [{"name": "主体工程封顶", "planned_on": "2026-11-30", "kind": "main_works"}]
+        },
+    ),
+    "project-plan": Write(
+        lambda cast: make_project(),
+        "put",
+        "/api/v1/projects/{pk}/plans/2026",
+        lambda p: {"planned_investment": "20000"},
     ),
     "visit-put": Write(_visit, "put", "/api/v1/visits/{pk}", _visit_body),
     "agreement-put": Write(
@@ -322,6 +336,25 @@ SERVICE_WRITES: dict[str, tuple[Callable[[Cast], Model], Callable[[Cast, Model, 
             on=timezone.localdate(),
         ),
     ),
+    "milestones_save": (
+        lambda cast: make_project(),
+        lambda cast, p, version: project_services.milestones_save(
+            actor=cast.coordinator,
+            project_id=p.pk,
+            expected_version=version,
+            milestones=[MilestoneData(name="主体工程封顶", planned_on=datetime.date(2026, 11, 30))],
+        ),
+    ),
+    "annual_plan_set": (
+        lambda cast: make_project(),
+        lambda cast, p, version: project_services.annual_plan_set(
+            actor=cast.coordinator,
+            project_id=p.pk,
+            expected_version=version,
+            year=2026,
+            planned_investment="20000",
+        ),
+    ),
     "visit_update": (
         _visit,
         lambda cast, v, version: visit_services.visit_update(
@@ -410,6 +443,15 @@ PAGE_POSTS = {
         lambda cast: make_project(),
         "/projects/{pk}/stage",
         lambda client, p: {"stage": "preparing", "on": str(timezone.localdate())},
+    ),
+    "project-milestones": PagePost(
+        lambda cast: make_project(),
+        "/projects/{pk}/milestones",
+        lambda client, p: {
+            "new_1_name": "主体工程封顶",
+            "new_1_planned": "2026-11-30",
+            "new_1_kind": "main_works",
+        },
     ),
     "visit-edit": PagePost(
         _visit,

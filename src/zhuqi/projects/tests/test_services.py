@@ -206,6 +206,7 @@ def test_report_adds_investment_and_ticks_milestones(cast: Cast) -> None:
     [node] = services.milestones_save(
         actor=cast.coordinator,
         project_id=project.pk,
+        expected_version=project.version,
         milestones=[
             MilestoneData(name="主体工程封顶", planned_on=datetime.date(2026, 11, 30), kind="main_works")
         ],
@@ -306,10 +307,13 @@ def test_done_milestones_are_not_removed(cast: Cast) -> None:
     [node] = services.milestones_save(
         actor=cast.coordinator,
         project_id=project.pk,
+        expected_version=project.version,
         milestones=[MilestoneData(name="土地摘牌", planned_on=datetime.date(2026, 2, 1), kind="land")],
     )
     _report(cast, project, milestones_done=[(node.pk, datetime.date(2026, 11, 10))])
     with pytest.raises(ValidationFailed) as failure:
-        services.milestones_save(actor=cast.coordinator, project_id=project.pk, milestones=[])
+        services.milestones_save(
+            actor=cast.coordinator, project_id=project.pk, expected_version=project.version + 1, milestones=[]
+        )
     assert "不能删除" in str(failure.value)
     assert Milestone.objects.filter(project=project).count() == 1
