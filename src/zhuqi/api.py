@@ -72,7 +72,11 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
             names = [part for part in loc[1:] if isinstance(part, str)]
             loc = ["query", names[-1]] if names else loc
         kind = error.get("type", "")
-        detail.append({"loc": loc, "msg": PYDANTIC_MESSAGES.get(kind, error.get("msg", "")), "type": kind})
+        message = PYDANTIC_MESSAGES.get(kind, error.get("msg", ""))
+        expected = (error.get("ctx") or {}).get("expected")
+        if kind in ("enum", "literal_error") and expected:
+            message = f"{message}，可选：{expected}"  # as pydantic lists them: 'demand', 'hazard' or …
+        detail.append({"loc": loc, "msg": message, "type": kind})
     return api.create_response(request, {"detail": detail}, status=422)
 
 

@@ -108,3 +108,9 @@ def test_the_values_the_issue_reported_are_refused(cast: Any, url: str, name: st
 def test_good_values_are_still_accepted(cast: Any, url: str) -> None:
     response = token_client("admin").get(url)
     assert response.status_code == 200, response.content
+
+
+def test_a_refused_choice_says_which_values_there_are(cast: Any) -> None:
+    detail = token_client("coordinator").get("/api/v1/cases?kind=bogus").json()["detail"]
+    assert detail[0]["loc"] == ["query", "kind"]
+    assert "不是可选的值" in detail[0]["msg"] and "'demand'" in detail[0]["msg"]
