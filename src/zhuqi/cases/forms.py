@@ -177,7 +177,7 @@ class StepForm(ServiceErrorsMixin, forms.Form):
 class CaseEditForm(ServiceErrorsMixin, forms.Form):
     """Correcting a filed case: what it is about, not how it is being handled."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
     title = forms.CharField(label=_("标题"), max_length=200)
     category = forms.TypedChoiceField(label=_("类别"), coerce=int)
     enterprise = forms.IntegerField(label=_("企业"), required=False, widget=forms.HiddenInput)

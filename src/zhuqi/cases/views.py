@@ -369,7 +369,7 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
                     correction=correction,
                     source="web",
                 )
-            except services.StaleCase:
+            except StaleWrite:
                 form.add_error(None, _("该事项刚被他人修改或处理过，请查看最新内容后再修改"))
             except ValidationFailed as error:
                 form.add_service_errors(error.errors)

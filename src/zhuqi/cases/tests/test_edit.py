@@ -8,7 +8,7 @@ from django.test import Client
 from zhuqi.cases import services
 from zhuqi.cases.models import Case, CaseStep, Category, Kind, Status
 from zhuqi.cases.services import CaseCorrection, NewCase
-from zhuqi.core.errors import NotFound, PermissionDenied, ValidationFailed
+from zhuqi.core.errors import NotFound, PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.testing.api import send, token_client
 
@@ -59,7 +59,7 @@ def test_the_coordinator_corrects_category_enterprise_and_title_and_the_trail_sa
 
 def test_a_stale_or_missing_version_is_refused_and_nothing_changes(cast, finance) -> None:
     case = _demand(cast, finance)
-    with pytest.raises(services.StaleCase):
+    with pytest.raises(StaleWrite):
         services.case_edit(
             actor=cast.coordinator,
             case_id=case.pk,

@@ -194,6 +194,7 @@ WRITES = {
         _agreement, "post", "/api/v1/agreements/{pk}/funds", lambda a: {"on": "2026-03-01", "amount": "1000"}
     ),
     "case-accept": Write(_case, "post", "/api/v1/cases/{pk}/accept", lambda c: {}),
+    "case-patch": Write(_case, "patch", "/api/v1/cases/{pk}", lambda c: {"title": "流动资金贷款到期续贷难"}),
 }
 
 
@@ -371,6 +372,15 @@ SERVICE_WRITES: dict[str, tuple[Callable[[Cast], Model], Callable[[Cast, Model, 
             ),
         ),
     ),
+    "case_edit": (
+        _case,
+        lambda cast, c, version: case_services.case_edit(
+            actor=cast.coordinator,
+            case_id=c.pk,
+            expected_version=version,
+            correction=case_services.CaseCorrection(title="流动资金贷款到期续贷难"),
+        ),
+    ),
     "case_accept": (
         _case,
         lambda cast, c, version: case_services.case_accept(
@@ -476,6 +486,15 @@ PAGE_POSTS = {
         typed="首笔资本金到位",
     ),
     "case-accept": PagePost(_case, "/cases/{pk}/accept", lambda client, c: {"comment": "同意受理"}),
+    "case-edit": PagePost(
+        _case,
+        "/cases/{pk}/edit",
+        lambda client, c: {
+            **_form_initial(client, f"/cases/{c.pk}/edit"),
+            "title": "流动资金贷款到期续贷难（我改的）",
+        },
+        typed="流动资金贷款到期续贷难（我改的）",
+    ),
 }
 
 
