@@ -215,5 +215,7 @@ def test_the_project_and_agreement_forms_take_picked_ids(cast: Cast) -> None:
     # Its projects are picked by name, not chosen from a list of 300.
     detail = client.get(f"/agreements/{agreement.pk}/").content.decode()
     assert 'data-testid="project-picker"' in detail
-    client.post(f"/agreements/{agreement.pk}/projects", {"project": [project.pk]})
+    client.post(
+        f"/agreements/{agreement.pk}/projects", {"project": [project.pk], "version": agreement.version}
+    )
     assert list(agreement.projects.all()) == [project]
