@@ -13,6 +13,7 @@ from zhuqi.core.api import calendar_router
 from zhuqi.core.api import router as auth_router
 from zhuqi.core.auth import BearerToken, SessionAuth
 from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, StaleWrite, ValidationFailed
+from zhuqi.core.textlimits import too_long_message
 from zhuqi.directory.api import router as directory_router
 from zhuqi.enterprises.api import router as enterprises_router
 from zhuqi.investment.api import router as agreements_router
@@ -76,6 +77,8 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
         expected = (error.get("ctx") or {}).get("expected")
         if kind in ("enum", "literal_error") and expected:
             message = f"{message}，可选：{expected}"  # as pydantic lists them: 'demand', 'hazard' or …
+        if kind == "string_too_long":
+            message = too_long_message(error.get("ctx", {}).get("max_length", 0))
         detail.append({"loc": loc, "msg": message, "type": kind})
     return api.create_response(request, {"detail": detail}, status=422)
 

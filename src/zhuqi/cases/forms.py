@@ -9,6 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhuqi.cases.models import (
+    Case,
+    CaseStep,
     Complexity,
     Kind,
     Outcome,
@@ -18,6 +20,7 @@ from zhuqi.cases.models import (
     Urgency,
 )
 from zhuqi.core.errors import FieldError
+from zhuqi.core.textlimits import limit
 from zhuqi.core.versioning import version_field
 
 
@@ -76,11 +79,14 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices)
     enterprise = forms.IntegerField(label=_("企业"), required=False, widget=forms.HiddenInput)
     title = forms.CharField(
-        label=_("标题"), max_length=200, help_text=_("一句话说明，如：增值税留抵退税迟迟未到账")
+        label=_("标题"),
+        max_length=limit(Case, "title"),
+        help_text=_("一句话说明，如：增值税留抵退税迟迟未到账"),
     )
     description = forms.CharField(
         label=_("具体情况"),
         required=False,
+        max_length=limit(Case, "description"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("遇到了什么困难、希望政府做什么"),
     )
@@ -94,15 +100,22 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
     source = forms.ChoiceField(label=_("来源"), choices=[("", "—"), *Source.choices], required=False)
     source_note = forms.CharField(
         label=_("来源说明"),
-        max_length=200,
+        max_length=limit(Case, "source_note"),
         required=False,
         help_text=_("如：2026年11月20日市长调研、第3次企业座谈会"),
     )
     # Picked with the shared search pickers (core/pickers.py); the service judges the ids.
     issued_by = forms.IntegerField(label=_("交办领导"), required=False, widget=forms.HiddenInput)
     region = forms.CharField(label=_("所属地区"), max_length=6, required=False, widget=forms.HiddenInput)
-    rule_breached = forms.CharField(label=_("违反的规定"), max_length=300, required=False)
-    evidence = forms.CharField(label=_("隐患情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    rule_breached = forms.CharField(
+        label=_("违反的规定"), max_length=limit(Case, "rule_breached"), required=False
+    )
+    evidence = forms.CharField(
+        label=_("隐患情况"),
+        required=False,
+        max_length=limit(Case, "evidence"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     lead_department = forms.IntegerField(label=_("牵头部门"), required=False, widget=forms.HiddenInput)
     co_departments = IdListField(label=_("配合部门"), required=False)
     deadline = forms.DateField(
@@ -135,7 +148,14 @@ class StepForm(ServiceErrorsMixin, forms.Form):
     """Every step's fields; the case page shows the ones its step needs."""
 
     version = version_field()
-    comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # The longest a step's comment may be; the service refuses less on the steps that also keep
+    # the comment on the case (an extension's reason, a rating's comment).
+    comment = forms.CharField(
+        label=_("意见"),
+        required=False,
+        max_length=limit(CaseStep, "comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     attachments = MultipleFileField(label=_("附件"))
     reason = forms.ChoiceField(label=_("不予受理的理由"), choices=RejectionReason.choices, required=False)
     duplicate_of = CaseNumberField(label=_("并入事项编号"), required=False)
@@ -153,7 +173,7 @@ class StepForm(ServiceErrorsMixin, forms.Form):
         required=False,
     )
     new_deadline = forms.DateField(label=_("新的办理时限"), required=False)
-    answer = forms.CharField(label=_("答复内容"), required=False)
+    answer = forms.CharField(label=_("答复内容"), required=False, max_length=limit(Case, "answer"))
     outcome = forms.ChoiceField(label=_("办理结果"), choices=[("", "—"), *Outcome.choices], required=False)
     outcome_reason = forms.ChoiceField(
         label=_("无法解决的原因"), choices=[("", "—"), *UnresolvableReason.choices], required=False
@@ -165,7 +185,9 @@ class StepForm(ServiceErrorsMixin, forms.Form):
         required=False,
         empty_value=None,
     )
-    report = forms.CharField(label=_("完成（整改）情况"), required=False)
+    report = forms.CharField(
+        label=_("完成（整改）情况"), required=False, max_length=limit(CaseStep, "comment")
+    )
     passed = forms.TypedChoiceField(
         label=_("结论"),
         choices=[("yes", _("通过")), ("no", _("不通过"))],

@@ -9,22 +9,23 @@ from ninja import Field, Schema
 from zhuqi.cases.common_problems import CommonProblems
 from zhuqi.cases.models import Case, CaseStep
 from zhuqi.cases.services import allowed_steps
+from zhuqi.core.textlimits import schema_field
 
 
 class CaseIn(Schema):
     kind: str = Field(description="demand / instruction / hazard")
-    title: str
-    description: str = ""
+    title: str = schema_field(Case, "title")
+    description: str = schema_field(Case, "description", "")
     enterprise: int | None = None
     category: int | None = None
     urgency: str = "normal"
     complexity: str = "simple"
     source: str = ""
-    source_note: str = ""
+    source_note: str = schema_field(Case, "source_note", "")
     issued_by: int | None = None
     region: str = Field("", description="for an instruction with no enterprise: the region it belongs to")
-    rule_breached: str = ""
-    evidence: str = ""
+    rule_breached: str = schema_field(Case, "rule_breached", "")
+    evidence: str = schema_field(Case, "evidence", "")
     lead_department: int | None = Field(
         None, description="assign at once (instructions, rectification orders)"
     )
@@ -34,7 +35,7 @@ class CaseIn(Schema):
 
 class StepIn(Schema):
     version: int = Field(description="the version you read; a stale one is refused with 409")
-    comment: str = ""
+    comment: str = schema_field(CaseStep, "comment", "")
 
 
 class CaseCorrectionIn(Schema):
@@ -61,17 +62,21 @@ class AssignIn(StepIn):
 
 
 class AnswerIn(StepIn):
-    answer: str
+    answer: str = schema_field(Case, "answer")
     outcome: str = Field(description="resolved / partly_resolved / not_resolvable")
     outcome_reason: str = ""
 
 
 class ConfirmIn(StepIn):
     rating: int = Field(description="1–5; 1–2 send the case back to the department")
+    comment: str = schema_field(
+        Case, "rating_comment", "", description="kept on the case as its rating comment"
+    )
 
 
 class ExtensionRequestIn(StepIn):
     requested_deadline: datetime.date
+    comment: str = schema_field(Case, "extension_reason", "", description="the reason, kept on the case")
 
 
 class ExtensionDecisionIn(StepIn):
@@ -80,7 +85,7 @@ class ExtensionDecisionIn(StepIn):
 
 
 class CompletionIn(StepIn):
-    report: str
+    report: str = schema_field(CaseStep, "comment")
 
 
 class VerifyIn(StepIn):

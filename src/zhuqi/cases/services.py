@@ -52,6 +52,7 @@ from zhuqi.core.errors import (
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
+from zhuqi.core.textlimits import length_error, length_errors, limit
 from zhuqi.core.uploads import check_uploads, stored_name
 from zhuqi.core.versioning import check_version
 from zhuqi.core.workdays import WorkingCalendar
@@ -279,10 +280,17 @@ def _snapshot(case: Case) -> dict[str, Any]:
     return values
 
 
-def _clean_comment(text: str, *, required: str = "", field_name: str = "comment") -> str:
+def _clean_comment(
+    text: str, *, required: str = "", field_name: str = "comment", maximum: int | None = None
+) -> str:
+    """A step's comment, stripped; refused when required and empty, or longer than `maximum`
+    (by default what a step's comment holds; less where it is also kept on the case)."""
     text = (text or "").strip()
     if required and not text:
         raise ValidationFailed([FieldError(field_name, required)])
+    error = length_error(field_name, text, maximum or limit(CaseStep, "comment"))
+    if error is not None:
+        raise ValidationFailed([error])
     return text
 
 
@@ -491,9 +499,17 @@ def case_create(
     title = (data.title or "").strip()
     if not title:
         errors.append(FieldError("title", "必填"))
-    elif len(title) > 200:
-        errors.append(FieldError("title", "不能超过 200 字"))
     description = (data.description or "").strip()
+    errors += length_errors(
+        Case,
+        {
+            "title": title,
+            "description": description,
+            "source_note": (data.source_note or "").strip(),
+            "rule_breached": (data.rule_breached or "").strip(),
+            "evidence": (data.evidence or "").strip(),
+        },
+    )
     if kind == Kind.DEMAND and not description:
         errors.append(FieldError("description", "请写明企业遇到的困难或诉求"))
     if kind == Kind.HAZARD:
@@ -588,9 +604,9 @@ def case_create(
         urgency=urgency,
         complexity=complexity,
         source=case_source,
-        source_note=(data.source_note or "").strip()[:200],
+        source_note=(data.source_note or "").strip(),
         issued_by=issued_by,
-        rule_breached=(data.rule_breached or "").strip()[:300],
+        rule_breached=(data.rule_breached or "").strip(),
         evidence=(data.evidence or "").strip(),
         filed_by=actor if actor.pk else None,
         filed_on_behalf=actor.role == Role.LIAISON,
@@ -658,7 +674,7 @@ def case_accept(
         actor=actor,
         step="accept",
         from_status=from_status,
-        comment=step.comment.strip(),
+        comment=_clean_comment(step.comment),
         attachments=step.attachments,
     )
     _notify_enterprise(case, f"您的诉求已受理：{case.title}")
@@ -882,7 +898,7 @@ def case_assign(
         lead_department_id=lead_department_id,
         co_department_ids=list(co_department_ids),
         deadline=deadline,
-        comment=step.comment.strip(),
+        comment=_clean_comment(step.comment),
         complexity=complexity,
         source=source,
         attachments=step.attachments,
@@ -1076,7 +1092,7 @@ def case_start(
         actor=actor,
         step="start",
         from_status=from_status,
-        comment=step.comment.strip(),
+        comment=_clean_comment(step.comment),
         attachments=step.attachments,
     )
     return case
@@ -1143,7 +1159,7 @@ def case_request_extension(
         raise StepRefused("日清日结事项不能延期")
     _check_step(case, "request-extension")
     _require(may_take(actor, case, "request-extension"), "只有牵头部门可以申请延期")
-    comment = _clean_comment(step.comment, required="请写明延期理由")
+    comment = _clean_comment(step.comment, required="请写明延期理由", maximum=limit(Case, "extension_reason"))
     current = timezone.localtime(case.deadline).date() if case.deadline else timezone.localdate()
     day = _future_date(requested_deadline, "requested_deadline", after=current)
     too_late = _extension_too_late(case)
@@ -1151,7 +1167,7 @@ def case_request_extension(
         raise StepRefused(too_late)
     before, from_status = _snapshot(case), case.status
     case.extension = Extension.REQUESTED
-    case.extension_reason = comment[:500]
+    case.extension_reason = comment
     case.extension_requested_deadline = day
     _save(case, actor=actor, before=before, source=source)
     _record_step(
@@ -1188,6 +1204,7 @@ def case_answer(
     answer = (answer or "").strip()
     if not answer:
         errors.append(FieldError("answer", "请写明答复内容"))
+    errors += length_errors(Case, {"answer": answer})
     try:
         outcome = _parse_choice(outcome, Outcome, "outcome")
         if outcome == Outcome.NOT_RESOLVABLE:
@@ -1371,14 +1388,16 @@ def case_confirm(
     if rating is None or not 1 <= rating <= 5:
         raise ValidationFailed([FieldError("rating", "请给出 1 到 5 的评价")])
     comment = _clean_comment(
-        step.comment, required="请说明不满意的原因，以便部门重新办理" if rating <= RATING_UNSATISFIED else ""
+        step.comment,
+        required="请说明不满意的原因，以便部门重新办理" if rating <= RATING_UNSATISFIED else "",
+        maximum=limit(Case, "rating_comment"),
     )
     before, from_status = _snapshot(case), case.status
     case.ratings_given += 1
     if rating >= RATING_SATISFIED:
         case.satisfied_ratings += 1
     case.rating = rating
-    case.rating_comment = comment[:500]
+    case.rating_comment = comment
     data = {"rating": rating, "on_behalf": on_behalf}
     if rating <= RATING_UNSATISFIED:
         case.unsatisfied_count += 1
@@ -1634,8 +1653,7 @@ def routing_rule_save(
         elif department_id != data.lead_department_id:
             co.append(department)
     keywords = " ".join((data.keywords or "").replace("，", " ").replace(",", " ").split())
-    if len(keywords) > 200:
-        errors.append(FieldError("keywords", "关键词不能超过 200 字"))
+    errors += length_errors(RoutingRule, {"keywords": keywords})
     if not 0 <= data.order <= 999:
         errors.append(FieldError("order", "优先顺序应在 0 到 999 之间"))
     if errors:
@@ -1746,8 +1764,9 @@ def category_save(
     before = audit.snapshot(category) if category.pk else None
     errors: list[FieldError] = []
     name = (name or "").strip()
-    if not name or len(name) > 50:
-        errors.append(FieldError("name", "必填，不超过 50 字"))
+    if not name:
+        errors.append(FieldError("name", "必填"))
+    errors += length_errors(Category, {"name": name})
     parent = Category.objects.filter(pk=parent_id).first() if parent_id else None
     if parent_id and parent is None:
         errors.append(FieldError("parent", "上级类别不存在"))
@@ -1786,10 +1805,11 @@ def reply_template_save(
     before = audit.snapshot(template) if template.pk else None
     errors: list[FieldError] = []
     title, text = (title or "").strip(), (text or "").strip()
-    if not title or len(title) > 100:
-        errors.append(FieldError("title", "必填，不超过 100 字"))
+    if not title:
+        errors.append(FieldError("title", "必填"))
     if not text:
         errors.append(FieldError("text", "必填"))
+    errors += length_errors(ReplyTemplate, {"title": title, "text": text})
     category = Category.objects.filter(pk=category_id).first() if category_id else None
     if category_id and category is None:
         errors.append(FieldError("category", "类别不存在"))

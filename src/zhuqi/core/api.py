@@ -10,7 +10,9 @@ from ninja.errors import HttpError
 from zhuqi.core import services
 from zhuqi.core.auth import issue_token, request_user
 from zhuqi.core.errors import FieldError, ValidationFailed
+from zhuqi.core.models import CalendarDay, CalendarYear
 from zhuqi.core.services import CalendarEntry
+from zhuqi.core.textlimits import schema_field
 from zhuqi.core.workdays import WorkingCalendar
 
 router = Router(tags=["auth"])
@@ -54,14 +56,16 @@ class CalendarOut(Schema):
 class CalendarDayIn(Schema):
     date: datetime.date
     is_workday: bool
-    name: str = ""
+    name: str = schema_field(CalendarDay, "name", "")
 
 
 class CalendarIn(Schema):
     days: list[CalendarDayIn] = Field(
         description="the year's holidays and adjusted working days; other days follow the weekend rule"
     )
-    source_document: str = Field("", description="the State Council notice the list comes from")
+    source_document: str = schema_field(
+        CalendarYear, "source", "", description="the State Council notice the list comes from"
+    )
 
 
 def _calendar_body(year: int) -> dict[str, Any]:

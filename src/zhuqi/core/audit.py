@@ -15,6 +15,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from zhuqi.core.models import AuditEntry
+from zhuqi.core.textlimits import excerpt
 from zhuqi.core.validators import mask_contacts, mask_phone
 
 # Bookkeeping fields whose change says nothing a reader of the history needs.
@@ -157,8 +158,9 @@ def with_visible_changes(entries: Any, *, show_personal: bool) -> list[AuditEntr
     for entry in page:
         changes = entry.changes if show_personal else masked_changes(entry.changes)
         model = entry.content_type.model_class()
+        # An excerpt of a long value: the page stays small, the stored entry keeps every word.
         entry.visible_changes = [  # type: ignore[attr-defined,unused-ignore]
-            (_label(model, field), _display_value(old), _display_value(new))
+            (_label(model, field), excerpt(_display_value(old)), excerpt(_display_value(new)))
             for field, (old, new) in changes.items()
         ]
     return page

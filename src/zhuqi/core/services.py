@@ -15,6 +15,7 @@ from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry, CalendarDay, CalendarYear
 from zhuqi.core.roles import Role
 from zhuqi.core.signals import calendar_year_entered
+from zhuqi.core.textlimits import length_error, length_errors, limit, too_long_message
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,11 @@ def parse_calendar_text(text: str, *, year: int) -> tuple[list[CalendarEntry], l
         else:
             errors.append(FieldError(where, f"“{parts[1]}”应为“休”或“班”"))
             continue
-        entries.append(CalendarEntry(day, is_workday, " ".join(parts[2:])[:50]))
+        name = " ".join(parts[2:])
+        if len(name) > limit(CalendarDay, "name"):
+            errors.append(FieldError(where, "名称" + too_long_message(limit(CalendarDay, "name"), len(name))))
+            continue
+        entries.append(CalendarEntry(day, is_workday, name))
     if not entries and not errors:
         errors.append(FieldError("days", "没有任何日期"))
     return entries, errors
@@ -74,6 +79,7 @@ def _validate_entries(year: int, entries: Iterable[CalendarEntry]) -> list[Field
             errors.append(FieldError(where, f"{entry.date} 不在 {year} 年"))
         if entry.date in seen:
             errors.append(FieldError(where, f"{entry.date} 重复"))
+        errors += length_errors(CalendarDay, {"name": entry.name}, prefix=f"{where}.")
         seen.add(entry.date)
     return errors
 
@@ -93,6 +99,8 @@ def calendar_year_enter(
     if not 2000 <= year <= 2100:
         raise ValidationFailed([FieldError("year", "年份应在 2000 到 2100 之间")])
     errors = _validate_entries(year, entries)
+    too_long = length_error("source_document", source_document, limit(CalendarYear, "source"))
+    errors += [too_long] if too_long else []
     if errors:
         raise ValidationFailed(errors)
     existing = CalendarYear.objects.select_for_update().filter(year=year).first()

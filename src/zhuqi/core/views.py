@@ -95,7 +95,7 @@ def calendar_year(request: HttpRequest, year: int | None = None) -> HttpResponse
                 actor=user,
                 year=year,
                 entries=entries,
-                source_document=request.POST.get("source_document", "").strip()[:200],
+                source_document=request.POST.get("source_document", "").strip(),
                 source="web",
             )
         except ServiceError as error:

@@ -11,8 +11,9 @@ from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
 from zhuqi.core.pagination import LazyPage
 from zhuqi.core.queries import IndustryCode, RegionCode
+from zhuqi.core.textlimits import schema_field
 from zhuqi.directory import selectors, services
-from zhuqi.directory.models import Department, Industry, Post, Region
+from zhuqi.directory.models import Department, Industry, Official, Post, Region
 
 router = Router(tags=["reference data"])
 
@@ -106,8 +107,8 @@ def _official_json(official: Any) -> dict[str, Any]:
 
 class DepartmentIn(Schema):
     region: str
-    name: str
-    short_name: str = ""
+    name: str = schema_field(Department, "name")
+    short_name: str = schema_field(Department, "short_name", "")
     kind: str = "government"
 
 
@@ -161,13 +162,13 @@ def create_department(request: HttpRequest, payload: DepartmentIn) -> Status:
 
 class OfficialIn(Schema):
     region: str
-    name: str
-    phone: str = ""
+    name: str = schema_field(Official, "name")
+    phone: str = schema_field(Official, "phone", "")
 
 
 class PostIn(Schema):
     department: int
-    title: str
+    title: str = schema_field(Post, "title")
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     order: int = 0

@@ -19,6 +19,7 @@ from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, is_active_user, jurisdiction_code
+from zhuqi.core.textlimits import check_lengths, length_errors
 from zhuqi.directory.models import Department, Industry, Official, Post, Region, User
 
 DATA_PACKAGE = "zhuqi.directory.data"
@@ -150,6 +151,7 @@ def department_create(
 ) -> Department:
     _check_may_manage(actor, region)
     _required({"name": name}, "name")
+    check_lengths(Department, {"name": name, "short_name": short_name})
     if Department.objects.filter(region=region, name=name).exists():
         raise ValidationFailed([FieldError("name", f"{region.name}已有名为“{name}”的部门")])
     department = Department.objects.create(
@@ -163,6 +165,7 @@ def department_create(
 def official_create(*, actor: Any, region: Region, name: str, phone: str = "") -> Official:
     _check_may_manage(actor, region)
     _required({"name": name}, "name")
+    check_lengths(Official, {"name": name, "phone": phone})
     official = Official.objects.create(
         region=region, name=name, phone=phone, search_text=Official.search_text_for(name)
     )
@@ -183,6 +186,7 @@ def post_create(
 ) -> Post:
     _check_may_manage(actor, official.region)
     _required({"title": title}, "title")
+    check_lengths(Post, {"title": title})
     if start_date and end_date and end_date < start_date:
         raise ValidationFailed([FieldError("end_date", "免职日期不能早于任职日期")])
     post = Post.objects.create(
@@ -238,6 +242,7 @@ def user_create(
         errors.append(FieldError("role", f"未知角色“{role}”，可选：{'、'.join(Role.values)}"))
     if not password:
         errors.append(FieldError("password", "必填"))
+    errors += length_errors(User, {"username": username, "display_name": display_name})
     scope = {"region": region, "department": department, "official": official, "enterprise": enterprise}
     needed = SCOPE_FIELD_BY_ROLE.get(Role(role)) if role in Role.values else None
     if needed and scope[needed] is None:

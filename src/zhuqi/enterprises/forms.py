@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhuqi.core.textlimits import CONTACT_LENGTHS, limit
 from zhuqi.core.versioning import version_field
 from zhuqi.enterprises.models import Enterprise
 
@@ -16,8 +17,8 @@ class EnterpriseForm(forms.Form):
     form shows its messages; the form only lays the fields out."""
 
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=40)
-    name = forms.CharField(label=_("企业名称"), max_length=200)
-    short_name = forms.CharField(label=_("简称"), max_length=50, required=False)
+    name = forms.CharField(label=_("企业名称"), max_length=limit(Enterprise, "name"))
+    short_name = forms.CharField(label=_("简称"), max_length=limit(Enterprise, "short_name"), required=False)
     region = forms.CharField(
         label=_("所在地区"), max_length=60, help_text=_("代码或名称，如 150581 或 霍林郭勒市")
     )
@@ -31,7 +32,7 @@ class EnterpriseForm(forms.Form):
     revenue = forms.CharField(label=_("营业收入(万元)"), max_length=30, required=False)
     total_assets = forms.CharField(label=_("资产总额(万元)"), max_length=30, required=False)
     above_scale = forms.BooleanField(label=_("规上企业"), required=False)
-    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    address = forms.CharField(label=_("地址"), max_length=limit(Enterprise, "address"), required=False)
     version = version_field()
 
     def __init__(
@@ -46,13 +47,13 @@ class EnterpriseForm(forms.Form):
         self.kept_contacts = kept_contacts or []
         for index in range(CONTACT_ROWS):
             self.fields[f"contact_name_{index}"] = forms.CharField(
-                label=_("联系人"), max_length=50, required=False
+                label=_("联系人"), max_length=CONTACT_LENGTHS["name"], required=False
             )
             self.fields[f"contact_phone_{index}"] = forms.CharField(
-                label=_("联系电话"), max_length=30, required=False
+                label=_("联系电话"), max_length=CONTACT_LENGTHS["phone"], required=False
             )
             self.fields[f"contact_title_{index}"] = forms.CharField(
-                label=_("职务"), max_length=30, required=False
+                label=_("职务"), max_length=CONTACT_LENGTHS["title"], required=False
             )
         self.editable = editable
         if editable is not None:

@@ -169,9 +169,10 @@ def import_enterprises(
         errors = [RowError(number, header_of.get(f, COLUMN_LABELS.get(f, f)), m) for f, m in problems]
         for error in cleaned.errors:
             base = error.field.split(".")[0]
-            column = header_of.get(
-                "contact_phone" if base == "contacts" else base, COLUMN_LABELS.get(base, base)
-            )
+            if base == "contacts":
+                # contacts.0.name is the 联系人 column; the phone (and anything else) 联系电话.
+                base = "contact_name" if error.field.endswith(".name") else "contact_phone"
+            column = header_of.get(base, COLUMN_LABELS.get(base, base))
             errors.append(RowError(number, column, error.message))
         region = cleaned.values.get("region")
         if region is not None and not code_within(jurisdiction, region.code):

@@ -6,16 +6,23 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
+from zhuqi.core.textlimits import CONTACT_LENGTHS, schema_field
 from zhuqi.core.validators import mask_contacts
-from zhuqi.enterprises.models import Enterprise
+from zhuqi.enterprises.models import Assignment, Enterprise
 
 
 class Contact(Schema):
     name: str = ""
     phone: str = ""
     title: str = ""
+
+
+class ContactIn(Contact):
+    name: str = Field("", max_length=CONTACT_LENGTHS["name"])
+    phone: str = Field("", max_length=CONTACT_LENGTHS["phone"])
+    title: str = Field("", max_length=CONTACT_LENGTHS["title"])
 
 
 class EnterpriseOut(Schema):
@@ -41,16 +48,16 @@ class EnterpriseOut(Schema):
 
 class EnterpriseIn(Schema):
     uscc: str
-    name: str
-    short_name: str = ""
+    name: str = schema_field(Enterprise, "name")
+    short_name: str = schema_field(Enterprise, "short_name", "")
     region: str
     industry: str | None = None
     employees: int | None = None
     revenue: Decimal | None = None
     total_assets: Decimal | None = None
     above_scale: bool = False
-    address: str = ""
-    contacts: list[Contact] = []
+    address: str = schema_field(Enterprise, "address", "")
+    contacts: list[ContactIn] = []
 
 
 class EnterprisePatch(Schema):
@@ -59,16 +66,16 @@ class EnterprisePatch(Schema):
 
     version: int
     uscc: str | None = None
-    name: str | None = None
-    short_name: str | None = None
+    name: str | None = schema_field(Enterprise, "name", None)
+    short_name: str | None = schema_field(Enterprise, "short_name", None)
     region: str | None = None
     industry: str | None = None
     employees: int | None = None
     revenue: Decimal | None = None
     total_assets: Decimal | None = None
     above_scale: bool | None = None
-    address: str | None = None
-    contacts: list[Contact] | None = None
+    address: str | None = schema_field(Enterprise, "address", None)
+    contacts: list[ContactIn] | None = None
 
 
 def masked_contacts(contacts: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -103,7 +110,7 @@ class AssignmentIn(Schema):
     kind: str = "liaison"
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
-    note: str = ""
+    note: str = schema_field(Assignment, "note", "")
 
 
 class AssignmentEnd(Schema):

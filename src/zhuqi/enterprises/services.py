@@ -15,6 +15,7 @@ from zhuqi.core.chinese import pinyin_keys, to_simplified
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import code_within, jurisdiction_code
+from zhuqi.core.textlimits import length_errors
 from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import User
 from zhuqi.directory.reference import ReferenceResolver
@@ -185,6 +186,8 @@ def assignment_create(
     start = start_date or timezone.localdate()
     if end_date is not None and end_date < start:
         errors.append(FieldError("end_date", "结束日期不能早于开始日期"))
+    note = (note or "").strip()
+    errors += length_errors(Assignment, {"note": note})
     if errors:
         raise ValidationFailed(errors)
     assert official is not None

@@ -11,6 +11,7 @@ from typing import Any
 
 from zhuqi.core.chinese import to_halfwidth
 from zhuqi.core.errors import FieldError
+from zhuqi.core.textlimits import CONTACT_LENGTHS, length_error, limit
 from zhuqi.core.validators import USCCError, validate_uscc
 from zhuqi.directory.reference import ReferenceError, ReferenceResolver
 
@@ -29,7 +30,6 @@ LABELS: dict[str, str] = {
     "contacts": "联系人",
 }
 REQUIRED = ("uscc", "name", "region")
-MAX_LENGTH = {"name": 200, "short_name": 50, "address": 200}
 MAX_AMOUNT = Decimal("99999999999999.99")
 
 _PHONE = re.compile(r"^\+?[\d\-\s()]{7,20}$")
@@ -44,11 +44,13 @@ class CleanResult:
 
 
 def _clean_text(field: str, raw: Any, errors: list[FieldError]) -> str:
+    from zhuqi.enterprises.models import Enterprise
+
     text = "" if raw is None else str(raw).strip()
     text = re.sub(r"\s+", " ", text)
-    limit = MAX_LENGTH.get(field)
-    if limit and len(text) > limit:
-        errors.append(FieldError(field, f"不能超过{limit}个字，实际{len(text)}个字"))
+    error = length_error(field, text, limit(Enterprise, field))
+    if error is not None:
+        errors.append(error)
     return text
 
 
@@ -130,8 +132,10 @@ def _clean_contacts(raw: Any, errors: list[FieldError]) -> list[dict[str, str]]:
             errors.append(FieldError(f"contacts.{index}.phone", problem))
         if not name and not phone:
             continue
-        if len(name) > 50 or len(title) > 50:
-            errors.append(FieldError(f"contacts.{index}", "姓名和职务不能超过50个字"))
+        for key, value in (("name", name), ("phone", phone), ("title", title)):
+            error = length_error(f"contacts.{index}.{key}", value, CONTACT_LENGTHS[key])
+            if error is not None:
+                errors.append(error)
         contacts.append({"name": name, "phone": phone, "title": title})
     return contacts
 

@@ -6,30 +6,38 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from zhuqi.investment.models import Agreement
+from zhuqi.core.textlimits import schema_field
+from zhuqi.investment.models import Agreement, FundsInPlace
 from zhuqi.investment.selectors import STATUS_LABELS
 
 
 class AgreementIn(Schema):
-    title: str
+    title: str = schema_field(Agreement, "title")
     kind: str = Field(description="strategic / investment / financing")
-    counterparty_name: str = Field("", description="the other side, as written (need not be in the registry)")
+    counterparty_name: str = schema_field(
+        Agreement,
+        "counterparty_name",
+        "",
+        description="the other side, as written (need not be in the registry)",
+    )
     counterparty: int | None = None
-    our_party_name: str = Field("", description="our signing party: a government or a local enterprise")
+    our_party_name: str = schema_field(
+        Agreement, "our_party_name", "", description="our signing party: a government or a local enterprise"
+    )
     our_party: int | None = None
     region: str
     signed_on: datetime.date | None = None
-    place: str = ""
+    place: str = schema_field(Agreement, "place", "")
     amount: Decimal | str | None = None
     amount_unit: str = Field("亿元", description="亿元 or 万元: the unit `amount` is written in")
     amount_nature: str = Field(
         "none", description="intended_financing / planned_investment / contract_value / none"
     )
-    period: str = ""
-    fields: str = ""
+    period: str = schema_field(Agreement, "period", "")
+    fields: str = schema_field(Agreement, "fields", "")
     follow_up_department: int | None = None
     leaders_present: list[int] = []
-    note: str = ""
+    note: str = schema_field(Agreement, "note", "")
 
 
 class AgreementUpdateIn(AgreementIn):
@@ -45,7 +53,7 @@ class FundsIn(Schema):
     on: datetime.date | None = None
     amount: Decimal | str
     unit: str = "万元"
-    note: str = ""
+    note: str = schema_field(FundsInPlace, "note", "")
     version: int = Field(description="the agreement's version you read; a stale one is refused with 409")
 
 

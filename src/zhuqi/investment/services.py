@@ -18,6 +18,7 @@ from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, Validation
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code, region_in_reach
+from zhuqi.core.textlimits import length_errors
 from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import Department, Official, User
 from zhuqi.enterprises.models import Enterprise
@@ -80,6 +81,10 @@ class AgreementData:
     note: str = ""
 
 
+# An agreement's text as typed (the party names as written, when not taken from the registry).
+AGREEMENT_TEXT = ("title", "counterparty_name", "our_party_name", "place", "period", "fields", "note")
+
+
 def clean_agreement_data(actor: User, data: AgreementData) -> dict[str, Any]:
     errors: list[FieldError] = []
     values: dict[str, Any] = {}
@@ -92,7 +97,7 @@ def clean_agreement_data(actor: User, data: AgreementData) -> dict[str, Any]:
             return None
 
     for name in ("title", "counterparty_name", "our_party_name"):
-        values[name] = (getattr(data, name) or "").strip()[:200]
+        values[name] = (getattr(data, name) or "").strip()
     values["kind"] = collect(parse_choice, data.kind, AgreementKind, "kind")
     values["amount_nature"] = collect(
         parse_choice, data.amount_nature or AmountNature.NONE, AmountNature, "amount_nature"
@@ -141,10 +146,11 @@ def clean_agreement_data(actor: User, data: AgreementData) -> dict[str, Any]:
     if len(leaders) != len(set(data.leader_ids)):
         errors.append(FieldError("leaders_present", "有出席领导不存在"))
     values["_leaders"] = leaders
-    values["place"] = (data.place or "").strip()[:100]
-    values["period"] = (data.period or "").strip()[:50]
-    values["fields"] = (data.fields or "").strip()[:300]
+    values["place"] = (data.place or "").strip()
+    values["period"] = (data.period or "").strip()
+    values["fields"] = (data.fields or "").strip()
     values["note"] = (data.note or "").strip()
+    errors += length_errors(Agreement, {name: values[name] for name in AGREEMENT_TEXT})
     if errors:
         raise ValidationFailed(errors)
     return values
@@ -262,6 +268,8 @@ def funds_record(
         errors.extend(failure.errors)
     if value is not None and value <= 0:
         errors.append(FieldError("amount", "应大于零"))
+    note = (note or "").strip()
+    errors += length_errors(FundsInPlace, {"note": note})
     if on is None:
         errors.append(FieldError("on", "必填"))
     elif on > timezone.localdate():
@@ -283,7 +291,7 @@ def funds_record(
         agreement=agreement,
         on=on,
         amount=value,
-        note=(note or "").strip()[:300],
+        note=note,
         recorded_by=actor if actor.pk else None,
         recorded_at=timezone.now(),
     )

@@ -21,6 +21,7 @@ from zhuqi.core import audit
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
+from zhuqi.core.textlimits import length_errors, limit, shortened
 from zhuqi.directory.models import Department, Region, User
 from zhuqi.notifications.models import Delivery, Notice, Webhook
 
@@ -91,6 +92,8 @@ def notify_many(messages: Sequence[Message]) -> int:
     notices: list[Notice] = []
     deliveries: list[Delivery] = []
     for message in messages:
+        # A notice's title is made from a record's title and a prefix; the record keeps its own.
+        title = shortened(message.title, limit(Notice, "title"))
         people = {user.pk: user for user in message.recipients if user.pk and user.is_active}
         if message.key:
             people = {pk: user for pk, user in people.items() if (message.key, pk) not in already}
@@ -99,7 +102,7 @@ def notify_many(messages: Sequence[Message]) -> int:
             Notice(
                 recipient=user,
                 kind=message.kind,
-                title=message.title[:200],
+                title=title,
                 body=message.body,
                 link=message.link,
                 key=message.key,
@@ -109,9 +112,7 @@ def notify_many(messages: Sequence[Message]) -> int:
         text = "\n".join(part for part in (message.body, _absolute(message.link)) if part)
         if settings.ZHUQI_EMAIL_NOTICES:
             deliveries += [
-                Delivery(
-                    channel=Delivery.Channel.EMAIL, target=user.email, subject=message.title[:200], text=text
-                )
+                Delivery(channel=Delivery.Channel.EMAIL, target=user.email, subject=title, text=text)
                 for user in people.values()
                 if user.email
             ]
@@ -121,7 +122,7 @@ def notify_many(messages: Sequence[Message]) -> int:
                     channel=Delivery.Channel.WEBHOOK,
                     target=hook.url,
                     webhook=hook,
-                    subject=message.title[:200],
+                    subject=title,
                     text=text,
                 )
                 for hook in hooks
@@ -298,6 +299,7 @@ def webhook_save(
     name = (name or "").strip()
     if not name:
         errors.append(FieldError("name", "必填"))
+    errors += length_errors(Webhook, {"name": name})
     if flavour not in Webhook.Flavour.values:
         errors.append(FieldError("flavour", "应为企业微信、钉钉或通用 JSON"))
     url = (url or "").strip()
@@ -313,7 +315,7 @@ def webhook_save(
         errors.append(FieldError("department", "请指定部门或地区（二选一）"))
     if errors:
         raise ValidationFailed(errors)
-    webhook.name, webhook.flavour, webhook.url = name[:100], flavour, url
+    webhook.name, webhook.flavour, webhook.url = name, flavour, url
     webhook.department, webhook.region, webhook.is_active = department, region, is_active
     webhook.save()
     audit.record(

@@ -8,8 +8,9 @@ from typing import Any
 
 from django import forms
 
+from zhuqi.core.textlimits import limit
 from zhuqi.core.versioning import version_field
-from zhuqi.projects.models import Category, Level, MilestoneKind, Stage
+from zhuqi.projects.models import Category, Level, MilestoneKind, Project, Stage, StageChange
 from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, ReportData
 
 PROBLEM_ROWS = 3
@@ -17,17 +18,21 @@ NEW_MILESTONE_ROWS = 3
 
 
 class ProjectForm(forms.Form):
-    name = forms.CharField(label="项目名称", required=False)
-    code = forms.CharField(label="项目代码", required=False)
+    name = forms.CharField(label="项目名称", required=False, max_length=limit(Project, "name"))
+    code = forms.CharField(label="项目代码", required=False, max_length=limit(Project, "code"))
     region = forms.CharField(label="建设地点", required=False)
     owner = forms.IntegerField(label="项目单位（企业名录中的企业）", required=False)
-    owner_name = forms.CharField(label="项目单位名称", required=False)
+    owner_name = forms.CharField(
+        label="项目单位名称", required=False, max_length=limit(Project, "owner_name")
+    )
     project_list = forms.IntegerField(label="所属清单", required=False)
-    chain = forms.CharField(label="所属产业链", required=False)
+    chain = forms.CharField(label="所属产业链", required=False, max_length=limit(Project, "chain"))
     category = forms.ChoiceField(label="项目类别", choices=Category.choices, required=False)
     level = forms.ChoiceField(label="项目级别", choices=Level.choices, required=False)
     listed_year = forms.IntegerField(label="入库年度", required=False)
-    content = forms.CharField(label="建设内容及规模", required=False, widget=forms.Textarea)
+    content = forms.CharField(
+        label="建设内容及规模", required=False, max_length=limit(Project, "content"), widget=forms.Textarea
+    )
     total_investment = forms.CharField(label="总投资（万元）", required=False)
     annual_plan = forms.CharField(label="年度计划投资（万元）", required=False)
     responsible_leader = forms.IntegerField(label="包联领导", required=False)
@@ -73,7 +78,7 @@ class StageForm(forms.Form):
     version = version_field()
     stage = forms.ChoiceField(choices=Stage.choices)
     on = forms.DateField(required=False)
-    reason = forms.CharField(required=False)
+    reason = forms.CharField(required=False, max_length=limit(StageChange, "reason"))
 
 
 def report_data(post: Any, milestone_ids: list[int], today: datetime.date) -> tuple[ReportData, list[str]]:

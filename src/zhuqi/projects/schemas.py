@@ -6,23 +6,29 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from zhuqi.cases.models import Case
+from zhuqi.core.textlimits import schema_field
 from zhuqi.projects import selectors
-from zhuqi.projects.models import Milestone, ProgressReport, Project, StageChange
+from zhuqi.projects.models import Milestone, ProgressReport, Project, ProjectList, StageChange
 
 
 class ProjectIn(Schema):
-    name: str
+    name: str = schema_field(Project, "name")
     region: str = Field(description="GB/T 2260 code of where it is built")
     total_investment: Decimal | str = Field(description="万元; a text may carry its unit (万元 only)")
     listed_year: int | None = None
-    code: str = Field("", description="项目代码 from the investment-project approval platform")
+    code: str = schema_field(
+        Project, "code", "", description="项目代码 from the investment-project approval platform"
+    )
     project_list: int | None = None
     owner: int | None = Field(None, description="the owner enterprise, if it is in the registry")
-    owner_name: str = Field("", description="the owner's name when it is not in the registry")
-    chain: str = ""
+    owner_name: str = schema_field(
+        Project, "owner_name", "", description="the owner's name when it is not in the registry"
+    )
+    chain: str = schema_field(Project, "chain", "")
     category: str = "industrial"
     level: str = "city"
-    content: str = ""
+    content: str = schema_field(Project, "content", "")
     responsible_leader: int | None = None
     responsible_department: int | None = None
     planned_preparing_on: datetime.date | None = None
@@ -45,28 +51,30 @@ class StageIn(Schema):
         description="planned / preparing / started / completed / producing / suspended / cancelled"
     )
     on: datetime.date | None = Field(None, description="the day it actually happened")
-    reason: str = Field("", description="required to go back, to suspend or cancel, and to resume")
+    reason: str = schema_field(
+        StageChange, "reason", "", description="required to go back, to suspend or cancel, and to resume"
+    )
 
 
 class MilestoneIn(Schema):
     id: int | None = None
-    name: str
+    name: str = schema_field(Milestone, "name")
     kind: str = "other"
     planned_on: datetime.date | None = None
 
 
 class ProblemIn(Schema):
-    title: str
-    description: str = ""
+    title: str = schema_field(Case, "title")
+    description: str = schema_field(Case, "description", "")
     category: int | None = None
 
 
 class ReportIn(Schema):
     period_start: datetime.date | None = Field(None, description="any day of the period reported")
-    progress: str
+    progress: str = schema_field(ProgressReport, "progress")
     investment_this_period: Decimal | str = Field(description="万元")
-    next_step: str = ""
-    problems_text: str = ""
+    next_step: str = schema_field(ProgressReport, "next_step", "")
+    problems_text: str = schema_field(ProgressReport, "problems", "")
     problems: list[ProblemIn] = Field([], description="each becomes a case linked to the project")
     milestones_done: list[tuple[int, datetime.date]] = Field([], description="[[milestone id, date done], …]")
     confirm_over_total: bool = False
@@ -256,7 +264,7 @@ def project_detail_json(project: Project, today: datetime.date) -> dict[str, Any
 
 
 class ProjectListIn(Schema):
-    name: str = Field(description="e.g. 2026年霍林郭勒市重点项目")
+    name: str = schema_field(ProjectList, "name", description="e.g. 2026年霍林郭勒市重点项目")
     region: str
     level: str = Field(description="national / provincial / city / county")
     year: int

@@ -18,6 +18,7 @@ from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, Validation
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code, region_in_reach
+from zhuqi.core.textlimits import length_errors
 from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import Department, Official, User
 from zhuqi.enterprises.models import Assignment
@@ -205,13 +206,20 @@ def clean_project_data(actor: User, data: ProjectData, *, project: Project | Non
     name = (data.name or "").strip()
     if not name:
         errors.append(FieldError("name", "必填"))
-    elif len(name) > 200:
-        errors.append(FieldError("name", "不能超过 200 字"))
     values["name"] = name
     code = (data.code or "").strip()
-    if len(code) > 40:
-        errors.append(FieldError("code", "不能超过 40 个字符"))
-    elif code and Project.objects.filter(code=code).exclude(pk=project.pk if project else 0).exists():
+    values["chain"] = (data.chain or "").strip()
+    values["content"] = (data.content or "").strip()
+    values["owner_name"] = (data.owner_name or "").strip()
+    too_long = length_errors(
+        Project, {"code": code, **{n: values[n] for n in ("name", "chain", "content", "owner_name")}}
+    )
+    errors += too_long
+    if (
+        code
+        and not any(e.field == "code" for e in too_long)
+        and Project.objects.filter(code=code).exclude(pk=project.pk if project else 0).exists()
+    ):
         errors.append(FieldError("code", f"项目代码 {code} 已被另一个项目使用"))
     values["code"] = code
 
@@ -227,8 +235,6 @@ def clean_project_data(actor: User, data: ProjectData, *, project: Project | Non
         errors, parse_choice, data.category, Category, "category", default=Category.INDUSTRIAL
     )
     values["level"] = _collect(errors, parse_choice, data.level, Level, "level", default=Level.CITY)
-    values["chain"] = (data.chain or "").strip()[:50]
-    values["content"] = (data.content or "").strip()
 
     values["project_list"] = None
     if data.project_list_id:
@@ -238,7 +244,6 @@ def clean_project_data(actor: User, data: ProjectData, *, project: Project | Non
         values["project_list"] = project_list
 
     values["owner"] = None
-    values["owner_name"] = (data.owner_name or "").strip()[:200]
     if data.owner_id:
         owner = enterprise_queryset(user=actor).filter(pk=data.owner_id).first()
         if owner is None:
@@ -413,7 +418,7 @@ def project_change_stage(
     check_version(project, expected_version)
     target = parse_choice(to_stage, Stage, "to_stage")
     reason = (reason or "").strip()
-    errors: list[FieldError] = []
+    errors: list[FieldError] = length_errors(StageChange, {"reason": reason})
     current = project.stage
     if target == current:
         raise ValidationFailed([FieldError("to_stage", f"项目已处于“{Stage(current).label}”阶段")])
@@ -454,7 +459,7 @@ def project_change_stage(
             setattr(project, STAGE_DATE_FIELDS[Stage(target)], on)
         project.stage_before_suspension = ""
     project.stage = target
-    project.stage_reason = reason[:500]
+    project.stage_reason = reason
     project.version += 1
     project.save()
     StageChange.objects.create(
@@ -462,7 +467,7 @@ def project_change_stage(
         from_stage=current,
         to_stage=target,
         on=on,
-        reason=reason[:500],
+        reason=reason,
         by=actor if actor.pk else None,
         at=timezone.now(),
     )
@@ -508,6 +513,7 @@ def milestones_save(
         name = (item.name or "").strip()
         if not name:
             errors.append(FieldError(f"{where}.name", "必填"))
+        errors += length_errors(Milestone, {"name": name}, prefix=f"{where}.")
         if item.planned_on is None:
             errors.append(FieldError(f"{where}.planned_on", "必填"))
         kind = _collect(
@@ -517,7 +523,7 @@ def milestones_save(
         if milestone is None:
             errors.append(FieldError(f"{where}.id", f"节点 {item.id} 不属于该项目"))
             continue
-        milestone.name, milestone.kind, milestone.position = name[:100], kind or MilestoneKind.OTHER, index
+        milestone.name, milestone.kind, milestone.position = name, kind or MilestoneKind.OTHER, index
         if item.planned_on is not None:
             milestone.planned_on = item.planned_on
         kept.append(milestone)
@@ -582,6 +588,8 @@ class ReportResult:
 
 @transaction.atomic
 def report_submit(*, actor: User, project_id: int, data: ReportData, source: str = "") -> ReportResult:
+    from zhuqi.cases.models import Case
+
     project = _lock(actor, project_id)
     _require(may_report(actor, project), "只有项目单位、责任部门、包联联络员和营商办（专班）可以填报项目进展")
     errors: list[FieldError] = []
@@ -599,6 +607,16 @@ def report_submit(*, actor: User, project_id: int, data: ReportData, source: str
     progress = (data.progress or "").strip()
     if not progress:
         errors.append(FieldError("progress", "请写明本期进展"))
+    errors += length_errors(
+        ProgressReport,
+        {
+            "progress": progress,
+            "next_step": (data.next_step or "").strip(),
+            "problems": (data.problems_text or "").strip(),
+        },
+    )
+    # problems_text is what the report form calls the report's own "problems" text.
+    errors = [FieldError("problems_text", e.message) if e.field == "problems" else e for e in errors]
     amount = _collect(errors, parse_amount, data.investment_this_period, "investment_this_period")
     milestones = {m.pk: m for m in project.milestones.select_for_update()}
     ticks: list[tuple[Milestone, datetime.date]] = []
@@ -619,6 +637,11 @@ def report_submit(*, actor: User, project_id: int, data: ReportData, source: str
             errors.append(FieldError(f"problems.{index}.title", "请写明问题"))
         if not problem.category_id:
             errors.append(FieldError(f"problems.{index}.category", "必填"))
+        errors += length_errors(
+            Case,
+            {"title": (problem.title or "").strip(), "description": (problem.description or "").strip()},
+            prefix=f"problems.{index}.",
+        )
     to_date: Decimal | None = None
     if amount is not None and period is not None:
         before_period = (
@@ -683,12 +706,13 @@ def _problem_case(
 
     data = case_services.NewCase(
         kind=Kind.DEMAND if project.owner_id else Kind.INSTRUCTION,
-        title=problem.title.strip()[:200],
+        title=problem.title.strip(),
         description=(problem.description or problem.title).strip(),
         enterprise_id=project.owner_id,
         category_id=problem.category_id,
         source=Source.PROJECT,
-        source_note=f"{project.name} {report.period_start}–{report.period_end} 进展报告"[:200],
+        # The case links to the project; the note says which report, and so always fits.
+        source_note=f"报告期 {report.period_start}–{report.period_end}",
         region_code=project.region_id,
         project_id=project.pk,
     )
@@ -716,6 +740,7 @@ def project_list_save(
     name = (name or "").strip()
     if not name:
         errors.append(FieldError("name", "必填"))
+    errors += length_errors(ProjectList, {"name": name})
     region = region_in_reach(actor, region_code, errors)
     level = _collect(errors, parse_choice, level, Level, "level") or ""
     period = _collect(errors, parse_choice, reporting_period, ReportingPeriod, "reporting_period") or ""

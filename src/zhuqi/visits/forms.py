@@ -46,6 +46,12 @@ CASE_FIELD_LABELS = {
 }
 # Where an error is shown: the service's field name → the form's field it belongs under.
 FIELD_PLACES = {"officials": "lead_officials"}
+ATTENDANCE_FIELD_LABELS = {
+    "opinions": "意见建议",
+    "policies_received": "已享受的政策",
+    "policies_unknown": "不了解的政策",
+    "policies_unobtainable": "未能享受的政策",
+}
 
 
 def error_label(name: str) -> str:
@@ -56,6 +62,8 @@ def error_label(name: str) -> str:
         if len(parts) > 2 and parts[2] in CASE_FIELD_LABELS:
             label += f"·{CASE_FIELD_LABELS[parts[2]]}"
         return label
+    if parts[0] == "enterprises" and len(parts) > 2 and parts[2] in ATTENDANCE_FIELD_LABELS:
+        return f"第{parts[1]}家企业·{ATTENDANCE_FIELD_LABELS[parts[2]]}"
     return FIELD_LABELS.get(parts[0], "")
 
 
@@ -81,7 +89,9 @@ def place_errors(errors: list[FieldError]) -> PlacedErrors:
             placed.rows.setdefault(int(parts[1]), []).append((CASE_FIELD_LABELS.get(part, ""), error.message))
         elif parts and parts[0] in FIELD_LABELS and parts[0] != "version":
             name = FIELD_PLACES.get(parts[0], parts[0])
-            placed.fields.setdefault(name, []).append(error.message)
+            # Under the enterprises, say which one's text: "第1家企业·意见建议：不能超过…".
+            detail = f"{label}：{error.message}" if len(parts) > 2 and parts[0] == "enterprises" else error.message
+            placed.fields.setdefault(name, []).append(detail)
         else:
             placed.general.append(f"{label}：{error.message}" if label else error.message)
             continue

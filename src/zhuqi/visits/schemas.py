@@ -1,25 +1,31 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from zhuqi.visits.models import Visit
+from zhuqi.cases.models import Case
+from zhuqi.core.textlimits import limit, schema_field
+from zhuqi.directory.models import Region
+from zhuqi.visits.models import Visit, VisitEnterprise
+
+# A place is a region code: bounded, so a bad one is refused without being echoed at length.
+PlaceCode = Annotated[str, Field(max_length=limit(Region, "code"))]
 
 
 class AttendanceIn(Schema):
     enterprise: int
-    opinions: str = ""
-    policies_received: str = ""
-    policies_unknown: str = ""
-    policies_unobtainable: str = ""
+    opinions: str = schema_field(VisitEnterprise, "opinions", "")
+    policies_received: str = schema_field(VisitEnterprise, "policies_received", "")
+    policies_unknown: str = schema_field(VisitEnterprise, "policies_unknown", "")
+    policies_unobtainable: str = schema_field(VisitEnterprise, "policies_unobtainable", "")
 
 
 class SaidIn(Schema):
     kind: str = Field(description="instruction (a requirement given) / demand (a difficulty heard)")
-    title: str
-    description: str = ""
+    title: str = schema_field(Case, "title")
+    description: str = schema_field(Case, "description", "")
     category: int | None = None
     enterprise: int | None = Field(None, description="a demand's enterprise: one of the visit's")
     issued_by: int | None = Field(
@@ -32,17 +38,17 @@ class SaidIn(Schema):
 
 class VisitIn(Schema):
     kind: str = Field(description="inspection / symposium / liaison / call")
-    title: str
+    title: str = schema_field(Visit, "title")
     start_date: datetime.date
     end_date: datetime.date | None = None
     lead_officials: list[int] = []
     accompanying_officials: list[int] = []
-    places: list[str] = Field([], description="region codes")
+    places: list[PlaceCode] = Field([], description="region codes")
     enterprises: list[AttendanceIn] = []
     projects: list[int] = []
-    summary: str = ""
+    summary: str = schema_field(Visit, "summary", "")
     no_problems: bool = False
-    source_note: str = ""
+    source_note: str = schema_field(Visit, "source_note", "")
     cases: list[SaidIn] = Field([], description="written with the visit, all or nothing")
 
 

@@ -18,6 +18,7 @@ from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceErr
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
+from zhuqi.core.textlimits import length_errors
 from zhuqi.core.uploads import check_uploads, stored_name
 from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import Official, Post, Region, User
@@ -107,6 +108,9 @@ def _posts_on(officials: Sequence[Official], day: datetime.date) -> dict[int, st
     return {pk: "、".join(labels) for pk, labels in held.items()}
 
 
+# What an enterprise said at a visit, as typed.
+ATTENDANCE_TEXT = ("opinions", "policies_received", "policies_unknown", "policies_unobtainable")
+
 NO_PROBLEMS_WITH_CASES = "勾选了“无问题”又填写了诉求或交办事项：请取消勾选，或删除填写的事项"
 
 
@@ -121,7 +125,7 @@ def _clean(actor: User, data: VisitData, said: Sequence[SaidThere] = ()) -> dict
     title = (data.title or "").strip()
     if not title:
         errors.append(FieldError("title", "必填"))
-    values["title"] = title[:200]
+    values["title"] = title
     start = data.start_date
     end = data.end_date or start
     if start is None:
@@ -203,7 +207,14 @@ def _clean(actor: User, data: VisitData, said: Sequence[SaidThere] = ()) -> dict
     if data.no_problems and said:
         # "No problems" and a problem in the same record cannot both be true.
         errors.append(FieldError("no_problems", NO_PROBLEMS_WITH_CASES))
-    values["source_note"] = (data.source_note or "").strip()[:300]
+    values["source_note"] = (data.source_note or "").strip()
+    errors += length_errors(Visit, {name: values[name] for name in ("title", "summary", "source_note")})
+    for index, attendance in enumerate(data.attendance, start=1):
+        errors += length_errors(
+            VisitEnterprise,
+            {name: getattr(attendance, name) or "" for name in ATTENDANCE_TEXT},
+            prefix=f"enterprises.{index}.",
+        )
     if errors:
         raise ValidationFailed(errors)
     return values
@@ -314,7 +325,7 @@ def _file_cases(
                             issued_by_id=item.issued_by_id
                             or (lead.pk if lead and item.kind == Kind.INSTRUCTION else None),
                             source=CASE_SOURCE[VisitKind(visit.kind)],
-                            source_note=visit.title[:200],
+                            source_note=visit.title,
                             region_code=visit.region_id,
                             lead_department_id=item.lead_department_id,
                             co_department_ids=item.co_department_ids,
