@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
 from zhuqi.core.errors import FieldError
+from zhuqi.core.textlimits import shortened
 from zhuqi.visits.models import Visit
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
 
@@ -204,7 +205,8 @@ def read_visit(post: QueryDict, files: MultiValueDict[str, UploadedFile]) -> Pos
         said.append(
             SaidThere(
                 kind=row.kind,
-                title=row.title.strip() or row.description.strip()[:60],
+                # No title typed: the start of the description, marked as cut when it is.
+                title=row.title.strip() or shortened(row.description.strip(), 60),
                 description=row.description.strip(),
                 category_id=_int(row.category),
                 # An instruction can concern one of the enterprises too (其中一家企业的事), so the

@@ -25,11 +25,12 @@ from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.pagination import LazyPage
+from zhuqi.core.textlimits import limit, shortened
 from zhuqi.core.uploads import check_uploads
 from zhuqi.directory.models import Official, User
 from zhuqi.visits import coverage, services
 from zhuqi.visits.documents import liaison_report
-from zhuqi.visits.models import VisitKind
+from zhuqi.visits.models import Visit, VisitKind
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
 
 LOG_KINDS = [(VisitKind.LIAISON.value, "走访"), (VisitKind.CALL.value, "电话联系")]
@@ -194,7 +195,8 @@ def liaison_log(request: HttpRequest) -> HttpResponse:
                 actor=user,
                 data=VisitData(
                     kind=posted.kind,
-                    title=f"{verb}{enterprise.display_name}",
+                    # Generated, so made to fit (an enterprise's name may be 200 characters).
+                    title=shortened(f"{verb}{enterprise.display_name}", limit(Visit, "title")),
                     start_date=day,
                     lead_official_ids=[official.pk],
                     attendance=[Attendance(enterprise_id=enterprise.pk)],
