@@ -15,7 +15,7 @@ from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry, CalendarDay, CalendarYear
 from zhuqi.core.roles import Role
 from zhuqi.core.signals import calendar_year_entered
-from zhuqi.core.textlimits import length_error, length_errors, limit, too_long_message
+from zhuqi.core.textlimits import excerpt, length_error, length_errors, limit, too_long_message
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def parse_calendar_text(text: str, *, year: int) -> tuple[list[CalendarEntry], l
         parts = [part for part in LINE_SPLIT.split(line) if part]
         where = f"第{number}行"
         if len(parts) < 2:
-            errors.append(FieldError(where, f"应为“日期,休或班,名称”，实际为“{line}”"))
+            errors.append(FieldError(where, f"应为“日期,休或班,名称”，实际为“{excerpt(line, 100)}”"))
             continue
         try:
             day = datetime.date.fromisoformat(parts[0].replace("/", "-").replace(".", "-"))

@@ -233,3 +233,29 @@ def finance(db: Any) -> Any:
     from zhuqi.cases.models import Category
 
     return Category.objects.get(name="融资", parent=None)
+
+
+def test_the_audit_page_shows_a_long_value_as_an_excerpt_and_keeps_it_whole(cast: Any) -> None:
+    """A value stored before the limits (or a generated one) may be megabytes: the audit page
+    shows its beginning and its length, and the entry itself is not altered."""
+    from django.test import Client
+
+    from zhuqi.core import audit
+    from zhuqi.core.models import AuditEntry
+
+    long_text = "长" * 5_000_000
+    entry = audit.record(
+        actor=cast.admin,
+        instance=cast.home,
+        action=AuditEntry.Action.UPDATE,
+        changes={"address": ["工业园区", long_text]},
+    )
+    assert entry is not None
+    client = Client()
+    client.force_login(cast.auditor)
+    page = client.get("/audit/")
+    assert page.status_code == 200
+    assert len(page.content) < 200_000
+    assert "…（共 5,000,000 字）" in page.content.decode()
+    entry.refresh_from_db()
+    assert entry.changes["address"][1] == long_text
