@@ -20,7 +20,7 @@ from zhuqi.cases.models import (
     Urgency,
 )
 from zhuqi.core.errors import FieldError
-from zhuqi.core.textlimits import limit
+from zhuqi.core.textlimits import REASON_LENGTH, limit
 from zhuqi.core.versioning import version_field
 
 
@@ -200,16 +200,19 @@ class CaseEditForm(ServiceErrorsMixin, forms.Form):
     """Correcting a filed case: what it is about, not how it is being handled."""
 
     version = version_field()
-    title = forms.CharField(label=_("标题"), max_length=200)
+    title = forms.CharField(label=_("标题"), max_length=limit(Case, "title"))
     category = forms.TypedChoiceField(label=_("类别"), coerce=int)
     enterprise = forms.IntegerField(label=_("企业"), required=False, widget=forms.HiddenInput)
     description = forms.CharField(
-        label=_("具体情况"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("具体情况"),
+        required=False,
+        max_length=limit(Case, "description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     reason = forms.CharField(
         label=_("修改原因"),
         required=False,
-        max_length=500,
+        max_length=REASON_LENGTH,
         help_text=_("写入办理记录，如：企业名称登记有误"),
     )
 

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from zhuqi.cases.common_problems import CommonProblems
 from zhuqi.cases.models import Case, CaseStep
 from zhuqi.cases.services import allowed_steps
-from zhuqi.core.textlimits import schema_field
+from zhuqi.core.textlimits import REASON_LENGTH, schema_field
 
 
 class CaseIn(Schema):
@@ -42,11 +42,13 @@ class CaseCorrectionIn(Schema):
     """Only the fields sent are changed."""
 
     version: int = Field(description="the version you read; a stale one is refused with 409")
-    title: str | None = None
-    description: str | None = None
+    title: str | None = schema_field(Case, "title", None)
+    description: str | None = schema_field(Case, "description", None)
     category: int | None = None
     enterprise: int | None = None
-    reason: str = Field("", description="why it is corrected; shown on the timeline")
+    reason: str = Field(
+        "", max_length=REASON_LENGTH, description="why it is corrected; shown on the timeline"
+    )
 
 
 class RejectIn(StepIn):

@@ -52,7 +52,7 @@ from zhuqi.core.errors import (
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
-from zhuqi.core.textlimits import length_error, length_errors, limit
+from zhuqi.core.textlimits import REASON_LENGTH, length_error, length_errors, limit
 from zhuqi.core.uploads import check_uploads, stored_name
 from zhuqi.core.versioning import check_version
 from zhuqi.core.workdays import WorkingCalendar
@@ -1514,19 +1514,21 @@ def case_edit(
 
     if correction.title is not None:
         title = correction.title.strip()
+        too_long = length_error("title", title, limit(Case, "title"))
         if not title:
             errors.append(FieldError("title", "必填"))
-        elif len(title) > 200:
-            errors.append(FieldError("title", "不能超过 200 字"))
+        elif too_long:
+            errors.append(too_long)
         elif title != case.title:
             changes["title"] = [case.title, title]
             case.title = title
     if correction.description is not None:
         description = correction.description.strip()
+        too_long = length_error("description", description, limit(Case, "description"))
         if case.kind == Kind.DEMAND and not description:
             errors.append(FieldError("description", "请写明企业遇到的困难或诉求"))
-        elif len(description) > 10_000:
-            errors.append(FieldError("description", "不能超过 10000 字"))
+        elif too_long:
+            errors.append(too_long)
         elif description != case.description:
             changes["description"] = [case.description, description]
             case.description = description
@@ -1555,8 +1557,9 @@ def case_edit(
                 # The case belongs where its enterprise is: the region decides who sees it.
                 case.region = enterprise.region
     reason = (correction.reason or "").strip()
-    if len(reason) > 500:
-        errors.append(FieldError("reason", "不能超过 500 字"))
+    too_long = length_error("reason", reason, REASON_LENGTH)
+    if too_long:
+        errors.append(too_long)
     if errors:
         raise ValidationFailed(errors)
     if not changes:

@@ -20,6 +20,9 @@ from zhuqi.core.errors import FieldError, ValidationFailed
 # shows it megabytes long.
 TEXT_LENGTH = 10_000
 
+# A short reason given with a change and kept with it (a correction's reason on the timeline).
+REASON_LENGTH = 500
+
 # A contact person of an enterprise (a JSON list, so no column declares these).
 CONTACT_LENGTHS = {"name": 50, "phone": 30, "title": 50}
 

@@ -166,6 +166,16 @@ SERVICE_CASES: list[tuple[str, ServiceCall, str]] = [
         "evidence",
     ),
     (
+        "a case's corrected description",
+        lambda c: case_services.case_edit(
+            actor=c.coordinator,
+            case_id=(case := case_services.case_create(actor=c.enterprise_user, data=_demand(c))).pk,
+            expected_version=case.version,
+            correction=case_services.CaseCorrection(description=_over(LONG), reason="补充"),
+        ),
+        "description",
+    ),
+    (
         "visit title (was cut at 200)",
         lambda c: visit_services.visit_create(actor=c.coordinator, data=_visit(c, title=_over(201))),
         "title",
@@ -404,7 +414,16 @@ def test_the_services_refuse_an_over_long_value_naming_the_field(
     finally:
         written = {label: n - before[label] for label, n in _counts().items() if n != before[label]}
     # Only the fixtures a call builds for itself (a project, an agreement to record funds on).
-    assert set(written) <= {"projects.Project", "investment.Agreement", "core.AuditEntry"}
+    assert set(written) <= {
+        # What a call builds for itself before the refused write: a project, an agreement, a case
+        # (with its first step, notice and audit entry).
+        "projects.Project",
+        "investment.Agreement",
+        "cases.Case",
+        "cases.CaseStep",
+        "notifications.Notice",
+        "core.AuditEntry",
+    }
 
 
 def _step(cast: Cast, actor: User, service: str, **kwargs: Any) -> Any:
