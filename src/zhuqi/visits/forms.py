@@ -91,7 +91,9 @@ def place_errors(errors: list[FieldError]) -> PlacedErrors:
         elif parts and parts[0] in FIELD_LABELS and parts[0] != "version":
             name = FIELD_PLACES.get(parts[0], parts[0])
             # Under the enterprises, say which one's text: "第1家企业·意见建议：不能超过…".
-            detail = f"{label}：{error.message}" if len(parts) > 2 and parts[0] == "enterprises" else error.message
+            detail = (
+                f"{label}：{error.message}" if len(parts) > 2 and parts[0] == "enterprises" else error.message
+            )
             placed.fields.setdefault(name, []).append(detail)
         else:
             placed.general.append(f"{label}：{error.message}" if label else error.message)

@@ -566,7 +566,7 @@ def test_the_visit_form_refuses_an_over_long_summary_and_opinion(cast: Cast) -> 
     )
     body = response.content.decode()
     assert response.status_code == 400
-    assert "概要：不能超过 10,000 字（现为 10,001 字）" in body
+    assert 'data-testid="field-errors-summary"><li>不能超过 10,000 字（现为 10,001 字）' in body
     assert "第1家企业·意见建议：不能超过 10,000 字" in body
     assert not Visit.objects.exists()
 
