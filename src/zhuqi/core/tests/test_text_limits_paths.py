@@ -273,7 +273,8 @@ SERVICE_CASES: list[tuple[str, ServiceCall, str]] = [
         "milestone name (was cut at 100)",
         lambda c: project_services.milestones_save(
             actor=c.coordinator,
-            project_id=make_project().pk,
+            project_id=(project := make_project()).pk,
+            expected_version=project.version,
             milestones=[project_services.MilestoneData(name=_over(101), planned_on=timezone.localdate())],
         ),
         "第1个节点.name",
@@ -303,7 +304,10 @@ SERVICE_CASES: list[tuple[str, ServiceCall, str]] = [
         "funds note (was cut at 300)",
         lambda c: investment_services.funds_record(
             actor=c.coordinator,
-            agreement_id=investment_services.agreement_create(actor=c.coordinator, data=_agreement(c)).pk,
+            agreement_id=(
+                agreement := investment_services.agreement_create(actor=c.coordinator, data=_agreement(c))
+            ).pk,
+            expected_version=agreement.version,
             on=timezone.localdate(),
             amount="10",
             note=_over(301),
