@@ -18,7 +18,7 @@ from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceErr
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
-from zhuqi.core.textlimits import length_errors
+from zhuqi.core.textlimits import length_errors, limit, shortened
 from zhuqi.core.uploads import check_uploads, stored_name
 from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import Official, Post, Region, User
@@ -105,7 +105,10 @@ def _posts_on(officials: Sequence[Official], day: datetime.date) -> dict[int, st
         .order_by("official_id", "order", "id")
     ):
         held.setdefault(post.official_id, []).append(post.label)
-    return {pk: "、".join(labels) for pk, labels in held.items()}
+    # A derived snapshot, not typed text: an official with many posts is shortened visibly ("…")
+    # to the column rather than failing the whole record.
+    posts_length = limit(VisitOfficial, "posts")
+    return {pk: shortened("、".join(labels), posts_length) for pk, labels in held.items()}
 
 
 # What an enterprise said at a visit, as typed.

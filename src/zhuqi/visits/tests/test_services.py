@@ -213,3 +213,18 @@ def test_photos_are_kept_and_a_bad_file_writes_nothing(cast: Cast, secretary: Of
     with pytest.raises(ValidationFailed, match=r"attachments\.0"):
         services.visit_create(actor=cast.coordinator, data=_inspection(cast, secretary), attachments=[script])
     assert Visit.objects.count() == count
+
+
+def test_an_official_with_many_long_posts_is_recorded_with_them_shortened_not_refused(
+    cast: Cast, secretary: Official
+) -> None:
+    for number in range(12):
+        PostFactory(
+            official=secretary,
+            department=DepartmentFactory(name=f"通辽市第{number}个很长名称的领导小组办公室及其工作专班"),
+            title="组长兼办公室主任",
+            start_date=datetime.date(2021, 1, 1),
+        )
+    result = services.visit_create(actor=cast.coordinator, data=_inspection(cast, secretary), said=[])
+    posts = result.visit.participants.get().posts
+    assert len(posts) == 300 and posts.startswith("通辽市委书记") and posts.endswith("…")
