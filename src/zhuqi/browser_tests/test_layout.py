@@ -90,7 +90,7 @@ def test_no_main_page_overflows_or_shows_raw_values(layout_browser: Any, server:
             if entry in FIRST:
                 url = _first_link(page, *FIRST[entry])
                 assert url, f"{username}: no {entry} to open from {FIRST[entry][0]}"
-            page.goto(url)  # type: ignore[arg-type]
+            page.goto(url)
             page.wait_for_load_state("load")
             visited += 1
             problems = page.evaluate(CHECK)

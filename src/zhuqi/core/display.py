@@ -136,7 +136,7 @@ def _plain(value: Any) -> str:
 
 def _related_model(field: Any) -> type[models.Model] | None:
     if field is not None and (field.many_to_one or field.many_to_many or field.one_to_one):
-        return field.related_model  # type: ignore[no-any-return]
+        return field.related_model
     return None
 
 
