@@ -810,6 +810,7 @@ LAYOUT_ENGLISH = {
     "通知": "Notice",
     "待办": "To do",
     "系统": "System",
+    "未督办": "Not escalated",
     "企业微信群机器人": "WeCom group robot",
     "钉钉群机器人": "DingTalk group robot",
     "通用 JSON": "Generic JSON",
