@@ -66,7 +66,8 @@
   }
   // A date or time broken over two lines ("2026-11-" / "29").
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const moment = /\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2})?/g;
+  // A line may break between a date and its time, never inside either.
+  const moment = /\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}/g;
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (!node.parentElement || node.parentElement.closest("script, style, textarea, option, select")) continue;
     for (const match of node.textContent.matchAll(moment)) {
