@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Least
+from django.utils.translation import gettext, gettext_noop
 
 from zhuqi.directory.models import Department, Official, Region
 from zhuqi.enterprises.models import Enterprise
@@ -39,30 +40,30 @@ class Category(models.Model):
 
 
 class Kind(models.TextChoices):
-    DEMAND = "demand", "诉求"
-    INSTRUCTION = "instruction", "交办"
-    HAZARD = "hazard", "隐患"
+    DEMAND = "demand", gettext_noop("诉求")
+    INSTRUCTION = "instruction", gettext_noop("交办")
+    HAZARD = "hazard", gettext_noop("隐患")
 
 
 class Status(models.TextChoices):
-    SUBMITTED = "submitted", "待受理"
-    ACCEPTED = "accepted", "已受理"
-    REJECTED = "rejected", "不予受理"
-    ASSIGNED = "assigned", "已交办"
-    RETURNED = "returned", "已退回"
-    IN_PROGRESS = "in_progress", "办理中"
-    ANSWERED = "answered", "已答复待评价"
-    COMPLETION_REPORTED = "completion_reported", "待验收"
-    CLOSED = "closed", "已办结"
+    SUBMITTED = "submitted", gettext_noop("待受理")
+    ACCEPTED = "accepted", gettext_noop("已受理")
+    REJECTED = "rejected", gettext_noop("不予受理")
+    ASSIGNED = "assigned", gettext_noop("已交办")
+    RETURNED = "returned", gettext_noop("已退回")
+    IN_PROGRESS = "in_progress", gettext_noop("办理中")
+    ANSWERED = "answered", gettext_noop("已答复待评价")
+    COMPLETION_REPORTED = "completion_reported", gettext_noop("待验收")
+    CLOSED = "closed", gettext_noop("已办结")
 
 
 # The names a hazard's states go by on the shop floor; the states themselves are shared.
 HAZARD_STATUS_LABELS = {
-    Status.SUBMITTED: "已发现",
-    Status.ASSIGNED: "整改中",
-    Status.IN_PROGRESS: "整改中",
-    Status.COMPLETION_REPORTED: "待复查",
-    Status.CLOSED: "已销号",
+    Status.SUBMITTED: gettext_noop("已发现"),
+    Status.ASSIGNED: gettext_noop("整改中"),
+    Status.IN_PROGRESS: gettext_noop("整改中"),
+    Status.COMPLETION_REPORTED: gettext_noop("待复查"),
+    Status.CLOSED: gettext_noop("已销号"),
 }
 
 OPEN_STATUSES = frozenset(
@@ -83,76 +84,76 @@ OPEN_STATUS_LIST = sorted(OPEN_STATUSES)
 
 
 class Urgency(models.TextChoices):
-    NORMAL = "normal", "一般"
-    URGENT = "urgent", "紧急"
-    SAME_DAY = "same_day", "日清日结"
+    NORMAL = "normal", gettext_noop("一般")
+    URGENT = "urgent", gettext_noop("紧急")
+    SAME_DAY = "same_day", gettext_noop("日清日结")
 
 
 class Complexity(models.TextChoices):
-    SIMPLE = "simple", "简单"
-    COMPLEX = "complex", "复杂"
+    SIMPLE = "simple", gettext_noop("简单")
+    COMPLEX = "complex", gettext_noop("复杂")
 
 
 class Source(models.TextChoices):
-    VISIT = "visit", "领导调研"
-    SYMPOSIUM = "symposium", "企业座谈会"
-    LIAISON = "liaison", "联络员走访"
-    PORTAL = "portal", "企业自主提交"
-    HOTLINE = "hotline", "热线"
-    MEETING = "meeting", "调度会"
-    REPORT = "report", "报道"
-    INSPECTION = "inspection", "执法检查"
-    PROJECT = "project", "项目进展报告"
+    VISIT = "visit", gettext_noop("领导调研")
+    SYMPOSIUM = "symposium", gettext_noop("企业座谈会")
+    LIAISON = "liaison", gettext_noop("联络员走访")
+    PORTAL = "portal", gettext_noop("企业自主提交")
+    HOTLINE = "hotline", gettext_noop("热线")
+    MEETING = "meeting", gettext_noop("调度会")
+    REPORT = "report", gettext_noop("报道")
+    INSPECTION = "inspection", gettext_noop("执法检查")
+    PROJECT = "project", gettext_noop("项目进展报告")
 
 
 class Outcome(models.TextChoices):
-    RESOLVED = "resolved", "已解决"
-    PARTLY_RESOLVED = "partly_resolved", "部分解决"
-    NOT_RESOLVABLE = "not_resolvable", "无法解决"
+    RESOLVED = "resolved", gettext_noop("已解决")
+    PARTLY_RESOLVED = "partly_resolved", gettext_noop("部分解决")
+    NOT_RESOLVABLE = "not_resolvable", gettext_noop("无法解决")
 
 
 class UnresolvableReason(models.TextChoices):
-    OUTSIDE_REMIT = "outside_remit", "不属于政府职责"
-    CONFLICTS_WITH_LAW = "conflicts_with_law", "与法律法规相冲突"
-    NEEDS_POLICY_CHANGE = "needs_policy_change", "需上级政策调整"
-    NO_CONDITIONS_YET = "no_conditions_yet", "暂不具备条件"
-    OTHER = "other", "其他"
+    OUTSIDE_REMIT = "outside_remit", gettext_noop("不属于政府职责")
+    CONFLICTS_WITH_LAW = "conflicts_with_law", gettext_noop("与法律法规相冲突")
+    NEEDS_POLICY_CHANGE = "needs_policy_change", gettext_noop("需上级政策调整")
+    NO_CONDITIONS_YET = "no_conditions_yet", gettext_noop("暂不具备条件")
+    OTHER = "other", gettext_noop("其他")
 
 
 class RejectionReason(models.TextChoices):
-    DUPLICATE = "duplicate", "重复诉求（已并入其他事项）"
-    OUTSIDE_REMIT = "outside_remit", "不属于政府职责范围"
-    INCOMPLETE = "incomplete", "信息不全无法办理"
-    OTHER = "other", "其他"
+    DUPLICATE = "duplicate", gettext_noop("重复诉求（已并入其他事项）")
+    OUTSIDE_REMIT = "outside_remit", gettext_noop("不属于政府职责范围")
+    INCOMPLETE = "incomplete", gettext_noop("信息不全无法办理")
+    OTHER = "other", gettext_noop("其他")
 
 
 class Closure(models.TextChoices):
-    CONFIRMED = "confirmed", "企业确认评价"
-    NOT_RATED = "not_rated", "企业逾期未评价"
-    VERIFIED = "verified", "验收/复查通过"
+    CONFIRMED = "confirmed", gettext_noop("企业确认评价")
+    NOT_RATED = "not_rated", gettext_noop("企业逾期未评价")
+    VERIFIED = "verified", gettext_noop("验收/复查通过")
 
 
 class Timeliness(models.TextChoices):
-    NORMAL = "normal", "正常"
-    AMBER = "amber", "临期"
-    RED = "red", "逾期"
+    NORMAL = "normal", gettext_noop("正常")
+    AMBER = "amber", gettext_noop("临期")
+    RED = "red", gettext_noop("逾期")
 
 
 class Extension(models.TextChoices):
-    NONE = "", "未申请"
-    REQUESTED = "requested", "延期待审批"
-    APPROVED = "approved", "延期已批准"
-    REFUSED = "refused", "延期未批准"
+    NONE = "", gettext_noop("未申请")
+    REQUESTED = "requested", gettext_noop("延期待审批")
+    APPROVED = "approved", gettext_noop("延期已批准")
+    REFUSED = "refused", gettext_noop("延期未批准")
 
 
 class Escalation(models.TextChoices):
     """How far a late case has been escalated (督办), level by level; the working days late at
     which each level is reached are in deadlines.ESCALATION_THRESHOLDS."""
 
-    NONE = "", "未督办"
-    REMINDER = "reminder", "催办"
-    SUPERVISION = "supervision", "督办"
-    NOTICE = "notice", "通报"
+    NONE = "", gettext_noop("未督办")
+    REMINDER = "reminder", gettext_noop("催办")
+    SUPERVISION = "supervision", gettext_noop("督办")
+    NOTICE = "notice", gettext_noop("通报")
 
 
 # Lowest first: a level is only ever raised while the same deadline runs.
@@ -395,31 +396,31 @@ class Case(models.Model):
     @property
     def status_label(self) -> str:
         if self.kind == Kind.HAZARD and self.status in HAZARD_STATUS_LABELS:
-            return HAZARD_STATUS_LABELS[Status(self.status)]
-        return self.get_status_display()
+            return gettext(HAZARD_STATUS_LABELS[Status(self.status)])
+        return gettext(self.get_status_display())
 
 
 # What each step is called on the timeline and in messages.
 STEP_LABELS = {
-    "submit": "提交",
-    "accept": "受理",
-    "reject": "不予受理",
-    "merge": "并入重复诉求",
-    "assign": "交办",
-    "start": "签收",
-    "return": "退回",
-    "request-extension": "申请延期",
-    "decide-extension": "审批延期",
-    "answer": "答复",
-    "confirm": "企业评价",
-    "report-completion": "报告完成",
-    "verify": "验收/复查",
-    "reopen": "重新办理",
-    "note": "补充说明",
-    "edit": "修改事项信息",
-    "escalate": "督办",
-    "close-not-rated": "逾期未评价办结",
-    "recompute-deadline": "重算时限",
+    "submit": gettext_noop("提交"),
+    "accept": gettext_noop("受理"),
+    "reject": gettext_noop("不予受理"),
+    "merge": gettext_noop("并入重复诉求"),
+    "assign": gettext_noop("交办"),
+    "start": gettext_noop("签收"),
+    "return": gettext_noop("退回"),
+    "request-extension": gettext_noop("申请延期"),
+    "decide-extension": gettext_noop("审批延期"),
+    "answer": gettext_noop("答复"),
+    "confirm": gettext_noop("企业评价"),
+    "report-completion": gettext_noop("报告完成"),
+    "verify": gettext_noop("验收/复查"),
+    "reopen": gettext_noop("重新办理"),
+    "note": gettext_noop("补充说明"),
+    "edit": gettext_noop("修改事项信息"),
+    "escalate": gettext_noop("督办"),
+    "close-not-rated": gettext_noop("逾期未评价办结"),
+    "recompute-deadline": gettext_noop("重算时限"),
 }
 
 
@@ -459,16 +460,16 @@ class CaseStep(models.Model):
         # An escalation is named by its level: 催办, 督办 or 通报.
         level = self.data.get("level") if self.step == "escalate" and isinstance(self.data, dict) else None
         if isinstance(level, str) and level in Escalation.values and level:
-            return Escalation(level).label
-        return STEP_LABELS.get(self.step, self.step)
+            return gettext(Escalation(level).label)
+        return gettext(STEP_LABELS[self.step]) if self.step in STEP_LABELS else self.step
 
     @property
     def to_status_label(self) -> str:
         # The hazard's own words for its states, as on the case (the case is cached by the
         # timeline's query, so this costs nothing per step).
         if self.case.kind == Kind.HAZARD and self.to_status in HAZARD_STATUS_LABELS:
-            return HAZARD_STATUS_LABELS[Status(self.to_status)]
-        return Status(self.to_status).label if self.to_status in Status.values else self.to_status
+            return gettext(HAZARD_STATUS_LABELS[Status(self.to_status)])
+        return gettext(Status(self.to_status).label) if self.to_status in Status.values else self.to_status
 
 
 class Attachment(models.Model):

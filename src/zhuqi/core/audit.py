@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from zhuqi.core.display import display_changes, source_label
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.textlimits import excerpt
 from zhuqi.core.validators import mask_contacts, mask_phone
@@ -129,40 +128,21 @@ def masked_changes(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
     }
 
 
-def _display_value(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
-        # Contacts: "张三 13800000000 总经理；李四 …", as a person would write them.
-        return "；".join(" ".join(str(v) for v in item.values() if v) for item in value)
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def _label(model: type[models.Model] | None, field: str) -> str:
-    if model is None:
-        return field
-    try:
-        return str(getattr(model._meta.get_field(field), "verbose_name", field))
-    except FieldDoesNotExist:
-        return field
-
-
 def with_visible_changes(entries: Any, *, show_personal: bool) -> list[AuditEntry]:
     """The entries of a page, each with `visible_changes`: (label, old, new) rows in the field
-    labels a reader knows, personal data masked unless the reader may see it."""
+    labels and values a reader knows (see core.display), personal data masked unless the reader
+    may see it."""
     page = list(entries)
-    for entry in page:
-        changes = entry.changes if show_personal else masked_changes(entry.changes)
-        model = entry.content_type.model_class()
+    shown = display_changes(
+        (entry.content_type.model_class(), entry.changes if show_personal else masked_changes(entry.changes))
+        for entry in page
+    )
+    for entry, rows in zip(page, shown, strict=True):
         # An excerpt of a long value: the page stays small, the stored entry keeps every word.
         entry.visible_changes = [  # type: ignore[attr-defined,unused-ignore]
-            (_label(model, field), excerpt(_display_value(old)), excerpt(_display_value(new)))
-            for field, (old, new) in changes.items()
+            (label, excerpt(old), excerpt(new)) for label, old, new in rows
         ]
+        entry.source_label = source_label(entry.source)  # type: ignore[attr-defined,unused-ignore]
     return page
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class AuditTrailIsAppendOnly(Exception):
@@ -29,9 +30,9 @@ class AuditEntry(models.Model):
     """
 
     class Action(models.TextChoices):
-        CREATE = "create", "新建"
-        UPDATE = "update", "修改"
-        DELETE = "delete", "删除"
+        CREATE = "create", gettext_noop("新建")
+        UPDATE = "update", gettext_noop("修改")
+        DELETE = "delete", gettext_noop("删除")
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -58,7 +59,12 @@ class AuditEntry(models.Model):
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_idx"),
+            # The audit page's filters, each with the page's order (newest first) behind it.
+            models.Index(fields=["actor_name", "-at"], name="audit_actor_idx"),
+            models.Index(fields=["action", "-at"], name="audit_action_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"

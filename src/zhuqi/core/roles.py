@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "系统管理员"
-    LEADER = "leader", "领导"
-    COORDINATOR = "coordinator", "营商办/专班"
-    HANDLER = "handler", "承办部门"
-    LIAISON = "liaison", "驻企联络员"
-    ENTERPRISE = "enterprise", "企业"
-    AUDITOR = "auditor", "审计员"
+    ADMIN = "admin", gettext_noop("系统管理员")
+    LEADER = "leader", gettext_noop("领导")
+    COORDINATOR = "coordinator", gettext_noop("营商办/专班")
+    HANDLER = "handler", gettext_noop("承办部门")
+    LIAISON = "liaison", gettext_noop("驻企联络员")
+    ENTERPRISE = "enterprise", gettext_noop("企业")
+    AUDITOR = "auditor", gettext_noop("审计员")
 
 
 # Roles whose work needs an enterprise's contact names and phone numbers unmasked (PIPL:

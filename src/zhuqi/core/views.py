@@ -16,6 +16,8 @@ from zhuqi.cases import selectors as case_selectors
 from zhuqi.core import audit, selectors, services
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import ServiceError, ValidationFailed
+from zhuqi.core.filtersets import AuditFilterSet, field_choices, object_type_choices
+from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.demo import dataset
@@ -56,20 +58,54 @@ def workbench(request: HttpRequest) -> HttpResponse:
     return render(request, "core/workbench.html", context)
 
 
+AUDIT_FILTER_LABELS = {
+    "actor": "操作人账号",
+    "date_from": "起始日期",
+    "date_to": "截止日期",
+    "object_type": "对象类型",
+    "object_id": "对象编号",
+    "action": "操作",
+    "field": "字段",
+}
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not selectors.can_read_audit(user):
         raise Http404
-    queryset = selectors.audit_queryset(user=user)
-    actor = request.GET.get("actor", "").strip()
-    if actor:
-        queryset = queryset.filter(actor_name=actor)
+    filterset = AuditFilterSet(request.GET, queryset=selectors.audit_queryset(user=user))
+    if filterset.is_valid():
+        queryset = filterset.qs
+    else:
+        # A filter that cannot be read filters nothing in: say which, show no rows.
+        for name, errors in filterset.errors.items():
+            messages.error(
+                request,
+                _("筛选条件有误：%(field)s %(errors)s")
+                % {"field": _(AUDIT_FILTER_LABELS.get(name, name)), "errors": " ".join(errors)},
+            )
+        queryset = filterset.queryset.none()
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     shown = audit.with_visible_changes(
         page.object_list, show_personal=enterprise_selectors.can_see_contacts(user)
     )
-    return render(request, "core/audit_log.html", {"page": page, "actor": actor, "entries": shown})
+    params = request.GET.copy()
+    params.pop("page", None)
+    filters = {name: request.GET.get(name, "") for name in AUDIT_FILTER_LABELS}
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "entries": shown,
+            "filters": filters,
+            "object_types": object_type_choices(),
+            "fields": field_choices(filters["object_type"]) if filters["object_type"] else [],
+            "actions": AuditEntry.Action.choices,
+            "querystring_base": params.urlencode() + "&" if params else "",
+        },
+    )
 
 
 @login_required

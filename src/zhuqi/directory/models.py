@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import region_prefix
@@ -15,9 +16,9 @@ class Region(models.Model):
     prefix match on the code (see `prefix`), which needs no recursive query."""
 
     class Level(models.TextChoices):
-        PROVINCE = "province", "省级"
-        PREFECTURE = "prefecture", "地级"
-        COUNTY = "county", "县级"
+        PROVINCE = "province", gettext_noop("省级")
+        PREFECTURE = "prefecture", gettext_noop("地级")
+        COUNTY = "county", gettext_noop("县级")
 
     code = models.CharField("行政区划代码", max_length=6, primary_key=True)
     name = models.CharField("名称", max_length=50)
@@ -44,10 +45,10 @@ class Industry(models.Model):
     """A GB/T 4754-2017 category at any of its four levels."""
 
     class Level(models.TextChoices):
-        SECTION = "section", "门类"
-        DIVISION = "division", "大类"
-        GROUP = "group", "中类"
-        CLASS = "class", "小类"
+        SECTION = "section", gettext_noop("门类")
+        DIVISION = "division", gettext_noop("大类")
+        GROUP = "group", gettext_noop("中类")
+        CLASS = "class", gettext_noop("小类")
 
     code = models.CharField("行业代码", max_length=4, primary_key=True)
     name = models.CharField("名称", max_length=100)
@@ -71,11 +72,11 @@ class Department(models.Model):
     """A government department, or a party committee, within a region."""
 
     class Kind(models.TextChoices):
-        GOVERNMENT = "government", "政府部门"
-        PARTY = "party", "党委及其部门"
-        PEOPLES_CONGRESS = "congress", "人大"
-        CPPCC = "cppcc", "政协"
-        OTHER = "other", "其他"
+        GOVERNMENT = "government", gettext_noop("政府部门")
+        PARTY = "party", gettext_noop("党委及其部门")
+        PEOPLES_CONGRESS = "congress", gettext_noop("人大")
+        CPPCC = "cppcc", gettext_noop("政协")
+        OTHER = "other", gettext_noop("其他")
 
     region = models.ForeignKey(
         Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="departments"

@@ -7,15 +7,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from zhuqi.directory.models import Industry, Official, Region
 
 
 class SizeClass(models.TextChoices):
-    LARGE = "large", "大型"
-    MEDIUM = "medium", "中型"
-    SMALL = "small", "小型"
-    MICRO = "micro", "微型"
+    LARGE = "large", gettext_noop("大型")
+    MEDIUM = "medium", gettext_noop("中型")
+    SMALL = "small", gettext_noop("小型")
+    MICRO = "micro", gettext_noop("微型")
 
 
 class Enterprise(models.Model):
@@ -78,8 +79,8 @@ class Assignment(models.Model):
     """包联: an official made responsible for an enterprise for a period."""
 
     class Kind(models.TextChoices):
-        LEADER = "leader", "包联领导"
-        LIAISON = "liaison", "驻企联络员"
+        LEADER = "leader", gettext_noop("包联领导")
+        LIAISON = "liaison", gettext_noop("驻企联络员")
 
     official = models.ForeignKey(
         Official, verbose_name="干部", on_delete=models.PROTECT, related_name="assignments"

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from zhuqi.directory.models import Department, Official, Region
 from zhuqi.enterprises.models import Enterprise
@@ -15,21 +16,21 @@ from zhuqi.projects.models import Project, money
 
 
 class AgreementKind(models.TextChoices):
-    STRATEGIC = "strategic", "战略合作"
-    INVESTMENT = "investment", "投资"
-    FINANCING = "financing", "融资"
+    STRATEGIC = "strategic", gettext_noop("战略合作")
+    INVESTMENT = "investment", gettext_noop("投资")
+    FINANCING = "financing", gettext_noop("融资")
 
 
 class AmountNature(models.TextChoices):
-    INTENDED_FINANCING = "intended_financing", "意向性融资"
-    PLANNED_INVESTMENT = "planned_investment", "计划投资"
-    CONTRACT_VALUE = "contract_value", "合同金额"
-    NONE = "none", "无金额"
+    INTENDED_FINANCING = "intended_financing", gettext_noop("意向性融资")
+    PLANNED_INVESTMENT = "planned_investment", gettext_noop("计划投资")
+    CONTRACT_VALUE = "contract_value", gettext_noop("合同金额")
+    NONE = "none", gettext_noop("无金额")
 
 
 class AmountUnit(models.TextChoices):
-    YI = "亿元", "亿元"
-    WAN = "万元", "万元"
+    YI = "亿元", gettext_noop("亿元")
+    WAN = "万元", gettext_noop("万元")
 
 
 class Agreement(models.Model):

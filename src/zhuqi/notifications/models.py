@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class Notice(models.Model):
     """One message in one user's inbox."""
 
     class Kind(models.TextChoices):
-        INFO = "info", "通知"
-        TASK = "task", "待办"
-        REMINDER = "reminder", "催办"
-        ESCALATION = "escalation", "督办"
-        SYSTEM = "system", "系统"
+        INFO = "info", gettext_noop("通知")
+        TASK = "task", gettext_noop("待办")
+        REMINDER = "reminder", gettext_noop("催办")
+        ESCALATION = "escalation", gettext_noop("督办")
+        SYSTEM = "system", gettext_noop("系统")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField("类别", max_length=12, choices=Kind.choices, default=Kind.INFO)
@@ -46,9 +47,9 @@ class Webhook(models.Model):
     coordinators, as the groups where government offices actually talk."""
 
     class Flavour(models.TextChoices):
-        WECOM = "wecom", "企业微信群机器人"
-        DINGTALK = "dingtalk", "钉钉群机器人"
-        JSON = "json", "通用 JSON"
+        WECOM = "wecom", gettext_noop("企业微信群机器人")
+        DINGTALK = "dingtalk", gettext_noop("钉钉群机器人")
+        JSON = "json", gettext_noop("通用 JSON")
 
     name = models.CharField("名称", max_length=100)
     flavour = models.CharField("类型", max_length=10, choices=Flavour.choices)
@@ -85,13 +86,13 @@ class Delivery(models.Model):
     back the step that caused it; failures are retried with back-off."""
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "电子邮件"
-        WEBHOOK = "webhook", "群机器人"
+        EMAIL = "email", gettext_noop("电子邮件")
+        WEBHOOK = "webhook", gettext_noop("群机器人")
 
     class State(models.TextChoices):
-        PENDING = "pending", "待发送"
-        SENT = "sent", "已发送"
-        FAILED = "failed", "发送失败"
+        PENDING = "pending", gettext_noop("待发送")
+        SENT = "sent", gettext_noop("已发送")
+        FAILED = "failed", gettext_noop("发送失败")
 
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     target = models.CharField("发送至", max_length=500)

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from zhuqi.directory.models import Department, Official, Region
 from zhuqi.enterprises.models import Enterprise
@@ -22,13 +23,13 @@ def money(verbose_name: str, **options: Any) -> models.DecimalField[Decimal, Dec
 
 
 class Stage(models.TextChoices):
-    PLANNED = "planned", "谋划"
-    PREPARING = "preparing", "前期"
-    STARTED = "started", "开工在建"
-    COMPLETED = "completed", "竣工"
-    PRODUCING = "producing", "投产"
-    SUSPENDED = "suspended", "停缓建"
-    CANCELLED = "cancelled", "取消"
+    PLANNED = "planned", gettext_noop("谋划")
+    PREPARING = "preparing", gettext_noop("前期")
+    STARTED = "started", gettext_noop("开工在建")
+    COMPLETED = "completed", gettext_noop("竣工")
+    PRODUCING = "producing", gettext_noop("投产")
+    SUSPENDED = "suspended", gettext_noop("停缓建")
+    CANCELLED = "cancelled", gettext_noop("取消")
 
 
 # The road a project travels; suspended and cancelled are off it.
@@ -46,27 +47,27 @@ STAGE_DATE_FIELDS = {
 
 
 class Category(models.TextChoices):
-    INDUSTRIAL = "industrial", "工业"
-    ENERGY = "energy", "能源"
-    INFRASTRUCTURE = "infrastructure", "基础设施"
-    AGRICULTURE = "agriculture", "农牧业"
-    SERVICES = "services", "服务业"
-    SOCIAL = "social", "社会民生"
-    ECOLOGY = "ecology", "生态环保"
-    OTHER = "other", "其他"
+    INDUSTRIAL = "industrial", gettext_noop("工业")
+    ENERGY = "energy", gettext_noop("能源")
+    INFRASTRUCTURE = "infrastructure", gettext_noop("基础设施")
+    AGRICULTURE = "agriculture", gettext_noop("农牧业")
+    SERVICES = "services", gettext_noop("服务业")
+    SOCIAL = "social", gettext_noop("社会民生")
+    ECOLOGY = "ecology", gettext_noop("生态环保")
+    OTHER = "other", gettext_noop("其他")
 
 
 class Level(models.TextChoices):
-    NATIONAL = "national", "国家重点"
-    PROVINCIAL = "provincial", "自治区（省）重点"
-    CITY = "city", "盟市重点"
-    COUNTY = "county", "旗县区重点"
+    NATIONAL = "national", gettext_noop("国家重点")
+    PROVINCIAL = "provincial", gettext_noop("自治区（省）重点")
+    CITY = "city", gettext_noop("盟市重点")
+    COUNTY = "county", gettext_noop("旗县区重点")
 
 
 class ReportingPeriod(models.TextChoices):
-    WEEKLY = "weekly", "每周"
-    SEMIMONTHLY = "semimonthly", "每半月"
-    MONTHLY = "monthly", "每月"
+    WEEKLY = "weekly", gettext_noop("每周")
+    SEMIMONTHLY = "semimonthly", gettext_noop("每半月")
+    MONTHLY = "monthly", gettext_noop("每月")
 
 
 class ProjectList(models.Model):
@@ -254,14 +255,14 @@ class StageChange(models.Model):
 
 
 class MilestoneKind(models.TextChoices):
-    LAND = "land", "土地手续"
-    APPROVALS = "approvals", "审批手续"
-    GROUNDBREAKING = "groundbreaking", "开工建设"
-    MAIN_WORKS = "main_works", "主体工程"
-    EQUIPMENT = "equipment", "设备安装"
-    TRIAL_PRODUCTION = "trial_production", "试生产"
-    ACCEPTANCE = "acceptance", "竣工验收"
-    OTHER = "other", "其他"
+    LAND = "land", gettext_noop("土地手续")
+    APPROVALS = "approvals", gettext_noop("审批手续")
+    GROUNDBREAKING = "groundbreaking", gettext_noop("开工建设")
+    MAIN_WORKS = "main_works", gettext_noop("主体工程")
+    EQUIPMENT = "equipment", gettext_noop("设备安装")
+    TRIAL_PRODUCTION = "trial_production", gettext_noop("试生产")
+    ACCEPTANCE = "acceptance", gettext_noop("竣工验收")
+    OTHER = "other", gettext_noop("其他")
 
 
 class Milestone(models.Model):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from zhuqi.directory.models import Official, Region
 from zhuqi.enterprises.models import Enterprise
@@ -14,15 +15,15 @@ from zhuqi.projects.models import Project
 
 
 class VisitKind(models.TextChoices):
-    INSPECTION = "inspection", "调研/督导"
-    SYMPOSIUM = "symposium", "座谈会"
-    LIAISON = "liaison", "走访"
-    CALL = "call", "电话联系"
+    INSPECTION = "inspection", gettext_noop("调研/督导")
+    SYMPOSIUM = "symposium", gettext_noop("座谈会")
+    LIAISON = "liaison", gettext_noop("走访")
+    CALL = "call", gettext_noop("电话联系")
 
 
 class VisitSource(models.TextChoices):
-    MANUAL = "manual", "人工登记"
-    REPORT = "report", "报道导入"
+    MANUAL = "manual", gettext_noop("人工登记")
+    REPORT = "report", gettext_noop("报道导入")
 
 
 class Visit(models.Model):
@@ -74,8 +75,8 @@ class VisitOfficial(models.Model):
     later must not rewrite who the person was when they came."""
 
     class Role(models.TextChoices):
-        LEAD = "lead", "带队"
-        ACCOMPANYING = "accompanying", "陪同"
+        LEAD = "lead", gettext_noop("带队")
+        ACCOMPANYING = "accompanying", gettext_noop("陪同")
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="participants")
     official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="visit_participations")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.apps import apps
 
+from zhuqi.core.display import EMPTY, display_value, format_number
 from zhuqi.core.roles import ROLES_READING_AUDIT, Role
 from zhuqi.core.scoping import is_active_user
 from zhuqi.core.validators import mask_name, mask_phone
@@ -89,3 +92,20 @@ def picker(
         },
         request=request,
     )
+
+
+@register.simple_tag
+def display(model: str, field: str, value: Any) -> str:
+    """A stored value as a person reads it (core.display): `{% display "cases.Case" "deadline" v %}`."""
+    return display_value(apps.get_model(model), field, value)
+
+
+@register.filter
+def number(value: Any) -> str:
+    """A figure with thousands separators ("300,000", "1,234.5"); nothing → "—"."""
+    if value is None or value == "":
+        return EMPTY
+    try:
+        return format_number(Decimal(str(value)))
+    except InvalidOperation:
+        return str(value)
