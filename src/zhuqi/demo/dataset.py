@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
+from zhuqi.core.chinese import pinyin_keys
 from zhuqi.core.roles import Role
 from zhuqi.core.validators import make_uscc
 from zhuqi.demo import cases as demo_cases
@@ -238,6 +239,13 @@ def enterprise_rows(rng: random.Random) -> list[dict[str, Any]]:
             classes.setdefault(code[:2], []).append(code)
     divisions = sorted(classes)
     taken = {row["企业名称"] for row in rows}
+    # A search for a named enterprise's pinyin initials (lsxcl: 联晟新材料) finds it alone: no
+    # generated name may contain them (霍林郭勒市新创铝业 would: hlg·ls·xc·l).
+    reserved = {key for named in NAMED_ENTERPRISES for key in pinyin_keys(named.short_name)}
+
+    def shadows_a_named_one(name: str) -> bool:
+        return any(key in generated for generated in pinyin_keys(name) for key in reserved)
+
     for region_code, count in GENERATED.items():
         region = Region.objects.get(pk=region_code)
         counties = (
@@ -251,7 +259,9 @@ def enterprise_rows(rng: random.Random) -> list[dict[str, Any]]:
             division = rng.choice(divisions)
             code = rng.choice(classes[division])
             places = place_words(county.code, county.name, above)
-            name = enterprise_name(rng, places=places, division=division, taken=taken)
+            name = enterprise_name(
+                rng, places=places, division=division, taken=taken, refuse=shadows_a_named_one
+            )
             employees = int(rng.lognormvariate(3.8, 1.2))
             revenue = round(employees * rng.uniform(20, 160), 2)
             rows.append(

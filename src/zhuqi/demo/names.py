@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 # 字号: two characters each (the reports' own words are kept apart, see dataset.REPORT_WORDS).
 TRADE_NAMES = [
@@ -92,13 +92,15 @@ def enterprise_name(
     division: str,
     taken: set[str],
     trade_names: Sequence[str] = TRADE_NAMES,
+    refuse: Callable[[str], bool] | None = None,
 ) -> str:
-    """A name not in `taken` (which it joins). Two 字号 are joined only when one is used up."""
+    """A name not in `taken` (which it joins) nor refused. Two 字号 are joined only when one is
+    used up."""
     trade = INDUSTRY_WORDS[division]
     for attempt in range(200):
         words = "".join(rng.sample(trade_names, 2 if attempt >= 20 else 1))
         name = f"{rng.choice(places)}{words}{rng.choice(trade)}{rng.choice(FORMS)}"
-        if name not in taken:
+        if name not in taken and not (refuse and refuse(name)):
             taken.add(name)
             return name
     raise RuntimeError(f"no free enterprise name left in {places}")
