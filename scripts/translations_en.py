@@ -744,6 +744,7 @@ CLIOPS_ENGLISH = {
     "已督办": "Escalated",
     "已按逾期未评价办结": "Closed: not rated in time",
     "时限已重算": "Deadline recomputed",
+    "事项信息已修改": "Case details corrected",
     "更多：来源说明、复杂程度、隐患、交办": "More: source note, complexity, hazard, assignment",
 }
 ENGLISH.update(CLIOPS_ENGLISH)

@@ -175,7 +175,7 @@ class StepForm(ServiceErrorsMixin, Form):
     )
 
 
-class CaseEditForm(ServiceErrorsMixin, forms.Form):
+class CaseEditForm(ServiceErrorsMixin, Form):
     """Correcting a filed case: what it is about, not how it is being handled."""
 
     version = version_field()

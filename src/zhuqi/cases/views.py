@@ -479,6 +479,7 @@ STEP_DONE = {
     "verify": _lazy("验收（复查）结论已记录"),
     "reopen": _lazy("已重新办理"),
     "note": _lazy("说明已补充"),
+    "edit": _lazy("事项信息已修改"),
     "escalate": _lazy("已督办"),
     "close-not-rated": _lazy("已按逾期未评价办结"),
     "recompute-deadline": _lazy("时限已重算"),

@@ -69,6 +69,9 @@ def test_the_assign_step_offers_each_complexity_once(cast, finance, routed) -> N
     options = re.findall(r"<option[^>]*>([^<]*)</option>", select)
     assert sorted(options) == sorted(["简单", "复杂"])
     assert re.search(r'<option value="simple" selected>简单</option>', select)
+    # The correction form of a filed case speaks the same way.
+    edit = labels(client.get(f"/cases/{case.pk}/edit").content.decode())
+    assert edit and not [label for label in edit if label.rstrip().endswith(":")], edit
 
 
 def test_every_step_taken_is_said_in_a_natural_sentence(cast, finance, routed) -> None:
