@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 # PostgreSQL for the second test pass: DATABASE_URL if set, else the local server CI machines have.
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://root@127.0.0.1:5432/test)
 PYTEST_WORKERS ?= 2
+# Where `make run` listens: `PORT=8123 make run`, `HOST=0.0.0.0 make run` (then set ZHUQI_ALLOWED_HOSTS).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The var directory (SQLite, uploads, the secret key); every `zhuqi` command looks there for the key.
+ZHUQI_VAR_DIR ?= var
 
 .PHONY: run test lint typecheck test-sqlite test-postgresql browser-deps install clean bench
 
@@ -18,13 +23,12 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-var/secret_key:
-	mkdir -p var
-	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
-	chmod 600 $@
+$(ZHUQI_VAR_DIR)/secret_key:
+	mkdir -p $(ZHUQI_VAR_DIR)
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-run: $(STAMP) var/secret_key
-	ZHUQI_SECRET_KEY_FILE=var/secret_key $(BIN)/zhuqi run
+run: $(STAMP) $(ZHUQI_VAR_DIR)/secret_key
+	ZHUQI_VAR_DIR="$(ZHUQI_VAR_DIR)" $(BIN)/zhuqi run --host "$(HOST)" --port "$(PORT)"
 
 browser-deps:
 	@scripts/ensure-chromium

@@ -36,7 +36,8 @@ HEADERS = [
 
 def rows(count: int, seed: int = 7, counties: list[tuple[str, str]] | None = None) -> Any:
     from zhuqi.core.validators import make_uscc
-    from zhuqi.demo.dataset import NAME_SUFFIXES, NAME_WORDS, REPORT_WORDS
+    from zhuqi.demo.dataset import NAME_WORDS, REPORT_WORDS
+    from zhuqi.demo.names import INDUSTRY_WORDS, enterprise_name, place_words, region_names
     from zhuqi.directory.models import Industry, Region
 
     words = NAME_WORDS + REPORT_WORDS
@@ -46,16 +47,21 @@ def rows(count: int, seed: int = 7, counties: list[tuple[str, str]] | None = Non
         counties = list(
             Region.objects.filter(level="county").exclude(name="市辖区").values_list("code", "name")
         )
-    classes = list(
-        Industry.objects.filter(level="class", section__in="BCDEFGHIKL").values_list("code", "name")
-    )
+    above = region_names(code for code, _ in counties)
+    classes: dict[str, list[str]] = {}
+    for class_code in Industry.objects.filter(level="class").values_list("code", flat=True):
+        if class_code[:2] in INDUSTRY_WORDS:
+            classes.setdefault(class_code[:2], []).append(class_code)
+    divisions = sorted(classes)
+    taken: set[str] = set()
     for serial in range(count):
         code, county = rng.choice(counties)
-        industry, industry_name = rng.choice(classes)
+        division = rng.choice(divisions)
+        industry = rng.choice(classes[division])
         employees = max(1, int(rng.lognormvariate(3.5, 1.3)))
         revenue = round(employees * rng.uniform(10, 200), 2)
-        pair = rng.choice(words) + rng.choice(words)
-        name = f"{county[:2]}{pair}{industry_name[:4]}{serial}{rng.choice(NAME_SUFFIXES)}"
+        places = place_words(code, county, above)
+        name = enterprise_name(rng, places=places, division=division, taken=taken, trade_names=words)
         yield [
             make_uscc(code, serial),
             name,

@@ -725,6 +725,29 @@ DEADLINES_PLURAL_ENGLISH = {
     "逾期 %(days)s 个工作日": ("%(days)s working day late", "%(days)s working days late"),
 }
 
+CLIOPS_ENGLISH = {
+    "已提交": "Submitted",
+    "已受理": "Accepted",
+    "已决定不予受理": "Declined",
+    "已并入重复诉求": "Merged into the earlier demand",
+    "已交办": "Assigned",
+    "已签收": "Taken on",
+    "已退回": "Returned",
+    "延期申请已提交": "Extension requested",
+    "延期申请已审批": "Extension request decided",
+    "已答复": "Answered",
+    "评价已提交，谢谢": "Thank you: your rating is recorded",
+    "已报告完成情况": "Completion reported",
+    "验收（复查）结论已记录": "Verification (re-inspection) recorded",
+    "已重新办理": "Reopened",
+    "说明已补充": "Note added",
+    "已督办": "Escalated",
+    "已按逾期未评价办结": "Closed: not rated in time",
+    "时限已重算": "Deadline recomputed",
+    "事项信息已修改": "Case details corrected",
+    "更多：来源说明、复杂程度、隐患、交办": "More: source note, complexity, hazard, assignment",
+}
+ENGLISH.update(CLIOPS_ENGLISH)
 
 # The layout branch: choice labels (statuses, kinds, stages …) shown through core.display and the
 # templates, the audit page's filters, units in table headers.

@@ -39,15 +39,24 @@ TESTING = env_bool("ZHUQI_TESTING")
 def _secret_key() -> str:
     key = os.environ.get("ZHUQI_SECRET_KEY", "")
     key_file = os.environ.get("ZHUQI_SECRET_KEY_FILE", "")
-    if not key and key_file:
-        key = Path(key_file).read_text(encoding="utf-8").strip()
+    if key_file and not key:
+        try:
+            key = Path(key_file).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ImproperlyConfigured(f"ZHUQI_SECRET_KEY_FILE={key_file}: {error.strerror}") from None
+    # `make run` writes the key into the var directory: every later command (`zhuqi import …`)
+    # run from the same place finds it there without being told.
+    default_file = VAR_DIR / "secret_key"
+    if not key and not key_file and default_file.is_file():
+        key = default_file.read_text(encoding="utf-8").strip()
     if key:
         return key
     if DEBUG or TESTING:
         return "zhuqi-insecure-development-key-never-use-in-production"
     raise ImproperlyConfigured(
-        "ZHUQI_SECRET_KEY is not set. A production start needs a secret key: set ZHUQI_SECRET_KEY "
-        "(or ZHUQI_SECRET_KEY_FILE), or set ZHUQI_DEBUG=true for a local development start."
+        f"ZHUQI_SECRET_KEY is not set and there is no {default_file}. A production start needs a "
+        "secret key: run `make run` once (it writes one there), set ZHUQI_SECRET_KEY (or "
+        "ZHUQI_SECRET_KEY_FILE), or set ZHUQI_DEBUG=true for a local development start."
     )
 
 
@@ -153,7 +162,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Each language named in itself: the switch offers "English" to a Chinese reader and "中文" to an
+# English one (the names are shown as written here, never translated).
+LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

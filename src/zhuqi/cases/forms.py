@@ -20,6 +20,7 @@ from zhuqi.cases.models import (
     Urgency,
 )
 from zhuqi.core.errors import FieldError
+from zhuqi.core.forms import Form
 from zhuqi.core.textlimits import REASON_LENGTH, limit
 from zhuqi.core.versioning import version_field
 
@@ -75,7 +76,7 @@ class ServiceErrorsMixin:
             self.add_error(target, error.message)  # type: ignore[attr-defined]
 
 
-class CaseForm(ServiceErrorsMixin, forms.Form):
+class CaseForm(ServiceErrorsMixin, Form):
     kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices)
     enterprise = forms.IntegerField(label=_("企业"), required=False, widget=forms.HiddenInput)
     title = forms.CharField(
@@ -144,7 +145,7 @@ class CaseForm(ServiceErrorsMixin, forms.Form):
                 del self.fields[name]
 
 
-class StepForm(ServiceErrorsMixin, forms.Form):
+class StepForm(ServiceErrorsMixin, Form):
     """Every step's fields; the case page shows the ones its step needs."""
 
     version = version_field()
@@ -196,7 +197,7 @@ class StepForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class CaseEditForm(ServiceErrorsMixin, forms.Form):
+class CaseEditForm(ServiceErrorsMixin, Form):
     """Correcting a filed case: what it is about, not how it is being handled."""
 
     version = version_field()

@@ -469,6 +469,11 @@ DEFAULT_SOURCE = {
 }
 
 
+def default_source(actor: User) -> str:
+    """The source a case filed by `actor` gets when none is given; "" when the role must give one."""
+    return DEFAULT_SOURCE.get(Role(actor.role), "")
+
+
 def creatable_kinds(actor: User) -> frozenset[str]:
     if _is_coordinator(actor):
         return frozenset({Kind.DEMAND, Kind.INSTRUCTION, Kind.HAZARD})

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from zhuqi.cases import deadlines, figures, selectors, services
@@ -35,6 +36,7 @@ from zhuqi.cases.models import (
     Urgency,
 )
 from zhuqi.cases.services import STEP_LABELS, NewCase, StepInput
+from zhuqi.core import navigation
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, ServiceError, StaleWrite, ValidationFailed
@@ -237,6 +239,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if enterprise is not None:
         initial["enterprise"] = enterprise.pk
     form = CaseForm(request.POST or None, request.FILES or None, initial=initial, **_form_context(user))
+    # A role with no default source (a coordinator, a leader) must say where the case came from.
+    form.fields["source"].required = not services.default_source(user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -453,8 +457,33 @@ def case_step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("case-detail", case_id)
-    messages.success(request, _("已%(step)s") % {"step": STEP_LABELS[step]})
+    messages.success(request, STEP_DONE[step])
     return redirect("case-detail", case_id)
+
+
+# What the page says once a step is taken: a sentence per step, not "已" + the step's name
+# ("已企业评价" is not Chinese).
+STEP_DONE = {
+    "submit": _lazy("已提交"),
+    "accept": _lazy("已受理"),
+    "reject": _lazy("已决定不予受理"),
+    "merge": _lazy("已并入重复诉求"),
+    "assign": _lazy("已交办"),
+    "start": _lazy("已签收"),
+    "return": _lazy("已退回"),
+    "request-extension": _lazy("延期申请已提交"),
+    "decide-extension": _lazy("延期申请已审批"),
+    "answer": _lazy("已答复"),
+    "confirm": _lazy("评价已提交，谢谢"),
+    "report-completion": _lazy("已报告完成情况"),
+    "verify": _lazy("验收（复查）结论已记录"),
+    "reopen": _lazy("已重新办理"),
+    "note": _lazy("说明已补充"),
+    "edit": _lazy("事项信息已修改"),
+    "escalate": _lazy("已督办"),
+    "close-not-rated": _lazy("已按逾期未评价办结"),
+    "recompute-deadline": _lazy("时限已重算"),
+}
 
 
 def _refused(request: HttpRequest, step: str, problems: str) -> None:
@@ -540,7 +569,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
 
 
 def _may_read_configuration(user: User) -> bool:
-    return user.role in (Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.AUDITOR) or user.is_superuser
+    return navigation.may_open(user, "routing-rules")
 
 
 def _is_admin(user: User) -> bool:

@@ -33,3 +33,7 @@ ROLES_EDITING_ENTERPRISES = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 # Roles that may read the audit trail beyond the history of objects they can see.
 ROLES_READING_AUDIT = frozenset({Role.ADMIN, Role.AUDITOR})
+
+# Roles that may read the platform's configuration (routing catalogue, deadline rules, the
+# working-day calendar); only the admin changes it.
+ROLES_READING_CONFIGURATION = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.AUDITOR})

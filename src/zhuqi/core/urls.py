@@ -5,6 +5,7 @@ from zhuqi.core import views
 
 urlpatterns = [
     path("", views.workbench, name="workbench"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_log, name="audit-log"),

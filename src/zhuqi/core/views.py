@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import calendar as month_calendar
 import datetime
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +19,22 @@ from zhuqi.core.auth import request_user
 from zhuqi.core.errors import ServiceError, ValidationFailed
 from zhuqi.core.filtersets import AuditFilterSet, field_choices, object_type_choices
 from zhuqi.core.models import AuditEntry
+from zhuqi.core.navigation import page_for
 from zhuqi.core.roles import Role
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.demo import dataset
 from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.visits import selectors as visit_selectors
+
+FAVICON = Path(__file__).resolve().parent / "static" / "zhuqi" / "favicon.ico"
+
+
+def favicon(request: HttpRequest) -> FileResponse:
+    """/favicon.ico, asked for by browsers on pages without the icon link (the API docs, the admin)
+    and by bookmarks; the pages link the SVG beside it."""
+    response = FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 class LoginView(auth_views.LoginView):
@@ -109,6 +121,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@page_for("calendar-year")
 def calendar_year(request: HttpRequest, year: int | None = None) -> HttpResponse:
     """A year's working days as the deadlines use them, and for admins the form to enter a year
     from the State Council's notice (粘贴国务院办公厅通知整理出的日期清单)."""

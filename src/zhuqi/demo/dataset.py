@@ -19,11 +19,13 @@ from typing import Any
 
 from django.db import transaction
 
+from zhuqi.core.chinese import pinyin_keys
 from zhuqi.core.roles import Role
 from zhuqi.core.validators import make_uscc
 from zhuqi.demo import cases as demo_cases
 from zhuqi.demo import projects as demo_projects
 from zhuqi.demo import visits as demo_visits
+from zhuqi.demo.names import FORMS, INDUSTRY_WORDS, TRADE_NAMES, enterprise_name, place_words, region_names
 from zhuqi.directory import services as directory_services
 from zhuqi.directory.models import Department, Industry, Official, Region, User, system_user
 from zhuqi.enterprises import services as enterprise_services
@@ -168,32 +170,8 @@ ASSIGNMENTS = [
 # Where the generated enterprises go: region code → how many (a prefecture's are spread over its
 # counties). Huolinguole gets its own share so the county accounts' lists have a few hundred rows.
 GENERATED = {"150581": 230, "150500": 180, "140200": 220, "211200": 160, "150100": 30, "150200": 30}
-NAME_WORDS = [
-    "华鑫",
-    "恒泰",
-    "东升",
-    "宏达",
-    "金源",
-    "瑞丰",
-    "兴隆",
-    "天成",
-    "通达",
-    "新创",
-    "远航",
-    "嘉禾",
-    "鼎盛",
-    "盛世",
-    "安泰",
-    "润发",
-    "博远",
-    "中科",
-    "蒙原",
-    "草原",
-    "塞北",
-    "广聚",
-    "永昌",
-    "长青",
-]
+# 字号 for generated names and streets (names.py builds the names).
+NAME_WORDS = TRADE_NAMES
 # Words from the reports' enterprise names: the benchmarks use them so searches for those names
 # have many hits; the demo keeps them out so its named enterprises stay easy to find.
 REPORT_WORDS = [
@@ -212,29 +190,9 @@ REPORT_WORDS = [
     "信达",
     "顺达",
 ]
-NAME_SUFFIXES = ["有限公司", "有限责任公司", "股份有限公司"]
+NAME_SUFFIXES = FORMS
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 _GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "强", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞"]
-# Divisions the generated enterprises are drawn from: industry, energy, building, trade, logistics.
-_DIVISIONS = [
-    "06",
-    "13",
-    "14",
-    "26",
-    "30",
-    "31",
-    "32",
-    "33",
-    "34",
-    "35",
-    "36",
-    "38",
-    "39",
-    "44",
-    "47",
-    "51",
-    "54",
-]
 
 
 def is_loaded() -> bool:
@@ -275,12 +233,19 @@ def enterprise_rows(rng: random.Random) -> list[dict[str, Any]]:
             }
         )
         serial += 1
-    classes = list(
-        Industry.objects.filter(level=Industry.Level.CLASS, parent__parent__code__in=_DIVISIONS).values_list(
-            "code", "name"
-        )
-    )
+    classes: dict[str, list[str]] = {}
+    for code in Industry.objects.filter(level=Industry.Level.CLASS).values_list("code", flat=True):
+        if code[:2] in INDUSTRY_WORDS:
+            classes.setdefault(code[:2], []).append(code)
+    divisions = sorted(classes)
     taken = {row["企业名称"] for row in rows}
+    # A search for a named enterprise's pinyin initials (lsxcl: 联晟新材料) finds it alone: no
+    # generated name may contain them (霍林郭勒市新创铝业 would: hlg·ls·xc·l).
+    reserved = {key for named in NAMED_ENTERPRISES for key in pinyin_keys(named.short_name)}
+
+    def shadows_a_named_one(name: str) -> bool:
+        return any(key in generated for generated in pinyin_keys(name) for key in reserved)
+
     for region_code, count in GENERATED.items():
         region = Region.objects.get(pk=region_code)
         counties = (
@@ -288,18 +253,15 @@ def enterprise_rows(rng: random.Random) -> list[dict[str, Any]]:
             if region.level == Region.Level.COUNTY
             else list(Region.objects.filter(parent_id=region_code).exclude(name="市辖区").order_by("code"))
         )
+        above = region_names(county.code for county in counties)
         for _ in range(count):
             county = rng.choice(counties)
-            code, industry_name = rng.choice(classes)
-            place = (
-                county.name.removesuffix("市").removesuffix("区").removesuffix("旗").removesuffix("县")[:3]
+            division = rng.choice(divisions)
+            code = rng.choice(classes[division])
+            places = place_words(county.code, county.name, above)
+            name = enterprise_name(
+                rng, places=places, division=division, taken=taken, refuse=shadows_a_named_one
             )
-            trade = industry_name.removesuffix("制造").removesuffix("加工")[:4]
-            name = f"{place}{rng.choice(NAME_WORDS)}{trade}{rng.choice(NAME_SUFFIXES)}"
-            while name in taken:
-                words = rng.choice(NAME_WORDS) + rng.choice(NAME_WORDS)
-                name = f"{place}{words}{trade}{rng.choice(NAME_SUFFIXES)}"
-            taken.add(name)
             employees = int(rng.lognormvariate(3.8, 1.2))
             revenue = round(employees * rng.uniform(20, 160), 2)
             rows.append(

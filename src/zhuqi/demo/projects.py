@@ -264,7 +264,13 @@ def load(
     generated = _generated(actor=admin, rng=rng, year=year)
 
     agreements = _agreements(
-        admin=admin, coordinator=coordinator, officials=officials, foil=foil, grid=grid, year=year
+        admin=admin,
+        coordinator=coordinator,
+        officials=officials,
+        foil=foil,
+        grid=grid,
+        year=year,
+        liansheng=enterprises["联晟新材料"],
     )
     return {"projects": 5 + generated, "agreements": agreements}
 
@@ -324,7 +330,14 @@ def _generated(*, actor: User, rng: random.Random, year: int) -> int:
 
 
 def _agreements(
-    *, admin: User, coordinator: User, officials: dict[str, Official], foil: Project, grid: Project, year: int
+    *,
+    admin: User,
+    coordinator: User,
+    officials: dict[str, Official],
+    foil: Project,
+    grid: Project,
+    year: int,
+    liansheng: Enterprise,
 ) -> int:
     leaders = [officials[name].pk for name in ("孙绍骋", "王莉霞") if name in officials]
     report_004 = [
@@ -389,7 +402,10 @@ def _agreements(
             data=AgreementData(
                 title="联晟新材料高端铝箔项目投资协议",
                 kind="investment",
-                counterparty_name="联晟新材料有限公司",
+                counterparty_name=liansheng.name,
+                # The registry's enterprise, not only its name: its own account then finds the
+                # agreement (and counts it) under 合作协议.
+                counterparty_id=liansheng.pk,
                 our_party_name="霍林郭勒市人民政府",
                 region_code="150581",
                 signed_on=datetime.date(year - 1, 11, 8),

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from zhuqi.core.auth import request_user
+from zhuqi.core.navigation import page_for
 from zhuqi.core.scoping import jurisdiction_code
 from zhuqi.directory import selectors
 from zhuqi.directory.models import Region
@@ -12,6 +13,7 @@ from zhuqi.enterprises.selectors import enterprise_counts_by_region
 
 
 @login_required
+@page_for("region-tree")
 def region_tree(request: HttpRequest) -> HttpResponse:
     """The GB/T 2260 tree, opened at the user's jurisdiction; children load on demand (htmx)."""
     root = jurisdiction_code(request_user(request))
@@ -26,6 +28,7 @@ def region_tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@page_for("region-tree")
 def region_children(request: HttpRequest, code: str) -> HttpResponse:
     if not Region.objects.filter(code=code).exists():
         raise Http404

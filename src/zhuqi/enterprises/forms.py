@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhuqi.core.forms import Form
 from zhuqi.core.textlimits import CONTACT_LENGTHS, limit
 from zhuqi.core.versioning import version_field
 from zhuqi.enterprises.models import Enterprise
@@ -12,7 +13,7 @@ from zhuqi.enterprises.models import Enterprise
 CONTACT_ROWS = 3
 
 
-class EnterpriseForm(forms.Form):
+class EnterpriseForm(Form):
     """Raw strings in, so the one validator (enterprises.validation) judges every value and the
     form shows its messages; the form only lays the fields out."""
 
@@ -129,5 +130,5 @@ class EnterpriseForm(forms.Form):
             self.add_error(field if shown else None, error.message)
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(Form):
     file = forms.FileField(label=_("企业名录文件（.xlsx 或 .csv）"))

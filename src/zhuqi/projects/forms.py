@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from zhuqi.core.forms import Form
 from zhuqi.core.textlimits import limit
 from zhuqi.core.versioning import version_field
 from zhuqi.projects.models import Category, Level, MilestoneKind, Project, Stage, StageChange
@@ -17,7 +18,7 @@ PROBLEM_ROWS = 3
 NEW_MILESTONE_ROWS = 3
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(Form):
     name = forms.CharField(label="项目名称", required=False, max_length=limit(Project, "name"))
     code = forms.CharField(label="项目代码", required=False, max_length=limit(Project, "code"))
     region = forms.CharField(label="建设地点", required=False)
@@ -74,7 +75,7 @@ def version_read(post: Any) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-class StageForm(forms.Form):
+class StageForm(Form):
     version = version_field()
     stage = forms.ChoiceField(choices=Stage.choices)
     on = forms.DateField(required=False)

@@ -21,6 +21,7 @@ from zhuqi.cases.selectors import case_queryset
 from zhuqi.cases.selectors import categories as case_categories
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.navigation import page_for
 from zhuqi.core.roles import Role
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import User
@@ -414,6 +415,7 @@ def project_edit(request: HttpRequest, project_id: int | None = None) -> HttpRes
 
 
 @login_required
+@page_for("project-figures")
 def project_figures_page(request: HttpRequest) -> HttpResponse:
     """项目与协议统计: the project figures and the agreement funnel, per region, department or
     level, with their definitions, ranked and charted."""

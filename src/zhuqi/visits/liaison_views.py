@@ -24,6 +24,7 @@ from zhuqi.cases import selectors as case_selectors
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.navigation import page_for
 from zhuqi.core.pagination import LazyPage
 from zhuqi.core.textlimits import limit, shortened
 from zhuqi.core.uploads import check_uploads
@@ -52,6 +53,7 @@ def _own_official(user: User) -> Official | None:
 
 
 @login_required
+@page_for("liaison-workbench")
 def liaison_workbench(request: HttpRequest) -> HttpResponse:
     """我的企业: overdue first, then those behind this month's duty."""
     user = request_user(request)

@@ -7,7 +7,10 @@ from typing import Any
 
 from django import template
 from django.apps import apps
+from django.conf import settings
+from django.utils.translation import get_language
 
+from zhuqi.core import navigation
 from zhuqi.core.display import EMPTY, display_value, format_number
 from zhuqi.core.roles import ROLES_READING_AUDIT, Role
 from zhuqi.core.scoping import is_active_user
@@ -109,3 +112,31 @@ def number(value: Any) -> str:
         return format_number(Decimal(str(value)))
     except InvalidOperation:
         return str(value)
+
+
+@register.filter
+def may_open(user: Any, page: str) -> bool:
+    return navigation.may_open(user, page)
+
+
+@register.simple_tag
+def menu_for(user: Any) -> list[navigation.Page]:
+    return navigation.menu(user)
+
+
+@register.simple_tag
+def other_languages() -> list[tuple[str, str]]:
+    """The languages to switch to, each named in itself (settings.LANGUAGES, untranslated)."""
+    current = (get_language() or settings.LANGUAGE_CODE).lower()
+    return [(code, name) for code, name in settings.LANGUAGES if code != current]
+
+
+@register.filter
+def account_label(user: Any) -> str:
+    """The header's "who": the account's name, and its role only when the name does not already
+    say it ("系统管理员", "高原（驻企联络员）", "霍林郭勒市营商办" need no role after them)."""
+    name = str(user)
+    role = user.get_role_display()
+    if any(part and part in name for part in role.split("/")):
+        return name
+    return f"{name} · {role}"

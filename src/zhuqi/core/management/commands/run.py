@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Take the port before the minutes of setup, so a busy one is said at once.
+        server = None
+        if not options["setup_only"]:
+            server = listen(options["host"], options["port"], options["threads"])
         call_command("migrate", interactive=False, verbosity=0)
         if not Region.objects.exists():
             self.stdout.write("loading regions (GB/T 2260) …")
@@ -48,17 +53,34 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("no demo dataset; create an account with: zhuqi createuser NAME --role admin")
-        if options["setup_only"]:
+        if server is None:
             return
         if not options["no_worker"]:
             from zhuqi.core.background import start_embedded
 
             start_embedded()
         self.stdout.write(f"serving on {url}  (API: {url}api/v1/docs)  Ctrl-C to stop\n")
-        from waitress import serve  # type: ignore[import-untyped,unused-ignore]
+        server.run()
 
-        from zhuqi.wsgi import application
 
-        serve(
-            application, host=options["host"], port=options["port"], threads=options["threads"], _quiet=True
-        )
+def listen(host: str, port: int, threads: int) -> Any:
+    """The web server bound to host:port, not yet serving; a port that cannot be had ends the
+    command with one line saying which and how to pick another (no traceback: it is the
+    operator's to fix, not a bug)."""
+    from waitress import create_server  # type: ignore[import-untyped,unused-ignore]
+
+    from zhuqi.wsgi import application
+
+    try:
+        return create_server(application, host=host, port=port, threads=threads)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            reason = f"port {port} is already in use on {host}"
+        elif error.errno == errno.EACCES:
+            reason = f"port {port} on {host} needs privileges this user does not have"
+        else:
+            reason = f"cannot listen on {host}:{port} ({error.strerror or error})"
+        other = port + 1 if 0 < port < 65535 else 8000
+        raise SystemExit(
+            f"zhuqi: {reason}; choose another port: zhuqi run --port {other} (or PORT={other} make run)"
+        ) from None

@@ -1,0 +1,100 @@
+"""The site's menu as data: each entry names its page and the roles that see it. The same table
+decides whether the page opens: a role the menu leaves an entry out for gets 404 from the page
+(the test walks every entry for every role), so the menu never offers what the page refuses and a
+page never serves a role the menu hides it from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from zhuqi.cases.figures import ROLES_SEEING_FIGURES
+from zhuqi.core.roles import (
+    ROLES_EDITING_ENTERPRISES,
+    ROLES_READING_AUDIT,
+    ROLES_READING_CONFIGURATION,
+    Role,
+)
+from zhuqi.core.scoping import is_active_user
+from zhuqi.visits.coverage import COVERAGE_ROLES
+
+EVERYONE = frozenset(Role)
+# The enterprise works its own demands, projects and agreements; the government's reference pages
+# (regions, the API for integrations) are of no use to it.
+GOVERNMENT = EVERYONE - {Role.ENTERPRISE}
+LIAISON = frozenset({Role.LIAISON})
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # the URL name
+    label: str | Promise
+    roles: frozenset[Role]
+    # Also open to any account linked to an official (a leader's own 包联 enterprises).
+    officials_too: bool = False
+    in_menu: bool = True
+    test_id: str = ""
+    # A fixed address outside the pages this table guards (the API's documentation is public:
+    # whoever integrates reads it; the menu only leaves it out where it is of no use).
+    href: str = ""
+
+    def url(self) -> str:
+        return self.href or reverse(self.name)
+
+
+PAGES: tuple[Page, ...] = (
+    Page("workbench", _("工作台"), EVERYONE),
+    Page("case-list", _("事项"), EVERYONE),
+    Page("project-list", _("重点项目"), EVERYONE),
+    Page("visit-list", _("调研走访"), EVERYONE),
+    Page("liaison-workbench", _("我的企业"), LIAISON, officials_too=True, test_id="nav-liaison"),
+    Page("liaison-coverage", _("包联覆盖"), COVERAGE_ROLES, test_id="nav-coverage"),
+    Page("enterprise-list", _("企业名录"), EVERYONE),
+    Page("region-tree", _("行政区划"), GOVERNMENT, test_id="nav-regions"),
+    Page("case-figures", _("办理统计"), ROLES_SEEING_FIGURES, test_id="nav-figures"),
+    # A tab of the project and agreement lists, not a menu entry: the region's funnel figures.
+    Page("project-figures", _("项目与协议统计"), ROLES_SEEING_FIGURES, in_menu=False),
+    Page("enterprise-import", _("导入"), ROLES_EDITING_ENTERPRISES),
+    Page("audit-log", _("审计记录"), ROLES_READING_AUDIT),
+    Page("routing-rules", _("派单目录"), ROLES_READING_CONFIGURATION),
+    Page("calendar-year", _("工作日历"), ROLES_READING_CONFIGURATION),
+    Page("webhooks", _("群机器人"), frozenset({Role.ADMIN})),
+    Page("api-docs", "API", GOVERNMENT, test_id="nav-api", href="/api/v1/docs"),
+)
+_BY_NAME = {page.name: page for page in PAGES}
+
+
+def may_open(user: Any, name: str) -> bool:
+    page = _BY_NAME[name]
+    if not is_active_user(user):
+        return False
+    role = Role.ADMIN if user.is_superuser else user.role
+    return role in page.roles or (page.officials_too and bool(user.official_id))
+
+
+def menu(user: Any) -> list[Page]:
+    return [page for page in PAGES if page.in_menu and may_open(user, page.name)]
+
+
+def page_for(name: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A view decorator: 404 (as for anything out of scope) unless the table opens `name` to the user."""
+    if name not in _BY_NAME:
+        raise LookupError(f"no page {name!r} in the navigation table")
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not may_open(request.user, name):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
