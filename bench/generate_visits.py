@@ -337,7 +337,7 @@ class VisitWriter:
 
     def flush(self) -> None:
         from zhuqi.cases.models import Case
-        from zhuqi.visits.models import Visit, VisitEnterprise, VisitOfficial
+        from zhuqi.visits.models import Visit, VisitEnterprise, VisitOfficial, VisitRegion
 
         if not self.pending:
             return
@@ -348,6 +348,7 @@ class VisitWriter:
         members: list[VisitOfficial] = []
         attendance: list[VisitEnterprise] = []
         places: list[Any] = []
+        reach: list[VisitRegion] = []
         cases: list[Case] = []
         for visit, row in zip(visits, self.pending, strict=True):
             for position, (official, role) in enumerate(row["officials"]):
@@ -374,6 +375,9 @@ class VisitWriter:
                     )
                 )
             places += [Places(visit_id=visit.pk, region_id=code) for code in row["places"]]
+            # What the visits service writes: the regions the visit touched, which scoping reads.
+            touched = {visit.region_id, *row["places"], *(self.enterprise[e][1] for e in row["enterprises"])}
+            reach += [VisitRegion(visit_id=visit.pk, region_id=code) for code in sorted(touched)]
             lead = row["officials"][0][0]
             for case_kind in row["said"]:
                 enterprise = self.enterprise[rng.choice(row["enterprises"])]
@@ -392,6 +396,7 @@ class VisitWriter:
         VisitOfficial.objects.bulk_create(members, batch_size=BATCH)
         VisitEnterprise.objects.bulk_create(attendance, batch_size=BATCH)
         Places.objects.bulk_create(places, batch_size=BATCH)
+        VisitRegion.objects.bulk_create(reach, batch_size=BATCH)
         Case.objects.bulk_create(cases, batch_size=BATCH)
         for visit in visits:
             self.tally[visit.kind] += 1

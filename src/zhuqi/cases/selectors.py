@@ -33,38 +33,56 @@ from zhuqi.directory.selectors import department_queryset
 from zhuqi.enterprises.models import Assignment
 
 
+def department_cases_q(department_id: int) -> Q:
+    """The cases a department leads or supports, each arm an index scan (see core.lookups)."""
+    return Q(lead_department_id=department_id) | Q(
+        pk__any_of=Case.co_departments.through.objects.filter(department_id=department_id).values("case_id")
+    )
+
+
 def case_scope_q(user: User, *, walk_in_order: bool = False) -> Q:
-    """Leaders and coordinators: their jurisdiction. Handlers: cases their department leads or
-    supports. Liaison officers: cases of the enterprises assigned to them now, and what they
-    filed. Enterprises: their own."""
+    """Who sees a case (docs/visibility.md). Leaders and coordinators: the cases of their
+    jurisdiction and those a department in it leads or supports. Handlers: the cases their
+    department leads or supports, and the hazards they filed. Liaison officers: the cases of the
+    enterprises assigned to them now, what they filed, and the visit-wide cases (no enterprise of
+    their own) of the visits they can see. Enterprises: their own."""
     if not is_active_user(user):
         return NOTHING
     if user.role == Role.ENTERPRISE:
         return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else NOTHING
     if user.role == Role.LIAISON:
+        from zhuqi.visits.models import Visit
+        from zhuqi.visits.selectors import visit_scope_q
+
+        mine = Q(filed_by=user) | Q(
+            enterprise__isnull=True,
+            visit_id__any_of=Visit.objects.filter(visit_scope_q(user)).order_by().values("pk"),
+        )
         if not user.official_id:
-            return Q(filed_by=user)
-        assigned = Assignment.enterprises_of(user.official_id)
-        return Q(enterprise_id__in=assigned) | Q(filed_by=user)
+            return mine
+        return Q(enterprise_id__any_of=Assignment.enterprises_of(user.official_id)) | mine
     if user.role == Role.HANDLER:
         if not user.department_id:
             return NOTHING
         # And the hazards they found themselves, which they route before any department leads them.
-        return (
-            Q(lead_department_id=user.department_id)
-            | Q(
-                pk__any_of=Case.co_departments.through.objects.filter(
-                    department_id=user.department_id
-                ).values("case_id")
-            )
-            | Q(filed_by=user)
-        )
+        return department_cases_q(user.department_id) | Q(filed_by=user)
     code = jurisdiction_code(user)
     if code is None:
         return Q()
     if not code:
         return NOTHING
-    return region_subtree_q("region_id", code, walk_in_order=walk_in_order)
+    # A case of another region worked by a department of this one (a county office leading an
+    # instruction given on a prefecture leader's visit) is this jurisdiction's work too.
+    departments = Department.objects.filter(region_subtree_q("region_id", code)).values("pk")
+    return (
+        region_subtree_q("region_id", code, walk_in_order=walk_in_order)
+        | Q(lead_department_id__any_of=departments)
+        | Q(
+            pk__any_of=Case.co_departments.through.objects.filter(department_id__in=departments).values(
+                "case_id"
+            )
+        )
+    )
 
 
 CASE_RELATED = ("enterprise", "region", "category", "lead_department")

@@ -9,6 +9,7 @@ says which steps are allowed from here.
 from __future__ import annotations
 
 import datetime
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -162,15 +163,26 @@ def _is_assigned_liaison(actor: User, enterprise_id: int | None) -> bool:
     ).exists()
 
 
+def _answers_for(actor: User, case: Case) -> bool:
+    """Whether the case is the actor's jurisdiction's to decide on: its region, or the region of
+    the department leading it, lies in the actor's jurisdiction. A coordinator or leader who sees
+    a case only because a department of theirs supports it, or only through a visit, follows it
+    without routing or closing it (docs/visibility.md)."""
+    code = jurisdiction_code(actor)
+    if code_within(code, case.region_id):
+        return True
+    return case.lead_department is not None and code_within(code, case.lead_department.region_id)
+
+
 def may_take(actor: User, case: Case, step: str) -> bool:
     """Who may take a step on a case. The services refuse by it and the case page offers the
     steps it allows, so a button is never shown that would then be refused."""
     if step in ("accept", "reject", "decide-extension", "reopen"):
-        return _is_coordinator(actor)
+        return _is_coordinator(actor) and _answers_for(actor, case)
     if step == "assign":
         return (
-            _is_coordinator(actor)
-            or (actor.role == Role.LEADER and case.kind == Kind.INSTRUCTION)
+            (_is_coordinator(actor) and _answers_for(actor, case))
+            or (actor.role == Role.LEADER and case.kind == Kind.INSTRUCTION and _answers_for(actor, case))
             or (actor.role == Role.HANDLER and case.kind == Kind.HAZARD and case.filed_by_id == actor.pk)
         )
     if step in ("start", "return", "request-extension", "answer"):
@@ -184,9 +196,10 @@ def may_take(actor: User, case: Case, step: str) -> bool:
             or _is_assigned_liaison(actor, case.enterprise_id)
         )
     if step == "verify":
+        coordinating = _is_coordinator(actor) and _answers_for(actor, case)
         if case.kind == Kind.INSTRUCTION:
-            return _is_coordinator(actor)
-        return _is_coordinator(actor) or _is_lead_handler(actor, case)
+            return coordinating
+        return coordinating or _is_lead_handler(actor, case)
     if step == "confirm":
         return _is_own_enterprise(actor, case) or _is_assigned_liaison(actor, case.enterprise_id)
     return False
@@ -485,6 +498,188 @@ def creatable_kinds(actor: User) -> frozenset[str]:
     }.get(Role(actor.role), frozenset())
 
 
+class Origin(enum.Enum):
+    """Where a case is filed from, which decides by whose authority (docs/visibility.md, "Filing
+    from a record"). There is no origin that skips the checks: each states its own.
+
+    DIRECT: the filer's own role and scope (creatable_kinds; the enterprise and the region in
+    the filer's scope).
+    VISIT: what was said at a visit, filed by someone who may record that visit (NewCase.visit_id,
+    read through the filer's scope). Instructions only at an inspection or a symposium, by the
+    authority of one of its lead officials (issued_by, the first lead by default); a liaison
+    visit or call gives none. Demands are the difficulties of the enterprises visited, in the
+    filer's scope.
+    PROJECT_REPORT: a problem in a project's progress report, filed by someone who may report on
+    the project (NewCase.project_id, read through the filer's scope): the owner's demand, or, for
+    a project with no registered owner, an item for the coordinator to route (an instruction no
+    leader issued).
+    """
+
+    DIRECT = "direct"
+    VISIT = "visit"
+    PROJECT_REPORT = "project_report"
+
+
+VISIT_INSTRUCTION_KINDS = ("inspection", "symposium")
+
+
+@dataclass
+class _Filing:
+    """What the origin rules settled: the enterprise, region, visit, project and issuer."""
+
+    enterprise: Enterprise | None = None
+    region: Region | None = None
+    visit: Any = None
+    project: Any = None
+    issued_by: Official | None = None
+
+
+def _scoped_enterprise(actor: User, enterprise_id: int | None, errors: list[FieldError]) -> Enterprise | None:
+    if actor.role == Role.ENTERPRISE:
+        return (
+            Enterprise.objects.filter(pk=actor.enterprise_id).select_related("region").first()
+            if actor.enterprise_id
+            else None
+        )
+    if enterprise_id is None:
+        return None
+    enterprise = enterprise_queryset(user=actor).filter(pk=enterprise_id).first()
+    if enterprise is None:
+        errors.append(FieldError("enterprise", "企业不存在或不在您的权限范围内"))
+    return enterprise
+
+
+def _issuer(actor: User, data: NewCase, errors: list[FieldError]) -> Official | None:
+    if data.issued_by_id is None:
+        return None
+    # The leader is picked by id (the shared picker): one the filer could not pick is refused.
+    issued_by = assignable_officials(user=actor).filter(pk=data.issued_by_id).first()
+    if issued_by is None:
+        errors.append(FieldError("issued_by", "干部不存在或不在您的管辖范围内"))
+    return issued_by
+
+
+def _file_directly(actor: User, kind: str, data: NewCase, errors: list[FieldError]) -> _Filing:
+    _require(kind in creatable_kinds(actor), f"您的角色不能提交{Kind(kind).label}事项")
+    filing = _Filing(enterprise=_scoped_enterprise(actor, data.enterprise_id, errors))
+    filing.issued_by = _issuer(actor, data, errors)
+    if (
+        filing.issued_by is None
+        and kind == Kind.INSTRUCTION
+        and actor.official_id
+        and data.issued_by_id is None
+    ):
+        filing.issued_by = actor.official
+    if data.visit_id is not None:
+        errors.append(FieldError("visit", "调研走访中的事项请在登记或修改该调研走访记录时填写"))
+    if data.project_id is not None:
+        from zhuqi.projects.selectors import project_queryset
+
+        filing.project = project_queryset(user=actor).filter(pk=data.project_id).first()
+        if filing.project is None:
+            errors.append(FieldError("project", "项目不存在或不在您的权限范围内"))
+    filing.region = filing.enterprise.region if filing.enterprise else None
+    if filing.region is None:
+        code = data.region_code or (jurisdiction_code(actor) or "")
+        region = Region.objects.filter(pk=code).first() if code else None
+        if region is None:
+            errors.append(FieldError("region", "请指明事项所属地区"))
+        elif not code_within(jurisdiction_code(actor), region.code):
+            errors.append(FieldError("region", f"{region.name}不在您的管辖范围内"))
+        else:
+            filing.region = region
+    return filing
+
+
+def _file_from_visit(actor: User, kind: str, data: NewCase, errors: list[FieldError]) -> _Filing:
+    from zhuqi.visits import services as visit_services
+    from zhuqi.visits.models import VisitOfficial
+    from zhuqi.visits.selectors import visit_queryset
+
+    visit = visit_queryset(user=actor).filter(pk=data.visit_id).first() if data.visit_id is not None else None
+    if visit is None:
+        raise ValidationFailed([FieldError("visit", "调研走访记录不存在或不在您的权限范围内")])
+    _require(
+        visit_services.may_record(actor, visit.kind) and visit_services.may_edit(actor, visit),
+        "只有有权登记这次调研走访的人可以提交其中的事项",
+    )
+    filing = _Filing(visit=visit, region=visit.region)
+    if kind == Kind.HAZARD:
+        errors.append(FieldError("kind", "调研走访中的事项应为交办（instruction）或诉求（demand）"))
+    if data.enterprise_id is not None:
+        if not visit.attendance.filter(enterprise_id=data.enterprise_id).exists():
+            errors.append(FieldError("enterprise", "事项的企业应是本次调研走访的企业之一"))
+        else:
+            filing.enterprise = _scoped_enterprise(actor, data.enterprise_id, errors)
+    elif kind == Kind.DEMAND:
+        errors.append(FieldError("enterprise", "诉求必须指明提出诉求的企业"))
+    if kind == Kind.INSTRUCTION:
+        leads = {
+            p.official_id: p.official
+            for p in visit.participants.filter(role=VisitOfficial.Role.LEAD).select_related("official")
+        }
+        if visit.kind not in VISIT_INSTRUCTION_KINDS:
+            errors.append(
+                FieldError(
+                    "kind",
+                    f"{visit.get_kind_display()}记录只登记企业的诉求；交办事项须由调研、座谈会的带队领导作出",
+                )
+            )
+        elif data.issued_by_id is None and leads:
+            filing.issued_by = next(iter(leads.values()))
+        elif data.issued_by_id not in leads:
+            errors.append(FieldError("issued_by", "交办领导应是本次调研走访的带队领导"))
+        else:
+            filing.issued_by = leads[data.issued_by_id]
+    elif data.issued_by_id is not None:
+        errors.append(FieldError("issued_by", "只有交办事项有交办领导"))
+    if data.project_id is not None:
+        filing.project = visit.projects.filter(pk=data.project_id).first()
+        if filing.project is None:
+            errors.append(FieldError("project", "项目应是本次调研走访的项目之一"))
+    if filing.enterprise is not None:
+        filing.region = filing.enterprise.region
+    return filing
+
+
+def _file_from_project_report(actor: User, kind: str, data: NewCase, errors: list[FieldError]) -> _Filing:
+    from zhuqi.projects.selectors import project_queryset
+    from zhuqi.projects.services import may_report
+
+    project = (
+        project_queryset(user=actor).select_related("owner__region").filter(pk=data.project_id).first()
+        if data.project_id is not None
+        else None
+    )
+    if project is None:
+        raise ValidationFailed([FieldError("project", "项目不存在或不在您的权限范围内")])
+    _require(may_report(actor, project), "只有有权填报该项目进展的人可以提交其中的问题")
+    # The owner comes from the project the filer may see and report on, not from an id they name.
+    owner = project.owner
+    expected = Kind.DEMAND if owner is not None else Kind.INSTRUCTION
+    if kind != expected:
+        errors.append(
+            FieldError(
+                "kind",
+                "项目进展报告中的问题作为项目单位的诉求提交"
+                if owner is not None
+                else "项目单位未登记，报告中的问题交营商办（专班）分派",
+            )
+        )
+    if data.enterprise_id is not None and data.enterprise_id != project.owner_id:
+        errors.append(FieldError("enterprise", "项目进展报告中的问题属于项目单位"))
+    if data.issued_by_id is not None:
+        errors.append(FieldError("issued_by", "项目进展报告中的问题不是领导交办事项"))
+    return _Filing(enterprise=owner, region=project.region, project=project)
+
+
+FILERS = {
+    Origin.DIRECT: _file_directly,
+    Origin.VISIT: _file_from_visit,
+    Origin.PROJECT_REPORT: _file_from_project_report,
+}
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -492,15 +687,13 @@ def case_create(
     data: NewCase,
     attachments: Sequence[UploadedFile] = (),
     source: str = "",
-    from_record: bool = False,
+    origin: Origin = Origin.DIRECT,
 ) -> Case:
-    """`from_record`: a problem raised in a project's progress report, or an instruction or a
-    difficulty recorded with a visit. Whoever may write that record files its cases, whatever
-    kinds their role files otherwise; the projects or visits service checked who they are and
-    which enterprise it is."""
+    """File a case. `origin` says by whose authority (see Origin): the filer's own, a visit's or a
+    project report's; each reads the enterprise, visit and project through the filer's scope."""
     kind = _parse_choice(data.kind, Kind, "kind")
-    _require(from_record or kind in creatable_kinds(actor), f"您的角色不能提交{Kind(kind).label}事项")
     errors: list[FieldError] = []
+    filing = FILERS[origin](actor, kind, data, errors)
     title = (data.title or "").strip()
     if not title:
         errors.append(FieldError("title", "必填"))
@@ -529,62 +722,15 @@ def case_create(
         errors.append(FieldError("category", "必填" if not data.category_id else "类别不存在"))
     errors += check_uploads(attachments)
 
-    enterprise: Enterprise | None = None
-    if actor.role == Role.ENTERPRISE:
-        enterprise = (
-            Enterprise.objects.filter(pk=actor.enterprise_id).select_related("region").first()
-            if actor.enterprise_id
-            else None
-        )
-    elif data.enterprise_id is not None and from_record:
-        # The project's owner: the reporter may see the project, not necessarily the registry.
-        enterprise = Enterprise.objects.filter(pk=data.enterprise_id).select_related("region").first()
-    elif data.enterprise_id is not None:
-        enterprise = enterprise_queryset(user=actor).filter(pk=data.enterprise_id).first()
-        if enterprise is None:
-            errors.append(FieldError("enterprise", "企业不存在或不在您的权限范围内"))
+    enterprise, region = filing.enterprise, filing.region
     if (
         kind in (Kind.DEMAND, Kind.HAZARD)
         and enterprise is None
         and not any(e.field == "enterprise" for e in errors)
     ):
         errors.append(FieldError("enterprise", "诉求和隐患必须指明企业"))
+    visit, project, issued_by = filing.visit, filing.project, filing.issued_by
 
-    region: Region | None = enterprise.region if enterprise else None
-    if region is None:
-        code = data.region_code or (jurisdiction_code(actor) or "")
-        region = Region.objects.filter(pk=code).first() if code else None
-        if region is None:
-            errors.append(FieldError("region", "请指明事项所属地区"))
-        elif not from_record and not code_within(jurisdiction_code(actor), region.code):
-            errors.append(FieldError("region", f"{region.name}不在您的管辖范围内"))
-            region = None
-
-    visit = None
-    if data.visit_id is not None:
-        from zhuqi.visits.models import Visit
-
-        visit = Visit.objects.filter(pk=data.visit_id).first()
-        if visit is None:
-            errors.append(FieldError("visit", "调研走访记录不存在"))
-
-    project = None
-    if data.project_id is not None:
-        from zhuqi.projects.selectors import project_queryset
-
-        project = project_queryset(user=actor).filter(pk=data.project_id).first()
-        if project is None:
-            errors.append(FieldError("project", "项目不存在或不在您的权限范围内"))
-
-    issued_by: Official | None = None
-    if data.issued_by_id is not None:
-        # The leader is picked by id (the shared picker): one the filer could not pick is refused.
-        officials = Official.objects.all() if from_record else assignable_officials(user=actor)
-        issued_by = officials.filter(pk=data.issued_by_id).first()
-        if issued_by is None:
-            errors.append(FieldError("issued_by", "干部不存在或不在您的管辖范围内"))
-    elif kind == Kind.INSTRUCTION and actor.official_id:
-        issued_by = actor.official
     try:
         urgency = _parse_choice(data.urgency or Urgency.NORMAL, Urgency, "urgency")
         complexity = _parse_choice(data.complexity or Complexity.SIMPLE, Complexity, "complexity")

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Substr
 
 from zhuqi.core.errors import FieldError, ValidationFailed
-from zhuqi.core.scoping import code_within, jurisdiction_code, region_prefix
+from zhuqi.core.scoping import code_within, jurisdiction_code, region_prefix, region_subtree_q
 from zhuqi.directory.models import Department, Region, User
 
 LEVELS = {"province": ("省级", 2), "prefecture": ("地级", 4), "county": ("县级", 6)}
@@ -53,6 +53,11 @@ def region_grouping(
         region_q = Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
     elif jurisdiction:
         root = Region.objects.filter(pk=jurisdiction).first()
+        if by == "region":
+            # Rows are the jurisdiction's subdivisions: a record of another region that a
+            # department of this one works (docs/visibility.md) counts in its department's row,
+            # not as a region row of somewhere else.
+            region_q = region_subtree_q(field, jurisdiction)
     if by != "region":
         return Grouping(by, root=root), region_q
     root_code = root.code if root else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Field, Lookup
+from django.db.models import Field, ForeignObject, Lookup
 
 
 @Field.register_lookup
@@ -28,3 +28,7 @@ class AnyOf(Lookup):
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
         return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+
+# A foreign key keeps its own lookup table (related lookups): `lead_department_id__any_of=…`.
+ForeignObject.register_lookup(AnyOf)

@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from zhuqi.core.errors import NotFound
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
-from zhuqi.directory.models import User
+from zhuqi.directory.models import Department, User
 from zhuqi.enterprises.models import Assignment
 from zhuqi.investment.models import Agreement
 from zhuqi.projects.models import Project, Stage
@@ -35,9 +35,10 @@ STARTED_STAGES = [Stage.STARTED, Stage.COMPLETED, Stage.PRODUCING]
 
 
 def agreement_scope_q(user: User) -> Q:
-    """Leaders, coordinators, admins, auditors: their jurisdiction. Handlers: their department's
-    region and below. Enterprises: agreements they signed. Liaison officers: those their
-    assigned enterprises signed."""
+    """docs/visibility.md. Leaders, coordinators: their jurisdiction, and the agreements a
+    department of it follows up; admins, auditors: all. Handlers: their department's region and
+    below, and what their department follows up. Enterprises: agreements they signed. Liaison
+    officers: those their assigned enterprises signed."""
     if not is_active_user(user):
         return NOTHING
     if user.role == Role.ENTERPRISE:
@@ -52,9 +53,14 @@ def agreement_scope_q(user: User) -> Q:
     code = jurisdiction_code(user)
     if code is None:
         return Q()
+    if user.role == Role.HANDLER and user.department_id:
+        # The department's own, wherever it is (docs/visibility.md).
+        ours = Q(follow_up_department_id=user.department_id)
+        return (region_subtree_q("region_id", code) | ours) if code else ours
     if not code:
         return NOTHING
-    return region_subtree_q("region_id", code)
+    departments = Department.objects.filter(region_subtree_q("region_id", code)).values("pk")
+    return region_subtree_q("region_id", code) | Q(follow_up_department_id__any_of=departments)
 
 
 def _linked(stages: Sequence[str] | None = None) -> Exists:

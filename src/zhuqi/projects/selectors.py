@@ -29,7 +29,7 @@ from zhuqi.core.errors import NotFound
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
 from zhuqi.core.workdays import WorkingCalendar
-from zhuqi.directory.models import User
+from zhuqi.directory.models import Department, User
 from zhuqi.enterprises.models import Assignment
 from zhuqi.projects import periods
 from zhuqi.projects.models import (
@@ -46,10 +46,11 @@ from zhuqi.projects.models import (
 
 
 def project_scope_q(user: User) -> Q:
-    """Leaders, coordinators, admins, auditors: the projects in their jurisdiction. Handlers: the
-    projects of their department's region and below (the library is a register the whole
-    government reads; writing is narrower, see services). Enterprises: their own projects.
-    Liaison officers: the projects of the enterprises assigned to them now."""
+    """docs/visibility.md. Leaders, coordinators: the projects in their jurisdiction and those a
+    department of it is responsible for; admins, auditors: all. Handlers: the projects of their
+    department's region and below (the library is a register the whole government reads; writing
+    is narrower, see services), and those their department is responsible for. Enterprises: their
+    own projects. Liaison officers: the projects of the enterprises assigned to them now."""
     if not is_active_user(user):
         return NOTHING
     if user.role == Role.ENTERPRISE:
@@ -62,9 +63,14 @@ def project_scope_q(user: User) -> Q:
     code = jurisdiction_code(user)
     if code is None:
         return Q()
+    if user.role == Role.HANDLER and user.department_id:
+        # The department's own, wherever it is (docs/visibility.md).
+        ours = Q(responsible_department_id=user.department_id)
+        return (region_subtree_q("region_id", code) | ours) if code else ours
     if not code:
         return NOTHING
-    return region_subtree_q("region_id", code)
+    departments = Department.objects.filter(region_subtree_q("region_id", code)).values("pk")
+    return region_subtree_q("region_id", code) | Q(responsible_department_id__any_of=departments)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -713,10 +713,11 @@ def _problem_case(
         source=Source.PROJECT,
         # The case links to the project; the note says which report, and so always fits.
         source_note=f"报告期 {report.period_start}–{report.period_end}",
-        region_code=project.region_id,
         project_id=project.pk,
     )
-    return case_services.case_create(actor=actor, data=data, source=source, from_record=True)
+    return case_services.case_create(
+        actor=actor, data=data, source=source, origin=case_services.Origin.PROJECT_REPORT
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from zhuqi.core.tabular import write_workbook
+from zhuqi.directory.models import User
 from zhuqi.visits.models import Visit, VisitEnterprise, VisitOfficial
 from zhuqi.visits.selectors import with_case_counts
 
@@ -58,9 +59,10 @@ def _row(visit: Any) -> Sequence[Any]:
     ]
 
 
-def _rows(visits: QuerySet[Visit]) -> Iterator[Sequence[Any]]:
+def _rows(visits: QuerySet[Visit], user: User) -> Iterator[Sequence[Any]]:
     """The rows in chunks: each chunk's officials, enterprises and places prefetched and its case
-    counts taken in one query, so the number of queries grows with chunks, not with visits."""
+    counts (of the cases the user can see) taken in one query, so the number of queries grows
+    with chunks, not with visits."""
     stream = (
         visits.select_related("region")
         .prefetch_related(
@@ -71,9 +73,9 @@ def _rows(visits: QuerySet[Visit]) -> Iterator[Sequence[Any]]:
         .iterator(chunk_size=CHUNK)
     )
     while chunk := list(islice(stream, CHUNK)):
-        for visit in with_case_counts(chunk):
+        for visit in with_case_counts(chunk, user=user):
             yield _row(visit)
 
 
-def export_visits(visits: QuerySet[Visit]) -> bytes:
-    return write_workbook("调研走访", COLUMNS, _rows(visits))
+def export_visits(visits: QuerySet[Visit], *, user: User) -> bytes:
+    return write_workbook("调研走访", COLUMNS, _rows(visits, user))

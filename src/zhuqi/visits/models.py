@@ -70,6 +70,26 @@ class Visit(models.Model):
         return self.title
 
 
+class VisitRegion(models.Model):
+    """A region a visit touched: its own, its places' and its enterprises'. A visit across two
+    counties belongs to both, and a jurisdiction finds its visits through the (region, visit)
+    index as a range of codes, where reading each visit's places and enterprises would join three
+    tables per visit. Written by the visits service whenever the visit's members change
+    (services.write_reach); never edited by hand."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="reach", db_index=False)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+    class Meta:
+        verbose_name = "调研走访涉及地区"
+        verbose_name_plural = "调研走访涉及地区"
+        constraints = [models.UniqueConstraint(fields=["visit", "region"], name="visit_region_unique")]
+        indexes = [models.Index(fields=["region", "visit"], name="visit_reach_region_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.region_id}"
+
+
 class VisitOfficial(models.Model):
     """An official on a visit, with the posts they held that day written down then: a post held
     later must not rewrite who the person was when they came."""

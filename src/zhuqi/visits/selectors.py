@@ -9,18 +9,37 @@ from typing import Any
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Kind, Status
+from zhuqi.cases.selectors import case_queryset, case_scope_q, department_cases_q
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Assignment
-from zhuqi.visits.models import Visit, VisitAttachment, VisitEnterprise, VisitKind, VisitOfficial
+from zhuqi.visits.models import (
+    Visit,
+    VisitAttachment,
+    VisitEnterprise,
+    VisitKind,
+    VisitOfficial,
+    VisitRegion,
+)
+
+
+def visits_touching_q(code: str, *, in_an_or: bool = False) -> Q:
+    """Visits that touched a region or anything under it: their own region, a place or an
+    enterprise there (the VisitRegion rows, read as a range on the (region, visit) index).
+    `in_an_or`: the condition is one arm of an OR (see core.lookups.AnyOf); alone, a plain IN
+    lets PostgreSQL walk the newest visits and probe each one's regions for a page."""
+    touched = VisitRegion.objects.filter(region_subtree_q("region_id", code)).values("visit_id")
+    return Q(pk__any_of=touched) if in_an_or else Q(pk__in=touched)
 
 
 def visit_scope_q(user: User) -> Q:
-    """Leaders, coordinators, admins, auditors: visits in their jurisdiction. Handlers: their
-    department's region. Liaison officers: the visits they took part in or recorded, and those to
-    the enterprises assigned to them now. Enterprises: the visits they received."""
+    """Who sees a visit (docs/visibility.md). Admins, auditors: all. Leaders and coordinators: the
+    visits that touched their jurisdiction. Handlers: those that touched their department's
+    region, and those whose cases their department leads or supports. Liaison officers: the
+    visits they took part in or recorded, and those to the enterprises assigned to them now.
+    Enterprises: the visits they received."""
     if not is_active_user(user):
         return NOTHING
     if user.role == Role.ENTERPRISE:
@@ -38,9 +57,16 @@ def visit_scope_q(user: User) -> Q:
     code = jurisdiction_code(user)
     if code is None:
         return Q()
+    if user.role == Role.HANDLER and user.department_id:
+        worked = Q(
+            pk__any_of=Case.objects.filter(department_cases_q(user.department_id), visit__isnull=False)
+            .order_by()
+            .values("visit_id")
+        )
+        return (visits_touching_q(code, in_an_or=True) | worked) if code else worked
     if not code:
         return NOTHING
-    return region_subtree_q("region_id", code)
+    return visits_touching_q(code)
 
 
 def visit_queryset(*, user: User) -> QuerySet[Visit]:
@@ -50,8 +76,6 @@ def visit_queryset(*, user: User) -> QuerySet[Visit]:
 def visit_detail(*, user: User, visit_id: int | str) -> Visit:
     """A visit with its officials, enterprises, places, projects and cases, in a fixed number of
     queries."""
-    from zhuqi.cases.selectors import case_queryset
-
     try:
         return (
             visit_queryset(user=user)
@@ -177,7 +201,7 @@ def visits_filtered(
         if not (region.isdigit() and len(region) == 6):
             errors.append(FieldError("region", "应为6位行政区划代码"))
         else:
-            visits = visits.filter(region_subtree_q("region_id", region))
+            visits = visits.filter(visits_touching_q(region))
     if start and end and end < start:
         errors.append(FieldError("end", f"结束日期 {end} 早于开始日期 {start}"))
     if errors:
@@ -199,16 +223,16 @@ def visits_filtered(
     return visits
 
 
-def with_case_counts(visits: Iterable[Visit]) -> list[Visit]:
-    """The visits (a page of them) with `case_count`, `open_count` and `closed_count`: how many
-    cases were filed at each and how many of those are open and closed, counted in one query over
-    these visits only. Annotating the list with a Count over the join instead makes the database
-    join and group every visit in scope before it can take the page, and the page's count the
-    same."""
+def with_case_counts(visits: Iterable[Visit], *, user: User) -> list[Visit]:
+    """The visits (a page of them) with `case_count`, `open_count` and `closed_count`: how many of
+    the cases filed at each the user can see (the ones the visit's page then lists) and how many
+    of those are open and closed, counted in one query over these visits only. Annotating the
+    list with a Count over the join instead makes the database join and group every visit in
+    scope before it can take the page, and the page's count the same."""
     visits = list(visits)
     counts = {
         row["visit_id"]: row
-        for row in Case.objects.filter(visit_id__in=[v.pk for v in visits])
+        for row in Case.objects.filter(case_scope_q(user), visit_id__in=[v.pk for v in visits])
         .order_by()
         .values("visit_id")
         .annotate(

@@ -25,7 +25,14 @@ from zhuqi.directory.models import Official, Post, Region, User
 from zhuqi.enterprises.models import Assignment
 from zhuqi.enterprises.selectors import enterprise_queryset
 from zhuqi.projects.selectors import project_queryset
-from zhuqi.visits.models import Visit, VisitAttachment, VisitEnterprise, VisitKind, VisitOfficial
+from zhuqi.visits.models import (
+    Visit,
+    VisitAttachment,
+    VisitEnterprise,
+    VisitKind,
+    VisitOfficial,
+    VisitRegion,
+)
 
 RECORDING_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.HANDLER})
 CASE_SOURCE = {
@@ -160,7 +167,10 @@ def _clean(actor: User, data: VisitData, said: Sequence[SaidThere] = ()) -> dict
                 participants.append((official, role, posts.get(pk, "")))
     values["_participants"] = participants
 
-    places = list(Region.objects.filter(pk__in=data.place_codes))
+    # In the order given: the first place named is where the record belongs (below).
+    places = sorted(
+        Region.objects.filter(pk__in=data.place_codes), key=lambda r: data.place_codes.index(r.code)
+    )
     missing_places = set(data.place_codes) - {r.code for r in places}
     if missing_places:
         errors.append(FieldError("places", f"行政区划 {'、'.join(sorted(missing_places))} 不存在"))
@@ -284,6 +294,19 @@ def _write_members(visit: Visit, values: dict[str, Any]) -> None:
         row.save()
     visit.places.set(values["_places"])
     visit.projects.set(values["_projects"])
+    write_reach(
+        visit, [visit.region_id, *(r.code for r in values["_places"]), *(e.region_id for e, _ in attendance)]
+    )
+
+
+def write_reach(visit: Visit, codes: Sequence[str]) -> None:
+    """The regions the visit touched (its own, its places', its enterprises'), which scoping reads
+    (VisitRegion). An enterprise that later moves does not move the visit: it was visited there."""
+    wanted = set(codes)
+    had = set(VisitRegion.objects.filter(visit=visit).values_list("region_id", flat=True))
+    if had - wanted:
+        VisitRegion.objects.filter(visit=visit, region_id__in=had - wanted).delete()
+    VisitRegion.objects.bulk_create(VisitRegion(visit=visit, region_id=code) for code in sorted(wanted - had))
 
 
 def _store_attachments(visit: Visit, actor: User, files: Sequence[UploadedFile]) -> None:
@@ -301,18 +324,15 @@ def _store_attachments(visit: Visit, actor: User, files: Sequence[UploadedFile])
 def _file_cases(
     *, actor: User, visit: Visit, said: Sequence[SaidThere], source: str
 ) -> tuple[list[Case], list[FieldError]]:
-    """What was said there, filed as cases sourced to the visit. Errors name the case by its
-    position (cases.2.title); the caller rolls everything back if there are any."""
-    lead = next((p.official for p in visit.participants.all() if p.role == VisitOfficial.Role.LEAD), None)
-    attended = set(visit.attendance.values_list("enterprise_id", flat=True))
+    """What was said there, filed as cases sourced to the visit, each by the visit's authority
+    (case_services.Origin.VISIT: instructions by its lead officials, demands of its enterprises,
+    all read through the recorder's scope). Errors name the case by its position
+    (cases.2.title); the caller rolls everything back if there are any."""
     cases: list[Case] = []
     errors: list[FieldError] = []
     for index, item in enumerate(said, start=1):
         if item.kind not in (Kind.INSTRUCTION, Kind.DEMAND):
             errors.append(FieldError(f"cases.{index}.kind", "应为 instruction（交办）或 demand（诉求）"))
-            continue
-        if item.enterprise_id is not None and item.enterprise_id not in attended:
-            errors.append(FieldError(f"cases.{index}.enterprise", "事项的企业应是本次调研走访的企业之一"))
             continue
         try:
             with transaction.atomic():
@@ -325,18 +345,16 @@ def _file_cases(
                             description=item.description or item.title,
                             category_id=item.category_id,
                             enterprise_id=item.enterprise_id,
-                            issued_by_id=item.issued_by_id
-                            or (lead.pk if lead and item.kind == Kind.INSTRUCTION else None),
+                            issued_by_id=item.issued_by_id,
                             source=CASE_SOURCE[VisitKind(visit.kind)],
                             source_note=visit.title,
-                            region_code=visit.region_id,
                             lead_department_id=item.lead_department_id,
                             co_department_ids=item.co_department_ids,
                             deadline=item.deadline,
                             visit_id=visit.pk,
                         ),
                         source=source,
-                        from_record=True,
+                        origin=case_services.Origin.VISIT,
                     )
                 )
         except ValidationFailed as failure:

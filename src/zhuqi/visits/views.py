@@ -96,7 +96,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     filters = _list_filters(request)
     visits = _filtered_visits(request, user, filters).prefetch_related("participants__official")
     page = Paginator(visits.order_by("-start_date", "-id"), 50).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_case_counts(page.object_list)
+    page.object_list = selectors.with_case_counts(page.object_list, user=user)
     return render(
         request,
         "visits/list.html",
@@ -122,7 +122,7 @@ def visit_export(request: HttpRequest) -> HttpResponse:
     if visits.count() > MAX_EXPORT_ROWS:
         messages.error(request, _("导出超过 %(max)s 行，请先筛选") % {"max": MAX_EXPORT_ROWS})
         return redirect(f"{reverse('visit-list')}?{filters.query}")
-    return office_file(export_visits(visits), f"visits-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+    return office_file(export_visits(visits, user=user), f"visits-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
 @login_required

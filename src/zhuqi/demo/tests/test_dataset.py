@@ -123,3 +123,26 @@ def test_the_liaison_officers_log(demo) -> None:
     rows = {row.enterprise.short_name: row for row in bench.rows}
     assert rows["联晟新材料"].on_target and rows["靖帆铝版基"].open_cases >= 1
     assert rows["腾远环保"].overdue and bench.rows[0].overdue
+
+
+def test_the_two_county_inspection_is_seen_in_huolinguole(demo) -> None:
+    """Issue 14: 郝茂荣's 2017 inspection (places 扎鲁特旗 and 霍林郭勒市, three Huolinguole
+    enterprises) and its two instructions to Huolinguole offices, seen by Huolinguole's
+    coordinator and by the liaison officer of an enterprise visited (docs/visibility.md)."""
+    from zhuqi.visits.models import Visit
+
+    inspection = Visit.objects.get(title__startswith="郝茂荣一行")
+    assert set(inspection.reach.values_list("region_id", flat=True)) == {"150526", "150581"}
+    instructions = sorted(inspection.cases.values_list("pk", flat=True))
+    assert len(instructions) == 2
+    for username in ("demo-coordinator", "demo-liaison", "demo-leader"):
+        client = Client()
+        assert client.login(username=username, password="demo")
+        assert client.get(f"/visits/{inspection.pk}/").status_code == 200, username
+        listed = client.get("/api/v1/visits?start=2017-01-01&end=2017-12-31").json()["items"]
+        assert inspection.pk in {item["id"] for item in listed}, username
+        detail = client.get(f"/api/v1/visits/{inspection.pk}").json()
+        assert sorted(case["id"] for case in detail["cases"]) == instructions, username
+        for pk in instructions:
+            assert client.get(f"/api/v1/cases/{pk}").status_code == 200, (username, pk)
+            assert client.get(f"/cases/{pk}/").status_code == 200, (username, pk)
