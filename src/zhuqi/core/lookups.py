@@ -20,6 +20,15 @@ class AnyOf(Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 
+    def get_prep_lookup(self) -> Any:
+        # As IN does: a subquery's default ordering means nothing to membership, and inside
+        # ARRAY(…) it would make PostgreSQL sort the ids first.
+        from django.db.models.sql.query import Query
+
+        if isinstance(self.rhs, Query):
+            self.rhs.clear_ordering(clear_default=True)
+        return super().get_prep_lookup()
+
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)

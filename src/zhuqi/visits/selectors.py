@@ -50,9 +50,11 @@ def visit_scope_q(user: User) -> Q:
         mine = Q(recorded_by=user)
         if user.official_id:
             assigned = Assignment.enterprises_of(user.official_id)
+            # Each arm an index scan (core.lookups.AnyOf): this is also the inner query of the
+            # liaison officer's case scope, read on every case list and count.
             mine |= Q(
-                pk__in=VisitOfficial.objects.filter(official_id=user.official_id).values("visit_id")
-            ) | Q(pk__in=VisitEnterprise.objects.filter(enterprise_id__in=assigned).values("visit_id"))
+                pk__any_of=VisitOfficial.objects.filter(official_id=user.official_id).values("visit_id")
+            ) | Q(pk__any_of=VisitEnterprise.objects.filter(enterprise_id__in=assigned).values("visit_id"))
         return mine
     code = jurisdiction_code(user)
     if code is None:
