@@ -1630,11 +1630,12 @@ _FILER_MAY_EDIT = frozenset({Status.SUBMITTED})
 
 
 def may_edit(actor: User, case: Case) -> bool:
-    """Coordinators correct any open case in their scope; whoever filed it, until it is accepted
-    or assigned. A closed or rejected case is history: reopen it first."""
+    """Coordinators correct any open case their jurisdiction answers for (not one they only
+    follow, docs/visibility.md); whoever filed it, until it is accepted or assigned. A closed or
+    rejected case is history: reopen it first."""
     if not case.is_open or actor.role == Role.AUDITOR:
         return False
-    if _is_coordinator(actor):
+    if _is_coordinator(actor) and _answers_for(actor, case):
         return True
     return bool(actor.pk) and case.filed_by_id == actor.pk and case.status in _FILER_MAY_EDIT
 

@@ -175,3 +175,11 @@ def test_a_coordinator_who_only_follows_a_case_does_not_route_or_close_it(trip: 
     assert not case_services.may_take(cast.coordinator, horqin_case, "verify")
     assert not case_services.may_take(cast.coordinator, horqin_case, "assign")
     assert case_services.may_take(cast.leader, horqin_case, "assign")
+
+
+def test_a_coordinator_who_only_follows_a_case_does_not_correct_it(trip: Trip, cast: Cast) -> None:
+    horqin_case = trip.horqin_instruction
+    horqin_case.co_departments.add(DepartmentFactory(name="霍林郭勒市发展和改革委员会"))
+    assert not case_services.may_edit(cast.coordinator, horqin_case)
+    assert case_services.may_edit(cast.coordinator, trip.huolinguole_instruction)
+    assert case_services.may_edit(cast.leader, horqin_case) is False  # a leader does not correct cases
