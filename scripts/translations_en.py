@@ -908,6 +908,32 @@ LAYOUT_ENGLISH = {
 ENGLISH.update(LAYOUT_ENGLISH)
 
 
+# Ledgers in Excel, correcting a filed case, late project reports (issue 14's user requests).
+FEATURES_ENGLISH = {
+    "修改原因": "Reason for the correction",
+    "写入办理记录，如：企业名称登记有误": "Goes on the timeline, e.g. the enterprise was entered wrongly",
+    "修改事项信息": "Correct the case",
+    "已修改": "changed",
+    "只更正事项本身的信息；办理时限、承办部门和办理进度不变。修改记录写入办理记录和审计记录。": (
+        "Corrects only what the case is about; its deadline, departments and progress stay as they are. "
+        "The correction goes on the timeline and into the audit trail."
+    ),
+    "改为其他企业：名称、信用代码或拼音首字母": "Move to another enterprise: name, credit code or pinyin initials",
+    "保存修改": "Save the correction",
+    "导出事项台账（Excel）": "Export the case ledger (Excel)",
+    "该事项刚被他人修改或处理过，请查看最新内容后再修改": (
+        "Someone has just changed or acted on this case: read it again before correcting it"
+    ),
+    "导出协议台账（Excel）": "Export the agreement register (Excel)",
+    "报告期结束后第1个工作日之后填报": "Filed after the first working day following the period",
+    "补报": "filed late",
+    "漏报的报告期可以补报，补报的报告会标明“补报”。": (
+        "A missed period can still be reported; such a report is marked as filed late."
+    ),
+}
+ENGLISH.update(FEATURES_ENGLISH)
+
+
 # Counted phrases: English has a singular and a plural form where Chinese has one.
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (
