@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext, gettext_noop
 
+from zhuqi.core.models import BaseModel
 from zhuqi.directory.models import Department, Official, Region
 from zhuqi.enterprises.models import Enterprise
 
@@ -182,7 +183,7 @@ def answer_settled_at() -> Least:
     return settled_at("first_answered_at", "deadline")
 
 
-class Case(models.Model):
+class Case(BaseModel):
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     title = models.CharField("标题", max_length=200)
     description = models.TextField("内容", blank=True)
@@ -493,7 +494,7 @@ class Attachment(models.Model):
         return self.name
 
 
-class DeadlinePolicy(models.Model):
+class DeadlinePolicy(BaseModel):
     """How many working days each part of a case gets, per kind, urgency and (optionally)
     category. The most specific row wins: one for the category, else one for any category."""
 

@@ -7,7 +7,22 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
+
+
+class BaseModel(models.Model):
+    """The base of zhuqi's models: `get_<field>_display()` answers in the reader's language.
+
+    Choice labels are Chinese, marked with gettext_noop (a lazy label would leak into the API's
+    schemas); Django binds each `get_<field>_display` to the class's `_get_FIELD_display` when the
+    class is built, so this override is what every template, export and API label goes through.
+    """
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field: Any) -> str:
+        return gettext(str(super()._get_FIELD_display(field)))  # type: ignore[misc]
 
 
 class AuditTrailIsAppendOnly(Exception):
@@ -22,7 +37,7 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
         raise AuditTrailIsAppendOnly("审计记录只能追加，不能删除")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(BaseModel):
     """One change to one audited object: who, when, which fields, old and new values.
 
     Append-only in three layers: this model refuses updates and deletes, the admin is read-only,

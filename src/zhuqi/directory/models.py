@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from zhuqi.core.models import BaseModel
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import region_prefix
 
@@ -68,7 +69,7 @@ class Industry(models.Model):
         return f"{self.code} {self.name}"
 
 
-class Department(models.Model):
+class Department(BaseModel):
     """A government department, or a party committee, within a region."""
 
     class Kind(models.TextChoices):
@@ -166,7 +167,7 @@ class Post(models.Model):
         )
 
 
-class User(AbstractUser):
+class User(BaseModel, AbstractUser):
     """An account. Its role and one of region, department or enterprise fix what it may see."""
 
     role = models.CharField("角色", max_length=12, choices=Role.choices, default=Role.HANDLER)

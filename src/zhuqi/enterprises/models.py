@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from zhuqi.core.models import BaseModel
 from zhuqi.directory.models import Industry, Official, Region
 
 
@@ -19,7 +20,7 @@ class SizeClass(models.TextChoices):
     MICRO = "micro", gettext_noop("微型")
 
 
-class Enterprise(models.Model):
+class Enterprise(BaseModel):
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=200)
     short_name = models.CharField("简称", max_length=50, blank=True)
@@ -75,7 +76,7 @@ def default_calls_per_month() -> int:
     return int(getattr(settings, "ZHUQI_LIAISON_CALLS_PER_MONTH", 1))
 
 
-class Assignment(models.Model):
+class Assignment(BaseModel):
     """包联: an official made responsible for an enterprise for a period."""
 
     class Kind(models.TextChoices):

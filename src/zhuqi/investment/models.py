@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from zhuqi.core.models import BaseModel
 from zhuqi.directory.models import Department, Official, Region
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.projects.models import Project, money
@@ -33,7 +34,7 @@ class AmountUnit(models.TextChoices):
     WAN = "万元", gettext_noop("万元")
 
 
-class Agreement(models.Model):
+class Agreement(BaseModel):
     title = models.CharField("协议名称", max_length=200)
     kind = models.CharField("协议类型", max_length=12, choices=AgreementKind.choices)
     # The other side need not be in the registry: 交通银行, 中国商飞 are outside the region.

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_noop
 
+from zhuqi.core.models import BaseModel
 
-class Notice(models.Model):
+
+class Notice(BaseModel):
     """One message in one user's inbox."""
 
     class Kind(models.TextChoices):
@@ -42,7 +44,7 @@ class Notice(models.Model):
         return self.title
 
 
-class Webhook(models.Model):
+class Webhook(BaseModel):
     """A group robot (WeCom or DingTalk) that receives the notices of a department or a region's
     coordinators, as the groups where government offices actually talk."""
 
@@ -80,7 +82,7 @@ class Webhook(models.Model):
         return self.name
 
 
-class Delivery(models.Model):
+class Delivery(BaseModel):
     """A notice on its way out through one channel. Written in the same transaction as the
     notice and sent afterwards by a background task, so a failing channel never blocks or rolls
     back the step that caused it; failures are retried with back-off."""

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from zhuqi.core.models import BaseModel
 from zhuqi.directory.models import Department, Official, Region
 from zhuqi.enterprises.models import Enterprise
 
@@ -70,7 +71,7 @@ class ReportingPeriod(models.TextChoices):
     MONTHLY = "monthly", gettext_noop("每月")
 
 
-class ProjectList(models.Model):
+class ProjectList(BaseModel):
     """A list of key projects a government keeps for a year (“2026年通辽市重点项目”): how often
     its projects report is set here, since the office that keeps the list decides it."""
 
@@ -93,7 +94,7 @@ class ProjectList(models.Model):
         return self.name
 
 
-class Project(models.Model):
+class Project(BaseModel):
     # The code the national investment-project approval platform gives (2301-150581-04-01-123456);
     # optional because projects still being planned have none. Re-imports match on it.
     code = models.CharField("项目代码", max_length=40, blank=True)
@@ -233,7 +234,7 @@ class ProjectYear(models.Model):
         return f"{self.project_id} {self.year}"
 
 
-class StageChange(models.Model):
+class StageChange(BaseModel):
     """One move of a project along (or off) its road, with the date it actually happened."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_changes")
@@ -265,7 +266,7 @@ class MilestoneKind(models.TextChoices):
     OTHER = "other", gettext_noop("其他")
 
 
-class Milestone(models.Model):
+class Milestone(BaseModel):
     """A node of the project's node plan (节点计划表)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from zhuqi.core.models import BaseModel
 from zhuqi.directory.models import Official, Region
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.projects.models import Project
@@ -26,7 +27,7 @@ class VisitSource(models.TextChoices):
     REPORT = "report", gettext_noop("报道导入")
 
 
-class Visit(models.Model):
+class Visit(BaseModel):
     kind = models.CharField("类型", max_length=12, choices=VisitKind.choices)
     title = models.CharField("标题", max_length=200)
     start_date = models.DateField("开始日期")
@@ -90,7 +91,7 @@ class VisitRegion(models.Model):
         return f"{self.visit_id} {self.region_id}"
 
 
-class VisitOfficial(models.Model):
+class VisitOfficial(BaseModel):
     """An official on a visit, with the posts they held that day written down then: a post held
     later must not rewrite who the person was when they came."""
 
