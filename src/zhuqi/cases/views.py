@@ -353,7 +353,6 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     if not services.may_edit(user, case):
         raise Http404
     categories = _category_choices()
-    enterprise = case.enterprise
     if request.method == "POST":
         form = CaseEditForm(request.POST, categories=categories)
         if form.is_valid():
@@ -382,11 +381,6 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("事项信息已修改"))
                 return redirect("case-detail", case.pk)
-        if form.data.get("enterprise"):
-            chosen = enterprise_selectors.enterprise_queryset(user=user).filter(
-                pk=_int(form.data["enterprise"]) or 0
-            )
-            enterprise = chosen.first() or enterprise
     else:
         form = CaseEditForm(
             initial={
@@ -401,7 +395,7 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "cases/edit.html",
-        {"case": case, "form": form, "enterprise": enterprise},
+        {"case": case, "form": form},
         status=400 if form.is_bound else 200,
     )
 
