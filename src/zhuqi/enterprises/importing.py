@@ -8,6 +8,7 @@ reported (and written to an error file by the caller). Re-importing updates by U
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -202,7 +203,19 @@ def import_enterprises(
     good += _check_existing_in_scope(actor, pending, report, header_of["uscc"])
     if report.errors:
         good = [(number, values) for number, values in good if number not in report.bad_rows]
-    if dry_run or (report.errors and not skip_invalid):
+    if report.errors and not skip_invalid:
+        return report
+    if dry_run:
+        # What the import would do, counted exactly as the write counts it, and nothing written.
+        for start in range(0, len(good), BATCH):
+            batch = good[start : start + BATCH]
+            existing = {
+                e.uscc: e for e in Enterprise.objects.filter(uscc__in=[values["uscc"] for _, values in batch])
+            }
+            plan = _plan(batch, existing)
+            report.created += len(plan.to_create)
+            report.updated += len(plan.to_update)
+            report.unchanged += plan.unchanged
         return report
     _write(actor=actor, rows=good, report=report)
     report.written = True
@@ -235,6 +248,36 @@ def _check_existing_in_scope(
     return writable
 
 
+@dataclass
+class _Plan:
+    to_create: list[Enterprise] = field(default_factory=list)
+    to_update: list[Enterprise] = field(default_factory=list)
+    befores: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unchanged: int = 0
+
+
+def _plan(batch: list[tuple[int, dict[str, Any]]], existing: dict[str, Enterprise]) -> _Plan:
+    """Which rows of a batch create an enterprise, change one (with its state before) or change
+    nothing: the write and the dry run count alike."""
+    plan = _Plan()
+    for _number, values in batch:
+        enterprise = existing.get(values["uscc"])
+        if enterprise is None:
+            enterprise = Enterprise()
+            _apply(enterprise, values)
+            plan.to_create.append(enterprise)
+            continue
+        before = audit.snapshot(enterprise)
+        _apply(enterprise, values)
+        if audit.diff(before, audit.snapshot(enterprise)):
+            enterprise.version += 1
+            plan.befores[enterprise.uscc] = before
+            plan.to_update.append(enterprise)
+        else:
+            plan.unchanged += 1
+    return plan
+
+
 @transaction.atomic
 def _write(*, actor: User, rows: list[tuple[int, dict[str, Any]]], report: ImportReport) -> None:
     """Bulk-write the validated rows and their audit entries: a few queries per thousand rows."""
@@ -244,25 +287,10 @@ def _write(*, actor: User, rows: list[tuple[int, dict[str, Any]]], report: Impor
         batch = rows[start : start + BATCH]
         codes = [values["uscc"] for _, values in batch]
         existing = {e.uscc: e for e in Enterprise.objects.select_for_update().filter(uscc__in=codes)}
-        to_create: list[Enterprise] = []
-        to_update: list[Enterprise] = []
+        plan = _plan(batch, existing)
+        to_create, to_update, befores = plan.to_create, plan.to_update, plan.befores
+        report.unchanged += plan.unchanged
         entries: list[AuditEntry] = []
-        befores: dict[str, dict[str, Any]] = {}
-        for _number, values in batch:
-            enterprise = existing.get(values["uscc"])
-            if enterprise is None:
-                enterprise = Enterprise()
-                _apply(enterprise, values)
-                to_create.append(enterprise)
-                continue
-            before = audit.snapshot(enterprise)
-            _apply(enterprise, values)
-            if audit.diff(before, audit.snapshot(enterprise)):
-                enterprise.version += 1
-                befores[enterprise.uscc] = before
-                to_update.append(enterprise)
-            else:
-                report.unchanged += 1
         Enterprise.objects.bulk_create(to_create)
         if to_update:
             fields = [

@@ -307,9 +307,10 @@ def import_projects(
             good.append((number, data, existing))
         if progress and report.rows % 100 == 0:
             progress(100)
-    if dry_run or (report.errors and not skip_invalid):
+    if report.errors and not skip_invalid:
         return report
     with transaction.atomic():
+        # A dry run goes through the same services and rolls back: its counts are the import's.
         for _number, data, existing in good:
             if existing is None:
                 services.project_create(actor=actor, data=data, source="import")
@@ -326,5 +327,7 @@ def import_projects(
                     report.unchanged += 1
                 else:
                     report.updated += 1
-    report.written = True
+        if dry_run:
+            transaction.set_rollback(True)
+    report.written = not dry_run
     return report

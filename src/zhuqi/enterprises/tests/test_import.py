@@ -177,3 +177,26 @@ def test_a_code_another_jurisdiction_registered_is_an_error_with_its_cells_kept(
     assert report.created == 1
     cast.tongliao.refresh_from_db()
     assert cast.tongliao.name == "科尔沁测试有限公司"
+
+
+def test_a_dry_run_counts_what_the_import_would_do_and_writes_nothing(cast, tmp_path: Path) -> None:
+    body = rows(4)
+    path = write_xlsx(tmp_path / "list.xlsx", body)
+
+    def run(*, dry_run: bool):
+        with path.open("rb") as stream:
+            return import_enterprises(
+                actor=cast.coordinator, stream=stream, filename=path.name, dry_run=dry_run
+            )
+
+    report = run(dry_run=True)
+    assert (report.created, report.updated, report.unchanged, report.written) == (4, 0, 0, False)
+    assert not Enterprise.objects.filter(name__startswith="导入企业").exists()
+    assert not AuditEntry.objects.filter(source="import").exists()
+    run(dry_run=False)
+    body[0][3] = 900
+    write_xlsx(path, body)
+    report = run(dry_run=True)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 3)
+    # Counting did not change the stored record.
+    assert Enterprise.objects.get(uscc=body[0][0]).employees == 50

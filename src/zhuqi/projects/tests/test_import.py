@@ -159,3 +159,19 @@ def test_command_refuses_a_bad_file(cast: Cast, tmp_path: Path) -> None:
 )
 def test_plan_dates_as_lists_write_them(text: str, expected: datetime.date) -> None:
     assert parse_plan_date(text) == expected
+
+
+def test_a_dry_run_counts_what_the_import_would_do_and_writes_nothing(cast: Cast) -> None:
+    from zhuqi.core.models import AuditEntry
+
+    report = import_projects(
+        actor=cast.coordinator, stream=workbook(_rows(cast)), filename="x.xlsx", dry_run=True
+    )
+    assert (report.created, report.updated, report.written) == (2, 0, False)
+    assert not Project.objects.exists() and not AuditEntry.objects.filter(source="import").exists()
+    import_projects(actor=cast.coordinator, stream=workbook(_rows(cast)), filename="x.xlsx")
+    rows = _rows(cast)
+    rows[0][1] = "联晟新材料高端铝箔项目（二期）"
+    report = import_projects(actor=cast.coordinator, stream=workbook(rows), filename="x.xlsx", dry_run=True)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    assert not Project.objects.filter(name__endswith="（二期）").exists()
