@@ -930,6 +930,15 @@ FEATURES_ENGLISH = {
     "漏报的报告期可以补报，补报的报告会标明“补报”。": (
         "A missed period can still be reported; such a report is marked as filed late."
     ),
+    "无法执行": "Not allowed",
+    "您的账号不能进行这项操作。如果是页面停留太久，请刷新后重试。": (
+        "Your account may not do this. If the page was open for a long time, reload it and try again."
+    ),
+    "回到工作台": "Back to the workbench",
+    "页面不存在": "Page not found",
+    "您要找的页面或记录不存在，或不在您的权限范围内。": (
+        "The page or record you asked for does not exist or is outside your scope."
+    ),
 }
 ENGLISH.update(FEATURES_ENGLISH)
 
