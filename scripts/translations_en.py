@@ -935,6 +935,10 @@ FEATURES_ENGLISH = {
         "Your account may not do this. If the page was open for a long time, reload it and try again."
     ),
     "回到工作台": "Back to the workbench",
+    "该事项刚被他人处理过，页面已显示最新状态；您填写的内容保留在下面，请确认后再提交": (
+        "Someone has just acted on this case. The page shows it as it is now, with what you typed "
+        "kept below: check it and submit again."
+    ),
     "页面不存在": "Page not found",
     "您要找的页面或记录不存在，或不在您的权限范围内。": (
         "The page or record you asked for does not exist or is outside your scope."

@@ -329,7 +329,16 @@ def _step_context(user: User, case: Case) -> dict[str, Any]:
 
 
 @login_required
-def case_detail(request: HttpRequest, case_id: int, form: StepForm | None = None) -> HttpResponse:
+def case_detail(
+    request: HttpRequest,
+    case_id: int,
+    form: StepForm | None = None,
+    *,
+    posted_step: str = "",
+    status: int | None = None,
+) -> HttpResponse:
+    """The case. After a refused step (`posted_step`), the page shows that step open with what
+    the person typed, at the case's current version, so nothing typed is lost."""
     user = request_user(request)
     case = selectors.case_get(user=user, case_id=case_id)
     context = {
@@ -340,9 +349,13 @@ def case_detail(request: HttpRequest, case_id: int, form: StepForm | None = None
         "same_day": Urgency.SAME_DAY,
         "form": form,
         "may_edit": services.may_edit(user, case),
+        "posted_step": posted_step,
+        "posted": request.POST if posted_step else {},
         **_step_context(user, case),
     }
-    return render(request, "cases/detail.html", context, status=400 if form is not None else 200)
+    if status is None:
+        status = 400 if form is not None else 200
+    return render(request, "cases/detail.html", context, status=status)
 
 
 @login_required
@@ -427,7 +440,7 @@ def case_step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
         messages.error(
             request, _("%(step)s未执行：%(problems)s") % {"step": STEP_LABELS[step], "problems": problems}
         )
-        return case_detail(request, case_id, form=form)
+        return case_detail(request, case_id, form=form, posted_step=step)
     data = form.cleaned_data
     common = {
         "actor": user,
@@ -439,15 +452,17 @@ def case_step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
     try:
         _take(step, common, data)
     except StaleWrite:
-        messages.error(request, _("该事项刚被他人处理过，页面已刷新为最新状态，请确认后再操作"))
-        return redirect("case-detail", case_id)
+        messages.error(
+            request, _("该事项刚被他人处理过，页面已显示最新状态；您填写的内容保留在下面，请确认后再提交")
+        )
+        return case_detail(request, case_id, posted_step=step, status=409)
     except ValidationFailed as error:
         form.add_service_errors(error.errors)
         messages.error(
             request,
             _("%(step)s未执行：%(problems)s") % {"step": STEP_LABELS[step], "problems": _error_text(error)},
         )
-        return case_detail(request, case_id, form=form)
+        return case_detail(request, case_id, form=form, posted_step=step)
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("case-detail", case_id)

@@ -508,3 +508,29 @@ def test_the_assign_form_lists_the_departments_near_the_case(cast, finance, othe
     page = client_for(cast.admin).get(f"/cases/{case.pk}/").content.decode()
     assert other_department.name in page and cast.handler.department.name in page
     assert "大同市财政局" not in page  # another province's office: never the one for a Huolinguole case
+
+
+def test_an_answer_refused_as_stale_keeps_what_the_handler_typed(cast, finance, routed) -> None:
+    case = file_demand(cast, finance)
+    case = services.case_accept(actor=cast.coordinator, case_id=case.pk, expected_version=case.version)
+    case = services.case_assign(actor=cast.coordinator, case_id=case.pk, expected_version=case.version)
+    read_version = case.version
+    # While the handler writes, the enterprise adds to its demand's description.
+    services.case_edit(
+        actor=cast.coordinator,
+        case_id=case.pk,
+        expected_version=case.version,
+        correction=services.CaseCorrection(description="先还后贷，另需过桥资金"),
+    )
+    handler = client_for(cast.handler)
+    typed = "已协调合作银行办理无还本续贷，三个工作日内放款。"
+    response = handler.post(
+        f"/cases/{case.pk}/answer",
+        {"version": read_version, "answer": typed, "outcome": "resolved", "comment": "请企业留意银行来电"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 409 and "刚被他人处理过" in page
+    assert typed in page and "请企业留意银行来电" in page
+    assert 'value="resolved" selected' in page and "另需过桥资金" in page
+    case.refresh_from_db()
+    assert case.status == Status.ASSIGNED and not case.answer

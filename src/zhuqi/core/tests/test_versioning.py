@@ -485,7 +485,12 @@ PAGE_POSTS = {
         lambda client, a: {"on": "2026-03-01", "amount": "1234", "unit": "万元", "note": "首笔资本金到位"},
         typed="首笔资本金到位",
     ),
-    "case-accept": PagePost(_case, "/cases/{pk}/accept", lambda client, c: {"comment": "同意受理"}),
+    "case-accept": PagePost(
+        _case,
+        "/cases/{pk}/accept",
+        lambda client, c: {"comment": "同意受理，请工信局牵头"},
+        typed="同意受理，请工信局牵头",
+    ),
     "case-edit": PagePost(
         _case,
         "/cases/{pk}/edit",
