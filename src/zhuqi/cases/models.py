@@ -425,6 +425,26 @@ STEP_LABELS = {
 }
 
 
+class CaseReach(models.Model):
+    """A region whose leaders and coordinators see a case that lies outside it: the region of a
+    department that leads or supports the case from elsewhere (docs/visibility.md). Only those
+    regions are kept, not the case's own region or the regions above it (its region already
+    answers for them), so the table stays sparse: most cases are worked where they are. The case
+    services keep it whenever a case's departments or region change."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reach")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "事项可见地区"
+        verbose_name_plural = "事项可见地区"
+        constraints = [models.UniqueConstraint(fields=["case", "region"], name="case_reach_unique")]
+        indexes = [models.Index(fields=["region", "case"], name="case_reach_region_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.region_id}"
+
+
 class CaseStep(models.Model):
     """One step of a case's workflow: who took it, when, with what comment. The timeline."""
 

@@ -23,6 +23,7 @@ from zhuqi.cases.models import (
     STEP_LABELS,
     Attachment,
     Case,
+    CaseReach,
     CaseStep,
     Category,
     Closure,
@@ -52,7 +53,7 @@ from zhuqi.core.errors import (
 )
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import code_within, jurisdiction_code
+from zhuqi.core.scoping import code_within, jurisdiction_code, region_and_ancestor_codes
 from zhuqi.core.textlimits import REASON_LENGTH, length_error, length_errors, limit
 from zhuqi.core.uploads import check_uploads, stored_name
 from zhuqi.core.versioning import check_version
@@ -344,10 +345,30 @@ def _record_step(
     return record
 
 
+def sync_reach(case: Case) -> None:
+    """Keep CaseReach: the regions, outside the case's own and those above it, of the departments
+    that lead or support it, so their leaders and coordinators find it (docs/visibility.md)."""
+    department_ids = [*case.co_departments.values_list("pk", flat=True)]
+    if case.lead_department_id:
+        department_ids.append(case.lead_department_id)
+    own = region_and_ancestor_codes(case.region_id)
+    wanted = set(Department.objects.filter(pk__in=department_ids).values_list("region_id", flat=True)) - own
+    kept = set(CaseReach.objects.filter(case=case).values_list("region_id", flat=True))
+    if kept - wanted:
+        CaseReach.objects.filter(case=case, region_id__in=kept - wanted).delete()
+    CaseReach.objects.bulk_create([CaseReach(case=case, region_id=code) for code in sorted(wanted - kept)])
+
+
+# What a case's reach depends on; a change to any of them keeps CaseReach in step.
+_REACH_FIELDS = ("region", "lead_department", "co_departments")
+
+
 def _save(case: Case, *, actor: User, before: dict[str, Any], source: str) -> None:
     case.version += 1
     case.save()
     after = _snapshot(case)
+    if any(before.get(name) != after.get(name) for name in _REACH_FIELDS):
+        sync_reach(case)
     audit.record(
         actor=actor,
         instance=case,
@@ -996,6 +1017,7 @@ def _assign(
     case.version += 1
     case.save()
     case.co_departments.set(co)
+    sync_reach(case)
     audit.record(
         actor=actor,
         instance=case,

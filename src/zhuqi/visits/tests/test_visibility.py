@@ -170,6 +170,7 @@ def test_a_coordinator_who_only_follows_a_case_does_not_route_or_close_it(trip: 
     horqin_case = trip.horqin_instruction
     supporter = DepartmentFactory(name="霍林郭勒市发展和改革委员会")
     horqin_case.co_departments.add(supporter)
+    case_services.sync_reach(horqin_case)  # as the services do whenever departments change
     horqin_case.refresh_from_db()
     assert case_queryset(user=cast.coordinator).filter(pk=horqin_case.pk).exists()
     assert not case_services.may_take(cast.coordinator, horqin_case, "verify")
@@ -183,3 +184,30 @@ def test_a_coordinator_who_only_follows_a_case_does_not_correct_it(trip: Trip, c
     assert not case_services.may_edit(cast.coordinator, horqin_case)
     assert case_services.may_edit(cast.coordinator, trip.huolinguole_instruction)
     assert case_services.may_edit(cast.leader, horqin_case) is False  # a leader does not correct cases
+
+
+def test_the_cases_reached_from_outside_their_region_are_listed_and_follow_their_departments(
+    trip: Trip, cast: Cast
+) -> None:
+    """CaseReach holds only what the region arm cannot answer: the Horqin-region instruction led
+    by Huolinguole's office is listed under 150581; a case whose department sits in its own
+    region (or above it) is not listed at all. Giving the case to a Horqin office drops the row,
+    and Huolinguole's coordinator no longer finds it."""
+    from zhuqi.cases.models import CaseReach
+
+    case = trip.huolinguole_instruction
+    assert set(CaseReach.objects.values_list("case_id", "region_id")) == {(case.pk, "150581")}
+    assert case_queryset(user=cast.coordinator).filter(pk=case.pk).exists()
+    horqin_office = Department.objects.get(name="科尔沁区应急管理局")
+    case.refresh_from_db()
+    case = case_services.case_return(
+        actor=cast.handler,
+        case_id=case.pk,
+        expected_version=case.version,
+        step=case_services.StepInput(comment="不属于本局职责，应由科尔沁区办理"),
+    )
+    case = case_services.case_assign(
+        actor=cast.admin, case_id=case.pk, expected_version=case.version, lead_department_id=horqin_office.pk
+    )
+    assert not CaseReach.objects.filter(case=case).exists()
+    assert not case_queryset(user=cast.coordinator).filter(pk=case.pk).exists()
