@@ -946,6 +946,17 @@ FEATURES_ENGLISH = {
 }
 ENGLISH.update(FEATURES_ENGLISH)
 
+FIXLEAKS_ENGLISH = {
+    "该企业的意见和政策落实情况不在您的范围内": "This enterprise's opinions and policy answers are outside your scope",
+}
+ENGLISH.update(FIXLEAKS_ENGLISH)
+FIXLEAKS_PLURAL_ENGLISH = {
+    "另有 %(counter)s 个项目不在您的范围内": (
+        "%(counter)s more project is outside your scope",
+        "%(counter)s more projects are outside your scope",
+    ),
+}
+
 
 # Counted phrases: English has a singular and a plural form where Chinese has one.
 PLURAL_ENGLISH = {
@@ -962,6 +973,7 @@ PLURAL_ENGLISH = {
     ),
 }
 PLURAL_ENGLISH.update(DEADLINES_PLURAL_ENGLISH)
+PLURAL_ENGLISH.update(FIXLEAKS_PLURAL_ENGLISH)
 
 
 def _quoted(text: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -13,6 +14,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -29,6 +31,7 @@ from zhuqi.directory.models import Department, User
 from zhuqi.enterprises.models import Assignment
 from zhuqi.investment.models import Agreement
 from zhuqi.projects.models import Project, Stage
+from zhuqi.projects.selectors import project_queryset
 
 STATUS_LABELS = {"signed": "已签约", "landed": "已落地", "started": "已开工", "producing": "已投产"}
 STARTED_STAGES = [Stage.STARTED, Stage.COMPLETED, Stage.PRODUCING]
@@ -110,11 +113,24 @@ def agreement_list(*, user: User) -> QuerySet[Agreement]:
     return with_landing(agreement_queryset(user=user))
 
 
+def visible_projects(user: User) -> Prefetch[Any]:
+    """An agreement's linked projects as the reader may see them: seeing the agreement is not
+    seeing the projects that came of it (docs/visibility.md), so a page or export names only these."""
+    return Prefetch("projects", queryset=project_queryset(user=user))
+
+
+def hidden_project_count(agreement: Agreement) -> int:
+    """How many linked projects the reader cannot see, for an agreement fetched with
+    `visible_projects` (the count says that some exist, never which)."""
+    linked = Agreement.projects.through.objects.filter(agreement_id=agreement.pk).count()
+    return linked - len(agreement.projects.all())
+
+
 def agreement_get(*, user: User, agreement_id: int | str) -> Agreement:
     try:
         return (
             agreement_list(user=user)
-            .prefetch_related("leaders_present", "projects__region", "funds")
+            .prefetch_related("leaders_present", visible_projects(user), "funds")
             .get(pk=int(agreement_id))
         )
     except (Agreement.DoesNotExist, ValueError, TypeError):

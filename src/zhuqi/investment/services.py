@@ -224,10 +224,12 @@ def agreement_link_projects(
             ]
         )
     before = sorted(agreement.projects.values_list("pk", flat=True))
-    after = sorted(wanted)
+    # Linked projects the actor cannot see were not on their form: they stay, untouched.
+    kept = set(before) - set(project_queryset(user=actor).filter(pk__in=before).values_list("pk", flat=True))
+    after = sorted(wanted | kept)
     if before == after:
         return agreement
-    agreement.projects.set(found)
+    agreement.projects.set([*found, *kept])
     agreement.version += 1
     agreement.save(update_fields=["version", "updated_at"])
     audit.record(

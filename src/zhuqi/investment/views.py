@@ -87,7 +87,9 @@ def agreement_export(request: HttpRequest) -> HttpResponse:
     if queryset.count() > MAX_ROWS:
         messages.error(request, _("导出超过 %(max)s 行，请先筛选") % {"max": MAX_ROWS})
         return redirect(f"{reverse('agreement-list')}?{request.GET.urlencode()}")
-    agreements = queryset.order_by("-signed_on", "-id").prefetch_related("leaders_present", "projects")
+    agreements = queryset.order_by("-signed_on", "-id").prefetch_related(
+        "leaders_present", selectors.visible_projects(request_user(request))
+    )
     return office_file(
         export_agreements(agreements.iterator(chunk_size=2000)),
         f"合作协议台账-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
@@ -152,6 +154,7 @@ def _detail_page(
             "linked": posted_projects
             if posted_projects is not None
             else [p.pk for p in agreement.projects.all()],
+            "hidden_projects": selectors.hidden_project_count(agreement),
             "funds_posted": posted_funds or {},
             "may_follow_up": may_follow_up,
             "can_keep": services.may_keep(user),

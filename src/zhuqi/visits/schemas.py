@@ -9,6 +9,7 @@ from zhuqi.cases.models import Case
 from zhuqi.core.textlimits import limit, schema_field
 from zhuqi.directory.models import Region
 from zhuqi.visits.models import Visit, VisitEnterprise
+from zhuqi.visits.selectors import STATEMENT_FIELDS
 
 # A place is a region code: bounded, so a bad one is refused without being echoed at length.
 PlaceCode = Annotated[str, Field(max_length=limit(Region, "code"))]
@@ -125,10 +126,11 @@ def visit_detail_json(visit: Visit) -> dict[str, Any]:
             {
                 "id": a.enterprise_id,
                 "name": a.enterprise.name,
-                "opinions": a.opinions,
-                "policies_received": a.policies_received,
-                "policies_unknown": a.policies_unknown,
-                "policies_unobtainable": a.policies_unobtainable,
+                # null, not "": withheld from this reader (selectors.statements_heard_q), not unsaid.
+                **{
+                    name: None if getattr(a, "statements_hidden", False) else getattr(a, name)
+                    for name in STATEMENT_FIELDS
+                },
             }
             for a in visit.attendance.all()
         ],

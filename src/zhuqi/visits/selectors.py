@@ -75,11 +75,49 @@ def visit_queryset(*, user: User) -> QuerySet[Visit]:
     return Visit.objects.filter(visit_scope_q(user)).select_related("region")
 
 
-def visit_detail(*, user: User, visit_id: int | str) -> Visit:
+# What an enterprise said at a visit: its opinions and its answers about policies.
+STATEMENT_FIELDS = ("opinions", "policies_received", "policies_unknown", "policies_unobtainable")
+
+
+def statements_heard_q(user: User) -> Q:
+    """Whose statements at a visit the user may read (docs/visibility.md): an enterprise its own,
+    a liaison officer those of the enterprises assigned to them; anyone else who sees the visit,
+    all. Another enterprise's demand heard at the same symposium is not theirs to read."""
+    if user.role == Role.ENTERPRISE:
+        return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else NOTHING
+    if user.role == Role.LIAISON:
+        if not user.official_id:
+            return NOTHING
+        return Q(enterprise_id__in=Assignment.enterprises_of(user.official_id))
+    return Q()
+
+
+def hide_unheard_statements(visit: Visit, *, user: User) -> None:
+    """Blank, on the visit's prefetched attendance, the statements the user may not read, and
+    mark those rows `statements_hidden`, so a page, the API and the Word record built from it
+    cannot show them."""
+    rows = list(visit.attendance.all())
+    rule = statements_heard_q(user)
+    if rule == Q():
+        heard = {row.pk for row in rows}
+    else:
+        heard = set(VisitEnterprise.objects.filter(rule, visit_id=visit.pk).values_list("pk", flat=True))
+    for row in rows:
+        hidden = row.pk not in heard
+        setattr(row, "statements_hidden", hidden)  # noqa: B010 (not a model field)
+        if hidden:
+            for name in STATEMENT_FIELDS:
+                setattr(row, name, "")
+
+
+def visit_detail(*, user: User, visit_id: int | str, for_editing: bool = False) -> Visit:
     """A visit with its officials, enterprises, places, projects and cases, in a fixed number of
-    queries."""
+    queries; the enterprises' statements only as far as the user may read them
+    (`statements_heard_q`), except `for_editing`: someone who may edit the record (its recorder,
+    or a coordinator or admin of its region) edits it whole, or saving would erase what they
+    were not shown."""
     try:
-        return (
+        visit = (
             visit_queryset(user=user)
             .prefetch_related(
                 Prefetch("participants", queryset=VisitOfficial.objects.select_related("official")),
@@ -93,6 +131,9 @@ def visit_detail(*, user: User, visit_id: int | str) -> Visit:
         )
     except (Visit.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+    if not for_editing:
+        hide_unheard_statements(visit, user=user)
+    return visit
 
 
 def attachment_get(*, user: User, attachment_id: int) -> VisitAttachment:

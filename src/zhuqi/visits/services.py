@@ -22,6 +22,7 @@ from zhuqi.core.textlimits import length_errors, limit, shortened
 from zhuqi.core.uploads import check_uploads, stored_name
 from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import Official, Post, Region, User
+from zhuqi.directory.selectors import assignable_officials
 from zhuqi.enterprises.models import Assignment
 from zhuqi.enterprises.selectors import enterprise_queryset
 from zhuqi.projects.selectors import project_queryset
@@ -162,7 +163,10 @@ def _clean(actor: User, data: VisitData, said: Sequence[SaidThere] = ()) -> dict
             if official is None:
                 errors.append(FieldError(name, f"干部 {pk} 不存在"))
             elif start and pk not in posts and not _own_liaison_record(actor, data.kind, pk):
-                errors.append(FieldError(name, f"{official.name}在 {start} 没有任职记录，请先核对其职务"))
+                # Named only to someone who may see the official: the id alone must not reveal a name.
+                named = assignable_officials(user=actor).filter(pk=pk).exists()
+                label = official.name if named else f"干部 {pk}"
+                errors.append(FieldError(name, f"{label}在 {start} 没有任职记录，请先核对其职务"))
             else:
                 participants.append((official, role, posts.get(pk, "")))
     values["_participants"] = participants

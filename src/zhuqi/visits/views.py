@@ -215,13 +215,13 @@ def _may_open_form(user: User) -> bool:
 def _chosen(user: User, posted: PostedVisit) -> dict[str, Any]:
     """What the form had picked, with names, to show it again (after a refusal)."""
     data = posted.data
-    ids = [*data.lead_official_ids, *data.accompanying_official_ids]
-    officials = Official.objects.in_bulk(ids)
     enterprises = enterprise_queryset(user=user).in_bulk([a.enterprise_id for a in data.attendance])
     projects = project_queryset(user=user).in_bulk(data.project_ids)
     return {
-        "lead_officials": [officials[pk] for pk in data.lead_official_ids if pk in officials],
-        "accompanying_officials": [officials[pk] for pk in data.accompanying_official_ids if pk in officials],
+        # Bare ids: the shared picker names them through the user's scope and shows one the user
+        # may not see as "#id", so a refused form neither reveals a name nor drops a choice.
+        "lead_officials": list(data.lead_official_ids),
+        "accompanying_officials": list(data.accompanying_official_ids),
         "attendance": [
             {"enterprise": enterprises[a.enterprise_id], "row": a}
             for a in data.attendance
@@ -376,7 +376,7 @@ def _official_param(request: HttpRequest, user: User) -> Official | None:
 @login_required
 def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
     user = request_user(request)
-    visit = selectors.visit_detail(user=user, visit_id=visit_id)
+    visit = selectors.visit_detail(user=user, visit_id=visit_id, for_editing=True)
     if not services.may_edit(user, visit):
         messages.error(request, _("只有登记人或本地区的营商办（管理员）可以修改这条记录"))
         return redirect("visit-detail", visit_id=visit.pk)

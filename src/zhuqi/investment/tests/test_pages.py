@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import io
 
+import openpyxl
 from django.test import Client
 
-from zhuqi.directory.models import User
+from zhuqi.directory.models import Region, User
+from zhuqi.investment import services
 from zhuqi.investment.models import Agreement, FundsInPlace
+from zhuqi.investment.services import AgreementData
 from zhuqi.projects.models import Stage
 from zhuqi.testing.factories import Cast, make_project
 
@@ -129,3 +133,39 @@ def test_the_register_exports_to_excel_with_the_page_filters_and_amounts_in_wan_
         list(openpyxl.load_workbook(io.BytesIO(other.content))["合作协议"].iter_rows(values_only=True))[1:]
         == []
     )
+
+
+def test_an_agreement_names_only_the_projects_the_reader_may_see(cast: Cast) -> None:
+    """An agreement signed in Huolinguole that landed as a project in Datong: the Huolinguole
+    coordinator sees the agreement but gets 404 for the Datong project, so neither the page, the
+    API nor the export names it; re-saving the list keeps it linked."""
+    agreement = services.agreement_create(
+        actor=cast.admin,
+        data=AgreementData(
+            title="大同煤化工合作协议",
+            kind="strategic",
+            counterparty_name="大同某集团",
+            our_party_name="霍林郭勒市人民政府",
+            region_code="150581",
+            signed_on=datetime.date(2026, 2, 15),
+        ),
+    )
+    ours = make_project(name="霍林郭勒铝深加工项目")
+    theirs = make_project(name="大同煤制烯烃项目", region=Region.objects.get(pk="140200"))
+    agreement.projects.set([ours, theirs])
+    client = client_for(cast.coordinator)
+    assert client.get(f"/projects/{theirs.pk}/").status_code == 404
+    page = client.get(f"/agreements/{agreement.pk}/").content.decode()
+    assert "霍林郭勒铝深加工项目" in page and "大同煤制烯烃项目" not in page
+    assert "另有 1 个项目不在您的范围内" in page
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/agreements/export.xlsx").content)).active
+    assert sheet is not None
+    cells = [str(cell) for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert "霍林郭勒铝深加工项目" in cells and not any("大同煤制烯烃项目" in cell for cell in cells)
+    assert "大同煤制烯烃项目" in client_for(cast.admin).get(f"/agreements/{agreement.pk}/").content.decode()
+
+    client.post(f"/agreements/{agreement.pk}/projects", {"project": [str(ours.pk)], "version": "1"})
+    assert set(agreement.projects.all()) == {ours, theirs}
+    client.post(f"/agreements/{agreement.pk}/projects", {"project": [], "version": "1"})
+    assert set(Agreement.objects.get(pk=agreement.pk).projects.all()) == {theirs}
+    assert Agreement.objects.get(pk=agreement.pk).version == 2
