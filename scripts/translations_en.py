@@ -958,6 +958,14 @@ FIXLEAKS_PLURAL_ENGLISH = {
 }
 
 
+FIXIDS_ENGLISH = {
+    "应为记录编号（数字）": "should be a record number (digits)",
+    "应为6位行政区划代码": "should be a six-digit administrative division code",
+    "没有标记任何通知：所选通知无法识别": "No notice was marked read: the chosen notices could not be recognised",
+}
+ENGLISH.update(FIXIDS_ENGLISH)
+
+
 # Counted phrases: English has a singular and a plural form where Chinese has one.
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (

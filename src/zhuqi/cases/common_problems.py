@@ -48,6 +48,7 @@ from zhuqi.core.chinese import words
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import is_active_user, region_subtree_q
+from zhuqi.core.validators import is_region_code
 from zhuqi.directory.models import User
 
 # The newest this many open cases in scope are grouped; past it the answer says it looked at
@@ -193,7 +194,7 @@ def _validate(
         errors.append(FieldError("kind", "只能是 demand（诉求）或 hazard（隐患）"))
     if category is not None and not Category.objects.filter(pk=category).exists():
         errors.append(FieldError("category", "类别不存在"))
-    if region is not None and not (region.isdigit() and len(region) == 6):
+    if region is not None and not is_region_code(region):
         errors.append(FieldError("region", "应为 6 位行政区划代码"))
     if errors:
         raise ValidationFailed(errors)

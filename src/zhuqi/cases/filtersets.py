@@ -6,18 +6,20 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Kind, Status, Timeliness
+from zhuqi.core.filtersets import IdFilter, RegionCodeFilter
 from zhuqi.core.scoping import region_subtree_q
+from zhuqi.core.validators import is_id, is_region_code
 
 
 class CaseFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Kind.choices)
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    department = django_filters.NumberFilter(method="filter_department")
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id")
-    region = django_filters.CharFilter(method="filter_region")
-    category = django_filters.NumberFilter(field_name="category_id")
+    department = IdFilter(method="filter_department")
+    enterprise = IdFilter(field_name="enterprise_id")
+    region = RegionCodeFilter(method="filter_region")
+    category = IdFilter(field_name="category_id")
     # The leader who gave an instruction: "what I asked for, and is it done".
-    issued_by = django_filters.NumberFilter(field_name="issued_by_id")
+    issued_by = IdFilter(field_name="issued_by_id")
     late = django_filters.BooleanFilter(method="filter_late")
     timeliness = django_filters.ChoiceFilter(choices=Timeliness.choices)
     flagged = django_filters.BooleanFilter(field_name="flagged_for_notice")
@@ -39,7 +41,7 @@ class CaseFilterSet(django_filters.FilterSet):
     def filter_region(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         return (
             queryset.filter(region_subtree_q("region_id", value))
-            if value.isdigit() and len(value) == 6
+            if is_region_code(value)
             else queryset.none()
         )
 
@@ -59,7 +61,7 @@ class CaseFilterSet(django_filters.FilterSet):
 
     def filter_text(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         value = value.strip()
-        if value.lstrip("#").isdigit():
+        if is_id(value.lstrip("#")):
             return queryset.filter(pk=int(value.lstrip("#")))
         return (
             queryset.filter(Q(title__icontains=value) | Q(enterprise__name__icontains=value))

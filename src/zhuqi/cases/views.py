@@ -43,6 +43,7 @@ from zhuqi.core.errors import FieldError, ServiceError, StaleWrite, ValidationFa
 from zhuqi.core.grouping import LEVELS
 from zhuqi.core.pagination import LazyPage
 from zhuqi.core.roles import Role
+from zhuqi.core.validators import parse_id
 from zhuqi.directory.models import User
 from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
@@ -141,8 +142,9 @@ def case_bulk_assign(request: HttpRequest) -> HttpResponse:
     pairs: list[tuple[int, int]] = []
     for value in request.POST.getlist("case"):
         case_id, _sep, version = value.partition(":")
-        if case_id.isdigit() and version.isdigit():
-            pairs.append((int(case_id), int(version)))
+        parsed_id, parsed_version = parse_id(case_id), parse_id(version)
+        if parsed_id is not None and parsed_version is not None:
+            pairs.append((parsed_id, parsed_version))
     try:
         assigned = services.bulk_assign(actor=request_user(request), cases=pairs, source="web")
     except ServiceError as error:
@@ -586,7 +588,7 @@ def _is_admin(user: User) -> bool:
 
 
 def _id_list(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+    return [parsed for parsed in map(parse_id, values) if parsed is not None]
 
 
 @login_required

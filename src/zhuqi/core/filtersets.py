@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import django_filters
+from django import forms
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -12,6 +15,7 @@ from django.utils.translation import gettext
 
 from zhuqi.core.display import field_label
 from zhuqi.core.models import AuditEntry
+from zhuqi.core.validators import is_region_code, parse_id
 
 # The apps whose records the trail holds (users and the reference tables included).
 AUDITED_APPS = (
@@ -24,6 +28,38 @@ AUDITED_APPS = (
     "visits",
     "notifications",
 )
+
+
+class IdField(forms.Field):
+    """A record id typed into a query string: refused by name unless int() reads it and it fits
+    a key (a NumberFilter takes "²" to a picker's int() and 10^22 to an overflow on SQLite)."""
+
+    def to_python(self, value: Any) -> int | None:
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        parsed = parse_id(text)
+        if parsed is None:
+            raise ValidationError(gettext("应为记录编号（数字）"), code="invalid")
+        return parsed
+
+
+class IdFilter(django_filters.Filter):
+    field_class = IdField
+
+
+class RegionCodeField(forms.CharField):
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        if text not in self.empty_values and not is_region_code(text):
+            raise ValidationError(gettext("应为6位行政区划代码"), code="invalid")
+        return str(text)
+
+
+class RegionCodeFilter(django_filters.CharFilter):
+    """A region code: six ASCII digits, or the filter is refused by name."""
+
+    field_class = RegionCodeField
 
 
 def audited_models() -> list[type[models.Model]]:

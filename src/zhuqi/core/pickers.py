@@ -16,6 +16,8 @@ from typing import Any
 
 from django.utils.functional import Promise as StrPromise
 
+from zhuqi.core.validators import is_id
+
 # Answers shown at once; one more is read to know whether to say "more: type to narrow".
 PAGE_SIZE = 20
 
@@ -38,8 +40,9 @@ class PickerKind:
     placeholder: str | StrPromise  # shown in the box; translated when the page is drawn
     search: Callable[[Any, str, int], list[Choice]]
     labels: Callable[[Any, list[str]], dict[str, str]]
-    # The value's shape (ids are digits, region codes six digits), so a stray value never reaches a query.
-    valid: Callable[[str], bool] = str.isdigit
+    # The value's shape (ids are ASCII digits that fit a key, region codes six digits), so a
+    # stray value never reaches a query nor labels()' int().
+    valid: Callable[[str], bool] = is_id
 
 
 KINDS: dict[str, PickerKind] = {}

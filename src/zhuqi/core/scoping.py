@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 from zhuqi.core.roles import REGION_SCOPED_ROLES, UNSCOPED_ROLES, Role
+from zhuqi.core.validators import is_region_code
 
 if TYPE_CHECKING:
     from zhuqi.directory.models import User
@@ -44,6 +45,9 @@ def region_subtree_q(field: str, code: str, *, walk_in_order: bool = False) -> Q
     from django.db.models import CharField, F, Func
     from django.db.models.lookups import GreaterThanOrEqual, LessThan
 
+    if not is_region_code(code):
+        # Not a code (user input that slipped past its form): no region is under it.
+        return NOTHING
     prefix = region_prefix(code)
     upper = str(int(prefix) + 1).zfill(len(prefix))
     if walk_in_order and connection.vendor == "sqlite" and len(prefix) <= 4:

@@ -12,10 +12,13 @@ __all__ = [
     "USCC_ALPHABET",
     "USCC_LENGTH",
     "USCCError",
+    "is_id",
+    "is_region_code",
     "make_uscc",
     "mask_contacts",
     "mask_name",
     "mask_phone",
+    "parse_id",
     "uscc_check_digit",
     "validate_uscc",
 ]
@@ -25,6 +28,10 @@ __all__ = [
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_LENGTH = 18
 _DIGITS = "0123456789"
+# Record keys are 64-bit: 18 digits always fit, 19 may not (an overflow on SQLite, an error on
+# PostgreSQL), and no key of ours comes near 10^18.
+ID_MAX_DIGITS = 18
+REGION_CODE_LENGTH = 6
 # Positions 3–8 are the registering authority's administrative division code (GB/T 2260): digits
 # only. Every other position uses the full alphabet: positions 1–2 (登记管理部门代码, 机构类别代码)
 # may be letters (e.g. N for 农业农村 registrations, Y for 其他), which python-stdnum's
@@ -40,6 +47,31 @@ _DIVISION_POSITIONS = range(3, 9)
 _HALFWIDTH = str.maketrans(
     {chr(c + 0xFEE0): chr(c) for c in (*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B))}
 )
+
+
+def _ascii_digits(value: str) -> bool:
+    # Not str.isdigit(): that accepts "²" or "١", which int() then refuses or misreads.
+    return bool(value) and all(ch in _DIGITS for ch in value)
+
+
+def is_id(value: object) -> bool:
+    """Whether `value` (from a form or a query string) is a record id: 1–18 ASCII digits, so
+    int() reads it and it fits a 64-bit key."""
+    return isinstance(value, str) and len(value) <= ID_MAX_DIGITS and _ascii_digits(value)
+
+
+def parse_id(value: object) -> int | None:
+    """The record id `value` names, or None when it is not one (see is_id); surrounding blanks
+    are ignored."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return int(value) if is_id(value) else None
+
+
+def is_region_code(value: object) -> bool:
+    """Whether `value` is a GB/T 2260 region code: exactly six ASCII digits."""
+    return isinstance(value, str) and len(value) == REGION_CODE_LENGTH and _ascii_digits(value)
 
 
 class USCCError(ValueError):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from zhuqi.core.chinese import normalise_query, pinyin_keys
 from zhuqi.core.pickers import Choice, PickerKind, register
 from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_prefix
+from zhuqi.core.validators import is_region_code
 from zhuqi.directory import selectors
 from zhuqi.directory.models import Region
 
@@ -106,10 +107,6 @@ def _region_labels(user: Any, values: list[str]) -> dict[str, str]:
     return {entry.code: entry.name for entry in _regions_in_scope(user) if entry.code in codes}
 
 
-def _is_region_code(value: str) -> bool:
-    return len(value) == 6 and value.isdigit()
-
-
 # ---------------------------------------------------------------------------------------------
 # Departments: a province has thousands, but far fewer distinct names (every county has its
 # 发改委), so pinyin is matched against the distinct names once and the rows then found by name
@@ -196,7 +193,7 @@ def register_kinds() -> None:
             placeholder=_("地区名称、拼音首字母或代码"),
             search=_search_regions,
             labels=_region_labels,
-            valid=_is_region_code,
+            valid=is_region_code,
         )
     )
     register(

@@ -8,7 +8,9 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from zhuqi.core.chinese import normalise_query
+from zhuqi.core.filtersets import IdFilter, RegionCodeFilter
 from zhuqi.core.scoping import region_subtree_q
+from zhuqi.core.validators import is_region_code
 from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
 
 # 18 characters with the division code's six digits in positions 3–8: a credit code, not pinyin.
@@ -19,11 +21,11 @@ SHORT_QUERY = 3
 
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="搜索")
-    region = django_filters.CharFilter(method="filter_region", label="地区")
+    region = RegionCodeFilter(method="filter_region", label="地区")
     industry = django_filters.CharFilter(method="filter_industry", label="行业")
     size_class = django_filters.ChoiceFilter(choices=SizeClass.choices, label="企业规模")
     above_scale = django_filters.BooleanFilter(label="规上企业")
-    official = django_filters.NumberFilter(method="filter_official", label="包联干部")
+    official = IdFilter(method="filter_official", label="包联干部")
 
     class Meta:
         model = Enterprise
@@ -47,7 +49,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
     def filter_region(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         code = value.strip()
-        if not (code.isdigit() and len(code) == 6):
+        if not is_region_code(code):
             return queryset.none()
         return queryset.filter(region_subtree_q("region_id", code))
 

@@ -47,9 +47,16 @@ def _filter_params(request: HttpRequest) -> Any:
 
 
 def _filtered(request: HttpRequest) -> Any:
-    """The user's enterprises through the filter set the API uses too."""
+    """The user's enterprises through the filter set the API uses too; a filter that cannot be
+    read is said so to the person, not silently dropped."""
     scoped = selectors.enterprise_queryset(user=request_user(request))
-    return EnterpriseFilterSet(_filter_params(request), queryset=scoped).qs
+    filterset = EnterpriseFilterSet(_filter_params(request), queryset=scoped)
+    if not filterset.is_valid():
+        for name, errors in filterset.errors.items():
+            messages.error(
+                request, _("筛选条件有误：%(field)s %(errors)s") % {"field": name, "errors": " ".join(errors)}
+            )
+    return filterset.qs
 
 
 @login_required

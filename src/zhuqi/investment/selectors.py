@@ -162,12 +162,13 @@ def agreements_filtered(
     from django.utils import timezone
 
     from zhuqi.core.errors import FieldError, ValidationFailed
+    from zhuqi.core.validators import is_region_code
 
     queryset = agreement_list(user=user)
     if year:
         queryset = queryset.filter(signed_on__year=year)
     if region:
-        if not (region.isdigit() and len(region) == 6):
+        if not is_region_code(region):
             raise ValidationFailed([FieldError("region", "应为6位行政区划代码")])
         queryset = queryset.filter(region_subtree_q("region_id", region))
     if kind:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import ServiceError, ValidationFailed
+from zhuqi.core.validators import parse_id
 from zhuqi.investment import figures, selectors, services
 from zhuqi.investment.exporting import MAX_ROWS, export_agreements
 from zhuqi.investment.models import AgreementKind, AmountNature, AmountUnit
@@ -49,10 +50,8 @@ def _error_text(error: ServiceError) -> str:
 
 
 def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    # A year, a version or an id: never "²" (which int() refuses) nor one too big for a key.
+    return parse_id(value)
 
 
 def _date(value: Any) -> datetime.date | None:

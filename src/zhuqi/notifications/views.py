@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import NotFound, ServiceError, ValidationFailed
 from zhuqi.core.roles import Role
+from zhuqi.core.validators import parse_id
 from zhuqi.notifications import selectors, services
 from zhuqi.notifications.models import Webhook
 
@@ -52,8 +53,14 @@ def notice_open(request: HttpRequest, notice_id: int) -> HttpResponse:
 @require_POST
 def notice_mark_read(request: HttpRequest) -> HttpResponse:
     """Mark the notices named in `notice` read, or the whole inbox when none is named."""
-    ids = [int(value) for value in request.POST.getlist("notice") if value.isdigit()]
-    services.mark_read(actor=request_user(request), notice_ids=ids or None, source="web")
+    named = request.POST.getlist("notice")
+    ids = [notice_id for notice_id in map(parse_id, named) if notice_id is not None]
+    if named and not ids:
+        # Notices were named but none can be read: marking the whole inbox would be the opposite
+        # of what was asked.
+        messages.error(request, _("没有标记任何通知：所选通知无法识别"))
+        return redirect("notice-list")
+    services.mark_read(actor=request_user(request), notice_ids=ids if named else None, source="web")
     return redirect("notice-list")
 
 
@@ -66,17 +73,17 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         webhook_id = request.POST.get("webhook", "")
         try:
-            if request.POST.get("delete") and webhook_id.isdigit():
-                services.webhook_delete(actor=user, webhook_id=int(webhook_id), source="web")
+            if request.POST.get("delete") and (webhook_to_delete := parse_id(webhook_id)) is not None:
+                services.webhook_delete(actor=user, webhook_id=webhook_to_delete, source="web")
             else:
                 department = request.POST.get("department", "")
                 services.webhook_save(
                     actor=user,
-                    webhook_id=int(webhook_id) if webhook_id.isdigit() else None,
+                    webhook_id=parse_id(webhook_id),
                     name=request.POST.get("name", ""),
                     flavour=request.POST.get("flavour", ""),
                     url=request.POST.get("url", ""),
-                    department_id=int(department) if department.isdigit() else None,
+                    department_id=parse_id(department),
                     region_code=request.POST.get("region", "").strip(),
                     is_active=request.POST.get("is_active", "on") == "on",
                     source="web",

@@ -5,7 +5,9 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
+from zhuqi.core.filtersets import IdFilter, RegionCodeFilter
 from zhuqi.core.scoping import region_subtree_q
+from zhuqi.core.validators import is_region_code
 from zhuqi.projects import selectors
 from zhuqi.projects.models import Category, Level, Project, Stage
 
@@ -17,14 +19,14 @@ class ProjectFilterSet(django_filters.FilterSet):
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
     flag = django_filters.MultipleChoiceFilter(choices=list(selectors.FLAGS.items()), method="filter_flag")
     flagged = django_filters.BooleanFilter(method="filter_flagged")
-    region = django_filters.CharFilter(method="filter_region")
-    department = django_filters.NumberFilter(field_name="responsible_department_id")
-    leader = django_filters.NumberFilter(field_name="responsible_leader_id")
-    owner = django_filters.NumberFilter(field_name="owner_id")
+    region = RegionCodeFilter(method="filter_region")
+    department = IdFilter(field_name="responsible_department_id")
+    leader = IdFilter(field_name="responsible_leader_id")
+    owner = IdFilter(field_name="owner_id")
     level = django_filters.ChoiceFilter(choices=Level.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
     year = django_filters.NumberFilter(field_name="listed_year")
-    project_list = django_filters.NumberFilter(field_name="project_list_id")
+    project_list = IdFilter(field_name="project_list_id")
     chain = django_filters.CharFilter(field_name="chain")
     q = django_filters.CharFilter(method="filter_text")
 
@@ -52,7 +54,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     def filter_region(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         return (
             queryset.filter(region_subtree_q("region_id", value))
-            if value.isdigit() and len(value) == 6
+            if is_region_code(value)
             else queryset.none()
         )
 

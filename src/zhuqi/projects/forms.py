@@ -10,6 +10,7 @@ from django import forms
 
 from zhuqi.core.forms import Form
 from zhuqi.core.textlimits import limit
+from zhuqi.core.validators import parse_id
 from zhuqi.core.versioning import version_field
 from zhuqi.projects.models import Category, Level, MilestoneKind, Project, Stage, StageChange
 from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, ReportData
@@ -72,7 +73,7 @@ class ProjectForm(Form):
 def version_read(post: Any) -> int | None:
     """The version a form without a Django form class carried; core.versioning judges it."""
     value = str(post.get("version", "")).strip()
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 class StageForm(Form):
@@ -109,7 +110,7 @@ def report_data(post: Any, milestone_ids: list[int], today: datetime.date) -> tu
                 ProblemData(
                     title=title,
                     description=(post.get(f"problem_{index}_description") or "").strip(),
-                    category_id=int(category) if category.isdigit() else None,
+                    category_id=parse_id(category),
                 )
             )
     data = ReportData(

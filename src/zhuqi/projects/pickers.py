@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhuqi.core.chinese import normalise_query
 from zhuqi.core.pickers import Choice, PickerKind, register
+from zhuqi.core.validators import is_id
 from zhuqi.projects.selectors import project_lists, project_queryset
 
 
@@ -39,7 +40,7 @@ def _search_lists(user: Any, query: str, limit: int) -> list[Choice]:
     text = normalise_query(query)
     found = project_lists(user=user)
     for token in text.split():
-        if token.isdigit() and len(token) == 4:
+        if len(token) == 4 and is_id(token):
             found = found.filter(year=int(token))
         else:
             found = found.filter(name__contains=token)

@@ -14,6 +14,7 @@ from django.utils.datastructures import MultiValueDict
 
 from zhuqi.core.errors import FieldError
 from zhuqi.core.textlimits import shortened
+from zhuqi.core.validators import parse_id
 from zhuqi.visits.models import Visit
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
 
@@ -146,12 +147,11 @@ def _date(value: str, name: str, errors: list[FieldError]) -> datetime.date | No
 def _ids(values: list[str]) -> list[int]:
     # Order kept (the first lead official issues the instructions); repeats dropped, since a
     # chip picked twice is one person.
-    return list(dict.fromkeys(int(v) for v in values if v.strip().isdigit()))
+    return list(dict.fromkeys(parsed for parsed in map(parse_id, values) if parsed is not None))
 
 
 def _int(value: str) -> int | None:
-    value = value.strip()
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 def read_visit(post: QueryDict, files: MultiValueDict[str, UploadedFile]) -> PostedVisit:

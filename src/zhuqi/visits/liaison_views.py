@@ -28,6 +28,7 @@ from zhuqi.core.navigation import page_for
 from zhuqi.core.pagination import LazyPage
 from zhuqi.core.textlimits import limit, shortened
 from zhuqi.core.uploads import check_uploads
+from zhuqi.core.validators import parse_id
 from zhuqi.directory.models import Official, User
 from zhuqi.visits import coverage, services
 from zhuqi.visits.documents import liaison_report
@@ -147,7 +148,7 @@ def _log_context(
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.strip().isdigit() else None
+    return parse_id(value)
 
 
 @login_required

@@ -13,6 +13,7 @@ from zhuqi.cases.selectors import case_queryset, case_scope_q, department_cases_
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.core.validators import is_region_code
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Assignment
 from zhuqi.visits.models import (
@@ -241,7 +242,7 @@ def visits_filtered(
             errors.append(FieldError("kind", "应为 inspection / symposium / liaison / call"))
         visits = visits.filter(kind=kind)
     if region:
-        if not (region.isdigit() and len(region) == 6):
+        if not is_region_code(region):
             errors.append(FieldError("region", "应为6位行政区划代码"))
         else:
             visits = visits.filter(visits_touching_q(region))
