@@ -225,7 +225,7 @@ def _row(
     data.content = _text(values.get("content"))
     year = _text(values.get("listed_year"))
     if year:
-        if year.isdigit():
+        if year.isascii() and year.isdigit() and len(year) == 4:
             data.listed_year = int(year)
         else:
             problems.append(FieldError("listed_year", f"“{year}”不是年份"))

@@ -25,6 +25,7 @@ from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.roles import Role
+from zhuqi.core.validators import is_id, parse_id
 from zhuqi.directory import selectors as directory_selectors
 from zhuqi.directory.models import Official, User
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
@@ -56,7 +57,7 @@ class ListFilters:
 def _list_filters(request: HttpRequest) -> ListFilters:
     kind = request.GET.get("kind", "")
     official_id = request.GET.get("official", "")
-    official = Official.objects.filter(pk=int(official_id)).first() if official_id.isdigit() else None
+    official = Official.objects.filter(pk=parse_id(official_id) or 0).first() if is_id(official_id) else None
     texts = {name: request.GET.get(name, "").strip() for name in ("start", "end", "q")}
     query = urlencode({k: v for k, v in (("kind", kind), ("official", official_id), *texts.items()) if v})
     return ListFilters(kind=kind, official=official, texts=texts, query=query)
@@ -160,9 +161,9 @@ def leader_calendar(request: HttpRequest) -> HttpResponse:
     """An official's visits on a month's grid; a leader opens their own without naming themselves."""
     user = request_user(request)
     official_id = request.GET.get("official", "")
-    if not official_id.isdigit() and user.official_id:
+    if not is_id(official_id) and user.official_id:
         official_id = str(user.official_id)
-    official = Official.objects.filter(pk=int(official_id)).first() if official_id.isdigit() else None
+    official = Official.objects.filter(pk=parse_id(official_id) or 0).first() if is_id(official_id) else None
     today = timezone.localdate()
     try:
         year, month = (int(part) for part in request.GET.get("month", "").split("-"))
@@ -337,18 +338,18 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     lead = [official] if (official := _official_param(request, user)) else []
     enterprises = []
     enterprise_id = request.GET.get("enterprise", "")
-    if enterprise_id.isdigit():
+    if is_id(enterprise_id):
         scoped = enterprise_queryset(user=user)
         if user.role == Role.LIAISON:
             scoped = scoped.filter(pk__in=Assignment.enterprises_of(user.official_id))
         enterprises = [
             {"enterprise": e, "row": None}
-            for e in scoped.filter(pk=int(enterprise_id)).select_related("region")
+            for e in scoped.filter(pk=parse_id(enterprise_id) or 0).select_related("region")
         ]
     projects = []
     project_id = request.GET.get("project", "")
-    if project_id.isdigit():
-        projects = list(project_queryset(user=user).filter(pk=int(project_id)))
+    if is_id(project_id):
+        projects = list(project_queryset(user=user).filter(pk=parse_id(project_id) or 0))
     values = {"kind": kind, "start_date": timezone.localdate().isoformat(), "places": []}
     chosen = {
         "lead_officials": lead,
@@ -365,8 +366,10 @@ def visit_new(request: HttpRequest) -> HttpResponse:
 
 def _official_param(request: HttpRequest, user: User) -> Official | None:
     official_id = request.GET.get("official", "")
-    if official_id.isdigit():
-        return directory_selectors.assignable_officials(user=user).filter(pk=int(official_id)).first()
+    if is_id(official_id):
+        return (
+            directory_selectors.assignable_officials(user=user).filter(pk=parse_id(official_id) or 0).first()
+        )
     # A leader or a liaison officer records their own visits.
     if user.official_id and user.role in (Role.LEADER, Role.LIAISON):
         return Official.objects.filter(pk=user.official_id).first()

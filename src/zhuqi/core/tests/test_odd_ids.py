@@ -37,6 +37,10 @@ ODD_REQUESTS = [
     ("post", "/cases/bulk-assign", {"case": HUGE + ":1"}),
     ("post", "/visits/new/", {"lead_officials": SUPERSCRIPT_TWO}),
     ("post", "/visits/new/", {"lead_officials": HUGE}),
+    ("get", "/visits/", {"official": SUPERSCRIPT_TWO}),
+    ("get", "/visits/", {"official": HUGE}),
+    ("get", "/visits/calendar/", {"official": SUPERSCRIPT_TWO}),
+    ("get", "/visits/new/", {"official": SUPERSCRIPT_TWO, "enterprise": SUPERSCRIPT_TWO, "project": HUGE}),
 ]
 
 
