@@ -24,6 +24,7 @@ from zhuqi.core.errors import NotFound
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import (
     NOTHING,
+    code_within,
     is_active_user,
     jurisdiction_code,
     region_and_ancestor_codes,
@@ -113,6 +114,28 @@ def case_get(*, user: User, case_id: int | str) -> Case:
         raise NotFound() from None
 
 
+def answers_for(user: User, case: Case) -> bool:
+    """Whether the case is the user's jurisdiction's to decide on: its region, or the region of
+    the department leading it, lies in the user's jurisdiction. A coordinator or leader who sees
+    a case only because a department of theirs supports it, or only through a visit, follows it
+    without routing or closing it (docs/visibility.md). answers_for_q is the same rule as a
+    query; the services decide who may act by this one."""
+    code = jurisdiction_code(user)
+    if code_within(code, case.region_id):
+        return True
+    return case.lead_department is not None and code_within(code, case.lead_department.region_id)
+
+
+def answers_for_q(user: User) -> Q:
+    """The cases answers_for holds for, as a query (for the coordinator's 待办)."""
+    code = jurisdiction_code(user)
+    if code is None:
+        return Q()
+    if not code:
+        return NOTHING
+    return region_subtree_q("region_id", code) | region_subtree_q("lead_department__region_id", code)
+
+
 def waiting_on_q(user: User) -> Q:
     """The cases waiting on this user's next step (their 待办): the coordinator's queue of
     demands to accept and route, returned cases, extension requests and completions to accept;
@@ -121,11 +144,12 @@ def waiting_on_q(user: User) -> Q:
     leader's, what is flagged or late."""
     role = user.role
     if role in (Role.COORDINATOR, Role.ADMIN) or user.is_superuser:
+        # Only what they may act on: a case their area merely supports is followed, not worked.
         return (
             Q(status__in=[Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED])
             | Q(extension=Extension.REQUESTED, status__in=[Status.ASSIGNED, Status.IN_PROGRESS])
             | Q(status=Status.COMPLETION_REPORTED)
-        )
+        ) & answers_for_q(user)
     if role == Role.HANDLER:
         # One status list, so the (department, status, due_at) index takes all of it; a completion
         # report waits on the department only for hazards (the re-inspection).

@@ -164,15 +164,8 @@ def _is_assigned_liaison(actor: User, enterprise_id: int | None) -> bool:
     ).exists()
 
 
-def _answers_for(actor: User, case: Case) -> bool:
-    """Whether the case is the actor's jurisdiction's to decide on: its region, or the region of
-    the department leading it, lies in the actor's jurisdiction. A coordinator or leader who sees
-    a case only because a department of theirs supports it, or only through a visit, follows it
-    without routing or closing it (docs/visibility.md)."""
-    code = jurisdiction_code(actor)
-    if code_within(code, case.region_id):
-        return True
-    return case.lead_department is not None and code_within(code, case.lead_department.region_id)
+# Kept with its query form in the selectors, so who may act and whose 待办 it is cannot disagree.
+_answers_for = selectors.answers_for
 
 
 def may_take(actor: User, case: Case, step: str) -> bool:
@@ -785,6 +778,13 @@ def case_create(
         submitted_at=now,
         status=Status.SUBMITTED,
     )
+    if data.lead_department_id is not None and not may_take(actor, case, "assign"):
+        # Naming a lead department is routing the case, which skips the coordinator's
+        # acceptance: only who may assign it may (a visit's handler or leader files a demand
+        # for the coordinator to accept). Refused before anything is written.
+        raise ValidationFailed(
+            [FieldError("lead_department", "只有营商办（专班）可以交办，请留空牵头部门，由营商办受理后派单")]
+        )
     calendar = WorkingCalendar()
     # Until someone takes it up, the coordinator is on the clock to accept and route it.
     accept = deadlines.response_deadline(calendar, case, now)

@@ -39,6 +39,10 @@ from zhuqi.visits.exporting import export_visits
 from zhuqi.visits.forms import CaseRow, PostedVisit, place_errors, read_visit, visit_initial
 from zhuqi.visits.models import Visit, VisitKind
 
+# Who is offered a lead department on a visit's case rows: naming one routes the case, which
+# belongs to the coordinator (and to a leader for instructions, which the service checks).
+ROLES_ROUTING_VISIT_CASES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER})
+
 
 @dataclass
 class ListFilters:
@@ -260,6 +264,7 @@ def _form_context(
             (Kind.DEMAND.value, Kind.DEMAND.label),
         ],
         "filed_cases": list(visit.cases.order_by("id")) if visit else [],
+        "may_route_cases": user.is_superuser or user.role in ROLES_ROUTING_VISIT_CASES,
         "categories": case_selectors.category_tree(active_only=True),
     }
 

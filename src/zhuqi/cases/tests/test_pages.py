@@ -534,3 +534,37 @@ def test_an_answer_refused_as_stale_keeps_what_the_handler_typed(cast, finance, 
     assert 'value="resolved" selected' in page and "另需过桥资金" in page
     case.refresh_from_db()
     assert case.status == Status.ASSIGNED and not case.answer
+
+
+@pytest.mark.parametrize(
+    "waiting",
+    [{"status": Status.COMPLETION_REPORTED}, {"extension": "requested"}],
+    ids=["completion", "extension"],
+)
+def test_a_case_the_coordinators_area_only_supports_is_not_waiting_on_them(cast, finance, waiting) -> None:
+    """A Horqin department leads a Horqin enterprise's demand; a Huolinguole bureau supports it.
+    The Huolinguole coordinator follows the case (it is in their list) but cannot accept the
+    completion or decide the extension: that is Tongliao's, so it is not in their 待办."""
+    from zhuqi.cases import selectors
+    from zhuqi.directory.models import Region
+    from zhuqi.testing.factories import DepartmentFactory
+
+    horqin = DepartmentFactory(name="科尔沁区工业和信息化局", region=Region.objects.get(pk="150502"))
+    case = services.case_create(
+        actor=cast.admin,
+        data=NewCase(
+            kind=Kind.DEMAND,
+            title="园区道路破损影响运输",
+            description="园区主干道路面破损，重载车辆通行困难。",
+            category_id=finance.pk,
+            enterprise_id=cast.tongliao.pk,
+            lead_department_id=horqin.pk,
+            co_department_ids=[cast.handler.department.pk],
+            source="hotline",
+        ),
+    )
+    Case.objects.filter(pk=case.pk).update(**waiting)
+    assert selectors.waiting_on(user=cast.admin).filter(pk=case.pk).exists()
+    assert selectors.case_queryset(user=cast.coordinator).filter(pk=case.pk).exists()
+    assert not selectors.waiting_on(user=cast.coordinator).filter(pk=case.pk).exists()
+    assert selectors.open_counts(user=cast.coordinator)["waiting"] == 0

@@ -292,3 +292,11 @@ def test_the_word_record_carries_the_photos_and_names_the_rest(cast: Cast, secre
     assert len(document.inline_shapes) == 1
     text = [p.text for p in document.paragraphs]
     assert "现场.png" in text and "附件：坏图.jpg" in text and "附件：座谈会纪要.docx" in text
+
+
+def test_the_case_rows_offer_a_lead_department_only_to_who_may_route(cast: Cast) -> None:
+    """A handler recording a visit files what was said for the coordinator to accept and route:
+    the row offers them no lead department, which the service would refuse."""
+    for user, offered in ((cast.coordinator, True), (cast.leader, True), (cast.handler, False)):
+        form = client_for(user).get("/visits/new/").content.decode()
+        assert ('data-testid="case-lead-department"' in form) is offered, user.role

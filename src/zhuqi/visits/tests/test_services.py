@@ -228,3 +228,40 @@ def test_an_official_with_many_long_posts_is_recorded_with_them_shortened_not_re
     result = services.visit_create(actor=cast.coordinator, data=_inspection(cast, secretary), said=[])
     posts = result.visit.participants.get().posts
     assert len(posts) == 300 and posts.startswith("通辽市委书记") and posts.endswith("…")
+
+
+@pytest.mark.parametrize("recorder", ["handler", "leader"])
+def test_only_who_may_assign_names_a_lead_department_for_a_demand_said_on_a_visit(
+    cast: Cast, secretary: Official, recorder: str
+) -> None:
+    """Naming a lead department routes the demand past the coordinator's acceptance: a handler
+    or a leader recording the visit leaves that to the coordinator, and is told so on the row."""
+    department = cast.handler.department
+    assert department is not None
+    said = _said(cast)
+    said[1].lead_department_id = department.pk
+    with pytest.raises(ValidationFailed) as failure:
+        services.visit_create(actor=getattr(cast, recorder), data=_inspection(cast, secretary), said=said)
+    assert {e.field for e in failure.value.errors} == {"cases.2.lead_department"}
+    assert not Visit.objects.exists() and not Case.objects.exists()
+
+
+def test_the_coordinator_routes_a_demand_and_a_leader_an_instruction_said_on_a_visit(
+    cast: Cast, secretary: Official
+) -> None:
+    department = cast.handler.department
+    assert department is not None
+    said = _said(cast)
+    said[1].lead_department_id = department.pk
+    recorded = services.visit_create(actor=cast.coordinator, data=_inspection(cast, secretary), said=said)
+    demand = recorded.cases[1]
+    assert demand.status == "assigned" and demand.lead_department_id == department.pk
+
+    said = _said(cast)[:1]
+    said[0].lead_department_id = department.pk
+    instruction = services.visit_create(
+        actor=cast.leader,
+        data=_inspection(cast, secretary, start_date=DAY - datetime.timedelta(days=30), end_date=None),
+        said=said,
+    ).cases[0]
+    assert instruction.status == "assigned" and instruction.lead_department_id == department.pk
