@@ -48,6 +48,15 @@ class PickerKind:
 KINDS: dict[str, PickerKind] = {}
 
 
+def names_by_id(queryset: Any, values: list[str]) -> dict[str, str]:
+    """The `labels` of a kind whose values are ids: each id the user's scoped `queryset` holds,
+    with its name (the values reach here already checked by `valid`)."""
+    return {
+        str(pk): name
+        for pk, name in queryset.filter(pk__in=[int(value) for value in values]).values_list("pk", "name")
+    }
+
+
 def register(kind: PickerKind) -> None:
     KINDS[kind.name] = kind
 

@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhuqi.core.chinese import normalise_query, pinyin_keys
-from zhuqi.core.pickers import Choice, PickerKind, register
+from zhuqi.core.pickers import Choice, PickerKind, names_by_id, register
 from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_prefix
 from zhuqi.core.validators import is_region_code
 from zhuqi.directory import selectors
@@ -153,12 +153,7 @@ def _search_departments(user: Any, query: str, limit: int) -> list[Choice]:
 
 
 def _department_labels(user: Any, values: list[str]) -> dict[str, str]:
-    return {
-        str(pk): name
-        for pk, name in selectors.department_queryset(user=user)
-        .filter(pk__in=[int(value) for value in values])
-        .values_list("pk", "name")
-    }
+    return names_by_id(selectors.department_queryset(user=user), values)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,12 +172,7 @@ def _search_officials(user: Any, query: str, limit: int) -> list[Choice]:
 
 
 def _official_labels(user: Any, values: list[str]) -> dict[str, str]:
-    return {
-        str(pk): name
-        for pk, name in selectors.assignable_officials(user=user)
-        .filter(pk__in=[int(value) for value in values])
-        .values_list("pk", "name")
-    }
+    return names_by_id(selectors.assignable_officials(user=user), values)
 
 
 def register_kinds() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from zhuqi.core.pickers import Choice, PickerKind, register
+from zhuqi.core.pickers import Choice, PickerKind, names_by_id, register
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
 from zhuqi.enterprises.selectors import enterprise_queryset
 
@@ -20,12 +20,7 @@ def _search(user: Any, query: str, limit: int) -> list[Choice]:
 
 
 def _labels(user: Any, values: list[str]) -> dict[str, str]:
-    return {
-        str(pk): name
-        for pk, name in enterprise_queryset(user=user)
-        .filter(pk__in=[int(value) for value in values])
-        .values_list("pk", "name")
-    }
+    return names_by_id(enterprise_queryset(user=user), values)
 
 
 def register_kinds() -> None:

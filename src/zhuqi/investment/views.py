@@ -49,11 +49,6 @@ def _error_text(error: ServiceError) -> str:
     return error.message
 
 
-def _int(value: Any) -> int | None:
-    # A year, a version or an id: never "²" (which int() refuses) nor one too big for a key.
-    return parse_id(value)
-
-
 def _date(value: Any) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(value)) if value else None
@@ -66,11 +61,11 @@ def _filtered(request: HttpRequest) -> Any:
     params = request.GET
     return selectors.agreements_filtered(
         user=request_user(request),
-        year=_int(params.get("year")),
+        year=parse_id(params.get("year")),
         region=params.get("region") or None,
         kind=params.get("kind") or None,
         status=params.get("status") or None,
-        without_project_months=_int(params.get("without_project_months")),
+        without_project_months=parse_id(params.get("without_project_months")),
         q=params.get("q") or None,
     )
 
@@ -99,7 +94,7 @@ def agreement_export(request: HttpRequest) -> HttpResponse:
 def agreement_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     params = request.GET
-    year = _int(params.get("year"))
+    year = parse_id(params.get("year"))
     try:
         queryset = _filtered(request)
     except ServiceError as error:
@@ -165,12 +160,12 @@ def _detail_page(
 @login_required
 @require_POST
 def agreement_projects(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    ids = [value for value in (_int(v) for v in request.POST.getlist("project")) if value is not None]
+    ids = [value for value in (parse_id(v) for v in request.POST.getlist("project")) if value is not None]
     try:
         services.agreement_link_projects(
             actor=request_user(request),
             agreement_id=agreement_id,
-            expected_version=_int(request.POST.get("version")),
+            expected_version=parse_id(request.POST.get("version")),
             project_ids=ids,
             source="web",
         )
@@ -188,7 +183,7 @@ def agreement_funds(request: HttpRequest, agreement_id: int) -> HttpResponse:
         services.funds_record(
             actor=request_user(request),
             agreement_id=agreement_id,
-            expected_version=_int(request.POST.get("version")),
+            expected_version=parse_id(request.POST.get("version")),
             on=_date(request.POST.get("on")),
             amount=request.POST.get("amount", ""),
             unit=request.POST.get("unit", AmountUnit.WAN),
@@ -227,9 +222,9 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
             amount_nature=values.get("amount_nature", AmountNature.NONE),
             period=values.get("period", ""),
             fields=values.get("fields", ""),
-            follow_up_department_id=_int(values.get("follow_up_department")),
+            follow_up_department_id=parse_id(values.get("follow_up_department")),
             leader_ids=[
-                i for i in (_int(v) for v in request.POST.getlist("leaders_present")) if i is not None
+                i for i in (parse_id(v) for v in request.POST.getlist("leaders_present")) if i is not None
             ],
             note=values.get("note", ""),
         )

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhuqi.core.chinese import normalise_query
-from zhuqi.core.pickers import Choice, PickerKind, register
+from zhuqi.core.pickers import Choice, PickerKind, names_by_id, register
 from zhuqi.core.validators import is_id
 from zhuqi.projects.selectors import project_lists, project_queryset
 
@@ -26,12 +26,7 @@ def _search(user: Any, query: str, limit: int) -> list[Choice]:
 
 
 def _labels(user: Any, values: list[str]) -> dict[str, str]:
-    return {
-        str(pk): name
-        for pk, name in project_queryset(user=user)
-        .filter(pk__in=[int(value) for value in values])
-        .values_list("pk", "name")
-    }
+    return names_by_id(project_queryset(user=user), values)
 
 
 def _search_lists(user: Any, query: str, limit: int) -> list[Choice]:
@@ -51,12 +46,7 @@ def _search_lists(user: Any, query: str, limit: int) -> list[Choice]:
 
 
 def _list_labels(user: Any, values: list[str]) -> dict[str, str]:
-    return {
-        str(pk): name
-        for pk, name in project_lists(user=user)
-        .filter(pk__in=[int(value) for value in values])
-        .values_list("pk", "name")
-    }
+    return names_by_id(project_lists(user=user), values)
 
 
 def register_kinds() -> None:

@@ -150,10 +150,6 @@ def _ids(values: list[str]) -> list[int]:
     return list(dict.fromkeys(parsed for parsed in map(parse_id, values) if parsed is not None))
 
 
-def _int(value: str) -> int | None:
-    return parse_id(value)
-
-
 def read_visit(post: QueryDict, files: MultiValueDict[str, UploadedFile]) -> PostedVisit:
     errors: list[FieldError] = []
     enterprise_ids = _ids(post.getlist("enterprises"))
@@ -210,15 +206,15 @@ def read_visit(post: QueryDict, files: MultiValueDict[str, UploadedFile]) -> Pos
                 # No title typed: the start of the description, marked as cut when it is.
                 title=row.title.strip() or shortened(row.description.strip(), 60),
                 description=row.description.strip(),
-                category_id=_int(row.category),
+                category_id=parse_id(row.category),
                 # An instruction can concern one of the enterprises too (其中一家企业的事), so the
                 # enterprise chosen on any row is kept, as the API keeps it.
-                enterprise_id=_int(row.enterprise),
-                lead_department_id=_int(row.lead_department),
+                enterprise_id=parse_id(row.enterprise),
+                lead_department_id=parse_id(row.lead_department),
                 deadline=_date(row.deadline, f"cases.{number}.deadline", errors),
             )
         )
-    version = _int(post.get("version", ""))
+    version = parse_id(post.get("version", ""))
     return PostedVisit(
         data=data,
         said=said,

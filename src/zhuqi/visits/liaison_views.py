@@ -147,10 +147,6 @@ def _log_context(
     }
 
 
-def _int(value: str) -> int | None:
-    return parse_id(value)
-
-
 @login_required
 def liaison_log(request: HttpRequest) -> HttpResponse:
     """Pick the enterprise, visit or call, 无问题 or the demands, an optional photo: saved."""
@@ -171,7 +167,7 @@ def liaison_log(request: HttpRequest) -> HttpResponse:
     posted = _read_log(request)
     errors: list[FieldError] = []
     enterprises = {a.enterprise_id: a.enterprise for a in assignments}
-    enterprise = enterprises.get(_int(posted.enterprise) or 0)
+    enterprise = enterprises.get(parse_id(posted.enterprise) or 0)
     if enterprise is None:
         errors.append(FieldError("enterprise", "请选择您包联的企业"))
     if posted.kind not in dict(LOG_KINDS):
@@ -186,7 +182,7 @@ def liaison_log(request: HttpRequest) -> HttpResponse:
     for index, row in enumerate(posted.demands, start=1):
         if not row.title:
             errors.append(FieldError(f"cases.{index}.title", "请填写诉求内容"))
-        if _int(row.category) is None:
+        if parse_id(row.category) is None:
             errors.append(FieldError(f"cases.{index}.category", "请选择诉求类别"))
     photos = request.FILES.getlist("photo")
     errors += check_uploads(photos)
@@ -211,7 +207,7 @@ def liaison_log(request: HttpRequest) -> HttpResponse:
                         kind="demand",
                         title=row.title,
                         description=row.description,
-                        category_id=_int(row.category),
+                        category_id=parse_id(row.category),
                         enterprise_id=enterprise.pk,
                     )
                     for row in posted.demands
