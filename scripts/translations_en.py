@@ -139,7 +139,9 @@ ENGLISH = {
     "包联已结束（截至 %(date)s）": "Assignment ended (last day %(date)s)",
 }
 
-_ENTRY = re.compile(r'msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ""\n', re.MULTILINE)
+# Every singular entry, whatever its msgstr: the dictionaries above are the source of truth, so
+# an English kept from an earlier catalogue (or a guess makemessages carried over) is replaced.
+_ENTRY = re.compile(r'msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ((?:"(?:[^"\\]|\\.)*"\n)+)', re.MULTILINE)
 _PLURAL_ENTRY = re.compile(
     r'msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgid_plural ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr\[0\] ""\n'
     r'msgstr\[1\] ""\n',
@@ -1026,7 +1028,8 @@ def main() -> None:
             return match.group(0)
         english = ENGLISH.get(msgid)
         if english is None:
-            missing.append(msgid)
+            if not _unquote(match.group(2)):
+                missing.append(msgid)
             return match.group(0)
         return f'msgid {match.group(1)}msgstr "{english.replace(chr(34), chr(92) + chr(34))}"\n'
 

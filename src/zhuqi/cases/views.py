@@ -312,7 +312,7 @@ def _step_context(user: User, case: Case) -> dict[str, Any]:
     steps = services.steps_for(user, case)
     forward = [step for step in steps if step not in SIDE_STEPS]
     context: dict[str, Any] = {
-        "steps": [(step, STEP_LABELS[step]) for step in steps],
+        "steps": [(step, _(STEP_LABELS[step])) for step in steps],
         # The form opened for the user: the step that moves the case on, not a refusal or a return.
         "primary_step": (forward or steps or [""])[0],
     }
