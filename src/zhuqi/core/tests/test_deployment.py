@@ -115,3 +115,28 @@ def test_a_mistyped_https_variable_stops_the_start_in_one_line(
     result = zhuqi(tmp_path, {"ZHUQI_HTTPS": "true", variable: value}, "check")
     assert result.returncode != 0
     assert variable in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_behind_the_proxy_https_requests_get_hsts_and_plain_ones_are_redirected(tmp_path: Path) -> None:
+    # A real request through the middleware under the production environment: the proxy's header
+    # is what tells the two apart, so a wrong ZHUQI_PROXY_SSL_HEADER would redirect for ever.
+    # (The site's 404 page: a whole page with the language form's CSRF cookie, and no database.)
+    code = """
+import json
+from django.test import Client
+client = Client(HTTP_HOST="zhuqi.example.gov.cn")
+plain = client.get("/no-such-page/")
+proxied = client.get("/no-such-page/", HTTP_X_FORWARDED_PROTO="https")
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location")],
+    "proxied": [proxied.status_code, proxied.get("Strict-Transport-Security")],
+    "csrf_cookie_secure": bool(proxied.cookies["csrftoken"]["secure"]),
+}))
+"""
+    result = zhuqi(tmp_path, PRODUCTION, "shell", "--no-imports", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "plain": [301, "https://zhuqi.example.gov.cn/no-such-page/"],
+        "proxied": [404, "max-age=31536000; includeSubDomains; preload"],
+        "csrf_cookie_secure": True,
+    }
