@@ -968,6 +968,13 @@ FIXIDS_ENGLISH = {
 ENGLISH.update(FIXIDS_ENGLISH)
 
 
+# Content-Security-Policy: the region tree's fold button, now labelled both ways.
+HEADERS_ENGLISH = {
+    "收起": "Collapse",
+}
+ENGLISH.update(HEADERS_ENGLISH)
+
+
 # Counted phrases: English has a singular and a plural form where Chinese has one.
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (

@@ -223,10 +223,88 @@ DEFAULT_FROM_EMAIL = os.environ.get("ZHUQI_EMAIL_FROM", "zhuqi@localhost")
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("ZHUQI_SECURE_COOKIES")
+# ---------------------------------------------------------------------------------------------
+# Response headers and HTTPS (issue 15, item 8). One block so it merges cleanly with the others.
+#
+# `zhuqi check --deploy --fail-level WARNING` is clean under the production configuration the
+# README documents (ZHUQI_HTTPS=true, plus ZHUQI_PROXY_SSL_HEADER behind a TLS-terminating
+# proxy); core/tests/test_deployment.py runs it that way.
+# ---------------------------------------------------------------------------------------------
+# Served over HTTPS: redirect plain HTTP, secure-only cookies, and Strict-Transport-Security.
+# ZHUQI_SECURE_COOKIES (older name) still turns on the cookies alone.
+ZHUQI_HTTPS = env_bool("ZHUQI_HTTPS")
+SECURE_SSL_REDIRECT = ZHUQI_HTTPS
+SESSION_COOKIE_SECURE = ZHUQI_HTTPS or env_bool("ZHUQI_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+
+
+# Browsers remember HSTS for this long and then refuse plain HTTP to the host: try a short
+# value (3600) first when moving a live site to HTTPS. Only sent on HTTPS responses.
+def _hsts_seconds() -> int:
+    value = os.environ.get("ZHUQI_HSTS_SECONDS", "").strip()
+    if not value:
+        return 31536000 if ZHUQI_HTTPS else 0
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"ZHUQI_HSTS_SECONDS must be a whole number of seconds, not {value!r}")
+    return int(value)
+
+
+SECURE_HSTS_SECONDS = _hsts_seconds()
+# includeSubDomains also binds every host under this one to HTTPS: turn it off when the app is
+# served at a bare domain whose other sites (oa.example.gov.cn …) still speak plain HTTP.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ZHUQI_HSTS_INCLUDE_SUBDOMAINS", default=ZHUQI_HTTPS)
+# The preload token only says the owner agrees to the browsers' built-in list; nothing happens
+# until the domain is submitted at hstspreload.org, which intranet names cannot be.
+SECURE_HSTS_PRELOAD = env_bool("ZHUQI_HSTS_PRELOAD", default=ZHUQI_HTTPS)
+
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto` (meaning `X-Forwarded-Proto: https`) or `X-Forwarded-Ssl=on`: the
+    header the proxy in front sets on requests it received over HTTPS. Django trusts it blindly,
+    so the proxy must also strip it from what clients send."""
+    if not value:
+        return None
+    name, _, expected = value.partition("=")
+    name = name.strip()
+    if not name or any(c in name for c in " :_"):
+        raise ImproperlyConfigured(
+            f"ZHUQI_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, optionally "
+            f"followed by =VALUE (default https), not {value!r}"
+        )
+    return "HTTP_" + name.upper().replace("-", "_"), expected.strip() or "https"
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(os.environ.get("ZHUQI_PROXY_SSL_HEADER", "").strip())
+
+# Headers every response carries (Django's defaults, stated so a reader sees them here).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): only the app's own files run or style a page. No
+# template may carry an inline <script>, on…= handler, hx-on, style= or <style>
+# (core/tests/test_no_inline_code.py walks them); behaviour lives in each app's static/ folder.
+# htmx is told not to inject its own indicator <style> nor to eval (the htmx-config meta in
+# base.html), and ECharts draws on a canvas with its tooltips in the canvas too.
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# ---------------------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,
