@@ -16,7 +16,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from zhuqi.core.chinese import to_halfwidth
+from zhuqi.core.chinese import to_halfwidth, to_simplified
+from zhuqi.core.encodings import UnknownEncoding, csv_dialect, decode_csv
 
 
 class ImportFileError(ValueError):
@@ -47,7 +48,10 @@ class ImportReport:
 
 
 def normalise_header(text: Any) -> str:
-    return re.sub(r"\s+", "", to_halfwidth(str(text or ""))).replace("（", "(").replace("）", ")")
+    """The header as the importers' tables spell it: half-width, no spaces, Simplified (a list
+    kept in Taiwan or Hong Kong heads its column 企業名稱)."""
+    text = re.sub(r"\s+", "", to_halfwidth(str(text or ""))).replace("（", "(").replace("）", ")")
+    return to_simplified(text)
 
 
 def _cell(value: Any) -> Any:
@@ -84,18 +88,11 @@ def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[tu
 
         return [str(h or "").strip() for h in header], xlsx_rows()
     if suffix == ".csv":
-        raw = stream.read()
-        text = None
-        # Excel in China saves CSV as GB18030 (GBK); other tools save UTF-8, often with a BOM.
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None:
-            raise ImportFileError("无法识别 CSV 文件的编码（应为 UTF-8 或 GBK）")
-        reader = csv.reader(io.StringIO(text))
+        try:
+            text = decode_csv(stream.read())
+        except UnknownEncoding as error:
+            raise ImportFileError(str(error)) from None
+        reader = csv.reader(io.StringIO(text), dialect=csv_dialect(text))
         csv_header = next(reader, None)
         if csv_header is None:
             raise ImportFileError("文件是空的：第1行应为表头")
