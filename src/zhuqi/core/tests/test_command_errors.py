@@ -19,6 +19,15 @@ from zhuqi import cli
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A command run from the command line closes the database connections when it ends; in a
+    # test that would close the test's own transaction (on PostgreSQL) under the next command.
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     with pytest.raises(SystemExit) as exit_:
         cli.main(list(argv))
