@@ -5,19 +5,14 @@ definitions underneath, so a figure pasted into a briefing carries its meaning w
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import openpyxl
 from django.utils import timezone
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from zhuqi.cases.figures import DEFINITIONS, GROUP_BY, FigureRow, Figures
 from zhuqi.cases.models import Case, Kind
-from zhuqi.core.tabular import write_workbook
+from zhuqi.core.spreadsheets import Spreadsheet, Styled, write_workbook
 
 # (header, FigureRow attribute, is a rate)
 COLUMNS: list[tuple[str, str, bool]] = [
@@ -49,54 +44,41 @@ COLUMNS: list[tuple[str, str, bool]] = [
 ]
 
 
-def _row(sheet: Worksheet, at: int, row: FigureRow, *, bold: bool) -> None:
-    sheet.cell(at, 1, row.name).font = Font(bold=bold)
-    for index, (_, attribute, is_rate) in enumerate(COLUMNS, start=2):
-        # An empty cell, not 0, where a rate has no denominator: "—" in Excel is text, and text
-        # breaks a column's sums and sorting.
-        cell = sheet.cell(at, index, getattr(row, attribute))
-        cell.font = Font(bold=bold)
-        if is_rate:
-            cell.number_format = "0.0%"
+def _row(row: FigureRow, *, bold: bool) -> list[Styled]:
+    # An empty cell, not 0, where a rate has no denominator: "—" in Excel is text, and text
+    # breaks a column's sums and sorting.
+    return [Styled(row.name, bold=bold)] + [
+        Styled(getattr(row, attribute), bold=bold, number_format="0.0%" if is_rate else None)
+        for _, attribute, is_rate in COLUMNS
+    ]
 
 
 def export_figures(figures: Figures) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "办理情况统计"
+    header = 4
+    workbook = Spreadsheet()
+    sheet = workbook.sheet("办理情况统计", widths=[28] + [10] * len(COLUMNS), freeze=f"B{header + 1}")
     grouping = figures.grouping
     scope = f"{grouping.root.name} · " if grouping.root else ""
-    sheet.cell(1, 1, "事项办理情况统计").font = Font(bold=True, size=14)
-    sheet.cell(
-        2,
-        1,
-        f"{scope}{Kind(figures.kind).label} · {GROUP_BY[grouping.by]} · 统计期：{figures.period.label}"
-        f" · 生成时间：{timezone.localtime():%Y-%m-%d %H:%M}",
+    sheet.append([Styled("事项办理情况统计", bold=True, size=14)])
+    sheet.append(
+        [
+            f"{scope}{Kind(figures.kind).label} · {GROUP_BY[grouping.by]} · 统计期：{figures.period.label}"
+            f" · 生成时间：{timezone.localtime():%Y-%m-%d %H:%M}"
+        ]
     )
-    header = 4
-    sheet.cell(header, 1, "牵头部门" if grouping.by == "department" else "地区").font = Font(bold=True)
-    for index, (title, _, _) in enumerate(COLUMNS, start=2):
-        cell = sheet.cell(header, index, title)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    at = header + 1
+    sheet.append([])
+    sheet.append(
+        [Styled("牵头部门" if grouping.by == "department" else "地区", bold=True)]
+        + [Styled(title, bold=True, wrap=True) for title, _, _ in COLUMNS]
+    )
     for row in figures.rows:
-        _row(sheet, at, row, bold=False)
-        at += 1
-    _row(sheet, at, figures.total, bold=True)
-    at += 2
-    sheet.cell(at, 1, "指标定义").font = Font(bold=True)
+        sheet.append(_row(row, bold=False))
+    sheet.append(_row(figures.total, bold=True))
+    sheet.append([])
+    sheet.append([Styled("指标定义", bold=True)])
     for text in DEFINITIONS.values():
-        at += 1
-        sheet.cell(at, 1, text)
-    sheet.column_dimensions["A"].width = 28
-    for index in range(2, len(COLUMNS) + 2):
-        sheet.column_dimensions[get_column_letter(index)].width = 10
-    sheet.freeze_panes = f"B{header + 1}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append([text])
+    return workbook.to_bytes()
 
 
 # 事项台账: the filtered list as the offices keep it in Excel, one row per case.

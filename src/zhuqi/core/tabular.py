@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from zhuqi.core.chinese import to_halfwidth
+from zhuqi.core.chinese import to_halfwidth, to_simplified
+from zhuqi.core.encodings import UnknownEncoding, csv_dialect, decode_csv
+from zhuqi.core.spreadsheets import Spreadsheet, restore, write_csv
 
 
 class ImportFileError(ValueError):
@@ -47,12 +47,16 @@ class ImportReport:
 
 
 def normalise_header(text: Any) -> str:
-    return re.sub(r"\s+", "", to_halfwidth(str(text or ""))).replace("（", "(").replace("）", ")")
+    """The header as the importers' tables spell it: half-width, no spaces, Simplified (a list
+    kept in Taiwan or Hong Kong heads its column 企業名稱)."""
+    text = re.sub(r"\s+", "", to_halfwidth(str(text or ""))).replace("（", "(").replace("）", ")")
+    return to_simplified(text)
 
 
 def _cell(value: Any) -> Any:
     if isinstance(value, str):
-        return value.strip()
+        # An exported text that looked like a formula went out as '=…: read back as it was.
+        return restore(value.strip()).strip()
     return value
 
 
@@ -82,25 +86,18 @@ def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[tu
             yield from _numbered(rows)
             workbook.close()
 
-        return [str(h or "").strip() for h in header], xlsx_rows()
+        return [str(_cell(h) or "") for h in header], xlsx_rows()
     if suffix == ".csv":
-        raw = stream.read()
-        text = None
-        # Excel in China saves CSV as GB18030 (GBK); other tools save UTF-8, often with a BOM.
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None:
-            raise ImportFileError("无法识别 CSV 文件的编码（应为 UTF-8 或 GBK）")
-        reader = csv.reader(io.StringIO(text))
+        try:
+            text = decode_csv(stream.read())
+        except UnknownEncoding as error:
+            raise ImportFileError(str(error)) from None
+        reader = csv.reader(io.StringIO(text), dialect=csv_dialect(text))
         csv_header = next(reader, None)
         if csv_header is None:
             raise ImportFileError("文件是空的：第1行应为表头")
 
-        return [h.strip() for h in csv_header], _numbered(reader)
+        return [_cell(h) for h in csv_header], _numbered(reader)
     raise ImportFileError(f"不支持的文件类型“{suffix or filename}”：请上传 .xlsx 或 .csv 文件")
 
 
@@ -117,52 +114,13 @@ def write_error_file(report: ImportReport, source: Path) -> Path:
     if source.suffix.lower() == ".csv":
         target = source.with_name(f"{source.stem}.errors.csv")
         with target.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(body)
+            write_csv(handle, itertools.chain([header], body))
         return target
     target = source.with_name(f"{source.stem}.errors.xlsx")
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("错误行")
+    workbook = Spreadsheet()
+    sheet = workbook.sheet("错误行")
     sheet.append(header)
     for line in body:
         sheet.append(line)
     workbook.save(target)
     return target
-
-
-def write_workbook(
-    sheet_name: str,
-    columns: Sequence[tuple[str, int]],
-    rows: Iterable[Sequence[Any]],
-    *,
-    number_formats: Mapping[int, str] | None = None,
-) -> bytes:
-    """An .xlsx of one sheet: a bold header of `columns` (title, width), the first two columns
-    frozen, then `rows`. Write-only and streamed, so memory stays flat however long the list is.
-    `number_formats`: Excel's format for the columns (by index from 0) that need one, such as
-    dates with their time."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
-    for index, (_, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "C2"
-    header = []
-    for title, _ in columns:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    formats = dict(number_formats or {})
-    for row in rows:
-        if formats:
-            row = list(row)
-            for index, number_format in formats.items():
-                if row[index] is not None:
-                    cell = WriteOnlyCell(sheet, value=row[index])
-                    cell.number_format = number_format
-                    row[index] = cell
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

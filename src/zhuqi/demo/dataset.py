@@ -10,7 +10,6 @@ the demo load like any other.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import random
@@ -21,6 +20,7 @@ from django.db import transaction
 
 from zhuqi.core.chinese import pinyin_keys
 from zhuqi.core.roles import Role
+from zhuqi.core.spreadsheets import write_csv
 from zhuqi.core.validators import make_uscc
 from zhuqi.demo import cases as demo_cases
 from zhuqi.demo import projects as demo_projects
@@ -286,9 +286,7 @@ def enterprise_rows(rng: random.Random) -> list[dict[str, Any]]:
 
 def _as_csv(rows: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
+    write_csv(buffer, [list(rows[0]), *(list(row.values()) for row in rows)])
     return buffer.getvalue().encode("utf-8")
 
 

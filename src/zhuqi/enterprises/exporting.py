@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from zhuqi.core.tabular import write_workbook
+from zhuqi.core.spreadsheets import write_workbook
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.enterprises.schemas import masked_contacts
 

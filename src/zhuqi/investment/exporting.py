@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from zhuqi.core.tabular import write_workbook
+from zhuqi.core.spreadsheets import write_workbook
 from zhuqi.investment.models import Agreement
 from zhuqi.investment.selectors import STATUS_LABELS
 

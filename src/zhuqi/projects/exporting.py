@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from zhuqi.core.downloads import office_file
-from zhuqi.core.tabular import write_workbook
+from zhuqi.core.spreadsheets import write_workbook
 from zhuqi.projects import selectors
 from zhuqi.projects.models import Project
 

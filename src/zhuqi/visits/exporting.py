@@ -1,6 +1,6 @@
 """Excel export of the visit list: the list as filtered on the page, with the columns a county
 office reports from (dates, kind, title, who led it in what post, whom and where they visited,
-and how the cases filed there stand). Written by core.tabular.write_workbook like the enterprise
+and how the cases filed there stand). Written by core.spreadsheets.write_workbook like the enterprise
 list, streamed in chunks so a prefecture's years of visits do not sit in memory at once."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from zhuqi.core.tabular import write_workbook
+from zhuqi.core.spreadsheets import write_workbook
 from zhuqi.directory.models import User
 from zhuqi.visits.models import Visit, VisitEnterprise, VisitOfficial
 from zhuqi.visits.selectors import with_case_counts

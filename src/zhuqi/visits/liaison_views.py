@@ -7,11 +7,9 @@ path. What the platform knows (who is logging, the enterprise's region, today) i
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,6 +24,7 @@ from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.navigation import page_for
 from zhuqi.core.pagination import LazyPage
+from zhuqi.core.spreadsheets import Spreadsheet
 from zhuqi.core.textlimits import limit, shortened
 from zhuqi.core.uploads import check_uploads
 from zhuqi.core.validators import parse_id
@@ -287,8 +286,8 @@ def _coverage_values(row: coverage.CoverageRow) -> list[Any]:
 
 
 def _coverage_workbook(result: coverage.Coverage, quiet: Any) -> bytes:
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("包联覆盖")
+    workbook = Spreadsheet()
+    sheet = workbook.sheet("包联覆盖")
     title = f"包联覆盖情况 {result.month.label}（统计至 {result.reference_date}，按{BY_LABELS[result.by]}）"
     sheet.append([title])
     header = [("地区" if result.by == "region" else "部门")] + [c for c, _ in COVERAGE_COLUMNS[1:]]
@@ -299,15 +298,13 @@ def _coverage_workbook(result: coverage.Coverage, quiet: Any) -> bytes:
     sheet.append([])
     for key, text in coverage.DEFINITIONS.items():
         sheet.append([DEFINITION_LABELS.get(key, key), text])
-    quiet_sheet = workbook.create_sheet("90天未走访企业")
+    quiet_sheet = workbook.sheet("90天未走访企业")
     quiet_sheet.append(["企业名称", "统一社会信用代码", "所在地区", "最近一次走访"])
     for enterprise in quiet.iterator(chunk_size=2000):
         quiet_sheet.append(
             [enterprise.name, enterprise.uscc, enterprise.region.name, enterprise.last_visit or "从未走访"]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.to_bytes()
 
 
 class _Counted(LazyPage):

@@ -5,15 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from tqdm import tqdm
 
 from zhuqi.core.errors import ServiceError
+from zhuqi.core.management.base import ZhuqiCommand
 from zhuqi.core.tabular import ImportFileError, ImportReport, write_error_file
 from zhuqi.directory.models import User, system_user
 
 
-class TableImportCommand(BaseCommand):
+class TableImportCommand(ZhuqiCommand):
     """A command importing one kind of list: every row checked first; one bad row and nothing is
     written, unless --skip-invalid. Subclasses name the importer."""
 
@@ -37,7 +38,7 @@ class TableImportCommand(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"文件不存在：{path}")
+            raise CommandError(f"{'这是一个文件夹，不是文件' if path.is_dir() else '文件不存在'}：{path}")
         actor = system_user()
         if options["username"]:
             try:
@@ -47,7 +48,10 @@ class TableImportCommand(BaseCommand):
         show_bar = options["verbosity"] > 0
         with (
             path.open("rb") as stream,
-            tqdm(desc="检查", unit="行", disable=not show_bar, file=self.stderr._out, mininterval=0.5) as bar,
+            # Shown after a second: a file refused at once leaves its one line of reason alone.
+            tqdm(
+                desc="检查", unit="行", disable=not show_bar, file=self.stderr._out, mininterval=0.5, delay=1
+            ) as bar,
         ):
             try:
                 report = self.run_import(

@@ -3,20 +3,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from zhuqi.core import services
+from zhuqi.core.encodings import UnknownEncoding, decode_csv
 from zhuqi.core.errors import ServiceError, ValidationFailed
+from zhuqi.core.management.base import ZhuqiCommand
 from zhuqi.directory.models import system_user
 
 
 def read_text(path: Path) -> str:
-    """A .txt/.csv list (UTF-8 or GBK, as Excel on Chinese Windows saves it) or the first sheet
-    of an .xlsx, as lines of comma-separated cells."""
-    if path.suffix.lower() == ".xlsx":
+    """A .txt/.csv list (UTF-8, GBK or another encoding Excel saves in) or the first sheet of an
+    .xlsx, as lines of comma-separated cells."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
         from openpyxl import load_workbook
 
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many types for a damaged file
+            raise CommandError(f"{path}: 无法读取 Excel 文件（{error}）：请确认它是 .xlsx 文件") from None
+        sheet = workbook.worksheets[0]
         lines = []
         for row in sheet.iter_rows(values_only=True):
             cells = [
@@ -24,17 +31,17 @@ def read_text(path: Path) -> str:
                 for i, cell in enumerate(row)
             ]
             lines.append(",".join(cells))
+        workbook.close()
         return "\n".join(lines)
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CommandError(f"{path}: 无法识别文件编码（应为 UTF-8 或 GBK）")
+    if suffix not in (".txt", ".csv"):
+        raise CommandError(f"{path}: 不支持“{suffix or path.name}”文件：请用 .txt、.csv 或 .xlsx")
+    try:
+        return decode_csv(path.read_bytes())
+    except UnknownEncoding as error:
+        raise CommandError(f"{path}: {error}") from None
 
 
-class Command(BaseCommand):
+class Command(ZhuqiCommand):
     help = (
         "Enter a year's statutory holidays and adjusted working days from the State Council's notice. "
         'One day per line: "2027-10-01,休,国庆节" or "2027-10-09,班,国庆节调休上班"; '
@@ -49,7 +56,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"{path}: 文件不存在")
+            raise CommandError(f"{path}: {'这是一个文件夹，不是文件' if path.is_dir() else '文件不存在'}")
         entries, errors = services.parse_calendar_text(read_text(path), year=options["year"])
         try:
             if errors:

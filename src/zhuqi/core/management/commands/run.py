@@ -5,14 +5,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from zhuqi.core.management.base import ZhuqiCommand
 from zhuqi.demo import dataset
 from zhuqi.directory import services as directory_services
 from zhuqi.directory.models import Industry, Region
 
 
-class Command(BaseCommand):
+class Command(ZhuqiCommand):
     help = (
         "Set up and serve: migrate, load reference data if missing, load the demo dataset if the "
         "database is empty, then serve the web UI and the API. Running it again keeps the data."
@@ -31,6 +32,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not 0 < options["port"] < 65536:
+            raise CommandError(f"--port {options['port']}: 端口应在 1 到 65535 之间")
+        if options["threads"] < 1:
+            raise CommandError(f"--threads {options['threads']}: 至少要 1 个线程")
         # Take the port before the minutes of setup, so a busy one is said at once.
         server = None
         if not options["setup_only"]:
@@ -73,6 +78,9 @@ def listen(host: str, port: int, threads: int) -> Any:
 
     try:
         return create_server(application, host=host, port=port, threads=threads)
+    except ValueError as error:
+        # waitress's word for a host name that does not resolve.
+        raise SystemExit(f"zhuqi: 无法在 {host}:{port} 上监听（{error}）：请检查 --host") from None
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             reason = f"port {port} is already in use on {host}"

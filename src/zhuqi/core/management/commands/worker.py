@@ -6,12 +6,13 @@ import threading
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from zhuqi.core.background import make_worker, scheduler_loop
+from zhuqi.core.management.base import ZhuqiCommand
 
 
-class Command(BaseCommand):
+class Command(ZhuqiCommand):
     help = (
         "Run background tasks (deadline sweeps, sending notices) in this process, and queue the "
         "periodic ones. For deployments that serve with several app servers and `zhuqi run --no-worker`."

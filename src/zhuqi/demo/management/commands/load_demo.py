@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from zhuqi.core.management.base import ZhuqiCommand
 from zhuqi.demo import dataset
 
 
-class Command(BaseCommand):
+class Command(ZhuqiCommand):
     help = (
         "Load the demo dataset (regions, officials and enterprises from the sample reports, demo accounts)."
     )

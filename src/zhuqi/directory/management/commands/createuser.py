@@ -4,16 +4,17 @@ import getpass
 import os
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from zhuqi.core.errors import ValidationFailed
+from zhuqi.core.management.base import ZhuqiCommand
 from zhuqi.core.roles import Role
 from zhuqi.directory import services
 from zhuqi.directory.models import Department, Official, Region
 from zhuqi.enterprises.models import Enterprise
 
 
-class Command(BaseCommand):
+class Command(ZhuqiCommand):
     help = "Create an account with a role and the scope that role needs."
 
     def add_arguments(self, parser: CommandParser) -> None:

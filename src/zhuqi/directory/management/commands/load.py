@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from zhuqi.core.management.base import ZhuqiCommand
 from zhuqi.directory import services
 
 
-class Command(BaseCommand):
+class Command(ZhuqiCommand):
     help = "Load reference data shipped with zhuqi: regions (GB/T 2260) or industries (GB/T 4754-2017)."
 
     def add_arguments(self, parser: CommandParser) -> None:
