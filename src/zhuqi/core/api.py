@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from zhuqi.core import selectors, services
@@ -99,9 +99,9 @@ def tokens(request: HttpRequest) -> list[dict[str, Any]]:
     response={204: None, 404: Refusal},
     summary="Revoke one of my API tokens (an admin: anyone's)",
 )
-def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, token_id: int) -> Status:
     services.token_revoke(actor=request_user(request), token_id=token_id, source="api")
-    return 204, None
+    return Status(204, None)
 
 
 def _bearer_hash(request: HttpRequest) -> str:

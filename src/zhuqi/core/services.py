@@ -190,7 +190,8 @@ def token_issue(*, user: Any, label: str = "", created_from: str = "", source: s
 def token_revoke(*, actor: Any, token_id: int, source: str = "") -> None:
     """Revoke one token: the owner's own, or any user's by an admin. Another's token is "not
     found" to anyone else, as for every record outside one's scope."""
-    token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
+    # An id no database column can hold is simply not found.
+    token = ApiToken.objects.select_for_update().filter(pk=token_id).first() if 0 < token_id < 2**63 else None
     if token is None or not (token.user_id == getattr(actor, "pk", None) or _is_admin(actor)):
         raise NotFound("该令牌不存在或已被吊销")
     audit.record(actor=actor, instance=token, action=AuditEntry.Action.DELETE, source=source)
