@@ -82,6 +82,9 @@ def may_open(user: Any, name: str) -> bool:
 
 
 def menu(user: Any) -> list[Page]:
+    if getattr(user, "must_change_password", False):
+        # Every other page leads back to the password form (core.middleware) until there is one.
+        return [_BY_NAME["account"]]
     return [page for page in PAGES if page.in_menu and may_open(user, page.name)]
 
 

@@ -76,10 +76,16 @@ class LoginThrottle(AxesDatabaseHandler):
         username = str(credentials.get("username") or "")
         locked_now = bool(getattr(request, "axes_locked_out", False)) and not already_locked
         changes: dict[str, list[Any]] = {"ip_address": [None, request.axes_ip_address]}
+        if already_locked:
+            # Refused without looking at the password: not counted, so the end of the lockout holds.
+            changes["while_locked"] = [None, True]
+        else:
+            # The two counts as they stand within the cool-off, each against its own limit.
+            by_account, by_address = self.get_user_attempts(request, credentials)
+            changes["failures"] = [None, _failures(by_account)]
+            changes["address_failures"] = [None, _failures(by_address)]
         if locked_now:
             changes["locked_until"] = [None, locked_until(request, credentials).isoformat()]
-        else:
-            changes["failures"] = [None, getattr(request, "axes_failures_since_start", None)]
         _record(
             actor_name=request.axes_ip_address or "anonymous",
             username=username,

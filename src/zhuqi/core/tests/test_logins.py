@@ -115,8 +115,13 @@ def test_unlock_command_lifts_the_lockout_and_everything_is_in_the_audit_trail(c
     assert {entry.source for entry in failed} == {"api", "web"}
     assert all(entry.changes["ip_address"] == [None, "10.4.0.1"] for entry in failed)
     assert all(entry.actor_name == "10.4.0.1" for entry in failed)
+    counted = sorted(entry.changes["failures"][1] for entry in failed if "failures" in entry.changes)
+    assert counted == [1, 2, 3, 4]
+    refused = [entry for entry in failed if "while_locked" in entry.changes]
+    assert len(refused) == 1 and refused[0].source == "web"
     lockout = AuditEntry.objects.get(action=AuditEntry.Action.LOCKED_OUT, object_id=str(cast.handler.pk))
     assert "locked_until" in lockout.changes
+    assert lockout.changes["failures"] == [None, ACCOUNT_LIMIT]
     unlock = AuditEntry.objects.get(action=AuditEntry.Action.UNLOCKED, object_id=str(cast.handler.pk))
     assert unlock.source == "command"
     assert unlock.changes["removed_failures"] == [None, 1]

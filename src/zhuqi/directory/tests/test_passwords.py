@@ -139,3 +139,12 @@ def test_only_an_admin_forces_a_reset(cast: Cast) -> None:
 
     with pytest.raises(PermissionDenied):
         services.password_reset_force(actor=cast.coordinator, user=cast.handler)
+
+
+def test_while_a_reset_is_pending_the_menu_offers_only_the_account_page(cast: Cast) -> None:
+    call_command("resetpassword", cast.handler.username)
+    client = Client()
+    client.force_login(cast.handler)
+    page = client.get("/account/").content.decode()
+    assert 'data-testid="nav-account"' in page
+    assert 'href="/cases/"' not in page
