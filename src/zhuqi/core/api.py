@@ -57,7 +57,8 @@ class LockedOut(Schema):
 def token(request: HttpRequest, payload: TokenRequest) -> Any:
     user = authenticate_for_token(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return lockout_response(request)
+        # The credentials name the account: a JSON body is not in request.POST for axes to find.
+        return lockout_response(request, credentials=getattr(request, "axes_credentials", None))
     if user is None:
         raise HttpError(401, "用户名或密码不正确")
     refuse_if_password_must_change(user)
