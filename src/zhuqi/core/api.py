@@ -62,9 +62,13 @@ def token(request: HttpRequest, payload: TokenRequest) -> Any:
     if user is None:
         raise HttpError(401, "用户名或密码不正确")
     refuse_if_password_must_change(user)
-    label = payload.label or request.headers.get("User-Agent", "")
-    raw = services.token_issue(user=user, label=label, created_from=client_address(request), source="api")
-    stored = ApiToken.objects.get(key_hash=ApiToken.hash(raw))
+    raw, stored = services.token_issue(
+        user=user,
+        label=payload.label or request.headers.get("User-Agent", ""),
+        named=bool(payload.label),
+        created_from=client_address(request),
+        source="api",
+    )
     return {"token": raw, "expires_at": stored.expires_at}
 
 

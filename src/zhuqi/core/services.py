@@ -157,17 +157,20 @@ def _is_admin(actor: Any) -> bool:
 
 
 @transaction.atomic
-def token_issue(*, user: Any, label: str = "", created_from: str = "", source: str = "api") -> str:
-    """A new token for an authenticated user; the raw key, shown this once.
+def token_issue(
+    *, user: Any, label: str = "", named: bool = True, created_from: str = "", source: str = "api"
+) -> tuple[str, ApiToken]:
+    """A new token for an authenticated user, and its raw key, shown this once.
 
     Tokens are not reused (only their hash is kept, so an old one cannot be handed out again);
-    instead a client that names itself replaces its own earlier token, expired tokens are
-    removed, and past ZHUQI_TOKEN_MAX_PER_USER the least recently used token goes."""
+    instead a client that names itself (`named`: the label is its own choice, not a User-Agent
+    two scripts may share) replaces its own earlier token, expired tokens are removed, and past
+    ZHUQI_TOKEN_MAX_PER_USER the least recently used token goes."""
     label = label.strip()[: limit(ApiToken, "label")]
     owned = ApiToken.objects.select_for_update().filter(user=user)
     expired_before = timezone.now() - datetime.timedelta(days=settings.ZHUQI_TOKEN_TTL_DAYS)
     replaced = list(owned.filter(created_at__lt=expired_before))
-    if label:
+    if label and named:
         replaced += list(owned.filter(label=label, created_at__gte=expired_before))
     keep = settings.ZHUQI_TOKEN_MAX_PER_USER - 1
     live = owned.exclude(pk__in=[token.pk for token in replaced]).order_by(
@@ -183,7 +186,7 @@ def token_issue(*, user: Any, label: str = "", created_from: str = "", source: s
     )
     # Who obtained API access, and when, belongs in the trail (the hash itself does not).
     audit.record(actor=user, instance=token, action=AuditEntry.Action.CREATE, source=source)
-    return raw
+    return raw, token
 
 
 @transaction.atomic
