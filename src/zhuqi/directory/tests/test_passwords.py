@@ -148,3 +148,10 @@ def test_while_a_reset_is_pending_the_menu_offers_only_the_account_page(cast: Ca
     page = client.get("/account/").content.decode()
     assert 'data-testid="nav-account"' in page
     assert 'href="/cases/"' not in page
+
+
+def test_the_admins_change_password_link_leads_to_the_account_page(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.admin)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302 and response["Location"] == "/account/"
