@@ -24,7 +24,7 @@ def _password_change(request: HttpRequest, extra_context: Any = None) -> HttpRes
     return redirect("account")
 
 
-admin.site.password_change = _password_change  # type: ignore[method-assign]
+admin.site.password_change = _password_change  # type: ignore[method-assign,assignment]
 
 
 class ReadOnlyMixin:
