@@ -974,6 +974,70 @@ HEADERS_ENGLISH = {
 }
 ENGLISH.update(HEADERS_ENGLISH)
 
+AUTH_ENGLISH = {
+    # Logins, passwords and API tokens (issue 15, items 3-5).
+    "登录失败次数过多，已暂停登录。请于 %(time)s 以后再试，或请系统管理员解除锁定。": (
+        "Too many failed logins: logging in is paused. Please try again after %(time)s, "
+        "or ask the system administrator to unlock it."
+    ),
+    "登录失败": "Login failed",
+    "登录锁定": "Login locked",
+    "解除锁定": "Unlocked",
+    "来源地址": "Client address",
+    "该账号失败次数": "Failures for this account",
+    "该地址失败次数": "Failures from this address",
+    "锁定至": "Locked until",
+    "锁定期间的尝试": "Attempt during the lockout",
+    "清除的失败记录": "Failure records cleared",
+    "吊销的API令牌": "API tokens revoked",
+    "我的账号": "My account",
+    "令牌已吊销，使用它的程序将无法再访问接口": "Token revoked: programs using it can no longer call the API",
+    "两次输入的新密码不一致": "The two new passwords do not match",
+    "密码已修改。其他设备上的登录已退出，原有的API令牌已全部吊销": (
+        "Password changed. Sign-ins on other devices have ended and all your API tokens are revoked"
+    ),
+    "密码太短，至少需要 %(min_length)d 个字符。": "This password is too short: it needs at least %(min_length)d characters.",
+    "密码至少需要 %(min_length)d 个字符。": "A password needs at least %(min_length)d characters.",
+    "解除登录锁定": "Unlock logins",
+    "要求重设密码": "Require a new password",
+    "吊销全部API令牌": "Revoke all API tokens",
+    "吊销所选API令牌": "Revoke the selected API tokens",
+    "已解除 %(count)d 个账号的登录锁定": "Logins unlocked for %(count)d account(s)",
+    "%(count)d 个账号须在下次登录时设置新密码，其API令牌已吊销": (
+        "%(count)d account(s) must set a new password at the next login; their API tokens are revoked"
+    ),
+    "已吊销 %(count)d 个API令牌": "%(count)d API token(s) revoked",
+    "系统管理员要求您设置新密码。设置之前，其他页面和接口都无法使用。": (
+        "The system administrator requires you to set a new password. Until you do, no other page "
+        "and no API call is available."
+    ),
+    "修改密码": "Change password",
+    "当前密码": "Current password",
+    "新密码": "New password",
+    "再次输入新密码": "New password again",
+    "至少 8 个字符，不能全是数字，不能是常见密码，也不能与用户名相近。": (
+        "At least 8 characters, not all digits, not a common password and not like your username."
+    ),
+    "修改后，其他设备上的登录会退出，所有API令牌会被吊销。": (
+        "Changing it signs you out on other devices and revokes all your API tokens."
+    ),
+    "API令牌": "API tokens",
+    "程序调用接口时使用的令牌，每个在创建 %(days)s 天后失效。令牌本身只在申请时显示一次；不再使用或可能泄露的，请吊销。": (
+        "Tokens that programs use to call the API; each expires %(days)s days after it was created. "
+        "A token itself is shown only once, when issued; revoke any no longer used or possibly leaked."
+    ),
+    "申请地址": "Issued to address",
+    "创建时间": "Created",
+    "最近使用": "Last used",
+    "失效时间": "Expires",
+    "未使用": "Not used",
+    "吊销": "Revoke",
+    "没有可用的API令牌": "No API tokens in use",
+    "须修改密码": "Must change password",
+    "演示账号（密码均为 %(demo_password)s）：": "Demo accounts (password: %(demo_password)s):",
+}
+ENGLISH.update(AUTH_ENGLISH)
+
 
 # Counted phrases: English has a singular and a plural form where Chinese has one.
 PLURAL_ENGLISH = {

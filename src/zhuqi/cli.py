@@ -6,6 +6,9 @@
     zhuqi import calendar YEAR FILE    enter a year's holidays and adjusted working days
     zhuqi load regions|industries|demo load reference data or the demo dataset
     zhuqi createuser USERNAME --role … create an account
+    zhuqi unlock USERNAME              lift a login lockout (or --address IP)
+    zhuqi resetpassword USERNAME       make a user set a new password at the next login
+    zhuqi revoketokens USERNAME        revoke every API token of a user
 
 Anything else is passed to Django's manage.py (`zhuqi migrate`, `zhuqi shell`, …).
 """

@@ -37,3 +37,20 @@ def _default_language() -> Any:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _test_logins_pass_a_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Django's test Client.login() calls authenticate() without a request, which the login
+    throttle (django-axes) refuses to judge: give it one, so that a test's logins are counted
+    like anyone's (each test's attempts vanish with its transaction)."""
+    from django.http import HttpRequest
+    from django.test import Client
+
+    original = Client.login
+
+    def login(self: Client, **credentials: Any) -> bool:
+        credentials.setdefault("request", HttpRequest())
+        return original(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login)

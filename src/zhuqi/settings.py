@@ -6,6 +6,7 @@ A production start (ZHUQI_DEBUG unset or false) without a secret key refuses to 
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "zhuqi.investment",
     "zhuqi.visits",
     "zhuqi.demo",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +103,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhuqi.core.middleware.NotFoundMiddleware",
+    "zhuqi.core.middleware.PasswordChangeRequiredMiddleware",
+    # Last, so it sees what the login view and the token endpoint made of the attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhuqi.urls"
@@ -156,7 +161,7 @@ LOGIN_REDIRECT_URL = "workbench"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "zhuqi.directory.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -185,8 +190,45 @@ ZHUQI_MAX_IMPORT_BYTES = int(os.environ.get("ZHUQI_MAX_IMPORT_BYTES", str(50 * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Logins, passwords and API tokens (one block: README "Logins and tokens") ---------------
+# Failed logins are counted per account (any address: a password sprayed from many machines) and
+# per client address (any account: one machine trying many accounts), by django-axes. An address
+# is shared by a whole office behind its NAT, so it gets a higher limit than an account. Past a
+# limit, logins from there (or to that account) are refused until the cool-off has passed since
+# the last failure; an admin can lift it (`zhuqi unlock`).
+ZHUQI_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("ZHUQI_LOGIN_FAILURES_PER_ACCOUNT", "5"))
+ZHUQI_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("ZHUQI_LOGIN_FAILURES_PER_ADDRESS", "20"))
+ZHUQI_LOGIN_COOLOFF_MINUTES = int(os.environ.get("ZHUQI_LOGIN_COOLOFF_MINUTES", "15"))
+# Behind a reverse proxy, the request header that carries the client's address (X-Forwarded-For
+# or X-Real-IP); unset, the connection's own address. Set it only when the proxy overwrites the
+# header: otherwise a client could name any address it likes.
+ZHUQI_CLIENT_IP_HEADER = os.environ.get("ZHUQI_CLIENT_IP_HEADER", "")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = ZHUQI_LOGIN_FAILURES_PER_ACCOUNT
+AXES_HANDLER = "zhuqi.core.throttling.LoginThrottle"
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=ZHUQI_LOGIN_COOLOFF_MINUTES)
+AXES_CLIENT_IP_CALLABLE = "zhuqi.core.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "zhuqi.core.throttling.lockout_response"
+# The attempts during a lockout do not push its end further out: the time we tell the person
+# must stay true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# zhuqi's audit trail records the failures and lockouts; axes' per-login access log would only
+# duplicate the sessions.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Unlocking goes through zhuqi (`zhuqi unlock`, the user list's action) so that it is audited;
+# axes' own admin pages would delete attempts unrecorded.
+AXES_ENABLE_ADMIN = False
+
 # API tokens expire; a token older than this is refused.
 ZHUQI_TOKEN_TTL_DAYS = int(os.environ.get("ZHUQI_TOKEN_TTL_DAYS", "30"))
+# Live tokens one account may hold; a new one beyond it replaces the one least recently used.
+ZHUQI_TOKEN_MAX_PER_USER = int(os.environ.get("ZHUQI_TOKEN_MAX_PER_USER", "10"))
+# --- end of logins, passwords and API tokens ---------------------------------------------------
 
 # Background work (deadline sweeps, sending notices) goes through Django's task API, stored in
 # the database: the embedded default needs nothing else running, and on PostgreSQL many workers

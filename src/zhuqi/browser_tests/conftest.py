@@ -93,7 +93,11 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     assert outside == [], f"requests left the machine: {outside}"
 
 
-def log_in(page: Any, username: str, password: str = "demo") -> None:
+# The demo accounts' password (zhuqi.demo.dataset.DEMO_PASSWORD; that module needs Django set up).
+DEMO_PASSWORD = "zhuqi-demo"
+
+
+def log_in(page: Any, username: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)

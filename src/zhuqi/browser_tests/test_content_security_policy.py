@@ -40,6 +40,7 @@ MORE_PAGES = {
         "/enterprises/import/",
         "/projects/figures/",
         "project",
+        "/account/",
     ],
     "demo-enterprise": ["project"],
 }

@@ -4,37 +4,114 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from zhuqi.core import services
-from zhuqi.core.auth import issue_token, request_user
+from zhuqi.core import selectors, services
+from zhuqi.core.auth import authenticate_for_token, refuse_if_password_must_change, request_user
 from zhuqi.core.errors import FieldError, ValidationFailed
-from zhuqi.core.models import CalendarDay, CalendarYear
+from zhuqi.core.models import ApiToken, CalendarDay, CalendarYear
 from zhuqi.core.services import CalendarEntry
 from zhuqi.core.textlimits import schema_field
+from zhuqi.core.throttling import client_address, lockout_response
 from zhuqi.core.workdays import WorkingCalendar
 
 router = Router(tags=["auth"])
 
 
 class TokenRequest(Schema):
-    username: str
-    password: str
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=4096)
+    label: str = Field(
+        "",
+        max_length=100,
+        description="the client's name for itself (数据同步脚本); a new token with the same label "
+        "replaces the client's earlier one. Default: the User-Agent",
+    )
 
 
 class TokenResponse(Schema):
     token: str
+    expires_at: datetime.datetime
+
+
+class Refusal(Schema):
+    detail: str
+
+
+class LockedOut(Schema):
+    code: str = Field(description="locked_out")
+    detail: str = Field(description="when the client may try again, in words")
+    retry_at: datetime.datetime
 
 
 @router.post(
-    "/token", auth=None, response=TokenResponse, summary="Exchange a username and password for a token"
+    "/token",
+    auth=None,
+    response={200: TokenResponse, 401: Refusal, 403: Refusal, 429: LockedOut},
+    summary="Exchange a username and password for a token",
+    description="Failed attempts are counted per account and per client address; past the limit "
+    "the answer is 429 with Retry-After (seconds) until the cool-off has passed, even for the "
+    "right password. An account an admin has sent to change its password gets 403.",
 )
-def token(request: HttpRequest, payload: TokenRequest) -> dict[str, str]:
-    raw = issue_token(username=payload.username, password=payload.password)
-    if raw is None:
+def token(request: HttpRequest, payload: TokenRequest) -> Any:
+    user = authenticate_for_token(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        # The credentials name the account: a JSON body is not in request.POST for axes to find.
+        return lockout_response(request, credentials=getattr(request, "axes_credentials", None))
+    if user is None:
         raise HttpError(401, "用户名或密码不正确")
-    return {"token": raw}
+    refuse_if_password_must_change(user)
+    raw, stored = services.token_issue(
+        user=user,
+        label=payload.label or request.headers.get("User-Agent", ""),
+        named=bool(payload.label),
+        created_from=client_address(request),
+        source="api",
+    )
+    return {"token": raw, "expires_at": stored.expires_at}
+
+
+class TokenOut(Schema):
+    id: int
+    label: str
+    created_from: str = Field(description="the client address the token was issued to")
+    created_at: datetime.datetime
+    last_used_at: datetime.datetime | None = Field(description="to the minute")
+    expires_at: datetime.datetime
+    current: bool = Field(description="the token this request came with")
+
+
+@router.get("/tokens", response=list[TokenOut], summary="My API tokens (never their keys)")
+def tokens(request: HttpRequest) -> list[dict[str, Any]]:
+    current = _bearer_hash(request)
+    return [
+        {
+            "id": token.pk,
+            "label": token.label,
+            "created_from": token.created_from,
+            "created_at": token.created_at,
+            "last_used_at": token.last_used_at,
+            "expires_at": token.expires_at,
+            "current": token.key_hash == current,
+        }
+        for token in selectors.live_tokens(user=request_user(request))
+    ]
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    response={204: None, 404: Refusal},
+    summary="Revoke one of my API tokens (an admin: anyone's)",
+)
+def token_revoke(request: HttpRequest, token_id: int) -> Status:
+    services.token_revoke(actor=request_user(request), token_id=token_id, source="api")
+    return Status(204, None)
+
+
+def _bearer_hash(request: HttpRequest) -> str:
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    return ApiToken.hash(key.strip()) if scheme.lower() == "bearer" and key.strip().isascii() else ""
 
 
 calendar_router = Router(tags=["calendar"])

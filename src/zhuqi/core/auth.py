@@ -7,18 +7,19 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from zhuqi.core import audit
-from zhuqi.core.models import ApiToken, AuditEntry
+from zhuqi.core.models import ApiToken
 from zhuqi.directory.models import User
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        if not token.isascii():
+            return None
         try:
             stored = ApiToken.objects.select_related("user").get(key_hash=ApiToken.hash(token))
         except ApiToken.DoesNotExist:
@@ -28,6 +29,7 @@ class BearerToken(HttpBearer):
             return None
         if not stored.user.is_active:
             return None
+        refuse_if_password_must_change(stored.user)
         # Touch at most once a minute: a busy client must not turn every read into a write.
         if stored.last_used_at is None or stored.last_used_at < now - datetime.timedelta(minutes=1):
             ApiToken.objects.filter(pk=stored.pk).update(last_used_at=now)
@@ -43,20 +45,27 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
+            refuse_if_password_must_change(user)
             return user
         return None
 
 
-@transaction.atomic
-def issue_token(*, username: str, password: str) -> str | None:
-    user = authenticate(username=username, password=password)
-    if user is None or not user.is_active:
+MUST_CHANGE_MESSAGE = "管理员已要求您修改密码：请先登录网页，在“我的账号”页面设置新密码，再使用接口"
+
+
+def refuse_if_password_must_change(user: Any) -> None:
+    """An account an admin has forced to a new password uses nothing until it has one (403)."""
+    if getattr(user, "must_change_password", False):
+        raise HttpError(403, MUST_CHANGE_MESSAGE)
+
+
+def authenticate_for_token(request: HttpRequest, *, username: str, password: str) -> User | None:
+    """The account for a token request, or None. The request goes to authenticate() so that the
+    login throttle (django-axes) counts the failure and refuses a locked-out client."""
+    user = authenticate(request, username=username, password=password)
+    if user is None or not user.is_active or not isinstance(user, User):
         return None
-    raw = ApiToken.new_raw_key()
-    token = ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw))
-    # Who obtained API access, and when, belongs in the trail (the hash itself does not).
-    audit.record(actor=user, instance=token, action=AuditEntry.Action.CREATE, source="api")
-    return raw
+    return user
 
 
 def request_user(request: HttpRequest) -> User:

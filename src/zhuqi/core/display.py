@@ -58,9 +58,23 @@ def field_of(model: type[models.Model] | None, name: str) -> Any:
         return None
 
 
+# Keys of history entries that are not fields of their model (a login event on an account).
+EVENT_LABELS = {
+    "ip_address": gettext_noop("来源地址"),
+    "failures": gettext_noop("该账号失败次数"),
+    "address_failures": gettext_noop("该地址失败次数"),
+    "locked_until": gettext_noop("锁定至"),
+    "while_locked": gettext_noop("锁定期间的尝试"),
+    "removed_failures": gettext_noop("清除的失败记录"),
+    "revoked_tokens": gettext_noop("吊销的API令牌"),
+}
+
+
 def field_label(model: type[models.Model] | None, name: str) -> str:
     field = field_of(model, name)
     label = getattr(field, "verbose_name", None) if field is not None else None
+    if not label and name in EVENT_LABELS:
+        label = EVENT_LABELS[name]
     return gettext(str(label)) if label else name
 
 

@@ -44,3 +44,28 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """While an admin's forced reset is pending, every page leads to the password form (the
+    account page) and nothing else opens; the API answers 403 itself (core.auth)."""
+
+    # Paths that stay open: the form itself, leaving, the language switch, assets, the API (which
+    # refuses on its own, in JSON).
+    OPEN_PREFIXES = ("/account/", "/logout/", "/login/", "/i18n/", "/static/", "/favicon.ico", "/api/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(self.OPEN_PREFIXES)
+        ):
+            from django.shortcuts import redirect
+
+            return redirect("account")
+        return self.get_response(request)

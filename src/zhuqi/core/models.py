@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from typing import Any
@@ -48,6 +49,10 @@ class AuditEntry(BaseModel):
         CREATE = "create", gettext_noop("新建")
         UPDATE = "update", gettext_noop("修改")
         DELETE = "delete", gettext_noop("删除")
+        # Logins are events, not changes to a record: written on the account they name.
+        LOGIN_FAILED = "login_fail", gettext_noop("登录失败")
+        LOCKED_OUT = "lockout", gettext_noop("登录锁定")
+        UNLOCKED = "unlock", gettext_noop("解除锁定")
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -98,19 +103,30 @@ def _hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A bearer token for API clients. Only its hash is stored: a database leak leaks no tokens."""
+    """A bearer token for API clients. Only its hash is stored: a database leak leaks no tokens,
+    and a token is shown once, when issued. Revoking one deletes it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens"
+    )
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    # The client's own name for itself ("数据同步脚本"), else its User-Agent: which token is which.
+    label = models.CharField("名称", max_length=100, blank=True)
+    created_from = models.CharField("申请地址", max_length=45, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
 
     class Meta:
         verbose_name = "API令牌"
         verbose_name_plural = "API令牌"
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.created_at:%Y-%m-%d}"
+        return f"{self.user} {self.label or '—'} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        return self.created_at + datetime.timedelta(days=settings.ZHUQI_TOKEN_TTL_DAYS)
 
     @staticmethod
     def new_raw_key() -> str:

@@ -67,6 +67,8 @@ PAGES: tuple[Page, ...] = (
     Page("calendar-year", _("工作日历"), ROLES_READING_CONFIGURATION),
     Page("webhooks", _("群机器人"), frozenset({Role.ADMIN})),
     Page("api-docs", "API", GOVERNMENT, test_id="nav-api", href="/api/v1/docs"),
+    # Everyone's own password and API tokens.
+    Page("account", _("我的账号"), EVERYONE, test_id="nav-account"),
 )
 _BY_NAME = {page.name: page for page in PAGES}
 
@@ -80,6 +82,9 @@ def may_open(user: Any, name: str) -> bool:
 
 
 def menu(user: Any) -> list[Page]:
+    if getattr(user, "must_change_password", False):
+        # Every other page leads back to the password form (core.middleware) until there is one.
+        return [_BY_NAME["account"]]
     return [page for page in PAGES if page.in_menu and may_open(user, page.name)]
 
 

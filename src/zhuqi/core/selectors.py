@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from zhuqi.core.models import AuditEntry
+from zhuqi.core.models import ApiToken, AuditEntry
 from zhuqi.core.roles import ROLES_READING_AUDIT
 from zhuqi.core.scoping import is_active_user
 
@@ -21,3 +24,10 @@ def audit_queryset(*, user: Any) -> QuerySet[AuditEntry]:
     if not can_read_audit(user):
         return AuditEntry.objects.none()
     return AuditEntry.objects.select_related("content_type").order_by("-at", "-id")
+
+
+def live_tokens(*, user: Any) -> QuerySet[ApiToken]:
+    """A user's API tokens that still work, newest first (expired ones are refused already and
+    removed at the user's next token request)."""
+    since = timezone.now() - datetime.timedelta(days=settings.ZHUQI_TOKEN_TTL_DAYS)
+    return ApiToken.objects.filter(user=user, created_at__gte=since).order_by("-created_at", "-id")

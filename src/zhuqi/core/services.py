@@ -1,4 +1,4 @@
-"""Changes to what core owns: the working-day calendar."""
+"""Changes to what core owns: the working-day calendar and the API tokens."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from zhuqi.core import audit
-from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
-from zhuqi.core.models import AuditEntry, CalendarDay, CalendarYear
+from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from zhuqi.core.models import ApiToken, AuditEntry, CalendarDay, CalendarYear
 from zhuqi.core.roles import Role
+from zhuqi.core.scoping import is_active_user
 from zhuqi.core.signals import calendar_year_entered
 from zhuqi.core.textlimits import excerpt, length_error, length_errors, limit, too_long_message
 
@@ -143,3 +147,67 @@ def _describe(value: tuple[bool, str] | None) -> str | None:
         return None
     is_workday, name = value
     return f"{'班' if is_workday else '休'} {name}".strip()
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+
+def _is_admin(actor: Any) -> bool:
+    return is_active_user(actor) and (actor.role == Role.ADMIN or actor.is_superuser)
+
+
+@transaction.atomic
+def token_issue(
+    *, user: Any, label: str = "", named: bool = True, created_from: str = "", source: str = "api"
+) -> tuple[str, ApiToken]:
+    """A new token for an authenticated user, and its raw key, shown this once.
+
+    Tokens are not reused (only their hash is kept, so an old one cannot be handed out again);
+    instead a client that names itself (`named`: the label is its own choice, not a User-Agent
+    two scripts may share) replaces its own earlier token, expired tokens are removed, and past
+    ZHUQI_TOKEN_MAX_PER_USER the least recently used token goes."""
+    label = label.strip()[: limit(ApiToken, "label")]
+    owned = ApiToken.objects.select_for_update().filter(user=user)
+    expired_before = timezone.now() - datetime.timedelta(days=settings.ZHUQI_TOKEN_TTL_DAYS)
+    replaced = list(owned.filter(created_at__lt=expired_before))
+    if label and named:
+        replaced += list(owned.filter(label=label, created_at__gte=expired_before))
+    keep = settings.ZHUQI_TOKEN_MAX_PER_USER - 1
+    live = owned.exclude(pk__in=[token.pk for token in replaced]).order_by(
+        F("last_used_at").desc(nulls_last=True), "-created_at"
+    )
+    replaced += list(live[keep:]) if keep >= 0 else list(live)
+    for old in replaced:
+        audit.record(actor=user, instance=old, action=AuditEntry.Action.DELETE, source=source)
+        old.delete()
+    raw = ApiToken.new_raw_key()
+    token = ApiToken.objects.create(
+        user=user, key_hash=ApiToken.hash(raw), label=label, created_from=created_from[:45]
+    )
+    # Who obtained API access, and when, belongs in the trail (the hash itself does not).
+    audit.record(actor=user, instance=token, action=AuditEntry.Action.CREATE, source=source)
+    return raw, token
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token_id: int, source: str = "") -> None:
+    """Revoke one token: the owner's own, or any user's by an admin. Another's token is "not
+    found" to anyone else, as for every record outside one's scope."""
+    # An id no database column can hold is simply not found.
+    token = ApiToken.objects.select_for_update().filter(pk=token_id).first() if 0 < token_id < 2**63 else None
+    if token is None or not (token.user_id == getattr(actor, "pk", None) or _is_admin(actor)):
+        raise NotFound("该令牌不存在或已被吊销")
+    audit.record(actor=actor, instance=token, action=AuditEntry.Action.DELETE, source=source)
+    token.delete()
+
+
+@transaction.atomic
+def tokens_revoke_all(*, actor: Any, user: Any, source: str = "") -> int:
+    """Revoke every token of a user (their password changed, or an admin cut them off)."""
+    if actor is not None and getattr(actor, "pk", None) != user.pk and not _is_admin(actor):
+        raise PermissionDenied("只有系统管理员可以吊销他人的API令牌")
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user))
+    for token in tokens:
+        audit.record(actor=actor, instance=token, action=AuditEntry.Action.DELETE, source=source)
+    ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).delete()
+    return len(tokens)

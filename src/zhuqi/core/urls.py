@@ -8,6 +8,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", views.account, name="account"),
     path("audit/", views.audit_log, name="audit-log"),
     path("calendar/", views.calendar_year, name="calendar-year"),
     path("calendar/<int:year>/", views.calendar_year, name="calendar-year"),

@@ -4,7 +4,9 @@ import calendar as month_calendar
 import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,11 +18,12 @@ from django.utils.translation import gettext as _
 from zhuqi.cases import selectors as case_selectors
 from zhuqi.core import audit, selectors, services
 from zhuqi.core.auth import request_user
-from zhuqi.core.errors import ServiceError, ValidationFailed
+from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.filtersets import AuditFilterSet, field_choices, object_type_choices
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.navigation import page_for
 from zhuqi.core.roles import Role
+from zhuqi.core.validators import parse_id
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.demo import dataset
 from zhuqi.enterprises import selectors as enterprise_selectors
@@ -44,6 +47,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
         context = super().get_context_data(**kwargs)
         context["demo_usernames"] = dataset.DEMO_USERNAMES if dataset.is_loaded() else ()
+        context["demo_password"] = dataset.DEMO_PASSWORD
         return context
 
 
@@ -204,4 +208,57 @@ def picker_options(request: HttpRequest, kind: str) -> HttpResponse:
             "query": query.strip(),
             "page_size": pickers.PAGE_SIZE,
         },
+    )
+
+
+@login_required
+@page_for("account")
+def account(request: HttpRequest) -> HttpResponse:
+    """My account: a new password (the only thing open while an admin's forced reset is pending),
+    and my API tokens, each revocable."""
+    from zhuqi.directory import services as directory_services
+
+    user = request_user(request)
+    forced = user.must_change_password
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            if request.POST.get("revoke") and not forced:
+                token_id = parse_id(request.POST.get("revoke", ""))
+                if token_id is None:
+                    raise Http404
+                services.token_revoke(actor=user, token_id=token_id, source="web")
+                messages.success(request, _("令牌已吊销，使用它的程序将无法再访问接口"))
+                return redirect("account")
+            new_password = request.POST.get("new_password", "")
+            if new_password != request.POST.get("new_password_again", ""):
+                raise ValidationFailed([FieldError("new_password_again", _("两次输入的新密码不一致"))])
+            directory_services.password_change(
+                actor=user,
+                user=user,
+                new_password=new_password,
+                # After a forced reset the admin's word replaces the old password.
+                current_password=None if forced else request.POST.get("current_password", ""),
+                source="web",
+            )
+        except ValidationFailed as error:
+            for problem in error.errors:
+                errors.setdefault(problem.field, []).append(problem.message)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            # This browser stays signed in; every other session ended with the old password.
+            update_session_auth_hash(request, user)
+            messages.success(request, _("密码已修改。其他设备上的登录已退出，原有的API令牌已全部吊销"))
+            return redirect("workbench" if forced else "account")
+    return render(
+        request,
+        "core/account.html",
+        {
+            "forced": forced,
+            "errors": errors,
+            "tokens": [] if forced else selectors.live_tokens(user=user),
+            "token_ttl_days": settings.ZHUQI_TOKEN_TTL_DAYS,
+        },
+        status=422 if errors else 200,
     )

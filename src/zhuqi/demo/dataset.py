@@ -32,7 +32,7 @@ from zhuqi.enterprises import services as enterprise_services
 from zhuqi.enterprises.importing import import_enterprises
 from zhuqi.enterprises.models import Assignment, Enterprise
 
-DEMO_PASSWORD = "demo"  # noqa: S105 - the documented password of the demo accounts
+DEMO_PASSWORD = "zhuqi-demo"  # noqa: S105 - the documented password of the demo accounts (passes the password rules)
 DEMO_USERNAMES = (
     "demo-admin",
     "demo-leader",

@@ -199,6 +199,9 @@ class User(BaseModel, AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    # Set by an admin's forced reset: every page leads to the password form, and the API refuses
+    # (403), until the user has chosen a new password.
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta:
         verbose_name = "用户"

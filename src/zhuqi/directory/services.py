@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 
 from zhuqi.core import audit
@@ -230,6 +232,7 @@ def user_create(
     department: Department | None = None,
     official: Official | None = None,
     enterprise: Any = None,
+    source: str = "",
 ) -> User:
     if actor is not None and not (is_active_user(actor) and actor.role == Role.ADMIN):
         raise PermissionDenied()
@@ -242,6 +245,9 @@ def user_create(
         errors.append(FieldError("role", f"未知角色“{role}”，可选：{'、'.join(Role.values)}"))
     if not password:
         errors.append(FieldError("password", "必填"))
+    else:
+        # The validators compare the password with the account's own names: give them those.
+        errors += password_errors(password, User(username=username, display_name=display_name))
     errors += length_errors(User, {"username": username, "display_name": display_name})
     scope = {"region": region, "department": department, "official": official, "enterprise": enterprise}
     needed = SCOPE_FIELD_BY_ROLE.get(Role(role)) if role in Role.values else None
@@ -262,5 +268,65 @@ def user_create(
     )
     user.set_password(password)
     user.save()
-    audit.record(actor=actor, instance=user, action=AuditEntry.Action.CREATE)
+    audit.record(actor=actor, instance=user, action=AuditEntry.Action.CREATE, source=source)
     return user
+
+
+def password_errors(password: str, user: User, field: str = "password") -> list[FieldError]:
+    """What AUTH_PASSWORD_VALIDATORS say against a password, in the reader's language (Django's
+    own zh-hans messages: “密码长度太短。密码必须包含至少 8 个字符。”)."""
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as error:
+        return [FieldError(field, message) for message in error.messages]
+    return []
+
+
+@transaction.atomic
+def password_change(
+    *, actor: Any, user: User, new_password: str, current_password: str | None = None, source: str = ""
+) -> User:
+    """Set a user's own new password (the current one is asked for unless the user is setting one
+    after an admin's forced reset). Every API token of the account is revoked; the other browser
+    sessions end by themselves, their stored password hash no longer matching."""
+    from zhuqi.core.services import tokens_revoke_all
+
+    if not (is_active_user(actor) and actor.pk == user.pk):
+        raise PermissionDenied("只能修改自己的密码")
+    errors: list[FieldError] = []
+    if current_password is not None and not user.check_password(current_password):
+        errors.append(FieldError("current_password", "当前密码不正确"))
+    if not new_password:
+        errors.append(FieldError("new_password", "必填"))
+    elif current_password is not None and new_password == current_password:
+        errors.append(FieldError("new_password", "新密码不能与当前密码相同"))
+    else:
+        errors += password_errors(new_password, user, field="new_password")
+    if errors:
+        raise ValidationFailed(errors)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    before = audit.snapshot(locked)
+    locked.set_password(new_password)
+    locked.must_change_password = False
+    locked.save(update_fields=["password", "must_change_password"])
+    audit.record(actor=actor, instance=locked, action=AuditEntry.Action.UPDATE, before=before, source=source)
+    tokens_revoke_all(actor=actor, user=locked, source=source)
+    user.password, user.must_change_password = locked.password, False
+    return locked
+
+
+@transaction.atomic
+def password_reset_force(*, actor: Any, user: User, source: str = "") -> int:
+    """An admin sends a user to choose a new password: at their next page they get the password
+    form and nothing else, the API refuses them (403) until then, and their API tokens are
+    revoked now. The number of tokens revoked."""
+    from zhuqi.core.services import tokens_revoke_all
+
+    if actor is not None and not (is_active_user(actor) and (actor.role == Role.ADMIN or actor.is_superuser)):
+        raise PermissionDenied("只有系统管理员可以要求用户重设密码")
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    before = audit.snapshot(locked)
+    locked.must_change_password = True
+    locked.save(update_fields=["must_change_password"])
+    audit.record(actor=actor, instance=locked, action=AuditEntry.Action.UPDATE, before=before, source=source)
+    return tokens_revoke_all(actor=actor, user=locked, source=source)

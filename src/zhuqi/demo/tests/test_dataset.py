@@ -24,7 +24,7 @@ def test_every_demo_account_logs_in_and_sees_its_scope(demo) -> None:
     seen = {}
     for username in dataset.DEMO_USERNAMES:
         client = Client()
-        assert client.login(username=username, password="demo"), username
+        assert client.login(username=username, password=dataset.DEMO_PASSWORD), username
         seen[username] = client.get("/api/v1/enterprises").json()["count"]
     assert seen["demo-admin"] == Enterprise.objects.count()
     assert 0 < seen["demo-coordinator"] < seen["demo-leader"] < seen["demo-admin"]
@@ -63,7 +63,7 @@ def test_the_demo_has_cases_in_every_stage_with_a_consistent_history(demo) -> No
     # and the demand the liaison officer heard at 靖帆铝版基 this month.
     for username, expected in (("demo-coordinator", 8), ("demo-enterprise", 1)):
         client = Client()
-        client.login(username=username, password="demo")
+        client.login(username=username, password=dataset.DEMO_PASSWORD)
         body = client.get("/").content.decode()
         assert f'data-testid="waiting-count">{expected}<' in body, username
 
@@ -137,7 +137,7 @@ def test_the_two_county_inspection_is_seen_in_huolinguole(demo) -> None:
     assert len(instructions) == 2
     for username in ("demo-coordinator", "demo-liaison", "demo-leader"):
         client = Client()
-        assert client.login(username=username, password="demo")
+        assert client.login(username=username, password=dataset.DEMO_PASSWORD)
         assert client.get(f"/visits/{inspection.pk}/").status_code == 200, username
         listed = client.get("/api/v1/visits?start=2017-01-01&end=2017-12-31").json()["items"]
         assert inspection.pk in {item["id"] for item in listed}, username

@@ -29,7 +29,7 @@ def test_the_demo_reads_like_a_real_county(db) -> None:
     assert not [name for name, _, _ in names if name.startswith("霍林郭") and name[3] != "勒"]
 
     client = Client()
-    assert client.login(username="demo-enterprise", password="demo")
+    assert client.login(username="demo-enterprise", password=dataset.DEMO_PASSWORD)
     page = client.get("/agreements/").content.decode()
     summary = page.split('data-testid="agreement-summary"', 1)[1].split("</section>", 1)[0]
     assert re.search(r"<strong>1</strong>(<br>)?<span class=\"muted\">签约协议", summary), summary

@@ -54,7 +54,8 @@ class Command(ZhuqiCommand):
         self.stdout.write(f"\nzhuqi 助企 — database: {settings.DATABASES['default']['NAME']}")
         if dataset.is_loaded():
             self.stdout.write(
-                "demo dataset loaded; demo accounts (password: demo): " + ", ".join(dataset.DEMO_USERNAMES)
+                f"demo dataset loaded; demo accounts (password: {dataset.DEMO_PASSWORD}): "
+                + ", ".join(dataset.DEMO_USERNAMES)
             )
         else:
             self.stdout.write("no demo dataset; create an account with: zhuqi createuser NAME --role admin")

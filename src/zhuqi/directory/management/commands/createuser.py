@@ -4,7 +4,9 @@ import getpass
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
+from django.utils import translation
 
 from zhuqi.core.errors import ValidationFailed
 from zhuqi.core.management.base import ZhuqiCommand
@@ -50,14 +52,18 @@ class Command(ZhuqiCommand):
         if options["enterprise"]:
             scope["enterprise"] = lookup(Enterprise, "enterprise", uscc=options["enterprise"].upper())
         try:
-            user = services.user_create(
-                actor=None,
-                username=options["username"],
-                password=password,
-                role=options["role"],
-                display_name=options["display_name"],
-                **scope,
-            )
+            # The password rules speak Chinese like the rest of the command's messages (a
+            # management command otherwise runs with translations off).
+            with translation.override(settings.LANGUAGE_CODE):
+                user = services.user_create(
+                    actor=None,
+                    username=options["username"],
+                    password=password,
+                    role=options["role"],
+                    display_name=options["display_name"],
+                    source="command",
+                    **scope,
+                )
         except ValidationFailed as error:
             raise CommandError("\n".join(f"{e.field}: {e.message}" for e in error.errors)) from None
         self.stdout.write(f"created {user.username} ({user.get_role_display()})")
