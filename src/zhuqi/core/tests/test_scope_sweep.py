@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -200,16 +201,28 @@ def page_routes() -> Iterator[str]:
             yield route
 
 
-def api_operations() -> Iterator[tuple[str, str, dict[str, Any] | None]]:
-    """Every API operation whose path takes an id: (method, path template, request body schema)."""
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str  # the template: /api/v1/cases/{case_id}
+    body: dict[str, Any] | None  # the JSON body's schema
+    query: dict[str, dict[str, Any]]  # the required query parameters' schemas (a DELETE's version)
+
+
+def api_operations() -> Iterator[Operation]:
+    """Every API operation whose path takes an id."""
     schema = api.get_openapi_schema()
     for path, operations in schema["paths"].items():
         if not re.search(r"\{\w+_id\}", path):
             continue
         for method, operation in operations.items():
             content = operation.get("requestBody", {}).get("content", {})
-            body = content.get("application/json", {}).get("schema")
-            yield method, path, body
+            query = {
+                parameter["name"]: parameter["schema"]
+                for parameter in operation.get("parameters", [])
+                if parameter["in"] == "query" and parameter.get("required")
+            }
+            yield Operation(method, path, content.get("application/json", {}).get("schema"), query)
 
 
 def fill(route: str, far: Far, *, missing: bool) -> list[str]:
@@ -340,11 +353,19 @@ def probes(far: Far, versions: dict[str, int]) -> Iterator[Probe]:
             yield Probe("get", far_url, missing_url, None, json_body=False)
             yield Probe("post", far_url, missing_url, form, json_body=False)
     components = api.get_openapi_schema()["components"]["schemas"]
-    for method, path, schema in api_operations():
-        body = example(schema, components, versions)
-        pairs = zip(fill(path, far, missing=False), fill(path, far, missing=True), strict=True)
+    for operation in api_operations():
+        body = example(operation.body, components, versions)
+        query = example(
+            {"type": "object", "properties": operation.query, "required": list(operation.query)},
+            components,
+            versions,
+        )
+        suffix = f"?{urlencode(query)}" if query else ""
+        pairs = zip(
+            fill(operation.path, far, missing=False), fill(operation.path, far, missing=True), strict=True
+        )
         for far_url, missing_url in pairs:
-            yield Probe(method, far_url, missing_url, body, json_body=True)
+            yield Probe(operation.method, far_url + suffix, missing_url + suffix, body, json_body=True)
 
 
 def test_every_id_route_answers_an_out_of_scope_id_as_a_missing_one(cast: Cast, far: Far) -> None:
@@ -387,9 +408,9 @@ def test_the_sweep_asks_for_records_that_exist(cast: Cast, far: Far) -> None:
         for url in fill(route, far, missing=False):
             if client.get(url).status_code == 404:
                 not_found.append(url)
-    for method, path, _schema in api_operations():
-        if method == "get":
-            for url in fill(path, far, missing=False):
+    for operation in api_operations():
+        if operation.method == "get":
+            for url in fill(operation.path, far, missing=False):
                 if client.get(url).status_code == 404:
                     not_found.append(url)
     assert set(not_found) == by_design
