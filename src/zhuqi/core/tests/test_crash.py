@@ -70,14 +70,14 @@ def database(sqlite_copy: Path | None, db: Any, tmp_path: Path) -> Iterator[Data
         file = tmp_path / "zhuqi.sqlite3"
         shutil.copyfile(sqlite_copy, file)
 
-        def query(sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        def read_file(sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
             reader = sqlite3.connect(file)
             try:
                 return reader.execute(sql.replace("%s", "?"), params).fetchall()
             finally:
                 reader.close()
 
-        yield Database({**environment, "DATABASE_URL": ""}, query, integrity_check=True)
+        yield Database({**environment, "DATABASE_URL": ""}, read_file, integrity_check=True)
         return
     # PostgreSQL: the worker writes to the test database and commits; read what it committed
     # through a connection of our own (this test's is inside a transaction of its own).
@@ -89,11 +89,11 @@ def database(sqlite_copy: Path | None, db: Any, tmp_path: Path) -> Iterator[Data
         f":{settings['PORT'] or 5432}/{settings['NAME']}"
     )
 
-    def query(sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    def read_committed(sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         with psycopg.connect(url, autocommit=True) as reader:
-            return reader.execute(sql, params).fetchall()  # type: ignore[arg-type]
+            return reader.execute(sql, params).fetchall()
 
-    yield Database({**environment, "DATABASE_URL": url}, query, integrity_check=False)
+    yield Database({**environment, "DATABASE_URL": url}, read_committed, integrity_check=False)
     # Take the worker's committed rows out again, for the tests this process runs next. The
     # audit table refuses DELETE: its guard is lifted for the moment, in this test database only.
     with psycopg.connect(url, autocommit=True) as cleaner, cleaner.transaction():

@@ -93,6 +93,8 @@ def scene(cast: Cast, settings: Any, tmp_path: Any) -> Cast:
     """One of every record the roles' pages show, in Huolinguole where all five see some."""
     settings.MEDIA_ROOT = tmp_path
     department = cast.handler.department
+    liaison_official = cast.liaison.official_id
+    assert liaison_official is not None
     PostFactory(official=cast.liaison.official, department=department, start_date=datetime.date(2020, 1, 1))
     finance = Category.objects.get(name="融资", parent=None)
     case = case_services.case_create(
@@ -112,7 +114,7 @@ def scene(cast: Cast, settings: Any, tmp_path: Any) -> Cast:
             kind="liaison",
             title="走访",
             start_date=datetime.date(2026, 6, 10),
-            lead_official_ids=[cast.liaison.official_id],
+            lead_official_ids=[liaison_official],
             attendance=[Attendance(enterprise_id=cast.home.pk, opinions="用电")],
         ),
     )
