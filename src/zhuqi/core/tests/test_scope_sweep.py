@@ -28,7 +28,8 @@ from zhuqi.api import api
 from zhuqi.cases import services as case_services
 from zhuqi.cases.models import Case, Category
 from zhuqi.cases.services import NewCase
-from zhuqi.core.models import AuditEntry
+from zhuqi.core import services as core_services
+from zhuqi.core.models import ApiToken, AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.directory.models import Region
 from zhuqi.investment import services as agreement_services
@@ -149,8 +150,10 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
         ),
     )
     notice = Notice.objects.create(recipient=cast.outsider, title="远方通知", link=f"/cases/{case.pk}/")
+    _key, token = core_services.token_issue(user=cast.outsider, label="远方令牌")
 
     def versions() -> dict[str, int]:
+        assert ApiToken.objects.filter(pk=token.pk).exists()  # not revoked by anyone swept
         return {
             "enterprise": type(cast.datong).objects.get(pk=cast.datong.pk).version,
             "case": Case.objects.get(pk=case.pk).version,
@@ -172,6 +175,7 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "agreement_id": agreement.pk,
             "official_id": official.pk,
             "notice_id": notice.pk,
+            "token_id": token.pk,
         },
         versions=versions,
     )
