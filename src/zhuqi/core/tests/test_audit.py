@@ -71,3 +71,62 @@ def test_the_admin_cannot_change_the_audit_trail(cast) -> None:
     client.post(f"/admin/core/auditentry/{entry.pk}/delete/", {"post": "yes"})
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
     assert client.get("/admin/core/auditentry/add/").status_code == 403
+
+
+def test_the_admin_cannot_change_or_bulk_delete_entries_by_posting(cast) -> None:
+    from django.test import Client
+
+    entry = _entry(cast)
+    client = Client()
+    client.force_login(cast.admin)
+    changed = client.post(
+        f"/admin/core/auditentry/{entry.pk}/change/", {"actor_name": "someone", "changes": "{}"}
+    )
+    assert changed.status_code == 403
+    client.post(
+        "/admin/core/auditentry/",
+        {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
+    )
+    entry_now = AuditEntry.objects.get(pk=entry.pk)
+    assert (entry_now.actor_name, entry_now.changes) == (entry.actor_name, entry.changes)
+
+
+def test_the_api_offers_no_way_to_write_the_audit_trail() -> None:
+    from zhuqi.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    writes = [
+        f"{method.upper()} {path}"
+        for path, operations in paths.items()
+        if "audit" in path or "history" in path
+        for method in operations
+        if method != "get"
+    ]
+    assert writes == []
+
+
+def test_deleting_a_record_through_the_api_keeps_its_history(cast) -> None:
+    from zhuqi.testing.api import token_client
+
+    _entry(cast)
+    home = str(cast.home.pk)
+    history = list(
+        AuditEntry.objects.filter(object_id=home, content_type__model="enterprise").values_list(
+            "pk", flat=True
+        )
+    )
+    cast.enterprise_user.enterprise = None  # an enterprise with a login cannot be deleted
+    cast.enterprise_user.save()
+    response = token_client("coordinator").delete(f"/api/v1/enterprises/{home}?version=2")
+    assert response.status_code == 204, response.content
+    kept = AuditEntry.objects.filter(object_id=home, content_type__model="enterprise")
+    assert set(history) < set(kept.values_list("pk", flat=True))
+    assert kept.latest("id").action == "delete"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE's own trigger is PostgreSQL's")
+def test_postgresql_refuses_to_empty_the_audit_table(cast) -> None:
+    _entry(cast)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE core_auditentry")
+    assert AuditEntry.objects.exists()

@@ -7,10 +7,12 @@
   var timers = new WeakMap();
   var asked = new WeakMap();
 
+  // For element text and quoted attribute values alike: a text node's innerHTML leaves quotes
+  // as they are, and a name with a " in it would end the attribute it is put in.
   function escapeText(text) {
-    var span = document.createElement("span");
-    span.textContent = text;
-    return span.innerHTML;
+    return String(text == null ? "" : text)
+      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
   }
 
   function optionsOf(picker) { return picker.querySelector("[data-picker-options]"); }
