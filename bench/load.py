@@ -251,6 +251,15 @@ class Server:
         self.stop()
         sys.exit("the server did not answer within 180 s")
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server has used so far (user + system): on a shared machine, CPU per
+        request moves less than latency does."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -780,6 +789,7 @@ def web_import(base: str, username: str, path: Path, timeout: float) -> ImportOu
             )
         response = settle(http, base, response, outcome, deadline)
         outcome.seconds_to_preview = time.monotonic() - started
+        print(f"  import: the preview after {outcome.seconds_to_preview:.0f} s", flush=True)
         form = IMPORT_CONFIRM_FORM.search(response.text) if response.status_code == 200 else None
         if form is None:
             outcome.error = f"no confirm form (status {response.status_code}): {_text(response.text)[:200]}"
@@ -817,8 +827,8 @@ def _text(html: str) -> str:
 
 
 def import_file(rows: int, seed: int) -> Path:
-    """An .xlsx of `rows` enterprises (bench/generate.py's rows; another seed each run, so each
-    import mostly creates rather than updates)."""
+    """An .xlsx of `rows` enterprises from bench/generate.py's rows (another seed than the grown
+    database's, so the import creates them)."""
     import openpyxl
     from generate import HEADERS
     from generate import rows as generated
@@ -867,10 +877,11 @@ def import_phase(args: argparse.Namespace, cast: Cast, run: int, path: Path, not
             done.set()
 
         importer = threading.Thread(target=importing, daemon=True)
-        load_before = os.getloadavg()[0]
+        load_before, cpu_before = os.getloadavg()[0], server.cpu_seconds()
         importer.start()
         seconds = drive(crowd, recorder, done, args.import_timeout)
         importer.join(REQUEST_TIMEOUT)
+        cpu = cpu_note(server.cpu_seconds() - cpu_before, seconds, len(recorder.samples))
     finally:
         server.stop()
     outcome = outcomes[0] if outcomes else ImportOutcome(error="the import did not finish")
@@ -884,9 +895,14 @@ def import_phase(args: argparse.Namespace, cast: Cast, run: int, path: Path, not
         f"import {run}: {args.import_rows:,} rows ({path.name}); preview after "
         f"{outcome.seconds_to_preview:.0f} s, result after {outcome.seconds_to_result:.0f} s; "
         f"the importer's requests answered {' '.join(outcome.statuses)}; {outcome.result or outcome.error}; "
-        f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
+        f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}; {cpu} (the import's included)"
     )
     return lines
+
+
+def cpu_note(cpu: float, seconds: float, requests_: int) -> str:
+    per_request = cpu / requests_ * 1000 if requests_ else 0.0
+    return f"server CPU {cpu:.0f} s ({cpu / seconds:.2f} cores), {per_request:.0f} ms a request"
 
 
 def main() -> None:
@@ -924,7 +940,8 @@ def main() -> None:
     from zhuqi.enterprises.models import Enterprise
 
     top_enterprise = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    files = [import_file(args.import_rows, seed=100 + run) for run in range(args.import_runs)]
+    # One file for every import run: the rows an import added are deleted after it.
+    upload = import_file(args.import_rows, seed=100) if args.import_runs else None
     print(f"  {counts()}; set-up {time.perf_counter() - started:.0f} s", flush=True)
     label = database_label()
     from django.db import connection
@@ -946,17 +963,21 @@ def main() -> None:
             recorder = Recorder(args.max_requests)
             crowd = actors(server.url, recorder, cast, args.clients, seed=run)
             drive(crowd, Recorder(args.max_requests), None, args.warmup)
-            load_before = os.getloadavg()[0]
+            load_before, cpu_before = os.getloadavg()[0], server.cpu_seconds()
             seconds = drive(crowd, recorder, None, args.seconds)
-            notes.append(f"mixed {run}: load average {load_before:.1f} → {os.getloadavg()[0]:.1f}")
+            notes.append(
+                f"mixed {run}: load average {load_before:.1f} → {os.getloadavg()[0]:.1f}; "
+                + cpu_note(server.cpu_seconds() - cpu_before, seconds, len(recorder.samples))
+            )
             lines += summarise("mixed", str(run), recorder.samples, seconds)
             if args.by_label:
                 by_label(recorder.samples, seconds)
         finally:
             server.stop()
         print_table(lines[-2:])
-    for run, path in enumerate(files, 1):
-        lines += import_phase(args, cast, run, path, notes)
+    for run in range(1, args.import_runs + 1):
+        assert upload is not None
+        lines += import_phase(args, cast, run, upload, notes)
         print_table(lines[-4:])
         notes.append(f"import {run}: {forget_import(top_enterprise):,} rows deleted after the run")
 
