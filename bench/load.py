@@ -75,9 +75,12 @@ COUNTY = "150581"
 ENTERPRISE_USERS = 8
 
 # --- the web import: what tells where the import is --------------------------------------------
-# A page still working (background job): a refresh, or one of these markers; polled every second
+# A page still working (background job): a refresh, an htmx poll (the job page of the imports
+# branch: `hx-trigger="every 1s"` while the job runs), or a progress marker; polled every second
 # at IMPORT_STATUS_URL's address if the page gives one, else at the page's own address.
-IMPORT_PROGRESS = re.compile(r'http-equiv="refresh"|data-testid="import-progress"|data-import-status')
+IMPORT_PROGRESS = re.compile(
+    r'http-equiv="refresh"|hx-trigger="every |data-testid="import-progress"|data-import-status'
+)
 IMPORT_STATUS_URL = re.compile(r'data-status-url="([^"]+)"')
 IMPORT_CONFIRM_FORM = re.compile(r'<form[^>]*action="([^"]*/confirm)"[^>]*>(.*?)</form>', re.S)
 IMPORT_RESULT = re.compile(r'data-testid="import-result"')
@@ -318,7 +321,6 @@ class Client:
         label: str,
         *,
         expect: tuple[int, ...] = (),
-        record: bool = True,
         **kwargs: Any,
     ) -> requests.Response | None:
         headers = kwargs.pop("headers", {})
@@ -354,9 +356,8 @@ class Client:
         if SHOW_ERRORS and is_error(status):
             body = _body(response)
             print(f"  {self.name}: {method} {path} → {status}: {body}", file=sys.stderr, flush=True)
-        if record:
-            kind = "read" if method == "GET" else "write"
-            self.recorder.add(Sample(kind, label, status, elapsed, time.monotonic()))
+        kind = "read" if method == "GET" else "write"
+        self.recorder.add(Sample(kind, label, status, elapsed, time.monotonic()))
         return response
 
     def login_api(self, username: str) -> None:
@@ -404,7 +405,7 @@ class Actor:
     def __init__(
         self, client: Client, role: str, pages: bool, cast: Cast, slot: int, slots: int, seed: int
     ) -> None:
-        self.c = client
+        self.client = client
         self.role = role
         self.pages = pages
         self.cast = cast
@@ -416,7 +417,7 @@ class Actor:
     # --- reads ---
 
     def api_cases(self, params: str = "", label: str = "API cases") -> list[dict[str, Any]]:
-        response = self.c.call("GET", f"/api/v1/cases?page_size=50{params}", label)
+        response = self.client.call("GET", f"/api/v1/cases?page_size=50{params}", label)
         if response is None or response.status_code != 200:
             return []
         items = response.json().get("items", [])
@@ -433,16 +434,16 @@ class Actor:
         if self.pages:
             if choice < 0.3:
                 tab = rng.choice(["", "?tab=all", "?tab=all&page=2", "?tab=all&q=续贷"])
-                response = self.c.call("GET", f"/cases/{tab}", "page cases")
+                response = self.client.call("GET", f"/cases/{tab}", "page cases")
                 if response is not None and response.status_code == 200:
                     self.remember(int(i) for i in CASE_LINK.findall(response.text))
             elif choice < 0.6 and self.seen:
-                self.c.call("GET", f"/cases/{rng.choice(self.seen)}/", "page case")
+                self.client.call("GET", f"/cases/{rng.choice(self.seen)}/", "page case")
             elif choice < 0.8 and self.role != "enterprise":
                 query = rng.choice(["", f"?q={rng.choice(WORDS)}", "?page=3", f"?region={COUNTY}"])
-                self.c.call("GET", f"/enterprises/{query}", "page enterprises")
+                self.client.call("GET", f"/enterprises/{query}", "page enterprises")
             else:
-                self.c.call("GET", "/", "page workbench")
+                self.client.call("GET", "/", "page workbench")
         else:
             if choice < 0.45:
                 params = rng.choice(
@@ -450,10 +451,10 @@ class Actor:
                 )
                 self.api_cases(params)
             elif choice < 0.65 and self.seen:
-                self.c.call("GET", f"/api/v1/cases/{rng.choice(self.seen)}", "API case")
+                self.client.call("GET", f"/api/v1/cases/{rng.choice(self.seen)}", "API case")
             elif choice < 0.85 and self.role != "enterprise":
                 query = rng.choice(["", f"&q={rng.choice(WORDS)}", "&page=5", f"&region={COUNTY}"])
-                self.c.call("GET", f"/api/v1/enterprises?page_size=50{query}", "API enterprises")
+                self.client.call("GET", f"/api/v1/enterprises?page_size=50{query}", "API enterprises")
             else:
                 self.api_cases(f"&page={rng.randint(1, 20)}")
 
@@ -465,12 +466,12 @@ class Actor:
     def step(self, case: dict[str, Any], step: str, fields: dict[str, Any]) -> dict[str, Any] | None:
         """Take a step through the API (JSON) or the case page's form; the case as it is after."""
         if self.pages:
-            page = self.c.call("GET", f"/cases/{case['id']}/", "page case")
+            page = self.client.call("GET", f"/cases/{case['id']}/", "page case")
             if page is None or page.status_code != 200:
                 return None
             found = VERSION.search(page.text)
             version = next(group for group in found.groups() if group) if found else case["version"]
-            response = self.c.call(
+            response = self.client.call(
                 "POST",
                 f"/cases/{case['id']}/{step}",
                 f"page {step}",
@@ -479,7 +480,7 @@ class Actor:
             )
             ok = response is not None and response.status_code == 302
             return {"id": case["id"], "version": int(version) + 1} if ok else None
-        response = self.c.call(
+        response = self.client.call(
             "POST",
             f"/api/v1/cases/{case['id']}/{step}",
             f"API {step}",
@@ -501,8 +502,8 @@ class Actor:
             title = f"{rng.choice(TITLES)}（负载测试）"
             category = rng.choice(self.cast.categories)
             if self.pages:
-                self.c.call("GET", "/cases/new", "page new case")
-                response = self.c.call(
+                self.client.call("GET", "/cases/new", "page new case")
+                response = self.client.call(
                     "POST",
                     "/cases/new",
                     "page file demand",
@@ -515,7 +516,7 @@ class Actor:
                     },
                 )
                 return response is not None
-            response = self.c.call(
+            response = self.client.call(
                 "POST",
                 "/api/v1/cases",
                 "API file demand",
@@ -601,7 +602,7 @@ def drive(actors_: list[Actor], recorder: Recorder, until: threading.Event | Non
     """Every actor in its own thread until `seconds` pass (or `until` is set, or the request cap
     is reached); the seconds it took."""
     for actor in actors_:
-        actor.c.recorder = recorder
+        actor.client.recorder = recorder
     threads = [threading.Thread(target=actor.loop, args=(recorder.stop,), daemon=True) for actor in actors_]
     started = time.monotonic()
     for thread in threads:
