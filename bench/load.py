@@ -11,8 +11,9 @@ and create the database yourself): the demo dataset (its accounts), then the gen
 at scale 1: 5,000 enterprises in 通辽, 呼和浩特 and 包头, 30,000 cases
 (generate_cases.Cases), 1,000 key projects with their weekly reports, 10,000 visits with their
 officials and liaison assignments (generate_visits), then one deadline sweep so the server's own
-sweeps start from a settled state. Takes 2–4 minutes at scale 1 on the machine of
-bench/README.md.
+sweeps start from a settled state (the generated open cases are dated January 2026, so it has
+months of escalations to write). At scale 1 that took 12.6 minutes on the busy machine of
+bench/README.md, half of it the sweep; later invocations reuse the database (~10 s).
 
 Each run starts the server as a deployment would (`zhuqi run --no-demo`, not in testing mode:
 real password hashing, 8 waitress threads, the embedded task worker), on 127.0.0.1 only, and
