@@ -597,10 +597,13 @@ def users(places: Places) -> None:
     User.objects.bulk_create(fresh)
 
 
-def write_cases(places: Places, count: int, due: int, batch: int = 5000) -> Counter[str]:
+def write_cases(
+    places: Places, count: int, due: int, batch: int = 5000, *, beside_existing: bool = False
+) -> Counter[str]:
+    """`beside_existing`: add to a database that has cases already (bench/load.py grows the demo)."""
     from zhuqi.cases.models import Case, CaseStep
 
-    if Case.objects.exists():
+    if Case.objects.exists() and not beside_existing:
         sys.exit("the database has cases already: generate into an empty one")
     cases = Cases(places)
     rng = cases.rng

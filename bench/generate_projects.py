@@ -96,11 +96,19 @@ def setup() -> dict[str, Any]:
     return {"counties": counties, "departments": departments}
 
 
-def write(places: dict[str, Any], count: int, agreement_count: int, seed: int = 20251217) -> dict[str, int]:
+def write(
+    places: dict[str, Any],
+    count: int,
+    agreement_count: int,
+    seed: int = 20251217,
+    *,
+    beside_existing: bool = False,
+) -> dict[str, int]:
+    """`beside_existing`: add to a database that has projects already (bench/load.py grows the demo)."""
     from zhuqi.investment.models import Agreement, FundsInPlace
     from zhuqi.projects.models import Milestone, ProgressReport, Project, ProjectYear
 
-    if Project.objects.exists():
+    if Project.objects.exists() and not beside_existing:
         sys.exit("the database has projects already: generate into an empty one")
     rng = random.Random(seed)
     counties: list[tuple[str, str]] = places["counties"]

@@ -101,7 +101,9 @@ def officials(places: Places, seed: int = 5) -> dict[str, Any]:
     rng = random.Random(seed)
     names = dict(Region.objects.filter(code__startswith="15").values_list("code", "name"))
     prefectures = sorted(set(places.prefecture_of.values()))
-    if not Official.objects.filter(posts__department__name=BUSY_LEADER_POST.removesuffix("市长")).exists():
+    # The post itself, not only its department: the demo has an acting mayor (代市长) there.
+    busy_department = BUSY_LEADER_POST.removesuffix("市长")
+    if not Post.objects.filter(department__name=busy_department, title="市长").exists():
         pending: list[tuple[Official, list[tuple[int, str, datetime.date | None, datetime.date | None]]]] = []
 
         def add(region: str, posts: list[tuple[int, str]], *, may_change: bool = False) -> None:
@@ -205,10 +207,18 @@ def cast_officials(places: Places) -> dict[str, Any]:
 # --- assignments -------------------------------------------------------------------------------
 
 
-def assignments(places: Places, cast: dict[str, Any], liaison_share: float, seed: int = 6) -> None:
+def assignments(
+    places: Places,
+    cast: dict[str, Any],
+    liaison_share: float,
+    seed: int = 6,
+    *,
+    beside_existing: bool = False,
+) -> None:
+    """`beside_existing`: add to a database that has assignments already (the demo's)."""
     from zhuqi.enterprises.models import Assignment, Enterprise
 
-    if Assignment.objects.exists():
+    if Assignment.objects.exists() and not beside_existing:
         print(f"already {Assignment.objects.count()} assignments")
         return
     rng = random.Random(seed)
