@@ -4,7 +4,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Form, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhuqi.cases import figures, schemas, selectors, services
 from zhuqi.cases.common_problems import common_problems
@@ -13,8 +13,8 @@ from zhuqi.cases.models import Kind, Timeliness
 from zhuqi.cases.models import Status as CaseStatus
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
-from zhuqi.core.pagination import LazyPage
-from zhuqi.core.queries import RegionCode
+from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.queries import RecordId, RegionCode
 
 router = Router(tags=["cases"])
 
@@ -22,11 +22,11 @@ router = Router(tags=["cases"])
 class CaseFilters(Schema):
     kind: Kind | None = None
     status: list[CaseStatus] | None = None
-    department: int | None = None
-    enterprise: int | None = None
+    department: RecordId | None = None
+    enterprise: RecordId | None = None
     region: RegionCode | None = None
-    category: int | None = None
-    issued_by: int | None = None
+    category: RecordId | None = None
+    issued_by: RecordId | None = None
     late: bool | None = None
     timeliness: Timeliness | None = None
     flagged: bool | None = None
@@ -81,8 +81,10 @@ def create_case(request: HttpRequest, payload: schemas.CaseIn) -> Status:
 
 
 class CommonProblemFilters(Schema):
-    min_enterprises: int | None = Field(None, description="default: ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES")
-    category: int | None = Field(None, description="a category; its subcategories are included")
+    min_enterprises: int | None = Field(
+        None, ge=2, le=1000, description="default: ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES"
+    )
+    category: RecordId | None = Field(None, description="a category; its subcategories are included")
     region: str | None = Field(None, description="a region code; everything under it is included")
     kind: str = Field("demand", description="demand / hazard")
 

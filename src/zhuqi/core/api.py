@@ -11,6 +11,7 @@ from zhuqi.core import selectors, services
 from zhuqi.core.auth import authenticate_for_token, refuse_if_password_must_change, request_user
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.models import ApiToken, CalendarDay, CalendarYear
+from zhuqi.core.queries import Year
 from zhuqi.core.services import CalendarEntry
 from zhuqi.core.textlimits import schema_field
 from zhuqi.core.throttling import client_address, lockout_response
@@ -162,14 +163,14 @@ def _calendar_body(year: int) -> dict[str, Any]:
 @calendar_router.get(
     "/{year}", response=CalendarOut, summary="Every day of a year: working day or not, and why"
 )
-def calendar_year(request: HttpRequest, year: int) -> dict[str, Any]:
+def calendar_year(request: HttpRequest, year: Year) -> dict[str, Any]:
     return _calendar_body(year)
 
 
 @calendar_router.post(
     "/{year}", response=CalendarOut, summary="Enter a year's holidays and adjusted working days"
 )
-def calendar_year_enter(request: HttpRequest, year: int, payload: CalendarIn) -> dict[str, Any]:
+def calendar_year_enter(request: HttpRequest, year: Year, payload: CalendarIn) -> dict[str, Any]:
     services.calendar_year_enter(
         actor=request_user(request),
         year=year,

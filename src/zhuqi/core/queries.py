@@ -13,6 +13,24 @@ from typing import Annotated
 
 from pydantic import Field
 
+from zhuqi.core.validators import ID_MAX_DIGITS, MONTHS_MAX, YEAR_MAX, YEAR_MIN
+
+# Every integer the API takes is bounded here, in the schema, so an absurd value is refused by
+# name (422) before it reaches a query — 10^20 overflowed SQLite's keys and PostgreSQL's bigint,
+# a year of 10000 overflowed Python's dates — and the OpenAPI document says what is accepted.
+ID_MAX = 10**ID_MAX_DIGITS - 1
+
+RecordId = Annotated[int, Field(ge=1, le=ID_MAX, description="a record id")]
+
+# The version a write was based on (optimistic locking: a stale one is refused with 409).
+Version = Annotated[
+    int, Field(ge=1, le=ID_MAX, description="the version you read; a stale one is refused with 409")
+]
+
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description=f"a year, {YEAR_MIN}–{YEAR_MAX}")]
+
+MonthCount = Annotated[int, Field(ge=1, le=MONTHS_MAX, description=f"a number of months, 1–{MONTHS_MAX}")]
+
 RegionCode = Annotated[
     str,
     Field(

@@ -3,11 +3,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
-from zhuqi.core.pagination import LazyPage
-from zhuqi.core.queries import RegionCode
+from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.queries import RecordId, RegionCode
 from zhuqi.visits import schemas, selectors, services
 from zhuqi.visits.models import VisitKind
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
@@ -16,9 +16,9 @@ router = Router(tags=["visits"])
 
 
 class VisitFilters(Schema):
-    official: int | None = None
-    enterprise: int | None = None
-    project: int | None = None
+    official: RecordId | None = None
+    enterprise: RecordId | None = None
+    project: RecordId | None = None
     region: RegionCode | None = None
     kind: VisitKind | None = None
     start: datetime.date | None = None
