@@ -1,4 +1,3 @@
-import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,7 +13,7 @@ from zhuqi.cases.models import Status as CaseStatus
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
-from zhuqi.core.queries import RecordId, RegionCode
+from zhuqi.core.queries import IsoDate, RecordId, RegionCode
 
 router = Router(tags=["cases"])
 
@@ -31,8 +30,8 @@ class CaseFilters(Schema):
     timeliness: Timeliness | None = None
     flagged: bool | None = None
     open: bool | None = None
-    submitted_from: datetime.date | None = None
-    submitted_to: datetime.date | None = None
+    submitted_from: IsoDate | None = None
+    submitted_to: IsoDate | None = None
     q: str | None = None
 
 
@@ -108,10 +107,8 @@ class FigureQuery(Schema):
     period: str = Field(
         "", description="month / quarter / year / last_month / last_quarter / last_year (default: month)"
     )
-    start: datetime.date | None = Field(
-        None, alias="from", description="first day; with `to`, wins over period"
-    )
-    end: datetime.date | None = Field(None, alias="to", description="last day, inclusive")
+    start: IsoDate | None = Field(None, alias="from", description="first day; with `to`, wins over period")
+    end: IsoDate | None = Field(None, alias="to", description="last day, inclusive")
     region: str = Field(
         "", description="only this region and what lies under it; region rows are its subdivisions"
     )

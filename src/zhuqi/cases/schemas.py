@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from zhuqi.cases.common_problems import CommonProblems
 from zhuqi.cases.models import Case, CaseStep
 from zhuqi.cases.services import allowed_steps
-from zhuqi.core.queries import RecordId, Version
+from zhuqi.core.queries import IsoDate, RecordId, Version
 from zhuqi.core.textlimits import REASON_LENGTH, schema_field
 
 
@@ -31,7 +31,7 @@ class CaseIn(Schema):
         None, description="assign at once (instructions, rectification orders)"
     )
     co_departments: list[RecordId] = []
-    deadline: datetime.date | None = None
+    deadline: IsoDate | None = None
 
 
 class StepIn(Schema):
@@ -60,7 +60,7 @@ class RejectIn(StepIn):
 class AssignIn(StepIn):
     lead_department: RecordId | None = Field(None, description="empty: use the routing catalogue")
     co_departments: list[RecordId] = []
-    deadline: datetime.date | None = Field(None, description="empty: by the deadline policy")
+    deadline: IsoDate | None = Field(None, description="empty: by the deadline policy")
     complexity: str = ""
 
 
@@ -78,13 +78,13 @@ class ConfirmIn(StepIn):
 
 
 class ExtensionRequestIn(StepIn):
-    requested_deadline: datetime.date
+    requested_deadline: IsoDate
     comment: str = schema_field(Case, "extension_reason", "", description="the reason, kept on the case")
 
 
 class ExtensionDecisionIn(StepIn):
     approve: bool
-    new_deadline: datetime.date | None = None
+    new_deadline: IsoDate | None = None
 
 
 class CompletionIn(StepIn):
@@ -93,11 +93,11 @@ class CompletionIn(StepIn):
 
 class VerifyIn(StepIn):
     passed: bool
-    deadline: datetime.date | None = Field(None, description="a new deadline when it did not pass")
+    deadline: IsoDate | None = Field(None, description="a new deadline when it did not pass")
 
 
 class ReopenIn(StepIn):
-    deadline: datetime.date | None = None
+    deadline: IsoDate | None = None
 
 
 class Named(Schema):

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
-from zhuqi.core.queries import IndustryCode, RecordId, RegionCode
+from zhuqi.core.queries import IndustryCode, IsoDate, RecordId, RegionCode
 from zhuqi.core.textlimits import schema_field
 from zhuqi.directory import selectors, services
 from zhuqi.directory.models import Department, Industry, Official, Post, Region
@@ -169,8 +169,8 @@ class OfficialIn(Schema):
 class PostIn(Schema):
     department: RecordId
     title: str = schema_field(Post, "title")
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     order: int = Field(0, ge=0, le=32767, description="the order among the official's posts")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from zhuqi.core.queries import RecordId, Version
+from zhuqi.core.queries import IsoDate, RecordId, Version
 from zhuqi.core.textlimits import CONTACT_LENGTHS, schema_field
 from zhuqi.core.validators import mask_contacts
 from zhuqi.enterprises.models import Assignment, Enterprise
@@ -110,13 +110,13 @@ def enterprise_json(enterprise: Enterprise, *, show_contacts: bool) -> dict[str,
 class AssignmentIn(Schema):
     official: RecordId
     kind: str = "liaison"
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     note: str = schema_field(Assignment, "note", "")
 
 
 class AssignmentEnd(Schema):
-    end_date: datetime.date | None = None
+    end_date: IsoDate | None = None
 
 
 class AssignmentOut(Schema):

@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from zhuqi.core.queries import RecordId, Version
+from zhuqi.core.queries import IsoDate, RecordId, Version
 from zhuqi.core.textlimits import schema_field
 from zhuqi.investment.models import Agreement, FundsInPlace
 from zhuqi.investment.selectors import STATUS_LABELS
@@ -27,7 +27,7 @@ class AgreementIn(Schema):
     )
     our_party: RecordId | None = None
     region: str
-    signed_on: datetime.date | None = None
+    signed_on: IsoDate | None = None
     place: str = schema_field(Agreement, "place", "")
     amount: Decimal | str | None = None
     amount_unit: str = Field("亿元", description="亿元 or 万元: the unit `amount` is written in")
@@ -51,7 +51,7 @@ class ProjectsIn(Schema):
 
 
 class FundsIn(Schema):
-    on: datetime.date | None = None
+    on: IsoDate | None = None
     amount: Decimal | str
     unit: str = "万元"
     note: str = schema_field(FundsInPlace, "note", "")

@@ -1,5 +1,4 @@
-import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -9,7 +8,7 @@ from ninja.pagination import paginate
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
-from zhuqi.core.queries import RecordId, RegionCode, Year
+from zhuqi.core.queries import IsoDate, RecordId, RegionCode, Year
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.projects import figures, schemas, selectors, services
 from zhuqi.projects.filtersets import ProjectFilterSet
@@ -19,9 +18,13 @@ from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, Rep
 router = Router(tags=["projects"])
 
 
+# selectors.FLAGS's keys, spelled out so the schema lists them (a test keeps the two the same).
+ProjectFlag = Literal["late_start", "no_report", "behind_investment", "late_cases", "late_milestones"]
+
+
 class ProjectFilters(Schema):
     stage: list[Stage] | None = None
-    flag: list[str] | None = Field(None, description=" / ".join(selectors.FLAGS))
+    flag: list[ProjectFlag] | None = Field(None, description=" / ".join(selectors.FLAGS))
     flagged: bool | None = None
     region: RegionCode | None = None
     department: RecordId | None = None
@@ -90,7 +93,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
 
 class FigureQuery(Schema):
     year: Year | None = None
-    by: datetime.date | None = None
+    by: IsoDate | None = None
     group_by: str = "region"
     region: str = ""
     level: str = ""

@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from zhuqi.cases.models import Case
-from zhuqi.core.queries import RecordId, Version, Year
+from zhuqi.core.queries import IsoDate, RecordId, Version, Year
 from zhuqi.core.textlimits import schema_field
 from zhuqi.projects import selectors
 from zhuqi.projects.models import Milestone, ProgressReport, Project, ProjectList, StageChange
@@ -32,10 +32,10 @@ class ProjectIn(Schema):
     content: str = schema_field(Project, "content", "")
     responsible_leader: RecordId | None = None
     responsible_department: RecordId | None = None
-    planned_preparing_on: datetime.date | None = None
-    planned_started_on: datetime.date | None = None
-    planned_completed_on: datetime.date | None = None
-    planned_producing_on: datetime.date | None = None
+    planned_preparing_on: IsoDate | None = None
+    planned_started_on: IsoDate | None = None
+    planned_completed_on: IsoDate | None = None
+    planned_producing_on: IsoDate | None = None
     annual_plan: Decimal | str | None = Field(
         None, description="this listing year's planned investment, 万元"
     )
@@ -51,7 +51,7 @@ class StageIn(Schema):
     stage: str = Field(
         description="planned / preparing / started / completed / producing / suspended / cancelled"
     )
-    on: datetime.date | None = Field(None, description="the day it actually happened")
+    on: IsoDate | None = Field(None, description="the day it actually happened")
     reason: str = schema_field(
         StageChange, "reason", "", description="required to go back, to suspend or cancel, and to resume"
     )
@@ -61,7 +61,7 @@ class MilestoneIn(Schema):
     id: RecordId | None = None
     name: str = schema_field(Milestone, "name")
     kind: str = "other"
-    planned_on: datetime.date | None = None
+    planned_on: IsoDate | None = None
 
 
 class ProblemIn(Schema):
@@ -71,13 +71,13 @@ class ProblemIn(Schema):
 
 
 class ReportIn(Schema):
-    period_start: datetime.date | None = Field(None, description="any day of the period reported")
+    period_start: IsoDate | None = Field(None, description="any day of the period reported")
     progress: str = schema_field(ProgressReport, "progress")
     investment_this_period: Decimal | str = Field(description="万元")
     next_step: str = schema_field(ProgressReport, "next_step", "")
     problems_text: str = schema_field(ProgressReport, "problems", "")
     problems: list[ProblemIn] = Field([], description="each becomes a case linked to the project")
-    milestones_done: list[tuple[int, datetime.date]] = Field([], description="[[milestone id, date done], …]")
+    milestones_done: list[tuple[RecordId, IsoDate]] = Field([], description="[[milestone id, date done], …]")
     confirm_over_total: bool = False
 
 

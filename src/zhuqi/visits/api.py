@@ -1,4 +1,3 @@
-import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -7,7 +6,7 @@ from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
-from zhuqi.core.queries import RecordId, RegionCode
+from zhuqi.core.queries import IsoDate, RecordId, RegionCode
 from zhuqi.visits import schemas, selectors, services
 from zhuqi.visits.models import VisitKind
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
@@ -21,8 +20,8 @@ class VisitFilters(Schema):
     project: RecordId | None = None
     region: RegionCode | None = None
     kind: VisitKind | None = None
-    start: datetime.date | None = None
-    end: datetime.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
     q: str = ""
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 
 from zhuqi.cases.models import Case
-from zhuqi.core.queries import RecordId, Version
+from zhuqi.core.queries import IsoDate, RecordId, Version
 from zhuqi.core.textlimits import limit, schema_field
 from zhuqi.directory.models import Region
 from zhuqi.visits.models import Visit, VisitEnterprise
@@ -35,14 +35,14 @@ class SaidIn(Schema):
     )
     lead_department: RecordId | None = None
     co_departments: list[RecordId] = []
-    deadline: datetime.date | None = None
+    deadline: IsoDate | None = None
 
 
 class VisitIn(Schema):
     kind: str = Field(description="inspection / symposium / liaison / call")
     title: str = schema_field(Visit, "title")
-    start_date: datetime.date
-    end_date: datetime.date | None = None
+    start_date: IsoDate
+    end_date: IsoDate | None = None
     lead_officials: list[RecordId] = []
     accompanying_officials: list[RecordId] = []
     places: list[PlaceCode] = Field([], description="region codes")

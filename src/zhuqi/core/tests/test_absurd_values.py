@@ -14,7 +14,7 @@ from django.test import Client
 
 from zhuqi.api import api
 from zhuqi.enterprises.models import Enterprise
-from zhuqi.testing.api import token_client
+from zhuqi.testing.api import send, token_client
 
 HUGE = "99999999999999999999"
 PAST_BIGINT = str(2**63)
@@ -79,6 +79,33 @@ def test_an_out_of_range_value_is_refused_with_its_limit(cast: Any, url: str, na
     assert response.status_code == 422, response.content
     [entry] = [entry for entry in response.json()["detail"] if entry["loc"] == ["query", name]]
     assert re.search(r"不能(大|小)于 \d+", entry["msg"]), entry
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/v1/cases?submitted_to=0", "submitted_to"),
+        ("/api/v1/cases?submitted_from=1700000000", "submitted_from"),
+        ("/api/v1/visits?start=0", "start"),
+        ("/api/v1/cases/figures?from=0&to=0", "from"),
+    ],
+)
+def test_a_number_is_not_read_as_a_date(cast: Any, url: str, name: str) -> None:
+    """Pydantic would take 0 for 1970-01-01 (seconds since the epoch); the schema says YYYY-MM-DD."""
+    response = token_client("admin").get(url)
+    assert response.status_code == 422, response.content
+    assert ["query", name] in [entry["loc"] for entry in response.json()["detail"]]
+
+
+def test_a_calendar_day_is_a_working_day_by_true_or_false_only(cast: Any) -> None:
+    response = send(
+        token_client("admin"),
+        "post",
+        "/api/v1/calendar/2030",
+        {"days": [{"date": "2030-01-01", "is_workday": 0, "name": ""}], "source_document": ""},
+    )
+    assert response.status_code == 422, response.content
+    assert ["body", "days", 0, "is_workday"] in [entry["loc"] for entry in response.json()["detail"]]
 
 
 def test_every_integer_the_api_takes_is_bounded_in_its_schema() -> None:
@@ -176,6 +203,15 @@ def test_the_industry_filter_takes_every_level_of_the_code(cast: Any, code: str)
     assert cast.home.name in page.content.decode() and cast.neighbour.name not in page.content.decode()
     export = client.get("/enterprises/export.xlsx", {"industry": code})
     assert export.status_code == 200
+
+
+def test_the_project_flags_the_schema_lists_are_the_flags_there_are() -> None:
+    from typing import get_args
+
+    from zhuqi.projects import selectors
+    from zhuqi.projects.api import ProjectFlag
+
+    assert set(get_args(ProjectFlag)) == set(selectors.FLAGS)
 
 
 def test_an_unknown_industry_code_finds_nothing(cast: Any) -> None:
