@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.db import transaction
+from django.core import signals
+from django.db import close_old_connections, transaction
 from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
@@ -127,17 +128,16 @@ def build_world(username: str) -> str:
     """The demo dataset (cases in every state, projects, agreements, visits, assignments) and a
     token for `username`; returns the token."""
     from zhuqi.cases.models import Case
-    from zhuqi.core.auth import issue_token
+    from zhuqi.core import services
     from zhuqi.demo import dataset
-    from zhuqi.directory.models import Official
+    from zhuqi.directory.models import Official, User
     from zhuqi.enterprises.models import Assignment, Enterprise
     from zhuqi.investment.models import Agreement
     from zhuqi.projects.models import Project, ProjectList
     from zhuqi.visits.models import Visit
 
     dataset.load()
-    token = issue_token(username=username, password=dataset.DEMO_PASSWORD)
-    assert token is not None
+    token, _ = services.token_issue(user=User.objects.get(username=username), label="schema fuzzer")
     REAL_IDS.clear()
     REAL_IDS.update(
         {
@@ -161,9 +161,18 @@ def world_fixture(username: str) -> Any:
 
     @pytest.fixture(scope="module")
     def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, str]]:
-        with django_db_blocker.unblock(), transaction.atomic():
-            token = build_world(username)
-            yield {"Authorization": f"Bearer {token}"}
-            transaction.set_rollback(True)
+        # Requests reach Django's WSGI handler directly, not through its test client, so the
+        # handler would close the connection after each one (closing the test's transaction
+        # with it, on PostgreSQL); the test client keeps it open the same way.
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            with django_db_blocker.unblock(), transaction.atomic():
+                token = build_world(username)
+                yield {"Authorization": f"Bearer {token}"}
+                transaction.set_rollback(True)
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
 
     return world
