@@ -21,7 +21,77 @@ from zhuqi.projects.api import router as projects_router
 from zhuqi.visits.api import router as visits_router
 from zhuqi.visits.liaison_api import router as assignments_router
 
-api = NinjaAPI(
+# The refusals every operation may answer with, documented once for all of them (the handlers
+# below and ninja's authentication produce them): a client and the schema fuzzer in the test suite
+# then know each status an operation can return and the shape of its body.
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "not_found, permission_denied, stale, invalid, …"},
+        "detail": {"type": "string", "description": "the reason, in Chinese"},
+    },
+    "required": ["detail"],
+}
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "detail": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {
+                        "type": "array",
+                        "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                        "description": '["query", name], ["path", name] or ["body", field, …]',
+                    },
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+                "required": ["loc", "msg"],
+            },
+        },
+    },
+    "required": ["detail"],
+}
+ERROR_RESPONSES = {
+    "400": "The request cannot be carried out as asked",
+    "401": "No valid token or session",
+    "403": "Your role may not do this",
+    "404": "Missing, or outside your scope (the same answer either way)",
+    "409": "The record changed since you read it, or the step is not allowed in its state",
+    "422": "A value is refused; each error names where it was sent and why",
+}
+READS = {"get", "head"}
+
+
+class ZhuqiAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Error"] = ERROR_SCHEMA
+        schemas["ValidationError"] = VALIDATION_ERROR_SCHEMA
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    if status == "409" and method in READS:
+                        continue  # a read changes nothing, so nothing can conflict
+                    component = "ValidationError" if status == "422" else "Error"
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}
+                            },
+                        },
+                    )
+        return schema
+
+
+api = ZhuqiAPI(
     title="zhuqi 助企 API",
     version="1",
     urls_namespace="api-v1",
@@ -77,6 +147,11 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
         expected = (error.get("ctx") or {}).get("expected")
         if kind in ("enum", "literal_error") and expected:
             message = f"{message}，可选：{expected}"  # as pydantic lists them: 'demand', 'hazard' or …
+        limits = error.get("ctx") or {}
+        if kind == "less_than_equal" and "le" in limits:
+            message = f"不能大于 {limits['le']}"
+        if kind == "greater_than_equal" and "ge" in limits:
+            message = f"不能小于 {limits['ge']}"
         if kind == "string_too_long":
             message = too_long_message(error.get("ctx", {}).get("max_length", 0))
         detail.append({"loc": loc, "msg": message, "type": kind})

@@ -16,3 +16,8 @@ urlpatterns = [
     path("visits/", include("zhuqi.visits.urls")),
     path("notices/", include("zhuqi.notifications.urls")),
 ]
+
+handler400 = "zhuqi.core.error_views.bad_request"
+handler403 = "zhuqi.core.error_views.permission_denied"
+handler404 = "zhuqi.core.error_views.page_not_found"
+handler500 = "zhuqi.core.error_views.server_error"

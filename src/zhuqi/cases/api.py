@@ -1,10 +1,9 @@
-import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Form, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhuqi.cases import figures, schemas, selectors, services
 from zhuqi.cases.common_problems import common_problems
@@ -13,8 +12,8 @@ from zhuqi.cases.models import Kind, Timeliness
 from zhuqi.cases.models import Status as CaseStatus
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
-from zhuqi.core.pagination import LazyPage
-from zhuqi.core.queries import RegionCode
+from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.queries import IsoDate, RecordId, RegionCode
 
 router = Router(tags=["cases"])
 
@@ -22,17 +21,17 @@ router = Router(tags=["cases"])
 class CaseFilters(Schema):
     kind: Kind | None = None
     status: list[CaseStatus] | None = None
-    department: int | None = None
-    enterprise: int | None = None
+    department: RecordId | None = None
+    enterprise: RecordId | None = None
     region: RegionCode | None = None
-    category: int | None = None
-    issued_by: int | None = None
+    category: RecordId | None = None
+    issued_by: RecordId | None = None
     late: bool | None = None
     timeliness: Timeliness | None = None
     flagged: bool | None = None
     open: bool | None = None
-    submitted_from: datetime.date | None = None
-    submitted_to: datetime.date | None = None
+    submitted_from: IsoDate | None = None
+    submitted_to: IsoDate | None = None
     q: str | None = None
 
 
@@ -81,8 +80,10 @@ def create_case(request: HttpRequest, payload: schemas.CaseIn) -> Status:
 
 
 class CommonProblemFilters(Schema):
-    min_enterprises: int | None = Field(None, description="default: ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES")
-    category: int | None = Field(None, description="a category; its subcategories are included")
+    min_enterprises: int | None = Field(
+        None, ge=2, le=1000, description="default: ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES"
+    )
+    category: RecordId | None = Field(None, description="a category; its subcategories are included")
     region: str | None = Field(None, description="a region code; everything under it is included")
     kind: str = Field("demand", description="demand / hazard")
 
@@ -106,10 +107,8 @@ class FigureQuery(Schema):
     period: str = Field(
         "", description="month / quarter / year / last_month / last_quarter / last_year (default: month)"
     )
-    start: datetime.date | None = Field(
-        None, alias="from", description="first day; with `to`, wins over period"
-    )
-    end: datetime.date | None = Field(None, alias="to", description="last day, inclusive")
+    start: IsoDate | None = Field(None, alias="from", description="first day; with `to`, wins over period")
+    end: IsoDate | None = Field(None, alias="to", description="last day, inclusive")
     region: str = Field(
         "", description="only this region and what lies under it; region rows are its subdivisions"
     )

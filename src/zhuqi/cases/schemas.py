@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from zhuqi.cases.common_problems import CommonProblems
 from zhuqi.cases.models import Case, CaseStep
 from zhuqi.cases.services import allowed_steps
+from zhuqi.core.queries import IsoDate, RecordId, Version
 from zhuqi.core.textlimits import REASON_LENGTH, schema_field
 
 
@@ -16,36 +17,36 @@ class CaseIn(Schema):
     kind: str = Field(description="demand / instruction / hazard")
     title: str = schema_field(Case, "title")
     description: str = schema_field(Case, "description", "")
-    enterprise: int | None = None
-    category: int | None = None
+    enterprise: RecordId | None = None
+    category: RecordId | None = None
     urgency: str = "normal"
     complexity: str = "simple"
     source: str = ""
     source_note: str = schema_field(Case, "source_note", "")
-    issued_by: int | None = None
+    issued_by: RecordId | None = None
     region: str = Field("", description="for an instruction with no enterprise: the region it belongs to")
     rule_breached: str = schema_field(Case, "rule_breached", "")
     evidence: str = schema_field(Case, "evidence", "")
-    lead_department: int | None = Field(
+    lead_department: RecordId | None = Field(
         None, description="assign at once (instructions, rectification orders)"
     )
-    co_departments: list[int] = []
-    deadline: datetime.date | None = None
+    co_departments: list[RecordId] = []
+    deadline: IsoDate | None = None
 
 
 class StepIn(Schema):
-    version: int = Field(description="the version you read; a stale one is refused with 409")
+    version: Version
     comment: str = schema_field(CaseStep, "comment", "")
 
 
 class CaseCorrectionIn(Schema):
     """Only the fields sent are changed."""
 
-    version: int = Field(description="the version you read; a stale one is refused with 409")
+    version: Version
     title: str | None = schema_field(Case, "title", None)
     description: str | None = schema_field(Case, "description", None)
-    category: int | None = None
-    enterprise: int | None = None
+    category: RecordId | None = None
+    enterprise: RecordId | None = None
     reason: str = Field(
         "", max_length=REASON_LENGTH, description="why it is corrected; shown on the timeline"
     )
@@ -53,13 +54,13 @@ class CaseCorrectionIn(Schema):
 
 class RejectIn(StepIn):
     reason: str = Field(description="duplicate / outside_remit / incomplete / other")
-    duplicate_of: int | None = None
+    duplicate_of: RecordId | None = None
 
 
 class AssignIn(StepIn):
-    lead_department: int | None = Field(None, description="empty: use the routing catalogue")
-    co_departments: list[int] = []
-    deadline: datetime.date | None = Field(None, description="empty: by the deadline policy")
+    lead_department: RecordId | None = Field(None, description="empty: use the routing catalogue")
+    co_departments: list[RecordId] = []
+    deadline: IsoDate | None = Field(None, description="empty: by the deadline policy")
     complexity: str = ""
 
 
@@ -70,20 +71,20 @@ class AnswerIn(StepIn):
 
 
 class ConfirmIn(StepIn):
-    rating: int = Field(description="1–5; 1–2 send the case back to the department")
+    rating: int = Field(ge=1, le=5, description="1–5; 1–2 send the case back to the department")
     comment: str = schema_field(
         Case, "rating_comment", "", description="kept on the case as its rating comment"
     )
 
 
 class ExtensionRequestIn(StepIn):
-    requested_deadline: datetime.date
+    requested_deadline: IsoDate
     comment: str = schema_field(Case, "extension_reason", "", description="the reason, kept on the case")
 
 
 class ExtensionDecisionIn(StepIn):
     approve: bool
-    new_deadline: datetime.date | None = None
+    new_deadline: IsoDate | None = None
 
 
 class CompletionIn(StepIn):
@@ -92,11 +93,11 @@ class CompletionIn(StepIn):
 
 class VerifyIn(StepIn):
     passed: bool
-    deadline: datetime.date | None = Field(None, description="a new deadline when it did not pass")
+    deadline: IsoDate | None = Field(None, description="a new deadline when it did not pass")
 
 
 class ReopenIn(StepIn):
-    deadline: datetime.date | None = None
+    deadline: IsoDate | None = None
 
 
 class Named(Schema):

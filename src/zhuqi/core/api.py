@@ -6,11 +6,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import StrictBool
 
 from zhuqi.core import selectors, services
 from zhuqi.core.auth import authenticate_for_token, refuse_if_password_must_change, request_user
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.models import ApiToken, CalendarDay, CalendarYear
+from zhuqi.core.queries import IsoDate, Year
 from zhuqi.core.services import CalendarEntry
 from zhuqi.core.textlimits import schema_field
 from zhuqi.core.throttling import client_address, lockout_response
@@ -131,8 +133,8 @@ class CalendarOut(Schema):
 
 
 class CalendarDayIn(Schema):
-    date: datetime.date
-    is_workday: bool
+    date: IsoDate
+    is_workday: StrictBool  # true or false: not 0, 1 or "yes"
     name: str = schema_field(CalendarDay, "name", "")
 
 
@@ -162,14 +164,14 @@ def _calendar_body(year: int) -> dict[str, Any]:
 @calendar_router.get(
     "/{year}", response=CalendarOut, summary="Every day of a year: working day or not, and why"
 )
-def calendar_year(request: HttpRequest, year: int) -> dict[str, Any]:
+def calendar_year(request: HttpRequest, year: Year) -> dict[str, Any]:
     return _calendar_body(year)
 
 
 @calendar_router.post(
     "/{year}", response=CalendarOut, summary="Enter a year's holidays and adjusted working days"
 )
-def calendar_year_enter(request: HttpRequest, year: int, payload: CalendarIn) -> dict[str, Any]:
+def calendar_year_enter(request: HttpRequest, year: Year, payload: CalendarIn) -> dict[str, Any]:
     services.calendar_year_enter(
         actor=request_user(request),
         year=year,

@@ -9,9 +9,43 @@ start) is refused there, and the API handler places a read's refusal in the quer
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime
+import re
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+from zhuqi.core.validators import ID_MAX_DIGITS, MONTHS_MAX, YEAR_MAX, YEAR_MIN
+
+# Every integer the API takes is bounded here, in the schema, so an absurd value is refused by
+# name (422) before it reaches a query — 10^20 overflowed SQLite's keys and PostgreSQL's bigint,
+# a year of 10000 overflowed Python's dates — and the OpenAPI document says what is accepted.
+ID_MAX = 10**ID_MAX_DIGITS - 1
+
+RecordId = Annotated[int, Field(ge=1, le=ID_MAX, description="a record id")]
+
+# The version a write was based on (optimistic locking: a stale one is refused with 409).
+Version = Annotated[
+    int, Field(ge=1, le=ID_MAX, description="the version you read; a stale one is refused with 409")
+]
+
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description=f"a year, {YEAR_MIN}–{YEAR_MAX}")]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: Any) -> Any:
+    # Pydantic would read 0 or "1700000000" as seconds since 1970: a date is YYYY-MM-DD, as the
+    # schema says, or it is refused like any other unreadable date.
+    if isinstance(value, datetime.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_parsing", "Input should be a date in the format YYYY-MM-DD")
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date_only)]
+
+MonthCount = Annotated[int, Field(ge=1, le=MONTHS_MAX, description=f"a number of months, 1–{MONTHS_MAX}")]
 
 RegionCode = Annotated[
     str,
@@ -38,4 +72,8 @@ IndustryCode = Annotated[
     ),
 ]
 
-MonthText = Annotated[str, Field(pattern=r"^\d{4}-\d{1,2}$", description="a month, YYYY-MM")]
+# The years of core.validators' YEAR_MIN–YEAR_MAX, the months 1–12.
+MonthText = Annotated[
+    str,
+    Field(pattern=r"^(20\d\d|2100)-(0?[1-9]|1[0-2])$", description="a month, YYYY-MM (2000–2100)"),
+]

@@ -9,11 +9,15 @@ from __future__ import annotations
 from stdnum.cn import uscc as _stdnum_uscc
 
 __all__ = [
+    "MONTHS_MAX",
     "USCC_ALPHABET",
     "USCC_LENGTH",
+    "YEAR_MAX",
+    "YEAR_MIN",
     "USCCError",
     "is_id",
     "is_region_code",
+    "is_year",
     "make_uscc",
     "mask_contacts",
     "mask_name",
@@ -32,6 +36,12 @@ _DIGITS = "0123456789"
 # PostgreSQL), and no key of ours comes near 10^18.
 ID_MAX_DIGITS = 18
 REGION_CODE_LENGTH = 6
+# The years a filter or a plan may name: wide around the system's records, narrow enough that a
+# date in them exists (Python's dates end at 9999, a year of 10000 was a server error).
+YEAR_MIN = 2000
+YEAR_MAX = 2100
+# How far back a "for N months" filter may look: ten years, longer than any register has been kept.
+MONTHS_MAX = 120
 # Positions 3–8 are the registering authority's administrative division code (GB/T 2260): digits
 # only. Every other position uses the full alphabet: positions 1–2 (登记管理部门代码, 机构类别代码)
 # may be letters (e.g. N for 农业农村 registrations, Y for 其他), which python-stdnum's
@@ -67,6 +77,11 @@ def parse_id(value: object) -> int | None:
         return None
     value = value.strip()
     return int(value) if is_id(value) else None
+
+
+def is_year(value: object) -> bool:
+    """Whether `value` is an int between YEAR_MIN and YEAR_MAX."""
+    return isinstance(value, int) and YEAR_MIN <= value <= YEAR_MAX
 
 
 def is_region_code(value: object) -> bool:

@@ -4,13 +4,13 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
-from zhuqi.core.pagination import LazyPage
-from zhuqi.core.queries import IndustryCode, RegionCode
+from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.queries import IndustryCode, IsoDate, RecordId, RegionCode
 from zhuqi.core.textlimits import schema_field
 from zhuqi.directory import selectors, services
 from zhuqi.directory.models import Department, Industry, Official, Post, Region
@@ -167,11 +167,11 @@ class OfficialIn(Schema):
 
 
 class PostIn(Schema):
-    department: int
+    department: RecordId
     title: str = schema_field(Post, "title")
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
-    order: int = 0
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
+    order: int = Field(0, ge=0, le=32767, description="the order among the official's posts")
 
 
 @router.post("/officials", response={201: OfficialOut}, summary="Add an official (admin, coordinator)")

@@ -2,11 +2,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
-from zhuqi.core.pagination import LazyPage
-from zhuqi.core.queries import IndustryCode, RegionCode
+from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.queries import IndustryCode, RecordId, RegionCode, Version
 from zhuqi.enterprises import selectors, services
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
 from zhuqi.enterprises.models import SizeClass
@@ -30,7 +30,7 @@ class EnterpriseFilters(Schema):
     industry: IndustryCode | None = None
     size_class: SizeClass | None = None
     above_scale: bool | None = None
-    official: int | None = None
+    official: RecordId | None = None
 
 
 def _payload(schema: Schema, *, exclude_unset: bool) -> dict[str, Any]:
@@ -81,7 +81,7 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
 
 
 @router.delete("/{int:enterprise_id}", response={204: None}, summary="Delete an enterprise")
-def delete_enterprise(request: HttpRequest, enterprise_id: int, version: int) -> Status:
+def delete_enterprise(request: HttpRequest, enterprise_id: int, version: Version) -> Status:
     services.enterprise_delete(
         actor=request_user(request), enterprise_id=enterprise_id, expected_version=version, source="api"
     )

@@ -8,9 +8,11 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from zhuqi.core.queries import IsoDate, RecordId, Version
 from zhuqi.core.textlimits import CONTACT_LENGTHS, schema_field
 from zhuqi.core.validators import mask_contacts
 from zhuqi.enterprises.models import Assignment, Enterprise
+from zhuqi.enterprises.validation import EMPLOYEES_MAX
 
 
 class Contact(Schema):
@@ -52,7 +54,7 @@ class EnterpriseIn(Schema):
     short_name: str = schema_field(Enterprise, "short_name", "")
     region: str
     industry: str | None = None
-    employees: int | None = None
+    employees: int | None = Field(None, ge=0, le=EMPLOYEES_MAX)
     revenue: Decimal | None = None
     total_assets: Decimal | None = None
     above_scale: bool = False
@@ -64,13 +66,13 @@ class EnterprisePatch(Schema):
     """Only the fields sent are changed. `version` is the version the client read: required, so
     a client cannot overwrite a change it has not seen."""
 
-    version: int
+    version: Version
     uscc: str | None = None
     name: str | None = schema_field(Enterprise, "name", None)
     short_name: str | None = schema_field(Enterprise, "short_name", None)
     region: str | None = None
     industry: str | None = None
-    employees: int | None = None
+    employees: int | None = Field(None, ge=0, le=EMPLOYEES_MAX)
     revenue: Decimal | None = None
     total_assets: Decimal | None = None
     above_scale: bool | None = None
@@ -106,15 +108,15 @@ def enterprise_json(enterprise: Enterprise, *, show_contacts: bool) -> dict[str,
 
 
 class AssignmentIn(Schema):
-    official: int
+    official: RecordId
     kind: str = "liaison"
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     note: str = schema_field(Assignment, "note", "")
 
 
 class AssignmentEnd(Schema):
-    end_date: datetime.date | None = None
+    end_date: IsoDate | None = None
 
 
 class AssignmentOut(Schema):

@@ -54,6 +54,10 @@ def _clean_text(field: str, raw: Any, errors: list[FieldError]) -> str:
     return text
 
 
+# More people than any employer has; a larger figure is a typing error.
+EMPLOYEES_MAX = 10_000_000
+
+
 def _clean_int(field: str, raw: Any, errors: list[FieldError]) -> int | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
@@ -69,7 +73,7 @@ def _clean_int(field: str, raw: Any, errors: list[FieldError]) -> int | None:
     if number < 0:
         errors.append(FieldError(field, "不能为负数"))
         return None
-    if number > 10_000_000:
+    if number > EMPLOYEES_MAX:
         errors.append(FieldError(field, f"{raw} 超出合理范围（不超过1000万人）"))
         return None
     return int(number)

@@ -2,11 +2,11 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
-from zhuqi.core.pagination import LazyPage
-from zhuqi.core.queries import RegionCode
+from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.queries import MonthCount, RecordId, RegionCode, Year
 from zhuqi.investment import figures, schemas, selectors, services
 from zhuqi.investment.models import AgreementKind
 from zhuqi.investment.services import AgreementData
@@ -15,12 +15,12 @@ router = Router(tags=["agreements"])
 
 
 class AgreementFilters(Schema):
-    year: int | None = None
+    year: Year | None = None
     region: RegionCode | None = None
     kind: AgreementKind | None = None
     status: Literal["signed", "landed", "started", "producing"] | None = None
-    department: int | None = None
-    without_project_months: int | None = None
+    department: RecordId | None = None
+    without_project_months: MonthCount | None = None
     q: str | None = None
 
 
@@ -56,11 +56,11 @@ def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> A
 
 
 class FigureQuery(Schema):
-    year: int | None = None
+    year: Year | None = None
     group_by: str = "region"
     region: str = ""
     level: str = ""
-    months: int = figures.DEFAULT_MONTHS
+    months: MonthCount = figures.DEFAULT_MONTHS
 
 
 @router.get("/figures", summary="Landing, start, performance and funds-in-place rates (definitions included)")

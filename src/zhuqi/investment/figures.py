@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.grouping import Grouping, group_names, pad_region_key, region_grouping, region_key
+from zhuqi.core.validators import MONTHS_MAX, YEAR_MAX, YEAR_MIN, is_year
 from zhuqi.directory.models import User
 from zhuqi.investment import selectors
 from zhuqi.investment.models import AmountNature
@@ -133,8 +134,10 @@ def agreement_figures(
         raise ValidationFailed(
             [FieldError("group_by", "应为 region（按地区）或 department（按跟踪落实部门）")]
         )
-    if not 1 <= months <= 120:
-        raise ValidationFailed([FieldError("months", "应为 1 到 120 之间的月数")])
+    if not 1 <= months <= MONTHS_MAX:
+        raise ValidationFailed([FieldError("months", f"应为 1 到 {MONTHS_MAX} 之间的月数")])
+    if year is not None and not is_year(year):
+        raise ValidationFailed([FieldError("year", f"年份应在 {YEAR_MIN} 到 {YEAR_MAX} 之间")])
     today = today or timezone.localdate()
     grouping, region_q = region_grouping(user, group_by, region, level)
     agreements = selectors.agreement_list(user=user).filter(region_q)

@@ -6,6 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from zhuqi.core.queries import IsoDate, RecordId, Version
 from zhuqi.core.textlimits import schema_field
 from zhuqi.investment.models import Agreement, FundsInPlace
 from zhuqi.investment.selectors import STATUS_LABELS
@@ -20,13 +21,13 @@ class AgreementIn(Schema):
         "",
         description="the other side, as written (need not be in the registry)",
     )
-    counterparty: int | None = None
+    counterparty: RecordId | None = None
     our_party_name: str = schema_field(
         Agreement, "our_party_name", "", description="our signing party: a government or a local enterprise"
     )
-    our_party: int | None = None
+    our_party: RecordId | None = None
     region: str
-    signed_on: datetime.date | None = None
+    signed_on: IsoDate | None = None
     place: str = schema_field(Agreement, "place", "")
     amount: Decimal | str | None = None
     amount_unit: str = Field("亿元", description="亿元 or 万元: the unit `amount` is written in")
@@ -35,26 +36,26 @@ class AgreementIn(Schema):
     )
     period: str = schema_field(Agreement, "period", "")
     fields: str = schema_field(Agreement, "fields", "")
-    follow_up_department: int | None = None
-    leaders_present: list[int] = []
+    follow_up_department: RecordId | None = None
+    leaders_present: list[RecordId] = []
     note: str = schema_field(Agreement, "note", "")
 
 
 class AgreementUpdateIn(AgreementIn):
-    version: int
+    version: Version
 
 
 class ProjectsIn(Schema):
-    projects: list[int]
-    version: int = Field(description="the agreement's version you read; a stale one is refused with 409")
+    projects: list[RecordId]
+    version: Version
 
 
 class FundsIn(Schema):
-    on: datetime.date | None = None
+    on: IsoDate | None = None
     amount: Decimal | str
     unit: str = "万元"
     note: str = schema_field(FundsInPlace, "note", "")
-    version: int = Field(description="the agreement's version you read; a stale one is refused with 409")
+    version: Version
 
 
 class AgreementOut(Schema):

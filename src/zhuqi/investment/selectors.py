@@ -162,9 +162,13 @@ def agreements_filtered(
     from django.utils import timezone
 
     from zhuqi.core.errors import FieldError, ValidationFailed
-    from zhuqi.core.validators import is_region_code
+    from zhuqi.core.validators import MONTHS_MAX, YEAR_MAX, YEAR_MIN, is_region_code, is_year
 
     queryset = agreement_list(user=user)
+    if year is not None and not is_year(year):
+        raise ValidationFailed([FieldError("year", f"年份应在 {YEAR_MIN} 到 {YEAR_MAX} 之间")])
+    if without_project_months is not None and not 1 <= without_project_months <= MONTHS_MAX:
+        raise ValidationFailed([FieldError("without_project_months", f"应为 1 到 {MONTHS_MAX} 之间的月数")])
     if year:
         queryset = queryset.filter(signed_on__year=year)
     if region:

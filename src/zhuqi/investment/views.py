@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import ServiceError, ValidationFailed
-from zhuqi.core.validators import parse_id
+from zhuqi.core.validators import is_year, parse_id
 from zhuqi.investment import figures, selectors, services
 from zhuqi.investment.exporting import MAX_ROWS, export_agreements
 from zhuqi.investment.models import AgreementKind, AmountNature, AmountUnit
@@ -95,6 +95,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     params = request.GET
     year = parse_id(params.get("year"))
+    year = year if is_year(year) else None  # an impossible one is named by _filtered's refusal
     try:
         queryset = _filtered(request)
     except ServiceError as error:

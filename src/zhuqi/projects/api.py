@@ -1,15 +1,14 @@
-import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ValidationFailed
-from zhuqi.core.pagination import LazyPage
-from zhuqi.core.queries import RegionCode
+from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.queries import IsoDate, RecordId, RegionCode, Year
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.projects import figures, schemas, selectors, services
 from zhuqi.projects.filtersets import ProjectFilterSet
@@ -19,18 +18,22 @@ from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, Rep
 router = Router(tags=["projects"])
 
 
+# selectors.FLAGS's keys, spelled out so the schema lists them (a test keeps the two the same).
+ProjectFlag = Literal["late_start", "no_report", "behind_investment", "late_cases", "late_milestones"]
+
+
 class ProjectFilters(Schema):
     stage: list[Stage] | None = None
-    flag: list[str] | None = Field(None, description=" / ".join(selectors.FLAGS))
+    flag: list[ProjectFlag] | None = Field(None, description=" / ".join(selectors.FLAGS))
     flagged: bool | None = None
     region: RegionCode | None = None
-    department: int | None = None
-    leader: int | None = None
-    owner: int | None = None
+    department: RecordId | None = None
+    leader: RecordId | None = None
+    owner: RecordId | None = None
     level: Level | None = None
     category: Category | None = None
-    year: int | None = None
-    project_list: int | None = None
+    year: Year | None = None
+    project_list: RecordId | None = None
     chain: str | None = None
     q: str | None = None
 
@@ -89,8 +92,8 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
 
 
 class FigureQuery(Schema):
-    year: int | None = None
-    by: datetime.date | None = None
+    year: Year | None = None
+    by: IsoDate | None = None
     group_by: str = "region"
     region: str = ""
     level: str = ""
@@ -215,7 +218,7 @@ def save_milestones(request: HttpRequest, project_id: int, payload: schemas.Mile
     response=schemas.ProjectDetailOut,
     summary="Set a year's planned investment",
 )
-def set_plan(request: HttpRequest, project_id: int, year: int, payload: schemas.PlanIn) -> dict[str, Any]:
+def set_plan(request: HttpRequest, project_id: int, year: Year, payload: schemas.PlanIn) -> dict[str, Any]:
     services.annual_plan_set(
         actor=request_user(request),
         project_id=project_id,

@@ -7,6 +7,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from zhuqi.cases.models import Case
+from zhuqi.core.queries import IsoDate, RecordId, Version, Year
 from zhuqi.core.textlimits import schema_field
 from zhuqi.projects import selectors
 from zhuqi.projects.models import Milestone, ProgressReport, Project, ProjectList, StageChange
@@ -16,12 +17,12 @@ class ProjectIn(Schema):
     name: str = schema_field(Project, "name")
     region: str = Field(description="GB/T 2260 code of where it is built")
     total_investment: Decimal | str = Field(description="万元; a text may carry its unit (万元 only)")
-    listed_year: int | None = None
+    listed_year: Year | None = None
     code: str = schema_field(
         Project, "code", "", description="项目代码 from the investment-project approval platform"
     )
-    project_list: int | None = None
-    owner: int | None = Field(None, description="the owner enterprise, if it is in the registry")
+    project_list: RecordId | None = None
+    owner: RecordId | None = Field(None, description="the owner enterprise, if it is in the registry")
     owner_name: str = schema_field(
         Project, "owner_name", "", description="the owner's name when it is not in the registry"
     )
@@ -29,65 +30,65 @@ class ProjectIn(Schema):
     category: str = "industrial"
     level: str = "city"
     content: str = schema_field(Project, "content", "")
-    responsible_leader: int | None = None
-    responsible_department: int | None = None
-    planned_preparing_on: datetime.date | None = None
-    planned_started_on: datetime.date | None = None
-    planned_completed_on: datetime.date | None = None
-    planned_producing_on: datetime.date | None = None
+    responsible_leader: RecordId | None = None
+    responsible_department: RecordId | None = None
+    planned_preparing_on: IsoDate | None = None
+    planned_started_on: IsoDate | None = None
+    planned_completed_on: IsoDate | None = None
+    planned_producing_on: IsoDate | None = None
     annual_plan: Decimal | str | None = Field(
         None, description="this listing year's planned investment, 万元"
     )
-    annual_plan_year: int | None = None
+    annual_plan_year: Year | None = None
 
 
 class ProjectUpdateIn(ProjectIn):
-    version: int = Field(description="the version you read; a stale one is refused with 409")
+    version: Version
 
 
 class StageIn(Schema):
-    version: int
+    version: Version
     stage: str = Field(
         description="planned / preparing / started / completed / producing / suspended / cancelled"
     )
-    on: datetime.date | None = Field(None, description="the day it actually happened")
+    on: IsoDate | None = Field(None, description="the day it actually happened")
     reason: str = schema_field(
         StageChange, "reason", "", description="required to go back, to suspend or cancel, and to resume"
     )
 
 
 class MilestoneIn(Schema):
-    id: int | None = None
+    id: RecordId | None = None
     name: str = schema_field(Milestone, "name")
     kind: str = "other"
-    planned_on: datetime.date | None = None
+    planned_on: IsoDate | None = None
 
 
 class ProblemIn(Schema):
     title: str = schema_field(Case, "title")
     description: str = schema_field(Case, "description", "")
-    category: int | None = None
+    category: RecordId | None = None
 
 
 class ReportIn(Schema):
-    period_start: datetime.date | None = Field(None, description="any day of the period reported")
+    period_start: IsoDate | None = Field(None, description="any day of the period reported")
     progress: str = schema_field(ProgressReport, "progress")
     investment_this_period: Decimal | str = Field(description="万元")
     next_step: str = schema_field(ProgressReport, "next_step", "")
     problems_text: str = schema_field(ProgressReport, "problems", "")
     problems: list[ProblemIn] = Field([], description="each becomes a case linked to the project")
-    milestones_done: list[tuple[int, datetime.date]] = Field([], description="[[milestone id, date done], …]")
+    milestones_done: list[tuple[RecordId, IsoDate]] = Field([], description="[[milestone id, date done], …]")
     confirm_over_total: bool = False
 
 
 class PlanIn(Schema):
     planned_investment: Decimal | str = Field(description="万元")
-    version: int = Field(description="the project's version you read; a stale one is refused with 409")
+    version: Version
 
 
 class MilestonesIn(Schema):
     milestones: list[MilestoneIn] = Field(description="the whole node plan; nodes left out are removed")
-    version: int = Field(description="the project's version you read; a stale one is refused with 409")
+    version: Version
 
 
 class FlagOut(Schema):
@@ -267,7 +268,7 @@ class ProjectListIn(Schema):
     name: str = schema_field(ProjectList, "name", description="e.g. 2026年霍林郭勒市重点项目")
     region: str
     level: str = Field(description="national / provincial / city / county")
-    year: int
+    year: Year
     reporting_period: str = Field("weekly", description="weekly / semimonthly / monthly")
 
 

@@ -1,13 +1,12 @@
-import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
-from zhuqi.core.pagination import LazyPage
-from zhuqi.core.queries import RegionCode
+from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.queries import IsoDate, RecordId, RegionCode
 from zhuqi.visits import schemas, selectors, services
 from zhuqi.visits.models import VisitKind
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
@@ -16,13 +15,13 @@ router = Router(tags=["visits"])
 
 
 class VisitFilters(Schema):
-    official: int | None = None
-    enterprise: int | None = None
-    project: int | None = None
+    official: RecordId | None = None
+    enterprise: RecordId | None = None
+    project: RecordId | None = None
     region: RegionCode | None = None
     kind: VisitKind | None = None
-    start: datetime.date | None = None
-    end: datetime.date | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
     q: str = ""
 
 

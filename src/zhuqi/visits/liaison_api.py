@@ -8,12 +8,12 @@ from typing import Any, Literal
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
-from zhuqi.core.pagination import LazyPage
-from zhuqi.core.queries import MonthText
+from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.queries import MonthText, RecordId
 from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.enterprises import services as enterprise_services
 from zhuqi.enterprises.models import Assignment
@@ -23,8 +23,8 @@ router = Router(tags=["assignments"])
 
 
 class AssignmentFilters(Schema):
-    official: int | None = None
-    enterprise: int | None = None
+    official: RecordId | None = None
+    enterprise: RecordId | None = None
     month: MonthText | None = None
 
 
@@ -47,8 +47,8 @@ class StandingOut(Schema):
 
 
 class DutyIn(Schema):
-    visits_per_month: int
-    calls_per_month: int
+    visits_per_month: int = Field(ge=0, le=enterprise_services.DUTY_MAX)
+    calls_per_month: int = Field(ge=0, le=enterprise_services.DUTY_MAX)
 
 
 class DutyOut(Schema):

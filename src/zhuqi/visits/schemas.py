@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 
 from zhuqi.cases.models import Case
+from zhuqi.core.queries import IsoDate, RecordId, Version
 from zhuqi.core.textlimits import limit, schema_field
 from zhuqi.directory.models import Region
 from zhuqi.visits.models import Visit, VisitEnterprise
@@ -16,7 +17,7 @@ PlaceCode = Annotated[str, Field(max_length=limit(Region, "code"))]
 
 
 class AttendanceIn(Schema):
-    enterprise: int
+    enterprise: RecordId
     opinions: str = schema_field(VisitEnterprise, "opinions", "")
     policies_received: str = schema_field(VisitEnterprise, "policies_received", "")
     policies_unknown: str = schema_field(VisitEnterprise, "policies_unknown", "")
@@ -27,26 +28,26 @@ class SaidIn(Schema):
     kind: str = Field(description="instruction (a requirement given) / demand (a difficulty heard)")
     title: str = schema_field(Case, "title")
     description: str = schema_field(Case, "description", "")
-    category: int | None = None
-    enterprise: int | None = Field(None, description="a demand's enterprise: one of the visit's")
-    issued_by: int | None = Field(
+    category: RecordId | None = None
+    enterprise: RecordId | None = Field(None, description="a demand's enterprise: one of the visit's")
+    issued_by: RecordId | None = Field(
         None, description="an instruction's leader; default the first lead official"
     )
-    lead_department: int | None = None
-    co_departments: list[int] = []
-    deadline: datetime.date | None = None
+    lead_department: RecordId | None = None
+    co_departments: list[RecordId] = []
+    deadline: IsoDate | None = None
 
 
 class VisitIn(Schema):
     kind: str = Field(description="inspection / symposium / liaison / call")
     title: str = schema_field(Visit, "title")
-    start_date: datetime.date
-    end_date: datetime.date | None = None
-    lead_officials: list[int] = []
-    accompanying_officials: list[int] = []
+    start_date: IsoDate
+    end_date: IsoDate | None = None
+    lead_officials: list[RecordId] = []
+    accompanying_officials: list[RecordId] = []
     places: list[PlaceCode] = Field([], description="region codes")
     enterprises: list[AttendanceIn] = []
-    projects: list[int] = []
+    projects: list[RecordId] = []
     summary: str = schema_field(Visit, "summary", "")
     no_problems: bool = False
     source_note: str = schema_field(Visit, "source_note", "")
@@ -62,7 +63,7 @@ class VisitCreateIn(VisitIn):
 
 
 class VisitUpdateIn(VisitIn):
-    version: int = Field(description="the version read; a stale one is refused with 409")
+    version: Version
 
 
 class DuplicateVisitOut(Schema):
