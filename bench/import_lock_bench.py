@@ -51,9 +51,13 @@ def run_import(path: str, via: str, result_file: str) -> None:
 
     # The generated list spans many counties: imported by the system account, whose scope is all.
     actor = system_user()
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src/zhuqi/imports/tests"))
+    from concurrency_worker import time_transactions
+
+    holds = time_transactions()
     started = time.perf_counter()
     if via == "web":
-        from zhuqi.core import importjobs
+        from zhuqi.imports import jobs as importjobs
 
         job = importjobs.start(kind="enterprises", actor=actor, path=Path(path), name=Path(path).name)
         importjobs.run_check(job.pk)
@@ -75,6 +79,8 @@ def run_import(path: str, via: str, result_file: str) -> None:
         "created": created,
         "seconds": time.perf_counter() - started,
         "checked_after": checked,
+        "longest_transaction": max(holds, default=0.0),
+        "transactions": len(holds),
     }
     Path(result_file).write_text(json.dumps(result))
 
@@ -167,6 +173,8 @@ def main() -> None:
         "rows": result.get("rows"),
         "import_seconds": round(result.get("seconds", float("nan")), 1),
         "checked_after_seconds": round(result.get("checked_after", float("nan")), 1),
+        "import_longest_transaction_seconds": round(result.get("longest_transaction", float("nan")), 2),
+        "import_transactions": result.get("transactions"),
         "max_lock_wait_seconds": round(max(waits), 2),
         "case_filings": len(outcomes),
         "case_filing_errors": len(failures),

@@ -86,7 +86,7 @@ HEADERS: dict[str, str] = {
 }
 COLUMN_LABELS = {**LABELS, "contact_name": "联系人", "contact_phone": "联系电话"}
 REQUIRED_COLUMNS = ("uscc", "name", "region")
-BATCH = 1000
+BATCH = 500
 
 
 def map_columns(headers: list[str]) -> dict[int, str]:

@@ -79,7 +79,9 @@ class Superseded(Exception):
 
 def start(*, kind: str, actor: User, path: Path, name: str) -> ImportJob:
     """A job for an uploaded file, its check queued for the background worker."""
-    job = ImportJob.objects.create(kind=kind, actor=actor, name=name[:255], path=str(path))
+    job = ImportJob.objects.create(
+        kind=kind, actor=actor if actor.pk else None, name=name[:255], path=str(path)
+    )
     _enqueue("check", job.pk)
     return job
 
@@ -153,7 +155,11 @@ def run_check(
     try:
         with _opened(job, stream) as source:
             report = importer.check(
-                actor=job.importer_actor(), stream=source, filename=job.name, stage=stage, progress=report_progress
+                actor=job.importer_actor(),
+                stream=source,
+                filename=job.name,
+                stage=stage,
+                progress=report_progress,
             )
     except Superseded:
         return None

@@ -44,9 +44,9 @@ def write_bomb(path: Path, *, unpacked: int) -> Path:
     """A real workbook openpyxl would open and read row by row: one sheet of identical rows
     that unpacks to `unpacked` bytes from a zip of a few hundred kilobytes. No <dimension>."""
     row = (
-        '<row><c t="inlineStr"><is><t>91150581MA0000000X</t></is></c>'
-        '<c t="inlineStr"><is><t>Bomb Co</t></is></c><c t="inlineStr"><is><t>150581</t></is></c></row>'
-    ).encode()
+        b'<row><c t="inlineStr"><is><t>91150581MA0000000X</t></is></c>'
+        b'<c t="inlineStr"><is><t>Bomb Co</t></is></c><c t="inlineStr"><is><t>150581</t></is></c></row>'
+    )
     chunk = row * (2**20 // len(row))
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
@@ -69,7 +69,7 @@ def write_bomb(path: Path, *, unpacked: int) -> Path:
 
 def refusal(path: Path) -> str:
     with path.open("rb") as stream, pytest.raises(ImportFileError) as refused:
-        headers, body = read_table(stream, path.name)
+        _headers, body = read_table(stream, path.name)
         for _ in body:
             pass
     return str(refused.value)
