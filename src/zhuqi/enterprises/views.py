@@ -268,7 +268,7 @@ def enterprise_import_job(request: HttpRequest, token: str) -> HttpResponse:
     the worker runs), then the errors and the confirmation, then the result."""
     job = _job(request, token)
     template = "enterprises/import_job.html"
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]
         template += "#status"
     return render(request, template, _job_context(job))
 

@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from zhuqi.core.busy import is_database_busy
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.tabular import ImportFileError, ImportReport, write_error_file
 from zhuqi.directory.models import User
@@ -126,22 +128,27 @@ def run_check(
     last_reported = 0
 
     def stage(rows: StagedRows, plan: tuple[int, int, int]) -> None:
+        _patiently(lambda: _stage(rows, plan))
+
+    def _stage(rows: StagedRows, plan: tuple[int, int, int]) -> bool:
         nonlocal staged
+        # Counted after the commit: a batch tried again after a busy moment counts once.
+        now_staged = staged + len(rows)
+        now_planned = [before + count for before, count in zip(planned, plan, strict=True)]
         with transaction.atomic():
             if not ImportJob.objects.select_for_update().filter(pk=job_id, attempt=attempt).exists():
                 raise Superseded
             if not dry_run:
                 ImportRow.objects.bulk_create(ImportRow(job_id=job_id, number=n, values=v) for n, v in rows)
-            staged += len(rows)
-            for index, count in enumerate(plan):
-                planned[index] += count
             ImportJob.objects.filter(pk=job_id).update(
-                rows_staged=staged,
-                planned_created=planned[0],
-                planned_updated=planned[1],
-                planned_unchanged=planned[2],
+                rows_staged=now_staged,
+                planned_created=now_planned[0],
+                planned_updated=now_planned[1],
+                planned_unchanged=now_planned[2],
                 updated_at=timezone.now(),
             )
+        staged, planned[:] = now_staged, now_planned
+        return True
 
     def report_progress(report: ImportReport) -> None:
         nonlocal last_reported
@@ -229,7 +236,7 @@ def run_apply(job_id: int) -> None:
     job = ImportJob.objects.get(pk=job_id)
     importer = importer_for(job.kind)
     try:
-        while _apply_batch(job_id, importer):
+        while _patiently(lambda: _apply_batch(job_id, importer)):
             pass
     except Exception as failure:
         logger.exception("import job %s stopped while writing", job_id)
@@ -243,6 +250,24 @@ def run_apply(job_id: int) -> None:
     if job.state == ImportJob.State.DONE and job.path:
         # The upload is spent (applying twice would import twice); its error file stays.
         Path(job.path).unlink(missing_ok=True)
+
+
+# A batch that meets a locked database (a busy moment: many people writing at once) waits and
+# tries again rather than stopping the import; only a lasting failure interrupts it.
+BUSY_RETRIES = 5
+BUSY_PAUSE_SECONDS = 2.0
+
+
+def _patiently(step: Callable[[], bool]) -> bool:
+    for attempt in range(BUSY_RETRIES + 1):
+        try:
+            return step()
+        except OperationalError as error:
+            if attempt == BUSY_RETRIES or not is_database_busy(error):
+                raise
+            logger.warning("import batch met a locked database, trying again: %s", error)
+            time.sleep(BUSY_PAUSE_SECONDS * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _apply_batch(job_id: int, importer: Importer) -> bool:

@@ -45,8 +45,8 @@ def time_transactions() -> list[float]:
             holds.append(time.perf_counter() - self._began)
             del self._began
 
-    transaction.Atomic.__enter__ = timed_enter  # type: ignore[method-assign,assignment]
-    transaction.Atomic.__exit__ = timed_exit  # type: ignore[method-assign,assignment]
+    transaction.Atomic.__enter__ = timed_enter  # type: ignore[method-assign]
+    transaction.Atomic.__exit__ = timed_exit  # type: ignore[method-assign]
     return holds
 
 
