@@ -27,8 +27,12 @@ def login(user: Any) -> Client:
 
 
 def run_worker() -> None:
-    """What the worker `zhuqi run` starts does, until the queue is empty."""
-    make_worker("test", batch=True).run()
+    """What the worker `zhuqi run` starts does, until the queue is empty. Between tasks the
+    worker closes stale connections, which would end the test's transaction on PostgreSQL."""
+    from unittest import mock
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        make_worker("test", batch=True).run()
 
 
 def upload(client: Client, path: Path) -> ImportJob:
