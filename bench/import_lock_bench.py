@@ -59,7 +59,10 @@ def run_import(path: str, via: str, result_file: str) -> None:
     if via == "web":
         from zhuqi.imports import jobs as importjobs
 
-        job = importjobs.start(kind="enterprises", actor=actor, path=Path(path), name=Path(path).name)
+        # A copy, as the page stores the upload: a finished job removes its upload.
+        upload = OUT / NAME / Path(path).name
+        shutil.copyfile(path, upload)
+        job = importjobs.start(kind="enterprises", actor=actor, path=upload, name=Path(path).name)
         importjobs.run_check(job.pk)
         job.refresh_from_db()
         checked = time.perf_counter() - started

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -237,7 +237,10 @@ def run_apply(job_id: int) -> None:
     importer = importer_for(job.kind)
     try:
         while _patiently(lambda: _apply_batch(job_id, importer)):
-            pass
+            if connection.vendor == "sqlite":
+                # SQLite's waiting writers poll (every 100 ms at most) rather than queue: a loop
+                # taking the lock again at once could keep one waiting past its busy timeout.
+                time.sleep(SQLITE_TURN_SECONDS)
     except Exception as failure:
         logger.exception("import job %s stopped while writing", job_id)
         ImportJob.objects.filter(pk=job_id, state=ImportJob.State.APPLYING).update(
@@ -252,6 +255,8 @@ def run_apply(job_id: int) -> None:
         Path(job.path).unlink(missing_ok=True)
 
 
+# Between two batches on SQLite, the others' turn at the write lock.
+SQLITE_TURN_SECONDS = 0.15
 # A batch that meets a locked database (a busy moment: many people writing at once) waits and
 # tries again rather than stopping the import; only a lasting failure interrupts it.
 BUSY_RETRIES = 5
@@ -296,7 +301,8 @@ def _apply_batch(job_id: int, importer: Importer) -> bool:
 def resume_stalled(*, idle: datetime.timedelta | None = None) -> int:
     """Jobs whose worker died (no step for `idle`): a check starts again from the file, an
     apply goes on with the rows left. A job interrupted by an error waits for the person."""
-    idle = idle or datetime.timedelta(seconds=settings.ZHUQI_IMPORT_STALLED_SECONDS)
+    if idle is None:
+        idle = datetime.timedelta(seconds=settings.ZHUQI_IMPORT_STALLED_SECONDS)
     cutoff = timezone.now() - idle
     resumed = 0
     for job in ImportJob.objects.filter(

@@ -26,18 +26,20 @@ from typing import Any
 
 
 def time_transactions() -> list[float]:
-    """How long each outermost transaction of this process lasts from now on: on SQLite each
-    takes the write lock at BEGIN (IMMEDIATE) and keeps it to COMMIT, so these are the lock
-    holds. Works on any code that writes through transaction.atomic, old or new."""
+    """How long each outermost transaction of this process holds the database from now on: on
+    SQLite each takes the write lock at BEGIN (IMMEDIATE) and keeps it to COMMIT, so these are
+    the lock holds. Works on any code that writes through transaction.atomic, old or new."""
     from django.db import transaction
 
     holds: list[float] = []
     enter, leave = transaction.Atomic.__enter__, transaction.Atomic.__exit__
 
     def timed_enter(self: Any) -> None:
-        if not transaction.get_connection(self.using).in_atomic_block:
-            self._began = time.perf_counter()
+        outermost = not transaction.get_connection(self.using).in_atomic_block
         enter(self)
+        if outermost:
+            # From the moment BEGIN returned, holding the lock (not the wait to get it).
+            self._began = time.perf_counter()
 
     def timed_exit(self: Any, *exc: Any) -> None:
         leave(self, *exc)
