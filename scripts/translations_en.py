@@ -709,6 +709,7 @@ PICKERS_ENGLISH = {
 }
 ENGLISH.update(PICKERS_ENGLISH)
 
+
 DEADLINES_ENGLISH = {
     # Escalation levels: 催办 → 督办 → 通报 (督办 and 通报 are translated above).
     "催办": "Reminder",
@@ -1037,6 +1038,31 @@ AUTH_ENGLISH = {
     "演示账号（密码均为 %(demo_password)s）：": "Demo accounts (password: %(demo_password)s):",
 }
 ENGLISH.update(AUTH_ENGLISH)
+
+
+# The import page: background checking and writing, its progress, its states (issue 15 item 6).
+IMPORTS_ENGLISH = {
+    "（页面会自动刷新，可以离开此页，稍后在导入页查看）": "(this page refreshes itself; you may leave and come back to it from the import page)",
+    "已读取": "Read",
+    "已检查": "Checked",
+    "有错误": "With errors",
+    "已写入": "Written",
+    "确认后将新增 %(created)s 家，更新 %(updated)s 家，%(unchanged)s 家不变。": "Once confirmed: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.",
+    "正在分批写入。全部写入后才算完成；如果中途中断，会从中断处继续，不会重复写入。": "Writing in batches. The import is done only when every row is in; if it stops halfway it goes on from where it stopped, writing no row twice.",
+    "写入中断：已写入 %(done)s 行，还有 %(left)s 行未写入。已写入的行已记入审计记录；继续写入会从中断处接着写，不会重复。": "Writing stopped: %(done)s rows are in, %(left)s rows are not yet. The rows written are in the audit trail; continuing goes on from where it stopped, writing no row twice.",
+    "继续写入": "Continue writing",
+    "检查和写入在后台进行，大文件不影响其他人使用系统。每个文件最多 %(rows)s 行。": "Checking and writing run in the background: a large file does not hold up anyone else. At most %(rows)s rows per file.",
+    "最近的导入": "Recent imports",
+    "文件": "File",
+    "上传时间": "Uploaded",
+    "正在检查": "Checking",
+    "已检查，待确认": "Checked, awaiting confirmation",
+    "正在写入": "Writing",
+    "写入中断": "Writing interrupted",
+    "已完成": "Done",
+    "文件无法导入": "File refused",
+}
+ENGLISH.update(IMPORTS_ENGLISH)
 
 
 # Counted phrases: English has a singular and a plural form where Chinese has one.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
@@ -12,6 +13,7 @@ from zhuqi.cases.api import router as cases_router
 from zhuqi.core.api import calendar_router
 from zhuqi.core.api import router as auth_router
 from zhuqi.core.auth import BearerToken, SessionAuth
+from zhuqi.core.busy import busy_response, is_database_busy
 from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, StaleWrite, ValidationFailed
 from zhuqi.core.textlimits import too_long_message
 from zhuqi.directory.api import router as directory_router
@@ -156,6 +158,15 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
             message = too_long_message(error.get("ctx", {}).get("max_length", 0))
         detail.append({"loc": loc, "msg": message, "type": kind})
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(OperationalError)
+def database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """A locked database is 503 with Retry-After (core/busy.py); any other database failure
+    stays the server error it is."""
+    if is_database_busy(exc):
+        return busy_response(request)
+    raise exc
 
 
 @api.exception_handler(ServiceError)

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "zhuqi.projects",
     "zhuqi.investment",
     "zhuqi.visits",
+    "zhuqi.imports",
     "zhuqi.demo",
     "axes",
 ]
@@ -103,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhuqi.core.middleware.NotFoundMiddleware",
+    "zhuqi.core.middleware.DatabaseBusyMiddleware",
     "zhuqi.core.middleware.PasswordChangeRequiredMiddleware",
     # Last, so it sees what the login view and the token endpoint made of the attempt.
     "axes.middleware.AxesMiddleware",
@@ -187,6 +189,16 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # An upload larger than this is refused before it is parsed (enterprise lists are a few MB).
 ZHUQI_MAX_IMPORT_BYTES = int(os.environ.get("ZHUQI_MAX_IMPORT_BYTES", str(50 * 1024 * 1024)))
+# Spreadsheets are compressed: a small upload can unpack to gigabytes (a "zip bomb"). A file is
+# refused, before it is read, if it holds more rows than this, or if its sheet would unpack to
+# more than this many bytes (an .xlsx; a .csv is held to ZHUQI_MAX_IMPORT_BYTES as it comes).
+ZHUQI_MAX_IMPORT_ROWS = int(os.environ.get("ZHUQI_MAX_IMPORT_ROWS", "200000"))
+ZHUQI_MAX_IMPORT_UNPACKED_BYTES = int(
+    os.environ.get("ZHUQI_MAX_IMPORT_UNPACKED_BYTES", str(500 * 1024 * 1024))
+)
+# An import whose background step shows no progress for this long lost its worker (a restart,
+# a crash): the sweep starts the step again (a check from the file, a write with the rows left).
+ZHUQI_IMPORT_STALLED_SECONDS = int(os.environ.get("ZHUQI_IMPORT_STALLED_SECONDS", "120"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

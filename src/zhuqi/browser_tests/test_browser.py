@@ -54,6 +54,8 @@ def test_import_a_file_with_one_bad_row(page: Any, tmp_path: Path) -> None:
     page.goto("/enterprises/import/")
     page.set_input_files("input[type=file]", str(path))
     page.locator("main button[type=submit]").click()
+    # The background worker checks the file; the page polls until the check is done.
+    expect(page.get_by_test_id("import-status")).to_have_attribute("data-state", "checked", timeout=60_000)
     errors = page.get_by_test_id("import-errors")
     expect(errors).to_contain_text("统一社会信用代码")
     expect(errors.locator("tbody tr")).to_have_count(1)
@@ -61,7 +63,7 @@ def test_import_a_file_with_one_bad_row(page: Any, tmp_path: Path) -> None:
     expect(errors).to_contain_text("校验位应为")
     expect(page.get_by_test_id("import-summary")).to_contain_text("1 行有错误")
     page.get_by_test_id("confirm-skip").click()
-    expect(page.get_by_test_id("import-result")).to_contain_text("新增 1 家")
+    expect(page.get_by_test_id("import-result")).to_contain_text("新增 1 家", timeout=60_000)
     page.goto("/enterprises/?q=浏览器测试")
     expect(page.locator("#results tbody tr")).to_have_count(1)
 

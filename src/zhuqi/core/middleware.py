@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.defaults import page_not_found
 
+from zhuqi.core.busy import busy_response, is_database_busy
 from zhuqi.core.errors import NotFound
 
 
@@ -69,3 +70,20 @@ class PasswordChangeRequiredMiddleware:
 
             return redirect("account")
         return self.get_response(request)
+
+
+class DatabaseBusyMiddleware:
+    """A locked database (another writer held it past the busy timeout) answers 503 with
+    Retry-After, the page or the API's JSON, never a 500: nothing was saved, and trying again in
+    a moment works."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if is_database_busy(exception):
+            return busy_response(request)
+        return None

@@ -7,12 +7,14 @@ import csv
 import io
 import itertools
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import openpyxl
+from django.conf import settings
 
 from zhuqi.core.chinese import to_halfwidth, to_simplified
 from zhuqi.core.encodings import UnknownEncoding, csv_dialect, decode_csv
@@ -72,6 +74,7 @@ def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[tu
     """Headers and (row number, cells) of the first sheet of an .xlsx or of a .csv file."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".xlsx":
+        check_xlsx_limits(stream)
         try:
             workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged file
@@ -83,13 +86,13 @@ def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[tu
             raise ImportFileError("文件是空的：第1行应为表头")
 
         def xlsx_rows() -> Iterator[tuple[int, list[Any]]]:
-            yield from _numbered(rows)
+            yield from _numbered(within_row_limit(rows))
             workbook.close()
 
         return [str(_cell(h) or "") for h in header], xlsx_rows()
     if suffix == ".csv":
         try:
-            text = decode_csv(stream.read())
+            text = decode_csv(read_csv_bytes(stream))
         except UnknownEncoding as error:
             raise ImportFileError(str(error)) from None
         reader = csv.reader(io.StringIO(text), dialect=csv_dialect(text))
@@ -97,8 +100,98 @@ def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[tu
         if csv_header is None:
             raise ImportFileError("文件是空的：第1行应为表头")
 
-        return [_cell(h) for h in csv_header], _numbered(reader)
+        return [_cell(h) for h in csv_header], _numbered(within_row_limit(reader))
     raise ImportFileError(f"不支持的文件类型“{suffix or filename}”：请上传 .xlsx 或 .csv 文件")
+
+
+# --- limits checked before a file is read --------------------------------------------------------
+# An .xlsx is a zip: a few megabytes can unpack to gigabytes of sheet XML, which openpyxl would
+# read for minutes while memory grows. Everything below looks only at the zip's directory and
+# the first bytes of the sheet, so a bomb is refused in milliseconds whatever it unpacks to.
+
+# Parts of a workbook: a sheet, its styles, shared strings, a few more. Thousands is not Excel.
+MAX_ZIP_MEMBERS = 1000
+# Sheet XML packs ~5-20 to 1; a part packed far tighter than any table is made to unpack big.
+MAX_PACKING_RATIO = 200
+PACKING_CHECKED_ABOVE = 1024 * 1024
+# The <dimension> element, if the writer put one in, is near the start of the sheet.
+SHEET_HEAD_BYTES = 64 * 1024
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]{1,3}(\d+)(?::[A-Z]{1,3}(\d+))?\"")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB"
+
+
+def _too_many_rows(rows: int | None = None) -> ImportFileError:
+    limit = settings.ZHUQI_MAX_IMPORT_ROWS
+    counted = f"，本文件有 {rows} 行" if rows else ""
+    return ImportFileError(f"文件的行数超过上限（最多 {limit} 行{counted}）：请分成几个文件导入")
+
+
+def check_xlsx_limits(stream: IO[bytes]) -> None:
+    """Refuse an .xlsx that would unpack too big or holds too many rows, reading only the zip's
+    directory and the head of the first sheet. Leaves the stream at its start."""
+    try:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError(
+            "无法读取 Excel 文件：不是有效的 .xlsx 文件（请在 Excel 中另存为 .xlsx）"
+        ) from exc
+    try:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise ImportFileError(
+                f"Excel 文件包含 {len(members)} 个部件（上限 {MAX_ZIP_MEMBERS} 个），不像正常的表格文件"
+            )
+        unpacked = sum(member.file_size for member in members)
+        limit = settings.ZHUQI_MAX_IMPORT_UNPACKED_BYTES
+        if unpacked > limit:
+            raise ImportFileError(
+                f"Excel 文件解压后有 {_megabytes(unpacked)}，超过上限 {_megabytes(limit)}：请分成几个文件导入"
+            )
+        for member in members:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if member.file_size > PACKING_CHECKED_ABOVE and ratio > MAX_PACKING_RATIO:
+                raise ImportFileError(
+                    f"Excel 文件中的 {member.filename} 解压后是压缩时的 {ratio:,.0f} 倍"
+                    f"（上限 {MAX_PACKING_RATIO} 倍），不像正常的表格文件"
+                )
+        sheets = sorted(
+            (m.filename for m in members if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", m.filename)),
+            key=lambda name: int(re.sub(r"\D", "", name)),
+        )
+        for name in sheets[:1]:
+            with archive.open(name) as sheet:
+                head = sheet.read(SHEET_HEAD_BYTES)
+            found = DIMENSION.search(head)
+            if found:
+                last_row = int(found[2] or found[1])
+                if last_row - 1 > settings.ZHUQI_MAX_IMPORT_ROWS:
+                    raise _too_many_rows(last_row - 1)
+    finally:
+        archive.close()
+        stream.seek(0)
+
+
+def read_csv_bytes(stream: IO[bytes]) -> bytes:
+    """The whole CSV, refused if larger than the upload limit (a command reads from disk, where
+    the web's upload limit does not apply)."""
+    limit = settings.ZHUQI_MAX_IMPORT_BYTES
+    raw = stream.read(limit + 1)
+    if len(raw) > limit:
+        raise ImportFileError(f"CSV 文件超过上限 {_megabytes(limit)}：请分成几个文件导入")
+    return raw
+
+
+def within_row_limit(rows: Iterable[Any]) -> Iterator[Any]:
+    """The rows after the header, stopped with a clear refusal past the row limit (a sheet
+    without a <dimension>, or one that lied in it, is caught here)."""
+    limit = settings.ZHUQI_MAX_IMPORT_ROWS
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise _too_many_rows()
+        yield row
 
 
 def write_error_file(report: ImportReport, source: Path) -> Path:

@@ -2,17 +2,18 @@
 
 Every row is validated before anything is written. Any bad row and nothing is written, unless
 the caller asks to skip bad rows, in which case the good rows are written and the bad ones are
-reported (and written to an error file by the caller). Re-importing updates by USCC.
+reported (and written to an error file by the caller). Re-importing updates by USCC. The writing
+goes through an import job (zhuqi.imports): checked rows staged, then applied in short batches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import IO, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.utils import timezone
 
 from zhuqi.core import audit
@@ -27,7 +28,7 @@ from zhuqi.core.tabular import (
     read_table,
     write_error_file,
 )
-from zhuqi.directory.models import User
+from zhuqi.directory.models import Industry, Region, User
 from zhuqi.directory.reference import ReferenceResolver
 from zhuqi.enterprises import selectors
 from zhuqi.enterprises.models import Enterprise
@@ -85,7 +86,7 @@ HEADERS: dict[str, str] = {
 }
 COLUMN_LABELS = {**LABELS, "contact_name": "联系人", "contact_phone": "联系电话"}
 REQUIRED_COLUMNS = ("uscc", "name", "region")
-BATCH = 1000
+BATCH = 500
 
 
 def map_columns(headers: list[str]) -> dict[int, str]:
@@ -148,78 +149,144 @@ def import_enterprises(
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Validate every row, then write all (or, with skip_invalid, the good ones) in one transaction."""
-    if not selectors.can_edit_enterprise(actor):
-        raise PermissionDenied("您的角色无权导入企业名录")
-    headers, rows = read_table(stream, filename)
-    mapping = map_columns(headers)
-    header_of = {field_name: headers[index] for index, field_name in mapping.items()}
-    jurisdiction = jurisdiction_code(actor)
-    resolver = ReferenceResolver()
-    report = ImportReport(headers=headers)
-    good: list[tuple[int, dict[str, Any]]] = []
-    # Rows that passed so far, with their cells, until a batch of them is checked against the
-    # enterprises other jurisdictions registered (the cells go to the error file if so). In
-    # batches, so memory does not hold every row's cells for the length of the file.
-    pending: list[tuple[int, dict[str, Any], list[Any]]] = []
-    first_row_of: dict[str, int] = {}
-    for number, cells in rows:
-        report.rows += 1
-        data, problems = _row_data(cells, mapping)
-        cleaned = clean_enterprise_data(data, resolver=resolver, jurisdiction=jurisdiction)
-        errors = [RowError(number, header_of.get(f, COLUMN_LABELS.get(f, f)), m) for f, m in problems]
-        for error in cleaned.errors:
-            base = error.field.split(".")[0]
-            if base == "contacts":
-                # contacts.0.name is the 联系人 column; the phone (and anything else) 联系电话.
-                base = "contact_name" if error.field.endswith(".name") else "contact_phone"
-            column = header_of.get(base, COLUMN_LABELS.get(base, base))
-            errors.append(RowError(number, column, error.message))
-        region = cleaned.values.get("region")
-        if region is not None and not code_within(jurisdiction, region.code):
-            errors.append(
-                RowError(number, header_of["region"], f"{region.name}（{region.code}）不在您的管辖范围内")
-            )
-        uscc = cleaned.values.get("uscc")
-        if uscc:
-            if uscc in first_row_of:
-                errors.append(
-                    RowError(number, header_of["uscc"], f"与第{first_row_of[uscc]}行的统一社会信用代码重复")
+    """Check every row, then write all (or, with skip_invalid, the good ones) in short batches
+    through an import job (zhuqi.imports.jobs): all or nothing, without holding the database."""
+    from zhuqi.imports import jobs
+
+    return jobs.import_now(
+        kind="enterprises",
+        actor=actor,
+        stream=stream,
+        filename=filename,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        progress=progress,
+    )
+
+
+class EnterpriseImporter:
+    """The enterprise list's check and write, for an import job."""
+
+    batch_size = BATCH
+
+    def check(
+        self,
+        *,
+        actor: User,
+        stream: IO[bytes],
+        filename: str,
+        stage: Callable[[list[tuple[int, dict[str, Any]]], tuple[int, int, int]], None],
+        progress: Callable[[ImportReport], None],
+    ) -> ImportReport:
+        if not selectors.can_edit_enterprise(actor):
+            raise PermissionDenied("您的角色无权导入企业名录")
+        headers, rows = read_table(stream, filename)
+        mapping = map_columns(headers)
+        header_of = {field_name: headers[index] for index, field_name in mapping.items()}
+        jurisdiction = jurisdiction_code(actor)
+        resolver = ReferenceResolver()
+        report = ImportReport(headers=headers)
+        # Rows that passed so far, with their cells, until a batch of them is checked against
+        # the enterprises other jurisdictions registered (the cells go to the error file if
+        # so), then staged. In batches, so memory does not hold every row for the whole file.
+        pending: list[tuple[int, dict[str, Any], list[Any]]] = []
+        first_row_of: dict[str, int] = {}
+
+        def flush() -> None:
+            good = _check_existing_in_scope(actor, pending, report, header_of["uscc"])
+            if good:
+                existing = {
+                    e.uscc: e
+                    for e in Enterprise.objects.filter(uscc__in=[values["uscc"] for _, values in good])
+                }
+                plan = _plan(good, existing)
+                stage(
+                    [(number, _encode(values)) for number, values in good],
+                    (len(plan.to_create), len(plan.to_update), plan.unchanged),
                 )
+            pending.clear()
+
+        for number, cells in rows:
+            report.rows += 1
+            data, problems = _row_data(cells, mapping)
+            cleaned = clean_enterprise_data(data, resolver=resolver, jurisdiction=jurisdiction)
+            errors = [RowError(number, header_of.get(f, COLUMN_LABELS.get(f, f)), m) for f, m in problems]
+            for error in cleaned.errors:
+                base = error.field.split(".")[0]
+                if base == "contacts":
+                    # contacts.0.name is the 联系人 column; the phone (and anything else) 联系电话.
+                    base = "contact_name" if error.field.endswith(".name") else "contact_phone"
+                column = header_of.get(base, COLUMN_LABELS.get(base, base))
+                errors.append(RowError(number, column, error.message))
+            region = cleaned.values.get("region")
+            if region is not None and not code_within(jurisdiction, region.code):
+                errors.append(
+                    RowError(number, header_of["region"], f"{region.name}（{region.code}）不在您的管辖范围内")
+                )
+            uscc = cleaned.values.get("uscc")
+            if uscc:
+                if uscc in first_row_of:
+                    errors.append(
+                        RowError(
+                            number, header_of["uscc"], f"与第{first_row_of[uscc]}行的统一社会信用代码重复"
+                        )
+                    )
+                else:
+                    first_row_of[uscc] = number
+            if errors:
+                report.errors.extend(errors)
+                report.bad_rows[number] = cells
             else:
-                first_row_of[uscc] = number
-        if errors:
-            report.errors.extend(errors)
-            report.bad_rows[number] = cells
-        else:
-            pending.append((number, cleaned.values, cells))
-            if len(pending) >= BATCH:
-                good += _check_existing_in_scope(actor, pending, report, header_of["uscc"])
-                pending = []
-        if progress and report.rows % 500 == 0:
-            progress(500)
-    if progress and report.rows % 500:
-        progress(report.rows % 500)
-    good += _check_existing_in_scope(actor, pending, report, header_of["uscc"])
-    if report.errors:
-        good = [(number, values) for number, values in good if number not in report.bad_rows]
-    if report.errors and not skip_invalid:
+                pending.append((number, cleaned.values, cells))
+                if len(pending) >= BATCH:
+                    flush()
+            if report.rows % PROGRESS_EVERY == 0:
+                progress(report)
+        flush()
+        progress(report)
         return report
-    if dry_run:
-        # What the import would do, counted exactly as the write counts it, and nothing written.
-        for start in range(0, len(good), BATCH):
-            batch = good[start : start + BATCH]
-            existing = {
-                e.uscc: e for e in Enterprise.objects.filter(uscc__in=[values["uscc"] for _, values in batch])
-            }
-            plan = _plan(batch, existing)
-            report.created += len(plan.to_create)
-            report.updated += len(plan.to_update)
-            report.unchanged += plan.unchanged
-        return report
-    _write(actor=actor, rows=good, report=report)
-    report.written = True
-    return report
+
+    def apply(self, *, actor: User, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int, int]:
+        return _write_batch(actor=actor, batch=_decode(rows))
+
+
+# How often the check reports how far it has read (a small write to the job each time).
+PROGRESS_EVERY = 1000
+
+
+def _encode(values: dict[str, Any]) -> dict[str, Any]:
+    """Cleaned values as JSON for the staging table: regions and industries by code, amounts
+    as text (exact, unlike a float)."""
+    encoded: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, Region | Industry):
+            value = value.pk
+        elif isinstance(value, Decimal):
+            value = str(value)
+        encoded[name] = value
+    return encoded
+
+
+def _decode(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+    regions = Region.objects.in_bulk({values["region"] for _, values in rows if values.get("region")})
+    industries = Industry.objects.in_bulk(
+        {values["industry"] for _, values in rows if values.get("industry")}
+    )
+    decoded = []
+    for number, values in rows:
+        row = dict(values)
+        if row.get("region") is not None:
+            row["region"] = regions[row["region"]]
+        if row.get("industry") is not None:
+            row["industry"] = industries[row["industry"]]
+        for name in AMOUNT_FIELDS:
+            if row.get(name) is not None:
+                row[name] = Decimal(row[name])
+        decoded.append((number, row))
+    return decoded
+
+
+AMOUNT_FIELDS = ("revenue", "total_assets")
 
 
 def _check_existing_in_scope(
@@ -278,59 +345,53 @@ def _plan(batch: list[tuple[int, dict[str, Any]]], existing: dict[str, Enterpris
     return plan
 
 
-@transaction.atomic
-def _write(*, actor: User, rows: list[tuple[int, dict[str, Any]]], report: ImportReport) -> None:
-    """Bulk-write the validated rows and their audit entries: a few queries per thousand rows."""
+def _write_batch(*, actor: User, batch: list[tuple[int, dict[str, Any]]]) -> tuple[int, int, int]:
+    """Bulk-write one batch of checked rows and their audit entries (the import job holds the
+    transaction): a few queries per thousand rows. Returns (created, updated, unchanged)."""
     content_type = ContentType.objects.get_for_model(Enterprise)
     now = timezone.now()
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start : start + BATCH]
-        codes = [values["uscc"] for _, values in batch]
-        existing = {e.uscc: e for e in Enterprise.objects.select_for_update().filter(uscc__in=codes)}
-        plan = _plan(batch, existing)
-        to_create, to_update, befores = plan.to_create, plan.to_update, plan.befores
-        report.unchanged += plan.unchanged
-        entries: list[AuditEntry] = []
-        Enterprise.objects.bulk_create(to_create)
-        if to_update:
-            fields = [
-                f.name
-                for f in Enterprise._meta.concrete_fields
-                if not f.primary_key and f.name != "created_at"
-            ]
-            for enterprise in to_update:
-                enterprise.updated_at = now  # bulk_update does not apply auto_now
-            Enterprise.objects.bulk_update(to_update, fields)
-        actor_ref = actor if actor.pk else None
-        for enterprise in to_create:
-            entries.append(
-                AuditEntry(
-                    actor=actor_ref,
-                    actor_name=actor.username,
-                    action=AuditEntry.Action.CREATE,
-                    content_type=content_type,
-                    object_id=str(enterprise.pk),
-                    object_repr=enterprise.name[:200],
-                    changes=audit.diff({}, audit.snapshot(enterprise)),
-                    source="import",
-                )
-            )
+    codes = [values["uscc"] for _, values in batch]
+    existing = {e.uscc: e for e in Enterprise.objects.select_for_update().filter(uscc__in=codes)}
+    plan = _plan(batch, existing)
+    to_create, to_update, befores = plan.to_create, plan.to_update, plan.befores
+    entries: list[AuditEntry] = []
+    Enterprise.objects.bulk_create(to_create)
+    if to_update:
+        fields = [
+            f.name for f in Enterprise._meta.concrete_fields if not f.primary_key and f.name != "created_at"
+        ]
         for enterprise in to_update:
-            entries.append(
-                AuditEntry(
-                    actor=actor_ref,
-                    actor_name=actor.username,
-                    action=AuditEntry.Action.UPDATE,
-                    content_type=content_type,
-                    object_id=str(enterprise.pk),
-                    object_repr=enterprise.name[:200],
-                    changes=audit.diff(befores[enterprise.uscc], audit.snapshot(enterprise)),
-                    source="import",
-                )
+            enterprise.updated_at = now  # bulk_update does not apply auto_now
+        Enterprise.objects.bulk_update(to_update, fields)
+    actor_ref = actor if actor.pk else None
+    for enterprise in to_create:
+        entries.append(
+            AuditEntry(
+                actor=actor_ref,
+                actor_name=actor.username,
+                action=AuditEntry.Action.CREATE,
+                content_type=content_type,
+                object_id=str(enterprise.pk),
+                object_repr=enterprise.name[:200],
+                changes=audit.diff({}, audit.snapshot(enterprise)),
+                source="import",
             )
-        AuditEntry.objects.bulk_create(entries)
-        report.created += len(to_create)
-        report.updated += len(to_update)
+        )
+    for enterprise in to_update:
+        entries.append(
+            AuditEntry(
+                actor=actor_ref,
+                actor_name=actor.username,
+                action=AuditEntry.Action.UPDATE,
+                content_type=content_type,
+                object_id=str(enterprise.pk),
+                object_repr=enterprise.name[:200],
+                changes=audit.diff(befores[enterprise.uscc], audit.snapshot(enterprise)),
+                source="import",
+            )
+        )
+    AuditEntry.objects.bulk_create(entries)
+    return len(to_create), len(to_update), plan.unchanged
 
 
 def _merge_primary_contact(

@@ -7,6 +7,7 @@ urlpatterns = [
     path("export.xlsx", views.enterprise_export, name="enterprise-export"),
     path("new", views.enterprise_create, name="enterprise-create"),
     path("import/", views.enterprise_import, name="enterprise-import"),
+    path("import/<str:token>/", views.enterprise_import_job, name="enterprise-import-job"),
     path("import/<str:token>/confirm", views.enterprise_import_confirm, name="enterprise-import-confirm"),
     path("import/<str:token>/errors", views.enterprise_import_errors, name="enterprise-import-errors"),
     path("<int:enterprise_id>/", views.enterprise_detail, name="enterprise-detail"),

@@ -25,19 +25,20 @@ from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.roles import Role
+from zhuqi.core.tabular import ImportFileError, check_xlsx_limits
 from zhuqi.directory.selectors import assignable_officials
 from zhuqi.enterprises import selectors, services
 from zhuqi.enterprises.exporting import MAX_ROWS, export_enterprises
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
 from zhuqi.enterprises.forms import CONTACT_ROWS, EnterpriseForm, ImportUploadForm
-from zhuqi.enterprises.importing import ImportFileError, import_enterprises, write_error_file
 from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
+from zhuqi.imports import jobs
+from zhuqi.imports.models import ImportJob
 from zhuqi.projects.selectors import flags_of as project_flags
 from zhuqi.projects.selectors import project_library
 from zhuqi.visits.selectors import visit_queryset
 
 PAGE_SIZE = 50
-IMPORT_SESSION_KEY = "enterprise_imports"
 
 
 def _filter_params(request: HttpRequest) -> Any:
@@ -192,7 +193,7 @@ def enterprise_edit(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     return _form_page(request, form, enterprise)
 
 
-# --- import: upload → preview → confirm -----------------------------------------------------------
+# --- import: upload → check (in the background) → confirm → write (in the background) ---------------
 
 
 def _import_dir() -> Path:
@@ -201,7 +202,7 @@ def _import_dir() -> Path:
     return directory
 
 
-# Uploads and their error files hold personal data: they are kept a day, for the preview, the
+# Uploads and their error files hold personal data: they are kept a day, for the check, the
 # confirmation and the download of the bad rows, then removed.
 UPLOAD_LIFETIME_SECONDS = 24 * 3600
 
@@ -213,12 +214,12 @@ def _sweep_old_uploads(directory: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _pending(request: HttpRequest, token: str, *, need_upload: bool = True) -> dict[str, str]:
-    """The upload this session made; another user's token is simply not found."""
-    pending = request.session.get(IMPORT_SESSION_KEY, {})
-    if token not in pending or (need_upload and not Path(pending[token]["path"]).is_file()):
+def _job(request: HttpRequest, token: str) -> ImportJob:
+    """The person's own import; another user's token is simply not found."""
+    job = ImportJob.objects.filter(token=token, actor=request_user(request), kind="enterprises").first()
+    if job is None:
         raise Http404
-    return pending[token]
+    return job
 
 
 @login_required
@@ -237,46 +238,57 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
                 "file", _("文件过大（上限 %(mb)s MB）") % {"mb": settings.ZHUQI_MAX_IMPORT_BYTES // 2**20}
             )
         else:
-            token = secrets.token_urlsafe(16)
             _sweep_old_uploads(_import_dir())
-            path = _import_dir() / f"{token}{suffix}"
+            path = _import_dir() / f"{secrets.token_urlsafe(16)}{suffix}"
             with path.open("wb") as target:
                 for chunk in upload.chunks():
                     target.write(chunk)
             try:
-                with path.open("rb") as stream:
-                    report = import_enterprises(actor=user, stream=stream, filename=path.name, dry_run=True)
+                if suffix == ".xlsx":
+                    # Only the zip's directory: a bomb is refused now, before any worker reads it.
+                    with path.open("rb") as stream:
+                        check_xlsx_limits(stream)
             except ImportFileError as error:
                 path.unlink(missing_ok=True)
                 form.add_error("file", str(error))
             else:
-                pending = request.session.get(IMPORT_SESSION_KEY, {})
-                pending[token] = {"path": str(path), "name": upload.name}
-                request.session[IMPORT_SESSION_KEY] = pending
-                if report.errors:
-                    write_error_file(report, path)
-                return render(
-                    request,
-                    "enterprises/import_preview.html",
-                    {
-                        "report": report,
-                        "token": token,
-                        "filename": upload.name,
-                        "good_rows": report.rows - len(report.bad_row_numbers),
-                        "errors": report.errors[:500],
-                    },
-                )
-    return render(request, "enterprises/import.html", {"form": form})
+                job = jobs.start(kind="enterprises", actor=user, path=path, name=upload.name)
+                return redirect("enterprise-import-job", job.token)
+    recent = ImportJob.objects.filter(actor=user, kind="enterprises")[:5]
+    return render(
+        request,
+        "enterprises/import.html",
+        {"form": form, "recent": recent, "max_rows": settings.ZHUQI_MAX_IMPORT_ROWS},
+    )
+
+
+@login_required
+def enterprise_import_job(request: HttpRequest, token: str) -> HttpResponse:
+    """The import's page: how far the check or the write has come (the status part polls while
+    the worker runs), then the errors and the confirmation, then the result."""
+    job = _job(request, token)
+    template = "enterprises/import_job.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#status"
+    return render(request, template, _job_context(job))
+
+
+def _job_context(job: ImportJob) -> dict[str, Any]:
+    return {
+        "job": job,
+        "errors": [{"row": row, "column": column, "message": message} for row, column, message in job.errors],
+        "good_rows": job.rows_staged,
+        "remaining": max(job.rows_staged - job.rows_applied, 0),
+    }
 
 
 @login_required
 def enterprise_import_errors(request: HttpRequest, token: str) -> FileResponse:
-    pending = _pending(request, token, need_upload=False)
-    source = Path(pending["path"])
-    error_file = source.with_name(f"{source.stem}.errors{'.csv' if source.suffix == '.csv' else '.xlsx'}")
-    if not error_file.is_file():
+    job = _job(request, token)
+    error_file = Path(job.error_file) if job.error_file else None
+    if error_file is None or not error_file.is_file():
         raise Http404
-    name = Path(pending["name"]).stem + error_file.name.removeprefix(source.stem)
+    name = Path(job.name).stem + ".errors" + error_file.suffix
     return FileResponse(error_file.open("rb"), as_attachment=True, filename=name)
 
 
@@ -284,25 +296,12 @@ def enterprise_import_errors(request: HttpRequest, token: str) -> FileResponse:
 @require_POST
 def enterprise_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     user = request_user(request)
-    pending = _pending(request, token)
-    path = Path(pending["path"])
-    skip_invalid = request.POST.get("skip_invalid") == "1"
-    with path.open("rb") as stream:
-        report = import_enterprises(actor=user, stream=stream, filename=path.name, skip_invalid=skip_invalid)
-    if report.written:
-        # The upload is spent (confirming twice would import twice); its error file stays
-        # downloadable from the result page.
-        path.unlink(missing_ok=True)
-    return render(
-        request,
-        "enterprises/import_result.html",
-        {
-            "report": report,
-            "filename": pending["name"],
-            "token": token,
-            "skipped": len(report.bad_row_numbers),
-        },
-    )
+    job = _job(request, token)
+    try:
+        jobs.confirm(job=job, actor=user, skip_invalid=request.POST.get("skip_invalid") == "1")
+    except ValidationFailed as error:
+        messages.error(request, "；".join(e.message for e in error.errors))
+    return redirect("enterprise-import-job", job.token)
 
 
 @login_required

@@ -1,7 +1,8 @@
 """Importing a key-project list as a development and reform commission keeps it (.xlsx or .csv).
 
 Every row is validated before anything is written; any bad row and nothing is written, unless
-the caller asks to skip bad rows. Re-importing updates by 项目代码, or by name within the same
+the caller asks to skip bad rows. The writing goes through an import job (zhuqi.imports): checked
+rows staged, then applied in short batches. Re-importing updates by 项目代码, or by name within the same
 region for projects that have no code yet. Money columns must say their unit in the header
 (万元 or 亿元): a bare "总投资" is refused, because the same figure means 10,000 times more in one
 than in the other.
@@ -9,13 +10,14 @@ than in the other.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import IO, Any
 
-from django.db import transaction
-
+from zhuqi.core import audit
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.scoping import jurisdiction_code
 from zhuqi.core.tabular import ImportFileError, ImportReport, RowError, normalise_header, read_table
@@ -24,7 +26,7 @@ from zhuqi.directory.reference import ReferenceError, ReferenceResolver
 from zhuqi.directory.selectors import department_queryset
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.projects import selectors, services
-from zhuqi.projects.models import Project
+from zhuqi.projects.models import Project, ProjectYear
 from zhuqi.projects.services import ProjectData
 
 # Header (normalised: half-width, no spaces) → field. The variants seen in the lists offices keep.
@@ -269,65 +271,156 @@ def import_projects(
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Validate every row, then write all (or, with skip_invalid, the good ones) in one transaction."""
-    if not services.may_manage(actor):
-        raise PermissionDenied("只有营商办（专班）和系统管理员可以导入重点项目")
-    headers, rows = read_table(stream, filename)
-    mapping, units = map_columns(headers)
-    header_of = {field_name: headers[index] for index, field_name in mapping.items()}
-    lookups = _Lookups(actor)
-    report = ImportReport(headers=headers)
-    good: list[tuple[int, ProjectData, Project | None]] = []
-    first_row_of: dict[tuple[str, str], int] = {}
+    """Check every row, then write all (or, with skip_invalid, the good ones) in short batches
+    through an import job (zhuqi.imports.jobs): all or nothing, without holding the database."""
+    from zhuqi.imports import jobs
 
-    def column(field_name: str) -> str:
-        base = field_name.split(".")[0]
-        base = {"owner": "owner_uscc", "project_list": "project_list"}.get(base, base)
-        return header_of.get(base, LABELS.get(base, base))
+    return jobs.import_now(
+        kind="projects",
+        actor=actor,
+        stream=stream,
+        filename=filename,
+        skip_invalid=skip_invalid,
+        dry_run=dry_run,
+        progress=progress,
+    )
 
-    for number, cells in rows:
-        report.rows += 1
-        data, problems = _row(cells, mapping, units, lookups)
-        existing = _existing(actor, data) if data.name and data.region_code else None
-        try:
-            services.clean_project_data(actor, data, project=existing)
-        except ValidationFailed as failure:
-            # Fields the row reading already complained about are not reported twice.
-            said = {p.field for p in problems}
-            problems.extend(e for e in failure.errors if e.field not in said)
-        key = ("code", data.code) if data.code else ("name", f"{data.region_code}/{data.name}")
-        if key in first_row_of:
-            problems.append(FieldError(key[0], f"与第{first_row_of[key]}行是同一个项目"))
-        else:
-            first_row_of[key] = number
-        if problems:
-            report.errors.extend(RowError(number, column(p.field), p.message) for p in problems)
-            report.bad_rows[number] = cells
-        else:
-            good.append((number, data, existing))
-        if progress and report.rows % 100 == 0:
-            progress(100)
-    if report.errors and not skip_invalid:
+
+# Rows per staged batch and per write: each row goes through the project services (a few
+# queries each), so a batch stays well under a second.
+BATCH = 100
+DATE_FIELDS = ("planned_preparing_on", "planned_started_on", "planned_completed_on", "planned_producing_on")
+
+
+class ProjectImporter:
+    """The project list's check and write, for an import job."""
+
+    batch_size = BATCH
+
+    def check(
+        self,
+        *,
+        actor: User,
+        stream: IO[bytes],
+        filename: str,
+        stage: Callable[[list[tuple[int, dict[str, Any]]], tuple[int, int, int]], None],
+        progress: Callable[[ImportReport], None],
+    ) -> ImportReport:
+        if not services.may_manage(actor):
+            raise PermissionDenied("只有营商办（专班）和系统管理员可以导入重点项目")
+        headers, rows = read_table(stream, filename)
+        mapping, units = map_columns(headers)
+        header_of = {field_name: headers[index] for index, field_name in mapping.items()}
+        lookups = _Lookups(actor)
+        report = ImportReport(headers=headers)
+        first_row_of: dict[tuple[str, str], int] = {}
+        pending: list[tuple[int, dict[str, Any]]] = []
+        plan = [0, 0, 0]
+
+        def flush() -> None:
+            if pending:
+                stage(list(pending), (plan[0], plan[1], plan[2]))
+            pending.clear()
+            plan[:] = [0, 0, 0]
+
+        def column(field_name: str) -> str:
+            base = field_name.split(".")[0]
+            base = {"owner": "owner_uscc", "project_list": "project_list"}.get(base, base)
+            return header_of.get(base, LABELS.get(base, base))
+
+        for number, cells in rows:
+            report.rows += 1
+            data, problems = _row(cells, mapping, units, lookups)
+            existing = _existing(actor, data) if data.name and data.region_code else None
+            values: dict[str, Any] = {}
+            try:
+                values = services.clean_project_data(actor, data, project=existing)
+            except ValidationFailed as failure:
+                # Fields the row reading already complained about are not reported twice.
+                said = {p.field for p in problems}
+                problems.extend(e for e in failure.errors if e.field not in said)
+            key = ("code", data.code) if data.code else ("name", f"{data.region_code}/{data.name}")
+            if key in first_row_of:
+                problems.append(FieldError(key[0], f"与第{first_row_of[key]}行是同一个项目"))
+            else:
+                first_row_of[key] = number
+            if problems:
+                report.errors.extend(RowError(number, column(p.field), p.message) for p in problems)
+                report.bad_rows[number] = cells
+            else:
+                pending.append((number, _encode(data)))
+                if existing is None:
+                    plan[0] += 1
+                elif _would_change(existing, values):
+                    plan[1] += 1
+                else:
+                    plan[2] += 1
+                if len(pending) >= BATCH:
+                    flush()
+            if report.rows % BATCH == 0:
+                progress(report)
+        flush()
+        progress(report)
         return report
-    with transaction.atomic():
-        # A dry run goes through the same services and rolls back: its counts are the import's.
-        for _number, data, existing in good:
+
+    def apply(self, *, actor: User, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int, int]:
+        created = updated = unchanged = 0
+        for _number, values in rows:
+            data = _decode(values)
+            existing = _existing(actor, data)
             if existing is None:
                 services.project_create(actor=actor, data=data, source="import")
-                report.created += 1
+                created += 1
+                continue
+            result = services.project_update(
+                actor=actor,
+                project_id=existing.pk,
+                expected_version=existing.version,
+                data=data,
+                source="import",
+            )
+            if result.version == existing.version:
+                unchanged += 1
             else:
-                updated = services.project_update(
-                    actor=actor,
-                    project_id=existing.pk,
-                    expected_version=existing.version,
-                    data=data,
-                    source="import",
-                )
-                if updated.version == existing.version:
-                    report.unchanged += 1
-                else:
-                    report.updated += 1
-        if dry_run:
-            transaction.set_rollback(True)
-    report.written = not dry_run
-    return report
+                updated += 1
+        return created, updated, unchanged
+
+
+def _would_change(project: Project, values: dict[str, Any]) -> bool:
+    """Whether project_update would record a change (the check counts as the write will)."""
+    values = dict(values)
+    plan, plan_year = values.pop("_annual_plan"), values.pop("_annual_plan_year")
+    before = audit.snapshot(project)
+    for name, value in values.items():
+        setattr(project, name, value)
+    if audit.diff(before, audit.snapshot(project)):
+        return True
+    if plan is None:
+        return False
+    plan_before = (
+        ProjectYear.objects.filter(project=project, year=plan_year)
+        .values_list("planned_investment", flat=True)
+        .first()
+    )
+    return bool(plan != plan_before)
+
+
+def _encode(data: ProjectData) -> dict[str, Any]:
+    """A checked row as JSON for the staging table: dates as ISO text, amounts as exact text."""
+    encoded: dict[str, Any] = {}
+    for name, value in dataclasses.asdict(data).items():
+        if isinstance(value, datetime.date | Decimal):
+            value = str(value) if isinstance(value, Decimal) else value.isoformat()
+        encoded[name] = value
+    return encoded
+
+
+def _decode(values: dict[str, Any]) -> ProjectData:
+    row = dict(values)
+    for name in DATE_FIELDS:
+        if row.get(name):
+            row[name] = datetime.date.fromisoformat(row[name])
+    for name in MONEY_FIELDS:
+        if row.get(name) is not None:
+            row[name] = Decimal(row[name])
+    return ProjectData(**row)

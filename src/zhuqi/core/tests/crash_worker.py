@@ -3,6 +3,7 @@ SQLite database, or a PostgreSQL database) and says on stdout how far it got.
 
     python -m zhuqi.core.tests.crash_worker import FILE     the command-line enterprise import
     python -m zhuqi.core.tests.crash_worker loop -          enterprise updates, one per transaction
+    python -m zhuqi.core.tests.crash_worker resume -        the sweep and the worker, after a kill
 
 Each writer stops where the test wants it killed: inside its write transaction, after some of
 it is written and before it commits, and prints STOPPED there. The stop is put at the writer's
@@ -21,9 +22,10 @@ from typing import Any
 
 # Where each writer stops: the function wrapped, and after how many calls of it.
 STOP_AT = {
-    # The import writes its rows in batches of importing.BATCH, planning each batch first: the
-    # second plan comes after the first batch and its audit entries are written.
-    "import": ("zhuqi.enterprises.importing", "_plan", 2),
+    # The import checks every row into the staging table, then writes the staged rows in
+    # batches of importing.BATCH, each in its own transaction: stopped inside the second
+    # batch's transaction, after the first batch and its audit entries were committed.
+    "import": ("zhuqi.enterprises.importing", "_write_batch", 2),
     # Each update records its audit entry last, inside the transaction that changed the row: the
     # 26th is stopped with its row changed and its entry not yet written.
     "loop": ("zhuqi.core.audit", "record", 26),
@@ -59,6 +61,17 @@ def main(argv: list[str]) -> None:
 
     django.setup()
     writer, argument = argv
+    if writer == "resume":
+        # What the server does for an import whose writer died: the sweep queues the rest of
+        # the write, the worker runs it. Not stopped, not killed.
+        import datetime
+
+        from zhuqi.core.background import make_worker
+        from zhuqi.imports import jobs
+
+        print("RESUMED", jobs.resume_stalled(idle=datetime.timedelta(0)), flush=True)
+        make_worker("resume", batch=True).run()
+        return
     stop_inside(writer)
     if writer == "import":
         from django.core.management import call_command

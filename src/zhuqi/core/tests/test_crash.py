@@ -30,7 +30,7 @@ from django.db import connection
 from zhuqi.core.tests.crash_worker import LOOP_ENTERPRISE
 from zhuqi.core.validators import make_uscc
 
-IMPORT_ROWS = 2500  # three batches of importing.BATCH: killed after the first is written
+IMPORT_ROWS = 2500  # five batches of importing.BATCH: killed inside the second
 USCC_SERIAL = 7_000_000  # the import's codes, far from the factories'
 
 
@@ -110,6 +110,9 @@ def database(sqlite_copy: Path | None, db: Any, tmp_path: Path) -> Iterator[Data
         )
         cleaner.execute("DELETE FROM enterprises_enterprise WHERE id::text = ANY(%s)", (ids,))
         cleaner.execute("DELETE FROM directory_user WHERE username = 'crash-writer'")
+        cleaner.execute("DELETE FROM imports_importrow")
+        cleaner.execute("DELETE FROM imports_importjob")
+        cleaner.execute("DELETE FROM django_tasks_database_dbtaskresult")
         cleaner.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")
 
 
@@ -135,7 +138,13 @@ def run_until_stopped(database: Database, *args: str) -> list[str]:
     return lines
 
 
-def test_an_import_killed_mid_write_leaves_nothing_half_written(database: Database, tmp_path: Path) -> None:
+def test_an_import_killed_mid_write_is_finished_by_the_sweep_and_the_audit_matches(
+    database: Database, tmp_path: Path
+) -> None:
+    """The import writes in short batches (so nobody else waits on the database): killed in the
+    middle, the batches committed are there with their audit entries, no batch is half there,
+    the rest is still staged, and the server's sweep finishes it, writing no row twice."""
+    from zhuqi.enterprises.importing import BATCH
     from zhuqi.enterprises.tests.test_import import rows, write_csv
 
     before = database.one("SELECT COUNT(*) FROM enterprises_enterprise")
@@ -145,11 +154,28 @@ def test_an_import_killed_mid_write_leaves_nothing_half_written(database: Databa
 
     if database.integrity_check:
         assert database.query("PRAGMA integrity_check") == [("ok",)]
-    # All or nothing: the first batch was written, and is gone with the transaction.
+    # The first batch, whole, with one audit entry a row; the second, begun, is not there at all.
+    assert database.one("SELECT COUNT(*) FROM enterprises_enterprise") == before + BATCH
+    assert database.one("SELECT COUNT(*) FROM core_auditentry") == audited_before + BATCH
+    assert database.one("SELECT COUNT(*) FROM imports_importrow") == IMPORT_ROWS - BATCH
+    assert database.query("SELECT state, rows_applied FROM imports_importjob") == [("applying", BATCH)]
+
+    finished = subprocess.run(
+        [sys.executable, "-m", "zhuqi.core.tests.crash_worker", "resume", "-"],
+        env=database.environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert finished.stdout.startswith("RESUMED 1"), finished.stderr[-3000:]
     first = make_uscc("150581", USCC_SERIAL)
-    assert database.one("SELECT COUNT(*) FROM enterprises_enterprise WHERE uscc = %s", (first,)) == 0
-    assert database.one("SELECT COUNT(*) FROM enterprises_enterprise") == before
-    assert database.one("SELECT COUNT(*) FROM core_auditentry") == audited_before
+    assert database.one("SELECT COUNT(*) FROM enterprises_enterprise WHERE uscc = %s", (first,)) == 1
+    assert database.one("SELECT COUNT(*) FROM enterprises_enterprise") == before + IMPORT_ROWS
+    assert database.one("SELECT COUNT(*) FROM core_auditentry") == audited_before + IMPORT_ROWS
+    assert database.one("SELECT COUNT(*) FROM imports_importrow") == 0
+    assert database.query("SELECT state, rows_applied, created FROM imports_importjob") == [
+        ("done", IMPORT_ROWS, IMPORT_ROWS)
+    ]
 
 
 def test_a_write_loop_killed_mid_write_keeps_every_commit_and_only_those(database: Database) -> None:

@@ -7,10 +7,7 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from zhuqi.core.models import AuditEntry
 from zhuqi.enterprises import services
-from zhuqi.enterprises.models import Enterprise
-from zhuqi.enterprises.tests.test_import import bad_rows, rows, write_xlsx
 from zhuqi.testing.factories import EnterpriseFactory
 
 
@@ -142,27 +139,6 @@ def test_export_can_be_imported_back_unchanged(cast, tmp_path: Path) -> None:
     with path.open("rb") as stream:
         report = import_enterprises(actor=cast.coordinator, stream=stream, filename=path.name)
     assert report.errors == [] and report.created == 0 and report.unchanged == 2
-
-
-def test_import_upload_preview_then_confirm_skipping_bad_rows(cast, tmp_path: Path) -> None:
-    client = login(cast.coordinator)
-    path = write_xlsx(tmp_path / "名录.xlsx", bad_rows(rows(6)))
-    with path.open("rb") as handle:
-        preview = client.post("/enterprises/import/", {"file": handle})
-    html = preview.content.decode()
-    assert "2 行有错误" in html and "校验位应为" in html and "火星市" in html
-    assert not Enterprise.objects.filter(name__startswith="导入企业").exists()
-    token = preview.context["token"]
-    errors = client.get(f"/enterprises/import/{token}/errors")
-    assert errors.status_code == 200
-    assert login(cast.admin).get(f"/enterprises/import/{token}/errors").status_code == 404  # not their upload
-    result = client.post(f"/enterprises/import/{token}/confirm", {"skip_invalid": "1"})
-    assert "新增 4 家" in result.content.decode()
-    assert Enterprise.objects.filter(name__startswith="导入企业").count() == 4
-    assert AuditEntry.objects.filter(source="import", actor=cast.coordinator).count() == 4
-    assert client.get(f"/enterprises/import/{token}/errors").status_code == 200  # still downloadable
-    again = client.post(f"/enterprises/import/{token}/confirm", {"skip_invalid": "1"})
-    assert again.status_code == 404  # the upload is spent: no second import
 
 
 def test_import_refuses_other_file_types(cast) -> None:

@@ -1,0 +1,373 @@
+"""Imports as jobs: checked into a staging table, then applied in short batches.
+
+A 100,000-row list written in one transaction held SQLite's only write lock for most of a minute,
+and every case filed meanwhile failed. Here no transaction lasts longer than one batch (a second
+or so), and the person still gets all or nothing: the page says "writing" until every staged row
+is applied, a batch that fails stops the job as interrupted (the rows applied so far are in the
+audit trail with their batch, the rest still staged), and applying again — the person's button,
+or the sweep for a job whose worker died — finishes exactly the rows left.
+
+The web pages run the check and the apply as background tasks; the `zhuqi import …` commands run
+the same steps in their own process, so both commit in short batches.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from zhuqi.core.busy import is_database_busy
+from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.tabular import ImportFileError, ImportReport, write_error_file
+from zhuqi.directory.models import User
+from zhuqi.imports.models import ImportJob, ImportRow
+
+logger = logging.getLogger(__name__)
+
+# The page lists this many row errors; the error file has every one.
+ERRORS_SHOWN = 500
+
+StagedRows = list[tuple[int, dict[str, Any]]]
+
+
+class Importer(Protocol):
+    """What one kind of list supplies: how to check a file, and how to write checked rows."""
+
+    batch_size: int
+
+    def check(
+        self,
+        *,
+        actor: User,
+        stream: IO[bytes],
+        filename: str,
+        stage: Callable[[StagedRows, tuple[int, int, int]], None],
+        progress: Callable[[ImportReport], None],
+    ) -> ImportReport:
+        """Read and check every row; hand the good ones to `stage` in batches, with what they
+        would do (created, updated, unchanged). Writes nothing itself."""
+        ...
+
+    def apply(self, *, actor: User, rows: StagedRows) -> tuple[int, int, int]:
+        """Write one batch of staged rows and their audit entries (the caller holds the
+        transaction); returns (created, updated, unchanged)."""
+        ...
+
+
+IMPORTERS = {
+    "enterprises": "zhuqi.enterprises.importing.EnterpriseImporter",
+    "projects": "zhuqi.projects.importing.ProjectImporter",
+}
+
+
+def importer_for(kind: str) -> Importer:
+    importer: Importer = import_string(IMPORTERS[kind])()
+    return importer
+
+
+class Superseded(Exception):
+    """The check was restarted elsewhere; this run's rows must not be staged."""
+
+
+def start(*, kind: str, actor: User, path: Path, name: str) -> ImportJob:
+    """A job for an uploaded file, its check queued for the background worker."""
+    job = ImportJob.objects.create(
+        kind=kind, actor=actor if actor.pk else None, name=name[:255], path=str(path)
+    )
+    _enqueue("check", job.pk)
+    return job
+
+
+def _enqueue(step: str, job_id: int) -> None:
+    from zhuqi.imports import tasks
+
+    task = tasks.check_import if step == "check" else tasks.apply_import
+    task.enqueue(job_id)
+
+
+def _counts(report: ImportReport) -> dict[str, Any]:
+    return {
+        "rows_read": report.rows,
+        "rows_checked": report.rows,
+        "rows_bad": len(report.bad_row_numbers),
+        "error_count": len(report.errors),
+    }
+
+
+def run_check(
+    job_id: int,
+    *,
+    stream: IO[bytes] | None = None,
+    progress: Callable[[int], None] | None = None,
+    dry_run: bool = False,
+) -> ImportReport | None:
+    """Check the job's file and stage its good rows, each batch in its own short transaction.
+    Returns the report (None if the file was refused or the check superseded)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.state != ImportJob.State.CHECKING:
+            return None
+        job.attempt += 1
+        attempt = job.attempt
+        job.save(update_fields=["attempt", "updated_at"])
+        # A check started again (its worker died) starts from an empty stage.
+        ImportRow.objects.filter(job=job).delete()
+    importer = importer_for(job.kind)
+    planned = [0, 0, 0]
+    staged = 0
+    last_reported = 0
+
+    def stage(rows: StagedRows, plan: tuple[int, int, int]) -> None:
+        _patiently(lambda: _stage(rows, plan))
+
+    def _stage(rows: StagedRows, plan: tuple[int, int, int]) -> bool:
+        nonlocal staged
+        # Counted after the commit: a batch tried again after a busy moment counts once.
+        now_staged = staged + len(rows)
+        now_planned = [before + count for before, count in zip(planned, plan, strict=True)]
+        with transaction.atomic():
+            if not ImportJob.objects.select_for_update().filter(pk=job_id, attempt=attempt).exists():
+                raise Superseded
+            if not dry_run:
+                ImportRow.objects.bulk_create(ImportRow(job_id=job_id, number=n, values=v) for n, v in rows)
+            ImportJob.objects.filter(pk=job_id).update(
+                rows_staged=now_staged,
+                planned_created=now_planned[0],
+                planned_updated=now_planned[1],
+                planned_unchanged=now_planned[2],
+                updated_at=timezone.now(),
+            )
+        staged, planned[:] = now_staged, now_planned
+        return True
+
+    def report_progress(report: ImportReport) -> None:
+        nonlocal last_reported
+        if progress:
+            progress(report.rows - last_reported)
+        last_reported = report.rows
+        ImportJob.objects.filter(pk=job_id, attempt=attempt).update(
+            **_counts(report), updated_at=timezone.now()
+        )
+
+    try:
+        with _opened(job, stream) as source:
+            report = importer.check(
+                actor=job.importer_actor(),
+                stream=source,
+                filename=job.name,
+                stage=stage,
+                progress=report_progress,
+            )
+    except Superseded:
+        return None
+    except (ImportFileError, ServiceError) as refusal:
+        _refuse(job_id, str(refusal))
+        if stream is None:
+            return None  # the page shows the refusal
+        raise
+    if progress and report.rows > last_reported:
+        progress(report.rows - last_reported)
+    error_file = ""
+    if report.errors and job.path:
+        error_file = str(write_error_file(report, Path(job.path)))
+    report.created, report.updated, report.unchanged = planned
+    ImportJob.objects.filter(pk=job_id, attempt=attempt).update(
+        **_counts(report),
+        state=ImportJob.State.CHECKED,
+        errors=[[e.row, e.column, e.message] for e in report.errors[:ERRORS_SHOWN]],
+        error_file=error_file,
+        updated_at=timezone.now(),
+    )
+    return report
+
+
+@contextmanager
+def _opened(job: ImportJob, stream: IO[bytes] | None) -> Iterator[IO[bytes]]:
+    if stream is not None:
+        yield stream
+        return
+    with Path(job.path).open("rb") as handle:
+        yield handle
+
+
+def _refuse(job_id: int, message: str) -> None:
+    ImportJob.objects.filter(pk=job_id).update(
+        state=ImportJob.State.REFUSED, message=message, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def confirm(*, job: ImportJob, actor: User, skip_invalid: bool, run_now: bool = False) -> ImportJob:
+    """The person's go-ahead: apply the staged rows (all of them, or with skip_invalid the good
+    ones of a file that had bad rows). Queued for the worker unless run_now."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk, actor=actor if actor.pk else None)
+        if job.state not in (ImportJob.State.CHECKED, ImportJob.State.INTERRUPTED):
+            raise ValidationFailed([FieldError("state", "这个导入已经确认过，或尚未检查完毕")])
+        if job.state == ImportJob.State.CHECKED and job.rows_bad and not skip_invalid:
+            raise ValidationFailed(
+                [FieldError("skip_invalid", "文件有错误行：改正后重新上传，或选择只导入正确的行")]
+            )
+        job.state = ImportJob.State.APPLYING
+        job.skip_invalid = job.skip_invalid or skip_invalid
+        job.message = ""
+        job.save()
+    if run_now:
+        run_apply(job.pk)
+    else:
+        _enqueue("apply", job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def run_apply(job_id: int) -> None:
+    """Apply the job's staged rows batch by batch until none is left. Each batch is one
+    transaction: the rows written, their audit entries, the staged rows deleted and the job's
+    counts moved on together, so stopping anywhere leaves the job exactly resumable."""
+    job = ImportJob.objects.get(pk=job_id)
+    importer = importer_for(job.kind)
+    try:
+        while _patiently(lambda: _apply_batch(job_id, importer)):
+            if connection.vendor == "sqlite":
+                # SQLite's waiting writers poll (every 100 ms at most) rather than queue: a loop
+                # taking the lock again at once could keep one waiting past its busy timeout.
+                time.sleep(SQLITE_TURN_SECONDS)
+    except Exception as failure:
+        logger.exception("import job %s stopped while writing", job_id)
+        ImportJob.objects.filter(pk=job_id, state=ImportJob.State.APPLYING).update(
+            state=ImportJob.State.INTERRUPTED,
+            message=str(failure)[:1000] or type(failure).__name__,
+            updated_at=timezone.now(),
+        )
+        raise
+    job.refresh_from_db()
+    if job.state == ImportJob.State.DONE and job.path:
+        # The upload is spent (applying twice would import twice); its error file stays.
+        Path(job.path).unlink(missing_ok=True)
+
+
+# Between two batches on SQLite, the others' turn at the write lock.
+SQLITE_TURN_SECONDS = 0.15
+# A batch that meets a locked database (a busy moment: many people writing at once) waits and
+# tries again rather than stopping the import; only a lasting failure interrupts it.
+BUSY_RETRIES = 5
+BUSY_PAUSE_SECONDS = 2.0
+
+
+def _patiently(step: Callable[[], bool]) -> bool:
+    for attempt in range(BUSY_RETRIES + 1):
+        try:
+            return step()
+        except OperationalError as error:
+            if attempt == BUSY_RETRIES or not is_database_busy(error):
+                raise
+            logger.warning("import batch met a locked database, trying again: %s", error)
+            time.sleep(BUSY_PAUSE_SECONDS * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _apply_batch(job_id: int, importer: Importer) -> bool:
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update(of=("self",)).select_related("actor").get(pk=job_id)
+        if job.state != ImportJob.State.APPLYING:
+            return False
+        batch = list(ImportRow.objects.filter(job=job).order_by("number")[: importer.batch_size])
+        if not batch:
+            job.state = ImportJob.State.DONE
+            job.finished_at = timezone.now()
+            job.save()
+            return False
+        created, updated, unchanged = importer.apply(
+            actor=job.importer_actor(), rows=[(r.number, r.values) for r in batch]
+        )
+        ImportRow.objects.filter(pk__in=[r.pk for r in batch]).delete()
+        job.rows_applied += len(batch)
+        job.created += created
+        job.updated += updated
+        job.unchanged += unchanged
+        job.save()
+    return True
+
+
+def resume_stalled(*, idle: datetime.timedelta | None = None) -> int:
+    """Jobs whose worker died (no step for `idle`): a check starts again from the file, an
+    apply goes on with the rows left. A job interrupted by an error waits for the person."""
+    if idle is None:
+        idle = datetime.timedelta(seconds=settings.ZHUQI_IMPORT_STALLED_SECONDS)
+    cutoff = timezone.now() - idle
+    resumed = 0
+    for job in ImportJob.objects.filter(
+        state__in=[ImportJob.State.CHECKING, ImportJob.State.APPLYING], updated_at__lt=cutoff
+    ):
+        if job.state == ImportJob.State.CHECKING:
+            if not job.path or not Path(job.path).is_file():
+                _refuse(job.pk, "检查中断，上传的文件已不在：请重新上传")
+                continue
+            _touch(job.pk)
+            _enqueue("check", job.pk)
+        else:
+            _touch(job.pk)
+            _enqueue("apply", job.pk)
+        resumed += 1
+    return resumed
+
+
+def forget_old(*, age: datetime.timedelta = datetime.timedelta(days=1)) -> int:
+    """Uploads and their error files hold personal data: a job finished, refused or never
+    confirmed is removed with its files after a day. An interrupted one stays until applied."""
+    cutoff = timezone.now() - age
+    old = ImportJob.objects.filter(
+        created_at__lt=cutoff,
+        state__in=[ImportJob.State.CHECKED, ImportJob.State.REFUSED, ImportJob.State.DONE],
+    )
+    removed = 0
+    for job in old:
+        for name in (job.path, job.error_file):
+            if name:
+                Path(name).unlink(missing_ok=True)
+        job.delete()
+        removed += 1
+    return removed
+
+
+def _touch(job_id: int) -> None:
+    ImportJob.objects.filter(pk=job_id).update(updated_at=timezone.now())
+
+
+def import_now(
+    *,
+    kind: str,
+    actor: User,
+    stream: IO[bytes],
+    filename: str,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """The commands' import: the same job, checked and applied in this process. All or
+    nothing as on the page; if the process is stopped while writing, the server's sweep
+    finishes the rows left."""
+    job = ImportJob.objects.create(kind=kind, actor=actor if actor.pk else None, name=filename[:255])
+    try:
+        report = run_check(job.pk, stream=stream, progress=progress, dry_run=dry_run)
+    except (ImportFileError, ServiceError):
+        job.delete()
+        raise
+    assert report is not None
+    if dry_run or (report.errors and not skip_invalid):
+        job.delete()
+        return report
+    job = confirm(job=job, actor=actor, skip_invalid=skip_invalid, run_now=True)
+    report.created, report.updated, report.unchanged = job.created, job.updated, job.unchanged
+    report.written = True
+    job.delete()
+    return report
