@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
@@ -32,9 +35,44 @@ class BearerToken(HttpBearer):
         refuse_if_password_must_change(stored.user)
         # Touch at most once a minute: a busy client must not turn every read into a write.
         if stored.last_used_at is None or stored.last_used_at < now - datetime.timedelta(minutes=1):
-            ApiToken.objects.filter(pk=stored.pk).update(last_used_at=now)
+            note_token_used(stored.pk, now)
         request.user = stored.user
         return stored.user
+
+
+# How long noting a token's use may wait for the database: the note is a courtesy, the read it
+# rides on must neither fail nor wait out the busy timeout while an import or a sweep writes.
+TOKEN_NOTE_WAIT_MILLISECONDS = 200
+
+
+def note_token_used(token_id: int, now: datetime.datetime) -> None:
+    """Record when a token was last used, unless the database is busy writing (then skip it:
+    the next request a minute on will record it)."""
+    try:
+        with _sqlite_short_busy_wait(), transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = {TOKEN_NOTE_WAIT_MILLISECONDS}")
+            ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    except OperationalError:
+        # Locked (SQLite's one writer is busy) or PostgreSQL's lock_timeout ran out.
+        return
+
+
+@contextlib.contextmanager
+def _sqlite_short_busy_wait() -> Iterator[None]:
+    """SQLite takes its write lock at BEGIN (IMMEDIATE mode), so the wait is shortened before."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (usual,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {TOKEN_NOTE_WAIT_MILLISECONDS}")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
 
 
 class SessionAuth(APIKeyCookie):
