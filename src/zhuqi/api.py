@@ -64,6 +64,7 @@ ERROR_RESPONSES = {
     "404": "Missing, or outside your scope (the same answer either way)",
     "409": "The record changed since you read it, or the step is not allowed in its state",
     "422": "A value is refused; each error names where it was sent and why",
+    "503": "The database is busy with other writes (code busy): try again after Retry-After seconds",
 }
 READS = {"get", "head"}
 
