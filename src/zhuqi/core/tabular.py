@@ -125,8 +125,8 @@ def _megabytes(size: int) -> str:
 
 def _too_many_rows(rows: int | None = None) -> ImportFileError:
     limit = settings.ZHUQI_MAX_IMPORT_ROWS
-    counted = f"，本文件有 {rows} 行" if rows else ""
-    return ImportFileError(f"文件的行数超过上限（最多 {limit} 行{counted}）：请分成几个文件导入")
+    counted = f"，本文件有 {rows:,} 行" if rows else ""
+    return ImportFileError(f"文件的行数超过上限（最多 {limit:,} 行{counted}）：请分成几个文件导入")
 
 
 def check_xlsx_limits(stream: IO[bytes]) -> None:
@@ -142,7 +142,7 @@ def check_xlsx_limits(stream: IO[bytes]) -> None:
         members = archive.infolist()
         if len(members) > MAX_ZIP_MEMBERS:
             raise ImportFileError(
-                f"Excel 文件包含 {len(members)} 个部件（上限 {MAX_ZIP_MEMBERS} 个），不像正常的表格文件"
+                f"Excel 文件包含 {len(members):,} 个部件（上限 {MAX_ZIP_MEMBERS:,} 个），不像正常的表格文件"
             )
         unpacked = sum(member.file_size for member in members)
         limit = settings.ZHUQI_MAX_IMPORT_UNPACKED_BYTES

@@ -118,7 +118,7 @@ def test_rows_are_counted_while_reading_when_the_sheet_does_not_say(
     monkeypatch.setattr(tabular, "MAX_PACKING_RATIO", 10_000)  # past the packing check, to the reading
     settings.ZHUQI_MAX_IMPORT_ROWS = 1000
     path = write_bomb(tmp_path / "bomb.xlsx", unpacked=2**20)  # ~5,000 rows, no <dimension>
-    assert "最多 1000 行" in refusal(path)
+    assert "最多 1,000 行" in refusal(path)
 
 
 def test_a_zip_of_thousands_of_parts_is_refused(tmp_path: Path) -> None:
@@ -126,7 +126,7 @@ def test_a_zip_of_thousands_of_parts_is_refused(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for index in range(1001):
             archive.writestr(f"xl/part{index}.xml", "<a/>")
-    assert "1001 个部件（上限 1000 个）" in refusal(path)
+    assert "1,001 个部件（上限 1,000 个）" in refusal(path)
 
 
 def test_a_file_that_is_not_a_zip_is_refused_plainly(tmp_path: Path) -> None:
