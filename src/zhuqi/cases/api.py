@@ -13,7 +13,7 @@ from zhuqi.cases.models import Status as CaseStatus
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
-from zhuqi.core.queries import IsoDate, RecordId, RegionCode
+from zhuqi.core.queries import IsoDate, RecordId, RegionCode, RegionCodeOrBlank
 
 router = Router(tags=["cases"])
 
@@ -84,7 +84,7 @@ class CommonProblemFilters(Schema):
         None, ge=2, le=1000, description="default: ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES"
     )
     category: RecordId | None = Field(None, description="a category; its subcategories are included")
-    region: str | None = Field(None, description="a region code; everything under it is included")
+    region: RegionCode | None = None
     kind: str = Field("demand", description="demand / hazard")
 
 
@@ -109,7 +109,7 @@ class FigureQuery(Schema):
     )
     start: IsoDate | None = Field(None, alias="from", description="first day; with `to`, wins over period")
     end: IsoDate | None = Field(None, alias="to", description="last day, inclusive")
-    region: str = Field(
+    region: RegionCodeOrBlank = Field(
         "", description="only this region and what lies under it; region rows are its subdivisions"
     )
     level: str = Field("", description="region rows at this level: province / prefecture / county")

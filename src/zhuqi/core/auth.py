@@ -49,11 +49,14 @@ def note_token_used(token_id: int, now: datetime.datetime) -> None:
     """Record when a token was last used, unless the database is busy writing (then skip it:
     the next request a minute on will record it)."""
     try:
-        with _sqlite_short_busy_wait(), transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL lock_timeout = {TOKEN_NOTE_WAIT_MILLISECONDS}")
-            ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        if connection.vendor == "postgresql":
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = {TOKEN_NOTE_WAIT_MILLISECONDS}")
+                ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        else:
+            # One statement in autocommit: SQLite takes and drops its write lock around it.
+            with _sqlite_short_busy_wait():
+                ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     except OperationalError:
         # Locked (SQLite's one writer is busy) or PostgreSQL's lock_timeout ran out.
         return
@@ -61,10 +64,6 @@ def note_token_used(token_id: int, now: datetime.datetime) -> None:
 
 @contextlib.contextmanager
 def _sqlite_short_busy_wait() -> Iterator[None]:
-    """SQLite takes its write lock at BEGIN (IMMEDIATE mode), so the wait is shortened before."""
-    if connection.vendor != "sqlite":
-        yield
-        return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         (usual,) = cursor.fetchone()

@@ -6,7 +6,7 @@ from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
-from zhuqi.core.queries import MonthCount, RecordId, RegionCode, Year
+from zhuqi.core.queries import MonthCount, RecordId, RegionCode, RegionCodeOrBlank, Year
 from zhuqi.investment import figures, schemas, selectors, services
 from zhuqi.investment.models import AgreementKind
 from zhuqi.investment.services import AgreementData
@@ -58,7 +58,7 @@ def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> A
 class FigureQuery(Schema):
     year: Year | None = None
     group_by: str = "region"
-    region: str = ""
+    region: RegionCodeOrBlank = ""
     level: str = ""
     months: MonthCount = figures.DEFAULT_MONTHS
 

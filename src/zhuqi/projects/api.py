@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
-from zhuqi.core.queries import IsoDate, RecordId, RegionCode, Year
+from zhuqi.core.queries import IsoDate, RecordId, RegionCode, RegionCodeOrBlank, Year
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.projects import figures, schemas, selectors, services
 from zhuqi.projects.filtersets import ProjectFilterSet
@@ -95,7 +95,7 @@ class FigureQuery(Schema):
     year: Year | None = None
     by: IsoDate | None = None
     group_by: str = "region"
-    region: str = ""
+    region: RegionCodeOrBlank = ""
     level: str = ""
     sort: str = ""
 

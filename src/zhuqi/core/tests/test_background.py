@@ -23,8 +23,9 @@ def test_the_periodic_tasks_are_queued_and_run_by_the_database_worker(cast, monk
     )
     # Already past its clock, as if submitted long ago.
     type(case).objects.filter(pk=case.pk).update(due_at=case.submitted_at.replace(year=2020))
-    assert enqueue_periodic() == 2
-    assert DBTaskResult.objects.filter(status="READY").count() == 2
+    # The deadline sweep, the notification outbox and the import jobs' sweep.
+    assert enqueue_periodic() == 3
+    assert DBTaskResult.objects.filter(status="READY").count() == 3
     make_worker("test", batch=True).run()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     case.refresh_from_db()

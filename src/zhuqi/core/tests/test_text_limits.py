@@ -74,7 +74,8 @@ def _sample(schema: dict[str, Any]) -> Any:
     if kind == "array":
         return []
     if kind in ("integer", "number"):
-        return 1
+        # The smallest number the schema allows (a year starts at 2000), else 1.
+        return max(schema.get("minimum", 1), schema.get("exclusiveMinimum", 0) + 1)
     if kind == "boolean":
         return False
     if schema.get("format") == "date":
