@@ -199,6 +199,32 @@ def is_loaded() -> bool:
     return User.objects.filter(username="demo-admin").exists()
 
 
+# What the demo accounts used before passwords had to pass the rules.
+OLD_DEMO_PASSWORD = "demo"  # noqa: S105 - a known, refused password, recognised in order to replace it
+
+
+def replace_old_demo_password() -> int:
+    """A demo database made before the password rules still has "demo", which the rules refuse
+    and the login page no longer shows: its demo accounts move to DEMO_PASSWORD, each change
+    audited like any other. Returns how many moved. One hash is checked when none did, so a
+    start costs a fraction of a second."""
+    first = User.objects.filter(username=DEMO_USERNAMES[0]).first()
+    if first is None or not first.check_password(OLD_DEMO_PASSWORD):
+        return 0
+    moved = 0
+    for user in User.objects.filter(username__in=DEMO_USERNAMES).order_by("pk"):
+        if user.check_password(OLD_DEMO_PASSWORD):
+            directory_services.password_change(
+                actor=user,
+                user=user,
+                new_password=DEMO_PASSWORD,
+                current_password=OLD_DEMO_PASSWORD,
+                source="demo",
+            )
+            moved += 1
+    return moved
+
+
 def database_is_empty() -> bool:
     return not Enterprise.objects.exists() and not User.objects.exists()
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from zhuqi.core.models import AuditEntry
 from zhuqi.demo import dataset
 from zhuqi.directory.models import Official, User
 from zhuqi.enterprises.models import Enterprise
@@ -30,6 +31,21 @@ def test_every_demo_account_logs_in_and_sees_its_scope(demo) -> None:
     assert 0 < seen["demo-coordinator"] < seen["demo-leader"] < seen["demo-admin"]
     assert seen["demo-enterprise"] == 1
     assert 0 < seen["demo-liaison"] <= 10
+
+
+def test_a_demo_made_before_the_password_rules_moves_to_the_documented_password(demo) -> None:
+    accounts = User.objects.filter(username__in=dataset.DEMO_USERNAMES)
+    for user in accounts:  # as the demo loader wrote them before the rules
+        user.set_password(dataset.OLD_DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    last_entry = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert dataset.replace_old_demo_password() == len(dataset.DEMO_USERNAMES)
+    for username in dataset.DEMO_USERNAMES:
+        assert Client().login(username=username, password=dataset.DEMO_PASSWORD), username
+        assert not Client().login(username=username, password=dataset.OLD_DEMO_PASSWORD), username
+    changed = AuditEntry.objects.filter(pk__gt=last_entry, content_type__model="user", source="demo")
+    assert sorted(changed.values_list("object_id", flat=True)) == sorted(str(u.pk) for u in accounts)
+    assert dataset.replace_old_demo_password() == 0  # once moved, a start leaves them alone
 
 
 def test_loading_twice_is_refused(demo) -> None:

@@ -52,6 +52,8 @@ class Command(ZhuqiCommand):
             dataset.load()
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"\nzhuqi 助企 — database: {settings.DATABASES['default']['NAME']}")
+        if dataset.is_loaded() and (moved := dataset.replace_old_demo_password()):
+            self.stdout.write(f"{moved} demo accounts had the old password: now {dataset.DEMO_PASSWORD}")
         if dataset.is_loaded():
             self.stdout.write(
                 f"demo dataset loaded; demo accounts (password: {dataset.DEMO_PASSWORD}): "
