@@ -235,8 +235,9 @@ def run_apply(job_id: int) -> None:
     counts moved on together, so stopping anywhere leaves the job exactly resumable."""
     job = ImportJob.objects.get(pk=job_id)
     importer = importer_for(job.kind)
+    size = BatchSize(importer.batch_size)
     try:
-        while _patiently(lambda: _apply_batch(job_id, importer)):
+        while _patiently(lambda: _apply_batch(job_id, importer, size)):
             if connection.vendor == "sqlite":
                 # SQLite's waiting writers poll (every 100 ms at most) rather than queue: a loop
                 # taking the lock again at once could keep one waiting past its busy timeout.
@@ -275,12 +276,44 @@ def _patiently(step: Callable[[], bool]) -> bool:
     raise AssertionError("unreachable")
 
 
-def _apply_batch(job_id: int, importer: Importer) -> bool:
+# How long one batch may keep the others out. A batch's time is mostly Python (search keys,
+# audit snapshots), and in `zhuqi run` it shares the interpreter with the request threads: under
+# load a batch of 500 held SQLite's lock for many seconds and people's writes timed out behind
+# it. The batch size follows the time each batch took instead of a fixed count.
+BATCH_SECONDS = 0.3
+SMALLEST_BATCH = 10
+
+
+class BatchSize:
+    """Rows per batch, halved after a batch that held the lock too long, grown back (up to the
+    importer's size) after quick ones."""
+
+    def __init__(self, largest: int) -> None:
+        self.largest = largest
+        self.rows = min(largest, 100)
+
+    def took(self, seconds: float) -> None:
+        if seconds > BATCH_SECONDS:
+            self.rows = max(SMALLEST_BATCH, self.rows // 2)
+        elif seconds < BATCH_SECONDS / 3:
+            self.rows = min(self.largest, self.rows * 2)
+
+
+def _apply_batch(job_id: int, importer: Importer, size: BatchSize | None = None) -> bool:
+    size = size or BatchSize(importer.batch_size)
+    began = time.monotonic()
+    try:
+        return _apply_one_batch(job_id, importer, size.rows)
+    finally:
+        size.took(time.monotonic() - began)
+
+
+def _apply_one_batch(job_id: int, importer: Importer, rows: int) -> bool:
     with transaction.atomic():
         job = ImportJob.objects.select_for_update(of=("self",)).select_related("actor").get(pk=job_id)
         if job.state != ImportJob.State.APPLYING:
             return False
-        batch = list(ImportRow.objects.filter(job=job).order_by("number")[: importer.batch_size])
+        batch = list(ImportRow.objects.filter(job=job).order_by("number")[:rows])
         if not batch:
             job.state = ImportJob.State.DONE
             job.finished_at = timezone.now()
