@@ -279,9 +279,11 @@ def _patiently(step: Callable[[], bool]) -> bool:
 # How long one batch may keep the others out. A batch's time is mostly Python (search keys,
 # audit snapshots), and in `zhuqi run` it shares the interpreter with the request threads: under
 # load a batch of 500 held SQLite's lock for many seconds and people's writes timed out behind
-# it. The batch size follows the time each batch took instead of a fixed count.
-BATCH_SECONDS = 0.3
-SMALLEST_BATCH = 10
+# it. The batch size follows the time each batch took instead of a fixed count. A second is far
+# inside the 20 s others wait for the lock; much less made a loaded import crawl (0.3 s: about
+# 13 rows a second with the machine saturated).
+BATCH_SECONDS = 1.0
+SMALLEST_BATCH = 20
 
 
 class BatchSize:
