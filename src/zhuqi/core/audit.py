@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -85,6 +85,36 @@ def record(
     )
 
 
+def record_each(
+    *,
+    actor: Any,
+    action: str,
+    changes: Iterable[tuple[models.Model, dict[str, list[Any]]]],
+    source: str = "",
+) -> None:
+    """One entry per (instance, its changes), written in bulk: an import or a reference table of
+    thousands of rows must not cost thousands of round trips, yet each row's history still shows
+    what happened to it and where it came from."""
+    content_types: dict[type, ContentType] = {}
+
+    def entry(instance: models.Model, instance_changes: dict[str, list[Any]]) -> AuditEntry:
+        model = type(instance)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=True)
+        return AuditEntry(
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=getattr(actor, "username", "") or "system",
+            action=action,
+            content_type=content_types[model],
+            object_id=str(instance.pk),
+            object_repr=str(instance)[:200],
+            changes=instance_changes,
+            source=source,
+        )
+
+    AuditEntry.objects.bulk_create((entry(i, c) for i, c in changes), batch_size=1000)
+
+
 def record_many(
     *,
     actor: Any,
@@ -94,23 +124,8 @@ def record_many(
     source: str = "",
 ) -> None:
     """One entry per instance for the same change made to many at once (marking a whole inbox
-    read), written in one statement."""
-    if not instances:
-        return
-    content_type = ContentType.objects.get_for_model(instances[0], for_concrete_model=True)
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=getattr(actor, "username", "") or "system",
-            action=action,
-            content_type=content_type,
-            object_id=str(instance.pk),
-            object_repr=str(instance)[:200],
-            changes=changes,
-            source=source,
-        )
-        for instance in instances
-    )
+    read), written in bulk."""
+    record_each(actor=actor, action=action, changes=((i, changes) for i in instances), source=source)
 
 
 # Fields of audited models that hold personal data, and how to mask each in a change list.

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from zhuqi.core.busy import waiting_briefly
 from zhuqi.core.models import ApiToken
 from zhuqi.directory.models import User
 
@@ -49,29 +48,10 @@ def note_token_used(token_id: int, now: datetime.datetime) -> None:
     """Record when a token was last used, unless the database is busy writing (then skip it:
     the next request a minute on will record it)."""
     try:
-        if connection.vendor == "postgresql":
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL lock_timeout = {TOKEN_NOTE_WAIT_MILLISECONDS}")
-                ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-        else:
-            # One statement in autocommit: SQLite takes and drops its write lock around it.
-            with _sqlite_short_busy_wait():
-                ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        with waiting_briefly(TOKEN_NOTE_WAIT_MILLISECONDS):
+            ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     except OperationalError:
-        # Locked (SQLite's one writer is busy) or PostgreSQL's lock_timeout ran out.
         return
-
-
-@contextlib.contextmanager
-def _sqlite_short_busy_wait() -> Iterator[None]:
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA busy_timeout")
-        (usual,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA busy_timeout = {TOKEN_NOTE_WAIT_MILLISECONDS}")
-        try:
-            yield
-        finally:
-            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
 
 
 class SessionAuth(APIKeyCookie):

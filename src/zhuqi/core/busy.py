@@ -4,7 +4,10 @@ again in a moment, not a server error: 503 with Retry-After, as a page or as the
 
 from __future__ import annotations
 
-from django.db import OperationalError
+import contextlib
+from collections.abc import Iterator
+
+from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -38,3 +41,24 @@ def busy_response(request: HttpRequest) -> HttpResponse:
         )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+@contextlib.contextmanager
+def waiting_briefly(milliseconds: int) -> Iterator[None]:
+    """For a write that is a courtesy (noting when a token was last used): wait at most this long
+    for the database's lock, then let OperationalError tell the caller to skip it, rather than
+    wait out the busy timeout. One statement on SQLite (it takes and drops its write lock around
+    it in autocommit); a transaction of its own on PostgreSQL (SET LOCAL lasts until its end)."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = {int(milliseconds)}")
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (usual,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")

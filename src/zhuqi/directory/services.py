@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import csv
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 
@@ -37,32 +36,6 @@ class LoadReport:
 def _read_packaged_csv(name: str) -> list[dict[str, str]]:
     with resources.files(DATA_PACKAGE).joinpath(name).open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
-
-
-def _bulk_audit(
-    actor: Any, action: str, pairs: Iterable[tuple[models.Model, dict[str, list[Any]]]], source: str
-) -> None:
-    """One audit entry per row, written in bulk: a reference table of thousands of rows must not
-    cost thousands of round trips, but each row's history still shows where it came from."""
-    entries = []
-    content_types: dict[type, ContentType] = {}
-    for instance, changes in pairs:
-        model = type(instance)
-        if model not in content_types:
-            content_types[model] = ContentType.objects.get_for_model(model)
-        entries.append(
-            AuditEntry(
-                actor=actor if getattr(actor, "pk", None) else None,
-                actor_name=getattr(actor, "username", "") or "system",
-                action=action,
-                content_type=content_types[model],
-                object_id=str(instance.pk),
-                object_repr=str(instance)[:200],
-                changes=changes,
-                source=source,
-            )
-        )
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
 
 
 def _load_tree(
@@ -97,8 +70,8 @@ def _load_tree(
     model.objects.bulk_create(to_create, batch_size=1000)
     if to_update:
         model.objects.bulk_update(to_update, fields, batch_size=1000)
-    _bulk_audit(actor, AuditEntry.Action.CREATE, created, source)
-    _bulk_audit(actor, AuditEntry.Action.UPDATE, changed, source)
+    audit.record_each(actor=actor, action=AuditEntry.Action.CREATE, changes=created, source=source)
+    audit.record_each(actor=actor, action=AuditEntry.Action.UPDATE, changes=changed, source=source)
     return LoadReport(
         created=len(to_create), updated=len(to_update), unchanged=len(rows) - len(to_create) - len(to_update)
     )

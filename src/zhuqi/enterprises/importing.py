@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from zhuqi.core import audit
@@ -348,13 +347,11 @@ def _plan(batch: list[tuple[int, dict[str, Any]]], existing: dict[str, Enterpris
 def _write_batch(*, actor: User, batch: list[tuple[int, dict[str, Any]]]) -> tuple[int, int, int]:
     """Bulk-write one batch of checked rows and their audit entries (the import job holds the
     transaction): a few queries per thousand rows. Returns (created, updated, unchanged)."""
-    content_type = ContentType.objects.get_for_model(Enterprise)
     now = timezone.now()
     codes = [values["uscc"] for _, values in batch]
     existing = {e.uscc: e for e in Enterprise.objects.select_for_update().filter(uscc__in=codes)}
     plan = _plan(batch, existing)
     to_create, to_update, befores = plan.to_create, plan.to_update, plan.befores
-    entries: list[AuditEntry] = []
     Enterprise.objects.bulk_create(to_create)
     if to_update:
         fields = [
@@ -363,34 +360,18 @@ def _write_batch(*, actor: User, batch: list[tuple[int, dict[str, Any]]]) -> tup
         for enterprise in to_update:
             enterprise.updated_at = now  # bulk_update does not apply auto_now
         Enterprise.objects.bulk_update(to_update, fields)
-    actor_ref = actor if actor.pk else None
-    for enterprise in to_create:
-        entries.append(
-            AuditEntry(
-                actor=actor_ref,
-                actor_name=actor.username,
-                action=AuditEntry.Action.CREATE,
-                content_type=content_type,
-                object_id=str(enterprise.pk),
-                object_repr=enterprise.name[:200],
-                changes=audit.diff({}, audit.snapshot(enterprise)),
-                source="import",
-            )
-        )
-    for enterprise in to_update:
-        entries.append(
-            AuditEntry(
-                actor=actor_ref,
-                actor_name=actor.username,
-                action=AuditEntry.Action.UPDATE,
-                content_type=content_type,
-                object_id=str(enterprise.pk),
-                object_repr=enterprise.name[:200],
-                changes=audit.diff(befores[enterprise.uscc], audit.snapshot(enterprise)),
-                source="import",
-            )
-        )
-    AuditEntry.objects.bulk_create(entries)
+    audit.record_each(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        changes=((e, audit.diff({}, audit.snapshot(e))) for e in to_create),
+        source="import",
+    )
+    audit.record_each(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        changes=((e, audit.diff(befores[e.uscc], audit.snapshot(e))) for e in to_update),
+        source="import",
+    )
     return len(to_create), len(to_update), plan.unchanged
 
 

@@ -33,6 +33,7 @@ from zhuqi.enterprises.filtersets import EnterpriseFilterSet
 from zhuqi.enterprises.forms import CONTACT_ROWS, EnterpriseForm, ImportUploadForm
 from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
 from zhuqi.imports import jobs
+from zhuqi.imports import selectors as import_selectors
 from zhuqi.imports.models import ImportJob
 from zhuqi.projects.selectors import flags_of as project_flags
 from zhuqi.projects.selectors import project_library
@@ -216,7 +217,7 @@ def _sweep_old_uploads(directory: Path) -> None:
 
 def _job(request: HttpRequest, token: str) -> ImportJob:
     """The person's own import; another user's token is simply not found."""
-    job = ImportJob.objects.filter(token=token, actor=request_user(request), kind="enterprises").first()
+    job = import_selectors.own_job(user=request_user(request), token=token, kind="enterprises")
     if job is None:
         raise Http404
     return job
@@ -254,7 +255,7 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
             else:
                 job = jobs.start(kind="enterprises", actor=user, path=path, name=upload.name)
                 return redirect("enterprise-import-job", job.token)
-    recent = ImportJob.objects.filter(actor=user, kind="enterprises")[:5]
+    recent = import_selectors.recent_jobs(user=user, kind="enterprises")
     return render(
         request,
         "enterprises/import.html",
