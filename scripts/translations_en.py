@@ -87,7 +87,7 @@ ENGLISH = {
     "上传并检查": "Upload and check",
     "导入预览": "Import preview",
     "共 %(rows)s 行，其中 %(good)s 行正确。": "%(rows)s rows, %(good)s of them correct.",
-    "%(bad)s 行有错误。": "%(bad)s rows have errors.",
+    "导入企业名录：%(name)s": "Import an enterprise list: %(name)s",
     "全部正确，尚未写入。确认后导入。": "All rows are correct. Nothing is written until you confirm.",
     "有错误时不会写入任何数据。您可以改正文件后重新上传，或只导入正确的行（错误行可下载后改正再导入）。": "With errors nothing is written. Correct the file and upload it again, or import only the correct rows (download the bad rows, correct them and import them later).",
     "只导入正确的 %(good)s 行": "Import only the %(good)s correct rows",
@@ -725,6 +725,7 @@ DEADLINES_ENGLISH = {
 }
 ENGLISH.update(DEADLINES_ENGLISH)
 DEADLINES_PLURAL_ENGLISH = {
+    "%(bad)s 行有错误。": ("%(bad)s row has errors.", "%(bad)s rows have errors."),
     "逾期 %(days)s 个工作日": ("%(days)s working day late", "%(days)s working days late"),
 }
 
@@ -1066,6 +1067,30 @@ ENGLISH.update(IMPORTS_ENGLISH)
 
 
 # Counted phrases: English has a singular and a plural form where Chinese has one.
+# Entries that had kept old guesses from similar strings (排名 as "Rename", 统计 as "Conclusion"):
+# each now has its own English here.
+REVIEWED_ENGLISH = {
+    "类型": "Type",
+    "没有符合条件的共性问题": "No common problems match",
+    "包联干部代为提交": "Filed by the liaison officer for the enterprise",
+    "没有找到，请换个名称、信用代码或拼音首字母": "Nothing found: try another name, credit code or pinyin initials",
+    "下一级": "One level down",
+    "统计": "Show",
+    "排名": "Rank by",
+    "平均办结用时（工作日）": "Average time to close (working days)",
+    "名称": "Name",
+    "代我包联的企业提交": "File for an enterprise assigned to me",
+    "没有符合条件的事项": "No cases match",
+    "安排": "Day type",
+    "按地区": "By region",
+    "按牵头部门": "By lead department",
+    "按责任部门": "By responsible department",
+    "按项目级别": "By project level",
+    "按跟踪落实部门": "By follow-up department",
+}
+ENGLISH.update(REVIEWED_ENGLISH)
+
+
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (
         "Among %(considered)s open demands, %(n)s common problem shared by at least %(min)s enterprises",

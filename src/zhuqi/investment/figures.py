@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.grouping import Grouping, group_names, pad_region_key, region_grouping, region_key
@@ -20,7 +21,8 @@ from zhuqi.directory.models import User
 from zhuqi.investment import selectors
 from zhuqi.investment.models import AmountNature
 
-GROUP_BY = {"region": "按地区", "department": "按跟踪落实部门"}
+# Labels marked for the catalogue: pages show them through {% translate %}.
+GROUP_BY = {"region": gettext_noop("按地区"), "department": gettext_noop("按跟踪落实部门")}
 NO_DEPARTMENT = "未明确跟踪落实部门"
 DEFAULT_MONTHS = 6
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.grouping import Grouping, group_names, pad_region_key, region_grouping, region_key
@@ -21,7 +22,12 @@ from zhuqi.directory.models import User
 from zhuqi.projects import selectors
 from zhuqi.projects.models import Level, ProjectYear, Stage
 
-GROUP_BY = {"region": "按地区", "department": "按责任部门", "level": "按项目级别"}
+# Labels marked for the catalogue: the figures page shows them through {% translate %}.
+GROUP_BY = {
+    "region": gettext_noop("按地区"),
+    "department": gettext_noop("按责任部门"),
+    "level": gettext_noop("按项目级别"),
+}
 SORTS = {"start_rate": "开工率", "investment_rate": "投资完成率"}
 NO_DEPARTMENT = "未明确责任部门"
 
