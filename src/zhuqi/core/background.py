@@ -20,9 +20,9 @@ logger = logging.getLogger(__name__)
 def periodic_tasks() -> list[object]:
     from zhuqi.cases.tasks import sweep_deadlines
     from zhuqi.imports.tasks import sweep_imports
-    from zhuqi.notifications.tasks import send_pending_deliveries
+    from zhuqi.notifications.tasks import send_outbox
 
-    return [sweep_deadlines, send_pending_deliveries, sweep_imports]
+    return [sweep_deadlines, send_outbox, sweep_imports]
 
 
 def enqueue_periodic() -> int:

@@ -82,7 +82,7 @@ class Webhook(BaseModel):
         return self.name
 
 
-class Delivery(BaseModel):
+class OutboxMessage(BaseModel):
     """A notice on its way out through one channel. Written in the same transaction as the
     notice and sent afterwards by a background task, so a failing channel never blocks or rolls
     back the step that caused it; failures are retried with back-off."""
@@ -99,7 +99,7 @@ class Delivery(BaseModel):
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     target = models.CharField("发送至", max_length=500)
     webhook = models.ForeignKey(
-        Webhook, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+        Webhook, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox_messages"
     )
     subject = models.CharField("标题", max_length=200)
     text = models.TextField("内容")
@@ -116,7 +116,7 @@ class Delivery(BaseModel):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(
-                fields=["next_attempt_at"], name="delivery_pending_idx", condition=models.Q(state="pending")
+                fields=["next_attempt_at"], name="outbox_pending_idx", condition=models.Q(state="pending")
             )
         ]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from zhuqi.directory.models import User
-from zhuqi.notifications.models import Delivery, Notice, Webhook
+from zhuqi.notifications.models import Notice, OutboxMessage, Webhook
 
 
 def inbox(*, user: User, unread_only: bool = False) -> QuerySet[Notice]:
@@ -21,6 +21,10 @@ def webhooks() -> QuerySet[Webhook]:
     return Webhook.objects.select_related("department", "region").order_by("region_id", "department_id", "id")
 
 
-def failed_deliveries() -> QuerySet[Delivery]:
+def failed_outbox_messages() -> QuerySet[OutboxMessage]:
     """Copies that could not be sent after every retry: an admin's cue to fix a robot's address."""
-    return Delivery.objects.filter(state=Delivery.State.FAILED).select_related("webhook").order_by("-id")
+    return (
+        OutboxMessage.objects.filter(state=OutboxMessage.State.FAILED)
+        .select_related("webhook")
+        .order_by("-id")
+    )

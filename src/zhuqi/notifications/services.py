@@ -23,11 +23,11 @@ from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.textlimits import length_errors, limit, shortened
 from zhuqi.directory.models import Department, Region, User
-from zhuqi.notifications.models import Delivery, Notice, Webhook
+from zhuqi.notifications.models import Notice, OutboxMessage, Webhook
 
 logger = logging.getLogger(__name__)
 
-# Minutes to wait before each retry; after the last, the delivery is marked failed.
+# Minutes to wait before each retry; after the last, the message is marked failed.
 RETRY_MINUTES = (1, 5, 30, 120, 720)
 WEBHOOK_TIMEOUT_SECONDS = 10
 
@@ -90,7 +90,7 @@ def notify_many(messages: Sequence[Message]) -> int:
     )
     hooks = list(Webhook.objects.filter(is_active=True)) if messages else []
     notices: list[Notice] = []
-    deliveries: list[Delivery] = []
+    outgoing: list[OutboxMessage] = []
     for message in messages:
         # A notice's title is made from a record's title and a prefix; the record keeps its own.
         title = shortened(message.title, limit(Notice, "title"))
@@ -111,15 +111,17 @@ def notify_many(messages: Sequence[Message]) -> int:
         ]
         text = "\n".join(part for part in (message.body, _absolute(message.link)) if part)
         if settings.ZHUQI_EMAIL_NOTICES:
-            deliveries += [
-                Delivery(channel=Delivery.Channel.EMAIL, target=user.email, subject=title, text=text)
+            outgoing += [
+                OutboxMessage(
+                    channel=OutboxMessage.Channel.EMAIL, target=user.email, subject=title, text=text
+                )
                 for user in people.values()
                 if user.email
             ]
         if people or not message.key:
-            deliveries += [
-                Delivery(
-                    channel=Delivery.Channel.WEBHOOK,
+            outgoing += [
+                OutboxMessage(
+                    channel=OutboxMessage.Channel.WEBHOOK,
                     target=hook.url,
                     webhook=hook,
                     subject=title,
@@ -129,11 +131,11 @@ def notify_many(messages: Sequence[Message]) -> int:
                 if hook.department_id in message.department_ids or hook.region_id in message.region_ids
             ]
     Notice.objects.bulk_create(notices, batch_size=1000)
-    if deliveries:
+    if outgoing:
         now = timezone.now()
-        for delivery in deliveries:
-            delivery.next_attempt_at = now
-        Delivery.objects.bulk_create(deliveries, batch_size=1000)
+        for item in outgoing:
+            item.next_attempt_at = now
+        OutboxMessage.objects.bulk_create(outgoing, batch_size=1000)
         transaction.on_commit(_enqueue_sending)
     return len(notices)
 
@@ -143,10 +145,10 @@ def _absolute(link: str) -> str:
 
 
 def _enqueue_sending() -> None:
-    from zhuqi.notifications.tasks import send_pending_deliveries
+    from zhuqi.notifications.tasks import send_outbox
 
     try:
-        send_pending_deliveries.enqueue()
+        send_outbox.enqueue()
     except Exception:
         logger.exception("could not enqueue the sending of notices")
 
@@ -178,56 +180,56 @@ def _post_json(url: str, payload: dict[str, Any]) -> None:
         raise RuntimeError(f"errcode {answer.get('errcode')}: {answer.get('errmsg', '')}")
 
 
-def send_delivery(delivery: Delivery) -> None:
-    if delivery.channel == Delivery.Channel.EMAIL:
-        send_mail(delivery.subject, delivery.text, None, [delivery.target])
+def send_outbox_message(message: OutboxMessage) -> None:
+    if message.channel == OutboxMessage.Channel.EMAIL:
+        send_mail(message.subject, message.text, None, [message.target])
     else:
-        flavour = delivery.webhook.flavour if delivery.webhook else Webhook.Flavour.JSON
-        _post_json(delivery.target, webhook_payload(flavour, delivery.subject, delivery.text))
+        flavour = message.webhook.flavour if message.webhook else Webhook.Flavour.JSON
+        _post_json(message.target, webhook_payload(flavour, message.subject, message.text))
 
 
 def send_pending(*, now: datetime.datetime | None = None, limit: int = 200) -> dict[str, int]:
-    """Send what is due; on failure, schedule the next attempt further out. Each delivery is
+    """Send what is due; on failure, schedule the next attempt further out. Each message is
     claimed and settled in its own short transaction, so one slow robot holds no locks."""
     now = now or timezone.now()
     counts = {"sent": 0, "retrying": 0, "failed": 0}
     due = list(
-        Delivery.objects.filter(state=Delivery.State.PENDING, next_attempt_at__lte=now)
+        OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
     for pk in due:
         with transaction.atomic():
-            delivery = (
-                Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            message = (
+                OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("webhook")
-                .filter(pk=pk, state=Delivery.State.PENDING)
+                .filter(pk=pk, state=OutboxMessage.State.PENDING)
                 .first()
             )
-            if delivery is None:
+            if message is None:
                 continue
             # Claimed: push the next attempt out first, so a crash mid-send does not resend at once.
-            delivery.attempts += 1
-            delivery.next_attempt_at = now + datetime.timedelta(
-                minutes=RETRY_MINUTES[min(delivery.attempts - 1, len(RETRY_MINUTES) - 1)]
+            message.attempts += 1
+            message.next_attempt_at = now + datetime.timedelta(
+                minutes=RETRY_MINUTES[min(message.attempts - 1, len(RETRY_MINUTES) - 1)]
             )
-            delivery.save(update_fields=["attempts", "next_attempt_at"])
+            message.save(update_fields=["attempts", "next_attempt_at"])
         try:
-            send_delivery(delivery)
+            send_outbox_message(message)
         except (OSError, RuntimeError, urllib.error.URLError, ValueError) as error:
-            delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if delivery.attempts > len(RETRY_MINUTES):
-                delivery.state = Delivery.State.FAILED
-                delivery.next_attempt_at = None
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if message.attempts > len(RETRY_MINUTES):
+                message.state = OutboxMessage.State.FAILED
+                message.next_attempt_at = None
                 counts["failed"] += 1
             else:
                 counts["retrying"] += 1
-            delivery.save(update_fields=["last_error", "state", "next_attempt_at"])
+            message.save(update_fields=["last_error", "state", "next_attempt_at"])
             continue
-        delivery.state = Delivery.State.SENT
-        delivery.sent_at = timezone.now()
-        delivery.next_attempt_at = None
-        delivery.save(update_fields=["state", "sent_at", "next_attempt_at"])
+        message.state = OutboxMessage.State.SENT
+        message.sent_at = timezone.now()
+        message.next_attempt_at = None
+        message.save(update_fields=["state", "sent_at", "next_attempt_at"])
         counts["sent"] += 1
     return counts
 

@@ -6,5 +6,5 @@ from zhuqi.notifications import services
 
 
 @task()
-def send_pending_deliveries() -> dict[str, int]:
+def send_outbox() -> dict[str, int]:
     return services.send_pending()

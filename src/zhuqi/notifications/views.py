@@ -102,6 +102,6 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         {
             "webhooks": selectors.webhooks(),
             "flavours": Webhook.Flavour.choices,
-            "recent_failures": selectors.failed_deliveries()[:20],
+            "recent_failures": selectors.failed_outbox_messages()[:20],
         },
     )

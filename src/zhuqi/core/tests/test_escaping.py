@@ -72,7 +72,7 @@ SKIPPED = {
     "cases.Attachment.content_type",
     "visits.VisitAttachment.content_type",
     "notifications.Notice.key",
-    "notifications.Delivery",  # outgoing messages, never shown on a page
+    "notifications.OutboxMessage",  # outgoing messages, never shown on a page
 }
 
 

@@ -12,7 +12,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from zhuqi.notifications.models import Delivery, Notice, Webhook
+from zhuqi.notifications.models import Notice, OutboxMessage, Webhook
 from zhuqi.notifications.services import RETRY_MINUTES, notify, send_pending
 
 
@@ -74,17 +74,17 @@ def test_a_failing_robot_is_retried_with_back_off_then_given_up(cast, robot_url)
     Webhook.objects.create(name="钉钉群", flavour="dingtalk", url=robot_url, region=cast.coordinator.region)
     Robot.failing = True
     notify(recipients=[cast.coordinator], title="催办", regions=[cast.coordinator.region])
-    delivery = Delivery.objects.get()
+    message = OutboxMessage.objects.get()
     now = timezone.now()
     waits = []
     for _ in range(len(RETRY_MINUTES) + 1):
         send_pending(now=now)
-        delivery.refresh_from_db()
-        if delivery.next_attempt_at:
-            waits.append(round((delivery.next_attempt_at - now).total_seconds() / 60))
-            now = delivery.next_attempt_at
+        message.refresh_from_db()
+        if message.next_attempt_at:
+            waits.append(round((message.next_attempt_at - now).total_seconds() / 60))
+            now = message.next_attempt_at
     assert waits == list(RETRY_MINUTES)
-    assert delivery.state == Delivery.State.FAILED and "93000" in delivery.last_error
+    assert message.state == OutboxMessage.State.FAILED and "93000" in message.last_error
     # The inbox notice is there regardless: a failing channel blocks nothing.
     assert Notice.objects.filter(recipient=cast.coordinator, title="催办").exists()
 
@@ -97,6 +97,6 @@ def test_an_unreachable_robot_does_not_stop_the_others(cast, robot_url) -> None:
     notify(recipients=[], title="调度会通知", regions=[cast.coordinator.region])
     assert send_pending() == {"sent": 1, "retrying": 1, "failed": 0}
     assert Robot.received == [{"title": "调度会通知", "text": ""}]
-    assert Delivery.objects.get(webhook__name="坏地址").next_attempt_at > timezone.now() + datetime.timedelta(
-        seconds=30
-    )
+    assert OutboxMessage.objects.get(
+        webhook__name="坏地址"
+    ).next_attempt_at > timezone.now() + datetime.timedelta(seconds=30)
