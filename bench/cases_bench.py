@@ -59,7 +59,7 @@ SWEPT = (
 
 def cast() -> dict[str, Any]:
     """The users and ids the lists are taken for (made by generate_cases.py)."""
-    from zhuqi.cases.models import Category
+    from zhuqi.cases.models import CaseCategory
     from zhuqi.directory.models import Department, User
 
     def handler_of(name: str) -> User:
@@ -72,7 +72,7 @@ def cast() -> dict[str, Any]:
         "coordinator": User.objects.get(username="bench-coordinator-150500"),  # 通辽, a prefecture
         "county coordinator": User.objects.get(username="bench-coordinator-150581"),  # 霍林郭勒
         "leader": User.objects.get(username="bench-leader-150500"),  # 通辽
-        "finance": Category.objects.get(name="融资", parent=None).pk,
+        "finance": CaseCategory.objects.get(name="融资", parent=None).pk,
         "department": Department.objects.get(name="通辽市工业和信息化局").pk,
     }
 

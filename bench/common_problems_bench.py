@@ -62,7 +62,7 @@ def _nouns(rng: random.Random) -> list[str]:
 def generate(count: int, seed: int = 11) -> None:
     from django.utils import timezone
 
-    from zhuqi.cases.models import Case, Category, Kind, Source, Status
+    from zhuqi.cases.models import Case, CaseCategory, Kind, Source, Status
     from zhuqi.core.validators import make_uscc
     from zhuqi.directory.models import Industry, Region
     from zhuqi.enterprises.models import Enterprise
@@ -81,7 +81,7 @@ def generate(count: int, seed: int = 11) -> None:
         for n in range(1500)
     )
     enterprises = list(Enterprise.objects.filter(search_text=MARK).values_list("id", flat=True))
-    categories = {c.name: c for c in Category.objects.filter(parent=None)}
+    categories = {c.name: c for c in CaseCategory.objects.filter(parent=None)}
     demands = tomllib.loads(SEEDS.read_text("utf-8"))["demand"]
     nouns = _nouns(rng)
     now = timezone.now()

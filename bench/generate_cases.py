@@ -86,7 +86,7 @@ COUNTY_OFFICES = [
     "生态环境局",
     "应急管理局",
 ]
-# Category → (phrases for a title, the office that leads such cases)
+# CaseCategory → (phrases for a title, the office that leads such cases)
 CATEGORIES: dict[str, tuple[list[str], str]] = {
     "融资": (["流动资金贷款续贷困难", "技改项目贷款贴息申请", "应收账款融资受阻", "担保费率偏高"], "财政局"),
     "用工": (["缺少熟练焊工", "季节性用工短缺", "高校毕业生招聘困难"], "人力资源和社会保障局"),
@@ -533,7 +533,7 @@ def places(
     default four counties, "all": every county), and enterprises in their counties."""
     from generate import write_database
 
-    from zhuqi.cases.models import Category
+    from zhuqi.cases.models import CaseCategory
     from zhuqi.directory.models import Department, Region
     from zhuqi.enterprises.models import Enterprise
 
@@ -567,7 +567,7 @@ def places(
         .order_by("id")
         .values_list("id", "region_id", "name")
     )
-    categories = dict(Category.objects.filter(parent=None).values_list("name", "pk"))
+    categories = dict(CaseCategory.objects.filter(parent=None).values_list("name", "pk"))
     return Places(counties, prefecture_of, departments, enterprises, categories)
 
 

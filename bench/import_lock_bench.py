@@ -106,12 +106,12 @@ def file_cases(stop: threading.Event, outcomes: list[tuple[str, float]]) -> None
     from django.db import close_old_connections
 
     from zhuqi.cases import services
-    from zhuqi.cases.models import Category, Kind
+    from zhuqi.cases.models import CaseCategory, Kind
     from zhuqi.cases.services import NewCase
     from zhuqi.directory.models import User
 
     actor = User.objects.get(username="enterprise")
-    category = Category.objects.get(name="融资", parent=None)
+    category = CaseCategory.objects.get(name="融资", parent=None)
     while not stop.is_set():
         started = time.perf_counter()
         try:

@@ -160,7 +160,7 @@ def accounts() -> Cast:
     set-up ran with the testing settings' fast hasher)."""
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-    from zhuqi.cases.models import Category
+    from zhuqi.cases.models import CaseCategory
     from zhuqi.core.roles import Role
     from zhuqi.directory.models import Department, User
     from zhuqi.enterprises.models import Enterprise
@@ -200,7 +200,7 @@ def accounts() -> Cast:
     if missing:
         sys.exit(f"accounts missing: {sorted(missing)}")
     categories = list(
-        Category.objects.filter(parent=None)
+        CaseCategory.objects.filter(parent=None)
         .exclude(name__in=["安全生产", "生态环保"])
         .values_list("pk", flat=True)
     )

@@ -43,7 +43,7 @@ from django.conf import settings
 from django.db.models.functions import Substr
 
 from zhuqi.cases import selectors
-from zhuqi.cases.models import OPEN_STATUSES, Category, Kind, Status
+from zhuqi.cases.models import OPEN_STATUSES, CaseCategory, Kind, Status
 from zhuqi.core.chinese import words
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.roles import Role
@@ -154,7 +154,7 @@ def _terms(text: str) -> tuple[str, ...]:
 def _category_roots() -> tuple[dict[int, int | None], dict[int, tuple[int, str]]]:
     """Each category's parent, and its top-level category (id, name): groups never cross those."""
     rows = {
-        pk: (parent, name) for pk, parent, name in Category.objects.values_list("id", "parent_id", "name")
+        pk: (parent, name) for pk, parent, name in CaseCategory.objects.values_list("id", "parent_id", "name")
     }
     parents: dict[int, int | None] = {pk: parent for pk, (parent, _) in rows.items()}
     roots: dict[int, tuple[int, str]] = {}
@@ -192,7 +192,7 @@ def _validate(
         )
     if kind not in GROUPED_KINDS:
         errors.append(FieldError("kind", "只能是 demand（诉求）或 hazard（隐患）"))
-    if category is not None and not Category.objects.filter(pk=category).exists():
+    if category is not None and not CaseCategory.objects.filter(pk=category).exists():
         errors.append(FieldError("category", "类别不存在"))
     if region is not None and not is_region_code(region):
         errors.append(FieldError("region", "应为 6 位行政区划代码"))

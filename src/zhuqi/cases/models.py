@@ -15,7 +15,7 @@ from zhuqi.directory.models import Department, Official, Region
 from zhuqi.enterprises.models import Enterprise
 
 
-class Category(models.Model):
+class CaseCategory(models.Model):
     """A kind of problem (融资, 用工 …), as a tree an admin may extend."""
 
     name = models.CharField("名称", max_length=50)
@@ -211,7 +211,7 @@ class Case(BaseModel):
     # instruction without one. Scoping and the figures per region read this column.
     region = models.ForeignKey(Region, verbose_name="所属地区", on_delete=models.PROTECT, related_name="+")
     category = models.ForeignKey(
-        Category, verbose_name="类别", on_delete=models.PROTECT, related_name="cases"
+        CaseCategory, verbose_name="类别", on_delete=models.PROTECT, related_name="cases"
     )
     urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     complexity = models.CharField(
@@ -521,7 +521,7 @@ class DeadlinePolicy(BaseModel):
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices)
     category = models.ForeignKey(
-        Category,
+        CaseCategory,
         verbose_name="类别（空=全部）",
         null=True,
         blank=True,
@@ -554,7 +554,9 @@ class RoutingRule(models.Model):
     default, so assignment is one click and the same problem always goes to the same office."""
 
     region = models.ForeignKey(Region, verbose_name="地区", on_delete=models.CASCADE, related_name="+")
-    category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        CaseCategory, verbose_name="类别", on_delete=models.CASCADE, related_name="+"
+    )
     keywords = models.CharField(
         "关键词",
         max_length=200,
@@ -578,7 +580,7 @@ class RoutingRule(models.Model):
 
 class ReplyTemplate(models.Model):
     category = models.ForeignKey(
-        Category,
+        CaseCategory,
         verbose_name="类别",
         null=True,
         blank=True,

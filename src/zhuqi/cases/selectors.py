@@ -9,9 +9,9 @@ from zhuqi.cases.models import (
     OPEN_STATUS_LIST,
     Attachment,
     Case,
+    CaseCategory,
     CaseReach,
     CaseStep,
-    Category,
     DeadlinePolicy,
     Extension,
     Kind,
@@ -241,8 +241,8 @@ def timeline(*, user: User, case: Case) -> QuerySet[CaseStep]:
     return steps
 
 
-def categories() -> QuerySet[Category]:
-    return Category.objects.filter(is_active=True).order_by("order", "id")
+def categories() -> QuerySet[CaseCategory]:
+    return CaseCategory.objects.filter(is_active=True).order_by("order", "id")
 
 
 def routing_rules_for(region: Region) -> QuerySet[RoutingRule]:
@@ -271,11 +271,11 @@ def routing_catalogue(*, user: User) -> QuerySet[RoutingRule]:
     ).order_by("region_id", "category__order", "order", "id")
 
 
-def category_tree(*, active_only: bool = False) -> list[Category]:
+def category_tree(*, active_only: bool = False) -> list[CaseCategory]:
     """Every category (or the active ones: what a form offers), each top-level one followed by its
     sub-categories."""
-    items = list(categories() if active_only else Category.objects.order_by("order", "id"))
-    children: dict[int, list[Category]] = {}
+    items = list(categories() if active_only else CaseCategory.objects.order_by("order", "id"))
+    children: dict[int, list[CaseCategory]] = {}
     for item in items:
         if item.parent_id:
             children.setdefault(item.parent_id, []).append(item)

@@ -23,9 +23,9 @@ from zhuqi.cases.models import (
     STEP_LABELS,
     Attachment,
     Case,
+    CaseCategory,
     CaseReach,
     CaseStep,
-    Category,
     Closure,
     Complexity,
     DeadlinePolicy,
@@ -730,7 +730,7 @@ def case_create(
         if not (data.evidence or "").strip():
             errors.append(FieldError("evidence", "请写明隐患情况"))
     category = (
-        Category.objects.filter(pk=data.category_id, is_active=True).first() if data.category_id else None
+        CaseCategory.objects.filter(pk=data.category_id, is_active=True).first() if data.category_id else None
     )
     if category is None:
         errors.append(FieldError("category", "必填" if not data.category_id else "类别不存在"))
@@ -1707,7 +1707,7 @@ def case_edit(
             changes["description"] = [case.description, description]
             case.description = description
     if correction.category_id is not None and correction.category_id != case.category_id:
-        category = Category.objects.filter(pk=correction.category_id, is_active=True).first()
+        category = CaseCategory.objects.filter(pk=correction.category_id, is_active=True).first()
         if category is None:
             errors.append(FieldError("category", "类别不存在"))
         else:
@@ -1760,7 +1760,7 @@ def case_edit(
 # The tables admins keep: the routing catalogue (派单目录) and the deadline rules
 
 
-_Kept = TypeVar("_Kept", RoutingRule, Category, ReplyTemplate)
+_Kept = TypeVar("_Kept", RoutingRule, CaseCategory, ReplyTemplate)
 
 
 def _locked_or_new(model: type[_Kept], pk: int | None) -> _Kept:
@@ -1807,7 +1807,7 @@ def routing_rule_save(
     if region is None:
         errors.append(FieldError("region", "地区代码不存在"))
     category = (
-        Category.objects.filter(pk=data.category_id, is_active=True).first() if data.category_id else None
+        CaseCategory.objects.filter(pk=data.category_id, is_active=True).first() if data.category_id else None
     )
     if category is None:
         errors.append(FieldError("category", "请选择类别"))
@@ -1890,7 +1890,7 @@ def deadline_policy_save(
         urgency = _parse_choice(urgency, Urgency, "urgency")
     except ValidationFailed as failure:
         errors += failure.errors
-    category = Category.objects.filter(pk=category_id).first() if category_id else None
+    category = CaseCategory.objects.filter(pk=category_id).first() if category_id else None
     if category_id and category is None:
         errors.append(FieldError("category", "类别不存在"))
     for name, value in (
@@ -1933,25 +1933,25 @@ def category_save(
     is_active: bool = True,
     category_id: int | None = None,
     source: str = "",
-) -> Category:
+) -> CaseCategory:
     """Add a category (a top-level one or a sub-category) or rename, reorder or retire one.
     A retired category stays on the cases filed under it; new cases cannot use it."""
     _require_admin(actor)
-    category = _locked_or_new(Category, category_id)
+    category = _locked_or_new(CaseCategory, category_id)
     before = audit.snapshot(category) if category.pk else None
     errors: list[FieldError] = []
     name = (name or "").strip()
     if not name:
         errors.append(FieldError("name", "必填"))
-    errors += length_errors(Category, {"name": name})
-    parent = Category.objects.filter(pk=parent_id).first() if parent_id else None
+    errors += length_errors(CaseCategory, {"name": name})
+    parent = CaseCategory.objects.filter(pk=parent_id).first() if parent_id else None
     if parent_id and parent is None:
         errors.append(FieldError("parent", "上级类别不存在"))
     elif parent is not None and (parent.parent_id is not None or parent.pk == category.pk):
         errors.append(FieldError("parent", "类别最多两级"))
     elif parent is not None and category.pk and category.children.exists():
         errors.append(FieldError("parent", "该类别有下级类别，不能再放到其他类别之下"))
-    if name and Category.objects.filter(parent=parent, name=name).exclude(pk=category.pk).exists():
+    if name and CaseCategory.objects.filter(parent=parent, name=name).exclude(pk=category.pk).exists():
         errors.append(FieldError("name", f"“{name}”已存在"))
     if errors:
         raise ValidationFailed(errors)
@@ -1987,7 +1987,7 @@ def reply_template_save(
     if not text:
         errors.append(FieldError("text", "必填"))
     errors += length_errors(ReplyTemplate, {"title": title, "text": text})
-    category = Category.objects.filter(pk=category_id).first() if category_id else None
+    category = CaseCategory.objects.filter(pk=category_id).first() if category_id else None
     if category_id and category is None:
         errors.append(FieldError("category", "类别不存在"))
     if errors:

@@ -18,7 +18,7 @@ from unittest import mock
 from django.utils import timezone
 
 from zhuqi.cases import services
-from zhuqi.cases.models import Case, Category, Kind
+from zhuqi.cases.models import Case, CaseCategory, Kind
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory import services as directory_services
@@ -92,7 +92,7 @@ def load(*, actor: User, users: Cast, departments: dict[str, Department]) -> int
         departments[name] = directory_services.department_create(
             actor=actor, region=region, name=name, kind=Department.Kind.GOVERNMENT, short_name=""
         )
-    categories = {c.name: c for c in Category.objects.filter(parent=None)}
+    categories = {c.name: c for c in CaseCategory.objects.filter(parent=None)}
     admin = User.objects.get(username="demo-admin")
     for order, (category, keywords, lead, co) in enumerate(ROUTING):
         services.routing_rule_save(
@@ -118,7 +118,7 @@ def _demand(
     users: Cast,
     who: User,
     enterprise: Enterprise,
-    category: Category,
+    category: CaseCategory,
     title: str,
     description: str,
     *,
@@ -151,7 +151,7 @@ def _step(name: str, case: Case, actor: User, **kwargs: object) -> Case:
 
 def _cases(
     users: Cast,
-    categories: dict[str, Category],
+    categories: dict[str, CaseCategory],
     enterprises: dict[str, Enterprise],
     departments: dict[str, Department],
 ) -> int:

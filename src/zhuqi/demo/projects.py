@@ -18,7 +18,7 @@ from unittest import mock
 
 from django.utils import timezone
 
-from zhuqi.cases.models import Category
+from zhuqi.cases.models import CaseCategory
 from zhuqi.directory.models import Department, Official, Region, User
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.investment import services as investment_services
@@ -57,7 +57,7 @@ def load(
     industry = departments["霍林郭勒市工业和信息化局"]
     development = departments["霍林郭勒市发展和改革委员会"]
     environment = departments["霍林郭勒市生态环境局"]
-    categories = {c.name: c for c in Category.objects.filter(parent=None)}
+    categories = {c.name: c for c in CaseCategory.objects.filter(parent=None)}
     early = datetime.date(year, 1, 5)
 
     with _on(early):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from zhuqi.cases.models import Category
+from zhuqi.cases.models import CaseCategory
 from zhuqi.directory.models import Department, Official, User
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.projects.models import Project
@@ -17,7 +17,7 @@ from zhuqi.visits.services import Attendance, SaidThere, VisitData
 
 
 def load(*, admin: User, officials: dict[str, Official], departments: dict[str, Department]) -> int:
-    categories = {c.name: c.pk for c in Category.objects.filter(parent=None)}
+    categories = {c.name: c.pk for c in CaseCategory.objects.filter(parent=None)}
     firms = {e.short_name: e.pk for e in Enterprise.objects.exclude(short_name="")}
     projects = {p.name: p.pk for p in Project.objects.filter(region_id="150581")}
 
@@ -186,7 +186,7 @@ def load_liaison(*, liaison: User) -> int:
     Logged by the officer through the service, as the quick log does."""
     from django.utils import timezone
 
-    categories = {c.name: c.pk for c in Category.objects.filter(parent=None)}
+    categories = {c.name: c.pk for c in CaseCategory.objects.filter(parent=None)}
     firms = {e.short_name: e for e in Enterprise.objects.exclude(short_name="")}
     today = timezone.localdate()
     first = today.replace(day=1)

@@ -12,7 +12,7 @@ from zhuqi.core.queries import IsoDate, RecordId, RegionCode, RegionCodeOrBlank,
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.projects import figures, schemas, selectors, services
 from zhuqi.projects.filtersets import ProjectFilterSet
-from zhuqi.projects.models import Category, Level, Stage
+from zhuqi.projects.models import Level, ProjectCategory, Stage
 from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, ReportData
 
 router = Router(tags=["projects"])
@@ -31,7 +31,7 @@ class ProjectFilters(Schema):
     leader: RecordId | None = None
     owner: RecordId | None = None
     level: Level | None = None
-    category: Category | None = None
+    category: ProjectCategory | None = None
     year: Year | None = None
     project_list: RecordId | None = None
     chain: str | None = None

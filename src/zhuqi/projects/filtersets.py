@@ -9,7 +9,7 @@ from zhuqi.core.filtersets import IdFilter, RegionCodeFilter
 from zhuqi.core.scoping import region_subtree_q
 from zhuqi.core.validators import is_region_code
 from zhuqi.projects import selectors
-from zhuqi.projects.models import Category, Level, Project, Stage
+from zhuqi.projects.models import Level, Project, ProjectCategory, Stage
 
 
 class ProjectFilterSet(django_filters.FilterSet):
@@ -24,7 +24,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     leader = IdFilter(field_name="responsible_leader_id")
     owner = IdFilter(field_name="owner_id")
     level = django_filters.ChoiceFilter(choices=Level.choices)
-    category = django_filters.ChoiceFilter(choices=Category.choices)
+    category = django_filters.ChoiceFilter(choices=ProjectCategory.choices)
     year = django_filters.NumberFilter(field_name="listed_year")
     project_list = IdFilter(field_name="project_list_id")
     chain = django_filters.CharFilter(field_name="chain")

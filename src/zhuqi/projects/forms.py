@@ -12,7 +12,7 @@ from zhuqi.core.forms import Form
 from zhuqi.core.textlimits import limit
 from zhuqi.core.validators import parse_id
 from zhuqi.core.versioning import version_field
-from zhuqi.projects.models import Category, Level, MilestoneKind, Project, Stage, StageChange
+from zhuqi.projects.models import Level, MilestoneKind, Project, ProjectCategory, Stage, StageChange
 from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, ReportData
 
 PROBLEM_ROWS = 3
@@ -29,7 +29,7 @@ class ProjectForm(Form):
     )
     project_list = forms.IntegerField(label="所属清单", required=False)
     chain = forms.CharField(label="所属产业链", required=False, max_length=limit(Project, "chain"))
-    category = forms.ChoiceField(label="项目类别", choices=Category.choices, required=False)
+    category = forms.ChoiceField(label="项目类别", choices=ProjectCategory.choices, required=False)
     level = forms.ChoiceField(label="项目级别", choices=Level.choices, required=False)
     listed_year = forms.IntegerField(label="入库年度", required=False)
     content = forms.CharField(
@@ -55,7 +55,7 @@ class ProjectForm(Form):
             owner_name=data["owner_name"],
             project_list_id=data["project_list"],
             chain=data["chain"],
-            category=data["category"] or Category.INDUSTRIAL,
+            category=data["category"] or ProjectCategory.INDUSTRIAL,
             level=data["level"] or Level.CITY,
             listed_year=data["listed_year"],
             content=data["content"],

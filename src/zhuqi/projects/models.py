@@ -47,7 +47,7 @@ STAGE_DATE_FIELDS = {
 }
 
 
-class Category(models.TextChoices):
+class ProjectCategory(models.TextChoices):
     INDUSTRIAL = "industrial", gettext_noop("工业")
     ENERGY = "energy", gettext_noop("能源")
     INFRASTRUCTURE = "infrastructure", gettext_noop("基础设施")
@@ -123,7 +123,7 @@ class Project(BaseModel):
     # foreign key); the API filter already takes it.
     chain = models.CharField("所属产业链", max_length=50, blank=True)
     category = models.CharField(
-        "项目类别", max_length=16, choices=Category.choices, default=Category.INDUSTRIAL
+        "项目类别", max_length=16, choices=ProjectCategory.choices, default=ProjectCategory.INDUSTRIAL
     )
     level = models.CharField("项目级别", max_length=12, choices=Level.choices, default=Level.CITY)
     listed_year = models.PositiveSmallIntegerField("入库年度")

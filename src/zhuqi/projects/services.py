@@ -27,12 +27,12 @@ from zhuqi.projects import periods, selectors
 from zhuqi.projects.models import (
     STAGE_DATE_FIELDS,
     STAGE_ORDER,
-    Category,
     Level,
     Milestone,
     MilestoneKind,
     ProgressReport,
     Project,
+    ProjectCategory,
     ProjectList,
     ProjectYear,
     ReportingPeriod,
@@ -176,7 +176,7 @@ class ProjectData:
     owner_id: int | None = None
     owner_name: str = ""
     chain: str = ""
-    category: str = Category.INDUSTRIAL
+    category: str = ProjectCategory.INDUSTRIAL
     level: str = Level.CITY
     content: str = ""
     responsible_leader_id: int | None = None
@@ -232,7 +232,7 @@ def clean_project_data(actor: User, data: ProjectData, *, project: Project | Non
     values["listed_year"] = int(year)
     values["total_investment"] = _collect(errors, parse_amount, data.total_investment, "total_investment")
     values["category"] = _collect(
-        errors, parse_choice, data.category, Category, "category", default=Category.INDUSTRIAL
+        errors, parse_choice, data.category, ProjectCategory, "category", default=ProjectCategory.INDUSTRIAL
     )
     values["level"] = _collect(errors, parse_choice, data.level, Level, "level", default=Level.CITY)
 

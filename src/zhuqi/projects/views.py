@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhuqi.cases.models import Category as CaseCategory
+from zhuqi.cases.models import CaseCategory
 from zhuqi.cases.selectors import case_queryset
 from zhuqi.cases.selectors import categories as case_categories
 from zhuqi.core.auth import request_user
@@ -30,10 +30,10 @@ from zhuqi.projects.filtersets import ProjectFilterSet
 from zhuqi.projects.models import (
     STAGE_DATE_FIELDS,
     STAGE_ORDER,
-    Category,
     Level,
     MilestoneKind,
     Project,
+    ProjectCategory,
     Stage,
 )
 
@@ -123,7 +123,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         stages=Stage.choices,
         flags=list(selectors.FLAGS.items()),
         levels=Level.choices,
-        categories=Category.choices,
+        categories=ProjectCategory.choices,
         year_now=at.year,
         can_pick_departments=user.role != Role.ENTERPRISE,
     )
@@ -340,7 +340,7 @@ def _project_form_context(user: User, form: forms.ProjectForm, project: Project 
     return {
         "form": form,
         "project": project,
-        "categories": Category.choices,
+        "categories": ProjectCategory.choices,
         "levels": Level.choices,
     }
 

@@ -4,14 +4,14 @@ from typing import Any
 
 import pytest
 
-from zhuqi.cases.models import Category, RoutingRule
+from zhuqi.cases.models import CaseCategory, RoutingRule
 from zhuqi.directory.models import Department, Region
 from zhuqi.testing.factories import Cast, DepartmentFactory
 
 
 @pytest.fixture
-def finance(db: Any) -> Category:
-    return Category.objects.get(name="融资", parent=None)
+def finance(db: Any) -> CaseCategory:
+    return CaseCategory.objects.get(name="融资", parent=None)
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def other_department(cast: Cast) -> Department:
 
 
 @pytest.fixture
-def routed(cast: Cast, finance: Category, other_department: Department) -> RoutingRule:
+def routed(cast: Cast, finance: CaseCategory, other_department: Department) -> RoutingRule:
     """派单目录: in Huolinguole, financing goes to the handler's department with finance supporting."""
     rule = RoutingRule.objects.create(
         region=Region.objects.get(pk="150581"), category=finance, lead_department=cast.handler.department

@@ -11,7 +11,7 @@ from django.test import Client, override_settings
 
 from zhuqi.cases import services
 from zhuqi.cases.common_problems import common_problems
-from zhuqi.cases.models import Case, Category, Kind, Source
+from zhuqi.cases.models import Case, CaseCategory, Kind, Source
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.errors import PermissionDenied, ValidationFailed
 from zhuqi.core.roles import Role
@@ -35,7 +35,7 @@ def demands(cast) -> dict[str, Case]:
     enterprises = {"home": cast.home, "neighbour": cast.neighbour}
     for key, name in DATA["enterprises"].items():
         enterprises[key] = EnterpriseFactory(name=name)
-    categories = {c.name: c for c in Category.objects.filter(parent=None)}
+    categories = {c.name: c for c in CaseCategory.objects.filter(parent=None)}
     cases = {}
     for row in DATA["demand"]:
         home = row["enterprise"] == "home"
@@ -132,7 +132,7 @@ def test_two_demands_from_one_enterprise_are_not_a_common_problem(cast, demands)
         reason="other",
         step=StepInput(comment="项目已暂停建设，企业撤回"),
     )
-    approvals = Category.objects.get(name="审批", parent=None)
+    approvals = CaseCategory.objects.get(name="审批", parent=None)
     result = common_problems(user=cast.coordinator, min_enterprises=2, category=approvals.pk)
     assert result.problems == []
 
@@ -155,10 +155,10 @@ def test_closed_and_merged_demands_are_left_out(cast, demands) -> None:
 
 
 def test_filters_narrow_to_a_category_or_a_region(cast, demands) -> None:
-    logistics = Category.objects.get(name="物流", parent=None)
+    logistics = CaseCategory.objects.get(name="物流", parent=None)
     assert _groups(common_problems(user=cast.coordinator, category=logistics.pk), demands) == [RAIL]
     # A subcategory an admin added counts under its top-level category.
-    railway = Category.objects.create(name="铁路运输", parent=logistics)
+    railway = CaseCategory.objects.create(name="铁路运输", parent=logistics)
     Case.objects.filter(pk=demands["rail2"].pk).update(category=railway)
     assert _groups(common_problems(user=cast.coordinator, category=logistics.pk), demands) == [RAIL]
     assert _groups(common_problems(user=cast.coordinator, category=railway.pk), demands) == []
@@ -176,7 +176,7 @@ def test_scope_another_regions_coordinator_sees_none_and_the_admin_sees_more(cas
             title="增值税留抵退税到账慢",
             description="钢结构企业申请增值税留抵退税两个月仍未到账，请协调税务局加快退税。",
             enterprise_id=cast.datong.pk,
-            category_id=Category.objects.get(name="政策兑现", parent=None).pk,
+            category_id=CaseCategory.objects.get(name="政策兑现", parent=None).pk,
             source=Source.SYMPOSIUM,
         ),
     )

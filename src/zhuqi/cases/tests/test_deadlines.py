@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from zhuqi.cases import deadlines, services
-from zhuqi.cases.models import Case, Category, DeadlinePolicy, Kind, Status, Urgency
+from zhuqi.cases.models import Case, CaseCategory, DeadlinePolicy, Kind, Status, Urgency
 from zhuqi.cases.services import NewCase, StepInput, StepRefused
 from zhuqi.core.workdays import SHANGHAI, WorkingCalendar, end_of_day
 from zhuqi.testing.factories import PASSWORD
@@ -85,7 +85,7 @@ def rule_days(kind: str, urgency: str, with_category_rule: bool) -> tuple[int, i
     return CATEGORY_RULE if with_category_rule else SEEDED_RULES[(kind, urgency)]
 
 
-def file_case(cast: Any, finance: Category, kind: str, urgency: str, complexity: str) -> Case:
+def file_case(cast: Any, finance: CaseCategory, kind: str, urgency: str, complexity: str) -> Case:
     extra: dict[str, Any] = {}
     if kind == Kind.HAZARD:
         extra = {"rule_breached": "《建筑灭火器配置设计规范》GB 50140", "evidence": "2号配电室未配置灭火器"}
@@ -132,7 +132,7 @@ def close(cast: Any, case: Case) -> Case:
 def test_every_clock_follows_the_rule_table(
     cast, finance, routed, clock, kind, urgency, complexity, with_category_rule
 ) -> None:
-    labour = Category.objects.get(name="用工", parent=None)
+    labour = CaseCategory.objects.get(name="用工", parent=None)
     for category, days in ((labour, OTHER_CATEGORY_RULE), (finance, CATEGORY_RULE)):
         if category == finance and not with_category_rule:
             continue
@@ -261,7 +261,7 @@ def test_every_clock_follows_the_rule_table(
 
 
 def test_a_sub_category_follows_its_parent_categorys_rule(cast, finance, clock) -> None:
-    loans = Category.objects.create(name="续贷", parent=finance)
+    loans = CaseCategory.objects.create(name="续贷", parent=finance)
     services.deadline_policy_save(
         actor=cast.admin,
         kind=Kind.DEMAND,

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from zhuqi.cases import services
-from zhuqi.cases.models import Case, CaseStep, Category, Kind, Status
+from zhuqi.cases.models import Case, CaseCategory, CaseStep, Kind, Status
 from zhuqi.cases.services import CaseCorrection, NewCase
 from zhuqi.core.errors import NotFound, PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.models import AuditEntry
@@ -21,8 +21,8 @@ def _demand(cast, finance) -> Case:
 
 
 @pytest.fixture
-def labour(db) -> Category:
-    return Category.objects.get(name="用工", parent=None)
+def labour(db) -> CaseCategory:
+    return CaseCategory.objects.get(name="用工", parent=None)
 
 
 def test_the_coordinator_corrects_category_enterprise_and_title_and_the_trail_says_so(

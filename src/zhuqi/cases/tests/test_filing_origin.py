@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from zhuqi.cases import services
-from zhuqi.cases.models import Case, Category, Kind
+from zhuqi.cases.models import Case, CaseCategory, Kind
 from zhuqi.cases.services import NewCase, Origin
 from zhuqi.core.errors import PermissionDenied, ValidationFailed
 from zhuqi.projects import services as project_services
@@ -25,11 +25,11 @@ DAY = datetime.date(2026, 6, 10)
 
 
 @pytest.fixture
-def other(db: object) -> Category:
-    return Category.objects.get(name="其他", parent=None)
+def other(db: object) -> CaseCategory:
+    return CaseCategory.objects.get(name="其他", parent=None)
 
 
-def _inspection(cast: Cast, other: Category, **said: object) -> Visit:
+def _inspection(cast: Cast, other: CaseCategory, **said: object) -> Visit:
     secretary = OfficialFactory(name="孟宪东")
     PostFactory(
         official=secretary, department=DepartmentFactory(name="通辽市委", region_id="150500"), title="书记"
@@ -48,7 +48,9 @@ def _inspection(cast: Cast, other: Category, **said: object) -> Visit:
     ).visit
 
 
-def test_a_liaison_officer_cannot_issue_an_instruction_through_a_visit(cast: Cast, other: Category) -> None:
+def test_a_liaison_officer_cannot_issue_an_instruction_through_a_visit(
+    cast: Cast, other: CaseCategory
+) -> None:
     """A liaison officer may file demands, not instructions: logging a visit with an instruction
     in it is refused, naming the case and its field, and nothing is written."""
     with pytest.raises(ValidationFailed) as refusal:
@@ -93,7 +95,7 @@ def test_a_liaison_officer_cannot_issue_an_instruction_through_a_visit(cast: Cas
 
 
 def test_an_instruction_from_a_visit_is_given_by_one_of_its_lead_officials(
-    cast: Cast, other: Category
+    cast: Cast, other: CaseCategory
 ) -> None:
     visit = _inspection(cast, other)
     (first,) = Case.objects.filter(visit=visit)
@@ -116,7 +118,7 @@ def test_an_instruction_from_a_visit_is_given_by_one_of_its_lead_officials(
     assert [e.field for e in refusal.value.errors] == ["issued_by"]
 
 
-def test_only_someone_who_may_record_the_visit_files_from_it(cast: Cast, other: Category) -> None:
+def test_only_someone_who_may_record_the_visit_files_from_it(cast: Cast, other: CaseCategory) -> None:
     """The handler sees the visit (it touched their region) but did not record it and may not
     correct it; the outsider cannot see it at all (the same answer as a visit that does not
     exist); a demand must be of an enterprise visited."""
@@ -148,7 +150,7 @@ def test_only_someone_who_may_record_the_visit_files_from_it(cast: Cast, other: 
     assert [e.field for e in direct.value.errors] == ["visit"]
 
 
-def test_a_project_reports_problems_are_its_owners_demands(cast: Cast, other: Category) -> None:
+def test_a_project_reports_problems_are_its_owners_demands(cast: Cast, other: CaseCategory) -> None:
     project = make_project(owner=cast.home, stage="started")
     monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
     result = project_services.report_submit(

@@ -362,11 +362,11 @@ def test_lists_and_the_case_page_cost_the_same_queries_however_many_rows(cast, f
 
 
 def test_an_admin_extends_the_category_tree_and_the_reply_templates(cast, finance) -> None:
-    from zhuqi.cases.models import Category, ReplyTemplate
+    from zhuqi.cases.models import CaseCategory, ReplyTemplate
 
     client = client_for(cast.admin)
     client.post("/cases/routing/", {"form": "category", "name": "续贷", "parent": finance.pk})
-    child = Category.objects.get(name="续贷")
+    child = CaseCategory.objects.get(name="续贷")
     assert child.parent == finance
     # A third level is refused, named.
     response = client.post(
@@ -374,7 +374,7 @@ def test_an_admin_extends_the_category_tree_and_the_reply_templates(cast, financ
     )
     assert (
         "类别最多两级" in response.content.decode()
-        and not Category.objects.filter(name="无还本续贷").exists()
+        and not CaseCategory.objects.filter(name="无还本续贷").exists()
     )
     # The new sub-category can be filed under; a retired one cannot.
     page = client_for(cast.enterprise_user).get("/cases/new").content.decode()
@@ -397,7 +397,7 @@ def test_an_admin_extends_the_category_tree_and_the_reply_templates(cast, financ
     assert not ReplyTemplate.objects.filter(title="续贷答复").exists()
     # Only admins.
     client_for(cast.coordinator).post("/cases/routing/", {"form": "category", "name": "外贸"})
-    assert not Category.objects.filter(name="外贸").exists()
+    assert not CaseCategory.objects.filter(name="外贸").exists()
 
 
 def test_the_handler_fills_the_answer_from_a_reply_template(cast, finance, routed) -> None:
@@ -435,9 +435,9 @@ def test_notes_between_offices_stay_inside_government_and_auditors_only_read(cas
 
 
 def test_a_handler_sees_and_routes_the_hazard_they_found(cast, finance) -> None:
-    from zhuqi.cases.models import Category
+    from zhuqi.cases.models import CaseCategory
 
-    safety = Category.objects.get(name="安全生产", parent=None)
+    safety = CaseCategory.objects.get(name="安全生产", parent=None)
     client = client_for(cast.handler)
     response = client.post(
         "/cases/new",

@@ -306,9 +306,9 @@ def test_an_instruction_is_issued_reported_sent_back_and_accepted(cast, finance)
 
 
 def test_a_hazard_is_rectified_re_inspected_and_closed(cast, finance) -> None:
-    from zhuqi.cases.models import Category
+    from zhuqi.cases.models import CaseCategory
 
-    safety = Category.objects.get(name="安全生产")
+    safety = CaseCategory.objects.get(name="安全生产")
     with pytest.raises(ValidationFailed) as failure:
         services.case_create(
             actor=cast.handler, data=NewCase(kind=Kind.HAZARD, title="配电室无灭火器", category_id=safety.pk)

@@ -4,7 +4,7 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from zhuqi.cases import services
-from zhuqi.cases.models import Category, Kind, Timeliness
+from zhuqi.cases.models import CaseCategory, Kind, Timeliness
 from zhuqi.cases.services import NewCase
 from zhuqi.core.background import enqueue_periodic, make_worker
 
@@ -18,7 +18,7 @@ def test_the_periodic_tasks_are_queued_and_run_by_the_database_worker(cast, monk
             kind=Kind.DEMAND,
             title="用地指标",
             description="d",
-            category_id=Category.objects.get(name="用地").pk,
+            category_id=CaseCategory.objects.get(name="用地").pk,
         ),
     )
     # Already past its clock, as if submitted long ago.

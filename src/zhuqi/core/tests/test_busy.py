@@ -80,6 +80,6 @@ def test_a_page_answers_503_with_retry_after(cast, monkeypatch: pytest.MonkeyPat
 
 @pytest.fixture
 def finance(db: Any) -> Any:
-    from zhuqi.cases.models import Category
+    from zhuqi.cases.models import CaseCategory
 
-    return Category.objects.get(name="融资", parent=None)
+    return CaseCategory.objects.get(name="融资", parent=None)

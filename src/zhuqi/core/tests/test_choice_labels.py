@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import translation
 
 from zhuqi.cases import services
-from zhuqi.cases.models import Case, Category, Kind
+from zhuqi.cases.models import Case, CaseCategory, Kind
 from zhuqi.cases.services import NewCase
 
 
@@ -23,7 +23,7 @@ def test_get_display_answers_in_the_active_language(db) -> None:
 
 
 def test_the_case_list_in_english_shows_kinds_and_statuses_in_english(cast) -> None:
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     services.case_create(
         actor=cast.enterprise_user,
         data=NewCase(kind=Kind.DEMAND, title="续贷", description="先还后贷", category_id=finance.pk),

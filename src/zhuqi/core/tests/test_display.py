@@ -15,7 +15,7 @@ from django.test import Client
 
 import zhuqi
 from zhuqi.cases import services
-from zhuqi.cases.models import Case, Category, Complexity, Kind
+from zhuqi.cases.models import Case, CaseCategory, Complexity, Kind
 from zhuqi.cases.services import NewCase
 from zhuqi.core import display
 from zhuqi.core.filtersets import AUDITED_APPS
@@ -33,7 +33,7 @@ def client_for(user) -> Client:
 
 
 def test_a_choice_shows_its_label_a_key_its_name_a_time_its_local_time(db) -> None:
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     assert display.display_value(Case, "complexity", "simple") == "简单"
     assert display.display_value(Case, "category", finance.pk) == "融资"
     assert display.display_value(Case, "category", str(finance.pk)) == "融资"
@@ -95,7 +95,7 @@ def test_figures_have_thousands_separators() -> None:
 
 
 def test_the_audit_page_shows_labels_names_and_local_times(cast) -> None:
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     case = services.case_create(
         actor=cast.enterprise_user,
         data=NewCase(kind=Kind.DEMAND, title="续贷困难", description="先还后贷。", category_id=finance.pk),
@@ -122,7 +122,7 @@ def test_the_audit_page_shows_labels_names_and_local_times(cast) -> None:
 
 
 def test_the_case_timeline_shows_the_deadline_in_local_time(cast) -> None:
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     case = services.case_create(
         actor=cast.enterprise_user,
         data=NewCase(kind=Kind.DEMAND, title="续贷困难", description="先还后贷。", category_id=finance.pk),
@@ -143,7 +143,7 @@ def test_the_case_timeline_shows_the_deadline_in_local_time(cast) -> None:
 
 
 def test_history_values_are_fetched_once_per_related_model(cast, django_assert_max_num_queries) -> None:
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     for n in range(5):
         services.case_create(
             actor=cast.enterprise_user,

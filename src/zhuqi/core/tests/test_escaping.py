@@ -30,7 +30,7 @@ from django.db.models.functions import Concat
 from django.test import Client
 
 from zhuqi.cases import services as case_services
-from zhuqi.cases.models import Category, ReplyTemplate, RoutingRule
+from zhuqi.cases.models import CaseCategory, ReplyTemplate, RoutingRule
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.roles import Role
 from zhuqi.directory.models import Department, Region
@@ -96,7 +96,7 @@ def scene(cast: Cast, settings: Any, tmp_path: Any) -> Cast:
     liaison_official = cast.liaison.official_id
     assert liaison_official is not None
     PostFactory(official=cast.liaison.official, department=department, start_date=datetime.date(2020, 1, 1))
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     case = case_services.case_create(
         actor=cast.enterprise_user,
         data=NewCase(kind="demand", title="流动资金", description="续贷", category_id=finance.pk),

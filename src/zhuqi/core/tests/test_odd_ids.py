@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from zhuqi.cases import services as case_services
-from zhuqi.cases.models import Category, Kind
+from zhuqi.cases.models import CaseCategory, Kind
 from zhuqi.cases.services import NewCase
 from zhuqi.core.validators import is_id, is_region_code, parse_id
 from zhuqi.notifications.models import Notice
@@ -54,7 +54,7 @@ def test_an_odd_id_in_a_page_request_is_never_a_server_error(
             kind=Kind.DEMAND,
             title="流动资金贷款到期续贷困难",
             description="先还后贷，资金周转困难。",
-            category_id=Category.objects.get(name="融资", parent=None).pk,
+            category_id=CaseCategory.objects.get(name="融资", parent=None).pk,
         ),
     )
     client = Client(raise_request_exception=False)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from zhuqi.cases.models import Case, Category
+from zhuqi.cases.models import Case, CaseCategory
 from zhuqi.core.pickers import PAGE_SIZE
 from zhuqi.directory.models import Department, Official, Region, User
 from zhuqi.investment.models import Agreement
@@ -128,7 +128,7 @@ def _many_departments(count: int) -> list[Department]:
 
 
 def test_the_case_form_takes_a_department_leader_and_region_a_300_list_never_offered(cast: Cast) -> None:
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     # Sorted by region and name, the 301st and later departments were never in the form's list.
     last = _many_departments(320)[-1]
     leader = OfficialFactory(name="张三丰", region_id="150581")
@@ -156,7 +156,7 @@ def test_the_case_form_takes_a_department_leader_and_region_a_300_list_never_off
 
 
 def test_the_case_form_refuses_a_leader_or_region_outside_the_jurisdiction(cast: Cast) -> None:
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     stranger = OfficialFactory(name="外地干部", region_id="140200")
     client = client_for(cast.coordinator)
     base = {"kind": "instruction", "title": "协调用地", "category": finance.pk, "source": "meeting"}

@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from zhuqi.api import api
 from zhuqi.cases import services as case_services
-from zhuqi.cases.models import Case, Category
+from zhuqi.cases.models import Case, CaseCategory
 from zhuqi.cases.services import NewCase
 from zhuqi.core import services as core_services
 from zhuqi.core.models import ApiToken, AuditEntry
@@ -114,7 +114,7 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             description="远方诉求的内容",
             enterprise_id=cast.datong.pk,
             source="hotline",
-            category_id=Category.objects.get(name="融资", parent=None).pk,
+            category_id=CaseCategory.objects.get(name="融资", parent=None).pk,
         ),
         attachments=[SimpleUploadedFile("远方附件.pdf", b"%PDF", content_type="application/pdf")],
     )

@@ -24,7 +24,7 @@ import zhuqi
 from zhuqi.cases import figures
 from zhuqi.cases import services as case_services
 from zhuqi.cases.exporting import export_figures
-from zhuqi.cases.models import Category, Kind
+from zhuqi.cases.models import CaseCategory, Kind
 from zhuqi.cases.services import NewCase
 from zhuqi.core.spreadsheets import formula_like, neutralise, restore, write_csv, write_workbook
 from zhuqi.core.tabular import read_table, write_error_file
@@ -153,7 +153,7 @@ def test_the_project_export_writes_no_formula_and_imports_back(cast: Cast) -> No
 
 @pytest.mark.django_db
 def test_the_case_ledger_and_the_figures_write_no_formula(cast: Cast) -> None:
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     case_services.case_create(
         actor=cast.enterprise_user,
         data=NewCase(kind=Kind.DEMAND, title=HOSTILE, description="详情", category_id=finance.pk),

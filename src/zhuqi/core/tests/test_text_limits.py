@@ -234,9 +234,9 @@ def test_a_generated_title_is_shortened_visibly_and_an_audit_value_is_shown_as_a
 
 @pytest.fixture
 def finance(db: Any) -> Any:
-    from zhuqi.cases.models import Category
+    from zhuqi.cases.models import CaseCategory
 
-    return Category.objects.get(name="融资", parent=None)
+    return CaseCategory.objects.get(name="融资", parent=None)
 
 
 def test_the_audit_page_shows_a_long_value_as_an_excerpt_and_keeps_it_whole(cast: Any) -> None:

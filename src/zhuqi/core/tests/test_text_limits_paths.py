@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from zhuqi.cases import services as case_services
-from zhuqi.cases.models import Case, Category, Kind
+from zhuqi.cases.models import Case, CaseCategory, Kind
 from zhuqi.core import services as core_services
 from zhuqi.core.errors import ValidationFailed
 from zhuqi.core.services import CalendarEntry
@@ -47,8 +47,8 @@ def _over(count: int) -> str:
     return "长" * count
 
 
-def _finance() -> Category:
-    return Category.objects.get(name="融资", parent=None)
+def _finance() -> CaseCategory:
+    return CaseCategory.objects.get(name="融资", parent=None)
 
 
 def _counts() -> dict[str, int]:

@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from zhuqi.cases import services as case_services
-from zhuqi.cases.models import Category
+from zhuqi.cases.models import CaseCategory
 from zhuqi.cases.services import NewCase
 from zhuqi.core.errors import StaleWrite, ValidationFailed
 from zhuqi.core.versioning import check_version
@@ -124,7 +124,7 @@ def _case(cast: Cast) -> Any:
             kind="demand",
             title="流动资金贷款续贷难",
             description="银行要求追加抵押，续贷迟迟办不下来",
-            category_id=Category.objects.get(name="融资", parent=None).pk,
+            category_id=CaseCategory.objects.get(name="融资", parent=None).pk,
         ),
     )
 

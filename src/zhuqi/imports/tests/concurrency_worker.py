@@ -73,12 +73,12 @@ def people(var_dir: str, started: Any, stop: Any, results: Any) -> None:
     from django.db import close_old_connections
 
     from zhuqi.cases import services
-    from zhuqi.cases.models import Category, Kind
+    from zhuqi.cases.models import CaseCategory, Kind
     from zhuqi.cases.services import NewCase
     from zhuqi.directory.models import User
 
     actor = User.objects.get(username="enterprise")
-    category = Category.objects.get(name="融资", parent=None)
+    category = CaseCategory.objects.get(name="融资", parent=None)
     outcomes: list[tuple[str, float]] = []
     waits: list[float] = []
 
@@ -127,7 +127,7 @@ def main(var_dir: str, rows: int, busy_timeout: float) -> dict[str, Any]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from zhuqi.cases.models import Category
+    from zhuqi.cases.models import CaseCategory
     from zhuqi.core.models import AuditEntry
     from zhuqi.directory import services as directory_services
     from zhuqi.enterprises import importing
@@ -139,7 +139,7 @@ def main(var_dir: str, rows: int, busy_timeout: float) -> dict[str, Any]:
     directory_services.load_regions()
     directory_services.load_industries()
     cast = make_cast()
-    category = Category.objects.get(name="融资", parent=None)
+    category = CaseCategory.objects.get(name="融资", parent=None)
     path = Path(var_dir) / "list.csv"
     write_csv(path, make_rows(rows))
     # Batches of 50 rows: a test-sized import still makes many short transactions.

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from zhuqi.cases.models import Case, Category
+from zhuqi.cases.models import Case, CaseCategory
 from zhuqi.testing.api import send, token_client
 from zhuqi.testing.factories import Cast, make_project
 
@@ -63,7 +63,7 @@ def test_library_stage_and_report_with_a_problem(cast: Cast) -> None:
     assert stale.status_code == 409
 
     enterprise = token_client("enterprise")
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     reported = send(
         enterprise,
         "post",

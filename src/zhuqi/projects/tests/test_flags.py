@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from zhuqi.cases.models import Case, Category, Kind, Status, Timeliness
+from zhuqi.cases.models import Case, CaseCategory, Kind, Status, Timeliness
 from zhuqi.directory.models import User
 from zhuqi.projects import selectors
 from zhuqi.projects.models import Milestone, ProgressReport, Project, ProjectList, ProjectYear, Stage
@@ -102,7 +102,7 @@ def test_behind_the_pro_rata_share_of_the_annual_plan(cast: Cast) -> None:
 
 def test_open_late_cases_and_late_milestones(cast: Cast) -> None:
     project = _old(make_project(stage=Stage.STARTED, last_period_end=datetime.date(2026, 6, 28)))
-    category = Category.objects.get(name="融资", parent=None)
+    category = CaseCategory.objects.get(name="融资", parent=None)
     now = timezone.now()
     case = Case.objects.create(
         kind=Kind.INSTRUCTION,

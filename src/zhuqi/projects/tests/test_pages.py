@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from zhuqi.cases.models import Case, Category
+from zhuqi.cases.models import Case, CaseCategory
 from zhuqi.directory.models import User
 from zhuqi.projects.models import Milestone, ProgressReport, Project, Stage
 from zhuqi.testing.factories import Cast, make_project
@@ -94,7 +94,7 @@ def test_detail_stage_change_and_refusal(cast: Cast) -> None:
 def test_weekly_report_with_a_problem_opens_a_case(cast: Cast) -> None:
     project = _late(cast)
     node = Milestone.objects.create(project=project, name="设备安装", planned_on=timezone.localdate())
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     client = client_for(cast.enterprise_user)
     form = client.get(f"/projects/{project.pk}/report").content.decode()
     assert "设备安装" in form
@@ -194,7 +194,7 @@ def test_create_and_edit_through_the_form(cast: Cast) -> None:
 
 def test_the_enterprise_page_and_the_case_page_point_to_the_project(cast: Cast) -> None:
     project = _late(cast)
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     client = client_for(cast.coordinator)
     page = client.get(f"/enterprises/{cast.home.pk}/").content.decode()
     assert 'data-testid="enterprise-projects"' in page and project.name in page and "未按期开工" in page

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from zhuqi.cases.models import Case, Category, Kind, Source
+from zhuqi.cases.models import Case, CaseCategory, Kind, Source
 from zhuqi.core.errors import PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.projects import services
@@ -259,7 +259,7 @@ def test_late_report_for_an_earlier_week_moves_later_to_date_figures(cast: Cast)
 
 def test_a_reported_problem_becomes_a_linked_case(cast: Cast) -> None:
     project = _new(cast)
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     result = _report(
         cast,
         project,
@@ -278,7 +278,7 @@ def test_a_reported_problem_becomes_a_linked_case(cast: Cast) -> None:
 
 def test_problem_of_a_project_without_a_registered_owner_is_an_instruction(cast: Cast) -> None:
     project = _new(cast, owner_id=None, owner_name="霍林郭勒市城市投资有限公司")
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     result = _report(
         cast,
         project,

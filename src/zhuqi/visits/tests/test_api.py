@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from zhuqi.cases.models import Case, Category
+from zhuqi.cases.models import Case, CaseCategory
 from zhuqi.projects import services as project_services
 from zhuqi.projects.services import ProjectData
 from zhuqi.testing.api import send, token_client
@@ -15,7 +15,7 @@ from zhuqi.visits.models import Visit
 def test_a_visit_with_its_cases_in_one_request(cast: Cast) -> None:
     secretary = OfficialFactory(name="孟宪东")
     PostFactory(official=secretary, department=DepartmentFactory(name="通辽市委"), title="书记")
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     coordinator = token_client("coordinator")
     body = {
         "kind": "symposium",

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from zhuqi.cases.models import Case, Category
+from zhuqi.cases.models import Case, CaseCategory
 from zhuqi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.enterprises import services as enterprise_services
@@ -71,7 +71,7 @@ def test_a_bad_duty_is_named_by_field_and_nothing_is_written(cast: Cast) -> None
 
 def test_no_problems_and_demands_together_are_refused(cast: Cast) -> None:
     PostFactory(official=cast.liaison.official, title="驻企联络员")
-    category = Category.objects.get(name="融资", parent=None)
+    category = CaseCategory.objects.get(name="融资", parent=None)
     with pytest.raises(ValidationFailed) as failure:
         services.visit_create(
             actor=cast.liaison,
@@ -101,7 +101,7 @@ def test_a_liaison_officer_logs_their_own_visit_without_a_post_on_record(cast: C
 
 def test_the_workbench_lists_overdue_first(scene: Scene, django_assert_max_num_queries: Any) -> None:
     cast = scene.cast
-    category = Category.objects.get(name="融资", parent=None)
+    category = CaseCategory.objects.get(name="融资", parent=None)
     services.visit_create(
         actor=cast.admin,
         data=VisitData(

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from zhuqi.cases.models import Case, Category
+from zhuqi.cases.models import Case, CaseCategory
 from zhuqi.directory.models import Official
 from zhuqi.testing.api import send, token_client
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory
@@ -157,7 +157,7 @@ def test_the_check_starts_from_the_indexes(
 def test_the_api_answers_409_likely_duplicate_until_confirmed(cast: Cast, secretary: Official) -> None:
     first = services.visit_create(actor=cast.admin, data=_data(secretary, [cast.home.pk])).visit
     coordinator = token_client("coordinator")
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     body = {
         "kind": "inspection",
         "title": "孟宪东到联晟新材料调研",

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from zhuqi.cases.models import Case, Category, Status
+from zhuqi.cases.models import Case, CaseCategory, Status
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory
 from zhuqi.visits import services
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
@@ -38,7 +38,7 @@ def test_the_filtered_list_in_excel_with_its_columns_and_only_what_the_user_sees
     PostFactory(official=secretary, department=DepartmentFactory(name="通辽市委"), title="书记")
     deputy = OfficialFactory(name="王明厚", region_id="150500")
     PostFactory(official=deputy, department=DepartmentFactory(name="通辽市政府"), title="副市长")
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     inspection = services.visit_create(
         actor=cast.admin,
         data=VisitData(

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from zhuqi.cases.models import Case, Category, Kind
+from zhuqi.cases.models import Case, CaseCategory, Kind
 from zhuqi.directory.models import Official, User
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory
 from zhuqi.visits import selectors as visit_selectors
@@ -32,7 +32,7 @@ def client_for(user: User) -> Client:
 
 
 def _inspection(cast: Cast, secretary: Official, **changes: object) -> dict[str, object]:
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     post: dict[str, object] = {
         "kind": "inspection",
         "title": "孟宪东到霍林郭勒市调研",
@@ -125,7 +125,7 @@ def test_a_refused_visit_shows_the_field_and_keeps_what_was_typed(cast: Cast, se
     assert "加快项目建设进度" in body and f'name="lead_officials" value="{secretary.pk}"' in body
     assert Visit.objects.count() == 0 and Case.objects.count() == 0
     # The visit is fine, a case is not: the error is on its row, and nothing is written either.
-    finance = str(Category.objects.get(name="融资", parent=None).pk)
+    finance = str(CaseCategory.objects.get(name="融资", parent=None).pk)
     response = client.post("/visits/new/", _inspection(cast, secretary, case_category=["", finance, ""]))
     body = response.content.decode()
     rows = body.split('data-testid="case-row"')
@@ -173,7 +173,7 @@ def test_a_record_is_corrected_and_a_late_demand_added(cast: Cast, secretary: Of
     visit = Visit.objects.get()
     form = client.get(f"/visits/{visit.pk}/edit/").content.decode()
     assert 'name="version" value="1"' in form and "出口物流成本高" in form
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     corrected = _inspection(
         cast,
         secretary,

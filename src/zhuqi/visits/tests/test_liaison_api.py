@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhuqi.cases.models import Case, Category
+from zhuqi.cases.models import Case, CaseCategory
 from zhuqi.core.models import AuditEntry
 from zhuqi.testing.api import send, token_client
 from zhuqi.testing.factories import Cast, PostFactory
@@ -85,7 +85,7 @@ def test_coverage_figures(scene: Scene) -> None:
 
 def test_the_visits_api_refuses_no_problems_with_demands(cast: Cast) -> None:
     PostFactory(official=cast.liaison.official, title="驻企联络员")
-    category = Category.objects.get(name="融资", parent=None)
+    category = CaseCategory.objects.get(name="融资", parent=None)
     body = {
         "kind": "liaison",
         "title": "走访联晟新材料",

@@ -12,7 +12,7 @@ import openpyxl
 from django.test import Client
 from django.utils import timezone
 
-from zhuqi.cases.models import Case, Category, Source
+from zhuqi.cases.models import Case, CaseCategory, Source
 from zhuqi.testing.factories import Cast
 from zhuqi.visits.models import Visit
 from zhuqi.visits.tests.scene import Scene
@@ -49,7 +49,7 @@ def test_the_workbench_and_the_nav(cast: Cast) -> None:
 
 def test_a_visit_with_a_demand_is_logged_in_one_post(cast: Cast) -> None:
     client = _client(cast.liaison)
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     response = _log(
         client,
         enterprise=cast.home.pk,
@@ -79,7 +79,7 @@ def test_no_problems_logs_a_visit_with_no_case(cast: Cast) -> None:
 
 def test_refusals_keep_what_was_typed_and_write_nothing(cast: Cast) -> None:
     client = _client(cast.liaison)
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     both = _log(
         client,
         enterprise=cast.home.pk,
@@ -103,7 +103,7 @@ def test_refusals_keep_what_was_typed_and_write_nothing(cast: Cast) -> None:
 
 def test_the_month_end_report_is_written_from_the_log(cast: Cast) -> None:
     client = _client(cast.liaison)
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     _log(client, enterprise=cast.home.pk, demand_title=["出口物流成本高"], demand_category=[finance.pk])
     _log(client, enterprise=cast.home.pk, kind="call", no_problems="on")
     month = timezone.localdate().strftime("%Y-%m")

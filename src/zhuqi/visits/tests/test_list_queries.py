@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from zhuqi.cases.models import Case, Category, Status
+from zhuqi.cases.models import Case, CaseCategory, Status
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory
 from zhuqi.visits import services
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
@@ -19,7 +19,7 @@ from zhuqi.visits.services import Attendance, SaidThere, VisitData
 def _visits(cast: Cast, lead: Any, count: int, said: int, from_day: int = 0) -> list[int]:
     """`count` one-day visits on successive days from 2026-06-01 + `from_day` (one a day, so none
     looks like a second record of another)."""
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     made = []
     for n in range(from_day, from_day + count):
         result = services.visit_create(

@@ -8,7 +8,7 @@ import io
 import docx
 from django.test import Client
 
-from zhuqi.cases.models import Category
+from zhuqi.cases.models import CaseCategory
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory
 from zhuqi.visits import services
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
@@ -17,7 +17,7 @@ from zhuqi.visits.services import Attendance, SaidThere, VisitData
 def test_visit_page_and_its_word_record(cast: Cast) -> None:
     secretary = OfficialFactory(name="孟宪东")
     PostFactory(official=secretary, department=DepartmentFactory(name="通辽市委"), title="书记")
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     result = services.visit_create(
         actor=cast.coordinator,
         data=VisitData(

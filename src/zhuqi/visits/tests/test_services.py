@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from zhuqi.cases.models import Case, Category, Kind, Source
+from zhuqi.cases.models import Case, CaseCategory, Kind, Source
 from zhuqi.core.errors import PermissionDenied, ValidationFailed
 from zhuqi.directory.models import Official
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory
@@ -49,7 +49,7 @@ def _inspection(cast: Cast, secretary: Official, **overrides: Any) -> VisitData:
 
 
 def _said(cast: Cast) -> list[SaidThere]:
-    finance = Category.objects.get(name="融资", parent=None)
+    finance = CaseCategory.objects.get(name="融资", parent=None)
     return [
         SaidThere(kind="instruction", title="加快项目建设进度，力争早日投产", category_id=finance.pk),
         SaidThere(kind="demand", title="出口物流成本高", category_id=finance.pk, enterprise_id=cast.home.pk),
@@ -145,7 +145,7 @@ def test_a_visit_is_corrected_with_its_version_and_audited(cast: Cast, secretary
                 kind="demand",
                 title="用电指标不足",
                 enterprise_id=cast.neighbour.pk,
-                category_id=Category.objects.get(name="融资", parent=None).pk,
+                category_id=CaseCategory.objects.get(name="融资", parent=None).pk,
             )
         ],
     )

@@ -19,7 +19,7 @@ import pytest
 from django.test import Client
 
 from zhuqi.cases import services as case_services
-from zhuqi.cases.models import Case, Category
+from zhuqi.cases.models import Case, CaseCategory
 from zhuqi.cases.selectors import case_queryset, open_counts
 from zhuqi.directory.models import Department, User
 from zhuqi.testing.api import token_client
@@ -46,7 +46,7 @@ def trip(cast: Cast) -> Trip:
     )
     industry = Department.objects.get(name="霍林郭勒市工业和信息化局")
     horqin_office = DepartmentFactory(name="科尔沁区应急管理局", region_id="150502")
-    other = Category.objects.get(name="其他", parent=None)
+    other = CaseCategory.objects.get(name="其他", parent=None)
     result = visit_create(
         actor=cast.admin,
         data=VisitData(
