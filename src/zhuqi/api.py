@@ -14,7 +14,7 @@ from zhuqi.core.api import calendar_router
 from zhuqi.core.api import router as auth_router
 from zhuqi.core.auth import BearerToken, SessionAuth
 from zhuqi.core.busy import busy_response, is_database_busy
-from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, StaleWrite, ValidationFailed
+from zhuqi.core.errors import HTTP_STATUS, ErrorCode, ServiceError, StaleWrite, ValidationFailed
 from zhuqi.core.textlimits import too_long_message
 from zhuqi.directory.api import router as directory_router
 from zhuqi.enterprises.api import router as enterprises_router
@@ -29,7 +29,7 @@ from zhuqi.visits.liaison_api import router as assignments_router
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {
-        "code": {"type": "string", "description": "not_found, permission_denied, stale, invalid, …"},
+        "code": {"type": "string", "enum": [code.value for code in ErrorCode]},
         "detail": {"type": "string", "description": "the reason, in Chinese"},
     },
     "required": ["detail"],
@@ -37,7 +37,7 @@ ERROR_SCHEMA = {
 VALIDATION_ERROR_SCHEMA = {
     "type": "object",
     "properties": {
-        "code": {"type": "string"},
+        "code": {"type": "string", "enum": [ErrorCode.INVALID.value]},
         "detail": {
             "type": "array",
             "items": {
@@ -172,30 +172,17 @@ def database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
 
 @api.exception_handler(ServiceError)
 def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    body: dict[str, Any] = {"code": exc.code}
-    status = 400
+    """Every refusal: its code, the status the code has (core.errors.HTTP_STATUS) and the same
+    message the pages show; invalid values name their fields, a stale write says what to read."""
+    body: dict[str, Any] = {"code": exc.code, "detail": exc.message}
     if isinstance(exc, ValidationFailed):
-        status = 422
         # A read has no body: whatever it refuses came in its query string.
         location = exc.location or ("query" if request.method in ("GET", "HEAD") else "body")
         body["detail"] = [{"loc": [location, *e.field.split(".")], "msg": e.message} for e in exc.errors]
-    elif isinstance(exc, NotFound):
-        status = 404
-        body["detail"] = exc.message
-    elif isinstance(exc, PermissionDenied):
-        status = 403
-        body["detail"] = exc.message
     elif isinstance(exc, StaleWrite):
-        status = 409
-        body["detail"] = exc.message
         body["current"] = exc.current  # {id, version, …}: what to read again
         body["current_version"] = exc.current_version
-    elif exc.code == "step_not_allowed":
-        status = 409
-        body["detail"] = exc.message
-    else:
-        body["detail"] = exc.message
-    return api.create_response(request, body, status=status)
+    return api.create_response(request, body, status=HTTP_STATUS[exc.code])
 
 
 api.add_router("/auth", auth_router)

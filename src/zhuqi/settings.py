@@ -103,7 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "zhuqi.core.middleware.NotFoundMiddleware",
+    "zhuqi.core.middleware.RefusalMiddleware",
     "zhuqi.core.middleware.DatabaseBusyMiddleware",
     "zhuqi.core.middleware.PasswordChangeRequiredMiddleware",
     # Last, so it sees what the login view and the token endpoint made of the attempt.

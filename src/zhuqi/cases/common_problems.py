@@ -86,6 +86,9 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
+COMMON_PROBLEMS_REFUSED = "共性问题仅向营商办/专班、领导和管理员开放"
+
+
 def can_see_common_problems(user: Any) -> bool:
     return is_active_user(user) and (user.role in ROLES_SEEING_COMMON_PROBLEMS or user.is_superuser)
 
@@ -184,7 +187,7 @@ def _validate(
     *, user: User, min_enterprises: int, kind: str, category: int | None, region: str | None
 ) -> None:
     if not can_see_common_problems(user):
-        raise PermissionDenied("共性问题仅向营商办/专班、领导和管理员开放")
+        raise PermissionDenied(COMMON_PROBLEMS_REFUSED)
     errors = []
     if not 2 <= min_enterprises <= 1000:
         errors.append(

@@ -256,13 +256,16 @@ class Figures:
     sort: str = ""
 
 
+FIGURES_REFUSED = "您的角色不能查看办理情况统计"
+
+
 def can_see_figures(user: User) -> bool:
     return is_active_user(user) and (user.role in ROLES_SEEING_FIGURES or user.is_superuser)
 
 
 def _scoped(user: User) -> QuerySet[Case]:
     if not can_see_figures(user):
-        raise PermissionDenied("您的角色不能查看办理情况统计")
+        raise PermissionDenied(FIGURES_REFUSED)
     cases = case_queryset(user=user)
     if user.role == Role.HANDLER and not user.is_superuser:
         # A department is measured on the cases it leads; those it only supports are the lead's.

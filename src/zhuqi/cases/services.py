@@ -44,6 +44,7 @@ from zhuqi.cases.models import (
 )
 from zhuqi.core import audit
 from zhuqi.core.errors import (
+    ErrorCode,
     FieldError,
     NotFound,
     PermissionDenied,
@@ -107,7 +108,7 @@ RATING_UNSATISFIED = 2  # 1–2 reopen the case
 class StepRefused(ServiceError):
     """The step is not allowed from the case's state; the message lists the steps that are."""
 
-    code = "step_not_allowed"
+    code = ErrorCode.STEP_NOT_ALLOWED
 
 
 def allowed_steps(case: Case) -> list[str]:

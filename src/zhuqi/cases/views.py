@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from zhuqi.cases import deadlines, figures, selectors, services
-from zhuqi.cases.common_problems import can_see_common_problems, common_problems
+from zhuqi.cases.common_problems import COMMON_PROBLEMS_REFUSED, can_see_common_problems, common_problems
 from zhuqi.cases.exporting import LEDGER_MAX_ROWS, export_case_ledger, export_figures
 from zhuqi.cases.filtersets import CaseFilterSet
 from zhuqi.cases.forms import CaseEditForm, CaseForm, StepForm
@@ -39,7 +39,14 @@ from zhuqi.cases.services import STEP_LABELS, NewCase, StepInput
 from zhuqi.core import navigation
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
-from zhuqi.core.errors import FieldError, ServiceError, StaleWrite, ValidationFailed
+from zhuqi.core.errors import (
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    StaleWrite,
+    ValidationFailed,
+)
 from zhuqi.core.grouping import LEVELS
 from zhuqi.core.pagination import LazyPage
 from zhuqi.core.roles import Role
@@ -147,6 +154,8 @@ def case_bulk_assign(request: HttpRequest) -> HttpResponse:
             pairs.append((parsed_id, parsed_version))
     try:
         assigned = services.bulk_assign(actor=request_user(request), cases=pairs, source="web")
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
         messages.error(request, _("批量交办未执行：%(reason)s") % {"reason": _error_text(error)})
     else:
@@ -227,7 +236,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     kinds = services.creatable_kinds(user)
     if not kinds:
-        raise Http404
+        raise PermissionDenied()
     initial: dict[str, Any] = {"kind": request.GET.get("kind") or next(iter(sorted(kinds)))}
     enterprise = None
     if user.role == Role.ENTERPRISE:
@@ -271,6 +280,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
             )
         except ValidationFailed as error:
             form.add_service_errors(error.errors)
+        except (NotFound, PermissionDenied):
+            raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
@@ -366,7 +377,11 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     user = request_user(request)
     case = selectors.case_get(user=user, case_id=case_id)
     if not services.may_edit(user, case):
-        raise Http404
+        raise PermissionDenied(
+            "事项已办结或不予受理，不能修改；如需更正请先重新办理"
+            if not case.is_open
+            else "只有营商办（专班），或提交人在受理前，可以修改事项信息"
+        )
     categories = _category_choices()
     if request.method == "POST":
         form = CaseEditForm(request.POST, categories=categories)
@@ -391,6 +406,8 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
                 form.add_error(None, _("该事项刚被他人修改或处理过，请查看最新内容后再修改"))
             except ValidationFailed as error:
                 form.add_service_errors(error.errors)
+            except (NotFound, PermissionDenied):
+                raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
             except ServiceError as error:
                 form.add_error(None, _error_text(error))
             else:
@@ -421,7 +438,7 @@ def reply_template(request: HttpRequest, case_id: int) -> HttpResponse:
     user = request_user(request)
     case = selectors.case_get(user=user, case_id=case_id)
     if not services.may_take(user, case, "answer"):
-        raise Http404
+        raise PermissionDenied("只有牵头部门可以答复该事项")
     chosen = selectors.reply_templates(case).filter(pk=_int(request.GET.get("template")) or 0).first()
     return render(request, "cases/detail.html#answer-box", {"answer_text": chosen.text if chosen else ""})
 
@@ -465,6 +482,8 @@ def case_step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
             _("%(step)s未执行：%(problems)s") % {"step": STEP_LABELS[step], "problems": _error_text(error)},
         )
         return case_detail(request, case_id, form=form, posted_step=step)
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("case-detail", case_id)
@@ -557,6 +576,8 @@ def case_note(request: HttpRequest, case_id: int) -> HttpResponse:
             ),
             source="web",
         )
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
         messages.error(request, _error_text(error))
     else:
@@ -595,11 +616,11 @@ def _id_list(values: list[str]) -> list[int]:
 def routing_rules(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not _may_read_configuration(user):
-        raise Http404
+        raise PermissionDenied()
     editing = None
     if request.method == "POST":
         if not _is_admin(user):
-            raise Http404
+            raise PermissionDenied("只有系统管理员可以修改派单目录和时限规则")
         rule_id = _int(request.POST.get("rule"))
         try:
             if request.POST.get("form") in ("category", "template"):
@@ -623,6 +644,8 @@ def routing_rules(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, _("派单目录已保存"))
             return redirect("routing-rules")
+        except (NotFound, PermissionDenied):
+            raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
         except ServiceError as error:
             messages.error(request, _("未保存：%(reason)s") % {"reason": _error_text(error)})
     rules = selectors.routing_catalogue(user=user)
@@ -688,6 +711,8 @@ def deadline_policy_save(request: HttpRequest) -> HttpResponse:
             complex_days=_int(request.POST.get("complex_days")),  # type: ignore[arg-type]
             source="web",
         )
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
         messages.error(request, _("时限规则未保存：%(reason)s") % {"reason": _error_text(error)})
     else:
@@ -714,7 +739,7 @@ def _int_param(request: HttpRequest, name: str, errors: list[FieldError]) -> int
 def common_problem_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not can_see_common_problems(user):
-        raise Http404
+        raise PermissionDenied(COMMON_PROBLEMS_REFUSED)
     errors: list[FieldError] = []
     min_enterprises = _int_param(request, "min_enterprises", errors)
     category = _int_param(request, "category", errors)
@@ -752,7 +777,7 @@ def case_figures(request: HttpRequest) -> HttpResponse:
     """The ranked table; for htmx only the results; with ?export=xlsx the same table in Excel."""
     user = request_user(request)
     if not figures.can_see_figures(user):
-        raise Http404
+        raise PermissionDenied(figures.FIGURES_REFUSED)
     params = request.GET
     result: figures.Figures | None = None
     errors: list[FieldError] = []

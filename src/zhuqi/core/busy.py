@@ -11,6 +11,8 @@ from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from zhuqi.core.errors import HTTP_STATUS, ErrorCode
+
 RETRY_AFTER_SECONDS = 5
 BUSY_MESSAGE = "系统繁忙（数据库正忙于其他写入），请稍后重试"
 
@@ -34,7 +36,9 @@ def is_database_busy(error: BaseException) -> bool:
 def busy_response(request: HttpRequest) -> HttpResponse:
     response: HttpResponse
     if request.path.startswith("/api/"):
-        response = JsonResponse({"code": "busy", "detail": BUSY_MESSAGE}, status=503)
+        response = JsonResponse(
+            {"code": ErrorCode.BUSY, "detail": BUSY_MESSAGE}, status=HTTP_STATUS[ErrorCode.BUSY]
+        )
     else:
         response = HttpResponse(
             render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503

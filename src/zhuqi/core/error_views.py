@@ -13,14 +13,16 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 
+from zhuqi.core.errors import HTTP_STATUS, ErrorCode
+
 API_PREFIX = "/api/"
 
 # The same words the API's own refusals use (core.errors), so a client shows one kind of message.
 MESSAGES = {
-    400: ("bad_request", "请求无法处理"),
-    403: ("permission_denied", "您的角色无权进行此操作"),
-    404: ("not_found", "接口不存在"),
-    500: ("server_error", "服务器出错，请稍后再试；问题已记录"),
+    ErrorCode.BAD_REQUEST: "请求无法处理",
+    ErrorCode.PERMISSION_DENIED: "您的角色无权进行此操作",
+    ErrorCode.NOT_FOUND: "接口不存在",
+    ErrorCode.SERVER_ERROR: "服务器出错，请稍后再试；问题已记录",
 }
 
 
@@ -28,24 +30,37 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
-def _json(status: int) -> JsonResponse:
-    code, detail = MESSAGES[status]
+def _json(code: ErrorCode) -> JsonResponse:
     return JsonResponse(
-        {"code": code, "detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
+        {"code": code, "detail": MESSAGES[code]},
+        status=HTTP_STATUS[code],
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
 def bad_request(request: HttpRequest, exception: Exception, **kwargs: Any) -> HttpResponse:
-    return _json(400) if _is_api(request) else defaults.bad_request(request, exception, **kwargs)
+    return (
+        _json(ErrorCode.BAD_REQUEST)
+        if _is_api(request)
+        else defaults.bad_request(request, exception, **kwargs)
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception, **kwargs: Any) -> HttpResponse:
-    return _json(403) if _is_api(request) else defaults.permission_denied(request, exception, **kwargs)
+    return (
+        _json(ErrorCode.PERMISSION_DENIED)
+        if _is_api(request)
+        else defaults.permission_denied(request, exception, **kwargs)
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception, **kwargs: Any) -> HttpResponse:
-    return _json(404) if _is_api(request) else defaults.page_not_found(request, exception, **kwargs)
+    return (
+        _json(ErrorCode.NOT_FOUND)
+        if _is_api(request)
+        else defaults.page_not_found(request, exception, **kwargs)
+    )
 
 
 def server_error(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    return _json(500) if _is_api(request) else defaults.server_error(request, **kwargs)
+    return _json(ErrorCode.SERVER_ERROR) if _is_api(request) else defaults.server_error(request, **kwargs)

@@ -3,7 +3,41 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
+
+
+class ErrorCode(StrEnum):
+    """Every refusal's code, as the API sends it in `code` and the pages act on it. A new refusal
+    adds its code here and its status to HTTP_STATUS; a test checks that every code has one."""
+
+    ERROR = "error"  # a refusal with no more particular code
+    BAD_REQUEST = "bad_request"  # a request Django could not read
+    INVALID = "invalid"  # refused values, each naming its field
+    NOT_FOUND = "not_found"  # missing or outside the user's scope, the same either way
+    PERMISSION_DENIED = "permission_denied"  # in scope, but the role may not do this
+    STALE = "stale"  # changed since the caller read it
+    STEP_NOT_ALLOWED = "step_not_allowed"  # a case step its state does not allow
+    LIKELY_DUPLICATE = "likely_duplicate"  # a visit that looks already recorded: confirm or open it
+    LOCKED_OUT = "locked_out"  # too many failed logins
+    BUSY = "busy"  # the database is busy with other writes: try again
+    SERVER_ERROR = "server_error"
+
+
+# One status per code, for the API's error handler and the pages alike.
+HTTP_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.ERROR: 400,
+    ErrorCode.BAD_REQUEST: 400,
+    ErrorCode.INVALID: 422,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.PERMISSION_DENIED: 403,
+    ErrorCode.STALE: 409,
+    ErrorCode.STEP_NOT_ALLOWED: 409,
+    ErrorCode.LIKELY_DUPLICATE: 409,
+    ErrorCode.LOCKED_OUT: 429,
+    ErrorCode.BUSY: 503,
+    ErrorCode.SERVER_ERROR: 500,
+}
 
 
 @dataclass(frozen=True)
@@ -13,9 +47,10 @@ class FieldError:
 
 
 class ServiceError(Exception):
-    """A refusal with a code; the API and the UI map each code to one status and message."""
+    """A refusal with a code; the API and the UI map each code to one status (HTTP_STATUS) and
+    show its message. A new kind of refusal subclasses this with its own ErrorCode."""
 
-    code = "error"
+    code: ErrorCode = ErrorCode.ERROR
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -25,14 +60,17 @@ class ServiceError(Exception):
 class NotFound(ServiceError):
     """Missing or outside the user's scope: the same error either way, so existence never leaks."""
 
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
 
     def __init__(self, message: str = "对象不存在或不在您的权限范围内") -> None:
         super().__init__(message)
 
 
 class PermissionDenied(ServiceError):
-    code = "permission_denied"
+    """In scope, but the role may not do this: 403 in the API and on the pages, with the reason.
+    (Out of scope is NotFound, never this: existence does not leak.)"""
+
+    code = ErrorCode.PERMISSION_DENIED
 
     def __init__(self, message: str = "您的角色无权进行此操作") -> None:
         super().__init__(message)
@@ -43,7 +81,7 @@ class StaleWrite(ServiceError):
     Raised by core.versioning.check_version; `current` is what the caller needs to read again
     (the API answers 409 with it)."""
 
-    code = "stale"
+    code = ErrorCode.STALE
 
     def __init__(
         self, *, record_id: Any, current_version: int, current: dict[str, Any] | None = None
@@ -61,7 +99,7 @@ class ValidationFailed(ServiceError):
     ("body" or "query"); left as None, the API places it by the request: a read's fields can only
     be query parameters, a write's are in its body."""
 
-    code = "invalid"
+    code = ErrorCode.INVALID
 
     def __init__(self, errors: list[FieldError], *, location: str | None = None) -> None:
         super().__init__("；".join(f"{e.field}: {e.message}" for e in errors))

@@ -3,15 +3,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.defaults import page_not_found
 
 from zhuqi.core.busy import busy_response, is_database_busy
-from zhuqi.core.errors import NotFound
+from zhuqi.core.errors import HTTP_STATUS, NotFound, PermissionDenied
 
 
-class NotFoundMiddleware:
-    """Pages answer a selector's NotFound (missing or out of scope) with the ordinary 404 page,
-    so a guessed id tells nothing about what exists."""
+class RefusalMiddleware:
+    """Pages answer a refusal the way the API does (core.errors.HTTP_STATUS): NotFound (missing
+    or out of scope) with the ordinary 404 page, so a guessed id tells nothing about what
+    exists; PermissionDenied (in scope, but the role may not do this) with the 403 page and the
+    reason."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -22,6 +25,10 @@ class NotFoundMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotFound):
             return page_not_found(request, Http404(exception.message))
+        if isinstance(exception, PermissionDenied):
+            return render(
+                request, "403.html", {"reason": exception.message}, status=HTTP_STATUS[exception.code]
+            )
         return None
 
 

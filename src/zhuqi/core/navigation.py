@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from zhuqi.cases.figures import ROLES_SEEING_FIGURES
+from zhuqi.core.errors import PermissionDenied
 from zhuqi.core.roles import (
     ROLES_EDITING_ENTERPRISES,
     ROLES_READING_AUDIT,
@@ -89,7 +90,8 @@ def menu(user: Any) -> list[Page]:
 
 
 def page_for(name: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """A view decorator: 404 (as for anything out of scope) unless the table opens `name` to the user."""
+    """A view decorator: 403 (the role may not open this page; docs/visibility.md) unless the table
+    opens `name` to the user."""
     if name not in _BY_NAME:
         raise LookupError(f"no page {name!r} in the navigation table")
 
@@ -97,7 +99,7 @@ def page_for(name: str) -> Callable[[Callable[..., HttpResponse]], Callable[...,
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not may_open(request.user, name):
-                raise Http404
+                raise PermissionDenied()
             return view(request, *args, **kwargs)
 
         return guarded

@@ -32,6 +32,7 @@ class CalendarEntry:
 HOLIDAY_WORDS = {"休", "假", "放假", "休息", "节假日", "holiday", "off", "0", "false", "否"}
 WORKDAY_WORDS = {"班", "上班", "调休上班", "工作日", "workday", "work", "1", "true", "是"}
 LINE_SPLIT = re.compile(r"[,，\t;；]|\s+")
+CALENDAR_REFUSED = "只有系统管理员可以录入工作日历"
 
 
 def parse_calendar_text(text: str, *, year: int) -> tuple[list[CalendarEntry], list[FieldError]]:
@@ -99,7 +100,7 @@ def calendar_year_enter(
     of calendar_year_entered, in this transaction.
     """
     if getattr(actor, "role", None) != Role.ADMIN and not getattr(actor, "is_superuser", False):
-        raise PermissionDenied("只有系统管理员可以录入工作日历")
+        raise PermissionDenied(CALENDAR_REFUSED)
     if not 2000 <= year <= 2100:
         raise ValidationFailed([FieldError("year", "年份应在 2000 到 2100 之间")])
     errors = _validate_entries(year, entries)

@@ -25,7 +25,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhuqi.core.errors import PermissionDenied
+from zhuqi.core.errors import HTTP_STATUS, ErrorCode, PermissionDenied
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import is_active_user
@@ -131,7 +131,8 @@ def lockout_response(
     message = lockout_message(until)
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
-            {"code": "locked_out", "detail": message, "retry_at": until.isoformat()}, status=429
+            {"code": ErrorCode.LOCKED_OUT, "detail": message, "retry_at": until.isoformat()},
+            status=HTTP_STATUS[ErrorCode.LOCKED_OUT],
         )
     else:
         from django.contrib.auth.forms import AuthenticationForm

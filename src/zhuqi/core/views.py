@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from zhuqi.cases import selectors as case_selectors
 from zhuqi.core import audit, selectors, services
 from zhuqi.core.auth import request_user
-from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.filtersets import AuditFilterSet, field_choices, object_type_choices
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.navigation import page_for
@@ -89,7 +89,7 @@ AUDIT_FILTER_LABELS = {
 def audit_log(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not selectors.can_read_audit(user):
-        raise Http404
+        raise PermissionDenied()
     filterset = AuditFilterSet(request.GET, queryset=selectors.audit_queryset(user=user))
     if filterset.is_valid():
         queryset = filterset.qs
@@ -138,7 +138,7 @@ def calendar_year(request: HttpRequest, year: int | None = None) -> HttpResponse
     text = ""
     if request.method == "POST":
         if not is_admin:
-            raise Http404
+            raise PermissionDenied(services.CALENDAR_REFUSED)
         text = request.POST.get("days", "")
         entries, errors = services.parse_calendar_text(text, year=year)
         try:
@@ -151,6 +151,8 @@ def calendar_year(request: HttpRequest, year: int | None = None) -> HttpResponse
                 source_document=request.POST.get("source_document", "").strip(),
                 source="web",
             )
+        except (NotFound, PermissionDenied):
+            raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
         except ServiceError as error:
             problems = error.errors if isinstance(error, ValidationFailed) else []
             messages.error(
@@ -244,6 +246,8 @@ def account(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as error:
             for problem in error.errors:
                 errors.setdefault(problem.field, []).append(problem.message)
+        except (NotFound, PermissionDenied):
+            raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
         except ServiceError as error:
             messages.error(request, error.message)
         else:

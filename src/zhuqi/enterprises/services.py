@@ -79,6 +79,10 @@ def _lock_visible(actor: User, enterprise_id: int) -> Enterprise:
         raise NotFound() from None
 
 
+# The refusal of an enterprise's edit to a role that may change none of its fields.
+EDIT_REFUSED = "您无权修改该企业的信息"
+
+
 @transaction.atomic
 def enterprise_create(*, actor: User, data: Mapping[str, Any], source: str = "") -> Enterprise:
     if not selectors.can_edit_enterprise(actor):
@@ -113,7 +117,9 @@ def enterprise_update(
     if allowed is not None:
         forbidden = sorted(set(data) - allowed)
         if not allowed or forbidden:
-            raise PermissionDenied("您无权修改该企业的" + ("信息" if not allowed else "、".join(forbidden)))
+            raise PermissionDenied(
+                EDIT_REFUSED if not allowed else "您无权修改该企业的" + "、".join(forbidden)
+            )
     check_version(enterprise, expected_version)
     cleaned = clean_enterprise_data(
         data, resolver=ReferenceResolver(), partial=True, jurisdiction=jurisdiction_code(actor)

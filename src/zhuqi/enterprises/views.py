@@ -143,7 +143,7 @@ def _form_page(request: HttpRequest, form: EnterpriseForm, enterprise: Enterpris
 def enterprise_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not selectors.can_edit_enterprise(user):
-        raise Http404
+        raise PermissionDenied()
     form = EnterpriseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +162,7 @@ def enterprise_edit(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=user, enterprise_id=enterprise_id)
     editable = selectors.editable_fields(user, enterprise)
     if editable == frozenset():
-        raise Http404
+        raise PermissionDenied(services.EDIT_REFUSED)
     if request.method != "POST":
         form = EnterpriseForm(initial=EnterpriseForm.initial_for(enterprise), editable=editable)
         return _form_page(request, form, enterprise)
@@ -186,8 +186,6 @@ def enterprise_edit(request: HttpRequest, enterprise_id: int) -> HttpResponse:
         except StaleWrite as error:
             messages.error(request, error.message)
             form.add_error(None, _("其他人刚修改了这家企业。您的修改没有保存；请打开最新版本后重新修改。"))
-        except PermissionDenied as error:
-            form.add_error(None, error.message)
         else:
             messages.success(request, _("已保存"))
             return redirect("enterprise-detail", enterprise.pk)
@@ -227,7 +225,7 @@ def _job(request: HttpRequest, token: str) -> ImportJob:
 def enterprise_import(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not selectors.can_edit_enterprise(user):
-        raise Http404
+        raise PermissionDenied()
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -311,7 +309,7 @@ def enterprise_assign(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     user = request_user(request)
     enterprise = selectors.enterprise_get(user=user, enterprise_id=enterprise_id)
     if not selectors.can_edit_enterprise(user):
-        raise Http404
+        raise PermissionDenied()
     try:
         official_id = int(request.POST.get("official", ""))
         start = (
@@ -347,8 +345,6 @@ def assignment_end(request: HttpRequest, assignment_id: int) -> HttpResponse:
     user = request_user(request)
     try:
         assignment = services.assignment_end(actor=user, assignment_id=assignment_id)
-    except PermissionDenied:
-        raise Http404 from None
     except ValidationFailed as error:
         messages.error(request, "；".join(e.message for e in error.errors))
         return redirect("enterprise-list")

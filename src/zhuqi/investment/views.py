@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
-from zhuqi.core.errors import ServiceError, ValidationFailed
+from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.validators import is_year, parse_id
 from zhuqi.investment import figures, selectors, services
 from zhuqi.investment.exporting import MAX_ROWS, export_agreements
@@ -75,6 +75,8 @@ def agreement_export(request: HttpRequest) -> HttpResponse:
     """合作协议台账 in Excel, with the page's filters."""
     try:
         queryset = _filtered(request)
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
         messages.error(request, _error_text(error))
         return redirect(f"{reverse('agreement-list')}?{request.GET.urlencode()}")
@@ -98,6 +100,8 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     year = year if is_year(year) else None  # an impossible one is named by _filtered's refusal
     try:
         queryset = _filtered(request)
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
         messages.error(request, _error_text(error))
         queryset = selectors.agreement_list(user=user)
@@ -170,6 +174,8 @@ def agreement_projects(request: HttpRequest, agreement_id: int) -> HttpResponse:
             project_ids=ids,
             source="web",
         )
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
         messages.error(request, _error_text(error))
         return _detail_page(request, agreement_id, posted_projects=ids)
@@ -191,6 +197,8 @@ def agreement_funds(request: HttpRequest, agreement_id: int) -> HttpResponse:
             note=request.POST.get("note", ""),
             source="web",
         )
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
         messages.error(request, _error_text(error))
         posted = {name: request.POST.get(name, "") for name in ("on", "amount", "unit", "note")}
@@ -203,8 +211,7 @@ def agreement_funds(request: HttpRequest, agreement_id: int) -> HttpResponse:
 def agreement_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not services.may_keep(user):
-        messages.error(request, _("只有营商办（专班）和系统管理员可以登记合作协议"))
-        return redirect("agreement-list")
+        raise PermissionDenied(_("只有营商办（专班）和系统管理员可以登记合作协议"))
     values: Any = (
         request.POST if request.method == "POST" else {"region": user.region_id or "", "amount_unit": "亿元"}
     )
@@ -233,6 +240,8 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
             agreement = services.agreement_create(actor=user, data=data, source="web")
             messages.success(request, _("协议已登记"))
             return redirect("agreement-detail", agreement_id=agreement.pk)
+        except (NotFound, PermissionDenied):
+            raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
         except ServiceError as error:
             messages.error(request, _error_text(error))
             if isinstance(error, ValidationFailed):

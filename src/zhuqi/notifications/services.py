@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 # Minutes to wait before each retry; after the last, the message is marked failed.
 RETRY_MINUTES = (1, 5, 30, 120, 720)
+WEBHOOKS_REFUSED = "只有系统管理员可以配置群机器人"
 WEBHOOK_TIMEOUT_SECONDS = 10
 
 
@@ -290,7 +291,7 @@ def webhook_save(
     """Add or change a group robot: a department's (its handlers' notices) or a region's (its
     coordinators' notices)."""
     if actor.role != Role.ADMIN and not actor.is_superuser:
-        raise PermissionDenied("只有系统管理员可以配置群机器人")
+        raise PermissionDenied(WEBHOOKS_REFUSED)
     webhook = (
         Webhook() if webhook_id is None else Webhook.objects.select_for_update().filter(pk=webhook_id).first()
     )
@@ -333,7 +334,7 @@ def webhook_save(
 @transaction.atomic
 def webhook_delete(*, actor: User, webhook_id: int, source: str = "") -> None:
     if actor.role != Role.ADMIN and not actor.is_superuser:
-        raise PermissionDenied("只有系统管理员可以配置群机器人")
+        raise PermissionDenied(WEBHOOKS_REFUSED)
     webhook = Webhook.objects.select_for_update().filter(pk=webhook_id).first()
     if webhook is None:
         raise NotFound()

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhuqi.core.auth import request_user
-from zhuqi.core.errors import NotFound, ServiceError, ValidationFailed
+from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.roles import Role
 from zhuqi.core.validators import parse_id
 from zhuqi.notifications import selectors, services
@@ -69,7 +69,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     """Group robots (企业微信/钉钉): where copies of a department's or a region's notices go."""
     user = request_user(request)
     if user.role != Role.ADMIN and not user.is_superuser:
-        raise Http404
+        raise PermissionDenied(services.WEBHOOKS_REFUSED)
     if request.method == "POST":
         webhook_id = request.POST.get("webhook", "")
         try:
@@ -88,6 +88,8 @@ def webhooks(request: HttpRequest) -> HttpResponse:
                     is_active=request.POST.get("is_active", "on") == "on",
                     source="web",
                 )
+        except (NotFound, PermissionDenied):
+            raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
         except ServiceError as error:
             reasons = (
                 "；".join(e.message for e in error.errors) if isinstance(error, ValidationFailed) else ""

@@ -20,7 +20,7 @@ from zhuqi.cases.models import CaseCategory
 from zhuqi.cases.selectors import case_queryset
 from zhuqi.cases.selectors import categories as case_categories
 from zhuqi.core.auth import request_user
-from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.navigation import page_for
 from zhuqi.core.roles import Role
 from zhuqi.core.workdays import WorkingCalendar
@@ -245,6 +245,8 @@ def project_stage(request: HttpRequest, project_id: int) -> HttpResponse:
         messages.success(
             request, _("已登记：项目进入“%(stage)s”阶段") % {"stage": project.get_stage_display()}
         )
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
         messages.error(request, error_text(error))
     return redirect("project-detail", project_id=project_id)
@@ -265,6 +267,8 @@ def project_milestones(request: HttpRequest, project_id: int) -> HttpResponse:
             source="web",
         )
         messages.success(request, _("节点计划已保存"))
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
         messages.error(request, error_text(error))
     return redirect("project-detail", project_id=project_id)
@@ -276,8 +280,7 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
     user = request_user(request)
     project = selectors.project_get(user=user, project_id=project_id)
     if not services.may_report(user, project):
-        messages.error(request, _("您不能填报该项目的进展"))
-        return redirect("project-detail", project_id=project_id)
+        raise PermissionDenied(_("您不能填报该项目的进展"))
     today = timezone.localdate()
     reported = set(project.reports.values_list("period_start", flat=True))
     calendar = WorkingCalendar()
@@ -310,6 +313,8 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
                 }
             messages.success(request, text)
             return redirect("project-detail", project_id=project.pk)
+        except (NotFound, PermissionDenied):
+            raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
         except ServiceError as error:
             errors = error.errors if isinstance(error, ValidationFailed) else [FieldError("", error.message)]
             messages.error(request, error_text(error))
@@ -350,8 +355,7 @@ def project_edit(request: HttpRequest, project_id: int | None = None) -> HttpRes
     """Add a project to the library, or change its entry."""
     user = request_user(request)
     if not services.may_manage(user):
-        messages.error(request, _("只有营商办（专班）和系统管理员可以维护重点项目库"))
-        return redirect("project-list")
+        raise PermissionDenied(_("只有营商办（专班）和系统管理员可以维护重点项目库"))
     project = selectors.project_get(user=user, project_id=project_id) if project_id else None
     if request.method == "POST":
         form = forms.ProjectForm(request.POST)
@@ -370,6 +374,8 @@ def project_edit(request: HttpRequest, project_id: int | None = None) -> HttpRes
                     )
                     messages.success(request, _("项目信息已保存"))
                 return redirect("project-detail", project_id=project.pk)
+            except (NotFound, PermissionDenied):
+                raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
             except ServiceError as error:
                 if isinstance(error, ValidationFailed):
                     for field_error in error.errors:
@@ -440,6 +446,8 @@ def project_figures_page(request: HttpRequest) -> HttpResponse:
         )
     except ValueError:
         messages.error(request, _("年度或截止日期有误：年度如 2026，日期如 2026-06-30"))
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
         messages.error(request, error_text(error))
     chart = None

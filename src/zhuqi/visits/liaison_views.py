@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from zhuqi.cases import selectors as case_selectors
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
-from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.navigation import page_for
 from zhuqi.core.pagination import LazyPage
 from zhuqi.core.spreadsheets import Spreadsheet
@@ -222,6 +222,8 @@ def liaison_log(request: HttpRequest) -> HttpResponse:
             return render(request, "visits/liaison_log.html", context, status=409)
         except ValidationFailed as failure:
             errors = failure.errors
+        except (NotFound, PermissionDenied):
+            raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
         except ServiceError as refusal:
             errors = [FieldError("", refusal.message)]
         else:
@@ -245,7 +247,7 @@ def liaison_report_document(request: HttpRequest, month: str) -> HttpResponse:
     user = request_user(request)
     official = _own_official(user)
     if official is None:
-        raise Http404
+        raise PermissionDenied()
     try:
         chosen = coverage.month_of(month)
     except ValidationFailed:
@@ -331,7 +333,7 @@ DEFINITION_LABELS = {
 def coverage_page(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not coverage.may_see_coverage(user):
-        raise Http404
+        raise PermissionDenied(coverage.COVERAGE_REFUSED)
     today = timezone.localdate()
     errors: list[FieldError] = []
     month_text = request.GET.get("month", "").strip()

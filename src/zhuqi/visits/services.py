@@ -14,7 +14,14 @@ from django.db import transaction
 from zhuqi.cases import services as case_services
 from zhuqi.cases.models import Case, Kind, Source
 from zhuqi.core import audit
-from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
+from zhuqi.core.errors import (
+    ErrorCode,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationFailed,
+)
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
@@ -56,7 +63,7 @@ class LikelyDuplicate(ServiceError):
     in common. Not a refusal of the record but a question to the person: open the existing one,
     or confirm (confirm_duplicate) that this is another visit."""
 
-    code = "likely_duplicate"
+    code = ErrorCode.LIKELY_DUPLICATE
 
     def __init__(self, visits: Sequence[Visit]) -> None:
         names = "；".join(f"#{v.pk} {v.start_date} {v.title}" for v in visits)

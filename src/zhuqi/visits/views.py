@@ -23,7 +23,7 @@ from zhuqi.cases import selectors as case_selectors
 from zhuqi.cases.models import OPEN_STATUS_LIST, Kind
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
-from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
+from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.roles import Role
 from zhuqi.core.validators import is_id, parse_id
 from zhuqi.directory import selectors as directory_selectors
@@ -301,6 +301,8 @@ def _save(request: HttpRequest, user: User, visit: Visit | None) -> HttpResponse
             duplicates = duplicate.visits
         except ValidationFailed as failure:
             errors = failure.errors
+        except (NotFound, PermissionDenied):
+            raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
         except ServiceError as refusal:
             errors = [FieldError("", refusal.message)]
     values = {
@@ -333,8 +335,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     what the platform already knows: the leader, the enterprise, the project, today."""
     user = request_user(request)
     if not _may_open_form(user):
-        messages.error(request, _("您的角色不能登记调研走访"))
-        return redirect("visit-list")
+        raise PermissionDenied(_("您的角色不能登记调研走访"))
     if request.method == "POST":
         return _save(request, user, None)
     kind = request.GET.get("kind", "")
@@ -386,8 +387,7 @@ def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
     user = request_user(request)
     visit = selectors.visit_detail(user=user, visit_id=visit_id, for_editing=True)
     if not services.may_edit(user, visit):
-        messages.error(request, _("只有登记人或本地区的营商办（管理员）可以修改这条记录"))
-        return redirect("visit-detail", visit_id=visit.pk)
+        raise PermissionDenied(_("只有登记人或本地区的营商办（管理员）可以修改这条记录"))
     if request.method == "POST":
         return _save(request, user, visit)
     participants = list(visit.participants.all())

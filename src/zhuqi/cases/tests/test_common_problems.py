@@ -263,4 +263,4 @@ def test_the_page_lists_groups_for_coordinators_only(cast, demands) -> None:
     bad = client.get("/cases/common-problems/?min_enterprises=x")
     assert bad.status_code == 200 and "应为" in bad.content.decode()
     client.login(username="handler", password=PASSWORD)
-    assert client.get("/cases/common-problems/").status_code == 404
+    assert client.get("/cases/common-problems/").status_code == 403

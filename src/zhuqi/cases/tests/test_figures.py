@@ -571,9 +571,10 @@ def test_the_page_ranks_and_exports_the_same_table(desk, cast, clock, other) -> 
     assert any(row[0] and str(row[0]).startswith("满意率 =") for row in rows[8:])
 
 
-def test_the_page_is_not_there_for_enterprises_and_liaison_officers(cast, clock) -> None:
+def test_the_page_is_refused_to_enterprises_and_liaison_officers(cast, clock) -> None:
     for username in ("enterprise", "liaison"):
-        assert page_client(username).get("/cases/figures/").status_code == 404
+        refused = page_client(username).get("/cases/figures/")
+        assert refused.status_code == 403 and "您的角色不能查看办理情况统计" in refused.content.decode()
     assert Client().get("/cases/figures/").status_code == 302
     assert page_client("handler").get("/cases/figures/").status_code == 200
 

@@ -120,5 +120,5 @@ def test_a_filter_that_cannot_be_read_is_named_and_shows_nothing(history) -> Non
 
 @pytest.mark.parametrize("role", ["leader", "coordinator", "handler", "liaison", "enterprise_user"])
 def test_only_the_auditor_and_the_admin_read_the_trail(history, role) -> None:
-    assert client_for(getattr(history, role)).get("/audit/?action=update").status_code == 404
+    assert client_for(getattr(history, role)).get("/audit/?action=update").status_code == 403
     assert AuditEntry.objects.exists()

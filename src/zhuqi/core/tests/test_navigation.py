@@ -38,7 +38,7 @@ def test_the_menu_offers_exactly_the_pages_that_open(cast: Cast, role: str) -> N
         if page.href:
             continue  # outside the pages (the API's public documentation)
         status = client.get(reverse(page.name), follow=True).status_code
-        assert status == (200 if navigation.may_open(user, page.name) else 404), (role, page.name, status)
+        assert status == (200 if navigation.may_open(user, page.name) else 403), (role, page.name, status)
 
 
 def test_the_enterprise_sees_only_what_it_works_with(cast: Cast) -> None:
@@ -47,9 +47,9 @@ def test_the_enterprise_sees_only_what_it_works_with(cast: Cast) -> None:
     links = menu_links(page)
     assert "/api/v1/docs" not in links and "/regions/" not in links and "/cases/figures/" not in links
     assert {"/cases/", "/projects/", "/enterprises/"} <= set(links)
-    assert client.get("/regions/").status_code == 404
-    assert client.get("/regions/150581/children", headers={"HX-Request": "true"}).status_code == 404
-    assert client.get("/projects/figures/").status_code == 404
+    assert client.get("/regions/").status_code == 403
+    assert client.get("/regions/150581/children", headers={"HX-Request": "true"}).status_code == 403
+    assert client.get("/projects/figures/").status_code == 403
     for listing in ("/projects/", "/agreements/"):
         assert "/projects/figures/" not in client.get(listing).content.decode(), listing
     coordinator = client_for(cast.coordinator)

@@ -40,7 +40,7 @@ def test_every_role_has_a_workbench_and_a_list(cast, role: str) -> None:
     assert client.get("/enterprises/").status_code == 200
     assert client.get(f"/enterprises/{cast.home.pk}/").status_code == 200
     # The region tree is the government's reference; the enterprise has no use for it.
-    assert client.get("/regions/").status_code == (404 if role == "enterprise" else 200)
+    assert client.get("/regions/").status_code == (403 if role == "enterprise" else 200)
 
 
 def test_list_search_and_htmx_partial(cast) -> None:
@@ -116,8 +116,8 @@ def test_a_bad_code_in_the_form_names_the_field(cast) -> None:
 
 def test_leader_cannot_reach_the_edit_or_import_pages(cast) -> None:
     client = login(cast.leader)
-    assert client.get(f"/enterprises/{cast.home.pk}/edit").status_code == 404
-    assert client.get("/enterprises/import/").status_code == 404
+    assert client.get(f"/enterprises/{cast.home.pk}/edit").status_code == 403
+    assert client.get("/enterprises/import/").status_code == 403
 
 
 def test_export_is_a_real_workbook_with_masked_phones_for_a_leader(cast) -> None:
@@ -166,7 +166,7 @@ def test_english_switch(cast) -> None:
 
 def test_audit_log_only_for_admin_and_auditor(cast) -> None:
     assert login(cast.auditor).get("/audit/").status_code == 200
-    assert login(cast.leader).get("/audit/").status_code == 404
+    assert login(cast.leader).get("/audit/").status_code == 403
 
 
 def test_static_assets_are_served_by_the_app(cast) -> None:

@@ -48,7 +48,8 @@ def test_an_admin_adds_a_robot_and_the_audit_keeps_no_key(cast) -> None:
 
 def test_only_admins_configure_robots(cast) -> None:
     for user in (cast.coordinator, cast.handler, cast.enterprise_user):
-        assert client_for(user).get("/notices/webhooks/").status_code == 404
+        refused = client_for(user).get("/notices/webhooks/")
+        assert refused.status_code == 403 and "只有系统管理员可以配置群机器人" in refused.content.decode()
 
 
 def _notice(user, title: str = "新交办事项 #7", link: str = "/cases/7/") -> Notice:

@@ -189,7 +189,8 @@ def test_create_and_edit_through_the_form(cast: Cast) -> None:
     )
     project.refresh_from_db()
     assert project.name == "联晟新材料高端铝箔项目" and project.version == 2
-    assert client_for(cast.handler).get("/projects/new").status_code == 302
+    refused = client_for(cast.handler).get("/projects/new")
+    assert refused.status_code == 403 and "可以维护重点项目库" in refused.content.decode()
 
 
 def test_the_enterprise_page_and_the_case_page_point_to_the_project(cast: Cast) -> None:

@@ -136,7 +136,11 @@ def test_the_coverage_page_and_its_excel(scene: Scene) -> None:
     assert table["合计"][1] == 3
     quiet = list(workbook["90天未走访企业"].iter_rows(values_only=True))
     assert len(quiet) >= 2 and quiet[0][0] == "企业名称"
-    assert _client(scene.cast.liaison).get("/visits/coverage/").status_code == 404
+    refused = _client(scene.cast.liaison).get("/visits/coverage/")
+    assert (
+        refused.status_code == 403
+        and "包联覆盖情况只对领导、营商办、管理员和审计员开放" in refused.content.decode()
+    )
     assert "不是月份" in _client(scene.cast.coordinator).get("/visits/coverage/?month=bad").content.decode()
 
 
