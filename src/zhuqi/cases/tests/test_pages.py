@@ -144,7 +144,8 @@ def test_a_step_the_user_may_not_take_is_refused_and_not_offered(cast, finance, 
     enterprise = client_for(cast.enterprise_user)
     response = post_step(enterprise, case, "accept")
     case.refresh_from_db()
-    assert response.status_code == 302 and case.status == Status.SUBMITTED
+    assert response.status_code == 403 and case.status == Status.SUBMITTED
+    assert "只有营商办（专班）可以受理诉求" in response.content.decode()
     # Another region's coordinator does not even see it.
     assert client_for(cast.outsider).get(f"/cases/{case.pk}/").status_code == 404
 

@@ -194,7 +194,11 @@ def test_a_record_is_corrected_and_a_late_demand_added(cast: Cast, secretary: Of
     stale = client.post(f"/visits/{visit.pk}/edit/", corrected)
     assert stale.status_code == 400 and "已被他人修改" in stale.content.decode()
     # The leader reads the record but does not rewrite it.
-    assert client_for(cast.leader).get(f"/visits/{visit.pk}/edit/").status_code == 302
+    refused = client_for(cast.leader).get(f"/visits/{visit.pk}/edit/")
+    assert (
+        refused.status_code == 403
+        and "只有登记人或本地区的营商办（管理员）可以修改这条记录" in refused.content.decode()
+    )
 
 
 def test_a_leaders_calendar_shows_the_visit_on_its_days(cast: Cast, secretary: Official) -> None:
