@@ -36,6 +36,7 @@ browser-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check src bench scripts
 	$(BIN)/ruff format --check src bench scripts
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	ZHUQI_TESTING=1 $(BIN)/mypy

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "zhuqi.visits",
     "zhuqi.imports",
     "zhuqi.demo",
+    # Last of zhuqi's apps: what shows every app at once (docs/architecture.md).
+    "zhuqi.overview",
     "axes",
 ]
 

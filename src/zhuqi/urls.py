@@ -7,8 +7,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # First: the pages that show several apps at once (the workbench, the region tree, the
+    # project and agreement figures …), each at its own fixed address.
+    path("", include("zhuqi.overview.urls")),
     path("", include("zhuqi.core.urls")),
-    path("regions/", include("zhuqi.directory.urls")),
     path("enterprises/", include("zhuqi.enterprises.urls")),
     path("cases/", include("zhuqi.cases.urls")),
     path("projects/", include("zhuqi.projects.urls")),

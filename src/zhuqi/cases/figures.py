@@ -44,14 +44,11 @@ from zhuqi.cases.models import (
 )
 from zhuqi.cases.selectors import case_queryset
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
-from zhuqi.core.grouping import Grouping, group_names, region_grouping
-from zhuqi.core.roles import Role
+from zhuqi.core.roles import ROLES_SEEING_FIGURES, Role
 from zhuqi.core.scoping import is_active_user
 from zhuqi.core.workdays import SHANGHAI
+from zhuqi.directory.grouping import Grouping, group_names, region_grouping
 from zhuqi.directory.models import User
-
-# Enterprises and liaison officers work single cases; ranking offices is not theirs to see.
-ROLES_SEEING_FIGURES = frozenset({Role.ADMIN, Role.AUDITOR, Role.LEADER, Role.COORDINATOR, Role.HANDLER})
 
 # Labels marked for the catalogue: the figures page shows them through {% translate %}.
 GROUP_BY = {"department": gettext_noop("按牵头部门"), "region": gettext_noop("按地区")}

@@ -47,10 +47,10 @@ from zhuqi.core.errors import (
     StaleWrite,
     ValidationFailed,
 )
-from zhuqi.core.grouping import LEVELS
 from zhuqi.core.pagination import LazyPage
 from zhuqi.core.roles import Role
 from zhuqi.core.validators import parse_id
+from zhuqi.directory.grouping import LEVELS
 from zhuqi.directory.models import User
 from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet

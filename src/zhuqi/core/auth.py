@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.db import OperationalError
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,7 +15,9 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from zhuqi.core.busy import waiting_briefly
 from zhuqi.core.models import ApiToken
-from zhuqi.directory.models import User
+
+if TYPE_CHECKING:
+    from zhuqi.directory.models import User
 
 
 class BearerToken(HttpBearer):
@@ -80,7 +82,7 @@ def authenticate_for_token(request: HttpRequest, *, username: str, password: str
     """The account for a token request, or None. The request goes to authenticate() so that the
     login throttle (django-axes) counts the failure and refuses a locked-out client."""
     user = authenticate(request, username=username, password=password)
-    if user is None or not user.is_active or not isinstance(user, User):
+    if user is None or not user.is_active or not isinstance(user, get_user_model()):
         return None
     return user
 
@@ -88,6 +90,6 @@ def authenticate_for_token(request: HttpRequest, *, username: str, password: str
 def request_user(request: HttpRequest) -> User:
     """The signed-in account of a request that login_required or the API's auth has let through."""
     user = request.user
-    if not isinstance(user, User):
+    if not isinstance(user, get_user_model()):
         raise TypeError("request_user() needs an authenticated request")
     return user

@@ -17,12 +17,18 @@ from django_tasks_db.management.commands.db_worker import Worker
 logger = logging.getLogger(__name__)
 
 
-def periodic_tasks() -> list[object]:
-    from zhuqi.cases.tasks import sweep_deadlines
-    from zhuqi.imports.tasks import sweep_imports
-    from zhuqi.notifications.tasks import send_outbox
+# The periodic tasks, in the order they are queued. Core cannot import the apps that define them
+# (they stand on core), so the list is filled at start-up by zhuqi.overview's AppConfig.ready.
+_PERIODIC: list[object] = []
 
-    return [sweep_deadlines, send_outbox, sweep_imports]
+
+def register_periodic(*tasks: object) -> None:
+    """Queue `tasks` on every scheduler tick (each once, however often registered)."""
+    _PERIODIC.extend(task for task in tasks if task not in _PERIODIC)
+
+
+def periodic_tasks() -> list[object]:
+    return list(_PERIODIC)
 
 
 def enqueue_periodic() -> int:

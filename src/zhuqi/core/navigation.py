@@ -15,16 +15,16 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from zhuqi.cases.figures import ROLES_SEEING_FIGURES
 from zhuqi.core.errors import PermissionDenied
 from zhuqi.core.roles import (
+    COVERAGE_ROLES,
     ROLES_EDITING_ENTERPRISES,
     ROLES_READING_AUDIT,
     ROLES_READING_CONFIGURATION,
+    ROLES_SEEING_FIGURES,
     Role,
 )
 from zhuqi.core.scoping import is_active_user
-from zhuqi.visits.coverage import COVERAGE_ROLES
 
 EVERYONE = frozenset(Role)
 # The enterprise works its own demands, projects and agreements; the government's reference pages

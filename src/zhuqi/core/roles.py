@@ -37,3 +37,10 @@ ROLES_READING_AUDIT = frozenset({Role.ADMIN, Role.AUDITOR})
 # Roles that may read the platform's configuration (routing catalogue, deadline rules, the
 # working-day calendar); only the admin changes it.
 ROLES_READING_CONFIGURATION = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.AUDITOR})
+
+# Roles that see the figures pages (case handling, projects and agreements). Enterprises and
+# liaison officers work single cases; ranking offices is not theirs to see.
+ROLES_SEEING_FIGURES = frozenset({Role.ADMIN, Role.AUDITOR, Role.LEADER, Role.COORDINATOR, Role.HANDLER})
+
+# Roles that see the liaison coverage figures (包联覆盖).
+COVERAGE_ROLES = frozenset({Role.ADMIN, Role.AUDITOR, Role.LEADER, Role.COORDINATOR})

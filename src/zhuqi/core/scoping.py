@@ -80,19 +80,3 @@ NOTHING = Q(pk__in=[])
 
 def is_active_user(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def region_in_reach(user: User, code: str | None, errors: list[Any], field: str = "region") -> Any:
-    """The Region for `code` if it exists and lies in the user's jurisdiction; otherwise None,
-    with the reason appended to `errors` (a FieldError naming `field`)."""
-    from zhuqi.core.errors import FieldError
-    from zhuqi.directory.models import Region
-
-    code = (code or "").strip()
-    region = Region.objects.filter(pk=code).first() if code else None
-    if region is None:
-        errors.append(FieldError(field, f"行政区划代码“{code}”不存在" if code else "必填"))
-        return None
-    if not code_within(jurisdiction_code(user), region.code):
-        errors.append(FieldError(field, f"{region.name}不在您的管辖范围内"))
-    return region

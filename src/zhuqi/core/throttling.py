@@ -17,6 +17,7 @@ from typing import Any
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max, QuerySet, Sum
@@ -29,7 +30,6 @@ from zhuqi.core.errors import HTTP_STATUS, ErrorCode, PermissionDenied
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import is_active_user
-from zhuqi.directory.models import User
 
 
 def client_address(request: HttpRequest) -> str:
@@ -159,12 +159,13 @@ def _record(
 ) -> None:
     """A login event on the account it names; a name no account has is kept as typed (an attacker
     guessing names is worth seeing too)."""
-    user = User.objects.filter(username=username).first() if username else None
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first() if username else None
     AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=actor_name[:150],
         action=action,
-        content_type=ContentType.objects.get_for_model(User),
+        content_type=ContentType.objects.get_for_model(user_model),
         object_id=str(user.pk) if user else "",
         object_repr=(str(user) if user else username or "—")[:200],
         changes=changes,

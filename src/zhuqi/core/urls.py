@@ -4,12 +4,8 @@ from django.urls import path
 from zhuqi.core import views
 
 urlpatterns = [
-    path("", views.workbench, name="workbench"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/", views.account, name="account"),
-    path("audit/", views.audit_log, name="audit-log"),
     path("calendar/", views.calendar_year, name="calendar-year"),
     path("calendar/<int:year>/", views.calendar_year, name="calendar-year"),
     path("pick/<str:kind>/", views.picker_options, name="picker-options"),

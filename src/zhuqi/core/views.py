@@ -4,30 +4,19 @@ import calendar as month_calendar
 import datetime
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhuqi.cases import selectors as case_selectors
-from zhuqi.core import audit, selectors, services
+from zhuqi.core import services
 from zhuqi.core.auth import request_user
-from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
-from zhuqi.core.filtersets import AuditFilterSet, field_choices, object_type_choices
-from zhuqi.core.models import AuditEntry
+from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.navigation import page_for
 from zhuqi.core.roles import Role
-from zhuqi.core.validators import parse_id
 from zhuqi.core.workdays import WorkingCalendar
-from zhuqi.demo import dataset
-from zhuqi.enterprises import selectors as enterprise_selectors
-from zhuqi.visits import selectors as visit_selectors
 
 FAVICON = Path(__file__).resolve().parent / "static" / "zhuqi" / "favicon.ico"
 
@@ -38,90 +27,6 @@ def favicon(request: HttpRequest) -> FileResponse:
     response = FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
     response["Cache-Control"] = "public, max-age=86400"
     return response
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "core/login.html"
-    redirect_authenticated_user = True
-
-    def get_context_data(self, **kwargs: object) -> dict[str, object]:
-        context = super().get_context_data(**kwargs)
-        context["demo_usernames"] = dataset.DEMO_USERNAMES if dataset.is_loaded() else ()
-        context["demo_password"] = dataset.DEMO_PASSWORD
-        return context
-
-
-@login_required
-def workbench(request: HttpRequest) -> HttpResponse:
-    """One page per role: what this user works on, from the records (sparse until the cases,
-    visits and projects land)."""
-    user = request_user(request)
-    enterprises = enterprise_selectors.enterprise_queryset(user=user)
-    context: dict[str, object] = {
-        "enterprise_count": enterprises.count(),
-        "above_scale_count": enterprises.filter(above_scale=True).count(),
-    }
-    context["case_counts"] = case_selectors.open_counts(user=user)
-    context["waiting"] = case_selectors.waiting_on(user=user)[:8]
-    if user.role == Role.LIAISON or user.official_id:
-        context["assignments"] = enterprise_selectors.my_assignments(user=user)
-    if user.role in (Role.LEADER, Role.COORDINATOR, Role.HANDLER):
-        context["my_visits"] = visit_selectors.my_visits_summary(user=user, today=timezone.localdate())
-    if user.role == Role.ENTERPRISE and user.enterprise_id:
-        context["own_enterprise"] = enterprises.first()
-    if selectors.can_read_audit(user):
-        context["recent_audit"] = selectors.audit_queryset(user=user)[:10]
-    return render(request, "core/workbench.html", context)
-
-
-AUDIT_FILTER_LABELS = {
-    "actor": "操作人账号",
-    "date_from": "起始日期",
-    "date_to": "截止日期",
-    "object_type": "对象类型",
-    "object_id": "对象编号",
-    "action": "操作",
-    "field": "字段",
-}
-
-
-@login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
-    if not selectors.can_read_audit(user):
-        raise PermissionDenied()
-    filterset = AuditFilterSet(request.GET, queryset=selectors.audit_queryset(user=user))
-    if filterset.is_valid():
-        queryset = filterset.qs
-    else:
-        # A filter that cannot be read filters nothing in: say which, show no rows.
-        for name, errors in filterset.errors.items():
-            messages.error(
-                request,
-                _("筛选条件有误：%(field)s %(errors)s")
-                % {"field": _(AUDIT_FILTER_LABELS.get(name, name)), "errors": " ".join(errors)},
-            )
-        queryset = filterset.queryset.none()
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    shown = audit.with_visible_changes(
-        page.object_list, show_personal=enterprise_selectors.can_see_contacts(user)
-    )
-    params = request.GET.copy()
-    params.pop("page", None)
-    filters = {name: request.GET.get(name, "") for name in AUDIT_FILTER_LABELS}
-    return render(
-        request,
-        "core/audit_log.html",
-        {
-            "page": page,
-            "entries": shown,
-            "filters": filters,
-            "object_types": object_type_choices(),
-            "fields": field_choices(filters["object_type"]) if filters["object_type"] else [],
-            "actions": AuditEntry.Action.choices,
-            "querystring_base": params.urlencode() + "&" if params else "",
-        },
-    )
 
 
 @login_required
@@ -210,59 +115,4 @@ def picker_options(request: HttpRequest, kind: str) -> HttpResponse:
             "query": query.strip(),
             "page_size": pickers.PAGE_SIZE,
         },
-    )
-
-
-@login_required
-@page_for("account")
-def account(request: HttpRequest) -> HttpResponse:
-    """My account: a new password (the only thing open while an admin's forced reset is pending),
-    and my API tokens, each revocable."""
-    from zhuqi.directory import services as directory_services
-
-    user = request_user(request)
-    forced = user.must_change_password
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            if request.POST.get("revoke") and not forced:
-                token_id = parse_id(request.POST.get("revoke", ""))
-                if token_id is None:
-                    raise Http404
-                services.token_revoke(actor=user, token_id=token_id, source="web")
-                messages.success(request, _("令牌已吊销，使用它的程序将无法再访问接口"))
-                return redirect("account")
-            new_password = request.POST.get("new_password", "")
-            if new_password != request.POST.get("new_password_again", ""):
-                raise ValidationFailed([FieldError("new_password_again", _("两次输入的新密码不一致"))])
-            directory_services.password_change(
-                actor=user,
-                user=user,
-                new_password=new_password,
-                # After a forced reset the admin's word replaces the old password.
-                current_password=None if forced else request.POST.get("current_password", ""),
-                source="web",
-            )
-        except ValidationFailed as error:
-            for problem in error.errors:
-                errors.setdefault(problem.field, []).append(problem.message)
-        except (NotFound, PermissionDenied):
-            raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            # This browser stays signed in; every other session ended with the old password.
-            update_session_auth_hash(request, user)
-            messages.success(request, _("密码已修改。其他设备上的登录已退出，原有的API令牌已全部吊销"))
-            return redirect("workbench" if forced else "account")
-    return render(
-        request,
-        "core/account.html",
-        {
-            "forced": forced,
-            "errors": errors,
-            "tokens": [] if forced else selectors.live_tokens(user=user),
-            "token_ttl_days": settings.ZHUQI_TOKEN_TTL_DAYS,
-        },
-        status=422 if errors else 200,
     )

@@ -4,9 +4,10 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from zhuqi.core.errors import FieldError
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_subtree_q
-from zhuqi.directory.models import Department, Official, Post, Region
+from zhuqi.core.scoping import code_within, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.directory.models import Department, Official, Post, Region, User
 
 
 def region_queryset() -> QuerySet[Region]:
@@ -113,3 +114,16 @@ def department_queryset(*, user: Any) -> QuerySet[Department]:
     if not is_active_user(user) or user.role == Role.ENTERPRISE:
         return Department.objects.none()
     return _in_jurisdiction(Department.objects.all(), jurisdiction_code(user))
+
+
+def region_in_reach(user: User, code: str | None, errors: list[Any], field: str = "region") -> Any:
+    """The Region for `code` if it exists and lies in the user's jurisdiction; otherwise None,
+    with the reason appended to `errors` (a FieldError naming `field`)."""
+    code = (code or "").strip()
+    region = Region.objects.filter(pk=code).first() if code else None
+    if region is None:
+        errors.append(FieldError(field, f"行政区划代码“{code}”不存在" if code else "必填"))
+        return None
+    if not code_within(jurisdiction_code(user), region.code):
+        errors.append(FieldError(field, f"{region.name}不在您的管辖范围内"))
+    return region

@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhuqi.cases.services import creatable_kinds
-from zhuqi.core import audit
+from zhuqi.core import audit, panels
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import PermissionDenied, StaleWrite, ValidationFailed
@@ -35,9 +34,6 @@ from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
 from zhuqi.imports import jobs
 from zhuqi.imports import selectors as import_selectors
 from zhuqi.imports.models import ImportJob
-from zhuqi.projects.selectors import flags_of as project_flags
-from zhuqi.projects.selectors import project_library
-from zhuqi.visits.selectors import visit_queryset
 
 PAGE_SIZE = 50
 
@@ -99,15 +95,6 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     user = request_user(request)
     enterprise = selectors.enterprise_detail(user=user, enterprise_id=enterprise_id)
     can_assign = selectors.can_edit_enterprise(user)
-    # Its key projects, with their flags: a visit or a call starts from what is behind.
-    projects = list(project_library(user=user).filter(owner=enterprise).order_by("-listed_year", "name")[:20])
-    for project in projects:
-        project.flag_list = project_flags(project)  # type: ignore[attr-defined]
-    visits = list(
-        visit_queryset(user=user)
-        .filter(attendance__enterprise=enterprise)
-        .order_by("-start_date", "-id")[:20]
-    )
     return render(
         request,
         "enterprises/detail.html",
@@ -117,10 +104,8 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
             "can_edit": selectors.editable_fields(user, enterprise) != frozenset(),
             "can_assign": can_assign,
             "assignment_kinds": Assignment.Kind.choices,
-            "can_file_case": user.role != Role.ENTERPRISE and "demand" in creatable_kinds(user),
-            # Its key projects, with their flags: a visit or a call starts from what is behind.
-            "projects": projects,
-            "visits": visits,
+            # What the apps above add (filing a case, key projects, visits): core.panels.
+            **panels.context("enterprise-detail", user, enterprise),
         },
     )
 

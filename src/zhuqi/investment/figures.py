@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from zhuqi.core.errors import FieldError, ValidationFailed
-from zhuqi.core.grouping import Grouping, group_names, pad_region_key, region_grouping, region_key
 from zhuqi.core.validators import MONTHS_MAX, YEAR_MAX, YEAR_MIN, is_year
+from zhuqi.directory.grouping import Grouping, group_names, pad_region_key, region_grouping, region_key
 from zhuqi.directory.models import User
 from zhuqi.investment import selectors
 from zhuqi.investment.models import AmountNature

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from zhuqi.core.errors import FieldError, ValidationFailed
-from zhuqi.core.grouping import Grouping, group_names, pad_region_key, region_grouping, region_key
+from zhuqi.directory.grouping import Grouping, group_names, pad_region_key, region_grouping, region_key
 from zhuqi.directory.models import User
 from zhuqi.projects import selectors
 from zhuqi.projects.models import Level, ProjectYear, Stage

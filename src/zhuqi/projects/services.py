@@ -17,10 +17,11 @@ from zhuqi.core import audit
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import code_within, jurisdiction_code, region_in_reach
+from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.textlimits import length_errors
 from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import Department, Official, User
+from zhuqi.directory.selectors import region_in_reach
 from zhuqi.enterprises.models import Assignment
 from zhuqi.enterprises.selectors import enterprise_queryset
 from zhuqi.projects import periods, selectors

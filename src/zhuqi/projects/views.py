@@ -3,7 +3,6 @@ through the filter set the API uses, so the page and the API always agree."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +20,6 @@ from zhuqi.cases.selectors import case_queryset
 from zhuqi.cases.selectors import categories as case_categories
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
-from zhuqi.core.navigation import page_for
 from zhuqi.core.roles import Role
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import User
@@ -418,72 +416,3 @@ def project_edit(request: HttpRequest, project_id: int | None = None) -> HttpRes
             initial={"listed_year": timezone.localdate().year, "region": user.region_id or ""}
         )
     return render(request, "projects/form.html", _project_form_context(user, form, project))
-
-
-@login_required
-@page_for("project-figures")
-def project_figures_page(request: HttpRequest) -> HttpResponse:
-    """项目与协议统计: the project figures and the agreement funnel, per region, department or
-    level, with their definitions, ranked and charted."""
-    from zhuqi.investment import figures as agreement_figures
-    from zhuqi.projects import figures
-
-    user = request_user(request)
-    today = timezone.localdate()
-    params = request.GET
-    year_text = params.get("year") or str(today.year)
-    by_text = params.get("by") or ""
-    group_by = params.get("group_by") or "region"
-    project_result = agreement_result = None
-    try:
-        year = int(year_text)
-        by_date = datetime.date.fromisoformat(by_text) if by_text else None
-        project_result = figures.project_figures(
-            user=user, year=year, by_date=by_date, group_by=group_by, sort=params.get("sort", "")
-        )
-        agreement_result = agreement_figures.agreement_figures(
-            user=user, year=year, group_by="department" if group_by == "department" else "region"
-        )
-    except ValueError:
-        messages.error(request, _("年度或截止日期有误：年度如 2026，日期如 2026-06-30"))
-    except (NotFound, PermissionDenied):
-        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
-    except ServiceError as error:
-        messages.error(request, error_text(error))
-    chart = None
-    if project_result and project_result.rows:
-        names = [row.name for row in project_result.rows]
-        chart = {
-            "tooltip": {"trigger": "axis"},
-            "legend": {"data": [_("开工率"), _("投资完成率")]},
-            "grid": {"left": 50, "right": 20, "bottom": 80},
-            "xAxis": {"type": "category", "data": names, "axisLabel": {"rotate": 30}},
-            "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
-            "series": [
-                {
-                    "name": _("开工率"),
-                    "type": "bar",
-                    "data": [round((row.start_rate or 0) * 100, 1) for row in project_result.rows],
-                },
-                {
-                    "name": _("投资完成率"),
-                    "type": "bar",
-                    "data": [round((row.investment_rate or 0) * 100, 1) for row in project_result.rows],
-                },
-            ],
-        }
-    return render(
-        request,
-        "projects/figures.html",
-        {
-            "projects": project_result,
-            "agreements": agreement_result,
-            "definitions": figures.DEFINITIONS,
-            "agreement_definitions": agreement_figures.DEFINITIONS,
-            "group_by_choices": figures.GROUP_BY.items(),
-            "sorts": figures.SORTS.items(),
-            "filters": params,
-            "year": year_text,
-            "chart": chart,
-        },
-    )

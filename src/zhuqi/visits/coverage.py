@@ -29,7 +29,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Timeliness
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
-from zhuqi.core.roles import Role
+from zhuqi.core.roles import COVERAGE_ROLES
 from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_prefix, region_subtree_q
 from zhuqi.directory.models import Department, Official, Post, Region, User
 from zhuqi.enterprises.models import Assignment, Enterprise
@@ -366,9 +366,6 @@ def month_log(
 
 # ---------------------------------------------------------------------------------------------
 # Coverage figures
-
-
-COVERAGE_ROLES = frozenset({Role.ADMIN, Role.AUDITOR, Role.LEADER, Role.COORDINATOR})
 
 
 COVERAGE_REFUSED = "包联覆盖情况只对领导、营商办、管理员和审计员开放"

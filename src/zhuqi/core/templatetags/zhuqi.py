@@ -15,14 +15,8 @@ from zhuqi.core.display import EMPTY, display_value, format_number
 from zhuqi.core.roles import ROLES_READING_AUDIT, Role
 from zhuqi.core.scoping import is_active_user
 from zhuqi.core.validators import mask_name, mask_phone
-from zhuqi.enterprises import selectors
 
 register = template.Library()
-
-
-@register.filter
-def can_import(user: Any) -> bool:
-    return selectors.can_edit_enterprise(user)
 
 
 @register.filter

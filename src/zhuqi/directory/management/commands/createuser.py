@@ -12,8 +12,7 @@ from zhuqi.core.errors import ValidationFailed
 from zhuqi.core.management.base import ZhuqiCommand
 from zhuqi.core.roles import Role
 from zhuqi.directory import services
-from zhuqi.directory.models import Department, Official, Region
-from zhuqi.enterprises.models import Enterprise
+from zhuqi.directory.models import Department, Official, Region, User
 
 
 class Command(ZhuqiCommand):
@@ -50,7 +49,9 @@ class Command(ZhuqiCommand):
         if options["official"]:
             scope["official"] = lookup(Official, "official", pk=options["official"])
         if options["enterprise"]:
-            scope["enterprise"] = lookup(Enterprise, "enterprise", uscc=options["enterprise"].upper())
+            # The enterprises app stands above directory: its model through the account's link.
+            enterprise_model = User._meta.get_field("enterprise").related_model
+            scope["enterprise"] = lookup(enterprise_model, "enterprise", uscc=options["enterprise"].upper())
         try:
             # The password rules speak Chinese like the rest of the command's messages (a
             # management command otherwise runs with translations off).

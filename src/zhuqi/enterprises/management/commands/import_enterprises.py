@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhuqi.core.management.importing import TableImportCommand
 from zhuqi.core.tabular import ImportReport
+from zhuqi.directory.management.importing import TableImportCommand
 from zhuqi.enterprises.importing import import_enterprises
 
 

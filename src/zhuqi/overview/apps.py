@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class OverviewConfig(AppConfig):
+    name = "zhuqi.overview"
+    verbose_name = "总览"
+
+    def ready(self) -> None:
+        # Here rather than at the top: an AppConfig module is imported before the apps' models
+        # are loaded, and these modules import models.
+        from zhuqi.cases.tasks import sweep_deadlines
+        from zhuqi.core import background, panels
+        from zhuqi.imports.tasks import sweep_imports
+        from zhuqi.notifications.tasks import send_outbox
+        from zhuqi.overview import panels as overview_panels
+
+        # The scheduler's periodic tasks, in the order they are queued.
+        background.register_periodic(sweep_deadlines, send_outbox, sweep_imports)
+        # The enterprise page's parts from the apps above enterprises, in page order.
+        panels.register(
+            "enterprise-detail",
+            panels.Panel(overview_panels.enterprise_case_filing),
+            panels.Panel(overview_panels.enterprise_projects, "overview/enterprise_projects.html"),
+            panels.Panel(overview_panels.enterprise_visits, "overview/enterprise_visits.html"),
+        )
