@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhuqi.core import services
+from zhuqi.core import pickers, services
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.navigation import page_for
@@ -98,8 +98,6 @@ def calendar_year(request: HttpRequest, year: int | None = None) -> HttpResponse
 def picker_options(request: HttpRequest, kind: str) -> HttpResponse:
     """The shared picker's answers: a page of the kind's matches in the user's scope, and a word
     when there are more (core/pickers.py)."""
-    from zhuqi.core import pickers
-
     picker_kind = pickers.get_kind(kind)
     if picker_kind is None:
         raise Http404

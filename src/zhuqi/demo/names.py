@@ -7,6 +7,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Sequence
 
+from zhuqi.directory.models import Region
+
 # 字号: two characters each (the reports' own words are kept apart, see dataset.REPORT_WORDS).
 TRADE_NAMES = [
     "华鑫",
@@ -108,7 +110,5 @@ def enterprise_name(
 
 def region_names(codes: Iterable[str]) -> dict[str, str]:
     """The names of the prefectures and provinces above `codes`, for place_words."""
-    from zhuqi.directory.models import Region
-
     wanted = {code[:4] + "00" for code in codes} | {code[:2] + "0000" for code in codes}
     return dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from zhuqi.core.chinese import pinyin_keys
 from zhuqi.core.models import BaseModel
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import region_prefix
@@ -119,8 +120,6 @@ class Official(models.Model):
 
     @staticmethod
     def search_text_for(name: str) -> str:
-        from zhuqi.core.chinese import pinyin_keys
-
         return " " + " ".join([name, *pinyin_keys(name)])[:298]
 
     def current_posts(self, on: datetime.date | None = None) -> models.QuerySet[Post]:

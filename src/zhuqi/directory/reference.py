@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from zhuqi.core.chinese import to_halfwidth, to_simplified
+from zhuqi.core.scoping import region_prefix
 from zhuqi.directory.models import Industry, Region
 
 _INDUSTRY_CODE = re.compile(r"^\s*([A-Ta-t])?\s*(\d{2,4})?\s*(.*)$")
@@ -73,8 +74,6 @@ class ReferenceResolver:
             if path == text or (path.endswith(text) and text.endswith(self._regions[code].name))
         ]
         if len(candidates) > 1 and within:
-            from zhuqi.core.scoping import region_prefix
-
             prefix = region_prefix(within)
             inside = [r for r in candidates if r.code.startswith(prefix)]
             candidates = inside or candidates

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from zhuqi.core.chinese import normalise_query
 from zhuqi.core.errors import FieldError
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, is_active_user, jurisdiction_code, region_subtree_q
@@ -88,8 +89,6 @@ def assignable_officials(*, user: Any) -> QuerySet[Official]:
 def official_search(*, user: Any, query: str, limit: int = 20) -> list[Official]:
     """The official picker (visit form): officials the user may name, found by a part of the name
     or by pinyin from the start of a key (mxd, mengxiandong), with their current posts."""
-    from zhuqi.core.chinese import normalise_query
-
     text = normalise_query(query)
     if not text:
         return []

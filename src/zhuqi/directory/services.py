@@ -20,6 +20,7 @@ from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, is_active_user, jurisdiction_code
+from zhuqi.core.services import tokens_revoke_all
 from zhuqi.core.textlimits import check_lengths, length_errors
 from zhuqi.directory.models import Department, Industry, Official, Post, Region, User
 
@@ -262,8 +263,6 @@ def password_change(
     """Set a user's own new password (the current one is asked for unless the user is setting one
     after an admin's forced reset). Every API token of the account is revoked; the other browser
     sessions end by themselves, their stored password hash no longer matching."""
-    from zhuqi.core.services import tokens_revoke_all
-
     if not (is_active_user(actor) and actor.pk == user.pk):
         raise PermissionDenied("只能修改自己的密码")
     errors: list[FieldError] = []
@@ -293,8 +292,6 @@ def password_reset_force(*, actor: Any, user: User, source: str = "") -> int:
     """An admin sends a user to choose a new password: at their next page they get the password
     form and nothing else, the API refuses them (403) until then, and their API tokens are
     revoked now. The number of tokens revoked."""
-    from zhuqi.core.services import tokens_revoke_all
-
     if actor is not None and not (is_active_user(actor) and (actor.role == Role.ADMIN or actor.is_superuser)):
         raise PermissionDenied("只有系统管理员可以要求用户重设密码")
     locked = User.objects.select_for_update().get(pk=user.pk)

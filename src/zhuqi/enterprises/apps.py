@@ -6,6 +6,7 @@ class EnterprisesConfig(AppConfig):
     verbose_name = "企业"
 
     def ready(self) -> None:
+        # In ready(), not at the top: the picker module imports models, loaded after this module.
         from zhuqi.enterprises import pickers
 
         pickers.register_kinds()

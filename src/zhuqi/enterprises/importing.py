@@ -33,6 +33,7 @@ from zhuqi.enterprises import selectors
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.enterprises.services import apply_size_class, build_search_text
 from zhuqi.enterprises.validation import LABELS, clean_enterprise_data
+from zhuqi.imports import jobs
 
 # Header (normalised: half-width, no spaces) → field. Lists from different offices name the
 # same column differently; these are the variants seen in practice.
@@ -150,8 +151,6 @@ def import_enterprises(
 ) -> ImportReport:
     """Check every row, then write all (or, with skip_invalid, the good ones) in short batches
     through an import job (zhuqi.imports.jobs): all or nothing, without holding the database."""
-    from zhuqi.imports import jobs
-
     return jobs.import_now(
         kind="enterprises",
         actor=actor,

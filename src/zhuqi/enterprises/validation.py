@@ -14,6 +14,7 @@ from zhuqi.core.errors import FieldError
 from zhuqi.core.textlimits import CONTACT_LENGTHS, length_error, limit
 from zhuqi.core.validators import USCCError, validate_uscc
 from zhuqi.directory.reference import ReferenceError, ReferenceResolver
+from zhuqi.enterprises.models import Enterprise
 
 # Field name → the Chinese label government lists use for it (also the import column header).
 LABELS: dict[str, str] = {
@@ -44,8 +45,6 @@ class CleanResult:
 
 
 def _clean_text(field: str, raw: Any, errors: list[FieldError]) -> str:
-    from zhuqi.enterprises.models import Enterprise
-
     text = "" if raw is None else str(raw).strip()
     text = re.sub(r"\s+", " ", text)
     error = length_error(field, text, limit(Enterprise, field))

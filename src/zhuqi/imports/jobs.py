@@ -30,6 +30,7 @@ from zhuqi.core.busy import is_database_busy
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.tabular import ImportFileError, ImportReport, write_error_file
 from zhuqi.directory.models import User
+from zhuqi.imports import tasks
 from zhuqi.imports.models import ImportJob, ImportRow
 
 logger = logging.getLogger(__name__)
@@ -89,8 +90,6 @@ def start(*, kind: str, actor: User, path: Path, name: str) -> ImportJob:
 
 
 def _enqueue(step: str, job_id: int) -> None:
-    from zhuqi.imports import tasks
-
     task = tasks.check_import if step == "check" else tasks.apply_import
     task.enqueue(job_id)
 

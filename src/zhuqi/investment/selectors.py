@@ -23,10 +23,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from zhuqi.core.errors import NotFound
+from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.core.validators import MONTHS_MAX, YEAR_MAX, YEAR_MIN, is_region_code, is_year
 from zhuqi.directory.models import Department, User
 from zhuqi.enterprises.models import Assignment
 from zhuqi.investment.models import Agreement
@@ -159,11 +161,6 @@ def agreements_filtered(
     q: str | None = None,
 ) -> QuerySet[Agreement]:
     """The register as the API and the page filter it; a value that cannot be read is named."""
-    from django.utils import timezone
-
-    from zhuqi.core.errors import FieldError, ValidationFailed
-    from zhuqi.core.validators import MONTHS_MAX, YEAR_MAX, YEAR_MIN, is_region_code, is_year
-
     queryset = agreement_list(user=user)
     if year is not None and not is_year(year):
         raise ValidationFailed([FieldError("year", f"年份应在 {YEAR_MIN} 到 {YEAR_MAX} 之间")])

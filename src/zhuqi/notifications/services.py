@@ -23,6 +23,7 @@ from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.textlimits import length_errors, limit, shortened
 from zhuqi.directory.models import Department, Region, User
+from zhuqi.notifications import tasks
 from zhuqi.notifications.models import Notice, OutboxMessage, Webhook
 
 logger = logging.getLogger(__name__)
@@ -146,10 +147,8 @@ def _absolute(link: str) -> str:
 
 
 def _enqueue_sending() -> None:
-    from zhuqi.notifications.tasks import send_outbox
-
     try:
-        send_outbox.enqueue()
+        tasks.send_outbox.enqueue()
     except Exception:
         logger.exception("could not enqueue the sending of notices")
 

@@ -6,6 +6,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = "重点项目"
 
     def ready(self) -> None:
+        # In ready(), not at the top: the picker module imports models, loaded after this module.
         from zhuqi.projects import pickers
 
         pickers.register_kinds()

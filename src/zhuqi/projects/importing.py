@@ -25,6 +25,7 @@ from zhuqi.directory.models import Department, Official, User
 from zhuqi.directory.reference import ReferenceError, ReferenceResolver
 from zhuqi.directory.selectors import department_queryset
 from zhuqi.enterprises.models import Enterprise
+from zhuqi.imports import jobs
 from zhuqi.projects import selectors, services
 from zhuqi.projects.models import Project, ProjectYear
 from zhuqi.projects.services import ProjectData
@@ -273,8 +274,6 @@ def import_projects(
 ) -> ImportReport:
     """Check every row, then write all (or, with skip_invalid, the good ones) in short batches
     through an import job (zhuqi.imports.jobs): all or nothing, without holding the database."""
-    from zhuqi.imports import jobs
-
     return jobs.import_now(
         kind="projects",
         actor=actor,

@@ -16,6 +16,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -24,10 +25,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from zhuqi.cases.models import OPEN_STATUS_LIST, Timeliness
+from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Timeliness
 from zhuqi.core.errors import NotFound
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.core.scoping import (
+    NOTHING,
+    is_active_user,
+    jurisdiction_code,
+    region_and_ancestor_codes,
+    region_subtree_q,
+)
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import Department, User
 from zhuqi.enterprises.models import Assignment
@@ -42,6 +49,7 @@ from zhuqi.projects.models import (
     ProjectYear,
     ReportingPeriod,
     Stage,
+    StageChange,
 )
 
 
@@ -144,8 +152,6 @@ def _flag_q(name: str, at: FlagClock) -> Q:
 
 def with_flags(queryset: QuerySet[Project], at: FlagClock) -> QuerySet[Project]:
     """The projects with the year's plan and completion and one boolean per flag."""
-    from zhuqi.cases.models import Case
-
     this_year = ProjectYear.objects.filter(project=OuterRef("pk"), year=at.year)
     money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
     queryset = queryset.annotate(
@@ -203,10 +209,6 @@ def project_get(*, user: User, project_id: int | str, at: FlagClock | None = Non
 
 def project_detail(*, user: User, project_id: int | str, at: FlagClock | None = None) -> Project:
     """A project with its node plan, stage history and yearly plans, in a fixed number of queries."""
-    from django.db.models import Prefetch
-
-    from zhuqi.projects.models import StageChange
-
     at = at or clock()
     try:
         return (
@@ -246,8 +248,6 @@ def with_lateness(reports: Iterable[ProgressReport]) -> list[ProgressReport]:
 def project_lists(*, user: User) -> QuerySet[ProjectList]:
     """The lists of the user's jurisdiction (and of the regions above it, whose lists its projects
     may be on)."""
-    from zhuqi.core.scoping import region_and_ancestor_codes
-
     code = jurisdiction_code(user) if is_active_user(user) else ""
     if code is None:
         return ProjectList.objects.order_by("-year", "name")

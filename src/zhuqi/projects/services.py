@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from zhuqi.cases import services as case_services
+from zhuqi.cases.models import Case, Kind, Source
 from zhuqi.core import audit
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
@@ -589,8 +591,6 @@ class ReportResult:
 
 @transaction.atomic
 def report_submit(*, actor: User, project_id: int, data: ReportData, source: str = "") -> ReportResult:
-    from zhuqi.cases.models import Case
-
     project = _lock(actor, project_id)
     _require(may_report(actor, project), "只有项目单位、责任部门、包联联络员和营商办（专班）可以填报项目进展")
     errors: list[FieldError] = []
@@ -702,9 +702,6 @@ def _problem_case(
 ) -> Any:
     """A problem from a report, as a case in the normal workflow: the owner's demand when the
     owner is a registered enterprise, otherwise an instruction for the coordinator to route."""
-    from zhuqi.cases import services as case_services
-    from zhuqi.cases.models import Kind, Source
-
     data = case_services.NewCase(
         kind=Kind.DEMAND if project.owner_id else Kind.INSTRUCTION,
         title=problem.title.strip(),

@@ -24,6 +24,7 @@ from zhuqi.core.roles import Role
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import User
 from zhuqi.projects import forms, periods, selectors, services
+from zhuqi.projects.exporting import export_projects
 from zhuqi.projects.filtersets import ProjectFilterSet
 from zhuqi.projects.models import (
     STAGE_DATE_FIELDS,
@@ -102,8 +103,6 @@ def project_list(request: HttpRequest) -> HttpResponse:
             )
     queryset = filterset.qs
     if request.GET.get("export") == "xlsx":
-        from zhuqi.projects.exporting import export_projects
-
         return export_projects(queryset)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     for project in page.object_list:

@@ -15,6 +15,7 @@ from zhuqi.core.validators import make_uscc
 from zhuqi.directory.models import Department, Industry, Official, Post, Region, User
 from zhuqi.enterprises.models import Assignment, Enterprise
 from zhuqi.enterprises.services import apply_size_class, build_search_text
+from zhuqi.projects.models import Project
 
 _serials = itertools.count(1_000_000)
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
@@ -143,8 +144,6 @@ def make_project(**overrides: Any) -> Any:
     """A key project in Huolinguole, written directly (tests of the services build theirs
     through the services)."""
     from decimal import Decimal
-
-    from zhuqi.projects.models import Project
 
     values: dict[str, Any] = {
         "name": f"测试项目{next(_serials)}",

@@ -35,6 +35,7 @@ from zhuqi.directory.models import Department, Official, Post, Region, User
 from zhuqi.enterprises.models import Assignment, Enterprise
 from zhuqi.enterprises.selectors import enterprise_scope_q
 from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind, VisitOfficial
+from zhuqi.visits.selectors import visit_scope_q
 
 OVERDUE_DAYS = 30
 QUIET_DAYS = 90
@@ -334,8 +335,6 @@ def month_log(
         start_date__lte=month.last,
     )
     if user is not None:
-        from zhuqi.visits.selectors import visit_scope_q
-
         visits = visits.filter(visit_scope_q(user))
     entries = [
         LogEntry(

@@ -41,6 +41,7 @@ from zhuqi.visits.models import (
     VisitOfficial,
     VisitRegion,
 )
+from zhuqi.visits.selectors import likely_duplicates, visit_queryset
 
 RECORDING_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.HANDLER})
 CASE_SOURCE = {
@@ -376,8 +377,6 @@ def _file_cases(
 
 
 def _refuse_likely_duplicate(actor: User, kind: str, values: dict[str, Any], *, exclude_id: int) -> None:
-    from zhuqi.visits.selectors import likely_duplicates
-
     found = likely_duplicates(
         user=actor,
         kind=kind,
@@ -440,8 +439,6 @@ def visit_update(
     """Correct a visit's record and add what was said there but not yet filed. Cases already
     filed keep their own life (they are answered, not rewritten), so an enterprise whose demand
     came from this visit stays on it, and the kind cannot change once cases carry its source."""
-    from zhuqi.visits.selectors import visit_queryset
-
     try:
         visit = visit_queryset(user=actor).select_for_update(of=("self",)).get(pk=int(visit_id))
     except (Visit.DoesNotExist, ValueError, TypeError):

@@ -8,9 +8,10 @@ from typing import Any
 from django import template
 from django.apps import apps
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from zhuqi.core import navigation
+from zhuqi.core import navigation, pickers
 from zhuqi.core.display import EMPTY, display_value, format_number
 from zhuqi.core.roles import ROLES_READING_AUDIT, Role
 from zhuqi.core.scoping import is_active_user
@@ -60,10 +61,6 @@ def picker(
 ) -> str:
     """The shared search picker (core/pickers.py) for field `name`, holding `value` (an id or a
     region code, or a list of them when `multiple`)."""
-    from django.template.loader import render_to_string
-
-    from zhuqi.core import pickers
-
     picker_kind = pickers.get_kind(kind)
     if picker_kind is None:
         raise template.TemplateSyntaxError(f"no picker kind {kind!r}")

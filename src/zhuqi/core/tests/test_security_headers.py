@@ -90,7 +90,7 @@ def test_pages_before_login_errors_api_and_files_carry_the_policy(cast: Cast) ->
 def test_a_server_error_page_carries_the_policy_and_needs_no_inline_style(
     cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from zhuqi.core import views
+    from zhuqi.overview import views
 
     def broken(*args: object, **kwargs: object) -> HttpResponse:
         raise RuntimeError("a bug")

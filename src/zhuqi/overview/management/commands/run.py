@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError, CommandParser
 
+from zhuqi.core.background import start_embedded
 from zhuqi.core.management.base import ZhuqiCommand
 from zhuqi.demo import dataset
 from zhuqi.directory import services as directory_services
@@ -64,8 +65,6 @@ class Command(ZhuqiCommand):
         if server is None:
             return
         if not options["no_worker"]:
-            from zhuqi.core.background import start_embedded
-
             start_embedded()
         self.stdout.write(f"serving on {url}  (API: {url}api/v1/docs)  Ctrl-C to stop\n")
         server.run()
@@ -77,6 +76,7 @@ def listen(host: str, port: int, threads: int) -> Any:
     operator's to fix, not a bug)."""
     from waitress import create_server  # type: ignore[import-untyped,unused-ignore]
 
+    # Only when serving: importing zhuqi.wsgi builds the WSGI application.
     from zhuqi.wsgi import application
 
     try:
