@@ -307,12 +307,13 @@ def figures(repeat: int) -> None:
 
     from zhuqi.cases import figures as case_figures
     from zhuqi.cases.models import Case
+    from zhuqi.core.periods import Period
     from zhuqi.core.roles import Role
     from zhuqi.directory.models import User
 
     who = cast()
     whole = User(username="bench-auditor", role=Role.AUDITOR, is_active=True)
-    quarter = case_figures.Period(datetime.date(2025, 10, 1), datetime.date(2025, 12, 31))
+    quarter = Period.between(datetime.date(2025, 10, 1), datetime.date(2025, 12, 31))
     # The settling moments of a finished quarter are all in the past; "now" is fixed so every
     # run measures the same thing whatever the day.
     now = datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC)

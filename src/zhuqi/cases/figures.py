@@ -44,21 +44,18 @@ from zhuqi.cases.models import (
 )
 from zhuqi.cases.selectors import case_queryset
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
+from zhuqi.core.periods import RELATIVE, Period
 from zhuqi.core.roles import ROLES_SEEING_FIGURES, Role
 from zhuqi.core.scoping import is_active_user
-from zhuqi.core.workdays import SHANGHAI
 from zhuqi.directory.grouping import Grouping, group_names, region_grouping
 from zhuqi.directory.models import User
 
 # Labels marked for the catalogue: the figures page shows them through {% translate %}.
 GROUP_BY = {"department": gettext_noop("按牵头部门"), "region": gettext_noop("按地区")}
+# The periods the page offers, named relative to today (core.periods.RELATIVE).
 PRESETS = {
-    "month": "本月",
-    "quarter": "本季度",
-    "year": "本年",
-    "last_month": "上月",
-    "last_quarter": "上季度",
-    "last_year": "上年",
+    name: RELATIVE[name].label
+    for name in ("month", "quarter", "year", "last_month", "last_quarter", "last_year")
 }
 # The measures a table may be ranked by: the three rates of the dispatch meetings and the fourth.
 SORTS = {
@@ -105,56 +102,11 @@ DEFINITIONS = {
 # Parameters
 
 
-@dataclass(frozen=True)
-class Period:
-    start: datetime.date
-    end: datetime.date  # inclusive
-    preset: str = ""
-
-    @property
-    def label(self) -> str:
-        dates = f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
-        return f"{PRESETS[self.preset]}（{dates}）" if self.preset else dates
-
-    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
-        """[start, end) as instants: from the first day's midnight to the midnight after the last."""
-        start = datetime.datetime.combine(self.start, datetime.time(), tzinfo=SHANGHAI)
-        end = datetime.datetime.combine(
-            self.end + datetime.timedelta(days=1), datetime.time(), tzinfo=SHANGHAI
-        )
-        return start, end
-
-
-def _quarter_start(day: datetime.date) -> datetime.date:
-    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-
-
-def _month_before(day: datetime.date) -> datetime.date:
-    """The first of the month before `day`'s month."""
-    return (day.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-
-
 def preset_period(preset: str, today: datetime.date) -> Period:
-    if preset == "month":
-        start = today.replace(day=1)
-        end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    elif preset == "last_month":
-        start = _month_before(today)
-        end = today.replace(day=1) - datetime.timedelta(days=1)
-    elif preset == "quarter":
-        start = _quarter_start(today)
-        end = _quarter_start(start + datetime.timedelta(days=93)) - datetime.timedelta(days=1)
-    elif preset == "last_quarter":
-        end = _quarter_start(today) - datetime.timedelta(days=1)
-        start = _quarter_start(end)
-    elif preset == "year":
-        start, end = datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
-    elif preset == "last_year":
-        start, end = datetime.date(today.year - 1, 1, 1), datetime.date(today.year - 1, 12, 31)
-    else:
+    if preset not in PRESETS:
         allowed = "、".join(f"{key}（{label}）" for key, label in PRESETS.items())
         raise ValidationFailed([FieldError("period", f"“{preset}”不是可选的统计期，可选：{allowed}")])
-    return Period(start, end, preset)
+    return Period.relative_to(preset, today)
 
 
 def resolve_period(
@@ -168,7 +120,7 @@ def resolve_period(
         raise ValidationFailed([FieldError(missing, "请同时给出开始和结束日期")])
     if end < start:
         raise ValidationFailed([FieldError("to", "结束日期不能早于开始日期")])
-    return Period(start, end)
+    return Period.between(start, end)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -403,7 +355,7 @@ def figures_json(figures: Figures, *, definitions_url: str) -> dict[str, Any]:
         "period": {
             "from": figures.period.start,
             "to": figures.period.end,
-            "preset": figures.period.preset,
+            "preset": figures.period.relative,
             "label": figures.period.label,
         },
         "group_by": grouping.by,

@@ -18,6 +18,7 @@ from zhuqi.cases.models import Case, Kind, Source
 from zhuqi.core import audit
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
+from zhuqi.core.periods import Period
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.textlimits import length_errors
@@ -596,15 +597,15 @@ def report_submit(*, actor: User, project_id: int, data: ReportData, source: str
     errors: list[FieldError] = []
     today = timezone.localdate()
     kind = project.reporting_period
-    period: periods.Period | None = None
+    period: Period | None = None
     if data.period_start is None:
         errors.append(FieldError("period_start", "必填"))
     else:
         period = periods.period_containing(kind, data.period_start)
         if period.start > today:
-            errors.append(FieldError("period_start", f"报告期 {period} 尚未开始，不能预先填报"))
+            errors.append(FieldError("period_start", f"报告期 {period.dates} 尚未开始，不能预先填报"))
         elif ProgressReport.objects.filter(project=project, period_start=period.start).exists():
-            errors.append(FieldError("period_start", f"报告期 {period} 已填报，请勿重复填报"))
+            errors.append(FieldError("period_start", f"报告期 {period.dates} 已填报，请勿重复填报"))
     progress = (data.progress or "").strip()
     if not progress:
         errors.append(FieldError("progress", "请写明本期进展"))

@@ -24,6 +24,7 @@ from zhuqi.cases.models import OPEN_STATUS_LIST, Kind
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
+from zhuqi.core.periods import Period, PeriodKind
 from zhuqi.core.roles import Role
 from zhuqi.core.validators import is_id, parse_id
 from zhuqi.directory import selectors as directory_selectors
@@ -170,10 +171,10 @@ def leader_calendar(request: HttpRequest) -> HttpResponse:
     official = Official.objects.filter(pk=parse_id(official_id) or 0).first() if is_id(official_id) else None
     today = timezone.localdate()
     try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        first = datetime.date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+        month = Period.parse(request.GET.get("month", ""), kind=PeriodKind.MONTH, field_name="month")
+    except ValidationFailed:
+        month = Period.containing(PeriodKind.MONTH, today)
+    first = month.start
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     visits = (
         selectors.official_visits(user=user, official_id=official.pk, start=weeks[0][0], end=weeks[-1][-1])
@@ -192,8 +193,6 @@ def leader_calendar(request: HttpRequest) -> HttpResponse:
         ]
         for week in weeks
     ]
-    previous = (first - datetime.timedelta(days=1)).replace(day=1)
-    following = (first + datetime.timedelta(days=32)).replace(day=1)
     return render(
         request,
         "visits/calendar.html",
@@ -201,9 +200,9 @@ def leader_calendar(request: HttpRequest) -> HttpResponse:
             "official": official,
             "first": first,
             "weeks": days,
-            "visit_count": len({v.pk for v in visits if v.end_date >= first and v.start_date < following}),
-            "previous": previous.strftime("%Y-%m"),
-            "following": following.strftime("%Y-%m"),
+            "visit_count": len({v.pk for v in visits if v.end_date >= first and v.start_date <= month.end}),
+            "previous": month.previous().key,
+            "following": month.next().key,
             "weekdays": ["一", "二", "三", "四", "五", "六", "日"],
         },
     )

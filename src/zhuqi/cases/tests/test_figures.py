@@ -21,14 +21,15 @@ from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.cases.sweep import sweep
 from zhuqi.cases.tests.test_workflow import file_demand
 from zhuqi.core.errors import PermissionDenied, ValidationFailed
+from zhuqi.core.periods import Period
 from zhuqi.core.workdays import SHANGHAI, WorkingCalendar
 from zhuqi.directory.models import Department
 from zhuqi.testing.api import token_client
 from zhuqi.testing.factories import PASSWORD, DepartmentFactory, make_user
 
-MARCH = figures.Period(datetime.date(2025, 3, 1), datetime.date(2025, 3, 31))
-FEBRUARY = figures.Period(datetime.date(2025, 2, 1), datetime.date(2025, 2, 28))
-APRIL = figures.Period(datetime.date(2025, 4, 1), datetime.date(2025, 4, 30))
+MARCH = Period.between(datetime.date(2025, 3, 1), datetime.date(2025, 3, 31))
+FEBRUARY = Period.between(datetime.date(2025, 2, 1), datetime.date(2025, 2, 28))
+APRIL = Period.between(datetime.date(2025, 4, 1), datetime.date(2025, 4, 30))
 
 
 def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime.datetime:
@@ -148,7 +149,7 @@ def other(cast: Any) -> Department:
     return DepartmentFactory(name="霍林郭勒市自然资源局")
 
 
-def table(user: Any, period: figures.Period = MARCH, **options: Any) -> dict[Any, figures.FigureRow]:
+def table(user: Any, period: Period = MARCH, **options: Any) -> dict[Any, figures.FigureRow]:
     result = figures.figures_for(user=user, period=period, **options)
     return {row.key: row for row in result.rows} | {"total": result.total}
 

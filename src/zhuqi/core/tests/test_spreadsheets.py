@@ -26,6 +26,7 @@ from zhuqi.cases import services as case_services
 from zhuqi.cases.exporting import export_figures
 from zhuqi.cases.models import CaseCategory, Kind
 from zhuqi.cases.services import NewCase
+from zhuqi.core.periods import Period
 from zhuqi.core.spreadsheets import formula_like, neutralise, restore, write_csv, write_workbook
 from zhuqi.core.tabular import read_table, write_error_file
 from zhuqi.core.validators import make_uscc
@@ -162,7 +163,7 @@ def test_the_case_ledger_and_the_figures_write_no_formula(cast: Cast) -> None:
     assert_no_formula(body, HOSTILE)
 
     result = figures.figures_for(
-        user=cast.coordinator, period=figures.Period(datetime.date(2025, 3, 1), datetime.date(2025, 3, 31))
+        user=cast.coordinator, period=Period.between(datetime.date(2025, 3, 1), datetime.date(2025, 3, 31))
     )
     # A department's name is what a figures row is called.
     result.rows.append(figures.FigureRow(key=1, name=HOSTILE, cases=3))
