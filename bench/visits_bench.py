@@ -193,9 +193,10 @@ def coverage_function(
     """coverage_figures() itself, without the page around it."""
     from generate_visits import TODAY
 
+    from zhuqi.core.periods import Period, PeriodKind
     from zhuqi.visits import coverage
 
-    month = coverage.month_of(MONTH)
+    month = Period.parse(MONTH, kind=PeriodKind.MONTH)
     for role in ("county coordinator", "prefecture coordinator", "admin"):
         for by in ("department", "region"):
             timings, _ = timed(

@@ -12,7 +12,7 @@ from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileEr
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from zhuqi.visits.coverage import LogEntry, MonthLog
+from zhuqi.visits.liaison import LogEntry, MonthLog
 from zhuqi.visits.models import Visit, VisitKind
 
 TITLES = {

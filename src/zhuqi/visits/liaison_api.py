@@ -1,6 +1,6 @@
 """/api/v1/assignments: assignments (包联) with their duty and the month's standing against it,
-setting the duty, and the coverage figures. Reads come from visits.coverage, the duty is written by
-enterprises.services.assignment_duty_set."""
+setting the duty, and the coverage figures. Reads come from visits.liaison and visits.coverage, the
+duty is written by enterprises.services.assignment_duty_set."""
 
 import datetime
 from typing import Any, Literal
@@ -13,11 +13,12 @@ from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.periods import Period, PeriodKind
 from zhuqi.core.queries import MonthText, RecordId
 from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.enterprises import services as enterprise_services
 from zhuqi.enterprises.models import Assignment
-from zhuqi.visits import coverage
+from zhuqi.visits import coverage, liaison
 
 router = Router(tags=["assignments"])
 
@@ -83,18 +84,18 @@ class StandingPage(LazyPage):
     """A page of assignments with their standing, computed for the page at once (four
     queries and a lookup), not one query per row."""
 
-    def __init__(self, queryset: Any, month: coverage.Month, today: datetime.date) -> None:
+    def __init__(self, queryset: Any, month: Period, today: datetime.date) -> None:
         super().__init__(queryset)
         self.month, self.today = month, today
 
     def __getitem__(self, index: Any) -> Any:
         rows = list(self.queryset[index]) if isinstance(index, slice) else [self.queryset[index]]
-        found = coverage.standings(rows, month=self.month, today=self.today, with_cases=False)
+        found = liaison.standings(rows, month=self.month, today=self.today, with_cases=False)
         items = [_standing_json(standing, self.month) for standing in found]
         return items if isinstance(index, slice) else items[0]
 
 
-def _standing_json(standing: coverage.Standing, month: coverage.Month) -> dict[str, Any]:
+def _standing_json(standing: liaison.Standing, month: Period) -> dict[str, Any]:
     a = standing.assignment
     return {
         "id": a.pk,
@@ -123,11 +124,15 @@ def list_assignments(request: HttpRequest, filters: Query[AssignmentFilters]) ->
     """The assignments in force at some time in `month` (YYYY-MM, default this month), each with
     its duty, the month's visits and calls, whether it is on target and the last visit."""
     today = timezone.localdate()
-    month = coverage.month_of(filters.month) if filters.month else coverage.month_containing(today)
+    month = (
+        Period.parse(filters.month, kind=PeriodKind.MONTH, field_name="month")
+        if filters.month
+        else Period.containing(PeriodKind.MONTH, today)
+    )
     queryset = (
         enterprise_selectors.assignment_queryset(user=request_user(request))
-        .filter(start_date__lte=month.last)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=month.first))
+        .filter(start_date__lte=month.end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=month.start))
         .order_by("id")
     )
     if filters.official:
@@ -162,7 +167,11 @@ def get_coverage(
     """`month` YYYY-MM (default this month), `by` department or region. Definitions of every
     figure are in `definitions` (and docs/coverage.md)."""
     today = timezone.localdate()
-    chosen = coverage.month_of(month) if month else coverage.month_containing(today)
+    chosen = (
+        Period.parse(month, kind=PeriodKind.MONTH, field_name="month")
+        if month
+        else Period.containing(PeriodKind.MONTH, today)
+    )
     result = coverage.coverage_figures(request_user(request), chosen, by, today=today)
     return {
         "month": result.month.key,

@@ -24,12 +24,13 @@ from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.navigation import page_for
 from zhuqi.core.pagination import LazyPage
+from zhuqi.core.periods import Period, PeriodKind
 from zhuqi.core.spreadsheets import Spreadsheet
 from zhuqi.core.textlimits import limit, shortened
 from zhuqi.core.uploads import check_uploads
 from zhuqi.core.validators import parse_id
 from zhuqi.directory.models import Official, User
-from zhuqi.visits import coverage, services
+from zhuqi.visits import coverage, liaison, services
 from zhuqi.visits.documents import liaison_report
 from zhuqi.visits.models import Visit, VisitKind
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
@@ -59,7 +60,7 @@ def liaison_workbench(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     today = timezone.localdate()
     official = _own_official(user)
-    bench = coverage.liaison_workbench(user, official, today)
+    bench = liaison.liaison_workbench(user, official, today)
     return render(
         request,
         "visits/liaison_workbench.html",
@@ -155,7 +156,7 @@ def liaison_log(request: HttpRequest) -> HttpResponse:
     if official is None or not services.may_record(user, VisitKind.LIAISON):
         messages.error(request, _("您的账号没有关联包联干部，不能记录走访"))
         return redirect("liaison-workbench")
-    assignments = list(coverage.current_assignments(user=user, official=official, on=today))
+    assignments = list(liaison.current_assignments(user=user, official=official, on=today))
     if request.method != "POST":
         wanted = request.GET.get("enterprise", "")
         posted = PostedLog(start_date=today.isoformat(), enterprise=wanted)
@@ -249,10 +250,10 @@ def liaison_report_document(request: HttpRequest, month: str) -> HttpResponse:
     if official is None:
         raise PermissionDenied()
     try:
-        chosen = coverage.month_of(month)
+        chosen = Period.parse(month, kind=PeriodKind.MONTH, field_name="month")
     except ValidationFailed:
         raise Http404 from None
-    log = coverage.month_log(official, chosen, user=user)
+    log = liaison.month_log(official, chosen, user=user)
     return office_file(liaison_report(log), f"{official.name}-{chosen.key}-包联走访报告.docx")
 
 
@@ -338,15 +339,19 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     errors: list[FieldError] = []
     month_text = request.GET.get("month", "").strip()
     try:
-        month = coverage.month_of(month_text) if month_text else coverage.month_containing(today)
+        month = (
+            Period.parse(month_text, kind=PeriodKind.MONTH, field_name="month")
+            if month_text
+            else Period.containing(PeriodKind.MONTH, today)
+        )
     except ValidationFailed as failure:
         errors += failure.errors
-        month = coverage.month_containing(today)
+        month = Period.containing(PeriodKind.MONTH, today)
     by = request.GET.get("by", "department")
     if by not in coverage.BY_CHOICES:
         by = "department"
     result = coverage.coverage_figures(user, month, by, today=today)
-    quiet = coverage.quiet_enterprises(user, result.reference_date, in_force_from=month.first)
+    quiet = coverage.quiet_enterprises(user, result.reference_date, in_force_from=month.start)
     if request.GET.get("export") == "xlsx":
         return office_file(_coverage_workbook(result, quiet), f"coverage-{month.key}-{by}.xlsx")
     for error in errors:

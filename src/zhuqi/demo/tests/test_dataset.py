@@ -130,12 +130,12 @@ def test_the_liaison_officers_log(demo) -> None:
     from django.utils import timezone
 
     from zhuqi.directory.models import User
-    from zhuqi.visits import coverage
+    from zhuqi.visits import liaison as liaison_work
     from zhuqi.visits.models import Visit
 
     liaison = User.objects.get(username="demo-liaison")
     assert Visit.objects.filter(kind__in=["liaison", "call"], recorded_by=liaison).count() == 5
-    bench = coverage.liaison_workbench(liaison, liaison.official, timezone.localdate())
+    bench = liaison_work.liaison_workbench(liaison, liaison.official, timezone.localdate())
     rows = {row.enterprise.short_name: row for row in bench.rows}
     assert rows["联晟新材料"].on_target and rows["靖帆铝版基"].open_cases >= 1
     assert rows["腾远环保"].overdue and bench.rows[0].overdue

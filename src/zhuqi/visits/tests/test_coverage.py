@@ -11,23 +11,29 @@ import pytest
 from zhuqi.cases.models import Case, CaseCategory
 from zhuqi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
+from zhuqi.core.periods import Period, PeriodKind
 from zhuqi.enterprises import services as enterprise_services
 from zhuqi.testing.factories import AssignmentFactory, Cast, DepartmentFactory, OfficialFactory, PostFactory
-from zhuqi.visits import coverage, services
+from zhuqi.visits import coverage, liaison, services
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
 from zhuqi.visits.tests.scene import END_OF_JUNE, Scene, log
 
 pytestmark = pytest.mark.django_db
 
-JUNE = coverage.month_of("2026-06")
+
+def month_of(text: str | None) -> Period:
+    return Period.parse(text, kind=PeriodKind.MONTH, field_name="month")
+
+
+JUNE = month_of("2026-06")
 
 
 def test_month_of_reads_yyyy_mm_and_names_the_field_otherwise() -> None:
-    assert JUNE.first == datetime.date(2026, 6, 1) and JUNE.last == END_OF_JUNE
-    assert coverage.month_of("2026-2").last == datetime.date(2026, 2, 28)
+    assert JUNE.start == datetime.date(2026, 6, 1) and JUNE.end == END_OF_JUNE
+    assert month_of("2026-2").end == datetime.date(2026, 2, 28)
     for bad in ("2026-13", "2026/06", "六月", "", None):
         with pytest.raises(ValidationFailed) as failure:
-            coverage.month_of(bad)
+            month_of(bad)
         assert failure.value.errors[0].field == "month"
 
 
@@ -119,7 +125,7 @@ def test_the_workbench_lists_overdue_first(scene: Scene, django_assert_max_num_q
     log(cast.admin, "call", scene.wang, cast.neighbour.pk, datetime.date(2026, 7, 2))
     log(cast.admin, "liaison", scene.wang, cast.home.pk, datetime.date(2026, 7, 1))
     with django_assert_max_num_queries(6):
-        bench = coverage.liaison_workbench(cast.admin, scene.wang, today)
+        bench = liaison.liaison_workbench(cast.admin, scene.wang, today)
     rows = {row.enterprise.pk: row for row in bench.rows}
     home, neighbour = rows[cast.home.pk], rows[cast.neighbour.pk]
     assert (home.visits, home.calls, home.overdue) == (1, 0, False)
@@ -128,12 +134,12 @@ def test_the_workbench_lists_overdue_first(scene: Scene, django_assert_max_num_q
     assert neighbour.last_visit == datetime.date(2026, 6, 16) and neighbour.open_cases == 1
     assert bench.rows[0] is neighbour and [r.enterprise.pk for r in bench.overdue] == [cast.neighbour.pk]
     # A user sees only what their scope holds: the cast's liaison officer has only home.
-    seen = coverage.liaison_workbench(cast.liaison, scene.wang, today).rows
+    seen = liaison.liaison_workbench(cast.liaison, scene.wang, today).rows
     assert [row.enterprise.pk for row in seen] == [cast.home.pk]
 
 
 def test_the_month_log(scene: Scene) -> None:
-    log_ = coverage.month_log(scene.wang, JUNE, today=END_OF_JUNE)
+    log_ = liaison.month_log(scene.wang, JUNE, today=END_OF_JUNE)
     assert (log_.visit_count, log_.call_count) == (2, 1)
     assert [e.enterprises[0].pk for e in log_.entries] == [scene.cast.home.pk] * 2 + [scene.cast.neighbour.pk]
     on_target = {s.enterprise.pk: s.on_target for s in log_.standings}
@@ -183,7 +189,7 @@ def test_coverage_is_scoped(scene: Scene) -> None:
     assert [(e.pk, e.last_visit) for e in quiet] == [(cast.tongliao.pk, datetime.date(2026, 1, 20))]
     assert list(coverage.quiet_enterprises(cast.coordinator, END_OF_JUNE)) == []
     # The page's list is the figure's enterprises (the page takes its count from the figure).
-    listed = coverage.quiet_enterprises(cast.leader, END_OF_JUNE, in_force_from=JUNE.first)
+    listed = coverage.quiet_enterprises(cast.leader, END_OF_JUNE, in_force_from=JUNE.start)
     assert listed.count() == leader.total.quiet_enterprises == 1
     assert coverage.quiet_enterprises(cast.liaison, END_OF_JUNE).count() == 0
 
