@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from zhuqi.cases import deadlines, selectors
 from zhuqi.cases.models import Case, CaseStep, Closure, Escalation, Status, Timeliness, escalation_rank
+from zhuqi.core import audit
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.workdays import SHANGHAI, WorkingCalendar
@@ -95,22 +95,13 @@ class _Recipients:
 
 
 def _audit_each(changes: list[tuple[int, dict[str, list[object]]]]) -> None:
-    content_type = ContentType.objects.get_for_model(Case)
-    AuditEntry.objects.bulk_create(
-        (
-            AuditEntry(
-                actor=None,
-                actor_name="system",
-                action=AuditEntry.Action.UPDATE,
-                content_type=content_type,
-                object_id=str(pk),
-                object_repr=f"#{pk}",
-                changes=changed,
-                source="sweep",
-            )
-            for pk, changed in changes
-        ),
-        batch_size=1000,
+    """The cases are changed by key (UPDATE … WHERE pk IN …), never loaded: each entry names its
+    case by number."""
+    audit.record_each(
+        actor=None,
+        action=AuditEntry.Action.UPDATE,
+        changes=((audit.Ref(Case, pk, f"#{pk}"), changed) for pk, changed in changes),
+        source="sweep",
     )
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -55,70 +56,95 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+@dataclass(frozen=True)
+class Ref:
+    """An object named by its model and key, for a writer that changes rows without loading them
+    (the deadline sweep's UPDATEs) or records an event on an account that may not exist (a login
+    attempt with a name nobody has: key "")."""
+
+    model: type[models.Model]
+    pk: Any
+    text: str  # what the entry calls it: the object's str() when it is loaded
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# What an entry is about: a loaded object, or one named by its key.
+Target: TypeAlias = models.Model | Ref
+
+
+def _entry(
+    *,
+    actor: Any,
+    actor_name: str,
+    action: str,
+    target: Target,
+    changes: dict[str, list[Any]],
+    source: str,
+    content_types: dict[type, ContentType],
+) -> AuditEntry:
+    """The one place an entry is built: every field set, the same way for every writer."""
+    model = target.model if isinstance(target, Ref) else type(target)
+    if model not in content_types:
+        content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    return AuditEntry(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(actor_name or getattr(actor, "username", "") or "system")[:150],
+        action=action,
+        content_type=content_types[model],
+        object_id=str(target.pk),
+        object_repr=str(target)[:200],
+        changes=changes,
+        source=source,
+    )
+
+
 def record(
     *,
     actor: Any,
-    instance: models.Model,
+    instance: Target,
     action: str,
     before: dict[str, Any] | None = None,
     source: str = "",
     changes: dict[str, list[Any]] | None = None,
+    actor_name: str = "",
 ) -> AuditEntry | None:
     """Append one entry. An update that changed nothing audited writes nothing.
 
     `changes` replaces the field diff for changes that are not field values (the days of a
-    calendar year, the co-departments of a case)."""
+    calendar year, the co-departments of a case); a Ref has no fields, so it needs them.
+    `actor_name` names who acted when no account did (a login attempt: the address it came from)."""
     if changes is None:
+        if isinstance(instance, Ref):
+            raise TypeError("an object named by a Ref has no snapshot: give its changes")
         after = {} if action == AuditEntry.Action.DELETE else snapshot(instance)
         changes = diff(before or {}, after)
     if action == AuditEntry.Action.UPDATE and not changes:
         return None
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "username", "") or "system",
-        action=action,
-        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
-        changes=changes,
-        source=source,
+    written = _write(
+        actor=actor, action=action, changes=[(instance, changes)], source=source, actor_name=actor_name
     )
+    return written[0]
 
 
 def record_each(
     *,
     actor: Any,
     action: str,
-    changes: Iterable[tuple[models.Model, dict[str, list[Any]]]],
+    changes: Iterable[tuple[Target, dict[str, list[Any]]]],
     source: str = "",
 ) -> None:
     """One entry per (instance, its changes), written in bulk: an import or a reference table of
     thousands of rows must not cost thousands of round trips, yet each row's history still shows
     what happened to it and where it came from."""
-    content_types: dict[type, ContentType] = {}
-
-    def entry(instance: models.Model, instance_changes: dict[str, list[Any]]) -> AuditEntry:
-        model = type(instance)
-        if model not in content_types:
-            content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=True)
-        return AuditEntry(
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=getattr(actor, "username", "") or "system",
-            action=action,
-            content_type=content_types[model],
-            object_id=str(instance.pk),
-            object_repr=str(instance)[:200],
-            changes=instance_changes,
-            source=source,
-        )
-
-    AuditEntry.objects.bulk_create((entry(i, c) for i, c in changes), batch_size=1000)
+    _write(actor=actor, action=action, changes=changes, source=source)
 
 
 def record_many(
     *,
     actor: Any,
-    instances: Sequence[models.Model],
+    instances: Sequence[Target],
     action: str,
     changes: dict[str, list[Any]],
     source: str = "",
@@ -126,6 +152,32 @@ def record_many(
     """One entry per instance for the same change made to many at once (marking a whole inbox
     read), written in bulk."""
     record_each(actor=actor, action=action, changes=((i, changes) for i in instances), source=source)
+
+
+def _write(
+    *,
+    actor: Any,
+    action: str,
+    changes: Iterable[tuple[Target, dict[str, list[Any]]]],
+    source: str,
+    actor_name: str = "",
+) -> list[AuditEntry]:
+    """The one writer of the audit trail: every entry of every writer goes through here, built by
+    _entry. Nothing outside this module creates an AuditEntry (core/tests/test_audit_writers.py)."""
+    content_types: dict[type, ContentType] = {}
+    entries = (
+        _entry(
+            actor=actor,
+            actor_name=actor_name,
+            action=action,
+            target=target,
+            changes=target_changes,
+            source=source,
+            content_types=content_types,
+        )
+        for target, target_changes in changes
+    )
+    return AuditEntry.objects.bulk_create(entries, batch_size=1000)
 
 
 # Fields of audited models that hold personal data, and how to mask each in a change list.

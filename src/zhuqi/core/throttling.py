@@ -18,7 +18,6 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -26,6 +25,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhuqi.core import audit
 from zhuqi.core.errors import HTTP_STATUS, ErrorCode, PermissionDenied
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
@@ -161,13 +161,13 @@ def _record(
     guessing names is worth seeing too)."""
     user_model = get_user_model()
     user = user_model.objects.filter(username=username).first() if username else None
-    AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=actor_name[:150],
+    audit.record(
+        actor=actor,
+        actor_name=actor_name,
+        instance=audit.Ref(user_model, user.pk, str(user))
+        if user
+        else audit.Ref(user_model, "", username or "—"),
         action=action,
-        content_type=ContentType.objects.get_for_model(user_model),
-        object_id=str(user.pk) if user else "",
-        object_repr=(str(user) if user else username or "—")[:200],
         changes=changes,
         source=source,
     )
