@@ -72,10 +72,6 @@ def _month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def _dates(start: datetime.date, end: datetime.date) -> str:
-    return f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
-
-
 @dataclass(frozen=True)
 class Period:
     kind: PeriodKind
@@ -136,23 +132,12 @@ class Period:
     @property
     def key(self) -> str:
         """The text form the pages use in query strings and paths; Period.parse reads it back."""
-        if self.kind == PeriodKind.WEEK:
-            year, week, _ = self.start.isocalendar()
-            return f"{year}-W{week:02d}"
-        if self.kind == PeriodKind.HALF_MONTH:
-            return f"{self.start:%Y-%m}-H{1 if self.start.day == 1 else 2}"
-        if self.kind == PeriodKind.MONTH:
-            return f"{self.start:%Y-%m}"
-        if self.kind == PeriodKind.QUARTER:
-            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
-        if self.kind == PeriodKind.YEAR:
-            return f"{self.start.year}"
-        return f"{self.start:%Y-%m-%d}~{self.end:%Y-%m-%d}"
+        return self._names()[0]
 
     @property
     def dates(self) -> str:
         """2026-11-01 至 2026-11-15."""
-        return _dates(self.start, self.end)
+        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
 
     @property
     def label(self) -> str:
@@ -160,19 +145,28 @@ class Period:
         a day says so: 本月（2026-11-01 至 2026-11-30）."""
         if self.relative:
             return f"{RELATIVE[self.relative].label}（{self.dates}）"
+        return self._names()[1]
+
+    def _names(self) -> tuple[str, str]:
+        """The key and the label."""
         start = self.start
         if self.kind == PeriodKind.WEEK:
             year, week, _ = start.isocalendar()
-            return f"{year}年第{week}周"
+            return f"{year}-W{week:02d}", f"{year}年第{week}周"
         if self.kind == PeriodKind.HALF_MONTH:
-            return f"{start.year}年{start.month}月{'上' if start.day == 1 else '下'}半月"
+            first = start.day == 1
+            return (
+                f"{start:%Y-%m}-H{1 if first else 2}",
+                f"{start.year}年{start.month}月{'上' if first else '下'}半月",
+            )
         if self.kind == PeriodKind.MONTH:
-            return f"{start.year}年{start.month}月"
+            return f"{start:%Y-%m}", f"{start.year}年{start.month}月"
         if self.kind == PeriodKind.QUARTER:
-            return f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
+            quarter = (start.month - 1) // 3 + 1
+            return f"{start.year}-Q{quarter}", f"{start.year}年第{quarter}季度"
         if self.kind == PeriodKind.YEAR:
-            return f"{start.year}年"
-        return self.dates
+            return f"{start.year}", f"{start.year}年"
+        return f"{start:%Y-%m-%d}~{self.end:%Y-%m-%d}", self.dates
 
     def __str__(self) -> str:
         return self.label
