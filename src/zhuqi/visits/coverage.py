@@ -48,6 +48,9 @@ DEFINITIONS: dict[str, str] = {
 # Coverage figures
 
 
+COVERAGE_REFUSED = "包联覆盖情况只对领导、营商办、管理员和审计员开放"
+
+
 def may_see_coverage(user: User) -> bool:
     return is_active_user(user) and (user.is_superuser or user.role in COVERAGE_ROLES)
 
@@ -258,7 +261,7 @@ def coverage_figures(
     from django.utils import timezone
 
     if not may_see_coverage(user):
-        raise PermissionDenied("包联覆盖情况只对领导、营商办、管理员和审计员开放")
+        raise PermissionDenied(COVERAGE_REFUSED)
     if by not in BY_CHOICES:
         raise ValidationFailed([FieldError("by", "应为 department（按部门）或 region（按地区）")])
     today = today or timezone.localdate()
