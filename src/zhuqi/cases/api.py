@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from zhuqi.cases import figures, schemas, selectors, services
 from zhuqi.cases.common_problems import common_problems
 from zhuqi.cases.filtersets import CaseFilterSet
-from zhuqi.cases.models import Kind, Timeliness
+from zhuqi.cases.models import Kind, Step, Timeliness
 from zhuqi.cases.models import Status as CaseStatus
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
@@ -220,179 +220,55 @@ def _step(payload: schemas.StepIn) -> StepInput:
     return StepInput(comment=payload.comment)
 
 
-@router.post("/{int:case_id}/accept", response=schemas.CaseOut, summary="Accept a demand (受理)")
-def accept(request: HttpRequest, case_id: int, payload: schemas.StepIn) -> dict[str, Any]:
-    services.case_accept(
-        actor=request_user(request),
-        case_id=case_id,
-        expected_version=payload.version,
-        step=_step(payload),
-        source="api",
-    )
-    return _result(request, case_id)
+# One endpoint per step of the workflow's table, each calling the step's service with the
+# payload's fields (named as in the table): the payload it reads, and its name and summary in
+# the OpenAPI.
+STEP_ENDPOINTS: list[tuple[Step, type[schemas.StepIn], str, str]] = [
+    (Step.ACCEPT, schemas.StepIn, "accept", "Accept a demand (受理)"),
+    (Step.REJECT, schemas.RejectIn, "reject", "Reject a demand, or merge a duplicate"),
+    (Step.ASSIGN, schemas.AssignIn, "assign", "Assign to a lead department"),
+    (Step.START, schemas.StepIn, "start", "Sign for a case (签收)"),
+    (Step.RETURN, schemas.StepIn, "return_case", "Return a wrongly given case"),
+    (Step.REQUEST_EXTENSION, schemas.ExtensionRequestIn, "request_extension", "Ask once for more time"),
+    (
+        Step.DECIDE_EXTENSION,
+        schemas.ExtensionDecisionIn,
+        "decide_extension",
+        "Approve or refuse an extension",
+    ),
+    (Step.ANSWER, schemas.AnswerIn, "answer", "Answer a demand, with its outcome"),
+    (Step.CONFIRM, schemas.ConfirmIn, "confirm", "The enterprise confirms and rates"),
+    (
+        Step.REPORT_COMPLETION,
+        schemas.CompletionIn,
+        "report_completion",
+        "Report an instruction done or a hazard rectified",
+    ),
+    (Step.VERIFY, schemas.VerifyIn, "verify", "Accept a completion or re-inspect a hazard"),
+    (Step.REOPEN, schemas.ReopenIn, "reopen", "Reopen a closed case"),
+]
 
 
-@router.post(
-    "/{int:case_id}/reject", response=schemas.CaseOut, summary="Reject a demand, or merge a duplicate"
-)
-def reject(request: HttpRequest, case_id: int, payload: schemas.RejectIn) -> dict[str, Any]:
-    services.case_reject(
-        actor=request_user(request),
-        case_id=case_id,
-        expected_version=payload.version,
-        reason=payload.reason,
-        duplicate_of_id=payload.duplicate_of,
-        step=_step(payload),
-        source="api",
-    )
-    return _result(request, case_id)
+def _step_endpoint(step: Step, payload_type: type[schemas.StepIn], name: str, summary: str) -> None:
+    def endpoint(request: HttpRequest, case_id: int, payload: schemas.StepIn) -> dict[str, Any]:
+        services.take(
+            step,
+            fields=payload.dict(),
+            actor=request_user(request),
+            case_id=case_id,
+            expected_version=payload.version,
+            step=_step(payload),
+            source="api",
+        )
+        return _result(request, case_id)
+
+    endpoint.__name__ = endpoint.__qualname__ = name
+    endpoint.__annotations__ = {**endpoint.__annotations__, "payload": payload_type}
+    router.post(f"/{{int:case_id}}/{step.value}", response=schemas.CaseOut, summary=summary)(endpoint)
 
 
-@router.post("/{int:case_id}/assign", response=schemas.CaseOut, summary="Assign to a lead department")
-def assign(request: HttpRequest, case_id: int, payload: schemas.AssignIn) -> dict[str, Any]:
-    services.case_assign(
-        actor=request_user(request),
-        case_id=case_id,
-        expected_version=payload.version,
-        lead_department_id=payload.lead_department,
-        co_department_ids=payload.co_departments,
-        deadline=payload.deadline,
-        complexity=payload.complexity,
-        step=_step(payload),
-        source="api",
-    )
-    return _result(request, case_id)
-
-
-@router.post("/{int:case_id}/start", response=schemas.CaseOut, summary="Sign for a case (签收)")
-def start(request: HttpRequest, case_id: int, payload: schemas.StepIn) -> dict[str, Any]:
-    services.case_start(
-        actor=request_user(request),
-        case_id=case_id,
-        expected_version=payload.version,
-        step=_step(payload),
-        source="api",
-    )
-    return _result(request, case_id)
-
-
-@router.post("/{int:case_id}/return", response=schemas.CaseOut, summary="Return a wrongly given case")
-def return_case(request: HttpRequest, case_id: int, payload: schemas.StepIn) -> dict[str, Any]:
-    services.case_return(
-        actor=request_user(request),
-        case_id=case_id,
-        expected_version=payload.version,
-        step=_step(payload),
-        source="api",
-    )
-    return _result(request, case_id)
-
-
-@router.post("/{int:case_id}/request-extension", response=schemas.CaseOut, summary="Ask once for more time")
-def request_extension(
-    request: HttpRequest, case_id: int, payload: schemas.ExtensionRequestIn
-) -> dict[str, Any]:
-    services.case_request_extension(
-        actor=request_user(request),
-        case_id=case_id,
-        expected_version=payload.version,
-        requested_deadline=payload.requested_deadline,
-        step=_step(payload),
-        source="api",
-    )
-    return _result(request, case_id)
-
-
-@router.post(
-    "/{int:case_id}/decide-extension", response=schemas.CaseOut, summary="Approve or refuse an extension"
-)
-def decide_extension(
-    request: HttpRequest, case_id: int, payload: schemas.ExtensionDecisionIn
-) -> dict[str, Any]:
-    services.case_decide_extension(
-        actor=request_user(request),
-        case_id=case_id,
-        expected_version=payload.version,
-        approve=payload.approve,
-        new_deadline=payload.new_deadline,
-        step=_step(payload),
-        source="api",
-    )
-    return _result(request, case_id)
-
-
-@router.post("/{int:case_id}/answer", response=schemas.CaseOut, summary="Answer a demand, with its outcome")
-def answer(request: HttpRequest, case_id: int, payload: schemas.AnswerIn) -> dict[str, Any]:
-    services.case_answer(
-        actor=request_user(request),
-        case_id=case_id,
-        expected_version=payload.version,
-        answer=payload.answer,
-        outcome=payload.outcome,
-        outcome_reason=payload.outcome_reason,
-        step=_step(payload),
-        source="api",
-    )
-    return _result(request, case_id)
-
-
-@router.post("/{int:case_id}/confirm", response=schemas.CaseOut, summary="The enterprise confirms and rates")
-def confirm(request: HttpRequest, case_id: int, payload: schemas.ConfirmIn) -> dict[str, Any]:
-    services.case_confirm(
-        actor=request_user(request),
-        case_id=case_id,
-        expected_version=payload.version,
-        rating=payload.rating,
-        step=_step(payload),
-        source="api",
-    )
-    return _result(request, case_id)
-
-
-@router.post(
-    "/{int:case_id}/report-completion",
-    response=schemas.CaseOut,
-    summary="Report an instruction done or a hazard rectified",
-)
-def report_completion(request: HttpRequest, case_id: int, payload: schemas.CompletionIn) -> dict[str, Any]:
-    services.case_report_completion(
-        actor=request_user(request),
-        case_id=case_id,
-        expected_version=payload.version,
-        report=payload.report,
-        step=_step(payload),
-        source="api",
-    )
-    return _result(request, case_id)
-
-
-@router.post(
-    "/{int:case_id}/verify", response=schemas.CaseOut, summary="Accept a completion or re-inspect a hazard"
-)
-def verify(request: HttpRequest, case_id: int, payload: schemas.VerifyIn) -> dict[str, Any]:
-    services.case_verify(
-        actor=request_user(request),
-        case_id=case_id,
-        expected_version=payload.version,
-        passed=payload.passed,
-        deadline=payload.deadline,
-        step=_step(payload),
-        source="api",
-    )
-    return _result(request, case_id)
-
-
-@router.post("/{int:case_id}/reopen", response=schemas.CaseOut, summary="Reopen a closed case")
-def reopen(request: HttpRequest, case_id: int, payload: schemas.ReopenIn) -> dict[str, Any]:
-    services.case_reopen(
-        actor=request_user(request),
-        case_id=case_id,
-        expected_version=payload.version,
-        deadline=payload.deadline,
-        step=_step(payload),
-        source="api",
-    )
-    return _result(request, case_id)
+for _step_spec in STEP_ENDPOINTS:
+    _step_endpoint(*_step_spec)
 
 
 @router.post("/{int:case_id}/notes", response={201: schemas.CaseOut}, summary="Add a comment and attachments")

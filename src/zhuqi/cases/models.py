@@ -401,28 +401,34 @@ class Case(BaseModel):
         return gettext(self.get_status_display())
 
 
+class Step(models.TextChoices):
+    """Every entry of a case's timeline, by what it is called there and in messages: the steps
+    people take (cases/workflow.py says from which states, by whom, to which) and the entries the
+    filing, a correction or the sweep write."""
+
+    SUBMIT = "submit", gettext_noop("提交")
+    ACCEPT = "accept", gettext_noop("受理")
+    REJECT = "reject", gettext_noop("不予受理")
+    MERGE = "merge", gettext_noop("并入重复诉求")
+    ASSIGN = "assign", gettext_noop("交办")
+    START = "start", gettext_noop("签收")
+    RETURN = "return", gettext_noop("退回")
+    REQUEST_EXTENSION = "request-extension", gettext_noop("申请延期")
+    DECIDE_EXTENSION = "decide-extension", gettext_noop("审批延期")
+    ANSWER = "answer", gettext_noop("答复")
+    CONFIRM = "confirm", gettext_noop("企业评价")
+    REPORT_COMPLETION = "report-completion", gettext_noop("报告完成")
+    VERIFY = "verify", gettext_noop("验收/复查")
+    REOPEN = "reopen", gettext_noop("重新办理")
+    NOTE = "note", gettext_noop("补充说明")
+    EDIT = "edit", gettext_noop("修改事项信息")
+    ESCALATE = "escalate", gettext_noop("督办")
+    CLOSE_NOT_RATED = "close-not-rated", gettext_noop("逾期未评价办结")
+    RECOMPUTE_DEADLINE = "recompute-deadline", gettext_noop("重算时限")
+
+
 # What each step is called on the timeline and in messages.
-STEP_LABELS = {
-    "submit": gettext_noop("提交"),
-    "accept": gettext_noop("受理"),
-    "reject": gettext_noop("不予受理"),
-    "merge": gettext_noop("并入重复诉求"),
-    "assign": gettext_noop("交办"),
-    "start": gettext_noop("签收"),
-    "return": gettext_noop("退回"),
-    "request-extension": gettext_noop("申请延期"),
-    "decide-extension": gettext_noop("审批延期"),
-    "answer": gettext_noop("答复"),
-    "confirm": gettext_noop("企业评价"),
-    "report-completion": gettext_noop("报告完成"),
-    "verify": gettext_noop("验收/复查"),
-    "reopen": gettext_noop("重新办理"),
-    "note": gettext_noop("补充说明"),
-    "edit": gettext_noop("修改事项信息"),
-    "escalate": gettext_noop("督办"),
-    "close-not-rated": gettext_noop("逾期未评价办结"),
-    "recompute-deadline": gettext_noop("重算时限"),
-}
+STEP_LABELS: dict[str, str] = {step.value: step.label for step in Step}
 
 
 class CaseReach(models.Model):

@@ -8,7 +8,7 @@ from ninja import Field, Schema
 
 from zhuqi.cases.common_problems import CommonProblems
 from zhuqi.cases.models import Case, CaseStep
-from zhuqi.cases.services import allowed_steps
+from zhuqi.cases.workflow import allowed_steps
 from zhuqi.core.queries import IsoDate, RecordId, Version
 from zhuqi.core.textlimits import REASON_LENGTH, schema_field
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from zhuqi.cases import origins, workflow
 from zhuqi.cases.models import (
     OPEN_STATUS_LIST,
     Attachment,
@@ -13,18 +14,15 @@ from zhuqi.cases.models import (
     CaseReach,
     CaseStep,
     DeadlinePolicy,
-    Extension,
-    Kind,
     ReplyTemplate,
     RoutingRule,
-    Status,
     Timeliness,
 )
+from zhuqi.cases.workflow import Party
 from zhuqi.core.errors import NotFound
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import (
     NOTHING,
-    code_within,
     is_active_user,
     jurisdiction_code,
     region_and_ancestor_codes,
@@ -58,13 +56,10 @@ def case_scope_q(user: User, *, walk_in_order: bool = False) -> Q:
     if user.role == Role.ENTERPRISE:
         return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else NOTHING
     if user.role == Role.LIAISON:
-        from zhuqi.visits.models import Visit
-        from zhuqi.visits.selectors import visit_scope_q
-
-        mine = Q(filed_by=user) | Q(
-            enterprise__isnull=True,
-            visit_id__any_of=Visit.objects.filter(visit_scope_q(user)).order_by().values("pk"),
-        )
+        mine = Q(filed_by=user)
+        # The visit-wide cases of the visits they can see: the visits app says which (origins).
+        for seen in origins.seen_through(user):
+            mine |= seen
         if not user.official_id:
             return mine
         return Q(enterprise_id__any_of=Assignment.enterprises_of(user.official_id)) | mine
@@ -121,20 +116,8 @@ def case_get(*, user: User, case_id: int | str) -> Case:
         raise NotFound() from None
 
 
-def answers_for(user: User, case: Case) -> bool:
-    """Whether the case is the user's jurisdiction's to decide on: its region, or the region of
-    the department leading it, lies in the user's jurisdiction. A coordinator or leader who sees
-    a case only because a department of theirs supports it, or only through a visit, follows it
-    without routing or closing it (docs/visibility.md). answers_for_q is the same rule as a
-    query; the services decide who may act by this one."""
-    code = jurisdiction_code(user)
-    if code_within(code, case.region_id):
-        return True
-    return case.lead_department is not None and code_within(code, case.lead_department.region_id)
-
-
 def answers_for_q(user: User) -> Q:
-    """The cases answers_for holds for, as a query (for the coordinator's 待办)."""
+    """The cases workflow.answers_for holds for, as a query (for the coordinator's 待办)."""
     code = jurisdiction_code(user)
     if code is None:
         return Q()
@@ -159,27 +142,19 @@ def waiting_on_q(user: User) -> Q:
     role = user.role
     if role in (Role.COORDINATOR, Role.ADMIN) or user.is_superuser:
         # Only what they may act on: a case their area merely supports is followed, not worked.
-        return (
-            Q(status__in=[Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED])
-            | Q(extension=Extension.REQUESTED, status__in=[Status.ASSIGNED, Status.IN_PROGRESS])
-            | Q(status=Status.COMPLETION_REPORTED)
-        ) & answers_for_q(user)
+        return workflow.waiting_q(Party.COORDINATOR) & answers_for_q(user)
     if role == Role.HANDLER:
         # One status list, so the (department, status, due_at) index takes all of it; a completion
         # report waits on the department only for hazards (the re-inspection).
-        return Q(
-            lead_department_id=user.department_id,
-            status__in=[Status.ASSIGNED, Status.IN_PROGRESS, Status.COMPLETION_REPORTED],
-        ) & (~Q(status=Status.COMPLETION_REPORTED) | Q(kind=Kind.HAZARD))
-    to_act = Q(status=Status.ANSWERED) | Q(kind=Kind.HAZARD, status__in=[Status.ASSIGNED, Status.IN_PROGRESS])
+        return Q(lead_department_id=user.department_id) & workflow.waiting_q(Party.LEAD_DEPARTMENT)
     if role == Role.ENTERPRISE:
-        return to_act
+        return workflow.waiting_q(Party.ENTERPRISE)
     if role == Role.LIAISON:
         # Only for the enterprises assigned to them now: they rate and report on their behalf.
         if not user.official_id:
             return NOTHING
         assigned = Assignment.enterprises_of(user.official_id)
-        return to_act & Q(enterprise_id__in=assigned)
+        return workflow.waiting_q(Party.LIAISON) & Q(enterprise_id__in=assigned)
     if role == Role.LEADER:
         return Q(status__in=OPEN_STATUS_LIST) & (Q(flagged_for_notice=True) | Q(timeliness=Timeliness.RED))
     return NOTHING
@@ -253,6 +228,20 @@ def routing_rules_for(region: Region) -> QuerySet[RoutingRule]:
         .prefetch_related("co_departments")
         .order_by("-region_id", "order", "id")
     )
+
+
+def route(case: Case) -> RoutingRule | None:
+    """The routing catalogue's rule for a case: for its category, nearest region first; a rule
+    with keywords wins when one of them appears in the title or description."""
+    text = f"{case.title} {case.description}"
+    fallback = None
+    for rule in routing_rules_for(case.region).filter(category_id=case.category_id):
+        words = rule.keywords.split()
+        if words and any(word in text for word in words):
+            return rule
+        if not words and fallback is None:
+            fallback = rule
+    return fallback
 
 
 def routing_catalogue(*, user: User) -> QuerySet[RoutingRule]:

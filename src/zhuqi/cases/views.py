@@ -36,6 +36,7 @@ from zhuqi.cases.models import (
     Urgency,
 )
 from zhuqi.cases.services import STEP_LABELS, NewCase, StepInput
+from zhuqi.cases.workflow import SIDE_STEPS
 from zhuqi.core import navigation
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
@@ -56,7 +57,6 @@ from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
 
 PAGE_SIZE = 50
-SIDE_STEPS = frozenset({"reject", "return", "request-extension", "reopen"})
 # Statuses from which the coordinator's queue can assign in one click by the routing catalogue.
 ASSIGNABLE = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED})
 
@@ -522,43 +522,19 @@ def _refused(request: HttpRequest, step: str, problems: str) -> None:
     )
 
 
+# What the page's form may leave unset that the step needs (the API's schema requires them).
+REQUIRED_CHOICES = {
+    "decide-extension": ("approve", "请选择同意或不同意"),
+    "verify": ("passed", "请选择通过或不通过"),
+}
+
+
 def _take(step: str, common: dict[str, Any], data: dict[str, Any]) -> None:
-    if step == "accept":
-        services.case_accept(**common)
-    elif step == "reject":
-        services.case_reject(**common, reason=data["reason"], duplicate_of_id=data["duplicate_of"])
-    elif step == "assign":
-        services.case_assign(
-            **common,
-            lead_department_id=data["lead_department"],
-            co_department_ids=data["co_departments"] or [],
-            deadline=data["deadline"],
-            complexity=data["complexity"],
-        )
-    elif step == "start":
-        services.case_start(**common)
-    elif step == "return":
-        services.case_return(**common)
-    elif step == "request-extension":
-        services.case_request_extension(**common, requested_deadline=data["requested_deadline"])
-    elif step == "decide-extension":
-        if data["approve"] is None or data["approve"] == "":
-            raise ValidationFailed([FieldError("approve", "请选择同意或不同意")])
-        services.case_decide_extension(**common, approve=data["approve"], new_deadline=data["new_deadline"])
-    elif step == "answer":
-        services.case_answer(
-            **common, answer=data["answer"], outcome=data["outcome"], outcome_reason=data["outcome_reason"]
-        )
-    elif step == "confirm":
-        services.case_confirm(**common, rating=data["rating"])
-    elif step == "report-completion":
-        services.case_report_completion(**common, report=data["report"])
-    elif step == "verify":
-        if data["passed"] is None or data["passed"] == "":
-            raise ValidationFailed([FieldError("passed", "请选择通过或不通过")])
-        services.case_verify(**common, passed=data["passed"], deadline=data["deadline"])
-    elif step == "reopen":
-        services.case_reopen(**common, deadline=data["deadline"])
+    if step in REQUIRED_CHOICES:
+        name, message = REQUIRED_CHOICES[step]
+        if data[name] is None or data[name] == "":
+            raise ValidationFailed([FieldError(name, message)])
+    services.take(step, fields=data, **common)
 
 
 @login_required

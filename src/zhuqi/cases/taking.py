@@ -1,0 +1,368 @@
+"""How a case step is taken, written once: the prologue (the case locked if the actor can see
+it, at the version the actor read, in a state the step may be taken from, by someone who may
+take it) and the epilogue (the version raised, the case saved, its reach kept, the audit entry,
+the timeline step, the notices), around each step's own body:
+
+    with taking(Step.ACCEPT, actor=actor, case_id=case_id, expected_version=version) as t:
+        t.case.status = Status.ACCEPTED          # the step's own change
+        t.record(comment=...)                    # what the timeline says
+        t.notify(notify_enterprise, "…")         # who hears of it
+
+An exception in the body writes nothing (the transaction rolls back). The helpers the steps and
+the filing share (the clocks, the timeline, the notices, reading choices and dates) live here
+too.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from zhuqi.cases import deadlines, selectors, workflow
+from zhuqi.cases.models import Attachment, Case, CaseReach, CaseStep, Escalation, Step, Timeliness
+from zhuqi.core import audit
+from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from zhuqi.core.models import AuditEntry
+from zhuqi.core.scoping import region_and_ancestor_codes
+from zhuqi.core.textlimits import length_error, limit
+from zhuqi.core.uploads import stored_name
+from zhuqi.core.versioning import check_version
+from zhuqi.directory.models import Department, User
+from zhuqi.notifications.models import Notice
+from zhuqi.notifications.services import notify
+
+
+@dataclass
+class StepInput:
+    comment: str = ""
+    attachments: Sequence[UploadedFile] = field(default_factory=tuple)
+
+
+def now() -> datetime.datetime:
+    return timezone.now()
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# ---------------------------------------------------------------------------------------------
+# The prologue's pieces
+
+
+def lock(actor: User, case_id: int) -> Case:
+    try:
+        return (
+            selectors.case_queryset(user=actor)
+            .select_for_update(of=("self",))
+            .select_related("region", "enterprise", "category", "lead_department")
+            .get(pk=case_id)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def check_case_version(case: Case, expected_version: int | None) -> None:
+    # A stale step is refused with the case's state as well, so the caller sees what happened.
+    check_version(case, expected_version, current={"status": case.status, "status_label": case.status_label})
+
+
+# ---------------------------------------------------------------------------------------------
+# The epilogue's pieces
+
+
+def snapshot(case: Case) -> dict[str, Any]:
+    values = audit.snapshot(case)
+    values["co_departments"] = sorted(case.co_departments.values_list("pk", flat=True)) if case.pk else []
+    return values
+
+
+def sync_reach(case: Case) -> None:
+    """Keep CaseReach: the regions, outside the case's own and those above it, of the departments
+    that lead or support it, so their leaders and coordinators find it (docs/visibility.md)."""
+    department_ids = [*case.co_departments.values_list("pk", flat=True)]
+    if case.lead_department_id:
+        department_ids.append(case.lead_department_id)
+    own = region_and_ancestor_codes(case.region_id)
+    wanted = set(Department.objects.filter(pk__in=department_ids).values_list("region_id", flat=True)) - own
+    kept = set(CaseReach.objects.filter(case=case).values_list("region_id", flat=True))
+    if kept - wanted:
+        CaseReach.objects.filter(case=case, region_id__in=kept - wanted).delete()
+    CaseReach.objects.bulk_create([CaseReach(case=case, region_id=code) for code in sorted(wanted - kept)])
+
+
+# What a case's reach depends on; a change to any of them keeps CaseReach in step.
+_REACH_FIELDS = ("region", "lead_department", "co_departments")
+
+
+def save(
+    case: Case,
+    *,
+    actor: User,
+    before: dict[str, Any],
+    source: str,
+    after_save: Sequence[Callable[[], Any]] = (),
+) -> None:
+    """The version raised, the case saved (and `after_save`: its many-to-many), its reach kept
+    and the change in the audit trail."""
+    case.version += 1
+    case.save()
+    for then in after_save:
+        then()
+    after = snapshot(case)
+    if any(before.get(name) != after.get(name) for name in _REACH_FIELDS):
+        sync_reach(case)
+    audit.record(
+        actor=actor,
+        instance=case,
+        action=AuditEntry.Action.UPDATE,
+        changes=audit.diff(before, after),
+        source=source,
+    )
+
+
+def record_step(
+    case: Case,
+    *,
+    actor: User,
+    step: str,
+    from_status: str,
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+    internal: bool = False,
+    attachments: Sequence[UploadedFile] = (),
+    at: datetime.datetime | None = None,
+) -> CaseStep:
+    record = CaseStep.objects.create(
+        case=case,
+        step=step,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor if actor.pk else None,
+        actor_name=str(actor),
+        at=at or now(),
+        comment=comment,
+        data=data or {},
+        internal=internal,
+    )
+    for upload in attachments:
+        Attachment.objects.create(
+            case=case,
+            step=record,
+            file=upload,
+            name=stored_name(upload),
+            size=upload.size or 0,
+            content_type=(upload.content_type or "")[:100],
+            uploaded_by=actor if actor.pk else None,
+        )
+    return record
+
+
+# ---------------------------------------------------------------------------------------------
+# One step, prologue to epilogue
+
+
+@dataclass
+class Taken:
+    """A step under way: the case as locked, what it was before, and what the body asks the
+    epilogue to write."""
+
+    case: Case
+    actor: User
+    step: Step
+    source: str
+    input: StepInput
+    before: dict[str, Any]
+    from_status: str
+    after_save: list[Callable[[], Any]] = field(default_factory=list)
+    _records: list[dict[str, Any]] = field(default_factory=list)
+    _notices: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)
+
+    @classmethod
+    def open(
+        cls, case: Case, *, actor: User, step: Step, source: str, input: StepInput | None = None
+    ) -> Taken:
+        """A step on a case the caller already holds (a case being filed)."""
+        return cls(
+            case=case,
+            actor=actor,
+            step=step,
+            source=source,
+            input=input or StepInput(),
+            before=snapshot(case),
+            from_status=case.status,
+        )
+
+    def record(
+        self,
+        *,
+        comment: str = "",
+        data: dict[str, Any] | None = None,
+        internal: bool = False,
+        attachments: Sequence[UploadedFile] | None = None,
+        on: Case | None = None,
+        step: str = "",
+        from_status: str = "",
+    ) -> None:
+        """The timeline's entry for the step (the step's input's attachments unless told), or,
+        `on` another case, an entry there as well."""
+        self._records.append(
+            {
+                "case": on or self.case,
+                "step": step or self.step,
+                "from_status": from_status if on is not None else self.from_status,
+                "comment": comment,
+                "data": data,
+                "internal": internal,
+                "attachments": self.input.attachments if attachments is None else attachments,
+            }
+        )
+
+    def notify(self, send: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self._notices.append((send, args, kwargs))
+
+    def finish(self) -> None:
+        save(self.case, actor=self.actor, before=self.before, source=self.source, after_save=self.after_save)
+        for entry in self._records:
+            case = entry.pop("case")
+            record_step(case, actor=self.actor, **entry)
+        for send, args, kwargs in self._notices:
+            send(*args, **kwargs)
+
+
+@contextmanager
+def taking(
+    step: Step,
+    *,
+    actor: User,
+    case_id: int,
+    expected_version: int | None,
+    input: StepInput | None = None,
+    source: str = "",
+) -> Iterator[Taken]:
+    """Take `step` on a case, in one transaction: the prologue, the body (the with block), then
+    the epilogue."""
+    with transaction.atomic():
+        case = lock(actor, case_id)
+        check_case_version(case, expected_version)
+        workflow.check_step(case, step)
+        require(workflow.may_take(actor, case, step), workflow.refusal(case, step))
+        taken = Taken.open(case, actor=actor, step=step, source=source, input=input)
+        yield taken
+        taken.finish()
+
+
+# ---------------------------------------------------------------------------------------------
+# What steps and the filing share
+
+
+def clean_comment(
+    text: str, *, required: str = "", field_name: str = "comment", maximum: int | None = None
+) -> str:
+    """A step's comment, stripped; refused when required and empty, or longer than `maximum`
+    (by default what a step's comment holds; less where it is also kept on the case)."""
+    text = (text or "").strip()
+    if required and not text:
+        raise ValidationFailed([FieldError(field_name, required)])
+    error = length_error(field_name, text, maximum or limit(CaseStep, "comment"))
+    if error is not None:
+        raise ValidationFailed([error])
+    return text
+
+
+def set_clock(case: Case, *, start: datetime.datetime | None, due: datetime.datetime | None) -> None:
+    """Start the clock of whoever must act next (None: nobody is on the clock)."""
+    case.clock_started_at = start if due else None
+    case.due_at = due
+    case.amber_at = deadlines.amber_time(start, due) if (start and due) else None
+    moment = now()
+    if due is None:
+        case.timeliness = Timeliness.NORMAL
+    elif moment > due:
+        case.timeliness = Timeliness.RED
+    elif case.amber_at and moment >= case.amber_at:
+        case.timeliness = Timeliness.AMBER
+    else:
+        case.timeliness = Timeliness.NORMAL
+    if due is None or moment <= due:
+        # A new clock: whatever was late about the old one is settled (the timeline keeps it).
+        case.escalation_level = Escalation.NONE
+        case.working_days_late = 0
+
+
+def set_deadline(case: Case, due: deadlines.Due, *, start: datetime.datetime, explicit: bool) -> None:
+    case.deadline = due.at
+    case.deadline_explicit = explicit
+    case.deadline_provisional = due.provisional
+    set_clock(case, start=start, due=due.at)
+
+
+def _link(case: Case) -> str:
+    return f"/cases/{case.pk}/"
+
+
+def notify_departments(case: Case, title: str, *, kind: str = Notice.Kind.TASK, co: bool = True) -> None:
+    departments = [case.lead_department] if case.lead_department else []
+    if co:
+        departments += list(case.co_departments.all())
+    notify(
+        recipients=selectors.department_handlers([d.pk for d in departments]),
+        title=title,
+        body=case.title,
+        link=_link(case),
+        kind=kind,
+        departments=departments,
+    )
+
+
+def notify_coordinators(case: Case, title: str, *, kind: str = Notice.Kind.TASK) -> None:
+    notify(
+        recipients=selectors.region_coordinators(case.region),
+        title=title,
+        body=case.title,
+        link=_link(case),
+        kind=kind,
+        regions=[case.region],
+    )
+
+
+def notify_enterprise(case: Case, title: str) -> None:
+    notify(
+        recipients=selectors.enterprise_users(case.enterprise_id),
+        title=title,
+        body=case.title,
+        link=_link(case),
+    )
+
+
+def parse_choice(value: str, choices: Any, field_name: str, *, required: bool = True) -> str:
+    if not value:
+        if required:
+            raise ValidationFailed([FieldError(field_name, "必填")])
+        return ""
+    if value not in choices.values:
+        allowed = "、".join(f"{v}（{label}）" for v, label in choices.choices)
+        raise ValidationFailed([FieldError(field_name, f"“{value}”不是可选的值，可选：{allowed}")])
+    return value
+
+
+def future_date(
+    value: datetime.date | None, field_name: str, *, after: datetime.date | None = None
+) -> datetime.date:
+    if value is None:
+        raise ValidationFailed([FieldError(field_name, "必填")])
+    today = timezone.localdate()
+    floor = max(today, after) if after else today
+    if value < floor or (after and value == after):
+        raise ValidationFailed(
+            [FieldError(field_name, f"应晚于{'原办理时限 ' + str(after) if after else '今天'}")]
+        )
+    return value
