@@ -3,6 +3,8 @@ from these, so the pages, the API and the exports cannot disagree."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -80,3 +82,81 @@ NOTHING = Q(pk__in=[])
 
 def is_active_user(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+class Action(StrEnum):
+    """What the scope is for, where reading and writing reach differently."""
+
+    READ = "read"
+    WRITE = "write"
+
+
+def scope_q(
+    user: User,
+    *,
+    enterprise: str | Sequence[str] | Callable[[int], Q],
+    liaison: Callable[[User], Q],
+    region: str | Callable[[str], Q],
+    department: Callable[[User], Q] | None = None,
+    region_beside_department: Callable[[str], Q] | None = None,
+    in_jurisdiction: Callable[[str], Q | None] | None = None,
+    handlers_see_region: bool = True,
+    action: Action = Action.READ,
+) -> Q:
+    """The rows of one model `user` may see (docs/visibility.md), built the same way for every app;
+    the app says only what differs for its model.
+
+    - inactive or anonymous: nothing;
+    - an enterprise account: `enterprise`, its own rows (a field naming the enterprise, several
+      fields any of which may, or a function of the enterprise id); nothing without an enterprise;
+    - a liaison officer: `liaison(user)` (typically the rows of the enterprises assigned to them
+      now, enterprises.selectors.assigned_q);
+    - a handler: `department(user)`, the rows their department is responsible for, besides the
+      department's region and below; only those when the model says handlers do not read by
+      region (`handlers_see_region=False`) or when the scope is for writing (`Action.WRITE`);
+    - everyone else by jurisdiction_code: None is every row, "" none, a code the rows of
+      `region` (a region-code field, or a function of the code) and `in_jurisdiction(code)`
+      (rows of elsewhere a department of the jurisdiction works on), if any.
+
+    `region_beside_department`: the region arm written for use in an OR with the department's
+    (see core.lookups.AnyOf), where it differs from the plain one."""
+    if not is_active_user(user):
+        return NOTHING
+    if user.role == Role.ENTERPRISE:
+        return _own_q(enterprise, user.enterprise_id) if user.enterprise_id else NOTHING
+    if user.role == Role.LIAISON:
+        return liaison(user)
+    if (
+        user.role == Role.HANDLER
+        and department is not None
+        and (action == Action.WRITE or not handlers_see_region)
+    ):
+        return department(user) if user.department_id else NOTHING
+    code = jurisdiction_code(user)
+    if code is None:
+        return Q()
+    in_region = _region_q(region)
+    if user.role == Role.HANDLER and user.department_id and department is not None:
+        ours = department(user)
+        return ((region_beside_department or in_region)(code) | ours) if code else ours
+    if not code:
+        return NOTHING
+    rows = in_region(code)
+    extra = in_jurisdiction(code) if in_jurisdiction is not None else None
+    return rows if extra is None else rows | extra
+
+
+def _own_q(enterprise: str | Sequence[str] | Callable[[int], Q], enterprise_id: int) -> Q:
+    if callable(enterprise):
+        return enterprise(enterprise_id)
+    fields = [enterprise] if isinstance(enterprise, str) else list(enterprise)
+    own = Q(**{fields[0]: enterprise_id})
+    for field in fields[1:]:
+        own |= Q(**{field: enterprise_id})
+    return own
+
+
+def _region_q(region: str | Callable[[str], Q]) -> Callable[[str], Q]:
+    if callable(region):
+        return region
+    return lambda code: region_subtree_q(region, code)

@@ -1,0 +1,247 @@
+"""Every app's scope is core.scoping.scope_q with the app's fields (docs/visibility.md): one
+scene of enterprises, projects, agreements, a visit with its cases, and what each demo role
+sees of each, written out. An app whose selector drifts from the shared rule fails here, for
+the role it drifted on.
+
+The scene (the cast of zhuqi.testing.factories, in Huolinguole 150581 under Tongliao 150500, and
+Datong 140200 far away): for each kind, a record at home (Huolinguole, of the enterprise the
+liaison officer keeps and the enterprise account is), one in Tongliao's Horqin district, one in
+Datong, and one in Datong that Huolinguole's industry office (the handler's) is responsible for.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db.models import Q
+
+from zhuqi.cases.models import Category
+from zhuqi.cases.selectors import case_queryset
+from zhuqi.core.scoping import NOTHING, Action, scope_q
+from zhuqi.directory.models import Department, User
+from zhuqi.enterprises.models import Enterprise
+from zhuqi.enterprises.selectors import enterprise_queryset
+from zhuqi.investment.models import Agreement
+from zhuqi.investment.selectors import agreement_queryset
+from zhuqi.projects.selectors import project_queryset
+from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory, make_project
+from zhuqi.visits.selectors import visit_queryset
+from zhuqi.visits.services import Attendance, SaidThere, VisitData, visit_create
+
+EVERYONE = ("admin", "auditor", "leader", "coordinator", "handler", "liaison", "enterprise", "outsider")
+ALL = {"home", "horqin", "datong", "worked"}
+
+# model → username → the names of the rows the user sees
+EXPECTED: dict[str, dict[str, set[str]]] = {
+    "enterprise": {
+        "admin": {"home", "neighbour", "horqin", "datong"},
+        "auditor": {"home", "neighbour", "horqin", "datong"},
+        "leader": {"home", "neighbour", "horqin"},
+        "coordinator": {"home", "neighbour"},
+        "handler": {"home", "neighbour"},  # the department's region
+        "liaison": {"home"},
+        "enterprise": {"home"},
+        "outsider": {"datong"},
+    },
+    "project": {
+        "admin": ALL,
+        "auditor": ALL,
+        "leader": {"home", "horqin", "worked"},
+        "coordinator": {"home", "worked"},
+        "handler": {"home", "worked"},
+        "liaison": {"home"},
+        "enterprise": {"home"},
+        "outsider": {"datong", "worked"},
+    },
+    "agreement": {
+        "admin": ALL | {"signed_by_home"},
+        "auditor": ALL | {"signed_by_home"},
+        "leader": {"home", "horqin", "worked"},
+        "coordinator": {"home", "worked"},
+        "handler": {"home", "worked"},
+        "liaison": {"home"},  # agreements their enterprises made as our party only
+        "enterprise": {"home", "signed_by_home"},  # as either party
+        "outsider": {"datong", "worked", "signed_by_home"},
+    },
+    "visit": {
+        "admin": {"trip", "datong"},
+        "auditor": {"trip", "datong"},
+        "leader": {"trip"},
+        "coordinator": {"trip"},  # it touched Huolinguole
+        "handler": {"trip"},
+        "liaison": {"trip"},  # their enterprise was visited
+        "enterprise": {"trip"},
+        "outsider": {"datong"},
+    },
+    "case": {
+        "admin": {"home_instruction", "horqin_instruction", "home_demand", "horqin_demand"},
+        "auditor": {"home_instruction", "horqin_instruction", "home_demand", "horqin_demand"},
+        "leader": {"home_instruction", "horqin_instruction", "home_demand", "horqin_demand"},
+        "coordinator": {"home_instruction", "home_demand"},
+        "handler": {"home_instruction"},  # the case its department leads, not the region's
+        "liaison": {"home_instruction", "horqin_instruction", "home_demand"},
+        "enterprise": {"home_demand"},
+        "outsider": set(),
+    },
+}
+
+
+@dataclass
+class Scene:
+    names: dict[str, dict[int, str]]  # model → pk → name
+
+
+@pytest.fixture
+def scene(cast: Cast) -> Scene:
+    industry = Department.objects.get(name="霍林郭勒市工业和信息化局")
+    enterprises = {cast.home.pk: "home", cast.neighbour.pk: "neighbour", cast.tongliao.pk: "horqin"}
+    enterprises[cast.datong.pk] = "datong"
+
+    projects = {
+        make_project(owner=cast.home).pk: "home",
+        make_project(region_id="150502", owner=cast.tongliao).pk: "horqin",
+        make_project(region_id="140200", owner=cast.datong).pk: "datong",
+        make_project(region_id="140200", responsible_department=industry).pk: "worked",
+    }
+
+    def agreement(region: str, **links: Any) -> int:
+        return Agreement.objects.create(
+            title=f"协议{region}{len(links)}",
+            kind="investment",
+            counterparty_name="对方",
+            our_party_name="我方",
+            region_id=region,
+            signed_on=datetime.date(2026, 1, 5),
+            **links,
+        ).pk
+
+    agreements = {
+        agreement("150581", our_party=cast.home): "home",
+        agreement("150502", our_party=cast.tongliao): "horqin",
+        agreement("140200", our_party=cast.datong): "datong",
+        agreement("140200", follow_up_department=industry): "worked",
+        agreement("140200", our_party=cast.datong, counterparty=cast.home): "signed_by_home",
+    }
+
+    hao = OfficialFactory(name="郝茂荣", region_id="150500")
+    PostFactory(
+        official=hao, department=DepartmentFactory(name="通辽市人民政府", region_id="150500"), title="市长"
+    )
+    datong_leader = OfficialFactory(name="大同领导", region_id="140200")
+    PostFactory(
+        official=datong_leader,
+        department=DepartmentFactory(name="大同市人民政府", region_id="140200"),
+        title="市长",
+    )
+    horqin_office = DepartmentFactory(name="科尔沁区应急管理局", region_id="150502")
+    other = Category.objects.get(name="其他", parent=None)
+    trip = visit_create(
+        actor=cast.admin,
+        data=VisitData(
+            kind="inspection",
+            title="郝茂荣一行调研通辽北部",
+            start_date=datetime.date(2026, 2, 7),
+            end_date=datetime.date(2026, 2, 8),
+            lead_official_ids=[hao.pk],
+            place_codes=["150502", "150581"],
+            attendance=[Attendance(enterprise_id=cast.tongliao.pk), Attendance(enterprise_id=cast.home.pk)],
+        ),
+        said=[
+            SaidThere(kind="instruction", title="甲", category_id=other.pk, lead_department_id=industry.pk),
+            SaidThere(
+                kind="instruction", title="乙", category_id=other.pk, lead_department_id=horqin_office.pk
+            ),
+            SaidThere(kind="demand", title="丙", category_id=other.pk, enterprise_id=cast.home.pk),
+            SaidThere(kind="demand", title="丁", category_id=other.pk, enterprise_id=cast.tongliao.pk),
+        ],
+    )
+    datong_visit = visit_create(
+        actor=cast.admin,
+        data=VisitData(
+            kind="inspection",
+            title="大同调研",
+            start_date=datetime.date(2026, 2, 9),
+            end_date=datetime.date(2026, 2, 9),
+            lead_official_ids=[datong_leader.pk],
+            place_codes=["140200"],
+            attendance=[Attendance(enterprise_id=cast.datong.pk)],
+        ),
+        said=[],
+    )
+    case_names = ("home_instruction", "horqin_instruction", "home_demand", "horqin_demand")
+    return Scene(
+        names={
+            "enterprise": enterprises,
+            "project": projects,
+            "agreement": agreements,
+            "visit": {trip.visit.pk: "trip", datong_visit.visit.pk: "datong"},
+            "case": {case.pk: name for case, name in zip(trip.cases, case_names, strict=True)},
+        }
+    )
+
+
+SELECTORS: dict[str, Callable[..., Any]] = {
+    "enterprise": enterprise_queryset,
+    "project": project_queryset,
+    "agreement": agreement_queryset,
+    "visit": visit_queryset,
+    "case": case_queryset,
+}
+
+
+@pytest.mark.parametrize("model", sorted(SELECTORS))
+@pytest.mark.parametrize("username", EVERYONE)
+def test_each_role_sees_the_same_rows_through_each_apps_selector(
+    scene: Scene, model: str, username: str
+) -> None:
+    user = User.objects.get(username=username)
+    names = scene.names[model]
+    seen = {names[pk] for pk in SELECTORS[model](user=user).values_list("pk", flat=True) if pk in names}
+    assert seen == EXPECTED[model][username], (model, username)
+
+
+def test_inactive_and_anonymous_users_see_nothing(scene: Scene, cast: Cast) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    cast.coordinator.is_active = False
+    for user in (cast.coordinator, AnonymousUser()):
+        for model, selector in SELECTORS.items():
+            assert not selector(user=user).exists(), model
+
+
+# The helper on its own, with a model's fields made up: what each branch answers.
+
+ENTERPRISE_SCOPE: dict[str, Any] = {
+    "enterprise": "pk",
+    "liaison": lambda user: Q(pk=-1),
+    "region": "region_id",
+}
+
+
+def _rows(user: User, **fields: Any) -> set[str]:
+    names = {e.pk: e.short_name or e.name for e in Enterprise.objects.all()}
+    return {
+        names[pk] for pk in Enterprise.objects.filter(scope_q(user, **fields)).values_list("pk", flat=True)
+    }
+
+
+def test_the_helper_with_several_enterprise_fields_and_a_department(cast: Cast) -> None:
+    assert _rows(cast.enterprise_user, **{**ENTERPRISE_SCOPE, "enterprise": ("pk", "pk")}) == {"联晟新材料"}
+    assert scope_q(cast.liaison, **ENTERPRISE_SCOPE) == Q(pk=-1)
+    # A handler reads their department's region and what the department answers for; writing,
+    # or a model whose handlers do not read by region, only the latter.
+    ours = Q(pk=cast.datong.pk)
+    department = {**ENTERPRISE_SCOPE, "department": lambda user: ours}
+    assert _rows(cast.handler, **department) == {"联晟新材料", "锦联铝材", "大同瑞铖钢结构有限公司"}
+    assert scope_q(cast.handler, **department, action=Action.WRITE) == ours
+    assert scope_q(cast.handler, **department, handlers_see_region=False) == ours
+    cast.handler.department = None
+    assert scope_q(cast.handler, **department, handlers_see_region=False) == NOTHING
+    # What a jurisdiction's departments work on elsewhere joins the jurisdiction's rows.
+    reached = {**ENTERPRISE_SCOPE, "in_jurisdiction": lambda code: ours}
+    assert _rows(cast.coordinator, **reached) == {"联晟新材料", "锦联铝材", "大同瑞铖钢结构有限公司"}
+    assert scope_q(cast.admin, **reached) == Q()
