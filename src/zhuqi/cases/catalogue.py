@@ -4,35 +4,24 @@ and the reply templates. Cases already assigned keep what they were given."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import transaction
 
 from zhuqi.cases.models import CaseCategory, DeadlinePolicy, Kind, ReplyTemplate, RoutingRule, Urgency
 from zhuqi.cases.taking import parse_choice, require
 from zhuqi.core import audit
-from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
+from zhuqi.core.concurrency import lock_or_new
+from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.models import AuditEntry
-from zhuqi.core.roles import Role
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.scoping import code_within
 from zhuqi.core.textlimits import length_errors
 from zhuqi.directory.models import Department, Region, User
 
-_Kept = TypeVar("_Kept", RoutingRule, CaseCategory, ReplyTemplate)
-
-
-def _locked_or_new(model: type[_Kept], pk: int | None) -> _Kept:
-    """A new row, or the existing one locked for the change (NotFound if it is gone)."""
-    if pk is None:
-        return model()
-    instance = model.objects.select_for_update().filter(pk=pk).first()
-    if instance is None:
-        raise NotFound()
-    return instance
-
 
 def _require_admin(actor: User) -> None:
-    require(actor.role == Role.ADMIN or actor.is_superuser, "只有系统管理员可以修改派单目录和时限规则")
+    require(has_permission(actor, Permission.CONFIGURE), "只有系统管理员可以修改派单目录和时限规则")
 
 
 @dataclass
@@ -58,7 +47,7 @@ def routing_rule_save(
 ) -> RoutingRule:
     """Add or change a routing-catalogue entry. Cases already assigned keep their departments."""
     _require_admin(actor)
-    rule = _locked_or_new(RoutingRule, rule_id)
+    rule = lock_or_new(RoutingRule, rule_id)
     before = _rule_state(rule) if rule.pk else None
     errors: list[FieldError] = []
     region = Region.objects.filter(pk=(data.region_code or "").strip()).first()
@@ -112,7 +101,7 @@ def routing_rule_save(
 @transaction.atomic
 def routing_rule_delete(*, actor: User, rule_id: int, source: str = "") -> None:
     _require_admin(actor)
-    rule = _locked_or_new(RoutingRule, rule_id)
+    rule = lock_or_new(RoutingRule, rule_id)
     before = _rule_state(rule)
     audit.record(
         actor=actor,
@@ -195,7 +184,7 @@ def category_save(
     """Add a category (a top-level one or a sub-category) or rename, reorder or retire one.
     A retired category stays on the cases filed under it; new cases cannot use it."""
     _require_admin(actor)
-    category = _locked_or_new(CaseCategory, category_id)
+    category = lock_or_new(CaseCategory, category_id)
     before = audit.snapshot(category) if category.pk else None
     errors: list[FieldError] = []
     name = (name or "").strip()
@@ -236,7 +225,7 @@ def reply_template_save(
     source: str = "",
 ) -> ReplyTemplate:
     _require_admin(actor)
-    template = _locked_or_new(ReplyTemplate, template_id)
+    template = lock_or_new(ReplyTemplate, template_id)
     before = audit.snapshot(template) if template.pk else None
     errors: list[FieldError] = []
     title, text = (title or "").strip(), (text or "").strip()
@@ -265,7 +254,7 @@ def reply_template_save(
 @transaction.atomic
 def reply_template_delete(*, actor: User, template_id: int, source: str = "") -> None:
     _require_admin(actor)
-    template = _locked_or_new(ReplyTemplate, template_id)
+    template = lock_or_new(ReplyTemplate, template_id)
     audit.record(
         actor=actor,
         instance=template,

@@ -55,7 +55,6 @@ from zhuqi.cases.steps import (
 )
 from zhuqi.cases.taking import StepInput, sync_reach
 from zhuqi.cases.workflow import (
-    COORDINATING_ROLES,
     STEPS,
     StepRefused,
     allowed_steps,
@@ -64,7 +63,6 @@ from zhuqi.cases.workflow import (
 )
 
 __all__ = [
-    "COORDINATING_ROLES",
     "DEFAULT_SOURCE",
     "MAX_POLICY_DAYS",
     "RATING_SATISFIED",

@@ -70,14 +70,7 @@ def case_accept(
     step: StepInput | None = None,
     source: str = "",
 ) -> Case:
-    with taking(
-        Step.ACCEPT,
-        actor=actor,
-        case_id=case_id,
-        expected_version=expected_version,
-        input=step,
-        source=source,
-    ) as t:
+    with taking(Step.ACCEPT, actor, case_id, expected_version, step, source) as t:
         case, moment = t.case, now()
         case.status = Status.ACCEPTED
         case.accepted_at = moment
@@ -120,14 +113,7 @@ def case_reject(
 ) -> Case:
     """Refuse a demand with a reason; a duplicate is merged into the case it repeats, which the
     enterprise then follows."""
-    with taking(
-        Step.REJECT,
-        actor=actor,
-        case_id=case_id,
-        expected_version=expected_version,
-        input=step,
-        source=source,
-    ) as t:
+    with taking(Step.REJECT, actor, case_id, expected_version, step, source) as t:
         case = t.case
         reason = parse_choice(reason, RejectionReason, "reason")
         comment = clean_comment(
@@ -287,14 +273,7 @@ def case_assign(
 ) -> Case:
     """Give a case to a lead department (and co-departments). Without a department, the routing
     catalogue's rule is used; without a deadline, the deadline policy's."""
-    with taking(
-        Step.ASSIGN,
-        actor=actor,
-        case_id=case_id,
-        expected_version=expected_version,
-        input=step,
-        source=source,
-    ) as t:
+    with taking(Step.ASSIGN, actor, case_id, expected_version, step, source) as t:
         comment = clean_comment(t.input.comment)
         routing = resolve_routing(
             t.case,
@@ -345,14 +324,7 @@ def case_decide_extension(
     step: StepInput | None = None,
     source: str = "",
 ) -> Case:
-    with taking(
-        Step.DECIDE_EXTENSION,
-        actor=actor,
-        case_id=case_id,
-        expected_version=expected_version,
-        input=step,
-        source=source,
-    ) as t:
+    with taking(Step.DECIDE_EXTENSION, actor, case_id, expected_version, step, source) as t:
         case = t.case
         comment = clean_comment(t.input.comment, required="" if approve else "请写明不同意延期的理由")
         data: dict[str, Any] = {"approved": approve}
@@ -388,14 +360,7 @@ def case_reopen(
     step: StepInput | None = None,
     source: str = "",
 ) -> Case:
-    with taking(
-        Step.REOPEN,
-        actor=actor,
-        case_id=case_id,
-        expected_version=expected_version,
-        input=step,
-        source=source,
-    ) as t:
+    with taking(Step.REOPEN, actor, case_id, expected_version, step, source) as t:
         comment = clean_comment(t.input.comment, required="请写明重新办理的理由")
         _restart(t.case, deadline=deadline)
         t.record(comment=comment)
@@ -449,9 +414,7 @@ def case_start(
     source: str = "",
 ) -> Case:
     """The lead department signs for the case (签收) and has made contact."""
-    with taking(
-        Step.START, actor=actor, case_id=case_id, expected_version=expected_version, input=step, source=source
-    ) as t:
+    with taking(Step.START, actor, case_id, expected_version, step, source) as t:
         t.case.status = Status.IN_PROGRESS
         _mark_started(t.case, now())
         t.record(comment=clean_comment(t.input.comment))
@@ -468,14 +431,7 @@ def case_return(
 ) -> Case:
     """A department sends back a case it was wrongly given, with its reasons, within
     RETURN_WINDOW_DAYS working days of assignment; the coordinator then reassigns it."""
-    with taking(
-        Step.RETURN,
-        actor=actor,
-        case_id=case_id,
-        expected_version=expected_version,
-        input=step,
-        source=source,
-    ) as t:
+    with taking(Step.RETURN, actor, case_id, expected_version, step, source) as t:
         case = t.case
         comment = clean_comment(
             t.input.comment, required="请写明退回的理由（如：不属于本部门职责，应由哪个部门办理）"
@@ -504,14 +460,7 @@ def case_request_extension(
     step: StepInput | None = None,
     source: str = "",
 ) -> Case:
-    with taking(
-        Step.REQUEST_EXTENSION,
-        actor=actor,
-        case_id=case_id,
-        expected_version=expected_version,
-        input=step,
-        source=source,
-    ) as t:
+    with taking(Step.REQUEST_EXTENSION, actor, case_id, expected_version, step, source) as t:
         case = t.case
         comment = clean_comment(
             t.input.comment, required="请写明延期理由", maximum=limit(Case, "extension_reason")
@@ -539,14 +488,7 @@ def case_answer(
     source: str = "",
 ) -> Case:
     """The lead department answers a demand, saying honestly whether it was resolved."""
-    with taking(
-        Step.ANSWER,
-        actor=actor,
-        case_id=case_id,
-        expected_version=expected_version,
-        input=step,
-        source=source,
-    ) as t:
+    with taking(Step.ANSWER, actor, case_id, expected_version, step, source) as t:
         case = t.case
         errors = []
         answer = (answer or "").strip()
@@ -599,14 +541,7 @@ def case_report_completion(
 ) -> Case:
     """An instruction's department reports it done; a hazard's enterprise (or department, or
     liaison) reports the rectification."""
-    with taking(
-        Step.REPORT_COMPLETION,
-        actor=actor,
-        case_id=case_id,
-        expected_version=expected_version,
-        input=step,
-        source=source,
-    ) as t:
+    with taking(Step.REPORT_COMPLETION, actor, case_id, expected_version, step, source) as t:
         case = t.case
         report = clean_comment(report, required="请写明完成（整改）情况", field_name="report")
         errors = check_uploads(t.input.attachments)
@@ -642,14 +577,7 @@ def case_verify(
 ) -> Case:
     """The coordinator accepts an instruction's completion (or sends it back); a hazard's
     re-inspection verifies the rectification (or reopens it with a new deadline)."""
-    with taking(
-        Step.VERIFY,
-        actor=actor,
-        case_id=case_id,
-        expected_version=expected_version,
-        input=step,
-        source=source,
-    ) as t:
+    with taking(Step.VERIFY, actor, case_id, expected_version, step, source) as t:
         case = t.case
         comment = clean_comment(t.input.comment, required="" if passed else "请写明未通过的原因")
         if passed:
@@ -692,14 +620,7 @@ def case_confirm(
 ) -> Case:
     """The enterprise confirms the answer and rates it 1–5. A rating of 1–2 sends the case back
     to the department and is counted; 3–5 close it."""
-    with taking(
-        Step.CONFIRM,
-        actor=actor,
-        case_id=case_id,
-        expected_version=expected_version,
-        input=step,
-        source=source,
-    ) as t:
+    with taking(Step.CONFIRM, actor, case_id, expected_version, step, source) as t:
         case = t.case
         # The workflow let them: the enterprise itself, or its liaison officer recording for it.
         on_behalf = actor.role == Role.LIAISON

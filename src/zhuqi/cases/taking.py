@@ -3,10 +3,10 @@ it, at the version the actor read, in a state the step may be taken from, by som
 take it) and the epilogue (the version raised, the case saved, its reach kept, the audit entry,
 the timeline step, the notices), around each step's own body:
 
-    with taking(Step.ACCEPT, actor=actor, case_id=case_id, expected_version=version) as t:
+    with taking(Step.ACCEPT, actor, case_id, expected_version, step_input, source) as t:
         t.case.status = Status.ACCEPTED          # the step's own change
         t.record(comment=...)                    # what the timeline says
-        t.notify(notify_enterprise, "…")         # who hears of it
+        t.notify(notify_enterprise, t.case, "…") # who hears of it
 
 An exception in the body writes nothing (the transaction rolls back). The helpers the steps and
 the filing share (the clocks, the timeline, the notices, reading choices and dates) live here
@@ -27,13 +27,12 @@ from django.utils import timezone
 
 from zhuqi.cases import deadlines, selectors, workflow
 from zhuqi.cases.models import Attachment, Case, CaseReach, CaseStep, Escalation, Step, Timeliness
-from zhuqi.core import audit
-from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from zhuqi.core import audit, concurrency
+from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import region_and_ancestor_codes
 from zhuqi.core.textlimits import length_error, limit
 from zhuqi.core.uploads import stored_name
-from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import Department, User
 from zhuqi.notifications.models import Notice
 from zhuqi.notifications.services import notify
@@ -59,20 +58,15 @@ def require(allowed: bool, message: str) -> None:
 
 
 def lock(actor: User, case_id: int) -> Case:
-    try:
-        return (
-            selectors.case_queryset(user=actor)
-            .select_for_update(of=("self",))
-            .select_related("region", "enterprise", "category", "lead_department")
-            .get(pk=case_id)
-        )
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    """The case, locked, if the actor can see it (NotFound otherwise)."""
+    return concurrency.lock(selectors.case_queryset(user=actor), case_id, related=selectors.CASE_RELATED)
 
 
 def check_case_version(case: Case, expected_version: int | None) -> None:
     # A stale step is refused with the case's state as well, so the caller sees what happened.
-    check_version(case, expected_version, current={"status": case.status, "status_label": case.status_label})
+    concurrency.check_version(
+        case, expected_version, current={"status": case.status, "status_label": case.status_label}
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,7 +235,6 @@ class Taken:
 @contextmanager
 def taking(
     step: Step,
-    *,
     actor: User,
     case_id: int,
     expected_version: int | None,

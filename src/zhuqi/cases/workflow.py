@@ -20,13 +20,13 @@ from django.utils import timezone
 from zhuqi.cases import deadlines
 from zhuqi.cases.models import STEP_LABELS, Case, Extension, Kind, Status, Step, Urgency
 from zhuqi.core.errors import ErrorCode, ServiceError
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Assignment
 
-COORDINATING_ROLES = frozenset({Role.COORDINATOR, Role.ADMIN})
 ALL_KINDS = frozenset(Kind)
 
 
@@ -53,7 +53,7 @@ def answers_for(user: User, case: Case) -> bool:
 
 
 def is_coordinator(actor: User) -> bool:
-    return actor.role in COORDINATING_ROLES or actor.is_superuser
+    return has_permission(actor, Permission.COORDINATE_CASES)
 
 
 def is_lead_handler(actor: User, case: Case) -> bool:
