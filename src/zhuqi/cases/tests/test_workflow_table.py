@@ -18,7 +18,7 @@ def test_every_step_of_the_table_has_a_label_a_service_an_endpoint_and_a_sentenc
     for step in workflow.STEPS:
         assert step in STEP_LABELS and step in STEP_DONE and step in steps.TAKE
         assert "post" in paths[f"/api/v1/cases/{{case_id}}/{step}"]
-    assert workflow.SIDE_STEPS == {"reject", "return", "request-extension", "reopen"}
+    assert {"reject", "return", "request-extension", "reopen"} == workflow.SIDE_STEPS
 
 
 @pytest.fixture
