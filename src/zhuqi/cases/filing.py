@@ -17,6 +17,7 @@ from zhuqi.cases.origins import Filing, NewCase, Origin
 from zhuqi.cases.taking import (
     Taken,
     check_case_version,
+    columns,
     lock,
     notify_coordinators,
     now,
@@ -353,7 +354,7 @@ def case_edit(
     )
     errors: list[FieldError] = []
     changes: dict[str, list[Any]] = {}
-    before = snapshot(case)
+    before, loaded = snapshot(case), columns(case)
 
     if correction.title is not None:
         title = correction.title.strip()
@@ -421,5 +422,5 @@ def case_edit(
             ]
         },
     )
-    save(case, actor=actor, before=before, source=source)
+    save(case, actor=actor, before=before, loaded=loaded, source=source)
     return case

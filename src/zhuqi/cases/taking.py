@@ -97,18 +97,25 @@ def sync_reach(case: Case) -> None:
 _REACH_FIELDS = ("region", "lead_department", "co_departments")
 
 
+def columns(case: Case) -> dict[str, Any]:
+    """The case's columns as read, so that a save writes only those a change touched."""
+    return {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields if not f.primary_key}
+
+
 def save(
     case: Case,
     *,
     actor: User,
     before: dict[str, Any],
+    loaded: dict[str, Any],
     source: str,
     after_save: Sequence[Callable[[], Any]] = (),
 ) -> None:
-    """The version raised, the case saved (and `after_save`: its many-to-many), its reach kept
-    and the change in the audit trail."""
+    """The version raised, the columns changed since `loaded` saved (and `after_save`: its
+    many-to-many), its reach kept and the change in the audit trail."""
     case.version += 1
-    case.save()
+    changed = {name for name, value in loaded.items() if getattr(case, name) != value}
+    case.save(update_fields=sorted(changed | {"version", "updated_at"}))
     for then in after_save:
         then()
     after = snapshot(case)
@@ -175,6 +182,7 @@ class Taken:
     source: str
     input: StepInput
     before: dict[str, Any]
+    loaded: dict[str, Any]
     from_status: str
     after_save: list[Callable[[], Any]] = field(default_factory=list)
     _records: list[dict[str, Any]] = field(default_factory=list)
@@ -192,6 +200,7 @@ class Taken:
             source=source,
             input=input or StepInput(),
             before=snapshot(case),
+            loaded=columns(case),
             from_status=case.status,
         )
 
@@ -224,7 +233,14 @@ class Taken:
         self._notices.append((send, args, kwargs))
 
     def finish(self) -> None:
-        save(self.case, actor=self.actor, before=self.before, source=self.source, after_save=self.after_save)
+        save(
+            self.case,
+            actor=self.actor,
+            before=self.before,
+            loaded=self.loaded,
+            source=self.source,
+            after_save=self.after_save,
+        )
         for entry in self._records:
             case = entry.pop("case")
             record_step(case, actor=self.actor, **entry)
