@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from django.db.models import Q
 
-from zhuqi.cases.models import Category
+from zhuqi.cases.models import CaseCategory
 from zhuqi.cases.selectors import case_queryset
 from zhuqi.core.scoping import NOTHING, Action, scope_q
 from zhuqi.directory.models import Department, User
@@ -138,7 +138,7 @@ def scene(cast: Cast) -> Scene:
         title="市长",
     )
     horqin_office = DepartmentFactory(name="科尔沁区应急管理局", region_id="150502")
-    other = Category.objects.get(name="其他", parent=None)
+    other = CaseCategory.objects.get(name="其他", parent=None)
     trip = visit_create(
         actor=cast.admin,
         data=VisitData(
