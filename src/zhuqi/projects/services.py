@@ -14,11 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhuqi.cases import services as case_services
-<<<<<<< HEAD
 from zhuqi.cases.models import Case, Kind, Source
-=======
-from zhuqi.cases.models import Kind, Source
->>>>>>> 357150e (cases: the state machine as data (workflow.py: Step, one table of transitions, guards), a step's prologue and epilogue written once (taking.py), services split into steps, filing, catalogue; route() a selector; cases no longer imports projects or visits (origin registry filled by their AppConfig.ready))
 from zhuqi.core import audit
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
