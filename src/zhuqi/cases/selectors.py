@@ -27,6 +27,7 @@ from zhuqi.core.scoping import (
     jurisdiction_code,
     region_and_ancestor_codes,
     region_subtree_q,
+    scope_q,
 )
 from zhuqi.directory.models import Department, Region, User
 from zhuqi.directory.selectors import department_queryset
@@ -51,37 +52,33 @@ def case_scope_q(user: User, *, walk_in_order: bool = False) -> Q:
     department leads or supports, and the hazards they filed. Liaison officers: the cases of the
     enterprises assigned to them now, what they filed, and the visit-wide cases (no enterprise of
     their own) of the visits they can see. Enterprises: their own."""
-    if not is_active_user(user):
-        return NOTHING
-    if user.role == Role.ENTERPRISE:
-        return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else NOTHING
-    if user.role == Role.LIAISON:
-        mine = Q(filed_by=user)
-        # The visit-wide cases of the visits they can see: the visits app says which (origins).
-        for seen in origins.seen_through(user):
-            mine |= seen
-        if not user.official_id:
-            return mine
-        return Q(enterprise_id__any_of=Assignment.enterprises_of(user.official_id)) | mine
-    if user.role == Role.HANDLER:
-        if not user.department_id:
-            return NOTHING
-        # And the hazards they found themselves, which they route before any department leads them.
-        return department_cases_q(user.department_id) | Q(filed_by=user)
-    code = jurisdiction_code(user)
-    if code is None:
-        return Q()
-    if not code:
-        return NOTHING
-    own = region_subtree_q("region_id", code, walk_in_order=walk_in_order)
-    # A case of another region worked by a department of this one (a county office leading an
-    # instruction given on a prefecture leader's visit) is this jurisdiction's work too. Those
-    # are the few cases CaseReach lists for the jurisdiction's regions: read them first and name
-    # them, so a jurisdiction with none (the usual case) keeps the plain region range, which its
-    # indexes answer (bench/README.md: an OR over the departments' arms made the coordinator's
-    # list 2-7 times slower).
-    reached = _reached_q(code)
-    return own if reached is None else own | reached
+    return scope_q(
+        user,
+        enterprise="enterprise_id",
+        liaison=_liaison_cases_q,
+        region=lambda code: region_subtree_q("region_id", code, walk_in_order=walk_in_order),
+        # Handlers see their department's work only, and the hazards they found themselves,
+        # which they route before any department leads them.
+        department=lambda u: department_cases_q(u.department_id) | Q(filed_by=u),
+        handlers_see_region=False,
+        # A case of another region worked by a department of this one (a county office leading an
+        # instruction given on a prefecture leader's visit) is this jurisdiction's work too. Those
+        # are the few cases CaseReach lists for the jurisdiction's regions: read them first and
+        # name them, so a jurisdiction with none (the usual case) keeps the plain region range,
+        # which its indexes answer (bench/README.md: an OR over the departments' arms made the
+        # coordinator's list 2-7 times slower).
+        in_jurisdiction=_reached_q,
+    )
+
+
+def _liaison_cases_q(user: User) -> Q:
+    mine = Q(filed_by=user)
+    # The visit-wide cases of the visits they can see: the visits app says which (origins).
+    for seen in origins.seen_through(user):
+        mine |= seen
+    if not user.official_id:
+        return mine
+    return Q(enterprise_id__any_of=Assignment.enterprises_of(user.official_id)) | mine
 
 
 def _reached_q(code: str) -> Q | None:

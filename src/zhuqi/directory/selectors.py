@@ -11,6 +11,11 @@ from zhuqi.core.scoping import code_within, is_active_user, jurisdiction_code, r
 from zhuqi.directory.models import Department, Official, Post, Region, User
 
 
+def departments_in(code: str) -> QuerySet[Department, dict[str, Any]]:
+    """The ids of the departments of jurisdiction `code` (the region and below), as a subquery."""
+    return Department.objects.filter(region_subtree_q("region_id", code)).values("pk")
+
+
 def region_queryset() -> QuerySet[Region]:
     children = Region.objects.filter(parent_id=OuterRef("code"))
     return Region.objects.annotate(has_children=Exists(children))

@@ -7,7 +7,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from zhuqi.core.errors import NotFound
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import ROLES_EDITING_ENTERPRISES, ROLES_SEEING_CONTACTS, Role
-from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_prefix, region_subtree_q
+from zhuqi.core.scoping import (
+    NOTHING,
+    is_active_user,
+    region_prefix,
+    region_subtree_q,
+    scope_q,
+)
 from zhuqi.directory.models import Official, Post, Region, User
 from zhuqi.enterprises.models import Assignment, Enterprise
 
@@ -16,22 +22,16 @@ from zhuqi.enterprises.models import Assignment, Enterprise
 SELF_EDITABLE_FIELDS = frozenset({"short_name", "address", "contacts"})
 
 
+def assigned_q(user: User, field: str) -> Q:
+    """The rows of the enterprises assigned to a liaison officer now (`field` names the
+    enterprise); none for an account linked to no official."""
+    if not user.official_id:
+        return NOTHING
+    return Q(**{f"{field}__in": Assignment.enterprises_of(user.official_id)})
+
+
 def enterprise_scope_q(user: User) -> Q:
-    if not is_active_user(user):
-        return NOTHING
-    if user.role == Role.ENTERPRISE:
-        return Q(pk=user.enterprise_id) if user.enterprise_id else NOTHING
-    if user.role == Role.LIAISON:
-        if not user.official_id:
-            return NOTHING
-        assigned = Assignment.enterprises_of(user.official_id)
-        return Q(pk__in=assigned)
-    code = jurisdiction_code(user)
-    if code is None:
-        return Q()
-    if not code:
-        return NOTHING
-    return region_subtree_q("region_id", code)
+    return scope_q(user, enterprise="pk", liaison=lambda u: assigned_q(u, "pk"), region="region_id")
 
 
 def enterprise_queryset(*, user: User) -> QuerySet[Enterprise]:

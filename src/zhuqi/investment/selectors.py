@@ -26,11 +26,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
-from zhuqi.core.roles import Role
-from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.core.scoping import region_subtree_q, scope_q
 from zhuqi.core.validators import MONTHS_MAX, YEAR_MAX, YEAR_MIN, is_region_code, is_year
-from zhuqi.directory.models import Department, User
-from zhuqi.enterprises.models import Assignment
+from zhuqi.directory.models import User
+from zhuqi.directory.selectors import departments_in
+from zhuqi.enterprises.selectors import assigned_q
 from zhuqi.investment.models import Agreement
 from zhuqi.projects.models import Project, Stage
 from zhuqi.projects.selectors import project_queryset
@@ -44,28 +44,15 @@ def agreement_scope_q(user: User) -> Q:
     department of it follows up; admins, auditors: all. Handlers: their department's region and
     below, and what their department follows up. Enterprises: agreements they signed. Liaison
     officers: those their assigned enterprises signed."""
-    if not is_active_user(user):
-        return NOTHING
-    if user.role == Role.ENTERPRISE:
-        if not user.enterprise_id:
-            return NOTHING
-        return Q(our_party_id=user.enterprise_id) | Q(counterparty_id=user.enterprise_id)
-    if user.role == Role.LIAISON:
-        if not user.official_id:
-            return NOTHING
-        assigned = Assignment.enterprises_of(user.official_id)
-        return Q(our_party_id__in=assigned)
-    code = jurisdiction_code(user)
-    if code is None:
-        return Q()
-    if user.role == Role.HANDLER and user.department_id:
+    return scope_q(
+        user,
+        enterprise=("our_party_id", "counterparty_id"),
+        liaison=lambda u: assigned_q(u, "our_party_id"),
+        region="region_id",
         # The department's own, wherever it is (docs/visibility.md).
-        ours = Q(follow_up_department_id=user.department_id)
-        return (region_subtree_q("region_id", code) | ours) if code else ours
-    if not code:
-        return NOTHING
-    departments = Department.objects.filter(region_subtree_q("region_id", code)).values("pk")
-    return region_subtree_q("region_id", code) | Q(follow_up_department_id__any_of=departments)
+        department=lambda u: Q(follow_up_department_id=u.department_id),
+        in_jurisdiction=lambda code: Q(follow_up_department_id__any_of=departments_in(code)),
+    )
 
 
 def _linked(stages: Sequence[str] | None = None) -> Exists:

@@ -27,17 +27,17 @@ from django.utils import timezone
 
 from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Timeliness
 from zhuqi.core.errors import NotFound
-from zhuqi.core.roles import Role
 from zhuqi.core.scoping import (
-    NOTHING,
     is_active_user,
     jurisdiction_code,
     region_and_ancestor_codes,
     region_subtree_q,
+    scope_q,
 )
 from zhuqi.core.workdays import WorkingCalendar
-from zhuqi.directory.models import Department, User
-from zhuqi.enterprises.models import Assignment
+from zhuqi.directory.models import User
+from zhuqi.directory.selectors import departments_in
+from zhuqi.enterprises.selectors import assigned_q
 from zhuqi.projects import periods
 from zhuqi.projects.models import (
     ACTIVE_STAGES,
@@ -59,26 +59,15 @@ def project_scope_q(user: User) -> Q:
     department's region and below (the library is a register the whole government reads; writing
     is narrower, see services), and those their department is responsible for. Enterprises: their
     own projects. Liaison officers: the projects of the enterprises assigned to them now."""
-    if not is_active_user(user):
-        return NOTHING
-    if user.role == Role.ENTERPRISE:
-        return Q(owner_id=user.enterprise_id) if user.enterprise_id else NOTHING
-    if user.role == Role.LIAISON:
-        if not user.official_id:
-            return NOTHING
-        assigned = Assignment.enterprises_of(user.official_id)
-        return Q(owner_id__in=assigned)
-    code = jurisdiction_code(user)
-    if code is None:
-        return Q()
-    if user.role == Role.HANDLER and user.department_id:
+    return scope_q(
+        user,
+        enterprise="owner_id",
+        liaison=lambda u: assigned_q(u, "owner_id"),
+        region="region_id",
         # The department's own, wherever it is (docs/visibility.md).
-        ours = Q(responsible_department_id=user.department_id)
-        return (region_subtree_q("region_id", code) | ours) if code else ours
-    if not code:
-        return NOTHING
-    departments = Department.objects.filter(region_subtree_q("region_id", code)).values("pk")
-    return region_subtree_q("region_id", code) | Q(responsible_department_id__any_of=departments)
+        department=lambda u: Q(responsible_department_id=u.department_id),
+        in_jurisdiction=lambda code: Q(responsible_department_id__any_of=departments_in(code)),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Kind, Status
 from zhuqi.cases.selectors import case_queryset, case_scope_q, department_cases_q
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.core.scoping import NOTHING, region_subtree_q, scope_q
 from zhuqi.core.validators import is_region_code
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Assignment
@@ -41,35 +41,32 @@ def visit_scope_q(user: User) -> Q:
     region, and those whose cases their department leads or supports. Liaison officers: the
     visits they took part in or recorded, and those to the enterprises assigned to them now.
     Enterprises: the visits they received."""
-    if not is_active_user(user):
-        return NOTHING
-    if user.role == Role.ENTERPRISE:
-        if not user.enterprise_id:
-            return NOTHING
-        return Q(pk__in=VisitEnterprise.objects.filter(enterprise_id=user.enterprise_id).values("visit_id"))
-    if user.role == Role.LIAISON:
-        mine = Q(recorded_by=user)
-        if user.official_id:
-            assigned = Assignment.enterprises_of(user.official_id)
-            # Each arm an index scan (core.lookups.AnyOf): this is also the inner query of the
-            # liaison officer's case scope, read on every case list and count.
-            mine |= Q(
-                pk__any_of=VisitOfficial.objects.filter(official_id=user.official_id).values("visit_id")
-            ) | Q(pk__any_of=VisitEnterprise.objects.filter(enterprise_id__in=assigned).values("visit_id"))
-        return mine
-    code = jurisdiction_code(user)
-    if code is None:
-        return Q()
-    if user.role == Role.HANDLER and user.department_id:
-        worked = Q(
-            pk__any_of=Case.objects.filter(department_cases_q(user.department_id), visit__isnull=False)
+    return scope_q(
+        user,
+        enterprise=lambda enterprise_id: Q(
+            pk__in=VisitEnterprise.objects.filter(enterprise_id=enterprise_id).values("visit_id")
+        ),
+        liaison=_liaison_visits_q,
+        region=visits_touching_q,
+        department=lambda u: Q(
+            pk__any_of=Case.objects.filter(department_cases_q(u.department_id), visit__isnull=False)
             .order_by()
             .values("visit_id")
-        )
-        return (visits_touching_q(code, in_an_or=True) | worked) if code else worked
-    if not code:
-        return NOTHING
-    return visits_touching_q(code)
+        ),
+        region_beside_department=lambda code: visits_touching_q(code, in_an_or=True),
+    )
+
+
+def _liaison_visits_q(user: User) -> Q:
+    mine = Q(recorded_by=user)
+    if user.official_id:
+        assigned = Assignment.enterprises_of(user.official_id)
+        # Each arm an index scan (core.lookups.AnyOf): this is also the inner query of the
+        # liaison officer's case scope, read on every case list and count.
+        mine |= Q(
+            pk__any_of=VisitOfficial.objects.filter(official_id=user.official_id).values("visit_id")
+        ) | Q(pk__any_of=VisitEnterprise.objects.filter(enterprise_id__in=assigned).values("visit_id"))
+    return mine
 
 
 def visit_queryset(*, user: User) -> QuerySet[Visit]:
