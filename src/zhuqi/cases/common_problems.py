@@ -46,8 +46,8 @@ from zhuqi.cases import selectors
 from zhuqi.cases.models import OPEN_STATUSES, CaseCategory, Kind, Status
 from zhuqi.core.chinese import words
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
-from zhuqi.core.roles import Role
-from zhuqi.core.scoping import is_active_user, region_subtree_q
+from zhuqi.core.permissions import Permission, has_permission
+from zhuqi.core.scoping import region_subtree_q
 from zhuqi.core.validators import is_region_code
 from zhuqi.directory.models import User
 
@@ -70,7 +70,6 @@ MAX_TEXT_CHARS = 600
 # Shown as a group's label: the words most of its cases share.
 LABEL_TERMS = 4
 
-ROLES_SEEING_COMMON_PROBLEMS = frozenset({Role.COORDINATOR, Role.LEADER, Role.ADMIN})
 GROUPED_KINDS = (Kind.DEMAND, Kind.HAZARD)
 
 # The words any demand is written with. The IDF table weighs them down but not out (企业 4.2
@@ -90,7 +89,7 @@ COMMON_PROBLEMS_REFUSED = "共性问题仅向营商办/专班、领导和管理�
 
 
 def can_see_common_problems(user: Any) -> bool:
-    return is_active_user(user) and (user.role in ROLES_SEEING_COMMON_PROBLEMS or user.is_superuser)
+    return has_permission(user, Permission.READ_COMMON_PROBLEMS)
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,8 @@ from zhuqi.cases.models import (
 from zhuqi.cases.selectors import case_queryset
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.periods import RELATIVE, Period
-from zhuqi.core.roles import ROLES_SEEING_FIGURES, Role
-from zhuqi.core.scoping import is_active_user
+from zhuqi.core.permissions import Permission, has_permission
+from zhuqi.core.roles import Role
 from zhuqi.directory.grouping import Grouping, group_names, region_grouping
 from zhuqi.directory.models import User
 
@@ -209,7 +209,8 @@ FIGURES_REFUSED = "您的角色不能查看办理情况统计"
 
 
 def can_see_figures(user: User) -> bool:
-    return is_active_user(user) and (user.role in ROLES_SEEING_FIGURES or user.is_superuser)
+    # Enterprises and liaison officers work single cases; ranking offices is not theirs to see.
+    return has_permission(user, Permission.READ_FIGURES)
 
 
 def _scoped(user: User) -> QuerySet[Case]:

@@ -59,7 +59,7 @@ def case_scope_q(user: User, *, walk_in_order: bool = False) -> Q:
         region=lambda code: region_subtree_q("region_id", code, walk_in_order=walk_in_order),
         # Handlers see their department's work only, and the hazards they found themselves,
         # which they route before any department leads them.
-        department=lambda u: department_cases_q(u.department_id) | Q(filed_by=u),
+        department=lambda u: department_cases_q(u.department_id or 0) | Q(filed_by=u),
         handlers_see_region=False,
         # A case of another region worked by a department of this one (a county office leading an
         # instruction given on a prefecture leader's visit) is this jurisdiction's work too. Those

@@ -16,14 +16,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from zhuqi.core.errors import PermissionDenied
-from zhuqi.core.roles import (
-    COVERAGE_ROLES,
-    ROLES_EDITING_ENTERPRISES,
-    ROLES_READING_AUDIT,
-    ROLES_READING_CONFIGURATION,
-    ROLES_SEEING_FIGURES,
-    Role,
-)
+from zhuqi.core.permissions import Permission, roles_with
+from zhuqi.core.roles import Role
 from zhuqi.core.scoping import is_active_user
 
 EVERYONE = frozenset(Role)
@@ -56,17 +50,17 @@ PAGES: tuple[Page, ...] = (
     Page("project-list", _("重点项目"), EVERYONE),
     Page("visit-list", _("调研走访"), EVERYONE),
     Page("liaison-workbench", _("我的企业"), LIAISON, officials_too=True, test_id="nav-liaison"),
-    Page("liaison-coverage", _("包联覆盖"), COVERAGE_ROLES, test_id="nav-coverage"),
+    Page("liaison-coverage", _("包联覆盖"), roles_with(Permission.READ_COVERAGE), test_id="nav-coverage"),
     Page("enterprise-list", _("企业名录"), EVERYONE),
     Page("region-tree", _("行政区划"), GOVERNMENT, test_id="nav-regions"),
-    Page("case-figures", _("办理统计"), ROLES_SEEING_FIGURES, test_id="nav-figures"),
+    Page("case-figures", _("办理统计"), roles_with(Permission.READ_FIGURES), test_id="nav-figures"),
     # A tab of the project and agreement lists, not a menu entry: the region's funnel figures.
-    Page("project-figures", _("项目与协议统计"), ROLES_SEEING_FIGURES, in_menu=False),
-    Page("enterprise-import", _("导入"), ROLES_EDITING_ENTERPRISES),
-    Page("audit-log", _("审计记录"), ROLES_READING_AUDIT),
-    Page("routing-rules", _("派单目录"), ROLES_READING_CONFIGURATION),
-    Page("calendar-year", _("工作日历"), ROLES_READING_CONFIGURATION),
-    Page("webhooks", _("群机器人"), frozenset({Role.ADMIN})),
+    Page("project-figures", _("项目与协议统计"), roles_with(Permission.READ_FIGURES), in_menu=False),
+    Page("enterprise-import", _("导入"), roles_with(Permission.EDIT_ENTERPRISES)),
+    Page("audit-log", _("审计记录"), roles_with(Permission.READ_AUDIT)),
+    Page("routing-rules", _("派单目录"), roles_with(Permission.READ_CONFIGURATION)),
+    Page("calendar-year", _("工作日历"), roles_with(Permission.READ_CONFIGURATION)),
+    Page("webhooks", _("群机器人"), roles_with(Permission.CONFIGURE)),
     Page("api-docs", "API", GOVERNMENT, test_id="nav-api", href="/api/v1/docs"),
     # Everyone's own password and API tokens.
     Page("account", _("我的账号"), EVERYONE, test_id="nav-account"),

@@ -10,12 +10,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhuqi.core.models import ApiToken, AuditEntry
-from zhuqi.core.roles import ROLES_READING_AUDIT
-from zhuqi.core.scoping import is_active_user
+from zhuqi.core.permissions import Permission, has_permission
 
 
 def can_read_audit(user: Any) -> bool:
-    return is_active_user(user) and (user.role in ROLES_READING_AUDIT or user.is_superuser)
+    return has_permission(user, Permission.READ_AUDIT)
 
 
 def audit_queryset(*, user: Any) -> QuerySet[AuditEntry]:

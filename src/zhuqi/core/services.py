@@ -16,8 +16,8 @@ from django.utils import timezone
 from zhuqi.core import audit
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import ApiToken, AuditEntry, CalendarDay, CalendarYear
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import is_active_user
 from zhuqi.core.signals import calendar_year_entered
 from zhuqi.core.textlimits import excerpt, length_error, length_errors, limit, too_long_message
 
@@ -154,7 +154,7 @@ def _describe(value: tuple[bool, str] | None) -> str | None:
 
 
 def _is_admin(actor: Any) -> bool:
-    return is_active_user(actor) and (actor.role == Role.ADMIN or actor.is_superuser)
+    return has_permission(actor, Permission.ADMINISTER_ACCOUNTS)
 
 
 @transaction.atomic

@@ -28,8 +28,7 @@ from django.utils.translation import gettext as _
 from zhuqi.core import audit
 from zhuqi.core.errors import HTTP_STATUS, ErrorCode, PermissionDenied
 from zhuqi.core.models import AuditEntry
-from zhuqi.core.roles import Role
-from zhuqi.core.scoping import is_active_user
+from zhuqi.core.permissions import Permission, has_permission
 
 
 def client_address(request: HttpRequest) -> str:
@@ -177,7 +176,7 @@ def _record(
 def login_unlock(*, actor: Any, username: str = "", address: str = "", source: str = "") -> int:
     """Lift the lockout of an account (its failures from every address) or of an address (its
     failures to every account); the number of attempt records removed."""
-    if actor is not None and not (is_active_user(actor) and (actor.role == Role.ADMIN or actor.is_superuser)):
+    if actor is not None and not has_permission(actor, Permission.ADMINISTER_ACCOUNTS):
         raise PermissionDenied("只有系统管理员可以解除登录锁定")
     removed = 0
     if username:

@@ -11,7 +11,7 @@ from zhuqi.core.scoping import code_within, is_active_user, jurisdiction_code, r
 from zhuqi.directory.models import Department, Official, Post, Region, User
 
 
-def departments_in(code: str) -> QuerySet[Department, dict[str, Any]]:
+def departments_in(code: str) -> QuerySet[Department, Any]:
     """The ids of the departments of jurisdiction `code` (the region and below), as a subquery."""
     return Department.objects.filter(region_subtree_q("region_id", code)).values("pk")
 

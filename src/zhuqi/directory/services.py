@@ -18,6 +18,7 @@ from django.db import models, transaction
 from zhuqi.core import audit
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, is_active_user, jurisdiction_code
 from zhuqi.core.services import tokens_revoke_all
@@ -109,7 +110,7 @@ def _check_may_manage(actor: Any, region: Region) -> None:
     jurisdiction (营商办 keeps its officials and departments). `actor=None` is the system."""
     if actor is None:
         return
-    if not is_active_user(actor) or actor.role not in (Role.ADMIN, Role.COORDINATOR):
+    if not has_permission(actor, Permission.KEEP_DIRECTORY):
         raise PermissionDenied()
     if not code_within(jurisdiction_code(actor), region.code):
         raise ValidationFailed([FieldError("region", f"{region.name}（{region.code}）不在您的管辖范围内")])
@@ -208,7 +209,7 @@ def user_create(
     enterprise: Any = None,
     source: str = "",
 ) -> User:
-    if actor is not None and not (is_active_user(actor) and actor.role == Role.ADMIN):
+    if actor is not None and not has_permission(actor, Permission.ADMINISTER_ACCOUNTS):
         raise PermissionDenied()
     errors: list[FieldError] = []
     if not username.strip():
@@ -292,7 +293,7 @@ def password_reset_force(*, actor: Any, user: User, source: str = "") -> int:
     """An admin sends a user to choose a new password: at their next page they get the password
     form and nothing else, the API refuses them (403) until then, and their API tokens are
     revoked now. The number of tokens revoked."""
-    if actor is not None and not (is_active_user(actor) and (actor.role == Role.ADMIN or actor.is_superuser)):
+    if actor is not None and not has_permission(actor, Permission.ADMINISTER_ACCOUNTS):
         raise PermissionDenied("只有系统管理员可以要求用户重设密码")
     locked = User.objects.select_for_update().get(pk=user.pk)
     before = audit.snapshot(locked)

@@ -6,7 +6,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from zhuqi.core.errors import NotFound
 from zhuqi.core.models import AuditEntry
-from zhuqi.core.roles import ROLES_EDITING_ENTERPRISES, ROLES_SEEING_CONTACTS, Role
+from zhuqi.core.permissions import Permission, has_permission
+from zhuqi.core.roles import Role
 from zhuqi.core.scoping import (
     NOTHING,
     is_active_user,
@@ -64,7 +65,7 @@ def enterprise_detail(*, user: User, enterprise_id: int | str) -> Enterprise:
 def can_edit_enterprise(user: User, enterprise: Enterprise | None = None) -> bool:
     """Whether `user` may change registry fields (for an enterprise they can see: scope is checked
     by looking the enterprise up through enterprise_queryset first)."""
-    return is_active_user(user) and user.role in ROLES_EDITING_ENTERPRISES
+    return has_permission(user, Permission.EDIT_ENTERPRISES)
 
 
 def editable_fields(user: User, enterprise: Enterprise) -> frozenset[str] | None:
@@ -77,7 +78,7 @@ def editable_fields(user: User, enterprise: Enterprise) -> frozenset[str] | None
 
 
 def can_see_contacts(user: User) -> bool:
-    return is_active_user(user) and (user.role in ROLES_SEEING_CONTACTS or user.is_superuser)
+    return has_permission(user, Permission.SEE_CONTACTS)
 
 
 def assignment_queryset(*, user: User) -> QuerySet[Assignment]:

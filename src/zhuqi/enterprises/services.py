@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from zhuqi.core import audit
 from zhuqi.core.chinese import pinyin_keys, to_simplified
-from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from zhuqi.core.concurrency import check_version, lock
+from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.textlimits import length_errors
-from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import User
 from zhuqi.directory.reference import ReferenceResolver
 from zhuqi.directory.selectors import assignable_officials
@@ -71,14 +71,6 @@ def _assign(enterprise: Enterprise, values: Mapping[str, Any]) -> None:
     apply_size_class(enterprise)
 
 
-def _lock_visible(actor: User, enterprise_id: int) -> Enterprise:
-    """The enterprise, row-locked for this transaction, if the actor can see it."""
-    try:
-        return selectors.enterprise_queryset(user=actor).select_for_update(of=("self",)).get(pk=enterprise_id)
-    except (Enterprise.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
-
-
 # The refusal of an enterprise's edit to a role that may change none of its fields.
 EDIT_REFUSED = "您无权修改该企业的信息"
 
@@ -112,7 +104,7 @@ def enterprise_update(
 ) -> Enterprise:
     """Change the fields in `data`. `expected_version` is the version the caller read, required;
     if the record changed since, the write is refused rather than overwriting someone else's edit."""
-    enterprise = _lock_visible(actor, enterprise_id)
+    enterprise = lock(selectors.enterprise_queryset(user=actor), enterprise_id)
     allowed = selectors.editable_fields(actor, enterprise)
     if allowed is not None:
         forbidden = sorted(set(data) - allowed)
@@ -147,7 +139,7 @@ def enterprise_delete(
 ) -> None:
     if not selectors.can_edit_enterprise(actor):
         raise PermissionDenied()
-    enterprise = _lock_visible(actor, enterprise_id)
+    enterprise = lock(selectors.enterprise_queryset(user=actor), enterprise_id)
     check_version(enterprise, expected_version)
     if enterprise.users.exists():
         raise ValidationFailed([FieldError("id", "该企业仍有登录账号，请先停用账号再删除")])
@@ -213,12 +205,7 @@ def assignment_create(
 def assignment_end(*, actor: User, assignment_id: int, end_date: datetime.date | None = None) -> Assignment:
     if not selectors.can_edit_enterprise(actor):
         raise PermissionDenied()
-    try:
-        assignment = (
-            selectors.assignment_queryset(user=actor).select_for_update(of=("self",)).get(pk=assignment_id)
-        )
-    except Assignment.DoesNotExist:
-        raise NotFound() from None
+    assignment = lock(selectors.assignment_queryset(user=actor), assignment_id)
     end = end_date or timezone.localdate()
     if end < assignment.start_date:
         raise ValidationFailed([FieldError("end_date", "结束日期不能早于开始日期")])
@@ -244,14 +231,7 @@ def assignment_duty_set(
     jurisdiction; a bad value is named by its field and nothing is written."""
     if not selectors.can_edit_enterprise(actor):
         raise PermissionDenied()
-    try:
-        assignment = (
-            selectors.assignment_queryset(user=actor)
-            .select_for_update(of=("self",))
-            .get(pk=int(assignment_id))
-        )
-    except (Assignment.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    assignment = lock(selectors.assignment_queryset(user=actor), assignment_id)
     errors: list[FieldError] = []
     values: dict[str, int] = {}
     for name, value in (("visits_per_month", visits_per_month), ("calls_per_month", calls_per_month)):

@@ -14,12 +14,13 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from zhuqi.core import audit
-from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from zhuqi.core.concurrency import check_version, lock
+from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.textlimits import length_errors
-from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import Department, Official, User
 from zhuqi.directory.selectors import region_in_reach
 from zhuqi.enterprises.models import Enterprise
@@ -28,12 +29,10 @@ from zhuqi.investment.models import Agreement, AgreementKind, AmountNature, Amou
 from zhuqi.projects.selectors import project_queryset
 from zhuqi.projects.services import parse_amount, parse_choice
 
-KEEPING_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
-
 
 def may_keep(actor: User) -> bool:
     """Who keeps the register: the business-environment office and admins."""
-    return actor.is_superuser or actor.role in KEEPING_ROLES
+    return has_permission(actor, Permission.KEEP_AGREEMENTS)
 
 
 def may_follow_up(actor: User, agreement: Agreement) -> bool:
@@ -50,15 +49,6 @@ def may_follow_up(actor: User, agreement: Agreement) -> bool:
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
-
-
-def _lock(actor: User, agreement_id: int) -> Agreement:
-    try:
-        return (
-            selectors.agreement_queryset(user=actor).select_for_update(of=("self",)).get(pk=int(agreement_id))
-        )
-    except (Agreement.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
 
 
 @dataclass
@@ -173,7 +163,7 @@ def agreement_update(
     *, actor: User, agreement_id: int, expected_version: int | None, data: AgreementData, source: str = ""
 ) -> Agreement:
     _require(may_keep(actor), "只有营商办（专班）和系统管理员可以修改合作协议")
-    agreement = _lock(actor, agreement_id)
+    agreement = lock(selectors.agreement_queryset(user=actor), agreement_id)
     check_version(agreement, expected_version)
     before = audit.snapshot(agreement)
     leaders_before = sorted(agreement.leaders_present.values_list("pk", flat=True))
@@ -207,7 +197,7 @@ def agreement_link_projects(
 ) -> Agreement:
     """The projects that came of the agreement (落地): the whole list, replacing the old one, so
     it is refused if the agreement changed since `expected_version` was read."""
-    agreement = _lock(actor, agreement_id)
+    agreement = lock(selectors.agreement_queryset(user=actor), agreement_id)
     _require(
         may_follow_up(actor, agreement), "只有营商办（专班）、系统管理员和跟踪落实部门可以登记协议落地项目"
     )
@@ -259,7 +249,7 @@ def funds_record(
     amount (a framework agreement); the running total is kept on the agreement. The refusal above
     the agreed amount is judged on the agreement as the recorder read it: if it changed since
     `expected_version` (another sum recorded, the amount corrected), they are asked to look again."""
-    agreement = _lock(actor, agreement_id)
+    agreement = lock(selectors.agreement_queryset(user=actor), agreement_id)
     _require(may_follow_up(actor, agreement), "只有营商办（专班）、系统管理员和跟踪落实部门可以登记到位资金")
     check_version(agreement, expected_version)
     errors: list[FieldError] = []

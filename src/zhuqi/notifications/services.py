@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhuqi.core import audit
-from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from zhuqi.core.concurrency import lock, lock_or_new
+from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
-from zhuqi.core.roles import Role
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.textlimits import length_errors, limit, shortened
 from zhuqi.directory.models import Department, Region, User
 from zhuqi.notifications import tasks
@@ -289,13 +290,9 @@ def webhook_save(
 ) -> Webhook:
     """Add or change a group robot: a department's (its handlers' notices) or a region's (its
     coordinators' notices)."""
-    if actor.role != Role.ADMIN and not actor.is_superuser:
+    if not has_permission(actor, Permission.CONFIGURE):
         raise PermissionDenied(WEBHOOKS_REFUSED)
-    webhook = (
-        Webhook() if webhook_id is None else Webhook.objects.select_for_update().filter(pk=webhook_id).first()
-    )
-    if webhook is None:
-        raise NotFound()
+    webhook = lock_or_new(Webhook, webhook_id)
     before = _webhook_state(webhook) if webhook.pk else None
     errors: list[FieldError] = []
     name = (name or "").strip()
@@ -332,11 +329,9 @@ def webhook_save(
 
 @transaction.atomic
 def webhook_delete(*, actor: User, webhook_id: int, source: str = "") -> None:
-    if actor.role != Role.ADMIN and not actor.is_superuser:
+    if not has_permission(actor, Permission.CONFIGURE):
         raise PermissionDenied(WEBHOOKS_REFUSED)
-    webhook = Webhook.objects.select_for_update().filter(pk=webhook_id).first()
-    if webhook is None:
-        raise NotFound()
+    webhook = lock(Webhook, webhook_id)
     audit.record(
         actor=actor,
         instance=webhook,

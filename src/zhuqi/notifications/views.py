@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from zhuqi.core.roles import Role
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.validators import parse_id
 from zhuqi.notifications import selectors, services
 from zhuqi.notifications.models import Webhook
@@ -68,7 +68,7 @@ def notice_mark_read(request: HttpRequest) -> HttpResponse:
 def webhooks(request: HttpRequest) -> HttpResponse:
     """Group robots (企业微信/钉钉): where copies of a department's or a region's notices go."""
     user = request_user(request)
-    if user.role != Role.ADMIN and not user.is_superuser:
+    if not has_permission(user, Permission.CONFIGURE):
         raise PermissionDenied(services.WEBHOOKS_REFUSED)
     if request.method == "POST":
         webhook_id = request.POST.get("webhook", "")

@@ -16,13 +16,14 @@ from django.utils import timezone
 from zhuqi.cases import services as case_services
 from zhuqi.cases.models import Case, Kind, Source
 from zhuqi.core import audit
+from zhuqi.core.concurrency import check_version, lock
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.periods import Period
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.textlimits import length_errors
-from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import Department, Official, User
 from zhuqi.directory.selectors import region_in_reach
 from zhuqi.enterprises.models import Assignment
@@ -44,13 +45,12 @@ from zhuqi.projects.models import (
     StageChange,
 )
 
-MANAGING_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def may_manage(actor: User) -> bool:
     """Whether the actor keeps the library: adds, edits, imports projects and sets plans."""
-    return actor.is_superuser or actor.role in MANAGING_ROLES
+    return has_permission(actor, Permission.MANAGE_PROJECTS)
 
 
 def may_report(actor: User, project: Project) -> bool:
@@ -82,13 +82,6 @@ def may_change_stage(actor: User, project: Project) -> bool:
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
-
-
-def _lock(actor: User, project_id: int) -> Project:
-    try:
-        return selectors.project_queryset(user=actor).select_for_update(of=("self",)).get(pk=int(project_id))
-    except (Project.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,7 +316,7 @@ def project_update(
     *, actor: User, project_id: int, expected_version: int | None, data: ProjectData, source: str = ""
 ) -> Project:
     _require(may_manage(actor), "只有营商办（专班）和系统管理员可以维护重点项目库")
-    project = _lock(actor, project_id)
+    project = lock(selectors.project_queryset(user=actor), project_id)
     check_version(project, expected_version)
     before = audit.snapshot(project)
     values = clean_project_data(actor, data, project=project)
@@ -364,7 +357,7 @@ def annual_plan_set(
     source: str = "",
 ) -> ProjectYear:
     _require(may_manage(actor), "只有营商办（专班）和系统管理员可以下达年度投资计划")
-    project = _lock(actor, project_id)
+    project = lock(selectors.project_queryset(user=actor), project_id)
     check_version(project, expected_version)
     plan = parse_amount(planned_investment, "planned_investment")
     assert plan is not None
@@ -415,7 +408,7 @@ def project_change_stage(
     """Move a project along its road (谋划 → 前期 → 开工 → 竣工 → 投产), off it (停缓建, 取消)
     or back onto it. Forward may skip stages; backwards, off the road and back on need a reason.
     `on` is the day it actually happened: not in the future, not before the stage it leaves."""
-    project = _lock(actor, project_id)
+    project = lock(selectors.project_queryset(user=actor), project_id)
     _require(
         may_change_stage(actor, project), "只有项目的责任部门、营商办（专班）和系统管理员可以变更项目阶段"
     )
@@ -504,7 +497,7 @@ def milestones_save(
     the project's entry: a plan saved over one changed since would undo that change). Rows with
     an id are changed, rows without are added, and nodes not
     listed are removed, unless already done (a done node is history, not plan)."""
-    project = _lock(actor, project_id)
+    project = lock(selectors.project_queryset(user=actor), project_id)
     _require(
         may_change_stage(actor, project), "只有项目的责任部门、营商办（专班）和系统管理员可以修改节点计划"
     )
@@ -592,7 +585,7 @@ class ReportResult:
 
 @transaction.atomic
 def report_submit(*, actor: User, project_id: int, data: ReportData, source: str = "") -> ReportResult:
-    project = _lock(actor, project_id)
+    project = lock(selectors.project_queryset(user=actor), project_id)
     _require(may_report(actor, project), "只有项目单位、责任部门、包联联络员和营商办（专班）可以填报项目进展")
     errors: list[FieldError] = []
     today = timezone.localdate()

@@ -24,8 +24,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.periods import Period
-from zhuqi.core.roles import COVERAGE_ROLES
-from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_prefix, region_subtree_q
+from zhuqi.core.permissions import Permission, has_permission
+from zhuqi.core.scoping import jurisdiction_code, region_prefix, region_subtree_q
 from zhuqi.directory.models import Department, Post, Region, User
 from zhuqi.enterprises.models import Assignment, Enterprise
 from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind, VisitOfficial
@@ -52,7 +52,7 @@ COVERAGE_REFUSED = "包联覆盖情况只对领导、营商办、管理员和审
 
 
 def may_see_coverage(user: User) -> bool:
-    return is_active_user(user) and (user.is_superuser or user.role in COVERAGE_ROLES)
+    return has_permission(user, Permission.READ_COVERAGE)
 
 
 @dataclass

@@ -49,7 +49,7 @@ def visit_scope_q(user: User) -> Q:
         liaison=_liaison_visits_q,
         region=visits_touching_q,
         department=lambda u: Q(
-            pk__any_of=Case.objects.filter(department_cases_q(u.department_id), visit__isnull=False)
+            pk__any_of=Case.objects.filter(department_cases_q(u.department_id or 0), visit__isnull=False)
             .order_by()
             .values("visit_id")
         ),

@@ -14,20 +14,20 @@ from django.db import transaction
 from zhuqi.cases import services as case_services
 from zhuqi.cases.models import Case, Kind, Source
 from zhuqi.core import audit
+from zhuqi.core.concurrency import check_version, lock
 from zhuqi.core.errors import (
     ErrorCode,
     FieldError,
-    NotFound,
     PermissionDenied,
     ServiceError,
     ValidationFailed,
 )
 from zhuqi.core.models import AuditEntry
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.textlimits import length_errors, limit, shortened
 from zhuqi.core.uploads import check_uploads, stored_name
-from zhuqi.core.versioning import check_version
 from zhuqi.directory.models import Official, Post, Region, User
 from zhuqi.directory.selectors import assignable_officials
 from zhuqi.enterprises.models import Assignment
@@ -43,7 +43,6 @@ from zhuqi.visits.models import (
 )
 from zhuqi.visits.selectors import likely_duplicates, visit_queryset
 
-RECORDING_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.HANDLER})
 CASE_SOURCE = {
     VisitKind.INSPECTION: Source.VISIT,
     VisitKind.SYMPOSIUM: Source.SYMPOSIUM,
@@ -54,7 +53,7 @@ CASE_SOURCE = {
 
 def may_record(actor: User, kind: str) -> bool:
     """Government staff record any visit; a liaison officer records their own visits and calls."""
-    if actor.is_superuser or actor.role in RECORDING_ROLES:
+    if has_permission(actor, Permission.RECORD_VISITS):
         return True
     return actor.role == Role.LIAISON and kind in (VisitKind.LIAISON, VisitKind.CALL)
 
@@ -266,9 +265,7 @@ def may_edit(actor: User, visit: Visit) -> bool:
     holds it. A leader's record is not rewritten by the people they visited."""
     if visit.recorded_by_id is not None and visit.recorded_by_id == actor.pk:
         return True
-    if actor.is_superuser:
-        return True
-    return actor.role in (Role.ADMIN, Role.COORDINATOR) and code_within(
+    return has_permission(actor, Permission.EDIT_VISITS) and code_within(
         jurisdiction_code(actor), visit.region_id
     )
 
@@ -439,10 +436,7 @@ def visit_update(
     """Correct a visit's record and add what was said there but not yet filed. Cases already
     filed keep their own life (they are answered, not rewritten), so an enterprise whose demand
     came from this visit stays on it, and the kind cannot change once cases carry its source."""
-    try:
-        visit = visit_queryset(user=actor).select_for_update(of=("self",)).get(pk=int(visit_id))
-    except (Visit.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    visit = lock(visit_queryset(user=actor), visit_id)
     if not may_edit(actor, visit):
         raise PermissionDenied("只有登记人或本地区的营商办（管理员）可以修改这条记录")
     check_version(visit, expected_version)

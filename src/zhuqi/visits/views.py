@@ -25,6 +25,7 @@ from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.periods import Period, PeriodKind
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
 from zhuqi.core.validators import is_id, parse_id
 from zhuqi.directory import selectors as directory_selectors
@@ -39,10 +40,6 @@ from zhuqi.visits.exporting import MAX_ROWS as MAX_EXPORT_ROWS
 from zhuqi.visits.exporting import export_visits
 from zhuqi.visits.forms import CaseRow, PostedVisit, place_errors, read_visit, visit_initial
 from zhuqi.visits.models import Visit, VisitKind
-
-# Who is offered a lead department on a visit's case rows: naming one routes the case, which
-# belongs to the coordinator (and to a leader for instructions, which the service checks).
-ROLES_ROUTING_VISIT_CASES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER})
 
 
 @dataclass
@@ -263,7 +260,9 @@ def _form_context(
             (Kind.DEMAND.value, Kind.DEMAND.label),
         ],
         "filed_cases": list(visit.cases.order_by("id")) if visit else [],
-        "may_route_cases": user.is_superuser or user.role in ROLES_ROUTING_VISIT_CASES,
+        # Who is offered a lead department on a visit's case rows: naming one routes the case, which
+        # belongs to the coordinator (and to a leader for instructions, which the service checks).
+        "may_route_cases": has_permission(user, Permission.ROUTE_CASES),
         "categories": case_selectors.category_tree(active_only=True),
     }
 

@@ -13,8 +13,7 @@ from django.utils.translation import get_language
 
 from zhuqi.core import navigation, pickers
 from zhuqi.core.display import EMPTY, display_value, format_number
-from zhuqi.core.roles import ROLES_READING_AUDIT, Role
-from zhuqi.core.scoping import is_active_user
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.validators import mask_name, mask_phone
 
 register = template.Library()
@@ -22,7 +21,7 @@ register = template.Library()
 
 @register.filter
 def can_read_audit(user: Any) -> bool:
-    return is_active_user(user) and (user.role in ROLES_READING_AUDIT or user.is_superuser)
+    return has_permission(user, Permission.READ_AUDIT)
 
 
 @register.filter
@@ -43,7 +42,7 @@ def get_item(mapping: Any, key: Any) -> Any:
 @register.filter
 def is_admin(user: Any) -> bool:
     """Admins keep the platform's tables: the routing catalogue, deadline rules, the calendar."""
-    return is_active_user(user) and (user.role == Role.ADMIN or user.is_superuser)
+    return has_permission(user, Permission.CONFIGURE)
 
 
 @register.simple_tag(takes_context=True)
