@@ -34,6 +34,7 @@ class Permission(StrEnum):
     EDIT_VISITS = "edit_visits"  # correct the visits of one's jurisdiction recorded by others
     READ_COVERAGE = "read_coverage"  # the liaison coverage figures
     # The platform
+    READ_DIRECTORY = "read_directory"  # the government's staff list, departments and regions (pickers)
     KEEP_DIRECTORY = "keep_directory"  # officials, departments, posts of one's jurisdiction
     READ_AUDIT = "read_audit"  # the audit trail beyond the history of what one can see
     READ_CONFIGURATION = "read_configuration"  # routing catalogue, deadline rules, working-day calendar
@@ -58,6 +59,7 @@ GRANTS: Mapping[Permission, frozenset[Role]] = {
     Permission.RECORD_VISITS: _GOVERNMENT_STAFF,
     Permission.EDIT_VISITS: _OFFICE,
     Permission.READ_COVERAGE: _OVERSIGHT,
+    Permission.READ_DIRECTORY: frozenset(Role) - {Role.ENTERPRISE},
     Permission.KEEP_DIRECTORY: _OFFICE,
     Permission.READ_AUDIT: frozenset({Role.ADMIN, Role.AUDITOR}),
     Permission.READ_CONFIGURATION: frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.AUDITOR}),

@@ -12,8 +12,9 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhuqi.core.chinese import normalise_query, pinyin_keys
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.pickers import Choice, PickerKind, names_by_id, register
-from zhuqi.core.scoping import is_active_user, jurisdiction_code, region_prefix
+from zhuqi.core.scoping import jurisdiction_code, region_prefix
 from zhuqi.core.validators import is_region_code
 from zhuqi.directory import selectors
 from zhuqi.directory.models import Region
@@ -72,7 +73,7 @@ def _region_matches(entry: RegionEntry, text: str) -> bool:
 
 
 def _regions_in_scope(user: Any) -> list[RegionEntry]:
-    if not is_active_user(user) or user.role == "enterprise":
+    if not has_permission(user, Permission.READ_DIRECTORY):
         return []
     code = jurisdiction_code(user)
     entries = region_index()

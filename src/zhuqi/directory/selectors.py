@@ -6,8 +6,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from zhuqi.core.chinese import normalise_query
 from zhuqi.core.errors import FieldError
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import code_within, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.core.scoping import code_within, jurisdiction_code, region_subtree_q
 from zhuqi.directory.models import Department, Official, Post, Region, User
 
 
@@ -71,7 +72,7 @@ def official_queryset(*, user: Any) -> QuerySet[Official]:
     """Officials of the user's jurisdiction (and below); everyone for the unscoped roles; none for
     enterprise accounts, which have no business browsing the government's staff list. A liaison
     officer sees those of their own official's region."""
-    if not is_active_user(user) or user.role == Role.ENTERPRISE:
+    if not has_permission(user, Permission.READ_DIRECTORY):
         return Official.objects.none()
     code = jurisdiction_code(user)
     if code is not None and user.role == Role.LIAISON and user.official_id:
@@ -115,7 +116,7 @@ def official_search(*, user: Any, query: str, limit: int = 20) -> list[Official]
 
 def department_queryset(*, user: Any) -> QuerySet[Department]:
     """Departments of the user's jurisdiction and below (all for the unscoped roles)."""
-    if not is_active_user(user) or user.role == Role.ENTERPRISE:
+    if not has_permission(user, Permission.READ_DIRECTORY):
         return Department.objects.none()
     return _in_jurisdiction(Department.objects.all(), jurisdiction_code(user))
 

@@ -23,7 +23,7 @@ from zhuqi.core import audit, panels
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import PermissionDenied, StaleWrite, ValidationFailed
-from zhuqi.core.roles import Role
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.tabular import ImportFileError, check_xlsx_limits
 from zhuqi.directory.selectors import assignable_officials
 from zhuqi.enterprises import selectors, services
@@ -73,7 +73,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         return render(request, "enterprises/list.html#results", context)
     context["size_classes"] = SizeClass.choices
     # Officials are a government's staff list: not for enterprise accounts (the picker answers them nothing).
-    context["can_pick_officials"] = user.role != Role.ENTERPRISE
+    context["can_pick_officials"] = has_permission(user, Permission.READ_DIRECTORY)
     return render(request, "enterprises/list.html", context)
 
 

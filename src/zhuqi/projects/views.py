@@ -20,7 +20,7 @@ from zhuqi.cases.selectors import case_queryset
 from zhuqi.cases.selectors import categories as case_categories
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
-from zhuqi.core.roles import Role
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import User
 from zhuqi.projects import forms, periods, selectors, services
@@ -122,7 +122,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         levels=Level.choices,
         categories=ProjectCategory.choices,
         year_now=at.year,
-        can_pick_departments=user.role != Role.ENTERPRISE,
+        can_pick_departments=has_permission(user, Permission.READ_DIRECTORY),
     )
     return render(request, "projects/list.html", context)
 
