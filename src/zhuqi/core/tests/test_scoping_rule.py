@@ -6,7 +6,9 @@ the role it drifted on.
 The scene (the cast of zhuqi.testing.factories, in Huolinguole 150581 under Tongliao 150500, and
 Datong 140200 far away): for each kind, a record at home (Huolinguole, of the enterprise the
 liaison officer keeps and the enterprise account is), one in Tongliao's Horqin district, one in
-Datong, and one in Datong that Huolinguole's industry office (the handler's) is responsible for.
+Datong, and one in Datong that Huolinguole's industry office (the handler's) is responsible for;
+the visit and cases of visits/tests/test_visibility.py (a Tongliao leader's trip through Horqin
+and Huolinguole) and a visit in Datong.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from typing import Any
 import pytest
 from django.db.models import Q
 
-from zhuqi.cases.models import CaseCategory
 from zhuqi.cases.selectors import case_queryset
 from zhuqi.core.scoping import NOTHING, Action, scope_q
 from zhuqi.directory.models import Department, User
@@ -30,10 +31,14 @@ from zhuqi.investment.selectors import agreement_queryset
 from zhuqi.projects.selectors import project_queryset
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory, make_project
 from zhuqi.visits.selectors import visit_queryset
-from zhuqi.visits.services import Attendance, SaidThere, VisitData, visit_create
+from zhuqi.visits.services import Attendance, VisitData, visit_create
+from zhuqi.visits.tests import test_visibility
+from zhuqi.visits.tests.test_visibility import Trip
 
 EVERYONE = ("admin", "auditor", "leader", "coordinator", "handler", "liaison", "enterprise", "outsider")
 ALL = {"home", "horqin", "datong", "worked"}
+trip = test_visibility.trip  # the fixture: a Tongliao leader's trip and its four cases
+CASES = {"huolinguole_instruction", "horqin_instruction", "home_demand", "horqin_demand"}  # Trip's
 
 # model → username → the names of the rows the user sees
 EXPECTED: dict[str, dict[str, set[str]]] = {
@@ -78,12 +83,12 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "outsider": {"datong"},
     },
     "case": {
-        "admin": {"home_instruction", "horqin_instruction", "home_demand", "horqin_demand"},
-        "auditor": {"home_instruction", "horqin_instruction", "home_demand", "horqin_demand"},
-        "leader": {"home_instruction", "horqin_instruction", "home_demand", "horqin_demand"},
-        "coordinator": {"home_instruction", "home_demand"},
-        "handler": {"home_instruction"},  # the case its department leads, not the region's
-        "liaison": {"home_instruction", "horqin_instruction", "home_demand"},
+        "admin": CASES,
+        "auditor": CASES,
+        "leader": CASES,
+        "coordinator": {"huolinguole_instruction", "home_demand"},
+        "handler": {"huolinguole_instruction"},  # the case its department leads, not the region's
+        "liaison": {"huolinguole_instruction", "horqin_instruction", "home_demand"},
         "enterprise": {"home_demand"},
         "outsider": set(),
     },
@@ -96,7 +101,7 @@ class Scene:
 
 
 @pytest.fixture
-def scene(cast: Cast) -> Scene:
+def scene(cast: Cast, trip: Trip) -> Scene:
     industry = Department.objects.get(name="霍林郭勒市工业和信息化局")
     enterprises = {cast.home.pk: "home", cast.neighbour.pk: "neighbour", cast.tongliao.pk: "horqin"}
     enterprises[cast.datong.pk] = "datong"
@@ -127,37 +132,11 @@ def scene(cast: Cast) -> Scene:
         agreement("140200", our_party=cast.datong, counterparty=cast.home): "signed_by_home",
     }
 
-    hao = OfficialFactory(name="郝茂荣", region_id="150500")
-    PostFactory(
-        official=hao, department=DepartmentFactory(name="通辽市人民政府", region_id="150500"), title="市长"
-    )
     datong_leader = OfficialFactory(name="大同领导", region_id="140200")
     PostFactory(
         official=datong_leader,
         department=DepartmentFactory(name="大同市人民政府", region_id="140200"),
         title="市长",
-    )
-    horqin_office = DepartmentFactory(name="科尔沁区应急管理局", region_id="150502")
-    other = CaseCategory.objects.get(name="其他", parent=None)
-    trip = visit_create(
-        actor=cast.admin,
-        data=VisitData(
-            kind="inspection",
-            title="郝茂荣一行调研通辽北部",
-            start_date=datetime.date(2026, 2, 7),
-            end_date=datetime.date(2026, 2, 8),
-            lead_official_ids=[hao.pk],
-            place_codes=["150502", "150581"],
-            attendance=[Attendance(enterprise_id=cast.tongliao.pk), Attendance(enterprise_id=cast.home.pk)],
-        ),
-        said=[
-            SaidThere(kind="instruction", title="甲", category_id=other.pk, lead_department_id=industry.pk),
-            SaidThere(
-                kind="instruction", title="乙", category_id=other.pk, lead_department_id=horqin_office.pk
-            ),
-            SaidThere(kind="demand", title="丙", category_id=other.pk, enterprise_id=cast.home.pk),
-            SaidThere(kind="demand", title="丁", category_id=other.pk, enterprise_id=cast.tongliao.pk),
-        ],
     )
     datong_visit = visit_create(
         actor=cast.admin,
@@ -172,14 +151,13 @@ def scene(cast: Cast) -> Scene:
         ),
         said=[],
     )
-    case_names = ("home_instruction", "horqin_instruction", "home_demand", "horqin_demand")
     return Scene(
         names={
             "enterprise": enterprises,
             "project": projects,
             "agreement": agreements,
             "visit": {trip.visit.pk: "trip", datong_visit.visit.pk: "datong"},
-            "case": {case.pk: name for case, name in zip(trip.cases, case_names, strict=True)},
+            "case": {getattr(trip, name).pk: name for name in CASES},
         }
     )
 
