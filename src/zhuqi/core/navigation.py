@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from zhuqi.core.errors import PermissionDenied
-from zhuqi.core.permissions import Permission, roles_with
+from zhuqi.core.permissions import Permission, effective_role, roles_with
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import is_active_user
 
@@ -72,8 +72,7 @@ def may_open(user: Any, name: str) -> bool:
     page = _BY_NAME[name]
     if not is_active_user(user):
         return False
-    role = Role.ADMIN if user.is_superuser else user.role
-    return role in page.roles or (page.officials_too and bool(user.official_id))
+    return effective_role(user) in page.roles or (page.officials_too and bool(user.official_id))
 
 
 def menu(user: Any) -> list[Page]:

@@ -17,7 +17,6 @@ from zhuqi.core import audit
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import ApiToken, AuditEntry, CalendarDay, CalendarYear
 from zhuqi.core.permissions import Permission, has_permission
-from zhuqi.core.roles import Role
 from zhuqi.core.signals import calendar_year_entered
 from zhuqi.core.textlimits import excerpt, length_error, length_errors, limit, too_long_message
 
@@ -99,7 +98,7 @@ def calendar_year_enter(
     notice does. Deadlines that were provisional for this year are recomputed by the receivers
     of calendar_year_entered, in this transaction.
     """
-    if getattr(actor, "role", None) != Role.ADMIN and not getattr(actor, "is_superuser", False):
+    if not has_permission(actor, Permission.CONFIGURE):
         raise PermissionDenied(CALENDAR_REFUSED)
     if not 2000 <= year <= 2100:
         raise ValidationFailed([FieldError("year", "年份应在 2000 到 2100 之间")])
