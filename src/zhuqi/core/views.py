@@ -15,7 +15,7 @@ from zhuqi.core import pickers, services
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.navigation import page_for
-from zhuqi.core.roles import Role
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.workdays import WorkingCalendar
 
 FAVICON = Path(__file__).resolve().parent / "static" / "zhuqi" / "favicon.ico"
@@ -39,7 +39,7 @@ def calendar_year(request: HttpRequest, year: int | None = None) -> HttpResponse
     if not 2000 <= year <= 2100:
         raise Http404
     user = request_user(request)
-    is_admin = user.role == Role.ADMIN or user.is_superuser
+    is_admin = has_permission(user, Permission.CONFIGURE)
     text = ""
     if request.method == "POST":
         if not is_admin:
