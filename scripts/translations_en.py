@@ -1091,6 +1091,17 @@ REVIEWED_ENGLISH = {
 ENGLISH.update(REVIEWED_ENGLISH)
 
 
+# Labels the page forms name fields by in their messages (issue 16, core forms).
+PAGES_ENGLISH = {
+    "发生日期": "Date it happened",
+    "完成节点": "Milestones done",
+    "受理/签收时限": "Days to accept/sign for",
+    "简单事项时限": "Days for a simple case",
+    "复杂事项时限": "Days for a complex case",
+}
+ENGLISH.update(PAGES_ENGLISH)
+
+
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (
         "Among %(considered)s open demands, %(n)s common problem shared by at least %(min)s enterprises",

@@ -8,20 +8,25 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhuqi.cases import selectors
 from zhuqi.cases.models import (
     Case,
+    CaseCategory,
     CaseStep,
     Complexity,
+    DeadlinePolicy,
     Kind,
     Outcome,
     RejectionReason,
+    ReplyTemplate,
+    RoutingRule,
     Source,
     UnresolvableReason,
     Urgency,
 )
-from zhuqi.core.errors import FieldError
-from zhuqi.core.forms import Form
+from zhuqi.core.forms import Form, LenientIdListField, LenientIntegerField, OnOffField, model_label
 from zhuqi.core.textlimits import REASON_LENGTH, limit
+from zhuqi.core.validators import parse_id
 from zhuqi.core.versioning import version_field
 
 
@@ -64,19 +69,9 @@ class CaseNumberField(forms.IntegerField):
         return super().to_python(value.strip().lstrip("#＃") if isinstance(value, str) else value)
 
 
-class ServiceErrorsMixin:
-    """Puts a service's field errors beside the fields they name; the rest go on top."""
+class CaseForm(Form):
+    model = Case
 
-    def add_service_errors(self, errors: list[FieldError]) -> None:
-        for error in errors:
-            name = error.field.split(".")[0]
-            # A hidden field's error (the version) would be shown nowhere: it goes on top.
-            shown = name in self.fields and not self.fields[name].widget.is_hidden  # type: ignore[attr-defined]
-            target = name if shown else None
-            self.add_error(target, error.message)  # type: ignore[attr-defined]
-
-
-class CaseForm(ServiceErrorsMixin, Form):
     kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices)
     enterprise = forms.IntegerField(label=_("企业"), required=False, widget=forms.HiddenInput)
     title = forms.CharField(
@@ -145,8 +140,10 @@ class CaseForm(ServiceErrorsMixin, Form):
                 del self.fields[name]
 
 
-class StepForm(ServiceErrorsMixin, Form):
+class StepForm(Form):
     """Every step's fields; the case page shows the ones its step needs."""
+
+    model = Case
 
     version = version_field()
     # The longest a step's comment may be; the service refuses less on the steps that also keep
@@ -158,7 +155,8 @@ class StepForm(ServiceErrorsMixin, Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     attachments = MultipleFileField(label=_("附件"))
-    reason = forms.ChoiceField(label=_("不予受理的理由"), choices=RejectionReason.choices, required=False)
+    # Named as the page names it beside the select.
+    reason = forms.ChoiceField(label=_("理由"), choices=RejectionReason.choices, required=False)
     duplicate_of = CaseNumberField(label=_("并入事项编号"), required=False)
     lead_department = forms.IntegerField(label=_("牵头部门"), required=False)
     co_departments = IdListField(label=_("配合部门"), required=False)
@@ -197,8 +195,10 @@ class StepForm(ServiceErrorsMixin, Form):
     )
 
 
-class CaseEditForm(ServiceErrorsMixin, Form):
+class CaseEditForm(Form):
     """Correcting a filed case: what it is about, not how it is being handled."""
+
+    model = Case
 
     version = version_field()
     title = forms.CharField(label=_("标题"), max_length=limit(Case, "title"))
@@ -220,3 +220,81 @@ class CaseEditForm(ServiceErrorsMixin, Form):
     def __init__(self, *args: Any, categories: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = categories  # type: ignore[attr-defined]
+
+
+class CasePairsField(forms.Field):
+    """Ticked cases as the list posts them, "id:version" each; a value that is not one is left out."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value: Any) -> list[tuple[int, int]]:
+        pairs = []
+        for item in value or []:
+            case_id, _sep, version = str(item).partition(":")
+            parsed_id, parsed_version = parse_id(case_id), parse_id(version)
+            if parsed_id is not None and parsed_version is not None:
+                pairs.append((parsed_id, parsed_version))
+        return pairs
+
+
+class BulkAssignForm(Form):
+    model = Case
+
+    case = CasePairsField(required=False)
+    next = forms.CharField(required=False, strip=False)
+
+    def error_field(self, path: str) -> str:
+        # One case's refusal, "cases.12.lead_department": named by the field, the case is in the message.
+        return path.split(".")[-1] if path.startswith("cases.") else path.split(".")[0]
+
+
+# The catalogue's forms (catalogue_views.py). Labels are the models' verbose names, except where the
+# page has always said it in other words.
+
+
+class RoutingRuleForm(Form):
+    model = RoutingRule
+
+    rule = LenientIntegerField(widget=forms.HiddenInput)
+    delete = forms.BooleanField(required=False)
+    region = forms.CharField(label=model_label(RoutingRule, "region"), required=False, strip=False)
+    category = LenientIntegerField(label=model_label(RoutingRule, "category"))
+    lead_department = LenientIntegerField(label=model_label(RoutingRule, "lead_department"))
+    co_departments = LenientIdListField(label=model_label(RoutingRule, "co_departments"))
+    keywords = forms.CharField(label=model_label(RoutingRule, "keywords"), required=False, strip=False)
+    order = LenientIntegerField(label=model_label(RoutingRule, "order"))
+
+
+class CategoryForm(Form):
+    model = CaseCategory
+
+    category = LenientIntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(label=model_label(CaseCategory, "name"), required=False, strip=False)
+    parent = LenientIntegerField(label=model_label(CaseCategory, "parent"))
+    order = LenientIntegerField(label=model_label(CaseCategory, "order"))
+    is_active = OnOffField(label=model_label(CaseCategory, "is_active"))
+
+
+class ReplyTemplateForm(Form):
+    model = ReplyTemplate
+
+    title = forms.CharField(label=_("标题"), required=False, strip=False)
+    text = forms.CharField(label=_("模板内容"), required=False, strip=False)
+    category = LenientIntegerField(label=model_label(ReplyTemplate, "category"))
+
+
+class DeadlinePolicyForm(Form):
+    model = DeadlinePolicy
+
+    kind = forms.CharField(label=model_label(DeadlinePolicy, "kind"), required=False, strip=False)
+    urgency = forms.CharField(label=model_label(DeadlinePolicy, "urgency"), required=False, strip=False)
+    category = LenientIntegerField(label=_("类别"))
+    response_days = LenientIntegerField(label=_("受理/签收时限"))
+    simple_days = LenientIntegerField(label=_("简单事项时限"))
+    complex_days = LenientIntegerField(label=_("复杂事项时限"))
+
+
+def category_choices() -> list[tuple[int, str]]:
+    """The active categories as the pick-lists show them, "融资 / 续贷"."""
+    items = list(selectors.categories().select_related("parent"))
+    return [(c.pk, f"{c.parent.name} / {c.name}" if c.parent else c.name) for c in items]

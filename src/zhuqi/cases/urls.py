@@ -1,16 +1,23 @@
 from django.urls import path
 
-from zhuqi.cases import views
+from zhuqi.cases import catalogue_views, views
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("new", views.case_create, name="case-create"),
     path("ledger.xlsx", views.case_ledger_export, name="case-ledger-export"),
     path("enterprise-options", views.enterprise_options, name="case-enterprise-options"),
-    path("routing/", views.routing_rules, name="routing-rules"),
+    path("routing/", catalogue_views.routing_rules, name="routing-rules"),
+    path("routing/categories", catalogue_views.category_save, name="category-save"),
+    path("routing/templates", catalogue_views.reply_template_save, name="reply-template-save"),
+    path(
+        "routing/templates/<int:template_id>/delete",
+        catalogue_views.reply_template_delete,
+        name="reply-template-delete",
+    ),
     path("common-problems/", views.common_problem_list, name="common-problem-list"),
     path("figures/", views.case_figures, name="case-figures"),
-    path("deadlines", views.deadline_policy_save, name="deadline-policy-save"),
+    path("deadlines", catalogue_views.deadline_policy_save, name="deadline-policy-save"),
     path("bulk-assign", views.case_bulk_assign, name="case-bulk-assign"),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="case-attachment"),
     path("<int:case_id>/", views.case_detail, name="case-detail"),

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from zhuqi.cases import deadlines, figures, selectors, services
+from zhuqi.cases import figures, selectors, services
 from zhuqi.cases.common_problems import COMMON_PROBLEMS_REFUSED, can_see_common_problems, common_problems
 from zhuqi.cases.exporting import LEDGER_MAX_ROWS, export_case_ledger, export_figures
 from zhuqi.cases.filtersets import CaseFilterSet
-from zhuqi.cases.forms import CaseEditForm, CaseForm, StepForm
+from zhuqi.cases.forms import BulkAssignForm, CaseEditForm, CaseForm, StepForm, category_choices
 from zhuqi.cases.models import (
     Case,
     Complexity,
@@ -37,7 +37,6 @@ from zhuqi.cases.models import (
 )
 from zhuqi.cases.services import STEP_LABELS, NewCase, StepInput
 from zhuqi.cases.workflow import SIDE_STEPS
-from zhuqi.core import navigation
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import (
@@ -50,7 +49,6 @@ from zhuqi.core.errors import (
 )
 from zhuqi.core.pagination import LazyPage
 from zhuqi.core.roles import Role
-from zhuqi.core.validators import parse_id
 from zhuqi.directory.grouping import LEVELS
 from zhuqi.directory.models import User
 from zhuqi.enterprises import selectors as enterprise_selectors
@@ -66,11 +64,6 @@ def _params(request: HttpRequest) -> Any:
     for key in ("page", "tab"):
         params.pop(key, None)
     return params
-
-
-def _category_choices() -> list[tuple[int, str]]:
-    items = list(selectors.categories().select_related("parent"))
-    return [(c.pk, f"{c.parent.name} / {c.name}" if c.parent else c.name) for c in items]
 
 
 def _filterset(request: HttpRequest, user: User, tab: str, params: Any) -> CaseFilterSet:
@@ -114,7 +107,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         kinds=Kind.choices,
         statuses=Status.choices,
         timeliness_choices=Timeliness.choices,
-        categories=_category_choices(),
+        categories=category_choices(),
         can_pick_departments=user.role != Role.ENTERPRISE,
     )
     return render(request, "cases/list.html", context)
@@ -146,21 +139,19 @@ def case_ledger_export(request: HttpRequest) -> HttpResponse:
 @require_POST
 def case_bulk_assign(request: HttpRequest) -> HttpResponse:
     """Assign the ticked cases by the routing catalogue, all or nothing."""
-    pairs: list[tuple[int, int]] = []
-    for value in request.POST.getlist("case"):
-        case_id, _sep, version = value.partition(":")
-        parsed_id, parsed_version = parse_id(case_id), parse_id(version)
-        if parsed_id is not None and parsed_version is not None:
-            pairs.append((parsed_id, parsed_version))
+    form = BulkAssignForm(request.POST)
+    form.is_valid()  # the ticked cases as posted; the service judges them
     try:
-        assigned = services.bulk_assign(actor=request_user(request), cases=pairs, source="web")
+        assigned = services.bulk_assign(
+            actor=request_user(request), cases=form.cleaned_data["case"], source="web"
+        )
     except (NotFound, PermissionDenied):
         raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
-        messages.error(request, _("批量交办未执行：%(reason)s") % {"reason": _error_text(error)})
+        messages.error(request, _("批量交办未执行：%(reason)s") % {"reason": form.error_text(error)})
     else:
         messages.success(request, _("已按派单目录交办 %(count)s 件") % {"count": len(assigned)})
-    target = request.POST.get("next", "")
+    target = form.cleaned_data["next"]
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -168,57 +159,10 @@ def case_bulk_assign(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
-# What the services' field names are called on the pages, so a message names what to correct.
-FIELD_LABELS = {
-    "title": "标题",
-    "description": "具体情况",
-    "category": "类别",
-    "enterprise": "企业",
-    "region": "地区",
-    "source": "来源",
-    "lead_department": "牵头部门",
-    "co_departments": "配合部门",
-    "deadline": "办理时限",
-    "requested_deadline": "申请延至",
-    "new_deadline": "新的办理时限",
-    "answer": "答复内容",
-    "outcome": "办理结果",
-    "outcome_reason": "无法解决的原因",
-    "rating": "评价",
-    "report": "完成（整改）情况",
-    "comment": "意见",
-    "attachments": "附件",
-    "duplicate_of": "并入事项编号",
-    "reason": "理由",
-    "keywords": "关键词",
-    "order": "优先顺序",
-    "name": "名称",
-    "parent": "上级类别",
-    "text": "模板内容",
-    "kind": "类型",
-    "urgency": "紧急程度",
-    "response_days": "受理/签收时限",
-    "simple_days": "简单事项时限",
-    "complex_days": "复杂事项时限",
-    "version": "版本",
-}
-
-
-def _label(field: str) -> str:
-    name = field.split(".")[-1] if field.startswith("cases.") else field.split(".")[0]
-    return FIELD_LABELS.get(name, name)
-
-
-def _error_text(error: ServiceError) -> str:
-    if isinstance(error, ValidationFailed):
-        return "；".join(f"{_label(e.field)}：{e.message}" for e in error.errors)
-    return error.message
-
-
 def _form_context(user: User) -> dict[str, Any]:
     return {
         "kinds": services.creatable_kinds(user),
-        "categories": _category_choices(),
+        "categories": category_choices(),
         # Who may hand a case straight to a department and name the leader who gave it.
         "may_route": user.role in (Role.COORDINATOR, Role.ADMIN, Role.LEADER) or user.is_superuser,
     }
@@ -238,18 +182,16 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if not kinds:
         raise PermissionDenied()
     initial: dict[str, Any] = {"kind": request.GET.get("kind") or next(iter(sorted(kinds)))}
+    form = CaseForm(request.POST or None, request.FILES or None, initial=initial, **_form_context(user))
     enterprise = None
+    # The enterprise as posted, else as the link that opened the form names it.
+    wanted = (form["enterprise"].value() if form.is_bound else None) or request.GET.get("enterprise")
     if user.role == Role.ENTERPRISE:
         enterprise = enterprise_selectors.enterprise_queryset(user=user).first()
-    elif request.GET.get("enterprise") or request.POST.get("enterprise"):
-        enterprise = (
-            enterprise_selectors.enterprise_queryset(user=user)
-            .filter(pk=_int(request.POST.get("enterprise") or request.GET.get("enterprise")) or 0)
-            .first()
-        )
+    elif wanted:
+        enterprise = enterprise_selectors.enterprise_queryset(user=user).filter(pk=_int(wanted) or 0).first()
     if enterprise is not None:
         initial["enterprise"] = enterprise.pk
-    form = CaseForm(request.POST or None, request.FILES or None, initial=initial, **_form_context(user))
     # A role with no default source (a coordinator, a leader) must say where the case came from.
     form.fields["source"].required = not services.default_source(user)
     if request.method == "POST" and form.is_valid():
@@ -382,7 +324,7 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
             if not case.is_open
             else "只有营商办（专班），或提交人在受理前，可以修改事项信息"
         )
-    categories = _category_choices()
+    categories = category_choices()
     if request.method == "POST":
         form = CaseEditForm(request.POST, categories=categories)
         if form.is_valid():
@@ -409,7 +351,7 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
             except (NotFound, PermissionDenied):
                 raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
             except ServiceError as error:
-                form.add_error(None, _error_text(error))
+                form.add_error(None, form.error_text(error))
             else:
                 messages.success(request, _("事项信息已修改"))
                 return redirect("case-detail", case.pk)
@@ -479,7 +421,8 @@ def case_step(request: HttpRequest, case_id: int, step: str) -> HttpResponse:
         form.add_service_errors(error.errors)
         messages.error(
             request,
-            _("%(step)s未执行：%(problems)s") % {"step": STEP_LABELS[step], "problems": _error_text(error)},
+            _("%(step)s未执行：%(problems)s")
+            % {"step": STEP_LABELS[step], "problems": form.error_text(error)},
         )
         return case_detail(request, case_id, form=form, posted_step=step)
     except (NotFound, PermissionDenied):
@@ -555,7 +498,7 @@ def case_note(request: HttpRequest, case_id: int) -> HttpResponse:
     except (NotFound, PermissionDenied):
         raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, form.error_text(error))
     else:
         messages.success(request, _("已补充说明"))
     return redirect("case-detail", case_id)
@@ -570,130 +513,6 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
         filename=attachment.name,
         content_type=attachment.content_type or "application/octet-stream",
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# The routing catalogue and the deadline rules: everyone who routes reads them, admins keep them
-
-
-def _may_read_configuration(user: User) -> bool:
-    return navigation.may_open(user, "routing-rules")
-
-
-def _is_admin(user: User) -> bool:
-    return user.role == Role.ADMIN or user.is_superuser
-
-
-def _id_list(values: list[str]) -> list[int]:
-    return [parsed for parsed in map(parse_id, values) if parsed is not None]
-
-
-@login_required
-def routing_rules(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
-    if not _may_read_configuration(user):
-        raise PermissionDenied()
-    editing = None
-    if request.method == "POST":
-        if not _is_admin(user):
-            raise PermissionDenied("只有系统管理员可以修改派单目录和时限规则")
-        rule_id = _int(request.POST.get("rule"))
-        try:
-            if request.POST.get("form") in ("category", "template"):
-                _save_category_or_template(user, request)
-            elif request.POST.get("delete") and rule_id:
-                services.routing_rule_delete(actor=user, rule_id=rule_id, source="web")
-                messages.success(request, _("已删除"))
-            else:
-                services.routing_rule_save(
-                    actor=user,
-                    rule_id=rule_id,
-                    data=services.RoutingRuleData(
-                        region_code=request.POST.get("region", ""),
-                        category_id=_int(request.POST.get("category")),
-                        lead_department_id=_int(request.POST.get("lead_department")),
-                        co_department_ids=_id_list(request.POST.getlist("co_departments")),
-                        keywords=request.POST.get("keywords", ""),
-                        order=_int(request.POST.get("order")) or 0,
-                    ),
-                    source="web",
-                )
-                messages.success(request, _("派单目录已保存"))
-            return redirect("routing-rules")
-        except (NotFound, PermissionDenied):
-            raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
-        except ServiceError as error:
-            messages.error(request, _("未保存：%(reason)s") % {"reason": _error_text(error)})
-    rules = selectors.routing_catalogue(user=user)
-    if request.GET.get("edit"):
-        editing = rules.filter(pk=_int(request.GET.get("edit")) or 0).first()
-    return render(
-        request,
-        "cases/routing_rules.html",
-        {
-            "rules": rules,
-            "editing": editing,
-            "editing_co": [d.pk for d in editing.co_departments.all()] if editing else [],
-            "can_edit": _is_admin(user),
-            "categories": _category_choices(),
-            "policies": selectors.deadline_policies(),
-            "escalation_thresholds": {str(level): days for level, days in deadlines.ESCALATION_THRESHOLDS},
-            "all_categories": selectors.category_tree(),
-            "reply_templates": selectors.all_reply_templates(),
-            "kinds": Kind.choices,
-            "urgencies": Urgency.choices,
-        },
-    )
-
-
-def _save_category_or_template(user: User, request: HttpRequest) -> None:
-    post = request.POST
-    if post["form"] == "category":
-        services.category_save(
-            actor=user,
-            category_id=_int(post.get("category")),
-            name=post.get("name", ""),
-            parent_id=_int(post.get("parent")),
-            order=_int(post.get("order")) or 0,
-            is_active=post.get("is_active", "on") == "on",
-            source="web",
-        )
-    elif post.get("delete") and _int(post.get("template")):
-        services.reply_template_delete(actor=user, template_id=_int(post.get("template")) or 0, source="web")
-    else:
-        services.reply_template_save(
-            actor=user,
-            template_id=_int(post.get("template")),
-            title=post.get("title", ""),
-            text=post.get("text", ""),
-            category_id=_int(post.get("category")),
-            source="web",
-        )
-    messages.success(request, _("已保存"))
-
-
-@login_required
-@require_POST
-def deadline_policy_save(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
-    try:
-        services.deadline_policy_save(
-            actor=user,
-            kind=request.POST.get("kind", ""),
-            urgency=request.POST.get("urgency", ""),
-            category_id=_int(request.POST.get("category")),
-            response_days=_int(request.POST.get("response_days")),  # type: ignore[arg-type]
-            simple_days=_int(request.POST.get("simple_days")),  # type: ignore[arg-type]
-            complex_days=_int(request.POST.get("complex_days")),  # type: ignore[arg-type]
-            source="web",
-        )
-    except (NotFound, PermissionDenied):
-        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
-    except ServiceError as error:
-        messages.error(request, _("时限规则未保存：%(reason)s") % {"reason": _error_text(error)})
-    else:
-        messages.success(request, _("时限规则已保存，对此后交办的事项生效"))
-    return redirect(reverse("routing-rules") + "#deadlines")
 
 
 # ---------------------------------------------------------------------------------------------

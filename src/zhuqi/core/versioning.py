@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zhuqi.core.errors import FieldError, StaleWrite, ValidationFailed
 
@@ -45,7 +46,7 @@ def version_field() -> forms.IntegerField:
     """The hidden field a page's edit form carries with the version it showed. Not required by
     the form: a post without it reaches check_version, which refuses it with the same words as
     the API."""
-    return forms.IntegerField(widget=forms.HiddenInput, required=False)
+    return forms.IntegerField(label=_("版本"), widget=forms.HiddenInput, required=False)
 
 
 def is_version_error(error: ValidationFailed) -> bool:

@@ -114,21 +114,34 @@ class EnterpriseForm(Form):
             data = {k: v for k, v in data.items() if k in self.editable}
         return data
 
-    def add_service_errors(self, errors: list[Any]) -> None:
-        for error in errors:
-            field = error.field.split(".")[0]
-            if field == "contacts":
-                parts = error.field.split(".")
-                index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
-                field = (
-                    f"contact_phone_{index}"
-                    if len(parts) > 2 and parts[2] == "phone"
-                    else f"contact_name_{index}"
-                )
-            # A hidden field's error (the version) would be shown nowhere: it goes on top.
-            shown = field in self.fields and not self.fields[field].widget.is_hidden
-            self.add_error(field if shown else None, error.message)
+    def error_field(self, path: str) -> str:
+        # A contact's error, "contacts.1.phone", goes beside that row's phone (or name).
+        parts = path.split(".")
+        if parts[0] != "contacts":
+            return super().error_field(path)
+        index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+        return f"contact_phone_{index}" if len(parts) > 2 and parts[2] == "phone" else f"contact_name_{index}"
 
 
 class ImportUploadForm(Form):
     file = forms.FileField(label=_("企业名录文件（.xlsx 或 .csv）"))
+
+
+class ImportConfirmForm(Form):
+    skip_invalid = forms.CharField(required=False)
+
+    def clean_skip_invalid(self) -> bool:
+        # "1" when the person chose to write the good rows and skip the bad ones.
+        return self.cleaned_data["skip_invalid"] == "1"
+
+
+class AssignmentForm(Form):
+    """包联: an official for the enterprise from a day on (today when not given)."""
+
+    official = forms.IntegerField()
+    start_date = forms.DateField(input_formats=["%Y-%m-%d"], required=False)
+    kind = forms.CharField(required=False)
+    note = forms.CharField(required=False, strip=False)
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data["kind"] or "liaison")

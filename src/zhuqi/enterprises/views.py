@@ -3,7 +3,6 @@ set as the API, so the page, the API and the export always show the same list.""
 
 from __future__ import annotations
 
-import datetime
 import secrets
 import time
 from pathlib import Path
@@ -29,7 +28,13 @@ from zhuqi.directory.selectors import assignable_officials
 from zhuqi.enterprises import selectors, services
 from zhuqi.enterprises.exporting import MAX_ROWS, export_enterprises
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
-from zhuqi.enterprises.forms import CONTACT_ROWS, EnterpriseForm, ImportUploadForm
+from zhuqi.enterprises.forms import (
+    CONTACT_ROWS,
+    AssignmentForm,
+    EnterpriseForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+)
 from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
 from zhuqi.imports import jobs
 from zhuqi.imports import selectors as import_selectors
@@ -282,7 +287,9 @@ def enterprise_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     user = request_user(request)
     job = _job(request, token)
     try:
-        jobs.confirm(job=job, actor=user, skip_invalid=request.POST.get("skip_invalid") == "1")
+        form = ImportConfirmForm(request.POST)
+        form.is_valid()
+        jobs.confirm(job=job, actor=user, skip_invalid=form.cleaned_data["skip_invalid"])
     except ValidationFailed as error:
         messages.error(request, "；".join(e.message for e in error.errors))
     return redirect("enterprise-import-job", job.token)
@@ -295,16 +302,11 @@ def enterprise_assign(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(user=user, enterprise_id=enterprise_id)
     if not selectors.can_edit_enterprise(user):
         raise PermissionDenied()
-    try:
-        official_id = int(request.POST.get("official", ""))
-        start = (
-            datetime.date.fromisoformat(request.POST["start_date"])
-            if request.POST.get("start_date")
-            else None
-        )
-    except ValueError:
+    form = AssignmentForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("请选择干部并填写正确的日期"))
         return redirect("enterprise-detail", enterprise.pk)
+    official_id = form.cleaned_data["official"]
     if not assignable_officials(user=user).filter(pk=official_id).exists():
         messages.error(request, _("请选择干部"))
         return redirect("enterprise-detail", enterprise.pk)
@@ -313,9 +315,9 @@ def enterprise_assign(request: HttpRequest, enterprise_id: int) -> HttpResponse:
             actor=user,
             enterprise_id=enterprise.pk,
             official_id=official_id,
-            kind=request.POST.get("kind", "liaison"),
-            start_date=start,
-            note=request.POST.get("note", ""),
+            kind=form.cleaned_data["kind"],
+            start_date=form.cleaned_data["start_date"],
+            note=form.cleaned_data["note"],
         )
     except ValidationFailed as error:
         messages.error(request, "；".join(e.message for e in error.errors))

@@ -3,7 +3,6 @@ reads through selectors, changes through the services."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -22,38 +21,13 @@ from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, Validati
 from zhuqi.core.validators import is_year, parse_id
 from zhuqi.investment import figures, selectors, services
 from zhuqi.investment.exporting import MAX_ROWS, export_agreements
+from zhuqi.investment.forms import AgreementForm, AgreementProjectsForm, FundsForm
 from zhuqi.investment.models import AgreementKind, AmountNature, AmountUnit
 from zhuqi.investment.services import AgreementData
 
-LABELS = {
-    "title": "协议名称",
-    "kind": "协议类型",
-    "counterparty_name": "签约对方",
-    "our_party_name": "我方签约主体",
-    "region": "所属地区",
-    "signed_on": "签约日期",
-    "amount": "金额",
-    "amount_unit": "单位",
-    "amount_nature": "金额性质",
-    "follow_up_department": "跟踪落实部门",
-    "leaders_present": "出席领导",
-    "projects": "落地项目",
-    "on": "到位日期",
-    "version": "版本",
-}
-
 
 def _error_text(error: ServiceError) -> str:
-    if isinstance(error, ValidationFailed):
-        return "；".join(f"{LABELS.get(e.field, e.field)}：{e.message}" for e in error.errors)
-    return error.message
-
-
-def _date(value: Any) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
+    return AgreementForm().error_text(error)
 
 
 def _filtered(request: HttpRequest) -> Any:
@@ -165,19 +139,21 @@ def _detail_page(
 @login_required
 @require_POST
 def agreement_projects(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    ids = [value for value in (parse_id(v) for v in request.POST.getlist("project")) if value is not None]
+    form = AgreementProjectsForm(request.POST)
+    form.is_valid()  # as posted; the service judges the version and the projects
+    ids = form.cleaned_data["project"]
     try:
         services.agreement_link_projects(
             actor=request_user(request),
             agreement_id=agreement_id,
-            expected_version=parse_id(request.POST.get("version")),
+            expected_version=form.cleaned_data.get("version"),
             project_ids=ids,
             source="web",
         )
     except (NotFound, PermissionDenied):
         raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, form.error_text(error))
         return _detail_page(request, agreement_id, posted_projects=ids)
     messages.success(request, _("落地项目已保存"))
     return redirect("agreement-detail", agreement_id=agreement_id)
@@ -186,22 +162,25 @@ def agreement_projects(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def agreement_funds(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    form = FundsForm(request.POST)
+    form.is_valid()  # as posted; the service judges every value
+    data = form.cleaned_data
     try:
         services.funds_record(
             actor=request_user(request),
             agreement_id=agreement_id,
-            expected_version=parse_id(request.POST.get("version")),
-            on=_date(request.POST.get("on")),
-            amount=request.POST.get("amount", ""),
-            unit=request.POST.get("unit", AmountUnit.WAN),
-            note=request.POST.get("note", ""),
+            expected_version=data.get("version"),
+            on=data["on"],
+            amount=data["amount"],
+            unit=data["unit"],
+            note=data["note"],
             source="web",
         )
     except (NotFound, PermissionDenied):
         raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
-        messages.error(request, _error_text(error))
-        posted = {name: request.POST.get(name, "") for name in ("on", "amount", "unit", "note")}
+        messages.error(request, form.error_text(error))
+        posted = {name: form[name].value() or "" for name in ("on", "amount", "unit", "note")}
         return _detail_page(request, agreement_id, posted_funds=posted)
     messages.success(request, _("到位资金已登记"))
     return redirect("agreement-detail", agreement_id=agreement_id)
@@ -212,29 +191,28 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not services.may_keep(user):
         raise PermissionDenied(_("只有营商办（专班）和系统管理员可以登记合作协议"))
-    values: Any = (
-        request.POST if request.method == "POST" else {"region": user.region_id or "", "amount_unit": "亿元"}
-    )
+    form = AgreementForm(request.POST if request.method == "POST" else None)
+    values: Any = form.data if form.is_bound else {"region": user.region_id or "", "amount_unit": "亿元"}
     errors: set[str] = set()
-    if request.method == "POST":
+    if form.is_bound:
+        form.is_valid()  # as posted; the service judges every value
+        posted = form.cleaned_data
         data = AgreementData(
-            title=values.get("title", ""),
-            kind=values.get("kind", ""),
-            counterparty_name=values.get("counterparty_name", ""),
-            our_party_name=values.get("our_party_name", ""),
-            region_code=values.get("region", ""),
-            signed_on=_date(values.get("signed_on")),
-            place=values.get("place", ""),
-            amount=values.get("amount", ""),
-            amount_unit=values.get("amount_unit", AmountUnit.YI),
-            amount_nature=values.get("amount_nature", AmountNature.NONE),
-            period=values.get("period", ""),
-            fields=values.get("fields", ""),
-            follow_up_department_id=parse_id(values.get("follow_up_department")),
-            leader_ids=[
-                i for i in (parse_id(v) for v in request.POST.getlist("leaders_present")) if i is not None
-            ],
-            note=values.get("note", ""),
+            title=posted["title"],
+            kind=posted["kind"],
+            counterparty_name=posted["counterparty_name"],
+            our_party_name=posted["our_party_name"],
+            region_code=posted["region"],
+            signed_on=posted["signed_on"],
+            place=posted["place"],
+            amount=posted["amount"],
+            amount_unit=posted["amount_unit"],
+            amount_nature=posted["amount_nature"],
+            period=posted["period"],
+            fields=posted["fields"],
+            follow_up_department_id=posted["follow_up_department"],
+            leader_ids=posted["leaders_present"],
+            note=posted["note"],
         )
         try:
             agreement = services.agreement_create(actor=user, data=data, source="web")
@@ -243,7 +221,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         except (NotFound, PermissionDenied):
             raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
         except ServiceError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, form.error_text(error))
             if isinstance(error, ValidationFailed):
                 errors = {e.field for e in error.errors}
     return render(
@@ -255,6 +233,6 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
             "kinds": AgreementKind.choices,
             "natures": AmountNature.choices,
             "units": AmountUnit.choices,
-            "leaders_present": request.POST.getlist("leaders_present"),
+            "leaders_present": form["leaders_present"].value() or [],
         },
     )

@@ -16,6 +16,7 @@ from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, Validati
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.validators import parse_id
 from zhuqi.notifications import selectors, services
+from zhuqi.notifications.forms import WebhookForm
 from zhuqi.notifications.models import Webhook
 
 
@@ -71,21 +72,22 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     if not has_permission(user, Permission.CONFIGURE):
         raise PermissionDenied(services.WEBHOOKS_REFUSED)
     if request.method == "POST":
-        webhook_id = request.POST.get("webhook", "")
+        form = WebhookForm(request.POST)
+        form.is_valid()  # as posted; the service judges every value
+        data = form.cleaned_data
         try:
-            if request.POST.get("delete") and (webhook_to_delete := parse_id(webhook_id)) is not None:
-                services.webhook_delete(actor=user, webhook_id=webhook_to_delete, source="web")
+            if data["delete"] and data["webhook"] is not None:
+                services.webhook_delete(actor=user, webhook_id=data["webhook"], source="web")
             else:
-                department = request.POST.get("department", "")
                 services.webhook_save(
                     actor=user,
-                    webhook_id=parse_id(webhook_id),
-                    name=request.POST.get("name", ""),
-                    flavour=request.POST.get("flavour", ""),
-                    url=request.POST.get("url", ""),
-                    department_id=parse_id(department),
-                    region_code=request.POST.get("region", "").strip(),
-                    is_active=request.POST.get("is_active", "on") == "on",
+                    webhook_id=data["webhook"],
+                    name=data["name"],
+                    flavour=data["flavour"],
+                    url=data["url"],
+                    department_id=data["department"],
+                    region_code=data["region"],
+                    is_active=data["is_active"],
                     source="web",
                 )
         except (NotFound, PermissionDenied):

@@ -23,6 +23,7 @@ from zhuqi.core import audit, selectors, services
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.filtersets import AuditFilterSet, field_choices, object_type_choices
+from zhuqi.core.forms import error_text
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.navigation import page_for
 from zhuqi.core.roles import Role
@@ -36,7 +37,6 @@ from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.enterprises.selectors import enterprise_counts_by_region
 from zhuqi.investment import figures as agreement_figures
 from zhuqi.projects import figures
-from zhuqi.projects.views import error_text
 from zhuqi.visits import selectors as visit_selectors
 
 
@@ -228,7 +228,8 @@ def project_figures_page(request: HttpRequest) -> HttpResponse:
     except (NotFound, PermissionDenied):
         raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
-        messages.error(request, error_text(error))
+        # The filters are no form: the service's names for them are what the page's query says.
+        messages.error(request, error_text(error, str))
     chart = None
     if project_result and project_result.rows:
         names = [row.name for row in project_result.rows]

@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zhuqi.core.forms import Form
 from zhuqi.core.textlimits import limit
@@ -70,92 +71,135 @@ class ProjectForm(Form):
         )
 
 
-def version_read(post: Any) -> int | None:
-    """The version a form without a Django form class carried; core.versioning judges it."""
-    value = str(post.get("version", "")).strip()
-    return parse_id(value)
-
-
 class StageForm(Form):
     version = version_field()
-    stage = forms.ChoiceField(choices=Stage.choices)
-    on = forms.DateField(required=False)
-    reason = forms.CharField(required=False, max_length=limit(StageChange, "reason"))
+    stage = forms.ChoiceField(label=_("阶段"), choices=Stage.choices)
+    on = forms.DateField(label=_("发生日期"), required=False)
+    reason = forms.CharField(label=_("原因"), required=False, max_length=limit(StageChange, "reason"))
+
+    def error_field(self, path: str) -> str:
+        # The service names the stage moved to, the form the stage picked.
+        return "stage" if path == "to_stage" else super().error_field(path)
 
 
-def report_data(post: Any, milestone_ids: list[int], today: datetime.date) -> tuple[ReportData, list[str]]:
-    """A report from the form's POST; dates that cannot be read are named."""
-    problems: list[str] = []
+def _iso_date(value: str) -> datetime.date | None:
+    """A date as the date inputs post it (YYYY-MM-DD); ValueError for any other text."""
+    return datetime.date.fromisoformat(value) if value else None
 
-    def date(name: str) -> datetime.date | None:
-        value = (post.get(name) or "").strip()
-        if not value:
-            return None
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            problems.append(name)
-            return None
 
-    done: list[tuple[int, datetime.date | None]] = []
-    for milestone_id in milestone_ids:
-        if post.get(f"milestone_{milestone_id}"):
-            done.append((milestone_id, date(f"milestone_{milestone_id}_on") or today))
-    rows = []
-    for index in range(1, PROBLEM_ROWS + 1):
-        title = (post.get(f"problem_{index}_title") or "").strip()
-        if title:
-            category = (post.get(f"problem_{index}_category") or "").strip()
-            rows.append(
-                ProblemData(
-                    title=title,
-                    description=(post.get(f"problem_{index}_description") or "").strip(),
-                    category_id=parse_id(category),
-                )
+class ReportForm(Form):
+    """A progress report: the period, what was done, the nodes done, up to PROBLEM_ROWS problems.
+    `report` is what the service is given; dates that cannot be read are refused, named."""
+
+    period_start = forms.CharField(label=_("报告期"), required=False)
+    progress = forms.CharField(label=_("本期进展"), required=False, strip=False)
+    investment_this_period = forms.CharField(label=_("本期完成投资"), required=False, strip=False)
+    next_step = forms.CharField(required=False, strip=False)
+    problems_text = forms.CharField(required=False, strip=False)
+    confirm_over_total = forms.CharField(required=False)
+    service_labels = {"milestones_done": _("完成节点")}
+    report: ReportData
+
+    def __init__(self, *args: Any, milestone_ids: list[int], today: datetime.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.milestone_ids, self.today = milestone_ids, today
+        for milestone_id in milestone_ids:
+            self.fields[f"milestone_{milestone_id}"] = forms.CharField(required=False)
+            self.fields[f"milestone_{milestone_id}_on"] = forms.CharField(required=False)
+        for index in range(1, PROBLEM_ROWS + 1):
+            for part in ("title", "category", "description"):
+                self.fields[f"problem_{index}_{part}"] = forms.CharField(required=False)
+
+    def label_of(self, path: str) -> str:
+        parts = path.split(".")
+        if parts[0] == "problems" and len(parts) > 1:
+            return _("问题 %(n)s") % {"n": parts[1]}
+        return super().label_of(path)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        unreadable: list[str] = []
+
+        def date(name: str) -> datetime.date | None:
+            try:
+                return _iso_date(data.get(name, ""))
+            except ValueError:
+                unreadable.append(name)
+                return None
+
+        done: list[tuple[int, datetime.date | None]] = [
+            (milestone_id, date(f"milestone_{milestone_id}_on") or self.today)
+            for milestone_id in self.milestone_ids
+            if data.get(f"milestone_{milestone_id}")
+        ]
+        problems = [
+            ProblemData(
+                title=data[f"problem_{index}_title"],
+                description=data[f"problem_{index}_description"],
+                category_id=parse_id(data[f"problem_{index}_category"]),
             )
-    data = ReportData(
-        period_start=date("period_start"),
-        progress=post.get("progress", ""),
-        investment_this_period=post.get("investment_this_period", ""),
-        next_step=post.get("next_step", ""),
-        problems_text=post.get("problems_text", ""),
-        problems=rows,
-        milestones_done=done,
-        confirm_over_total=bool(post.get("confirm_over_total")),
-    )
-    return data, problems
+            for index in range(1, PROBLEM_ROWS + 1)
+            if data.get(f"problem_{index}_title")
+        ]
+        self.report = ReportData(
+            period_start=date("period_start"),
+            progress=data.get("progress", ""),
+            investment_this_period=data.get("investment_this_period", ""),
+            next_step=data.get("next_step", ""),
+            problems_text=data.get("problems_text", ""),
+            problems=problems,
+            milestones_done=done,
+            confirm_over_total=bool(data.get("confirm_over_total")),
+        )
+        for name in unreadable:
+            self.add_error(name, "应为日期（YYYY-MM-DD）")
+        return data
 
 
-def milestone_rows(post: Any, existing_ids: list[int]) -> list[MilestoneData]:
-    """The node plan from the form: the existing rows (unless marked for removal), then the new
-    rows that have a name."""
+class MilestonePlanForm(Form):
+    """The node plan: the existing rows (each with a box to remove it), then NEW_MILESTONE_ROWS
+    empty rows; a new row without a name is no row."""
 
-    def date(value: str) -> datetime.date | None:
-        try:
-            return datetime.date.fromisoformat(value.strip()) if value and value.strip() else None
-        except ValueError:
-            return None
+    version = version_field()
+    service_labels = {"milestones": _("节点计划")}
 
-    rows = []
-    for milestone_id in existing_ids:
-        if post.get(f"remove_{milestone_id}"):
-            continue
-        rows.append(
+    def __init__(self, *args: Any, existing_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.existing_ids = existing_ids
+        for milestone_id in existing_ids:
+            for prefix in ("remove", "name", "kind", "planned"):
+                self.fields[f"{prefix}_{milestone_id}"] = forms.CharField(required=False, strip=False)
+        for index in range(1, NEW_MILESTONE_ROWS + 1):
+            for part in ("name", "kind", "planned"):
+                self.fields[f"new_{index}_{part}"] = forms.CharField(required=False, strip=False)
+
+    def rows(self) -> list[MilestoneData]:
+        data = self.cleaned_data
+
+        def date(value: str) -> datetime.date | None:
+            try:
+                return _iso_date(value.strip())
+            except ValueError:
+                return None
+
+        rows = [
             MilestoneData(
                 id=milestone_id,
-                name=post.get(f"name_{milestone_id}", ""),
-                kind=post.get(f"kind_{milestone_id}", MilestoneKind.OTHER),
-                planned_on=date(post.get(f"planned_{milestone_id}", "")),
+                name=data.get(f"name_{milestone_id}", ""),
+                kind=data.get(f"kind_{milestone_id}", "") or MilestoneKind.OTHER,
+                planned_on=date(data.get(f"planned_{milestone_id}", "")),
             )
-        )
-    for index in range(1, NEW_MILESTONE_ROWS + 1):
-        name = (post.get(f"new_{index}_name") or "").strip()
-        if name:
-            rows.append(
-                MilestoneData(
-                    name=name,
-                    kind=post.get(f"new_{index}_kind", MilestoneKind.OTHER),
-                    planned_on=date(post.get(f"new_{index}_planned", "")),
+            for milestone_id in self.existing_ids
+            if not data.get(f"remove_{milestone_id}", "")
+        ]
+        for index in range(1, NEW_MILESTONE_ROWS + 1):
+            name = data.get(f"new_{index}_name", "").strip()
+            if name:
+                rows.append(
+                    MilestoneData(
+                        name=name,
+                        kind=data.get(f"new_{index}_kind", "") or MilestoneKind.OTHER,
+                        planned_on=date(data.get(f"new_{index}_planned", "")),
+                    )
                 )
-            )
-    return rows
+        return rows

@@ -40,47 +40,6 @@ PAGE_SIZE = 50
 # How many periods back the report form offers (26 weeks, or as many half-months or months).
 REPORT_PERIODS_OFFERED = 26
 
-FIELD_LABELS = {
-    "name": "项目名称",
-    "code": "项目代码",
-    "region": "建设地点",
-    "owner": "项目单位",
-    "project_list": "所属清单",
-    "category": "项目类别",
-    "level": "项目级别",
-    "listed_year": "入库年度",
-    "total_investment": "总投资",
-    "annual_plan": "年度计划投资",
-    "responsible_leader": "包联领导",
-    "responsible_department": "责任部门",
-    "planned_preparing_on": "计划转入前期",
-    "planned_started_on": "计划开工",
-    "planned_completed_on": "计划竣工",
-    "planned_producing_on": "计划投产",
-    "to_stage": "阶段",
-    "on": "发生日期",
-    "reason": "原因",
-    "period_start": "报告期",
-    "progress": "本期进展",
-    "investment_this_period": "本期完成投资",
-    "milestones_done": "完成节点",
-    "milestones": "节点计划",
-    "version": "版本",
-}
-
-
-def _label(field: str) -> str:
-    head = field.split(".")[0]
-    if head == "problems":
-        return _("问题 %(n)s") % {"n": field.split(".")[1]}
-    return FIELD_LABELS.get(head, head)
-
-
-def error_text(error: ServiceError) -> str:
-    if isinstance(error, ValidationFailed):
-        return "；".join(f"{_label(e.field)}：{e.message}" for e in error.errors)
-    return error.message
-
 
 def _filter_params(request: HttpRequest) -> Any:
     params = request.GET.copy()
@@ -245,7 +204,7 @@ def project_stage(request: HttpRequest, project_id: int) -> HttpResponse:
     except (NotFound, PermissionDenied):
         raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
-        messages.error(request, error_text(error))
+        messages.error(request, form.error_text(error))
     return redirect("project-detail", project_id=project_id)
 
 
@@ -254,20 +213,23 @@ def project_stage(request: HttpRequest, project_id: int) -> HttpResponse:
 def project_milestones(request: HttpRequest, project_id: int) -> HttpResponse:
     user = request_user(request)
     project = selectors.project_get(user=user, project_id=project_id)
-    existing = list(project.milestones.values_list("pk", flat=True))
+    form = forms.MilestonePlanForm(
+        request.POST, existing_ids=list(project.milestones.values_list("pk", flat=True))
+    )
+    form.is_valid()  # the rows as posted; the service judges them (a version that is no number is none)
     try:
         services.milestones_save(
             actor=user,
             project_id=project.pk,
-            expected_version=forms.version_read(request.POST),
-            milestones=forms.milestone_rows(request.POST, existing),
+            expected_version=form.cleaned_data.get("version"),
+            milestones=form.rows(),
             source="web",
         )
         messages.success(request, _("节点计划已保存"))
     except (NotFound, PermissionDenied):
         raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
     except ServiceError as error:
-        messages.error(request, error_text(error))
+        messages.error(request, form.error_text(error))
     return redirect("project-detail", project_id=project_id)
 
 
@@ -294,12 +256,18 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
     ]
     open_milestones = list(project.milestones.filter(done_on__isnull=True).order_by("position", "planned_on"))
     errors: list[FieldError] = []
-    if request.method == "POST":
-        data, unreadable = forms.report_data(request.POST, [m.pk for m in open_milestones], today)
+    form = forms.ReportForm(
+        request.POST if request.method == "POST" else None,
+        milestone_ids=[m.pk for m in open_milestones],
+        today=today,
+    )
+    if form.is_bound:
         try:
-            if unreadable:
-                raise ValidationFailed([FieldError(name, "应为日期（YYYY-MM-DD）") for name in unreadable])
-            result = services.report_submit(actor=user, project_id=project.pk, data=data, source="web")
+            if not form.is_valid():
+                raise ValidationFailed(
+                    [FieldError(name, " ".join(map(str, problems))) for name, problems in form.errors.items()]
+                )
+            result = services.report_submit(actor=user, project_id=project.pk, data=form.report, source="web")
             text = _("%(period)s 的进展已填报") % {
                 "period": f"{result.report.period_start}–{result.report.period_end}"
             }
@@ -314,7 +282,7 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
             raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
         except ServiceError as error:
             errors = error.errors if isinstance(error, ValidationFailed) else [FieldError("", error.message)]
-            messages.error(request, error_text(error))
+            messages.error(request, form.error_text(error))
     return render(
         request,
         "projects/report.html",
@@ -326,7 +294,7 @@ def project_report(request: HttpRequest, project_id: int) -> HttpResponse:
                 (c.pk, f"{c.parent.name} / {c.name}" if c.parent else c.name) for c in _case_categories()
             ],
             "problem_rows": range(1, forms.PROBLEM_ROWS + 1),
-            "values": request.POST if request.method == "POST" else {},
+            "values": form.data,
             "error_fields": {e.field.split(".")[0] for e in errors},
             "today": today,
             "remaining": max(project.total_investment - project.investment_to_date, Decimal(0)),
@@ -371,19 +339,12 @@ def project_edit(request: HttpRequest, project_id: int | None = None) -> HttpRes
                     )
                     messages.success(request, _("项目信息已保存"))
                 return redirect("project-detail", project_id=project.pk)
+            except ValidationFailed as error:
+                form.add_service_errors(error.errors)
             except (NotFound, PermissionDenied):
                 raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
             except ServiceError as error:
-                if isinstance(error, ValidationFailed):
-                    for field_error in error.errors:
-                        shown = (
-                            field_error.field in form.fields
-                            and not form.fields[field_error.field].widget.is_hidden
-                        )
-                        name = field_error.field if shown else None
-                        form.add_error(name, field_error.message)
-                else:
-                    form.add_error(None, error.message)
+                form.add_error(None, error.message)
     elif project is not None:
         year = project.years.filter(year=project.listed_year).first()
         form = forms.ProjectForm(

@@ -367,12 +367,12 @@ def test_an_admin_extends_the_category_tree_and_the_reply_templates(cast, financ
     from zhuqi.cases.models import CaseCategory, ReplyTemplate
 
     client = client_for(cast.admin)
-    client.post("/cases/routing/", {"form": "category", "name": "续贷", "parent": finance.pk})
+    client.post("/cases/routing/categories", {"name": "续贷", "parent": finance.pk})
     child = CaseCategory.objects.get(name="续贷")
     assert child.parent == finance
     # A third level is refused, named.
     response = client.post(
-        "/cases/routing/", {"form": "category", "name": "无还本续贷", "parent": child.pk}, follow=True
+        "/cases/routing/categories", {"name": "无还本续贷", "parent": child.pk}, follow=True
     )
     assert (
         "类别最多两级" in response.content.decode()
@@ -382,23 +382,23 @@ def test_an_admin_extends_the_category_tree_and_the_reply_templates(cast, financ
     page = client_for(cast.enterprise_user).get("/cases/new").content.decode()
     assert "融资 / 续贷" in page
     client.post(
-        "/cases/routing/",
-        {"form": "category", "category": child.pk, "name": "续贷", "parent": finance.pk, "is_active": "off"},
+        "/cases/routing/categories",
+        {"category": child.pk, "name": "续贷", "parent": finance.pk, "is_active": "off"},
     )
     child.refresh_from_db()
     assert not child.is_active
     assert "融资 / 续贷" not in client_for(cast.enterprise_user).get("/cases/new").content.decode()
 
     client.post(
-        "/cases/routing/",
-        {"form": "template", "title": "续贷答复", "text": "已协调…", "category": finance.pk},
+        "/cases/routing/templates",
+        {"title": "续贷答复", "text": "已协调…", "category": finance.pk},
     )
     template = ReplyTemplate.objects.get(title="续贷答复")
     assert AuditEntry.objects.filter(content_type__model="replytemplate", object_id=str(template.pk)).exists()
-    client.post("/cases/routing/", {"form": "template", "template": template.pk, "delete": "1"})
+    client.post(f"/cases/routing/templates/{template.pk}/delete")
     assert not ReplyTemplate.objects.filter(title="续贷答复").exists()
     # Only admins.
-    client_for(cast.coordinator).post("/cases/routing/", {"form": "category", "name": "外贸"})
+    client_for(cast.coordinator).post("/cases/routing/categories", {"name": "外贸"})
     assert not CaseCategory.objects.filter(name="外贸").exists()
 
 
@@ -570,3 +570,21 @@ def test_a_case_the_coordinators_area_only_supports_is_not_waiting_on_them(cast,
     assert selectors.case_queryset(user=cast.coordinator).filter(pk=case.pk).exists()
     assert not selectors.waiting_on(user=cast.coordinator).filter(pk=case.pk).exists()
     assert selectors.open_counts(user=cast.coordinator)["waiting"] == 0
+
+
+def test_each_catalogue_form_posts_to_its_own_view(cast, finance) -> None:
+    from zhuqi.cases.models import CaseCategory
+
+    page = client_for(cast.admin).get("/cases/routing/").content.decode()
+    assert 'action="/cases/routing/categories"' in page and 'action="/cases/routing/templates"' in page
+    assert 'name="form"' not in page
+    # Only an admin changes the catalogue; anyone else is refused with the reason.
+    for url in ("/cases/routing/categories", "/cases/routing/templates", "/cases/routing/templates/1/delete"):
+        refused = client_for(cast.coordinator).post(url, {"name": "外贸"})
+        assert refused.status_code == 403
+        assert "只有系统管理员可以修改派单目录和时限规则" in refused.content.decode()
+        assert client_for(cast.admin).get(url).status_code == 405
+    # A refusal shows the page again with the reason, naming the field as the page does.
+    response = client_for(cast.admin).post("/cases/routing/templates", {"title": "", "text": "x"})
+    assert response.status_code == 200 and "未保存：标题：必填" in response.content.decode()
+    assert not CaseCategory.objects.filter(name="外贸").exists()
