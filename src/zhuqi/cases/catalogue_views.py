@@ -4,6 +4,7 @@ view; a refused change shows the page again with the reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -113,16 +114,32 @@ def _page(request: HttpRequest, user: User) -> HttpResponse:
     return render(request, "cases/routing_rules.html", context)
 
 
+def _keep(
+    request: HttpRequest, form_class: type[Form], change: Callable[[User, dict[str, Any]], object]
+) -> HttpResponse:
+    """An admin's change to the catalogue: the form's values as posted go to `change` (a service,
+    which judges them); a refusal shows the page again with the reason."""
+    user = _keeper(request)
+    form = form_class(request.POST)
+    form.is_valid()  # every field is read as posted; the service judges them
+    try:
+        change(user, form.cleaned_data)
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
+    except ServiceError as error:
+        return _refused(request, form, error)
+    messages.success(request, _("已保存"))
+    return redirect("routing-rules")
+
+
 @login_required
 @require_POST
 def category_save(request: HttpRequest) -> HttpResponse:
     """Add a category, or rename, retire or restore one."""
-    user = _keeper(request)
-    form = CategoryForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    try:
-        services.category_save(
+    return _keep(
+        request,
+        CategoryForm,
+        lambda user, data: services.category_save(
             actor=user,
             category_id=data["category"],
             name=data["name"],
@@ -130,46 +147,36 @@ def category_save(request: HttpRequest) -> HttpResponse:
             order=data["order"] or 0,
             is_active=data["is_active"],
             source="web",
-        )
-    except (NotFound, PermissionDenied):
-        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
-    except ServiceError as error:
-        return _refused(request, form, error)
-    messages.success(request, _("已保存"))
-    return redirect("routing-rules")
+        ),
+    )
 
 
 @login_required
 @require_POST
 def reply_template_save(request: HttpRequest) -> HttpResponse:
-    user = _keeper(request)
-    form = ReplyTemplateForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    try:
-        services.reply_template_save(
-            actor=user, title=data["title"], text=data["text"], category_id=data["category"], source="web"
-        )
-    except (NotFound, PermissionDenied):
-        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
-    except ServiceError as error:
-        return _refused(request, form, error)
-    messages.success(request, _("已保存"))
-    return redirect("routing-rules")
+    return _keep(
+        request,
+        ReplyTemplateForm,
+        lambda user, data: services.reply_template_save(
+            actor=user,
+            template_id=data["template"],
+            title=data["title"],
+            text=data["text"],
+            category_id=data["category"],
+            source="web",
+        ),
+    )
 
 
 @login_required
 @require_POST
-def reply_template_delete(request: HttpRequest, template_id: int) -> HttpResponse:
-    user = _keeper(request)
-    try:
-        services.reply_template_delete(actor=user, template_id=template_id, source="web")
-    except (NotFound, PermissionDenied):
-        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
-    except ServiceError as error:
-        return _refused(request, ReplyTemplateForm(), error)
-    messages.success(request, _("已保存"))
-    return redirect("routing-rules")
+def reply_template_delete(request: HttpRequest) -> HttpResponse:
+    def delete(user: User, data: dict[str, Any]) -> None:
+        if data["template"] is None:
+            raise NotFound
+        services.reply_template_delete(actor=user, template_id=data["template"], source="web")
+
+    return _keep(request, ReplyTemplateForm, delete)
 
 
 @login_required

@@ -278,6 +278,7 @@ class CategoryForm(Form):
 class ReplyTemplateForm(Form):
     model = ReplyTemplate
 
+    template = LenientIntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("标题"), required=False, strip=False)
     text = forms.CharField(label=_("模板内容"), required=False, strip=False)
     category = LenientIntegerField(label=model_label(ReplyTemplate, "category"))

@@ -10,11 +10,7 @@ urlpatterns = [
     path("routing/", catalogue_views.routing_rules, name="routing-rules"),
     path("routing/categories", catalogue_views.category_save, name="category-save"),
     path("routing/templates", catalogue_views.reply_template_save, name="reply-template-save"),
-    path(
-        "routing/templates/<int:template_id>/delete",
-        catalogue_views.reply_template_delete,
-        name="reply-template-delete",
-    ),
+    path("routing/templates/delete", catalogue_views.reply_template_delete, name="reply-template-delete"),
     path("common-problems/", views.common_problem_list, name="common-problem-list"),
     path("figures/", views.case_figures, name="case-figures"),
     path("deadlines", catalogue_views.deadline_policy_save, name="deadline-policy-save"),

@@ -395,7 +395,7 @@ def test_an_admin_extends_the_category_tree_and_the_reply_templates(cast, financ
     )
     template = ReplyTemplate.objects.get(title="续贷答复")
     assert AuditEntry.objects.filter(content_type__model="replytemplate", object_id=str(template.pk)).exists()
-    client.post(f"/cases/routing/templates/{template.pk}/delete")
+    client.post("/cases/routing/templates/delete", {"template": template.pk})
     assert not ReplyTemplate.objects.filter(title="续贷答复").exists()
     # Only admins.
     client_for(cast.coordinator).post("/cases/routing/categories", {"name": "外贸"})
@@ -579,7 +579,7 @@ def test_each_catalogue_form_posts_to_its_own_view(cast, finance) -> None:
     assert 'action="/cases/routing/categories"' in page and 'action="/cases/routing/templates"' in page
     assert 'name="form"' not in page
     # Only an admin changes the catalogue; anyone else is refused with the reason.
-    for url in ("/cases/routing/categories", "/cases/routing/templates", "/cases/routing/templates/1/delete"):
+    for url in ("/cases/routing/categories", "/cases/routing/templates", "/cases/routing/templates/delete"):
         refused = client_for(cast.coordinator).post(url, {"name": "外贸"})
         assert refused.status_code == 403
         assert "只有系统管理员可以修改派单目录和时限规则" in refused.content.decode()
