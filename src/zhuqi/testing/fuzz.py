@@ -36,6 +36,7 @@ MAX_EXAMPLES = int(os.environ.get("ZHUQI_FUZZ_EXAMPLES", "5"))
 SEMANTIC_REFUSALS = [
     "POST /api/v1/calendar/{year}",
     "POST /api/v1/officials",
+    "POST /api/v1/officials/{official_id}/posts",
     "POST /api/v1/departments",
     "POST /api/v1/enterprises",
     "PATCH /api/v1/enterprises/{enterprise_id}",
