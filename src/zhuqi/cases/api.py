@@ -8,31 +8,18 @@ from ninja.pagination import paginate
 from zhuqi.cases import figures, schemas, selectors, services
 from zhuqi.cases.common_problems import common_problems
 from zhuqi.cases.filtersets import CaseFilterSet
-from zhuqi.cases.models import Kind, Step, Timeliness
-from zhuqi.cases.models import Status as CaseStatus
+from zhuqi.cases.models import Step
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
+from zhuqi.core.filtersets import FilterQuery
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
 from zhuqi.core.queries import IsoDate, RecordId, RegionCode, RegionCodeOrBlank
 
 router = Router(tags=["cases"])
 
 
-class CaseFilters(Schema):
-    kind: Kind | None = None
-    status: list[CaseStatus] | None = None
-    department: RecordId | None = None
-    enterprise: RecordId | None = None
-    region: RegionCode | None = None
-    category: RecordId | None = None
-    issued_by: RecordId | None = None
-    late: bool | None = None
-    timeliness: Timeliness | None = None
-    flagged: bool | None = None
-    open: bool | None = None
-    submitted_from: IsoDate | None = None
-    submitted_to: IsoDate | None = None
-    q: str | None = None
+class CaseFilters(FilterQuery):
+    filterset = CaseFilterSet
 
 
 def _result(request: HttpRequest, case_id: int) -> dict[str, Any]:
@@ -43,10 +30,9 @@ def _result(request: HttpRequest, case_id: int) -> dict[str, Any]:
 @router.get("", response=list[schemas.CaseOut], summary="List cases in your scope")
 @paginate(PageNumberPagination)
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
-    params = {k: v for k, v in filters.dict().items() if v is not None}
     user = request_user(request)
-    counted = CaseFilterSet(params, queryset=selectors.case_queryset(user=user)).qs
-    paged = CaseFilterSet(params, queryset=selectors.case_page_queryset(user=user)).qs
+    counted = filters.apply(selectors.case_queryset(user=user))
+    paged = filters.apply(selectors.case_page_queryset(user=user))
     return LazyPage(counted, schemas.case_json, paged=paged)
 
 

@@ -12,8 +12,8 @@ from zhuqi.core.validators import is_id, is_region_code
 
 
 class CaseFilterSet(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=Kind.choices)
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    kind = django_filters.ChoiceFilter(choices=Kind)
+    status = django_filters.MultipleChoiceFilter(choices=Status)
     department = IdFilter(method="filter_department")
     enterprise = IdFilter(field_name="enterprise_id")
     region = RegionCodeFilter(method="filter_region")
@@ -21,7 +21,7 @@ class CaseFilterSet(django_filters.FilterSet):
     # The leader who gave an instruction: "what I asked for, and is it done".
     issued_by = IdFilter(field_name="issued_by_id")
     late = django_filters.BooleanFilter(method="filter_late")
-    timeliness = django_filters.ChoiceFilter(choices=Timeliness.choices)
+    timeliness = django_filters.ChoiceFilter(choices=Timeliness)
     flagged = django_filters.BooleanFilter(field_name="flagged_for_notice")
     submitted_from = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
     submitted_to = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")

@@ -47,6 +47,7 @@ from zhuqi.core.errors import (
     StaleWrite,
     ValidationFailed,
 )
+from zhuqi.core.filtersets import page_filterset
 from zhuqi.core.pagination import LazyPage
 from zhuqi.core.roles import Role
 from zhuqi.directory.grouping import LEVELS
@@ -70,13 +71,7 @@ def _filterset(request: HttpRequest, user: User, tab: str, params: Any) -> CaseF
     """The list's filters over 待办 or 全部; a filter that cannot be read is said so to the
     person, not silently dropped."""
     queryset = selectors.waiting_on(user=user) if tab == "waiting" else selectors.case_queryset(user=user)
-    filterset = CaseFilterSet(params, queryset=queryset)
-    if not filterset.is_valid():
-        for name, errors in filterset.errors.items():
-            messages.error(
-                request, _("筛选条件有误：%(field)s %(errors)s") % {"field": name, "errors": " ".join(errors)}
-            )
-    return filterset
+    return page_filterset(request, CaseFilterSet(params, queryset=queryset))
 
 
 @login_required

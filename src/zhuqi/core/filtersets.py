@@ -1,21 +1,44 @@
+"""The filters every list shares, and the one way a list reads them.
+
+An app declares one django-filter FilterSet per listable model (`cases/filtersets.py` is the
+example) and the three readers use it as it is:
+- the page: `page_filterset(request, FilterSet(params, queryset=...))` says each filter it cannot
+  read in a message naming the field and filters by the rest;
+- the export: the same, from the same query string;
+- the API: `class CaseFilters(FilterQuery): filterset = CaseFilterSet` is the endpoint's ninja
+  query schema, one typed parameter per filter (choices as enumerations, ids, years and codes
+  with the bounds of core.queries), so a value the API cannot use is refused with 422 naming the
+  parameter before the handler runs; `filters.apply(queryset)` then filters through the FilterSet,
+  and what only the FilterSet can judge (one filter against another) is refused by name too.
+A filter's API type comes from its class (`api_type` on the filters below, or the mapping in
+`api_type()`), so it is written once, beside the filter."""
+
 from __future__ import annotations
 
 import datetime
-from typing import Any
+import enum
+import re
+from typing import Any, ClassVar, Literal
 
 import django_filters
 from django import forms
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
+from ninja import Schema
+from ninja.schema import ResolverMetaclass
 
 from zhuqi.core.display import field_label
+from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.models import AuditEntry
-from zhuqi.core.validators import is_region_code, parse_id
+from zhuqi.core.queries import IndustryCode, IsoDate, MonthCount, MonthText, RecordId, RegionCode, Year
+from zhuqi.core.validators import MONTHS_MAX, YEAR_MAX, YEAR_MIN, is_region_code, parse_id
 
 # The apps whose records the trail holds (users and the reference tables included).
 AUDITED_APPS = (
@@ -46,6 +69,7 @@ class IdField(forms.Field):
 
 class IdFilter(django_filters.Filter):
     field_class = IdField
+    api_type: Any = RecordId
 
 
 class RegionCodeField(forms.CharField):
@@ -60,6 +84,107 @@ class RegionCodeFilter(django_filters.CharFilter):
     """A region code: six ASCII digits, or the filter is refused by name."""
 
     field_class = RegionCodeField
+    api_type: Any = RegionCode
+
+
+class BoundedIntegerField(forms.Field):
+    """A whole number between `minimum` and `maximum` (ASCII digits), or refused with `message`."""
+
+    minimum = 1
+    maximum = 1
+    message = ""
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number: int | None = value
+        else:
+            text = "" if value is None else str(value).strip()
+            if not text:
+                return None
+            number = parse_id(text)
+        if number is None or not self.minimum <= number <= self.maximum:
+            raise ValidationError(self.message, code="invalid")
+        return number
+
+
+class YearField(BoundedIntegerField):
+    minimum, maximum = YEAR_MIN, YEAR_MAX
+    message = f"年份应在 {YEAR_MIN} 到 {YEAR_MAX} 之间"
+
+
+class YearFilter(django_filters.Filter):
+    """A year, YEAR_MIN–YEAR_MAX (a year of 10000 overflowed Python's dates)."""
+
+    field_class = YearField
+    api_type: Any = Year
+
+
+class MonthCountField(BoundedIntegerField):
+    maximum = MONTHS_MAX
+    message = f"应为 1 到 {MONTHS_MAX} 之间的月数"
+
+
+class MonthCountFilter(django_filters.Filter):
+    """A number of months, 1–MONTHS_MAX."""
+
+    field_class = MonthCountField
+    api_type: Any = MonthCount
+
+
+_MONTH = re.compile(r"(20\d\d|2100)-(0?[1-9]|1[0-2])")
+
+
+class MonthField(forms.Field):
+    """A month, YYYY-MM (2000–2100), as the first day of the month."""
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        found = _MONTH.fullmatch(text)
+        if found is None:
+            raise ValidationError(f"“{text}”不是月份，应为 YYYY-MM，如 2026-11", code="invalid")
+        return datetime.date(int(found.group(1)), int(found.group(2)), 1)
+
+
+class MonthFilter(django_filters.Filter):
+    """A month, YYYY-MM; the filter's method gets the month's first day."""
+
+    field_class = MonthField
+    api_type: Any = MonthText
+
+
+class IndustryCodeFilter(django_filters.CharFilter):
+    """A GB/T 4754-2017 section letter or code prefix; the filter's method judges the rest."""
+
+    api_type: Any = IndustryCode
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class IsoDateField(forms.DateField):
+    """A day written YYYY-MM-DD, refused naming the value it was given."""
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, datetime.date):
+            return value
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        try:
+            if _ISO_DATE.fullmatch(text):
+                return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
+        raise ValidationError(
+            gettext("“%(value)s”不是日期（YYYY-MM-DD）"), code="invalid", params={"value": text}
+        )
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
+    api_type: Any = IsoDate
 
 
 def audited_models() -> list[type[models.Model]]:
@@ -160,3 +285,93 @@ def field_choices(object_type: str) -> list[tuple[str, str]]:
         if (getattr(field, "concrete", False) and not getattr(field, "primary_key", False))
         or (getattr(field, "many_to_many", False) and not getattr(field, "auto_created", False))
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# One FilterSet, three readers: the page, the export and the API.
+
+
+def page_filterset(request: HttpRequest, filterset: django_filters.FilterSet) -> django_filters.FilterSet:
+    """The filter set of a list page or its export, each filter it cannot read said to the
+    person in a message naming the field (not silently dropped); its `.qs` filters by the rest."""
+    if not filterset.is_valid():
+        for name, errors in filterset.errors.items():
+            messages.error(
+                request,
+                gettext("筛选条件有误：%(field)s %(errors)s") % {"field": name, "errors": " ".join(errors)},
+            )
+    return filterset
+
+
+def api_type(filter_: django_filters.Filter) -> Any:
+    """The type the API declares for one filter: its class's `api_type`, else by its kind. A
+    choice filter declared with its TextChoices (`choices=Kind`) is that enumeration, one declared
+    with a list of pairs a Literal of their values; several choices are a list of them."""
+    declared = getattr(filter_, "api_type", None)
+    if declared is not None:
+        return declared
+    if isinstance(filter_, django_filters.ChoiceFilter | django_filters.MultipleChoiceFilter):
+        choices = filter_.extra["choices"]
+        if isinstance(choices, type) and issubclass(choices, enum.Enum):
+            member: Any = choices
+        elif callable(choices):
+            raise TypeError(f"{filter_.field_name}: choices read at request time have no API type")
+        else:
+            member = Literal[tuple(str(value) for value, _ in choices)]
+        return list[member] if isinstance(filter_, django_filters.MultipleChoiceFilter) else member
+    if isinstance(filter_, django_filters.BooleanFilter):
+        return bool
+    if isinstance(filter_, django_filters.DateFilter):
+        return IsoDate
+    if isinstance(filter_, django_filters.CharFilter):
+        return str
+    raise TypeError(
+        f"{type(filter_).__name__} {filter_.field_name}: use a filter of core.filtersets that "
+        "declares its API type (IdFilter, YearFilter …) or set api_type"
+    )
+
+
+class _FromFilterSet(ResolverMetaclass):
+    """Writes one optional field per filter of the class's `filterset` into the schema's
+    namespace before pydantic reads it; a field the class declares itself is kept."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> Any:
+        filterset = namespace.get("filterset")
+        if filterset is not None:
+            annotations = dict(namespace.get("__annotations__", {}))
+            for filter_name, filter_ in filterset.base_filters.items():
+                if filter_name not in annotations:
+                    annotations[filter_name] = api_type(filter_) | None
+                    namespace[filter_name] = None
+            namespace["__annotations__"] = annotations
+        return super().__new__(mcs, name, bases, namespace, **kwargs)
+
+
+class FilterQuery(Schema, metaclass=_FromFilterSet):
+    """A list endpoint's query parameters, read from a FilterSet:
+
+    class CaseFilters(FilterQuery):
+        filterset = CaseFilterSet
+
+    def list_cases(request, filters: Query[CaseFilters]):
+        return filters.apply(selectors.case_queryset(user=...))
+    """
+
+    filterset: ClassVar[type[django_filters.FilterSet]]
+
+    def params(self) -> dict[str, Any]:
+        """The parameters given, typed (unset ones left out)."""
+        return {name: value for name, value in self.dict().items() if value is not None}
+
+    def bound(self, queryset: QuerySet[Any], **kwargs: Any) -> django_filters.FilterSet:
+        """The FilterSet over `queryset`, valid: what it refuses (one filter against another)
+        is refused by parameter name, as a query parameter."""
+        filterset = self.filterset(self.params(), queryset=queryset, **kwargs)
+        if not filterset.is_valid():
+            errors = filterset.errors.items()
+            refused = [FieldError(name, " ".join(str(e) for e in found)) for name, found in errors]
+            raise ValidationFailed(refused, location="query")
+        return filterset
+
+    def apply(self, queryset: QuerySet[Any], **kwargs: Any) -> QuerySet[Any]:
+        return self.bound(queryset, **kwargs).qs

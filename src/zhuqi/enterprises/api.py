@@ -5,11 +5,11 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
+from zhuqi.core.filtersets import FilterQuery
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
-from zhuqi.core.queries import IndustryCode, RecordId, RegionCode, Version
+from zhuqi.core.queries import Version
 from zhuqi.enterprises import selectors, services
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
-from zhuqi.enterprises.models import SizeClass
 from zhuqi.enterprises.schemas import (
     AssignmentEnd,
     AssignmentIn,
@@ -24,13 +24,8 @@ from zhuqi.enterprises.schemas import (
 router = Router(tags=["enterprises"])
 
 
-class EnterpriseFilters(Schema):
-    q: str | None = None
-    region: RegionCode | None = None
-    industry: IndustryCode | None = None
-    size_class: SizeClass | None = None
-    above_scale: bool | None = None
-    official: RecordId | None = None
+class EnterpriseFilters(FilterQuery):
+    filterset = EnterpriseFilterSet
 
 
 def _payload(schema: Schema, *, exclude_unset: bool) -> dict[str, Any]:
@@ -42,10 +37,7 @@ def _payload(schema: Schema, *, exclude_unset: bool) -> dict[str, Any]:
 @router.get("", response=list[EnterpriseOut], summary="List enterprises in your scope")
 @paginate(PageNumberPagination)
 def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) -> Any:
-    params = {k: v for k, v in filters.dict().items() if v is not None}
-    queryset = EnterpriseFilterSet(
-        params, queryset=selectors.enterprise_queryset(user=request_user(request))
-    ).qs
+    queryset = filters.apply(selectors.enterprise_queryset(user=request_user(request)))
     show = selectors.can_see_contacts(request_user(request))
     # The paginator slices the queryset first; mapping lazily keeps it one query per page.
     return LazyPage(queryset, lambda e: enterprise_json(e, show_contacts=show))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import django_filters
 from django.db.models import Q, QuerySet
 
 from zhuqi.core.chinese import normalise_query
-from zhuqi.core.filtersets import IdFilter, RegionCodeFilter
+from zhuqi.core.filtersets import IdFilter, IndustryCodeFilter, MonthFilter, RegionCodeFilter
+from zhuqi.core.periods import Period, PeriodKind
 from zhuqi.core.scoping import region_subtree_q
 from zhuqi.core.validators import is_region_code
 from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
@@ -22,8 +24,8 @@ SHORT_QUERY = 3
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="搜索")
     region = RegionCodeFilter(method="filter_region", label="地区")
-    industry = django_filters.CharFilter(method="filter_industry", label="行业")
-    size_class = django_filters.ChoiceFilter(choices=SizeClass.choices, label="企业规模")
+    industry = IndustryCodeFilter(method="filter_industry", label="行业")
+    size_class = django_filters.ChoiceFilter(choices=SizeClass, label="企业规模")
     above_scale = django_filters.BooleanFilter(label="规上企业")
     official = IdFilter(method="filter_official", label="包联干部")
 
@@ -66,3 +68,24 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     def filter_official(self, queryset: QuerySet[Enterprise], name: str, value: int) -> QuerySet[Enterprise]:
         current = Assignment.objects.filter(Assignment.current_q(), official_id=value)
         return queryset.filter(Q(pk__in=current.values("enterprise_id")))
+
+
+class AssignmentFilterSet(django_filters.FilterSet):
+    """The assignments (包联) list's filters (its standing figures are visits.coverage's)."""
+
+    official = IdFilter(field_name="official_id")
+    enterprise = IdFilter(field_name="enterprise_id")
+    # In force at some time in the month.
+    month = MonthFilter(method="filter_month")
+
+    class Meta:
+        model = Assignment
+        fields: list[str] = []
+
+    def filter_month(
+        self, queryset: QuerySet[Assignment], name: str, value: datetime.date
+    ) -> QuerySet[Assignment]:
+        month = Period.containing(PeriodKind.MONTH, value)
+        return queryset.filter(start_date__lte=month.end).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=month.start)
+        )

@@ -22,6 +22,7 @@ from zhuqi.core import audit, panels
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import PermissionDenied, StaleWrite, ValidationFailed
+from zhuqi.core.filtersets import page_filterset
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.tabular import ImportFileError, check_xlsx_limits
 from zhuqi.directory.selectors import assignable_officials
@@ -53,13 +54,7 @@ def _filtered(request: HttpRequest) -> Any:
     """The user's enterprises through the filter set the API uses too; a filter that cannot be
     read is said so to the person, not silently dropped."""
     scoped = selectors.enterprise_queryset(user=request_user(request))
-    filterset = EnterpriseFilterSet(_filter_params(request), queryset=scoped)
-    if not filterset.is_valid():
-        for name, errors in filterset.errors.items():
-            messages.error(
-                request, _("筛选条件有误：%(field)s %(errors)s") % {"field": name, "errors": " ".join(errors)}
-            )
-    return filterset.qs
+    return page_filterset(request, EnterpriseFilterSet(_filter_params(request), queryset=scoped)).qs
 
 
 @login_required

@@ -1,27 +1,22 @@
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
+from zhuqi.core.filtersets import FilterQuery
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
-from zhuqi.core.queries import MonthCount, RecordId, RegionCode, RegionCodeOrBlank, Year
+from zhuqi.core.queries import MonthCount, RegionCodeOrBlank, Year
 from zhuqi.investment import figures, schemas, selectors, services
-from zhuqi.investment.models import AgreementKind
+from zhuqi.investment.filtersets import AgreementFilterSet
 from zhuqi.investment.services import AgreementData
 
 router = Router(tags=["agreements"])
 
 
-class AgreementFilters(Schema):
-    year: Year | None = None
-    region: RegionCode | None = None
-    kind: AgreementKind | None = None
-    status: Literal["signed", "landed", "started", "producing"] | None = None
-    department: RecordId | None = None
-    without_project_months: MonthCount | None = None
-    q: str | None = None
+class AgreementFilters(FilterQuery):
+    filterset = AgreementFilterSet
 
 
 def _data(payload: schemas.AgreementIn) -> AgreementData:
@@ -51,7 +46,7 @@ def _data(payload: schemas.AgreementIn) -> AgreementData:
 )
 @paginate(PageNumberPagination)
 def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> Any:
-    queryset = selectors.agreements_filtered(user=request_user(request), **filters.dict())
+    queryset = filters.apply(selectors.agreement_list(user=request_user(request)))
     return LazyPage(queryset, schemas.agreement_json)
 
 

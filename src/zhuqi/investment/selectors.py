@@ -23,11 +23,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
-from zhuqi.core.scoping import region_subtree_q, scope_q
-from zhuqi.core.validators import MONTHS_MAX, YEAR_MAX, YEAR_MIN, is_region_code, is_year
+from zhuqi.core.errors import NotFound
+from zhuqi.core.scoping import scope_q
 from zhuqi.directory.models import User
 from zhuqi.directory.selectors import departments_in
 from zhuqi.enterprises.selectors import assigned_q
@@ -134,47 +132,3 @@ def without_project_q(months: int, today: datetime.date) -> Q:
     day = min(today.day, 28)
     cutoff = datetime.date(year, month, day)
     return Q(signed_on__lte=cutoff, has_project=False)
-
-
-def agreements_filtered(
-    *,
-    user: User,
-    year: int | None = None,
-    region: str | None = None,
-    kind: str | None = None,
-    status: str | None = None,
-    department: int | None = None,
-    without_project_months: int | None = None,
-    q: str | None = None,
-) -> QuerySet[Agreement]:
-    """The register as the API and the page filter it; a value that cannot be read is named."""
-    queryset = agreement_list(user=user)
-    if year is not None and not is_year(year):
-        raise ValidationFailed([FieldError("year", f"年份应在 {YEAR_MIN} 到 {YEAR_MAX} 之间")])
-    if without_project_months is not None and not 1 <= without_project_months <= MONTHS_MAX:
-        raise ValidationFailed([FieldError("without_project_months", f"应为 1 到 {MONTHS_MAX} 之间的月数")])
-    if year:
-        queryset = queryset.filter(signed_on__year=year)
-    if region:
-        if not is_region_code(region):
-            raise ValidationFailed([FieldError("region", "应为6位行政区划代码")])
-        queryset = queryset.filter(region_subtree_q("region_id", region))
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if status:
-        if status not in STATUS_LABELS:
-            raise ValidationFailed([FieldError("status", "应为 signed / landed / started / producing")])
-        # `status` is an annotation (with_landing), which the type checker cannot see.
-        queryset = queryset.filter(Q(("status", status)))
-    if department:
-        queryset = queryset.filter(follow_up_department_id=department)
-    if without_project_months:
-        queryset = queryset.filter(without_project_q(without_project_months, timezone.localdate()))
-    if q and q.strip():
-        text = q.strip()
-        queryset = queryset.filter(
-            Q(title__icontains=text)
-            | Q(counterparty_name__icontains=text)
-            | Q(our_party_name__icontains=text)
-        )
-    return queryset

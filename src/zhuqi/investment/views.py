@@ -18,9 +18,11 @@ from django.views.decorators.http import require_POST
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from zhuqi.core.filtersets import page_filterset
 from zhuqi.core.validators import is_year, parse_id
 from zhuqi.investment import figures, selectors, services
 from zhuqi.investment.exporting import MAX_ROWS, export_agreements
+from zhuqi.investment.filtersets import AgreementFilterSet
 from zhuqi.investment.forms import AgreementForm, AgreementProjectsForm, FundsForm
 from zhuqi.investment.models import AgreementKind, AmountNature, AmountUnit
 from zhuqi.investment.services import AgreementData
@@ -30,30 +32,22 @@ def _error_text(error: ServiceError) -> str:
     return AgreementForm().error_text(error)
 
 
-def _filtered(request: HttpRequest) -> Any:
-    """The register as the page's filters ask; a filter that cannot be read raises ServiceError."""
-    params = request.GET
-    return selectors.agreements_filtered(
-        user=request_user(request),
-        year=parse_id(params.get("year")),
-        region=params.get("region") or None,
-        kind=params.get("kind") or None,
-        status=params.get("status") or None,
-        without_project_months=parse_id(params.get("without_project_months")),
-        q=params.get("q") or None,
-    )
+def _filterset(request: HttpRequest) -> AgreementFilterSet:
+    """The register through the filter set the API uses too; a filter that cannot be read is
+    said in a message naming it."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    filterset = AgreementFilterSet(params, queryset=selectors.agreement_list(user=request_user(request)))
+    return page_filterset(request, filterset)
 
 
 @login_required
 def agreement_export(request: HttpRequest) -> HttpResponse:
     """合作协议台账 in Excel, with the page's filters."""
-    try:
-        queryset = _filtered(request)
-    except (NotFound, PermissionDenied):
-        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
-    except ServiceError as error:
-        messages.error(request, _error_text(error))
+    filterset = _filterset(request)
+    if not filterset.is_valid():
         return redirect(f"{reverse('agreement-list')}?{request.GET.urlencode()}")
+    queryset = filterset.qs
     if queryset.count() > MAX_ROWS:
         messages.error(request, _("导出超过 %(max)s 行，请先筛选") % {"max": MAX_ROWS})
         return redirect(f"{reverse('agreement-list')}?{request.GET.urlencode()}")
@@ -71,14 +65,8 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     params = request.GET
     year = parse_id(params.get("year"))
-    year = year if is_year(year) else None  # an impossible one is named by _filtered's refusal
-    try:
-        queryset = _filtered(request)
-    except (NotFound, PermissionDenied):
-        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
-    except ServiceError as error:
-        messages.error(request, _error_text(error))
-        queryset = selectors.agreement_list(user=user)
+    year = year if is_year(year) else None  # an impossible one is named by the filter set's message
+    queryset = _filterset(request).qs
     page = Paginator(queryset, 50).get_page(params.get("page"))
     query = params.copy()
     query.pop("page", None)

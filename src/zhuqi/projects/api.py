@@ -1,54 +1,24 @@
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
-from zhuqi.core.errors import FieldError, ValidationFailed
+from zhuqi.core.filtersets import FilterQuery
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
-from zhuqi.core.queries import IsoDate, RecordId, RegionCode, RegionCodeOrBlank, Year
+from zhuqi.core.queries import IsoDate, RegionCodeOrBlank, Year
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.projects import figures, schemas, selectors, services
 from zhuqi.projects.filtersets import ProjectFilterSet
-from zhuqi.projects.models import Level, ProjectCategory, Stage
 from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, ReportData
 
 router = Router(tags=["projects"])
 
 
-# selectors.FLAGS's keys, spelled out so the schema lists them (a test keeps the two the same).
-ProjectFlag = Literal["late_start", "no_report", "behind_investment", "late_cases", "late_milestones"]
-
-
-class ProjectFilters(Schema):
-    stage: list[Stage] | None = None
-    flag: list[ProjectFlag] | None = Field(None, description=" / ".join(selectors.FLAGS))
-    flagged: bool | None = None
-    region: RegionCode | None = None
-    department: RecordId | None = None
-    leader: RecordId | None = None
-    owner: RecordId | None = None
-    level: Level | None = None
-    category: ProjectCategory | None = None
-    year: Year | None = None
-    project_list: RecordId | None = None
-    chain: str | None = None
-    q: str | None = None
-
-
-def filtered_projects(request: HttpRequest, params: dict[str, Any]) -> Any:
-    """The library as the user may see it, filtered; bad filter values are refused by name."""
-    at = selectors.clock()
-    filterset = ProjectFilterSet(
-        params, queryset=selectors.project_library(user=request_user(request), at=at), at=at
-    )
-    if not filterset.is_valid():
-        raise ValidationFailed(
-            [FieldError(name, " ".join(str(e) for e in errors)) for name, errors in filterset.errors.items()]
-        )
-    return filterset.qs
+class ProjectFilters(FilterQuery):
+    filterset = ProjectFilterSet
 
 
 def _data(payload: schemas.ProjectIn) -> ProjectData:
@@ -87,8 +57,9 @@ def _detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
 )
 @paginate(PageNumberPagination)
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
-    params = {k: v for k, v in filters.dict().items() if v is not None}
-    return LazyPage(filtered_projects(request, params), schemas.project_json)
+    at = selectors.clock()
+    projects = filters.apply(selectors.project_library(user=request_user(request), at=at), at=at)
+    return LazyPage(projects, schemas.project_json)
 
 
 class FigureQuery(Schema):

@@ -5,7 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from zhuqi.core.filtersets import IdFilter, RegionCodeFilter
+from zhuqi.core.filtersets import IdFilter, RegionCodeFilter, YearFilter
 from zhuqi.core.scoping import region_subtree_q
 from zhuqi.core.validators import is_region_code
 from zhuqi.projects import selectors
@@ -16,16 +16,16 @@ class ProjectFilterSet(django_filters.FilterSet):
     """The library's filters. The queryset must have gone through selectors.with_flags with the
     same clock, passed as `at`."""
 
-    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices)
+    stage = django_filters.MultipleChoiceFilter(choices=Stage)
     flag = django_filters.MultipleChoiceFilter(choices=list(selectors.FLAGS.items()), method="filter_flag")
     flagged = django_filters.BooleanFilter(method="filter_flagged")
     region = RegionCodeFilter(method="filter_region")
     department = IdFilter(field_name="responsible_department_id")
     leader = IdFilter(field_name="responsible_leader_id")
     owner = IdFilter(field_name="owner_id")
-    level = django_filters.ChoiceFilter(choices=Level.choices)
-    category = django_filters.ChoiceFilter(choices=ProjectCategory.choices)
-    year = django_filters.NumberFilter(field_name="listed_year")
+    level = django_filters.ChoiceFilter(choices=Level)
+    category = django_filters.ChoiceFilter(choices=ProjectCategory)
+    year = YearFilter(field_name="listed_year")
     project_list = IdFilter(field_name="project_list_id")
     chain = django_filters.CharFilter(field_name="chain")
     q = django_filters.CharFilter(method="filter_text")

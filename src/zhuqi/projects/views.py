@@ -20,6 +20,7 @@ from zhuqi.cases.selectors import case_queryset
 from zhuqi.cases.selectors import categories as case_categories
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
+from zhuqi.core.filtersets import page_filterset
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import User
@@ -55,12 +56,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     at = selectors.clock()
     params = _filter_params(request)
     filterset = ProjectFilterSet(params, queryset=selectors.project_library(user=user, at=at), at=at)
-    if not filterset.is_valid():
-        for name, errors in filterset.errors.items():
-            messages.error(
-                request, _("筛选条件有误：%(field)s %(errors)s") % {"field": name, "errors": " ".join(errors)}
-            )
-    queryset = filterset.qs
+    queryset = page_filterset(request, filterset).qs
     if request.GET.get("export") == "xlsx":
         return export_projects(queryset)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,35 +1,27 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
+from zhuqi.core.filtersets import FilterQuery
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
-from zhuqi.core.queries import IsoDate, RecordId, RegionCode
 from zhuqi.visits import schemas, selectors, services
-from zhuqi.visits.models import VisitKind
+from zhuqi.visits.filtersets import VisitFilterSet
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
 
 router = Router(tags=["visits"])
 
 
-class VisitFilters(Schema):
-    official: RecordId | None = None
-    enterprise: RecordId | None = None
-    project: RecordId | None = None
-    region: RegionCode | None = None
-    kind: VisitKind | None = None
-    start: IsoDate | None = None
-    end: IsoDate | None = None
-    q: str = ""
+class VisitFilters(FilterQuery):
+    filterset = VisitFilterSet
 
 
 @router.get("", response=list[schemas.VisitOut], summary="Visits in your scope, newest first")
 @paginate(PageNumberPagination)
 def list_visits(request: HttpRequest, filters: Query[VisitFilters]) -> Any:
-    values = filters.dict()
-    visits = selectors.visits_filtered(user=request_user(request), query=values.pop("q"), **values)
+    visits = filters.apply(selectors.visit_queryset(user=request_user(request)))
     return LazyPage(visits, schemas.visit_json)
 
 

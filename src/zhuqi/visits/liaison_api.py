@@ -5,28 +5,27 @@ duty is written by enterprises.services.assignment_duty_set."""
 import datetime
 from typing import Any, Literal
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
+from zhuqi.core.filtersets import FilterQuery
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
 from zhuqi.core.periods import Period, PeriodKind
-from zhuqi.core.queries import MonthText, RecordId
+from zhuqi.core.queries import MonthText
 from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.enterprises import services as enterprise_services
+from zhuqi.enterprises.filtersets import AssignmentFilterSet
 from zhuqi.enterprises.models import Assignment
 from zhuqi.visits import coverage, liaison
 
 router = Router(tags=["assignments"])
 
 
-class AssignmentFilters(Schema):
-    official: RecordId | None = None
-    enterprise: RecordId | None = None
-    month: MonthText | None = None
+class AssignmentFilters(FilterQuery):
+    filterset = AssignmentFilterSet
 
 
 class StandingOut(Schema):
@@ -124,22 +123,15 @@ def list_assignments(request: HttpRequest, filters: Query[AssignmentFilters]) ->
     """The assignments in force at some time in `month` (YYYY-MM, default this month), each with
     its duty, the month's visits and calls, whether it is on target and the last visit."""
     today = timezone.localdate()
+    asked = filters.params().get("month")
     month = (
-        Period.parse(filters.month, kind=PeriodKind.MONTH, field_name="month")
-        if filters.month
+        Period.parse(asked, kind=PeriodKind.MONTH, field_name="month")
+        if asked
         else Period.containing(PeriodKind.MONTH, today)
     )
-    queryset = (
-        enterprise_selectors.assignment_queryset(user=request_user(request))
-        .filter(start_date__lte=month.end)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=month.start))
-        .order_by("id")
-    )
-    if filters.official:
-        queryset = queryset.filter(official_id=filters.official)
-    if filters.enterprise:
-        queryset = queryset.filter(enterprise_id=filters.enterprise)
-    return StandingPage(queryset, month, today)
+    in_force = filters.model_copy(update={"month": month.key})
+    queryset = in_force.apply(enterprise_selectors.assignment_queryset(user=request_user(request)))
+    return StandingPage(queryset.order_by("id"), month, today)
 
 
 @router.put("/{int:assignment_id}/duty", response=DutyOut, summary="Set an assignment's monthly duty")

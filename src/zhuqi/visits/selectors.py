@@ -10,10 +10,9 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Kind, Status
 from zhuqi.cases.selectors import case_queryset, case_scope_q, department_cases_q
-from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
+from zhuqi.core.errors import NotFound
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import NOTHING, region_subtree_q, scope_q
-from zhuqi.core.validators import is_region_code
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Assignment
 from zhuqi.visits.models import (
@@ -216,52 +215,6 @@ def my_visits_summary(*, user: User, today: datetime.date) -> dict[str, Any] | N
         "instructions_open": instructions["open"],
         "instructions_done": instructions["all"] - instructions["open"],
     }
-
-
-def visits_filtered(
-    *,
-    user: User,
-    official: int | None = None,
-    enterprise: int | None = None,
-    project: int | None = None,
-    region: str | None = None,
-    kind: str | None = None,
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
-    query: str = "",
-) -> QuerySet[Visit]:
-    """The visit list's filters, for the API and the page alike. A date range keeps the visits
-    that overlap it, so a two-day visit across the 1st shows in both months."""
-    visits = visit_queryset(user=user)
-    errors: list[FieldError] = []
-    if kind:
-        if kind not in VisitKind.values:
-            errors.append(FieldError("kind", "应为 inspection / symposium / liaison / call"))
-        visits = visits.filter(kind=kind)
-    if region:
-        if not is_region_code(region):
-            errors.append(FieldError("region", "应为6位行政区划代码"))
-        else:
-            visits = visits.filter(visits_touching_q(region))
-    if start and end and end < start:
-        errors.append(FieldError("end", f"结束日期 {end} 早于开始日期 {start}"))
-    if errors:
-        raise ValidationFailed(errors)
-    if official:
-        visits = visits.filter(pk__in=VisitOfficial.objects.filter(official_id=official).values("visit_id"))
-    if enterprise:
-        visits = visits.filter(
-            pk__in=VisitEnterprise.objects.filter(enterprise_id=enterprise).values("visit_id")
-        )
-    if project:
-        visits = visits.filter(projects=project)
-    if start:
-        visits = visits.filter(end_date__gte=start)
-    if end:
-        visits = visits.filter(start_date__lte=end)
-    if query.strip():
-        visits = visits.filter(title__contains=query.strip())
-    return visits
 
 
 def with_case_counts(visits: Iterable[Visit], *, user: User) -> list[Visit]:

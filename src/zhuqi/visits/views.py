@@ -4,7 +4,6 @@ cases' live status, and its Word record."""
 from __future__ import annotations
 
 import calendar
-import datetime
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -24,6 +23,7 @@ from zhuqi.cases.models import OPEN_STATUS_LIST, Kind
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
+from zhuqi.core.filtersets import page_filterset
 from zhuqi.core.periods import Period, PeriodKind
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
@@ -38,6 +38,7 @@ from zhuqi.visits import selectors, services
 from zhuqi.visits.documents import visit_record
 from zhuqi.visits.exporting import MAX_ROWS as MAX_EXPORT_ROWS
 from zhuqi.visits.exporting import export_visits
+from zhuqi.visits.filtersets import VisitFilterSet
 from zhuqi.visits.forms import CaseRow, PostedVisit, place_errors, read_visit, visit_initial
 from zhuqi.visits.models import Visit, VisitKind
 
@@ -50,6 +51,7 @@ class ListFilters:
     official: Official | None
     texts: dict[str, str]
     query: str  # the filters as a query string, without the page
+    params: dict[str, str]
 
     @property
     def querystring_base(self) -> str:
@@ -61,34 +63,15 @@ def _list_filters(request: HttpRequest) -> ListFilters:
     official_id = request.GET.get("official", "")
     official = Official.objects.filter(pk=parse_id(official_id) or 0).first() if is_id(official_id) else None
     texts = {name: request.GET.get(name, "").strip() for name in ("start", "end", "q")}
-    query = urlencode({k: v for k, v in (("kind", kind), ("official", official_id), *texts.items()) if v})
-    return ListFilters(kind=kind, official=official, texts=texts, query=query)
+    params = {k: v for k, v in (("kind", kind), ("official", official_id), *texts.items()) if v}
+    return ListFilters(kind=kind, official=official, texts=texts, query=urlencode(params), params=params)
 
 
 def _filtered_visits(request: HttpRequest, user: User, filters: ListFilters) -> QuerySet[Visit]:
-    """The visits in the user's scope through the filters the API uses too; a filter that cannot
-    be read is said in a message (and, for a bad range, the list is empty rather than wrong)."""
-    dates: dict[str, datetime.date | None] = {}
-    for name in ("start", "end"):
-        text = filters.texts[name]
-        try:
-            dates[name] = datetime.date.fromisoformat(text) if text else None
-        except ValueError:
-            messages.error(request, _("“%(value)s”不是日期（YYYY-MM-DD）") % {"value": text})
-            dates[name] = None
-    try:
-        return selectors.visits_filtered(
-            user=user,
-            kind=filters.kind if filters.kind in VisitKind.values else None,
-            official=filters.official.pk if filters.official else None,
-            query=filters.texts["q"],
-            start=dates["start"],
-            end=dates["end"],
-        )
-    except ValidationFailed as failure:
-        for error in failure.errors:
-            messages.error(request, error.message)
-        return selectors.visit_queryset(user=user).none()
+    """The visits in the user's scope through the filter set the API uses too; a filter that
+    cannot be read is said in a message (and, for a bad range, the list is empty rather than wrong)."""
+    filterset = VisitFilterSet(filters.params, queryset=selectors.visit_queryset(user=user))
+    return page_filterset(request, filterset).qs
 
 
 @login_required
