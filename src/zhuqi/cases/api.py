@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from zhuqi.cases import figures, schemas, selectors, services
 from zhuqi.cases.common_problems import common_problems
 from zhuqi.cases.filtersets import CaseFilterSet
-from zhuqi.cases.models import Step
+from zhuqi.cases.models import Kind, Step
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
 from zhuqi.core.filtersets import FilterQuery
@@ -71,7 +71,7 @@ class CommonProblemFilters(Schema):
     )
     category: RecordId | None = Field(None, description="a category; its subcategories are included")
     region: RegionCode | None = None
-    kind: str = Field("demand", description="demand / hazard")
+    kind: Literal["demand", "hazard"] = "demand"
 
 
 # Before the /{case_id} routes, so the path is never read as an id.
@@ -89,7 +89,7 @@ def list_common_problems(request: HttpRequest, filters: Query[CommonProblemFilte
 
 class FigureQuery(Schema):
     group_by: str = Field("department", description="department / region")
-    kind: str = Field("demand", description="demand / instruction / hazard")
+    kind: Kind = Kind.DEMAND
     period: str = Field(
         "", description="month / quarter / year / last_month / last_quarter / last_year (default: month)"
     )
@@ -139,7 +139,7 @@ class FiguresOut(Schema):
     group_by: str
     level: str
     region: dict[str, str] | None
-    kind: str
+    kind: Kind
     sort: str
     definitions_url: str
     definitions: dict[str, str]

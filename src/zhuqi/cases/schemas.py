@@ -7,21 +7,36 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from zhuqi.cases.common_problems import CommonProblems
-from zhuqi.cases.models import Case, CaseStep
+from zhuqi.cases.models import (
+    Case,
+    CaseStep,
+    Closure,
+    Complexity,
+    Escalation,
+    Extension,
+    Kind,
+    Outcome,
+    RejectionReason,
+    Source,
+    Status,
+    Timeliness,
+    UnresolvableReason,
+    Urgency,
+)
 from zhuqi.cases.workflow import allowed_steps
-from zhuqi.core.queries import IsoDate, RecordId, Version
+from zhuqi.core.queries import Blank, IsoDate, RecordId, Version
 from zhuqi.core.textlimits import REASON_LENGTH, schema_field
 
 
 class CaseIn(Schema):
-    kind: str = Field(description="demand / instruction / hazard")
+    kind: Kind
     title: str = schema_field(Case, "title")
     description: str = schema_field(Case, "description", "")
     enterprise: RecordId | None = None
     category: RecordId | None = None
-    urgency: str = "normal"
-    complexity: str = "simple"
-    source: str = ""
+    urgency: Urgency = Urgency.NORMAL
+    complexity: Complexity = Complexity.SIMPLE
+    source: Source | Blank = Field("", description="blank: by who files it")
     source_note: str = schema_field(Case, "source_note", "")
     issued_by: RecordId | None = None
     region: str = Field("", description="for an instruction with no enterprise: the region it belongs to")
@@ -53,7 +68,7 @@ class CaseCorrectionIn(Schema):
 
 
 class RejectIn(StepIn):
-    reason: str = Field(description="duplicate / outside_remit / incomplete / other")
+    reason: RejectionReason
     duplicate_of: RecordId | None = None
 
 
@@ -61,13 +76,13 @@ class AssignIn(StepIn):
     lead_department: RecordId | None = Field(None, description="empty: use the routing catalogue")
     co_departments: list[RecordId] = []
     deadline: IsoDate | None = Field(None, description="empty: by the deadline policy")
-    complexity: str = ""
+    complexity: Complexity | Blank = Field("", description="blank: as it is")
 
 
 class AnswerIn(StepIn):
     answer: str = schema_field(Case, "answer")
-    outcome: str = Field(description="resolved / partly_resolved / not_resolvable")
-    outcome_reason: str = ""
+    outcome: Outcome
+    outcome_reason: UnresolvableReason | Blank = ""
 
 
 class ConfirmIn(StepIn):
@@ -108,18 +123,18 @@ class Named(Schema):
 class CaseOut(Schema):
     id: int
     version: int
-    kind: str
+    kind: Kind
     kind_label: str
     title: str
     description: str
     enterprise: Named | None
     region: Named
     category: Named
-    urgency: str
-    complexity: str
-    source: str
+    urgency: Urgency
+    complexity: Complexity
+    source: Source
     source_note: str
-    status: str
+    status: Status
     status_label: str
     lead_department: Named | None
     co_departments: list[Named] | None = None
@@ -128,22 +143,22 @@ class CaseOut(Schema):
     deadline: datetime.datetime | None
     deadline_provisional: bool
     due_at: datetime.datetime | None
-    timeliness: str
-    escalation_level: str = Field(
+    timeliness: Timeliness
+    escalation_level: Escalation = Field(
         description="督办级别: '' (none), reminder (催办), supervision (督办), notice (通报)"
     )
     escalation_level_label: str
     working_days_late: int = Field(description="Working days past the running deadline, as last counted")
     flagged_for_notice: bool
     answer: str
-    outcome: str
-    outcome_reason: str
+    outcome: Outcome | Blank
+    outcome_reason: UnresolvableReason | Blank
     rating: int | None
-    closure: str
+    closure: Closure | Blank
     closed_at: datetime.datetime | None
     duplicate_of: int | None
-    rejection_reason: str
-    extension: str
+    rejection_reason: RejectionReason | Blank
+    extension: Extension
     unsatisfied_count: int
     allowed_steps: list[str]
 
@@ -233,7 +248,7 @@ def step_json(step: CaseStep) -> dict[str, Any]:
 class GroupedCaseOut(Schema):
     id: int
     title: str
-    status: str
+    status: Status
     status_label: str
     enterprise: Named
 

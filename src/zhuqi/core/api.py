@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -128,7 +128,9 @@ class CalendarDayOut(Schema):
 class CalendarOut(Schema):
     year: int
     provisional: bool
-    source: str = Field(description="entered (by an admin), package (chinese-calendar) or empty")
+    source: Literal["entered", "package", ""] = Field(
+        description="entered (by an admin), package (chinese-calendar) or empty"
+    )
     days: list[CalendarDayOut]
 
 

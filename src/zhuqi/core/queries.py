@@ -10,10 +10,11 @@ start) is refused there, and the API handler places a read's refusal in the quer
 from __future__ import annotations
 
 import datetime
+import enum
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from zhuqi.core.validators import ID_MAX_DIGITS, MONTHS_MAX, YEAR_MAX, YEAR_MIN
@@ -77,3 +78,15 @@ MonthText = Annotated[
     str,
     Field(pattern=r"^(20\d\d|2100)-(0?[1-9]|1[0-2])$", description="a month, YYYY-MM (2000–2100)"),
 ]
+
+# A choice left blank (a case not answered yet has no outcome, an enterprise of unknown size no
+# size class): `Outcome | Blank`, so the schema still lists every value a client can meet.
+Blank = Literal[""]
+
+
+def inline_choices(choices: type[enum.Enum]) -> WithJsonSchema:
+    """The schema of a TextChoices written where it is used, not as a component named after the
+    class: for a nested one whose name another app's choices have too (`Assignment.Kind` beside
+    cases' `Kind`), which would otherwise overwrite one another in the OpenAPI document.
+    Use as `Annotated[Assignment.Kind, inline_choices(Assignment.Kind)]`."""
+    return WithJsonSchema({"type": "string", "enum": [member.value for member in choices]})

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from zhuqi.core.queries import IsoDate, RecordId, Version
+from zhuqi.core.queries import IsoDate, RecordId, Version, inline_choices
 from zhuqi.core.textlimits import CONTACT_LENGTHS, schema_field
 from zhuqi.core.validators import mask_contacts
-from zhuqi.enterprises.models import Assignment, Enterprise
+from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
 from zhuqi.enterprises.validation import EMPLOYEES_MAX
+
+# Beside cases' Kind in the OpenAPI document, so written out where it is used.
+AssignmentKind = Annotated[Assignment.Kind, inline_choices(Assignment.Kind)]
 
 
 class Contact(Schema):
@@ -40,7 +43,7 @@ class EnterpriseOut(Schema):
     revenue: Decimal | None
     total_assets: Decimal | None
     above_scale: bool
-    size_class: str | None
+    size_class: SizeClass | None
     size_basis: dict[str, Any]
     address: str
     contacts: list[Contact]
@@ -109,7 +112,7 @@ def enterprise_json(enterprise: Enterprise, *, show_contacts: bool) -> dict[str,
 
 class AssignmentIn(Schema):
     official: RecordId
-    kind: str = "liaison"
+    kind: AssignmentKind = Assignment.Kind.LIAISON
     start_date: IsoDate | None = None
     end_date: IsoDate | None = None
     note: str = schema_field(Assignment, "note", "")
@@ -124,7 +127,7 @@ class AssignmentOut(Schema):
     enterprise: int
     official: int
     official_name: str
-    kind: str
+    kind: AssignmentKind
     start_date: datetime.date
     end_date: datetime.date | None
     note: str

@@ -8,13 +8,13 @@ from ninja import Field, Schema
 
 from zhuqi.core.queries import IsoDate, RecordId, Version
 from zhuqi.core.textlimits import schema_field
-from zhuqi.investment.models import Agreement, FundsInPlace
-from zhuqi.investment.selectors import STATUS_LABELS
+from zhuqi.investment.models import Agreement, AgreementKind, AmountNature, AmountUnit, FundsInPlace
+from zhuqi.investment.selectors import STATUS_LABELS, AgreementStatus
 
 
 class AgreementIn(Schema):
     title: str = schema_field(Agreement, "title")
-    kind: str = Field(description="strategic / investment / financing")
+    kind: AgreementKind
     counterparty_name: str = schema_field(
         Agreement,
         "counterparty_name",
@@ -30,10 +30,8 @@ class AgreementIn(Schema):
     signed_on: IsoDate | None = None
     place: str = schema_field(Agreement, "place", "")
     amount: Decimal | str | None = None
-    amount_unit: str = Field("亿元", description="亿元 or 万元: the unit `amount` is written in")
-    amount_nature: str = Field(
-        "none", description="intended_financing / planned_investment / contract_value / none"
-    )
+    amount_unit: AmountUnit = Field(AmountUnit.YI, description="the unit `amount` is written in")
+    amount_nature: AmountNature = AmountNature.NONE
     period: str = schema_field(Agreement, "period", "")
     fields: str = schema_field(Agreement, "fields", "")
     follow_up_department: RecordId | None = None
@@ -53,7 +51,7 @@ class ProjectsIn(Schema):
 class FundsIn(Schema):
     on: IsoDate | None = None
     amount: Decimal | str
-    unit: str = "万元"
+    unit: AmountUnit = AmountUnit.WAN
     note: str = schema_field(FundsInPlace, "note", "")
     version: Version
 
@@ -61,7 +59,7 @@ class FundsIn(Schema):
 class AgreementOut(Schema):
     id: int
     title: str
-    kind: str
+    kind: AgreementKind
     counterparty_name: str
     our_party_name: str
     region: str
@@ -70,13 +68,13 @@ class AgreementOut(Schema):
     place: str
     amount: Decimal = Field(description="万元")
     amount_as_entered: Decimal
-    entered_unit: str
-    amount_nature: str
+    entered_unit: AmountUnit
+    amount_nature: AmountNature
     period: str
     fields: str
     follow_up_department: int | None
     follow_up_department_name: str
-    status: str
+    status: AgreementStatus
     status_label: str
     landed_amount: Decimal = Field(description="total investment of the projects that came of it, 万元")
     funds_in_place: Decimal
@@ -91,7 +89,7 @@ class AgreementDetailOut(AgreementOut):
 
 
 def agreement_json(agreement: Agreement) -> dict[str, Any]:
-    status = getattr(agreement, "status", "signed")
+    status: AgreementStatus = getattr(agreement, "status", "signed")
     return {
         "id": agreement.pk,
         "title": agreement.title,

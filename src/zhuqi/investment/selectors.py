@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import (
     Case,
@@ -33,7 +33,13 @@ from zhuqi.investment.models import Agreement
 from zhuqi.projects.models import Project, Stage
 from zhuqi.projects.selectors import project_queryset
 
-STATUS_LABELS = {"signed": "已签约", "landed": "已落地", "started": "已开工", "producing": "已投产"}
+AgreementStatus = Literal["signed", "landed", "started", "producing"]
+STATUS_LABELS: dict[AgreementStatus, str] = {
+    "signed": "已签约",
+    "landed": "已落地",
+    "started": "已开工",
+    "producing": "已投产",
+}
 STARTED_STAGES = [Stage.STARTED, Stage.COMPLETED, Stage.PRODUCING]
 
 

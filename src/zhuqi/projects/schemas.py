@@ -10,7 +10,18 @@ from zhuqi.cases.models import Case
 from zhuqi.core.queries import IsoDate, RecordId, Version, Year
 from zhuqi.core.textlimits import schema_field
 from zhuqi.projects import selectors
-from zhuqi.projects.models import Milestone, ProgressReport, Project, ProjectList, StageChange
+from zhuqi.projects.models import (
+    Category,
+    Level,
+    Milestone,
+    MilestoneKind,
+    ProgressReport,
+    Project,
+    ProjectList,
+    ReportingPeriod,
+    Stage,
+    StageChange,
+)
 
 
 class ProjectIn(Schema):
@@ -27,8 +38,8 @@ class ProjectIn(Schema):
         Project, "owner_name", "", description="the owner's name when it is not in the registry"
     )
     chain: str = schema_field(Project, "chain", "")
-    category: str = "industrial"
-    level: str = "city"
+    category: Category = Category.INDUSTRIAL
+    level: Level = Level.CITY
     content: str = schema_field(Project, "content", "")
     responsible_leader: RecordId | None = None
     responsible_department: RecordId | None = None
@@ -48,9 +59,7 @@ class ProjectUpdateIn(ProjectIn):
 
 class StageIn(Schema):
     version: Version
-    stage: str = Field(
-        description="planned / preparing / started / completed / producing / suspended / cancelled"
-    )
+    stage: Stage
     on: IsoDate | None = Field(None, description="the day it actually happened")
     reason: str = schema_field(
         StageChange, "reason", "", description="required to go back, to suspend or cancel, and to resume"
@@ -60,7 +69,7 @@ class StageIn(Schema):
 class MilestoneIn(Schema):
     id: RecordId | None = None
     name: str = schema_field(Milestone, "name")
-    kind: str = "other"
+    kind: MilestoneKind = MilestoneKind.OTHER
     planned_on: IsoDate | None = None
 
 
@@ -105,10 +114,10 @@ class ProjectOut(Schema):
     region: str
     region_name: str
     chain: str
-    category: str
-    level: str
+    category: Category
+    level: Level
     listed_year: int
-    stage: str
+    stage: Stage
     stage_label: str
     stage_reason: str
     total_investment: Decimal
@@ -122,7 +131,7 @@ class ProjectOut(Schema):
     responsible_leader: int | None
     responsible_leader_name: str
     project_list: int | None
-    reporting_period: str
+    reporting_period: ReportingPeriod
     last_period_end: datetime.date | None
     flags: list[FlagOut]
     version: int
@@ -130,7 +139,7 @@ class ProjectOut(Schema):
 
 class MilestoneOut(Schema):
     id: int
-    kind: str
+    kind: MilestoneKind
     name: str
     planned_on: datetime.date
     done_on: datetime.date | None
@@ -138,8 +147,8 @@ class MilestoneOut(Schema):
 
 
 class StageChangeOut(Schema):
-    from_stage: str
-    to_stage: str
+    from_stage: Stage
+    to_stage: Stage
     on: datetime.date
     reason: str
     at: datetime.datetime
@@ -267,18 +276,18 @@ def project_detail_json(project: Project, today: datetime.date) -> dict[str, Any
 class ProjectListIn(Schema):
     name: str = schema_field(ProjectList, "name", description="e.g. 2026年霍林郭勒市重点项目")
     region: str
-    level: str = Field(description="national / provincial / city / county")
+    level: Level
     year: Year
-    reporting_period: str = Field("weekly", description="weekly / semimonthly / monthly")
+    reporting_period: ReportingPeriod = ReportingPeriod.WEEKLY
 
 
 class ProjectListOut(Schema):
     id: int
     name: str
     region: str
-    level: str
+    level: Level
     year: int
-    reporting_period: str
+    reporting_period: ReportingPeriod
 
 
 def project_list_json(item: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.enterprises import services as enterprise_services
 from zhuqi.enterprises.filtersets import AssignmentFilterSet
 from zhuqi.enterprises.models import Assignment
+from zhuqi.enterprises.schemas import AssignmentKind
 from zhuqi.visits import coverage, liaison
 
 router = Router(tags=["assignments"])
@@ -34,7 +35,7 @@ class StandingOut(Schema):
     enterprise_name: str
     official: int
     official_name: str
-    kind: str
+    kind: AssignmentKind
     start_date: datetime.date
     end_date: datetime.date | None
     visits_per_month: int

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
@@ -9,7 +9,7 @@ from zhuqi.cases.models import Case
 from zhuqi.core.queries import IsoDate, RecordId, Version
 from zhuqi.core.textlimits import limit, schema_field
 from zhuqi.directory.models import Region
-from zhuqi.visits.models import Visit, VisitEnterprise
+from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind
 from zhuqi.visits.selectors import STATEMENT_FIELDS
 
 # A place is a region code: bounded, so a bad one is refused without being echoed at length.
@@ -25,7 +25,9 @@ class AttendanceIn(Schema):
 
 
 class SaidIn(Schema):
-    kind: str = Field(description="instruction (a requirement given) / demand (a difficulty heard)")
+    kind: Literal["instruction", "demand"] = Field(
+        description="instruction (a requirement given) / demand (a difficulty heard)"
+    )
     title: str = schema_field(Case, "title")
     description: str = schema_field(Case, "description", "")
     category: RecordId | None = None
@@ -39,7 +41,7 @@ class SaidIn(Schema):
 
 
 class VisitIn(Schema):
-    kind: str = Field(description="inspection / symposium / liaison / call")
+    kind: VisitKind
     title: str = schema_field(Visit, "title")
     start_date: IsoDate
     end_date: IsoDate | None = None
@@ -68,7 +70,7 @@ class VisitUpdateIn(VisitIn):
 
 class DuplicateVisitOut(Schema):
     id: int
-    kind: str
+    kind: VisitKind
     title: str
     start_date: datetime.date
     end_date: datetime.date
@@ -83,7 +85,7 @@ class LikelyDuplicateOut(Schema):
 
 class VisitOut(Schema):
     id: int
-    kind: str
+    kind: VisitKind
     title: str
     start_date: datetime.date
     end_date: datetime.date
