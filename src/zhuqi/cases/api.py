@@ -1,4 +1,4 @@
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -6,14 +6,14 @@ from ninja import Field, Form, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from zhuqi.cases import figures, schemas, selectors, services
-from zhuqi.cases.common_problems import common_problems
+from zhuqi.cases.common_problems import GROUPED_KINDS, common_problems
 from zhuqi.cases.filtersets import CaseFilterSet
 from zhuqi.cases.models import Kind, Step
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
 from zhuqi.core.filtersets import FilterQuery
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
-from zhuqi.core.queries import IsoDate, RecordId, RegionCode, RegionCodeOrBlank
+from zhuqi.core.queries import IsoDate, RecordId, RegionCode, RegionCodeOrBlank, choices_schema
 
 router = Router(tags=["cases"])
 
@@ -71,7 +71,7 @@ class CommonProblemFilters(Schema):
     )
     category: RecordId | None = Field(None, description="a category; its subcategories are included")
     region: RegionCode | None = None
-    kind: Literal["demand", "hazard"] = "demand"
+    kind: Annotated[str, choices_schema(GROUPED_KINDS)] = "demand"
 
 
 # Before the /{case_id} routes, so the path is never read as an id.
@@ -89,7 +89,7 @@ def list_common_problems(request: HttpRequest, filters: Query[CommonProblemFilte
 
 class FigureQuery(Schema):
     group_by: str = Field("department", description="department / region")
-    kind: Kind = Kind.DEMAND
+    kind: Annotated[str, choices_schema(Kind)] = "demand"
     period: str = Field(
         "", description="month / quarter / year / last_month / last_quarter / last_year (default: month)"
     )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Field, Schema
@@ -24,19 +24,19 @@ from zhuqi.cases.models import (
     Urgency,
 )
 from zhuqi.cases.workflow import allowed_steps
-from zhuqi.core.queries import Blank, IsoDate, RecordId, Version
+from zhuqi.core.queries import Blank, IsoDate, RecordId, Version, choices_schema
 from zhuqi.core.textlimits import REASON_LENGTH, schema_field
 
 
 class CaseIn(Schema):
-    kind: Kind
+    kind: Annotated[str, choices_schema(Kind)]
     title: str = schema_field(Case, "title")
     description: str = schema_field(Case, "description", "")
     enterprise: RecordId | None = None
     category: RecordId | None = None
-    urgency: Urgency = Urgency.NORMAL
-    complexity: Complexity = Complexity.SIMPLE
-    source: Source | Blank = Field("", description="blank: by who files it")
+    urgency: Annotated[str, choices_schema(Urgency, blank=True)] = "normal"
+    complexity: Annotated[str, choices_schema(Complexity, blank=True)] = "simple"
+    source: Annotated[str, choices_schema(Source, blank=True)] = ""
     source_note: str = schema_field(Case, "source_note", "")
     issued_by: RecordId | None = None
     region: str = Field("", description="for an instruction with no enterprise: the region it belongs to")
@@ -68,7 +68,7 @@ class CaseCorrectionIn(Schema):
 
 
 class RejectIn(StepIn):
-    reason: RejectionReason
+    reason: Annotated[str, choices_schema(RejectionReason)]
     duplicate_of: RecordId | None = None
 
 
@@ -76,13 +76,13 @@ class AssignIn(StepIn):
     lead_department: RecordId | None = Field(None, description="empty: use the routing catalogue")
     co_departments: list[RecordId] = []
     deadline: IsoDate | None = Field(None, description="empty: by the deadline policy")
-    complexity: Complexity | Blank = Field("", description="blank: as it is")
+    complexity: Annotated[str, choices_schema(Complexity, blank=True)] = ""
 
 
 class AnswerIn(StepIn):
     answer: str = schema_field(Case, "answer")
-    outcome: Outcome
-    outcome_reason: UnresolvableReason | Blank = ""
+    outcome: Annotated[str, choices_schema(Outcome)]
+    outcome_reason: Annotated[str, choices_schema(UnresolvableReason, blank=True)] = ""
 
 
 class ConfirmIn(StepIn):

@@ -10,8 +10,8 @@ start) is refused there, and the API handler places a read's refusal in the quer
 from __future__ import annotations
 
 import datetime
-import enum
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
@@ -84,9 +84,15 @@ MonthText = Annotated[
 Blank = Literal[""]
 
 
-def inline_choices(choices: type[enum.Enum]) -> WithJsonSchema:
-    """The schema of a TextChoices written where it is used, not as a component named after the
-    class: for a nested one whose name another app's choices have too (`Assignment.Kind` beside
-    cases' `Kind`), which would otherwise overwrite one another in the OpenAPI document.
-    Use as `Annotated[Assignment.Kind, inline_choices(Assignment.Kind)]`."""
-    return WithJsonSchema({"type": "string", "enum": [member.value for member in choices]})
+def choices_schema(values: Iterable[str], *, blank: bool = False) -> WithJsonSchema:
+    """The OpenAPI schema of a choice: its values (a TextChoices class or some of its members), ""
+    too with `blank`, written where the choice is used.
+
+    A request body's choice stays `Annotated[str, choices_schema(Kind)]`: the service reads it
+    and refuses a wrong one by name, with the other refusals of the same request, and takes ""
+    for its default where `blank` says so. A response's choice is the TextChoices itself (a
+    component named after the class), except a nested one whose name another app's choices
+    have too (`Assignment.Kind` beside cases' `Kind`), which would overwrite one another:
+    `Annotated[Assignment.Kind, choices_schema(Assignment.Kind)]`."""
+    listed = [str(value) for value in values]
+    return WithJsonSchema({"type": "string", "enum": [*listed, ""] if blank else listed})

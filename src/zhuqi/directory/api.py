@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
-from zhuqi.core.queries import IndustryCode, IsoDate, RecordId, RegionCode, inline_choices
+from zhuqi.core.queries import IndustryCode, IsoDate, RecordId, RegionCode, choices_schema
 from zhuqi.core.textlimits import schema_field
 from zhuqi.directory import selectors, services
 from zhuqi.directory.models import Department, Industry, Official, Post, Region
@@ -106,14 +106,14 @@ def _official_json(official: Any) -> dict[str, Any]:
 
 
 # Beside cases' Kind in the OpenAPI document, so written out where it is used.
-DepartmentKind = Annotated[Department.Kind, inline_choices(Department.Kind)]
+DepartmentKind = Annotated[Department.Kind, choices_schema(Department.Kind)]
 
 
 class DepartmentIn(Schema):
     region: str
     name: str = schema_field(Department, "name")
     short_name: str = schema_field(Department, "short_name", "")
-    kind: DepartmentKind = Department.Kind.GOVERNMENT
+    kind: Annotated[str, choices_schema(Department.Kind)] = "government"
 
 
 class DepartmentOut(Schema):
@@ -152,6 +152,8 @@ def list_departments(request: HttpRequest, region: RegionCode | None = None) -> 
 
 @router.post("/departments", response={201: DepartmentOut}, summary="Add a department (admin, coordinator)")
 def create_department(request: HttpRequest, payload: DepartmentIn) -> Status:
+    if payload.kind not in Department.Kind.values:
+        raise ValidationFailed([FieldError("kind", f"应为 {'、'.join(Department.Kind.values)} 之一")])
     department = services.department_create(
         actor=request_user(request),
         region=_region_or_422(payload.region),

@@ -8,14 +8,14 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from zhuqi.core.queries import IsoDate, RecordId, Version, inline_choices
+from zhuqi.core.queries import IsoDate, RecordId, Version, choices_schema
 from zhuqi.core.textlimits import CONTACT_LENGTHS, schema_field
 from zhuqi.core.validators import mask_contacts
 from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
 from zhuqi.enterprises.validation import EMPLOYEES_MAX
 
 # Beside cases' Kind in the OpenAPI document, so written out where it is used.
-AssignmentKind = Annotated[Assignment.Kind, inline_choices(Assignment.Kind)]
+AssignmentKind = Annotated[Assignment.Kind, choices_schema(Assignment.Kind)]
 
 
 class Contact(Schema):
@@ -112,7 +112,7 @@ def enterprise_json(enterprise: Enterprise, *, show_contacts: bool) -> dict[str,
 
 class AssignmentIn(Schema):
     official: RecordId
-    kind: AssignmentKind = Assignment.Kind.LIAISON
+    kind: Annotated[str, choices_schema(Assignment.Kind)] = "liaison"
     start_date: IsoDate | None = None
     end_date: IsoDate | None = None
     note: str = schema_field(Assignment, "note", "")

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from zhuqi.core.queries import IsoDate, RecordId, Version
+from zhuqi.core.queries import IsoDate, RecordId, Version, choices_schema
 from zhuqi.core.textlimits import schema_field
 from zhuqi.investment.models import Agreement, AgreementKind, AmountNature, AmountUnit, FundsInPlace
 from zhuqi.investment.selectors import STATUS_LABELS, AgreementStatus
@@ -14,7 +14,7 @@ from zhuqi.investment.selectors import STATUS_LABELS, AgreementStatus
 
 class AgreementIn(Schema):
     title: str = schema_field(Agreement, "title")
-    kind: AgreementKind
+    kind: Annotated[str, choices_schema(AgreementKind)]
     counterparty_name: str = schema_field(
         Agreement,
         "counterparty_name",
@@ -30,8 +30,10 @@ class AgreementIn(Schema):
     signed_on: IsoDate | None = None
     place: str = schema_field(Agreement, "place", "")
     amount: Decimal | str | None = None
-    amount_unit: AmountUnit = Field(AmountUnit.YI, description="the unit `amount` is written in")
-    amount_nature: AmountNature = AmountNature.NONE
+    amount_unit: Annotated[str, choices_schema(AmountUnit, blank=True)] = Field(
+        "亿元", description="the unit `amount` is written in"
+    )
+    amount_nature: Annotated[str, choices_schema(AmountNature, blank=True)] = "none"
     period: str = schema_field(Agreement, "period", "")
     fields: str = schema_field(Agreement, "fields", "")
     follow_up_department: RecordId | None = None
@@ -51,7 +53,7 @@ class ProjectsIn(Schema):
 class FundsIn(Schema):
     on: IsoDate | None = None
     amount: Decimal | str
-    unit: AmountUnit = AmountUnit.WAN
+    unit: Annotated[str, choices_schema(AmountUnit, blank=True)] = "万元"
     note: str = schema_field(FundsInPlace, "note", "")
     version: Version
 

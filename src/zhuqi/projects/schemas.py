@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
 from zhuqi.cases.models import Case
-from zhuqi.core.queries import IsoDate, RecordId, Version, Year
+from zhuqi.core.queries import IsoDate, RecordId, Version, Year, choices_schema
 from zhuqi.core.textlimits import schema_field
 from zhuqi.projects import selectors
 from zhuqi.projects.models import (
@@ -38,8 +38,8 @@ class ProjectIn(Schema):
         Project, "owner_name", "", description="the owner's name when it is not in the registry"
     )
     chain: str = schema_field(Project, "chain", "")
-    category: Category = Category.INDUSTRIAL
-    level: Level = Level.CITY
+    category: Annotated[str, choices_schema(Category, blank=True)] = "industrial"
+    level: Annotated[str, choices_schema(Level, blank=True)] = "city"
     content: str = schema_field(Project, "content", "")
     responsible_leader: RecordId | None = None
     responsible_department: RecordId | None = None
@@ -59,7 +59,7 @@ class ProjectUpdateIn(ProjectIn):
 
 class StageIn(Schema):
     version: Version
-    stage: Stage
+    stage: Annotated[str, choices_schema(Stage)]
     on: IsoDate | None = Field(None, description="the day it actually happened")
     reason: str = schema_field(
         StageChange, "reason", "", description="required to go back, to suspend or cancel, and to resume"
@@ -69,7 +69,7 @@ class StageIn(Schema):
 class MilestoneIn(Schema):
     id: RecordId | None = None
     name: str = schema_field(Milestone, "name")
-    kind: MilestoneKind = MilestoneKind.OTHER
+    kind: Annotated[str, choices_schema(MilestoneKind, blank=True)] = "other"
     planned_on: IsoDate | None = None
 
 
@@ -276,9 +276,9 @@ def project_detail_json(project: Project, today: datetime.date) -> dict[str, Any
 class ProjectListIn(Schema):
     name: str = schema_field(ProjectList, "name", description="e.g. 2026年霍林郭勒市重点项目")
     region: str
-    level: Level
+    level: Annotated[str, choices_schema(Level)]
     year: Year
-    reporting_period: ReportingPeriod = ReportingPeriod.WEEKLY
+    reporting_period: Annotated[str, choices_schema(ReportingPeriod)] = "weekly"
 
 
 class ProjectListOut(Schema):

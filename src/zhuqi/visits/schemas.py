@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from zhuqi.cases.models import Case
-from zhuqi.core.queries import IsoDate, RecordId, Version
+from zhuqi.cases.models import Case, Kind
+from zhuqi.core.queries import IsoDate, RecordId, Version, choices_schema
 from zhuqi.core.textlimits import limit, schema_field
 from zhuqi.directory.models import Region
 from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind
@@ -25,7 +25,7 @@ class AttendanceIn(Schema):
 
 
 class SaidIn(Schema):
-    kind: Literal["instruction", "demand"] = Field(
+    kind: Annotated[str, choices_schema([Kind.INSTRUCTION, Kind.DEMAND])] = Field(
         description="instruction (a requirement given) / demand (a difficulty heard)"
     )
     title: str = schema_field(Case, "title")
@@ -41,7 +41,7 @@ class SaidIn(Schema):
 
 
 class VisitIn(Schema):
-    kind: VisitKind
+    kind: Annotated[str, choices_schema(VisitKind)]
     title: str = schema_field(Visit, "title")
     start_date: IsoDate
     end_date: IsoDate | None = None
