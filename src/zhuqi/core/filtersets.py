@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import re
 from typing import Any, ClassVar, Literal
 
 import django_filters
@@ -37,7 +36,17 @@ from ninja.schema import ResolverMetaclass
 from zhuqi.core.display import field_label
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.models import AuditEntry
-from zhuqi.core.queries import IndustryCode, IsoDate, MonthCount, MonthText, RecordId, RegionCode, Year
+from zhuqi.core.queries import (
+    ISO_DATE,
+    MONTH,
+    IndustryCode,
+    IsoDate,
+    MonthCount,
+    MonthText,
+    RecordId,
+    RegionCode,
+    Year,
+)
 from zhuqi.core.validators import MONTHS_MAX, YEAR_MAX, YEAR_MIN, is_region_code, parse_id
 
 # The apps whose records the trail holds (users and the reference tables included).
@@ -131,9 +140,6 @@ class MonthCountFilter(django_filters.Filter):
     api_type: Any = MonthCount
 
 
-_MONTH = re.compile(r"(20\d\d|2100)-(0?[1-9]|1[0-2])")
-
-
 class MonthField(forms.Field):
     """A month, YYYY-MM (2000–2100), as the first day of the month."""
 
@@ -141,7 +147,7 @@ class MonthField(forms.Field):
         text = "" if value is None else str(value).strip()
         if not text:
             return None
-        found = _MONTH.fullmatch(text)
+        found = MONTH.fullmatch(text)
         if found is None:
             raise ValidationError(f"“{text}”不是月份，应为 YYYY-MM，如 2026-11", code="invalid")
         return datetime.date(int(found.group(1)), int(found.group(2)), 1)
@@ -160,9 +166,6 @@ class IndustryCodeFilter(django_filters.CharFilter):
     api_type: Any = IndustryCode
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 class IsoDateField(forms.DateField):
     """A day written YYYY-MM-DD, refused naming the value it was given."""
 
@@ -173,7 +176,7 @@ class IsoDateField(forms.DateField):
         if not text:
             return None
         try:
-            if _ISO_DATE.fullmatch(text):
+            if ISO_DATE.fullmatch(text):
                 return datetime.date.fromisoformat(text)
         except ValueError:
             pass

@@ -33,13 +33,13 @@ Version = Annotated[
 
 Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX, description=f"a year, {YEAR_MIN}–{YEAR_MAX}")]
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _iso_date_only(value: Any) -> Any:
     # Pydantic would read 0 or "1700000000" as seconds since 1970: a date is YYYY-MM-DD, as the
     # schema says, or it is refused like any other unreadable date.
-    if isinstance(value, datetime.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+    if isinstance(value, datetime.date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
         return value
     raise PydanticCustomError("date_parsing", "Input should be a date in the format YYYY-MM-DD")
 
@@ -74,9 +74,10 @@ IndustryCode = Annotated[
 ]
 
 # The years of core.validators' YEAR_MIN–YEAR_MAX, the months 1–12.
+MONTH = re.compile(r"(20\d\d|2100)-(0?[1-9]|1[0-2])")
 MonthText = Annotated[
     str,
-    Field(pattern=r"^(20\d\d|2100)-(0?[1-9]|1[0-2])$", description="a month, YYYY-MM (2000–2100)"),
+    Field(pattern=f"^{MONTH.pattern}$", description="a month, YYYY-MM (2000–2100)"),
 ]
 
 # A choice left blank (a case not answered yet has no outcome, an enterprise of unknown size no
