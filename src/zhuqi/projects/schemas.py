@@ -11,12 +11,12 @@ from zhuqi.core.queries import IsoDate, RecordId, Version, Year, choices_schema
 from zhuqi.core.textlimits import schema_field
 from zhuqi.projects import selectors
 from zhuqi.projects.models import (
-    Category,
     Level,
     Milestone,
     MilestoneKind,
     ProgressReport,
     Project,
+    ProjectCategory,
     ProjectList,
     ReportingPeriod,
     Stage,
@@ -38,7 +38,7 @@ class ProjectIn(Schema):
         Project, "owner_name", "", description="the owner's name when it is not in the registry"
     )
     chain: str = schema_field(Project, "chain", "")
-    category: Annotated[str, choices_schema(Category, blank=True)] = "industrial"
+    category: Annotated[str, choices_schema(ProjectCategory, blank=True)] = "industrial"
     level: Annotated[str, choices_schema(Level, blank=True)] = "city"
     content: str = schema_field(Project, "content", "")
     responsible_leader: RecordId | None = None
@@ -114,7 +114,7 @@ class ProjectOut(Schema):
     region: str
     region_name: str
     chain: str
-    category: Category
+    category: ProjectCategory
     level: Level
     listed_year: int
     stage: Stage
