@@ -9,10 +9,10 @@ from typing import Any
 from django.db import transaction
 
 from zhuqi.cases.models import CaseCategory, DeadlinePolicy, Kind, ReplyTemplate, RoutingRule, Urgency
-from zhuqi.cases.taking import parse_choice, require
+from zhuqi.cases.taking import parse_choice
 from zhuqi.core import audit
 from zhuqi.core.concurrency import lock_or_new
-from zhuqi.core.errors import FieldError, ValidationFailed
+from zhuqi.core.errors import FieldError, ValidationFailed, require
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.scoping import code_within

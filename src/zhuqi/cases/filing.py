@@ -23,14 +23,13 @@ from zhuqi.cases.taking import (
     now,
     parse_choice,
     record_step,
-    require,
     save,
     set_clock,
     snapshot,
 )
 from zhuqi.cases.workflow import answers_for, is_coordinator, may_take
 from zhuqi.core import audit
-from zhuqi.core.errors import FieldError, ValidationFailed
+from zhuqi.core.errors import FieldError, ValidationFailed, require
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code

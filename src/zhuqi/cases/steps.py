@@ -39,13 +39,12 @@ from zhuqi.cases.taking import (
     now,
     parse_choice,
     record_step,
-    require,
     set_clock,
     set_deadline,
     taking,
 )
 from zhuqi.cases.workflow import StepRefused, is_lead_handler
-from zhuqi.core.errors import FieldError, StaleWrite, ValidationFailed
+from zhuqi.core.errors import FieldError, StaleWrite, ValidationFailed, require
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.textlimits import length_errors, limit

@@ -28,7 +28,7 @@ from django.utils import timezone
 from zhuqi.cases import deadlines, selectors, workflow
 from zhuqi.cases.models import Attachment, Case, CaseReach, CaseStep, Escalation, Step, Timeliness
 from zhuqi.core import audit, concurrency
-from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
+from zhuqi.core.errors import FieldError, ValidationFailed, require
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import region_and_ancestor_codes
 from zhuqi.core.textlimits import length_error, limit
@@ -46,11 +46,6 @@ class StepInput:
 
 def now() -> datetime.datetime:
     return timezone.now()
-
-
-def require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -76,6 +76,13 @@ class PermissionDenied(ServiceError):
         super().__init__(message)
 
 
+def require(allowed: bool, message: str) -> None:
+    """Refuse with PermissionDenied(message) unless `allowed`: the services' one guard for what
+    the role may do (the record was already read through the actor's scope)."""
+    if not allowed:
+        raise PermissionDenied(message)
+
+
 class StaleWrite(ServiceError):
     """The object changed since the caller read it; their write would overwrite someone else's.
     Raised by core.versioning.check_version; `current` is what the caller needs to read again

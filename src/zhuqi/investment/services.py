@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from zhuqi.core import audit
 from zhuqi.core.concurrency import check_version, lock
-from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
+from zhuqi.core.errors import FieldError, ValidationFailed, require
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
@@ -44,11 +44,6 @@ def may_follow_up(actor: User, agreement: Agreement) -> bool:
         and bool(actor.department_id)
         and actor.department_id == agreement.follow_up_department_id
     )
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 @dataclass
@@ -149,7 +144,7 @@ def clean_agreement_data(actor: User, data: AgreementData) -> dict[str, Any]:
 
 @transaction.atomic
 def agreement_create(*, actor: User, data: AgreementData, source: str = "") -> Agreement:
-    _require(may_keep(actor), "只有营商办（专班）和系统管理员可以登记合作协议")
+    require(may_keep(actor), "只有营商办（专班）和系统管理员可以登记合作协议")
     values = clean_agreement_data(actor, data)
     leaders = values.pop("_leaders")
     agreement = Agreement.objects.create(**values, created_by=actor if actor.pk else None)
@@ -162,7 +157,7 @@ def agreement_create(*, actor: User, data: AgreementData, source: str = "") -> A
 def agreement_update(
     *, actor: User, agreement_id: int, expected_version: int | None, data: AgreementData, source: str = ""
 ) -> Agreement:
-    _require(may_keep(actor), "只有营商办（专班）和系统管理员可以修改合作协议")
+    require(may_keep(actor), "只有营商办（专班）和系统管理员可以修改合作协议")
     agreement = lock(selectors.agreement_queryset(user=actor), agreement_id)
     check_version(agreement, expected_version)
     before = audit.snapshot(agreement)
@@ -198,7 +193,7 @@ def agreement_link_projects(
     """The projects that came of the agreement (落地): the whole list, replacing the old one, so
     it is refused if the agreement changed since `expected_version` was read."""
     agreement = lock(selectors.agreement_queryset(user=actor), agreement_id)
-    _require(
+    require(
         may_follow_up(actor, agreement), "只有营商办（专班）、系统管理员和跟踪落实部门可以登记协议落地项目"
     )
     check_version(agreement, expected_version)
@@ -250,7 +245,7 @@ def funds_record(
     the agreed amount is judged on the agreement as the recorder read it: if it changed since
     `expected_version` (another sum recorded, the amount corrected), they are asked to look again."""
     agreement = lock(selectors.agreement_queryset(user=actor), agreement_id)
-    _require(may_follow_up(actor, agreement), "只有营商办（专班）、系统管理员和跟踪落实部门可以登记到位资金")
+    require(may_follow_up(actor, agreement), "只有营商办（专班）、系统管理员和跟踪落实部门可以登记到位资金")
     check_version(agreement, expected_version)
     errors: list[FieldError] = []
     value: Decimal | None = None

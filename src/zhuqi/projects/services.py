@@ -17,7 +17,7 @@ from zhuqi.cases import services as case_services
 from zhuqi.cases.models import Case, Kind, Source
 from zhuqi.core import audit
 from zhuqi.core.concurrency import check_version, lock
-from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from zhuqi.core.errors import FieldError, NotFound, ValidationFailed, require
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.periods import Period
 from zhuqi.core.permissions import Permission, has_permission
@@ -77,11 +77,6 @@ def may_change_stage(actor: User, project: Project) -> bool:
         and bool(actor.department_id)
         and (actor.department_id == project.responsible_department_id)
     )
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,7 +292,7 @@ def _set_annual_plan(project: Project, year: int, plan: Decimal | None) -> None:
 
 @transaction.atomic
 def project_create(*, actor: User, data: ProjectData, source: str = "") -> Project:
-    _require(may_manage(actor), "只有营商办（专班）和系统管理员可以维护重点项目库")
+    require(may_manage(actor), "只有营商办（专班）和系统管理员可以维护重点项目库")
     values = clean_project_data(actor, data)
     plan, plan_year = values.pop("_annual_plan"), values.pop("_annual_plan_year")
     project = Project(**values, created_by=actor if actor.pk else None)
@@ -315,7 +310,7 @@ def project_create(*, actor: User, data: ProjectData, source: str = "") -> Proje
 def project_update(
     *, actor: User, project_id: int, expected_version: int | None, data: ProjectData, source: str = ""
 ) -> Project:
-    _require(may_manage(actor), "只有营商办（专班）和系统管理员可以维护重点项目库")
+    require(may_manage(actor), "只有营商办（专班）和系统管理员可以维护重点项目库")
     project = lock(selectors.project_queryset(user=actor), project_id)
     check_version(project, expected_version)
     before = audit.snapshot(project)
@@ -356,7 +351,7 @@ def annual_plan_set(
     planned_investment: Any,
     source: str = "",
 ) -> ProjectYear:
-    _require(may_manage(actor), "只有营商办（专班）和系统管理员可以下达年度投资计划")
+    require(may_manage(actor), "只有营商办（专班）和系统管理员可以下达年度投资计划")
     project = lock(selectors.project_queryset(user=actor), project_id)
     check_version(project, expected_version)
     plan = parse_amount(planned_investment, "planned_investment")
@@ -409,7 +404,7 @@ def project_change_stage(
     or back onto it. Forward may skip stages; backwards, off the road and back on need a reason.
     `on` is the day it actually happened: not in the future, not before the stage it leaves."""
     project = lock(selectors.project_queryset(user=actor), project_id)
-    _require(
+    require(
         may_change_stage(actor, project), "只有项目的责任部门、营商办（专班）和系统管理员可以变更项目阶段"
     )
     check_version(project, expected_version)
@@ -498,7 +493,7 @@ def milestones_save(
     an id are changed, rows without are added, and nodes not
     listed are removed, unless already done (a done node is history, not plan)."""
     project = lock(selectors.project_queryset(user=actor), project_id)
-    _require(
+    require(
         may_change_stage(actor, project), "只有项目的责任部门、营商办（专班）和系统管理员可以修改节点计划"
     )
     check_version(project, expected_version)
@@ -586,7 +581,7 @@ class ReportResult:
 @transaction.atomic
 def report_submit(*, actor: User, project_id: int, data: ReportData, source: str = "") -> ReportResult:
     project = lock(selectors.project_queryset(user=actor), project_id)
-    _require(may_report(actor, project), "只有项目单位、责任部门、包联联络员和营商办（专班）可以填报项目进展")
+    require(may_report(actor, project), "只有项目单位、责任部门、包联联络员和营商办（专班）可以填报项目进展")
     errors: list[FieldError] = []
     today = timezone.localdate()
     kind = project.reporting_period
@@ -728,7 +723,7 @@ def project_list_save(
     list_id: int | None = None,
     source: str = "",
 ) -> ProjectList:
-    _require(may_manage(actor), "只有营商办（专班）和系统管理员可以维护重点项目清单")
+    require(may_manage(actor), "只有营商办（专班）和系统管理员可以维护重点项目清单")
     errors: list[FieldError] = []
     name = (name or "").strip()
     if not name:
