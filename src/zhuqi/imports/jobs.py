@@ -24,7 +24,6 @@ from typing import IO, Any, Protocol
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from zhuqi.core.busy import is_database_busy
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
@@ -65,15 +64,17 @@ class Importer(Protocol):
         ...
 
 
-IMPORTERS = {
-    "enterprises": "zhuqi.enterprises.importing.EnterpriseImporter",
-    "projects": "zhuqi.projects.importing.ProjectImporter",
-}
+# kind → the importer's class. imports stands below the apps whose rows it writes, so each of
+# them registers its importer here from its AppConfig.ready (enterprises/apps.py).
+_IMPORTERS: dict[str, Callable[[], Importer]] = {}
+
+
+def register_importer(kind: str, importer: Callable[[], Importer]) -> None:
+    _IMPORTERS[kind] = importer
 
 
 def importer_for(kind: str) -> Importer:
-    importer: Importer = import_string(IMPORTERS[kind])()
-    return importer
+    return _IMPORTERS[kind]()
 
 
 class Superseded(Exception):
