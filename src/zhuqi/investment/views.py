@@ -28,10 +28,6 @@ from zhuqi.investment.models import AgreementKind, AmountNature, AmountUnit
 from zhuqi.investment.services import AgreementData
 
 
-def _error_text(error: ServiceError) -> str:
-    return AgreementForm().error_text(error)
-
-
 def _filterset(request: HttpRequest) -> AgreementFilterSet:
     """The register through the filter set the API uses too; a filter that cannot be read is
     said in a message naming it."""
