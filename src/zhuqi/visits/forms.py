@@ -8,14 +8,16 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
 from zhuqi.core.errors import FieldError
+from zhuqi.core.forms import Form
 from zhuqi.core.textlimits import shortened
 from zhuqi.core.validators import parse_id
-from zhuqi.visits.models import Visit
+from zhuqi.visits.models import Visit, VisitKind
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
 
 # Field names of the services' errors, as the form's labels say them.
@@ -237,3 +239,48 @@ def visit_initial(visit: Visit) -> dict[str, Any]:
         "version": visit.version,
         "places": [region.code for region in visit.places.all()],
     }
+
+
+class RowValuesField(forms.Field):
+    """One column of repeating rows, posted under one name per row (demand_title, demand_title…):
+    the values as typed, in the rows' order."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> list[str]:
+        return [str(item) for item in value or []]
+
+
+class LiaisonLogForm(Form):
+    """The one-minute log (liaison_views.liaison_log): the enterprise, visit or call, the day, the
+    demands in rows (cases.N.title is named "第N条诉求·内容")."""
+
+    enterprise = forms.CharField(label="企业", required=False, strip=False)
+    kind = forms.CharField(label="方式", required=False, strip=False)
+    start_date = forms.CharField(label="日期", required=False)
+    no_problems = forms.BooleanField(label="无问题", required=False)
+    summary = forms.CharField(label="情况", required=False)
+    photo = forms.FileField(label="照片", required=False)
+    demand_title = RowValuesField(label="内容")
+    demand_category = RowValuesField(label="类别")
+    demand_description = RowValuesField(label="说明")
+    confirm_duplicate = forms.CharField(required=False)
+    service_labels = {"attachments": "照片", "enterprises": "企业", "lead_officials": "包联干部"}
+
+    def clean_kind(self) -> str:
+        # Not posted at all: a visit, as the page preselects.
+        return self.cleaned_data["kind"] if "kind" in self.data else VisitKind.LIAISON.value
+
+    def label_of(self, path: str) -> str:
+        parts = path.split(".")
+        if parts[0] == "cases" and len(parts) > 1:
+            label = f"第{parts[1]}条诉求"
+            if len(parts) > 2:
+                column = self.fields.get(f"demand_{parts[2]}")
+                label += "·" + (str(column.label) if column is not None else parts[2])
+            return label
+        return super().label_of(path)

@@ -32,21 +32,11 @@ from zhuqi.core.validators import parse_id
 from zhuqi.directory.models import Official, User
 from zhuqi.visits import coverage, liaison, services
 from zhuqi.visits.documents import liaison_report
+from zhuqi.visits.forms import LiaisonLogForm
 from zhuqi.visits.models import Visit, VisitKind
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
 
 LOG_KINDS = [(VisitKind.LIAISON.value, "走访"), (VisitKind.CALL.value, "电话联系")]
-FIELD_LABELS = {
-    "enterprise": "企业",
-    "kind": "方式",
-    "start_date": "日期",
-    "no_problems": "无问题",
-    "summary": "情况",
-    "photo": "照片",
-    "attachments": "照片",
-    "enterprises": "企业",
-    "lead_officials": "包联干部",
-}
 
 
 def _own_official(user: User) -> Official | None:
@@ -96,11 +86,10 @@ class PostedLog:
     demands: list[DemandRow] = field(default_factory=list)
 
 
-def _read_log(request: HttpRequest) -> PostedLog:
-    post = request.POST
-    titles = post.getlist("demand_title")
-    categories = post.getlist("demand_category")
-    descriptions = post.getlist("demand_description")
+def _read_log(form: LiaisonLogForm) -> PostedLog:
+    data = form.cleaned_data
+    titles, categories = data["demand_title"], data["demand_category"]
+    descriptions = data["demand_description"]
     rows = [
         DemandRow(
             title=title.strip(),
@@ -110,37 +99,26 @@ def _read_log(request: HttpRequest) -> PostedLog:
         for i, title in enumerate(titles)
     ]
     return PostedLog(
-        enterprise=post.get("enterprise", ""),
-        kind=post.get("kind", VisitKind.LIAISON.value),
-        start_date=post.get("start_date", "").strip(),
-        no_problems=post.get("no_problems") == "on",
-        summary=post.get("summary", "").strip(),
+        enterprise=data.get("enterprise", ""),
+        kind=data.get("kind", ""),
+        start_date=data.get("start_date", ""),
+        no_problems=data["no_problems"],
+        summary=data.get("summary", ""),
         # A row left empty is no demand (the page always offers one).
         demands=[row for row in rows if row.title or row.category or row.description],
     )
 
 
-def _log_error_label(name: str) -> str:
-    parts = name.split(".")
-    if parts[0] == "cases" and len(parts) > 1:
-        label = f"第{parts[1]}条诉求"
-        if len(parts) > 2:
-            label += "·" + {"title": "内容", "category": "类别", "description": "说明"}.get(
-                parts[2], parts[2]
-            )
-        return label
-    return FIELD_LABELS.get(parts[0], parts[0])
-
-
 def _log_context(
     user: User, assignments: list[Any], posted: PostedLog, errors: list[FieldError]
 ) -> dict[str, Any]:
+    form = LiaisonLogForm()
     return {
         "assignments": assignments,
         "posted": posted,
         # One empty row is always there to type into; more are added in the page.
         "demand_rows": [*posted.demands, DemandRow()],
-        "errors": [(_log_error_label(e.field), e.message) for e in errors],
+        "errors": [(form.label_of(e.field), e.message) for e in errors],
         "kinds": LOG_KINDS,
         "categories": case_selectors.category_tree(active_only=True),
         "today": timezone.localdate(),
@@ -164,7 +142,9 @@ def liaison_log(request: HttpRequest) -> HttpResponse:
             posted.enterprise = str(assignments[0].enterprise_id)
         return render(request, "visits/liaison_log.html", _log_context(user, assignments, posted, []))
 
-    posted = _read_log(request)
+    form = LiaisonLogForm(request.POST, request.FILES)
+    form.is_valid()  # every field takes what is posted: the checks below and the service judge it
+    posted = _read_log(form)
     errors: list[FieldError] = []
     enterprises = {a.enterprise_id: a.enterprise for a in assignments}
     enterprise = enterprises.get(parse_id(posted.enterprise) or 0)
@@ -214,7 +194,7 @@ def liaison_log(request: HttpRequest) -> HttpResponse:
                 ],
                 attachments=photos,
                 source="web",
-                confirm_duplicate=request.POST.get("confirm_duplicate") == "1",
+                confirm_duplicate=form.cleaned_data.get("confirm_duplicate") == "1",
             )
         except services.LikelyDuplicate as duplicate:
             context = _log_context(user, assignments, posted, [])
