@@ -1,6 +1,7 @@
 """The visit form as posted: the visit, the enterprises with what each said, and the rows of
-instructions and difficulties, read into the services' data. The form repeats fields per picked
-enterprise and per case row, which a Django Form does not describe well, so it is read here."""
+instructions and difficulties, read into the services' data. What each picked enterprise said is
+posted per enterprise (opinions_<id>…, fields added at runtime); each case column once per row
+(case_title, case_title…, one field holding the row's values)."""
 
 from __future__ import annotations
 
@@ -10,88 +11,143 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.http import QueryDict
-from django.utils.datastructures import MultiValueDict
 
+from zhuqi.cases.models import Case
 from zhuqi.core.errors import FieldError
-from zhuqi.core.forms import Form
+from zhuqi.core.forms import Form, LenientIdListField, LenientIntegerField, model_label
 from zhuqi.core.textlimits import shortened
 from zhuqi.core.validators import parse_id
-from zhuqi.visits.models import Visit, VisitKind
+from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind, VisitOfficial
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
 
-# Field names of the services' errors, as the form's labels say them.
-FIELD_LABELS = {
-    "kind": "类型",
-    "title": "标题",
-    "start_date": "开始日期",
-    "end_date": "结束日期",
-    "lead_officials": "带队领导",
-    "accompanying_officials": "陪同人员",
-    "officials": "参加干部",
-    "places": "地点",
-    "enterprises": "企业",
-    "projects": "项目",
-    "summary": "概要",
-    "attachments": "附件",
-    "version": "版本",
-    "no_problems": "无问题",
-}
-CASE_FIELD_LABELS = {
-    "kind": "类型",
-    "title": "事项",
-    "description": "具体内容",
-    "enterprise": "企业",
-    "lead_department": "牵头部门",
-    "deadline": "办理时限",
-    "category": "类别",
-    "issued_by": "交办领导",
-    "region": "所属地区",
-}
 # Where an error is shown: the service's field name → the form's field it belongs under.
 FIELD_PLACES = {"officials": "lead_officials"}
-ATTENDANCE_FIELD_LABELS = {
-    "opinions": "意见建议",
-    "policies_received": "已享受的政策",
-    "policies_unknown": "不了解的政策",
-    "policies_unobtainable": "未能享受的政策",
-}
+# What each picked enterprise said: VisitEnterprise's fields, posted as <name>_<enterprise id>.
+ATTENDANCE_FIELDS = ("opinions", "policies_received", "policies_unknown", "policies_unobtainable")
+# Case fields the service may refuse that no column of a case row shows.
+CASE_SERVICE_FIELDS = ("issued_by", "region")
 
 
-def error_label(name: str) -> str:
-    """cases.2.title → 第2条交办事项或诉求·事项; enterprises.1 → 企业; an unknown name → ""."""
-    parts = name.split(".")
-    if parts[0] == "cases" and len(parts) > 1:
-        label = f"第{parts[1]}条交办事项或诉求"
-        if len(parts) > 2 and parts[2] in CASE_FIELD_LABELS:
-            label += f"·{CASE_FIELD_LABELS[parts[2]]}"
-        return label
-    if parts[0] == "enterprises" and len(parts) > 2 and parts[2] in ATTENDANCE_FIELD_LABELS:
-        return f"第{parts[1]}家企业·{ATTENDANCE_FIELD_LABELS[parts[2]]}"
-    return FIELD_LABELS.get(parts[0], "")
+class RowValuesField(forms.Field):
+    """One column of repeating rows, posted under one name per row (case_title, case_title…):
+    the values as typed, in the rows' order."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> list[str]:
+        return [str(item) for item in value or []]
+
+
+class UploadsInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class UploadsField(forms.Field):
+    """The files chosen in one input; whether each may be stored is the service's to say."""
+
+    widget = UploadsInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> list[UploadedFile]:
+        return list(value or [])
+
+
+class VisitForm(Form):
+    """The visit form (views._save). Labels are Visit's, VisitEnterprise's and Case's
+    verbose_names, or the page's own word where it says another; read_visit(form) is what the
+    services are given."""
+
+    kind = forms.CharField(label=model_label(Visit, "kind"), required=False, strip=False)
+    title = forms.CharField(label=model_label(Visit, "title"), required=False, strip=False)
+    start_date = forms.CharField(label=model_label(Visit, "start_date"), required=False)
+    end_date = forms.CharField(label=model_label(Visit, "end_date"), required=False)
+    lead_officials = LenientIdListField(label="带队领导")
+    accompanying_officials = LenientIdListField(label="陪同人员")
+    places = RowValuesField(label=model_label(Visit, "places"))
+    enterprises = LenientIdListField(label=model_label(Visit, "enterprises"))
+    projects = LenientIdListField(label=model_label(Visit, "projects"))
+    summary = forms.CharField(label=model_label(Visit, "summary"), required=False, strip=False)
+    no_problems = forms.BooleanField(label=model_label(Visit, "no_problems"), required=False)
+    attachments = UploadsField(label="附件")
+    version = LenientIntegerField(label=model_label(Visit, "version"), widget=forms.HiddenInput)
+    confirm_duplicate = forms.CharField(required=False)
+    case_kind = RowValuesField(label=model_label(Case, "kind"))
+    case_title = RowValuesField(label="事项")
+    case_description = RowValuesField(label="具体内容")
+    case_category = RowValuesField(label=model_label(Case, "category"))
+    case_enterprise = RowValuesField(label=model_label(Case, "enterprise"))
+    case_lead_department = RowValuesField(label=model_label(Case, "lead_department"))
+    case_deadline = RowValuesField(label=model_label(Case, "deadline"))
+    service_labels = {"officials": VisitOfficial._meta.verbose_name}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.enterprise_ids = _ids(self.fields["enterprises"].to_python(self["enterprises"].data) or [])
+        for pk in self.enterprise_ids:
+            for name in ATTENDANCE_FIELDS:
+                self.fields[f"{name}_{pk}"] = forms.CharField(
+                    label=model_label(VisitEnterprise, name), required=False, strip=False
+                )
+
+    def case_column_label(self, name: str) -> str:
+        """A case row's column as the row's errors name it ("" for one the form does not know)."""
+        column = self.fields.get(f"case_{name}")
+        if column is not None:
+            return str(column.label)
+        return str(model_label(Case, name)) if name in CASE_SERVICE_FIELDS else ""
+
+    def label_of(self, path: str) -> str:
+        """cases.2.title → 第2条交办事项或诉求·事项; enterprises.1 → 企业; an unknown name → ""."""
+        parts = path.split(".")
+        if parts[0] == "cases" and len(parts) > 1:
+            label = f"第{parts[1]}条交办事项或诉求"
+            column = self.case_column_label(parts[2]) if len(parts) > 2 else ""
+            return f"{label}·{column}" if column else label
+        if parts[0] == "enterprises" and len(parts) > 2 and parts[2] in ATTENDANCE_FIELDS:
+            return f"第{parts[1]}家企业·{model_label(VisitEnterprise, parts[2])}"
+        if parts[0] in self.fields or parts[0] in self.service_labels:
+            return super().label_of(path)
+        return ""
+
+    def shows(self, name: str) -> bool:
+        """Whether an error naming `name` is shown beside a field (a hidden one's goes on top)."""
+        name = FIELD_PLACES.get(name, name)
+        return name in self.fields and not self.fields[name].widget.is_hidden
 
 
 @dataclass
 class PlacedErrors:
     """A refusal's errors where the form shows them: under each field (`fields`), on each case
-    row (`rows`, by row number), and, for what belongs to no field, in full at the top (`general`).
-    `summary` names what to fix, once each, for the line at the top."""
+    row (`rows`, by row number, with the columns to mark in `invalid`), and, for what belongs to
+    no field, in full at the top (`general`). `summary` names what to fix, once each, for the
+    line at the top."""
 
     fields: dict[str, list[str]] = field(default_factory=dict)
     rows: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    invalid: dict[int, set[str]] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
 
 
-def place_errors(errors: list[FieldError]) -> PlacedErrors:
+def place_errors(form: VisitForm, errors: list[FieldError]) -> PlacedErrors:
     placed = PlacedErrors()
     for error in errors:
         parts = error.field.split(".") if error.field else []
-        label = error_label(error.field) if parts else ""
+        label = form.label_of(error.field) if parts else ""
         if parts and parts[0] == "cases" and len(parts) > 1 and parts[1].isdigit():
             part = parts[2] if len(parts) > 2 else ""
-            placed.rows.setdefault(int(parts[1]), []).append((CASE_FIELD_LABELS.get(part, ""), error.message))
-        elif parts and parts[0] in FIELD_LABELS and parts[0] != "version":
+            column = form.case_column_label(part) if part else ""
+            placed.rows.setdefault(int(parts[1]), []).append((column, error.message))
+            if column:
+                placed.invalid.setdefault(int(parts[1]), set()).add(part)
+        elif parts and form.shows(parts[0]):
             name = FIELD_PLACES.get(parts[0], parts[0])
             # Under the enterprises, say which one's text: "第1家企业·意见建议：不能超过…".
             detail = (
@@ -115,13 +171,9 @@ class CaseRow:
     category: str = ""
     lead_department: str = ""
     deadline: str = ""
-    # A refusal's errors on this row: (the column's label, the message).
+    # A refusal's errors on this row: (the column's label, the message), and the columns refused.
     errors: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def invalid(self) -> set[str]:
-        labels = {label for label, _ in self.errors}
-        return {name for name, label in CASE_FIELD_LABELS.items() if label in labels}
+    invalid: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -146,23 +198,24 @@ def _date(value: str, name: str, errors: list[FieldError]) -> datetime.date | No
         return None
 
 
-def _ids(values: list[str]) -> list[int]:
+def _ids(values: list[int]) -> list[int]:
     # Order kept (the first lead official issues the instructions); repeats dropped, since a
     # chip picked twice is one person.
-    return list(dict.fromkeys(parsed for parsed in map(parse_id, values) if parsed is not None))
+    return list(dict.fromkeys(values))
 
 
-def read_visit(post: QueryDict, files: MultiValueDict[str, UploadedFile]) -> PostedVisit:
+def read_visit(form: VisitForm) -> PostedVisit:
+    """What was posted, as the services take it (after form.is_valid(): no field refuses)."""
+    post = form.cleaned_data
     errors: list[FieldError] = []
-    enterprise_ids = _ids(post.getlist("enterprises"))
     data = VisitData(
         kind=post.get("kind", ""),
         title=post.get("title", ""),
         start_date=_date(post.get("start_date", ""), "start_date", errors),
         end_date=_date(post.get("end_date", ""), "end_date", errors),
-        lead_official_ids=_ids(post.getlist("lead_officials")),
-        accompanying_official_ids=_ids(post.getlist("accompanying_officials")),
-        place_codes=[code for code in dict.fromkeys(post.getlist("places")) if code],
+        lead_official_ids=_ids(post["lead_officials"]),
+        accompanying_official_ids=_ids(post["accompanying_officials"]),
+        place_codes=[code for code in dict.fromkeys(post["places"]) if code],
         attendance=[
             Attendance(
                 enterprise_id=pk,
@@ -171,14 +224,14 @@ def read_visit(post: QueryDict, files: MultiValueDict[str, UploadedFile]) -> Pos
                 policies_unknown=post.get(f"policies_unknown_{pk}", ""),
                 policies_unobtainable=post.get(f"policies_unobtainable_{pk}", ""),
             )
-            for pk in enterprise_ids
+            for pk in form.enterprise_ids
         ],
-        project_ids=_ids(post.getlist("projects")),
+        project_ids=_ids(post["projects"]),
         summary=post.get("summary", ""),
-        no_problems=post.get("no_problems") in ("on", "true", "1"),
+        no_problems=post["no_problems"],
     )
     columns = {
-        name: post.getlist(f"case_{name}")
+        name: post[f"case_{name}"]
         for name in ("kind", "title", "description", "category", "enterprise", "lead_department", "deadline")
     }
 
@@ -216,12 +269,11 @@ def read_visit(post: QueryDict, files: MultiValueDict[str, UploadedFile]) -> Pos
                 deadline=_date(row.deadline, f"cases.{number}.deadline", errors),
             )
         )
-    version = parse_id(post.get("version", ""))
     return PostedVisit(
         data=data,
         said=said,
-        attachments=files.getlist("attachments"),
-        version=version,
+        attachments=post["attachments"],
+        version=post["version"],
         case_rows=rows,
         errors=errors,
     )
@@ -239,20 +291,6 @@ def visit_initial(visit: Visit) -> dict[str, Any]:
         "version": visit.version,
         "places": [region.code for region in visit.places.all()],
     }
-
-
-class RowValuesField(forms.Field):
-    """One column of repeating rows, posted under one name per row (demand_title, demand_title…):
-    the values as typed, in the rows' order."""
-
-    widget = forms.MultipleHiddenInput
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value: Any) -> list[str]:
-        return [str(item) for item in value or []]
 
 
 class LiaisonLogForm(Form):

@@ -39,7 +39,7 @@ from zhuqi.visits.documents import visit_record
 from zhuqi.visits.exporting import MAX_ROWS as MAX_EXPORT_ROWS
 from zhuqi.visits.exporting import export_visits
 from zhuqi.visits.filtersets import VisitFilterSet
-from zhuqi.visits.forms import CaseRow, PostedVisit, place_errors, read_visit, visit_initial
+from zhuqi.visits.forms import CaseRow, PostedVisit, VisitForm, place_errors, read_visit, visit_initial
 from zhuqi.visits.models import Visit, VisitKind
 
 
@@ -224,11 +224,13 @@ def _form_context(
     case_rows: list[CaseRow],
     errors: list[FieldError],
     duplicates: list[Visit] | None = None,
+    form: VisitForm | None = None,
 ) -> dict[str, Any]:
     kinds = [(value, label) for value, label in VisitKind.choices if services.may_record(user, value)]
-    placed = place_errors(errors)
+    placed = place_errors(form or VisitForm(), errors)
     for number, row in enumerate(case_rows, start=1):
         row.errors = placed.rows.get(number, [])
+        row.invalid = placed.invalid.get(number, set())
     return {
         "visit": visit,
         "values": values,
@@ -251,7 +253,9 @@ def _form_context(
 
 
 def _save(request: HttpRequest, user: User, visit: Visit | None) -> HttpResponse:
-    posted = read_visit(request.POST, request.FILES)
+    form = VisitForm(request.POST, request.FILES)
+    form.is_valid()  # every field takes what is posted: the service judges the values
+    posted = read_visit(form)
     errors = list(posted.errors)
     duplicates: list[Visit] = []
     if not errors:
@@ -263,7 +267,7 @@ def _save(request: HttpRequest, user: User, visit: Visit | None) -> HttpResponse
                     said=posted.said,
                     attachments=posted.attachments,
                     source="web",
-                    confirm_duplicate=request.POST.get("confirm_duplicate") == "1",
+                    confirm_duplicate=form.cleaned_data.get("confirm_duplicate") == "1",
                 )
                 messages.success(request, _("已登记；提出的事项已进入办理流程"))
             else:
@@ -289,8 +293,8 @@ def _save(request: HttpRequest, user: User, visit: Visit | None) -> HttpResponse
     values = {
         "kind": posted.data.kind,
         "title": posted.data.title,
-        "start_date": request.POST.get("start_date", ""),
-        "end_date": request.POST.get("end_date", ""),
+        "start_date": form["start_date"].value() or "",
+        "end_date": form["end_date"].value() or "",
         "summary": posted.data.summary,
         "no_problems": posted.data.no_problems,
         "version": posted.version,
@@ -304,6 +308,7 @@ def _save(request: HttpRequest, user: User, visit: Visit | None) -> HttpResponse
         case_rows=posted.case_rows,
         errors=errors,
         duplicates=duplicates,
+        form=form,
     )
     # Files cannot be handed back to the browser: the page says to choose them again.
     context["attachments_dropped"] = len(posted.attachments)
