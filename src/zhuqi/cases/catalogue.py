@@ -88,10 +88,10 @@ def routing_rule_save(
     rule.save()
     rule.co_departments.set(co)
     after = _rule_state(rule)
-    audit.record(
+    audit.record_saved(
         actor=actor,
         instance=rule,
-        action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
+        before=before,
         changes=audit.diff(before or {}, after),
         source=source,
     )
@@ -160,10 +160,9 @@ def deadline_policy_save(
     policy = policy or DeadlinePolicy(kind=kind, urgency=urgency, category=category)
     policy.response_days, policy.simple_days, policy.complex_days = response_days, simple_days, complex_days
     policy.save()
-    audit.record(
+    audit.record_saved(
         actor=actor,
         instance=policy,
-        action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
         before=before,
         source=source,
     )
@@ -204,10 +203,9 @@ def category_save(
         raise ValidationFailed(errors)
     category.name, category.parent, category.order, category.is_active = name, parent, order, is_active
     category.save()
-    audit.record(
+    audit.record_saved(
         actor=actor,
         instance=category,
-        action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
         before=before,
         source=source,
     )
@@ -241,10 +239,9 @@ def reply_template_save(
         raise ValidationFailed(errors)
     template.title, template.text, template.category = title, text, category
     template.save()
-    audit.record(
+    audit.record_saved(
         actor=actor,
         instance=template,
-        action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
         before=before,
         source=source,
     )

@@ -128,6 +128,22 @@ def record(
     return written[0]
 
 
+def record_saved(
+    *,
+    actor: Any,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    source: str = "",
+    changes: dict[str, list[Any]] | None = None,
+) -> AuditEntry | None:
+    """The entry of a create-or-update save: CREATE when there was no row before (`before` is
+    None), else UPDATE of what changed since `before`."""
+    action = AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE
+    return record(
+        actor=actor, instance=instance, action=action, before=before, source=source, changes=changes
+    )
+
+
 def record_each(
     *,
     actor: Any,

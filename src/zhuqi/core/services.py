@@ -131,10 +131,10 @@ def calendar_year_enter(
         changes["source"] = [before.get("source"), source_document]
     if before is None:
         changes = {"days": [None, len(entries)], **changes}
-    audit.record(
+    audit.record_saved(
         actor=actor,
         instance=calendar_year,
-        action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
+        before=before,
         changes=changes,
         source=source,
     )

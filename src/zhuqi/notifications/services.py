@@ -317,10 +317,10 @@ def webhook_save(
     webhook.name, webhook.flavour, webhook.url = name, flavour, url
     webhook.department, webhook.region, webhook.is_active = department, region, is_active
     webhook.save()
-    audit.record(
+    audit.record_saved(
         actor=actor,
         instance=webhook,
-        action=AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
+        before=before,
         changes=audit.diff(before or {}, _webhook_state(webhook)),
         source=source,
     )
