@@ -1102,6 +1102,48 @@ PAGES_ENGLISH = {
 ENGLISH.update(PAGES_ENGLISH)
 
 
+# Hazards told to the enterprise, re-inspected by another person, labelled by kind (issue 17, part 3).
+HAZARDS_ENGLISH = {
+    "完成情况报告": "Completion report",
+    "整改报告": "Rectification report",
+    "整改期限": "Rectification deadline",
+    "验收通过": "Accepted",
+    "复查通过，予以销号": "Passed re-inspection, cleared",
+    "新的整改期限": "New rectification deadline",
+    "验收结论": "Acceptance",
+    "复查结论": "Re-inspection",
+    "上次报告的完成情况": "Completion last reported",
+    "上次报告的整改情况": "Rectification last reported",
+    "报告完成情况": "Report completion",
+    "验收": "Accept the completion",
+    "登记隐患": "Hazard recorded",
+    "交办整改": "Rectification ordered",
+    "报告整改完成": "Report rectified",
+    "复查": "Re-inspect",
+    "重新整改": "Rectify again",
+    "派单": "Routing",
+    "未通过原因": "Why it did not pass",
+    "退回部门": "Returned by",
+    "整改要求": "What is required",
+    "请于 %(due)s 前整改到位，并在下方“报告整改完成”中写明整改情况、附上整改后的照片或材料；部门复查通过后予以销号。": "Rectify this by %(due)s, then use “Report rectified” below to say what was done and attach photos or documents of the result; once the department's re-inspection passes, the hazard is cleared.",
+    "整改情况已报告，等待部门复查。": "The rectification has been reported and awaits the department's re-inspection.",
+    "登记时间": "Recorded",
+    "整改": "Rectification",
+    "销号": "Cleared",
+    "不通过时的新整改期限": "New rectification deadline if not passed",
+    "不通过时必填": "Required if not passed",
+    "整改情况": "What was rectified",
+    "完成情况": "What was done",
+    "复查意见（不通过时写明原因）": "Re-inspection notes (say why if not passed)",
+    "验收意见（不通过时写明原因）": "Acceptance notes (say why if not passed)",
+    "整改要求（告知企业）": "What is required (told to the enterprise)",
+    "整改完成情况是您报告的，复查须由另一人进行（同一人不能既报告整改又复查销号）": "You reported this rectification, so someone else must re-inspect it (one person may not both report a hazard rectified and clear it)",
+    "待整改隐患": "Hazards to rectify",
+    "待定": "Not set yet",
+}
+ENGLISH.update(HAZARDS_ENGLISH)
+
+
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (
         "Among %(considered)s open demands, %(n)s common problem shared by at least %(min)s enterprises",

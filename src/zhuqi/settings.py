@@ -258,6 +258,10 @@ ZHUQI_ATTACHMENT_MAX_BYTES = int(os.environ.get("ZHUQI_ATTACHMENT_MAX_BYTES", st
 ZHUQI_ATTACHMENT_TYPES = env_list(
     "ZHUQI_ATTACHMENT_TYPES", ".pdf,.jpg,.jpeg,.png,.gif,.doc,.docx,.xls,.xlsx,.wps,.ofd,.txt"
 )
+# A hazard's re-inspection (复查) is taken by someone other than whoever reported it rectified, so
+# nobody signs off their own work. A small township with a single safety inspector, who both
+# checks the enterprise's rectification on site (and reports it) and re-inspects, turns this on.
+ZHUQI_HAZARD_SELF_VERIFY = env_bool("ZHUQI_HAZARD_SELF_VERIFY")
 # 共性问题: a group of similar open demands is shown once it spans this many enterprises.
 ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES = int(os.environ.get("ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES", "3"))
 

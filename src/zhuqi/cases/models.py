@@ -4,10 +4,13 @@ the facts it records, kept separate so no figure has to be guessed from a status
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from zhuqi.core.models import BaseModel
@@ -286,6 +289,15 @@ class Case(BaseModel):
     answered_on_time = models.BooleanField("按时答复", null=True)
     responded_on_time = models.BooleanField("按时签收", null=True)
     completion_reported_at = models.DateTimeField("报告完成时间", null=True, blank=True)
+    # Who reported it: a hazard's re-inspection is someone else's (cases/workflow.py).
+    completion_reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="报告完成人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # When an answered demand closes by itself if the enterprise does not rate it.
     auto_close_at = models.DateTimeField("逾期未评价自动办结时间", null=True, blank=True)
 
@@ -400,6 +412,83 @@ class Case(BaseModel):
             return gettext(HAZARD_STATUS_LABELS[Status(self.status)])
         return gettext(self.get_status_display())
 
+    # The case page's words for what differs by kind: a demand is answered by a deadline, an
+    # instruction's completion reported, a hazard rectified by a rectification deadline.
+    @property
+    def answer_label(self) -> str:
+        if self.kind != Kind.DEMAND and self.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+            # Sent back (not passed): the report on the page is the last one, not a current one.
+            return gettext(EARLIER_REPORT_LABELS[Kind(self.kind)])
+        return gettext(ANSWER_LABELS.get(Kind(self.kind), ANSWER_LABELS[Kind.DEMAND]))
+
+    @property
+    def deadline_label(self) -> str:
+        return gettext(DEADLINE_LABELS.get(Kind(self.kind), DEADLINE_LABELS[Kind.DEMAND]))
+
+    @property
+    def deadline_text(self) -> str:
+        return deadline_text(self.deadline)
+
+    @property
+    def closure_label(self) -> str:
+        if self.closure == Closure.VERIFIED and self.kind in VERIFIED_LABELS:
+            return gettext(VERIFIED_LABELS[Kind(self.kind)])
+        return gettext(self.get_closure_display())
+
+
+ANSWER_LABELS = {
+    Kind.DEMAND: gettext_noop("答复"),
+    Kind.INSTRUCTION: gettext_noop("完成情况报告"),
+    Kind.HAZARD: gettext_noop("整改报告"),
+}
+EARLIER_REPORT_LABELS = {
+    Kind.INSTRUCTION: gettext_noop("上次报告的完成情况"),
+    Kind.HAZARD: gettext_noop("上次报告的整改情况"),
+}
+DEADLINE_LABELS = {
+    Kind.DEMAND: gettext_noop("办理时限"),
+    Kind.INSTRUCTION: gettext_noop("办理时限"),
+    Kind.HAZARD: gettext_noop("整改期限"),
+}
+NEW_DEADLINE_LABELS = {
+    Kind.DEMAND: gettext_noop("新的办理时限"),
+    Kind.INSTRUCTION: gettext_noop("新的办理时限"),
+    Kind.HAZARD: gettext_noop("新的整改期限"),
+}
+VERDICT_LABELS = {
+    Kind.DEMAND: gettext_noop("结论"),
+    Kind.INSTRUCTION: gettext_noop("验收结论"),
+    Kind.HAZARD: gettext_noop("复查结论"),
+}
+VERIFIED_LABELS = {
+    Kind.INSTRUCTION: gettext_noop("验收通过"),
+    Kind.HAZARD: gettext_noop("复查通过，予以销号"),
+}
+
+
+def deadline_text(value: datetime.datetime | datetime.date | str | None) -> str:
+    """A deadline as a person reads it: the day alone when it falls due at the day's end (a date
+    given by a person, a working-day count), else the day and the time ("2026-12-06",
+    "2026-12-06 18:00"). Takes a moment, a date or either as stored in a step's data."""
+    if isinstance(value, str):
+        text = value
+        try:
+            value = (
+                datetime.date.fromisoformat(text)
+                if len(text) == 10
+                else datetime.datetime.fromisoformat(text)
+            )
+        except ValueError:
+            return text
+    if value is None:
+        return "—"
+    if not isinstance(value, datetime.datetime):
+        return f"{value:%Y-%m-%d}"
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    if (local.hour, local.minute) == (23, 59):
+        return f"{local:%Y-%m-%d}"
+    return f"{local:%Y-%m-%d %H:%M}"
+
 
 class Step(models.TextChoices):
     """Every entry of a case's timeline, by what it is called there and in messages: the steps
@@ -429,6 +518,28 @@ class Step(models.TextChoices):
 
 # What each step is called on the timeline and in messages.
 STEP_LABELS: dict[str, str] = {step.value: step.label for step in Step}
+
+# What a step is called on a case of a kind where the shared name is not the shop floor's: a
+# hazard is ordered rectified, reported rectified and re-inspected; an instruction's completion
+# is reported and accepted.
+KIND_STEP_LABELS: dict[str, dict[str, str]] = {
+    Kind.INSTRUCTION: {
+        Step.REPORT_COMPLETION: gettext_noop("报告完成情况"),
+        Step.VERIFY: gettext_noop("验收"),
+    },
+    Kind.HAZARD: {
+        Step.SUBMIT: gettext_noop("登记隐患"),
+        Step.ASSIGN: gettext_noop("交办整改"),
+        Step.REPORT_COMPLETION: gettext_noop("报告整改完成"),
+        Step.VERIFY: gettext_noop("复查"),
+        Step.REOPEN: gettext_noop("重新整改"),
+    },
+}
+
+
+def step_label(step: str, kind: str) -> str:
+    """A step's name on a case of `kind`, untranslated (gettext it where it is shown)."""
+    return KIND_STEP_LABELS.get(kind, {}).get(step) or STEP_LABELS.get(step, step)
 
 
 class CaseReach(models.Model):
@@ -488,7 +599,68 @@ class CaseStep(models.Model):
         level = self.data.get("level") if self.step == "escalate" and isinstance(self.data, dict) else None
         if isinstance(level, str) and level in Escalation.values and level:
             return gettext(Escalation(level).label)
-        return gettext(STEP_LABELS[self.step]) if self.step in STEP_LABELS else self.step
+        # By the case's kind (the case is cached by the timeline's query).
+        return gettext(step_label(self.step, self.case.kind)) if self.step in STEP_LABELS else self.step
+
+    @property
+    def shown_comment(self) -> str:
+        """The comment, unless the details already show it (a failed re-inspection's reason)."""
+        if self.step == Step.VERIFY and isinstance(self.data, dict) and self.data.get("reason"):
+            return ""
+        if self.step == Step.ASSIGN and self.case.kind == Kind.HAZARD:
+            return ""  # the rectification's requirement, among the details
+        return self.comment
+
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """What the step's data says, as (label, text) lines a person reads, on the case page's
+        timeline and in the API's: names, labels and dates, never a code or an ISO timestamp.
+        Steps written before a key was recorded show what they have."""
+        data = self.data if isinstance(self.data, dict) else {}
+        kind = self.case.kind
+        lines: list[tuple[str, str]] = []
+
+        def add(label: str, text: str) -> None:
+            if text:
+                lines.append((gettext(label), text))
+
+        deadline_label = DEADLINE_LABELS.get(Kind(kind), DEADLINE_LABELS[Kind.DEMAND])
+        new_deadline_label = NEW_DEADLINE_LABELS.get(Kind(kind), NEW_DEADLINE_LABELS[Kind.DEMAND])
+        if self.step == Step.ASSIGN:
+            if kind == Kind.HAZARD:
+                add(gettext_noop("整改要求"), self.comment)
+            add(gettext_noop("牵头部门"), data.get("lead_department") or "")
+            add(gettext_noop("配合部门"), "、".join(data.get("co_departments") or []))
+            if data.get("deadline"):
+                add(deadline_label, deadline_text(data["deadline"]))
+            if data.get("routed_by_catalogue"):
+                add(gettext_noop("派单"), gettext("按派单目录"))
+        elif self.step == Step.VERIFY and "passed" in data:
+            verdict = VERDICT_LABELS.get(Kind(kind), VERDICT_LABELS[Kind.DEMAND])
+            add(verdict, gettext("通过") if data["passed"] else gettext("不通过"))
+            if not data["passed"]:
+                add(gettext_noop("未通过原因"), data.get("reason") or "")
+            if data.get("deadline"):
+                add(new_deadline_label, deadline_text(data["deadline"]))
+        elif self.step == Step.DECIDE_EXTENSION and "approved" in data:
+            add(gettext_noop("审批意见"), gettext("同意") if data["approved"] else gettext("不同意"))
+            if data.get("deadline"):
+                add(new_deadline_label, deadline_text(data["deadline"]))
+        elif self.step == Step.REQUEST_EXTENSION and data.get("requested_deadline"):
+            add(gettext_noop("申请延至"), deadline_text(data["requested_deadline"]))
+        elif self.step == Step.REOPEN and data.get("deadline"):
+            add(new_deadline_label, deadline_text(data["deadline"]))
+        elif self.step == Step.RETURN:
+            add(gettext_noop("退回部门"), data.get("department") or "")
+        elif self.step == Step.REJECT and data.get("reason") in RejectionReason.values:
+            add(gettext_noop("理由"), gettext(RejectionReason(data["reason"]).label))
+        elif self.step == Step.ANSWER and data.get("outcome") in Outcome.values:
+            add(gettext_noop("办理结果"), gettext(Outcome(data["outcome"]).label))
+            if data.get("outcome_reason") in UnresolvableReason.values:
+                add(gettext_noop("无法解决的原因"), gettext(UnresolvableReason(data["outcome_reason"]).label))
+        elif self.step == Step.CONFIRM and data.get("rating"):
+            add(gettext_noop("评价"), f"{data['rating']} / 5")
+        return lines
 
     @property
     def to_status_label(self) -> str:

@@ -163,16 +163,24 @@ class CaseOut(Schema):
     allowed_steps: list[str]
 
 
+class StepDetailOut(Schema):
+    label: str
+    text: str
+
+
 class StepOut(Schema):
     id: int
     step: str
-    step_label: str
+    step_label: str = Field(description="the step's name on this kind of case (a hazard's 复查)")
     from_status: str
     to_status: str
     actor: str
     at: datetime.datetime
     comment: str
-    data: dict[str, Any]
+    data: dict[str, Any] = Field(description="as recorded: codes, ids and ISO times, for programs")
+    details: list[StepDetailOut] = Field(
+        description="what `data` says, as a person reads it (departments, deadlines, verdicts, reasons)"
+    )
     attachments: list[dict[str, Any]]
 
 
@@ -234,6 +242,7 @@ def step_json(step: CaseStep) -> dict[str, Any]:
         "at": timezone.localtime(step.at),
         "comment": step.comment,
         "data": step.data,
+        "details": [{"label": label, "text": text} for label, text in step.details],
         "attachments": [
             {"id": a.pk, "name": a.name, "size": a.size, "url": f"/cases/attachments/{a.pk}/"}
             for a in step.attachments.all()

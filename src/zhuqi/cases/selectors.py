@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -14,6 +16,7 @@ from zhuqi.cases.models import (
     CaseReach,
     CaseStep,
     DeadlinePolicy,
+    Kind,
     ReplyTemplate,
     RoutingRule,
     Timeliness,
@@ -314,3 +317,30 @@ def enterprise_users(enterprise_id: int | None) -> QuerySet[User]:
     if enterprise_id is None:
         return User.objects.none()
     return User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id=enterprise_id)
+
+
+def enterprise_liaisons(enterprise_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The liaison officers assigned now to each of these enterprises (包联), who report and rate
+    for them: two queries whatever the number of enterprises."""
+    officials: dict[int, set[int]] = {}
+    for enterprise_id, official_id in Assignment.objects.filter(
+        Assignment.current_q(), enterprise_id__in=list(enterprise_ids)
+    ).values_list("enterprise_id", "official_id"):
+        officials.setdefault(official_id, set()).add(enterprise_id)
+    found: dict[int, list[User]] = {}
+    if not officials:
+        return found
+    for user in User.objects.filter(is_active=True, role=Role.LIAISON, official_id__in=list(officials)):
+        for enterprise_id in officials[user.official_id or 0]:
+            found.setdefault(enterprise_id, []).append(user)
+    return found
+
+
+def hazards_to_rectify(*, user: User) -> QuerySet[Case]:
+    """The open hazards of the user's enterprise (or, for a liaison officer, of the enterprises
+    in their scope), the rectification deadline nearest first: the workbench's 待整改隐患."""
+    return (
+        case_queryset(user=user)
+        .filter(kind=Kind.HAZARD, status__in=OPEN_STATUS_LIST)
+        .order_by(F("deadline").asc(nulls_last=True), "id")
+    )

@@ -26,6 +26,7 @@ from zhuqi.cases.models import (
     Status,
     Step,
     UnresolvableReason,
+    deadline_text,
 )
 from zhuqi.cases.taking import (
     StepInput,
@@ -256,6 +257,37 @@ def assign(t: Taken, routing: Routing, *, comment: str = "", calendar: WorkingCa
         case,
         f"新交办事项，请于 {timezone.localtime(case.deadline):%m月%d日%H:%M} 前{kind_word}：{case.title}",
     )
+    if case.kind == Kind.HAZARD and case.enterprise_id:
+        # The enterprise rectifies: it hears of its hazard now, not at the re-inspection.
+        t.notify(
+            notify_enterprise,
+            case,
+            f"安全隐患整改通知：请于 {deadline_text(case.deadline)} 前整改到位（{case.title}）",
+            body=hazard_order(case, requirement=comment),
+            liaisons=True,
+        )
+
+
+# How the enterprise reports its rectification, in every notice that asks for one.
+HOW_TO_REPORT = (
+    "整改完成后，请打开本通知链接的事项页面，点“报告整改完成”，写明整改情况并附上整改后的照片或材料；"
+    "部门复查通过后予以销号。"
+)
+
+
+def hazard_order(case: Case, *, requirement: str = "") -> str:
+    """What a hazard's enterprise is told when it is ordered to rectify it: the hazard, what was
+    seen, the rule breached, what is required, by when, and how to report it done."""
+    lines = [
+        f"隐患：{case.title}",
+        f"隐患情况：{case.evidence}",
+        f"违反的规定：{case.rule_breached}",
+        f"整改要求：{requirement or '对照上述规定整改到位，消除隐患'}",
+        f"整改期限：{deadline_text(case.deadline)} 前",
+    ]
+    if case.lead_department:
+        lines.append(f"负责复查的部门：{case.lead_department.name}")
+    return "\n".join([*lines, HOW_TO_REPORT])
 
 
 def case_assign(
@@ -362,8 +394,20 @@ def case_reopen(
     with taking(Step.REOPEN, actor, case_id, expected_version, step, source) as t:
         comment = clean_comment(t.input.comment, required="请写明重新办理的理由")
         _restart(t.case, deadline=deadline)
-        t.record(comment=comment)
+        t.record(
+            comment=comment,
+            data={"deadline": str(timezone.localtime(t.case.deadline).date()) if t.case.deadline else None},
+        )
         t.notify(notify_departments, t.case, f"事项重新办理：{t.case.title}", co=False)
+        if t.case.kind == Kind.HAZARD:
+            # A closed hazard reopened is the enterprise's to rectify again.
+            t.notify(
+                notify_enterprise,
+                t.case,
+                f"隐患须重新整改，请于 {deadline_text(t.case.deadline)} 前整改到位：{t.case.title}",
+                body=hazard_order(t.case, requirement=comment),
+                liaisons=True,
+            )
     return t.case
 
 
@@ -552,6 +596,7 @@ def case_report_completion(
         case.status = Status.COMPLETION_REPORTED
         case.answer = report
         case.completion_reported_at = moment
+        case.completion_reported_by = actor if actor.pk else None
         if case.first_answered_at is None:
             case.first_answered_at = moment
             case.answered_on_time = case.deadline is None or moment <= case.deadline
@@ -587,12 +632,26 @@ def case_verify(
             set_clock(case, start=None, due=None)
             t.record(comment=comment, data={"passed": True})
             if case.kind == Kind.HAZARD:
-                t.notify(notify_enterprise, case, f"隐患整改已复查通过，予以销号：{case.title}")
+                t.notify(
+                    notify_enterprise,
+                    case,
+                    f"隐患整改已复查通过，予以销号：{case.title}",
+                    body=f"{case.title}\n复查意见：{comment}" if comment else case.title,
+                    liaisons=True,
+                )
             return case
         if case.kind == Kind.HAZARD and deadline is None:
             raise ValidationFailed([FieldError("deadline", "复查未通过，请给出新的整改期限")])
         _restart(case, deadline=deadline)
-        t.record(comment=comment, data={"passed": False})
+        # What the timeline shows: why it did not pass, and the deadline it now runs to.
+        t.record(
+            comment=comment,
+            data={
+                "passed": False,
+                "reason": comment,
+                "deadline": str(timezone.localtime(case.deadline).date()) if case.deadline else None,
+            },
+        )
         t.notify(
             notify_departments,
             case,
@@ -600,7 +659,20 @@ def case_verify(
             co=False,
         )
         if case.kind == Kind.HAZARD:
-            t.notify(notify_enterprise, case, f"隐患整改复查未通过，请于 {deadline} 前整改到位：{case.title}")
+            t.notify(
+                notify_enterprise,
+                case,
+                f"隐患整改复查未通过，请于 {deadline_text(case.deadline)} 前整改到位：{case.title}",
+                body="\n".join(
+                    [
+                        f"隐患：{case.title}",
+                        f"未通过原因：{comment}",
+                        f"新的整改期限：{deadline_text(case.deadline)} 前",
+                        HOW_TO_REPORT,
+                    ]
+                ),
+                liaisons=True,
+            )
     return t.case
 
 

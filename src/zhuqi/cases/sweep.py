@@ -15,7 +15,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhuqi.cases import deadlines, selectors
-from zhuqi.cases.models import Case, CaseStep, Closure, Escalation, Status, Timeliness, escalation_rank
+from zhuqi.cases.models import (
+    Case,
+    CaseStep,
+    Closure,
+    Escalation,
+    Kind,
+    Status,
+    Timeliness,
+    deadline_text,
+    escalation_rank,
+)
+from zhuqi.cases.steps import HOW_TO_REPORT
 from zhuqi.core import audit
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
@@ -36,6 +47,7 @@ class SweepReport:
     escalated: int = 0
     flagged: int = 0
     closed_not_rated: int = 0
+    hazard_reminders: int = 0  # notices to hazards' enterprises: the deadline near, or passed
     provisional_years: list[int] = field(default_factory=list)
 
 
@@ -55,6 +67,7 @@ def _colour(now: datetime.datetime, report: SweepReport) -> None:
             chunk = red[start : start + BATCH]
             report.red += Case.objects.filter(pk__in=chunk, due_at__lt=now).update(timeliness=Timeliness.RED)
             _audit_bulk(chunk, {"timeliness": ["", Timeliness.RED]})
+            report.hazard_reminders += _remind_enterprises(chunk, late=True)
         amber = list(
             Case.objects.filter(amber_at__lte=now, timeliness=Timeliness.NORMAL, due_at__gte=now).values_list(
                 "pk", flat=True
@@ -66,6 +79,58 @@ def _colour(now: datetime.datetime, report: SweepReport) -> None:
                 timeliness=Timeliness.AMBER
             )
             _audit_bulk(chunk, {"timeliness": [Timeliness.NORMAL, Timeliness.AMBER]})
+            report.hazard_reminders += _remind_enterprises(chunk, late=False)
+
+
+# A hazard's rectification runs in these states: the enterprise is the one on the clock.
+RECTIFYING = (Status.ASSIGNED, Status.IN_PROGRESS)
+
+
+def hazard_reminder_key(case_id: int, due_at: datetime.datetime, *, late: bool) -> str:
+    """One reminder per hazard, deadline and kind (near, passed): a new deadline (a failed
+    re-inspection) is reminded afresh."""
+    return f"hazard-{case_id}-{'late' if late else 'amber'}-{due_at.astimezone(SHANGHAI):%Y%m%d%H%M}"
+
+
+def _remind_enterprises(case_ids: list[int], *, late: bool) -> int:
+    """Of these cases just turned amber (or red), the hazards being rectified: their enterprise,
+    and the liaison officers assigned to it, hear that the rectification deadline is near (or has
+    passed) and how to report it done. In three queries, whatever the batch; once each per
+    deadline, however often the sweep runs (the notice's key)."""
+    hazards = list(
+        Case.objects.filter(
+            pk__in=case_ids, kind=Kind.HAZARD, status__in=RECTIFYING, enterprise__isnull=False
+        ).values_list("pk", "title", "due_at", "enterprise_id")
+    )
+    if not hazards:
+        return 0
+    enterprise_ids = {enterprise_id for *_, enterprise_id in hazards}
+    people: dict[int, list[User]] = {}
+    for user in User.objects.filter(is_active=True, role=Role.ENTERPRISE, enterprise_id__in=enterprise_ids):
+        people.setdefault(user.enterprise_id or 0, []).append(user)
+    for enterprise_id, liaisons in selectors.enterprise_liaisons(enterprise_ids).items():
+        people.setdefault(enterprise_id, []).extend(liaisons)
+    messages = []
+    for pk, title, due_at, enterprise_id in hazards:
+        assert due_at is not None  # amber or red: its clock runs
+        due = deadline_text(due_at)
+        if late:
+            heading = f"隐患整改已逾期（整改期限 {due}），请尽快整改到位并报告：{title}"
+            first = f"隐患“{title}”的整改期限 {due} 已过，尚未报告整改完成。"
+        else:
+            heading = f"隐患整改期限临近，请于 {due} 前整改到位：{title}"
+            first = f"隐患“{title}”须于 {due} 前整改到位，期限临近。"
+        messages.append(
+            Message(
+                recipients=tuple(people.get(enterprise_id, ())),
+                title=heading,
+                body=f"{first}\n{HOW_TO_REPORT}",
+                link=f"/cases/{pk}/",
+                kind=Notice.Kind.REMINDER,
+                key=hazard_reminder_key(pk, due_at, late=late),
+            )
+        )
+    return notify_many(messages)
 
 
 class _Recipients:

@@ -258,7 +258,8 @@ def taking(
         case = lock(actor, case_id)
         check_case_version(case, expected_version)
         workflow.check_step(case, step)
-        require(workflow.may_take(actor, case, step), workflow.refusal(case, step))
+        refused = workflow.why_not(actor, case, step)
+        require(refused is None, refused or "")
         taken = Taken.open(case, actor=actor, step=step, source=source, input=input)
         yield taken
         taken.finish()
@@ -338,11 +339,15 @@ def notify_coordinators(case: Case, title: str, *, kind: str = Notice.Kind.TASK)
     )
 
 
-def notify_enterprise(case: Case, title: str) -> None:
+def notify_enterprise(case: Case, title: str, *, body: str = "", liaisons: bool = False) -> None:
+    """The case's enterprise (and, with `liaisons`, the liaison officers assigned to it now)."""
+    recipients = list(selectors.enterprise_users(case.enterprise_id))
+    if liaisons and case.enterprise_id:
+        recipients += selectors.enterprise_liaisons([case.enterprise_id]).get(case.enterprise_id, [])
     notify(
-        recipients=selectors.enterprise_users(case.enterprise_id),
+        recipients=recipients,
         title=title,
-        body=case.title,
+        body=body or case.title,
         link=_link(case),
     )
 

@@ -34,9 +34,10 @@ from zhuqi.cases.models import (
     Timeliness,
     UnresolvableReason,
     Urgency,
+    step_label,
 )
 from zhuqi.cases.services import STEP_LABELS, NewCase, StepInput
-from zhuqi.cases.workflow import SIDE_STEPS
+from zhuqi.cases.workflow import SIDE_STEPS, held_back
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import (
@@ -260,7 +261,11 @@ def _step_context(user: User, case: Case) -> dict[str, Any]:
     steps = services.steps_for(user, case)
     forward = [step for step in steps if step not in SIDE_STEPS]
     context: dict[str, Any] = {
-        "steps": [(step, _(STEP_LABELS[step])) for step in steps],
+        # Named as on the case's kind (a hazard's 报告整改完成, 复查).
+        "steps": [(step, _(step_label(step, case.kind))) for step in steps],
+        "step_names": steps,
+        # A step the user would take but may not on this case (their own rectification report).
+        "held_back": held_back(user, case),
         # The form opened for the user: the step that moves the case on, not a refusal or a return.
         "primary_step": (forward or steps or [""])[0],
     }

@@ -14,6 +14,7 @@ import enum
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -150,12 +151,34 @@ def _extension_too_late(case: Case) -> str | None:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """Someone a step's parties include who may not take it on this case all the same (who
+    reported a hazard rectified does not re-inspect it), for the kinds of case named; refused
+    with `message`, and the page offers them no button."""
+
+    kinds: frozenset[Kind]
+    applies: Callable[[User, Case], bool]
+    message: str
+
+
+def _reported_it(actor: User, case: Case) -> bool:
+    """Whether the actor reported the completion now waiting to be checked. A hazard is
+    re-inspected by someone other than whoever reported it rectified, so nobody signs off their
+    own work; ZHUQI_HAZARD_SELF_VERIFY lets one person do both where there is only one (a small
+    township with a single inspector)."""
+    if settings.ZHUQI_HAZARD_SELF_VERIFY:
+        return False
+    return bool(actor.pk) and case.completion_reported_by_id == actor.pk
+
+
+@dataclass(frozen=True)
 class Transition:
     """One step a person takes. `by` names who may take it, per kind of case; `refusal` is what
     someone else is told (per kind where it differs). `side`: a refusal, a return, an extension
     or a reopening, not the step that moves the case on (the page opens the forward one, and a
     side step puts no case in anyone's 待办). `conditions` are checked before the state, in
-    order; `window`, once the step's input is read, says why it is too late (or None)."""
+    order; `window`, once the step's input is read, says why it is too late (or None);
+    `excluded`, who among the parties may not take it on a case all the same."""
 
     kinds: frozenset[Kind]
     from_states: frozenset[Status]
@@ -165,6 +188,7 @@ class Transition:
     side: bool = False
     conditions: tuple[Condition, ...] = ()
     window: Callable[[Case], str | None] | None = None
+    excluded: tuple[Exclusion, ...] = ()
     # The request fields the step's service reads, by its argument name: the page's form and the
     # API's payload use the same field names.
     fields: dict[str, str] = field(default_factory=dict)
@@ -183,6 +207,7 @@ def _transition(
     side: bool = False,
     conditions: tuple[Condition, ...] = (),
     window: Callable[[Case], str | None] | None = None,
+    excluded: tuple[Exclusion, ...] = (),
     fields: dict[str, str] | None = None,
 ) -> Transition:
     kinds = frozenset(kinds)
@@ -195,6 +220,7 @@ def _transition(
         side=side,
         conditions=conditions,
         window=window,
+        excluded=excluded,
         fields=fields or {},
     )
 
@@ -316,6 +342,13 @@ STEPS: dict[str, Transition] = {
             INSTRUCTION: "只有营商办（专班）可以验收交办事项",
             HAZARD: "只有牵头部门或营商办可以复查隐患整改",
         },
+        excluded=(
+            Exclusion(
+                frozenset({HAZARD}),
+                _reported_it,
+                "整改完成情况是您报告的，复查须由另一人进行（同一人不能既报告整改又复查销号）",
+            ),
+        ),
         fields={"passed": "passed", "deadline": "deadline"},
     ),
     Step.REOPEN: _transition(
@@ -378,17 +411,37 @@ def check_window(case: Case, step: Step) -> None:
         raise StepRefused(too_late)
 
 
+def why_not(actor: User, case: Case, step: str) -> str | None:
+    """Why this user may not take a step on this case (None: they may): not among the step's
+    parties for the case's kind, or among them but excluded on this case."""
+    transition = STEPS.get(step)
+    if transition is None:
+        return "没有这项操作"
+    if not any(party.includes(actor, case) for party in transition.parties(case.kind)):
+        return transition.refusal[Kind(case.kind)]
+    for exclusion in transition.excluded:
+        if case.kind in exclusion.kinds and exclusion.applies(actor, case):
+            return exclusion.message
+    return None
+
+
+def held_back(actor: User, case: Case) -> list[str]:
+    """Why this user, among a step's parties, may not take it on this case now (the steps the
+    state allows that an exclusion keeps from them): the page says so instead of a button."""
+    reasons = []
+    for step in allowed_steps(case):
+        transition = STEPS[step]
+        if any(party.includes(actor, case) for party in transition.parties(case.kind)):
+            reason = why_not(actor, case, step)
+            if reason:
+                reasons.append(reason)
+    return reasons
+
+
 def may_take(actor: User, case: Case, step: str) -> bool:
     """Who may take a step on a case. The services refuse by it and the case page offers the
     steps it allows, so a button is never shown that would then be refused."""
-    transition = STEPS.get(step)
-    if transition is None:
-        return False
-    return any(party.includes(actor, case) for party in transition.parties(case.kind))
-
-
-def refusal(case: Case, step: Step) -> str:
-    return STEPS[step].refusal[Kind(case.kind)]
+    return why_not(actor, case, step) is None
 
 
 def steps_for(actor: User, case: Case) -> list[str]:

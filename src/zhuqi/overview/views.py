@@ -69,6 +69,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
         context["my_visits"] = visit_selectors.my_visits_summary(user=user, today=timezone.localdate())
     if user.role == Role.ENTERPRISE and user.enterprise_id:
         context["own_enterprise"] = enterprises.first()
+    if user.role in (Role.ENTERPRISE, Role.LIAISON):
+        # 待整改隐患: what the enterprise must rectify, by when (its liaison officer helps).
+        context["hazards"] = case_selectors.hazards_to_rectify(user=user)[:20]
     if selectors.can_read_audit(user):
         context["recent_audit"] = selectors.audit_queryset(user=user)[:10]
     return render(request, "overview/workbench.html", context)
