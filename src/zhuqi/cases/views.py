@@ -31,6 +31,7 @@ from zhuqi.cases.models import (
     Outcome,
     RejectionReason,
     Status,
+    Step,
     Timeliness,
     UnresolvableReason,
     Urgency,
@@ -263,7 +264,10 @@ def _step_context(user: User, case: Case) -> dict[str, Any]:
     context: dict[str, Any] = {
         # Named as on the case's kind (a hazard's 报告整改完成, 复查).
         "steps": [(step, _(step_label(step, case.kind))) for step in steps],
-        "step_names": steps,
+        # The enterprise (or its liaison officer) told what to do and by when, above its form.
+        "tell_to_rectify": case.kind == Kind.HAZARD
+        and Step.REPORT_COMPLETION in steps
+        and user.role in (Role.ENTERPRISE, Role.LIAISON),
         # A step the user would take but may not on this case (their own rectification report).
         "held_back": held_back(user, case),
         # The form opened for the user: the step that moves the case on, not a refusal or a return.

@@ -411,3 +411,11 @@ def test_steps_written_before_the_reason_was_recorded_still_read(cast) -> None:
         data={"passed": False},
     )
     assert step.details == [("复查结论", "不通过")] and step.shown_comment == "数量不足"
+
+
+def test_the_order_to_rectify_is_said_to_the_enterprise_not_to_the_department(cast) -> None:
+    case = ordered(cast)
+    hint = "前整改到位，并在下方“报告整改完成”中"
+    assert hint in client_for(cast.enterprise_user).get(f"/cases/{case.pk}/").content.decode()
+    assert hint in client_for(cast.liaison).get(f"/cases/{case.pk}/").content.decode()
+    assert hint not in client_for(cast.handler).get(f"/cases/{case.pk}/").content.decode()
