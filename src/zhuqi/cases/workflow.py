@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from zhuqi.cases import deadlines
 from zhuqi.cases.models import STEP_LABELS, Case, Extension, Kind, Status, Step, Urgency
@@ -346,7 +347,8 @@ STEPS: dict[str, Transition] = {
             Exclusion(
                 frozenset({HAZARD}),
                 _reported_it,
-                "整改完成情况是您报告的，复查须由另一人进行（同一人不能既报告整改又复查销号）",
+                # Marked for the catalogue: the page says it in the reader's language.
+                gettext_noop("整改完成情况是您报告的，复查须由另一人进行（同一人不能既报告整改又复查销号）"),
             ),
         ),
         fields={"passed": "passed", "deadline": "deadline"},
