@@ -4,9 +4,11 @@ so a coordinator can answer it once, with a policy, instead of once per enterpri
 Read only. The method, in order:
 
 1. The newest MAX_CASES open cases of the kind in the user's scope (selectors.case_queryset).
-2. Each case's title and description as jieba words (core.chinese.words), weighted TF-IDF
-   style (scikit-learn), so the words every text uses (企业, 协调) count for little and the
-   ones that name a problem (留抵退税, 车皮) for much. The IDF is jieba's own table, computed
+2. Each case's title and description as jieba words (core.chinese.words_with_parts), weighted
+   TF-IDF style, so the words every text uses (企业, 协调) count for little and the ones that
+   name a problem (留抵退税, 车皮) for much. A word found only inside a longer one (退税 in
+   留抵退税 and in 出口退税) weighs PART_WEIGHT of a word written out: two different compounds
+   share their generic part, which must not carry the pair. The IDF is jieba's own table, computed
    from a large general corpus and shipped with it, not one computed from the cases in view:
    with that, the words a group shares are exactly the ones that turn common when few cases
    are in view (a small county, a category filter), and the group would fall apart; with a
@@ -21,6 +23,12 @@ Read only. The method, in order:
    one thing.
 4. Only groups spanning at least `min_enterprises` distinct enterprises are shown: two demands
    from one enterprise are its own problem, however alike.
+5. A case a coordinator split out of a group (splits.py) is kept apart from that group's other
+   cases in every later grouping: the pair's distance is set beyond any threshold.
+
+Each case of a group comes with the words it shares with the others (GroupedCase.shared_terms),
+so a reader sees why it is there. How good the groups are is measured on a labelled set of
+demands (tests/test_grouping_quality.py; bench/README.md, issue 17).
 
 The clustering never sees all cases at once: average linkage cannot join two cases unless some
 pair across them is at least MIN_SIMILARITY alike (an average is never above its largest
@@ -31,6 +39,7 @@ only its components with enough enterprises are clustered, each on its own small
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -44,7 +53,8 @@ from django.db.models.functions import Substr
 
 from zhuqi.cases import selectors
 from zhuqi.cases.models import OPEN_STATUSES, CaseCategory, Kind, Status
-from zhuqi.core.chinese import words
+from zhuqi.cases.splits import split_pairs
+from zhuqi.core.chinese import words_with_parts
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.scoping import region_subtree_q
@@ -56,12 +66,12 @@ from zhuqi.directory.models import User
 MAX_CASES = 5000
 
 # How alike (cosine of the weighted word vectors, 0–1) the cases of a group must be on average.
-# On the hand-made set in tests/data, demands about one problem score 0.29–0.79 against each
-# other and different problems of one category at most 0.12; every threshold from 0.10 to 0.30
-# gives the intended groups there, and this is the middle of that range. Tune it on real
-# demands before trusting it further: a stray case in a group sends a policy answer to the
-# wrong enterprise, a case missed is still answered on its own.
-MIN_SIMILARITY = 0.20
+# Chosen on the tuned part of the labelled set (tests/data/grouping_quality.toml): precision is
+# 1.0 from 0.12 up and falls to 0.86 at 0.10 (贷款 with 续贷, 土地证 with 消防验收 through 验收),
+# recall falls from 0.91 at 0.12 to 0.83 at 0.15 and 0.77 at 0.20. 0.15 keeps a margin from
+# that edge. A stray case in a group sends a policy answer to the wrong enterprise; a case
+# missed is still answered on its own.
+MIN_SIMILARITY = 0.15
 
 # A long description is mostly circumstance; its opening says what the problem is, and cutting
 # it keeps one wordy demand from costing as much as a hundred short ones.
@@ -69,6 +79,17 @@ MAX_TEXT_CHARS = 600
 
 # Shown as a group's label: the words most of its cases share.
 LABEL_TERMS = 4
+# Shown beside each case of a group: the words it shares with the others, why it is there.
+SHARED_TERMS = 4
+
+# The weight of a word found only inside a longer one (退税 in 留抵退税, 出口退税), against 1 for a
+# word written out. Low, so the generic part two different compounds share does not carry a
+# pair on its own; not nothing, so 留抵税额 and 留抵退税 still share 留抵.
+PART_WEIGHT = 0.2
+
+# The distance given to two cases a coordinator split apart: beyond the threshold in any average
+# over two groups of at most MAX_CASES cases each.
+APART = 2.0 * MAX_CASES * MAX_CASES
 
 GROUPED_KINDS = (Kind.DEMAND, Kind.HAZARD)
 
@@ -100,6 +121,9 @@ class GroupedCase:
     status_label: str
     enterprise_id: int
     enterprise_name: str
+    # The words this case shares with the others of its group, the group's label first: why it
+    # is in the group.
+    shared_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +144,12 @@ class CommonProblem:
     @property
     def label(self) -> str:
         return "、".join(self.terms)
+
+    @property
+    def case_ids(self) -> list[int]:
+        """The ids of the group's cases, newest first: what an action on the whole group (a
+        split, a joint handling) takes."""
+        return [case.id for case in self.cases]
 
 
 @dataclass(frozen=True)
@@ -145,12 +175,23 @@ class CommonProblems:
 # each view of the page would segment the same open demands again: the words of the last
 # MAX_CASES texts are kept, some 20 MB at most.
 @lru_cache(maxsize=MAX_CASES)
-def _terms(text: str) -> tuple[str, ...]:
+def _terms(text: str) -> tuple[tuple[str, float], ...]:
+    """The text's words with their term weight: 1 + log(times written) for a word written out,
+    PART_WEIGHT for one only found inside a longer word (退税 in 留抵退税)."""
+    written: dict[str, int] = defaultdict(int)
+    parts: set[str] = set()
+    for word, inside in words_with_parts(text):
+        if _counts(word):
+            written[word] += 1
+        parts.update(part for part in inside if _counts(part))
+    weights = {word: 1 + math.log(times) for word, times in written.items()}
+    return (*weights.items(), *((part, PART_WEIGHT) for part in sorted(parts - weights.keys())))
+
+
+def _counts(word: str) -> bool:
     # One character alone (账, 电) says little and pairs unrelated demands; the words it is part
-    # of are kept, since search mode returns them as well.
-    return tuple(
-        word for word in words(text) if len(word) > 1 and word not in STOP_WORDS and _MEANINGFUL.search(word)
-    )
+    # of are kept.
+    return len(word) > 1 and word not in STOP_WORDS and _MEANINGFUL.search(word) is not None
 
 
 def _category_roots() -> tuple[dict[int, int | None], dict[int, tuple[int, str]]]:
@@ -235,18 +276,25 @@ def common_problems(
     )
     truncated = len(rows) > MAX_CASES
     rows = rows[:MAX_CASES]
+    position = {row["id"]: at for at, row in enumerate(rows)}
     groups = (
         _group(
             [f"{row['title']}\n{row['opening']}" for row in rows],
             by=[roots[row["category_id"]][0] for row in rows],
             enterprises=[row["enterprise_id"] for row in rows],
             min_enterprises=min_enterprises,
+            apart=[
+                (position[one], position[other])
+                for one, other in split_pairs(position.keys())
+                if one in position and other in position
+            ],
         )
         if len({row["enterprise_id"] for row in rows}) >= min_enterprises
         else []
     )
     problems = []
-    for members, terms in groups:
+    for group in groups:
+        shared = dict(zip(group.members, group.shared, strict=True))
         cases = [
             GroupedCase(
                 id=rows[i]["id"],
@@ -255,20 +303,21 @@ def common_problems(
                 status_label=Status(rows[i]["status"]).label,
                 enterprise_id=rows[i]["enterprise_id"],
                 enterprise_name=rows[i]["enterprise__name"],
+                shared_terms=tuple(shared[i]),
             )
-            for i in sorted(members)  # rows are newest first
+            for i in sorted(group.members)  # rows are newest first
         ]
         counts: dict[int, int] = defaultdict(int)
         names: dict[int, str] = {}
         for case in cases:
             counts[case.enterprise_id] += 1
             names[case.enterprise_id] = case.enterprise_name
-        root_id, root_name = roots[rows[members[0]]["category_id"]]
+        root_id, root_name = roots[rows[group.members[0]]["category_id"]]
         problems.append(
             CommonProblem(
                 category_id=root_id,
                 category_name=root_name,
-                terms=terms,
+                terms=group.terms,
                 cases=cases,
                 enterprises=sorted(
                     (GroupedEnterprise(id=pk, name=names[pk], cases=n) for pk, n in counts.items()),
@@ -289,31 +338,42 @@ def common_problems(
     )
 
 
+@dataclass(frozen=True)
+class _Group:
+    members: list[int]  # indexes of the texts
+    terms: list[str]  # the label
+    shared: list[list[str]]  # per member, the words it shares with the others
+
+
 def _group(
-    texts: list[str], *, by: list[int], enterprises: list[int], min_enterprises: int
-) -> list[tuple[list[int], list[str]]]:
-    """Indexes of `texts` that form groups within each value of `by` spanning at least
-    `min_enterprises` distinct `enterprises`, each with its label terms."""
+    texts: list[str],
+    *,
+    by: list[int],
+    enterprises: list[int],
+    min_enterprises: int,
+    apart: Iterable[tuple[int, int]] = (),
+) -> list[_Group]:
+    """Groups of `texts` within each value of `by` spanning at least `min_enterprises` distinct
+    `enterprises`, each with its label and each member's shared words. No group holds both
+    texts of a pair in `apart` (a coordinator split them: see grouping_split)."""
     # Imported here: scikit-learn and SciPy take a second and tens of MB to load, which every
     # process serving pages would otherwise pay at start for a page few users open.
     import numpy as np
     from scipy.sparse.csgraph import connected_components
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
     from sklearn.neighbors import radius_neighbors_graph
 
-    vectorizer = CountVectorizer(tokenizer=_terms, lowercase=False, token_pattern=None)
-    try:
-        counts = vectorizer.fit_transform(texts)
-    except ValueError:  # not one meaningful word in any text
+    weighted = _vectors(texts)
+    if weighted is None:  # not one meaningful word in any text
         return []
-    vocabulary = vectorizer.get_feature_names_out()
-    weighting = TfidfTransformer(sublinear_tf=True).fit(counts)
-    weighting.idf_ = _idf(vocabulary)
-    matrix = weighting.transform(counts)
+    matrix, vocabulary = weighted
     enterprise_of = np.asarray(enterprises)
     partitions: dict[int, list[int]] = defaultdict(list)
     for index, key in enumerate(by):
         partitions[key].append(index)
+    kept_apart: dict[int, set[int]] = defaultdict(set)
+    for one, other in apart:
+        kept_apart[one].add(other)
+        kept_apart[other].add(one)
 
     groups = []
     for indexes in partitions.values():
@@ -325,11 +385,41 @@ def _group(
         for component in _members(component_of):
             if len(set(enterprise_of[[indexes[i] for i in component]])) < min_enterprises:
                 continue
-            for members in _clusters(part[component]):
-                chosen = [indexes[component[i]] for i in members]
+            rows = [indexes[i] for i in component]
+            position = {row: at for at, row in enumerate(rows)}
+            split = [
+                (position[row], position[other])
+                for row in rows
+                for other in kept_apart.get(row, ())
+                if other in position and row < other
+            ]
+            for members in _clusters(matrix[rows], split):
+                chosen = [rows[i] for i in members]
                 if len(set(enterprise_of[chosen])) >= min_enterprises:
-                    groups.append((chosen, _label(matrix[chosen], vocabulary)))
+                    terms = _label(matrix[chosen], vocabulary)
+                    groups.append(_Group(chosen, terms, _shared(matrix[chosen], vocabulary, terms)))
     return groups
+
+
+def _vectors(texts: list[str]) -> tuple[Any, Any] | None:
+    """The texts as rows of unit length: each word's term weight (see _terms) times its IDF, and
+    the words (the columns)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.preprocessing import normalize
+
+    column: dict[str, int] = {}
+    indptr, indices, data = [0], [], []
+    for text in texts:
+        for term, weight in _terms(text):
+            indices.append(column.setdefault(term, len(column)))
+            data.append(weight)
+        indptr.append(len(indices))
+    if not column:
+        return None
+    vocabulary = np.array(list(column))
+    counts = csr_matrix((data, indices, indptr), shape=(len(texts), len(column)), dtype=np.float64)
+    return normalize(counts.multiply(_idf(vocabulary)).tocsr()), vocabulary
 
 
 @lru_cache(maxsize=1)
@@ -371,18 +461,23 @@ def _members(labels: Iterable[int]) -> list[list[int]]:
     return list(members.values())
 
 
-def _clusters(vectors: Any) -> list[list[int]]:
+def _clusters(vectors: Any, apart: list[tuple[int, int]]) -> list[list[int]]:
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.metrics.pairwise import cosine_distances
 
     if vectors.shape[0] < 2:
         return [[0]]
+    distances = cosine_distances(vectors)
+    for one, other in apart:
+        # So far apart that any average including the pair is beyond the threshold, whatever
+        # the sizes of the groups (at most MAX_CASES cases each): the two never join.
+        distances[one, other] = distances[other, one] = APART
     clustering = AgglomerativeClustering(
         n_clusters=None,
         metric="precomputed",
         linkage="average",
         distance_threshold=1 - MIN_SIMILARITY,
-    ).fit(cosine_distances(vectors))
+    ).fit(distances)
     return _members(clustering.labels_)
 
 
@@ -398,13 +493,39 @@ def _label(vectors: Any, vocabulary: Any) -> list[str]:
         (i for i in np.flatnonzero(present >= min(needed, present.max()))),
         key=lambda i: (-present[i], -weight[i]),
     )
+    return _without_parts((str(vocabulary[i]) for i in candidates), LABEL_TERMS)
+
+
+def _shared(vectors: Any, vocabulary: Any, label: list[str]) -> list[list[str]]:
+    """Each member's words that another member of the group uses too: why it is in the group.
+    The label's words first, then by the member's weight of the word times how many others use it."""
+    import numpy as np
+
+    dense = vectors.toarray()
+    present = dense > 0
+    users = present.sum(axis=0)
+    in_label = {term: at for at, term in enumerate(label)}
+    shared = []
+    for row, uses in zip(dense, present, strict=True):
+        # Words another member uses too; a word inside a longer one (退税 in 留抵退税) says less.
+        columns = np.flatnonzero(uses & (users > 1))
+        ranked = sorted(
+            columns,
+            key=lambda i: (in_label.get(str(vocabulary[i]), LABEL_TERMS), -row[i] * (users[i] - 1)),
+        )
+        shared.append(_without_parts((str(vocabulary[i]) for i in ranked), SHARED_TERMS))
+    return shared
+
+
+def _without_parts(terms: Iterable[str], limit: int) -> list[str]:
+    """The first `limit` of `terms`, leaving out a word inside a longer one already taken and
+    replacing a taken word by a longer one it is inside."""
     chosen: list[str] = []
-    for i in candidates:
-        term = str(vocabulary[i])
+    for term in terms:
         if any(term in longer for longer in chosen):
             continue
         chosen = [shorter for shorter in chosen if shorter not in term]
         chosen.append(term)
-        if len(chosen) == LABEL_TERMS:
+        if len(chosen) == limit:
             break
     return chosen

@@ -775,3 +775,31 @@ class ReplyTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class GroupingSplit(models.Model):
+    """A coordinator's word that a case is not the problem of the others in its common-problem
+    group (共性问题): from then on the grouping never puts it in one group with any of `others`
+    (a cannot-link per pair); it may still group with other cases. Undone by deleting it."""
+
+    case = models.ForeignKey(
+        Case, verbose_name="拆出的事项", on_delete=models.CASCADE, related_name="grouping_splits"
+    )
+    others = models.ManyToManyField(Case, verbose_name="不再同组的事项", related_name="+")
+    label = models.CharField("原共性问题", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("拆出时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "共性问题拆分"
+        verbose_name_plural = "共性问题拆分"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.case_id} 拆出「{self.label}」" if self.label else f"#{self.case_id} 拆出"

@@ -34,6 +34,7 @@ from zhuqi.cases.filing import (
 from zhuqi.cases.models import STEP_LABELS
 from zhuqi.cases.origins import NewCase, Origin
 from zhuqi.cases.selectors import route
+from zhuqi.cases.splits import grouping_split, grouping_split_undo
 from zhuqi.cases.steps import (
     RATING_SATISFIED,
     RATING_UNSATISFIED,
@@ -96,6 +97,8 @@ __all__ = [
     "creatable_kinds",
     "deadline_policy_save",
     "default_source",
+    "grouping_split",
+    "grouping_split_undo",
     "may_edit",
     "may_take",
     "reply_template_delete",

@@ -82,6 +82,29 @@ def _tokenizer() -> jieba.Tokenizer:
     return tokenizer
 
 
+def words_with_parts(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The words of `text` (normalised as a query is), each with the shorter dictionary words
+    inside it that search mode adds (留抵退税 → 留抵, 退税): `words` tells the two apart, so a
+    caller can weigh a word written out (退税) above the same word as part of a longer one."""
+    if not text:
+        return []
+    tokenizer = _tokenizer()
+    found = []
+    for word in tokenizer.lcut(normalise_query(text)):
+        parts: list[str] = []
+        # What jieba's cut_for_search yields before the word itself: its 2- and 3-character
+        # dictionary words.
+        for size in (2, 3):
+            if len(word) > size:
+                parts += [
+                    word[i : i + size]
+                    for i in range(len(word) - size + 1)
+                    if tokenizer.FREQ.get(word[i : i + size])
+                ]
+        found.append((word, tuple(parts)))
+    return found
+
+
 def words(text: str) -> list[str]:
     """The words of `text` (normalised as a query is), in jieba's search mode: a long word comes
     with its shorter dictionary words too (留抵退税 → 留抵, 退税, 留抵退税), so two texts that
