@@ -1144,6 +1144,47 @@ HAZARDS_ENGLISH = {
 ENGLISH.update(HAZARDS_ENGLISH)
 
 
+# Common problems: why each case is in its group, and splitting a wrong one out (issue 17).
+GROUPING_ENGLISH = {
+    "共同词": "Shared words",
+    "该诉求与同组其他诉求共有的词，说明为何归入本组": (
+        "The words this demand shares with the others of its group: why it is in the group"
+    ),
+    "不属于本组：拆出，今后不再与本组其他诉求归为一组": (
+        "Not this problem: split it out, and never group it with these demands again"
+    ),
+    "拆出": "Split out",
+    "已拆出的诉求": "Demands split out of their groups",
+    "以下诉求经人工核对不属于原共性问题，今后不再与原组其他诉求归为一组；撤销后重新按内容归组。": (
+        "These demands were checked by hand and found not to share their group's problem: they are "
+        "never grouped with that group's other demands again. Undo a split to let the wording decide again."
+    ),
+    "原共性问题": "Split from",
+    "不再同组": "Kept apart from",
+    "拆出时间": "Split at",
+    "撤销拆分": "Undo split",
+    "拆出的事项": "Case split out",
+    "不再同组的事项": "Cases kept apart",
+    "共性问题拆分": "Common-problem split",
+    "未拆出：%(reason)s": "Not split: %(reason)s",
+    "已将 #%(case)s 拆出该共性问题，今后不再与这 %(count)s 件诉求归为一组": (
+        "Split #%(case)s out of the common problem: it is never grouped with these %(count)s demands again"
+    ),
+    "已撤销拆分，该诉求可再按内容归组": "Split undone: the demand is grouped by its wording again",
+    "只有营商办/专班和管理员可以调整共性问题的分组": (
+        "Only the business-environment office, task forces and administrators can change common-problem groups"
+    ),
+    "请指明该事项要与哪些事项分开（同组的其他事项）": (
+        "Name the cases to keep this one apart from (the others of its group)"
+    ),
+    "一次最多与 5,000 件事项分开": "At most 5,000 cases at a time",
+}
+ENGLISH.update(GROUPING_ENGLISH)
+GROUPING_PLURAL_ENGLISH = {
+    "%(counter)s 件诉求": ("%(counter)s demand", "%(counter)s demands"),
+}
+
+
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (
         "Among %(considered)s open demands, %(n)s common problem shared by at least %(min)s enterprises",
@@ -1159,6 +1200,7 @@ PLURAL_ENGLISH = {
 }
 PLURAL_ENGLISH.update(DEADLINES_PLURAL_ENGLISH)
 PLURAL_ENGLISH.update(FIXLEAKS_PLURAL_ENGLISH)
+PLURAL_ENGLISH.update(GROUPING_PLURAL_ENGLISH)
 
 
 def _quoted(text: str) -> str:

@@ -5,7 +5,7 @@ from django.urls import reverse
 from ninja import Field, Form, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhuqi.cases import figures, schemas, selectors, services
+from zhuqi.cases import figures, schemas, selectors, services, splits
 from zhuqi.cases.common_problems import GROUPED_KINDS, common_problems
 from zhuqi.cases.filtersets import CaseFilterSet
 from zhuqi.cases.models import Kind, Step
@@ -85,6 +85,43 @@ def list_common_problems(request: HttpRequest, filters: Query[CommonProblemFilte
     `min_enterprises` enterprises, most enterprises first. Coordinators, leaders and admins."""
     result = common_problems(user=request_user(request), **filters.dict())
     return schemas.common_problems_json(result)
+
+
+@router.get(
+    "/common-problems/splits",
+    response=list[schemas.GroupingSplitOut],
+    summary="Cases split out of their common-problem groups (共性问题拆分), newest first",
+)
+@paginate(PageNumberPagination)
+def list_grouping_splits(request: HttpRequest) -> Any:
+    return LazyPage(splits.split_list(user=request_user(request)), schemas.grouping_split_json)
+
+
+@router.post(
+    "/common-problems/splits",
+    response={201: schemas.GroupingSplitOut},
+    summary="Split a case out of its common-problem group: it never groups with those cases again",
+)
+def create_grouping_split(request: HttpRequest, payload: schemas.GroupingSplitIn) -> Status:
+    """Coordinators and admins; the case and the others must be in your scope (404 otherwise)."""
+    split = services.grouping_split(
+        actor=request_user(request),
+        case_id=payload.case,
+        other_ids=payload.others,
+        label=payload.label,
+        source="api",
+    )
+    return Status(201, schemas.grouping_split_json(split))
+
+
+@router.delete(
+    "/common-problems/splits/{int:split_id}",
+    response={204: None},
+    summary="Undo a split: the case may group with those cases again",
+)
+def delete_grouping_split(request: HttpRequest, split_id: int) -> Status:
+    services.grouping_split_undo(actor=request_user(request), split_id=split_id, source="api")
+    return Status(204, None)
 
 
 class FigureQuery(Schema):

@@ -53,7 +53,7 @@ from django.db.models.functions import Substr
 
 from zhuqi.cases import selectors
 from zhuqi.cases.models import OPEN_STATUSES, CaseCategory, Kind, Status
-from zhuqi.cases.splits import split_pairs
+from zhuqi.cases.splits import COMMON_PROBLEMS_REFUSED, split_pairs
 from zhuqi.core.chinese import words_with_parts
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.permissions import Permission, has_permission
@@ -104,9 +104,6 @@ _STOP_WORDS = """
 """
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z]")
-
-
-COMMON_PROBLEMS_REFUSED = "共性问题仅向营商办/专班、领导和管理员开放"
 
 
 def can_see_common_problems(user: Any) -> bool:

@@ -15,6 +15,7 @@ from zhuqi.cases.models import (
     CaseStep,
     Complexity,
     DeadlinePolicy,
+    GroupingSplit,
     Kind,
     Outcome,
     RejectionReason,
@@ -299,3 +300,22 @@ def category_choices() -> list[tuple[int, str]]:
     """The active categories as the pick-lists show them, "融资 / 续贷"."""
     items = list(selectors.categories().select_related("parent"))
     return [(c.pk, f"{c.parent.name} / {c.name}" if c.parent else c.name) for c in items]
+
+
+class GroupingSplitForm(Form):
+    """Split one case out of its common-problem group: the row's button posts the case, the
+    group's form its cases (the case among them; the service keeps it apart from the rest)."""
+
+    model = GroupingSplit
+
+    case = LenientIntegerField(label=model_label(GroupingSplit, "case"))
+    others = LenientIdListField(label=model_label(GroupingSplit, "others"))
+    label = forms.CharField(label=model_label(GroupingSplit, "label"), required=False)
+    next = forms.CharField(required=False, strip=False)
+
+
+class GroupingSplitUndoForm(Form):
+    model = GroupingSplit
+
+    split = LenientIntegerField(widget=forms.HiddenInput)
+    next = forms.CharField(required=False, strip=False)

@@ -14,6 +14,7 @@ from zhuqi.cases.models import (
     Complexity,
     Escalation,
     Extension,
+    GroupingSplit,
     Kind,
     Outcome,
     RejectionReason,
@@ -260,6 +261,9 @@ class GroupedCaseOut(Schema):
     status: Status
     status_label: str
     enterprise: Named
+    shared_terms: list[str] = Field(
+        description="the words it shares with the others of its group, the label's first: why it is there"
+    )
 
 
 class GroupedEnterpriseOut(Schema):
@@ -305,10 +309,46 @@ def common_problems_json(result: CommonProblems) -> dict[str, Any]:
                         "status": c.status,
                         "status_label": c.status_label,
                         "enterprise": {"id": c.enterprise_id, "name": c.enterprise_name},
+                        "shared_terms": list(c.shared_terms),
                     }
                     for c in problem.cases
                 ],
             }
             for problem in result.problems
         ],
+    }
+
+
+class GroupingSplitIn(Schema):
+    case: RecordId = Field(description="the case to take out of its group")
+    others: list[RecordId] = Field(
+        min_length=1,
+        max_length=5000,
+        description="the other cases of its group: it never groups with them again",
+    )
+    label: str = Field(
+        "", max_length=200, description="the group's label, kept to say what it was split from"
+    )
+
+
+class GroupingSplitOut(Schema):
+    id: int
+    case: Named = Field(description="the case split out (name: its title)")
+    enterprise: Named | None
+    others: list[int] = Field(description="the cases it is kept apart from")
+    label: str
+    created_by: str
+    created_at: datetime.datetime
+
+
+def grouping_split_json(split: GroupingSplit) -> dict[str, Any]:
+    enterprise = split.case.enterprise
+    return {
+        "id": split.pk,
+        "case": {"id": split.case_id, "name": split.case.title},
+        "enterprise": {"id": enterprise.pk, "name": enterprise.name} if enterprise else None,
+        "others": sorted(other.pk for other in split.others.all()),
+        "label": split.label,
+        "created_by": str(split.created_by) if split.created_by else "",
+        "created_at": split.created_at,
     }

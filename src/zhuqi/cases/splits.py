@@ -25,6 +25,8 @@ from zhuqi.core.models import AuditEntry
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.directory.models import User
 
+# Defined here, not in common_problems (which reads the splits), so both can name it.
+COMMON_PROBLEMS_REFUSED = "共性问题仅向营商办/专班、领导和管理员开放"
 SPLIT_REFUSED = "只有营商办/专班和管理员可以调整共性问题的分组"
 # A group is at most common_problems.MAX_CASES cases; a split names the others of one group.
 MAX_OTHERS = 5000
@@ -53,6 +55,12 @@ def split_queryset(*, user: User) -> QuerySet[GroupingSplit]:
     return GroupingSplit.objects.filter(
         case__in=selectors.case_queryset(user=user).values("pk")
     ).select_related("case", "case__enterprise", "created_by")
+
+
+def split_list(*, user: User) -> QuerySet[GroupingSplit]:
+    """The splits a reader of the common problems sees: those of the cases in their scope."""
+    require(has_permission(user, Permission.READ_COMMON_PROBLEMS), COMMON_PROBLEMS_REFUSED)
+    return split_queryset(user=user).prefetch_related("others")
 
 
 def _state(split: GroupingSplit, others: Iterable[int]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhuqi.cases import catalogue_views, views
+from zhuqi.cases import catalogue_views, split_views, views
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("routing/templates", catalogue_views.reply_template_save, name="reply-template-save"),
     path("routing/templates/delete", catalogue_views.reply_template_delete, name="reply-template-delete"),
     path("common-problems/", views.common_problem_list, name="common-problem-list"),
+    path("common-problems/split", split_views.common_problem_split, name="common-problem-split"),
+    path(
+        "common-problems/split/undo", split_views.common_problem_split_undo, name="common-problem-split-undo"
+    ),
     path("figures/", views.case_figures, name="case-figures"),
     path("deadlines", catalogue_views.deadline_policy_save, name="deadline-policy-save"),
     path("bulk-assign", views.case_bulk_assign, name="case-bulk-assign"),

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from zhuqi.cases import figures, selectors, services
-from zhuqi.cases.common_problems import COMMON_PROBLEMS_REFUSED, can_see_common_problems, common_problems
+from zhuqi.cases import figures, selectors, services, splits
+from zhuqi.cases.common_problems import can_see_common_problems, common_problems
 from zhuqi.cases.exporting import LEDGER_MAX_ROWS, export_case_ledger, export_figures
 from zhuqi.cases.filtersets import CaseFilterSet
 from zhuqi.cases.forms import BulkAssignForm, CaseEditForm, CaseForm, StepForm, category_choices
@@ -538,7 +538,7 @@ def _int_param(request: HttpRequest, name: str, errors: list[FieldError]) -> int
 def common_problem_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not can_see_common_problems(user):
-        raise PermissionDenied(COMMON_PROBLEMS_REFUSED)
+        raise PermissionDenied(splits.COMMON_PROBLEMS_REFUSED)
     errors: list[FieldError] = []
     min_enterprises = _int_param(request, "min_enterprises", errors)
     category = _int_param(request, "category", errors)
@@ -547,6 +547,7 @@ def common_problem_list(request: HttpRequest) -> HttpResponse:
         "min_enterprises": request.GET.get("min_enterprises")
         or settings.ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES,
         "result": None,
+        "can_split": splits.can_split(user),
     }
     if not errors:
         try:
@@ -557,6 +558,9 @@ def common_problem_list(request: HttpRequest) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "cases/common_problems.html#results", context)
     context["categories"] = selectors.categories().filter(parent=None)
+    context["splits"] = Paginator(splits.split_list(user=user), PAGE_SIZE).get_page(
+        request.GET.get("splits_page")
+    )
     return render(request, "cases/common_problems.html", context)
 
 
