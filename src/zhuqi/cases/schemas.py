@@ -322,7 +322,6 @@ def common_problems_json(result: CommonProblems) -> dict[str, Any]:
 class GroupingSplitIn(Schema):
     case: RecordId = Field(description="the case to take out of its group")
     others: list[RecordId] = Field(
-        min_length=1,
         max_length=5000,
         description="the other cases of its group: it never groups with them again",
     )

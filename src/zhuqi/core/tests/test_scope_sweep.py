@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from zhuqi.api import api
 from zhuqi.cases import services as case_services
-from zhuqi.cases.models import Case, CaseCategory
+from zhuqi.cases.models import Case, CaseCategory, GroupingSplit
 from zhuqi.cases.services import NewCase
 from zhuqi.core import services as core_services
 from zhuqi.core.models import ApiToken, AuditEntry
@@ -150,6 +150,7 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
         ),
     )
     notice = Notice.objects.create(recipient=cast.outsider, title="远方通知", link=f"/cases/{case.pk}/")
+    split = GroupingSplit.objects.create(case=case, label="远方诉求", created_by=cast.admin)
     _key, token = core_services.token_issue(user=cast.outsider, label="远方令牌")
 
     def versions() -> dict[str, int]:
@@ -176,6 +177,7 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "official_id": official.pk,
             "notice_id": notice.pk,
             "token_id": token.pk,
+            "split_id": split.pk,
         },
         versions=versions,
     )
