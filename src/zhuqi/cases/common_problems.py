@@ -498,19 +498,20 @@ def _shared(vectors: Any, vocabulary: Any, label: list[str]) -> list[list[str]]:
     The label's words first, then by the member's weight of the word times how many others use it."""
     import numpy as np
 
-    dense = vectors.toarray()
-    present = dense > 0
-    users = present.sum(axis=0)
+    users = np.asarray((vectors > 0).sum(axis=0)).ravel()
+    # Only the words two members or more use: a handful of columns out of the whole vocabulary.
+    columns = np.flatnonzero(users > 1)
+    dense = vectors[:, columns].toarray()
+    terms = [str(vocabulary[i]) for i in columns]
     in_label = {term: at for at, term in enumerate(label)}
     shared = []
-    for row, uses in zip(dense, present, strict=True):
-        # Words another member uses too; a word inside a longer one (退税 in 留抵退税) says less.
-        columns = np.flatnonzero(uses & (users > 1))
+    for row in dense:
+        # Heaviest first: the member's weight of the word times how many others use it.
         ranked = sorted(
-            columns,
-            key=lambda i: (in_label.get(str(vocabulary[i]), LABEL_TERMS), -row[i] * (users[i] - 1)),
+            np.flatnonzero(row > 0),
+            key=lambda i: (in_label.get(terms[i], LABEL_TERMS), -row[i] * (users[columns[i]] - 1)),
         )
-        shared.append(_without_parts((str(vocabulary[i]) for i in ranked), SHARED_TERMS))
+        shared.append(_without_parts((terms[i] for i in ranked), SHARED_TERMS))
     return shared
 
 
