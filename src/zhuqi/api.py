@@ -19,6 +19,7 @@ from zhuqi.core.textlimits import too_long_message
 from zhuqi.directory.api import router as directory_router
 from zhuqi.enterprises.api import router as enterprises_router
 from zhuqi.investment.api import router as agreements_router
+from zhuqi.notifications.api import router as robots_router
 from zhuqi.projects.api import router as projects_router
 from zhuqi.visits.api import router as visits_router
 from zhuqi.visits.liaison_api import router as assignments_router
@@ -194,3 +195,4 @@ api.add_router("/projects", projects_router)
 api.add_router("/agreements", agreements_router)
 api.add_router("/visits", visits_router)
 api.add_router("/assignments", assignments_router)
+api.add_router("/robots", robots_router)

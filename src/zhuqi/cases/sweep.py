@@ -27,6 +27,7 @@ from zhuqi.cases.models import (
     escalation_rank,
 )
 from zhuqi.cases.steps import HOW_TO_REPORT
+from zhuqi.cases.taking import case_facts
 from zhuqi.core import audit
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
@@ -201,7 +202,7 @@ def _escalate_batch(
     with transaction.atomic():
         cases = list(
             Case.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("region")
+            .select_related("region", "enterprise", "lead_department")
             .filter(pk__in=case_ids, due_at__lt=now)
             .exclude(escalated_at__gte=today_start)
         )
@@ -276,6 +277,7 @@ def _escalate_batch(
                     if notifies_department and case.lead_department_id
                     else (),
                     region_ids=(case.region_id,),
+                    facts=case_facts(case),
                 )
             )
         Case.objects.bulk_update(

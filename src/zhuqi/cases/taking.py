@@ -29,13 +29,15 @@ from zhuqi.cases import deadlines, selectors, workflow
 from zhuqi.cases.models import Attachment, Case, CaseReach, CaseStep, Escalation, Step, Timeliness
 from zhuqi.core import audit, concurrency
 from zhuqi.core.errors import FieldError, ValidationFailed, require
+from zhuqi.core.forms import model_label
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import region_and_ancestor_codes
 from zhuqi.core.textlimits import length_error, limit
 from zhuqi.core.uploads import stored_name
+from zhuqi.core.workdays import SHANGHAI
 from zhuqi.directory.models import Department, User
 from zhuqi.notifications.models import Notice
-from zhuqi.notifications.services import notify
+from zhuqi.notifications.services import Fact, notify
 
 
 @dataclass
@@ -314,41 +316,96 @@ def _link(case: Case) -> str:
     return f"/cases/{case.pk}/"
 
 
-def notify_departments(case: Case, title: str, *, kind: str = Notice.Kind.TASK, co: bool = True) -> None:
+def _local(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment, SHANGHAI):%Y-%m-%d %H:%M}"
+
+
+def case_facts(case: Case) -> tuple[Fact, ...]:
+    """What anyone told of a case must know at a glance, labelled as the case's fields are: its
+    enterprise, its lead department, its deadline, and whose clock runs to when now (when that
+    is not the deadline). The inbox shows them as lines, a group robot as bold labels."""
+    facts: list[Fact] = [(_label("kind"), f"{case.get_kind_display()} #{case.pk}")]
+    if case.enterprise_id and case.enterprise is not None:
+        facts.append((_label("enterprise"), case.enterprise.name))
+    facts.append((_label("region"), case.region.name))
+    if case.lead_department_id and case.lead_department is not None:
+        facts.append((_label("lead_department"), case.lead_department.name))
+    if case.deadline:
+        facts.append((_label("deadline"), _local(case.deadline)))
+    if case.due_at and case.due_at != case.deadline:
+        facts.append((_label("due_at"), _local(case.due_at)))
+    return tuple(facts)
+
+
+def _label(name: str) -> str:
+    return str(model_label(Case, name))
+
+
+def notify_departments(
+    case: Case,
+    title: str,
+    *,
+    kind: str = Notice.Kind.TASK,
+    co: bool = True,
+    body: str = "",
+    facts: Sequence[Fact] | None = None,
+) -> None:
+    """Tell the case's departments (their handlers and their group robots). `title` names the
+    step and the case; `body` adds what the title does not say (never the title again); `facts`
+    default to the case's (case_facts)."""
     departments = [case.lead_department] if case.lead_department else []
     if co:
         departments += list(case.co_departments.all())
     notify(
         recipients=selectors.department_handlers([d.pk for d in departments]),
         title=title,
-        body=case.title,
+        body=body,
         link=_link(case),
         kind=kind,
         departments=departments,
+        facts=case_facts(case) if facts is None else facts,
     )
 
 
-def notify_coordinators(case: Case, title: str, *, kind: str = Notice.Kind.TASK) -> None:
+def notify_coordinators(
+    case: Case,
+    title: str,
+    *,
+    kind: str = Notice.Kind.TASK,
+    body: str = "",
+    facts: Sequence[Fact] | None = None,
+) -> None:
+    """Tell the coordinators of the case's region (and its region's group robots)."""
     notify(
         recipients=selectors.region_coordinators(case.region),
         title=title,
-        body=case.title,
+        body=body,
         link=_link(case),
         kind=kind,
         regions=[case.region],
+        facts=case_facts(case) if facts is None else facts,
     )
 
 
-def notify_enterprise(case: Case, title: str, *, body: str = "", liaisons: bool = False) -> None:
-    """The case's enterprise (and, with `liaisons`, the liaison officers assigned to it now)."""
+def notify_enterprise(
+    case: Case,
+    title: str,
+    *,
+    body: str = "",
+    liaisons: bool = False,
+    facts: Sequence[Fact] | None = None,
+) -> None:
+    """The case's enterprise (and, with `liaisons`, the liaison officers assigned to it now):
+    their inbox and e-mail, no group robot. `body` adds what the title does not say."""
     recipients = list(selectors.enterprise_users(case.enterprise_id))
     if liaisons and case.enterprise_id:
         recipients += selectors.enterprise_liaisons([case.enterprise_id]).get(case.enterprise_id, [])
     notify(
         recipients=recipients,
         title=title,
-        body=body or case.title,
+        body=body,
         link=_link(case),
+        facts=case_facts(case) if facts is None else facts,
     )
 
 

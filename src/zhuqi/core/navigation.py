@@ -60,7 +60,7 @@ PAGES: tuple[Page, ...] = (
     Page("audit-log", _("审计记录"), roles_with(Permission.READ_AUDIT)),
     Page("routing-rules", _("派单目录"), roles_with(Permission.READ_CONFIGURATION)),
     Page("calendar-year", _("工作日历"), roles_with(Permission.READ_CONFIGURATION)),
-    Page("webhooks", _("群机器人"), roles_with(Permission.CONFIGURE)),
+    Page("webhooks", _("群机器人"), roles_with(Permission.MANAGE_ROBOTS)),
     Page("api-docs", "API", GOVERNMENT, test_id="nav-api", href="/api/v1/docs"),
     # Everyone's own password and API tokens.
     Page("account", _("我的账号"), EVERYONE, test_id="nav-account"),

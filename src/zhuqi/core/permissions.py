@@ -38,7 +38,10 @@ class Permission(StrEnum):
     KEEP_DIRECTORY = "keep_directory"  # officials, departments, posts of one's jurisdiction
     READ_AUDIT = "read_audit"  # the audit trail beyond the history of what one can see
     READ_CONFIGURATION = "read_configuration"  # routing catalogue, deadline rules, working-day calendar
-    CONFIGURE = "configure"  # change them, and the webhooks
+    CONFIGURE = "configure"  # change them
+    MANAGE_ROBOTS = (
+        "manage_robots"  # group robots (WeCom, DingTalk): admins all, coordinators their jurisdiction's
+    )
     ADMINISTER_ACCOUNTS = "administer_accounts"  # accounts, password resets, lockouts, others' API tokens
 
 
@@ -64,6 +67,7 @@ GRANTS: Mapping[Permission, frozenset[Role]] = {
     Permission.READ_AUDIT: frozenset({Role.ADMIN, Role.AUDITOR}),
     Permission.READ_CONFIGURATION: frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER, Role.AUDITOR}),
     Permission.CONFIGURE: frozenset({Role.ADMIN}),
+    Permission.MANAGE_ROBOTS: _OFFICE,
     Permission.ADMINISTER_ACCOUNTS: frozenset({Role.ADMIN}),
 }
 

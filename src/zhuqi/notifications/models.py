@@ -56,6 +56,13 @@ class Webhook(BaseModel):
     name = models.CharField("名称", max_length=100)
     flavour = models.CharField("类型", max_length=10, choices=Flavour.choices)
     url = models.URLField("地址", max_length=500)
+    # DingTalk's 加签: the SEC… secret signs every request (timestamp and sign in the address). It
+    # must be kept to sign with, so it is stored as given; pages, the API and the audit trail
+    # show it masked (services.masked_secret), never whole.
+    secret = models.CharField("加签密钥", max_length=200, blank=True)
+    # Where the platform is opened from, to make the links a group can follow (/cases/24/ cannot
+    # be opened from a chat). ZHUQI_BASE_URL, when set, overrides it for every robot.
+    site_url = models.URLField("平台地址", max_length=200, blank=True)
     department = models.ForeignKey(
         "directory.Department",
         verbose_name="部门",
@@ -73,6 +80,11 @@ class Webhook(BaseModel):
         related_name="+",
     )
     is_active = models.BooleanField("启用", default=True)
+    # The outcome of the latest send (outbox or test), so a broken robot shows at once.
+    last_success_at = models.DateTimeField("最近成功", null=True, blank=True)
+    last_failure_at = models.DateTimeField("最近失败", null=True, blank=True)
+    last_error = models.TextField("最近错误", blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
 
     class Meta:
         verbose_name = "群机器人"
@@ -95,6 +107,8 @@ class OutboxMessage(BaseModel):
         PENDING = "pending", gettext_noop("待发送")
         SENT = "sent", gettext_noop("已发送")
         FAILED = "failed", gettext_noop("发送失败")
+        # Its robot was disabled before it went: never sent.
+        CANCELLED = "cancelled", gettext_noop("已取消")
 
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     target = models.CharField("发送至", max_length=500)
@@ -103,6 +117,10 @@ class OutboxMessage(BaseModel):
     )
     subject = models.CharField("标题", max_length=200)
     text = models.TextField("内容")
+    # What a robot's message is made of at sending time, in its robot's format (markdown for
+    # WeCom and DingTalk): the facts as [label, value] pairs and the link, relative to the site.
+    facts = models.JSONField("要素", default=list, blank=True)
+    link = models.CharField("链接", max_length=200, blank=True)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)

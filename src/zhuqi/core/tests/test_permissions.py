@@ -64,6 +64,7 @@ def test_the_sets_the_apps_used_to_declare_are_the_permissions_now() -> None:
         Permission.READ_AUDIT: {a, au},
         Permission.READ_CONFIGURATION: {a, c, le, au},
         Permission.CONFIGURE: {a},
+        Permission.MANAGE_ROBOTS: {a, c},
         Permission.ADMINISTER_ACCOUNTS: {a},
     }
     assert dict(GRANTS) == expected

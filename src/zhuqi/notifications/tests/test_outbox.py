@@ -1,11 +1,11 @@
+"""The outbox: notices queued with the step that caused them, sent afterwards, retried with
+back-off; a failing robot blocks nothing."""
+
 from __future__ import annotations
 
 import datetime
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any
 
 import pytest
 from django.core import mail
@@ -14,65 +14,61 @@ from django.utils import timezone
 
 from zhuqi.notifications.models import Notice, OutboxMessage, Webhook
 from zhuqi.notifications.services import RETRY_MINUTES, notify, send_pending
+from zhuqi.testing.robots import LocalRobot
 
-
-class Robot(BaseHTTPRequestHandler):
-    """A group robot on this machine: answers like WeCom, or fails while `failing` is set."""
-
-    received: list[Any] = []
-    failing = False
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        Robot.received.append(body)
-        answer = {"errcode": 93000, "errmsg": "invalid webhook url"} if Robot.failing else {"errcode": 0}
-        payload = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+SITE = "https://zhuqi.example.gov.cn/"
 
 
 @pytest.fixture
-def robot_url() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), Robot)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    Robot.received, Robot.failing = [], False
-    yield f"http://127.0.0.1:{server.server_port}/cgi-bin/webhook/send?key=test"
-    server.shutdown()
+def robot() -> Iterator[LocalRobot]:
+    with LocalRobot() as robot:
+        yield robot
 
 
-def test_a_notice_reaches_the_inbox_and_the_department_robot(cast, robot_url, settings) -> None:
+def test_a_notice_reaches_the_inbox_the_mail_and_the_department_robot(cast, robot, settings) -> None:
     settings.ZHUQI_EMAIL_NOTICES = True
+    settings.ZHUQI_BASE_URL = ""
     cast.handler.email = "handler@example.gov.cn"
     cast.handler.save()
     Webhook.objects.create(
-        name="工信局群", flavour="wecom", url=robot_url, department=cast.handler.department
+        name="工信局群", flavour="wecom", url=robot.url, site_url=SITE, department=cast.handler.department
     )
     with transaction.atomic():
         notify(
             recipients=[cast.handler],
-            title="新交办事项",
-            body="流动资金贷款",
+            title="新交办事项：流动资金贷款",
             link="/cases/1/",
             departments=[cast.handler.department],
+            facts=[("企业", "联晟新材料有限公司"), ("办理时限", "2026-12-06 17:30")],
         )
-    assert Notice.objects.get(recipient=cast.handler).title == "新交办事项"
+    notice = Notice.objects.get(recipient=cast.handler)
+    assert notice.title == "新交办事项：流动资金贷款"
+    assert notice.body == "企业：联晟新材料有限公司\n办理时限：2026-12-06 17:30"
     assert send_pending() == {"sent": 2, "retrying": 0, "failed": 0}
-    assert Robot.received == [
-        {"msgtype": "text", "text": {"content": "【助企】新交办事项\n流动资金贷款\n/cases/1/"}}
+    assert robot.received == [
+        {
+            "msgtype": "markdown",
+            "markdown": {
+                "content": "### 【助企】新交办事项：流动资金贷款\n"
+                "**企业**：联晟新材料有限公司\n"
+                "**办理时限**：2026-12-06 17:30\n"
+                "[查看详情](https://zhuqi.example.gov.cn/cases/1/)"
+            },
+        }
     ]
-    assert mail.outbox[0].to == ["handler@example.gov.cn"] and mail.outbox[0].subject == "新交办事项"
+    # The mail is plain text; with no ZHUQI_BASE_URL it carries no link it could not open.
+    assert mail.outbox[0].to == ["handler@example.gov.cn"]
+    assert mail.outbox[0].subject == "新交办事项：流动资金贷款"
+    assert mail.outbox[0].body == "企业：联晟新材料有限公司\n办理时限：2026-12-06 17:30"
+    # The outbox keeps where it went, never the key.
+    assert OutboxMessage.objects.get(channel="webhook").target.endswith("?******")
 
 
-def test_a_failing_robot_is_retried_with_back_off_then_given_up(cast, robot_url) -> None:
-    Webhook.objects.create(name="钉钉群", flavour="dingtalk", url=robot_url, region=cast.coordinator.region)
-    Robot.failing = True
+def test_a_failing_robot_is_retried_with_back_off_then_given_up(cast, robot) -> None:
+    Webhook.objects.create(
+        name="钉钉群", flavour="dingtalk", url=robot.url, site_url=SITE, region=cast.coordinator.region
+    )
+    robot.answer_override = json.dumps({"errcode": 93000, "errmsg": "invalid webhook url"}).encode()
     notify(recipients=[cast.coordinator], title="催办", regions=[cast.coordinator.region])
     message = OutboxMessage.objects.get()
     now = timezone.now()
@@ -89,14 +85,27 @@ def test_a_failing_robot_is_retried_with_back_off_then_given_up(cast, robot_url)
     assert Notice.objects.filter(recipient=cast.coordinator, title="催办").exists()
 
 
-def test_an_unreachable_robot_does_not_stop_the_others(cast, robot_url) -> None:
+def test_an_unreachable_robot_does_not_stop_the_others(cast, robot) -> None:
     Webhook.objects.create(
-        name="坏地址", flavour="wecom", url="http://127.0.0.1:9/nowhere", region=cast.coordinator.region
+        name="坏地址",
+        flavour="wecom",
+        url="http://127.0.0.1:9/nowhere",
+        site_url=SITE,
+        region=cast.coordinator.region,
     )
-    Webhook.objects.create(name="好地址", flavour="json", url=robot_url, region=cast.coordinator.region)
-    notify(recipients=[], title="调度会通知", regions=[cast.coordinator.region])
+    Webhook.objects.create(
+        name="好地址", flavour="json", url=robot.url, site_url=SITE, region=cast.coordinator.region
+    )
+    notify(recipients=[], title="调度会通知", link="/meetings/3/", regions=[cast.coordinator.region])
     assert send_pending() == {"sent": 1, "retrying": 1, "failed": 0}
-    assert Robot.received == [{"title": "调度会通知", "text": ""}]
+    assert robot.received == [
+        {
+            "title": "调度会通知",
+            "text": "https://zhuqi.example.gov.cn/meetings/3/",
+            "link": "https://zhuqi.example.gov.cn/meetings/3/",
+            "facts": [],
+        }
+    ]
     assert OutboxMessage.objects.get(
         webhook__name="坏地址"
     ).next_attempt_at > timezone.now() + datetime.timedelta(seconds=30)
