@@ -28,6 +28,8 @@ from zhuqi.enterprises.models import Enterprise
 from zhuqi.enterprises.selectors import enterprise_queryset
 from zhuqi.investment.models import Agreement
 from zhuqi.investment.selectors import agreement_queryset
+from zhuqi.notifications.models import Webhook
+from zhuqi.notifications.selectors import webhook_queryset
 from zhuqi.projects.selectors import project_queryset
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory, make_project
 from zhuqi.visits.selectors import visit_queryset
@@ -92,6 +94,18 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "enterprise": {"home_demand"},
         "outsider": set(),
     },
+    # Group robots: a region's (its coordinators') and a department's; enterprises and liaison
+    # officers have none, a handler their department's only.
+    "webhook": {
+        "admin": {"home", "horqin", "datong", "industry", "datong_office"},
+        "auditor": {"home", "horqin", "datong", "industry", "datong_office"},
+        "leader": {"home", "horqin", "industry"},
+        "coordinator": {"home", "industry"},
+        "handler": {"industry"},
+        "liaison": set(),
+        "enterprise": set(),
+        "outsider": {"datong", "datong_office"},
+    },
 }
 
 
@@ -151,8 +165,22 @@ def scene(cast: Cast, trip: Trip) -> Scene:
         ),
         said=[],
     )
+
+    def robot(**target: Any) -> int:
+        return Webhook.objects.create(name="群", flavour="wecom", url="https://a.example/?key=1", **target).pk
+
+    robots = {
+        robot(region_id="150581"): "home",
+        robot(region_id="150502"): "horqin",
+        robot(region_id="140200"): "datong",
+        robot(department=industry): "industry",
+        robot(
+            department=DepartmentFactory(name="大同市发展和改革委员会", region_id="140200")
+        ): "datong_office",
+    }
     return Scene(
         names={
+            "webhook": robots,
             "enterprise": enterprises,
             "project": projects,
             "agreement": agreements,
@@ -168,6 +196,7 @@ SELECTORS: dict[str, Callable[..., Any]] = {
     "agreement": agreement_queryset,
     "visit": visit_queryset,
     "case": case_queryset,
+    "webhook": webhook_queryset,
 }
 
 
