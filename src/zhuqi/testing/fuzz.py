@@ -52,6 +52,8 @@ SEMANTIC_REFUSALS = [
     "POST /api/v1/agreements",
     "GET /api/v1/agreements/figures",
     "POST /api/v1/visits",
+    "POST /api/v1/robots",
+    "PUT /api/v1/robots/{robot_id}",
 ]
 
 CONFIG: dict[str, Any] = {
