@@ -1183,6 +1183,63 @@ ENGLISH.update(GROUPING_ENGLISH)
 GROUPING_PLURAL_ENGLISH = {
     "%(counter)s 件诉求": ("%(counter)s demand", "%(counter)s demands"),
 }
+# Group robots with WeCom's and DingTalk's real settings (issue 17, part 4).
+ROBOTS_ENGLISH = {
+    "只有系统管理员和营商办（专班）可以配置群机器人": "Only admins and the business-environment office configure group robots",
+    "最近成功": "Last success",
+    "最近失败": "Last failure",
+    "最近错误": "Last error",
+    "加签": "Signed",
+    "已停用": "Disabled",
+    "%(n)s 条重试中": "%(n)s retrying",
+    "测试": "Test",
+    "编辑": "Edit",
+    "重试中": "Retrying",
+    "机器人": "Robot",
+    "已尝试": "Attempts",
+    "下次尝试": "Next attempt",
+    "已取消": "Cancelled",
+    "加签密钥": "Signing secret",
+    "加签密钥（钉钉）": "Signing secret (DingTalk)",
+    "平台地址": "Platform address",
+    "要素": "Facts",
+    "已设置：%(secret_shown)s": "Set: %(secret_shown)s",
+    "清除密钥": "Remove the secret",
+    "留空则不变。": "Leave blank to keep it.",
+    "地址含机器人的密钥，不再显示全文；留空则不变。": (
+        "The address holds the robot's key and is not shown again in full; leave blank to keep it."
+    ),
+    "在群设置的“群机器人”里复制 Webhook 地址。": "Copy the webhook address from the group's robot settings.",
+    "钉钉机器人安全设置选“加签”时，复制 SEC 开头的密钥填在这里；保存后不再显示全文。": (
+        "If the DingTalk robot's security setting is signing (加签), paste its secret starting with SEC "
+        "here; it is not shown again in full once saved."
+    ),
+    "群消息中的链接按系统设置的地址 %(base)s 生成（ZHUQI_BASE_URL），此处不起作用。": (
+        "Links in group messages are made with the address the system is set to, %(base)s "
+        "(ZHUQI_BASE_URL); this field has no effect."
+    ),
+    "群消息中的链接用它拼成完整地址：在群里点开 /cases/24/ 这样的站内链接是打不开的。默认为您现在打开本平台的地址；如果群成员用别的地址（如内网域名）访问平台，请改为该地址。": (
+        "Links in group messages are made complete with it: a link such as /cases/24/ cannot be opened "
+        "from a chat. It defaults to the address you opened the platform from; if the group's members "
+        "open the platform at another address (an intranet name, say), enter that one."
+    ),
+    "测试消息已送达，平台应答：%(answer)s": "The test message was delivered; the platform answered: %(answer)s",
+    "测试消息未送达：%(answer)s": "The test message was not delivered: %(answer)s",
+    "已启用": "Enabled",
+    "已停用，待发送的消息不再发送": "Disabled; messages waiting for it will not be sent",
+    "未删除：%(reason)s": "Not deleted: %(reason)s",
+    "只有钉钉机器人使用加签密钥": "Only DingTalk robots use a signing secret",
+    "钉钉的加签密钥以 SEC 开头（机器人安全设置“加签”一栏）": (
+        "A DingTalk signing secret starts with SEC (the robot's security settings, signing)"
+    ),
+    "必填：群里的链接要用平台地址拼成完整地址": "Required: links in the group are made complete with the platform's address",
+    "应为 http:// 或 https:// 开头的平台地址，如 https://zhuqi.example.gov.cn/": (
+        "Should be the platform's address starting with http:// or https://, such as https://zhuqi.example.gov.cn/"
+    ),
+    "该部门不在您的辖区内": "That department is outside your jurisdiction",
+    "该地区不在您的辖区内": "That region is outside your jurisdiction",
+}
+ENGLISH.update(ROBOTS_ENGLISH)
 
 
 PLURAL_ENGLISH = {
