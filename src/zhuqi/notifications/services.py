@@ -350,6 +350,22 @@ def _post_json(url: str, payload: dict[str, Any], *, platform: bool = True) -> s
     return answer_text
 
 
+def _error_text(error: BaseException) -> str:
+    """What went wrong, as the robots page shows it to a person."""
+    if isinstance(error, RobotRefused):
+        return f"平台拒收：{error}"
+    if isinstance(error, urllib.error.HTTPError):
+        return f"平台应答 HTTP {error.code} {error.reason}"
+    reason = error.reason if isinstance(error, urllib.error.URLError) else error
+    if isinstance(reason, TimeoutError):
+        return f"超时：{WEBHOOK_TIMEOUT_SECONDS} 秒内没有应答"
+    if isinstance(reason, ConnectionRefusedError):
+        return "无法连接：对方拒绝连接（地址或端口不对，或机器人服务未开）"
+    if isinstance(error, urllib.error.URLError | OSError | http.client.HTTPException):
+        return f"无法连接：{reason}"
+    return f"{type(error).__name__}: {error}"
+
+
 def _scrubbed(text: str, webhook: Webhook | None) -> str:
     """An error as it may be stored and logged: never the robot's key or secret."""
     if webhook is not None:
@@ -425,7 +441,7 @@ def send_pending(*, now: datetime.datetime | None = None, limit: int = 200) -> d
         try:
             send_outbox_message(message)
         except SEND_ERRORS as error:
-            message.last_error = _scrubbed(f"{type(error).__name__}: {error}", message.webhook)
+            message.last_error = _scrubbed(_error_text(error), message.webhook)
             if message.attempts > len(RETRY_MINUTES):
                 message.state = OutboxMessage.State.FAILED
                 message.next_attempt_at = None
@@ -683,7 +699,7 @@ def webhook_test(*, actor: User, webhook_id: int) -> TestOutcome:
             "/",
         )
     except SEND_ERRORS as error:
-        message = _scrubbed(f"{type(error).__name__}: {error}", webhook)
+        message = _scrubbed(_error_text(error), webhook)
         _robot_outcome(webhook, error=message)
         return TestOutcome(ok=False, answer=message)
     _robot_outcome(webhook)

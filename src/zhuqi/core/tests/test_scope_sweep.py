@@ -35,7 +35,7 @@ from zhuqi.directory.models import Region
 from zhuqi.investment import services as agreement_services
 from zhuqi.investment.models import Agreement
 from zhuqi.investment.services import AgreementData
-from zhuqi.notifications.models import Notice
+from zhuqi.notifications.models import Notice, Webhook
 from zhuqi.projects.models import Level, Project, ProjectList
 from zhuqi.testing.factories import (
     AssignmentFactory,
@@ -66,6 +66,7 @@ FAR_NAMES = [
     "远方协议",
     "远方通知",
     "远方附件",
+    "远方工作群",
 ]
 
 # An id that names nothing, of the same length as none of the far ones (they are small).
@@ -151,6 +152,9 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
     )
     notice = Notice.objects.create(recipient=cast.outsider, title="远方通知", link=f"/cases/{case.pk}/")
     split = GroupingSplit.objects.create(case=case, label="远方诉求", created_by=cast.admin)
+    robot = Webhook.objects.create(
+        name="远方工作群", flavour="wecom", url="http://127.0.0.1:9/send?key=far", region=datong
+    )
     _key, token = core_services.token_issue(user=cast.outsider, label="远方令牌")
 
     def versions() -> dict[str, int]:
@@ -161,6 +165,7 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "visit": Visit.objects.get(pk=visit.pk).version,
             "project": Project.objects.get(pk=project.pk).version,
             "agreement": Agreement.objects.get(pk=agreement.pk).version,
+            "robot": Webhook.objects.get(pk=robot.pk).version,
         }
 
     return Far(
@@ -176,6 +181,8 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "agreement_id": agreement.pk,
             "official_id": official.pk,
             "notice_id": notice.pk,
+            "webhook_id": robot.pk,
+            "robot_id": robot.pk,
             "token_id": token.pk,
             "split_id": split.pk,
         },

@@ -106,6 +106,8 @@ def test_an_unreachable_robot_does_not_stop_the_others(cast, robot) -> None:
             "facts": [],
         }
     ]
-    assert OutboxMessage.objects.get(
-        webhook__name="坏地址"
-    ).next_attempt_at > timezone.now() + datetime.timedelta(seconds=30)
+    bad = OutboxMessage.objects.get(webhook__name="坏地址")
+    assert bad.next_attempt_at > timezone.now() + datetime.timedelta(seconds=30)
+    # Said in words a person reads, on the robots page.
+    assert bad.last_error == "无法连接：对方拒绝连接（地址或端口不对，或机器人服务未开）"
+    assert Webhook.objects.get(name="坏地址").last_error == bad.last_error
