@@ -53,6 +53,7 @@ def get_robot(request: HttpRequest, robot_id: int) -> dict[str, Any]:
 
 @router.put("/{int:robot_id}", response=schemas.RobotOut, summary="Change a group robot (send the version)")
 def update_robot(request: HttpRequest, robot_id: int, payload: schemas.RobotUpdateIn) -> dict[str, Any]:
+    current = selectors.webhook_get(user=request_user(request), webhook_id=robot_id)
     services.webhook_save(
         actor=request_user(request),
         webhook_id=robot_id,
@@ -61,7 +62,7 @@ def update_robot(request: HttpRequest, robot_id: int, payload: schemas.RobotUpda
         flavour=payload.flavour,
         url=payload.url,
         secret=payload.secret,
-        site_url=payload.site_url or request.build_absolute_uri("/"),
+        site_url=payload.site_url or current.site_url or request.build_absolute_uri("/"),
         department_id=payload.department,
         region_code=payload.region,
         is_active=payload.is_active,

@@ -38,6 +38,7 @@ class RobotUpdateIn(RobotIn):
     secret: str | None = Field(
         None, max_length=200, description='omitted or null: the secret stays; "": removed. Write-only'
     )
+    site_url: str = Field("", max_length=200, description="blank: the address stays as it is")
     version: Version
 
 

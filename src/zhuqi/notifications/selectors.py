@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from zhuqi.core.errors import NotFound, PermissionDenied
 from zhuqi.core.permissions import Permission, has_permission
@@ -70,6 +70,18 @@ def retrying_outbox_messages(*, user: User) -> QuerySet[OutboxMessage]:
         .select_related("webhook")
         .order_by("next_attempt_at", "id")
     )
+
+
+def waiting_counts(*, user: User) -> dict[int, int]:
+    """How many messages each robot has waiting for a retry."""
+    rows = (
+        retrying_outbox_messages(user=user)
+        .order_by()
+        .values_list("webhook_id")
+        .annotate(n=Count("id"))
+        .values_list("webhook_id", "n")
+    )
+    return {webhook_id: n for webhook_id, n in rows if webhook_id is not None}
 
 
 def failed_outbox_messages(*, user: User) -> QuerySet[OutboxMessage]:

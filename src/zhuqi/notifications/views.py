@@ -126,10 +126,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("已保存"))
         return redirect("webhooks")
     retrying = list(selectors.retrying_outbox_messages(user=user)[:50])
-    waiting: dict[int, int] = {}
-    for message in retrying:
-        if message.webhook_id is not None:
-            waiting[message.webhook_id] = waiting.get(message.webhook_id, 0) + 1
+    waiting = selectors.waiting_counts(user=user)
     rows = [
         (robot, services.masked_secret(robot.secret), waiting.get(robot.pk, 0))
         for robot in selectors.webhooks(user=user)

@@ -46,6 +46,7 @@ CODED = frozenset(
         "planned_investment",
         "username",
         "password",
+        "flavour",
     }
 )
 

@@ -375,6 +375,7 @@ SERVICE_CASES: list[tuple[str, ServiceCall, str]] = [
             name=_over(101),
             flavour="wecom",
             url="https://example.invalid/hook",
+            site_url="https://zhuqi.example.gov.cn/",
             region_code="150581",
         ),
         "name",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from zhuqi.core.models import AuditEntry
+from zhuqi.directory.models import Region
 from zhuqi.notifications.models import OutboxMessage, Webhook
 from zhuqi.notifications.services import notify, send_pending
 from zhuqi.testing.api import send, token_client
@@ -66,7 +67,7 @@ def test_a_coordinator_adds_tests_changes_disables_and_deletes_a_robot(cast, set
         )
         assert stale.status_code == 409
 
-        notify(recipients=[], title="调度会通知", regions=[webhook.region])
+        notify(recipients=[], title="调度会通知", regions=[Region.objects.get(pk="150581")])
         disabled = send(
             client, "post", f"/api/v1/robots/{robot_id}/disable", {"version": changed.json()["version"]}
         )
