@@ -1238,6 +1238,7 @@ ROBOTS_ENGLISH = {
     ),
     "该部门不在您的辖区内": "That department is outside your jurisdiction",
     "该地区不在您的辖区内": "That region is outside your jurisdiction",
+    "未设平台地址，消息不带链接": "No platform address: its messages carry no link",
 }
 ENGLISH.update(ROBOTS_ENGLISH)
 

@@ -150,6 +150,8 @@ def test_coordinators_see_their_jurisdictions_robots_and_others_are_refused(cast
     )
     page = client_for(cast.coordinator).get("/notices/webhooks/").content.decode()
     assert "本市群" in page and "工信局群" in page and "大同群" not in page
+    # Robots kept from before there was a site address say that their messages carry no link.
+    assert page.count('data-testid="webhook-no-site-url"') == 2
     assert client_for(cast.coordinator).get(f"/notices/webhooks/{theirs.pk}/").status_code == 404
     assert client_for(cast.coordinator).get(f"/notices/webhooks/{department.pk}/").status_code == 200
     assert client_for(cast.admin).get(f"/notices/webhooks/{theirs.pk}/").status_code == 200
