@@ -337,6 +337,12 @@ def case_facts(case: Case) -> tuple[Fact, ...]:
     return tuple(facts)
 
 
+def _body(case: Case, title: str, body: str) -> str:
+    """What a notice says under its title: `body` if given, else the case's title unless the
+    title already says it (never the same words twice)."""
+    return body or ("" if case.title in title else case.title)
+
+
 def _label(name: str) -> str:
     return str(model_label(Case, name))
 
@@ -359,7 +365,7 @@ def notify_departments(
     notify(
         recipients=selectors.department_handlers([d.pk for d in departments]),
         title=title,
-        body=body,
+        body=_body(case, title, body),
         link=_link(case),
         kind=kind,
         departments=departments,
@@ -379,7 +385,7 @@ def notify_coordinators(
     notify(
         recipients=selectors.region_coordinators(case.region),
         title=title,
-        body=body,
+        body=_body(case, title, body),
         link=_link(case),
         kind=kind,
         regions=[case.region],
@@ -403,7 +409,7 @@ def notify_enterprise(
     notify(
         recipients=recipients,
         title=title,
-        body=body,
+        body=_body(case, title, body),
         link=_link(case),
         facts=case_facts(case) if facts is None else facts,
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from zhuqi.cases import services as case_services
 from zhuqi.cases.models import Case, CaseCategory
 from zhuqi.cases.sweep import sweep
+from zhuqi.cases.taking import notify_enterprise
 from zhuqi.cases.tests.test_workflow import file_demand
 from zhuqi.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
@@ -382,3 +383,13 @@ def test_coordinators_manage_their_jurisdictions_robots_only(cast) -> None:
         )
     with pytest.raises(PermissionDenied):
         services.webhook_test(actor=cast.handler, webhook_id=ours.pk)
+
+
+def test_a_notice_whose_title_does_not_name_the_case_says_it_underneath(cast, finance) -> None:
+    case = file_demand(cast, finance)
+    notify_enterprise(case, "您的诉求已并入 #1《另一件诉求》一并办理")
+    notice = Notice.objects.filter(recipient=cast.enterprise_user).latest("id")
+    assert notice.body.startswith("流动资金贷款到期续贷困难\n类型：诉求 #")
+    notify_enterprise(case, f"您的诉求已受理：{case.title}")
+    notice = Notice.objects.filter(recipient=cast.enterprise_user).latest("id")
+    assert notice.body.startswith("类型：诉求 #") and "流动资金贷款到期续贷困难" not in notice.body
