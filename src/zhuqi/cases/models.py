@@ -331,6 +331,16 @@ class Case(BaseModel):
     extension = models.CharField("延期", max_length=10, choices=Extension.choices, blank=True, default="")
     extension_reason = models.CharField("延期理由", max_length=500, blank=True)
     extension_requested_deadline = models.DateField("申请延至", null=True, blank=True)
+    # A common problem handled once for every enterprise that raised it (cases/joint.py): the
+    # case stays the enterprise's own, and the joint handling takes its steps for it.
+    joint_handling = models.ForeignKey(
+        "JointHandling",
+        verbose_name="联合办理",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
 
     version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -514,6 +524,8 @@ class Step(models.TextChoices):
     ESCALATE = "escalate", gettext_noop("督办")
     CLOSE_NOT_RATED = "close-not-rated", gettext_noop("逾期未评价办结")
     RECOMPUTE_DEADLINE = "recompute-deadline", gettext_noop("重算时限")
+    JOIN_JOINT = "join-joint", gettext_noop("加入联合办理")
+    LEAVE_JOINT = "leave-joint", gettext_noop("退出联合办理")
 
 
 # What each step is called on the timeline and in messages.
@@ -803,3 +815,120 @@ class GroupingSplit(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.case_id} 拆出「{self.label}」" if self.label else f"#{self.case_id} 拆出"
+
+
+class JointHandling(BaseModel):
+    """联合办理 of a common problem (共性问题): one lead department, one deadline and one answer
+    for similar demands of several enterprises. Each member demand stays its enterprise's own
+    case (Case.joint_handling), and every step taken here is taken on each member by the case
+    workflow itself (cases/joint.py), so each keeps its own timeline, clocks and figures."""
+
+    title = models.CharField("标题", max_length=200)
+    # The jurisdiction that answers for it: the region its member demands share.
+    region = models.ForeignKey(Region, verbose_name="所属地区", on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        CaseCategory,
+        verbose_name="类别",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lead_department = models.ForeignKey(
+        Department,
+        verbose_name="牵头部门",
+        on_delete=models.PROTECT,
+        related_name="led_joint_handlings",
+    )
+    co_departments = models.ManyToManyField(
+        Department, verbose_name="配合部门", blank=True, related_name="supported_joint_handlings"
+    )
+    # The stage the joint handling's own steps have reached (the case states, as its members').
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.ASSIGNED)
+    deadline = models.DateTimeField("办理时限", null=True, blank=True)
+    deadline_explicit = models.BooleanField("时限由人指定", default=False)
+    extension = models.CharField("延期", max_length=10, choices=Extension.choices, blank=True, default="")
+    extension_requested_deadline = models.DateField("申请延至", null=True, blank=True)
+    answer = models.TextField("答复/办理情况", blank=True)
+    outcome = models.CharField("办理结果", max_length=20, choices=Outcome.choices, blank=True)
+    outcome_reason = models.CharField(
+        "无法解决的原因", max_length=24, choices=UnresolvableReason.choices, blank=True
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    # No department can solve it case by case: it waits on a policy (the policies app reads
+    # selectors.policy_questions).
+    policy_question = models.BooleanField("政策性问题", default=False)
+    policy_note = models.CharField("政策性问题说明", max_length=500, blank=True)
+    policy_marked_at = models.DateTimeField("标记为政策性问题的时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "联合办理"
+        verbose_name_plural = "联合办理"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The list of a jurisdiction's joint handlings, newest first.
+            models.Index(fields=["region", "-created_at"], name="joint_region_idx"),
+            # A lead department's list and 待办.
+            models.Index(fields=["lead_department", "status"], name="joint_department_idx"),
+            # The policy questions of a jurisdiction: few of all.
+            models.Index(
+                fields=["region", "-created_at"], name="joint_policy_idx", condition=Q(policy_question=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"联合办理 #{self.pk} {self.title}"
+
+    @property
+    def status_label(self) -> str:
+        return gettext(self.get_status_display())
+
+
+class JointStep(models.Model):
+    """One entry of a joint handling's own timeline: its opening, each step taken for its
+    members, members joining and leaving, the policy mark. Each member's own timeline has the
+    step as well."""
+
+    joint = models.ForeignKey(JointHandling, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField("步骤", max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField("操作人", max_length=150)
+    at = models.DateTimeField("时间")
+    comment = models.TextField("意见", blank=True)
+    data = models.JSONField("内容", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "联合办理记录"
+        verbose_name_plural = "联合办理记录"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["joint", "at"], name="joint_step_joint_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.joint_id} {self.step} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def step_label(self) -> str:
+        if self.step in JOINT_STEP_LABELS:
+            return gettext(JOINT_STEP_LABELS[self.step])
+        return gettext(STEP_LABELS[self.step]) if self.step in STEP_LABELS else self.step
+
+
+class JointEvent(models.TextChoices):
+    """The entries of a joint handling's timeline that are not case steps."""
+
+    OPEN = "open", gettext_noop("发起联合办理")
+    ADD = "add-member", gettext_noop("加入成员")
+    REMOVE = "remove-member", gettext_noop("移出成员")
+    LEFT = "member-left", gettext_noop("成员转为单独办理")
+    POLICY = "policy", gettext_noop("政策性问题标记")
+
+
+JOINT_STEP_LABELS: dict[str, str] = {event.value: event.label for event in JointEvent}

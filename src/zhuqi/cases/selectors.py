@@ -16,9 +16,13 @@ from zhuqi.cases.models import (
     CaseReach,
     CaseStep,
     DeadlinePolicy,
+    Extension,
+    JointHandling,
+    JointStep,
     Kind,
     ReplyTemplate,
     RoutingRule,
+    Status,
     Timeliness,
 )
 from zhuqi.cases.workflow import Party
@@ -342,5 +346,104 @@ def hazards_to_rectify(*, user: User) -> QuerySet[Case]:
     return (
         case_queryset(user=user)
         .filter(kind=Kind.HAZARD, status__in=OPEN_STATUS_LIST)
+        .order_by(F("deadline").asc(nulls_last=True), "id")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Joint handlings (联合办理, cases/joint.py)
+
+
+def joint_scope_q(user: User) -> Q:
+    """Who sees a joint handling: government users only (its page names every member
+    enterprise; an enterprise sees its own case, and a liaison officer their enterprises' cases).
+    Leaders and coordinators: those of their jurisdiction; handlers: those their department leads
+    or supports."""
+
+    def department(u: User) -> Q:
+        supported = JointHandling.co_departments.through.objects.filter(department_id=u.department_id or 0)
+        return Q(lead_department_id=u.department_id or 0) | Q(pk__in=supported.values("jointhandling_id"))
+
+    return scope_q(
+        user,
+        enterprise=lambda _enterprise_id: NOTHING,
+        liaison=lambda _user: NOTHING,
+        region=lambda code: region_subtree_q("region_id", code),
+        department=department,
+        handlers_see_region=False,
+    )
+
+
+JOINT_RELATED = ("region", "lead_department", "category")
+
+
+def joint_queryset(*, user: User) -> QuerySet[JointHandling]:
+    return JointHandling.objects.filter(joint_scope_q(user)).select_related(*JOINT_RELATED)
+
+
+def joint_get(*, user: User, joint_id: int | str) -> JointHandling:
+    try:
+        return joint_queryset(user=user).get(pk=int(joint_id))
+    except (JointHandling.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def joint_list(
+    *, user: User, status: str = "", policy_question: bool | None = None
+) -> QuerySet[JointHandling]:
+    """The joint handlings in scope, newest first, each with its number of members."""
+    rows = joint_queryset(user=user).annotate(member_count=Count("members"))
+    if status:
+        rows = rows.filter(status=status)
+    if policy_question is not None:
+        rows = rows.filter(policy_question=policy_question)
+    return rows.order_by("-created_at", "-id")
+
+
+def policy_questions(*, user: User) -> QuerySet[JointHandling]:
+    """The joint handlings marked as policy questions (no department can solve them case by
+    case), newest first: what the keepers of the policies take up. The policies app reads this."""
+    return joint_list(user=user, policy_question=True)
+
+
+def joint_members(joint: JointHandling) -> QuerySet[Case]:
+    return joint.members.select_related("enterprise").order_by("pk")
+
+
+def joint_timeline(joint: JointHandling) -> QuerySet[JointStep]:
+    return joint.steps.all()
+
+
+def joint_other_enterprises(case: Case) -> int:
+    """How many other enterprises' demands a member case is handled with."""
+    if case.joint_handling_id is None:
+        return 0
+    return (
+        Case.objects.filter(joint_handling_id=case.joint_handling_id)
+        .exclude(enterprise_id=case.enterprise_id)
+        .values("enterprise_id")
+        .distinct()
+        .count()
+    )
+
+
+def joint_waiting_q(user: User) -> Q:
+    """The joint handlings waiting on the user's next step: the lead department's to sign for
+    and answer; the coordinator's returned ones and extension requests."""
+    if user.role == Role.HANDLER:
+        if not user.department_id:
+            return NOTHING
+        return Q(lead_department_id=user.department_id, status__in=[Status.ASSIGNED, Status.IN_PROGRESS])
+    if user.role in (Role.COORDINATOR, Role.ADMIN) or user.is_superuser:
+        return Q(status=Status.RETURNED) | Q(extension=Extension.REQUESTED)
+    return NOTHING
+
+
+def joint_waiting(*, user: User) -> QuerySet[JointHandling]:
+    """The joint handlings in the user's 待办, by their deadline (one entry for all members)."""
+    return (
+        joint_queryset(user=user)
+        .filter(joint_waiting_q(user))
+        .annotate(member_count=Count("members"))
         .order_by(F("deadline").asc(nulls_last=True), "id")
     )

@@ -19,6 +19,8 @@ from zhuqi.cases.models import (
     Closure,
     Complexity,
     Extension,
+    JointEvent,
+    JointStep,
     Kind,
     Outcome,
     RejectionReason,
@@ -712,6 +714,7 @@ def case_confirm(
             case.unsatisfied_count += 1
             _restart(case, deadline=None)
             t.record(comment=comment, data=data)
+            _leave_joint_handling(t, rating)
             t.notify(
                 notify_departments,
                 case,
@@ -728,6 +731,39 @@ def case_confirm(
         case.auto_close_at = None
         t.record(comment=comment, data=data)
     return t.case
+
+
+def _leave_joint_handling(t: Taken, rating: int) -> None:
+    """An enterprise unhappy with a joint handling's answer: its own case is worked again, alone,
+    by the same lead department (the other enterprises' ratings stand, and the joint handling is
+    not reopened for everyone). It leaves the joint handling, whose timeline says so: kept in,
+    its steps would still be refused to it and its department would have to reopen the whole
+    group to answer one enterprise."""
+    case = t.case
+    joint_id = case.joint_handling_id
+    if joint_id is None:
+        return
+    case.joint_handling = None
+    t.record(
+        on=case,
+        step=Step.LEAVE_JOINT,
+        from_status=case.status,
+        comment="企业对联合办理的答复不满意，转为单独办理",
+        data={"joint_handling": joint_id},
+        attachments=(),
+    )
+    actor, moment = t.actor, now()
+    t.after_save.append(
+        lambda: JointStep.objects.create(
+            joint_id=joint_id,
+            step=JointEvent.LEFT,
+            actor=actor if actor.pk else None,
+            actor_name=str(actor),
+            at=moment,
+            comment=f"#{case.pk}：企业不满意（{rating} 分），转为单独办理",
+            data={"case": case.pk, "rating": rating},
+        )
+    )
 
 
 @transaction.atomic

@@ -44,6 +44,14 @@ from zhuqi.notifications.services import Fact, notify
 class StepInput:
     comment: str = ""
     attachments: Sequence[UploadedFile] = field(default_factory=tuple)
+    # Set only by cases/joint.py: the step is taken by this joint handling for its member, and,
+    # with `quiet_offices`, the departments and coordinators were told once, on another member.
+    joint_handling_id: int | None = None
+    quiet_offices: bool = False
+    # A member added to a joint handling is brought up to its stage: the signing and the answer
+    # its lead department already gave the joint handling are replayed on it by the coordinator
+    # who adds it, whose right to do so cases/joint.py checked on the joint handling.
+    replay: bool = False
 
 
 def now() -> datetime.datetime:
@@ -242,6 +250,8 @@ class Taken:
             case = entry.pop("case")
             record_step(case, actor=self.actor, **entry)
         for send, args, kwargs in self._notices:
+            if self.input.quiet_offices and send is not notify_enterprise:
+                continue
             send(*args, **kwargs)
 
 
@@ -259,8 +269,9 @@ def taking(
     with transaction.atomic():
         case = lock(actor, case_id)
         check_case_version(case, expected_version)
-        workflow.check_step(case, step)
-        refused = workflow.why_not(actor, case, step)
+        workflow.check_step(case, step, joint_handling_id=input.joint_handling_id if input else None)
+        replayed = input is not None and input.replay and input.joint_handling_id is not None
+        refused = None if replayed else workflow.why_not(actor, case, step)
         require(refused is None, refused or "")
         taken = Taken.open(case, actor=actor, step=step, source=source, input=input)
         yield taken

@@ -112,7 +112,7 @@ class Condition:
     both from a case and as a query; refused with `message`."""
 
     field: str
-    values: frozenset[str]
+    values: frozenset[str | None]
     message: str
     negate: bool = False
 
@@ -229,6 +229,14 @@ def _transition(
 DEMAND, INSTRUCTION, HAZARD = Kind.DEMAND, Kind.INSTRUCTION, Kind.HAZARD
 _WORKING = (Status.ASSIGNED, Status.IN_PROGRESS)
 _EXTENSION_REQUESTED = Condition("extension", frozenset({Extension.REQUESTED}), "该事项没有待审批的延期申请")
+# A member of a joint handling (联合办理) is stepped on by the joint handling, never alone: its
+# page offers none of these steps, the API refuses them and no 待办 lists it (the joint
+# handling's own 待办 entry stands for it). The enterprise's rating stays its own (CONFIRM).
+NOT_JOINT = Condition(
+    "joint_handling_id",
+    frozenset({None}),
+    "本诉求正在与其他企业的同类诉求联合办理，请在联合办理页面办理（交办、签收、退回、延期和答复均由联合办理统一进行）",
+)
 
 # The one table. In this order on the case page and in the refusal messages.
 STEPS: dict[str, Transition] = {
@@ -258,6 +266,7 @@ STEPS: dict[str, Transition] = {
             HAZARD: (Party.COORDINATOR, Party.HAZARD_FINDER),
         },
         refusal="只有营商办（专班）可以交办事项",
+        conditions=(NOT_JOINT,),
         fields={
             "lead_department_id": "lead_department",
             "co_department_ids": "co_departments",
@@ -271,6 +280,7 @@ STEPS: dict[str, Transition] = {
         [Status.IN_PROGRESS],
         by=[Party.LEAD_DEPARTMENT],
         refusal="只有牵头部门可以签收该事项",
+        conditions=(NOT_JOINT,),
     ),
     Step.RETURN: _transition(
         ALL_KINDS,
@@ -279,6 +289,7 @@ STEPS: dict[str, Transition] = {
         by=[Party.LEAD_DEPARTMENT],
         refusal="只有牵头部门可以退回该事项",
         side=True,
+        conditions=(NOT_JOINT,),
         window=_return_window_closed,
     ),
     Step.REQUEST_EXTENSION: _transition(
@@ -289,6 +300,7 @@ STEPS: dict[str, Transition] = {
         refusal="只有牵头部门可以申请延期",
         side=True,
         conditions=(
+            NOT_JOINT,
             Condition("extension", frozenset({Extension.NONE}), "每件事项只能申请一次延期，本事项已申请过"),
             Condition("urgency", frozenset({Urgency.SAME_DAY}), "日清日结事项不能延期", negate=True),
         ),
@@ -301,7 +313,7 @@ STEPS: dict[str, Transition] = {
         _WORKING,
         by=[Party.COORDINATOR],
         refusal="只有营商办（专班）可以审批延期",
-        conditions=(_EXTENSION_REQUESTED,),
+        conditions=(NOT_JOINT, _EXTENSION_REQUESTED),
         fields={"approve": "approve", "new_deadline": "new_deadline"},
     ),
     Step.ANSWER: _transition(
@@ -310,6 +322,7 @@ STEPS: dict[str, Transition] = {
         [Status.ANSWERED],
         by=[Party.LEAD_DEPARTMENT],
         refusal="只有牵头部门可以答复该事项",
+        conditions=(NOT_JOINT,),
         fields={"answer": "answer", "outcome": "outcome", "outcome_reason": "outcome_reason"},
     ),
     Step.CONFIRM: _transition(
@@ -360,6 +373,7 @@ STEPS: dict[str, Transition] = {
         by=[Party.COORDINATOR],
         refusal="只有营商办（专班）可以重新启动已办结的事项",
         side=True,
+        conditions=(NOT_JOINT,),
         fields={"deadline": "deadline"},
     ),
 }
@@ -393,10 +407,16 @@ def _label_list(steps: Sequence[str]) -> str:
     return "、".join(f"{STEP_LABELS[s]}（{s}）" for s in steps) or "无（事项已结束）"
 
 
-def check_step(case: Case, step: Step) -> None:
-    """Refuse the step unless the case's facts (in the table's order) and state allow it."""
+def check_step(case: Case, step: Step, *, joint_handling_id: int | None = None) -> None:
+    """Refuse the step unless the case's facts (in the table's order) and state allow it.
+    `joint_handling_id`: the step is taken by that joint handling for its member (cases/joint.py),
+    which a member's own steps are refused for (NOT_JOINT)."""
     transition = STEPS[step]
+    if joint_handling_id is not None and case.joint_handling_id != joint_handling_id:
+        raise StepRefused(f"#{case.pk} 不是该联合办理的成员")
     for condition in transition.conditions:
+        if condition is NOT_JOINT and joint_handling_id is not None:
+            continue
         if not condition.holds(case):
             raise StepRefused(condition.message)
     if case.kind not in transition.kinds or case.status not in transition.from_states:
@@ -463,8 +483,11 @@ def steps_for(actor: User, case: Case) -> list[str]:
 def waiting_q(party: Party) -> Q:
     """The cases waiting on `party`'s next step, as a query: one status list (so an index on
     (…, status, due_at) takes all of it), narrowed by kind where a step is not for every kind,
-    and, for a step that needs a fact about the case as well, that fact with its states."""
+    and, for a step that needs a fact about the case as well, that fact with its states. A state
+    whose every step here is refused to a joint handling's member (NOT_JOINT) leaves the members
+    out, the same way: the joint handling waits on the party instead."""
     kinds_by_state: dict[Status, set[Kind]] = {}
+    joint_free: dict[Status, bool] = {}
     conditioned: list[Q] = []
     for transition in STEPS.values():
         if transition.side:
@@ -473,7 +496,8 @@ def waiting_q(party: Party) -> Q:
         if not kinds:
             continue
         states = sorted(transition.from_states, key=list(Status).index)
-        if transition.conditions:
+        facts = tuple(condition for condition in transition.conditions if condition is not NOT_JOINT)
+        if facts:
             q = Q(status__in=states)
             for condition in transition.conditions:
                 q = condition.q() & q
@@ -481,6 +505,8 @@ def waiting_q(party: Party) -> Q:
             continue
         for state in states:
             kinds_by_state.setdefault(state, set()).update(kinds)
+            if Kind.DEMAND in kinds:  # only demands are handled jointly
+                joint_free[state] = joint_free.get(state, True) and NOT_JOINT in transition.conditions
     if not kinds_by_state:
         plain = Q(pk__in=[])
     else:
@@ -492,6 +518,11 @@ def waiting_q(party: Party) -> Q:
                 narrowed.setdefault(frozenset(kinds_by_state[state]), []).append(state)
         for kinds, few in narrowed.items():
             plain &= (~Q(status__in=few) if len(few) > 1 else ~Q(status=few[0])) | _kind_q(kinds)
+        free = [state for state in states if joint_free.get(state, False)]
+        if len(free) == len(states):
+            plain &= NOT_JOINT.q()
+        elif free:
+            plain &= (~Q(status__in=free) if len(free) > 1 else ~Q(status=free[0])) | NOT_JOINT.q()
     for q in conditioned:
         plain |= q
     return plain

@@ -26,6 +26,8 @@ class Permission(StrEnum):
     ROUTE_CASES = "route_cases"  # route a case or a visit's cases to departments
     READ_FIGURES = "read_figures"  # the handling figures and the funnel
     READ_COMMON_PROBLEMS = "read_common_problems"
+    # Policies
+    KEEP_POLICIES = "keep_policies"  # the policy questions common problems raise (and, later, the policies)
     # Projects and agreements
     MANAGE_PROJECTS = "manage_projects"  # keep the key-project library and its plans
     KEEP_AGREEMENTS = "keep_agreements"  # keep the investment agreement register
@@ -57,6 +59,7 @@ GRANTS: Mapping[Permission, frozenset[Role]] = {
     Permission.ROUTE_CASES: frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
     Permission.READ_FIGURES: _OVERSIGHT | {Role.HANDLER},
     Permission.READ_COMMON_PROBLEMS: frozenset({Role.ADMIN, Role.COORDINATOR, Role.LEADER}),
+    Permission.KEEP_POLICIES: _OFFICE,
     Permission.MANAGE_PROJECTS: _OFFICE,
     Permission.KEEP_AGREEMENTS: _OFFICE,
     Permission.RECORD_VISITS: _GOVERNMENT_STAFF,
