@@ -5,14 +5,17 @@ from django.urls import reverse
 from ninja import Field, Form, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhuqi.cases import figures, schemas, selectors, services, splits
+from zhuqi.cases import figures, joint, schemas, selectors, services, splits
 from zhuqi.cases.common_problems import GROUPED_KINDS, common_problems
 from zhuqi.cases.filtersets import CaseFilterSet
 from zhuqi.cases.models import Kind, Step
+from zhuqi.cases.models import Status as CaseStatus
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
+from zhuqi.core.errors import PermissionDenied
 from zhuqi.core.filtersets import FilterQuery
 from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.queries import IsoDate, RecordId, RegionCode, RegionCodeOrBlank, choices_schema
 
 router = Router(tags=["cases"])
@@ -205,6 +208,139 @@ def case_figures(request: HttpRequest, query: Query[FigureQuery]) -> dict[str, A
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Joint handling (联合办理) of a common problem: steps taken once for every member demand
+
+
+class JointFilters(Schema):
+    status: Annotated[str, choices_schema(CaseStatus, blank=True)] = ""
+    policy_question: bool | None = None
+
+
+def _joint_result(request: HttpRequest, joint_id: int) -> dict[str, Any]:
+    record = selectors.joint_get(user=request_user(request), joint_id=joint_id)
+    return schemas.joint_json(record, members=selectors.joint_members(record))
+
+
+@router.post("/joint", response={201: schemas.JointOut}, summary="Open a joint handling of a common problem")
+def create_joint(request: HttpRequest, payload: schemas.JointIn) -> Status:
+    """The member demands are accepted (if not yet) and assigned, each on its own case, to one
+    lead department with one deadline. Coordinators (营商办/专班) of the demands' jurisdiction."""
+    created = joint.joint_create(
+        actor=request_user(request),
+        data=joint.NewJoint(
+            case_ids=payload.cases,
+            lead_department_id=payload.lead_department,
+            co_department_ids=payload.co_departments,
+            title=payload.title,
+            deadline=payload.deadline,
+            comment=payload.comment,
+        ),
+        source="api",
+    )
+    return Status(201, _joint_result(request, created.pk))
+
+
+@router.get("/joint", response=list[schemas.JointOut], summary="Joint handlings in your scope, newest first")
+@paginate(PageNumberPagination)
+def list_joints(request: HttpRequest, filters: Query[JointFilters]) -> Any:
+    rows = selectors.joint_list(
+        user=request_user(request), status=filters.status, policy_question=filters.policy_question
+    )
+    return LazyPage(rows, schemas.joint_json)
+
+
+@router.get(
+    "/joint/policy-questions",
+    response=list[schemas.JointOut],
+    summary="Policy questions: joint handlings no department can solve case by case",
+)
+@paginate(PageNumberPagination)
+def list_policy_questions(request: HttpRequest) -> Any:
+    user = request_user(request)
+    if not has_permission(user, Permission.KEEP_POLICIES):
+        raise PermissionDenied("政策性问题清单仅向负责政策的营商办（专班）和管理员开放")
+    return LazyPage(selectors.policy_questions(user=user), schemas.joint_json)
+
+
+@router.get(
+    "/joint/{int:joint_id}", response=schemas.JointOut, summary="One joint handling, with its members"
+)
+def get_joint(request: HttpRequest, joint_id: int) -> dict[str, Any]:
+    return _joint_result(request, joint_id)
+
+
+@router.post(
+    "/joint/{int:joint_id}/members", response=schemas.JointOut, summary="Add a demand to a joint handling"
+)
+def add_joint_member(request: HttpRequest, joint_id: int, payload: schemas.JointMemberIn) -> dict[str, Any]:
+    """The demand is brought up to the joint handling's stage (accepted, assigned, answered)."""
+    joint.joint_add_member(
+        actor=request_user(request),
+        joint_id=joint_id,
+        expected_version=payload.version,
+        case_id=payload.case,
+        source="api",
+    )
+    return _joint_result(request, joint_id)
+
+
+@router.post(
+    "/joint/{int:joint_id}/members/remove",
+    response=schemas.JointOut,
+    summary="Take a demand out of a joint handling",
+)
+def remove_joint_member(
+    request: HttpRequest, joint_id: int, payload: schemas.JointRemoveIn
+) -> dict[str, Any]:
+    joint.joint_remove_member(
+        actor=request_user(request),
+        joint_id=joint_id,
+        expected_version=payload.version,
+        case_id=payload.case,
+        reason=payload.reason,
+        source="api",
+    )
+    return _joint_result(request, joint_id)
+
+
+@router.post(
+    "/joint/{int:joint_id}/policy", response=schemas.JointOut, summary="Mark or unmark a policy question"
+)
+def mark_joint_policy(request: HttpRequest, joint_id: int, payload: schemas.JointPolicyIn) -> dict[str, Any]:
+    joint.joint_mark_policy(
+        actor=request_user(request),
+        joint_id=joint_id,
+        expected_version=payload.version,
+        policy_question=payload.policy_question,
+        note=payload.note,
+        source="api",
+    )
+    return _joint_result(request, joint_id)
+
+
+def _joint_step_endpoint(step: Step, payload_type: type[schemas.StepIn], name: str, summary: str) -> None:
+    def endpoint(request: HttpRequest, joint_id: int, payload: schemas.StepIn) -> dict[str, Any]:
+        joint.joint_take(
+            step,
+            actor=request_user(request),
+            joint_id=joint_id,
+            expected_version=payload.version,
+            fields=payload.dict(),
+            input=_step(payload),
+            source="api",
+        )
+        return _joint_result(request, joint_id)
+
+    endpoint.__name__ = endpoint.__qualname__ = f"joint_{name}"
+    endpoint.__annotations__ = {**endpoint.__annotations__, "payload": payload_type}
+    router.post(
+        f"/joint/{{int:joint_id}}/{step.value}",
+        response=schemas.JointOut,
+        summary=f"Joint handling: {summary[0].lower()}{summary[1:]}, for every member",
+    )(endpoint)
+
+
 @router.get("/{int:case_id}", response=schemas.CaseOut, summary="One case")
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return _result(request, case_id)
@@ -292,6 +428,8 @@ def _step_endpoint(step: Step, payload_type: type[schemas.StepIn], name: str, su
 
 for _step_spec in STEP_ENDPOINTS:
     _step_endpoint(*_step_spec)
+    if _step_spec[0] in joint.JOINT_STEPS:
+        _joint_step_endpoint(*_step_spec)
 
 
 @router.post("/{int:case_id}/notes", response={201: schemas.CaseOut}, summary="Add a comment and attachments")

@@ -16,6 +16,7 @@ from zhuqi.cases.models import (
     Complexity,
     DeadlinePolicy,
     GroupingSplit,
+    JointHandling,
     Kind,
     Outcome,
     RejectionReason,
@@ -25,7 +26,14 @@ from zhuqi.cases.models import (
     UnresolvableReason,
     Urgency,
 )
-from zhuqi.core.forms import Form, LenientIdListField, LenientIntegerField, OnOffField, model_label
+from zhuqi.core.forms import (
+    Form,
+    LenientDateField,
+    LenientIdListField,
+    LenientIntegerField,
+    OnOffField,
+    model_label,
+)
 from zhuqi.core.textlimits import REASON_LENGTH, limit
 from zhuqi.core.validators import parse_id
 from zhuqi.core.versioning import version_field
@@ -319,3 +327,41 @@ class GroupingSplitUndoForm(Form):
 
     split = LenientIntegerField(widget=forms.HiddenInput)
     next = forms.CharField(required=False, strip=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Joint handling (联合办理)
+
+
+class JointForm(Form):
+    """Opening a joint handling from a common problem's group."""
+
+    model = JointHandling
+    service_labels = {"cases": _("诉求")}
+
+    title = forms.CharField(label=model_label(JointHandling, "title"), required=False, max_length=200)
+    cases = LenientIdListField(label=_("诉求"))
+    lead_department = LenientIntegerField(label=model_label(JointHandling, "lead_department"))
+    co_departments = LenientIdListField(label=model_label(JointHandling, "co_departments"))
+    deadline = LenientDateField(label=model_label(JointHandling, "deadline"))
+    comment = forms.CharField(
+        label=_("意见"), required=False, max_length=limit(CaseStep, "comment"), widget=forms.Textarea
+    )
+
+
+class JointMemberForm(Form):
+    """Adding a demand to a joint handling, or taking one out (with the reason)."""
+
+    model = JointHandling
+
+    version = version_field()
+    case = CaseNumberField(label=_("诉求编号"), required=False)
+    reason = forms.CharField(label=_("移出理由"), required=False, max_length=limit(CaseStep, "comment"))
+
+
+class JointPolicyForm(Form):
+    model = JointHandling
+
+    version = version_field()
+    policy_question = OnOffField(label=model_label(JointHandling, "policy_question"))
+    note = forms.CharField(label=model_label(JointHandling, "policy_note"), required=False, max_length=500)

@@ -111,7 +111,9 @@ def _fact_refusal(joint: JointHandling, step: str, members: Sequence[Case] | Non
 
 def steps_for(actor: User, joint: JointHandling) -> list[str]:
     """The steps the user may take on the joint handling now (its page's forms)."""
-    return [step for step in JOINT_STEPS if _fact_refusal(joint, step) is None and may_take(actor, joint, step)]
+    return [
+        step for step in JOINT_STEPS if _fact_refusal(joint, step) is None and may_take(actor, joint, step)
+    ]
 
 
 def is_open(joint: JointHandling) -> bool:
@@ -155,7 +157,9 @@ def _entry(
     )
 
 
-def _save(joint: JointHandling, *, actor: User, before: dict[str, Any], fields: Sequence[str], source: str) -> None:
+def _save(
+    joint: JointHandling, *, actor: User, before: dict[str, Any], fields: Sequence[str], source: str
+) -> None:
     joint.version += 1
     joint.save(update_fields=sorted({*fields, "version", "updated_at"}))
     audit.record(
@@ -214,7 +218,7 @@ def _join(joint: JointHandling, case: Case, *, actor: User, source: str) -> None
     t.finish()
 
 
-def _check_joinable(actor: User, case: Case, index: int | None = None) -> list[FieldError]:
+def check_joinable(actor: User, case: Case, index: int | None = None) -> list[FieldError]:
     name = "cases" if index is None else f"cases.{index}"
     problem = ""
     if case.kind != Kind.DEMAND:
@@ -222,7 +226,10 @@ def _check_joinable(actor: User, case: Case, index: int | None = None) -> list[F
     elif case.joint_handling_id is not None:
         problem = f"已在联合办理 #{case.joint_handling_id} 中"
     elif case.status not in JOINABLE:
-        problem = f"当前状态为“{case.status_label}”，只有待受理、已受理或已退回的诉求可以加入联合办理（已交办的请先由部门退回）"
+        problem = (
+            f"当前状态为“{case.status_label}”，只有待受理、已受理或已退回的诉求可以加入联合办理"
+            "（已交办的请先由部门退回）"
+        )
     elif not workflow.answers_for(actor, case):
         problem = "不在您的管辖范围内"
     return [FieldError(name, f"#{case.pk}：{problem}")] if problem else []
@@ -317,7 +324,7 @@ def joint_create(*, actor: User, data: NewJoint, source: str = "") -> JointHandl
             raise NotFound()
         members = [found[pk] for pk in sorted(ids)]
         for index, case in enumerate(members):
-            errors += _check_joinable(actor, case, index)
+            errors += check_joinable(actor, case, index)
         if len({case.enterprise_id for case in members}) < MIN_MEMBERS:
             errors.append(FieldError("cases", "共性问题须涉及至少两家企业；一家企业的多件诉求请分别办理"))
         title = (data.title or "").strip() or members[0].title
@@ -463,7 +470,11 @@ def joint_take(
             joint.extension = Extension.NONE
             changed.append("extension")
         if step == Step.ANSWER:
-            joint.answer, joint.outcome, joint.outcome_reason = first.answer, first.outcome, first.outcome_reason
+            joint.answer, joint.outcome, joint.outcome_reason = (
+                first.answer,
+                first.outcome,
+                first.outcome_reason,
+            )
             joint.answered_at = first.answered_at
             changed += ["answer", "outcome", "outcome_reason", "answered_at"]
             if first.outcome_reason == UnresolvableReason.NEEDS_POLICY_CHANGE and not joint.policy_question:
@@ -511,7 +522,7 @@ def joint_add_member(
         if joint.extension == Extension.REQUESTED:
             raise StepRefused("联合办理的延期申请待审批，审批后再加入诉求")
         case = concurrency.lock(selectors.case_queryset(user=actor), case_id, related=selectors.CASE_RELATED)
-        errors = _check_joinable(actor, case)
+        errors = check_joinable(actor, case)
         if errors:
             raise ValidationFailed(errors)
         before = _snapshot(joint)
@@ -603,7 +614,13 @@ def joint_remove_member(
             changes={"members": [case.pk, None]},
             source=source,
         )
-        _entry(joint, actor, JointEvent.REMOVE, comment=f"#{case.pk}《{case.title}》：{reason}", data={"case": case.pk})
+        _entry(
+            joint,
+            actor,
+            JointEvent.REMOVE,
+            comment=f"#{case.pk}《{case.title}》：{reason}",
+            data={"case": case.pk},
+        )
     return joint
 
 

@@ -861,7 +861,11 @@ class JointHandling(BaseModel):
     policy_note = models.CharField("政策性问题说明", max_length=500, blank=True)
     policy_marked_at = models.DateTimeField("标记为政策性问题的时间", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
@@ -898,7 +902,11 @@ class JointStep(models.Model):
     joint = models.ForeignKey(JointHandling, on_delete=models.CASCADE, related_name="steps")
     step = models.CharField("步骤", max_length=24)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField("操作人", max_length=150)
     at = models.DateTimeField("时间")

@@ -15,6 +15,7 @@ from zhuqi.cases.models import (
     Escalation,
     Extension,
     GroupingSplit,
+    JointHandling,
     Kind,
     Outcome,
     RejectionReason,
@@ -350,4 +351,101 @@ def grouping_split_json(split: GroupingSplit) -> dict[str, Any]:
         "label": split.label,
         "created_by": str(split.created_by) if split.created_by else "",
         "created_at": split.created_at,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Joint handling (联合办理)
+
+
+class JointIn(Schema):
+    cases: list[RecordId] = Field(description="the member demands (at least two enterprises')")
+    lead_department: RecordId
+    co_departments: list[RecordId] = []
+    title: str = schema_field(JointHandling, "title", "")
+    deadline: IsoDate | None = Field(None, description="empty: by the deadline policy, one for all members")
+    comment: str = schema_field(CaseStep, "comment", "")
+
+
+class JointMemberIn(Schema):
+    version: Version
+    case: RecordId
+
+
+class JointRemoveIn(JointMemberIn):
+    reason: str = schema_field(CaseStep, "comment")
+
+
+class JointPolicyIn(Schema):
+    version: Version
+    policy_question: bool
+    note: str = schema_field(JointHandling, "policy_note", "")
+
+
+class JointMemberOut(Schema):
+    id: int
+    title: str
+    enterprise: Named | None
+    status: Status
+    status_label: str
+    rating: int | None
+
+
+class JointOut(Schema):
+    id: int
+    version: int
+    title: str
+    region: Named
+    category: Named | None
+    lead_department: Named
+    co_departments: list[Named] | None = None
+    status: Status
+    status_label: str
+    deadline: datetime.datetime | None
+    extension: Extension
+    answer: str
+    outcome: Outcome | Blank
+    outcome_reason: UnresolvableReason | Blank
+    answered_at: datetime.datetime | None
+    policy_question: bool
+    policy_note: str
+    created_at: datetime.datetime
+    member_count: int | None = None
+    members: list[JointMemberOut] | None = None
+
+
+def joint_json(joint: JointHandling, *, members: Any = None) -> dict[str, Any]:
+    return {
+        "id": joint.pk,
+        "version": joint.version,
+        "title": joint.title,
+        "region": {"id": joint.region_id, "name": joint.region.name},
+        "category": _named(joint.category),
+        "lead_department": _named(joint.lead_department),
+        "co_departments": [_named(d) for d in joint.co_departments.all()] if members is not None else None,
+        "status": joint.status,
+        "status_label": joint.status_label,
+        "deadline": joint.deadline,
+        "extension": joint.extension,
+        "answer": joint.answer,
+        "outcome": joint.outcome,
+        "outcome_reason": joint.outcome_reason,
+        "answered_at": joint.answered_at,
+        "policy_question": joint.policy_question,
+        "policy_note": joint.policy_note,
+        "created_at": joint.created_at,
+        "member_count": getattr(joint, "member_count", None),
+        "members": [
+            {
+                "id": case.pk,
+                "title": case.title,
+                "enterprise": _named(case.enterprise),
+                "status": case.status,
+                "status_label": case.status_label,
+                "rating": case.rating,
+            }
+            for case in members
+        ]
+        if members is not None
+        else None,
     }

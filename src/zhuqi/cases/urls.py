@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhuqi.cases import catalogue_views, split_views, views
+from zhuqi.cases import catalogue_views, joint_views, split_views, views
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
@@ -16,6 +16,14 @@ urlpatterns = [
     path(
         "common-problems/split/undo", split_views.common_problem_split_undo, name="common-problem-split-undo"
     ),
+    path("joint/", joint_views.joint_list, name="joint-list"),
+    path("joint/new", joint_views.joint_create, name="joint-create"),
+    path("joint/policy-questions/", joint_views.policy_question_list, name="policy-question-list"),
+    path("joint/<int:joint_id>/", joint_views.joint_detail, name="joint-detail"),
+    path("joint/<int:joint_id>/members/add", joint_views.joint_member_add, name="joint-member-add"),
+    path("joint/<int:joint_id>/members/remove", joint_views.joint_member_remove, name="joint-member-remove"),
+    path("joint/<int:joint_id>/policy", joint_views.joint_policy, name="joint-policy"),
+    path("joint/<int:joint_id>/<str:step>", joint_views.joint_step, name="joint-step"),
     path("figures/", views.case_figures, name="case-figures"),
     path("deadlines", catalogue_views.deadline_policy_save, name="deadline-policy-save"),
     path("bulk-assign", views.case_bulk_assign, name="case-bulk-assign"),

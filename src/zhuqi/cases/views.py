@@ -38,7 +38,7 @@ from zhuqi.cases.models import (
     step_label,
 )
 from zhuqi.cases.services import STEP_LABELS, NewCase, StepInput
-from zhuqi.cases.workflow import SIDE_STEPS, held_back
+from zhuqi.cases.workflow import SIDE_STEPS, held_back, is_coordinator
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import (
@@ -97,6 +97,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "assignable": ASSIGNABLE,
         "can_file": bool(services.creatable_kinds(user)),
         "can_see_common_problems": can_see_common_problems(user),
+        # The joint handlings waiting on the user: one entry for all their member demands.
+        "joint_waiting": selectors.joint_waiting(user=user)[:PAGE_SIZE] if tab == "waiting" else [],
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "cases/list.html#results", context)
@@ -310,6 +312,7 @@ def case_detail(
         "may_edit": services.may_edit(user, case),
         "posted_step": posted_step,
         "posted": request.POST if posted_step else {},
+        "joint_others": selectors.joint_other_enterprises(case) if case.joint_handling_id else 0,
         **_step_context(user, case),
     }
     if status is None:
@@ -460,6 +463,8 @@ STEP_DONE = {
     "escalate": _lazy("已督办"),
     "close-not-rated": _lazy("已按逾期未评价办结"),
     "recompute-deadline": _lazy("时限已重算"),
+    "join-joint": _lazy("已加入联合办理"),
+    "leave-joint": _lazy("已退出联合办理"),
 }
 
 
@@ -544,6 +549,7 @@ def common_problem_list(request: HttpRequest) -> HttpResponse:
     category = _int_param(request, "category", errors)
     context: dict[str, Any] = {
         "filters": request.GET,
+        "can_open_joint": is_coordinator(user),
         "min_enterprises": request.GET.get("min_enterprises")
         or settings.ZHUQI_COMMON_PROBLEM_MIN_ENTERPRISES,
         "result": None,

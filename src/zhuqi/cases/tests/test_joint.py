@@ -13,7 +13,7 @@ from django.utils import timezone
 from zhuqi.cases import figures, joint, selectors, services
 from zhuqi.cases.models import Case, CaseCategory, JointHandling, Kind, Status
 from zhuqi.cases.services import NewCase, StepRefused
-from zhuqi.cases.tests.test_figures import MARCH, at, clock  # noqa: F401 - the clock fixture
+from zhuqi.cases.tests.test_figures import MARCH, Clock, at
 from zhuqi.core.errors import NotFound, PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.permissions import Permission, has_permission
@@ -25,6 +25,13 @@ from zhuqi.testing.factories import Cast, EnterpriseFactory, make_user
 TEXT = "增值税留抵退税迟迟未到账，企业资金周转困难，请协调税务部门加快办理留抵退税。"
 
 
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    moving = Clock()
+    monkeypatch.setattr(timezone, "now", moving)
+    return moving
+
+
 @dataclass
 class Four:
     users: list[User]
@@ -34,14 +41,21 @@ class Four:
 def four_demands(cast: Cast, finance: CaseCategory, prefix: str = "") -> Four:
     """Four demands about one problem, from the home enterprise, its neighbour and two more."""
     region = Region.objects.get(pk="150581")
-    enterprises = [cast.home, cast.neighbour, EnterpriseFactory(region=region), EnterpriseFactory(region=region)]
+    enterprises = [
+        cast.home,
+        cast.neighbour,
+        EnterpriseFactory(region=region),
+        EnterpriseFactory(region=region),
+    ]
     users = [cast.enterprise_user] + [
         make_user(f"{prefix}ent{i}", Role.ENTERPRISE, enterprise=e) for i, e in enumerate(enterprises[1:])
     ]
     cases = [
         services.case_create(
             actor=user,
-            data=NewCase(kind=Kind.DEMAND, title="留抵退税迟迟未到账", description=TEXT, category_id=finance.pk),
+            data=NewCase(
+                kind=Kind.DEMAND, title="留抵退税迟迟未到账", description=TEXT, category_id=finance.pk
+            ),
         )
         for user in users
     ]
@@ -147,14 +161,18 @@ def test_refusals(cast, finance) -> None:
     ids = [c.pk for c in four.cases]
     with pytest.raises(PermissionDenied, match="营商办"):
         joint.joint_create(
-            actor=cast.handler, data=joint.NewJoint(case_ids=ids, lead_department_id=cast.handler.department_id)
+            actor=cast.handler,
+            data=joint.NewJoint(case_ids=ids, lead_department_id=cast.handler.department_id),
         )
     with pytest.raises(NotFound):
         joint.joint_create(
-            actor=cast.outsider, data=joint.NewJoint(case_ids=ids, lead_department_id=cast.handler.department_id)
+            actor=cast.outsider,
+            data=joint.NewJoint(case_ids=ids, lead_department_id=cast.handler.department_id),
         )
     with pytest.raises(ValidationFailed) as failure:
-        joint.joint_create(actor=cast.coordinator, data=joint.NewJoint(case_ids=ids[:1], lead_department_id=None))
+        joint.joint_create(
+            actor=cast.coordinator, data=joint.NewJoint(case_ids=ids[:1], lead_department_id=None)
+        )
     assert failure.value.errors[0].field == "cases"
     j = open_joint(cast, four)
     with pytest.raises(PermissionDenied, match="牵头部门"):
@@ -162,7 +180,9 @@ def test_refusals(cast, finance) -> None:
     with pytest.raises(StepRefused, match="已交办"):
         step(cast.handler, j, "reopen")
     with pytest.raises(StaleWrite):
-        joint.joint_take("start", actor=cast.handler, joint_id=j.pk, expected_version=j.version + 5, fields={})
+        joint.joint_take(
+            "start", actor=cast.handler, joint_id=j.pk, expected_version=j.version + 5, fields={}
+        )
     with pytest.raises(ValidationFailed):
         step(cast.handler, j, "answer", answer="", outcome="resolved")
     # An enterprise, a liaison officer and another region's coordinator do not see it.
@@ -187,10 +207,19 @@ def test_members_added_are_brought_up_to_the_stage_and_removed_go_back_to_the_co
         data=joint.NewJoint(case_ids=[c.pk for c in first], lead_department_id=cast.handler.department_id),
     )
     j = step(cast.handler, j, "start")
-    j = step(cast.handler, j, "answer", answer="已办理", outcome="not_resolvable", outcome_reason="needs_policy_change")
+    j = step(
+        cast.handler,
+        j,
+        "answer",
+        answer="已办理",
+        outcome="not_resolvable",
+        outcome_reason="needs_policy_change",
+    )
     assert j.policy_question is True
     assert list(selectors.policy_questions(user=cast.coordinator)) == [j]
-    j = joint.joint_add_member(actor=cast.coordinator, joint_id=j.pk, expected_version=j.version, case_id=late.pk)
+    j = joint.joint_add_member(
+        actor=cast.coordinator, joint_id=j.pk, expected_version=j.version, case_id=late.pk
+    )
     late.refresh_from_db()
     assert (late.status, late.answer, late.outcome, late.joint_handling_id) == (
         Status.ANSWERED,
@@ -207,7 +236,11 @@ def test_members_added_are_brought_up_to_the_stage_and_removed_go_back_to_the_co
         "answer",
     ]
     j = joint.joint_remove_member(
-        actor=cast.coordinator, joint_id=j.pk, expected_version=j.version, case_id=late.pk, reason="不属同一问题"
+        actor=cast.coordinator,
+        joint_id=j.pk,
+        expected_version=j.version,
+        case_id=late.pk,
+        reason="不属同一问题",
     )
     late.refresh_from_db()
     # Answered already: it keeps its answer (and its enterprise still rates it).
@@ -224,7 +257,11 @@ def test_a_member_removed_while_worked_goes_back_to_the_coordinators_queue(cast,
     j = open_joint(cast, four)
     leaving = four.cases[0]
     j = joint.joint_remove_member(
-        actor=cast.coordinator, joint_id=j.pk, expected_version=j.version, case_id=leaving.pk, reason="另行办理"
+        actor=cast.coordinator,
+        joint_id=j.pk,
+        expected_version=j.version,
+        case_id=leaving.pk,
+        reason="另行办理",
     )
     leaving.refresh_from_db()
     assert leaving.status == Status.RETURNED and leaving.returned_count == 0
@@ -274,7 +311,9 @@ def test_jointly_handled_demands_count_as_if_handled_alone(cast, finance, clock,
     together = [
         services.case_create(
             actor=user,
-            data=NewCase(kind=Kind.DEMAND, title="留抵退税迟迟未到账", description=TEXT, category_id=finance.pk),
+            data=NewCase(
+                kind=Kind.DEMAND, title="留抵退税迟迟未到账", description=TEXT, category_id=finance.pk
+            ),
         )
         for user in alone.users
     ]
@@ -302,7 +341,11 @@ def test_jointly_handled_demands_count_as_if_handled_alone(cast, finance, clock,
     for case in alone.cases:
         case.refresh_from_db()
         services.case_answer(
-            actor=cast.handler, case_id=case.pk, expected_version=case.version, answer="答复", outcome="partly_resolved"
+            actor=cast.handler,
+            case_id=case.pk,
+            expected_version=case.version,
+            answer="答复",
+            outcome="partly_resolved",
         )
     step(joint_handler, j, "answer", answer="答复", outcome="partly_resolved")
     clock.set(at(3, 13, 10))
@@ -318,4 +361,6 @@ def test_jointly_handled_demands_count_as_if_handled_alone(cast, finance, clock,
 
     one_by_one, jointly = measures(cast.handler.department_id), measures(other_department.pk)
     assert one_by_one == jointly
-    assert one_by_one["cases"] == 4 and one_by_one["answered_on_time"] == 0 and one_by_one["ratings_given"] == 4
+    assert (
+        one_by_one["cases"] == 4 and one_by_one["answered_on_time"] == 0 and one_by_one["ratings_given"] == 4
+    )

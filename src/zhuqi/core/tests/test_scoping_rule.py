@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 from django.db.models import Q
 
-from zhuqi.cases.selectors import case_queryset
+from zhuqi.cases.models import JointHandling
+from zhuqi.cases.selectors import case_queryset, joint_queryset
 from zhuqi.core.scoping import NOTHING, Action, scope_q
 from zhuqi.directory.models import Department, User
 from zhuqi.enterprises.models import Enterprise
@@ -106,6 +107,18 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "enterprise": set(),
         "outsider": {"datong", "datong_office"},
     },
+    # A joint handling names every member enterprise: government users only. A department's
+    # region does not open it to the department's region (its member cases are reached as cases).
+    "joint": {
+        "admin": ALL,
+        "auditor": ALL,
+        "leader": {"home", "horqin"},
+        "coordinator": {"home"},
+        "handler": {"home", "worked"},  # led and supported by its department
+        "liaison": set(),
+        "enterprise": set(),
+        "outsider": {"datong", "worked"},
+    },
 }
 
 
@@ -178,9 +191,27 @@ def scene(cast: Cast, trip: Trip) -> Scene:
             department=DepartmentFactory(name="大同市发展和改革委员会", region_id="140200")
         ): "datong_office",
     }
+
+    def joint(region: str, lead: Department, co: Department | None = None) -> int:
+        record = JointHandling.objects.create(
+            title=f"联合办理{region}", region_id=region, lead_department=lead
+        )
+        if co is not None:
+            record.co_departments.set([co])
+        return record.pk
+
+    horqin_office = DepartmentFactory(name="科尔沁区工信局", region_id="150502")
+    datong_office = DepartmentFactory(name="大同市工信局", region_id="140200")
+    joints = {
+        joint("150581", industry): "home",
+        joint("150502", horqin_office): "horqin",
+        joint("140200", datong_office): "datong",
+        joint("140200", datong_office, co=industry): "worked",
+    }
     return Scene(
         names={
             "webhook": robots,
+            "joint": joints,
             "enterprise": enterprises,
             "project": projects,
             "agreement": agreements,
@@ -197,6 +228,7 @@ SELECTORS: dict[str, Callable[..., Any]] = {
     "visit": visit_queryset,
     "case": case_queryset,
     "webhook": webhook_queryset,
+    "joint": joint_queryset,
 }
 
 

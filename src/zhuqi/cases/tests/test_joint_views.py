@@ -1,0 +1,193 @@
+"""Joint handling (联合办理) through its pages and its API: opened from a common problem's group,
+answered once by the lead department, each enterprise seeing the answer on its own case."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from zhuqi.cases import joint, selectors
+from zhuqi.cases.models import Case, JointHandling, Status
+from zhuqi.cases.tests.test_joint import four_demands, open_joint
+from zhuqi.testing.api import send, token_client
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_coordinator_opens_a_joint_handling_from_the_common_problems_page(cast, finance) -> None:
+    four = four_demands(cast, finance)
+    coordinator = client_for(cast.coordinator)
+    page = coordinator.get("/cases/common-problems/")
+    assert page.status_code == 200 and "发起联合办理" in page.content.decode()
+    ids = [c.pk for c in four.cases]
+    form = coordinator.get("/cases/joint/new", {"cases": ids, "title": "留抵退税、到账"})
+    body = form.content.decode()
+    assert form.status_code == 200 and body.count('data-testid="joint-candidate"') == 4
+    assert 'value="留抵退税、到账"' in body
+    # One left out: the coordinator unticks it.
+    response = coordinator.post(
+        "/cases/joint/new",
+        {
+            "offered": ids,
+            "cases": ids[:3],
+            "title": "留抵退税",
+            "lead_department": cast.handler.department_id,
+        },
+    )
+    created = JointHandling.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/cases/joint/{created.pk}/"
+    assert created.members.count() == 3
+    assert Case.objects.get(pk=ids[3]).joint_handling_id is None
+
+    # A handler may not open one, an enterprise never sees one.
+    assert client_for(cast.handler).get("/cases/joint/new", {"cases": ids}).status_code == 403
+    assert client_for(cast.enterprise_user).get(f"/cases/joint/{created.pk}/").status_code == 404
+
+
+def test_the_lead_handler_answers_once_and_each_enterprise_rates_on_its_own_page(cast, finance) -> None:
+    four = four_demands(cast, finance)
+    j = open_joint(cast, four)
+    handler = client_for(cast.handler)
+    inbox = handler.get("/cases/?tab=waiting").content.decode()
+    assert 'data-testid="joint-waiting"' in inbox and f"/cases/joint/{j.pk}/" in inbox
+    page = handler.get(f"/cases/joint/{j.pk}/").content.decode()
+    assert 'data-testid="step-start"' in page and page.count('data-testid="joint-member"') == 4
+    assert handler.post(f"/cases/joint/{j.pk}/start", {"version": j.version}).status_code == 302
+    j.refresh_from_db()
+    response = handler.post(
+        f"/cases/joint/{j.pk}/answer",
+        {"version": j.version, "answer": "已统一办理退税", "outcome": "resolved"},
+    )
+    assert response.status_code == 302
+    assert set(Case.objects.filter(joint_handling=j).values_list("status", flat=True)) == {Status.ANSWERED}
+
+    # The member case page: a government user sees the link, the enterprise only that it is
+    # handled with others (no names), the answer and its own rating form.
+    case = four.cases[0]
+    assert "本诉求与其他 3 家企业的同类诉求联合办理" in handler.get(f"/cases/{case.pk}/").content.decode()
+    own = client_for(cast.enterprise_user).get(f"/cases/{case.pk}/").content.decode()
+    assert "已统一办理退税" in own and 'data-testid="step-confirm"' in own
+    assert "一并办理" in own and f"/cases/joint/{j.pk}/" not in own
+    for other in four.cases[1:]:
+        assert other.enterprise.name not in own
+
+
+def test_a_members_own_step_is_not_offered_and_is_refused_on_the_case(cast, finance) -> None:
+    four = four_demands(cast, finance)
+    open_joint(cast, four)
+    case = Case.objects.get(pk=four.cases[0].pk)
+    handler = client_for(cast.handler)
+    assert 'data-testid="step-start"' not in handler.get(f"/cases/{case.pk}/").content.decode()
+    api = token_client("handler")
+    response = send(api, "post", f"/api/v1/cases/{case.pk}/start", {"version": case.version})
+    assert response.status_code == 409
+    assert response.json()["code"] == "step_not_allowed" and "联合办理" in response.json()["detail"]
+
+
+def test_the_api_opens_steps_and_lists_joint_handlings(cast, finance, django_assert_num_queries) -> None:
+    four = four_demands(cast, finance)
+    api = token_client("coordinator")
+    ids = [c.pk for c in four.cases]
+    response = send(
+        api,
+        "post",
+        "/api/v1/cases/joint",
+        {"cases": ids, "lead_department": cast.handler.department_id, "title": "留抵退税"},
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "assigned" and len(body["members"]) == 4
+    joint_id = body["id"]
+    handler = token_client("handler")
+    response = send(handler, "post", f"/api/v1/cases/joint/{joint_id}/start", {"version": body["version"]})
+    assert response.status_code == 200, response.content
+    version = response.json()["version"]
+    # A coordinator may not answer for the department: 403 with the reason.
+    refused = send(
+        api,
+        "post",
+        f"/api/v1/cases/joint/{joint_id}/answer",
+        {"version": version, "answer": "x", "outcome": "resolved"},
+    )
+    assert refused.status_code == 403 and "牵头部门" in refused.json()["detail"]
+    answered = send(
+        handler,
+        "post",
+        f"/api/v1/cases/joint/{joint_id}/answer",
+        {
+            "version": version,
+            "answer": "须省级调整政策",
+            "outcome": "not_resolvable",
+            "outcome_reason": "needs_policy_change",
+        },
+    )
+    assert answered.status_code == 200 and answered.json()["policy_question"] is True
+    # Out of scope is 404.
+    assert token_client("outsider").get(f"/api/v1/cases/joint/{joint_id}").status_code == 404
+    assert token_client("enterprise").get(f"/api/v1/cases/joint/{joint_id}").status_code == 404
+
+    listed = api.get("/api/v1/cases/joint")
+    assert listed.status_code == 200 and [row["id"] for row in listed.json()["items"]] == [joint_id]
+    assert listed.json()["items"][0]["member_count"] == 4
+    questions = api.get("/api/v1/cases/joint/policy-questions")
+    assert [row["id"] for row in questions.json()["items"]] == [joint_id]
+    assert handler.get("/api/v1/cases/joint/policy-questions").status_code == 403
+
+    # The list's SQL: a count and one page, however many joint handlings.
+    with django_assert_num_queries(2):
+        rows = list(selectors.joint_list(user=cast.coordinator)[:50])
+        selectors.joint_list(user=cast.coordinator).count()
+    assert rows[0].member_count == 4
+    with django_assert_num_queries(1):
+        list(selectors.joint_waiting(user=cast.coordinator))
+
+
+@pytest.mark.parametrize("path", ["/cases/joint/", "/cases/joint/policy-questions/"])
+def test_the_lists_pages(cast, finance, path, django_assert_max_num_queries) -> None:
+    four = four_demands(cast, finance)
+    j = open_joint(cast, four)
+    joint.joint_mark_policy(
+        actor=cast.coordinator,
+        joint_id=j.pk,
+        expected_version=j.version,
+        policy_question=True,
+        note="需省里调整",
+    )
+    client = client_for(cast.coordinator)
+    with django_assert_max_num_queries(12):
+        page = client.get(path)
+    assert page.status_code == 200 and f"/cases/joint/{j.pk}/" in page.content.decode()
+    assert client_for(cast.handler).get("/cases/joint/policy-questions/").status_code == 403
+    assert client_for(cast.enterprise_user).get("/cases/joint/").status_code == 403
+
+
+def test_members_are_added_and_removed_on_the_page(cast, finance) -> None:
+    four = four_demands(cast, finance)
+    j = joint.joint_create(
+        actor=cast.coordinator,
+        data=joint.NewJoint(
+            case_ids=[c.pk for c in four.cases[:3]], lead_department_id=cast.handler.department_id
+        ),
+    )
+    coordinator = client_for(cast.coordinator)
+    coordinator.post(
+        f"/cases/joint/{j.pk}/members/add", {"version": j.version, "case": f"#{four.cases[3].pk}"}
+    )
+    assert j.members.count() == 4
+    j.refresh_from_db()
+    coordinator.post(
+        f"/cases/joint/{j.pk}/members/remove",
+        {"version": j.version, "case": four.cases[0].pk, "reason": "另行办理"},
+    )
+    assert j.members.count() == 3
+    assert Case.objects.get(pk=four.cases[0].pk).status == Status.RETURNED
+    # A handler may not change members: 403.
+    j.refresh_from_db()
+    response = client_for(cast.handler).post(
+        f"/cases/joint/{j.pk}/members/remove", {"version": j.version, "case": four.cases[1].pk, "reason": "x"}
+    )
+    assert response.status_code == 403
