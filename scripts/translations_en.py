@@ -1243,6 +1243,78 @@ ROBOTS_ENGLISH = {
 ENGLISH.update(ROBOTS_ENGLISH)
 
 
+# Joint handling of a common problem (联合办理, issue 17).
+JOINT_ENGLISH = {
+    "发起联合办理": "Open a joint handling",
+    "多家企业的同类诉求由一个牵头部门统一办理、统一答复；每件诉求仍是该企业自己的事项，答复发到各自的诉求，由各企业分别评价。": (
+        "Similar demands of several enterprises are handled and answered once by one lead department; "
+        "each demand stays its enterprise's own case, gets the answer there and is rated by its "
+        "enterprise."
+    ),
+    "纳入": "Include",
+    "请从共性问题页面的分组发起联合办理": "Open a joint handling from a group on the common problems page",
+    "不填则按时限规则计算，各诉求时限一致": "Empty: by the deadline rules, the same for every demand",
+    "政策性问题": "Policy question",
+    "联合办理": "Joint handling",
+    "部门无法逐件解决、需要政策调整的共性问题，供制定和完善政策时研究。": (
+        "Common problems no department can solve case by case and that need a policy change, for "
+        "those who make and improve the policies."
+    ),
+    "诉求数": "Demands",
+    "政策性问题说明": "Policy question note",
+    "没有标记为政策性问题的联合办理": "No joint handling is marked as a policy question",
+    "没有联合办理": "No joint handlings",
+    "发起时间": "Opened",
+    "移出": "Take out",
+    "移出理由": "Reason for taking it out",
+    "加入诉求（编号）": "Add a demand (number)",
+    "加入": "Add",
+    "操作将同时作用于每件诉求：每家企业的诉求各自记录、各自通知。": (
+        "A step applies to every demand: each enterprise's demand records it and is told of it on its own."
+    ),
+    "答复将发到每家企业各自的诉求，由各企业分别评价": (
+        "The answer goes to each enterprise's own demand, and each enterprise rates it"
+    ),
+    "已标记为政策性问题，列入政策性问题清单。": "Marked as a policy question and listed among the policy questions.",
+    "取消标记": "Unmark",
+    "标记为政策性问题": "Mark as a policy question",
+    "部门无法逐件解决的原因，需要怎样的政策": "Why no department can solve it case by case, and what policy it needs",
+    "您的诉求与其他企业的同类诉求一并办理，答复将在本页告知，请您对答复单独评价。": (
+        "Your demand is handled together with similar demands of other enterprises. The answer "
+        "will be shown on this page; please rate it for yourself."
+    ),
+    "已发起联合办理：%(title)s": "Joint handling opened: %(title)s",
+    "该联合办理刚被他人处理过，页面已显示最新状态；您填写的内容保留在下面，请确认后再提交": (
+        "Someone has just acted on this joint handling. The page shows it as it is now, with what you "
+        "typed kept below: check it and submit again."
+    ),
+    "该联合办理刚被他人处理过，请查看最新状态后再操作": (
+        "Someone has just acted on this joint handling: read it again and try once more"
+    ),
+    "已加入联合办理": "Added to the joint handling",
+    "已移出联合办理": "Taken out of the joint handling",
+    "政策性问题标记已保存": "Policy question mark saved",
+    "诉求编号": "Demand number",
+    "已退出联合办理": "Left the joint handling",
+    "加入联合办理": "Joined a joint handling",
+    "退出联合办理": "Left the joint handling",
+    "加入成员": "Demand added",
+    "移出成员": "Demand taken out",
+    "成员转为单独办理": "Demand handled alone again",
+    "政策性问题标记": "Policy question mark",
+    "标记为政策性问题的时间": "Marked as a policy question",
+    "发起人": "Opened by",
+}
+ENGLISH.update(JOINT_ENGLISH)
+JOINT_PLURAL_ENGLISH = {
+    "%(n)s 件诉求": ("%(n)s demand", "%(n)s demands"),
+    "本诉求与其他 %(n)s 家企业的同类诉求联合办理": (
+        "This demand is handled jointly with similar demands of %(n)s other enterprise",
+        "This demand is handled jointly with similar demands of %(n)s other enterprises",
+    ),
+}
+
+
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (
         "Among %(considered)s open demands, %(n)s common problem shared by at least %(min)s enterprises",
@@ -1259,6 +1331,9 @@ PLURAL_ENGLISH = {
 PLURAL_ENGLISH.update(DEADLINES_PLURAL_ENGLISH)
 PLURAL_ENGLISH.update(FIXLEAKS_PLURAL_ENGLISH)
 PLURAL_ENGLISH.update(GROUPING_PLURAL_ENGLISH)
+
+
+PLURAL_ENGLISH.update(JOINT_PLURAL_ENGLISH)
 
 
 def _quoted(text: str) -> str:

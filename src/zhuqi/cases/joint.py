@@ -15,7 +15,7 @@ answer on its own case, and an unhappy rating sends its case alone back to work
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,7 +135,7 @@ def _snapshot(joint: JointHandling) -> dict[str, Any]:
     return values
 
 
-def _members(joint: JointHandling, states: Sequence[str] | None = None) -> list[Case]:
+def _members(joint: JointHandling, states: Iterable[str] | None = None) -> list[Case]:
     """The member cases, locked, oldest first (in some states only)."""
     members = Case.objects.filter(joint_handling=joint).select_for_update(of=("self",)).order_by("pk")
     if states is not None:
@@ -454,7 +454,7 @@ def joint_take(
                 comment=step_input.comment,
                 attachments=step_input.attachments,
                 quiet=index > 0,
-                **arguments,
+                **arguments,  # type: ignore[arg-type]
             )
             for index, member in enumerate(members)
         ]

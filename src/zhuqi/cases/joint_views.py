@@ -31,6 +31,7 @@ from zhuqi.core.errors import (
 )
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
+from zhuqi.core.validators import parse_id
 from zhuqi.directory.models import User
 
 PAGE_SIZE = 50
@@ -99,9 +100,8 @@ def joint_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(joint.CREATE_REFUSED)
     source = request.POST if request.method == "POST" else request.GET
     form = JointForm(source if request.method == "POST" else None, initial={"title": source.get("title", "")})
-    offered = (
-        JointForm(source).fields["cases"].to_python(source.getlist("offered") or source.getlist("cases"))
-    )
+    # The group's demands, as the common-problems page linked them (and the form posts them back).
+    offered = [pk for pk in map(parse_id, source.getlist("offered") or source.getlist("cases")) if pk]
     candidates = _candidates(user, offered)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -420,7 +420,7 @@ def joint_other_enterprises(case: Case) -> int:
         return 0
     return (
         Case.objects.filter(joint_handling_id=case.joint_handling_id)
-        .exclude(enterprise_id=case.enterprise_id)
+        .exclude(enterprise_id=case.enterprise_id or 0)
         .values("enterprise_id")
         .distinct()
         .count()

@@ -120,7 +120,7 @@ class Condition:
         return (getattr(case, self.field) in self.values) != self.negate
 
     def q(self) -> Q:
-        values = sorted(self.values)
+        values = sorted(self.values, key=lambda value: (value is not None, value or ""))
         q = Q(**{self.field: values[0]}) if len(values) == 1 else Q(**{f"{self.field}__in": values})
         return ~q if self.negate else q
 

@@ -54,6 +54,7 @@ def test_the_sets_the_apps_used_to_declare_are_the_permissions_now() -> None:
         Permission.ROUTE_CASES: {a, c, le},
         Permission.READ_FIGURES: {a, au, le, c, h},
         Permission.READ_COMMON_PROBLEMS: {a, c, le},
+        Permission.KEEP_POLICIES: {a, c},
         Permission.MANAGE_PROJECTS: {a, c},
         Permission.KEEP_AGREEMENTS: {a, c},
         Permission.RECORD_VISITS: {a, c, le, h},
