@@ -19,6 +19,26 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+# The running server's environment, for a test that prepares records in its database.
+_SERVER_ENV: dict[str, str] = {}
+
+
+def server_shell(code: str) -> str:
+    """Run `code` in a Django shell on the browser tests' server database (`zhuqi shell -c`) and
+    return what it printed: a test that needs records the demo data lacks makes them here, through
+    the services, as the real server would."""
+    result = subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, "-m", "zhuqi.cli", "shell", "-c", code],
+        env=_SERVER_ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -35,6 +55,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "ZHUQI_TESTING", "ZHUQI_DEBUG")}
     env.update(ZHUQI_VAR_DIR=str(var_dir), ZHUQI_SECRET_KEY="browser-test-key", PYTHONUNBUFFERED="1")
+    _SERVER_ENV.clear()
+    _SERVER_ENV.update(env)
     log = (var_dir / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "zhuqi.cli", "run", "--port", str(port)],
