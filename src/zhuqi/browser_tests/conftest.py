@@ -27,7 +27,7 @@ def server_shell(code: str) -> str:
     """Run `code` in a Django shell on the browser tests' server database (`zhuqi shell -c`) and
     return what it printed: a test that needs records the demo data lacks makes them here, through
     the services, as the real server would."""
-    result = subprocess.run(  # noqa: S603 - our own command
+    result = subprocess.run(
         [sys.executable, "-m", "zhuqi.cli", "shell", "-c", code],
         env=_SERVER_ENV,
         capture_output=True,
