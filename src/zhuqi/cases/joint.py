@@ -98,8 +98,13 @@ def may_take(actor: User, joint: JointHandling, step: str) -> bool:
     )
 
 
-def _fact_refusal(joint: JointHandling, step: str, members: Sequence[Case] | None = None) -> str | None:
-    """Why the joint handling's state does not allow the step, or None."""
+def _fact_refusal(joint: JointHandling, step: str) -> str | None:
+    """Why the joint handling's state does not allow the step, or None. A joint handling is
+    answered, never closed itself: it reopens once every member is closed (require_all_closed)."""
+    if step == Step.REOPEN:
+        if joint.status != Status.ANSWERED:
+            return f"联合办理当前状态为“{joint.status_label}”，不能{STEP_LABELS[step]}"
+        return None
     if joint.status not in STEPS[step].from_states:
         return f"联合办理当前状态为“{joint.status_label}”，不能{STEP_LABELS[step]}"
     if step == Step.REQUEST_EXTENSION and joint.extension != Extension.NONE:

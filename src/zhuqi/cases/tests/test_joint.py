@@ -283,6 +283,29 @@ def test_return_extension_and_reassign_reach_every_member(cast, finance, other_d
     j = step(cast.handler, j, "return", "不属本部门职责")
     assert j.status == Status.RETURNED
     assert set(Case.objects.filter(joint_handling=j).values_list("status", flat=True)) == {Status.RETURNED}
+    # The coordinator reassigns the whole joint handling to another department.
+    j = step(cast.coordinator, j, "assign", lead_department=other_department.pk)
+    members = Case.objects.filter(joint_handling=j)
+    assert j.status == Status.ASSIGNED and j.lead_department == other_department
+    assert set(members.values_list("lead_department_id", flat=True)) == {other_department.pk}
+    assert set(members.values_list("returned_count", flat=True)) == {1}
+
+
+def test_a_joint_handling_reopens_once_every_member_is_closed(cast, finance) -> None:
+    four = four_demands(cast, finance)
+    j = open_joint(cast, four)
+    j = step(cast.handler, j, "start")
+    j = step(cast.handler, j, "answer", answer="已办理", outcome="resolved")
+    for case, user in zip(four.cases[:3], four.users[:3], strict=True):
+        rate(user, case, 4)
+    with pytest.raises(StepRefused, match="尚未办结"):
+        step(cast.coordinator, j, "reopen", "政策调整后重新答复")
+    rate(four.users[3], four.cases[3], 3)
+    j = step(cast.coordinator, j, "reopen", "政策调整后重新答复")
+    members = Case.objects.filter(joint_handling=j)
+    assert j.status == Status.IN_PROGRESS
+    assert set(members.values_list("status", flat=True)) == {Status.IN_PROGRESS}
+    assert set(members.values_list("reopen_count", flat=True)) == {1}
 
 
 def test_only_office_roles_keep_policies() -> None:
