@@ -7,9 +7,8 @@ from ninja.pagination import paginate
 
 from zhuqi.cases import figures, joint, schemas, selectors, services, splits
 from zhuqi.cases.common_problems import GROUPED_KINDS, common_problems
-from zhuqi.cases.filtersets import CaseFilterSet
+from zhuqi.cases.filtersets import CaseFilterSet, JointHandlingFilterSet
 from zhuqi.cases.models import Kind, Step
-from zhuqi.cases.models import Status as CaseStatus
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import PermissionDenied
@@ -212,9 +211,8 @@ def case_figures(request: HttpRequest, query: Query[FigureQuery]) -> dict[str, A
 # Joint handling (联合办理) of a common problem: steps taken once for every member demand
 
 
-class JointFilters(Schema):
-    status: Annotated[str, choices_schema(CaseStatus, blank=True)] = ""
-    policy_question: bool | None = None
+class JointFilters(FilterQuery):
+    filterset = JointHandlingFilterSet
 
 
 def _joint_result(request: HttpRequest, joint_id: int) -> dict[str, Any]:
@@ -244,10 +242,7 @@ def create_joint(request: HttpRequest, payload: schemas.JointIn) -> Status:
 @router.get("/joint", response=list[schemas.JointOut], summary="Joint handlings in your scope, newest first")
 @paginate(PageNumberPagination)
 def list_joints(request: HttpRequest, filters: Query[JointFilters]) -> Any:
-    rows = selectors.joint_list(
-        user=request_user(request), status=filters.status, policy_question=filters.policy_question
-    )
-    return LazyPage(rows, schemas.joint_json)
+    return LazyPage(filters.apply(selectors.joint_list(user=request_user(request))), schemas.joint_json)
 
 
 @router.get(

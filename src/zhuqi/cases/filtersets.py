@@ -5,7 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
-from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Kind, Status, Timeliness
+from zhuqi.cases.models import OPEN_STATUS_LIST, Case, JointHandling, Kind, Status, Timeliness
 from zhuqi.core.filtersets import IdFilter, RegionCodeFilter
 from zhuqi.core.scoping import region_subtree_q
 from zhuqi.core.validators import is_id, is_region_code
@@ -68,3 +68,21 @@ class CaseFilterSet(django_filters.FilterSet):
             if value
             else queryset
         )
+
+
+class JointHandlingFilterSet(django_filters.FilterSet):
+    """The joint handlings' list (page and API)."""
+
+    status = django_filters.ChoiceFilter(choices=Status)
+    policy_question = django_filters.BooleanFilter()
+    department = IdFilter(method="filter_department")
+
+    class Meta:
+        model = JointHandling
+        fields: list[str] = []
+
+    def filter_department(
+        self, queryset: QuerySet[JointHandling], name: str, value: Any
+    ) -> QuerySet[JointHandling]:
+        supported = JointHandling.co_departments.through.objects.filter(department_id=value)
+        return queryset.filter(Q(lead_department_id=value) | Q(pk__in=supported.values("jointhandling_id")))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhuqi.cases import joint, selectors
+from zhuqi.cases.filtersets import JointHandlingFilterSet
 from zhuqi.cases.forms import JointForm, JointMemberForm, JointPolicyForm, StepForm
 from zhuqi.cases.models import STEP_LABELS, Case, Outcome, Status, UnresolvableReason
 from zhuqi.cases.taking import StepInput
@@ -29,6 +30,7 @@ from zhuqi.core.errors import (
     StaleWrite,
     ValidationFailed,
 )
+from zhuqi.core.filtersets import page_filterset
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
 from zhuqi.core.validators import parse_id
@@ -49,12 +51,12 @@ def joint_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not _may_list(user):
         raise PermissionDenied(LIST_REFUSED)
-    status = request.GET.get("status", "")
-    if status not in Status.values:
-        status = ""
-    page = Paginator(selectors.joint_list(user=user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    params = request.GET.copy()
+    params.pop("page", None)
+    filterset = page_filterset(
+        request, JointHandlingFilterSet(params, queryset=selectors.joint_list(user=user))
     )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/joint_list.html",
@@ -63,7 +65,7 @@ def joint_list(request: HttpRequest) -> HttpResponse:
             "waiting": selectors.joint_waiting(user=user)[:PAGE_SIZE],
             "statuses": [(s.value, s.label) for s in Status if s in _JOINT_STATUSES],
             "filters": request.GET,
-            "querystring_base": f"status={status}&" if status else "",
+            "querystring_base": params.urlencode() + "&" if params else "",
             "policy_view": False,
             "can_keep_policies": has_permission(user, Permission.KEEP_POLICIES),
         },

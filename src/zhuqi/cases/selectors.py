@@ -388,22 +388,16 @@ def joint_get(*, user: User, joint_id: int | str) -> JointHandling:
         raise NotFound() from None
 
 
-def joint_list(
-    *, user: User, status: str = "", policy_question: bool | None = None
-) -> QuerySet[JointHandling]:
-    """The joint handlings in scope, newest first, each with its number of members."""
-    rows = joint_queryset(user=user).annotate(member_count=Count("members"))
-    if status:
-        rows = rows.filter(status=status)
-    if policy_question is not None:
-        rows = rows.filter(policy_question=policy_question)
-    return rows.order_by("-created_at", "-id")
+def joint_list(*, user: User) -> QuerySet[JointHandling]:
+    """The joint handlings in scope, newest first, each with its number of members (filtered by
+    filtersets.JointHandlingFilterSet)."""
+    return joint_queryset(user=user).annotate(member_count=Count("members")).order_by("-created_at", "-id")
 
 
 def policy_questions(*, user: User) -> QuerySet[JointHandling]:
     """The joint handlings marked as policy questions (no department can solve them case by
     case), newest first: what the keepers of the policies take up. The policies app reads this."""
-    return joint_list(user=user, policy_question=True)
+    return joint_list(user=user).filter(policy_question=True)
 
 
 def joint_members(joint: JointHandling) -> QuerySet[Case]:

@@ -43,6 +43,7 @@ CHOICE_NAMES = {
 # a person, not picked.
 FREE_TEXT = {
     ("CaseCorrectionIn", "reason"),
+    ("JointRemoveIn", "reason"),
     ("StageIn", "reason"),
     ("StageChangeOut", "reason"),
 }

@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from zhuqi.api import api
 from zhuqi.cases import services as case_services
-from zhuqi.cases.models import Case, CaseCategory, GroupingSplit
+from zhuqi.cases.models import Case, CaseCategory, GroupingSplit, JointHandling
 from zhuqi.cases.services import NewCase
 from zhuqi.core import services as core_services
 from zhuqi.core.models import ApiToken, AuditEntry
@@ -150,6 +150,7 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             follow_up_department_id=department.pk,
         ),
     )
+    joint = JointHandling.objects.create(title="远方诉求联合办理", region=datong, lead_department=department)
     notice = Notice.objects.create(recipient=cast.outsider, title="远方通知", link=f"/cases/{case.pk}/")
     split = GroupingSplit.objects.create(case=case, label="远方诉求", created_by=cast.admin)
     robot = Webhook.objects.create(
@@ -166,6 +167,7 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "project": Project.objects.get(pk=project.pk).version,
             "agreement": Agreement.objects.get(pk=agreement.pk).version,
             "robot": Webhook.objects.get(pk=robot.pk).version,
+            "joint": JointHandling.objects.get(pk=joint.pk).version,
         }
 
     return Far(
@@ -173,6 +175,7 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "enterprise_id": cast.datong.pk,
             "assignment_id": assignment.pk,
             "case_id": case.pk,
+            "joint_id": joint.pk,
             "case_attachment_id": case.attachments.get().pk,
             "visit_id": visit.pk,
             "visit_attachment_id": visit.attachments.get().pk,
