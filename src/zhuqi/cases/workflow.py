@@ -235,7 +235,8 @@ _EXTENSION_REQUESTED = Condition("extension", frozenset({Extension.REQUESTED}), 
 NOT_JOINT = Condition(
     "joint_handling_id",
     frozenset({None}),
-    "本诉求正在与其他企业的同类诉求联合办理，请在联合办理页面办理（交办、签收、退回、延期和答复均由联合办理统一进行）",
+    "本诉求正在与其他企业的同类诉求联合办理：交办、签收、退回、延期、答复和重新办理均在联合办理页面统一进行；"
+    "如需单独处理，请营商办先将其移出联合办理",
 )
 
 # The one table. In this order on the case page and in the refusal messages.
@@ -254,6 +255,8 @@ STEPS: dict[str, Transition] = {
         by=[Party.COORDINATOR],
         refusal="只有营商办（专班）可以作出不予受理的决定",
         side=True,
+        # A member is taken out of its joint handling first (cases/joint.py).
+        conditions=(NOT_JOINT,),
         fields={"reason": "reason", "duplicate_of_id": "duplicate_of"},
     ),
     Step.ASSIGN: _transition(
