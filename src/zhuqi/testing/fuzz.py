@@ -43,6 +43,11 @@ SEMANTIC_REFUSALS = [
     "POST /api/v1/enterprises/{enterprise_id}/assignments",
     "POST /api/v1/cases",
     "GET /api/v1/cases/common-problems",
+    # Demands of two enterprises or more, each open and in no other joint handling; a member to
+    # take out must be one.
+    "POST /api/v1/cases/joint",
+    "POST /api/v1/cases/joint/{joint_id}/members",
+    "POST /api/v1/cases/joint/{joint_id}/members/remove",
     "GET /api/v1/cases/figures",
     "POST /api/v1/projects",
     "GET /api/v1/projects/figures",
