@@ -359,7 +359,7 @@ def grouping_split_json(split: GroupingSplit) -> dict[str, Any]:
 
 
 class JointIn(Schema):
-    cases: list[RecordId] = Field(min_length=2, description="the member demands (at least two enterprises')")
+    cases: list[RecordId] = Field(description="the member demands (at least two enterprises')")
     lead_department: RecordId
     co_departments: list[RecordId] = []
     title: str = schema_field(JointHandling, "title", "")
