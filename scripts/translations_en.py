@@ -1218,7 +1218,7 @@ ROBOTS_ENGLISH = {
         "Links in group messages are made with the address the system is set to, %(base)s "
         "(ZHUQI_BASE_URL); this field has no effect."
     ),
-    "群消息中的链接用它拼成完整地址：在群里点开 /cases/24/ 这样的站内链接是打不开的。默认为您现在打开本平台的地址；如果群成员用别的地址（如内网域名）访问平台，请改为该地址。": (
+    "群消息中的链接用它拼成完整地址：在群里点开 /cases/24/ 这样的站内链接是打不开的。默认为您现在打开本平台的地址；如果群成员用别的地址（如内网域名）访问平台，请改为那个地址。": (
         "Links in group messages are made complete with it: a link such as /cases/24/ cannot be opened "
         "from a chat. It defaults to the address you opened the platform from; if the group's members "
         "open the platform at another address (an intranet name, say), enter that one."
