@@ -1314,6 +1314,12 @@ JOINT_PLURAL_ENGLISH = {
     ),
 }
 
+# The workbench's 待我处理 counts each joint handling waiting on the user once.
+JOINTFIX_ENGLISH = {
+    "其中联合办理 %(n)s 项": "%(n)s of them joint handlings",
+}
+ENGLISH.update(JOINTFIX_ENGLISH)
+
 
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (

@@ -179,16 +179,20 @@ def waiting_on(*, user: User) -> QuerySet[Case]:
 
 
 def open_counts(*, user: User) -> dict[str, int]:
-    """The workbench's figures in one query: waiting on the user, amber, red, flagged."""
+    """The workbench's figures in two queries: waiting on the user (cases, and each joint handling
+    once: its members wait on it, not on the user), amber, red, flagged."""
     # Everything counted is open: reading only open cases keeps this to the few thousand of a
     # jurisdiction's cases still running (the status index), not its whole history.
-    return Case.objects.filter(case_scope_q(user), status__in=OPEN_STATUS_LIST).aggregate(
-        waiting=Count("pk", filter=waiting_on_q(user)),
+    counts: dict[str, int] = Case.objects.filter(case_scope_q(user), status__in=OPEN_STATUS_LIST).aggregate(
+        waiting_cases=Count("pk", filter=waiting_on_q(user)),
         open=Count("pk"),
         amber=Count("pk", filter=Q(timeliness=Timeliness.AMBER)),
         red=Count("pk", filter=Q(timeliness=Timeliness.RED)),
         flagged=Count("pk", filter=Q(flagged_for_notice=True)),
     )
+    counts["waiting_joint"] = joint_waiting_count(user=user)
+    counts["waiting"] = counts["waiting_cases"] + counts["waiting_joint"]
+    return counts
 
 
 def attachment_get(*, user: User, attachment_id: int) -> Attachment:
@@ -436,8 +440,19 @@ def joint_waiting_q(user: User) -> Q:
 def joint_waiting(*, user: User) -> QuerySet[JointHandling]:
     """The joint handlings in the user's 待办, by their deadline (one entry for all members)."""
     return (
-        joint_queryset(user=user)
-        .filter(joint_waiting_q(user))
+        JointHandling.objects.filter(_joint_waiting_filter(user))
+        .select_related(*JOINT_RELATED)
         .annotate(member_count=Count("members"))
         .order_by(F("deadline").asc(nulls_last=True), "id")
     )
+
+
+def joint_waiting_count(*, user: User) -> int:
+    """How many joint handlings wait on the user: each once, however many members it has (the
+    workbench's 待我处理 adds them to the cases, whose members waiting_on_q leaves out)."""
+    return JointHandling.objects.filter(_joint_waiting_filter(user)).count()
+
+
+def _joint_waiting_filter(user: User) -> Q:
+    # The one rule for the list, the 事项 list's waiting tab and the workbench's count.
+    return joint_scope_q(user) & joint_waiting_q(user)
