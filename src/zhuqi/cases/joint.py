@@ -6,7 +6,10 @@ workflow's own step (cases/steps.py) taken on each member in turn, inside one tr
 StepInput.joint_handling_id naming the joint handling: so every member gets its own timeline
 entry, timestamps, audit entry and notice to its enterprise, and the figures count each demand
 exactly as if it had been handled alone. The departments and coordinators are told once, on the
-first member (StepInput.quiet_offices on the others). A member's own steps that the joint
+first member (StepInput.quiet_offices on the others), in a notice that names the joint handling,
+how many demands it has, and links to its page (StepInput.joint); so are they when a demand
+joins, and the deadline sweep tells them once per level (sweep._joint_messages). A member's own
+steps that the joint
 handling drives are refused on the case (workflow.NOT_JOINT); the enterprise still rates the
 answer on its own case, and an unhappy rating sends its case alone back to work
 (steps._leave_joint_handling).
@@ -37,7 +40,15 @@ from zhuqi.cases.models import (
     UnresolvableReason,
 )
 from zhuqi.cases.steps import TAKE, resolve_routing
-from zhuqi.cases.taking import StepInput, Taken, clean_comment, notify_coordinators, now, set_clock
+from zhuqi.cases.taking import (
+    StepInput,
+    Taken,
+    clean_comment,
+    notify_coordinators,
+    notify_departments,
+    now,
+    set_clock,
+)
 from zhuqi.cases.workflow import STEPS, StepRefused, is_coordinator
 from zhuqi.core import audit, concurrency
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed, require
@@ -196,6 +207,9 @@ def _take_on(
         joint_handling_id=joint.pk,
         quiet_offices=quiet,
         replay=replay,
+        # The offices' one notice names the joint handling and how many demands it has.
+        joint=None if quiet else joint,
+        joint_members=0 if quiet else Case.objects.filter(joint_handling=joint).count(),
     )
     try:
         return TAKE[step](
@@ -538,7 +552,16 @@ def joint_add_member(
             day = timezone.localtime(joint.deadline).date() if joint.deadline else None
             if day is not None and day < timezone.localdate():
                 day = None  # past its deadline: the newcomer gets the rules' own
-            case = _assign_all(joint, [case], actor=actor, source=source, day=day)[0]
+            arguments = _routing_arguments(joint, day)
+            case = _take_on(joint, Step.ASSIGN, case, actor=actor, source=source, quiet=True, **arguments)
+            # Its departments hear once that the joint handling has one more demand (not of a
+            # new assignment: they already work the joint handling).
+            notify_departments(
+                case,
+                f"联合办理新增诉求 #{case.pk}（{case.enterprise.name if case.enterprise else ''}），"
+                f"请一并办理：{case.title}",
+                joint=(joint, Case.objects.filter(joint_handling=joint).count()),
+            )
             if joint.status in (Status.IN_PROGRESS, Status.ANSWERED):
                 case = _take_on(
                     joint,

@@ -9,6 +9,7 @@ notice has a key). It bumps no version: it never competes with a person's step.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -16,10 +17,12 @@ from django.utils import timezone
 
 from zhuqi.cases import deadlines, selectors
 from zhuqi.cases.models import (
+    OPEN_STATUSES,
     Case,
     CaseStep,
     Closure,
     Escalation,
+    JointHandling,
     Kind,
     Status,
     Timeliness,
@@ -27,12 +30,12 @@ from zhuqi.cases.models import (
     escalation_rank,
 )
 from zhuqi.cases.steps import HOW_TO_REPORT
-from zhuqi.cases.taking import case_facts
+from zhuqi.cases.taking import case_facts, joint_facts, joint_label, joint_link
 from zhuqi.core import audit
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.workdays import SHANGHAI, WorkingCalendar
-from zhuqi.directory.models import User, system_user
+from zhuqi.directory.models import Region, User, system_user
 from zhuqi.notifications.models import Notice
 from zhuqi.notifications.services import Message, notify, notify_many
 
@@ -143,16 +146,21 @@ class _Recipients:
         self.handlers: dict[int, list[User]] = {}
 
     def for_case(self, case: Case, level: str) -> list[User]:
-        region = case.region
+        return self._for(case.region, case.lead_department_id, case.status, level)
+
+    def for_joint(self, joint: JointHandling, status: str, level: str) -> list[User]:
+        """A joint handling's offices: the coordinators and leaders of its region (those who
+        answer for it), its lead department's handlers while the clock is theirs."""
+        return self._for(joint.region, joint.lead_department_id, status, level)
+
+    def _for(self, region: Region, department_id: int | None, status: str, level: str) -> list[User]:
         if region.code not in self.coordinators:
             self.coordinators[region.code] = list(selectors.region_coordinators(region))
         people = list(self.coordinators[region.code])
-        if case.status not in COORDINATOR_CLOCK and case.lead_department_id:
-            if case.lead_department_id not in self.handlers:
-                self.handlers[case.lead_department_id] = list(
-                    selectors.department_handlers([case.lead_department_id])
-                )
-            people += self.handlers[case.lead_department_id]
+        if status not in COORDINATOR_CLOCK and department_id:
+            if department_id not in self.handlers:
+                self.handlers[department_id] = list(selectors.department_handlers([department_id]))
+            people += self.handlers[department_id]
         if deadlines.escalation_at_least(level, Escalation.SUPERVISION):
             if region.code not in self.leaders:
                 self.leaders[region.code] = list(selectors.region_leaders(region))
@@ -186,6 +194,63 @@ def escalation_key(case: Case, level: str) -> str:
     return f"case-{case.pk}-{level}-{case.due_at.astimezone(SHANGHAI):%Y%m%d%H%M}"
 
 
+def joint_escalation_key(joint_id: int, level: str, due_at: datetime.datetime) -> str:
+    """One notice per joint handling, deadline and level, however many of its members are late
+    (and whichever batch or sweep reaches them first): its members run on one clock."""
+    return f"joint-{joint_id}-{level}-{due_at.astimezone(SHANGHAI):%Y%m%d%H%M}"
+
+
+@dataclass
+class _JointLate:
+    """The members of one joint handling that reached a level on one deadline in a batch: the
+    offices hear of them in one message."""
+
+    joint: JointHandling
+    status: str
+    level: Escalation
+    due_at: datetime.datetime
+    comment: str
+
+
+def _joint_messages(
+    groups: dict[tuple[int, str, datetime.datetime], _JointLate],
+    now: datetime.datetime,
+    recipients: _Recipients,
+) -> list[Message]:
+    """One message per joint handling, level and deadline, to its offices, naming the joint
+    handling and how many of its demands are late on that deadline (one query for the batch)."""
+    if not groups:
+        return []
+    late = Counter(
+        (joint_id, due_at)
+        for joint_id, due_at in Case.objects.filter(
+            joint_handling_id__in={joint_id for joint_id, _, _ in groups},
+            status__in=sorted(OPEN_STATUSES),
+            due_at__lt=now,
+        ).values_list("joint_handling_id", "due_at")
+    )
+    messages = []
+    for (joint_id, level, due_at), group in groups.items():
+        joint = group.joint
+        members = late[(joint_id, due_at)] or 1
+        label = Escalation(level).label
+        department = group.status not in COORDINATOR_CLOCK and joint.lead_department_id
+        messages.append(
+            Message(
+                recipients=tuple(recipients.for_joint(joint, group.status, level)),
+                title=f"【{label}】{joint_label(joint, members)}",
+                body=f"{group.comment}\n联合办理的 {members:,} 件诉求一并督促，请在联合办理页面统一办理。",
+                link=joint_link(joint_id),
+                kind=Notice.Kind.REMINDER if level == Escalation.REMINDER else Notice.Kind.ESCALATION,
+                key=joint_escalation_key(joint_id, level, due_at),
+                department_ids=(joint.lead_department_id,) if department and joint.lead_department_id else (),
+                region_ids=(joint.region_id,),
+                facts=joint_facts(joint, members),
+            )
+        )
+    return messages
+
+
 def _escalate_batch(
     case_ids: list[int],
     calendar: WorkingCalendar,
@@ -197,12 +262,20 @@ def _escalate_batch(
     """Count the working days late of a batch of late cases and raise their escalation level
     where the count has reached the next threshold, in one transaction and a fixed number of
     queries: the cases locked (those another sweep holds are skipped), their counts and levels,
-    audit entries, timeline steps and notices written in bulk."""
+    audit entries, timeline steps and notices written in bulk. A joint handling's members are
+    each escalated as if handled alone; their offices get one notice per joint handling and
+    level (one more query for the batch)."""
     today = now.astimezone(SHANGHAI).date()
     with transaction.atomic():
         cases = list(
             Case.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("region", "enterprise", "lead_department")
+            .select_related(
+                "region",
+                "enterprise",
+                "lead_department",
+                "joint_handling__region",
+                "joint_handling__lead_department",
+            )
             .filter(pk__in=case_ids, due_at__lt=now)
             .exclude(escalated_at__gte=today_start)
         )
@@ -210,6 +283,7 @@ def _escalate_batch(
         audits: list[tuple[int, dict[str, list[object]]]] = []
         steps: list[CaseStep] = []
         messages: list[Message] = []
+        joints: dict[tuple[int, str, datetime.datetime], _JointLate] = {}
         for case in cases:
             assert case.due_at is not None
             late_days = calendar.working_days_between(case.due_at.astimezone(SHANGHAI).date(), today)
@@ -264,6 +338,14 @@ def _escalate_batch(
                     internal=True,
                 )
             )
+            if case.joint_handling is not None:
+                # Its facts above are its own, as if handled alone; its offices hear once for the
+                # joint handling (its enterprise is told nothing of lateness, as for any case).
+                joints.setdefault(
+                    (case.joint_handling.pk, str(level), case.due_at),
+                    _JointLate(case.joint_handling, case.status, level, case.due_at, comment),
+                )
+                continue
             notifies_department = case.status not in COORDINATOR_CLOCK and case.lead_department_id
             messages.append(
                 Message(
@@ -285,7 +367,7 @@ def _escalate_batch(
         )
         _audit_each(audits)
         CaseStep.objects.bulk_create(steps)
-        notify_many(messages)
+        notify_many(messages + _joint_messages(joints, now, recipients))
 
 
 def _escalate(now: datetime.datetime, report: SweepReport) -> None:

@@ -26,7 +26,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhuqi.cases import deadlines, selectors, workflow
-from zhuqi.cases.models import Attachment, Case, CaseReach, CaseStep, Escalation, Step, Timeliness
+from zhuqi.cases.models import (
+    Attachment,
+    Case,
+    CaseReach,
+    CaseStep,
+    Escalation,
+    JointHandling,
+    Step,
+    Timeliness,
+)
 from zhuqi.core import audit, concurrency
 from zhuqi.core.errors import FieldError, ValidationFailed, require
 from zhuqi.core.forms import model_label
@@ -52,6 +61,10 @@ class StepInput:
     # its lead department already gave the joint handling are replayed on it by the coordinator
     # who adds it, whose right to do so cases/joint.py checked on the joint handling.
     replay: bool = False
+    # The joint handling itself (its members counted) when the step is taken for it and the
+    # offices are told (not `quiet_offices`): their notice names it and links to its page.
+    joint: JointHandling | None = None
+    joint_members: int = 0
 
 
 def now() -> datetime.datetime:
@@ -250,8 +263,11 @@ class Taken:
             case = entry.pop("case")
             record_step(case, actor=self.actor, **entry)
         for send, args, kwargs in self._notices:
-            if self.input.quiet_offices and send is not notify_enterprise:
-                continue
+            if send is not notify_enterprise:
+                if self.input.quiet_offices:
+                    continue
+                if self.input.joint is not None:
+                    kwargs = {**kwargs, "joint": (self.input.joint, self.input.joint_members)}
             send(*args, **kwargs)
 
 
@@ -348,6 +364,52 @@ def case_facts(case: Case) -> tuple[Fact, ...]:
     return tuple(facts)
 
 
+def joint_link(joint_id: int) -> str:
+    return f"/cases/joint/{joint_id}/"
+
+
+def joint_label(joint: JointHandling, members: int) -> str:
+    """How a notice to the offices names a joint handling: its title and how many demands."""
+    return f"联合办理《{joint.title}》（{members:,} 件诉求）"
+
+
+def joint_facts(joint: JointHandling, members: int, *, case: Case | None = None) -> tuple[Fact, ...]:
+    """case_facts for a joint handling: what the offices told of it once for all its members
+    must know at a glance (which enterprises is on its page). With `case`, a member just
+    stepped: its department and deadline are the joint handling's as they are now."""
+    facts: list[Fact] = [
+        (str(JointHandling._meta.verbose_name), f"#{joint.pk}"),
+        ("诉求", f"{members:,} 件"),
+        (_joint_label("region"), joint.region.name),
+    ]
+    lead = case.lead_department if case is not None else joint.lead_department
+    if lead is not None:
+        facts.append((_joint_label("lead_department"), lead.name))
+    deadline = case.deadline if case is not None else joint.deadline
+    if deadline:
+        facts.append((_joint_label("deadline"), _local(deadline)))
+    return tuple(facts)
+
+
+JointNotice = tuple[JointHandling, int]  # the joint handling and its number of members
+
+
+def _aimed(case: Case, title: str, joint: JointNotice | None) -> tuple[str, str, tuple[Fact, ...] | None]:
+    """A notice to the offices about a member of a joint handling is about the joint handling:
+    its title names it instead of the member (the last words of every office notice's title),
+    its link is the joint handling's page and its facts are the joint handling's."""
+    if joint is None:
+        return title, _link(case), None
+    handling, members = joint
+    named = joint_label(handling, members)
+    title = title[: -len(case.title)] + named if title.endswith(case.title) else f"{title}：{named}"
+    return title, joint_link(handling.pk), joint_facts(handling, members, case=case)
+
+
+def _joint_label(name: str) -> str:
+    return str(model_label(JointHandling, name))
+
+
 def _body(case: Case, title: str, body: str) -> str:
     """What a notice says under its title: `body` if given, else the case's title unless the
     title already says it (never the same words twice)."""
@@ -366,21 +428,24 @@ def notify_departments(
     co: bool = True,
     body: str = "",
     facts: Sequence[Fact] | None = None,
+    joint: JointNotice | None = None,
 ) -> None:
     """Tell the case's departments (their handlers and their group robots). `title` names the
     step and the case; `body` adds what the title does not say (never the title again); `facts`
-    default to the case's (case_facts)."""
+    default to the case's (case_facts). `joint`: the case is a member of that joint handling,
+    which the notice is about (see _aimed)."""
     departments = [case.lead_department] if case.lead_department else []
     if co:
         departments += list(case.co_departments.all())
+    title, link, joint_facts_ = _aimed(case, title, joint)
     notify(
         recipients=selectors.department_handlers([d.pk for d in departments]),
         title=title,
-        body=_body(case, title, body),
-        link=_link(case),
+        body=body if joint else _body(case, title, body),
+        link=link,
         kind=kind,
         departments=departments,
-        facts=case_facts(case) if facts is None else facts,
+        facts=facts if facts is not None else joint_facts_ or case_facts(case),
     )
 
 
@@ -391,16 +456,20 @@ def notify_coordinators(
     kind: str = Notice.Kind.TASK,
     body: str = "",
     facts: Sequence[Fact] | None = None,
+    joint: JointNotice | None = None,
 ) -> None:
-    """Tell the coordinators of the case's region (and its region's group robots)."""
+    """Tell the coordinators of the case's region (and its region's group robots); for a member
+    of a joint handling (`joint`), those of the joint handling's region, who answer for it."""
+    region = joint[0].region if joint else case.region
+    title, link, joint_facts_ = _aimed(case, title, joint)
     notify(
-        recipients=selectors.region_coordinators(case.region),
+        recipients=selectors.region_coordinators(region),
         title=title,
-        body=_body(case, title, body),
-        link=_link(case),
+        body=body if joint else _body(case, title, body),
+        link=link,
         kind=kind,
-        regions=[case.region],
-        facts=case_facts(case) if facts is None else facts,
+        regions=[region],
+        facts=facts if facts is not None else joint_facts_ or case_facts(case),
     )
 
 
