@@ -9,10 +9,9 @@ exactly as if it had been handled alone. The departments and coordinators are to
 first member (StepInput.quiet_offices on the others), in a notice that names the joint handling,
 how many demands it has, and links to its page (StepInput.joint); so are they when a demand
 joins, and the deadline sweep tells them once per level (sweep._joint_messages). A member's own
-steps that the joint
-handling drives are refused on the case (workflow.NOT_JOINT); the enterprise still rates the
-answer on its own case, and an unhappy rating sends its case alone back to work
-(steps._leave_joint_handling).
+steps that the joint handling drives are refused on the case (workflow.NOT_JOINT); the
+enterprise still rates the answer on its own case, and an unhappy rating sends its case alone
+back to work (steps._leave_joint_handling).
 """
 
 from __future__ import annotations
