@@ -23,6 +23,7 @@ from zhuqi.core.roles import Role
 from zhuqi.core.spreadsheets import write_csv
 from zhuqi.core.validators import make_uscc
 from zhuqi.demo import cases as demo_cases
+from zhuqi.demo import joint as demo_joint
 from zhuqi.demo import projects as demo_projects
 from zhuqi.demo import visits as demo_visits
 from zhuqi.demo.names import FORMS, INDUSTRY_WORDS, TRADE_NAMES, enterprise_name, place_words, region_names
@@ -38,8 +39,10 @@ DEMO_USERNAMES = (
     "demo-leader",
     "demo-coordinator",
     "demo-handler",
+    "demo-handler-2",
     "demo-liaison",
     "demo-enterprise",
+    *(username for username, _ in demo_joint.ENTERPRISE_ACCOUNTS),
     "demo-auditor",
 )
 
@@ -396,6 +399,13 @@ def load(*, seed: int = 20260620) -> dict[str, int]:
             "department": departments["霍林郭勒市工业和信息化局"],
         },
         {
+            # A second person of the same office: re-inspects a hazard demo-handler reported rectified.
+            "username": "demo-handler-2",
+            "role": Role.HANDLER,
+            "display_name": "霍林郭勒市工信局安全生产科",
+            "department": departments["霍林郭勒市工业和信息化局"],
+        },
+        {
             "username": "demo-liaison",
             "role": Role.LIAISON,
             "display_name": "高原（驻企联络员）",
@@ -407,6 +417,15 @@ def load(*, seed: int = 20260620) -> dict[str, int]:
             "display_name": "联晟新材料",
             "enterprise": by_short_name["联晟新材料"],
         },
+        *(
+            {
+                "username": username,
+                "role": Role.ENTERPRISE,
+                "display_name": short_name,
+                "enterprise": by_short_name[short_name],
+            }
+            for username, short_name in demo_joint.ENTERPRISE_ACCOUNTS
+        ),
         {"username": "demo-auditor", "role": Role.AUDITOR, "display_name": "审计员"},
     ]
     users = {
@@ -429,12 +448,26 @@ def load(*, seed: int = 20260620) -> dict[str, int]:
     )
     visit_count = demo_visits.load(admin=users["demo-admin"], officials=officials, departments=departments)
     liaison_count = demo_visits.load_liaison(liaison=users["demo-liaison"])
+    joint_counts = demo_joint.load(
+        cast=demo_joint.Cast(
+            admin=users["demo-admin"],
+            coordinator=users["demo-coordinator"],
+            handler=users["demo-handler"],
+            enterprise_users={
+                "联晟新材料": users["demo-enterprise"],
+                **{short_name: users[username] for username, short_name in demo_joint.ENTERPRISE_ACCOUNTS},
+            },
+        ),
+        departments=departments,
+    )
     return {
         "departments": len(departments),
         "officials": len(officials),
         "enterprises": report.created,
         "users": len(accounts),
-        "cases": case_count,
+        "cases": case_count + joint_counts["cases"],
+        "joint_handlings": joint_counts["joint_handlings"],
+        "robots": joint_counts["robots"],
         **project_counts,
         "visits": visit_count,
         "liaison_visits": liaison_count,

@@ -76,8 +76,10 @@ def test_the_demo_has_cases_in_every_stage_with_a_consistent_history(demo) -> No
     # The demo accounts find work waiting for them.
     # The coordinator: 3 demands, the problem raised in 联晟's weekly report, and the 3 difficulties
     # heard at the 2022 inspection and symposium (the instructions given there were assigned at once),
-    # and the demand the liaison officer heard at 靖帆铝版基 this month.
-    for username, expected in (("demo-coordinator", 8), ("demo-enterprise", 1)):
+    # the demand the liaison officer heard at 靖帆铝版基 this month, the 3 留抵退税 demands of the
+    # common problem (demo/joint.py) and the hazard reported rectified, to re-inspect.
+    # 联晟新材料: its answer and the joint handling's to rate, its hazard to rectify.
+    for username, expected in (("demo-coordinator", 12), ("demo-enterprise", 3)):
         client = Client()
         client.login(username=username, password=dataset.DEMO_PASSWORD)
         body = client.get("/").content.decode()
@@ -162,3 +164,93 @@ def test_the_two_county_inspection_is_seen_in_huolinguole(demo) -> None:
         for pk in instructions:
             assert client.get(f"/api/v1/cases/{pk}").status_code == 200, (username, pk)
             assert client.get(f"/cases/{pk}/").status_code == 200, (username, pk)
+
+
+def test_the_joint_handling_hazards_and_robots_of_issue_17(demo) -> None:
+    """What the product owner tries as each role: enterprise accounts of their own, a common
+    problem of four of them waiting for the coordinator, a joint handling answered once that
+    two of them still have to rate, a hazard on 联晟新材料's workbench, and one reported rectified
+    by demo-handler that demo-handler-2 (not demo-handler) re-inspects."""
+    from zhuqi.cases import joint, workflow
+    from zhuqi.cases.common_problems import common_problems
+    from zhuqi.cases.models import Case, JointHandling, Kind, Status, Step
+    from zhuqi.core.models import AuditEntry
+    from zhuqi.demo.joint import ENTERPRISE_ACCOUNTS, LOGISTICS_ANSWER
+    from zhuqi.notifications.models import Notice, Webhook
+
+    accounts = {
+        user.username: user
+        for user in User.objects.filter(role="enterprise", username__startswith="demo-enterprise")
+    }
+    assert len(accounts) >= 4 and set(dataset.DEMO_USERNAMES) >= set(accounts)
+    assert len({user.enterprise_id for user in accounts.values()}) == len(accounts)
+    with_account = set(accounts[username].enterprise_id for username, _ in ENTERPRISE_ACCOUNTS)
+
+    # The common problem: at least four enterprises with accounts, open, offered to the coordinator.
+    coordinator = User.objects.get(username="demo-coordinator")
+    client = Client()
+    assert client.login(username="demo-coordinator", password=dataset.DEMO_PASSWORD)
+    waiting = [
+        problem
+        for problem in common_problems(user=coordinator).problems
+        if not Case.objects.filter(pk__in=problem.case_ids, joint_handling__isnull=False).exists()
+    ]
+    assert waiting and "留抵退税" in waiting[0].terms
+    assert len({e.id for e in waiting[0].enterprises} & with_account) >= 4
+    assert {case.status for case in waiting[0].cases} == {Status.SUBMITTED}
+    page = client.get("/cases/common-problems/").content.decode()
+    assert "留抵退税" in page and 'data-testid="open-joint"' in page
+
+    # The joint handling: answered once by the 工信局, on each member's own case and timeline.
+    handling = JointHandling.objects.get()
+    assert handling.status == Status.ANSWERED and handling.answer == LOGISTICS_ANSWER
+    assert handling.lead_department.name == "霍林郭勒市工业和信息化局"
+    members = list(handling.members.order_by("pk"))
+    assert len({case.enterprise_id for case in members}) == 4
+    assert {case.answer for case in members} == {LOGISTICS_ANSWER}
+    for case in members:
+        assert list(case.steps.order_by("at", "pk").values_list("step", flat=True))[:6] == [
+            "submit",
+            "join-joint",
+            "accept",
+            "assign",
+            "start",
+            "answer",
+        ]
+    assert AuditEntry.objects.filter(content_type__model="jointhandling", source="demo").count() >= 3
+    rating = {case.enterprise.short_name: case.status for case in members}
+    assert rating == {
+        "联晟新材料": Status.ANSWERED,
+        "靖帆铝版基": Status.ANSWERED,
+        "锦联铝材": Status.CLOSED,
+        "创源金属": Status.CLOSED,
+    }
+    for username in ("demo-enterprise", "demo-enterprise-2"):
+        user = User.objects.get(username=username)
+        case = next(case for case in members if case.enterprise_id == user.enterprise_id)
+        assert workflow.why_not(user, case, Step.CONFIRM) is None, username
+        client = Client()
+        assert client.login(username=username, password=dataset.DEMO_PASSWORD)
+        body = client.get(f"/cases/{case.pk}/").content.decode()
+        assert LOGISTICS_ANSWER in body and 'data-testid="do-confirm"' in body, username
+    assert joint.steps_for(User.objects.get(username="demo-handler"), handling) == []
+
+    # The hazard on 联晟新材料's workbench and in its inbox, with its deadline.
+    client = Client()
+    assert client.login(username="demo-enterprise", password=dataset.DEMO_PASSWORD)
+    hazard = Case.objects.get(kind=Kind.HAZARD, title="熔铸车间铝液转运通道地面有积水")
+    assert hazard.status == Status.ASSIGNED and hazard.deadline is not None
+    workbench = client.get("/").content.decode()
+    assert 'data-testid="hazards"' in workbench and hazard.title in workbench
+    notice = Notice.objects.get(recipient__username="demo-enterprise", link=f"/cases/{hazard.pk}/")
+    assert notice.title.startswith("安全隐患整改通知")
+
+    # Reported rectified by demo-handler: someone else re-inspects it.
+    reported = Case.objects.get(kind=Kind.HAZARD, status=Status.COMPLETION_REPORTED)
+    assert reported.completion_reported_by == User.objects.get(username="demo-handler")
+    assert workflow.why_not(User.objects.get(username="demo-handler"), reported, Step.VERIFY)
+    for username in ("demo-handler-2", "demo-coordinator"):
+        assert workflow.why_not(User.objects.get(username=username), reported, Step.VERIFY) is None
+
+    # The robots are there to look at and send nothing.
+    assert Webhook.objects.count() == 2 and not Webhook.objects.filter(is_active=True).exists()
