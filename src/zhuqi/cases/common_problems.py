@@ -257,8 +257,10 @@ def common_problems(
     region = region or None
     _validate(user=user, min_enterprises=min_enterprises, kind=kind, category=category, region=region)
     parents, roots = _category_roots()
+    # A demand already in a joint handling is being answered with its group: offering it for
+    # another one would only be refused.
     queryset = selectors.case_queryset(user=user).filter(
-        kind=kind, status__in=OPEN_STATUSES, enterprise__isnull=False
+        kind=kind, status__in=OPEN_STATUSES, enterprise__isnull=False, joint_handling__isnull=True
     )
     if category is not None:
         queryset = queryset.filter(category_id__in=_subtree(category, parents))

@@ -114,7 +114,8 @@ def _fact_refusal(joint: JointHandling, step: str) -> str | None:
     if step == Step.REOPEN:
         if joint.status != Status.ANSWERED:
             return f"联合办理当前状态为“{joint.status_label}”，不能{STEP_LABELS[step]}"
-        return None
+        # The page must not offer what joint_take would then refuse (require_all_closed).
+        return ALL_CLOSED_REFUSAL if is_open(joint) else None
     if joint.status not in STEPS[step].from_states:
         return f"联合办理当前状态为“{joint.status_label}”，不能{STEP_LABELS[step]}"
     if step == Step.REQUEST_EXTENSION and joint.extension != Extension.NONE:
@@ -129,6 +130,9 @@ def steps_for(actor: User, joint: JointHandling) -> list[str]:
     return [
         step for step in JOINT_STEPS if _fact_refusal(joint, step) is None and may_take(actor, joint, step)
     ]
+
+
+ALL_CLOSED_REFUSAL = "仍有企业的诉求尚未办结（待评价或办理中），全部办结后才能重新办理联合办理"
 
 
 def is_open(joint: JointHandling) -> bool:
@@ -519,7 +523,7 @@ def joint_take(
 
 def require_all_closed(joint: JointHandling) -> None:
     if is_open(joint):
-        raise StepRefused("仍有企业的诉求尚未办结（待评价或办理中），全部办结后才能重新办理联合办理")
+        raise StepRefused(ALL_CLOSED_REFUSAL)
 
 
 # ---------------------------------------------------------------------------------------------

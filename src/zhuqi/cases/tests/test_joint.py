@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from zhuqi.cases import figures, joint, selectors, services
+from zhuqi.cases.common_problems import common_problems
 from zhuqi.cases.models import Case, CaseCategory, JointHandling, Kind, Status
 from zhuqi.cases.services import NewCase, StepRefused
 from zhuqi.cases.tests.test_figures import MARCH, Clock, at
@@ -298,14 +299,27 @@ def test_a_joint_handling_reopens_once_every_member_is_closed(cast, finance) -> 
     j = step(cast.handler, j, "answer", answer="已办理", outcome="resolved")
     for case, user in zip(four.cases[:3], four.users[:3], strict=True):
         rate(user, case, 4)
+    # Not offered while an enterprise has yet to rate, and refused alike.
+    assert "reopen" not in joint.steps_for(cast.coordinator, j)
     with pytest.raises(StepRefused, match="尚未办结"):
         step(cast.coordinator, j, "reopen", "政策调整后重新答复")
     rate(four.users[3], four.cases[3], 3)
+    j.refresh_from_db()
+    assert "reopen" in joint.steps_for(cast.coordinator, j)
     j = step(cast.coordinator, j, "reopen", "政策调整后重新答复")
     members = Case.objects.filter(joint_handling=j)
     assert j.status == Status.IN_PROGRESS
     assert set(members.values_list("status", flat=True)) == {Status.IN_PROGRESS}
     assert set(members.values_list("reopen_count", flat=True)) == {1}
+
+
+def test_demands_in_a_joint_handling_leave_the_common_problems(cast, finance) -> None:
+    four = four_demands(cast, finance)
+    grouped = common_problems(user=cast.coordinator, min_enterprises=2)
+    assert any(set(problem.case_ids) == {c.pk for c in four.cases} for problem in grouped.problems)
+    open_joint(cast, four)
+    grouped = common_problems(user=cast.coordinator, min_enterprises=2)
+    assert not {c.pk for c in four.cases} & {pk for problem in grouped.problems for pk in problem.case_ids}
 
 
 def test_only_office_roles_keep_policies() -> None:
