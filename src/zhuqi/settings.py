@@ -272,6 +272,10 @@ ZHUQI_LIAISON_CALLS_PER_MONTH = int(os.environ.get("ZHUQI_LIAISON_CALLS_PER_MONT
 # Notices: copies by e-mail (Django's mail backends) when on; links in them start with the base URL.
 ZHUQI_EMAIL_NOTICES = env_bool("ZHUQI_EMAIL_NOTICES")
 ZHUQI_BASE_URL = os.environ.get("ZHUQI_BASE_URL", "")
+# A WeCom or DingTalk group robot takes at most 20 messages a minute and refuses the rest (and
+# DingTalk then throttles it for ten minutes): the outbox sends no more than this to one robot in
+# any minute and holds the rest back, without counting it as a failed attempt.
+ZHUQI_ROBOT_MESSAGES_PER_MINUTE = int(os.environ.get("ZHUQI_ROBOT_MESSAGES_PER_MINUTE", "20"))
 EMAIL_BACKEND = os.environ.get("ZHUQI_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("ZHUQI_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("ZHUQI_EMAIL_PORT", "25"))

@@ -406,6 +406,38 @@ def _robot_outcome(webhook: Webhook, *, error: str = "", at: datetime.datetime |
         Webhook.objects.filter(pk=webhook.pk).update(last_success_at=at)
 
 
+PACE_WINDOW = datetime.timedelta(minutes=1)
+PACED_FLAVOURS = frozenset({Webhook.Flavour.WECOM, Webhook.Flavour.DINGTALK})
+
+
+class _RobotPace:
+    """How many messages each WeCom or DingTalk robot has been sent in the last minute (read once
+    per robot, then counted as this run sends), so no robot gets more than
+    ZHUQI_ROBOT_MESSAGES_PER_MINUTE: a deadline sweep or a bulk assignment to one department
+    would otherwise send a burst the platform refuses past the 20th, and each retry would be
+    another refused burst."""
+
+    def __init__(self, now: datetime.datetime) -> None:
+        self.since = now - PACE_WINDOW
+        self.sent: dict[int, int] = {}
+
+    def _sent(self, webhook: Webhook) -> int:
+        if webhook.pk not in self.sent:
+            self.sent[webhook.pk] = OutboxMessage.objects.filter(
+                webhook=webhook, state=OutboxMessage.State.SENT, sent_at__gt=self.since
+            ).count()
+        return self.sent[webhook.pk]
+
+    def full(self, webhook: Webhook) -> bool:
+        if webhook.flavour not in PACED_FLAVOURS:
+            return False
+        return self._sent(webhook) >= settings.ZHUQI_ROBOT_MESSAGES_PER_MINUTE
+
+    def count(self, webhook: Webhook) -> None:
+        if webhook.flavour in PACED_FLAVOURS:
+            self.sent[webhook.pk] = self._sent(webhook) + 1
+
+
 def send_pending(*, now: datetime.datetime | None = None, limit: int = 200) -> dict[str, int]:
     """Send what is due; on failure, schedule the next attempt further out. Each message is
     claimed and settled in its own short transaction, so one slow robot holds no locks. A
@@ -418,6 +450,7 @@ def send_pending(*, now: datetime.datetime | None = None, limit: int = 200) -> d
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
+    pace = _RobotPace(now)
     for pk in due:
         with transaction.atomic():
             message = (
@@ -431,6 +464,11 @@ def send_pending(*, now: datetime.datetime | None = None, limit: int = 200) -> d
             if message.webhook is not None and not message.webhook.is_active:
                 message.state, message.next_attempt_at = OutboxMessage.State.CANCELLED, None
                 message.save(update_fields=["state", "next_attempt_at"])
+                continue
+            if message.webhook is not None and pace.full(message.webhook):
+                # Held back, not failed: the robot would refuse it now (20 a minute).
+                message.next_attempt_at = now + PACE_WINDOW
+                message.save(update_fields=["next_attempt_at"])
                 continue
             # Claimed: push the next attempt out first, so a crash mid-send does not resend at once.
             message.attempts += 1
@@ -454,6 +492,8 @@ def send_pending(*, now: datetime.datetime | None = None, limit: int = 200) -> d
             else:
                 logger.warning("outbox message %s (e-mail) failed: %s", message.pk, message.last_error)
             continue
+        if message.webhook is not None:
+            pace.count(message.webhook)
         message.state = OutboxMessage.State.SENT
         message.sent_at = timezone.now()
         message.next_attempt_at = None

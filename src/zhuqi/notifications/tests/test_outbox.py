@@ -111,3 +111,29 @@ def test_an_unreachable_robot_does_not_stop_the_others(cast, robot) -> None:
     # Said in words a person reads, on the robots page.
     assert bad.last_error == "无法连接：对方拒绝连接（地址或端口不对，或机器人服务未开）"
     assert Webhook.objects.get(name="坏地址").last_error == bad.last_error
+
+
+def test_a_robot_is_sent_no_more_than_its_platform_takes_a_minute(cast, robot, settings) -> None:
+    """WeCom and DingTalk refuse a robot's 21st message in a minute: the rest wait for the next
+    minute without counting as failed attempts; a generic JSON hook is not held back."""
+    settings.ZHUQI_ROBOT_MESSAGES_PER_MINUTE = 20
+    wecom = Webhook.objects.create(
+        name="工信局群", flavour="wecom", url=robot.url, site_url=SITE, department=cast.handler.department
+    )
+    plain = Webhook.objects.create(
+        name="通用", flavour="json", url=robot.url, site_url=SITE, department=cast.handler.department
+    )
+    with transaction.atomic():
+        for number in range(25):
+            notify(recipients=[], title=f"第 {number} 条", departments=[cast.handler.department])
+    assert send_pending() == {"sent": 45, "retrying": 0, "failed": 0}
+    held = OutboxMessage.objects.filter(webhook=wecom, state=OutboxMessage.State.PENDING)
+    assert held.count() == 5
+    assert set(held.values_list("attempts", flat=True)) == {0}
+    assert not OutboxMessage.objects.filter(webhook=plain, state=OutboxMessage.State.PENDING).exists()
+    # Held back, so not sent again within the minute …
+    assert send_pending()["sent"] == 0
+    # … and sent once it has passed.
+    later = timezone.now() + datetime.timedelta(minutes=1, seconds=1)
+    assert send_pending(now=later)["sent"] == 5
+    assert len(robot.received) == 50
