@@ -137,7 +137,12 @@ def joint_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/joint_form.html",
-        {"form": form, "rows": rows, "departments": departments},
+        {
+            "form": form,
+            "rows": rows,
+            "departments": departments,
+            "joinable": sum(1 for row in rows if not row["problem"]),
+        },
         status=400 if form.is_bound else 200,
     )
 
