@@ -1321,6 +1321,39 @@ JOINTFIX_ENGLISH = {
 ENGLISH.update(JOINTFIX_ENGLISH)
 
 
+# The walk through issue 17's pages as new users (empty states, hints, refusals not offered).
+WALK_ENGLISH = {
+    "尚未配置群机器人：在下方“新增”中填写群里复制的机器人地址，事项的交办、答复等通知即会发到该群。": (
+        "No group robot yet: under Add below, paste the robot address copied from the group, and the "
+        "group gets the notices of assignments, answers and the like."
+    ),
+    "联合办理 #%(joint_id)s": "Joint handling #%(joint_id)s",
+    "本组诉求已在联合办理中（见“状态”一栏的链接），无需再发起。": (
+        "This group's demands are already handled jointly (see the link in the Status column): "
+        "there is nothing to open."
+    ),
+    "将显示在每家企业的诉求页面上：请用一句话概括这个共性问题，不要写企业名称": (
+        "Shown on each enterprise's demand page: sum up the common problem in one sentence, "
+        "without naming any enterprise"
+    ),
+    "可不选；按住 Ctrl（Mac 为 ⌘）可选多个": "Optional; hold Ctrl (⌘ on a Mac) to choose several",
+    "查看联合办理": "Open the joint handling",
+    "可纳入的诉求不足两件（原因见各诉求下方），无法发起联合办理。": (
+        "Fewer than two of these demands can be included (the reason is under each), so no joint "
+        "handling can be opened."
+    ),
+    "没有联合办理。联合办理从“共性问题”页面的分组发起：多家企业的同类诉求由一个牵头部门统一答复。": (
+        "No joint handlings. One is opened from a group on the common problems page: similar "
+        "demands of several enterprises answered once by one lead department."
+    ),
+    "没有标记为政策性问题的联合办理。牵头部门或营商办在联合办理页面标记后，会列在这里。": (
+        "No joint handling is marked as a policy question. Once the lead department or the "
+        "business office marks one on its page, it is listed here."
+    ),
+}
+ENGLISH.update(WALK_ENGLISH)
+
+
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (
         "Among %(considered)s open demands, %(n)s common problem shared by at least %(min)s enterprises",
