@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhuqi.cases import joint, selectors
+from zhuqi.cases.common_problems import can_see_common_problems
 from zhuqi.cases.filtersets import JointHandlingFilterSet
 from zhuqi.cases.forms import JointForm, JointMemberForm, JointPolicyForm, StepForm
 from zhuqi.cases.models import STEP_LABELS, Case, Outcome, Status, UnresolvableReason
@@ -68,6 +69,7 @@ def joint_list(request: HttpRequest) -> HttpResponse:
             "querystring_base": params.urlencode() + "&" if params else "",
             "policy_view": False,
             "can_keep_policies": has_permission(user, Permission.KEEP_POLICIES),
+            "can_see_common_problems": can_see_common_problems(user),
         },
     )
 
@@ -85,7 +87,14 @@ def policy_question_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/joint_list.html",
-        {"page": page, "policy_view": True, "querystring_base": "", "filters": request.GET},
+        {
+            "page": page,
+            "policy_view": True,
+            "querystring_base": "",
+            "filters": request.GET,
+            "can_keep_policies": True,
+            "can_see_common_problems": can_see_common_problems(user),
+        },
     )
 
 
