@@ -353,6 +353,8 @@ class JointMemberForm(Form):
     """Adding a demand to a joint handling, or taking one out (with the reason)."""
 
     model = JointHandling
+    # check_joinable names the demand "cases" (as when opening one): the page says 诉求.
+    service_labels = {"cases": _("诉求")}
 
     version = version_field()
     case = CaseNumberField(label=_("诉求编号"), required=False)

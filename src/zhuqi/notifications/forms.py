@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zhuqi.core.forms import Form, LenientIntegerField, OnOffField, model_label
 from zhuqi.core.versioning import version_field
@@ -17,7 +18,8 @@ class WebhookForm(Form):
 
     name = forms.CharField(label=model_label(Webhook, "name"), required=False, strip=False)
     flavour = forms.CharField(label=model_label(Webhook, "flavour"), required=False, strip=False)
-    url = forms.CharField(label=model_label(Webhook, "url"), required=False, strip=False)
+    # As the page's labels say (the model's 地址 alone would not tell which address).
+    url = forms.CharField(label=_("机器人地址"), required=False, strip=False)
     secret = forms.CharField(label=model_label(Webhook, "secret"), required=False)
     clear_secret = forms.BooleanField(required=False)
     site_url = forms.CharField(label=model_label(Webhook, "site_url"), required=False)
