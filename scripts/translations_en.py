@@ -1339,6 +1339,7 @@ WALK_ENGLISH = {
     "尚未答复：牵头部门答复后，答复发到每家企业各自的诉求页面。": (
         "Not answered yet: the lead department's answer goes to each enterprise's own demand page."
     ),
+    "重新启用": "Re-enable",
     "可不选；按住 Ctrl（Mac 为 ⌘）可选多个": "Optional; hold Ctrl (⌘ on a Mac) to choose several",
     "查看联合办理": "Open the joint handling",
     "可纳入的诉求不足两件（原因见各诉求下方），无法发起联合办理。": (
