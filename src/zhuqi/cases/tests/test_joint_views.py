@@ -191,3 +191,40 @@ def test_members_are_added_and_removed_on_the_page(cast, finance) -> None:
         f"/cases/joint/{j.pk}/members/remove", {"version": j.version, "case": four.cases[1].pk, "reason": "x"}
     )
     assert response.status_code == 403
+
+
+def test_a_group_already_handled_jointly_links_it_and_is_not_offered_again(cast, finance) -> None:
+    """What the pages offer is what the service would accept: a group whose demands are in a
+    joint handling links it instead of offering 发起联合办理, the form for them offers no submit,
+    and a refusal names the field in words."""
+    four = four_demands(cast, finance)
+    j = open_joint(cast, four)
+    coordinator = client_for(cast.coordinator)
+    page = coordinator.get("/cases/common-problems/", {"min_enterprises": 2}).content.decode()
+    assert page.count('data-testid="in-joint"') == 4 and f"/cases/joint/{j.pk}/" in page
+    assert 'data-testid="all-in-joint"' in page and 'data-testid="open-joint"' not in page
+
+    form = coordinator.get("/cases/joint/new", {"cases": [c.pk for c in four.cases]}).content.decode()
+    assert 'data-testid="joint-none-joinable"' in form and 'data-testid="joint-submit"' not in form
+    assert f'href="/cases/joint/{j.pk}/"' in form
+
+    # Taking all but one out: the last member offers no 移出 (the service keeps one).
+    for case in four.cases[1:]:
+        j.refresh_from_db()
+        joint.joint_remove_member(
+            actor=cast.coordinator,
+            joint_id=j.pk,
+            expected_version=j.version,
+            case_id=case.pk,
+            reason="另行办理",
+        )
+    detail = coordinator.get(f"/cases/joint/{j.pk}/").content.decode()
+    assert 'data-testid="remove-' not in detail
+
+    # A demand already in another joint handling: the message says 诉求, not the field's code.
+    j.refresh_from_db()
+    response = coordinator.post(
+        f"/cases/joint/{j.pk}/members/add", {"version": j.version, "case": four.cases[0].pk}, follow=True
+    )
+    text = response.content.decode()
+    assert "诉求：" in text and "cases：" not in text
