@@ -893,6 +893,11 @@ class JointHandling(BaseModel):
     def status_label(self) -> str:
         return gettext(self.get_status_display())
 
+    @property
+    def deadline_text(self) -> str:
+        """As its members' pages show their deadline (the day alone when due at its end)."""
+        return deadline_text(self.deadline)
+
 
 class JointStep(models.Model):
     """One entry of a joint handling's own timeline: its opening, each step taken for its
