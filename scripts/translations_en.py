@@ -1327,15 +1327,6 @@ WALK_ENGLISH = {
         "No group robot yet: under Add below, paste the robot address copied from the group, and the "
         "group gets the notices of assignments, answers and the like."
     ),
-    "联合办理 #%(joint_id)s": "Joint handling #%(joint_id)s",
-    "本组诉求已在联合办理中（见“状态”一栏的链接），无需再发起。": (
-        "This group's demands are already handled jointly (see the link in the Status column): "
-        "there is nothing to open."
-    ),
-    "本组其他诉求已在联合办理中（见“状态”一栏的链接）；不在其中的那件如属同一问题，可在该联合办理页面“加入诉求”。": (
-        "The group's other demands are already handled jointly (see the link in the Status column); "
-        "if the one left is about the same problem, add it on that joint handling's page."
-    ),
     "将显示在每家企业的诉求页面上：请用一句话概括这个共性问题，不要写企业名称": (
         "Shown on each enterprise's demand page: sum up the common problem in one sentence, "
         "without naming any enterprise"

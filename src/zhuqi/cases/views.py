@@ -561,7 +561,6 @@ def common_problem_list(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as failure:
             errors = failure.errors
     context["errors"] = errors
-    context["joints"] = _joints_of(user, context["result"])
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "cases/common_problems.html#results", context)
     context["categories"] = selectors.categories().filter(parent=None)
@@ -569,27 +568,6 @@ def common_problem_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("splits_page")
     )
     return render(request, "cases/common_problems.html", context)
-
-
-def _joints_of(user: User, result: Any) -> dict[str, Any]:
-    """For each group, which of its cases are already in a joint handling (case id → joint id)
-    and how many are not: the page links the joint handling instead of offering to open one the
-    service would refuse (check_joinable)."""
-    if not result:
-        return {}
-    ids = [case.id for problem in result.problems for case in problem.cases]
-    joined = dict(
-        selectors.case_queryset(user=user)
-        .filter(pk__in=ids, joint_handling__isnull=False)
-        .values_list("pk", "joint_handling_id")
-    )
-    return {
-        "of_case": joined,
-        "free": {
-            problem.cases[0].id: sum(1 for case in problem.cases if case.id not in joined)
-            for problem in result.problems
-        },
-    }
 
 
 # ---------------------------------------------------------------------------------------------

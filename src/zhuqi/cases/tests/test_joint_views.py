@@ -193,17 +193,13 @@ def test_members_are_added_and_removed_on_the_page(cast, finance) -> None:
     assert response.status_code == 403
 
 
-def test_a_group_already_handled_jointly_links_it_and_is_not_offered_again(cast, finance) -> None:
-    """What the pages offer is what the service would accept: a group whose demands are in a
-    joint handling links it instead of offering 发起联合办理, the form for them offers no submit,
+def test_demands_already_handled_jointly_are_not_offered_again(cast, finance) -> None:
+    """What the pages offer is what the service would accept: the form for demands already in a
+    joint handling offers no submit and links the joint handling, the last member offers no 移出,
     and a refusal names the field in words."""
     four = four_demands(cast, finance)
     j = open_joint(cast, four)
     coordinator = client_for(cast.coordinator)
-    page = coordinator.get("/cases/common-problems/", {"min_enterprises": 2}).content.decode()
-    assert page.count('data-testid="in-joint"') == 4 and f"/cases/joint/{j.pk}/" in page
-    assert 'data-testid="all-in-joint"' in page and 'data-testid="open-joint"' not in page
-
     form = coordinator.get("/cases/joint/new", {"cases": [c.pk for c in four.cases]}).content.decode()
     assert 'data-testid="joint-none-joinable"' in form and 'data-testid="joint-submit"' not in form
     assert f'href="/cases/joint/{j.pk}/"' in form
