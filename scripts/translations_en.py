@@ -1335,6 +1335,10 @@ WALK_ENGLISH = {
         "Not answered yet: the lead department's answer goes to each enterprise's own demand page."
     ),
     "重新启用": "Re-enable",
+    "没有符合条件的共性问题。已在联合办理中的诉求不再列出（见“联合办理”）；也可减少“至少涉及企业数”再查。": (
+        "No common problem matches. Demands already handled jointly are not listed (see Joint "
+        "handling); or try a smaller number of enterprises."
+    ),
     "可不选；按住 Ctrl（Mac 为 ⌘）可选多个": "Optional; hold Ctrl (⌘ on a Mac) to choose several",
     "查看联合办理": "Open the joint handling",
     "可纳入的诉求不足两件（原因见各诉求下方），无法发起联合办理。": (
