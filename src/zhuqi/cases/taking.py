@@ -27,14 +27,17 @@ from django.utils import timezone
 
 from zhuqi.cases import deadlines, selectors, workflow
 from zhuqi.cases.models import (
+    DEADLINE_LABELS,
     Attachment,
     Case,
     CaseReach,
     CaseStep,
     Escalation,
     JointHandling,
+    Kind,
     Step,
     Timeliness,
+    deadline_text,
 )
 from zhuqi.core import audit, concurrency
 from zhuqi.core.errors import FieldError, ValidationFailed, require
@@ -358,7 +361,8 @@ def case_facts(case: Case) -> tuple[Fact, ...]:
     if case.lead_department_id and case.lead_department is not None:
         facts.append((_label("lead_department"), case.lead_department.name))
     if case.deadline:
-        facts.append((_label("deadline"), _local(case.deadline)))
+        # Read as on the case page: 整改期限 for a hazard, the day alone when due at its end.
+        facts.append((DEADLINE_LABELS[Kind(case.kind)], deadline_text(case.deadline)))
     if case.due_at and case.due_at != case.deadline:
         facts.append((_label("due_at"), _local(case.due_at)))
     return tuple(facts)

@@ -102,6 +102,8 @@ def test_the_enterprise_hears_of_its_hazard_when_it_is_ordered_rectified_not_at_
     ]
     assert f"负责复查的部门：{cast.handler.department.name}" in notice.body
     assert "报告整改完成" in notice.body and "T" not in notice.body.split("整改期限")[1][:20]
+    # The case's facts under it speak of a hazard too: its 整改期限, a day, never a demand's 办理时限.
+    assert "办理时限" not in notice.body and "23:59" not in notice.body
     # Its liaison officer is told too; the department has its own task.
     assert notices_to(cast.liaison, case).get().title == notice.title
     assert notices_to(cast.handler, case).filter(kind=Notice.Kind.TASK).exists()

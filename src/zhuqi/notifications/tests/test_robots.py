@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from zhuqi.cases import services as case_services
-from zhuqi.cases.models import Case, CaseCategory
+from zhuqi.cases.models import Case, CaseCategory, deadline_text
 from zhuqi.cases.sweep import sweep
 from zhuqi.cases.taking import notify_enterprise
 from zhuqi.cases.tests.test_workflow import file_demand
@@ -70,10 +70,6 @@ def _assigned(cast, finance) -> Case:
     )
 
 
-def _local(moment: datetime.datetime) -> str:
-    return f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
-
-
 def test_the_signature_is_dingtalks(cast) -> None:
     # DingTalk's own example: HMAC-SHA256 of "timestamp\nsecret" keyed by the secret, base64,
     # URL-encoded into the address beside the robot's access_token.
@@ -109,7 +105,7 @@ def test_a_case_step_delivers_a_signed_markdown_message_to_the_departments_robot
     assert "流动资金贷款到期续贷困难" in text
     assert "**企业**：联晟新材料有限公司" in text
     assert "**牵头部门**：霍林郭勒市工业和信息化局" in text
-    assert f"**办理时限**：{_local(case.deadline)}" in text
+    assert f"**办理时限**：{deadline_text(case.deadline)}" in text
     assert "**类型**：诉求 #" in text and "**所属地区**：霍林郭勒市" in text
     assert text.endswith(f"[查看详情](https://zhuqi.example.gov.cn/cases/{case.pk}/)")
     # The title is said once, not repeated as the body.
@@ -254,7 +250,7 @@ def test_the_sweeps_reminder_names_the_enterprise_department_and_deadline(cast, 
         message = OutboxMessage.objects.get(subject__startswith="【催办】")
         assert dict(message.facts)["企业"] == "联晟新材料有限公司"
         assert dict(message.facts)["牵头部门"] == "霍林郭勒市工业和信息化局"
-        assert dict(message.facts)["办理时限"] == _local(case.deadline)
+        assert dict(message.facts)["办理时限"] == deadline_text(case.deadline)
         assert send_pending(now=nine)["sent"] == 1
     content = robot.received[0]["markdown"]["content"]
     assert content.startswith("### 【助企】【催办】流动资金贷款到期续贷困难\n逾期 1 个工作日")
