@@ -29,6 +29,7 @@ from zhuqi.cases.models import (
     OPEN_STATUSES,
     STEP_LABELS,
     Case,
+    CaseStep,
     Extension,
     JointEvent,
     JointHandling,
@@ -506,7 +507,16 @@ def joint_take(
                 joint.policy_marked_at = now()
                 changed += ["policy_question", "policy_note", "policy_marked_at"]
         _save(joint, actor=actor, before=before, fields=changed, source=source)
-        data: dict[str, Any] = {"members": [case.pk for case in done]}
+        # What the step recorded on its first member (departments, dates asked and given, the
+        # outcome), so the joint timeline reads as the members' do.
+        recorded = (
+            CaseStep.objects.filter(case=first, step=step)
+            .order_by("-at", "-id")
+            .values_list("data", flat=True)
+            .first()
+        )
+        data: dict[str, Any] = {**(recorded if isinstance(recorded, dict) else {})}
+        data["members"] = [case.pk for case in done]
         if step == Step.ANSWER:
             data.update(outcome=joint.outcome, outcome_reason=joint.outcome_reason)
         if joint.deadline and step in (Step.ASSIGN, Step.DECIDE_EXTENSION, Step.REOPEN):

@@ -5,6 +5,7 @@ the facts it records, kept separate so no figure has to be guessed from a status
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -625,54 +626,8 @@ class CaseStep(models.Model):
 
     @property
     def details(self) -> list[tuple[str, str]]:
-        """What the step's data says, as (label, text) lines a person reads, on the case page's
-        timeline and in the API's: names, labels and dates, never a code or an ISO timestamp.
-        Steps written before a key was recorded show what they have."""
-        data = self.data if isinstance(self.data, dict) else {}
-        kind = self.case.kind
-        lines: list[tuple[str, str]] = []
-
-        def add(label: str, text: str) -> None:
-            if text:
-                lines.append((gettext(label), text))
-
-        deadline_label = DEADLINE_LABELS.get(Kind(kind), DEADLINE_LABELS[Kind.DEMAND])
-        new_deadline_label = NEW_DEADLINE_LABELS.get(Kind(kind), NEW_DEADLINE_LABELS[Kind.DEMAND])
-        if self.step == Step.ASSIGN:
-            if kind == Kind.HAZARD:
-                add(gettext_noop("整改要求"), self.comment)
-            add(gettext_noop("牵头部门"), data.get("lead_department") or "")
-            add(gettext_noop("配合部门"), "、".join(data.get("co_departments") or []))
-            if data.get("deadline"):
-                add(deadline_label, deadline_text(data["deadline"]))
-            if data.get("routed_by_catalogue"):
-                add(gettext_noop("派单"), gettext("按派单目录"))
-        elif self.step == Step.VERIFY and "passed" in data:
-            verdict = VERDICT_LABELS.get(Kind(kind), VERDICT_LABELS[Kind.DEMAND])
-            add(verdict, gettext("通过") if data["passed"] else gettext("不通过"))
-            if not data["passed"]:
-                add(gettext_noop("未通过原因"), data.get("reason") or "")
-            if data.get("deadline"):
-                add(new_deadline_label, deadline_text(data["deadline"]))
-        elif self.step == Step.DECIDE_EXTENSION and "approved" in data:
-            add(gettext_noop("审批意见"), gettext("同意") if data["approved"] else gettext("不同意"))
-            if data.get("deadline"):
-                add(new_deadline_label, deadline_text(data["deadline"]))
-        elif self.step == Step.REQUEST_EXTENSION and data.get("requested_deadline"):
-            add(gettext_noop("申请延至"), deadline_text(data["requested_deadline"]))
-        elif self.step == Step.REOPEN and data.get("deadline"):
-            add(new_deadline_label, deadline_text(data["deadline"]))
-        elif self.step == Step.RETURN:
-            add(gettext_noop("退回部门"), data.get("department") or "")
-        elif self.step == Step.REJECT and data.get("reason") in RejectionReason.values:
-            add(gettext_noop("理由"), gettext(RejectionReason(data["reason"]).label))
-        elif self.step == Step.ANSWER and data.get("outcome") in Outcome.values:
-            add(gettext_noop("办理结果"), gettext(Outcome(data["outcome"]).label))
-            if data.get("outcome_reason") in UnresolvableReason.values:
-                add(gettext_noop("无法解决的原因"), gettext(UnresolvableReason(data["outcome_reason"]).label))
-        elif self.step == Step.CONFIRM and data.get("rating"):
-            add(gettext_noop("评价"), f"{data['rating']} / 5")
-        return lines
+        """What the step's data says, as (label, text) lines a person reads (step_details)."""
+        return step_details(self.step, self.case.kind, self.data, self.comment)
 
     @property
     def to_status_label(self) -> str:
@@ -681,6 +636,57 @@ class CaseStep(models.Model):
         if self.case.kind == Kind.HAZARD and self.to_status in HAZARD_STATUS_LABELS:
             return gettext(HAZARD_STATUS_LABELS[Status(self.to_status)])
         return gettext(Status(self.to_status).label) if self.to_status in Status.values else self.to_status
+
+
+def step_details(step: str, kind: str, data: Any, comment: str = "") -> list[tuple[str, str]]:
+    """What a timeline step's data says (a case's, or a joint handling's for its demands), as
+    (label, text) lines a person reads, on the timelines and in the API: names, labels and
+    dates, never a code or an ISO timestamp. Steps written before a key was recorded show what
+    they have."""
+    data = data if isinstance(data, dict) else {}
+    lines: list[tuple[str, str]] = []
+
+    def add(label: str, text: str) -> None:
+        if text:
+            lines.append((gettext(label), text))
+
+    deadline_label = DEADLINE_LABELS.get(Kind(kind), DEADLINE_LABELS[Kind.DEMAND])
+    new_deadline_label = NEW_DEADLINE_LABELS.get(Kind(kind), NEW_DEADLINE_LABELS[Kind.DEMAND])
+    if step == Step.ASSIGN:
+        if kind == Kind.HAZARD:
+            add(gettext_noop("整改要求"), comment)
+        add(gettext_noop("牵头部门"), data.get("lead_department") or "")
+        add(gettext_noop("配合部门"), "、".join(data.get("co_departments") or []))
+        if data.get("deadline"):
+            add(deadline_label, deadline_text(data["deadline"]))
+        if data.get("routed_by_catalogue"):
+            add(gettext_noop("派单"), gettext("按派单目录"))
+    elif step == Step.VERIFY and "passed" in data:
+        verdict = VERDICT_LABELS.get(Kind(kind), VERDICT_LABELS[Kind.DEMAND])
+        add(verdict, gettext("通过") if data["passed"] else gettext("不通过"))
+        if not data["passed"]:
+            add(gettext_noop("未通过原因"), data.get("reason") or "")
+        if data.get("deadline"):
+            add(new_deadline_label, deadline_text(data["deadline"]))
+    elif step == Step.DECIDE_EXTENSION and "approved" in data:
+        add(gettext_noop("审批意见"), gettext("同意") if data["approved"] else gettext("不同意"))
+        if data.get("deadline"):
+            add(new_deadline_label, deadline_text(data["deadline"]))
+    elif step == Step.REQUEST_EXTENSION and data.get("requested_deadline"):
+        add(gettext_noop("申请延至"), deadline_text(data["requested_deadline"]))
+    elif step == Step.REOPEN and data.get("deadline"):
+        add(new_deadline_label, deadline_text(data["deadline"]))
+    elif step == Step.RETURN:
+        add(gettext_noop("退回部门"), data.get("department") or "")
+    elif step == Step.REJECT and data.get("reason") in RejectionReason.values:
+        add(gettext_noop("理由"), gettext(RejectionReason(data["reason"]).label))
+    elif step == Step.ANSWER and data.get("outcome") in Outcome.values:
+        add(gettext_noop("办理结果"), gettext(Outcome(data["outcome"]).label))
+        if data.get("outcome_reason") in UnresolvableReason.values:
+            add(gettext_noop("无法解决的原因"), gettext(UnresolvableReason(data["outcome_reason"]).label))
+    elif step == Step.CONFIRM and data.get("rating"):
+        add(gettext_noop("评价"), f"{data['rating']} / 5")
+    return lines
 
 
 class Attachment(models.Model):
@@ -926,6 +932,11 @@ class JointStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.joint_id} {self.step} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def details(self) -> list[tuple[str, str]]:
+        """The step's facts as on its members' timelines (their data is copied here)."""
+        return step_details(self.step, Kind.DEMAND, self.data, self.comment)
 
     @property
     def step_label(self) -> str:

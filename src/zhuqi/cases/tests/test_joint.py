@@ -281,6 +281,11 @@ def test_return_extension_and_reassign_reach_every_member(cast, finance, other_d
     j = step(cast.coordinator, j, "decide-extension", approve=True)
     deadlines = set(Case.objects.filter(joint_handling=j).values_list("deadline", flat=True))
     assert len(deadlines) == 1 and timezone.localtime(deadlines.pop()).date() == later
+    # The joint timeline says what was asked and given, as the members' timelines do.
+    details = {entry.step: dict(entry.details) for entry in j.steps.all()}
+    assert details["request-extension"]["申请延至"] == f"{later:%Y-%m-%d}"
+    assert details["decide-extension"]["审批意见"] == "同意"
+    assert details["decide-extension"]["新的办理时限"] == f"{later:%Y-%m-%d}"
     j = step(cast.handler, j, "return", "不属本部门职责")
     assert j.status == Status.RETURNED
     assert set(Case.objects.filter(joint_handling=j).values_list("status", flat=True)) == {Status.RETURNED}
