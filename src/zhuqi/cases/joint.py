@@ -230,11 +230,13 @@ def _take_on(
 
 def _join(joint: JointHandling, case: Case, *, actor: User, source: str) -> None:
     """Link the case to the joint handling, on its timeline (the enterprise reads that its demand
-    is handled with similar ones, not whose)."""
+    is handled with similar ones, not whose). Not the joint handling's title: by default it is
+    the first member's, another enterprise's own words (often naming it); officials follow the
+    link on the case page."""
     t = Taken.open(case, actor=actor, step=Step.JOIN_JOINT, source=source)
     case.joint_handling = joint
     t.record(
-        comment=f"与其他企业的同类诉求联合办理：{joint.title}",
+        comment="与其他企业的同类诉求联合办理",
         data={"joint_handling": joint.pk},
         attachments=(),
     )

@@ -9,6 +9,7 @@ from django.test import Client
 from zhuqi.cases import joint, selectors
 from zhuqi.cases.models import Case, JointHandling, Status
 from zhuqi.cases.tests.test_joint import four_demands, open_joint
+from zhuqi.notifications.models import Notice
 from zhuqi.testing.api import send, token_client
 
 
@@ -224,3 +225,29 @@ def test_demands_already_handled_jointly_are_not_offered_again(cast, finance) ->
     )
     text = response.content.decode()
     assert "诉求：" in text and "cases：" not in text
+
+
+def test_an_enterprise_never_reads_another_enterprises_demand_through_the_joint_handling(
+    cast, finance
+) -> None:
+    """The joint handling's title defaults to its first member's title, which is one enterprise's
+    own words (often its name): the other enterprises' pages, API and notices never show it."""
+    four = four_demands(cast, finance)
+    first = four.cases[0]
+    Case.objects.filter(pk=first.pk).update(title=f"{first.enterprise.name}留抵退税未到账")
+    j = joint.joint_create(
+        actor=cast.coordinator,
+        data=joint.NewJoint(
+            case_ids=[c.pk for c in four.cases], lead_department_id=cast.handler.department_id
+        ),
+    )
+    assert j.title.startswith(first.enterprise.name)  # the default the coordinator did not change
+    other, user = four.cases[1], four.users[1]
+    page = client_for(user).get(f"/cases/{other.pk}/").content.decode()
+    assert "一并办理" in page and first.enterprise.name not in page
+    api = token_client(user.username)
+    steps = api.get(f"/api/v1/cases/{other.pk}/timeline").content.decode()
+    detail = api.get(f"/api/v1/cases/{other.pk}").content.decode()
+    assert first.enterprise.name not in steps + detail
+    notices = [f"{n.title} {n.body}" for n in Notice.objects.filter(recipient=user)]
+    assert notices and not [n for n in notices if first.enterprise.name in n]
