@@ -324,6 +324,17 @@ class RobotRefused(RuntimeError):
 SEND_ERRORS = (OSError, RuntimeError, urllib.error.URLError, ValueError, http.client.HTTPException)
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A robot never redirects: a 3xx is a failure (HTTPError), never followed. urllib would
+    follow it, as a GET, to wherever it points: anywhere the server can reach."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def _post_json(url: str, payload: dict[str, Any], *, platform: bool = True) -> str:
     """POST `payload`; returns the answer's text. For WeCom and DingTalk (`platform`) only
     `{"errcode": 0}` is success: another errcode, or a 200 that is not their JSON (a proxy's
@@ -334,7 +345,7 @@ def _post_json(url: str, payload: dict[str, Any], *, platform: bool = True) -> s
         headers={"Content-Type": "application/json; charset=utf-8"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+    with _OPENER.open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
         body = response.read(20_000)
     answer_text = body.decode("utf-8", "replace").strip()
     if not platform:

@@ -51,6 +51,10 @@ class LocalRobot:
         self.queries: list[dict[str, list[str]]] = []
         # A fixed answer instead of the platform's (raw bytes), to play a broken robot.
         self.answer_override: bytes | None = None
+        # An address to answer 302 with, to play a robot that sends the server elsewhere.
+        self.redirect_to: str | None = None
+        # Every request it got, whatever its method (a redirect followed arrives as a GET).
+        self.hits = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -85,7 +89,20 @@ class LocalRobot:
         robot = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                robot.hits += 1
+                self.send_response(405)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
             def do_POST(self) -> None:
+                robot.hits += 1
+                if robot.redirect_to is not None:
+                    self.send_response(302)
+                    self.send_header("Location", robot.redirect_to)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
                 robot.queries.append(query)
