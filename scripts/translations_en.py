@@ -1356,6 +1356,13 @@ WALK_ENGLISH = {
 }
 ENGLISH.update(WALK_ENGLISH)
 
+REVIEW_ENGLISH = {
+    "只能填企业微信或钉钉的机器人地址；其他地址（如内网中转）请系统管理员配置": (
+        "Only a WeCom or DingTalk robot address; any other (an intranet relay, say) is set by a system administrator"
+    ),
+}
+ENGLISH.update(REVIEW_ENGLISH)
+
 
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (

@@ -276,6 +276,10 @@ ZHUQI_BASE_URL = os.environ.get("ZHUQI_BASE_URL", "")
 # DingTalk then throttles it for ten minutes): the outbox sends no more than this to one robot in
 # any minute and holds the rest back, without counting it as a failed attempt.
 ZHUQI_ROBOT_MESSAGES_PER_MINUTE = int(os.environ.get("ZHUQI_ROBOT_MESSAGES_PER_MINUTE", "20"))
+
+# The hosts a coordinator may point a group robot at (WeCom's and DingTalk's); an admin may set
+# any address (an intranet relay). Keeps the robots' test button from reaching the intranet.
+ZHUQI_ROBOT_HOSTS = env_list("ZHUQI_ROBOT_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com")
 EMAIL_BACKEND = os.environ.get("ZHUQI_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("ZHUQI_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("ZHUQI_EMAIL_PORT", "25"))

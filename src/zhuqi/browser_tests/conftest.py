@@ -55,6 +55,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "ZHUQI_TESTING", "ZHUQI_DEBUG")}
     env.update(ZHUQI_VAR_DIR=str(var_dir), ZHUQI_SECRET_KEY="browser-test-key", PYTHONUNBUFFERED="1")
+    # The local robots (zhuqi.testing.robots) stand for WeCom's and DingTalk's hosts.
+    env.update(ZHUQI_ROBOT_HOSTS="127.0.0.1,qyapi.weixin.qq.com,oapi.dingtalk.com")
     _SERVER_ENV.clear()
     _SERVER_ENV.update(env)
     log = (var_dir / "server.log").open("w")

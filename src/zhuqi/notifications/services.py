@@ -565,6 +565,21 @@ def _webhook_state(webhook: Webhook) -> dict[str, Any]:
     }
 
 
+ROBOT_HOSTS_ONLY = "只能填企业微信或钉钉的机器人地址；其他地址（如内网中转）请系统管理员配置"
+
+
+def _may_point_at(actor: User, url: str) -> bool:
+    """Whether the actor may point a robot (and its test button, which shows the answer) at this
+    address. Coordinators manage robots too: an address anywhere would let them make the server
+    post to, and read, what only it can reach (the intranet, the cloud's metadata). So they use
+    the robot platforms' hosts (ZHUQI_ROBOT_HOSTS); whoever configures the platform (an admin)
+    may set any address, such as an intranet relay."""
+    if has_permission(actor, Permission.CONFIGURE):
+        return True
+    host = (urllib.parse.urlsplit(url).hostname or "").lower()
+    return host in {allowed.lower() for allowed in settings.ZHUQI_ROBOT_HOSTS}
+
+
 def require_robot_manager(actor: User) -> None:
     """403 unless the actor's role manages group robots (whatever robot is asked for)."""
     if not has_permission(actor, Permission.MANAGE_ROBOTS):
@@ -643,6 +658,8 @@ def webhook_save(
     url = (url or "").strip()
     if not url.startswith(("https://", "http://")) or len(url) > 500 or re.search(r"\s", url):
         errors.append(FieldError("url", "应为 http:// 或 https:// 开头的机器人地址"))
+    elif url != webhook.url and not _may_point_at(actor, url):
+        errors.append(FieldError("url", ROBOT_HOSTS_ONLY))
     if secret is None:
         secret = webhook.secret if flavour == Webhook.Flavour.DINGTALK else ""
     secret = secret.strip()

@@ -16,6 +16,7 @@ SECRET = "SEC" + "7b" * 32 + "e5f6"
 
 def test_a_coordinator_adds_tests_changes_disables_and_deletes_a_robot(cast, settings) -> None:
     settings.ZHUQI_BASE_URL = ""
+    settings.ZHUQI_ROBOT_HOSTS = ["127.0.0.1"]  # the local robot stands for DingTalk's host
     client = token_client("coordinator")
     with LocalRobot(secret=SECRET, keyword="助企") as robot:
         created = send(

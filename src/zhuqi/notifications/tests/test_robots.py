@@ -389,3 +389,77 @@ def test_a_notice_whose_title_does_not_name_the_case_says_it_underneath(cast, fi
     notify_enterprise(case, f"您的诉求已受理：{case.title}")
     notice = Notice.objects.filter(recipient=cast.enterprise_user).latest("id")
     assert notice.body.startswith("类型：诉求 #") and "流动资金贷款到期续贷困难" not in notice.body
+
+
+def test_a_coordinator_points_robots_only_at_the_robot_platforms(cast, settings) -> None:
+    """Coordinators manage robots now, and the test button shows what the address answered: an
+    address anywhere would let them make the server post to, and read, the intranet (SSRF). They
+    may use WeCom's and DingTalk's robot hosts (ZHUQI_ROBOT_HOSTS); an admin may use any."""
+    settings.ZHUQI_ROBOT_HOSTS = ["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
+    for url in (
+        "http://127.0.0.1:8000/api/v1/accounts",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://qyapi.weixin.qq.com@10.0.0.5/cgi-bin/webhook/send?key=K",
+        "https://oapi.dingtalk.com.example.net/robot/send?access_token=T",
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            services.webhook_save(
+                actor=cast.coordinator,
+                name="群",
+                flavour="json",
+                url=url,
+                site_url=SITE,
+                region_code="150581",
+            )
+        assert [e.field for e in refused.value.errors] == ["url"], url
+    ours = services.webhook_save(
+        actor=cast.coordinator,
+        name="群",
+        flavour="dingtalk",
+        url="https://oapi.dingtalk.com/robot/send?access_token=T",
+        site_url=SITE,
+        region_code="150581",
+    )
+    # Changing it keeps the rule; keeping the address (None) is not a change of where it points.
+    with pytest.raises(ValidationFailed):
+        services.webhook_save(
+            actor=cast.coordinator,
+            webhook_id=ours.pk,
+            expected_version=ours.version,
+            name="群",
+            flavour="json",
+            url="http://10.0.0.5/",
+            site_url=SITE,
+            region_code="150581",
+        )
+    services.webhook_save(
+        actor=cast.coordinator,
+        webhook_id=ours.pk,
+        expected_version=ours.version,
+        name="群改名",
+        flavour="dingtalk",
+        url=None,
+        site_url=SITE,
+        region_code="150581",
+    )
+    # An admin configures the server: an intranet relay is theirs to set.
+    services.webhook_save(
+        actor=cast.admin,
+        name="内网中转",
+        flavour="json",
+        url="http://10.0.0.5/relay",
+        site_url=SITE,
+        region_code="150581",
+    )
+
+
+def test_a_robot_that_redirects_is_not_followed(cast) -> None:
+    """A robot address answering with a redirect would take the server elsewhere (urllib turns a
+    POST redirected into a GET of the new address): a robot never redirects, so it is a failure."""
+    with LocalRobot() as target, LocalRobot() as robot:
+        robot.answer_override = b""
+        robot.redirect_to = target.url
+        webhook = _robot(cast, robot.url, flavour="wecom", secret="")
+        outcome = services.webhook_test(actor=cast.admin, webhook_id=webhook.pk)
+    assert outcome.ok is False and "302" in outcome.answer
+    assert target.received == [] and target.hits == 0
