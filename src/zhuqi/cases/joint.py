@@ -146,7 +146,11 @@ def is_open(joint: JointHandling) -> bool:
 
 
 def _lock(actor: User, joint_id: int) -> JointHandling:
-    return concurrency.lock(selectors.joint_queryset(user=actor), joint_id)
+    """The joint handling, locked before its members (then locked oldest first). FOR NO KEY
+    UPDATE: an enterprise's unhappy rating locks its member case, then writes the joint
+    handling's timeline (a KEY SHARE lock on it); FOR UPDATE would make the two wait on each
+    other (tests/test_joint_race.py)."""
+    return concurrency.lock(selectors.joint_queryset(user=actor), joint_id, no_key=True)
 
 
 def _snapshot(joint: JointHandling) -> dict[str, Any]:
@@ -343,7 +347,11 @@ def joint_create(*, actor: User, data: NewJoint, source: str = "") -> JointHandl
             raise ValidationFailed([FieldError("cases", "联合办理至少需要两件诉求")])
         found = {
             case.pk: case
-            for case in selectors.case_queryset(user=actor).select_for_update(of=("self",)).filter(pk__in=ids)
+            # Locked oldest first, as everywhere a joint handling locks its members.
+            for case in selectors.case_queryset(user=actor)
+            .select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .order_by("pk")
         }
         if len(found) != len(ids):
             raise NotFound()

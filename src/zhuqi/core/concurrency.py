@@ -24,13 +24,18 @@ __all__ = ["check_version", "lock", "lock_or_new"]
 M = TypeVar("M", bound=Model)
 
 
-def lock(source: QuerySet[M] | type[M], pk: Any, *, related: Sequence[str] = ()) -> M:
+def lock(source: QuerySet[M] | type[M], pk: Any, *, related: Sequence[str] = (), no_key: bool = False) -> M:
     """The row `pk` of `source` (a scoped queryset, or a model for tables outside any scope),
     row-locked until the transaction ends (SELECT … FOR UPDATE OF the row's own table, so the
     joined rows of `related` are read but not locked). NotFound if there is no such row in
-    `source` or `pk` is not an id."""
+    `source` or `pk` is not an id.
+
+    `no_key`: FOR NO KEY UPDATE on PostgreSQL, for a row that is updated but never deleted nor
+    re-keyed while locked, and that other transactions insert rows pointing to while holding
+    locks of their own (their foreign-key check takes KEY SHARE, which FOR UPDATE blocks: a
+    deadlock when this transaction then waits for their rows; cases/joint.py)."""
     queryset = source if isinstance(source, QuerySet) else source._default_manager.all()
-    queryset = queryset.select_for_update(of=("self",))
+    queryset = queryset.select_for_update(of=("self",), no_key=no_key)
     if related:
         queryset = queryset.select_related(*related)
     try:
