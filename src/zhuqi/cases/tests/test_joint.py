@@ -406,3 +406,26 @@ def test_jointly_handled_demands_count_as_if_handled_alone(cast, finance, clock,
     assert (
         one_by_one["cases"] == 4 and one_by_one["answered_on_time"] == 0 and one_by_one["ratings_given"] == 4
     )
+
+
+def test_one_members_refusal_rolls_the_whole_joint_step_back_and_names_the_member(cast, finance) -> None:
+    """The last member cannot be returned any more (assigned long ago): the members before it,
+    already returned inside the step's transaction, are rolled back with it, and the refusal
+    says which member stood in the way."""
+    four = four_demands(cast, finance)
+    j = open_joint(cast, four)
+    last = four.cases[-1]
+    Case.objects.filter(pk=last.pk).update(assigned_at=timezone.now() - datetime.timedelta(days=60))
+    before = {c.pk: (c.status, c.version) for c in Case.objects.filter(joint_handling=j)}
+    steps_before = {c.pk: c.steps.count() for c in Case.objects.filter(joint_handling=j)}
+    notices_before = Notice.objects.count()
+    with pytest.raises(StepRefused, match=rf"#{last.pk}《") as refused:
+        step(cast.handler, j, "return", "不属本部门职责")
+    assert "不能再退回" in refused.value.message
+    j.refresh_from_db()
+    assert j.status == Status.ASSIGNED
+    members = Case.objects.filter(joint_handling=j)
+    assert {c.pk: (c.status, c.version) for c in members} == before
+    assert {c.pk: c.steps.count() for c in members} == steps_before
+    assert Notice.objects.count() == notices_before
+    assert not j.steps.filter(step="return").exists()
