@@ -251,3 +251,42 @@ def test_an_enterprise_never_reads_another_enterprises_demand_through_the_joint_
     assert first.enterprise.name not in steps + detail
     notices = [f"{n.title} {n.body}" for n in Notice.objects.filter(recipient=user)]
     assert notices and not [n for n in notices if first.enterprise.name in n]
+
+
+def test_the_new_forms_need_the_csrf_token(cast, finance) -> None:
+    """Every POST page of joint handling, grouping splits and group robots is refused without the
+    CSRF token, and changes nothing."""
+    from zhuqi.notifications.models import Webhook
+
+    four = four_demands(cast, finance)
+    j = open_joint(cast, four)
+    robot = Webhook.objects.create(
+        name="群", flavour="wecom", url="http://127.0.0.1:9/send?key=K", region_id="150581"
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.coordinator)
+    posts = {
+        "/cases/joint/new": {
+            "cases": [c.pk for c in four.cases],
+            "lead_department": cast.handler.department_id,
+        },
+        f"/cases/joint/{j.pk}/members/remove": {
+            "version": j.version,
+            "case": four.cases[0].pk,
+            "reason": "x",
+        },
+        f"/cases/joint/{j.pk}/policy": {"version": j.version, "policy_question": "on", "note": "x"},
+        f"/cases/joint/{j.pk}/return": {"version": j.version, "comment": "x"},
+        "/cases/common-problems/split": {"case": four.cases[0].pk, "others": [four.cases[1].pk]},
+        f"/notices/webhooks/{robot.pk}/test": {},
+        f"/notices/webhooks/{robot.pk}/active": {"version": robot.version, "is_active": "off"},
+        f"/notices/webhooks/{robot.pk}/delete": {"version": robot.version},
+        f"/notices/webhooks/{robot.pk}/": {"version": robot.version, "name": "改", "flavour": "wecom"},
+    }
+    for path, data in posts.items():
+        assert client.post(path, data).status_code == 403, path
+    j.refresh_from_db()
+    robot.refresh_from_db()
+    assert (j.version, j.policy_question, j.members.count()) == (1, False, 4)
+    assert (robot.name, robot.is_active, robot.last_failure_at) == ("群", True, None)
+    assert JointHandling.objects.count() == 1
