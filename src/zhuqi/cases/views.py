@@ -313,6 +313,9 @@ def case_detail(
         "posted_step": posted_step,
         "posted": request.POST if posted_step else {},
         "joint_others": selectors.joint_other_enterprises(case) if case.joint_handling_id else 0,
+        # Linked only for whoever may open it (a liaison officer sees the case, not the group).
+        "joint_visible": bool(case.joint_handling_id)
+        and selectors.joint_queryset(user=user).filter(pk=case.joint_handling_id).exists(),
         **_step_context(user, case),
     }
     if status is None:

@@ -69,7 +69,13 @@ def test_the_lead_handler_answers_once_and_each_enterprise_rates_on_its_own_page
     # The member case page: a government user sees the link, the enterprise only that it is
     # handled with others (no names), the answer and its own rating form.
     case = four.cases[0]
-    assert "本诉求与其他 3 家企业的同类诉求联合办理" in handler.get(f"/cases/{case.pk}/").content.decode()
+    page = handler.get(f"/cases/{case.pk}/").content.decode()
+    assert "本诉求与其他 3 家企业的同类诉求联合办理" in page and f"/cases/joint/{j.pk}/" in page
+    # The home enterprise's liaison officer sees the case, not the group: no link to a 404.
+    liaison = client_for(cast.liaison)
+    page = liaison.get(f"/cases/{case.pk}/").content.decode()
+    assert "本诉求与其他 3 家企业的同类诉求联合办理" in page and f"/cases/joint/{j.pk}/" not in page
+    assert liaison.get(f"/cases/joint/{j.pk}/").status_code == 404
     own = client_for(cast.enterprise_user).get(f"/cases/{case.pk}/").content.decode()
     assert "已统一办理退税" in own and 'data-testid="step-confirm"' in own
     assert "一并办理" in own and f"/cases/joint/{j.pk}/" not in own
