@@ -314,7 +314,7 @@ def case_detail(
         "posted": request.POST if posted_step else {},
         "joint_others": selectors.joint_other_enterprises(case) if case.joint_handling_id else 0,
         # Linked only for whoever may open it (a liaison officer sees the case, not the group).
-        "joint_visible": bool(case.joint_handling_id)
+        "joint_visible": case.joint_handling_id is not None
         and selectors.joint_queryset(user=user).filter(pk=case.joint_handling_id).exists(),
         **_step_context(user, case),
     }
