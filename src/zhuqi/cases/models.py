@@ -5,6 +5,7 @@ the facts it records, kept separate so no figure has to be guessed from a status
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -429,12 +430,12 @@ class Case(BaseModel):
     def answer_label(self) -> str:
         if self.kind != Kind.DEMAND and self.status in (Status.ASSIGNED, Status.IN_PROGRESS):
             # Sent back (not passed): the report on the page is the last one, not a current one.
-            return gettext(EARLIER_REPORT_LABELS[Kind(self.kind)])
-        return gettext(ANSWER_LABELS.get(Kind(self.kind), ANSWER_LABELS[Kind.DEMAND]))
+            return gettext(KIND_WORDS[Kind(self.kind)].earlier_report)
+        return gettext(KIND_WORDS[Kind(self.kind)].answer)
 
     @property
     def deadline_label(self) -> str:
-        return gettext(DEADLINE_LABELS.get(Kind(self.kind), DEADLINE_LABELS[Kind.DEMAND]))
+        return gettext(KIND_WORDS[Kind(self.kind)].deadline)
 
     @property
     def deadline_text(self) -> str:
@@ -442,38 +443,51 @@ class Case(BaseModel):
 
     @property
     def closure_label(self) -> str:
-        if self.closure == Closure.VERIFIED and self.kind in VERIFIED_LABELS:
-            return gettext(VERIFIED_LABELS[Kind(self.kind)])
+        if self.closure == Closure.VERIFIED and KIND_WORDS[Kind(self.kind)].verified:
+            return gettext(KIND_WORDS[Kind(self.kind)].verified)
         return gettext(self.get_closure_display())
 
 
-ANSWER_LABELS = {
-    Kind.DEMAND: gettext_noop("答复"),
-    Kind.INSTRUCTION: gettext_noop("完成情况报告"),
-    Kind.HAZARD: gettext_noop("整改报告"),
-}
-EARLIER_REPORT_LABELS = {
-    Kind.INSTRUCTION: gettext_noop("上次报告的完成情况"),
-    Kind.HAZARD: gettext_noop("上次报告的整改情况"),
-}
-DEADLINE_LABELS = {
-    Kind.DEMAND: gettext_noop("办理时限"),
-    Kind.INSTRUCTION: gettext_noop("办理时限"),
-    Kind.HAZARD: gettext_noop("整改期限"),
-}
-NEW_DEADLINE_LABELS = {
-    Kind.DEMAND: gettext_noop("新的办理时限"),
-    Kind.INSTRUCTION: gettext_noop("新的办理时限"),
-    Kind.HAZARD: gettext_noop("新的整改期限"),
-}
-VERDICT_LABELS = {
-    Kind.DEMAND: gettext_noop("结论"),
-    Kind.INSTRUCTION: gettext_noop("验收结论"),
-    Kind.HAZARD: gettext_noop("复查结论"),
-}
-VERIFIED_LABELS = {
-    Kind.INSTRUCTION: gettext_noop("验收通过"),
-    Kind.HAZARD: gettext_noop("复查通过，予以销号"),
+@dataclass(frozen=True)
+class KindWords:
+    """The words the case page, its timeline and notices use where a kind of case differs: a
+    demand is answered by a deadline, an instruction's completion reported and accepted, a
+    hazard rectified by a rectification deadline and re-inspected. Marked for the catalogue; a
+    reader's language is applied where they are shown."""
+
+    answer: str
+    earlier_report: str  # the report shown after a failed check ("" for a demand)
+    deadline: str
+    new_deadline: str
+    verdict: str
+    verified: str  # the closure by a passed check ("" for a demand: the closure's own label)
+
+
+KIND_WORDS: dict[Kind, KindWords] = {
+    Kind.DEMAND: KindWords(
+        answer=gettext_noop("答复"),
+        earlier_report="",
+        deadline=gettext_noop("办理时限"),
+        new_deadline=gettext_noop("新的办理时限"),
+        verdict=gettext_noop("结论"),
+        verified="",
+    ),
+    Kind.INSTRUCTION: KindWords(
+        answer=gettext_noop("完成情况报告"),
+        earlier_report=gettext_noop("上次报告的完成情况"),
+        deadline=gettext_noop("办理时限"),
+        new_deadline=gettext_noop("新的办理时限"),
+        verdict=gettext_noop("验收结论"),
+        verified=gettext_noop("验收通过"),
+    ),
+    Kind.HAZARD: KindWords(
+        answer=gettext_noop("整改报告"),
+        earlier_report=gettext_noop("上次报告的整改情况"),
+        deadline=gettext_noop("整改期限"),
+        new_deadline=gettext_noop("新的整改期限"),
+        verdict=gettext_noop("复查结论"),
+        verified=gettext_noop("复查通过，予以销号"),
+    ),
 }
 
 
@@ -650,8 +664,8 @@ def step_details(step: str, kind: str, data: Any, comment: str = "") -> list[tup
         if text:
             lines.append((gettext(label), text))
 
-    deadline_label = DEADLINE_LABELS.get(Kind(kind), DEADLINE_LABELS[Kind.DEMAND])
-    new_deadline_label = NEW_DEADLINE_LABELS.get(Kind(kind), NEW_DEADLINE_LABELS[Kind.DEMAND])
+    words = KIND_WORDS[Kind(kind)]
+    deadline_label, new_deadline_label = words.deadline, words.new_deadline
     if step == Step.ASSIGN:
         if kind == Kind.HAZARD:
             add(gettext_noop("整改要求"), comment)
@@ -662,7 +676,7 @@ def step_details(step: str, kind: str, data: Any, comment: str = "") -> list[tup
         if data.get("routed_by_catalogue"):
             add(gettext_noop("派单"), gettext("按派单目录"))
     elif step == Step.VERIFY and "passed" in data:
-        verdict = VERDICT_LABELS.get(Kind(kind), VERDICT_LABELS[Kind.DEMAND])
+        verdict = words.verdict
         add(verdict, gettext("通过") if data["passed"] else gettext("不通过"))
         if not data["passed"]:
             add(gettext_noop("未通过原因"), data.get("reason") or "")

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from zhuqi.cases import deadlines, selectors, workflow
 from zhuqi.cases.models import (
-    DEADLINE_LABELS,
+    KIND_WORDS,
     Attachment,
     Case,
     CaseReach,
@@ -362,7 +362,7 @@ def case_facts(case: Case) -> tuple[Fact, ...]:
         facts.append((_label("lead_department"), case.lead_department.name))
     if case.deadline:
         # Read as on the case page: 整改期限 for a hazard, the day alone when due at its end.
-        facts.append((DEADLINE_LABELS[Kind(case.kind)], deadline_text(case.deadline)))
+        facts.append((KIND_WORDS[Kind(case.kind)].deadline, deadline_text(case.deadline)))
     if case.due_at and case.due_at != case.deadline:
         facts.append((_label("due_at"), _local(case.due_at)))
     return tuple(facts)
@@ -384,14 +384,14 @@ def joint_facts(joint: JointHandling, members: int, *, case: Case | None = None)
     facts: list[Fact] = [
         (str(JointHandling._meta.verbose_name), f"#{joint.pk}"),
         ("诉求", f"{members:,} 件"),
-        (_joint_label("region"), joint.region.name),
+        (_label("region", JointHandling), joint.region.name),
     ]
     lead = case.lead_department if case is not None else joint.lead_department
     if lead is not None:
-        facts.append((_joint_label("lead_department"), lead.name))
+        facts.append((_label("lead_department", JointHandling), lead.name))
     deadline = case.deadline if case is not None else joint.deadline
     if deadline:
-        facts.append((_joint_label("deadline"), _local(deadline)))
+        facts.append((_label("deadline", JointHandling), deadline_text(deadline)))
     return tuple(facts)
 
 
@@ -410,18 +410,14 @@ def _aimed(case: Case, title: str, joint: JointNotice | None) -> tuple[str, str,
     return title, joint_link(handling.pk), joint_facts(handling, members, case=case)
 
 
-def _joint_label(name: str) -> str:
-    return str(model_label(JointHandling, name))
-
-
 def _body(case: Case, title: str, body: str) -> str:
     """What a notice says under its title: `body` if given, else the case's title unless the
     title already says it (never the same words twice)."""
     return body or ("" if case.title in title else case.title)
 
 
-def _label(name: str) -> str:
-    return str(model_label(Case, name))
+def _label(name: str, model: type[Case] | type[JointHandling] = Case) -> str:
+    return str(model_label(model, name))
 
 
 def notify_departments(
