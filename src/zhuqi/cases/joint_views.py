@@ -4,6 +4,7 @@ the selectors, writes through cases/joint.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -249,7 +250,8 @@ def _member_change(request: HttpRequest, joint_id: int, *, add: bool) -> HttpRes
     form = JointMemberForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    try:
+
+    def change() -> None:
         if data.get("case") is None:
             raise ValidationFailed([FieldError("case", "请填写诉求编号")])
         if add:
@@ -269,15 +271,10 @@ def _member_change(request: HttpRequest, joint_id: int, *, add: bool) -> HttpRes
                 reason=data.get("reason", ""),
                 source="web",
             )
-    except (NotFound, PermissionDenied):
-        raise
-    except StaleWrite:
-        messages.error(request, _("该联合办理刚被他人处理过，请查看最新状态后再操作"))
-    except ServiceError as error:
-        messages.error(request, form.error_text(error))
-    else:
-        messages.success(request, _("已加入联合办理") if add else _("已移出联合办理"))
-    return redirect("joint-detail", joint_id)
+
+    return _change_and_return(
+        request, joint_id, form, change, _("已加入联合办理") if add else _("已移出联合办理")
+    )
 
 
 @login_required
@@ -299,7 +296,8 @@ def joint_policy(request: HttpRequest, joint_id: int) -> HttpResponse:
     form = JointPolicyForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    try:
+
+    def mark() -> None:
         joint.joint_mark_policy(
             actor=user,
             joint_id=joint_id,
@@ -308,6 +306,17 @@ def joint_policy(request: HttpRequest, joint_id: int) -> HttpResponse:
             note=data.get("note", ""),
             source="web",
         )
+
+    return _change_and_return(request, joint_id, form, mark, _("政策性问题标记已保存"))
+
+
+def _change_and_return(
+    request: HttpRequest, joint_id: int, form: Any, change: Callable[[], None], done: str
+) -> HttpResponse:
+    """Make a change of the joint handling's page (members, the policy mark) and go back to
+    the page, saying what happened or why not."""
+    try:
+        change()
     except (NotFound, PermissionDenied):
         raise
     except StaleWrite:
@@ -315,5 +324,5 @@ def joint_policy(request: HttpRequest, joint_id: int) -> HttpResponse:
     except ServiceError as error:
         messages.error(request, form.error_text(error))
     else:
-        messages.success(request, _("政策性问题标记已保存"))
+        messages.success(request, done)
     return redirect("joint-detail", joint_id)
