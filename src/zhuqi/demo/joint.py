@@ -11,6 +11,7 @@ the ones a real user would leave.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from zhuqi.cases import joint, services
@@ -200,67 +201,92 @@ def load(*, cast: Cast, departments: dict[str, Department]) -> dict[str, int]:
     }
 
 
+@dataclass(frozen=True)
+class DemoHazard:
+    title: str
+    enterprise: str
+    rule_breached: str
+    evidence: str
+    requirement: str
+    days_to_rectify: int
+
+
+def _hazard_ordered(
+    cast: Cast,
+    hazard: DemoHazard,
+    *,
+    found: datetime.datetime,
+    categories: dict[str, CaseCategory],
+    enterprises: dict[str, Enterprise],
+    industry: Department,
+) -> Case:
+    """A hazard found by demo-handler at an inspection and ordered rectified by a date, as it
+    happened `found`."""
+    with _clock_at(found):
+        case = services.case_create(
+            actor=cast.handler,
+            data=NewCase(
+                kind=Kind.HAZARD,
+                title=hazard.title,
+                enterprise_id=enterprises[hazard.enterprise].pk,
+                category_id=categories["安全生产"].pk,
+                rule_breached=hazard.rule_breached,
+                evidence=hazard.evidence,
+                source="inspection",
+            ),
+            source="demo",
+        )
+        return _step(
+            "assign",
+            case,
+            cast.handler,
+            lead_department_id=industry.pk,
+            deadline=WorkingCalendar().add_working_days(found.date(), hazard.days_to_rectify),
+            step=StepInput(hazard.requirement),
+        )
+
+
 def _hazards(
     cast: Cast,
     categories: dict[str, CaseCategory],
     enterprises: dict[str, Enterprise],
     departments: dict[str, Department],
 ) -> int:
-    calendar = WorkingCalendar()
-    safety = categories["安全生产"]
     industry = departments["霍林郭勒市工业和信息化局"]
-
     # Ordered rectified at 联晟新材料 (demo-enterprise): on its workbench and in its inbox, with
     # the deadline; the enterprise reports it rectified.
-    found = _working_days_ago(1, hour=15)
-    with _clock_at(found):
-        case = services.case_create(
-            actor=cast.handler,
-            data=NewCase(
-                kind=Kind.HAZARD,
-                title="熔铸车间铝液转运通道地面有积水",
-                enterprise_id=enterprises["联晟新材料"].pk,
-                category_id=safety.pk,
-                rule_breached="《工贸企业重大事故隐患判定标准》第十三条",
-                evidence="熔铸车间2号铸轧机旁铝液转运通道地面积水，存在高温铝液遇水爆炸风险。",
-                source="inspection",
-            ),
-            source="demo",
-        )
-        _step(
-            "assign",
-            case,
-            cast.handler,
-            lead_department_id=industry.pk,
-            deadline=calendar.add_working_days(found.date(), 8),
-            step=StepInput("清除积水，修复屋面漏水点，转运通道设置防水挡坎并每班巡查"),
-        )
-
+    _hazard_ordered(
+        cast,
+        DemoHazard(
+            title="熔铸车间铝液转运通道地面有积水",
+            enterprise="联晟新材料",
+            rule_breached="《工贸企业重大事故隐患判定标准》第十三条",
+            evidence="熔铸车间2号铸轧机旁铝液转运通道地面积水，存在高温铝液遇水爆炸风险。",
+            requirement="清除积水，修复屋面漏水点，转运通道设置防水挡坎并每班巡查",
+            days_to_rectify=8,
+        ),
+        found=_working_days_ago(1, hour=15),
+        categories=categories,
+        enterprises=enterprises,
+        industry=industry,
+    )
     # Reported rectified by demo-handler, who therefore may not re-inspect it: demo-handler-2 (the
     # same office) or the coordinator does.
-    found = _working_days_ago(6)
-    with _clock_at(found):
-        case = services.case_create(
-            actor=cast.handler,
-            data=NewCase(
-                kind=Kind.HAZARD,
-                title="电解车间多功能天车制动器磨损超限",
-                enterprise_id=enterprises["锦联铝材"].pk,
-                category_id=safety.pk,
-                rule_breached="《起重机械安全规程》GB 6067.1 第4.2.4条",
-                evidence="电解二车间3号多功能天车起升机构制动器摩擦片磨损超过原厚度50%，仍在使用。",
-                source="inspection",
-            ),
-            source="demo",
-        )
-        _step(
-            "assign",
-            case,
-            cast.handler,
-            lead_department_id=industry.pk,
-            deadline=calendar.add_working_days(found.date(), 5),
-            step=StepInput("立即停用3号天车，更换制动器摩擦片并经检验合格后方可使用"),
-        )
+    case = _hazard_ordered(
+        cast,
+        DemoHazard(
+            title="电解车间多功能天车制动器磨损超限",
+            enterprise="锦联铝材",
+            rule_breached="《起重机械安全规程》GB 6067.1 第4.2.4条",
+            evidence="电解二车间3号多功能天车起升机构制动器摩擦片磨损超过原厚度50%，仍在使用。",
+            requirement="立即停用3号天车，更换制动器摩擦片并经检验合格后方可使用",
+            days_to_rectify=5,
+        ),
+        found=_working_days_ago(6),
+        categories=categories,
+        enterprises=enterprises,
+        industry=industry,
+    )
     with _clock_at(_working_days_ago(2, hour=16)):
         _step(
             "report-completion",
