@@ -13,7 +13,7 @@ from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import PermissionDenied
 from zhuqi.core.filtersets import FilterQuery
-from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.pagination import LazyPage, PageNumberPagination, TrustedPage, paginated
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.queries import IsoDate, RecordId, RegionCode, RegionCodeOrBlank, choices_schema
 
@@ -30,12 +30,11 @@ def _result(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 
 @router.get("", response=list[schemas.CaseOut], summary="List cases in your scope")
-@paginate(PageNumberPagination)
+@paginated
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
-    user = request_user(request)
-    counted = filters.apply(selectors.case_queryset(user=user))
-    paged = filters.apply(selectors.case_page_queryset(user=user))
-    return LazyPage(counted, schemas.case_json, paged=paged)
+    """Newest first, without co-departments (one case's answer lists them)."""
+    counted, paged = filters.apply_each(*selectors.case_list_querysets(user=request_user(request)))
+    return TrustedPage(counted, schemas.case_row_json, paged=paged.values(*schemas.CASE_ROW_COLUMNS))
 
 
 @router.post(

@@ -72,6 +72,14 @@ HAZARD_STATUS_LABELS = {
     Status.CLOSED: gettext_noop("已销号"),
 }
 
+
+def status_label(kind: str, status: str) -> str:
+    """A status as people read it on this kind of case (a hazard's 整改中), translated."""
+    if kind == Kind.HAZARD and status in HAZARD_STATUS_LABELS:
+        return gettext(HAZARD_STATUS_LABELS[Status(status)])
+    return gettext(Status(status).label) if status in Status.values else status
+
+
 OPEN_STATUSES = frozenset(
     {
         Status.SUBMITTED,
@@ -420,9 +428,7 @@ class Case(BaseModel):
 
     @property
     def status_label(self) -> str:
-        if self.kind == Kind.HAZARD and self.status in HAZARD_STATUS_LABELS:
-            return gettext(HAZARD_STATUS_LABELS[Status(self.status)])
-        return gettext(self.get_status_display())
+        return status_label(self.kind, self.status)
 
     # The case page's words for what differs by kind: a demand is answered by a deadline, an
     # instruction's completion reported, a hazard rectified by a rectification deadline.

@@ -24,6 +24,7 @@ from zhuqi.cases.models import (
     Timeliness,
     UnresolvableReason,
     Urgency,
+    status_label,
 )
 from zhuqi.cases.workflow import allowed_steps
 from zhuqi.core.queries import Blank, IsoDate, RecordId, Version, choices_schema
@@ -230,6 +231,112 @@ def case_json(case: Case, *, with_co_departments: bool = False) -> dict[str, Any
         "extension": case.extension,
         "unsatisfied_count": case.unsatisfied_count,
         "allowed_steps": allowed_steps(case),
+    }
+
+
+# The API list's columns: what case_row_json reads, and nothing else (a Case has ~70).
+CASE_ROW_COLUMNS = (
+    "id",
+    "version",
+    "kind",
+    "title",
+    "description",
+    "enterprise_id",
+    "enterprise__name",
+    "region_id",
+    "region__name",
+    "category_id",
+    "category__name",
+    "urgency",
+    "complexity",
+    "source",
+    "source_note",
+    "status",
+    "lead_department_id",
+    "lead_department__name",
+    "submitted_at",
+    "assigned_at",
+    "deadline",
+    "deadline_provisional",
+    "due_at",
+    "timeliness",
+    "escalation_level",
+    "working_days_late",
+    "flagged_for_notice",
+    "answer",
+    "outcome",
+    "outcome_reason",
+    "rating",
+    "closure",
+    "closed_at",
+    "duplicate_of_id",
+    "rejection_reason",
+    "extension",
+    "unsatisfied_count",
+    # What the workflow's conditions read (allowed_steps).
+    "joint_handling_id",
+)
+_KIND_LABELS = dict(Kind.choices)
+
+
+class _StepFacts:
+    """What workflow.allowed_steps reads of a case, from a row of CASE_ROW_COLUMNS."""
+
+    __slots__ = ("extension", "joint_handling_id", "kind", "status", "urgency")
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        for name in self.__slots__:
+            setattr(self, name, row[name])
+
+
+def _named_row(row: dict[str, Any], key: str) -> dict[str, Any] | None:
+    pk = row[f"{key}_id"]
+    return None if pk is None else {"id": pk, "name": row[f"{key}__name"]}
+
+
+def case_row_json(row: dict[str, Any]) -> dict[str, Any]:
+    """case_json of a list row (`.values(*CASE_ROW_COLUMNS)`), as sent: CaseOut's JSON without
+    co-departments (a list shows none). tests/test_api_lists.py holds the two equal."""
+    level = row["escalation_level"]
+    return {
+        "id": row["id"],
+        "version": row["version"],
+        "kind": row["kind"],
+        "kind_label": _KIND_LABELS.get(row["kind"], row["kind"]),
+        "title": row["title"],
+        "description": row["description"],
+        "enterprise": _named_row(row, "enterprise"),
+        "region": {"id": row["region_id"], "name": row["region__name"]},
+        "category": _named_row(row, "category"),
+        "urgency": row["urgency"],
+        "complexity": row["complexity"],
+        "source": row["source"],
+        "source_note": row["source_note"],
+        "status": row["status"],
+        "status_label": status_label(row["kind"], row["status"]),
+        "lead_department": _named_row(row, "lead_department"),
+        "co_departments": None,
+        "submitted_at": row["submitted_at"],
+        "assigned_at": row["assigned_at"],
+        "deadline": row["deadline"],
+        "deadline_provisional": row["deadline_provisional"],
+        "due_at": row["due_at"],
+        "timeliness": row["timeliness"],
+        "escalation_level": level,
+        "escalation_level_label": Escalation(level).label if level else "",
+        "working_days_late": row["working_days_late"],
+        "flagged_for_notice": row["flagged_for_notice"],
+        "answer": row["answer"],
+        "outcome": row["outcome"],
+        "outcome_reason": row["outcome_reason"],
+        "rating": row["rating"],
+        "closure": row["closure"],
+        "closed_at": row["closed_at"],
+        "duplicate_of": row["duplicate_of_id"],
+        "rejection_reason": row["rejection_reason"],
+        "extension": row["extension"],
+        "unsatisfied_count": row["unsatisfied_count"],
+        "allowed_steps": allowed_steps(_StepFacts(row)),  # type: ignore[arg-type]
     }
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -53,7 +54,9 @@ def department_cases_q(department_id: int) -> Q:
 REACH_NAMED_AT_MOST = 1000
 
 
-def case_scope_q(user: User, *, walk_in_order: bool = False) -> Q:
+def case_scope_q(
+    user: User, *, walk_in_order: bool = False, reached: Callable[[str], Q | None] | None = None
+) -> Q:
     """Who sees a case (docs/visibility.md). Leaders and coordinators: the cases of their
     jurisdiction and those a department in it leads or supports. Handlers: the cases their
     department leads or supports, and the hazards they filed. Liaison officers: the cases of the
@@ -74,7 +77,7 @@ def case_scope_q(user: User, *, walk_in_order: bool = False) -> Q:
         # name them, so a jurisdiction with none (the usual case) keeps the plain region range,
         # which its indexes answer (bench/README.md: an OR over the departments' arms made the
         # coordinator's list 2-7 times slower).
-        in_jurisdiction=_reached_q,
+        in_jurisdiction=reached or _reached_q,
     )
 
 
@@ -111,6 +114,15 @@ def case_page_queryset(*, user: User) -> QuerySet[Case]:
     """The same cases as case_queryset, written for taking one page of a newest-first list
     (see core.scoping.region_subtree_q); count with case_queryset."""
     return Case.objects.filter(case_scope_q(user, walk_in_order=True)).select_related(*CASE_RELATED)
+
+
+def case_list_querysets(*, user: User) -> tuple[QuerySet[Case], QuerySet[Case]]:
+    """case_queryset and case_page_queryset for one list (its count, its page), the cases reached
+    from outside the jurisdiction (CaseReach) read once for both."""
+    reached = functools.cache(_reached_q)
+    counted = Case.objects.filter(case_scope_q(user, reached=reached)).select_related(*CASE_RELATED)
+    paged = Case.objects.filter(case_scope_q(user, walk_in_order=True, reached=reached))
+    return counted, paged.select_related(*CASE_RELATED)
 
 
 def case_get(*, user: User, case_id: int | str) -> Case:

@@ -378,3 +378,11 @@ class FilterQuery(Schema, metaclass=_FromFilterSet):
 
     def apply(self, queryset: QuerySet[Any], **kwargs: Any) -> QuerySet[Any]:
         return self.bound(queryset, **kwargs).qs
+
+    def apply_each(
+        self, queryset: QuerySet[Any], *others: QuerySet[Any], **kwargs: Any
+    ) -> list[QuerySet[Any]]:
+        """The same filters over several querysets of one model (the list's count and its page,
+        written differently for the planner), the FilterSet built and validated once."""
+        filterset = self.bound(queryset, **kwargs)
+        return [filterset.qs, *(filterset.filter_queryset(other) for other in others)]

@@ -1,24 +1,107 @@
+"""The API's lists: one page of rows, counted cheaply, and (for the big lists) sent as the JSON
+the server built, without re-validating it against the response schema.
+
+    @router.get("", response=list[schemas.CaseOut])     # the schema still documents the list
+    @paginated
+    def list_cases(request, filters: Query[CaseFilters]):
+        counted, paged = filters.apply_each(selectors.case_queryset(...), selectors.case_page_queryset(...))
+        return TrustedPage(counted.values(*schemas.CASE_COLUMNS), schemas.case_row_json, paged=...)
+
+Every list answers `{"items": [...], "count": n, "count_capped": bool}`; see `PageNumberPagination`."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import partial, wraps
+from typing import Any, Literal
 
+import orjson
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination as NinjaPageNumberPagination
+from ninja.pagination import make_response_paginated
+from ninja.utils import contribute_operation_args, contribute_operation_callback
 
 # Beyond any table we hold (10^7 pages of 500 rows), and small enough that the row offset a page
 # becomes fits a 64-bit integer: a page of 2^63 made SQLite fail with "datatype mismatch".
 PAGE_MAX = 10_000_000
 
+# A list counts its rows up to this many (or up to the end of the page asked for, if further):
+# counting a county's 2,000 cases is an index range, counting a province's 2M reads them all.
+COUNT_CAP = 1000
+
+CountMode = Literal["capped", "exact"]
+
 
 class PageNumberPagination(NinjaPageNumberPagination):
     """ninja's page-number pagination with both numbers bounded in the schema, so an absurd page
-    is refused by name (422, `loc: ["query", "page"]`) and the OpenAPI says what is accepted."""
+    is refused by name (422, `loc: ["query", "page"]`) and the OpenAPI says what is accepted;
+    counted up to COUNT_CAP rows unless `count=exact` is asked for."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=PAGE_MAX)
         page_size: int | None = Field(None, ge=1, le=settings.NINJA_PAGINATION_MAX_PER_PAGE_SIZE)
+        count: CountMode = Field(
+            "capped",
+            description=(
+                f"capped (default): rows are counted up to {COUNT_CAP:,} (or to the end of the page "
+                "asked for, if further); beyond that `count` is where counting stopped and "
+                "`count_capped` is true. exact: the exact number, which may cost reading every "
+                "matching row of a large scope"
+            ),
+        )
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(
+            description="how many rows match; with count_capped, at least this many (counting stopped here)"
+        )
+        count_capped: bool = Field(
+            description=(
+                "true when more rows match than `count` says (counted up to the cap): ask with "
+                "count=exact for the exact number; false when `count` is exact"
+            )
+        )
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        items = list(queryset[offset : offset + page_size])
+        count, capped = count_rows(
+            queryset,
+            offset=offset,
+            on_page=len(items),
+            page_size=page_size,
+            exact=pagination.count == "exact",
+        )
+        return {"items": items, "count": count, "count_capped": capped}
+
+
+def count_rows(rows: Any, *, offset: int, on_page: int, page_size: int, exact: bool) -> tuple[int, bool]:
+    """(count, capped) for a page of `on_page` rows at `offset`. A page that is not full ends the
+    list, so it says the count itself and no count query is run; else the rows are counted up
+    to COUNT_CAP (or to the end of this page) plus one, unless `exact`."""
+    if 0 < on_page < page_size or (offset == 0 and on_page < page_size):
+        return offset + on_page, False
+    if exact:
+        return _count(rows, None), False
+    limit = max(COUNT_CAP, offset + page_size)
+    counted = _count(rows, limit + 1)
+    return (limit, True) if counted > limit else (counted, False)
+
+
+def _count(rows: Any, at_most: int | None) -> int:
+    if isinstance(rows, LazyPage):
+        rows = rows.queryset
+    if isinstance(rows, QuerySet):
+        # A sliced queryset counts in a subquery: SELECT COUNT(*) FROM (… LIMIT n).
+        return int((rows if at_most is None else rows.order_by()[:at_most]).count())
+    return len(rows) if at_most is None else min(len(rows), at_most)
 
 
 def _same(item: Any) -> Any:
@@ -50,3 +133,44 @@ class LazyPage:
         if isinstance(index, slice):
             return [self.mapper(item) for item in self.paged[index]]
         return self.mapper(self.paged[index])
+
+
+class TrustedPage(LazyPage):
+    """A LazyPage whose mapper gives each row exactly as the response schema says it is sent
+    (plain str/int/bool/None, Decimal, dates and datetimes, lists and dicts of them): `paginated`
+    encodes the page as it is, without validating it against the schema. Its test compares the
+    mapper's output with the schema's own validation of it (see cases/tests/test_api_lists.py)."""
+
+
+_django_default = DjangoJSONEncoder().default
+
+
+def _encode_default(value: Any) -> Any:
+    # Dates, times and Decimals as DjangoJSONEncoder (ninja's) writes them: a datetime to the
+    # millisecond, UTC as "Z"; a Decimal as a string.
+    return _django_default(value)
+
+
+def json_response(data: Any, status: int = 200) -> HttpResponse:
+    """`data` as ninja would send it, encoded by orjson (UTF-8, not \\u-escaped)."""
+    content = orjson.dumps(data, default=_encode_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    return HttpResponse(content, status=status, content_type="application/json; charset=utf-8")
+
+
+def paginated(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`@paginate(PageNumberPagination)`, except that a view returning a TrustedPage is answered
+    with that page's JSON as built (json_response), not re-validated: the response schema
+    (`response=list[ItemOut]`, paged as `{items, count, count_capped}`) still documents it."""
+    paginator = PageNumberPagination()
+
+    @wraps(func)
+    def view(request: HttpRequest, **kwargs: Any) -> Any:
+        pagination = kwargs.pop("ninja_pagination", None) or paginator.Input()
+        rows = func(request, **kwargs)
+        page = paginator.paginate_queryset(rows, pagination=pagination, request=request)
+        return json_response(page) if isinstance(rows, TrustedPage) else page
+
+    contribute_operation_args(view, "ninja_pagination", paginator.Input, paginator.InputSource)
+    contribute_operation_callback(view, partial(make_response_paginated, paginator))
+    view._ninja_is_paginated = True  # type: ignore[attr-defined]
+    return view

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from django.test import Client
+from ninja import Schema
+from ninja.responses import NinjaJSONEncoder
 
 from zhuqi.testing.factories import PASSWORD
 
@@ -24,3 +26,9 @@ def send(client: Client, method: str, url: str, body: Any = None) -> Any:
     return getattr(client, method)(
         url, json.dumps(body) if body is not None else None, content_type="application/json"
     )
+
+
+def as_sent(schema: type[Schema], data: Any) -> Any:
+    """`data` as ninja sends it for a response declared as `schema`: validated, dumped, encoded,
+    read back; what a list sent as built (core.pagination.TrustedPage) must equal."""
+    return json.loads(json.dumps(schema.model_validate(data).model_dump(), cls=NinjaJSONEncoder))
