@@ -147,6 +147,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "zhuqi.sqlite3"),
+            # Each server thread keeps its connection (and SQLite's page cache with it): opening
+            # one per request cost an API list half its time (bench/README.md, issue 18: lists).
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # WAL lets readers go on while one writer writes; IMMEDIATE makes a write
                 # transaction take the lock at BEGIN so select_for_update-style code does not

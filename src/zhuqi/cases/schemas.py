@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Annotated, Any
 
 from django.utils import timezone
@@ -280,13 +281,22 @@ _KIND_LABELS = dict(Kind.choices)
 
 
 class _StepFacts:
-    """What workflow.allowed_steps reads of a case, from a row of CASE_ROW_COLUMNS."""
+    """What workflow.allowed_steps reads of a case (the table's conditions read no more)."""
 
     __slots__ = ("extension", "joint_handling_id", "kind", "status", "urgency")
 
-    def __init__(self, row: dict[str, Any]) -> None:
+    def __init__(self, **facts: Any) -> None:
         for name in self.__slots__:
-            setattr(self, name, row[name])
+            setattr(self, name, facts[name])
+
+
+@functools.lru_cache(maxsize=1024)
+def _allowed_steps(kind: str, status: str, extension: str, urgency: str, alone: bool) -> tuple[str, ...]:
+    # A few dozen combinations: each worked out once per process. `alone`: in no joint handling.
+    facts = _StepFacts(
+        kind=kind, status=status, extension=extension, urgency=urgency, joint_handling_id=None if alone else 0
+    )
+    return tuple(allowed_steps(facts))  # type: ignore[arg-type]
 
 
 def _named_row(row: dict[str, Any], key: str) -> dict[str, Any] | None:
@@ -336,7 +346,9 @@ def case_row_json(row: dict[str, Any]) -> dict[str, Any]:
         "rejection_reason": row["rejection_reason"],
         "extension": row["extension"],
         "unsatisfied_count": row["unsatisfied_count"],
-        "allowed_steps": allowed_steps(_StepFacts(row)),  # type: ignore[arg-type]
+        "allowed_steps": _allowed_steps(
+            row["kind"], row["status"], row["extension"], row["urgency"], row["joint_handling_id"] is None
+        ),
     }
 
 

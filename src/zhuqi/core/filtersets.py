@@ -384,5 +384,9 @@ class FilterQuery(Schema, metaclass=_FromFilterSet):
     ) -> list[QuerySet[Any]]:
         """The same filters over several querysets of one model (the list's count and its page,
         written differently for the planner), the FilterSet built and validated once."""
+        if not self.params():
+            # Given nothing, a FilterSet filters nothing: skip building it (it deep-copies its
+            # filters and its form, a fifth of a short list's time).
+            return [queryset.all(), *(other.all() for other in others)]
         filterset = self.bound(queryset, **kwargs)
         return [filterset.qs, *(filterset.filter_queryset(other) for other in others)]
