@@ -272,7 +272,8 @@ def main() -> None:
                     results.setdefault((server.label, label), []).append(found)
                     print(
                         f"round {round_} {server.label:8} {label:12} {found['rps']:8.1f} req/s  "
-                        f"p50 {found['p50']:7.1f} ms  p95 {found['p95']:7.1f} ms  errors {found['errors']:.0f}",
+                        f"p50 {found['p50']:7.1f} ms  p95 {found['p95']:7.1f} ms  "
+                        f"errors {found['errors']:.0f}",
                         flush=True,
                     )
     finally:

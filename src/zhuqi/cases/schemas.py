@@ -5,6 +5,7 @@ import functools
 from typing import Annotated, Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from ninja import Field, Schema
 
 from zhuqi.cases.common_problems import CommonProblems
@@ -291,6 +292,11 @@ class _StepFacts:
 
 
 @functools.lru_cache(maxsize=1024)
+def _status_label(kind: str, status: str, language: str | None) -> str:
+    return status_label(kind, status)  # translated: one entry per language
+
+
+@functools.lru_cache(maxsize=1024)
 def _allowed_steps(kind: str, status: str, extension: str, urgency: str, alone: bool) -> tuple[str, ...]:
     # A few dozen combinations: each worked out once per process. `alone`: in no joint handling.
     facts = _StepFacts(
@@ -323,7 +329,7 @@ def case_row_json(row: dict[str, Any]) -> dict[str, Any]:
         "source": row["source"],
         "source_note": row["source_note"],
         "status": row["status"],
-        "status_label": status_label(row["kind"], row["status"]),
+        "status_label": _status_label(row["kind"], row["status"], get_language()),
         "lead_department": _named_row(row, "lead_department"),
         "co_departments": None,
         "submitted_at": row["submitted_at"],
