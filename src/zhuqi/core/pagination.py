@@ -165,7 +165,7 @@ def paginated(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(func)
     def view(request: HttpRequest, **kwargs: Any) -> Any:
-        pagination = kwargs.pop("ninja_pagination", None) or paginator.Input()
+        pagination = kwargs.pop("ninja_pagination", None) or paginator.Input.model_validate({})
         rows = func(request, **kwargs)
         page = paginator.paginate_queryset(rows, pagination=pagination, request=request)
         return json_response(page) if isinstance(rows, TrustedPage) else page

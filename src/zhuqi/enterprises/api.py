@@ -1,16 +1,17 @@
+import functools
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.filtersets import FilterQuery
-from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.pagination import TrustedPage, paginated
 from zhuqi.core.queries import Version
 from zhuqi.enterprises import selectors, services
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
 from zhuqi.enterprises.schemas import (
+    ENTERPRISE_ROW_COLUMNS,
     AssignmentEnd,
     AssignmentIn,
     AssignmentOut,
@@ -19,6 +20,7 @@ from zhuqi.enterprises.schemas import (
     EnterprisePatch,
     assignment_json,
     enterprise_json,
+    enterprise_row_json,
 )
 
 router = Router(tags=["enterprises"])
@@ -35,12 +37,12 @@ def _payload(schema: Schema, *, exclude_unset: bool) -> dict[str, Any]:
 
 
 @router.get("", response=list[EnterpriseOut], summary="List enterprises in your scope")
-@paginate(PageNumberPagination)
+@paginated
 def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) -> Any:
-    queryset = filters.apply(selectors.enterprise_queryset(user=request_user(request)))
+    (queryset,) = filters.apply_each(selectors.enterprise_queryset(user=request_user(request)))
     show = selectors.can_see_contacts(request_user(request))
-    # The paginator slices the queryset first; mapping lazily keeps it one query per page.
-    return LazyPage(queryset, lambda e: enterprise_json(e, show_contacts=show))
+    rows = queryset.values(*ENTERPRISE_ROW_COLUMNS)
+    return TrustedPage(rows, functools.partial(enterprise_row_json, show_contacts=show))
 
 
 @router.post("", response={201: EnterpriseOut}, summary="Register an enterprise")

@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.filtersets import FilterQuery
-from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.pagination import LazyPage, PageNumberPagination, TrustedPage, paginated
 from zhuqi.core.queries import IsoDate, RegionCodeOrBlank, Year
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.projects import figures, schemas, selectors, services
@@ -55,11 +55,12 @@ def _detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
 @router.get(
     "", response=list[schemas.ProjectOut], summary="The key-project library in your scope, with flags"
 )
-@paginate(PageNumberPagination)
+@paginated
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
     at = selectors.clock()
-    projects = filters.apply(selectors.project_library(user=request_user(request), at=at), at=at)
-    return LazyPage(projects, schemas.project_json)
+    (projects,) = filters.apply_each(selectors.project_library(user=request_user(request), at=at), at=at)
+    # Whole projects (their flags are read from them), sent as project_json builds them.
+    return TrustedPage(projects, schemas.project_json)
 
 
 class FigureQuery(Schema):

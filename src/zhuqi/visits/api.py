@@ -2,11 +2,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.filtersets import FilterQuery
-from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.pagination import TrustedPage, paginated
 from zhuqi.visits import schemas, selectors, services
 from zhuqi.visits.filtersets import VisitFilterSet
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
@@ -19,10 +18,10 @@ class VisitFilters(FilterQuery):
 
 
 @router.get("", response=list[schemas.VisitOut], summary="Visits in your scope, newest first")
-@paginate(PageNumberPagination)
+@paginated
 def list_visits(request: HttpRequest, filters: Query[VisitFilters]) -> Any:
-    visits = filters.apply(selectors.visit_queryset(user=request_user(request)))
-    return LazyPage(visits, schemas.visit_json)
+    (visits,) = filters.apply_each(selectors.visit_queryset(user=request_user(request)))
+    return TrustedPage(visits.values(*schemas.VISIT_ROW_COLUMNS), schemas.visit_row_json)
 
 
 def _visit_data(payload: schemas.VisitIn) -> VisitData:

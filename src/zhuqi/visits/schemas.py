@@ -118,6 +118,35 @@ def visit_json(visit: Visit) -> dict[str, Any]:
     }
 
 
+# The API list's columns: what visit_row_json reads.
+VISIT_ROW_COLUMNS = (
+    "id",
+    "kind",
+    "title",
+    "start_date",
+    "end_date",
+    "region_id",
+    "summary",
+    "no_problems",
+    "version",
+)
+
+
+def visit_row_json(row: dict[str, Any]) -> dict[str, Any]:
+    """visit_json of a list row (`.values(*VISIT_ROW_COLUMNS)`), as VisitOut sends it."""
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "title": row["title"],
+        "start_date": row["start_date"],
+        "end_date": row["end_date"],
+        "region": row["region_id"],
+        "summary": row["summary"],
+        "no_problems": row["no_problems"],
+        "version": row["version"],
+    }
+
+
 def visit_detail_json(visit: Visit) -> dict[str, Any]:
     return {
         **visit_json(visit),
