@@ -6,6 +6,11 @@ bare view's req/s.
     python bench/api_lists_bench.py                      # this checkout's code, SQLite cases (below)
     python bench/api_lists_bench.py --code before=/work/wt/lists-before/src --code after=src
     python bench/api_lists_bench.py --rounds 5 --seconds 15 --list enterprises=/api/v1/enterprises
+    python bench/api_lists_bench.py --sqlite-dir projects-sqlite --user bench-coordinator-150500 \
+        --list projects=/api/v1/projects?page_size=50    # generate_projects.py's database
+
+BENCH_CONN_MAX_AGE=60 in the environment keeps each server thread's database connection (what
+settings.py does for SQLite since issue 18), to measure older code with it too.
 
 The database is generate_cases.py's (SQLite under $ZHUQI_BENCH_OUT/cases-sqlite/, or the
 PostgreSQL in DATABASE_URL), read only but for one API token issued to the user measured (the
@@ -24,6 +29,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import logging
 import os
 import shutil
 import socket
@@ -160,10 +166,11 @@ def serve(port: int, threads: int) -> None:
     def bare(request: Any) -> JsonResponse:
         return JsonResponse({"ok": True})
 
-    if os.environ.get("BENCH_CONN_MAX_AGE"):
+    if os.environ.get("BENCH_CONN_MAX_AGE"):  # to measure older code with persistent connections
         from django.db import connections
 
         connections["default"].settings_dict["CONN_MAX_AGE"] = int(os.environ["BENCH_CONN_MAX_AGE"])
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth is 5": by design
     urls = types.ModuleType("bench_api_lists_urls")
     urls.urlpatterns = [path(BARE.lstrip("/"), bare), path("", include(settings.ROOT_URLCONF))]  # type: ignore[attr-defined]
     sys.modules[urls.__name__] = urls
@@ -210,10 +217,10 @@ class Server:
             self.process.kill()
 
 
-def token_for(username: str) -> str:
+def token_for(username: str, sqlite_dir: str) -> str:
     from common import setup_django
 
-    setup_django(SQLITE_DIR)
+    setup_django(sqlite_dir)
     from zhuqi.core import services
     from zhuqi.directory.models import User
 
@@ -232,6 +239,9 @@ def main() -> None:
     parser.add_argument("--code", action="append", default=[], help="LABEL=SRC, the code a server runs")
     parser.add_argument("--list", action="append", default=[], help="LABEL=PATH?QUERY (default: cases)")
     parser.add_argument("--user", default="bench-coordinator-150500")
+    parser.add_argument(
+        "--sqlite-dir", default=SQLITE_DIR, help="the generator's directory under $ZHUQI_BENCH_OUT"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=8)
@@ -242,11 +252,11 @@ def main() -> None:
     from common import OUT, database_label, machine, revision
 
     if not os.environ.get("DATABASE_URL"):
-        os.environ["ZHUQI_VAR_DIR"] = str(OUT / SQLITE_DIR)
+        os.environ["ZHUQI_VAR_DIR"] = str(OUT / args.sqlite_dir)
     os.environ.setdefault("ZHUQI_TESTING", "1")  # the generator's settings: no secret key file needed
     codes = [tuple(code.split("=", 1)) for code in args.code] or [("this", str(BENCH.parent / "src"))]
     lists = [tuple(item.split("=", 1)) for item in args.list or DEFAULT_LISTS]
-    headers = {"Authorization": f"Bearer {token_for(args.user)}"}
+    headers = {"Authorization": f"Bearer {token_for(args.user, args.sqlite_dir)}"}
     print(
         f"{machine()}; {database_label()}; commit {revision()}; client {client_name()}, "
         f"{args.connections} connections, {args.seconds:g} s a measurement, {args.rounds} rounds; "
