@@ -135,6 +135,28 @@ class LazyPage:
         return self.mapper(self.paged[index])
 
 
+class IdsThenRows:
+    """A page read in two steps, for a list whose order its filters' index does not give (the
+    enterprises by name within a prefecture's range of region codes): the page's ids first,
+    from `ordered` (sorting only the index's narrow entries), then the page's `columns` by id.
+    SQLite otherwise sorted every row of the range with all its columns (80 ms at 6k rows)."""
+
+    def __init__(self, ordered: QuerySet[Any], columns: tuple[str, ...]) -> None:
+        self.queryset = ordered
+        self.columns = columns
+        self.ordered = ordered.ordered  # for Django's Paginator, as LazyPage
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        ids = list(self.queryset.values_list("pk", flat=True)[index])
+        if not ids:
+            return []
+        model = self.queryset.model
+        key = model._meta.pk.attname
+        rows = model._base_manager.filter(pk__in=ids).order_by().values(*self.columns)
+        by_id = {row[key]: row for row in rows}
+        return [by_id[pk] for pk in ids]
+
+
 class TrustedPage(LazyPage):
     """A LazyPage whose mapper gives each row exactly as the response schema says it is sent
     (plain str/int/bool/None, Decimal, dates and datetimes, lists and dicts of them): `paginated`

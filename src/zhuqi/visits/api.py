@@ -21,7 +21,7 @@ class VisitFilters(FilterQuery):
 @paginated
 def list_visits(request: HttpRequest, filters: Query[VisitFilters]) -> Any:
     (visits,) = filters.apply_each(selectors.visit_queryset(user=request_user(request)))
-    return TrustedPage(visits.values(*schemas.VISIT_ROW_COLUMNS), schemas.visit_row_json)
+    return TrustedPage(visits, schemas.visit_row_json, paged=visits.values(*schemas.VISIT_ROW_COLUMNS))
 
 
 def _visit_data(payload: schemas.VisitIn) -> VisitData:

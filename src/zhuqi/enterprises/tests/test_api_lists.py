@@ -45,11 +45,18 @@ def test_queries_do_not_grow_with_the_page(cast, django_assert_num_queries) -> N
     EnterpriseFactory.create_batch(10)
     client = Client()
     client.force_login(cast.coordinator)
-    # Session, user, the page, the count (the page is full).
-    with django_assert_num_queries(4):
+    # Session, user, the page's ids, its rows, the count (the page is full).
+    with django_assert_num_queries(5):
         full = client.get("/api/v1/enterprises", {"page_size": 3, "region": "150581"}).json()
     assert len(full["items"]) == 3 and full["count"] > 3
-    # Session, user, the page: a page that is not full says the count itself.
-    with django_assert_num_queries(3):
+    # Session, user, the page's ids, its rows: a page that is not full says the count itself.
+    with django_assert_num_queries(4):
         whole = client.get("/api/v1/enterprises", {"page_size": 500}).json()
     assert whole["count"] == len(whole["items"]) > 13
+    # Page by page, the same rows in the same order (by name, then id).
+    pages = [
+        client.get("/api/v1/enterprises", {"page_size": 4, "page": page}).json()["items"]
+        for page in range(1, 6)
+    ]
+    assert [item for page in pages for item in page] == whole["items"]
+    assert client.get("/api/v1/enterprises", {"page_size": 4, "page": 99}).json()["items"] == []
