@@ -20,7 +20,7 @@ class VisitFilters(FilterQuery):
 @router.get("", response=list[schemas.VisitOut], summary="Visits in your scope, newest first")
 @paginated
 def list_visits(request: HttpRequest, filters: Query[VisitFilters]) -> Any:
-    (visits,) = filters.apply_each(selectors.visit_queryset(user=request_user(request)))
+    (visits,) = filters.apply_each(selectors.visit_list_queryset(user=request_user(request)))
     return TrustedPage(visits, schemas.visit_row_json, paged=visits.values(*schemas.VISIT_ROW_COLUMNS))
 
 

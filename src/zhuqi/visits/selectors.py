@@ -6,13 +6,14 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Kind, Status
 from zhuqi.cases.selectors import case_queryset, case_scope_q, department_cases_q
 from zhuqi.core.errors import NotFound
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import NOTHING, region_subtree_q, scope_q
+from zhuqi.core.scoping import NOTHING, region_prefix, region_subtree_q, scope_q
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Assignment
 from zhuqi.visits.models import (
@@ -25,16 +26,23 @@ from zhuqi.visits.models import (
 )
 
 
-def visits_touching_q(code: str, *, in_an_or: bool = False) -> Q:
+def visits_touching_q(code: str, *, in_an_or: bool = False, walk_in_order: bool = False) -> Q:
     """Visits that touched a region or anything under it: their own region, a place or an
     enterprise there (the VisitRegion rows, read as a range on the (region, visit) index).
     `in_an_or`: the condition is one arm of an OR (see core.lookups.AnyOf); alone, a plain IN
-    lets PostgreSQL walk the newest visits and probe each one's regions for a page."""
+    lets PostgreSQL walk the newest visits and probe each one's regions for a page.
+    `walk_in_order`: for a newest-first page (see core.scoping.region_subtree_q)."""
+    if walk_in_order and connection.vendor == "sqlite" and len(region_prefix(code)) <= 4:
+        # A prefecture's or the province's newest-first page: SQLite read every VisitRegion of
+        # the range and sorted the visits (60 ms at 20k visits); walking the date index and
+        # probing each visit's regions finds a page in 3 ms (a county's few: the IN, 3 ms).
+        inside = VisitRegion.objects.filter(region_subtree_q("region_id", code), visit_id=OuterRef("pk"))
+        return Q(Exists(inside))
     touched = VisitRegion.objects.filter(region_subtree_q("region_id", code)).values("visit_id")
     return Q(pk__any_of=touched) if in_an_or else Q(pk__in=touched)
 
 
-def visit_scope_q(user: User) -> Q:
+def visit_scope_q(user: User, *, walk_in_order: bool = False) -> Q:
     """Who sees a visit (docs/visibility.md). Admins, auditors: all. Leaders and coordinators: the
     visits that touched their jurisdiction. Handlers: those that touched their department's
     region, and those whose cases their department leads or supports. Liaison officers: the
@@ -46,7 +54,7 @@ def visit_scope_q(user: User) -> Q:
             pk__in=VisitEnterprise.objects.filter(enterprise_id=enterprise_id).values("visit_id")
         ),
         liaison=_liaison_visits_q,
-        region=visits_touching_q,
+        region=lambda code: visits_touching_q(code, walk_in_order=walk_in_order),
         department=lambda u: Q(
             pk__any_of=Case.objects.filter(department_cases_q(u.department_id or 0), visit__isnull=False)
             .order_by()
@@ -70,6 +78,11 @@ def _liaison_visits_q(user: User) -> Q:
 
 def visit_queryset(*, user: User) -> QuerySet[Visit]:
     return Visit.objects.filter(visit_scope_q(user)).select_related("region")
+
+
+def visit_list_queryset(*, user: User) -> QuerySet[Visit]:
+    """visit_queryset written for a newest-first page and its capped count (visits_touching_q)."""
+    return Visit.objects.filter(visit_scope_q(user, walk_in_order=True))
 
 
 # What an enterprise said at a visit: its opinions and its answers about policies.
