@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.filtersets import FilterQuery
-from zhuqi.core.pagination import LazyPage, PageNumberPagination, TrustedPage, paginated
+from zhuqi.core.pagination import IdsThenRows, LazyPage, PageNumberPagination, TrustedPage, paginated
 from zhuqi.core.queries import IsoDate, RegionCodeOrBlank, Year
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.projects import figures, schemas, selectors, services
@@ -59,8 +59,9 @@ def _detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
     at = selectors.clock()
     (projects,) = filters.apply_each(selectors.project_library(user=request_user(request), at=at), at=at)
-    # Whole projects (their flags are read from them), sent as project_json builds them.
-    return TrustedPage(projects, schemas.project_json)
+    # Whole projects (their flags are read from them), sent as project_json builds them; the
+    # flags' subqueries computed for the page's projects only.
+    return TrustedPage(projects, schemas.project_json, paged=IdsThenRows(projects, projects))
 
 
 class FigureQuery(Schema):

@@ -124,8 +124,9 @@ def test_scope_and_queries(cast: Cast) -> None:
     with CaptureQueriesContext(connection) as captured:
         listed = coordinator.get("/api/v1/projects").json()
     assert listed["count"] == 5
-    # The page alone, the flags in it: a page that is not full says the count itself.
-    assert len([q for q in captured.captured_queries if "projects_project" in q["sql"]]) == 1
+    # The page's ids, then its projects with their flags: a page that is not full says the
+    # count itself.
+    assert len([q for q in captured.captured_queries if "projects_project" in q["sql"]]) == 2
     assert token_client("outsider").get("/api/v1/projects").json()["count"] == 1
     other = make_project(region_id="140200")
     assert coordinator.get(f"/api/v1/projects/{other.pk}").status_code == 404

@@ -48,10 +48,15 @@ def test_queries_do_not_grow_with_the_page(cast, django_assert_num_queries) -> N
     a_varied_set(cast)
     client = Client()
     client.force_login(cast.coordinator)
-    # Session, user, the page (flags in it), the count (the page is full).
-    with django_assert_num_queries(4):
+    # Session, user, the page's ids, its projects with their flags, the count (the page is full).
+    with django_assert_num_queries(5):
         full = client.get("/api/v1/projects", {"page_size": 2}).json()
     assert len(full["items"]) == 2 and full["count"] == 3
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         whole = client.get("/api/v1/projects", {"page_size": 500, "year": timezone.localdate().year}).json()
     assert whole["count"] == len(whole["items"]) == 3
+    # Page by page, the same projects in the same order.
+    pages = [
+        client.get("/api/v1/projects", {"page_size": 2, "page": page}).json()["items"] for page in (1, 2)
+    ]
+    assert [item for page in pages for item in page] == whole["items"]
