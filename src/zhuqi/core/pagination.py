@@ -99,9 +99,11 @@ def _count(rows: Any, at_most: int | None) -> int:
     if isinstance(rows, LazyPage):
         rows = rows.queryset
     if isinstance(rows, QuerySet):
-        # Only the ids: no annotation or joined column computed for counting. Sliced, counted
+        # Only the ids (no annotation or joined column computed for counting), unless the rows
+        # are groups or distinct, which the ids alone would count differently. Sliced, counted
         # in a subquery: SELECT COUNT(*) FROM (SELECT id … LIMIT n).
-        ids = rows.order_by().values("pk")
+        plain = rows.query.group_by is None and not rows.query.distinct
+        ids = rows.order_by().values("pk") if plain else rows.order_by()
         return int((ids if at_most is None else ids[:at_most]).count())
     return len(rows) if at_most is None else min(len(rows), at_most)
 
