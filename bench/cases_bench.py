@@ -3,6 +3,7 @@
     python bench/generate_cases.py                     # once per database
     python bench/cases_bench.py lists [--repeat 30]    # p50/p95 of each list
     python bench/cases_bench.py pages [--repeat 30]    # p50/p95 of the workbench and case pages
+    python bench/cases_bench.py pair [--repeat 30]     # the 事项 page's tabs against the API, interleaved
     python bench/cases_bench.py explain                # the plan of each list's queries
     python bench/cases_bench.py sweep [--runs 3]       # sweep(SWEEP_AT): seconds and memory
     python bench/cases_bench.py figures [--repeat 10]  # figures per department, 2025 Q4
@@ -136,6 +137,38 @@ def pages(repeat: int) -> None:
 
         timings, _ = timed(get, repeat)
         report(role, label, -1, timings)
+
+
+PAIRED_USERS = ("coordinator", "county coordinator", "handler", "county handler", "leader")
+PAIRED_PAGES = (("事项: 待办 tab", "/cases/"), ("事项: 全部 tab", "/cases/?tab=all"))
+PAIRED_API = "/api/v1/cases?page_size=50"
+
+
+def pair(repeat: int, roles: list[str]) -> None:
+    """Each page beside the API's first page of the same user, requests interleaved (page, API,
+    page, API …) so a busy moment of the machine falls on both: p50/p95 of each and the ratio
+    of the p50s."""
+    from zhuqi.cases.models import Case
+
+    who = cast()
+    clients = page_clients(who)
+    print(f"{Case.objects.count()} cases, {database_label()}; {machine()}; at {revision()}")
+    print(f"each page against GET {PAIRED_API} of the same user, {repeat} of each, interleaved")
+    for role in roles:
+        for label, address in PAIRED_PAGES:
+            timings: dict[str, list[float]] = {"page": [], "api": []}
+            for _ in range(repeat):
+                for kind, url in (("page", address), ("api", PAIRED_API)):
+                    started = time.perf_counter()
+                    response = clients[role].get(url)
+                    timings[kind].append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200, response.content[:300]
+            page, api = median(timings["page"]), median(timings["api"])
+            print(
+                f"{role:18} {label:14} page p50 {page:7.1f} / p95 {percentile(timings['page'], 0.95):7.1f} ms"
+                f"   API p50 {api:7.1f} / p95 {percentile(timings['api'], 0.95):7.1f} ms   page/API {page / api:4.2f}",
+                flush=True,
+            )
 
 
 def inbox_by_clock(user: Any) -> int:
@@ -340,7 +373,8 @@ def figures(repeat: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["lists", "pages", "explain", "sweep", "figures"])
+    parser.add_argument("what", choices=["lists", "pages", "pair", "explain", "sweep", "figures"])
+    parser.add_argument("--roles", default=",".join(PAIRED_USERS), help="pair: the users, comma-separated")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--trace", action="store_true", help="sweep: tracemalloc's peak as well")
@@ -351,6 +385,8 @@ def main() -> None:
         lists(args.repeat)
     elif args.what == "pages":
         pages(args.repeat)
+    elif args.what == "pair":
+        pair(args.repeat, args.roles.split(","))
     elif args.what == "explain":
         explain()
     elif args.what == "figures":

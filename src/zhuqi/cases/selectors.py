@@ -125,6 +125,38 @@ def case_list_querysets(*, user: User) -> tuple[QuerySet[Case], QuerySet[Case]]:
     return counted, paged.select_related(*CASE_RELATED)
 
 
+# What a list page shows of each case (cases/list.html, cases/timeliness.html).
+CASE_ROW_COLUMNS = (
+    "kind",
+    "title",
+    "urgency",
+    "status",
+    "extension",
+    "flagged_for_notice",
+    "due_at",
+    "deadline",
+    "deadline_provisional",
+    "timeliness",
+    "working_days_late",
+    "escalation_level",
+    "version",
+    "enterprise__name",
+    "category__name",
+    "lead_department__name",
+)
+
+
+def case_rows(ids: list[int]) -> QuerySet[Case]:
+    """The cases `ids` (a page already taken from a scoped list: core.listing.IdList) with what a
+    list page shows of them: the joins cover the page's rows, not the whole list."""
+    return (
+        Case.objects.filter(pk__in=ids)
+        .select_related("enterprise", "category", "lead_department")
+        .only(*CASE_ROW_COLUMNS)
+        .order_by()  # IdList puts them in the list's order
+    )
+
+
 def case_get(*, user: User, case_id: int | str) -> Case:
     try:
         return case_queryset(user=user).get(pk=int(case_id))

@@ -50,7 +50,7 @@ from zhuqi.core.errors import (
     ValidationFailed,
 )
 from zhuqi.core.filtersets import page_filterset
-from zhuqi.core.pagination import LazyPage
+from zhuqi.core.listing import IdList, ListPaginator, exact_count_asked
 from zhuqi.core.roles import Role
 from zhuqi.directory.grouping import LEVELS
 from zhuqi.directory.models import User
@@ -64,6 +64,7 @@ ASSIGNABLE = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED})
 
 def _params(request: HttpRequest) -> Any:
     params = request.GET.copy()
+    # `count=exact` stays in the list's links (every page then counts exactly); filters ignore it.
     for key in ("page", "tab"):
         params.pop(key, None)
     return params
@@ -83,11 +84,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab") or "waiting"
     params = _params(request)
     filterset = _filterset(request, user, tab, params)
-    rows: Any = filterset.qs
+    counted = paged = filterset.qs
     if tab != "waiting" and filterset.is_valid():
         paged = CaseFilterSet(params, queryset=selectors.case_page_queryset(user=user)).qs
-        rows = LazyPage(filterset.qs, paged=paged)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's ids from the case table alone, then what the page shows for those 50.
+    page = ListPaginator(
+        IdList(paged, selectors.case_rows), PAGE_SIZE, counted=counted, exact=exact_count_asked(request)
+    ).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "page": page,
         "tab": tab,

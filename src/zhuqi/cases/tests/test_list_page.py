@@ -1,0 +1,112 @@
+"""The 事项 page's lists: the page's ids from the case table alone, then what the page shows for
+those ids (core.listing), in a number of queries that does not grow with the list, and a count
+that stops at a cap ("1,000+ 条") unless the exact figure is asked for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from zhuqi.cases import services, views
+from zhuqi.cases.models import Case, CaseCategory, Kind
+from zhuqi.cases.services import NewCase
+from zhuqi.core import listing
+from zhuqi.testing.factories import Cast
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def file_demands(cast: Cast, finance: CaseCategory, count: int) -> list[Case]:
+    return [
+        services.case_create(
+            actor=cast.enterprise_user,
+            data=NewCase(kind=Kind.DEMAND, title=f"续贷难{n}", description="先还后贷。", category_id=finance.pk),
+        )
+        for n in range(count)
+    ]
+
+
+def _case_queries(captured: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if 'FROM "cases_case"' in q["sql"]]
+
+
+@pytest.mark.parametrize("address", ["/cases/", "/cases/?tab=all"])
+def test_the_page_takes_its_ids_from_the_case_table_alone_then_loads_them(
+    cast: Cast, finance: CaseCategory, address: str, django_assert_num_queries: Any
+) -> None:
+    made = file_demands(cast, finance, 3)
+    client = client_for(cast.coordinator)
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(address).content.decode()
+    for case in made:
+        assert f'data-case="{case.pk}"' in body and case.title in body
+    assert cast.home.name in body and "融资" in body  # the joined columns, loaded for the page
+    cases = _case_queries(captured)
+    ids = [sql for sql in cases if sql.startswith('SELECT "cases_case"."id" AS "pk" FROM') and "LIMIT" in sql]
+    assert len(ids) == 1, cases
+    # The page of ids: the case table only, no join to the tables the page shows.
+    assert "JOIN" not in ids[0]
+    rows = [sql for sql in cases if '"enterprises_enterprise"."name"' in sql]
+    assert len(rows) == 1 and " IN (" in rows[0] and '"cases_case"."description"' not in rows[0]
+    # Newest first on 全部, by the clock on 待办: either way the ids' order is the page's.
+    order = [int(pk) for pk in _row_ids(body)]
+    assert sorted(order) == sorted(c.pk for c in made)
+    if "tab=all" in address:
+        assert order == sorted(order, reverse=True)
+    # session, user, notices, the reach of the jurisdiction (CaseReach) twice (the queue's and the
+    # scope's), count, ids, rows, joint handlings waiting (待办 only) …: fixed, whatever the list's size.
+    with CaptureQueriesContext(connection) as first:
+        client.get(address)
+    file_demands(cast, finance, 4)
+    with django_assert_num_queries(len(first)):
+        body = client.get(address).content.decode()
+    assert len(_row_ids(body)) == 7
+
+
+def _row_ids(body: str) -> list[str]:
+    return [part.split('"', 1)[0] for part in body.split('data-case="')[1:]]
+
+
+def test_a_long_list_says_1000_plus_and_counts_exactly_on_request(
+    cast: Cast, finance: CaseCategory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    file_demands(cast, finance, 5)
+    client = client_for(cast.coordinator)
+    body = client.get("/cases/?tab=all").content.decode()
+    assert "第 1 页，共 3+ 条" in body and 'data-testid="exact-count"' in body
+    assert len(_row_ids(body)) == 2 and 'rel="next"' in body
+    # Beyond the cap the count reaches the page asked: page 3 (rows 5-6) counts to 6.
+    body = client.get("/cases/?tab=all&page=3").content.decode()
+    assert len(_row_ids(body)) == 1 and "共 5 条" in body and "exact-count" not in body
+    exact = client.get("/cases/?tab=all&count=exact").content.decode()
+    assert "第 1 / 3 页，共 5 条" in exact and "exact-count" not in exact
+    # The exact count stays in the list's links.
+    assert "count=exact&amp;page=2" in exact or "count=exact&page=2" in exact
+
+
+def test_the_count_has_thousands_separators(db: Any) -> None:
+    from zhuqi.directory.models import Region
+
+    regions = Region.objects.order_by("code")
+    total = regions.count()
+    assert total > 1000  # GB/T 2260: some 3,000 divisions
+
+    def load(ids: list[Any]) -> Any:
+        return Region.objects.filter(pk__in=ids)
+
+    capped = listing.ListPaginator(listing.IdList(regions, load), 10, counted=regions).get_page(1)
+    assert capped.paginator.capped and capped.paginator.count_text == "1,000+"
+    assert [r.code for r in capped.object_list] == list(regions.values_list("code", flat=True)[:10])
+    exact = listing.ListPaginator(listing.IdList(regions, load), 10, counted=regions, exact=True).get_page(2)
+    assert not exact.paginator.capped and exact.paginator.count_text == f"{total:,}" and "," in f"{total:,}"
+    assert [r.code for r in exact.object_list] == list(regions.values_list("code", flat=True)[10:20])
