@@ -1363,6 +1363,13 @@ REVIEW_ENGLISH = {
 }
 ENGLISH.update(REVIEW_ENGLISH)
 
+LISTPAGES_ENGLISH = {
+    # A long list's count stops at 1,000: "Page 1, 1,000+ in all", and a link to the exact figure.
+    "第 %(number)s 页，共 %(total)s 条": "Page %(number)s, %(total)s in all",
+    "计算确切条数": "Count them exactly",
+}
+ENGLISH.update(LISTPAGES_ENGLISH)
+
 
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (

@@ -28,7 +28,9 @@ def file_demands(cast: Cast, finance: CaseCategory, count: int) -> list[Case]:
     return [
         services.case_create(
             actor=cast.enterprise_user,
-            data=NewCase(kind=Kind.DEMAND, title=f"续贷难{n}", description="先还后贷。", category_id=finance.pk),
+            data=NewCase(
+                kind=Kind.DEMAND, title=f"续贷难{n}", description="先还后贷。", category_id=finance.pk
+            ),
         )
         for n in range(count)
     ]
