@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -146,14 +147,13 @@ CASE_ROW_COLUMNS = (
 )
 
 
-def case_rows(ids: list[int]) -> QuerySet[Case]:
-    """The cases `ids` (a page already taken from a scoped list: core.listing.IdList) with what a
-    list page shows of them: the joins cover the page's rows, not the whole list."""
+def case_rows(ids: Any) -> QuerySet[Case]:
+    """The cases `ids` (a page already taken from a scoped list: core.listing.IdList, which
+    orders them) with what a list page shows of them: the joins cover the page's rows only."""
     return (
         Case.objects.filter(pk__in=ids)
         .select_related("enterprise", "category", "lead_department")
         .only(*CASE_ROW_COLUMNS)
-        .order_by()  # IdList puts them in the list's order
     )
 
 
@@ -216,6 +216,11 @@ def waiting_on(*, user: User) -> QuerySet[Case]:
     if user.role == Role.HANDLER and is_active_user(user) and user.department_id:
         # What waits on a department is what it leads, inside its scope by definition; ANDing
         # the scope's OR as well made PostgreSQL read every case the department ever had.
+        queryset = Case.objects.filter(waiting_on_q(user)).select_related(*CASE_RELATED)
+    elif user.role in (Role.COORDINATOR, Role.ADMIN) and is_active_user(user):
+        # Their queue (answers_for_q) lies inside their scope by definition too: its own region
+        # and, of the cases CaseReach names, those a department of theirs leads. The scope again
+        # would read CaseReach a second time and repeat the region range.
         queryset = Case.objects.filter(waiting_on_q(user)).select_related(*CASE_RELATED)
     else:
         queryset = case_queryset(user=user).filter(waiting_on_q(user))

@@ -6,8 +6,10 @@ merge join over the whole enterprise primary-key index for a prefecture's 待办
 taken as
 
 1. the page's ids, from the list's own table only (filtered, ordered, limited): one index walk
-   that stops at the page (`IdList`);
-2. what the page shows, for those ids alone (`select_related`/`only`), put back in that order.
+   that stops at the page;
+2. what the page shows, for those ids alone (`select_related`/`only`), in the list's order;
+
+both in one query (`IdList`: the first is a subquery of the second).
 
 The count: "how many" is one more read of the whole filtered list. `ListPaginator` counts at
 most to COUNT_CAP (or to the end of the page asked, if further) and then says "1,000+ 条", with a
@@ -21,7 +23,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
 # A list longer than this shows "1,000+" unless the exact count is asked for: reading 1,001 index
 # entries costs nothing, reading a prefecture's 600k costs a scan.
@@ -31,25 +33,28 @@ EXACT_COUNT = "count"
 
 
 class IdList:
-    """The rows of `ordered` (a filtered, ordered queryset) for a paginator: a slice takes the
-    ids alone from `ordered`'s table, then `load(ids)` reads what the page shows for those ids,
-    returned in the list's order. `load` gets ids already in scope: it only decides the columns."""
+    """The rows of `ordered` (a filtered, ordered queryset) for a paginator. A slice is one query:
+    the page's ids taken from `ordered`'s own table (the list's filters and order, LIMIT/OFFSET,
+    no join) as a subquery, and `load(ids)` reading what the page shows for those ids alone,
+    ordered as the list is. `load` gets ids already in scope (a subquery, or a list): it decides
+    only the columns and joins, e.g. `Case.objects.filter(pk__in=ids).select_related(…).only(…)`.
 
-    def __init__(self, ordered: QuerySet[Any], load: Callable[[list[Any]], Iterable[Model]]) -> None:
-        # values_list drops select_related: the page's ids need none of the joined tables.
-        self.ids = ordered.values_list("pk", flat=True)
+    PostgreSQL and SQLite run the subquery first (a LIMIT cannot be flattened into the join), so
+    the joins cover the page's rows, not the list's."""
+
+    def __init__(self, ordered: QuerySet[Any], load: Callable[[Any], QuerySet[Any]]) -> None:
+        # values() drops select_related: the page's ids need none of the joined tables.
+        self.ids = ordered.values("pk")
         self.load = load
+        self.order = list(ordered.query.order_by or ordered.model._meta.ordering)
         # Django's Paginator warns about unordered lists; the ids query carries the order.
         self.ordered = ordered.ordered
 
-    def __getitem__(self, index: slice) -> list[Model]:
+    def __getitem__(self, index: slice) -> list[Any]:
         if not isinstance(index, slice):
             raise TypeError("IdList takes slices (a page), not single rows")
-        ids = list(self.ids[index])
-        if not ids:
-            return []
-        by_id = {row.pk: row for row in self.load(ids)}
-        return [by_id[pk] for pk in ids if pk in by_id]
+        # A sliced subquery keeps its ORDER BY and LIMIT; the outer query sorts its 50 rows again.
+        return list(self.load(self.ids[index]).order_by(*self.order))
 
     def count(self) -> int:
         raise TypeError("count with ListPaginator(counted=…), not through the rows")
