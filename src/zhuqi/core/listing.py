@@ -18,7 +18,7 @@ link (`?count=exact`) to the exact figure.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
