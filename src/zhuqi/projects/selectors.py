@@ -183,6 +183,18 @@ def project_queryset(*, user: User) -> QuerySet[Project]:
     )
 
 
+def project_rows(ids: Any, *, at: FlagClock) -> QuerySet[Project]:
+    """The projects `ids` (a page already taken from a scoped library: core.listing.IdList) with
+    what the library page shows, flags included: the flag probes run for the page's 50 projects,
+    not for every row a deep page skips."""
+    return with_flags(
+        Project.objects.filter(pk__in=ids).select_related(
+            "region", "owner", "project_list", "responsible_department", "responsible_leader"
+        ),
+        at,
+    )
+
+
 def project_library(*, user: User, at: FlagClock | None = None) -> QuerySet[Project]:
     """The key-project library (重点项目库) the user may see, each project with its flags. Not to
     be confused with a ProjectList (清单), one government's list for one year."""

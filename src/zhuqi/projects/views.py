@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from zhuqi.cases.selectors import categories as case_categories
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.filtersets import page_filterset
+from zhuqi.core.listing import IdList, ListPaginator, exact_count_asked
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import User
@@ -44,6 +44,7 @@ REPORT_PERIODS_OFFERED = 26
 
 def _filter_params(request: HttpRequest) -> Any:
     params = request.GET.copy()
+    # `count=exact` stays in the links (the exact count on every page); the filters ignore it.
     for key in ("page", "export"):
         params.pop(key, None)
     return params
@@ -59,7 +60,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
     queryset = page_filterset(request, filterset).qs
     if request.GET.get("export") == "xlsx":
         return export_projects(queryset)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's ids from the project table (filters and order), then the page's 50 with their flags.
+    rows = IdList(queryset, lambda ids: selectors.project_rows(ids, at=at))
+    page = ListPaginator(rows, PAGE_SIZE, counted=queryset, exact=exact_count_asked(request)).get_page(
+        request.GET.get("page")
+    )
     for project in page.object_list:
         project.flag_list = selectors.flags_of(project)
     context: dict[str, Any] = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -61,6 +62,31 @@ def test_library_queries_do_not_grow_with_the_page(cast: Cast) -> None:
     with CaptureQueriesContext(connection) as many:
         client.get("/projects/")
     assert len(many) == len(few)
+
+
+def test_library_takes_the_page_of_ids_then_flags_only_the_page(
+    cast: Cast, django_assert_num_queries
+) -> None:
+    """core.listing.IdList: the page's ids from the project table alone (a deep page's OFFSET no
+    longer runs the flag probes for every row it skips), the flags for those 50; "1,000+" beyond."""
+    made = [_late(cast) for _ in range(3)]
+    client = client_for(cast.coordinator)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/projects/").content.decode()
+    assert all(f'data-project="{p.pk}"' in page for p in made) and "共 3 条" in page
+    flagged = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "projects_project"' in q["sql"] and "EXISTS" in q["sql"]
+    ]
+    assert len(flagged) == 1, flagged
+    ids = re.search(
+        r'IN \(SELECT (?P<alias>[A-Z])0\."id" AS "pk" FROM "projects_project" (?P=alias)0 (.*?) LIMIT \d+\)',
+        flagged[0],
+    )
+    assert ids and "EXISTS" not in ids.group(2), flagged[0]
+    with django_assert_num_queries(len(captured)):
+        client.get("/projects/")
 
 
 def test_detail_stage_change_and_refusal(cast: Cast) -> None:
