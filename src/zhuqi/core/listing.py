@@ -25,6 +25,8 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
+from zhuqi.core.pagination import PAGE_MAX
+
 # A list longer than this shows "1,000+" unless the exact count is asked for: reading 1,001 index
 # entries costs nothing, reading a prefecture's 600k costs a scan.
 COUNT_CAP = 1000
@@ -83,7 +85,8 @@ class ListPaginator(Paginator):
 
     def get_page(self, number: Any) -> Page:
         try:
-            asked = max(1, int(number))
+            # Bounded, so the count's LIMIT stays a 64-bit integer (see core.pagination.PAGE_MAX).
+            asked = min(max(1, int(number)), PAGE_MAX)
         except (TypeError, ValueError):
             asked = 1
         self.count_limit = max(self.count_limit, asked * self.per_page)

@@ -92,6 +92,10 @@ def test_a_long_list_says_1000_plus_and_counts_exactly_on_request(
     # Beyond the cap the count reaches the page asked: page 3 (rows 5-6) counts to 6.
     body = client.get("/cases/?tab=all&page=3").content.decode()
     assert len(_row_ids(body)) == 1 and "共 5 条" in body and "exact-count" not in body
+    # A page beyond any list: the last page, whatever the number (the count's LIMIT stays bounded).
+    for absurd in ("99999999999999999999999", "-3", "x"):
+        response = client.get(f"/cases/?tab=all&page={absurd}")
+        assert response.status_code == 200 and len(_row_ids(response.content.decode())) in (1, 2)
     exact = client.get("/cases/?tab=all&count=exact").content.decode()
     assert "第 1 / 3 页，共 5 条" in exact and "exact-count" not in exact
     # The exact count stays in the list's links.
