@@ -144,13 +144,21 @@ PAIRED_PAGES = (("事项: 待办 tab", "/cases/"), ("事项: 全部 tab", "/case
 PAIRED_API = "/api/v1/cases?page_size=50"
 
 
-def pair(repeat: int, roles: list[str]) -> None:
+def pair(repeat: int, roles: list[str], read_only: bool = False) -> None:
     """Each page beside the API's first page of the same user, requests interleaved (page, API,
     page, API …) so a busy moment of the machine falls on both: p50/p95 of each and the ratio
     of the p50s."""
     from zhuqi.cases.models import Case
 
     who = cast()
+    if read_only:
+        # A database shared read-only: sessions in signed cookies, no last_login written.
+        from django.conf import settings
+        from django.contrib.auth import user_logged_in
+        from django.contrib.auth.models import update_last_login
+
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+        user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
     clients = page_clients(who)
     print(f"{Case.objects.count()} cases, {database_label()}; {machine()}; at {revision()}")
     print(f"each page against GET {PAIRED_API} of the same user, {repeat} of each, interleaved")
@@ -378,6 +386,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("what", choices=["lists", "pages", "pair", "explain", "sweep", "figures"])
     parser.add_argument("--roles", default=",".join(PAIRED_USERS), help="pair: the users, comma-separated")
+    parser.add_argument("--read-only", action="store_true", help="pair: write nothing (no session rows)")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--trace", action="store_true", help="sweep: tracemalloc's peak as well")
@@ -389,7 +398,7 @@ def main() -> None:
     elif args.what == "pages":
         pages(args.repeat)
     elif args.what == "pair":
-        pair(args.repeat, args.roles.split(","))
+        pair(args.repeat, args.roles.split(","), args.read_only)
     elif args.what == "explain":
         explain()
     elif args.what == "figures":
