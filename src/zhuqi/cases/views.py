@@ -83,10 +83,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     tab = request.GET.get("tab") or "waiting"
     params = _params(request)
-    filterset = _filterset(request, user, tab, params)
-    counted = paged = filterset.qs
-    if tab != "waiting" and filterset.is_valid():
-        paged = CaseFilterSet(params, queryset=selectors.case_page_queryset(user=user)).qs
+    if tab == "waiting":
+        filterset = _filterset(request, user, tab, params)
+        counted = paged = filterset.qs
+    else:
+        # Counted and paged as the API does (CaseReach read once for both).
+        scoped, scoped_in_order = selectors.case_list_querysets(user=user)
+        filterset = page_filterset(request, CaseFilterSet(params, queryset=scoped))
+        counted = paged = filterset.qs
+        if filterset.is_valid():
+            paged = CaseFilterSet(params, queryset=scoped_in_order).qs
     # The page's ids from the case table alone, then what the page shows for those 50.
     page = ListPaginator(
         IdList(paged, selectors.case_rows), PAGE_SIZE, counted=counted, exact=exact_count_asked(request)

@@ -25,12 +25,11 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
-from zhuqi.core.pagination import PAGE_MAX
+from zhuqi.core.pagination import COUNT_CAP, PAGE_MAX
 
-# A list longer than this shows "1,000+" unless the exact count is asked for: reading 1,001 index
-# entries costs nothing, reading a prefecture's 600k costs a scan.
-COUNT_CAP = 1000
-# The query parameter asking for the exact count (the link beside "1,000+ 条").
+# The query parameter asking for the exact count (the link beside "1,000+ 条"), as the API's
+# `count=exact`; the cap is the API's too (core.pagination.COUNT_CAP: reading 1,001 index entries
+# costs nothing, reading a prefecture's 600k costs a scan).
 EXACT_COUNT = "count"
 
 
