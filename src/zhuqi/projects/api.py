@@ -58,10 +58,13 @@ def _detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
 @paginated
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
     at = selectors.clock()
-    (projects,) = filters.apply_each(selectors.project_library(user=request_user(request), at=at), at=at)
-    # Whole projects (their flags are read from them), sent as project_json builds them; the
-    # flags' subqueries computed for the page's projects only.
-    return TrustedPage(projects, schemas.project_json, paged=IdsThenRows(projects, projects))
+    user = request_user(request)
+    counted, paged, flagged = selectors.project_list_querysets(user=user, at=at)
+    counted, paged = filters.apply_each(counted, paged, at=at)
+    # The page's ids in the library's order, then their columns and flags by id (the flags'
+    # subqueries computed for those projects only), sent as project_row_json builds them.
+    rows = IdsThenRows(paged, flagged.values(*schemas.PROJECT_ROW_COLUMNS))
+    return TrustedPage(counted, schemas.project_row_json, paged=rows)
 
 
 class FigureQuery(Schema):

@@ -13,8 +13,8 @@ from zhuqi.projects.models import Level, Project, ProjectCategory, Stage
 
 
 class ProjectFilterSet(django_filters.FilterSet):
-    """The library's filters. The queryset must have gone through selectors.with_flags with the
-    same clock, passed as `at`."""
+    """The library's filters, the flags measured by the clock passed as `at` (the queryset's own
+    flags if it went through selectors.with_flags, else added when a flag is filtered on)."""
 
     stage = django_filters.MultipleChoiceFilter(choices=Stage)
     flag = django_filters.MultipleChoiceFilter(choices=list(selectors.FLAGS.items()), method="filter_flag")
@@ -43,12 +43,13 @@ class ProjectFilterSet(django_filters.FilterSet):
         wanted = Q()
         for flag in value:
             wanted |= selectors.flag_filter(flag, self.at)
-        return queryset.filter(wanted) if value else queryset
+        return selectors.with_flags_once(queryset, self.at).filter(wanted) if value else queryset
 
     def filter_flagged(self, queryset: QuerySet[Project], name: str, value: bool) -> QuerySet[Project]:
         any_flag = Q()
         for flag in selectors.FLAGS:
             any_flag |= selectors.flag_filter(flag, self.at)
+        queryset = selectors.with_flags_once(queryset, self.at)
         return queryset.filter(any_flag) if value else queryset.exclude(any_flag)
 
     def filter_region(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:

@@ -177,7 +177,9 @@ class Project(BaseModel):
         ordering = ["-listed_year", "name", "id"]
         indexes = [
             models.Index(fields=["region", "stage"], name="project_region_stage_idx"),
-            models.Index(fields=["listed_year", "name", "id"], name="project_year_name_idx"),
+            # The library's order, newest listing year first: a page walks it (selectors.
+            # project_scope_q's walk_in_order). Ascending, SQLite sorted each year's projects.
+            models.Index(fields=["-listed_year", "name", "id"], name="project_newest_idx"),
             models.Index(fields=["responsible_department", "stage"], name="project_department_idx"),
             models.Index(fields=["owner"], name="project_owner_idx"),
             models.Index(fields=["level", "listed_year"], name="project_level_idx"),

@@ -219,6 +219,82 @@ def project_json(project: Project) -> dict[str, Any]:
     }
 
 
+# The API list's columns: what project_row_json reads, the flags' annotations included
+# (selectors.with_flags), and nothing else.
+PROJECT_ROW_COLUMNS = (
+    "id",
+    "code",
+    "name",
+    "owner_id",
+    "owner__name",
+    "owner_name",
+    "region_id",
+    "region__name",
+    "chain",
+    "category",
+    "level",
+    "listed_year",
+    "stage",
+    "stage_reason",
+    "total_investment",
+    "investment_to_date",
+    "year_planned",
+    "year_completed",
+    *(f"planned_{key}_on" for key in STAGE_KEYS),
+    *(f"{key}_on" for key in STAGE_KEYS),
+    "responsible_department_id",
+    "responsible_department__name",
+    "responsible_leader_id",
+    "responsible_leader__name",
+    "project_list_id",
+    "project_list__reporting_period",
+    "last_period_end",
+    *(f"flag_{name}" for name in selectors.FLAGS),
+    "version",
+)
+_STAGE_LABELS = dict(Stage.choices)
+
+
+def project_row_json(row: dict[str, Any]) -> dict[str, Any]:
+    """project_json of a list row (`.values(*PROJECT_ROW_COLUMNS)` of selectors.with_flags), as
+    ProjectOut sends it. tests/test_api_list_rows.py holds the two equal."""
+    return {
+        "id": row["id"],
+        "code": row["code"],
+        "name": row["name"],
+        "owner": row["owner_id"],
+        "owner_name": row["owner_name"] if row["owner_id"] is None else row["owner__name"],
+        "region": row["region_id"],
+        "region_name": row["region__name"],
+        "chain": row["chain"],
+        "category": row["category"],
+        "level": row["level"],
+        "listed_year": row["listed_year"],
+        "stage": row["stage"],
+        "stage_label": str(_STAGE_LABELS.get(row["stage"], row["stage"])),
+        "stage_reason": row["stage_reason"],
+        "total_investment": row["total_investment"],
+        "investment_to_date": row["investment_to_date"],
+        "year_planned": row["year_planned"],
+        "year_completed": row["year_completed"],
+        "planned": {key: row[f"planned_{key}_on"] for key in STAGE_KEYS},
+        "actual": {key: row[f"{key}_on"] for key in STAGE_KEYS},
+        "responsible_department": row["responsible_department_id"],
+        "responsible_department_name": row["responsible_department__name"] or "",
+        "responsible_leader": row["responsible_leader_id"],
+        "responsible_leader_name": row["responsible_leader__name"] or "",
+        "project_list": row["project_list_id"],
+        "reporting_period": "weekly"
+        if row["project_list_id"] is None
+        else row["project_list__reporting_period"],
+        "last_period_end": row["last_period_end"],
+        "flags": [
+            {"name": name, "label": label} for name, label in selectors.FLAGS.items() if row[f"flag_{name}"]
+        ],
+        "version": row["version"],
+    }
+
+
 def milestone_json(milestone: Milestone, today: datetime.date) -> dict[str, Any]:
     return {
         "id": milestone.pk,
