@@ -239,9 +239,9 @@ def create_joint(request: HttpRequest, payload: schemas.JointIn) -> Status:
 
 
 @router.get("/joint", response=list[schemas.JointOut], summary="Joint handlings in your scope, newest first")
-@paginate(PageNumberPagination)
+@paginated
 def list_joints(request: HttpRequest, filters: Query[JointFilters]) -> Any:
-    return LazyPage(filters.apply(selectors.joint_list(user=request_user(request))), schemas.joint_json)
+    return TrustedPage(filters.apply(selectors.joint_list(user=request_user(request))), schemas.joint_json)
 
 
 @router.get(

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed
-from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.pagination import LazyPage, PageNumberPagination, TrustedPage, paginated
 from zhuqi.core.queries import IndustryCode, IsoDate, RecordId, RegionCode, choices_schema
 from zhuqi.core.textlimits import schema_field
 from zhuqi.directory import selectors, services
@@ -142,12 +142,12 @@ def _region_or_422(code: str) -> Region:
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="Departments in your jurisdiction")
-@paginate(PageNumberPagination)
+@paginated
 def list_departments(request: HttpRequest, region: RegionCode | None = None) -> Any:
     queryset = selectors.department_queryset(user=request_user(request)).order_by("region_id", "name")
     if region:
         queryset = queryset.filter(region_id=region)
-    return LazyPage(queryset, _department_json)
+    return TrustedPage(queryset, _department_json)
 
 
 @router.post("/departments", response={201: DepartmentOut}, summary="Add a department (admin, coordinator)")

@@ -2,11 +2,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.filtersets import FilterQuery
-from zhuqi.core.pagination import LazyPage, PageNumberPagination
+from zhuqi.core.pagination import TrustedPage, paginated
 from zhuqi.core.queries import MonthCount, RegionCodeOrBlank, Year
 from zhuqi.investment import figures, schemas, selectors, services
 from zhuqi.investment.filtersets import AgreementFilterSet
@@ -44,10 +43,10 @@ def _data(payload: schemas.AgreementIn) -> AgreementData:
 @router.get(
     "", response=list[schemas.AgreementOut], summary="The agreement register in your scope, with landing"
 )
-@paginate(PageNumberPagination)
+@paginated
 def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> Any:
     queryset = filters.apply(selectors.agreement_list(user=request_user(request)))
-    return LazyPage(queryset, schemas.agreement_json)
+    return TrustedPage(queryset, schemas.agreement_json)
 
 
 class FigureQuery(Schema):

@@ -3,11 +3,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import paginate
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.filtersets import FilterQuery
-from zhuqi.core.pagination import IdsThenRows, LazyPage, PageNumberPagination, TrustedPage, paginated
+from zhuqi.core.pagination import IdsThenRows, TrustedPage, paginated
 from zhuqi.core.queries import IsoDate, RegionCodeOrBlank, Year
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.projects import figures, schemas, selectors, services
@@ -92,10 +91,10 @@ def project_figures(request: HttpRequest, query: Query[FigureQuery]) -> dict[str
 @router.get(
     "/lists", response=list[schemas.ProjectListOut], summary="Project lists (清单) and their reporting period"
 )
-@paginate(PageNumberPagination)
+@paginated
 def list_project_lists(request: HttpRequest) -> Any:
     # Paged like every list: at province scale there are more lists than one answer should carry.
-    return LazyPage(selectors.project_lists(user=request_user(request)), schemas.project_list_json)
+    return TrustedPage(selectors.project_lists(user=request_user(request)), schemas.project_list_json)
 
 
 @router.post(
@@ -209,10 +208,10 @@ def set_plan(request: HttpRequest, project_id: int, year: Year, payload: schemas
 @router.get(
     "/{int:project_id}/reports", response=list[schemas.ReportOut], summary="Progress reports, newest first"
 )
-@paginate(PageNumberPagination)
+@paginated
 def list_reports(request: HttpRequest, project_id: int) -> Any:
     calendar = WorkingCalendar()
-    return LazyPage(
+    return TrustedPage(
         selectors.reports_of(user=request_user(request), project_id=project_id),
         lambda report: schemas.report_json(selectors.mark_lateness(report, calendar)),
     )

@@ -32,3 +32,9 @@ def as_sent(schema: type[Schema], data: Any) -> Any:
     """`data` as ninja sends it for a response declared as `schema`: validated, dumped, encoded,
     read back; what a list sent as built (core.pagination.TrustedPage) must equal."""
     return json.loads(json.dumps(schema.model_validate(data).model_dump(), cls=NinjaJSONEncoder))
+
+
+def validated_items(schema: type[Schema], mapper: Any, rows: Any) -> list[Any]:
+    """What ninja sent for a list of `rows` declared as `list[schema]`, each mapped by `mapper`:
+    what the same list sent as built (core.pagination.TrustedPage) must equal."""
+    return [as_sent(schema, mapper(row)) for row in rows]

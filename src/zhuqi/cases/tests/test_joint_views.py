@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from zhuqi.cases import joint, selectors
+from zhuqi.cases import joint, schemas, selectors
 from zhuqi.cases.models import Case, JointHandling, Status
 from zhuqi.cases.tests.test_joint import four_demands, open_joint
 from zhuqi.notifications.models import Notice
-from zhuqi.testing.api import send, token_client
+from zhuqi.testing.api import send, token_client, validated_items
 
 
 def client_for(user) -> Client:
@@ -140,6 +140,10 @@ def test_the_api_opens_steps_and_lists_joint_handlings(cast, finance, django_ass
     listed = api.get("/api/v1/cases/joint")
     assert listed.status_code == 200 and [row["id"] for row in listed.json()["items"]] == [joint_id]
     assert listed.json()["items"][0]["member_count"] == 4
+    # Sent as built (TrustedPage): what JointOut's validation sent.
+    assert listed.json()["items"] == validated_items(
+        schemas.JointOut, schemas.joint_json, selectors.joint_list(user=cast.coordinator)
+    )
     questions = api.get("/api/v1/cases/joint/policy-questions")
     assert [row["id"] for row in questions.json()["items"]] == [joint_id]
     assert handler.get("/api/v1/cases/joint/policy-questions").status_code == 403

@@ -109,3 +109,17 @@ def test_createuser_names_the_missing_scope_in_chinese(db) -> None:
     with pytest.raises(ValidationFailed) as caught:
         services.user_create(actor=None, username="lead2", password="pw-long-enough", role="leader")
     assert caught.value.errors[0].message == "角色“领导”必须指定管辖区域"
+
+
+def test_the_departments_are_sent_as_the_validated_serializer_sent(cast, django_assert_num_queries) -> None:
+    from zhuqi.directory import api, selectors
+    from zhuqi.testing.api import token_client, validated_items
+
+    DepartmentFactory(name="霍林郭勒市工信局", short_name="工信局")
+    client = token_client("coordinator")
+    client.get("/api/v1/departments")  # the token's use noted: not again within the minute
+    with django_assert_num_queries(2):  # the token, the page (not full: no count)
+        body = client.get("/api/v1/departments", {"page_size": 500}).json()
+    queryset = selectors.department_queryset(user=cast.coordinator).order_by("region_id", "name")
+    expected = validated_items(api.DepartmentOut, api._department_json, queryset)
+    assert len(expected) >= 2 and body == {"items": expected, "count": len(expected), "count_capped": False}

@@ -11,11 +11,11 @@ import pytest
 from django.utils import timezone
 
 from zhuqi.core.errors import PermissionDenied, ValidationFailed
-from zhuqi.investment import figures, selectors, services
+from zhuqi.investment import figures, schemas, selectors, services
 from zhuqi.investment.models import Agreement
 from zhuqi.investment.services import AgreementData
 from zhuqi.projects.models import Stage
-from zhuqi.testing.api import send, token_client
+from zhuqi.testing.api import send, token_client, validated_items
 from zhuqi.testing.factories import Cast, make_project
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +196,28 @@ def test_api_register_and_figures(cast: Cast) -> None:
     assert token_client("outsider").get("/api/v1/agreements").json()["count"] == 0
     result = coordinator.get("/api/v1/agreements/figures?year=2026").json()
     assert result["total"]["agreements"] == 1 and "落地率" in result["definitions"]["landing_rate"]
+
+
+def test_the_list_sends_what_the_validated_serializer_sent(cast: Cast, django_assert_num_queries) -> None:
+    # Sent as built (core.pagination.TrustedPage): what AgreementOut's validation sent, one
+    # with a started project (status, landed amount), one without a follow-up department.
+    landed = _agreement(cast)
+    _agreement(
+        cast, title="无跟进部门的协议", follow_up_department_id=None, amount="12.5", amount_unit="万元"
+    )
+    project = make_project(stage=Stage.STARTED, total_investment=Decimal("4321.5"))
+    services.agreement_link_projects(
+        actor=cast.handler,
+        agreement_id=landed.pk,
+        expected_version=_version(landed),
+        project_ids=[project.pk],
+    )
+    api = token_client("coordinator")
+    api.get("/api/v1/agreements")  # the token's use noted: not again within the minute
+    with django_assert_num_queries(2):  # the token, the page (not full: no count)
+        body = api.get("/api/v1/agreements", {"page_size": 50}).json()
+    expected = validated_items(
+        schemas.AgreementOut, schemas.agreement_json, selectors.agreement_list(user=cast.coordinator)
+    )
+    assert len(expected) == 2 and {item["status"] for item in expected} == {"signed", "started"}
+    assert body == {"items": expected, "count": 2, "count_capped": False}

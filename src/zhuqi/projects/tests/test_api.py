@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from zhuqi.cases.models import Case, CaseCategory
-from zhuqi.testing.api import send, token_client
+from zhuqi.core.workdays import WorkingCalendar
+from zhuqi.projects import schemas, selectors
+from zhuqi.testing.api import send, token_client, validated_items
 from zhuqi.testing.factories import Cast, make_project
 
 
@@ -82,6 +84,13 @@ def test_library_stage_and_report_with_a_problem(cast: Cast) -> None:
     assert detail["investment_to_date"] == "2500.00"
     reports = coordinator.get(f"/api/v1/projects/{project['id']}/reports").json()
     assert reports["count"] == 1 and reports["items"][0]["progress"] == "组件进场安装"
+    # Sent as built (TrustedPage): what ReportOut's validation sent.
+    calendar = WorkingCalendar()
+    assert reports["items"] == validated_items(
+        schemas.ReportOut,
+        lambda report: schemas.report_json(selectors.mark_lateness(report, calendar)),
+        selectors.reports_of(user=cast.coordinator, project_id=project["id"]),
+    )
 
 
 def test_refusals_name_the_field(cast: Cast) -> None:
@@ -152,6 +161,9 @@ def test_a_project_list_sets_the_reporting_period(cast: Cast) -> None:
     assert project["reporting_period"] == "monthly"
     lists = coordinator.get("/api/v1/projects/lists").json()["items"]
     assert [item["id"] for item in lists] == [listing["id"]]
+    assert lists == validated_items(
+        schemas.ProjectListOut, schemas.project_list_json, selectors.project_lists(user=cast.coordinator)
+    )
     bad = send(
         coordinator,
         "post",
