@@ -7,18 +7,19 @@ import csv
 import io
 import itertools
 import re
+import sqlite3
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import openpyxl
 from django.conf import settings
 
 from zhuqi.core.chinese import to_halfwidth, to_simplified
 from zhuqi.core.encodings import UnknownEncoding, csv_dialect, decode_csv
 from zhuqi.core.spreadsheets import Spreadsheet, restore, write_csv
+from zhuqi.core.xlsx_rows import XlsxRows
 
 
 class ImportFileError(ValueError):
@@ -46,6 +47,44 @@ class ImportReport:
     @property
     def bad_row_numbers(self) -> list[int]:
         return sorted({error.row for error in self.errors})
+
+
+class FirstRows:
+    """Which row each key (a code, a name) of a file was first seen in, for the duplicate check
+    over the whole file, kept on disk: a private temporary SQLite database (Python's own, not the
+    application's), so a file of a million rows does not hold a million codes in memory.
+
+    `check` takes a batch of (key, row number) in file order and returns, for each row whose key
+    came earlier (in an earlier batch or earlier in this one), that first row's number."""
+
+    def __init__(self) -> None:
+        # "" is a temporary database on disk, removed when closed; its cache stays small.
+        self._db = sqlite3.connect("")
+        self._db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID")
+
+    def check(self, batch: list[tuple[str, int]]) -> dict[int, int]:
+        keys = list(dict.fromkeys(key for key, _ in batch))
+        earlier: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            earlier.update(
+                self._db.execute(
+                    f"SELECT key, row FROM seen WHERE key IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
+            )
+        duplicates: dict[int, int] = {}
+        new: dict[str, int] = {}
+        for key, row in batch:
+            first = earlier.get(key) or new.get(key)
+            if first is None:
+                new[key] = row
+            else:
+                duplicates[row] = first
+        self._db.executemany("INSERT INTO seen (key, row) VALUES (?, ?)", new.items())
+        return duplicates
+
+    def close(self) -> None:
+        self._db.close()
 
 
 def normalise_header(text: Any) -> str:
@@ -76,18 +115,20 @@ def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[tu
     if suffix == ".xlsx":
         check_xlsx_limits(stream)
         try:
-            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged file
+            workbook = XlsxRows(stream)
+            rows = workbook.rows()
+            header = next(rows, None)
+        except Exception as exc:  # a damaged file fails in many ways (zip, XML, relations)
             raise ImportFileError(f"无法读取 Excel 文件：{exc}") from exc
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
         if header is None:
+            workbook.close()
             raise ImportFileError("文件是空的：第1行应为表头")
 
         def xlsx_rows() -> Iterator[tuple[int, list[Any]]]:
-            yield from _numbered(within_row_limit(rows))
-            workbook.close()
+            try:
+                yield from _numbered(within_row_limit(rows))
+            finally:
+                workbook.close()
 
         return [str(_cell(h) or "") for h in header], xlsx_rows()
     if suffix == ".csv":

@@ -20,6 +20,7 @@ from zhuqi.core.errors import PermissionDenied
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.tabular import (
+    FirstRows,
     ImportFileError,
     ImportReport,
     RowError,
@@ -86,7 +87,10 @@ HEADERS: dict[str, str] = {
 }
 COLUMN_LABELS = {**LABELS, "contact_name": "联系人", "contact_phone": "联系电话"}
 REQUIRED_COLUMNS = ("uscc", "name", "region")
-BATCH = 500
+# Rows a check batch reads, and the most a write batch takes (the job sizes its write batches by
+# the time they hold the database: imports.jobs.BatchSize). A batch of 2,000 enterprises with
+# their audit entries is some 10 MB.
+BATCH = 2000
 
 
 def map_columns(headers: list[str]) -> dict[int, str]:
@@ -184,64 +188,50 @@ class EnterpriseImporter:
         jurisdiction = jurisdiction_code(actor)
         resolver = ReferenceResolver()
         report = ImportReport(headers=headers)
-        # Rows that passed so far, with their cells, until a batch of them is checked against
-        # the enterprises other jurisdictions registered (the cells go to the error file if
-        # so), then staged. In batches, so memory does not hold every row for the whole file.
-        pending: list[tuple[int, dict[str, Any], list[Any]]] = []
-        first_row_of: dict[str, int] = {}
+        # The file is read in batches: each batch's rows checked on their own, then together
+        # (codes repeated in the file, codes other jurisdictions registered), then staged. What
+        # is held is one batch, the bad rows (for the error file) and, on disk, the codes seen.
+        seen = FirstRows()
+        batch: list[_CheckedRow] = []
 
-        def flush() -> None:
+        def finish() -> None:
+            duplicates = seen.check([(row.uscc, row.number) for row in batch if row.uscc])
+            pending = []
+            for row in batch:
+                if row.number in duplicates:
+                    row.errors.append(
+                        RowError(
+                            row.number,
+                            header_of["uscc"],
+                            f"与第{duplicates[row.number]}行的统一社会信用代码重复",
+                        )
+                    )
+                if row.errors:
+                    report.errors.extend(row.errors)
+                    report.bad_rows[row.number] = row.cells
+                else:
+                    pending.append((row.number, row.values, row.cells))
+            batch.clear()
             good = _check_existing_in_scope(actor, pending, report, header_of["uscc"])
             if good:
                 existing = {
                     e.uscc: e
                     for e in Enterprise.objects.filter(uscc__in=[values["uscc"] for _, values in good])
                 }
-                plan = _plan(good, existing)
-                stage(
-                    [(number, _encode(values)) for number, values in good],
-                    (len(plan.to_create), len(plan.to_update), plan.unchanged),
-                )
-            pending.clear()
+                stage([(number, _encode(values)) for number, values in good], _count(good, existing))
 
-        for number, cells in rows:
-            report.rows += 1
-            data, problems = _row_data(cells, mapping)
-            cleaned = clean_enterprise_data(data, resolver=resolver, jurisdiction=jurisdiction)
-            errors = [RowError(number, header_of.get(f, COLUMN_LABELS.get(f, f)), m) for f, m in problems]
-            for error in cleaned.errors:
-                base = error.field.split(".")[0]
-                if base == "contacts":
-                    # contacts.0.name is the 联系人 column; the phone (and anything else) 联系电话.
-                    base = "contact_name" if error.field.endswith(".name") else "contact_phone"
-                column = header_of.get(base, COLUMN_LABELS.get(base, base))
-                errors.append(RowError(number, column, error.message))
-            region = cleaned.values.get("region")
-            if region is not None and not code_within(jurisdiction, region.code):
-                errors.append(
-                    RowError(number, header_of["region"], f"{region.name}（{region.code}）不在您的管辖范围内")
-                )
-            uscc = cleaned.values.get("uscc")
-            if uscc:
-                if uscc in first_row_of:
-                    errors.append(
-                        RowError(
-                            number, header_of["uscc"], f"与第{first_row_of[uscc]}行的统一社会信用代码重复"
-                        )
-                    )
-                else:
-                    first_row_of[uscc] = number
-            if errors:
-                report.errors.extend(errors)
-                report.bad_rows[number] = cells
-            else:
-                pending.append((number, cleaned.values, cells))
-                if len(pending) >= BATCH:
-                    flush()
-            if report.rows % PROGRESS_EVERY == 0:
-                progress(report)
-        flush()
-        progress(report)
+        try:
+            for number, cells in rows:
+                report.rows += 1
+                batch.append(_check_row(number, cells, mapping, header_of, resolver, jurisdiction))
+                if len(batch) >= BATCH:
+                    finish()
+                if report.rows % PROGRESS_EVERY == 0:
+                    progress(report)
+            finish()
+            progress(report)
+        finally:
+            seen.close()
         return report
 
     def apply(self, *, actor: User, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int, int]:
@@ -250,6 +240,51 @@ class EnterpriseImporter:
 
 # How often the check reports how far it has read (a small write to the job each time).
 PROGRESS_EVERY = 1000
+
+
+@dataclass
+class _CheckedRow:
+    number: int
+    cells: list[Any]
+    values: dict[str, Any]
+    errors: list[RowError]
+    uscc: str
+
+
+def _check_row(
+    number: int,
+    cells: list[Any],
+    mapping: dict[int, str],
+    header_of: dict[str, str],
+    resolver: ReferenceResolver,
+    jurisdiction: str | None,
+) -> _CheckedRow:
+    """One row's own checks (everything but the checks across rows): its values cleaned, and
+    its errors named by row and column."""
+    data, problems = _row_data(cells, mapping)
+    cleaned = clean_enterprise_data(data, resolver=resolver, jurisdiction=jurisdiction)
+    errors = [RowError(number, header_of.get(f, COLUMN_LABELS.get(f, f)), m) for f, m in problems]
+    for error in cleaned.errors:
+        base = error.field.split(".")[0]
+        if base == "contacts":
+            # contacts.0.name is the 联系人 column; the phone (and anything else) 联系电话.
+            base = "contact_name" if error.field.endswith(".name") else "contact_phone"
+        column = header_of.get(base, COLUMN_LABELS.get(base, base))
+        errors.append(RowError(number, column, error.message))
+    region = cleaned.values.get("region")
+    if region is not None and not code_within(jurisdiction, region.code):
+        errors.append(
+            RowError(number, header_of["region"], f"{region.name}（{region.code}）不在您的管辖范围内")
+        )
+    return _CheckedRow(number, cells, cleaned.values, errors, cleaned.values.get("uscc") or "")
+
+
+def _count(batch: list[tuple[int, dict[str, Any]]], existing: dict[str, Enterprise]) -> tuple[int, int, int]:
+    """What a checked batch would do (created, updated, unchanged), counted as the write counts:
+    a new code creates; a known one is worked out as the write works it out."""
+    known = [(number, values) for number, values in batch if values["uscc"] in existing]
+    plan = _plan(known, existing)
+    return len(batch) - len(known), len(plan.to_update), plan.unchanged
 
 
 def _encode(values: dict[str, Any]) -> dict[str, Any]:
@@ -351,6 +386,7 @@ def _write_batch(*, actor: User, batch: list[tuple[int, dict[str, Any]]]) -> tup
     existing = {e.uscc: e for e in Enterprise.objects.select_for_update().filter(uscc__in=codes)}
     plan = _plan(batch, existing)
     to_create, to_update, befores = plan.to_create, plan.to_update, plan.befores
+    fill_search_columns([*to_create, *to_update])
     Enterprise.objects.bulk_create(to_create)
     if to_update:
         fields = [
@@ -394,8 +430,17 @@ def _apply(enterprise: Enterprise, values: dict[str, Any]) -> None:
         if name == "contacts" and enterprise.pk:
             value = _merge_primary_contact(enterprise.contacts or [], value)
         setattr(enterprise, name, value)
-    enterprise.search_text = build_search_text(enterprise)
     apply_size_class(enterprise)
+
+
+def fill_search_columns(enterprises: list[Enterprise]) -> None:
+    """The search columns of a batch about to be written (created or changed: a row that
+    changes nothing is not written), computed here and only here for the import, the way the
+    services compute them for one enterprise. A search column added to Enterprise is filled in
+    this function too. (Not in _apply: the check counts rows with _plan and needs no search
+    text, and the audit ignores it.)"""
+    for enterprise in enterprises:
+        enterprise.search_text = build_search_text(enterprise)
 
 
 __all__ = [
