@@ -1,11 +1,19 @@
-"""Import of a large .xlsx through the real importer, into an empty database: rows/s and peak
-memory (the process's maximum resident set, which is what a server has to have).
+"""Import of a large .xlsx: zhuqi's importer against django-import-export, interleaved.
 
-    python bench/generate.py xlsx --rows 100000
-    python bench/import_bench.py bench/out/enterprises-100000.xlsx [--runs 3]
+    python bench/generate.py xlsx --rows 100000 --out /work/benchdata/enterprises-100000.xlsx
+    python bench/import_bench.py /work/benchdata/enterprises-100000.xlsx [--rounds 3]
+        [--before ../import-before/src] [--no-peer]
 
-Each run is a fresh process and a fresh database (SQLite file, or a new PostgreSQL database
-created next to DATABASE_URL's), so runs do not warm each other.
+Each round runs every contender once, one after the other (zhuqi, zhuqi before if --before
+names an older checkout's src, django-import-export), each in a fresh process and a fresh
+database: a SQLite file, or with DATABASE_URL a new PostgreSQL database next to it. Rows/s count
+the import alone (read, check, write, audit; not the start-up and migrations); peak RSS is the
+child process's maximum resident set, read from its own wait (os.wait4), so it covers the whole
+process.
+
+The reference, django-import-export 4.4 in bulk mode with a model of the same columns
+(bench/peers/import_export/), runs in its own virtual environment under bench/out/, made from
+its pinned requirements on first use; the project's lock never sees it.
 """
 
 from __future__ import annotations
@@ -13,20 +21,29 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import OUT, machine, median, revision
 
+HERE = Path(__file__).resolve().parent
+PEER = HERE / "peers" / "import_export"
+PEER_VENV = OUT / "import-export-venv"
+# The server's limits on uploads are a defence, not the importer's capacity: a bench of a million
+# rows lifts them.
+LIMITS = {"ZHUQI_MAX_IMPORT_ROWS": "5000000", "ZHUQI_MAX_IMPORT_UNPACKED_BYTES": str(8 * 2**30)}
 
-def one_run(path: Path) -> dict[str, float]:
+
+def one_run(path: Path) -> dict[str, Any]:
     from common import database_label, setup_django
 
-    setup_django(f"import-sqlite-{os.getpid()}")
+    setup_django(os.environ.get("ZHUQI_BENCH_SQLITE", f"import-sqlite-{os.getpid()}"))
     from zhuqi.directory.models import system_user
     from zhuqi.enterprises.importing import import_enterprises
 
@@ -35,83 +52,149 @@ def one_run(path: Path) -> dict[str, float]:
         report = import_enterprises(actor=system_user(), stream=stream, filename=path.name)
     seconds = time.perf_counter() - started
     assert report.written and report.created == report.rows, report.errors[:3]
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "rows": report.rows,
         "seconds": seconds,
         "rows_per_second": report.rows / seconds,
-        "peak_rss_mib": peak_mib,
         "database": database_label(),
     }
 
 
-def fresh_database_url(base: str, run: int) -> str:
+def peer_python() -> Path:
+    python = PEER_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--require-hashes",
+                "-r",
+                str(PEER / "requirements.txt"),
+            ],
+            check=True,
+        )
+    return python
+
+
+def fresh_database(base: str, name: str) -> str:
     import psycopg
 
-    name = f"zhuqi_bench_import_{run}"
     with psycopg.connect(base, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {name}")
         connection.execute(f"CREATE DATABASE {name}")
     return base.rsplit("/", 1)[0] + "/" + name
 
 
-def drop_database(base: str, run: int) -> None:
-    """The run's database, once its process has ended (a 100k-row import leaves ~300 MB)."""
+def drop_database(base: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(base, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS zhuqi_bench_import_{run}")
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
 
 
-def remove_sqlite_runs() -> None:
-    import shutil
+def run_child(command: list[str], env: dict[str, str]) -> tuple[dict[str, Any], float]:
+    """The child's JSON line and its peak RSS in MiB (its own, from wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if child.returncode:
+            sys.exit(f"{command[:2]} failed (exit {child.returncode}):\n{err.read().decode()[-4000:]}")
+        result = json.loads(out.read().decode().strip().splitlines()[-1])
+    return result, usage.ru_maxrss / 1024
 
-    for stale in OUT.glob("import-sqlite-*"):
-        shutil.rmtree(stale)
+
+def contenders(args: argparse.Namespace) -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = [("zhuqi", None)]
+    if args.before:
+        found.append(("zhuqi before", args.before.resolve()))
+    if not args.no_peer:
+        found.append(("django-import-export", peer_python()))
+    return found
+
+
+def run_one(name: str, extra: Any, path: Path, base_url: str | None, scratch: Path) -> dict[str, Any]:
+    env = {**os.environ, **LIMITS}
+    database = f"wt_import_bench_{name.replace(' ', '_').replace('-', '_')}"
+    try:
+        if name == "django-import-export":
+            if base_url:
+                env["PEER_DATABASE_URL"] = fresh_database(base_url, database)
+            else:
+                env["PEER_SQLITE"] = str(scratch / "peer.sqlite3")
+            command = [str(extra), str(PEER / "run_import.py"), str(path)]
+        else:
+            if extra is not None:
+                env["PYTHONPATH"] = str(extra)  # the older checkout's src before the editable install
+            if base_url:
+                env["DATABASE_URL"] = fresh_database(base_url, database)
+            env["ZHUQI_BENCH_OUT"] = str(scratch)
+            env["ZHUQI_BENCH_SQLITE"] = "zhuqi"
+            command = [sys.executable, __file__, str(path), "--child"]
+        result, peak = run_child(command, env)
+    finally:
+        if base_url:
+            drop_database(base_url, database)
+        for stale in scratch.iterdir():
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+    return {**result, "peak_rss_mib": peak}  # ru_maxrss is in KiB on Linux
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("file", type=Path)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--before", type=Path, help="an older checkout's src directory, run as a third contender"
+    )
+    parser.add_argument("--no-peer", action="store_true", help="without django-import-export")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(one_run(args.file)))
         return
-    results = []
-    base_url = os.environ.get("DATABASE_URL")
-    for run in range(args.runs):
-        env = dict(os.environ)
-        if base_url:
-            env["DATABASE_URL"] = fresh_database_url(base_url, run)
-        else:
-            remove_sqlite_runs()
-        try:
-            child = subprocess.run(
-                [sys.executable, __file__, str(args.file), "--child"],
-                env=env,
-                capture_output=True,
-                text=True,
+    base_url = os.environ.get("DATABASE_URL") or None
+    scratch = OUT / "import-runs"
+    scratch.mkdir(parents=True, exist_ok=True)
+    results: dict[str, list[dict[str, Any]]] = {}
+    runners = contenders(args)
+    for round_number in range(1, args.rounds + 1):
+        for name, extra in runners:
+            result = run_one(name, extra, args.file.resolve(), base_url, scratch)
+            results.setdefault(name, []).append(result)
+            print(
+                f"round {round_number} {name}: {result['rows']:,} rows in {result['seconds']:.1f} s = "
+                f"{result['rows_per_second']:,.0f} rows/s, peak RSS {result['peak_rss_mib']:.0f} MiB",
+                flush=True,
             )
-        finally:
-            if base_url:
-                drop_database(base_url, run)
-            else:
-                remove_sqlite_runs()
-        if child.returncode:
-            sys.exit(f"run {run + 1} failed (exit {child.returncode}):\n{child.stderr[-4000:]}")
-        result = json.loads(child.stdout.strip().splitlines()[-1])
-        results.append(result)
-        print(
-            f"run {run + 1}: {result['rows']} rows in {result['seconds']:.1f} s = "
-            f"{result['rows_per_second']:.0f} rows/s, peak RSS {result['peak_rss_mib']:.0f} MiB "
-            f"({result['database']})"
+    database = "PostgreSQL" if base_url else "SQLite"
+    print(f"\n{args.file.name}, {database}, {args.rounds} rounds; {machine()}; at {revision()}")
+    medians = {
+        name: (median([r["rows_per_second"] for r in runs]), median([r["peak_rss_mib"] for r in runs]))
+        for name, runs in results.items()
+    }
+    peer = medians.get("django-import-export")
+    for name, (rate, peak) in medians.items():
+        ratio = (
+            f", {rate / peer[0]:.2f}× django-import-export" if peer and name != "django-import-export" else ""
         )
-    print(
-        f"median: {median([r['rows_per_second'] for r in results]):.0f} rows/s, "
-        f"peak RSS {median([r['peak_rss_mib'] for r in results]):.0f} MiB; {machine()}; at {revision()}"
+        print(f"  {name}: median {rate:,.0f} rows/s, peak RSS {peak:.0f} MiB{ratio}")
+    per_round = (
+        [
+            results["zhuqi"][i]["rows_per_second"] / results["django-import-export"][i]["rows_per_second"]
+            for i in range(args.rounds)
+        ]
+        if peer
+        else []
     )
+    if per_round:
+        print("  zhuqi / django-import-export per round: " + ", ".join(f"{r:.2f}×" for r in per_round))
 
 
 if __name__ == "__main__":

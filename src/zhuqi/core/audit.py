@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeAlias
@@ -13,6 +14,7 @@ from typing import Any, TypeAlias
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from zhuqi.core.bulk import bulk_insert
 from zhuqi.core.display import display_changes, source_label
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.textlimits import excerpt
@@ -153,8 +155,11 @@ def record_each(
 ) -> None:
     """One entry per (instance, its changes), written in bulk: an import or a reference table of
     thousands of rows must not cost thousands of round trips, yet each row's history still shows
-    what happened to it and where it came from."""
-    _write(actor=actor, action=action, changes=changes, source=source)
+    what happened to it and where it came from. Written by core.bulk's one-statement insert, a
+    thousand at a time (the entries' keys are not read back)."""
+    entries = _entries(actor=actor, action=action, changes=changes, source=source)
+    while chunk := list(itertools.islice(entries, 1000)):
+        bulk_insert(AuditEntry, chunk)
 
 
 def record_many(
@@ -170,18 +175,16 @@ def record_many(
     record_each(actor=actor, action=action, changes=((i, changes) for i in instances), source=source)
 
 
-def _write(
+def _entries(
     *,
     actor: Any,
     action: str,
     changes: Iterable[tuple[Target, dict[str, list[Any]]]],
     source: str,
     actor_name: str = "",
-) -> list[AuditEntry]:
-    """The one writer of the audit trail: every entry of every writer goes through here, built by
-    _entry. Nothing outside this module creates an AuditEntry (core/tests/test_audit_writers.py)."""
+) -> Iterator[AuditEntry]:
     content_types: dict[type, ContentType] = {}
-    entries = (
+    return (
         _entry(
             actor=actor,
             actor_name=actor_name,
@@ -193,6 +196,20 @@ def _write(
         )
         for target, target_changes in changes
     )
+
+
+def _write(
+    *,
+    actor: Any,
+    action: str,
+    changes: Iterable[tuple[Target, dict[str, list[Any]]]],
+    source: str,
+    actor_name: str = "",
+) -> list[AuditEntry]:
+    """The one writer of the audit trail: every entry of every writer goes through here or
+    record_each, built by _entry. Nothing outside this module creates an AuditEntry
+    (core/tests/test_audit_writers.py)."""
+    entries = _entries(actor=actor, action=action, changes=changes, source=source, actor_name=actor_name)
     return AuditEntry.objects.bulk_create(entries, batch_size=1000)
 
 

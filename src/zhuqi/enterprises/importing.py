@@ -16,6 +16,7 @@ from typing import IO, Any
 from django.utils import timezone
 
 from zhuqi.core import audit
+from zhuqi.core.bulk import bulk_insert
 from zhuqi.core.errors import PermissionDenied
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import code_within, jurisdiction_code
@@ -387,7 +388,13 @@ def _write_batch(*, actor: User, batch: list[tuple[int, dict[str, Any]]]) -> tup
     plan = _plan(batch, existing)
     to_create, to_update, befores = plan.to_create, plan.to_update, plan.befores
     fill_search_columns([*to_create, *to_update])
-    Enterprise.objects.bulk_create(to_create)
+    bulk_insert(Enterprise, to_create)
+    if to_create:
+        keys = dict(
+            Enterprise.objects.filter(uscc__in=[e.uscc for e in to_create]).values_list("uscc", "pk")
+        )
+        for enterprise in to_create:
+            enterprise.pk = keys[enterprise.uscc]
     if to_update:
         fields = [
             f.name for f in Enterprise._meta.concrete_fields if not f.primary_key and f.name != "created_at"

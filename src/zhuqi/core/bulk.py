@@ -1,0 +1,74 @@
+"""Inserting many new rows at once, for the writers that do it by the thousand (imports and their
+audit entries).
+
+`bulk_create` compiles every value of every row through the field's whole preparation chain
+(to_python, get_prep_value, get_db_prep_value, the SQL placeholders of a many-row VALUES): for an
+import of 100,000 enterprises and their audit entries that was a quarter of the import's time.
+Here each field's conversion is chosen once per call: text, numbers, booleans and keys go to the
+driver as they are (the callers have already cleaned them), the other fields (JSON, decimals,
+dates) through the field's own get_db_prep_save. One INSERT statement, run by the driver's
+executemany.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+# Field types whose Python value (as the services and importers set it) is what the database
+# adapter takes.
+_AS_IS = frozenset(
+    {
+        "CharField",
+        "TextField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+        "BooleanField",
+        "AutoField",
+        "BigAutoField",
+    }
+)
+
+
+def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    if target.get_internal_type() in _AS_IS:
+        return _as_is
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """INSERT `objects` (new, without keys) in one executemany. Sets auto_now / auto_now_add
+    fields as save() would; does not set the objects' keys (read them back by a unique field if
+    needed) and sends no signals, like bulk_create."""
+    if not objects:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for instance in objects:
+                setattr(instance, field.attname, now)
+    converters = [(field.attname, _converter(field)) for field in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    rows = [tuple(convert(getattr(instance, name)) for name, convert in converters) for instance in objects]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    for instance in objects:
+        instance._state.adding = False
+        instance._state.db = connection.alias
