@@ -316,16 +316,19 @@ def _apply_one_batch(job_id: int, importer: Importer, rows: int) -> bool:
         job = ImportJob.objects.select_for_update(of=("self",)).select_related("actor").get(pk=job_id)
         if job.state != ImportJob.State.APPLYING:
             return False
-        batch = list(ImportRow.objects.filter(job=job).order_by("number")[:rows])
+        # As tuples: a model instance per staged row would cost more than the row's own write.
+        batch = list(
+            ImportRow.objects.filter(job=job).order_by("number").values_list("pk", "number", "values")[:rows]
+        )
         if not batch:
             job.state = ImportJob.State.DONE
             job.finished_at = timezone.now()
             job.save()
             return False
         created, updated, unchanged = importer.apply(
-            actor=job.importer_actor(), rows=[(r.number, r.values) for r in batch]
+            actor=job.importer_actor(), rows=[(number, values) for _, number, values in batch]
         )
-        ImportRow.objects.filter(pk__in=[r.pk for r in batch]).delete()
+        ImportRow.objects.filter(pk__in=[pk for pk, _, _ in batch]).delete()
         job.rows_applied += len(batch)
         job.created += created
         job.updated += updated
