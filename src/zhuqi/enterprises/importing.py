@@ -390,9 +390,7 @@ def _write_batch(*, actor: User, batch: list[tuple[int, dict[str, Any]]]) -> tup
     fill_search_columns([*to_create, *to_update])
     bulk_insert(Enterprise, to_create)
     if to_create:
-        keys = dict(
-            Enterprise.objects.filter(uscc__in=[e.uscc for e in to_create]).values_list("uscc", "pk")
-        )
+        keys = dict(Enterprise.objects.filter(uscc__in=[e.uscc for e in to_create]).values_list("uscc", "pk"))
         for enterprise in to_create:
             enterprise.pk = keys[enterprise.uscc]
     if to_update:

@@ -13,14 +13,21 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
 from zhuqi.core import audit
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.scoping import jurisdiction_code
-from zhuqi.core.tabular import ImportFileError, ImportReport, RowError, normalise_header, read_table
+from zhuqi.core.tabular import (
+    FirstRows,
+    ImportFileError,
+    ImportReport,
+    RowError,
+    normalise_header,
+    read_table,
+)
 from zhuqi.directory.models import Department, Official, User
 from zhuqi.directory.reference import ReferenceError, ReferenceResolver
 from zhuqi.directory.selectors import department_queryset
@@ -312,7 +319,9 @@ class ProjectImporter:
         header_of = {field_name: headers[index] for index, field_name in mapping.items()}
         lookups = _Lookups(actor)
         report = ImportReport(headers=headers)
-        first_row_of: dict[tuple[str, str], int] = {}
+        # Each project's key (its code, or its region and name) with the row it came first in,
+        # on disk: a long list's keys are not held in memory.
+        seen = FirstRows()
         pending: list[tuple[int, dict[str, Any]]] = []
         plan = [0, 0, 0]
 
@@ -327,7 +336,7 @@ class ProjectImporter:
             base = {"owner": "owner_uscc", "project_list": "project_list"}.get(base, base)
             return header_of.get(base, LABELS.get(base, base))
 
-        for number, cells in rows:
+        for number, cells in _closing(rows, seen):
             report.rows += 1
             data, problems = _row(cells, mapping, units, lookups)
             existing = _existing(actor, data) if data.name and data.region_code else None
@@ -339,10 +348,9 @@ class ProjectImporter:
                 said = {p.field for p in problems}
                 problems.extend(e for e in failure.errors if e.field not in said)
             key = ("code", data.code) if data.code else ("name", f"{data.region_code}/{data.name}")
-            if key in first_row_of:
-                problems.append(FieldError(key[0], f"与第{first_row_of[key]}行是同一个项目"))
-            else:
-                first_row_of[key] = number
+            first = seen.check([(f"{key[0]}:{key[1]}", number)]).get(number)
+            if first is not None:
+                problems.append(FieldError(key[0], f"与第{first}行是同一个项目"))
             if problems:
                 report.errors.extend(RowError(number, column(p.field), p.message) for p in problems)
                 report.bad_rows[number] = cells
@@ -383,6 +391,14 @@ class ProjectImporter:
             else:
                 updated += 1
         return created, updated, unchanged
+
+
+def _closing(rows: Iterator[tuple[int, list[Any]]], seen: FirstRows) -> Iterator[tuple[int, list[Any]]]:
+    """The rows, with the keys seen dropped once they are read or the check stops."""
+    try:
+        yield from rows
+    finally:
+        seen.close()
 
 
 def _would_change(project: Project, values: dict[str, Any]) -> bool:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tracemalloc
 from pathlib import Path
 
 import openpyxl
@@ -11,8 +12,10 @@ from django.core.management.base import CommandError
 
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.validators import make_uscc
+from zhuqi.enterprises import importing
 from zhuqi.enterprises.importing import ImportFileError, import_enterprises
 from zhuqi.enterprises.models import Enterprise
+from zhuqi.imports.models import ImportJob, ImportRow
 
 HEADERS = [
     "统一社会信用代码",
@@ -200,3 +203,74 @@ def test_a_dry_run_counts_what_the_import_would_do_and_writes_nothing(cast, tmp_
     assert (report.created, report.updated, report.unchanged) == (0, 1, 3)
     # Counting did not change the stored record.
     assert Enterprise.objects.get(uscc=body[0][0]).employees == 50
+
+
+def _write_rows(path: Path, count: int) -> Path:
+    """A list of `count` good rows, written row by row (a big one is written quickly)."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(HEADERS)
+    for row in rows(count):
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_a_bad_row_late_in_a_big_file_writes_nothing_and_is_named(
+    cast, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Read and checked in batches of 500: the bad row comes after five batches were checked.
+    monkeypatch.setattr(importing, "BATCH", 500)
+    body = rows(3000)
+    body[2950][2] = "9999"  # no such industry; row 2952 as Excel numbers it
+    path = write_xlsx(tmp_path / "list.xlsx", body)
+    with path.open("rb") as stream:
+        report = import_enterprises(actor=cast.coordinator, stream=stream, filename=path.name)
+    assert (report.rows, report.written, report.bad_row_numbers) == (3000, False, [2952])
+    assert report.errors[0].column == "所属行业" and "9999" in report.errors[0].message
+    assert not Enterprise.objects.filter(name__startswith="导入企业").exists()
+    assert not AuditEntry.objects.filter(source="import").exists()
+    assert not ImportRow.objects.exists() and not ImportJob.objects.exists()
+
+
+def test_a_code_repeated_in_a_later_batch_names_the_row_it_repeats(
+    cast, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "BATCH", 3)
+    body = rows(8)
+    body[6][0] = body[0][0]  # row 8 repeats row 2, two batches later
+    body[2][0] = body[1][0]  # row 4 repeats row 3, in the same batch
+    path = write_xlsx(tmp_path / "list.xlsx", body)
+    with path.open("rb") as stream:
+        report = import_enterprises(actor=cast.coordinator, stream=stream, filename=path.name)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (4, "统一社会信用代码", "与第3行的统一社会信用代码重复"),
+        (8, "统一社会信用代码", "与第2行的统一社会信用代码重复"),
+    ]
+    assert not report.written
+
+
+def _check_peak(cast, path: Path) -> int:
+    """The most memory the check of a file took (a dry run: read, check, count; no write)."""
+    tracemalloc.start()
+    try:
+        with path.open("rb") as stream:
+            report = import_enterprises(
+                actor=cast.coordinator, stream=stream, filename=path.name, dry_run=True
+            )
+        assert report.errors == []
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_check_holds_one_batch_whatever_the_length_of_the_file(
+    cast, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "BATCH", 250)
+    small, large = _write_rows(tmp_path / "small.xlsx", 1000), _write_rows(tmp_path / "large.xlsx", 4000)
+    _check_peak(cast, small)  # caches (regions, industries, pinyin) filled before measuring
+    grown = _check_peak(cast, large) - _check_peak(cast, small)
+    # Four times the rows: holding each row (or only each code with its row number, ~170 bytes)
+    # until the end would add 3,000 of them.
+    assert grown < 150_000, grown

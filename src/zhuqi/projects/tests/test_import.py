@@ -175,3 +175,15 @@ def test_a_dry_run_counts_what_the_import_would_do_and_writes_nothing(cast: Cast
     report = import_projects(actor=cast.coordinator, stream=workbook(rows), filename="x.xlsx", dry_run=True)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     assert not Project.objects.filter(name__endswith="（二期）").exists()
+
+
+def test_a_project_listed_twice_names_the_row_it_repeats(cast: Cast) -> None:
+    rows = _rows(cast)
+    rows.append(list(rows[0]))  # row 4: the same code as row 2
+    rows.append(list(rows[1]))  # row 5: no code, the same region and name as row 3
+    report = import_projects(actor=cast.coordinator, stream=workbook(rows), filename="项目.xlsx")
+    assert not report.written and not Project.objects.exists()
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (4, "项目代码", "与第2行是同一个项目"),
+        (5, "项目名称", "与第3行是同一个项目"),
+    ]
