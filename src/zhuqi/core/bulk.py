@@ -62,10 +62,9 @@ def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> N
                 setattr(instance, field.attname, now)
     converters = [(field.attname, _converter(field)) for field in fields]
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    # Names from the model's own metadata, quoted; the values go as parameters.
+    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
     rows = [tuple(convert(getattr(instance, name)) for name, convert in converters) for instance in objects]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

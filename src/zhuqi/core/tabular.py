@@ -69,7 +69,9 @@ class FirstRows:
             chunk = keys[start : start + 500]
             earlier.update(
                 self._db.execute(
-                    f"SELECT key, row FROM seen WHERE key IN ({','.join('?' * len(chunk))})", chunk
+                    # Only placeholders are formatted in; the keys go as parameters.
+                    f"SELECT key, row FROM seen WHERE key IN ({','.join('?' * len(chunk))})",  # noqa: S608
+                    chunk,
                 ).fetchall()
             )
         duplicates: dict[int, int] = {}

@@ -31,7 +31,7 @@ from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
-_NS = "{%s}" % SHEET_MAIN_NS
+_NS = f"{{{SHEET_MAIN_NS}}}"
 _ROW, _CELL, _VALUE = f"{_NS}row", f"{_NS}c", f"{_NS}v"
 _SI, _T, _R, _IS = f"{_NS}si", f"{_NS}t", f"{_NS}r", f"{_NS}is"
 # Texts read back without a trip to the file: the same few (是, 否, a contact's name) repeat.
@@ -80,7 +80,7 @@ class SharedStrings:
     file, their offsets in an array."""
 
     def __init__(self, source: IO[bytes] | None) -> None:
-        self._file = tempfile.TemporaryFile()
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - open until close(), after the last row
         self._offsets = array("I", [0])
         if source is not None:
             position = 0

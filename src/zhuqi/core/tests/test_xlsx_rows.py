@@ -52,7 +52,7 @@ def test_a_workbook_with_every_kind_of_cell_reads_as_openpyxl_reads_it() -> None
     chart_first.title = "名录"
     sheet = chart_first
     sheet.append(["统一社会信用代码", "企业名称", "成立日期", "人数", "规上", "金额", "公式"])
-    sheet.append(["91150502MA0N7XJ21U", "联晟化工", datetime.datetime(2020, 5, 1), 12, True, 3.5, "=1+1"])
+    sheet.append(["91150502MA0N7XJ21U", "联晟化工", datetime.datetime(2020, 5, 1), 12, True, 3.5, "=1+1"])  # noqa: DTZ001
     sheet.append(["重复的文本", "重复的文本", datetime.date(2021, 1, 2), -7, False, 1e20, None])
     sheet["B6"] = "跳过两行之后"  # rows 4 and 5 left out of the sheet
     sheet["E6"] = "x005F_转义"
@@ -67,7 +67,7 @@ def test_a_workbook_with_every_kind_of_cell_reads_as_openpyxl_reads_it() -> None
     got = _streamed_rows(data)
     assert [_trimmed(row) for row in expected] == got
     assert got[3] == [] and got[4] == []  # the rows the sheet leaves out, as openpyxl gives them
-    assert got[1][2] == datetime.datetime(2020, 5, 1)
+    assert got[1][2] == datetime.datetime(2020, 5, 1)  # noqa: DTZ001 - an Excel date has no time zone
 
 
 @settings(max_examples=25, deadline=None)
@@ -145,13 +145,16 @@ def _shared_strings_workbook(rows: int) -> bytes:
     cells = ['<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="s"><v>1</v></c></row>']
     for number in range(rows):
         strings += [f"<si><t>91150502MA{number:08d}</t></si>", f"<si><t>第{number}号企业有限公司</t></si>"]
+        line = number + 2
         cells.append(
-            f'<row r="{number + 2}"><c r="A{number + 2}" t="s"><v>{2 * number + 2}</v></c>'
-            f'<c r="B{number + 2}" t="s"><v>{2 * number + 3}</v></c><c r="C{number + 2}"><v>{number}</v></c></row>'
+            f'<row r="{line}"><c r="A{line}" t="s"><v>{2 * number + 2}</v></c>'
+            f'<c r="B{line}" t="s"><v>{2 * number + 3}</v></c><c r="C{line}"><v>{number}</v></c></row>'
         )
     parts = {
         **_PARTS,
-        "xl/sharedStrings.xml": f'<?xml version="1.0" encoding="UTF-8"?><sst {_MAIN}>{"".join(strings)}</sst>',
+        "xl/sharedStrings.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><sst {_MAIN}>{"".join(strings)}</sst>'
+        ),
         "xl/worksheets/sheet1.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_MAIN}><sheetData>{"".join(cells)}'
             "</sheetData></worksheet>"
