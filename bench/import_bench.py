@@ -96,8 +96,8 @@ def drop_database(base: str, name: str) -> None:
         connection.execute(f"DROP DATABASE IF EXISTS {name}")
 
 
-def run_child(command: list[str], env: dict[str, str]) -> tuple[dict[str, Any], float]:
-    """The child's JSON line and its peak RSS in MiB (its own, from wait4)."""
+def run_child(command: list[str], env: dict[str, str]) -> tuple[dict[str, Any], float, float]:
+    """The child's JSON line, its peak RSS in MiB and its CPU seconds (its own, from wait4)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         child = subprocess.Popen(command, env=env, stdout=out, stderr=err)
         _, status, usage = os.wait4(child.pid, 0)
@@ -107,7 +107,7 @@ def run_child(command: list[str], env: dict[str, str]) -> tuple[dict[str, Any], 
         if child.returncode:
             sys.exit(f"{command[:2]} failed (exit {child.returncode}):\n{err.read().decode()[-4000:]}")
         result = json.loads(out.read().decode().strip().splitlines()[-1])
-    return result, usage.ru_maxrss / 1024
+    return result, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def contenders(args: argparse.Namespace) -> list[tuple[str, Any]]:
@@ -137,13 +137,16 @@ def run_one(name: str, extra: Any, path: Path, base_url: str | None, scratch: Pa
             env["ZHUQI_BENCH_OUT"] = str(scratch)
             env["ZHUQI_BENCH_SQLITE"] = "zhuqi"
             command = [sys.executable, __file__, str(path), "--child"]
-        result, peak = run_child(command, env)
+        result, peak, cpu = run_child(command, env)
     finally:
         if base_url:
             drop_database(base_url, database)
         for stale in scratch.iterdir():
             shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-    return {**result, "peak_rss_mib": peak}  # ru_maxrss is in KiB on Linux
+    # ru_maxrss is in KiB on Linux. CPU seconds are the whole process's (start-up and migrations
+    # included; on PostgreSQL the server's work is not in them): on a shared machine they move
+    # less than the wall-clock rate.
+    return {**result, "peak_rss_mib": peak, "cpu_seconds": cpu, "rows_per_cpu_second": result["rows"] / cpu}
 
 
 def main() -> None:
@@ -170,21 +173,31 @@ def main() -> None:
             results.setdefault(name, []).append(result)
             print(
                 f"round {round_number} {name}: {result['rows']:,} rows in {result['seconds']:.1f} s = "
-                f"{result['rows_per_second']:,.0f} rows/s, peak RSS {result['peak_rss_mib']:.0f} MiB",
+                f"{result['rows_per_second']:,.0f} rows/s, peak RSS {result['peak_rss_mib']:.0f} MiB, "
+                f"{result['cpu_seconds']:.0f} CPU s = {result['rows_per_cpu_second']:,.0f} rows per CPU s",
                 flush=True,
             )
     database = "PostgreSQL" if base_url else "SQLite"
     print(f"\n{args.file.name}, {database}, {args.rounds} rounds; {machine()}; at {revision()}")
     medians = {
-        name: (median([r["rows_per_second"] for r in runs]), median([r["peak_rss_mib"] for r in runs]))
+        name: (
+            median([r["rows_per_second"] for r in runs]),
+            median([r["peak_rss_mib"] for r in runs]),
+            median([r["rows_per_cpu_second"] for r in runs]),
+        )
         for name, runs in results.items()
     }
     peer = medians.get("django-import-export")
-    for name, (rate, peak) in medians.items():
+    for name, (rate, peak, per_cpu) in medians.items():
         ratio = (
-            f", {rate / peer[0]:.2f}× django-import-export" if peer and name != "django-import-export" else ""
+            f"; {rate / peer[0]:.2f}× django-import-export's rows/s, {per_cpu / peer[2]:.2f}× per CPU s"
+            if peer and name != "django-import-export"
+            else ""
         )
-        print(f"  {name}: median {rate:,.0f} rows/s, peak RSS {peak:.0f} MiB{ratio}")
+        print(
+            f"  {name}: median {rate:,.0f} rows/s, {per_cpu:,.0f} rows per CPU s, "
+            f"peak RSS {peak:.0f} MiB{ratio}"
+        )
     per_round = (
         [
             results["zhuqi"][i]["rows_per_second"] / results["django-import-export"][i]["rows_per_second"]

@@ -119,8 +119,10 @@ class XlsxRows:
         apply_stylesheet(reader.archive, reader.wb)
         workbook = reader.wb
         self._epoch = workbook.epoch
-        self._date_styles: set[int] = set(workbook._date_formats)
-        self._timedelta_styles: set[int] = set(workbook._timedelta_formats)
+        # Which cell styles are dates, as openpyxl's stylesheet reader indexed them (attributes
+        # it sets on the workbook; a workbook without styles has none).
+        self._date_styles: set[int] = set(getattr(workbook, "_date_formats", ()))
+        self._timedelta_styles: set[int] = set(getattr(workbook, "_timedelta_formats", ()))
         self._sheet_path = next(
             (
                 rel.target
