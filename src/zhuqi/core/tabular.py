@@ -19,7 +19,7 @@ from django.conf import settings
 from zhuqi.core.chinese import to_halfwidth, to_simplified
 from zhuqi.core.encodings import UnknownEncoding, csv_dialect, decode_csv
 from zhuqi.core.spreadsheets import Spreadsheet, restore, write_csv
-from zhuqi.core.xlsx_rows import XlsxRows
+from zhuqi.core.xlsx_rows import DamagedSheet, XlsxRows
 
 
 class ImportFileError(ValueError):
@@ -129,6 +129,8 @@ def read_table(stream: IO[bytes], filename: str) -> tuple[list[str], Iterator[tu
         def xlsx_rows() -> Iterator[tuple[int, list[Any]]]:
             try:
                 yield from _numbered(within_row_limit(rows))
+            except DamagedSheet as error:
+                raise ImportFileError(f"无法读取 Excel 文件：{error}") from error
             finally:
                 workbook.close()
 

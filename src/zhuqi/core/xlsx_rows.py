@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import tempfile
 import zipfile
+import zlib
 from array import array
 from collections.abc import Iterator
 from functools import lru_cache
@@ -63,6 +64,10 @@ def _parse(source: IO[bytes], tag: str) -> Iterator[Any]:
         element.clear(keep_tail=False)
         while element.getprevious() is not None:
             del element.getparent()[0]
+
+
+class DamagedSheet(ValueError):
+    """The sheet could not be read to its end."""
 
 
 @lru_cache(maxsize=256)
@@ -143,6 +148,13 @@ class XlsxRows:
         self._archive.close()
 
     def rows(self) -> Iterator[list[Any]]:
+        try:
+            yield from self._rows()
+        except (etree.LxmlError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
+            # A sheet damaged part way through: said as the file's fault, not a crash.
+            raise DamagedSheet(str(error)) from error
+
+    def _rows(self) -> Iterator[list[Any]]:
         if self._sheet_path is None:
             return
         with self._archive.open(self._sheet_path) as source:

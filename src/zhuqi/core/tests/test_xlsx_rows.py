@@ -6,14 +6,17 @@ import datetime
 import io
 import tracemalloc
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
+from zhuqi.core.tabular import ImportFileError, read_table
 from zhuqi.core.xlsx_rows import XlsxRows
 
 
@@ -192,3 +195,19 @@ def test_memory_does_not_grow_with_the_shared_string_table() -> None:
     # 30,000 more distinct texts: held in memory, they would add some 3 MB; on disk, 4 bytes each.
     grown = _peak_while_reading(large) - _peak_while_reading(small)
     assert grown < 500_000, grown
+
+
+def test_a_sheet_cut_off_part_way_is_refused_as_a_damaged_file(tmp_path: Path) -> None:
+    whole = _shared_strings_workbook(50)
+    with zipfile.ZipFile(io.BytesIO(whole)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet[: len(sheet) // 2]  # ends inside a row
+    path = tmp_path / "名录.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with path.open("rb") as stream:
+        _headers, rows = read_table(stream, path.name)
+        with pytest.raises(ImportFileError, match="无法读取 Excel 文件"):
+            list(rows)
