@@ -28,12 +28,12 @@ from typing import IO, Any
 from lxml import etree
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
 _NS = f"{{{SHEET_MAIN_NS}}}"
-_ROW, _CELL, _VALUE = f"{_NS}row", f"{_NS}c", f"{_NS}v"
+_ROW, _CELL, _VALUE, _DIMENSION = f"{_NS}row", f"{_NS}c", f"{_NS}v", f"{_NS}dimension"
 _SI, _T, _R, _IS = f"{_NS}si", f"{_NS}t", f"{_NS}r", f"{_NS}is"
 # Texts read back without a trip to the file: the same few (是, 否, a contact's name) repeat.
 _RECENT_STRINGS = 4096
@@ -53,7 +53,7 @@ def _text(element: Any) -> str:
     return "".join(parts)
 
 
-def _parse(source: IO[bytes], tag: str) -> Iterator[Any]:
+def _parse(source: IO[bytes], tag: str | tuple[str, ...]) -> Iterator[Any]:
     """Each `tag` element of an XML part, freed (with what came before it) once used. No DTD, no
     entities resolved, no network: the file is whatever someone uploaded."""
     parser = etree.iterparse(
@@ -136,6 +136,7 @@ class XlsxRows:
             ),
             None,
         )
+        self._width = 0
         part = reader.package.find(SHARED_STRINGS)
         if part is not None:
             with self._archive.open(part.PartName[1:]) as source:
@@ -159,7 +160,12 @@ class XlsxRows:
             return
         with self._archive.open(self._sheet_path) as source:
             expected = 1
-            for element in _parse(source, _ROW):
+            for element in _parse(source, (_DIMENSION, _ROW)):
+                if element.tag == _DIMENSION:
+                    # Rows are as wide as the sheet says it is, as openpyxl gives them.
+                    reference = element.get("ref")
+                    self._width = range_boundaries(reference)[2] or 0 if reference else 0
+                    continue
                 number = element.get("r")
                 row_number = int(number) if number else expected
                 while expected < row_number:
@@ -172,12 +178,13 @@ class XlsxRows:
 
     def _values(self, row: Any) -> list[Any]:
         values: list[Any] = []
-        column = 0
+        column = last = 0
         for cell in row:
             if cell.tag != _CELL:
                 continue
             reference = cell.get("r")
             column = _column(reference) if reference else column + 1
+            last = max(last, column)
             kind = cell.get("t")
             if kind == "inlineStr" and len(cell) == 1 and len(cell[0]) == 1 and cell[0][0].tag == _T:
                 # The common inline text, <is><t>…</t></is>, without the general walk.
@@ -192,6 +199,9 @@ class XlsxRows:
             if len(values) < column:
                 values.extend([None] * (column - len(values)))
             values[column - 1] = value
+        width = max(last, self._width)
+        if len(values) < width:
+            values.extend([None] * (width - len(values)))
         return values
 
     def _value(self, cell: Any, kind: str) -> Any:
