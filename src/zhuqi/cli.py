@@ -9,6 +9,7 @@
     zhuqi unlock USERNAME              lift a login lockout (or --address IP)
     zhuqi resetpassword USERNAME       make a user set a new password at the next login
     zhuqi revoketokens USERNAME        revoke every API token of a user
+    zhuqi rebuild_search [MODEL …]     recompute the word-search index (cases, enterprises, …)
 
 Anything else is passed to Django's manage.py (`zhuqi migrate`, `zhuqi shell`, …).
 """

@@ -28,7 +28,7 @@ from zhuqi.cases.taking import (
     snapshot,
 )
 from zhuqi.cases.workflow import answers_for, is_coordinator, may_take
-from zhuqi.core import audit
+from zhuqi.core import audit, search
 from zhuqi.core.errors import FieldError, ValidationFailed, require
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
@@ -236,6 +236,7 @@ def file_case(
     accept = deadlines.response_deadline(calendar, case, submitted)
     case.accept_due = accept.at
     set_clock(case, start=submitted, due=accept.at)
+    search.fill(case)
     case.save()
     audit.record(actor=actor, instance=case, action=AuditEntry.Action.CREATE, source=source)
     record_step(

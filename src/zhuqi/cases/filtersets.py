@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from zhuqi.cases.models import OPEN_STATUS_LIST, Case, JointHandling, Kind, Status, Timeliness
+from zhuqi.core import search
 from zhuqi.core.filtersets import IdFilter, RegionCodeFilter
 from zhuqi.core.scoping import region_subtree_q
 from zhuqi.core.validators import is_id, is_region_code
@@ -63,11 +64,9 @@ class CaseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if is_id(value.lstrip("#")):
             return queryset.filter(pk=int(value.lstrip("#")))
-        return (
-            queryset.filter(Q(title__icontains=value) | Q(enterprise__name__icontains=value))
-            if value
-            else queryset
-        )
+        # Words of the title, description, answer, finding and enterprise name, through the word
+        # index (core/search.py); ranked unless the list has an order of its own.
+        return search.matching(queryset, value) if value else queryset
 
 
 class JointHandlingFilterSet(django_filters.FilterSet):

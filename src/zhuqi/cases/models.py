@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from zhuqi.core.models import BaseModel
+from zhuqi.core.search import SearchWordsField, register
 from zhuqi.directory.models import Department, Official, Region
 from zhuqi.enterprises.models import Enterprise
 
@@ -290,6 +291,9 @@ class Case(BaseModel):
     flagged_for_notice = models.BooleanField("列入调度会通报", default=False)
 
     answer = models.TextField("答复/办理情况", blank=True)
+    # Title, description, answer, a hazard's finding and the enterprise's name, segmented
+    # (core/search.py): the free-text search reads this through its index.
+    search_words = SearchWordsField()
     outcome = models.CharField("办理结果", max_length=20, choices=Outcome.choices, blank=True)
     outcome_reason = models.CharField(
         "无法解决的原因", max_length=24, choices=UnresolvableReason.choices, blank=True
@@ -976,3 +980,7 @@ class JointEvent(models.TextChoices):
 
 
 JOINT_STEP_LABELS: dict[str, str] = {event.value: event.label for event in JointEvent}
+
+
+# What the free-text search (q) finds a case by: core/search.py.
+register(Case, "title", "description", "answer", "rule_breached", "evidence", "enterprise__name")

@@ -39,7 +39,7 @@ from zhuqi.cases.models import (
     Timeliness,
     deadline_text,
 )
-from zhuqi.core import audit, concurrency
+from zhuqi.core import audit, concurrency, search
 from zhuqi.core.errors import FieldError, ValidationFailed, require
 from zhuqi.core.forms import model_label
 from zhuqi.core.models import AuditEntry
@@ -135,6 +135,9 @@ def save(
     """The version raised, the columns changed since `loaded` saved (and `after_save`: its
     many-to-many), its reach kept and the change in the audit trail."""
     case.version += 1
+    # The search words follow the texts (title, description, answer, enterprise), whichever
+    # step changed them: one place for every step and edit.
+    search.fill(case)
     changed = {name for name, value in loaded.items() if getattr(case, name) != value}
     case.save(update_fields=sorted(changed | {"version", "updated_at"}))
     for then in after_save:

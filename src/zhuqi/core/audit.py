@@ -21,7 +21,9 @@ from zhuqi.core.textlimits import excerpt
 from zhuqi.core.validators import mask_contacts, mask_phone
 
 # Bookkeeping fields whose change says nothing a reader of the history needs.
-IGNORED_FIELDS = frozenset({"updated_at", "created_at", "version", "search_text", "last_login"})
+IGNORED_FIELDS = frozenset(
+    {"updated_at", "created_at", "version", "search_text", "search_words", "last_login"}
+)
 # Recorded as changed, never with their value: a password hash has no business in a log.
 SECRET_FIELDS = frozenset({"password", "key_hash"})
 HIDDEN = "******"

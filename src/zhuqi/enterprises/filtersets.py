@@ -8,6 +8,7 @@ import re
 import django_filters
 from django.db.models import Q, QuerySet
 
+from zhuqi.core import search
 from zhuqi.core.chinese import normalise_query
 from zhuqi.core.filtersets import IdFilter, IndustryCodeFilter, MonthFilter, RegionCodeFilter
 from zhuqi.core.periods import Period, PeriodKind
@@ -34,8 +35,8 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         fields = ["q", "region", "industry", "size_class", "above_scale", "official"]
 
     def filter_q(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
-        """Name, short name, code or pinyin (initials or full): one substring match on one column,
-        which a trigram index serves on PostgreSQL."""
+        """Chinese words of the name or short name (the word index), else code or pinyin (initials
+        or full): a substring match on one column, which a trigram index serves on PostgreSQL."""
         text = normalise_query(value).replace(" ", "")
         if not text:
             return queryset
@@ -47,6 +48,10 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             # some pinyin: match the start of a word of search_text. That is what the user means,
             # and on PostgreSQL the trigram index serves " hx" where it cannot serve "hx".
             return queryset.filter(Q(search_text__startswith=text) | Q(search_text__contains=" " + text))
+        if search.has_han(text):
+            # Chinese: the words of the name and short name, through the word index (a trigram
+            # index cannot serve two characters); ranked, then by name.
+            return search.matching(queryset, value)
         return queryset.filter(search_text__contains=text)
 
     def filter_region(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:

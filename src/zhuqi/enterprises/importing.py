@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from django.utils import timezone
 
-from zhuqi.core import audit
+from zhuqi.core import audit, search
 from zhuqi.core.bulk import bulk_insert
 from zhuqi.core.errors import PermissionDenied
 from zhuqi.core.models import AuditEntry
@@ -400,6 +400,9 @@ def _write_batch(*, actor: User, batch: list[tuple[int, dict[str, Any]]]) -> tup
         for enterprise in to_update:
             enterprise.updated_at = now  # bulk_update does not apply auto_now
         Enterprise.objects.bulk_update(to_update, fields)
+        for enterprise in to_update:
+            if befores[enterprise.uscc]["name"] != enterprise.name:
+                search.refresh_dependents(enterprise)  # its cases are found by its name
     audit.record_each(
         actor=actor,
         action=AuditEntry.Action.CREATE,
@@ -446,6 +449,7 @@ def fill_search_columns(enterprises: list[Enterprise]) -> None:
     text, and the audit ignores it.)"""
     for enterprise in enterprises:
         enterprise.search_text = build_search_text(enterprise)
+    search.words_for_rows(Enterprise, enterprises)
 
 
 __all__ = [

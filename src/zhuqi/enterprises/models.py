@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from zhuqi.core.models import BaseModel
+from zhuqi.core.search import SearchWordsField, register
 from zhuqi.directory.models import Industry, Official, Region
 
 
@@ -44,6 +45,9 @@ class Enterprise(BaseModel):
     contacts = models.JSONField("联系人", default=list, blank=True)
     # Name, short name, code and the pinyin initials of both, lower-cased: one column to search.
     search_text = models.TextField(editable=False, default="")
+    # Name and short name segmented for word search (core/search.py); pinyin and codes stay in
+    # search_text.
+    search_words = SearchWordsField()
     version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -129,3 +133,6 @@ class Assignment(BaseModel):
         return Q(**{f"{prefix}start_date__lte": day}) & (
             Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
         )
+
+
+register(Enterprise, "name", "short_name")

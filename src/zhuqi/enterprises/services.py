@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from zhuqi.core import audit
+from zhuqi.core import audit, search
 from zhuqi.core.chinese import pinyin_keys, to_simplified
 from zhuqi.core.concurrency import check_version, lock
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
@@ -68,6 +68,7 @@ def _assign(enterprise: Enterprise, values: Mapping[str, Any]) -> None:
     for field, value in values.items():
         setattr(enterprise, field, value)
     enterprise.search_text = build_search_text(enterprise)
+    search.fill(enterprise)
     apply_size_class(enterprise)
 
 
@@ -127,6 +128,9 @@ def enterprise_update(
     if audit.diff(before, audit.snapshot(enterprise)):
         enterprise.version += 1
         enterprise.save()
+        if before["name"] != enterprise.name:
+            # A case is found by its enterprise's name too (cases' search words carry it).
+            search.refresh_dependents(enterprise)
         audit.record(
             actor=actor, instance=enterprise, action=AuditEntry.Action.UPDATE, before=before, source=source
         )

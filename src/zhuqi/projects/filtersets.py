@@ -5,6 +5,7 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
+from zhuqi.core import search
 from zhuqi.core.filtersets import IdFilter, RegionCodeFilter, YearFilter
 from zhuqi.core.scoping import region_subtree_q
 from zhuqi.core.validators import is_region_code
@@ -63,4 +64,8 @@ class ProjectFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        if search.has_han(value):
+            # Chinese: words of the name, owner and content, through the word index.
+            return search.matching(queryset, value)
+        # A code, or Latin letters and digits in a name (a few thousand projects: a scan is fine).
         return queryset.filter(Q(name__icontains=value) | Q(owner_name__icontains=value) | Q(code=value))

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from zhuqi.core.models import BaseModel
+from zhuqi.core.search import SearchWordsField, register
 from zhuqi.directory.models import Department, Official, Region
 from zhuqi.enterprises.models import Enterprise
 
@@ -128,6 +129,8 @@ class Project(BaseModel):
     level = models.CharField("项目级别", max_length=12, choices=Level.choices, default=Level.CITY)
     listed_year = models.PositiveSmallIntegerField("入库年度")
     content = models.TextField("建设内容及规模", blank=True)
+    # Name, owner and content segmented for word search (core/search.py).
+    search_words = SearchWordsField()
     total_investment = money("总投资（万元）")
     responsible_leader = models.ForeignKey(
         Official,
@@ -336,3 +339,6 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.period_start}–{self.period_end}"
+
+
+register(Project, "name", "owner_name", "content")

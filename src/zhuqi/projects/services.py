@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from zhuqi.cases import services as case_services
 from zhuqi.cases.models import Case, Kind, Source
-from zhuqi.core import audit
+from zhuqi.core import audit, search
 from zhuqi.core.concurrency import check_version, lock
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed, require
 from zhuqi.core.models import AuditEntry
@@ -296,6 +296,7 @@ def project_create(*, actor: User, data: ProjectData, source: str = "") -> Proje
     values = clean_project_data(actor, data)
     plan, plan_year = values.pop("_annual_plan"), values.pop("_annual_plan_year")
     project = Project(**values, created_by=actor if actor.pk else None)
+    search.fill(project)
     try:
         with transaction.atomic():
             project.save()
@@ -327,6 +328,7 @@ def project_update(
     if not audit.diff(before, audit.snapshot(project)) and not plan_changed:
         return project  # nothing to record (a list imported again unchanged)
     project.version += 1
+    search.fill(project)
     project.save()
     _set_annual_plan(project, plan_year, plan)
     changes = audit.diff(before, audit.snapshot(project))

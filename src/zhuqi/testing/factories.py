@@ -10,6 +10,7 @@ from typing import Any
 import factory
 from django.utils import timezone
 
+from zhuqi.core import search
 from zhuqi.core.roles import Role
 from zhuqi.core.validators import make_uscc
 from zhuqi.directory.models import Department, Industry, Official, Post, Region, User
@@ -64,6 +65,7 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class: type[Enterprise], *args: Any, **kwargs: Any) -> Enterprise:
         enterprise = model_class(*args, **kwargs)
         enterprise.search_text = build_search_text(enterprise)
+        search.fill(enterprise)
         apply_size_class(enterprise)
         enterprise.save()
         return enterprise
@@ -152,4 +154,7 @@ def make_project(**overrides: Any) -> Any:
         "total_investment": Decimal("50000"),
     }
     values.update(overrides)
-    return Project.objects.create(**values)
+    project = Project(**values)
+    search.fill(project)
+    project.save(force_insert=True)
+    return project

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from zhuqi.core import search
 from zhuqi.core.filtersets import IdFilter, IsoDateFilter, RegionCodeFilter
 from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind, VisitOfficial
 from zhuqi.visits.selectors import visits_touching_q
@@ -61,4 +62,8 @@ class VisitFilterSet(django_filters.FilterSet):
         return queryset.filter(visits_touching_q(value))
 
     def filter_text(self, queryset: QuerySet[Visit], name: str, value: str) -> QuerySet[Visit]:
-        return queryset.filter(title__contains=value.strip()) if value.strip() else queryset
+        value = value.strip()
+        if search.has_han(value):
+            # Chinese: words of the title and summary, through the word index.
+            return search.matching(queryset, value)
+        return queryset.filter(title__contains=value) if value else queryset

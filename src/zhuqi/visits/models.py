@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from zhuqi.core.models import BaseModel
+from zhuqi.core.search import SearchWordsField, register
 from zhuqi.directory.models import Official, Region
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.projects.models import Project
@@ -41,6 +42,8 @@ class Visit(BaseModel):
     )
     projects = models.ManyToManyField(Project, verbose_name="项目", blank=True, related_name="visits")
     summary = models.TextField("概要", blank=True)
+    # Title and summary segmented for word search (core/search.py).
+    search_words = SearchWordsField()
     # A liaison visit that found nothing to do says so rather than inventing content.
     no_problems = models.BooleanField("无问题", default=False)
     source = models.CharField("来源", max_length=8, choices=VisitSource.choices, default=VisitSource.MANUAL)
@@ -166,3 +169,6 @@ class VisitAttachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+register(Visit, "title", "summary")

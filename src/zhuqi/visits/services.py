@@ -13,7 +13,7 @@ from django.db import transaction
 
 from zhuqi.cases import services as case_services
 from zhuqi.cases.models import Case, Kind, Source
-from zhuqi.core import audit
+from zhuqi.core import audit, search
 from zhuqi.core.concurrency import check_version, lock
 from zhuqi.core.errors import (
     ErrorCode,
@@ -408,7 +408,9 @@ def visit_create(
     if upload_errors:
         raise ValidationFailed(upload_errors)
     fields = {key: value for key, value in values.items() if not key.startswith("_")}
-    visit = Visit.objects.create(kind=data.kind, recorded_by=actor if actor.pk else None, **fields)
+    visit = Visit(kind=data.kind, recorded_by=actor if actor.pk else None, **fields)
+    search.fill(visit)
+    visit.save(force_insert=True)
     _write_members(visit, values)
     _store_attachments(visit, actor, attachments)
     audit.record(actor=actor, instance=visit, action=AuditEntry.Action.CREATE, source=source)
@@ -459,6 +461,7 @@ def visit_update(
         if not key.startswith("_"):
             setattr(visit, key, value)
     visit.version += 1
+    search.fill(visit)
     visit.save()
     _write_members(visit, values)
     _store_attachments(visit, actor, attachments)

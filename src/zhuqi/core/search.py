@@ -1,0 +1,451 @@
+"""Word search that does not scan: Chinese text segmented by jieba when it is written, indexed by
+the database's own full-text engine, and a query segmented the same way.
+
+Chinese has no spaces, so a trigram index cannot serve a two-character word and `icontains`
+reads every row of the scope (1.6–2.1 s for 续贷 over a prefecture's 613k cases on PostgreSQL).
+Instead each searched model keeps a `search_words` column: its texts as space-separated tokens,
+
+- the words of jieba's search mode, without its guesses for unknown words (HMM off, so a text
+  and a query are cut alike): 留抵退税 gives 退税 and 留抵退税, so 退税 finds it;
+- the two characters where two words meet (先还后续贷 is cut 后续 / 贷: 续贷 is kept too), so a
+  two-character word is found wherever it is written;
+- then every Chinese character of the text, in order: a single character, or a name jieba does
+  not know (联晟, cut into 联 and 晟), is found as a sequence of adjacent characters (a phrase).
+
+PostgreSQL indexes the column with a GIN expression index on `to_tsvector('simple', …)` (no
+stemming, no stop words: the tokens are already the words); SQLite with an FTS5 table over the
+same column (external content: the text lives once, in the model's table), kept in step by
+triggers. The services keep `search_words` itself (`fill` before a save, `words_for_rows` for a
+bulk insert); `rebuild` (the `rebuild_search` command) recomputes a whole table, the safety net.
+
+A query: known words must all be present (AND), unknown words and single characters as phrases
+of characters, Latin letters and digits as the start of a token (`5g`, `abc*`). Ranked by
+ts_rank (PostgreSQL) or bm25 (SQLite) where the caller has not chosen an order.
+
+A new app adds word search in four places (docs/architecture.md):
+    models.py       search_words = search.SearchWordsField()
+                    search.register(Thing, "title", "description", "enterprise__name")
+    migration       operations = [*search.add_search_words("thing", "app_thing")]
+    services.py     search.fill(thing) before thing.save()
+    filtersets.py   return search.matching(queryset, value)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from django.db import connection, connections, migrations, models, transaction
+from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
+
+from zhuqi.core.chinese import _tokenizer, normalise_query
+
+M = TypeVar("M", bound=models.Model)
+
+# A token: letters and digits (Chinese characters are letters); an underscore separates, as it
+# does for both engines' tokenizers.
+_TOKEN = re.compile(r"[^\W_]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# PostgreSQL keeps positions up to 16,383 (a phrase past it cannot match) and a tsvector under
+# 1 MiB: a record's texts are cut at this many tokens.
+MAX_TOKENS = 16_000
+# Rows per batch of a rebuild: bounded memory whatever the table's size.
+REBUILD_BATCH = 2_000
+
+
+class SearchWordsField(models.TextField):
+    """The segmented texts of a record (see the module's docstring): written by `fill`, never by
+    hand, indexed by the migration `add_search_words` makes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("verbose_name", "检索词")
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("db_default", "")
+        super().__init__(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Segmenting
+
+
+def _is_han(text: str) -> bool:
+    return bool(_HAN.match(text))
+
+
+def has_han(text: str) -> bool:
+    """Whether a query has Chinese in it (the word index's part; Latin codes and pinyin may stay
+    with a list's own substring match)."""
+    return bool(_HAN.search(text))
+
+
+@lru_cache(maxsize=65_536)
+def _segment_one(text: str) -> tuple[str, ...]:
+    # Cached: answers and descriptions repeat ("已协调解决"), and a rebuild meets them often.
+    normal = normalise_query(text)
+    tokenizer = _tokenizer()
+    words: list[str] = []
+    bridges: list[str] = []
+    previous = ""
+    for piece in tokenizer.cut(normal, HMM=False):
+        for word in _TOKEN.findall(piece):
+            if _is_han(word) and _is_han(previous):
+                # Two words' meeting characters: 先还后续贷 is cut 后续 / 贷, and 续贷 must still
+                # be found in it.
+                bridges.append(previous[-1] + word[0])
+            previous = word
+            if len(word) == 1 and _is_han(word):
+                continue  # among the characters below: not twice
+            # Search mode, as jieba's cut_for_search: the dictionary words inside a long word.
+            for size in (2, 3):
+                if len(word) > size:
+                    words += [
+                        word[i : i + size]
+                        for i in range(len(word) - size + 1)
+                        if tokenizer.FREQ.get(word[i : i + size])
+                    ]
+            words.append(word)
+        if not _TOKEN.search(piece):
+            previous = ""  # punctuation or a space: no word meets across it
+    return (*words, *bridges, *(char for char in normal if _is_han(char)))
+
+
+def segment(*texts: str | None) -> str:
+    """The search words of some texts, space-separated (what `search_words` holds)."""
+    tokens: list[str] = []
+    for text in texts:
+        if text:
+            tokens += _segment_one(text)
+            if len(tokens) >= MAX_TOKENS:
+                break
+    return " ".join(tokens[:MAX_TOKENS])
+
+
+@dataclass(frozen=True)
+class Term:
+    tokens: tuple[str, ...]  # one word, or the characters of a phrase
+    prefix: bool = False  # Latin letters or digits: the start of a token
+
+
+def query_terms(query: str) -> list[Term]:
+    """What a search box's text must match, every term (AND)."""
+    terms: list[Term] = []
+    run: list[str] = []  # adjacent single characters: a phrase
+
+    def flush() -> None:
+        if run:
+            terms.append(Term(tuple(run)))
+            run.clear()
+
+    for piece in _tokenizer().cut(normalise_query(query), HMM=False):
+        for token in _TOKEN.findall(piece):
+            if _is_han(token):
+                if len(token) == 1:
+                    run.append(token)
+                    continue
+                flush()
+                terms.append(Term((token,)))
+            else:
+                flush()
+                # 5g基站 is cut 5g, 基站; a Latin word may be the start of a longer one.
+                terms.append(Term((token,), prefix=True))
+        if not _TOKEN.search(piece):
+            flush()  # punctuation or a space ends a phrase
+    flush()
+    return list(dict.fromkeys(terms))
+
+
+def _fts5_query(terms: Sequence[Term]) -> str:
+    # Tokens are letters and digits only, so quoting cannot be broken out of.
+    return " AND ".join(f'"{" ".join(t.tokens)}"' + ("*" if t.prefix else "") for t in terms)
+
+
+def _tsquery(terms: Sequence[Term]) -> str:
+    parts = []
+    for term in terms:
+        if len(term.tokens) > 1:
+            parts.append("(" + " <-> ".join(f"'{token}'" for token in term.tokens) + ")")
+        else:
+            parts.append(f"'{term.tokens[0]}'" + (":*" if term.prefix else ""))
+    return " & ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Which models are searched, and by what
+
+
+_SEARCHED: dict[type[models.Model], tuple[str, ...]] = {}
+
+
+def register(model: type[models.Model], *paths: str) -> None:
+    """Search `model` by the texts at `paths` (fields, or `enterprise__name` through a foreign
+    key: a change there is carried by `refresh_dependents`)."""
+    _SEARCHED[model] = paths
+
+
+def searched_models() -> list[type[models.Model]]:
+    return list(_SEARCHED)
+
+
+def _value(instance: Any, path: str) -> str:
+    for part in path.split("__"):
+        if instance is None:
+            return ""
+        instance = getattr(instance, part)
+    return instance or ""
+
+
+def words_of(instance: models.Model) -> str:
+    return segment(*(_value(instance, path) for path in _SEARCHED[type(instance)]))
+
+
+def fill(instance: models.Model) -> bool:
+    """Set the instance's `search_words` from its texts; True if they changed (a save with
+    `update_fields` adds "search_words" then)."""
+    words = words_of(instance)
+    changed = words != getattr(instance, "search_words", None)
+    instance.search_words = words  # type: ignore[attr-defined]
+    return changed
+
+
+def words_for_rows(model: type[M], rows: Iterable[M]) -> None:
+    """`fill` for a batch about to be bulk inserted or updated (the importers'): the rows' own
+    texts, and their related names if the paths need them (loaded by the caller)."""
+    for row in rows:
+        fill(row)
+
+
+def refresh_dependents(instance: models.Model) -> int:
+    """After a change to `instance`'s texts, the search words of the records that include them
+    (a case's words carry its enterprise's name): recomputed, in batches. Returns how many."""
+    total = 0
+    for model, paths in _SEARCHED.items():
+        for link in {path.split("__")[0] for path in paths if "__" in path}:
+            field = model._meta.get_field(link)
+            if field.related_model is type(instance):
+                total += rebuild(model, model._default_manager.filter(**{link: instance}))
+    return total
+
+
+# ---------------------------------------------------------------------------------------------
+# Querying
+
+
+class _PgMatch(Func):
+    """to_tsvector('simple', search_words) @@ to_tsquery('simple', …), written as the index is."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        column, query = self.get_source_expressions()
+        column_sql, column_params = compiler.compile(column)
+        query_sql, query_params = compiler.compile(query)
+        return (
+            f"to_tsvector('simple'::regconfig, {column_sql}) @@ to_tsquery('simple'::regconfig, {query_sql})",
+            [*column_params, *query_params],
+        )
+
+
+class _PgRank(Func):
+    """Minus ts_rank, so the best comes first in an ascending order, as bm25's does."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        column, query = self.get_source_expressions()
+        column_sql, column_params = compiler.compile(column)
+        query_sql, query_params = compiler.compile(query)
+        return (
+            f"-ts_rank(to_tsvector('simple'::regconfig, {column_sql}), "
+            f"to_tsquery('simple'::regconfig, {query_sql}))",
+            [*column_params, *query_params],
+        )
+
+
+def fts_table(model: type[models.Model]) -> str:
+    return f"{model._meta.db_table}_fts"
+
+
+def matching(queryset: QuerySet[M], query: str, *, rank: bool | None = None) -> QuerySet[M]:
+    """The rows of `queryset` whose search words match `query` (nothing when the query has no
+    letters or digits). Ranked, best first and then in the list's own order, unless the
+    queryset already has an order of its own (`rank=False`/`True` decides instead)."""
+    terms = query_terms(query)
+    if not terms:
+        return queryset.none()
+    if rank is None:
+        rank = not queryset.query.order_by
+    ordering = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
+    if connection.vendor == "postgresql":
+        text = Value(_tsquery(terms))
+        queryset = queryset.filter(_PgMatch(F("search_words"), text))
+        if rank:
+            queryset = queryset.alias(search_rank=_PgRank(F("search_words"), text))
+    else:
+        table, fts = queryset.model._meta.db_table, fts_table(queryset.model)
+        # A join, so the FTS index drives the query and bm25 is at hand to order by.
+        queryset = queryset.extra(  # noqa: S610 - fixed names; the query is a parameter
+            tables=[fts],
+            where=[f'"{fts}".rowid = "{table}"."id"', f'"{fts}" MATCH %s'],
+            params=[_fts5_query(terms)],
+            select={"search_rank": f'bm25("{fts}")'} if rank else {},
+        )
+    if rank:
+        queryset = queryset.order_by("search_rank", *ordering)
+    return queryset
+
+
+# ---------------------------------------------------------------------------------------------
+# The index: created by a migration, rebuilt by a command
+
+
+def _sqlite_triggers(table: str) -> list[str]:
+    # Table names come from the models, never from input.
+    fts = f"{table}_fts"
+    insert = f'INSERT INTO "{fts}"(rowid, search_words) VALUES (new.id, new.search_words)'  # noqa: S608
+    delete = (
+        f'INSERT INTO "{fts}"("{fts}", rowid, search_words) '  # noqa: S608
+        "VALUES ('delete', old.id, old.search_words)"
+    )
+    return [
+        f'CREATE TRIGGER IF NOT EXISTS "{fts}_insert" AFTER INSERT ON "{table}" BEGIN {insert}; END',
+        f'CREATE TRIGGER IF NOT EXISTS "{fts}_delete" AFTER DELETE ON "{table}" BEGIN {delete}; END',
+        f'CREATE TRIGGER IF NOT EXISTS "{fts}_update" AFTER UPDATE OF search_words ON "{table}" '
+        f"BEGIN {delete}; {insert}; END",
+    ]
+
+
+def index_sql(table: str, vendor: str) -> list[str]:
+    """The statements that index `table`.search_words (idempotent)."""
+    if vendor == "postgresql":
+        return [
+            f'CREATE INDEX IF NOT EXISTS "{table}_words_idx" ON "{table}" '
+            f"USING gin (to_tsvector('simple'::regconfig, search_words))"
+        ]
+    fts = f"{table}_fts"
+    return [
+        f'CREATE VIRTUAL TABLE IF NOT EXISTS "{fts}" USING fts5(search_words, '
+        f"content='{table}', content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+        *_sqlite_triggers(table),
+    ]
+
+
+def _drop_sql(table: str, vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [f'DROP INDEX IF EXISTS "{table}_words_idx"']
+    fts = f"{table}_fts"
+    return [
+        *(f'DROP TRIGGER IF EXISTS "{fts}_{event}"' for event in ("insert", "delete", "update")),
+        f'DROP TABLE IF EXISTS "{fts}"',
+    ]
+
+
+def add_search_words(
+    app_label: str, model_name: str, table: str, paths: Sequence[str]
+) -> list[migrations.operations.base.Operation]:
+    """A migration's operations adding `search_words` and its index to a model, and filling it
+    for the rows already there (from the texts at `paths`, as the migration was written).
+
+    The column is added with a constant default by ALTER TABLE on both databases (instant on a
+    big table; Django would copy a SQLite table whole for a NOT NULL column); the index is each
+    engine's own."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        schema_editor.execute(f"ALTER TABLE \"{table}\" ADD COLUMN search_words text DEFAULT '' NOT NULL")
+        for statement in index_sql(table, vendor):
+            schema_editor.execute(statement)
+
+    def fill_rows(apps: Any, schema_editor: Any) -> None:
+        # After the field is in the migration's state, so the historical model has it.
+        model = apps.get_model(app_label, model_name)
+        _fill(model._default_manager.using(schema_editor.connection.alias).all(), table, paths)
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        for statement in _drop_sql(table, vendor):
+            schema_editor.execute(statement)
+        schema_editor.execute(f'ALTER TABLE "{table}" DROP COLUMN search_words')
+
+    return [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.AddField(model_name, "search_words", SearchWordsField())],
+            database_operations=[migrations.RunPython(forwards, backwards)],
+        ),
+        migrations.RunPython(fill_rows, migrations.RunPython.noop),
+    ]
+
+
+def ensure_index(model: type[models.Model]) -> None:
+    """The index statements again (idempotent): a SQLite table rebuilt by a later migration loses
+    its triggers, and `rebuild` puts them back before it recomputes."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Only when missing: CREATE INDEX, even IF NOT EXISTS, is refused inside a transaction
+            # that has written rows with deferred triggers (the audit's).
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [f"{table}_words_idx"])
+            if cursor.fetchone():
+                return
+        for statement in index_sql(table, connection.vendor):
+            cursor.execute(statement)
+
+
+def _batches(queryset: QuerySet[Any], paths: Sequence[str], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    last = 0
+    while True:
+        rows = list(
+            queryset.filter(pk__gt=last).order_by("pk").values_list("pk", "search_words", *paths)[:size]
+        )
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+def _fill(
+    queryset: QuerySet[Any],
+    table: str,
+    paths: Sequence[str],
+    *,
+    batch_size: int = REBUILD_BATCH,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    written = seen = 0
+    update = f'UPDATE "{table}" SET search_words = %s WHERE id = %s'  # noqa: S608 - a model's table
+    for rows in _batches(queryset, paths, batch_size):
+        changed = []
+        for pk, current, *texts in rows:
+            words = segment(*texts)
+            if words != current:
+                changed.append((words, pk))
+        if changed:
+            db = connections[queryset.db]
+            with transaction.atomic(using=queryset.db), db.cursor() as cursor:
+                cursor.executemany(update, changed)
+        written += len(changed)
+        seen += len(rows)
+        if progress:
+            progress(seen, written)
+    return written
+
+
+def rebuild(
+    model: type[models.Model],
+    queryset: QuerySet[Any] | None = None,
+    *,
+    batch_size: int = REBUILD_BATCH,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Recompute the search words of `model`'s rows (all, or `queryset`'s) in batches of ids, one
+    transaction each, writing only those that changed; `progress(seen, written)` after each
+    batch. Returns how many rows were written."""
+    if queryset is None:
+        ensure_index(model)
+        queryset = model._default_manager.all()
+    return _fill(queryset, model._meta.db_table, _SEARCHED[model], batch_size=batch_size, progress=progress)

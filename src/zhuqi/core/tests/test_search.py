@@ -1,0 +1,271 @@
+"""Word search (core/search.py): words segmented when written, found through each database's own
+full-text index, kept by the services and rebuilt by a command. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from zhuqi.cases import services
+from zhuqi.cases.models import Case, CaseCategory, Kind, RoutingRule
+from zhuqi.cases.services import NewCase
+from zhuqi.core import search
+from zhuqi.directory.models import Region
+from zhuqi.enterprises import services as enterprise_services
+from zhuqi.enterprises.models import Enterprise
+from zhuqi.projects.models import Project
+from zhuqi.testing.api import send, token_client
+from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory, make_project
+from zhuqi.visits.models import Visit
+
+
+@pytest.fixture
+def finance(db) -> CaseCategory:
+    return CaseCategory.objects.get(name="融资", parent=None)
+
+
+@pytest.fixture
+def routed(cast: Cast, finance: CaseCategory) -> RoutingRule:
+    return RoutingRule.objects.create(
+        region=Region.objects.get(pk="150581"), category=finance, lead_department=cast.handler.department
+    )
+
+
+def file_demand(cast: Cast, finance, title: str, description: str = "详见附件") -> Case:
+    return services.case_create(
+        actor=cast.enterprise_user,
+        data=NewCase(kind=Kind.DEMAND, title=title, description=description, category_id=finance.pk),
+    )
+
+
+def found(query: str, user: str = "coordinator") -> list[int]:
+    response = token_client(user).get("/api/v1/cases", {"q": query})
+    assert response.status_code == 200, response.content
+    return [item["id"] for item in response.json()["items"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Segmenting
+
+
+def test_a_text_keeps_its_words_the_shorter_words_inside_them_and_its_characters() -> None:
+    tokens = search.segment("留抵退税政策落实").split()
+    assert {"留抵退税", "退税", "政策", "落实"} <= set(tokens)
+    # Every character too, in order, for single characters and names jieba does not know.
+    assert tokens[-8:] == list("留抵退税政策落实")
+    # Traditional, full-width and capitals are stored as a query is compared.
+    assert search.segment("續貸ＡＢＣ") == search.segment("续贷abc")
+
+
+def test_a_query_is_words_phrases_of_unknown_characters_and_latin_prefixes() -> None:
+    terms = search.query_terms("联晟 續貸 5G")
+    assert terms == [
+        search.Term(("联", "晟")),
+        search.Term(("续贷",)),
+        search.Term(("5g",), prefix=True),
+    ]
+    assert search.query_terms("！？ ，") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases: through the API's list
+
+
+def test_a_word_in_the_description_or_the_answer_finds_the_case(cast, finance, routed) -> None:
+    loan = file_demand(cast, finance, "资金周转困难", "流动资金贷款下月到期，银行要求先还后续贷。")
+    land = file_demand(cast, finance, "扩建用地", "扩建项目用地指标不足")
+    assert found("续贷") == [loan.pk]
+    assert found("用地指标") == [land.pk]
+
+    land = services.case_accept(actor=cast.coordinator, case_id=land.pk, expected_version=land.version)
+    land = services.case_assign(actor=cast.coordinator, case_id=land.pk, expected_version=land.version)
+    land = services.case_start(actor=cast.handler, case_id=land.pk, expected_version=land.version)
+    assert found("留抵退税") == []
+    services.case_answer(
+        actor=cast.handler,
+        case_id=land.pk,
+        expected_version=land.version,
+        answer="已协调自然资源局调剂指标，并落实增值税留抵退税。",
+        outcome="resolved",
+    )
+    # The answer's words, and a word inside a longer one (退税 in 留抵退税).
+    assert found("留抵退税") == [land.pk]
+    assert found("退税") == [land.pk]
+
+
+def test_two_characters_traditional_single_characters_and_names_jieba_does_not_know(
+    cast, finance
+) -> None:
+    loan = file_demand(cast, finance, "流动资金贷款续贷困难")
+    file_demand(cast, finance, "缺少熟练焊工")
+    assert found("续贷") == [loan.pk]
+    assert found("續貸") == [loan.pk]
+    assert found("贷") == [loan.pk]  # one character
+    # The enterprise's name (联晟新材料有限公司): 联晟 is no dictionary word, found as a phrase.
+    assert len(found("联晟")) == 2
+    assert found("联晟 续贷") == [loan.pk]  # every term
+    assert found("晟联") == []  # the characters in that order, not merely both
+    assert found("！？") == []
+    assert found(f"#{loan.pk}") == [loan.pk]  # the id search stays
+
+
+def test_the_best_match_comes_first_unless_the_list_has_an_order_of_its_own(cast, finance) -> None:
+    often = file_demand(cast, finance, "续贷困难", "续贷到期，续贷手续")
+    once = file_demand(cast, finance, "资金困难", "希望协调续贷")
+    newest = file_demand(cast, finance, "用工短缺", "招工难")
+    assert found("续贷") == [often.pk, once.pk]
+    scoped = Case.objects.all()
+    assert list(search.matching(scoped, "续贷").values_list("pk", flat=True)) == [often.pk, once.pk]
+    # An order chosen by the caller stays (newest first here).
+    by_date = search.matching(scoped.order_by("-submitted_at", "-id"), "续贷")
+    assert list(by_date.values_list("pk", flat=True)) == [once.pk, often.pk]
+    assert newest.pk not in found("续贷")
+
+
+def test_the_search_list_costs_the_same_queries_as_the_list(cast, finance, django_assert_num_queries) -> None:
+    for number in range(3):
+        file_demand(cast, finance, f"流动资金贷款续贷困难{number}")
+    client = token_client("coordinator")
+    client.get("/api/v1/cases")  # the token's first use is recorded once
+    # The user, the token, the count, the page, its co-departments.
+    with django_assert_num_queries(5):
+        listed = client.get("/api/v1/cases").json()
+    with django_assert_num_queries(5):
+        searched = client.get("/api/v1/cases", {"q": "续贷"}).json()
+    assert listed["count"] == searched["count"] == 3
+
+
+def test_an_edit_keeps_the_words_and_a_renamed_enterprise_carries_its_cases(cast, finance) -> None:
+    case = file_demand(cast, finance, "资金困难")
+    services.case_edit(
+        actor=cast.coordinator,
+        case_id=case.pk,
+        expected_version=case.version,
+        correction=services.CaseCorrection(title="应收账款融资受阻", reason="标题不清"),
+    )
+    assert found("融资") == [case.pk] and found("资金困难") == []
+    home = Enterprise.objects.get(pk=cast.home.pk)
+    enterprise_services.enterprise_update(
+        actor=cast.admin,
+        enterprise_id=home.pk,
+        data={"name": "霍林河煤业集团有限公司"},
+        expected_version=home.version,
+    )
+    assert found("煤业") == [case.pk] and found("联晟") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Enterprises, projects, visits
+
+
+def test_enterprises_by_words_of_the_name_and_still_by_pinyin(cast) -> None:
+    client = token_client("leader")
+
+    def names(query: str) -> list[str]:
+        return [e["name"] for e in client.get("/api/v1/enterprises", {"q": query}).json()["items"]]
+
+    assert names("铝材") == ["锦联铝材有限公司"]
+    assert names("新材料") == ["联晟新材料有限公司"]
+    assert names("聯晟") == ["联晟新材料有限公司"]
+    assert names("lsxcl") == ["联晟新材料有限公司"]  # pinyin initials, as before
+
+
+def test_projects_and_visits_by_words(cast, django_assert_num_queries) -> None:
+    make_project(name="年产十万吨电池级碳酸锂项目", content="建设锂电池正极材料生产线")
+    make_project(name="风电装备制造基地")
+    client = token_client("coordinator")
+    client.get("/api/v1/projects")
+    listed = client.get("/api/v1/projects", {"q": "碳酸锂"}).json()
+    assert [p["name"] for p in listed["items"]] == ["年产十万吨电池级碳酸锂项目"]
+    assert client.get("/api/v1/projects", {"q": "正极材料"}).json()["count"] == 1
+    with django_assert_num_queries(len_of(client, "/api/v1/projects", {})):
+        client.get("/api/v1/projects", {"q": "风电"})
+
+    leader = OfficialFactory(name="孟宪东")
+    PostFactory(official=leader, department=DepartmentFactory(name="通辽市委"), title="书记")
+    body = {
+        "kind": "inspection",
+        "lead_officials": [leader.pk],
+        "title": "调研新能源产业链",
+        "start_date": "2026-06-21",
+        "summary": "听取光伏组件项目建设进展汇报",
+        "places": ["150581"],
+        "enterprises": [{"enterprise": cast.home.pk}],
+    }
+    created = send(client, "post", "/api/v1/visits", body)
+    assert created.status_code == 201, created.content
+    assert Visit.objects.get().search_words
+    assert [v["id"] for v in client.get("/api/v1/visits", {"q": "光伏"}).json()["items"]] == [created.json()["id"]]
+    assert client.get("/api/v1/visits", {"q": "风电"}).json()["count"] == 0
+    with django_assert_num_queries(len_of(client, "/api/v1/visits", {})):
+        client.get("/api/v1/visits", {"q": "光伏"})
+
+
+def len_of(client, path: str, params: dict) -> int:
+    """How many queries the list costs without a search."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path, params)
+    return len(queries.captured_queries)
+
+
+# ---------------------------------------------------------------------------------------------
+# The index: used, and rebuilt
+
+
+def test_the_rebuild_command_restores_words_lost_or_stale(cast, finance) -> None:
+    case = file_demand(cast, finance, "流动资金贷款续贷困难")
+    project = make_project(name="电池级碳酸锂项目")
+    Case.objects.filter(pk=case.pk).update(search_words="")
+    Project.objects.filter(pk=project.pk).update(search_words="")
+    assert found("续贷") == []
+    out = io.StringIO()
+    call_command("rebuild_search", "cases.case", stdout=out)
+    assert "cases.case: done, 1 of 1 rows written" in out.getvalue()
+    assert found("续贷") == [case.pk]
+    assert Project.objects.get(pk=project.pk).search_words == ""  # only the model named
+    call_command("rebuild_search", stdout=out)
+    assert "projects.project: done, 1 of 1 rows written" in out.getvalue()
+    assert "cases.case: done, 0 of 1 rows written" in out.getvalue()  # nothing left to write
+    assert Project.objects.get(pk=project.pk).search_words == search.segment("电池级碳酸锂项目")
+
+
+def test_the_search_reads_the_word_index(cast, finance) -> None:
+    file_demand(cast, finance, "流动资金贷款续贷困难")
+    queryset = search.matching(Case.objects.filter(kind=Kind.DEMAND), "续贷")
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A handful of rows: without this the planner rightly reads the table.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Bitmap Index Scan on cases_case_words_idx" in plan, plan
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = "\n".join(row[-1] for row in cursor.fetchall())
+            # The FTS table drives (its MATCH), the cases are read by their key.
+            assert "cases_case_fts VIRTUAL TABLE INDEX" in plan, plan
+            assert "SEARCH cases_case USING INTEGER PRIMARY KEY" in plan, plan
+
+
+@pytest.mark.parametrize("model", search.searched_models(), ids=lambda m: m._meta.label_lower)
+def test_every_searched_model_has_its_index_after_the_migrations(db, model) -> None:
+    # A later migration that rebuilds a SQLite table drops its triggers: this fails then, and
+    # `rebuild_search` (ensure_index) puts them back.
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [f"{table}_words_idx"])
+            assert "to_tsvector('simple'::regconfig, search_words)" in cursor.fetchone()[0]
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
+            assert {row[0] for row in cursor.fetchall()} >= {
+                f"{table}_fts_insert",
+                f"{table}_fts_update",
+                f"{table}_fts_delete",
+            }
