@@ -38,6 +38,16 @@ def setup_django(sqlite_name: str | None = None) -> None:
         services.load_industries()
 
 
+def rebuild_search() -> None:
+    """The generators write rows directly, not through the services: their search words are
+    computed afterwards, as `zhuqi rebuild_search` does (core/search.py)."""
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("rebuild_search")
+    print(f"search words: {time.perf_counter() - started:.0f} s")
+
+
 def database_label() -> str:
     from django.db import connection
 

@@ -256,7 +256,9 @@ def test_the_list_filters_by_dates_and_title(cast: Cast, secretary: Official) ->
     )
     july = client.get("/visits/", {"start": "2026-06-21", "end": "2026-07-31"}).content.decode()
     assert july.count('data-testid="visit-row"') == 1 and "孟宪东到霍林郭勒市调研" in july  # ends on the 21st
-    assert client.get("/visits/", {"q": "座谈"}).content.decode().count('data-testid="visit-row"') == 1
+    # Words of the title and the summary: both visits' summaries say 召开座谈会, one title 调研.
+    assert client.get("/visits/", {"q": "座谈"}).content.decode().count('data-testid="visit-row"') == 2
+    assert client.get("/visits/", {"q": "调研"}).content.decode().count('data-testid="visit-row"') == 1
     backwards = client.get("/visits/", {"start": "2026-08-01", "end": "2026-07-01"}).content.decode()
     assert "早于开始日期" in backwards and 'data-testid="visit-row"' not in backwards
     assert "不是日期" in client.get("/visits/", {"start": "2026-13-01"}).content.decode()
