@@ -302,11 +302,19 @@ def matching(queryset: QuerySet[M], query: str, *, rank: bool | None = None) -> 
             queryset = queryset.alias(search_rank=_PgRank(F("search_words"), text))
     else:
         table, fts = queryset.model._meta.db_table, fts_table(queryset.model)
-        # A join, so the FTS index drives the query and bm25 is at hand to order by.
+        # A join, so the FTS index drives a broad query and bm25 is at hand to order by; and the
+        # ids as a list too, checked on the case's own loop: when another filter is the narrower
+        # (a queue of 600 cases), SQLite reads those rows first and would otherwise run the MATCH
+        # once a row (100 ms at 200k cases; 1 ms with the list).
+        fts_query = _fts5_query(terms)
         queryset = queryset.extra(  # noqa: S610 - fixed names; the query is a parameter
             tables=[fts],
-            where=[f'"{fts}".rowid = "{table}"."id"', f'"{fts}" MATCH %s'],
-            params=[_fts5_query(terms)],
+            where=[
+                f'"{table}"."id" IN (SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s)',  # noqa: S608
+                f'"{fts}".rowid = "{table}"."id"',
+                f'"{fts}" MATCH %s',
+            ],
+            params=[fts_query, fts_query],
             select={"search_rank": f'bm25("{fts}")'} if rank else {},
         )
     if rank:
