@@ -8,7 +8,7 @@ from zhuqi.core.search import add_search_words
 
 
 class Migration(migrations.Migration):
-    dependencies = [("projects", "0001_initial")]
+    dependencies = [("projects", "0002_library_order_index")]
 
     operations = [
         *add_search_words("projects", "project", "projects_project", ("name", "owner_name", "content"))
