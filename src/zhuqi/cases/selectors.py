@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -147,14 +146,10 @@ CASE_ROW_COLUMNS = (
 )
 
 
-def case_rows(ids: Any) -> QuerySet[Case]:
-    """The cases `ids` (a page already taken from a scoped list: core.listing.IdList, which
-    orders them) with what a list page shows of them: the joins cover the page's rows only."""
-    return (
-        Case.objects.filter(pk__in=ids)
-        .select_related("enterprise", "category", "lead_department")
-        .only(*CASE_ROW_COLUMNS)
-    )
+def case_rows() -> QuerySet[Case]:
+    """What a list page shows of a case, for core.pagination.IdsThenRows to read for a page's ids
+    (taken from a scoped list, which orders them): the joins cover the page's rows only."""
+    return Case.objects.select_related("enterprise", "category", "lead_department").only(*CASE_ROW_COLUMNS)
 
 
 def case_get(*, user: User, case_id: int | str) -> Case:

@@ -50,7 +50,8 @@ from zhuqi.core.errors import (
     ValidationFailed,
 )
 from zhuqi.core.filtersets import page_filterset
-from zhuqi.core.listing import IdList, ListPaginator, exact_count_asked
+from zhuqi.core.listing import ListPaginator, exact_count_asked
+from zhuqi.core.pagination import IdsThenRows
 from zhuqi.core.roles import Role
 from zhuqi.directory.grouping import LEVELS
 from zhuqi.directory.models import User
@@ -94,9 +95,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         if filterset.is_valid():
             paged = CaseFilterSet(params, queryset=scoped_in_order).qs
     # The page's ids from the case table alone, then what the page shows for those 50.
-    page = ListPaginator(
-        IdList(paged, selectors.case_rows), PAGE_SIZE, counted=counted, exact=exact_count_asked(request)
-    ).get_page(request.GET.get("page"))
+    rows = IdsThenRows(paged, selectors.case_rows())
+    paginator = ListPaginator(rows, PAGE_SIZE, counted=counted, exact=exact_count_asked(request))
+    page = paginator.get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "page": page,
         "tab": tab,

@@ -193,12 +193,12 @@ def project_queryset(*, user: User) -> QuerySet[Project]:
     )
 
 
-def project_rows(ids: Any, *, at: FlagClock) -> QuerySet[Project]:
-    """The projects `ids` (a page already taken from a scoped library: core.listing.IdList) with
-    what the library page shows, flags included: the flag probes run for the page's 50 projects,
-    not for every row a deep page skips."""
+def project_rows(*, at: FlagClock) -> QuerySet[Project]:
+    """What the library page shows of a project, flags included, for core.pagination.IdsThenRows
+    to read for a page's ids (taken from a scoped library): the flag probes run for the page's
+    50 projects, not for every row a deep page skips."""
     return with_flags(
-        Project.objects.filter(pk__in=ids).select_related(
+        Project.objects.select_related(
             "region", "owner", "project_list", "responsible_department", "responsible_leader"
         ),
         at,

@@ -20,7 +20,8 @@ from zhuqi.cases.selectors import categories as case_categories
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.filtersets import page_filterset
-from zhuqi.core.listing import IdList, ListPaginator, exact_count_asked
+from zhuqi.core.listing import ListPaginator, exact_count_asked
+from zhuqi.core.pagination import IdsThenRows
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import User
@@ -61,7 +62,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         return export_projects(queryset)
     # The page's ids from the project table (filters and order), then the page's 50 with their flags.
-    rows = IdList(queryset, lambda ids: selectors.project_rows(ids, at=at))
+    rows = IdsThenRows(queryset, selectors.project_rows(at=at))
     page = ListPaginator(rows, PAGE_SIZE, counted=queryset, exact=exact_count_asked(request)).get_page(
         request.GET.get("page")
     )

@@ -1,6 +1,6 @@
 """The 事项 page's lists: the page's ids from the case table alone, then what the page shows for
-those ids (core.listing), in a number of queries that does not grow with the list, and a count
-that stops at a cap ("1,000+ 条") unless the exact figure is asked for."""
+those ids (core.pagination.IdsThenRows, as the API), in a number of queries that does not grow
+with the list, and a count that stops at a cap ("1,000+ 条") unless the exact figure is asked for."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from zhuqi.cases import services, views
 from zhuqi.cases.models import Case, CaseCategory, Kind
 from zhuqi.cases.services import NewCase
-from zhuqi.core import listing
+from zhuqi.core import listing, pagination
 from zhuqi.testing.factories import Cast
 
 
@@ -55,10 +55,11 @@ def test_the_page_takes_its_ids_from_the_case_table_alone_then_loads_them(
     cases = _case_queries(captured)
     pages = [sql for sql in cases if '"enterprises_enterprise"."name"' in sql]
     assert len(pages) == 1, cases
-    # One query: the page of ids from the case table alone (no join, LIMIT inside), then the
-    # columns the page shows for those ids, joined for them only.
-    ids = re.search(r'IN \(SELECT U0\."id" AS "pk" FROM "cases_case" U0 (.*?) LIMIT \d+\)', pages[0])
-    assert ids and "JOIN" not in ids.group(1), pages[0]
+    # core.pagination.IdsThenRows, as the API: the page of ids from the case table alone (no
+    # join, LIMIT), then the columns the page shows for those ids, joined for them only.
+    ids = [sql for sql in cases if re.match(r'SELECT "cases_case"\."id" AS "pk" FROM "cases_case" ', sql)]
+    assert len(ids) == 1 and "JOIN" not in ids[0] and "LIMIT" in ids[0], cases
+    assert re.search(r'"cases_case"\."id" IN \([\d, ]+\)', pages[0]) and "LIMIT" not in pages[0], pages[0]
     assert '"cases_case"."description"' not in pages[0]
     # Newest first on 全部, by the clock on 待办: either way the ids' order is the page's.
     order = [int(pk) for pk in _row_ids(body)]
@@ -83,15 +84,20 @@ def test_a_long_list_says_1000_plus_and_counts_exactly_on_request(
     cast: Cast, finance: CaseCategory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
-    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
     file_demands(cast, finance, 5)
     client = client_for(cast.coordinator)
     body = client.get("/cases/?tab=all").content.decode()
     assert "第 1 页，共 3+ 条" in body and 'data-testid="exact-count"' in body
     assert len(_row_ids(body)) == 2 and 'rel="next"' in body
-    # Beyond the cap the count reaches the page asked: page 3 (rows 5-6) counts to 6.
-    body = client.get("/cases/?tab=all&page=3").content.decode()
+    # A page that is not full ends the list: it says the count itself, no COUNT is run.
+    with CaptureQueriesContext(connection) as last:
+        body = client.get("/cases/?tab=all&page=3").content.decode()
     assert len(_row_ids(body)) == 1 and "共 5 条" in body and "exact-count" not in body
+    assert not [q for q in _case_queries(last) if "COUNT(" in q], _case_queries(last)
+    # Beyond the cap the count reaches the page asked: page 2 counts to 4 (and one more).
+    body = client.get("/cases/?tab=all&page=2").content.decode()
+    assert "共 4+ 条" in body and 'rel="next"' in body
     # A page beyond any list: the last page, whatever the number (the count's LIMIT stays bounded).
     for absurd in ("99999999999999999999999", "-3", "x"):
         response = client.get(f"/cases/?tab=all&page={absurd}")
@@ -109,13 +115,11 @@ def test_the_count_has_thousands_separators(db: Any) -> None:
     total = regions.count()
     assert total > 1000  # GB/T 2260: some 3,000 divisions
 
-    def load(ids: list[Any]) -> Any:
-        return Region.objects.filter(pk__in=ids)
-
-    capped = listing.ListPaginator(listing.IdList(regions, load), 10, counted=regions).get_page(1)
+    rows = pagination.IdsThenRows(regions, Region.objects.all())
+    capped = listing.ListPaginator(rows, 10, counted=regions).get_page(1)
     assert capped.paginator.capped and capped.paginator.count_text == "1,000+"
     assert [r.code for r in capped.object_list] == list(regions.values_list("code", flat=True)[:10])
-    exact = listing.ListPaginator(listing.IdList(regions, load), 10, counted=regions, exact=True).get_page(2)
+    exact = listing.ListPaginator(rows, 10, counted=regions, exact=True).get_page(2)
     assert not exact.paginator.capped and exact.paginator.count_text == f"{total:,}" and "," in f"{total:,}"
     assert [r.code for r in exact.object_list] == list(regions.values_list("code", flat=True)[10:20])
 
