@@ -374,6 +374,10 @@ class Case(BaseModel):
             # The two other arms of the 待办 ORs, so each arm is an index scan: extension requests
             # (the coordinator's) and cases flagged for the dispatch meeting (the leader's).
             models.Index(fields=["region"], name="case_extension_idx", condition=Q(extension="requested")),
+            # The same arm for SQLite: its planner takes a partial index only when the query's
+            # WHERE names the index's literal, and Django binds 'requested' as a parameter, so the
+            # arm read every assigned and in-progress case of the jurisdiction by (status, region).
+            models.Index(fields=["extension", "region"], name="case_extension_region_idx"),
             models.Index(fields=["region"], name="case_flagged_idx", condition=Q(flagged_for_notice=True)),
             # A handler's inbox: their department's open cases by the clock.
             models.Index(fields=["lead_department", "status", "due_at"], name="case_department_due_idx"),
