@@ -386,13 +386,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("what", choices=["lists", "pages", "pair", "explain", "sweep", "figures"])
     parser.add_argument("--roles", default=",".join(PAIRED_USERS), help="pair: the users, comma-separated")
-    parser.add_argument("--read-only", action="store_true", help="pair: write nothing (no session rows)")
+    parser.add_argument("--read-only", action="store_true", help="pair: write nothing (not a migration)")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--trace", action="store_true", help="sweep: tracemalloc's peak as well")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    setup_django(SQLITE)
+    setup_django(SQLITE, migrate=not args.read_only)
     if args.what == "lists":
         lists(args.repeat)
     elif args.what == "pages":

@@ -17,7 +17,7 @@ from typing import Any
 OUT = Path(os.environ.get("ZHUQI_BENCH_OUT") or Path(__file__).resolve().parent / "out")
 
 
-def setup_django(sqlite_name: str | None = None) -> None:
+def setup_django(sqlite_name: str | None = None, *, migrate: bool = True) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("ZHUQI_TESTING", "1")
     if sqlite_name and not os.environ.get("DATABASE_URL"):
@@ -28,6 +28,10 @@ def setup_django(sqlite_name: str | None = None) -> None:
     django.setup()
     from django.core.management import call_command
 
+    if not migrate:
+        # A database shared read-only (another's data, being generated or benchmarked): not even
+        # a new index is written; the code runs on the schema it has.
+        return
     call_command("migrate", verbosity=0)
     from zhuqi.directory import services
     from zhuqi.directory.models import Industry, Region
