@@ -149,3 +149,26 @@ def test_each_roles_waiting_cases_lie_inside_its_scope(cast: Cast, finance: Case
     )
     assert outside.pk not in set(selectors.waiting_on(user=cast.coordinator).values_list("pk", flat=True))
     assert outside.pk in set(selectors.waiting_on(user=cast.outsider).values_list("pk", flat=True))
+
+
+def test_the_rows_worked_out_in_the_view_show_lateness_escalation_and_extension(
+    cast: Cast, finance: CaseCategory
+) -> None:
+    """views._case_rows: what the table shows of each case, computed once per row (as
+    cases/timeliness.html shows it on the case page)."""
+    from zhuqi.cases.models import Timeliness
+
+    late, amber = file_demands(cast, finance, 2)
+    Case.objects.filter(pk=late.pk).update(
+        timeliness=Timeliness.RED, working_days_late=3, escalation_level="supervision", extension="requested"
+    )
+    Case.objects.filter(pk=amber.pk).update(timeliness=Timeliness.AMBER)
+    body = client_for(cast.coordinator).get("/cases/?tab=all").content.decode()
+    row = body.split(f'data-case="{late.pk}"')[1].split("</tr>")[0]
+    assert "逾期 3 个工作日" in row and 'data-testid="escalation"' in row and "申请延期" in row
+    assert f'href="/cases/{late.pk}/"' in row and cast.home.name in row
+    assert "临期" in body.split(f'data-case="{amber.pk}"')[1].split("</tr>")[0]
+    # The enterprise sees its lateness, not the escalation inside government.
+    mine = client_for(cast.enterprise_user).get("/cases/?tab=all").content.decode()
+    row = mine.split(f'data-case="{late.pk}"')[1].split("</tr>")[0]
+    assert "逾期 3 个工作日" in row and "escalation" not in row

@@ -20,4 +20,5 @@ def test_the_extension_arm_of_the_coordinators_queue_is_an_index_search(cast: Ca
     assert "MULTI-INDEX OR" in plan, plan
     searches = [step for step in plan if step.startswith("SEARCH cases_case")]
     assert len(searches) == 2 and not [step for step in plan if step.startswith("SCAN cases_case")], plan
-    assert any("case_extension_region_idx (extension=? AND region_id>? AND region_id<?)" in s for s in searches)
+    extension = "case_extension_region_idx (extension=? AND region_id>? AND region_id<?)"
+    assert any(extension in step for step in searches), plan
