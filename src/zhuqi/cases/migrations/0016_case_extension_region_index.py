@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0014_joint_handling'),
+        ('cases', '0015_search_words'),
         ('directory', '0004_user_must_change_password'),
         ('enterprises', '0003_assignment_duty'),
         ('projects', '0001_initial'),
