@@ -66,7 +66,7 @@ class CaseFilterSet(django_filters.FilterSet):
             return queryset.filter(pk=int(value.lstrip("#")))
         # Words of the title, description, answer, finding and enterprise name, through the word
         # index (core/search.py); ranked unless the list has an order of its own.
-        return search.matching(queryset, value) if value else queryset
+        return search.matching(queryset, value, memo=self) if value else queryset
 
 
 class JointHandlingFilterSet(django_filters.FilterSet):

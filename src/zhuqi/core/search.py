@@ -21,7 +21,15 @@ recomputes a whole table, the safety net.
 
 A query: known words must all be present (AND), unknown words and single characters as phrases
 of characters, Latin letters and digits as the start of a token (`5g`, `abc*`). Ranked by
-ts_rank (PostgreSQL) or bm25 (SQLite) where the caller has not chosen an order.
+ts_rank (PostgreSQL) or bm25 (SQLite) where the caller has not chosen an order, and only when
+at most RANK_LIMIT rows match (the lists' COUNT_CAP, 1,000): ranking orders by a score of every
+match, so the page reads them all (續贷 over a prefecture at 2M cases: 11.7k rows, 0.8 s on
+PostgreSQL). More than that, and the list's own order is kept (the cases newest first, from the
+date index, the match as a filter): the list then says "1,000+ 条", a word that common is no
+longer a search for the best few, and the newest are what a coordinator reads first. Deciding
+costs one query, the matches counted up to RANK_LIMIT + 1 (the GIN index / FTS table, stopping
+there), run by `matching` itself. It counts the rows of the queryset `matching` is given: a
+FilterSet's filters declared after the search's narrow the list, not that count.
 
 A new app adds word search in four places (docs/architecture.md):
     models.py       search_words = search.SearchWordsField()
@@ -46,6 +54,7 @@ from django.db import connection, connections, migrations, models, transaction
 from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
 
 from zhuqi.core.chinese import _tokenizer, normalise_query
+from zhuqi.core.pagination import COUNT_CAP
 
 M = TypeVar("M", bound=models.Model)
 
@@ -58,6 +67,9 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 MAX_TOKENS = 16_000
 # Rows per batch of a rebuild: bounded memory whatever the table's size.
 REBUILD_BATCH = 2_000
+# Ranked only when at most this many rows match (see the module's docstring): the lists' cap, so
+# a list that says "1,000+" is the one in its own order.
+RANK_LIMIT = COUNT_CAP
 
 
 class SearchWordsField(models.TextField):
@@ -285,15 +297,33 @@ def fts_table(model: type[models.Model]) -> str:
     return f"{model._meta.db_table}_fts"
 
 
-def matching(queryset: QuerySet[M], query: str, *, rank: bool | None = None) -> QuerySet[M]:
+def matching(queryset: QuerySet[M], query: str, *, rank: bool | None = None, memo: Any = None) -> QuerySet[M]:
     """The rows of `queryset` whose search words match `query` (nothing when the query has no
     letters or digits). Ranked, best first and then in the list's own order, unless the
-    queryset already has an order of its own (`rank=False`/`True` decides instead)."""
+    queryset already has an order of its own or more than RANK_LIMIT rows match (one query
+    counts them, up to RANK_LIMIT + 1); `rank=False`/`True` decides instead, without it.
+
+    `memo`, an object that lives for one list (its FilterSet), keeps that choice for the list's
+    other querysets (its count's and its page's, see FilterSet.apply_each): counted once."""
     terms = query_terms(query)
     if not terms:
         return queryset.none()
-    if rank is None:
-        rank = not queryset.query.order_by
+    if rank is None and not queryset.query.order_by:
+        chosen = getattr(memo, "_search_ranked", {})
+        if query not in chosen:
+            chosen[query] = not _more_than(_matching(queryset, terms, rank=False), RANK_LIMIT)
+            if memo is not None:
+                memo._search_ranked = chosen
+        rank = chosen[query]
+    return _matching(queryset, terms, rank=bool(rank))
+
+
+def _more_than(queryset: QuerySet[Any], limit: int) -> bool:
+    # SELECT COUNT(*) FROM (SELECT id … LIMIT limit + 1): the index's matches, read no further.
+    return int(queryset.order_by().values("pk")[: limit + 1].count()) > limit
+
+
+def _matching(queryset: QuerySet[M], terms: Sequence[Term], *, rank: bool) -> QuerySet[M]:
     ordering = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
     if connection.vendor == "postgresql":
         text = Value(_tsquery(terms))

@@ -51,7 +51,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         if search.has_han(text):
             # Chinese: the words of the name and short name, through the word index (a trigram
             # index cannot serve two characters); ranked, then by name.
-            return search.matching(queryset, value)
+            return search.matching(queryset, value, memo=self)
         return queryset.filter(search_text__contains=text)
 
     def filter_region(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:

@@ -66,6 +66,6 @@ class ProjectFilterSet(django_filters.FilterSet):
             return queryset
         if search.has_han(value):
             # Chinese: words of the name, owner and content, through the word index.
-            return search.matching(queryset, value)
+            return search.matching(queryset, value, memo=self)
         # A code, or Latin letters and digits in a name (a few thousand projects: a scan is fine).
         return queryset.filter(Q(name__icontains=value) | Q(owner_name__icontains=value) | Q(code=value))

@@ -65,5 +65,5 @@ class VisitFilterSet(django_filters.FilterSet):
         value = value.strip()
         if search.has_han(value):
             # Chinese: words of the title and summary, through the word index.
-            return search.matching(queryset, value)
+            return search.matching(queryset, value, memo=self)
         return queryset.filter(title__contains=value) if value else queryset

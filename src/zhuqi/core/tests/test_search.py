@@ -123,15 +123,33 @@ def test_the_best_match_comes_first_unless_the_list_has_an_order_of_its_own(cast
     assert newest.pk not in found("续贷")
 
 
+def test_more_matches_than_the_rank_limit_come_newest_first(cast, finance, monkeypatch) -> None:
+    often = file_demand(cast, finance, "续贷困难", "续贷到期，续贷手续")
+    once = file_demand(cast, finance, "资金困难", "希望协调续贷")
+    file_demand(cast, finance, "用工短缺", "招工难")
+    scoped = Case.objects.all()
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    assert list(search.matching(scoped, "续贷").values_list("pk", flat=True)) == [often.pk, once.pk]
+    monkeypatch.setattr(search, "RANK_LIMIT", 1)
+    # Past the limit: the list's own order (newest first), not the score.
+    assert list(search.matching(scoped, "续贷").values_list("pk", flat=True)) == [once.pk, often.pk]
+    assert "ORDER BY" in str(search.matching(scoped, "续贷").query)
+    assert "rank" not in str(search.matching(scoped, "续贷").query).lower()
+    # A caller's explicit choice is not counted and stays.
+    ranked = search.matching(scoped, "续贷", rank=True)
+    assert list(ranked.values_list("pk", flat=True)) == [often.pk, once.pk]
+
+
 def test_the_search_list_costs_the_same_queries_as_the_list(cast, finance, django_assert_num_queries) -> None:
     for number in range(3):
         file_demand(cast, finance, f"流动资金贷款续贷困难{number}")
     client = token_client("coordinator")
     client.get("/api/v1/cases")  # the token's first use is recorded once
-    # The list's own queries, and none more for the search.
+    # The list's own queries, and one more for the search: its matches counted up to
+    # search.RANK_LIMIT + 1, to choose ranked or newest first.
     with django_assert_num_queries(3):
         listed = client.get("/api/v1/cases").json()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         searched = client.get("/api/v1/cases", {"q": "续贷"}).json()
     assert listed["count"] == searched["count"] == 3
 
@@ -162,7 +180,8 @@ def test_an_edit_keeps_the_words_and_a_renamed_enterprise_carries_its_cases(cast
 def test_enterprises_by_words_of_the_name_and_still_by_pinyin(cast, django_assert_num_queries) -> None:
     client = token_client("leader")
     client.get("/api/v1/enterprises")  # the token's first use is recorded once
-    with django_assert_num_queries(len_of(client, "/api/v1/enterprises", {})):
+    # The list's queries, and the search's choice between ranked and its own order (one count).
+    with django_assert_num_queries(len_of(client, "/api/v1/enterprises", {}) + 1):
         client.get("/api/v1/enterprises", {"q": "铝材"})
 
     def names(query: str) -> list[str]:
@@ -182,7 +201,7 @@ def test_projects_and_visits_by_words(cast, django_assert_num_queries) -> None:
     listed = client.get("/api/v1/projects", {"q": "碳酸锂"}).json()
     assert [p["name"] for p in listed["items"]] == ["年产十万吨电池级碳酸锂项目"]
     assert client.get("/api/v1/projects", {"q": "正极材料"}).json()["count"] == 1
-    with django_assert_num_queries(len_of(client, "/api/v1/projects", {})):
+    with django_assert_num_queries(len_of(client, "/api/v1/projects", {}) + 1):  # + the choice
         client.get("/api/v1/projects", {"q": "风电"})
 
     leader = OfficialFactory(name="孟宪东")
@@ -203,7 +222,7 @@ def test_projects_and_visits_by_words(cast, django_assert_num_queries) -> None:
         created.json()["id"]
     ]
     assert client.get("/api/v1/visits", {"q": "风电"}).json()["count"] == 0
-    with django_assert_num_queries(len_of(client, "/api/v1/visits", {})):
+    with django_assert_num_queries(len_of(client, "/api/v1/visits", {}) + 1):  # + the choice
         client.get("/api/v1/visits", {"q": "光伏"})
 
 
