@@ -1,9 +1,10 @@
 """Free-text search at 2M cases (generate_cases.py's data): the case list's `q` for a common
 word, a rare one (an enterprise's name) and with a status filter, and the enterprise list's `q`,
-as a prefecture and a county coordinator. Each is what the list runs: the FilterSet over the
-user's scope, the count and the page of 50 (the lists' own queries, without the HTTP layer, so
-the measurement writes nothing: no login, no session, no token; it can run on a database that
-must stay as generated).
+as a prefecture and a county coordinator. Each is what the API's list runs and a user gets: the
+FilterSet over the user's scope (count and page querysets, as FilterQuery.apply_each), then
+core.pagination's paginator (the first page of 50 and the count, capped at COUNT_CAP unless
+`--count exact`), without the HTTP layer, so the measurement writes nothing: no login, no
+session, no token; it can run on a database that must stay as generated.
 
     ZHUQI_BENCH_OUT=/work/benchdata/sqlite2m python bench/word_search_bench.py [--repeat 20]
     DATABASE_URL=postgres://…/cases_bench python bench/word_search_bench.py [--repeat 20]
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -63,18 +65,29 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--label", default="", help="what code this is (before/after), printed")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--count", choices=["capped", "exact"], default="capped")
     args = parser.parse_args()
     setup(SQLITE)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from zhuqi.cases import selectors
+    from zhuqi.cases import schemas, selectors
     from zhuqi.cases.filtersets import CaseFilterSet
     from zhuqi.cases.models import Case
+    from zhuqi.core.pagination import IdsThenRows, PageNumberPagination, TrustedPage
     from zhuqi.directory.models import User
     from zhuqi.enterprises.filtersets import EnterpriseFilterSet
     from zhuqi.enterprises.models import Enterprise
+    from zhuqi.enterprises.schemas import ENTERPRISE_ROW_COLUMNS, enterprise_row_json
     from zhuqi.enterprises.selectors import enterprise_queryset
+
+    paginator = PageNumberPagination()
+    first_page = PageNumberPagination.Input(page=1, page_size=PAGE, count=args.count)
+
+    def paginate(rows: Any) -> int:
+        answer = paginator.paginate_queryset(rows, pagination=first_page, request=None)
+        assert len(answer["items"]) == min(PAGE, answer["count"])
+        return int(answer["count"])
 
     users = {
         "coordinator": User.objects.get(username="bench-coordinator-150500"),  # 通辽, a prefecture
@@ -91,14 +104,17 @@ def main() -> None:
     ]
     print(
         f"{Case.objects.count()} cases, {Enterprise.objects.count()} enterprises, {database_label()}; "
-        f"{machine()}; {args.label}"
+        f"{machine()}; count={args.count}; {args.label}"
     )
 
     def case_list(user: User, params: dict[str, Any]) -> int:
-        counted = CaseFilterSet(params, queryset=selectors.case_queryset(user=user)).qs.count()
-        page = CaseFilterSet(params, queryset=selectors.case_page_queryset(user=user)).qs
-        list(page[:PAGE])
-        return counted
+        # As cases.api.list_cases: one FilterSet over the count's and the page's querysets.
+        counted, paged = selectors.case_list_querysets(user=user)
+        filterset = CaseFilterSet(params, queryset=counted)
+        counted, paged = filterset.qs, filterset.filter_queryset(paged)
+        return paginate(
+            TrustedPage(counted, schemas.case_row_json, paged=paged.values(*schemas.CASE_ROW_COLUMNS))
+        )
 
     for role, label, params in lists:
         user = users[role]
@@ -113,10 +129,11 @@ def main() -> None:
                 print_plan(query["sql"])
 
     def enterprise_list(user: User, query: str) -> int:
+        # As enterprises.api.list_enterprises (contacts shown).
         found = EnterpriseFilterSet({"q": query}, queryset=enterprise_queryset(user=user)).qs
-        counted = found.count()
-        list(found[:PAGE])
-        return counted
+        show = partial(enterprise_row_json, show_contacts=True)
+        rows = IdsThenRows(found, found.values(*ENTERPRISE_ROW_COLUMNS))
+        return paginate(TrustedPage(found, show, paged=rows))
 
     for role in users:
         for label, query in (("科技 (common)", "科技"), (f"{rare} (rare)", rare)):
