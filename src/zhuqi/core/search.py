@@ -37,7 +37,7 @@ A new app adds word search in four places (docs/architecture.md):
     migration       operations = [*search.add_search_words("app", "thing", "app_thing", PATHS)]
                     (PATHS: the same paths, written out: a migration keeps what it was)
     services.py     search.fill(thing) before thing.save()
-    filtersets.py   return search.matching(queryset, value)
+    filtersets.py   return search.matching(queryset, value, memo=self)   (self: the FilterSet)
 """
 
 from __future__ import annotations
