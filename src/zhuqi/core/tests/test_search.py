@@ -300,3 +300,34 @@ def test_every_searched_model_has_its_index_after_the_migrations(db, model) -> N
                 f"{table}_fts_update",
                 f"{table}_fts_delete",
             }
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages: a search box's words, ranked or not, through the pages' own paginator
+
+
+@pytest.mark.parametrize("rank_limit", [1000, 1], ids=["ranked", "past the rank limit"])
+def test_the_list_pages_find_by_words_ranked_or_newest_first(cast, finance, monkeypatch, rank_limit) -> None:
+    from django.test import Client
+
+    monkeypatch.setattr(search, "RANK_LIMIT", rank_limit)
+    often = file_demand(cast, finance, "续贷困难", "续贷到期，续贷手续")
+    once = file_demand(cast, finance, "资金困难", "希望协调续贷")
+    file_demand(cast, finance, "用工短缺", "招工难")
+    make_project(name="年产十万吨电池级碳酸锂项目", content="建设锂电池正极材料生产线")
+    make_project(name="风电装备制造基地")
+    client = Client()
+    client.force_login(cast.coordinator)
+
+    response = client.get("/cases/", {"tab": "all", "q": "续贷"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "用工短缺" not in body
+    first, second = (often, once) if rank_limit > 2 else (once, often)
+    assert body.index(first.title) < body.index(second.title)
+
+    body = client.get("/projects/", {"q": "碳酸锂"}).content.decode()
+    assert "年产十万吨电池级碳酸锂项目" in body and "风电装备制造基地" not in body
+    body = client.get("/enterprises/", {"q": cast.home.name[:2]}).content.decode()
+    assert cast.home.name in body
+    assert client.get("/visits/", {"q": "光伏"}).status_code == 200
