@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeAlias
@@ -14,7 +14,7 @@ from typing import Any, TypeAlias
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from zhuqi.core.bulk import bulk_insert
+from zhuqi.core.bulk import insert_rows
 from zhuqi.core.display import display_changes, source_label
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.textlimits import excerpt
@@ -78,7 +78,20 @@ class Ref:
 Target: TypeAlias = models.Model | Ref
 
 
-def _entry(
+# The columns of an entry as _entry_values gives them.
+ENTRY_FIELDS = (
+    "actor_id",
+    "actor_name",
+    "action",
+    "content_type_id",
+    "object_id",
+    "object_repr",
+    "changes",
+    "source",
+)
+
+
+def _entry_values(
     *,
     actor: Any,
     actor_name: str,
@@ -87,21 +100,27 @@ def _entry(
     changes: dict[str, list[Any]],
     source: str,
     content_types: dict[type, ContentType],
-) -> AuditEntry:
-    """The one place an entry is built: every field set, the same way for every writer."""
+) -> tuple[Any, ...]:
+    """The one place an entry is built: every field set, the same way for every writer (as
+    values in ENTRY_FIELDS' order, for bulk writers that INSERT without an instance per entry)."""
     model = target.model if isinstance(target, Ref) else type(target)
     if model not in content_types:
         content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=True)
-    return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(actor_name or getattr(actor, "username", "") or "system")[:150],
-        action=action,
-        content_type=content_types[model],
-        object_id=str(target.pk),
-        object_repr=str(target)[:200],
-        changes=changes,
-        source=source,
+    actor_pk = getattr(actor, "pk", None)
+    return (
+        actor_pk or None,
+        (actor_name or getattr(actor, "username", "") or "system")[:150],
+        action,
+        content_types[model].pk,
+        str(target.pk),
+        str(target)[:200],
+        changes,
+        source,
     )
+
+
+def _entry(**kwargs: Any) -> AuditEntry:
+    return AuditEntry(**dict(zip(ENTRY_FIELDS, _entry_values(**kwargs), strict=True)))
 
 
 def record(
@@ -159,9 +178,9 @@ def record_each(
     thousands of rows must not cost thousands of round trips, yet each row's history still shows
     what happened to it and where it came from. Written by core.bulk's one-statement insert, a
     thousand at a time (the entries' keys are not read back)."""
-    entries = _entries(actor=actor, action=action, changes=changes, source=source)
-    while chunk := list(itertools.islice(entries, 1000)):
-        bulk_insert(AuditEntry, chunk)
+    rows = _entries(actor=actor, action=action, changes=changes, source=source, build=_entry_values)
+    while chunk := list(itertools.islice(rows, 1000)):
+        insert_rows(AuditEntry, ENTRY_FIELDS, chunk)
 
 
 def record_many(
@@ -184,10 +203,11 @@ def _entries(
     changes: Iterable[tuple[Target, dict[str, list[Any]]]],
     source: str,
     actor_name: str = "",
-) -> Iterator[AuditEntry]:
+    build: Callable[..., Any] = _entry,
+) -> Iterator[Any]:
     content_types: dict[type, ContentType] = {}
     return (
-        _entry(
+        build(
             actor=actor,
             actor_name=actor_name,
             action=action,

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from zhuqi.core.bulk import bulk_insert
+from zhuqi.core.bulk import insert_rows
 from zhuqi.core.busy import is_database_busy
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.tabular import ImportFileError, ImportReport, write_error_file
@@ -140,7 +140,8 @@ def run_check(
             if not ImportJob.objects.select_for_update().filter(pk=job_id, attempt=attempt).exists():
                 raise Superseded
             if not dry_run:
-                bulk_insert(ImportRow, [ImportRow(job_id=job_id, number=n, values=v) for n, v in rows])
+                # As tuples: an instance per staged row cost more than its INSERT.
+                insert_rows(ImportRow, ("job_id", "number", "values"), [(job_id, n, v) for n, v in rows])
             ImportJob.objects.filter(pk=job_id).update(
                 rows_staged=now_staged,
                 planned_created=now_planned[0],
