@@ -53,6 +53,9 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    if not before:
+        # A creation (an import's every new row): what is set, no comparing field by field.
+        return {name: [None, after[name]] for name in sorted(after) if after[name] is not None}
     return {
         name: [before.get(name), after.get(name)]
         for name in sorted(set(before) | set(after))
