@@ -6,6 +6,8 @@ Pure Python: no Django imports, so services, importers and tests can all use it.
 
 from __future__ import annotations
 
+from stdnum.cn import uscc as _stdnum_uscc
+
 __all__ = [
     "MONTHS_MAX",
     "USCC_ALPHABET",
@@ -44,7 +46,7 @@ MONTHS_MAX = 120
 # only. Every other position uses the full alphabet: positions 1–2 (登记管理部门代码, 机构类别代码)
 # may be letters (e.g. N for 农业农村 registrations, Y for 其他), which python-stdnum's
 # `validate()` wrongly rejects — it requires digits in positions 1–8; so we check characters here
-# and compute only the check digit as stdnum does (uscc_check_digit). Positions 9–17 (主体标识码, compiled per
+# and only take the check-digit computation from stdnum. Positions 9–17 (主体标识码, compiled per
 # GB 11714) are not checked against GB 11714's own check digit: GB 32100 only refers to that
 # standard, and real codes with anomalous bodies exist; the position-18 check digit is the
 # code's integrity check.
@@ -106,13 +108,7 @@ def uscc_check_digit(first17: str) -> str:
     """The check digit (position 18) for the first 17 characters of a code (GB/T 17710, mod 31)."""
     if len(first17) != USCC_LENGTH - 1 or any(ch not in USCC_ALPHABET for ch in first17):
         raise ValueError(f"expected 17 characters from {USCC_ALPHABET!r}, got {first17!r}")
-    return USCC_ALPHABET[-sum(_USCC_VALUE[ch] * w for ch, w in zip(first17, _USCC_WEIGHTS, strict=True)) % 31]
-
-
-# GB/T 17710's mod 31 as python-stdnum computes it (core/tests: equal for every character at every
-# position), without its normalising of each code again: an import checks one code per row.
-_USCC_VALUE = {ch: value for value, ch in enumerate(USCC_ALPHABET)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+    return _stdnum_uscc.calc_check_digit(first17)
 
 
 def validate_uscc(value: str) -> str:
