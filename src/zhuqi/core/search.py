@@ -262,35 +262,33 @@ def _vector_column(compiler: Any, column: Any) -> tuple[str, list[Any]]:
     return sql.removesuffix('"search_words"') + '"search_vector"', params
 
 
-class _PgMatch(Func):
+class _PgVectorFunc(Func):
+    """An expression over the stored search_vector and a tsquery in the 'simple' configuration;
+    `sql` says what is done with the two."""
+
+    sql = ""
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        column, query = self.get_source_expressions()
+        column_sql, column_params = _vector_column(compiler, column)
+        query_sql, query_params = compiler.compile(query)
+        tsquery = f"to_tsquery('simple'::regconfig, {query_sql})"
+        return self.sql.format(vector=column_sql, query=tsquery), [*column_params, *query_params]
+
+
+class _PgMatch(_PgVectorFunc):
     """search_vector @@ to_tsquery('simple', …): what the GIN index answers."""
 
     output_field = BooleanField()
     conditional = True
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        column, query = self.get_source_expressions()
-        column_sql, column_params = _vector_column(compiler, column)
-        query_sql, query_params = compiler.compile(query)
-        return (
-            f"{column_sql} @@ to_tsquery('simple'::regconfig, {query_sql})",
-            [*column_params, *query_params],
-        )
+    sql = "{vector} @@ {query}"
 
 
-class _PgRank(Func):
+class _PgRank(_PgVectorFunc):
     """Minus ts_rank, so the best comes first in an ascending order, as bm25's does."""
 
     output_field = FloatField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        column, query = self.get_source_expressions()
-        column_sql, column_params = _vector_column(compiler, column)
-        query_sql, query_params = compiler.compile(query)
-        return (
-            f"-ts_rank({column_sql}, to_tsquery('simple'::regconfig, {query_sql}))",
-            [*column_params, *query_params],
-        )
+    sql = "-ts_rank({vector}, {query})"
 
 
 def fts_table(model: type[models.Model]) -> str:
