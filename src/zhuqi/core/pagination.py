@@ -158,7 +158,9 @@ class IdsThenRows:
         key = self.rows.model._meta.pk.attname
         found = self.rows.filter(pk__in=ids).order_by()
         by_id = {(row[key] if isinstance(row, dict) else row.pk): row for row in found}
-        return [by_id[pk] for pk in ids]
+        # A row deleted (or moved out of `rows`) between the two reads is left out of the page,
+        # not a server error: the person sees one row fewer until the next page load.
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class TrustedPage(LazyPage):
