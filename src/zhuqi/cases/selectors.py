@@ -126,7 +126,7 @@ def case_list_querysets(*, user: User) -> tuple[QuerySet[Case], QuerySet[Case]]:
 
 
 # What a list page shows of each case (cases/list.html, cases/timeliness.html).
-CASE_ROW_COLUMNS = (
+CASE_PAGE_COLUMNS = (
     "kind",
     "title",
     "urgency",
@@ -146,10 +146,10 @@ CASE_ROW_COLUMNS = (
 )
 
 
-def case_rows() -> QuerySet[Case]:
+def case_page_rows() -> QuerySet[Case]:
     """What a list page shows of a case, for core.pagination.IdsThenRows to read for a page's ids
     (taken from a scoped list, which orders them): the joins cover the page's rows only."""
-    return Case.objects.select_related("enterprise", "category", "lead_department").only(*CASE_ROW_COLUMNS)
+    return Case.objects.select_related("enterprise", "category", "lead_department").only(*CASE_PAGE_COLUMNS)
 
 
 def case_get(*, user: User, case_id: int | str) -> Case:

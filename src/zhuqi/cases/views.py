@@ -149,7 +149,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         if filterset.is_valid():
             paged = CaseFilterSet(params, queryset=scoped_in_order).qs
     # The page's ids from the case table alone, then what the page shows for those 50.
-    rows = IdsThenRows(paged, selectors.case_rows())
+    rows = IdsThenRows(paged, selectors.case_page_rows())
     paginator = ListPaginator(rows, PAGE_SIZE, counted=counted, exact=exact_count_asked(request))
     page = paginator.get_page(request.GET.get("page"))
     context: dict[str, Any] = {

@@ -193,7 +193,7 @@ def project_queryset(*, user: User) -> QuerySet[Project]:
     )
 
 
-def project_rows(*, at: FlagClock) -> QuerySet[Project]:
+def project_page_rows(*, at: FlagClock) -> QuerySet[Project]:
     """What the library page shows of a project, flags included, for core.pagination.IdsThenRows
     to read for a page's ids (taken from a scoped library): the flag probes run for the page's
     50 projects, not for every row a deep page skips."""

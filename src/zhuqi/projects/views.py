@@ -62,7 +62,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         return export_projects(queryset)
     # The page's ids from the project table (filters and order), then the page's 50 with their flags.
-    rows = IdsThenRows(queryset, selectors.project_rows(at=at))
+    rows = IdsThenRows(queryset, selectors.project_page_rows(at=at))
     page = ListPaginator(rows, PAGE_SIZE, counted=queryset, exact=exact_count_asked(request)).get_page(
         request.GET.get("page")
     )
