@@ -42,3 +42,12 @@ def test_a_forms_choices_follow_the_language(cast) -> None:
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/cases/new").content.decode()
     assert 'value="same_day"' in page and ">日清日结<" not in page
+
+
+def test_the_visit_lists_kind_tabs_follow_the_language(cast) -> None:
+    client = Client()
+    client.force_login(cast.coordinator)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/visits/").content.decode()
+    assert ">Symposium</a>" in page
+    assert ">座谈会</a>" not in page
