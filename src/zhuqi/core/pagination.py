@@ -99,13 +99,60 @@ def _count(rows: Any, at_most: int | None) -> int:
     if isinstance(rows, LazyPage):
         rows = rows.queryset
     if isinstance(rows, QuerySet):
-        # Only the ids (no annotation or joined column computed for counting), unless the rows
-        # are groups or distinct, which the ids alone would count differently. Sliced, counted
-        # in a subquery: SELECT COUNT(*) FROM (SELECT id … LIMIT n).
-        plain = rows.query.group_by is None and not rows.query.distinct
-        ids = rows.order_by().values("pk") if plain else rows.order_by()
-        return int((ids if at_most is None else ids[:at_most]).count())
+        return count_up_to(rows, at_most)
     return len(rows) if at_most is None else min(len(rows), at_most)
+
+
+def count_up_to(rows: QuerySet[Any], at_most: int | None) -> int:
+    """The rows of a queryset counted, up to `at_most` (all of them if None).
+
+    Only the ids are selected (no annotation or joined column computed for counting), unless the
+    rows are groups or distinct, which the ids alone would count differently. Sliced, counted in
+    a subquery: SELECT COUNT(*) FROM (SELECT id … LIMIT n).
+
+    A queryset marked by `remember_counts` keeps what it counted, by SQL: the same rows counted
+    again in the same request (the word search's choice to rank, then the list's count) cost no
+    second query; rows narrowed since (another filter) are other SQL, counted afresh."""
+    plain = rows.query.group_by is None and not rows.query.distinct
+    ids = rows.order_by().values("pk") if plain else rows.order_by()
+    known: dict[Any, tuple[int, int | None]] | None = getattr(rows.query, _KNOWN_COUNTS, None)
+    key = _sql_key(ids) if known is not None else None
+    if known is not None and key in known:
+        counted, asked = known[key]
+        if asked is None or counted < asked:  # every row was counted
+            return counted if at_most is None else min(counted, at_most)
+        if at_most is not None and at_most <= asked:  # at least `asked` rows: enough
+            return at_most
+    counted = int((ids if at_most is None else ids[:at_most]).count())
+    if known is not None and key is not None:
+        known[key] = (counted, at_most)
+    return counted
+
+
+# Where a queryset's Query keeps the counts taken of it. Django's Query.clone copies its
+# __dict__ (shallowly), so the querysets derived from a marked one share its dict, and one
+# built afresh (the next request's) starts without it.
+_KNOWN_COUNTS = "zhuqi_known_counts"
+
+
+def remember_counts(rows: QuerySet[Any], *, like: QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """`rows` (as a new queryset), and every queryset later derived from it, keep their counts
+    for `count_up_to`; sharing them with `like`'s when given (the same rows in another order).
+    For a list's querysets, which live for one request."""
+    marked = rows.all()
+    shared = getattr(like.query, _KNOWN_COUNTS, None) if like is not None else None
+    setattr(marked.query, _KNOWN_COUNTS, {} if shared is None else shared)
+    return marked
+
+
+def _sql_key(ids: QuerySet[Any]) -> Any:
+    sql, params = ids.query.sql_with_params()
+    key = (ids.db, sql, tuple(params))
+    try:
+        hash(key)
+    except TypeError:  # a parameter that cannot be a key (none the lists use): not remembered
+        return None
+    return key
 
 
 def _same(item: Any) -> Any:

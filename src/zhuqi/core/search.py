@@ -28,8 +28,10 @@ PostgreSQL). More than that, and the list's own order is kept (the cases newest 
 date index, the match as a filter): the list then says "1,000+ 条", a word that common is no
 longer a search for the best few, and the newest are what a coordinator reads first. Deciding
 costs one query, the matches counted up to RANK_LIMIT + 1 (the GIN index / FTS table, stopping
-there), run by `matching` itself. It counts the rows of the queryset `matching` is given: a
-FilterSet's filters declared after the search's narrow the list, not that count.
+there), run by `matching` itself; that count is then the list's own (`core.pagination.
+remember_counts`): the paginator, counting the same rows to the same cap, runs no second query.
+It counts the rows of the queryset `matching` is given: a FilterSet's filters declared after the
+search's narrow the list, not that count (and the list's count is then its own query).
 
 A new app adds word search in four places (docs/architecture.md):
     models.py       search_words = search.SearchWordsField()
@@ -54,7 +56,7 @@ from django.db import connection, connections, migrations, models, transaction
 from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
 
 from zhuqi.core.chinese import _tokenizer, normalise_query
-from zhuqi.core.pagination import COUNT_CAP
+from zhuqi.core.pagination import COUNT_CAP, count_up_to, remember_counts
 
 M = TypeVar("M", bound=models.Model)
 
@@ -309,16 +311,18 @@ def matching(queryset: QuerySet[M], query: str, *, rank: bool | None = None, mem
     if rank is None and not queryset.query.order_by:
         chosen = getattr(memo, "_search_ranked", {})
         if query not in chosen:
-            chosen[query] = not _more_than(_matching(queryset, terms, rank=False), RANK_LIMIT)
+            # The matches counted up to RANK_LIMIT + 1 (the index's matches, read no further);
+            # the list's own count of the same rows (the paginator's, the same SQL unless a
+            # later filter narrows them) is then this one, not a second query.
+            unranked = remember_counts(_matching(queryset, terms, rank=False))
+            chosen[query] = count_up_to(unranked, RANK_LIMIT + 1) <= RANK_LIMIT
             if memo is not None:
                 memo._search_ranked = chosen
+            if not chosen[query]:
+                return unranked
+            return remember_counts(_matching(queryset, terms, rank=True), like=unranked)
         rank = chosen[query]
     return _matching(queryset, terms, rank=bool(rank))
-
-
-def _more_than(queryset: QuerySet[Any], limit: int) -> bool:
-    # SELECT COUNT(*) FROM (SELECT id … LIMIT limit + 1): the index's matches, read no further.
-    return int(queryset.order_by().values("pk")[: limit + 1].count()) > limit
 
 
 def _matching(queryset: QuerySet[M], terms: Sequence[Term], *, rank: bool) -> QuerySet[M]:

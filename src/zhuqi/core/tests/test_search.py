@@ -154,6 +154,49 @@ def test_the_search_list_costs_the_same_queries_as_the_list(cast, finance, djang
     assert listed["count"] == searched["count"] == 3
 
 
+@pytest.mark.parametrize("rank_limit", [1000, 1], ids=["ranked", "past the rank limit"])
+def test_the_search_counts_its_matches_once(
+    cast, finance, monkeypatch, django_assert_num_queries, rank_limit
+) -> None:
+    from zhuqi.core import pagination
+
+    for number in range(3):
+        file_demand(cast, finance, f"流动资金贷款续贷困难{number}")
+    file_demand(cast, finance, "用工短缺")
+    monkeypatch.setattr(search, "RANK_LIMIT", rank_limit)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 1)
+    client = token_client("coordinator")
+    client.get("/api/v1/cases")  # the token's first use is recorded once
+    # A full page (one row of 1) is counted: the list's page and its count.
+    with django_assert_num_queries(4):
+        listed = client.get("/api/v1/cases", {"page_size": 1}).json()
+    assert (listed["count"], listed["count_capped"]) == (1, True)
+    # Searched: the matches counted for the choice to rank are the list's count, not counted again.
+    with django_assert_num_queries(4):
+        searched = client.get("/api/v1/cases", {"page_size": 1, "q": "续贷"}).json()
+    assert (searched["count"], searched["count_capped"]) == (1, True)
+    # Another page of the same rows, and the exact count, are counted right.
+    second = client.get("/api/v1/cases", {"page_size": 1, "page": 3, "q": "续贷"}).json()
+    assert (second["count"], second["count_capped"], len(second["items"])) == (3, False, 1)
+    exact = client.get("/api/v1/cases", {"page_size": 1, "q": "续贷", "count": "exact"}).json()
+    assert (exact["count"], exact["count_capped"]) == (3, False)
+
+
+def test_a_remembered_count_is_not_the_count_of_narrower_rows(cast, finance) -> None:
+    from zhuqi.core.pagination import count_up_to
+
+    first = file_demand(cast, finance, "续贷困难一")
+    file_demand(cast, finance, "续贷困难二")
+    matched = search.matching(Case.objects.all(), "续贷", rank=False)
+    remembered = search.matching(Case.objects.all(), "续贷")
+    assert count_up_to(remembered, None) == 2
+    assert count_up_to(remembered.filter(pk=first.pk), None) == 1  # other SQL: counted afresh
+    assert count_up_to(matched, 1) == 1
+    # A new list of the same rows (the next request) is counted again, not remembered.
+    file_demand(cast, finance, "续贷困难三")
+    assert count_up_to(search.matching(Case.objects.all(), "续贷"), None) == 3
+
+
 def test_an_edit_keeps_the_words_and_a_renamed_enterprise_carries_its_cases(cast, finance) -> None:
     case = file_demand(cast, finance, "资金困难")
     services.case_edit(
