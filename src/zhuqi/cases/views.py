@@ -147,7 +147,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         filterset = page_filterset(request, CaseFilterSet(params, queryset=scoped))
         counted = paged = filterset.qs
         if filterset.is_valid():
-            paged = CaseFilterSet(params, queryset=scoped_in_order).qs
+            # The same FilterSet (as FilterQuery.apply_each): a word search's count is then
+            # taken once, for the rank choice and the list's count alike.
+            paged = filterset.filter_queryset(scoped_in_order)
     # The page's ids from the case table alone, then what the page shows for those 50.
     rows = IdsThenRows(paged, selectors.case_page_rows())
     paginator = ListPaginator(rows, PAGE_SIZE, counted=counted, exact=exact_count_asked(request))

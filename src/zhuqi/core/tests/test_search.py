@@ -197,6 +197,26 @@ def test_a_remembered_count_is_not_the_count_of_narrower_rows(cast, finance) -> 
     assert count_up_to(search.matching(Case.objects.all(), "续贷"), None) == 3
 
 
+@pytest.mark.parametrize("rank_limit", [1000, 1], ids=["ranked", "past the rank limit"])
+def test_the_cases_page_counts_a_search_once(cast, finance, monkeypatch, rank_limit) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search, "RANK_LIMIT", rank_limit)
+    for number in range(3):
+        file_demand(cast, finance, f"流动资金贷款续贷困难{number}")
+    client = Client()
+    client.force_login(cast.coordinator)
+    client.get("/cases/", {"tab": "all"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/cases/", {"tab": "all", "q": "续贷"})
+    assert response.status_code == 200
+    assert response.content.decode().count("流动资金贷款续贷困难") == 3
+    counts = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
+    assert len([sql for sql in counts if "search_vector" in sql or "_fts" in sql]) == 1, counts
+
+
 def test_an_edit_keeps_the_words_and_a_renamed_enterprise_carries_its_cases(cast, finance) -> None:
     case = file_demand(cast, finance, "资金困难")
     services.case_edit(
