@@ -1371,6 +1371,13 @@ LISTPAGES_ENGLISH = {
 ENGLISH.update(LISTPAGES_ENGLISH)
 
 
+SEARCH_ENGLISH = {
+    # The visits list's search box searches the summary too (the word index), not only the title.
+    "标题或概要中的词语": "Words in the title or summary",
+}
+ENGLISH.update(SEARCH_ENGLISH)
+
+
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (
         "Among %(considered)s open demands, %(n)s common problem shared by at least %(min)s enterprises",
