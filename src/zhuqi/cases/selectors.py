@@ -27,6 +27,7 @@ from zhuqi.cases.models import (
     Timeliness,
 )
 from zhuqi.cases.workflow import Party
+from zhuqi.core import search
 from zhuqi.core.errors import NotFound
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import (
@@ -113,7 +114,9 @@ def case_queryset(*, user: User) -> QuerySet[Case]:
 def case_page_queryset(*, user: User) -> QuerySet[Case]:
     """The same cases as case_queryset, written for taking one page of a newest-first list
     (see core.scoping.region_subtree_q); count with case_queryset."""
-    return Case.objects.filter(case_scope_q(user, walk_in_order=True)).select_related(*CASE_RELATED)
+    return search.walked_in_order(
+        Case.objects.filter(case_scope_q(user, walk_in_order=True)).select_related(*CASE_RELATED)
+    )
 
 
 def case_list_querysets(*, user: User) -> tuple[QuerySet[Case], QuerySet[Case]]:
@@ -122,7 +125,7 @@ def case_list_querysets(*, user: User) -> tuple[QuerySet[Case], QuerySet[Case]]:
     reached = functools.cache(_reached_q)
     counted = Case.objects.filter(case_scope_q(user, reached=reached)).select_related(*CASE_RELATED)
     paged = Case.objects.filter(case_scope_q(user, walk_in_order=True, reached=reached))
-    return counted, paged.select_related(*CASE_RELATED)
+    return counted, search.walked_in_order(paged.select_related(*CASE_RELATED))
 
 
 # What a list page shows of each case (cases/list.html, cases/timeliness.html).

@@ -113,8 +113,7 @@ def count_up_to(rows: QuerySet[Any], at_most: int | None) -> int:
     A queryset marked by `remember_counts` keeps what it counted, by SQL: the same rows counted
     again in the same request (the word search's choice to rank, then the list's count) cost no
     second query; rows narrowed since (another filter) are other SQL, counted afresh."""
-    plain = rows.query.group_by is None and not rows.query.distinct
-    ids = rows.order_by().values("pk") if plain else rows.order_by()
+    ids = _ids(rows)
     known: dict[Any, tuple[int, int | None]] | None = getattr(rows.query, _KNOWN_COUNTS, None)
     key = _sql_key(ids) if known is not None else None
     if known is not None and key in known:
@@ -142,7 +141,18 @@ def remember_counts(rows: QuerySet[Any], *, like: QuerySet[Any] | None = None) -
     marked = rows.all()
     shared = getattr(like.query, _KNOWN_COUNTS, None) if like is not None else None
     setattr(marked.query, _KNOWN_COUNTS, {} if shared is None else shared)
+    if like is not None and shared:
+        # The same rows written otherwise (joined to rank them): what `like` counted is theirs.
+        theirs, ours = _sql_key(_ids(like)), _sql_key(_ids(marked))
+        if theirs in shared and ours is not None:
+            shared[ours] = shared[theirs]
     return marked
+
+
+def _ids(rows: QuerySet[Any]) -> QuerySet[Any]:
+    # What a count selects: the ids, unless the rows are groups or distinct (see count_up_to).
+    plain = rows.query.group_by is None and not rows.query.distinct
+    return rows.order_by().values("pk") if plain else rows.order_by()
 
 
 def _sql_key(ids: QuerySet[Any]) -> Any:

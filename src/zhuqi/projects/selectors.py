@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Timeliness
+from zhuqi.core import search
 from zhuqi.core.errors import NotFound
 from zhuqi.core.scoping import (
     is_active_user,
@@ -220,7 +221,7 @@ def project_list_querysets(
     rows by id. The first two carry no flags (ProjectFilterSet adds them when a filter reads
     them, with_flags_once), so neither computes nor joins what only the rows show."""
     counted = Project.objects.filter(project_scope_q(user))
-    paged = Project.objects.filter(project_scope_q(user, walk_in_order=True))
+    paged = search.walked_in_order(Project.objects.filter(project_scope_q(user, walk_in_order=True)))
     return counted, paged, with_flags(Project.objects.all(), at)
 
 
