@@ -21,6 +21,15 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         services.load_industries()
 
 
+@pytest.fixture(autouse=True)
+def _process_caches_dropped() -> None:
+    """Each test reads reference data from the database it made, not from what an earlier test's
+    page kept (core.process_cache: a rolled-back transaction sends no signal to drop it)."""
+    from zhuqi.core.process_cache import ProcessCache
+
+    ProcessCache.drop_all()
+
+
 @pytest.fixture
 def cast(db: Any) -> Cast:
     return make_cast()

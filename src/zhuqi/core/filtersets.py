@@ -306,6 +306,25 @@ def page_filterset(request: HttpRequest, filterset: django_filters.FilterSet) ->
     return filterset
 
 
+def page_filter_each(
+    request: HttpRequest,
+    filterset_class: type[django_filters.FilterSet],
+    params: Any,
+    queryset: QuerySet[Any],
+    *others: QuerySet[Any],
+) -> list[QuerySet[Any]]:
+    """A list page's filters (page_filterset: what cannot be read is said to the person) over
+    several querysets of one model (the list's count and its page, written differently for the
+    planner), the FilterSet built once, as the API's FilterQuery.apply_each; and not at all when
+    the query names no filter (a list opened as it is), where it would filter nothing after
+    deep-copying its filters and its form."""
+    if not any(name in filterset_class.base_filters for name in params):
+        return [queryset.all(), *(other.all() for other in others)]
+    filterset = page_filterset(request, filterset_class(params, queryset=queryset))
+    # A filter that cannot be read is left out of each (its message already given).
+    return [filterset.qs, *(filterset.filter_queryset(other.all()) for other in others)]
+
+
 def api_type(filter_: django_filters.Filter) -> Any:
     """The type the API declares for one filter: its class's `api_type`, else by its kind. A
     choice filter declared with its TextChoices (`choices=Kind`) is that enumeration, one declared

@@ -15,12 +15,15 @@ API read a list the same way:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.urls import reverse
 
-from zhuqi.core.pagination import PAGE_MAX, count_rows
+from zhuqi.core import pagination
+from zhuqi.core.pagination import PAGE_MAX, IdsThenRows, count_rows
 
 # The query parameter asking for the exact count (the link beside "1,000+ 条"), as the API's
 # `count=exact`.
@@ -31,12 +34,19 @@ class ListPaginator(Paginator):
     """Django's paginator over `object_list` (an `IdsThenRows`, or a queryset) that takes the
     page asked for first and then counts `counted` (the list, or the same rows written for
     counting) as the API does (`count_rows`): no count for a page that is not full, else up to
-    the cap unless `exact`. `count_text` is the figure to show: "613,287" or "1,000+"."""
+    the cap unless `exact`. `count_text` is the figure to show: "613,287" or "1,000+".
+
+    `counted=None` (an `IdsThenRows` whose ordered ids are the rows to count): the pages within
+    the cap are counted from the page's own read of the ids, the first COUNT_CAP + 1 in order,
+    one query instead of two that each read every row (a queue sorted by the clock); beyond the
+    cap, or for the exact figure, the ids are counted as above."""
 
     def __init__(
-        self, object_list: Any, per_page: int, *, counted: QuerySet[Any], exact: bool = False
+        self, object_list: Any, per_page: int, *, counted: QuerySet[Any] | None, exact: bool = False
     ) -> None:
         super().__init__(object_list, per_page)
+        if counted is None and not isinstance(object_list, IdsThenRows):
+            raise TypeError("counted=None counts the ids of an IdsThenRows")
         self.counted = counted
         self.exact = exact
         self.capped = False
@@ -49,10 +59,16 @@ class ListPaginator(Paginator):
         except (TypeError, ValueError):
             asked = 1
         offset = (asked - 1) * self.per_page
-        rows = list(self.object_list[offset : offset + self.per_page])
-        count, self.capped = count_rows(
-            self.counted, offset=offset, on_page=len(rows), page_size=self.per_page, exact=self.exact
-        )
+        cap = pagination.COUNT_CAP
+        if self.counted is None and not self.exact and offset + self.per_page <= cap:
+            rows, found = self.object_list.counted_page(offset, self.per_page, cap)
+            count, self.capped = (cap, True) if found > cap else (found, False)
+        else:
+            rows = list(self.object_list[offset : offset + self.per_page])
+            counted = self.object_list.queryset if self.counted is None else self.counted
+            count, self.capped = count_rows(
+                counted, offset=offset, on_page=len(rows), page_size=self.per_page, exact=self.exact
+            )
         self.counted_to = count
         # Capped: one more than counted, so the paginator has a page after the one asked.
         self.__dict__["count"] = count + 1 if self.capped else count
@@ -69,3 +85,14 @@ class ListPaginator(Paginator):
 
 def exact_count_asked(request: Any) -> bool:
     return bool(request.GET.get(EXACT_COUNT) == "exact")
+
+
+# An id no record has, to find where a record's id goes in its page's address.
+_SLOT = 918273645
+
+
+def link_for(name: str) -> Callable[[Any], str]:
+    """The address of each row's page (`name` takes the record's id as its one argument), the URL
+    reversed once for the list: `reverse` per row cost a list of 50 about a millisecond."""
+    prefix, suffix = reverse(name, args=[_SLOT]).split(str(_SLOT))
+    return lambda pk: f"{prefix}{pk}{suffix}"

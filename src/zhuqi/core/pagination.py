@@ -209,7 +209,17 @@ class IdsThenRows:
         self.ordered = ordered.ordered  # for Django's Paginator, as LazyPage
 
     def __getitem__(self, index: slice) -> list[Any]:
-        ids = list(self.queryset.values_list("pk", flat=True)[index])
+        return self.load(list(self.queryset.values_list("pk", flat=True)[index]))
+
+    def counted_page(self, offset: int, size: int, cap: int) -> tuple[list[Any], int]:
+        """The page at `offset` and the count up to `cap` + 1 from one read of the ordered ids
+        (the first cap + 1): for a list whose page is a sort of all its rows (the 待办 queue by
+        the clock), where a separate count read every row a second time."""
+        ids = list(self.queryset.values_list("pk", flat=True)[: cap + 1])
+        return self.load(ids[offset : offset + size]), len(ids)
+
+    def load(self, ids: list[Any]) -> list[Any]:
+        """`rows` for `ids`, in their order."""
         if not ids:
             return []
         key = self.rows.model._meta.pk.attname
