@@ -34,6 +34,7 @@ from zhuqi.core.forms import (
     OnOffField,
     model_label,
 )
+from zhuqi.core.process_cache import ProcessCache
 from zhuqi.core.textlimits import REASON_LENGTH, limit
 from zhuqi.core.validators import parse_id
 from zhuqi.core.versioning import version_field
@@ -308,6 +309,13 @@ def category_choices() -> list[tuple[int, str]]:
     """The active categories as the pick-lists show them, "融资 / 续贷"."""
     items = list(selectors.categories().select_related("parent"))
     return [(c.pk, f"{c.parent.name} / {c.name}" if c.parent else c.name) for c in items]
+
+
+# The 事项 list's filter form shows the categories on every page: read once per process, dropped
+# when a category is saved (core.process_cache; another app server sees it within a minute). The
+# forms that file or edit a case read them afresh (category_choices): the service refuses a
+# retired one, and the person should not be offered it.
+listed_categories = ProcessCache(category_choices, models=[CaseCategory])
 
 
 class GroupingSplitForm(Form):

@@ -4,7 +4,10 @@ with the list, and a count that stops at a cap ("1,000+ 条") unless the exact f
 
 from __future__ import annotations
 
+import datetime
 import re
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -66,8 +69,9 @@ def test_the_page_takes_its_ids_from_the_case_table_alone_then_loads_them(
     assert sorted(order) == sorted(c.pk for c in made)
     if "tab=all" in address:
         assert order == sorted(order, reverse=True)
-    # session, user, the reach of the jurisdiction (CaseReach), count, the page, categories,
-    # notices, joint handlings waiting (待办 only): fixed, whatever the list's size.
+    # session, user, the reach of the jurisdiction (CaseReach), the ids (and 全部's count), the
+    # page, notices, joint handlings waiting (待办 only): fixed, whatever the list's size. The
+    # filter form's categories are read by the first request (kept: core.process_cache).
     with CaptureQueriesContext(connection) as first:
         client.get(address)
     file_demands(cast, finance, 4)
@@ -172,3 +176,139 @@ def test_the_rows_worked_out_in_the_view_show_lateness_escalation_and_extension(
     mine = client_for(cast.enterprise_user).get("/cases/?tab=all").content.decode()
     row = mine.split(f'data-case="{late.pk}"')[1].split("</tr>")[0]
     assert "逾期 3 个工作日" in row and "escalation" not in row
+
+
+REFERENCE_ROWS = Path(__file__).parent / "data" / "case_rows.html"
+
+
+def _values(**changes: Any) -> dict[str, Any]:
+    """A row as selectors.case_page_rows reads it."""
+    due = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
+    row = {
+        "id": 41,
+        "kind": Kind.DEMAND,
+        "title": "续贷难",
+        "urgency": "normal",
+        "status": "submitted",
+        "extension": "",
+        "flagged_for_notice": False,
+        "due_at": due,
+        "deadline": due,
+        "deadline_provisional": False,
+        "timeliness": "normal",
+        "working_days_late": 0,
+        "escalation_level": "",
+        "version": 3,
+        "enterprise__name": "联晟新材料有限公司",
+        "category__name": "融资",
+        "lead_department__name": "霍林郭勒市财政局",
+    }
+    return {**row, **changes}
+
+
+MARKUP = "\"'><script>x()</script>&amp;"
+VARIED_ROWS = [
+    _values(),
+    _values(id=42, kind=Kind.HAZARD, status="in_progress", urgency="urgent", flagged_for_notice=True),
+    _values(id=43, kind=Kind.INSTRUCTION, status="returned", urgency="same_day", extension="requested"),
+    _values(id=44, timeliness="red", working_days_late=3, escalation_level="supervision", status="assigned"),
+    _values(id=45, timeliness="red", working_days_late=0, escalation_level="", status="accepted"),
+    _values(id=46, timeliness="amber", deadline_provisional=True),
+    _values(id=47, due_at=None, deadline=None, enterprise__name=None, lead_department__name=None),
+    _values(id=48, status="closed", timeliness="red", working_days_late=5, escalation_level="notice"),
+    _values(
+        id=49, kind=Kind.HAZARD, status="completion_reported", timeliness="red", escalation_level="reminder"
+    ),
+    _values(
+        id=50, title=MARKUP, enterprise__name=MARKUP, category__name=MARKUP, lead_department__name=MARKUP
+    ),
+]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("role", ["coordinator", "enterprise"])
+def test_the_rows_written_in_python_are_the_reference_templates_markup(language: str, role: str) -> None:
+    """views._case_rows_html writes the rows the template cases/tests/data/case_rows.html writes
+    (the markup the table had), byte for byte, for rows of every badge, both languages, with and
+    without the bulk-assign box, and a title of markup, escaped the same way."""
+    from django.template import engines
+    from django.utils import translation
+
+    user = SimpleNamespace(role=role)
+    reference = engines["django"].from_string(REFERENCE_ROWS.read_text(encoding="utf-8"))
+    with translation.override(language):
+        rows = views._case_rows(VARIED_ROWS, user)  # type: ignore[arg-type]
+        for can_bulk_assign in (True, False):
+            expected = reference.render(
+                {"rows": rows, "can_bulk_assign": can_bulk_assign, "assignable": views.ASSIGNABLE}
+            )
+            assert views._case_rows_html(rows, can_bulk_assign=can_bulk_assign) == expected
+        written = views._case_rows_html(rows, can_bulk_assign=True)
+    assert MARKUP not in written and "&lt;script&gt;" in written
+    assignable = [row for row in VARIED_ROWS if row["status"] in ("submitted", "accepted", "returned")]
+    assert written.count('type="checkbox"') == len(assignable) == 6
+    if language == "en":
+        assert "Provisional" in written and "3 working days late" in written and "逾期" not in written
+    # The enterprise sees its case late, not how offices escalate it.
+    assert ('data-testid="escalation"' in written) is (role == "coordinator")
+
+
+def test_the_waiting_tab_counts_from_its_one_read_of_the_ids(
+    cast: Cast, finance: CaseCategory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """待办 sorts the whole queue by the clock: its page and its capped count come from one read
+    of the first COUNT_CAP + 1 ids in order, no COUNT query; the exact count, and pages past the
+    cap, still count."""
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    made = file_demands(cast, finance, 5)
+    client = client_for(cast.coordinator)
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get("/cases/").content.decode()
+    cases = _case_queries(captured)
+    assert not [sql for sql in cases if "COUNT(" in sql], cases
+    ids = [sql for sql in cases if re.match(r'SELECT "cases_case"\."id" AS "pk" FROM "cases_case" ', sql)]
+    assert len(ids) == 1 and "LIMIT 4" in ids[0], ids
+    assert "第 1 页，共 3+ 条" in body and 'data-testid="exact-count"' in body and 'rel="next"' in body
+    first = _row_ids(body)
+    assert len(first) == 2
+    second = _row_ids(client.get("/cases/?page=2").content.decode())
+    assert len(second) == 2 and not set(first) & set(second)
+    # Past the cap: counted to the end of the page asked, as the 全部 tab.
+    body = client.get("/cases/?page=3").content.decode()
+    assert len(_row_ids(body)) == 1 and "共 5 条" in body
+    rest = _row_ids(body)
+    assert sorted(int(pk) for pk in first + second + rest) == sorted(c.pk for c in made)
+    exact = client.get("/cases/?count=exact").content.decode()
+    assert "第 1 / 3 页，共 5 条" in exact and "exact-count" not in exact
+
+
+def test_the_filter_form_follows_the_categories_and_the_filters_asked(
+    cast: Cast, finance: CaseCategory
+) -> None:
+    """The form a bare list shows is kept per process (views._filters_html; its categories by
+    forms.listed_categories): a category an admin adds, renames or retires shows at once; a
+    list opened with filters shows them chosen, and the bare form after it chooses nothing; the
+    English page has its own."""
+    client = client_for(cast.coordinator)
+    assert "数据要素" not in client.get("/cases/").content.decode()
+    added = services.category_save(actor=cast.admin, name="数据要素", parent_id=finance.pk)
+    body = client.get("/cases/").content.decode()
+    assert f'<option value="{added.pk}" >融资 / 数据要素</option>' in body
+    services.category_save(actor=cast.admin, name="数据资产", parent_id=finance.pk, category_id=added.pk)
+    assert "融资 / 数据资产" in client.get("/cases/?tab=all").content.decode()
+    body = client.get("/cases/").content.decode()
+    assert "融资 / 数据资产" in body and "数据要素" not in body
+    services.category_save(
+        actor=cast.admin, name="数据资产", parent_id=finance.pk, category_id=added.pk, is_active=False
+    )
+    assert "数据资产" not in client.get("/cases/").content.decode()
+    chosen = client.get(f"/cases/?category={finance.pk}&kind=hazard").content.decode()
+    assert (
+        f'<option value="{finance.pk}" selected>' in chosen and '<option value="hazard" selected>' in chosen
+    )
+    bare = client.get("/cases/").content.decode()
+    assert " selected>" not in bare
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/cases/").content.decode()
+    assert "Hazard</option>" in english and "隐患</option>" not in english

@@ -351,10 +351,11 @@ def test_lists_and_the_case_page_cost_the_same_queries_however_many_rows(cast, f
     coordinator = client_for(cast.coordinator)
     first = file_demand(cast, finance, "第一件")
     services.case_note(actor=cast.coordinator, case_id=first.pk, step=StepInput(comment="补充"))
-    few = {
-        url: _queries_for(coordinator, url)
-        for url in ("/cases/", "/cases/?tab=all", f"/cases/{first.pk}/", "/")
-    }
+    urls = ("/cases/", "/cases/?tab=all", f"/cases/{first.pk}/", "/")
+    for url in urls:
+        # The first request of a process also reads what it keeps (core.process_cache).
+        coordinator.get(url)
+    few = {url: _queries_for(coordinator, url) for url in urls}
     for index in range(6):
         case = file_demand(cast, finance, f"第{index}件")
         case = services.case_accept(actor=cast.coordinator, case_id=case.pk, expected_version=case.version)
