@@ -68,6 +68,10 @@ PAGES: tuple[Page, ...] = (
 _BY_NAME = {page.name: page for page in PAGES}
 
 
+def page(name: str) -> Page:
+    return _BY_NAME[name]
+
+
 def may_open(user: Any, name: str) -> bool:
     page = _BY_NAME[name]
     if not is_active_user(user):

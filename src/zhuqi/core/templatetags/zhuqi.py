@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -9,6 +10,7 @@ from django import template
 from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
 from zhuqi.core import navigation, pickers
@@ -112,6 +114,22 @@ def may_open(user: Any, page: str) -> bool:
 @register.simple_tag
 def menu_for(user: Any) -> list[navigation.Page]:
     return navigation.menu(user)
+
+
+@register.simple_tag
+def main_menu(user: Any) -> str:
+    """The top bar's menu (core/main_menu.html) for the pages `user` may open: the same for
+    every account that may open the same pages, so rendered once per process for each such set,
+    language and address prefix (14 addresses reversed and labels translated cost every page
+    ~0.6 ms)."""
+    names = tuple(page.name for page in navigation.menu(user))
+    return _menu_html(names, get_language(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=256)
+def _menu_html(names: tuple[str, ...], language: str | None, prefix: str) -> str:
+    # language and prefix are read by the rendering (labels, reverse): they key the cache.
+    return render_to_string("core/main_menu.html", {"pages": [navigation.page(name) for name in names]})
 
 
 @register.simple_tag

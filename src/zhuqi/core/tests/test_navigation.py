@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from zhuqi.core import navigation
 from zhuqi.core.roles import Role
@@ -100,3 +100,25 @@ def test_every_page_has_an_icon_and_favicon_ico_answers(cast: Cast) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "image/x-icon"
     assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO header
+
+
+def test_the_menu_kept_per_process_follows_the_language_and_the_address_prefix(cast: Cast) -> None:
+    """The top bar's menu is rendered once per set of pages, language and address prefix
+    (templatetags.zhuqi.main_menu): each reader still gets their own."""
+    client = client_for(cast.coordinator)
+    chinese = client.get("/").content.decode()
+    assert ">事项</a>" in chinese and "/cases/" in menu_links(chinese)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/").content.decode()
+    assert ">Cases</a>" in english and ">事项</a>" not in english
+    # Served under a prefix (a reverse proxy's SCRIPT_NAME): the same menu, its addresses prefixed.
+    set_script_prefix("/zhuqi/")
+    try:
+        mounted = client.get("/").content.decode()
+    finally:
+        clear_script_prefix()
+    assert "/zhuqi/cases/" in menu_links(mounted)
+    assert "/zhuqi/cases/" not in menu_links(client.get("/").content.decode())
+    # Another role, other pages: the handler has no routing catalogue in its menu.
+    handler = menu_links(client_for(cast.handler).get("/").content.decode())
+    assert set(handler) != set(menu_links(chinese))
