@@ -45,9 +45,13 @@ class ListPaginator(Paginator):
         self, object_list: Any, per_page: int, *, counted: QuerySet[Any] | None, exact: bool = False
     ) -> None:
         super().__init__(object_list, per_page)
-        if counted is None and not isinstance(object_list, IdsThenRows):
-            raise TypeError("counted=None counts the ids of an IdsThenRows")
-        self.counted = counted
+        # What counts the list: `counted`, else the ids of the IdsThenRows (in its page's read).
+        self.counted: Any = counted
+        self.ids: IdsThenRows | None = None
+        if counted is None:
+            if not isinstance(object_list, IdsThenRows):
+                raise TypeError("counted=None counts the ids of an IdsThenRows")
+            self.ids, self.counted = object_list, object_list.queryset
         self.exact = exact
         self.capped = False
         self.counted_to = 0
@@ -60,14 +64,13 @@ class ListPaginator(Paginator):
             asked = 1
         offset = (asked - 1) * self.per_page
         cap = pagination.COUNT_CAP
-        if self.counted is None and not self.exact and offset + self.per_page <= cap:
-            rows, found = self.object_list.counted_page(offset, self.per_page, cap)
+        if self.ids is not None and not self.exact and offset + self.per_page <= cap:
+            rows, found = self.ids.counted_page(offset, self.per_page, cap)
             count, self.capped = (cap, True) if found > cap else (found, False)
         else:
             rows = list(self.object_list[offset : offset + self.per_page])
-            counted = self.object_list.queryset if self.counted is None else self.counted
             count, self.capped = count_rows(
-                counted, offset=offset, on_page=len(rows), page_size=self.per_page, exact=self.exact
+                self.counted, offset=offset, on_page=len(rows), page_size=self.per_page, exact=self.exact
             )
         self.counted_to = count
         # Capped: one more than counted, so the paginator has a page after the one asked.

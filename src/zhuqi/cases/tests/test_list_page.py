@@ -237,7 +237,7 @@ def test_the_rows_written_in_python_are_the_reference_templates_markup(language:
     user = SimpleNamespace(role=role)
     reference = engines["django"].from_string(REFERENCE_ROWS.read_text(encoding="utf-8"))
     with translation.override(language):
-        rows = views._case_rows(VARIED_ROWS, user)  # type: ignore[arg-type]
+        rows = views._case_rows(VARIED_ROWS, user)
         for can_bulk_assign in (True, False):
             expected = reference.render(
                 {"rows": rows, "can_bulk_assign": can_bulk_assign, "assignable": views.ASSIGNABLE}
