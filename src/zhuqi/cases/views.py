@@ -290,7 +290,9 @@ _bare_filters: ProcessCache[dict[tuple[str | None, str, bool], str]] = ProcessCa
 
 def _filters_html(request: HttpRequest, tab: str, params: Any, *, can_pick_departments: bool) -> str:
     """The list's filter form (cases/list.html#filters) holding the filters asked for."""
-    bare = not any(name in CaseFilterSet.base_filters for name in params)
+    # Kept only for the two tabs: the tab is the visitor's text (the form echoes it), and a key
+    # per text typed would let anyone fill the process's memory.
+    bare = tab in ("waiting", "all") and not any(name in CaseFilterSet.base_filters for name in params)
     key = (get_language(), tab, can_pick_departments)
     kept = _bare_filters.get()
     if bare and key in kept:

@@ -312,3 +312,7 @@ def test_the_filter_form_follows_the_categories_and_the_filters_asked(
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english = client.get("/cases/").content.decode()
     assert "Hazard</option>" in english and "隐患</option>" not in english
+    # A tab of the visitor's own text is shown as sent (escaped) and never kept.
+    odd = client.get('/cases/?tab="><b>x').content.decode()
+    assert 'value="&quot;&gt;&lt;b&gt;x"' in odd
+    assert all(tab in ("waiting", "all") for _language, tab, _departments in views._bare_filters.get())
