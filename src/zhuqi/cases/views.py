@@ -100,8 +100,12 @@ def _filterset(request: HttpRequest, user: User, tab: str, params: Any) -> CaseF
 
 @functools.lru_cache(maxsize=256)
 def _label(choices: type[TextChoices], value: str, language: str | None) -> str:
-    """A choice's label in `language` (the current one: the argument keys the cache)."""
-    return _(choices(value).label)
+    """A choice's label in `language` (the current one: the argument keys the cache); a value
+    that is no choice as it is stored, as get_<field>_display gives it."""
+    try:
+        return _(choices(value).label)
+    except ValueError:
+        return value
 
 
 @functools.lru_cache(maxsize=256)

@@ -253,6 +253,15 @@ def test_the_rows_written_in_python_are_the_reference_templates_markup(language:
     assert ('data-testid="escalation"' in written) is (role == "coordinator")
 
 
+def test_a_stored_value_that_is_no_choice_is_shown_as_stored() -> None:
+    """As get_<field>_display shows it (data written behind the services' backs): not a 500."""
+    (row,) = views._case_rows(
+        [_values(kind="odd-kind", urgency="odd-urgency", timeliness="red", escalation_level="odd")],
+        SimpleNamespace(role="coordinator"),
+    )
+    assert (row["kind_label"], row["urgency"], row["escalation"]) == ("odd-kind", "odd-urgency", "odd")
+
+
 def test_the_waiting_tab_counts_from_its_one_read_of_the_ids(
     cast: Cast, finance: CaseCategory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
