@@ -179,15 +179,16 @@ def _case_rows_html(rows: list[dict[str, Any]], *, can_bulk_assign: bool) -> str
     here because Django's template engine spent ~9 ms on the ~1,300 values of 50 rows, more than
     the page's queries took."""
     # The column labels each row repeats for narrow screens, translated once; the catalogue's
-    # translations are written as they are, as a template's {% translate %} writes them.
-    number, case_label, enterprise, status, lead, due, timeliness = (
-        _(label) for label in ("编号", "事项", "企业", "状态", "牵头部门", "时限", "时效")
-    )
-    flagged = f'<span class="badge red">{_("列入通报")}</span>'
-    extension = f' <span class="badge">{_("申请延期")}</span>'
-    provisional = (
-        f' <span class="badge" title="{_("该年度节假日安排尚未录入，时限暂按周末计算")}">{_("暂定")}</span>'
-    )
+    # translations are written as they are, as a template's {% translate %} writes them. Each
+    # _() outside an f-string: makemessages does not find one inside it (the string then left
+    # the English catalogue and the badge's title showed in Chinese).
+    number, case_label, enterprise = _("编号"), _("事项"), _("企业")
+    status, lead, due, timeliness = _("状态"), _("牵头部门"), _("时限"), _("时效")
+    flagged_text, extension_text = _("列入通报"), _("申请延期")
+    provisional_title, provisional_text = _("该年度节假日安排尚未录入，时限暂按周末计算"), _("暂定")
+    flagged = f'<span class="badge red">{flagged_text}</span>'
+    extension = f' <span class="badge">{extension_text}</span>'
+    provisional = f' <span class="badge" title="{provisional_title}">{provisional_text}</span>'
     parts = []
     for r in rows:
         pk = r["pk"]

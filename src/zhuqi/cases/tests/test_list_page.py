@@ -249,6 +249,11 @@ def test_the_rows_written_in_python_are_the_reference_templates_markup(language:
     assert written.count('type="checkbox"') == len(assignable) == 6
     if language == "en":
         assert "Provisional" in written and "3 working days late" in written and "逾期" not in written
+        # Every label and title in English: none of the page's own words left in Chinese (the
+        # reference template and the Python would agree on an untranslated one).
+        assert "That year's holidays are not entered yet" in written
+        labels = re.sub(r">[^<]*<", "><", written)  # the markup without the rows' own data
+        assert not re.search(r"[\u4e00-\u9fff]", labels), labels[:500]
     # The enterprise sees its case late, not how offices escalate it.
     assert ('data-testid="escalation"' in written) is (role == "coordinator")
 
