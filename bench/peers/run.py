@@ -286,11 +286,11 @@ import django
 django.setup()
 from django.core.management import call_command
 from zhuqi.enterprises.models import Enterprise
-started = time.perf_counter()
+started, cpu_started = time.perf_counter(), time.process_time()
 call_command("import_enterprises", sys.argv[1], verbosity=0)
-seconds = time.perf_counter() - started
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
 rows = Enterprise.objects.count()
-print(json.dumps({"rows": rows, "seconds": seconds, "rows_per_second": rows / seconds}))
+print(json.dumps({"rows": rows, "seconds": seconds, "rows_per_second": rows / seconds, "cpu_seconds": cpu}))
 """
 
 
@@ -350,11 +350,31 @@ def import_(args: argparse.Namespace) -> None:
         for label, run in (("zhuqi", zhuqi_import), ("django-import-export", peer_import)):
             result = run(path)
             results[label].append(result)
+            result["rows_per_cpu_second"] = result["rows"] / result["cpu_seconds"]
             print(
                 f"round {round_}: {label:20} {result['rows']:.0f} rows in {result['seconds']:6.1f} s = "
-                f"{result['rows_per_second']:6.0f} rows/s, peak RSS {result['peak_rss_mib']:4.0f} MiB"
+                f"{result['rows_per_second']:6.0f} rows/s, "
+                f"{result['rows_per_cpu_second']:6.0f} rows per CPU s, "
+                f"peak RSS {result['peak_rss_mib']:4.0f} MiB, load {os.getloadavg()[0]:.1f}",
+                flush=True,
             )
     rate = {label: statistics.median(r["rows_per_second"] for r in runs) for label, runs in results.items()}
+    per_cpu = {
+        label: statistics.median(r["rows_per_cpu_second"] for r in runs) for label, runs in results.items()
+    }
+    ratios = [
+        (
+            ours["rows_per_second"] / theirs["rows_per_second"],
+            ours["rows_per_cpu_second"] / theirs["rows_per_cpu_second"],
+        )
+        for ours, theirs in zip(results["zhuqi"], results["django-import-export"], strict=True)
+    ]
+    print(
+        f"per CPU second: zhuqi {per_cpu['zhuqi']:.0f}, "
+        f"django-import-export {per_cpu['django-import-export']:.0f}; "
+        f"median of the rounds' ratios: {statistics.median(w for w, _ in ratios):.2f}x by wall clock, "
+        f"{statistics.median(c for _, c in ratios):.2f}x per CPU second"
+    )
     rss = {label: statistics.median(r["peak_rss_mib"] for r in runs) for label, runs in results.items()}
     print(
         f"median: zhuqi {rate['zhuqi']:.0f} rows/s, peak RSS {rss['zhuqi']:.0f} MiB; django-import-export "

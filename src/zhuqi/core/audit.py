@@ -4,9 +4,10 @@ audit entry are committed together or not at all."""
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeAlias
@@ -50,6 +51,30 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
             continue
         values[field.name] = _jsonable(value)
     return values
+
+
+def creation_changes(model: type[models.Model], values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """What `diff({}, snapshot(instance))` gives for a new instance whose fields hold `values`
+    (by attname, every audited field present), for a bulk writer that has rows, not instances."""
+    changes: dict[str, list[Any]] = {}
+    for name, attname in _audited_fields(model):
+        value = values[attname]
+        if value is not None:
+            changes[name] = [None, _jsonable(value)]
+    return changes
+
+
+@functools.cache
+def _audited_fields(model: type[models.Model]) -> tuple[tuple[str, str], ...]:
+    """(name, attname) of the fields a snapshot holds, in the order a creation's diff lists them."""
+    fields = [
+        (field.name, field.attname)
+        for field in model._meta.concrete_fields
+        if field.name not in IGNORED_FIELDS and not field.primary_key
+    ]
+    if any(field.name in SECRET_FIELDS for field in model._meta.concrete_fields):
+        raise ValueError(f"{model.__name__} has secret fields: audit its instances")
+    return tuple(sorted(fields))
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

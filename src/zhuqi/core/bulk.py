@@ -6,8 +6,9 @@ audit entries).
 import of 100,000 enterprises and their audit entries that was a quarter of the import's time.
 Here each field's conversion is chosen once per call: text, numbers, booleans and keys go to the
 driver as they are (the callers have already cleaned them), the other fields (JSON, decimals,
-dates) through the field's own get_db_prep_save. One INSERT statement, run by the driver's
-executemany.
+dates) through the field's own get_db_prep_save. JSON fields without an encoder of their own
+are encoded by orjson (several times faster than the json module; the same JSON, its text not ASCII-escaped).
+One INSERT statement, run by the driver's executemany.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import orjson
 from django.db import connection, models
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 # Field types whose Python value (as the services and importers set it) is what the database
 # adapter takes.
@@ -41,7 +44,21 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
     if target.get_internal_type() in _AS_IS:
         return _as_is
+    if isinstance(field, models.JSONField) and field.encoder is None:
+        return _json_converter()
     return lambda value: field.get_db_prep_save(value, connection)
+
+
+def json_text(value: Any) -> bytes:
+    """A JSON field's value as json.dumps would give it (keys that are not text made text), by
+    orjson. Raises TypeError on a value JSON cannot hold, as json.dumps does."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+
+
+def _json_converter() -> Callable[[Any], Any]:
+    if connection.vendor == "postgresql":
+        return lambda value: None if value is None else Jsonb(value, dumps=json_text)
+    return lambda value: None if value is None else json_text(value).decode()
 
 
 def _as_is(value: Any) -> Any:

@@ -47,7 +47,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -230,6 +230,15 @@ def fill(instance: models.Model) -> bool:
     changed = words != getattr(instance, "search_words", None)
     instance.search_words = words  # type: ignore[attr-defined]
     return changed
+
+
+def words_of_values(model: type[models.Model], values: Mapping[str, Any]) -> str:
+    """`words_of` for a row held as field values (a bulk writer's, without an instance): the
+    model's registered paths must be its own fields."""
+    paths = _SEARCHED[model]
+    if any("__" in path for path in paths):
+        raise ValueError(f"{model.__name__} is searched by related texts: fill instances instead")
+    return segment(*(values.get(path) or "" for path in paths))
 
 
 def words_for_rows(model: type[M], rows: Iterable[M]) -> None:

@@ -16,7 +16,7 @@ from typing import IO, Any
 from django.utils import timezone
 
 from zhuqi.core import audit, search
-from zhuqi.core.bulk import bulk_insert
+from zhuqi.core.bulk import insert_rows
 from zhuqi.core.errors import PermissionDenied
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import code_within, jurisdiction_code
@@ -33,7 +33,7 @@ from zhuqi.directory.models import Industry, Region, User
 from zhuqi.directory.reference import ReferenceResolver
 from zhuqi.enterprises import selectors
 from zhuqi.enterprises.models import Enterprise
-from zhuqi.enterprises.services import apply_size_class, build_search_text
+from zhuqi.enterprises.services import apply_size_class, build_search_text, search_text_of, size_class_of
 from zhuqi.enterprises.validation import LABELS, clean_enterprise_data
 from zhuqi.imports import jobs
 
@@ -235,8 +235,13 @@ class EnterpriseImporter:
             seen.close()
         return report
 
-    def apply(self, *, actor: User, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int, int]:
-        return _write_batch(actor=actor, batch=_decode(rows))
+    def prepare(self, *, actor: User, rows: list[tuple[int, dict[str, Any]]]) -> list[_NewRow]:
+        return [_new_row(values) for _, values in rows]
+
+    def apply(
+        self, *, actor: User, rows: list[tuple[int, dict[str, Any]]], prepared: list[_NewRow]
+    ) -> tuple[int, int, int]:
+        return _write_batch(actor=actor, batch=rows, prepared=prepared)
 
 
 # How often the check reports how far it has read (a small write to the job each time).
@@ -379,21 +384,65 @@ def _plan(batch: list[tuple[int, dict[str, Any]]], existing: dict[str, Enterpris
     return plan
 
 
-def _write_batch(*, actor: User, batch: list[tuple[int, dict[str, Any]]]) -> tuple[int, int, int]:
-    """Bulk-write one batch of checked rows and their audit entries (the import job holds the
-    transaction): a few queries per thousand rows. Returns (created, updated, unchanged)."""
+@dataclass
+class _NewRow:
+    """A staged row as a new enterprise: every column's value (by attname) and its audit entry's
+    changes, worked out before the batch's transaction (EnterpriseImporter.prepare)."""
+
+    uscc: str
+    columns: dict[str, Any]
+    changes: dict[str, list[Any]]
+
+
+# Enterprise's columns as a new row has them (the timestamps are set by the insert).
+_NEW_COLUMNS = tuple(
+    f.attname
+    for f in Enterprise._meta.concrete_fields
+    if not f.primary_key and f.name not in ("created_at", "updated_at")
+)
+# Staged values' names that are not their column's.
+_ATTNAMES = {"region": "region_id", "industry": "industry_id"}
+
+
+def _new_row(values: dict[str, Any]) -> _NewRow:
+    """A staged row (encoded: region and industry by code, amounts as text) as the columns of a
+    new enterprise, with what Enterprise() and the services would fill: defaults, the size class
+    and its basis, the search columns (the pinyin keys and the words, as fill_search_columns
+    computes them), and the audit entry's changes (as audit.diff({}, audit.snapshot(…)))."""
+    columns = {name: _NEW_DEFAULTS[name]() for name in _NEW_COLUMNS}
+    for name, value in values.items():
+        columns[_ATTNAMES.get(name, name)] = value
+    columns["size_class"], columns["size_basis"] = size_class_of(
+        columns["industry_id"], columns["employees"], columns["revenue"], columns["total_assets"]
+    )
+    columns["search_text"] = search_text_of(columns["name"], columns["short_name"], columns["uscc"])
+    columns["search_words"] = search.words_of_values(Enterprise, columns)
+    return _NewRow(columns["uscc"], columns, audit.creation_changes(Enterprise, columns))
+
+
+_NEW_DEFAULTS: dict[str, Callable[[], Any]] = {
+    f.attname: f.get_default for f in Enterprise._meta.concrete_fields if f.attname in _NEW_COLUMNS
+}
+
+
+def _write_batch(
+    *, actor: User, batch: list[tuple[int, dict[str, Any]]], prepared: list[_NewRow]
+) -> tuple[int, int, int]:
+    """Bulk-write one batch of staged rows and their audit entries (the import job holds the
+    transaction): a few queries per thousand rows. A row whose code is new is inserted as
+    `prepare` made it; one whose code is in the database by now is worked out here, against the
+    row as it is. Returns (created, updated, unchanged)."""
     now = timezone.now()
     codes = [values["uscc"] for _, values in batch]
     existing = {e.uscc: e for e in Enterprise.objects.select_for_update().filter(uscc__in=codes)}
-    plan = _plan(batch, existing)
-    to_create, to_update, befores = plan.to_create, plan.to_update, plan.befores
-    fill_search_columns([*to_create, *to_update])
-    bulk_insert(Enterprise, to_create)
-    if to_create:
-        keys = dict(Enterprise.objects.filter(uscc__in=[e.uscc for e in to_create]).values_list("uscc", "pk"))
-        for enterprise in to_create:
-            enterprise.pk = keys[enterprise.uscc]
+    to_insert = [row for row in prepared if row.uscc not in existing]
+    new_rows = [tuple(row.columns[name] for name in _NEW_COLUMNS) for row in to_insert]
+    insert_rows(Enterprise, _NEW_COLUMNS, new_rows)
+    known = [(number, values) for number, values in batch if values["uscc"] in existing]
+    plan = _plan(_decode(known), existing)
+    to_update, befores = plan.to_update, plan.befores
     if to_update:
+        fill_search_columns(to_update)
         fields = [
             f.name for f in Enterprise._meta.concrete_fields if not f.primary_key and f.name != "created_at"
         ]
@@ -403,19 +452,25 @@ def _write_batch(*, actor: User, batch: list[tuple[int, dict[str, Any]]]) -> tup
         for enterprise in to_update:
             if befores[enterprise.uscc]["name"] != enterprise.name:
                 search.refresh_dependents(enterprise)  # its cases are found by its name
-    audit.record_each(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        changes=((e, audit.diff({}, audit.snapshot(e))) for e in to_create),
-        source="import",
-    )
+    if to_insert:
+        keys = dict(
+            Enterprise.objects.filter(uscc__in=[row.uscc for row in to_insert]).values_list("uscc", "pk")
+        )
+        audit.record_each(
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            changes=(
+                (audit.Ref(Enterprise, keys[row.uscc], row.columns["name"]), row.changes) for row in to_insert
+            ),
+            source="import",
+        )
     audit.record_each(
         actor=actor,
         action=AuditEntry.Action.UPDATE,
         changes=((e, audit.diff(befores[e.uscc], audit.snapshot(e))) for e in to_update),
         source="import",
     )
-    return len(to_create), len(to_update), plan.unchanged
+    return len(to_insert), len(to_update), plan.unchanged
 
 
 def _merge_primary_contact(

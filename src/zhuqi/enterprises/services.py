@@ -27,10 +27,16 @@ from zhuqi.enterprises.validation import clean_enterprise_data
 
 
 def build_search_text(enterprise: Enterprise) -> str:
+    return search_text_of(enterprise.name, enterprise.short_name, enterprise.uscc)
+
+
+def search_text_of(name: str, short_name: str, uscc: str) -> str:
+    """The pinyin search column of an enterprise of these names (a bulk writer's rows have no
+    instance)."""
     # Simplified, like the queries (normalise_query): a name registered in traditional
     # characters is still found by what a user types.
-    name, short_name = to_simplified(enterprise.name), to_simplified(enterprise.short_name)
-    parts = [name, short_name, enterprise.uscc, *pinyin_keys(name), *pinyin_keys(short_name)]
+    name, short_name = to_simplified(name), to_simplified(short_name)
+    parts = [name, short_name, uscc, *pinyin_keys(name), *pinyin_keys(short_name)]
     return " ".join(part.lower() for part in parts if part)
 
 
@@ -41,14 +47,23 @@ def _figure_text(value: int | Decimal) -> str:
 
 def apply_size_class(enterprise: Enterprise) -> None:
     """Recompute the size class from the figures and keep the basis it came from."""
-    result = classify(
-        industry_code=enterprise.industry_id,
-        employees=enterprise.employees,
-        revenue=Decimal(enterprise.revenue) if enterprise.revenue is not None else None,
-        total_assets=Decimal(enterprise.total_assets) if enterprise.total_assets is not None else None,
+    enterprise.size_class, enterprise.size_basis = size_class_of(
+        enterprise.industry_id, enterprise.employees, enterprise.revenue, enterprise.total_assets
     )
-    enterprise.size_class = result.size_class.value if result.size_class else ""
-    enterprise.size_basis = {
+
+
+def size_class_of(
+    industry_code: str | None, employees: int | None, revenue: Any, total_assets: Any
+) -> tuple[str, dict[str, Any]]:
+    """The size class of these figures and the basis it came from (amounts as Decimal or as
+    their text)."""
+    result = classify(
+        industry_code=industry_code,
+        employees=employees,
+        revenue=Decimal(revenue) if revenue is not None else None,
+        total_assets=Decimal(total_assets) if total_assets is not None else None,
+    )
+    return result.size_class.value if result.size_class else "", {
         "sector": result.sector,
         "sector_name": result.sector_name,
         "figures": {key: _figure_text(value) for key, value in result.basis.items()},

@@ -14,13 +14,16 @@ the same steps in their own process, so both commit in short batches.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, TypeVar
 
+import orjson
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
@@ -31,7 +34,7 @@ from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.tabular import ImportFileError, ImportReport, write_error_file
 from zhuqi.directory.models import User
 from zhuqi.imports import tasks
-from zhuqi.imports.models import ImportJob, ImportRow
+from zhuqi.imports.models import ImportJob, StagedBatch
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +42,7 @@ logger = logging.getLogger(__name__)
 ERRORS_SHOWN = 500
 
 StagedRows = list[tuple[int, dict[str, Any]]]
+T = TypeVar("T")
 
 
 class Importer(Protocol):
@@ -59,9 +63,17 @@ class Importer(Protocol):
         would do (created, updated, unchanged). Writes nothing itself."""
         ...
 
-    def apply(self, *, actor: User, rows: StagedRows) -> tuple[int, int, int]:
+    def prepare(self, *, actor: User, rows: StagedRows) -> Any:
+        """What can be worked out for a batch before its transaction (the rows as they would be
+        inserted, their search columns, their audit entries): run while the database is free
+        for others, between two batches. It may not rely on what is in the database: `apply`
+        gets its result and checks the rows against the database under the lock."""
+        ...
+
+    def apply(self, *, actor: User, rows: StagedRows, prepared: Any) -> tuple[int, int, int]:
         """Write one batch of staged rows and their audit entries (the caller holds the
-        transaction); returns (created, updated, unchanged)."""
+        transaction), given what `prepare` made of the same rows; returns (created, updated,
+        unchanged)."""
         ...
 
 
@@ -122,7 +134,7 @@ def run_check(
         attempt = job.attempt
         job.save(update_fields=["attempt", "updated_at"])
         # A check started again (its worker died) starts from an empty stage.
-        ImportRow.objects.filter(job=job).delete()
+        StagedBatch.objects.filter(job=job).delete()
     importer = importer_for(job.kind)
     planned = [0, 0, 0]
     staged = 0
@@ -139,9 +151,10 @@ def run_check(
         with transaction.atomic():
             if not ImportJob.objects.select_for_update().filter(pk=job_id, attempt=attempt).exists():
                 raise Superseded
-            if not dry_run:
-                # As tuples: an instance per staged row cost more than its INSERT.
-                insert_rows(ImportRow, ("job_id", "number", "values"), [(job_id, n, v) for n, v in rows])
+            if not dry_run and rows:
+                # The batch as one row: a row per staged row cost as much as the row's own write.
+                staged_batch = (job_id, rows[0][0], encode_rows(rows))
+                insert_rows(StagedBatch, ("job_id", "number", "rows"), [staged_batch])
             ImportJob.objects.filter(pk=job_id).update(
                 rows_staged=now_staged,
                 planned_created=now_planned[0],
@@ -238,12 +251,20 @@ def run_apply(job_id: int) -> None:
     job = ImportJob.objects.get(pk=job_id)
     importer = importer_for(job.kind)
     size = BatchSize(importer.batch_size)
+    released: float | None = None  # when the last batch let go of the database
     try:
-        while _patiently(lambda: _apply_batch(job_id, importer, size)):
-            if connection.vendor == "sqlite":
+        while True:
+            # The next batch is worked out before its transaction, while others may write.
+            ahead = _patiently(lambda: _prepare_next(job_id, importer, size.rows))
+            if connection.vendor == "sqlite" and released is not None:
                 # SQLite's waiting writers poll (every 100 ms at most) rather than queue: a loop
                 # taking the lock again at once could keep one waiting past its busy timeout.
-                time.sleep(SQLITE_TURN_SECONDS)
+                # Their turn is this long after the last commit; preparing filled most of it.
+                time.sleep(max(0.0, SQLITE_TURN_SECONDS - (time.monotonic() - released)))
+            more = _patiently(functools.partial(_apply_batch, job_id, importer, size, ahead))
+            released = time.monotonic()
+            if not more:
+                break
     except Exception as failure:
         logger.exception("import job %s stopped while writing", job_id)
         ImportJob.objects.filter(pk=job_id, state=ImportJob.State.APPLYING).update(
@@ -266,7 +287,7 @@ BUSY_RETRIES = 5
 BUSY_PAUSE_SECONDS = 2.0
 
 
-def _patiently(step: Callable[[], bool]) -> bool:
+def _patiently(step: Callable[[], T]) -> T:
     for attempt in range(BUSY_RETRIES + 1):
         try:
             return step()
@@ -303,33 +324,82 @@ class BatchSize:
             self.rows = min(self.largest, self.rows * 2)
 
 
-def _apply_batch(job_id: int, importer: Importer, size: BatchSize | None = None) -> bool:
+@dataclass
+class _Ahead:
+    """A batch prepared before its transaction: its rows' numbers and what `prepare` made."""
+
+    numbers: list[int]
+    prepared: Any
+
+
+def _prepare_next(job_id: int, importer: Importer, rows: int) -> _Ahead | None:
+    job = ImportJob.objects.select_related("actor").get(pk=job_id)
+    if job.state != ImportJob.State.APPLYING:
+        return None
+    batch = _staged(job, rows, take=False)
+    if not batch:
+        return None
+    return _Ahead([number for number, _ in batch], importer.prepare(actor=job.importer_actor(), rows=batch))
+
+
+def _apply_batch(
+    job_id: int, importer: Importer, size: BatchSize | None = None, ahead: _Ahead | None = None
+) -> bool:
     size = size or BatchSize(importer.batch_size)
     began = time.monotonic()
     try:
-        return _apply_one_batch(job_id, importer, size.rows)
+        return _apply_one_batch(job_id, importer, len(ahead.numbers) if ahead else size.rows, ahead)
     finally:
         size.took(time.monotonic() - began)
 
 
-def _apply_one_batch(job_id: int, importer: Importer, rows: int) -> bool:
+def encode_rows(rows: StagedRows) -> bytes:
+    """Staged rows as the staging table keeps them: [[number, values], …] by orjson (values are
+    JSON types: the importers encode their cleaned values, as _encode in each importer)."""
+    return orjson.dumps(rows, option=orjson.OPT_NON_STR_KEYS)
+
+
+def _staged(job: ImportJob, rows: int, *, take: bool) -> StagedRows:
+    """The first `rows` staged rows of the job; with `take`, removed from the staging table (in
+    the caller's transaction): whole batches deleted, the last one taken in part written back
+    shorter."""
+    found: StagedRows = []
+    staged = StagedBatch.objects.filter(job=job).order_by("number").values_list("pk", "rows")
+    after = -1
+    # One staged batch at a time (each some MB): a million-row job has hundreds of them.
+    while len(found) < rows and (first := staged.filter(number__gt=after).first()) is not None:
+        pk, encoded = first
+        batch = [(number, values) for number, values in orjson.loads(encoded)]
+        after = batch[-1][0]
+        wanted = rows - len(found)
+        found.extend(batch[:wanted])
+        if not take:
+            continue
+        if len(batch) <= wanted:
+            StagedBatch.objects.filter(pk=pk).delete()
+        else:
+            rest = batch[wanted:]
+            StagedBatch.objects.filter(pk=pk).update(number=rest[0][0], rows=encode_rows(rest))
+    return found
+
+
+def _apply_one_batch(job_id: int, importer: Importer, rows: int, ahead: _Ahead | None = None) -> bool:
     with transaction.atomic():
         job = ImportJob.objects.select_for_update(of=("self",)).select_related("actor").get(pk=job_id)
         if job.state != ImportJob.State.APPLYING:
             return False
-        # As tuples: a model instance per staged row would cost more than the row's own write.
-        batch = list(
-            ImportRow.objects.filter(job=job).order_by("number").values_list("pk", "number", "values")[:rows]
-        )
+        batch = _staged(job, rows, take=True)
         if not batch:
             job.state = ImportJob.State.DONE
             job.finished_at = timezone.now()
             job.save()
             return False
-        created, updated, unchanged = importer.apply(
-            actor=job.importer_actor(), rows=[(number, values) for _, number, values in batch]
-        )
-        ImportRow.objects.filter(pk__in=[pk for pk, _, _ in batch]).delete()
+        actor = job.importer_actor()
+        if ahead is not None and ahead.numbers == [number for number, _ in batch]:
+            prepared = ahead.prepared
+        else:  # nothing prepared, or another worker moved the job on meanwhile
+            prepared = importer.prepare(actor=actor, rows=batch)
+        created, updated, unchanged = importer.apply(actor=actor, rows=batch, prepared=prepared)
         job.rows_applied += len(batch)
         job.created += created
         job.updated += updated

@@ -370,7 +370,12 @@ class ProjectImporter:
         progress(report)
         return report
 
-    def apply(self, *, actor: User, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int, int]:
+    def prepare(self, *, actor: User, rows: list[tuple[int, dict[str, Any]]]) -> None:
+        return None
+
+    def apply(
+        self, *, actor: User, rows: list[tuple[int, dict[str, Any]]], prepared: None
+    ) -> tuple[int, int, int]:
         created = updated = unchanged = 0
         for _number, values in rows:
             data = _decode(values)

@@ -15,7 +15,7 @@ from zhuqi.core.validators import make_uscc
 from zhuqi.enterprises import importing
 from zhuqi.enterprises.importing import ImportFileError, import_enterprises
 from zhuqi.enterprises.models import Enterprise
-from zhuqi.imports.models import ImportJob, ImportRow
+from zhuqi.imports.models import ImportJob, StagedBatch
 
 HEADERS = [
     "统一社会信用代码",
@@ -86,6 +86,40 @@ def test_xlsx_import_creates_and_audits(cast, tmp_path: Path) -> None:
         or enterprise.contacts[0]["phone"] == "13800138000"
     )
     assert AuditEntry.objects.filter(source="import", action="create").count() == 5
+
+
+def test_an_imported_enterprise_is_audited_as_a_created_one_and_shows_in_its_history(
+    cast, tmp_path: Path
+) -> None:
+    """The import inserts rows without model instances: the entry must still say what
+    audit.snapshot of the stored enterprise says, and read on the history and audit pages."""
+    from django.test import Client
+
+    from zhuqi.core import audit
+
+    body = rows(3)
+    body[1][2] = ""  # no industry: left out of the entry, as a creation leaves out what is unset
+    path = write_xlsx(tmp_path / "list.xlsx", body)
+    with path.open("rb") as stream:
+        import_enterprises(actor=cast.coordinator, stream=stream, filename=path.name)
+    for enterprise in Enterprise.objects.filter(name__startswith="导入企业"):
+        entry = audit.history(enterprise).get()
+        assert (entry.action, entry.source, entry.actor, entry.object_repr) == (
+            "create",
+            "import",
+            cast.coordinator,
+            enterprise.name,
+        )
+        assert entry.changes == audit.diff({}, audit.snapshot(enterprise))
+        assert entry.changes["revenue"] == [None, "3000.00"] and entry.changes["region"] == [None, "150581"]
+    client = Client()
+    client.force_login(cast.coordinator)
+    enterprise = Enterprise.objects.get(name="导入企业1有限公司")
+    history = client.get(f"/enterprises/{enterprise.pk}/history").content.decode()
+    assert "<b>营业收入(万元)</b>：<ins>3,000</ins>" in history and "<ins>霍林郭勒市</ins>" in history
+    client.force_login(cast.auditor)
+    log = client.get("/audit/").content.decode()
+    assert "企业：导入企业1有限公司" in log and "<b>规模依据</b>" in log
 
 
 def test_one_bad_row_writes_nothing_and_names_row_column_reason(cast, tmp_path: Path) -> None:
@@ -230,7 +264,7 @@ def test_a_bad_row_late_in_a_big_file_writes_nothing_and_is_named(
     assert report.errors[0].column == "所属行业" and "9999" in report.errors[0].message
     assert not Enterprise.objects.filter(name__startswith="导入企业").exists()
     assert not AuditEntry.objects.filter(source="import").exists()
-    assert not ImportRow.objects.exists() and not ImportJob.objects.exists()
+    assert not StagedBatch.objects.exists() and not ImportJob.objects.exists()
 
 
 def test_a_code_repeated_in_a_later_batch_names_the_row_it_repeats(

@@ -17,7 +17,7 @@ from zhuqi.enterprises import importing
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.enterprises.tests.test_import import bad_rows, rows, write_csv, write_xlsx
 from zhuqi.imports import jobs
-from zhuqi.imports.models import ImportJob, ImportRow
+from zhuqi.imports.models import ImportJob, StagedBatch
 
 
 def login(user: Any) -> Client:
@@ -90,7 +90,7 @@ def test_upload_is_checked_in_the_background_then_confirmed_and_written(cast, tm
     assert "新增 4 家" in done and "跳过 2 行错误数据" in done and 'data-testid="error-file"' in done
     assert Enterprise.objects.filter(name__startswith="导入企业").count() == 4
     assert AuditEntry.objects.filter(source="import", actor=cast.coordinator).count() == 4
-    assert not ImportRow.objects.exists()  # the staging table is empty again
+    assert not StagedBatch.objects.exists()  # the staging table is empty again
     again = client.post(f"/enterprises/import/{job.token}/confirm", {"skip_invalid": "1"}, follow=True)
     assert "已经确认过" in again.content.decode()  # the upload is spent: no second import
     assert Enterprise.objects.filter(name__startswith="导入企业").count() == 4
@@ -155,6 +155,46 @@ def test_a_failure_mid_write_is_reported_and_resumed_without_duplicates(
     assert AuditEntry.objects.filter(source="import").count() == 7
 
 
+def test_a_write_taking_part_of_a_staged_batch_leaves_the_rest_staged(
+    cast, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows are staged a check batch to a row of the staging table; a write batch smaller than
+    that takes part of it and puts the rest back in its own transaction, so a failure between
+    two writes leaves exactly the rows not written."""
+    monkeypatch.setattr(importing, "BATCH", 5)  # staged 5 rows to a batch
+    monkeypatch.setattr(importing.EnterpriseImporter, "batch_size", 2)  # written 2 at a time
+    client = login(cast.coordinator)
+    job = upload(client, write_xlsx(tmp_path / "名录.xlsx", rows(7)))
+    run_worker()
+    assert StagedBatch.objects.filter(job=job).count() == 2
+    real_apply = importing.EnterpriseImporter.apply
+    calls = {"count": 0}
+
+    def failing_apply(self: Any, **kwargs: Any) -> Any:
+        calls["count"] += 1
+        if calls["count"] == 3:
+            raise RuntimeError("disk full")
+        return real_apply(self, **kwargs)
+
+    monkeypatch.setattr(importing.EnterpriseImporter, "apply", failing_apply)
+    client.post(f"/enterprises/import/{job.token}/confirm")
+    run_worker()
+    job.refresh_from_db()
+    assert (job.state, job.rows_applied) == (ImportJob.State.INTERRUPTED, 4)
+    # Rows 2–5 written (Excel's numbers; row 1 is the header); 6 back in the first staged batch.
+    staged = StagedBatch.objects.filter(job=job).order_by("number")
+    assert list(staged.values_list("number", flat=True)) == [6, 7]
+    written = set(Enterprise.objects.filter(name__startswith="导入企业").values_list("name", flat=True))
+    assert written == {f"导入企业{i}有限公司" for i in range(4)}
+    monkeypatch.setattr(importing.EnterpriseImporter, "apply", real_apply)
+    client.post(f"/enterprises/import/{job.token}/confirm")
+    run_worker()
+    job.refresh_from_db()
+    assert (job.state, job.rows_applied, job.created) == (ImportJob.State.DONE, 7, 7)
+    assert AuditEntry.objects.filter(source="import").count() == 7
+    assert not StagedBatch.objects.exists()
+
+
 def test_a_worker_killed_mid_write_is_finished_by_the_sweep(cast, tmp_path: Path, small_batches: int) -> None:
     client = login(cast.coordinator)
     job = upload(client, write_xlsx(tmp_path / "名录.xlsx", rows(5)))
@@ -206,7 +246,7 @@ def test_rows_over_the_limit_refuse_the_job(cast, tmp_path: Path, settings: Any)
     page = status(client, job)
     assert "文件无法导入" in page and "最多 3 行" in page
     assert not Enterprise.objects.filter(name__startswith="导入企业").exists()
-    assert not ImportRow.objects.exists()
+    assert not StagedBatch.objects.exists()
 
 
 def test_the_command_line_import_commits_in_batches(cast, tmp_path: Path, small_batches: int) -> None:
@@ -221,4 +261,4 @@ def test_the_command_line_import_commits_in_batches(cast, tmp_path: Path, small_
     # in a real run: staging 3 batches, applying 3 batches and finding none left.
     savepoints = [q for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT")]
     assert len(savepoints) >= 7
-    assert not ImportJob.objects.exists() and not ImportRow.objects.exists()
+    assert not ImportJob.objects.exists() and not StagedBatch.objects.exists()
