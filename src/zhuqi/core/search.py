@@ -101,9 +101,7 @@ def has_han(text: str) -> bool:
     return bool(_HAN.search(text))
 
 
-@lru_cache(maxsize=65_536)
-def _segment_one(text: str) -> tuple[str, ...]:
-    # Cached: answers and descriptions repeat ("已协调解决"), and a rebuild meets them often.
+def _segment_text(text: str) -> tuple[str, ...]:
     # Written for speed (a rebuild segments millions of texts): one regular expression a piece
     # at most, none for a piece of Chinese.
     normal = normalise_query(text)
@@ -134,12 +132,19 @@ def _segment_one(text: str) -> tuple[str, ...]:
     return (*words, *bridges, *_HAN.findall(normal))
 
 
-def segment(*texts: str | None) -> str:
-    """The search words of some texts, space-separated (what `search_words` holds)."""
+# Cached: answers and descriptions repeat ("已协调解决"), and a rebuild meets them often. Not for
+# texts that do not repeat (names in an import: a full cache of them held ~130 MB).
+_segment_one = lru_cache(maxsize=65_536)(_segment_text)
+
+
+def segment(*texts: str | None, cached: bool = True) -> str:
+    """The search words of some texts, space-separated (what `search_words` holds). Without
+    `cached` for texts that are seldom seen twice (each record's own name, in bulk)."""
     tokens: list[str] = []
+    cut = _segment_one if cached else _segment_text
     for text in texts:
         if text:
-            tokens += _segment_one(text)
+            tokens += cut(text)
             if len(tokens) >= MAX_TOKENS:
                 break
     return " ".join(tokens[:MAX_TOKENS])
@@ -238,14 +243,16 @@ def words_of_values(model: type[models.Model], values: Mapping[str, Any]) -> str
     paths = _SEARCHED[model]
     if any("__" in path for path in paths):
         raise ValueError(f"{model.__name__} is searched by related texts: fill instances instead")
-    return segment(*(values.get(path) or "" for path in paths))
+    return segment(*(values.get(path) or "" for path in paths), cached=False)
 
 
 def words_for_rows(model: type[M], rows: Iterable[M]) -> None:
     """`fill` for a batch about to be bulk inserted or updated (the importers'): the rows' own
-    texts, and their related names if the paths need them (loaded by the caller)."""
+    texts, and their related names if the paths need them (loaded by the caller). Not cached:
+    a batch's texts are its records' own."""
     for row in rows:
-        fill(row)
+        paths = _SEARCHED[type(row)]
+        row.search_words = segment(*(_value(row, path) for path in paths), cached=False)  # type: ignore[attr-defined]
 
 
 def refresh_dependents(instance: models.Model) -> int:
