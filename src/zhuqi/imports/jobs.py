@@ -359,6 +359,11 @@ def encode_rows(rows: StagedRows) -> bytes:
     return orjson.dumps(rows, option=orjson.OPT_NON_STR_KEYS)
 
 
+def encode_and_decode(rows: StagedRows) -> StagedRows:
+    """Rows as a write gets them back from the staging table (for tests of an importer's write)."""
+    return [(number, values) for number, values in orjson.loads(encode_rows(rows))]
+
+
 def _staged(job: ImportJob, rows: int, *, take: bool) -> StagedRows:
     """The first `rows` staged rows of the job; with `take`, removed from the staging table (in
     the caller's transaction): whole batches deleted, the last one taken in part written back

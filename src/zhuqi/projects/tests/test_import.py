@@ -187,3 +187,80 @@ def test_a_project_listed_twice_names_the_row_it_repeats(cast: Cast) -> None:
         (4, "项目代码", "与第2行是同一个项目"),
         (5, "项目名称", "与第3行是同一个项目"),
     ]
+
+
+def _many(count: int) -> list[list[Any]]:
+    return [
+        [f"2301-150581-04-01-{i:06d}", f"批量项目{i}", "", "", "150581", "", 1, 500 + i, "2026年3月", ""]
+        for i in range(count)
+    ]
+
+
+def test_new_projects_are_written_in_bulk_each_audited_as_created(
+    cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    """A batch of new projects is one INSERT, their plans one more and their audit entries one
+    more: the write's queries do not grow with the rows, and each project's history still shows
+    its creation as the service's would."""
+    from zhuqi.core import audit
+    from zhuqi.imports import jobs
+    from zhuqi.projects import importing, services
+
+    staged: list[tuple[int, dict[str, Any]]] = []
+    importing.ProjectImporter().check(
+        actor=cast.coordinator,
+        stream=workbook(_many(40)),
+        filename="x.xlsx",
+        stage=lambda rows, plan: staged.extend(rows),
+        progress=lambda report: None,
+    )
+    rows = [(number, values) for number, values in jobs.encode_and_decode(staged)]
+    importer = importing.ProjectImporter()
+    prepared = importer.prepare(actor=cast.coordinator, rows=rows)
+    with django_assert_max_num_queries(10):
+        counts = importer.apply(actor=cast.coordinator, rows=rows, prepared=prepared)
+    assert counts == (40, 0, 0)
+    project = Project.objects.get(code="2301-150581-04-01-000007")
+    assert ProjectYear.objects.get(project=project).planned_investment == Decimal("507.00")
+    entry = audit.history(project).get()
+    assert (entry.action, entry.source, entry.object_repr) == ("create", "import", "批量项目7")
+    # The entry the service writes for the same project, entered by hand.
+    by_hand = services.project_create(
+        actor=cast.coordinator, data=importing._decode({**rows[7][1], "code": "by-hand", "name": "手工"})
+    )
+    expected = {
+        **audit.history(by_hand).get().changes,
+        "code": entry.changes["code"],
+        "name": entry.changes["name"],
+    }
+    assert entry.changes == expected
+
+
+def test_a_project_registered_after_the_batch_was_prepared_is_updated_not_duplicated(cast: Cast) -> None:
+    from zhuqi.imports import jobs
+    from zhuqi.projects import importing, services
+
+    staged: list[tuple[int, dict[str, Any]]] = []
+    importing.ProjectImporter().check(
+        actor=cast.coordinator,
+        stream=workbook(_many(3)),
+        filename="x.xlsx",
+        stage=lambda rows, plan: staged.extend(rows),
+        progress=lambda report: None,
+    )
+    rows = jobs.encode_and_decode(staged)
+    importer = importing.ProjectImporter()
+    prepared = importer.prepare(actor=cast.coordinator, rows=rows)
+    # Someone registers the second project between the preparing and the write.
+    services.project_create(
+        actor=cast.coordinator,
+        data=services.ProjectData(
+            name="别人先登记的项目",
+            region_code="150581",
+            total_investment="1",
+            code="2301-150581-04-01-000001",
+        ),
+    )
+    assert importer.apply(actor=cast.coordinator, rows=rows, prepared=prepared) == (2, 1, 0)
+    assert Project.objects.get(code="2301-150581-04-01-000001").name == "批量项目1"
+    assert Project.objects.filter(name__startswith="批量项目").count() == 3
