@@ -66,8 +66,9 @@ class Importer(Protocol):
     def prepare(self, *, actor: User, rows: StagedRows) -> Any:
         """What can be worked out for a batch before its transaction (the rows as they would be
         inserted, their search columns, their audit entries): run while the database is free
-        for others, between two batches. It may not rely on what is in the database: `apply`
-        gets its result and checks the rows against the database under the lock."""
+        for others, between two batches, outside any transaction. What it read from the database
+        may have changed by `apply` (a row registered meanwhile): `apply` gets its result and
+        checks what matters again under the lock."""
         ...
 
     def apply(self, *, actor: User, rows: StagedRows, prepared: Any) -> tuple[int, int, int]:
