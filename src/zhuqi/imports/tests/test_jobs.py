@@ -121,12 +121,8 @@ def test_progress_is_shown_while_the_check_runs(
     assert any('data-testid="rows-read">4<' in page and "hx-trigger" in page for page in seen)
 
 
-def test_a_failure_mid_write_is_reported_and_resumed_without_duplicates(
-    cast, tmp_path: Path, small_batches: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    client = login(cast.coordinator)
-    job = upload(client, write_xlsx(tmp_path / "名录.xlsx", rows(7)))
-    run_worker()
+def fail_the_third_write(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The enterprise importer's third write batch fails (a full disk); gives the real apply."""
     real_apply = importing.EnterpriseImporter.apply
     calls = {"count": 0}
 
@@ -137,6 +133,16 @@ def test_a_failure_mid_write_is_reported_and_resumed_without_duplicates(
         return real_apply(self, **kwargs)
 
     monkeypatch.setattr(importing.EnterpriseImporter, "apply", failing_apply)
+    return real_apply
+
+
+def test_a_failure_mid_write_is_reported_and_resumed_without_duplicates(
+    cast, tmp_path: Path, small_batches: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = login(cast.coordinator)
+    job = upload(client, write_xlsx(tmp_path / "名录.xlsx", rows(7)))
+    run_worker()
+    real_apply = fail_the_third_write(monkeypatch)
     client.post(f"/enterprises/import/{job.token}/confirm")
     run_worker()
     job.refresh_from_db()
@@ -167,16 +173,7 @@ def test_a_write_taking_part_of_a_staged_batch_leaves_the_rest_staged(
     job = upload(client, write_xlsx(tmp_path / "名录.xlsx", rows(7)))
     run_worker()
     assert StagedBatch.objects.filter(job=job).count() == 2
-    real_apply = importing.EnterpriseImporter.apply
-    calls = {"count": 0}
-
-    def failing_apply(self: Any, **kwargs: Any) -> Any:
-        calls["count"] += 1
-        if calls["count"] == 3:
-            raise RuntimeError("disk full")
-        return real_apply(self, **kwargs)
-
-    monkeypatch.setattr(importing.EnterpriseImporter, "apply", failing_apply)
+    real_apply = fail_the_third_write(monkeypatch)
     client.post(f"/enterprises/import/{job.token}/confirm")
     run_worker()
     job.refresh_from_db()
