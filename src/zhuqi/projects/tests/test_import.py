@@ -196,6 +196,22 @@ def _many(count: int) -> list[list[Any]]:
     ]
 
 
+def checked_rows(cast: Cast, count: int) -> list[tuple[int, dict[str, Any]]]:
+    """`count` new projects' rows as the import job stages them (checked, encoded, read back)."""
+    from zhuqi.imports import jobs
+    from zhuqi.projects import importing
+
+    staged: list[tuple[int, dict[str, Any]]] = []
+    importing.ProjectImporter().check(
+        actor=cast.coordinator,
+        stream=workbook(_many(count)),
+        filename="x.xlsx",
+        stage=lambda rows, plan: staged.extend(rows),
+        progress=lambda report: None,
+    )
+    return list(jobs.encode_and_decode(staged))
+
+
 def test_new_projects_are_written_in_bulk_each_audited_as_created(
     cast: Cast, django_assert_max_num_queries: Any
 ) -> None:
@@ -203,18 +219,9 @@ def test_new_projects_are_written_in_bulk_each_audited_as_created(
     more: the write's queries do not grow with the rows, and each project's history still shows
     its creation as the service's would."""
     from zhuqi.core import audit
-    from zhuqi.imports import jobs
     from zhuqi.projects import importing, services
 
-    staged: list[tuple[int, dict[str, Any]]] = []
-    importing.ProjectImporter().check(
-        actor=cast.coordinator,
-        stream=workbook(_many(40)),
-        filename="x.xlsx",
-        stage=lambda rows, plan: staged.extend(rows),
-        progress=lambda report: None,
-    )
-    rows = [(number, values) for number, values in jobs.encode_and_decode(staged)]
+    rows = checked_rows(cast, 40)
     importer = importing.ProjectImporter()
     prepared = importer.prepare(actor=cast.coordinator, rows=rows)
     with django_assert_max_num_queries(10):
@@ -237,18 +244,9 @@ def test_new_projects_are_written_in_bulk_each_audited_as_created(
 
 
 def test_a_project_registered_after_the_batch_was_prepared_is_updated_not_duplicated(cast: Cast) -> None:
-    from zhuqi.imports import jobs
     from zhuqi.projects import importing, services
 
-    staged: list[tuple[int, dict[str, Any]]] = []
-    importing.ProjectImporter().check(
-        actor=cast.coordinator,
-        stream=workbook(_many(3)),
-        filename="x.xlsx",
-        stage=lambda rows, plan: staged.extend(rows),
-        progress=lambda report: None,
-    )
-    rows = jobs.encode_and_decode(staged)
+    rows = checked_rows(cast, 3)
     importer = importing.ProjectImporter()
     prepared = importer.prepare(actor=cast.coordinator, rows=rows)
     # Someone registers the second project between the preparing and the write.
