@@ -1375,8 +1375,8 @@ SEARCH_ENGLISH = {
     # The visits list's search box searches the summary too (the word index), not only the title.
     "标题或概要中的词语": "Words in the title or summary",
     # The cases' and projects' boxes search every text the word index holds, not only the names.
-    "标题、内容、答复、企业名称或 #编号": "Title, text, answer, enterprise or #number",
-    "项目名称、项目单位、建设内容或项目代码": "Project name, owner, content or code",
+    "事项内容、企业名称或 #编号": "Words, enterprise or #number",
+    "项目名称、单位、内容或代码": "Name, owner, content or code",
 }
 ENGLISH.update(SEARCH_ENGLISH)
 
