@@ -210,11 +210,9 @@ class Server:
         raise SystemExit(f"{label}: the server did not start")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        from common import stop_process
+
+        stop_process(self.process)
 
 
 def token_for(username: str, sqlite_dir: str) -> str:

@@ -127,3 +127,14 @@ def report(role: str, label: str, hits: int, timings: list[float]) -> None:
         + f"p50 {median(timings):8.1f} ms  p95 {percentile(timings, 0.95):8.1f} ms",
         flush=True,
     )
+
+
+def stop_process(process: subprocess.Popen[Any]) -> None:
+    """A server the benchmark started: asked to stop (SIGTERM), given 20 s, then killed."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

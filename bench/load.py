@@ -54,7 +54,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -65,7 +64,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import requests
-from common import OUT, database_label, machine, percentile, revision, setup_django
+from common import OUT, database_label, machine, percentile, revision, setup_django, stop_process
 
 PASSWORD = "bench-load"  # the benchmark's own accounts, in its own database
 SQLITE_DIR = "load-sqlite"
@@ -265,13 +264,7 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.log.close()
 
 

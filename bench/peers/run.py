@@ -36,7 +36,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE.parent))
+from common import stop_process  # noqa: E402 - bench/common.py, found through the line above
+
 OUT = Path(os.environ.get("ZHUQI_BENCH_OUT") or ROOT / "bench" / "out") / "peers"
 PEERS = ("bare_django", "import_export")
 # The user bench/generate_cases.py makes for 通辽's coordinator (a prefecture), and its password.
@@ -123,13 +125,7 @@ class Served:
         sys.exit(f"{self.label} did not answer within 180 s")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.log.close()
 
 
