@@ -13,7 +13,7 @@ from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import PermissionDenied
 from zhuqi.core.filtersets import FilterQuery
-from zhuqi.core.pagination import LazyPage, PageNumberPagination, TrustedPage, paginated
+from zhuqi.core.pagination import JsonRows, LazyPage, PageNumberPagination, TrustedPage, paginated
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.queries import IsoDate, RecordId, RegionCode, RegionCodeOrBlank, choices_schema
 
@@ -34,7 +34,9 @@ def _result(request: HttpRequest, case_id: int) -> dict[str, Any]:
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     """Newest first, without co-departments (one case's answer lists them)."""
     counted, paged = filters.apply_each(*selectors.case_list_querysets(user=request_user(request)))
-    return TrustedPage(counted, schemas.case_row_json, paged=paged.values(*schemas.CASE_ROW_COLUMNS))
+    return TrustedPage(
+        counted, schemas.case_row_json, paged=JsonRows(paged.values(*schemas.CASE_ROW_COLUMNS))
+    )
 
 
 @router.post(

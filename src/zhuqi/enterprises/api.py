@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema, Status
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.filtersets import FilterQuery
-from zhuqi.core.pagination import IdsThenRows, TrustedPage, paginated
+from zhuqi.core.pagination import IdsThenRows, JsonRows, TrustedPage, paginated
 from zhuqi.core.queries import Version
 from zhuqi.enterprises import selectors, services
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
@@ -41,7 +41,7 @@ def _payload(schema: Schema, *, exclude_unset: bool) -> dict[str, Any]:
 def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) -> Any:
     (queryset,) = filters.apply_each(selectors.enterprise_queryset(user=request_user(request)))
     show = selectors.can_see_contacts(request_user(request))
-    rows = IdsThenRows(queryset, queryset.values(*ENTERPRISE_ROW_COLUMNS))
+    rows = IdsThenRows(queryset, JsonRows(queryset.values(*ENTERPRISE_ROW_COLUMNS)))
     return TrustedPage(queryset, functools.partial(enterprise_row_json, show_contacts=show), paged=rows)
 
 

@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema, Status
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.filtersets import FilterQuery
-from zhuqi.core.pagination import IdsThenRows, TrustedPage, paginated
+from zhuqi.core.pagination import IdsThenRows, JsonRows, TrustedPage, paginated
 from zhuqi.core.queries import IsoDate, RegionCodeOrBlank, Year
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.projects import figures, schemas, selectors, services
@@ -62,7 +62,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
     counted, paged = filters.apply_each(counted, paged, at=at)
     # The page's ids in the library's order, then their columns and flags by id (the flags'
     # subqueries computed for those projects only), sent as project_row_json builds them.
-    rows = IdsThenRows(paged, flagged.values(*schemas.PROJECT_ROW_COLUMNS))
+    rows = IdsThenRows(paged, JsonRows(flagged.values(*schemas.PROJECT_ROW_COLUMNS)))
     return TrustedPage(counted, schemas.project_row_json, paged=rows)
 
 

@@ -38,3 +38,11 @@ def validated_items(schema: type[Schema], mapper: Any, rows: Any) -> list[Any]:
     """What ninja sent for a list of `rows` declared as `list[schema]`, each mapped by `mapper`:
     what the same list sent as built (core.pagination.TrustedPage) must equal."""
     return [as_sent(schema, mapper(row)) for row in rows]
+
+
+def is_ids_query(sql: str, table: str) -> bool:
+    """Whether a captured query reads a page's ids from `table` alone: the bare SELECT, or on
+    SQLite that SELECT wrapped to be read as one JSON text (core.pagination.page_ids)."""
+    # Text to compare a captured query with, never run.
+    ids = f'SELECT "{table}"."id" AS "pk" FROM "{table}" '  # noqa: S608
+    return sql.startswith((ids, f'SELECT json_group_array(json_array("pk")) FROM ({ids}'))  # noqa: S608

@@ -5,7 +5,7 @@ from ninja import Query, Router, Status
 
 from zhuqi.core.auth import request_user
 from zhuqi.core.filtersets import FilterQuery
-from zhuqi.core.pagination import TrustedPage, paginated
+from zhuqi.core.pagination import JsonRows, TrustedPage, paginated
 from zhuqi.visits import schemas, selectors, services
 from zhuqi.visits.filtersets import VisitFilterSet
 from zhuqi.visits.services import Attendance, SaidThere, VisitData
@@ -21,7 +21,9 @@ class VisitFilters(FilterQuery):
 @paginated
 def list_visits(request: HttpRequest, filters: Query[VisitFilters]) -> Any:
     (visits,) = filters.apply_each(selectors.visit_list_queryset(user=request_user(request)))
-    return TrustedPage(visits, schemas.visit_row_json, paged=visits.values(*schemas.VISIT_ROW_COLUMNS))
+    return TrustedPage(
+        visits, schemas.visit_row_json, paged=JsonRows(visits.values(*schemas.VISIT_ROW_COLUMNS))
+    )
 
 
 def _visit_data(payload: schemas.VisitIn) -> VisitData:

@@ -159,3 +159,22 @@ def test_the_openapi_documents_the_list_and_its_count(cast) -> None:
     assert set(properties) == {"items", "count", "count_capped"}
     assert properties["items"]["items"]["$ref"].endswith("/CaseOut")
     assert "count=exact" in properties["count_capped"]["description"]
+
+
+@pytest.mark.parametrize(
+    "order", [("-submitted_at", "-id"), ("title", "id"), ("due_at", "-id"), ("-closed_at", "id")]
+)
+def test_a_page_read_as_one_json_text_is_the_page_values_reads(
+    cast, finance, other_department, order, django_assert_num_queries
+) -> None:
+    """core.pagination.JsonRows on the list's own columns (datetimes, dates, nulls, booleans):
+    each slice, in each order, sends what `.values()` of it sends, in one query."""
+    a_varied_set(cast, finance, other_department)
+    rows = Case.objects.order_by(*order).values(*schemas.CASE_ROW_COLUMNS)
+    total = rows.count()
+    assert total >= 7
+    for start, stop in [(0, total), (1, 4), (total - 2, total + 5)]:
+        with django_assert_num_queries(1):
+            page = pagination.JsonRows(rows)[start:stop]
+        assert json_response(page).content == json_response(list(rows[start:stop])).content
+        assert [row["id"] for row in page] == [row["id"] for row in rows[start:stop]]
