@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from zhuqi.core import lookups  # noqa: F401 - registers the any_of lookup
+        from zhuqi.core import lookups  # noqa: F401 - registers the any_of and within_region lookups

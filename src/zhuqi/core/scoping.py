@@ -55,6 +55,9 @@ def region_subtree_q(field: str, code: str, *, walk_in_order: bool = False) -> Q
     if walk_in_order and connection.vendor == "sqlite" and len(prefix) <= 4:
         column = Func(F(field), template="+%(expressions)s", output_field=CharField())
         return Q(GreaterThanOrEqual(column, prefix)) & Q(LessThan(column, upper))
+    if connection.vendor == "postgresql":
+        # The same range, as a lookup a word search can find and narrow (core.lookups).
+        return Q(**{f"{field}__within_region": prefix})
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 

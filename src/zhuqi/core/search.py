@@ -54,8 +54,11 @@ from typing import Any, TypeVar
 
 from django.db import connection, connections, migrations, models, transaction
 from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
+from django.db.models.expressions import Col
+from django.db.models.sql.where import AND, WhereNode
 
 from zhuqi.core.chinese import _tokenizer, normalise_query
+from zhuqi.core.lookups import WORD_INDEX_HOLDS_REGION, WithinRegion
 from zhuqi.core.pagination import COUNT_CAP, count_up_to, remember_counts
 
 M = TypeVar("M", bound=models.Model)
@@ -204,12 +207,21 @@ def _tsquery(terms: Sequence[Term]) -> str:
 
 
 _SEARCHED: dict[type[models.Model], tuple[str, ...]] = {}
+# The models whose PostgreSQL search_vector also holds their region's tokens, by region column.
+_REGION_COLUMNS: dict[type[models.Model], str] = {}
 
 
-def register(model: type[models.Model], *paths: str) -> None:
+def register(model: type[models.Model], *paths: str, region: str | None = None) -> None:
     """Search `model` by the texts at `paths` (fields, or `enterprise__name` through a foreign
-    key: a change there is carried by `refresh_dependents`)."""
+    key: a change there is carried by `refresh_dependents`).
+
+    `region`: the model's region-code column, for a table big enough that a word searched within
+    a jurisdiction must not read the jurisdiction's whole region index (the cases): PostgreSQL's
+    search_vector then holds the region's tokens too (`region_tokens_sql`; a migration from
+    `add_region_tokens`), and a search over a queryset scoped to one region asks for its token."""
     _SEARCHED[model] = paths
+    if region is not None:
+        _REGION_COLUMNS[model] = region
 
 
 def searched_models() -> list[type[models.Model]]:
@@ -302,6 +314,23 @@ class _PgMatch(_PgVectorFunc):
     sql = "{vector} @@ {query}"
 
 
+class _PgMatchInRegion(Func):
+    """search_vector @@ (to_tsquery('simple', …) && 'in:1505'::tsquery): the words and the
+    region's token (`region_tokens_sql`), both answered by the GIN index. The token is a tsquery
+    literal, not parsed: no query a person types becomes a token with a colon in it."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        column, query, token = self.get_source_expressions()
+        column_sql, column_params = _vector_column(compiler, column)
+        query_sql, query_params = compiler.compile(query)
+        token_sql, token_params = compiler.compile(token)
+        sql = f"{column_sql} @@ (to_tsquery('simple'::regconfig, {query_sql}) && ({token_sql})::tsquery)"
+        return sql, [*column_params, *query_params, *token_params]
+
+
 class _PgRank(_PgVectorFunc):
     """Minus ts_rank, so the best comes first in an ascending order, as bm25's does."""
 
@@ -371,7 +400,16 @@ def _matching(queryset: QuerySet[M], terms: Sequence[Term], *, rank: bool) -> Qu
     ordering = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
     if connection.vendor == "postgresql":
         text = Value(_tsquery(terms))
-        queryset = queryset.filter(_PgMatch(F("search_words"), text))
+        region = _scoped_region(queryset)
+        if region is None:
+            queryset = queryset.filter(_PgMatch(F("search_words"), text))
+        else:
+            # Every row of the queryset lies in `region`: its token narrows the word's matches
+            # in the GIN index itself, and the region's range becomes a check on those rows.
+            queryset = queryset.all()
+            setattr(queryset.query, WORD_INDEX_HOLDS_REGION, region)
+            token = Value(f"'{REGION_LEXEME}{region}'")
+            queryset = queryset.filter(_PgMatchInRegion(F("search_words"), text, token))
         if rank:
             queryset = queryset.alias(search_rank=_PgRank(F("search_words"), text))
     else:
@@ -405,8 +443,44 @@ def _matching(queryset: QuerySet[M], terms: Sequence[Term], *, rank: bool) -> Qu
     return queryset
 
 
+def _scoped_region(queryset: QuerySet[Any]) -> str | None:
+    """The region prefix every row of `queryset` lies in by its own region column (a
+    `within_region` condition ANDed at the top of its WHERE), for a model whose search_vector
+    holds region tokens; None otherwise (a scope that also reaches other regions' rows, in an
+    OR, is not narrowed)."""
+    column = _REGION_COLUMNS.get(queryset.model)
+    if column is None:
+        return None
+    query = queryset.query
+    pending: list[Any] = [query.where]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, WhereNode):
+            if node.connector == AND and not node.negated:
+                pending.extend(node.children)
+        elif (
+            isinstance(node, WithinRegion)
+            and isinstance(node.lhs, Col)
+            and node.lhs.alias == query.base_table
+            and node.lhs.target.column == column
+        ):
+            return str(node.rhs)
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # The index: created by a migration, rebuilt by a command
+
+# A region's token in a search_vector: in:15, in:1505, in:150581 (province, prefecture, county).
+REGION_LEXEME = "in:"
+
+
+def region_tokens_sql(column: str) -> str:
+    """The tsvector of a row's region tokens, from its six-digit code column: not parsed
+    (array_to_tsvector keeps each as one lexeme), so only a tsquery literal matches one."""
+    code = f"coalesce(\"{column}\", '')"
+    parts = ", ".join(f"'{REGION_LEXEME}' || left({code}, {size})" for size in (2, 4, 6))
+    return f"array_to_tsvector(ARRAY[{parts}])"
 
 
 def _sqlite_triggers(table: str) -> list[str]:
@@ -425,16 +499,20 @@ def _sqlite_triggers(table: str) -> list[str]:
     ]
 
 
-def index_sql(table: str, vendor: str) -> list[str]:
+def index_sql(table: str, vendor: str, region_column: str | None = None) -> list[str]:
     """The statements that index `table`.search_words (idempotent).
 
     PostgreSQL: a stored generated tsvector beside the text, and a GIN index on it. Stored,
     because ranking reads it for every match: ts_rank over to_tsvector(search_words) parses the
-    text again, 67 µs a case, 1.3 s for 20k matches; over the stored vector 2.7 µs."""
+    text again, 67 µs a case, 1.3 s for 20k matches; over the stored vector 2.7 µs. With
+    `region_column`, the vector holds the row's region tokens too (`register(…, region=)`)."""
     if vendor == "postgresql":
+        vector = "to_tsvector('simple'::regconfig, search_words)"
+        if region_column is not None:
+            vector = f"{vector} || {region_tokens_sql(region_column)}"
         return [
             f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS '
-            f"(to_tsvector('simple'::regconfig, search_words)) STORED",
+            f"({vector}) STORED",
             f'CREATE INDEX IF NOT EXISTS "{table}_words_idx" ON "{table}" USING gin (search_vector)',
         ]
     fts = f"{table}_fts"
@@ -497,6 +575,25 @@ def add_search_words(
     ]
 
 
+def add_region_tokens(table: str, region_column: str) -> list[migrations.operations.base.Operation]:
+    """A migration's operations putting a table's region tokens into its PostgreSQL
+    search_vector (see `register(…, region=)`): the generated column and its index made again,
+    which rewrites the table (minutes at millions of rows). SQLite's index is left as it is."""
+
+    def remake(with_region: bool) -> Callable[[Any, Any], None]:
+        def run(apps: Any, schema_editor: Any) -> None:
+            if schema_editor.connection.vendor != "postgresql":
+                return
+            for statement in _drop_sql(table, "postgresql"):
+                schema_editor.execute(statement)
+            for statement in index_sql(table, "postgresql", region_column if with_region else None):
+                schema_editor.execute(statement)
+
+        return run
+
+    return [migrations.RunPython(remake(True), remake(False))]
+
+
 def _fts_rebuild(table: str) -> str:
     return f'INSERT INTO "{table}_fts"("{table}_fts") VALUES (\'rebuild\')'  # noqa: S608 - a model's table
 
@@ -518,7 +615,7 @@ def ensure_index(model: type[models.Model]) -> None:
             missing = cursor.fetchone()[0] < 3
         if not missing:
             return
-        for statement in index_sql(table, connection.vendor):
+        for statement in index_sql(table, connection.vendor, _REGION_COLUMNS.get(model)):
             cursor.execute(statement)
         if connection.vendor == "sqlite":
             cursor.execute(_fts_rebuild(table))

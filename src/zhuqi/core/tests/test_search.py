@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from zhuqi.cases import services
-from zhuqi.cases.models import Case, CaseCategory, Kind, RoutingRule
+from zhuqi.cases import selectors, services
+from zhuqi.cases.models import Case, CaseCategory, CaseReach, Kind, RoutingRule
 from zhuqi.cases.services import NewCase
 from zhuqi.core import search
 from zhuqi.directory.models import Region
@@ -387,6 +387,36 @@ def test_the_search_reads_the_word_index(cast, finance) -> None:
             # The FTS table drives (its MATCH), the cases are read by their key.
             assert "cases_case_fts VIRTUAL TABLE INDEX" in plan, plan
             assert "SEARCH cases_case USING INTEGER PRIMARY KEY" in plan, plan
+
+
+def test_a_word_searched_within_a_jurisdiction_finds_its_cases_and_those_it_reaches(cast, finance) -> None:
+    """On PostgreSQL the cases' search_vector holds their region's tokens and a search scoped to
+    one region asks for its token (core.search.register(…, region=)): the same cases are found
+    as by the region's range, the range then only a check; a scope that also reaches cases of
+    other regions (CaseReach) is not narrowed by a token."""
+    county, tongliao, datong = (file_demand(cast, finance, f"流动资金续贷困难{n}") for n in range(3))
+    Case.objects.filter(pk=tongliao.pk).update(region_id="150502")
+    Case.objects.filter(pk=datong.pk).update(region_id="140200")
+    assert sorted(found("续贷", "leader")) == sorted([county.pk, tongliao.pk])  # 通辽: 150500
+    assert found("续贷", "coordinator") == [county.pk]  # 霍林郭勒: 150581
+    assert found("续贷", "outsider") == [datong.pk]  # 大同: 140200
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT search_vector::text FROM cases_case WHERE id = %s", [county.pk])
+            vector = cursor.fetchone()[0]
+        assert all(f"'in:{code}'" in vector for code in ("15", "1505", "150581")), vector
+        leaders = search.matching(
+            Case.objects.filter(selectors.case_scope_q(cast.leader)), "续贷", rank=False
+        )
+        sql = str(leaders.query)
+        assert "'in:1505'" in sql and "\"region_id\" || '')" in sql, sql
+    # A case of 大同 a department of the county works on: the county's coordinator finds it too.
+    CaseReach.objects.create(case=datong, region_id="150581")
+    assert sorted(found("续贷", "coordinator")) == sorted([county.pk, datong.pk])
+    reaching = search.matching(
+        Case.objects.filter(selectors.case_scope_q(cast.coordinator)), "续贷", rank=False
+    )
+    assert "'in:" not in str(reaching.query)
 
 
 @pytest.mark.parametrize("model", search.searched_models(), ids=lambda m: m._meta.label_lower)
