@@ -64,7 +64,7 @@ def joint_list(request: HttpRequest) -> HttpResponse:
         "cases/joint_list.html",
         {
             "page": page,
-            "waiting": selectors.joint_waiting(user=user)[:PAGE_SIZE],
+            "waiting": selectors.joint_waiting_first(user=user, size=PAGE_SIZE),
             "statuses": [(s.value, s.label) for s in Status if s in _JOINT_STATUSES],
             "filters": request.GET,
             "querystring_base": params.urlencode() + "&" if params else "",

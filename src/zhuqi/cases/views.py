@@ -275,7 +275,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "can_file": bool(services.creatable_kinds(user)),
         "can_see_common_problems": can_see_common_problems(user),
         # The joint handlings waiting on the user: one entry for all their member demands.
-        "joint_waiting": selectors.joint_waiting(user=user)[:PAGE_SIZE] if tab == "waiting" else [],
+        "joint_waiting": selectors.joint_waiting_first(user=user, size=PAGE_SIZE) if tab == "waiting" else [],
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "cases/list.html#results", context)

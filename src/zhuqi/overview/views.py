@@ -65,7 +65,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     context["waiting"] = case_selectors.waiting_on(user=user)[:8]
     if case_counts["waiting_joint"]:
         # One entry per joint handling, whatever its number of members (its page answers all).
-        context["joint_waiting"] = case_selectors.joint_waiting(user=user)[:8]
+        context["joint_waiting"] = case_selectors.joint_waiting_first(user=user, size=8)
     if user.role == Role.LIAISON or user.official_id:
         context["assignments"] = enterprise_selectors.my_assignments(user=user)
     if user.role in (Role.LEADER, Role.COORDINATOR, Role.HANDLER):
