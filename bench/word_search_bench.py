@@ -121,7 +121,11 @@ def main() -> None:
             from zhuqi.core.pagination import JsonRows
         except ImportError:
             return paged.values(*schemas.CASE_ROW_COLUMNS)
-        return IdsThenRows(paged, JsonRows(Case.objects.values(*schemas.CASE_ROW_COLUMNS)))
+        from zhuqi.core import search
+
+        if search.word_searched(paged):
+            return IdsThenRows(paged, JsonRows(Case.objects.values(*schemas.CASE_ROW_COLUMNS)))
+        return JsonRows(paged.values(*schemas.CASE_ROW_COLUMNS))
 
     for role, label, params in lists:
         user = users[role]

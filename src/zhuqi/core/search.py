@@ -396,8 +396,22 @@ def walked_in_order(queryset: QuerySet[M]) -> QuerySet[M]:
     return marked
 
 
+# Set on the Query of a queryset narrowed by words (and copied to those derived from it).
+_WORD_SEARCHED = "zhuqi_word_searched"
+
+
+def word_searched(queryset: QuerySet[Any]) -> bool:
+    """Whether `queryset` is narrowed by a word search: its matches come from the word index in
+    no useful order, so a page of them is best sorted by id alone before anything is joined
+    (core.pagination.IdsThenRows), where a list walking its order's index takes its page in one
+    query."""
+    return bool(getattr(queryset.query, _WORD_SEARCHED, False))
+
+
 def _matching(queryset: QuerySet[M], terms: Sequence[Term], *, rank: bool) -> QuerySet[M]:
     ordering = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
+    queryset = queryset.all()
+    setattr(queryset.query, _WORD_SEARCHED, True)
     if connection.vendor == "postgresql":
         text = Value(_tsquery(terms))
         region = _scoped_region(queryset)

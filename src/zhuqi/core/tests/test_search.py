@@ -150,11 +150,11 @@ def test_the_search_list_costs_the_same_queries_as_the_list(cast, finance, djang
         file_demand(cast, finance, f"流动资金贷款续贷困难{number}")
     client = token_client("coordinator")
     client.get("/api/v1/cases")  # the token's first use is recorded once
-    # The list's own queries (the token, the page's ids, its rows), and one more for the search:
-    # its matches counted up to search.RANK_LIMIT + 1, to choose ranked or newest first (on
-    # SQLite one more before it: the word's matches in the whole table, to choose how that count
-    # reads them).
-    with django_assert_num_queries(4):
+    # The list's own queries (the token, the page), and for the search: the page read as its ids,
+    # then its rows (core.search.word_searched), and its matches counted up to RANK_LIMIT + 1, to
+    # choose ranked or newest first (on SQLite one more before it: the word's matches in the
+    # whole table, to choose how that count reads them).
+    with django_assert_num_queries(3):
         listed = client.get("/api/v1/cases").json()
     with django_assert_num_queries(5 + CHOOSING_THE_PLAN):
         searched = client.get("/api/v1/cases", {"q": "续贷"}).json()
@@ -174,11 +174,12 @@ def test_the_search_counts_its_matches_once(
     monkeypatch.setattr(pagination, "COUNT_CAP", 1)
     client = token_client("coordinator")
     client.get("/api/v1/cases")  # the token's first use is recorded once
-    # A full page (one row of 1) is counted: the token, the page's ids and rows, its count.
-    with django_assert_num_queries(5):
+    # A full page (one row of 1) is counted: the token, the page, its count.
+    with django_assert_num_queries(4):
         listed = client.get("/api/v1/cases", {"page_size": 1}).json()
     assert (listed["count"], listed["count_capped"]) == (1, True)
-    # Searched: the matches counted for the choice to rank are the list's count, not counted again.
+    # Searched: the matches counted for the choice to rank are the list's count, not counted again
+    # (the page read as its ids, then its rows).
     with django_assert_num_queries(5 + CHOOSING_THE_PLAN):
         searched = client.get("/api/v1/cases", {"page_size": 1, "q": "续贷"}).json()
     assert (searched["count"], searched["count_capped"]) == (1, True)
