@@ -379,6 +379,19 @@ class Case(BaseModel):
             # arm read every assigned and in-progress case of the jurisdiction by (status, region).
             models.Index(fields=["extension", "region"], name="case_extension_region_idx"),
             models.Index(fields=["region"], name="case_flagged_idx", condition=Q(flagged_for_notice=True)),
+            # The leader's 待办 (open and flagged, or open and late): each arm an index of open
+            # cases only, so PostgreSQL no longer ANDs the arms with every open case of the
+            # jurisdiction (26k of 200k) to leave out the closed ones (bench/README.md: 6 → 4 ms).
+            models.Index(
+                fields=["region"],
+                name="case_flagged_open_idx",
+                condition=Q(flagged_for_notice=True, status__in=OPEN_STATUS_LIST),
+            ),
+            models.Index(
+                fields=["region"],
+                name="case_late_open_idx",
+                condition=Q(timeliness="red", status__in=OPEN_STATUS_LIST),
+            ),
             # A handler's inbox: their department's open cases by the clock.
             models.Index(fields=["lead_department", "status", "due_at"], name="case_department_due_idx"),
             models.Index(fields=["enterprise", "-submitted_at"], name="case_enterprise_idx"),
