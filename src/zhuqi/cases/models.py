@@ -395,6 +395,10 @@ class Case(BaseModel):
             # A handler's inbox: their department's open cases by the clock.
             models.Index(fields=["lead_department", "status", "due_at"], name="case_department_due_idx"),
             models.Index(fields=["enterprise", "-submitted_at"], name="case_enterprise_idx"),
+            # A county's cases newest first (its list's first page), walked in order: a county's
+            # scope is its code itself (core.scoping.region_subtree_q). SQLite sorted the county's
+            # cases otherwise: 20–33 ms a page at 200k.
+            models.Index(fields=["region", "-submitted_at", "-id"], name="case_region_submitted_idx"),
             # The sweep: open cases whose clock has run, or is about to.
             models.Index(fields=["due_at"], name="case_open_due_idx", condition=Q(due_at__isnull=False)),
             models.Index(

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db.models import Field, ForeignObject, Lookup
 
+from zhuqi.core.validators import REGION_CODE_LENGTH
+
 # Set on a Query whose word search already asks for a region's own token (core.search): the
 # region prefix it asks for. A `within_region` range of that prefix is then only a check.
 WORD_INDEX_HOLDS_REGION = "zhuqi_word_index_holds_region"
@@ -67,6 +69,9 @@ class WithinRegion(Lookup):
         upper = str(int(prefix) + 1).zfill(len(prefix))
         if getattr(compiler.query, WORD_INDEX_HOLDS_REGION, None) == prefix:
             lhs = f"({lhs} || '')"
+        if len(prefix) == REGION_CODE_LENGTH:
+            # A county: no division under it, the code itself (see core.scoping.region_subtree_q).
+            return f"{lhs} = %s", [*lhs_params, prefix]
         return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, prefix, *lhs_params, upper]
 
 

@@ -58,6 +58,13 @@ def region_subtree_q(field: str, code: str, *, walk_in_order: bool = False) -> Q
     if connection.vendor == "postgresql":
         # The same range, as a lookup a word search can find and narrow (core.lookups).
         return Q(**{f"{field}__within_region": prefix})
+    if walk_in_order and len(prefix) == len(code):
+        # A county has no divisions under it in six-digit codes: the code itself, so an index
+        # that starts with the region walks its rows in its next columns' order (the cases of a
+        # county newest first: case_region_submitted_idx), where SQLite sorted a range's rows.
+        # Only for such a page: as one arm of a queue's OR, SQLite then read the county's cases
+        # by that index instead of the queue's own (status, region).
+        return Q(**{field: code})
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
