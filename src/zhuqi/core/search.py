@@ -420,7 +420,6 @@ def _matching(queryset: QuerySet[M], terms: Sequence[Term], *, rank: bool) -> Qu
         else:
             # Every row of the queryset lies in `region`: its token narrows the word's matches
             # in the GIN index itself, and the region's range becomes a check on those rows.
-            queryset = queryset.all()
             setattr(queryset.query, WORD_INDEX_HOLDS_REGION, region)
             token = Value(f"'{REGION_LEXEME}{region}'")
             queryset = queryset.filter(_PgMatchInRegion(F("search_words"), text, token))
