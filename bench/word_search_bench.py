@@ -115,17 +115,13 @@ def main() -> None:
         return paginate(TrustedPage(counted, schemas.case_row_json, paged=case_page(paged)))
 
     def case_page(paged: Any) -> Any:
-        # As list_cases reads its page: the ids, then the rows by id (JsonRows); code before that
-        # (main until 2026-12-06, measured as `before`) read the page in one joined query.
+        # As list_cases reads its page; code before cases.api.case_rows_sent (main until
+        # 2026-12-06, measured as `before`) read the page in one joined query.
         try:
-            from zhuqi.core.pagination import JsonRows
+            from zhuqi.cases.api import case_rows_sent
         except ImportError:
             return paged.values(*schemas.CASE_ROW_COLUMNS)
-        from zhuqi.core import search
-
-        if search.word_searched(paged):
-            return IdsThenRows(paged, JsonRows(Case.objects.values(*schemas.CASE_ROW_COLUMNS)))
-        return JsonRows(paged.values(*schemas.CASE_ROW_COLUMNS))
+        return case_rows_sent(paged)
 
     for role, label, params in lists:
         user = users[role]

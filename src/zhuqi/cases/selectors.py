@@ -490,12 +490,16 @@ def joint_waiting_q(user: User) -> Q:
 
 def joint_waiting(*, user: User) -> QuerySet[JointHandling]:
     """The joint handlings in the user's 待办, by their deadline (one entry for all members)."""
-    return (
-        JointHandling.objects.filter(_joint_waiting_filter(user))
-        .select_related(*JOINT_RELATED)
-        .annotate(member_count=Count("members"))
-        .order_by(F("deadline").asc(nulls_last=True), "id")
-    )
+    return _joint_rows().filter(_joint_waiting_filter(user)).order_by(*_JOINT_WAITING_ORDER)
+
+
+# The deadline first, those without one last.
+_JOINT_WAITING_ORDER = (F("deadline").asc(nulls_last=True), "id")
+
+
+def _joint_rows() -> QuerySet[JointHandling]:
+    # What a list of joint handlings shows: their relations and how many demands each holds.
+    return JointHandling.objects.select_related(*JOINT_RELATED).annotate(member_count=Count("members"))
 
 
 def joint_waiting_first(*, user: User, size: int) -> list[JointHandling]:
@@ -503,11 +507,8 @@ def joint_waiting_first(*, user: User, size: int) -> list[JointHandling]:
     first, from the joint handlings alone, then those by id with their relations and member
     counts. Most users have none waiting: that costs one light query (0.7 ms on PostgreSQL,
     where the whole query with its joins and member counts compiled and ran in 4–5 ms)."""
-    ordered = JointHandling.objects.filter(_joint_waiting_filter(user)).order_by(
-        F("deadline").asc(nulls_last=True), "id"
-    )
-    rows = JointHandling.objects.select_related(*JOINT_RELATED).annotate(member_count=Count("members"))
-    return list(IdsThenRows(ordered, rows)[0:size])
+    ordered = JointHandling.objects.filter(_joint_waiting_filter(user)).order_by(*_JOINT_WAITING_ORDER)
+    return list(IdsThenRows(ordered, _joint_rows())[0:size])
 
 
 def joint_waiting_count(*, user: User) -> int:

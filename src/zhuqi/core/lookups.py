@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Field, ForeignObject, Lookup
 
+from zhuqi.core.scoping import prefix_upper_bound
 from zhuqi.core.validators import REGION_CODE_LENGTH
 
 # Set on a Query whose word search already asks for a region's own token (core.search): the
@@ -66,7 +67,7 @@ class WithinRegion(Lookup):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         prefix = str(self.rhs)
-        upper = str(int(prefix) + 1).zfill(len(prefix))
+        upper = prefix_upper_bound(prefix)
         if getattr(compiler.query, WORD_INDEX_HOLDS_REGION, None) == prefix:
             lhs = f"({lhs} || '')"
         if len(prefix) == REGION_CODE_LENGTH:

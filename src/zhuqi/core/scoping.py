@@ -25,6 +25,11 @@ def region_prefix(code: str) -> str:
     return code
 
 
+def prefix_upper_bound(prefix: str) -> str:
+    """The first code past every code starting with `prefix`: 1505 → 1506 (a range's end)."""
+    return str(int(prefix) + 1).zfill(len(prefix))
+
+
 def region_and_ancestor_codes(code: str) -> set[str]:
     """A region's code and its prefecture's and province's, by GB/T 2260's code structure:
     150581 → {150581, 150500, 150000}."""
@@ -51,7 +56,7 @@ def region_subtree_q(field: str, code: str, *, walk_in_order: bool = False) -> Q
         # Not a code (user input that slipped past its form): no region is under it.
         return NOTHING
     prefix = region_prefix(code)
-    upper = str(int(prefix) + 1).zfill(len(prefix))
+    upper = prefix_upper_bound(prefix)
     if walk_in_order and connection.vendor == "sqlite" and len(prefix) <= 4:
         column = Func(F(field), template="+%(expressions)s", output_field=CharField())
         return Q(GreaterThanOrEqual(column, prefix)) & Q(LessThan(column, upper))

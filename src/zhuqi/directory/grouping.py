@@ -10,7 +10,13 @@ from django.db.models import F, Q
 from django.db.models.functions import Substr
 
 from zhuqi.core.errors import FieldError, ValidationFailed
-from zhuqi.core.scoping import code_within, jurisdiction_code, region_prefix, region_subtree_q
+from zhuqi.core.scoping import (
+    code_within,
+    jurisdiction_code,
+    prefix_upper_bound,
+    region_prefix,
+    region_subtree_q,
+)
 from zhuqi.directory.models import Department, Region, User
 
 LEVELS = {"province": ("省级", 2), "prefecture": ("地级", 4), "county": ("县级", 6)}
@@ -49,7 +55,7 @@ def region_grouping(
         if not code_within(jurisdiction, root.code):
             raise ValidationFailed([FieldError("region", f"{root.name}不在您的管辖范围内")])
         prefix = region_prefix(root.code)
-        upper = str(int(prefix) + 1).zfill(len(prefix))
+        upper = prefix_upper_bound(prefix)
         region_q = Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
     elif jurisdiction:
         root = Region.objects.filter(pk=jurisdiction).first()

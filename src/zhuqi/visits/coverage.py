@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.periods import Period
 from zhuqi.core.permissions import Permission, has_permission
-from zhuqi.core.scoping import jurisdiction_code, region_prefix, region_subtree_q
+from zhuqi.core.scoping import jurisdiction_code, prefix_upper_bound, region_prefix, region_subtree_q
 from zhuqi.directory.models import Department, Post, Region, User
 from zhuqi.enterprises.models import Assignment, Enterprise
 from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind, VisitOfficial
@@ -107,7 +107,7 @@ def _scope_bounds(user: User) -> tuple[str, str] | None:
     if code is None:
         return None
     prefix = region_prefix(code)
-    return prefix, str(int(prefix) + 1).zfill(len(prefix))
+    return prefix, prefix_upper_bound(prefix)
 
 
 def _child_prefix_length(user: User) -> int:
