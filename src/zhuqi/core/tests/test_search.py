@@ -373,6 +373,20 @@ def test_the_rebuild_command_restores_words_lost_or_stale(cast, finance) -> None
     )
 
 
+def test_a_rebuild_writes_many_rows_a_statement_each_with_its_own_words(cast, finance, monkeypatch) -> None:
+    # SQLite's rows go a few a statement (here 2: statements of 2, 2 and 1 rows); each row keeps
+    # its own words and the word index follows.
+    monkeypatch.setattr(search, "_SQLITE_UPDATES_A_STATEMENT", 2)
+    words = ["续贷", "增容", "退税", "招工", "环评"]
+    cases = [file_demand(cast, finance, f"企业反映{word}问题") for word in words]
+    Case.objects.update(search_words="")
+    assert search.rebuild(Case) == len(cases)
+    for word, case in zip(words, cases, strict=True):
+        assert found(word) == [case.pk]
+        case.refresh_from_db()
+        assert case.search_words == search.segment(case.title, case.description, "", "", "", cast.home.name)
+
+
 def test_the_search_reads_the_word_index(cast, finance) -> None:
     file_demand(cast, finance, "流动资金贷款续贷困难")
     queryset = search.matching(Case.objects.filter(kind=Kind.DEMAND), "续贷")
