@@ -8,18 +8,19 @@ Here each field's conversion is chosen once per call: text, numbers, booleans an
 driver as they are (the callers have already cleaned them), the other fields (JSON, decimals,
 dates) through the field's own get_db_prep_save. JSON fields without an encoder of their own
 are encoded by orjson (several times faster than the json module; the same JSON, its text not ASCII-escaped).
-One INSERT statement, run by the driver's executemany.
+One INSERT statement, run by the driver's executemany; on SQLite, an INSERT of many rows at a
+time (see `_rows_a_statement`).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
 from django.db import connection, models
 from django.utils import timezone
-from psycopg.types.json import Jsonb
 
 # Field types whose Python value (as the services and importers set it) is what the database
 # adapter takes.
@@ -57,12 +58,37 @@ def json_text(value: Any) -> bytes:
 
 def _json_converter() -> Callable[[Any], Any]:
     if connection.vendor == "postgresql":
+        # Imported here: a process on SQLite need not load the driver (8 MiB).
+        from psycopg.types.json import Jsonb
+
         return lambda value: None if value is None else Jsonb(value, dumps=json_text)
     return lambda value: None if value is None else json_text(value).decode()
 
 
 def _as_is(value: Any) -> Any:
     return value
+
+
+# Rows in one multi-row INSERT on SQLite, at most: past a few hundred the statement's own cost
+# no longer shrinks.
+SQLITE_ROWS_A_STATEMENT = 500
+
+
+def _rows_a_statement(width: int) -> int:
+    """How many rows of `width` values one INSERT carries.
+
+    On SQLite, many: a table with word search (core/search.py) has an FTS5 index written by a
+    trigger, and FTS5 writes out its pending words whenever a statement ends inside a
+    transaction, so a row a statement made an enterprise's INSERT cost 94 µs instead of 30
+    (bench/README.md, "the importer, fourth pass"). As many as SQLite's limit of bound values
+    allows (32,766 since 3.32; Django assumes 999), up to SQLITE_ROWS_A_STATEMENT. PostgreSQL
+    takes the driver's executemany, which pipelines the rows.
+    """
+    if connection.vendor != "sqlite":
+        return 1
+    connection.ensure_connection()
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return max(1, min(SQLITE_ROWS_A_STATEMENT, limit // max(1, width)))
 
 
 def bulk_insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
@@ -111,11 +137,19 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
     quote = connection.ops.quote_name
     # Names from the model's own metadata, quoted; the values go as parameters.
     table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    insert, placeholders = f"INSERT INTO {table} ({columns}) VALUES ", f"({', '.join(['%s'] * len(fields))})"  # noqa: S608
     if plain:
         values = [(*row, *tail) for row in rows]
     else:
         head = converters[: len(names)]
         values = [(*(convert(v) for convert, v in zip(head, row, strict=True)), *tail) for row in rows]
+    per_statement = _rows_a_statement(len(fields))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+        if per_statement == 1:
+            cursor.executemany(insert + placeholders, values)
+            return
+        for start in range(0, len(values), per_statement):
+            chunk = values[start : start + per_statement]
+            cursor.execute(
+                insert + ", ".join([placeholders] * len(chunk)), [value for row in chunk for value in row]
+            )

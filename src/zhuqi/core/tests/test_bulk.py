@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
+from zhuqi.core import bulk, search
 from zhuqi.core.bulk import insert_rows
+from zhuqi.enterprises.models import Enterprise
+from zhuqi.enterprises.services import apply_size_class, build_search_text
 from zhuqi.imports.models import ImportJob
+from zhuqi.testing.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +45,24 @@ def test_a_field_with_a_per_row_default_must_be_named() -> None:
 def test_no_rows_no_query(django_assert_num_queries) -> None:
     with django_assert_num_queries(0):
         insert_rows(ImportJob, ("token", "kind", "name", "errors"), [])
+
+
+def test_rows_go_in_statements_of_many_rows_and_the_word_index_keeps_up(
+    monkeypatch, django_assert_num_queries
+) -> None:
+    # 20 enterprises with 3 distinct words, in statements of 7 rows on SQLite (7, 7, 6: its FTS5
+    # index is written by a trigger, statement by statement); PostgreSQL's executemany is one.
+    monkeypatch.setattr(bulk, "SQLITE_ROWS_A_STATEMENT", 7)
+    words = ["稀土", "乳业", "光伏"]
+    enterprises = [EnterpriseFactory.build(name=f"{words[k % 3]}第{k}号有限公司") for k in range(20)]
+    for enterprise in enterprises:
+        enterprise.search_text = build_search_text(enterprise)
+        search.fill(enterprise)
+        apply_size_class(enterprise)
+    with django_assert_num_queries(3 if connection.vendor == "sqlite" else 1):
+        bulk.bulk_insert(Enterprise, enterprises)
+    stored = dict(Enterprise.objects.values_list("uscc", "name"))
+    assert stored == {enterprise.uscc: enterprise.name for enterprise in enterprises}  # values in line
+    for k, word in enumerate(words):
+        found = search.matching(Enterprise.objects.all(), word, rank=False).values_list("name", flat=True)
+        assert sorted(found) == sorted(e.name for e in enterprises[k::3])
