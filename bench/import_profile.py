@@ -21,6 +21,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("path", type=Path)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--cumulative", type=str, help="also by cumulative time, the functions matching this")
     args = parser.parse_args()
     setup_django(f"import-profile-{os.getpid()}")
     from zhuqi.directory.models import system_user
@@ -37,7 +38,10 @@ def main() -> None:
         f"rows {report.rows} written {report.written} wall {time.perf_counter() - started:.2f} s "
         f"cpu {time.process_time() - cpu:.2f} s (under the profiler)"
     )
-    pstats.Stats(profile).sort_stats("tottime").print_stats(args.top)
+    stats = pstats.Stats(profile)
+    stats.sort_stats("tottime").print_stats(args.top)
+    if args.cumulative:
+        stats.sort_stats("cumulative").print_stats(args.cumulative)
 
 
 if __name__ == "__main__":
