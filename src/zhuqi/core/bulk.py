@@ -132,17 +132,26 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
         else:
             extra.append(field.get_default())  # as a new instance has it
     converters = [_converter(field) for field in fields]
-    plain = all(convert is _as_is for convert in converters)
     tail = tuple(convert(value) for convert, value in zip(converters[len(names) :], extra, strict=True))
     quote = connection.ops.quote_name
     # Names from the model's own metadata, quoted; the values go as parameters.
     table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     insert, placeholders = f"INSERT INTO {table} ({columns}) VALUES ", f"({', '.join(['%s'] * len(fields))})"  # noqa: S608
-    if plain:
+    # Only the columns that need it are converted (an enterprise has 4 of 19): a call per value
+    # was a tenth of an import's write.
+    converted = [
+        (index, convert) for index, convert in enumerate(converters[: len(names)]) if convert is not _as_is
+    ]
+    values: list[Sequence[Any]]
+    if not converted:
         values = [(*row, *tail) for row in rows]
     else:
-        head = converters[: len(names)]
-        values = [(*(convert(v) for convert, v in zip(head, row, strict=True)), *tail) for row in rows]
+        values = []
+        for row in rows:
+            value = [*row, *tail]
+            for index, convert in converted:
+                value[index] = convert(value[index])
+            values.append(value)
     per_statement = _rows_a_statement(len(fields))
     with connection.cursor() as cursor:
         if per_statement == 1:

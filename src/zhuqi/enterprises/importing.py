@@ -410,7 +410,7 @@ def _new_row(values: dict[str, Any]) -> _NewRow:
     new enterprise, with what Enterprise() and the services would fill: defaults, the size class
     and its basis, the search columns (the pinyin keys and the words, as fill_search_columns
     computes them), and the audit entry's changes (as audit.diff({}, audit.snapshot(…)))."""
-    columns = {name: _NEW_DEFAULTS[name]() for name in _NEW_COLUMNS}
+    columns = {**_NEW_DEFAULTS, **{name: default() for name, default in _NEW_DEFAULTS_PER_ROW}}
     for name, value in values.items():
         columns[_ATTNAMES.get(name, name)] = value
     columns["size_class"], columns["size_basis"] = size_class_of(
@@ -421,9 +421,18 @@ def _new_row(values: dict[str, Any]) -> _NewRow:
     return _NewRow(columns["uscc"], columns, audit.creation_changes(Enterprise, columns))
 
 
-_NEW_DEFAULTS: dict[str, Callable[[], Any]] = {
-    f.attname: f.get_default for f in Enterprise._meta.concrete_fields if f.attname in _NEW_COLUMNS
+# A new enterprise's defaults: the same value for every row (text, numbers, None), and those made
+# anew for each (a list of contacts, a dict), in the columns' order.
+_NEW_DEFAULTS: dict[str, Any] = {
+    f.attname: None if f.has_default() and callable(f.default) else f.get_default()
+    for f in Enterprise._meta.concrete_fields
+    if f.attname in _NEW_COLUMNS
 }
+_NEW_DEFAULTS_PER_ROW: list[tuple[str, Callable[[], Any]]] = [
+    (f.attname, f.get_default)
+    for f in Enterprise._meta.concrete_fields
+    if f.attname in _NEW_COLUMNS and f.has_default() and callable(f.default)
+]
 
 
 def _write_batch(
