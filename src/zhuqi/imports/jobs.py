@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from zhuqi.core.bulk import insert_rows
+from zhuqi.core.bulk import insert_rows, long_lived_objects_frozen
 from zhuqi.core.busy import is_database_busy
 from zhuqi.core.errors import FieldError, ServiceError, ValidationFailed
 from zhuqi.core.tabular import ImportFileError, ImportReport, write_error_file
@@ -118,6 +118,7 @@ def _counts(report: ImportReport) -> dict[str, Any]:
     }
 
 
+@long_lived_objects_frozen
 def run_check(
     job_id: int,
     *,
@@ -245,6 +246,7 @@ def confirm(*, job: ImportJob, actor: User, skip_invalid: bool, run_now: bool = 
     return job
 
 
+@long_lived_objects_frozen
 def run_apply(job_id: int) -> None:
     """Apply the job's staged rows batch by batch until none is left. Each batch is one
     transaction: the rows written, their audit entries, the staged rows deleted and the job's

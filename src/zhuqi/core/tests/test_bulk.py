@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -66,3 +68,19 @@ def test_rows_go_in_statements_of_many_rows_and_the_word_index_keeps_up(
     for k, word in enumerate(words):
         found = search.matching(Enterprise.objects.all(), word, rank=False).values_list("name", flat=True)
         assert sorted(found) == sorted(e.name for e in enterprises[k::3])
+
+
+def test_a_bulk_writer_runs_with_the_objects_before_it_frozen_and_unfreezes_them() -> None:
+    seen = []
+
+    @bulk.long_lived_objects_frozen
+    def write(fail: bool) -> None:
+        seen.append(gc.get_freeze_count())
+        if fail:
+            raise ValueError("stopped")
+
+    write(False)
+    with pytest.raises(ValueError, match="stopped"):
+        write(True)
+    assert seen[0] > 1000 and seen[1] > 1000  # Django's objects, at least, were frozen
+    assert gc.get_freeze_count() == 0  # and given back to the collector, even after a failure
