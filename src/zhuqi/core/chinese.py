@@ -4,6 +4,7 @@ words (jieba)."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import sys
 import unicodedata
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Protocol, cast
 
 import opencc
+import pypinyin
 from pypinyin import Style
 from pypinyin.constants import PHRASES_DICT, RE_HANS
 from pypinyin.converter import DefaultConverter
@@ -60,7 +62,7 @@ def pinyin_keys(text: str) -> list[str]:
     """
     if not text:
         return []
-    _share_phrase_readings()
+    _phrases()
     readings = [character for segment in _segments(text) for character in _segment_readings(segment)]
     initials = _variants([initials for _, initials in readings])
     full = _variants([full for full, _ in readings])
@@ -80,19 +82,39 @@ _RUNS = re.compile(f"{_HANS_CLASS}+|[^{_HANS_CLASS[1:]}+", re.DOTALL)
 _CONVERTER = DefaultConverter()
 
 
+_SEPARATORS = re.compile(r"[\s,:]*")
+
+
+def _after_separators(text: str, position: int) -> int:
+    separators = _SEPARATORS.match(text, position)
+    return separators.end() if separators else position
+
+
 @lru_cache(maxsize=1)
-def _share_phrase_readings() -> None:
-    """pypinyin's 47,000 phrases hold their readings as 130,000 separate lists and strings (35 MiB
-    of the 57 its tables take) though there are 1,249 distinct ones: each phrase's lists are made
-    to share them, the first time keys are computed. The memory freed is reused by what the
-    process does next (an import's peak 24 MiB lower). pypinyin deep-copies a phrase's readings
-    before it changes them, so shared lists are never changed in place."""
+def _phrases() -> None:
+    """pypinyin's phrase readings (its own phrases_dict.json), loaded the first time keys are
+    computed (PYPINYIN_NO_PHRASES is set in zhuqi/__init__.py, so pypinyin's import skipped them).
+
+    Decoded a phrase at a time, each phrase's readings sharing the lists of the 1,249 distinct
+    ones: pypinyin's own load decodes the whole file into 130,000 separate lists and strings
+    (35 MiB of the 57 its tables took in every process). pypinyin deep-copies a phrase's readings
+    before it changes them, so shared lists are never changed in place.
+    """
+    if PHRASES_DICT:  # loaded by pypinyin itself (PYPINYIN_NO_PHRASES was set otherwise)
+        return
+    text = (Path(pypinyin.__file__).resolve().parent / "phrases_dict.json").read_text(encoding="utf-8")
+    decoder = json.JSONDecoder()
     shared: dict[tuple[str, ...], list[str]] = {}
-    for phrase, characters in PHRASES_DICT.items():
-        PHRASES_DICT[phrase] = [
+    phrases: dict[str, list[list[str]]] = {}
+    position = text.index("{") + 1
+    while text[position := _after_separators(text, position)] != "}":
+        phrase, position = decoder.raw_decode(text, position)
+        readings, position = decoder.raw_decode(text, _after_separators(text, position))
+        phrases[phrase] = [
             shared.setdefault(tuple(options), [sys.intern(reading) for reading in options])
-            for options in characters
+            for options in readings
         ]
+    pypinyin.load_phrases_dict(phrases)  # and retrains its word cutter on them
 
 
 def _segments(text: str) -> list[str]:

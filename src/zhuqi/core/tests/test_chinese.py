@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import pypinyin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypinyin import Style, pinyin
+from pypinyin.constants import PHRASES_DICT
 
 from zhuqi.core.chinese import (
     MAX_PINYIN_VARIANTS,
@@ -78,6 +82,14 @@ def test_pinyin_keys_are_those_of_one_pypinyin_conversion(text: str) -> None:
     assert pinyin_keys(text) == _pinyin_keys_before(text)
 
 
+def test_the_phrase_readings_are_pypinyins_own() -> None:
+    # Loaded by zhuqi a phrase at a time with shared lists (pypinyin's import was told to skip
+    # them): the same readings for every phrase as pypinyin's own load of its file.
+    pinyin_keys("银行")
+    with (Path(pypinyin.__file__).parent / "phrases_dict.json").open(encoding="utf-8") as source:
+        assert json.load(source) == PHRASES_DICT
+
+
 def test_words_keep_their_phrase_reading() -> None:
     # 银行 is yinhang as a word, though 行 alone is also xing; 重庆 chongqing, not zhongqing.
     assert "yinhang" in pinyin_keys("银行")
@@ -126,7 +138,8 @@ def test_words_are_cut_as_jieba_cuts_them(text: str) -> None:
     # Guessing (common problems' words, which nothing stores) they agree on Chinese text; around
     # punctuation and characters past jieba's range (U+9FD5) jieba-rs's guesses join more
     # ("A-B", "-㐀" one word), which only makes such a word rarer.
-    chinese = "".join(character for character in text if "\u4e00" <= character <= "\u9fd5")
+    # (Filtered after normalising: Simplified forms of some characters lie past U+9FD5.)
+    chinese = "".join(character for character in normalise_query(text) if "\u4e00" <= character <= "\u9fd5")
     assert jieba().cut(chinese, True) == original.lcut(chinese, HMM=True)
     assert words(chinese) == original.lcut_for_search(normalise_query(chinese))
     for size in (2, 3):
