@@ -106,7 +106,7 @@ def test_the_list_imports_with_bad_files_and_arguments(capsys, files, what: str)
     assert_one_line(table(str(files["empty"])), "文件是空的")
     assert_one_line(table(str(files["not_really"]), "--as", "nobody"), "nobody 不存在")
     assert_one_line(table(), "缺少参数：file", f"zhuqi import {what} --help")
-    assert_one_line(table("a.csv", "--skip"), "参数 --skip 不明确", "--skip-invalid")
+    assert_one_line(table("a.csv", "--s"), "参数 --s 不明确", "--skip-invalid")
     assert_one_line(table("a.csv", "--bogus"), "不认识的参数：--bogus")
 
 
