@@ -7,6 +7,7 @@ import itertools
 import json
 import re
 import sys
+import threading
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -83,6 +84,7 @@ _CONVERTER = DefaultConverter()
 
 
 _SEPARATORS = re.compile(r"[\s,:]*")
+_PHRASES_LOADING = threading.Lock()
 
 
 def _after_separators(text: str, position: int) -> int:
@@ -100,8 +102,12 @@ def _phrases() -> None:
     (35 MiB of the 57 its tables took in every process). pypinyin deep-copies a phrase's readings
     before it changes them, so shared lists are never changed in place.
     """
-    if PHRASES_DICT:  # loaded by pypinyin itself (PYPINYIN_NO_PHRASES was set otherwise)
-        return
+    with _PHRASES_LOADING:  # a server's threads: none computes keys from half the phrases
+        if not PHRASES_DICT:  # else loaded by pypinyin itself (PYPINYIN_NO_PHRASES set otherwise)
+            _load_phrases()
+
+
+def _load_phrases() -> None:
     text = (Path(pypinyin.__file__).resolve().parent / "phrases_dict.json").read_text(encoding="utf-8")
     decoder = json.JSONDecoder()
     shared: dict[tuple[str, ...], list[str]] = {}
