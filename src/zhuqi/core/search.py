@@ -686,7 +686,7 @@ def _fill(
         for rows in _batches(queryset, paths, batch_size):
             texts = [tuple(row[2:]) for row in rows]
             if pool is None and len(rows) == batch_size and (os.cpu_count() or 1) > 1:
-                # A big table: segmenting is the time (0.3 ms a text), so every core does it.
+                # A big table: segmenting is most of the time, so every core does it.
                 # Forked workers only segment; they never touch the database, and leave by
                 # os._exit, so the parent's connection is not closed under it.
                 jieba()  # loaded once, before the fork
