@@ -9,7 +9,7 @@ driver as they are (the callers have already cleaned them), the other fields (JS
 dates) through the field's own get_db_prep_save. JSON fields without an encoder of their own
 are encoded by orjson (several times faster than the json module; the same JSON, its text not ASCII-escaped).
 One INSERT statement, run by the driver's executemany; on SQLite, an INSERT of many rows at a
-time (see `_rows_a_statement`).
+time (see `rows_a_statement`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import orjson
 from django.db import connection, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 # Field types whose Python value (as the services and importers set it) is what the database
@@ -101,20 +102,20 @@ def _as_is(value: Any) -> Any:
 SQLITE_ROWS_A_STATEMENT = 500
 
 
-def _rows_a_statement(width: int) -> int:
-    """How many rows of `width` values one INSERT carries.
+def rows_a_statement(width: int, db: BaseDatabaseWrapper = connection) -> int:
+    """How many rows of `width` values one INSERT (or UPDATE … FROM VALUES) carries.
 
     On SQLite, many: a table with word search (core/search.py) has an FTS5 index written by a
     trigger, and FTS5 writes out its pending words whenever a statement ends inside a
-    transaction, so a row a statement made an enterprise's INSERT cost 94 µs instead of 30
-    (bench/README.md, "the importer, fourth pass"). As many as SQLite's limit of bound values
-    allows (32,766 since 3.32; Django assumes 999), up to SQLITE_ROWS_A_STATEMENT. PostgreSQL
-    takes the driver's executemany, which pipelines the rows.
+    transaction, so a row a statement made an enterprise's INSERT cost 94 µs instead of 30 and a
+    rebuild's update 42 instead of 13 (bench/README.md, "the importer, fourth pass"). As many as
+    SQLite's limit of bound values allows (32,766 since 3.32; Django assumes 999), up to
+    SQLITE_ROWS_A_STATEMENT. PostgreSQL takes the driver's executemany, which pipelines the rows.
     """
-    if connection.vendor != "sqlite":
+    if db.vendor != "sqlite":
         return 1
-    connection.ensure_connection()
-    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    db.ensure_connection()
+    limit = db.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     return max(1, min(SQLITE_ROWS_A_STATEMENT, limit // max(1, width)))
 
 
@@ -179,7 +180,7 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
             for index, convert in converted:
                 value[index] = convert(value[index])
             values.append(value)
-    per_statement = _rows_a_statement(len(fields))
+    per_statement = rows_a_statement(len(fields))
     with connection.cursor() as cursor:
         if per_statement == 1:
             cursor.executemany(insert + placeholders, values)

@@ -57,7 +57,7 @@ from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
 from django.db.models.expressions import Col
 from django.db.models.sql.where import AND, WhereNode
 
-from zhuqi.core.bulk import long_lived_objects_frozen
+from zhuqi.core.bulk import long_lived_objects_frozen, rows_a_statement
 from zhuqi.core.chinese import jieba, normalise_query
 from zhuqi.core.lookups import WORD_INDEX_HOLDS_REGION, WithinRegion
 from zhuqi.core.pagination import COUNT_CAP, count_up_to, remember_counts
@@ -650,16 +650,10 @@ def _segment_rows(rows: list[tuple[Any, ...]]) -> list[str]:
     return [segment(*texts) for texts in rows]
 
 
-# Rows a statement on SQLite (two values each, within the 999 values Django assumes).
-_SQLITE_UPDATES_A_STATEMENT = 400
-
-
-def _update_sqlite(cursor: Any, table: str, changed: list[tuple[str, Any]]) -> None:
-    """Rows' new words, a few hundred rows a statement: the FTS5 index's trigger writes out its
-    pending words at the end of every statement, so a statement a row cost 42 µs a row and this
-    13 (20,000 enterprises)."""
-    for start in range(0, len(changed), _SQLITE_UPDATES_A_STATEMENT):
-        chunk = changed[start : start + _SQLITE_UPDATES_A_STATEMENT]
+def _update_sqlite(cursor: Any, table: str, changed: list[tuple[str, Any]], per_statement: int) -> None:
+    """Rows' new words, many rows a statement (core.bulk.rows_a_statement says why)."""
+    for start in range(0, len(changed), per_statement):
+        chunk = changed[start : start + per_statement]
         cursor.execute(
             f'UPDATE "{table}" SET search_words = v.column2 '  # noqa: S608 - a model's table
             f"FROM (VALUES {', '.join(['(%s, %s)'] * len(chunk))}) AS v "
@@ -707,7 +701,7 @@ def _fill(
                         # One statement a batch: a round trip per row costs more than the row.
                         cursor.execute(bulk_update, [[pk for _, pk in changed], [w for w, _ in changed]])
                     else:
-                        _update_sqlite(cursor, table, changed)
+                        _update_sqlite(cursor, table, changed, rows_a_statement(2, db))
             written += len(changed)
             seen += len(rows)
             if progress:

@@ -12,7 +12,7 @@ from django.db import connection
 from zhuqi.cases import selectors, services
 from zhuqi.cases.models import Case, CaseCategory, CaseReach, Kind, RoutingRule
 from zhuqi.cases.services import NewCase
-from zhuqi.core import search
+from zhuqi.core import bulk, search
 from zhuqi.directory.models import Region
 from zhuqi.enterprises import services as enterprise_services
 from zhuqi.enterprises.models import Enterprise
@@ -376,7 +376,7 @@ def test_the_rebuild_command_restores_words_lost_or_stale(cast, finance) -> None
 def test_a_rebuild_writes_many_rows_a_statement_each_with_its_own_words(cast, finance, monkeypatch) -> None:
     # SQLite's rows go a few a statement (here 2: statements of 2, 2 and 1 rows); each row keeps
     # its own words and the word index follows.
-    monkeypatch.setattr(search, "_SQLITE_UPDATES_A_STATEMENT", 2)
+    monkeypatch.setattr(bulk, "SQLITE_ROWS_A_STATEMENT", 2)
     words = ["续贷", "增容", "退税", "招工", "环评"]
     cases = [file_demand(cast, finance, f"企业反映{word}问题") for word in words]
     Case.objects.update(search_words="")
