@@ -20,6 +20,9 @@ from zhuqi.directory.api import router as directory_router
 from zhuqi.enterprises.api import router as enterprises_router
 from zhuqi.investment.api import router as agreements_router
 from zhuqi.notifications.api import router as robots_router
+from zhuqi.policies.api import deliveries_router
+from zhuqi.policies.api import enterprise_router as enterprise_policies_router
+from zhuqi.policies.api import router as policies_router
 from zhuqi.projects.api import router as projects_router
 from zhuqi.visits.api import router as visits_router
 from zhuqi.visits.liaison_api import router as assignments_router
@@ -196,3 +199,6 @@ api.add_router("/agreements", agreements_router)
 api.add_router("/visits", visits_router)
 api.add_router("/assignments", assignments_router)
 api.add_router("/robots", robots_router)
+api.add_router("/policies", policies_router)
+api.add_router("/deliveries", deliveries_router)
+api.add_router("/enterprises", enterprise_policies_router)

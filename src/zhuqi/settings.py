@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "zhuqi.notifications",
     "zhuqi.cases",
     "zhuqi.projects",
+    "zhuqi.policies",
     "zhuqi.investment",
     "zhuqi.visits",
     "zhuqi.imports",

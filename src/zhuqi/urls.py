@@ -16,6 +16,7 @@ urlpatterns = [
     path("projects/", include("zhuqi.projects.urls")),
     path("agreements/", include("zhuqi.investment.urls")),
     path("visits/", include("zhuqi.visits.urls")),
+    path("policies/", include("zhuqi.policies.urls")),
     path("notices/", include("zhuqi.notifications.urls")),
 ]
 

@@ -14,6 +14,7 @@ from typing import Any, TypeAlias
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from zhuqi.core.bulk import insert_rows
 from zhuqi.core.display import display_changes, source_label
@@ -35,6 +36,9 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
+    if isinstance(value, FieldFile):
+        # A file is audited by its stored name; its bytes are not history.
+        return value.name or ""
     return value
 
 

@@ -70,9 +70,20 @@ EVENT_LABELS = {
 }
 
 
+def _rows_of(field: Any) -> type[models.Model] | None:
+    """The model of the rows a reverse relation holds (a project's milestones, an enterprise's
+    qualifications): a service records such a list as a whole on its parent's entry."""
+    if isinstance(field, models.ForeignObjectRel) and field.one_to_many:
+        return field.related_model  # type: ignore[return-value]
+    return None
+
+
 def field_label(model: type[models.Model] | None, name: str) -> str:
     field = field_of(model, name)
     label = getattr(field, "verbose_name", None) if field is not None else None
+    rows = _rows_of(field)
+    if not label and rows is not None:
+        label = rows._meta.verbose_name_plural
     if not label and name in EVENT_LABELS:
         label = EVENT_LABELS[name]
     return gettext(str(label)) if label else name
@@ -197,6 +208,9 @@ class Formatter:
             return EMPTY
         if field is None:
             return _plain(value)
+        rows = _rows_of(field)
+        if rows is not None and isinstance(value, list) and all(isinstance(row, dict) for row in value):
+            return "；".join(self._row(rows, row) for row in value)
         choices = getattr(field, "flatchoices", None) or []
         if choices and not isinstance(value, list):
             labels = {str(code): label for code, label in choices}
@@ -223,6 +237,30 @@ class Formatter:
             except InvalidOperation:
                 return value
         return _plain(value)
+
+    def _row(self, model: type[models.Model], row: dict[str, Any]) -> str:
+        """A recorded row ({"kind": "high_tech", "valid_until": "2026-12-31"}) by its first
+        value, then its other values that are set, each with its label:
+        "高新技术企业（有效期至 2026-12-31）"."""
+        if not row:
+            return EMPTY
+        (first, head), *rest = row.items()
+        details = [
+            f"{field_label(model, name)} {_unbroken(self.value(model, name, value))}"
+            for name, value in rest
+            if value not in (None, "", [])
+        ]
+        shown = self.value(model, first, head)
+        return f"{shown}（{'，'.join(details)}）" if details else shown
+
+
+_DAY_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _unbroken(text: str) -> str:
+    """A day kept on one line inside running text: a word joiner after each hyphen, where a
+    narrow screen would otherwise break "2019-" from "11-01"."""
+    return text.replace("-", "-\u2060") if _DAY_TEXT.fullmatch(text) else text
 
 
 def display_value(model: type[models.Model] | None, name: str, value: Any) -> str:

@@ -49,6 +49,9 @@ PAGES: tuple[Page, ...] = (
     Page("case-list", _("事项"), EVERYONE),
     Page("project-list", _("重点项目"), EVERYONE),
     Page("visit-list", _("调研走访"), EVERYONE),
+    Page("policy-list", _("惠企政策"), EVERYONE),
+    # An enterprise's own: what it qualifies for and how each stands.
+    Page("my-policies", _("我的政策"), frozenset({Role.ENTERPRISE}), test_id="nav-my-policies"),
     Page("liaison-workbench", _("我的企业"), LIAISON, officials_too=True, test_id="nav-liaison"),
     Page("liaison-coverage", _("包联覆盖"), roles_with(Permission.READ_COVERAGE), test_id="nav-coverage"),
     Page("enterprise-list", _("企业名录"), EVERYONE),
@@ -56,6 +59,9 @@ PAGES: tuple[Page, ...] = (
     Page("case-figures", _("办理统计"), roles_with(Permission.READ_FIGURES), test_id="nav-figures"),
     # A tab of the project and agreement lists, not a menu entry: the region's funnel figures.
     Page("project-figures", _("项目与协议统计"), roles_with(Permission.READ_FIGURES), in_menu=False),
+    # A tab of the policy catalogue: every delivery in scope.
+    Page("delivery-list", _("政策兑现"), GOVERNMENT, in_menu=False),
+    Page("policy-figures", _("政策直达统计"), roles_with(Permission.READ_FIGURES), in_menu=False),
     Page("enterprise-import", _("导入"), roles_with(Permission.EDIT_ENTERPRISES)),
     Page("audit-log", _("审计记录"), roles_with(Permission.READ_AUDIT)),
     Page("routing-rules", _("派单目录"), roles_with(Permission.READ_CONFIGURATION)),

@@ -265,3 +265,228 @@ def mask_name(value: str) -> str:
                 chars[i] = MASK
             first_of_word = False
     return "".join(chars)
+
+
+# --- Document numbers (发文字号) ------------------------------------------------------------------
+
+__all__ += [
+    "ANNOUNCEMENT_ISSUER_MAX",
+    "DOCUMENT_ISSUER_MAX",
+    "DocumentNumberError",
+    "normalise_document_number",
+]
+
+# GB/T 9704-2012 §7.3.3: 发文机关代字 + year in 六角括号 + serial + 号, e.g. 国办发〔2022〕11号. The
+# 代字 is an abbreviation; an announcement (公告/通告 numbered within a year) names its issuers in
+# full, several of them for a joint one, so its name may be longer.
+DOCUMENT_ISSUER_MAX = 20
+ANNOUNCEMENT_ISSUER_MAX = 40
+_ANNOUNCEMENT_KINDS = ("公告", "通告")
+# People type the year brackets with whatever their input method offers; all become 〔〕
+# (U+3014/3015). Full-width digits become ASCII; other scripts' digits are left alone and refused.
+_DOCUMENT_NUMBER_CHARS = str.maketrans(
+    {
+        **{chr(c + 0xFEE0): chr(c) for c in range(0x30, 0x3A)},
+        **dict.fromkeys("[【(（［﹝〔", "〔"),
+        **dict.fromkeys("]】)）］﹞〕", "〕"),
+    }
+)
+# Characters that are not str.isspace() but are as invisible as a space (pasted from web pages).
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+_DOCUMENT_NUMBER_EXAMPLES = "如国办发〔2022〕11号、国家税务总局公告2022年第2号"
+
+
+class DocumentNumberError(ValueError):
+    """An invalid document number (发文字号). `str()` is the Chinese message for the user.
+
+    `code` is one of "format", "brackets", "issuer", "year", "serial".
+    """
+
+    def __init__(self, message: str, *, message_en: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en
+        self.code = code
+
+
+def _is_han(ch: str) -> bool:
+    cp = ord(ch)
+    return (
+        0x3400 <= cp <= 0x4DBF  # extension A
+        or 0x4E00 <= cp <= 0x9FFF  # unified ideographs
+        or 0xF900 <= cp <= 0xFAFF  # compatibility ideographs
+        or 0x20000 <= cp <= 0x3134F  # extensions B–G
+    )
+
+
+def _check_issuer(issuer: str, *, limit: int, name: str, name_en: str) -> None:
+    if not issuer:
+        raise DocumentNumberError(f"缺少{name}", message_en=f"The {name_en} is missing.", code="issuer")
+    for ch in issuer:
+        if not _is_han(ch):
+            raise DocumentNumberError(
+                f"{name}只能由汉字组成，“{ch}”不是汉字",
+                message_en=f"The {name_en} may only contain Chinese characters, not '{ch}'.",
+                code="issuer",
+            )
+    if len(issuer) > limit:
+        raise DocumentNumberError(
+            f"{name}最多{limit}个汉字，实际为{len(issuer)}个",
+            message_en=f"The {name_en} may have at most {limit} characters, not {len(issuer)}.",
+            code="issuer",
+        )
+
+
+def _check_year(year: str) -> None:
+    if not year:
+        raise DocumentNumberError("缺少年份", message_en="The year is missing.", code="year")
+    if not _ascii_digits(year):
+        raise DocumentNumberError(
+            f"年份只能用阿拉伯数字标注，实际为“{year}”",
+            message_en=f"The year must be written in Arabic numerals, not '{year}'.",
+            code="year",
+        )
+    # Length first: int() of thousands of digits is itself a ValueError.
+    if len(year) != 4:
+        raise DocumentNumberError(
+            f"年份应标全称（四位数字），实际为“{year}”",
+            message_en=f"The year must be written in full with four digits, not '{year}'.",
+            code="year",
+        )
+    if not is_year(int(year)):
+        raise DocumentNumberError(
+            f"年份应在{YEAR_MIN}至{YEAR_MAX}之间，实际为{year}年",
+            message_en=f"The year must be between {YEAR_MIN} and {YEAR_MAX}, not {year}.",
+            code="year",
+        )
+
+
+def _check_serial(tail: str) -> str:
+    """The serial of `tail` ("12号"), checked; refuses a missing 号, 0 and leading zeros."""
+    if not tail.endswith("号"):
+        if _ascii_digits(tail):
+            raise DocumentNumberError(
+                f"发文顺序号“{tail}”后缺少“号”字",
+                message_en=f"The serial number '{tail}' must be followed by '号'.",
+                code="serial",
+            )
+        raise DocumentNumberError(
+            f"发文顺序号应为阿拉伯数字加“号”字（如12号），实际为“{tail}”",
+            message_en="The serial number must be Arabic numerals followed by '号' (e.g. 12号), "
+            f"not '{tail}'.",
+            code="serial",
+        )
+    serial = tail[:-1]
+    if not _ascii_digits(serial):
+        raise DocumentNumberError(
+            f"发文顺序号只能用阿拉伯数字标注，实际为“{serial}”",
+            message_en=f"The serial number must be written in Arabic numerals, not '{serial}'.",
+            code="serial",
+        )
+    if not serial.strip("0"):
+        raise DocumentNumberError(
+            "发文顺序号不能为0", message_en="The serial number cannot be 0.", code="serial"
+        )
+    if serial.startswith("0"):
+        raise DocumentNumberError(
+            f"发文顺序号不编虚位（1不编为01），实际为“{serial}”",
+            message_en=f"The serial number must not have leading zeros (1, not 01): '{serial}'.",
+            code="serial",
+        )
+    return serial
+
+
+def _format_error() -> DocumentNumberError:
+    return DocumentNumberError(
+        f"发文字号应为“机关代字〔年份〕序号号”或“机关名称公告年份年第序号号”的形式（{_DOCUMENT_NUMBER_EXAMPLES}）",
+        message_en="A document number must look like 国办发〔2022〕11号 (issuer code, year in 〔〕, serial "
+        "and 号) or 国家税务总局公告2022年第2号 (issuer, 公告, year and 年, 第, serial and 号).",
+        code="format",
+    )
+
+
+def _bracketed_document_number(text: str) -> str:
+    if text.count("〔") != 1 or text.count("〕") != 1 or text.index("〔") > text.index("〕"):
+        raise DocumentNumberError(
+            "年份应用一对六角括号“〔〕”括入（如国办发〔2022〕11号）",
+            message_en="The year must be enclosed in one pair of brackets 〔〕 (e.g. 国办发〔2022〕11号).",
+            code="brackets",
+        )
+    issuer, _, rest = text.partition("〔")
+    year, _, tail = rest.partition("〕")
+    _check_issuer(issuer, limit=DOCUMENT_ISSUER_MAX, name="发文机关代字", name_en="issuing authority's code")
+    _check_year(year)
+    if not tail:
+        raise DocumentNumberError("缺少发文顺序号", message_en="The serial number is missing.", code="serial")
+    if tail.startswith("第"):
+        raise DocumentNumberError(
+            "发文顺序号不加“第”字（如国办发〔2022〕11号）",
+            message_en="The serial number is written without '第' (e.g. 国办发〔2022〕11号).",
+            code="serial",
+        )
+    return f"{issuer}〔{year}〕{_check_serial(tail)}号"
+
+
+def _announcement_number(text: str) -> str | None:
+    """The canonical form of an announcement number (国家税务总局公告2022年第2号), or None when
+    `text` names no 公告/通告 followed by a year."""
+    for start in range(len(text) - 2):
+        kind = text[start : start + 2]
+        if kind in _ANNOUNCEMENT_KINDS and text[start + 2] in _DIGITS:
+            break
+    else:
+        return None
+    issuer, rest = text[:start], text[start + 2 :]
+    _check_issuer(issuer, limit=ANNOUNCEMENT_ISSUER_MAX, name="发布机关名称", name_en="issuer's name")
+    digits = len(rest) - len(rest.lstrip(_DIGITS))
+    year, rest = rest[:digits], rest[digits:]
+    _check_year(year)
+    if not rest.startswith("年"):
+        raise DocumentNumberError(
+            f"{kind}编号的年份后应有“年”字（如国家税务总局{kind}2022年第2号）",
+            message_en=f"In a {kind} number the year must be followed by '年' "
+            f"(e.g. 国家税务总局{kind}2022年第2号).",
+            code="year",
+        )
+    if not rest.startswith("年第"):
+        raise DocumentNumberError(
+            f"{kind}编号的序号前应有“第”字（如国家税务总局{kind}2022年第2号）",
+            message_en=f"In a {kind} number the serial must be preceded by '第' "
+            f"(e.g. 国家税务总局{kind}2022年第2号).",
+            code="serial",
+        )
+    return f"{issuer}{kind}{year}年第{_check_serial(rest[2:])}号"
+
+
+def normalise_document_number(value: str) -> str:
+    """Normalise and validate a document number (发文字号, GB/T 9704-2012 §7.3.3); return its
+    canonical form, or "" for a blank value (the field is optional).
+
+    Two forms are accepted: 机关代字〔YYYY〕N号 (国办发〔2022〕11号; the 代字 is 1–20 Chinese
+    characters) and an announcement numbered within its year, 机关名称公告YYYY年第N号 or …通告…
+    (财政部 税务总局公告2022年第14号; the name is 1–40 Chinese characters). All whitespace,
+    inside too, is removed; year brackets typed as [] 【】 () （） ［］ ﹝﹞ become 〔〕 and
+    full-width digits become ASCII. The year must be YEAR_MIN–YEAR_MAX and written in full; the
+    serial must not be 0, have leading zeros (不编虚位) or, in the first form, a 第. Raises
+    `DocumentNumberError` describing the first problem found.
+    """
+    text = "".join(ch for ch in value if not ch.isspace() and ch not in _INVISIBLE)
+    text = text.translate(_DOCUMENT_NUMBER_CHARS)
+    if not text:
+        return ""
+    if "〔" in text or "〕" in text:
+        return _bracketed_document_number(text)
+    announcement = _announcement_number(text)
+    if announcement is not None:
+        return announcement
+    if (
+        _is_han(text[0])
+        and any(_ascii_digits(text[i : i + 4]) for i in range(len(text) - 3))  # a year, unbracketed
+        and not any(k in text for k in _ANNOUNCEMENT_KINDS)
+    ):
+        raise DocumentNumberError(
+            "年份应用六角括号“〔〕”括入（如国办发〔2022〕11号）",
+            message_en="The year must be enclosed in the brackets 〔〕 (e.g. 国办发〔2022〕11号).",
+            code="brackets",
+        )
+    raise _format_error()

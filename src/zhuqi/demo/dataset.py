@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from zhuqi.core.chinese import pinyin_keys
 from zhuqi.core.roles import Role
@@ -24,6 +25,7 @@ from zhuqi.core.spreadsheets import write_csv
 from zhuqi.core.validators import make_uscc
 from zhuqi.demo import cases as demo_cases
 from zhuqi.demo import joint as demo_joint
+from zhuqi.demo import policies as demo_policies
 from zhuqi.demo import projects as demo_projects
 from zhuqi.demo import visits as demo_visits
 from zhuqi.demo.names import FORMS, INDUSTRY_WORDS, TRADE_NAMES, enterprise_name, place_words, region_names
@@ -310,7 +312,26 @@ def enterprise_rows(rng: random.Random) -> list[dict[str, Any]]:
                 }
             )
             serial += 1
+    _add_founding_dates(rows, random.Random(rng.random()))
     return rows
+
+
+def _add_founding_dates(rows: list[dict[str, Any]], rng: random.Random) -> None:
+    """成立日期, from a generator of its own (the other columns' draws stay as they were). One
+    enterprise in ten has none on record, as in a real registry list: the policies it might get
+    by age are then "possibly eligible"; a few were founded in the last three years."""
+    for row in rows:
+        draw = rng.random()
+        if draw < 0.1:
+            row["成立日期"] = ""
+        elif draw < 0.25:
+            row["成立日期"] = (
+                timezone.localdate() - datetime.timedelta(days=rng.randrange(30, 1000))
+            ).isoformat()
+        else:
+            row["成立日期"] = datetime.date(
+                rng.randrange(1995, 2023), rng.randrange(1, 13), rng.randrange(1, 29)
+            ).isoformat()
 
 
 def _as_csv(rows: list[dict[str, Any]]) -> bytes:
@@ -460,7 +481,11 @@ def load(*, seed: int = 20260620) -> dict[str, int]:
         ),
         departments=departments,
     )
+    policy_counts = demo_policies.load(
+        coordinator=users["demo-coordinator"], enterprise_user=users["demo-enterprise"]
+    )
     return {
+        **policy_counts,
         "departments": len(departments),
         "officials": len(officials),
         "enterprises": report.created,

@@ -8,18 +8,22 @@ from zhuqi.core.auth import request_user
 from zhuqi.core.filtersets import FilterQuery
 from zhuqi.core.pagination import IdsThenRows, JsonRows, TrustedPage, paginated
 from zhuqi.core.queries import Version
+from zhuqi.directory.models import User
 from zhuqi.enterprises import selectors, services
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
+from zhuqi.enterprises.models import Enterprise
 from zhuqi.enterprises.schemas import (
     ENTERPRISE_ROW_COLUMNS,
     AssignmentEnd,
     AssignmentIn,
     AssignmentOut,
+    EnterpriseDetailOut,
     EnterpriseIn,
     EnterpriseOut,
     EnterprisePatch,
+    QualificationsIn,
     assignment_json,
-    enterprise_json,
+    enterprise_detail_json,
     enterprise_row_json,
 )
 
@@ -28,6 +32,14 @@ router = Router(tags=["enterprises"])
 
 class EnterpriseFilters(FilterQuery):
     filterset = EnterpriseFilterSet
+
+
+def _detail(user: User, enterprise: Enterprise) -> dict[str, Any]:
+    return enterprise_detail_json(
+        enterprise,
+        selectors.enterprise_qualifications(enterprise),
+        show_contacts=selectors.can_see_contacts(user),
+    )
 
 
 def _payload(schema: Schema, *, exclude_unset: bool) -> dict[str, Any]:
@@ -45,23 +57,24 @@ def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) ->
     return TrustedPage(queryset, functools.partial(enterprise_row_json, show_contacts=show), paged=rows)
 
 
-@router.post("", response={201: EnterpriseOut}, summary="Register an enterprise")
+@router.post("", response={201: EnterpriseDetailOut}, summary="Register an enterprise")
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status:
     enterprise = services.enterprise_create(
         actor=request_user(request), data=_payload(payload, exclude_unset=False), source="api"
     )
-    show = selectors.can_see_contacts(request_user(request))
-    return Status(201, enterprise_json(enterprise, show_contacts=show))
+    return Status(201, _detail(request_user(request), enterprise))
 
 
-@router.get("/{int:enterprise_id}", response=EnterpriseOut, summary="One enterprise")
+@router.get("/{int:enterprise_id}", response=EnterpriseDetailOut, summary="One enterprise")
 def get_enterprise(request: HttpRequest, enterprise_id: int) -> dict[str, Any]:
     enterprise = selectors.enterprise_get(user=request_user(request), enterprise_id=enterprise_id)
-    return enterprise_json(enterprise, show_contacts=selectors.can_see_contacts(request_user(request)))
+    return _detail(request_user(request), enterprise)
 
 
 @router.patch(
-    "/{int:enterprise_id}", response=EnterpriseOut, summary="Change an enterprise (send the version you read)"
+    "/{int:enterprise_id}",
+    response=EnterpriseDetailOut,
+    summary="Change an enterprise (send the version you read)",
 )
 def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch) -> dict[str, Any]:
     enterprise = services.enterprise_update(
@@ -71,7 +84,28 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
         expected_version=payload.version,
         source="api",
     )
-    return enterprise_json(enterprise, show_contacts=selectors.can_see_contacts(request_user(request)))
+    return _detail(request_user(request), enterprise)
+
+
+@router.put(
+    "/{int:enterprise_id}/qualifications",
+    response=EnterpriseDetailOut,
+    summary="Replace the enterprise's qualifications (资质认定; send the enterprise's version you read)",
+)
+def set_qualifications(request: HttpRequest, enterprise_id: int, payload: QualificationsIn) -> dict[str, Any]:
+    enterprise = services.qualifications_set(
+        actor=request_user(request),
+        enterprise_id=enterprise_id,
+        expected_version=payload.version,
+        items=[
+            services.QualificationData(
+                kind=item.kind, recognised_on=item.recognised_on, valid_until=item.valid_until
+            )
+            for item in payload.items
+        ],
+        source="api",
+    )
+    return _detail(request_user(request), enterprise)
 
 
 @router.delete("/{int:enterprise_id}", response={204: None}, summary="Delete an enterprise")

@@ -13,6 +13,7 @@ COLUMNS = [
     ("统一社会信用代码", 22),
     ("企业名称", 36),
     ("简称", 14),
+    ("成立日期", 12),
     ("所属行业", 28),
     ("从业人员", 10),
     ("营业收入(万元)", 14),
@@ -28,6 +29,7 @@ MAX_ROWS = 200_000
 
 
 def export_enterprises(enterprises: Iterable[Enterprise], *, show_contacts: bool) -> bytes:
+    # The founding day is a date cell (openpyxl writes a date as yyyy-mm-dd), read back as one.
     return write_workbook("企业名录", COLUMNS, (_row(e, show_contacts) for e in enterprises))
 
 
@@ -38,6 +40,7 @@ def _row(enterprise: Enterprise, show_contacts: bool) -> list[object]:
         enterprise.uscc,
         enterprise.name,
         enterprise.short_name,
+        enterprise.founded_on,
         f"{enterprise.industry.code} {enterprise.industry.name}" if enterprise.industry else "",
         enterprise.employees,
         float(enterprise.revenue) if enterprise.revenue is not None else None,

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhuqi.core.forms import Form
+from zhuqi.core.forms import Form, LenientDateField, model_label
 from zhuqi.core.textlimits import CONTACT_LENGTHS, limit
 from zhuqi.core.versioning import version_field
-from zhuqi.enterprises.models import Enterprise
+from zhuqi.enterprises.models import Enterprise, Qualification, QualificationKind
+from zhuqi.enterprises.services import QualificationData
 
 CONTACT_ROWS = 3
+
+
+def _date_input(aria_label: Any = None) -> forms.DateInput:
+    """A browser's date picker: it posts, and shows, YYYY-MM-DD whatever the page's language."""
+    attrs = {"type": "date", **({"aria-label": aria_label} if aria_label else {})}
+    return forms.DateInput(attrs=attrs, format="%Y-%m-%d")
 
 
 class EnterpriseForm(Form):
@@ -33,6 +41,15 @@ class EnterpriseForm(Form):
     revenue = forms.CharField(label=_("营业收入(万元)"), max_length=30, required=False)
     total_assets = forms.CharField(label=_("资产总额(万元)"), max_length=30, required=False)
     above_scale = forms.BooleanField(label=_("规上企业"), required=False)
+    # Text, so the one validator reads it (and names what it cannot read); a date picker where
+    # the browser has one.
+    founded_on = forms.CharField(
+        label=_("成立日期"),
+        max_length=30,
+        required=False,
+        widget=_date_input(),
+        help_text=_("营业执照上的成立日期"),
+    )
     address = forms.CharField(label=_("地址"), max_length=limit(Enterprise, "address"), required=False)
     version = version_field()
 
@@ -75,6 +92,7 @@ class EnterpriseForm(Form):
             "revenue": enterprise.revenue if enterprise.revenue is not None else "",
             "total_assets": enterprise.total_assets if enterprise.total_assets is not None else "",
             "above_scale": enterprise.above_scale,
+            "founded_on": enterprise.founded_on.isoformat() if enterprise.founded_on else "",
             "address": enterprise.address,
             "version": enterprise.version,
         }
@@ -98,6 +116,7 @@ class EnterpriseForm(Form):
                 "revenue",
                 "total_assets",
                 "above_scale",
+                "founded_on",
                 "address",
             )
         }
@@ -145,3 +164,91 @@ class AssignmentForm(Form):
 
     def clean_kind(self) -> str:
         return str(self.cleaned_data["kind"] or "liaison")
+
+
+# Empty rows the qualifications form offers beyond the enterprise's own: a row is added by filling
+# one in, removed by choosing no kind (no script needed).
+EMPTY_QUALIFICATION_ROWS = 3
+
+
+class _KindField(forms.ChoiceField):
+    """A kind as posted: the service judges it (an unknown one is named by its row)."""
+
+    def validate(self, value: Any) -> None:
+        pass
+
+
+class QualificationsForm(Form):
+    """资质认定: a row per qualification the enterprise holds, then EMPTY_QUALIFICATION_ROWS empty
+    ones; a row without a kind and without dates is no row."""
+
+    version = version_field()
+    service_labels = {"qualifications": _("资质认定")}
+
+    def __init__(self, *args: Any, rows: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        # The posted rows that became items, by the items' index (the service names an item by it).
+        self.row_of_item: list[int] = []
+        # The choices in the reader's language (Form.__init__ translated the declared fields' only).
+        kinds = [("", "—"), *((value, _(str(label))) for value, label in QualificationKind.choices)]
+        for index in range(rows):
+            # The page shows the labels once, as the table's head; each input names its column.
+            self.fields[f"kind_{index}"] = _KindField(
+                label=model_label(Qualification, "kind"),
+                choices=kinds,
+                required=False,
+                widget=forms.Select(attrs={"aria-label": _("资质")}),
+            )
+            self.fields[f"recognised_on_{index}"] = LenientDateField(
+                label=model_label(Qualification, "recognised_on"),
+                widget=_date_input(_("认定日期")),
+            )
+            self.fields[f"valid_until_{index}"] = LenientDateField(
+                label=model_label(Qualification, "valid_until"),
+                widget=_date_input(_("有效期至")),
+            )
+
+    @classmethod
+    def for_enterprise(
+        cls, enterprise: Enterprise, qualifications: list[Qualification], data: Any = None
+    ) -> QualificationsForm:
+        """The form of the enterprise's qualifications (as posted, with `data`)."""
+        initial: dict[str, Any] = {"version": enterprise.version}
+        for index, qualification in enumerate(qualifications):
+            initial[f"kind_{index}"] = qualification.kind
+            initial[f"recognised_on_{index}"] = qualification.recognised_on
+            initial[f"valid_until_{index}"] = qualification.valid_until
+        rows = len(qualifications) + EMPTY_QUALIFICATION_ROWS
+        if data is not None:
+            # As many rows as were posted (the page may be older than the list).
+            posted = [int(m[1]) for key in data if (m := re.fullmatch(r"kind_(\d{1,2})", key))]
+            rows = max(rows, max(posted, default=-1) + 1)
+        return cls(data, initial=initial, rows=rows)
+
+    def row_fields(self) -> list[tuple[Any, Any, Any]]:
+        """The rows as bound fields (kind, recognised on, valid until), for the template."""
+        return [
+            (self[f"kind_{index}"], self[f"recognised_on_{index}"], self[f"valid_until_{index}"])
+            for index in range(self.rows)
+        ]
+
+    def items(self) -> list[QualificationData]:
+        data = self.cleaned_data
+        items: list[QualificationData] = []
+        self.row_of_item = []
+        for index in range(self.rows):
+            kind = str(data.get(f"kind_{index}") or "").strip()
+            recognised_on, valid_until = data.get(f"recognised_on_{index}"), data.get(f"valid_until_{index}")
+            if not kind and recognised_on is None and valid_until is None:
+                continue
+            items.append(QualificationData(kind=kind, recognised_on=recognised_on, valid_until=valid_until))
+            self.row_of_item.append(index)
+        return items
+
+    def error_field(self, path: str) -> str:
+        # "qualifications[2].valid_until" goes beside the row that became item 2.
+        matched = re.fullmatch(r"qualifications\[(\d+)\]\.(\w+)", path)
+        if matched is None or int(matched[1]) >= len(self.row_of_item):
+            return super().error_field(path)
+        return f"{matched[2]}_{self.row_of_item[int(matched[1])]}"

@@ -8,6 +8,7 @@ goes through an import job (zhuqi.imports): checked rows staged, then applied in
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -85,6 +86,11 @@ HEADERS: dict[str, str] = {
     "是否规上": "above_scale",
     "是否规上企业": "above_scale",
     "above_scale": "above_scale",
+    "成立日期": "founded_on",
+    "成立时间": "founded_on",
+    "注册日期": "founded_on",
+    "注册时间": "founded_on",
+    "founded_on": "founded_on",
 }
 COLUMN_LABELS = {**LABELS, "contact_name": "联系人", "contact_phone": "联系电话"}
 REQUIRED_COLUMNS = ("uscc", "name", "region")
@@ -297,12 +303,12 @@ def _count(batch: list[tuple[int, dict[str, Any]]], existing: dict[str, Enterpri
 
 def _encode(values: dict[str, Any]) -> dict[str, Any]:
     """Cleaned values as JSON for the staging table: regions and industries by code, amounts
-    as text (exact, unlike a float)."""
+    as text (exact, unlike a float), dates as ISO text (as the database and the audit hold them)."""
     encoded: dict[str, Any] = {}
     for name, value in values.items():
         if isinstance(value, Region | Industry):
             value = value.pk
-        elif isinstance(value, Decimal):
+        elif isinstance(value, Decimal | datetime.date):
             value = str(value)
         encoded[name] = value
     return encoded
@@ -323,11 +329,15 @@ def _decode(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str,
         for name in AMOUNT_FIELDS:
             if row.get(name) is not None:
                 row[name] = Decimal(row[name])
+        for name in DATE_FIELDS:
+            if row.get(name) is not None:
+                row[name] = datetime.date.fromisoformat(row[name])
         decoded.append((number, row))
     return decoded
 
 
 AMOUNT_FIELDS = ("revenue", "total_assets")
+DATE_FIELDS = ("founded_on",)
 
 
 def _check_existing_in_scope(

@@ -44,6 +44,8 @@ class Enterprise(BaseModel):
         "资产总额(万元)", max_digits=16, decimal_places=2, null=True, blank=True
     )
     above_scale = models.BooleanField("规上企业", default=False)
+    # Policies ask for years since founding (成立不满3年); unknown for enterprises imported without it.
+    founded_on = models.DateField("成立日期", null=True, blank=True)
     size_class = models.CharField("企业规模", max_length=6, choices=SizeClass.choices, blank=True)
     # The figures and rule the size class came from, so a reader can check it.
     size_basis = models.JSONField("规模依据", default=dict, blank=True)
@@ -139,6 +141,46 @@ class Assignment(BaseModel):
         return Q(**{f"{prefix}start_date__lte": day}) & (
             Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
         )
+
+
+class QualificationKind(models.TextChoices):
+    """Recognitions a policy may require (资质认定). Each is granted by a body for a period."""
+
+    HIGH_TECH = "high_tech", gettext_noop("高新技术企业")
+    TECH_SME = "tech_sme", gettext_noop("科技型中小企业")
+    INNOVATIVE_SME = "innovative_sme", gettext_noop("创新型中小企业")
+    SPECIALISED_SME = "specialised_sme", gettext_noop("专精特新中小企业")
+    LITTLE_GIANT = "little_giant", gettext_noop("专精特新“小巨人”企业")
+    SINGLE_CHAMPION = "single_champion", gettext_noop("制造业单项冠军企业")
+    GAZELLE = "gazelle", gettext_noop("瞪羚企业")
+    AGRICULTURAL_LEADER = "agricultural_leader", gettext_noop("农业产业化龙头企业")
+
+
+class Qualification(models.Model):
+    """A recognition an enterprise holds. The list is kept complete: an enterprise with no row of
+    a kind does not hold it (a policy's condition on it fails, it is not "unknown")."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="qualifications"
+    )
+    kind = models.CharField("资质", max_length=24, choices=QualificationKind.choices)
+    recognised_on = models.DateField("认定日期", null=True, blank=True)
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "企业资质"
+        verbose_name_plural = "企业资质"
+        ordering = ["enterprise_id", "kind"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "kind"], name="qualification_unique")]
+        # Matching asks "the enterprises holding kind X": the kind first.
+        indexes = [models.Index(fields=["kind", "enterprise"], name="qualification_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.get_kind_display()}"
+
+    @staticmethod
+    def valid_q(on: datetime.date, prefix: str = "") -> Q:
+        return Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": on})
 
 
 register(Enterprise, "name", "short_name")

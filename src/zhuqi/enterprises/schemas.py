@@ -6,12 +6,13 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
 
 from zhuqi.core.queries import IsoDate, RecordId, Version, choices_schema
 from zhuqi.core.textlimits import CONTACT_LENGTHS, schema_field
 from zhuqi.core.validators import mask_contacts
-from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
+from zhuqi.enterprises.models import Assignment, Enterprise, Qualification, QualificationKind, SizeClass
 from zhuqi.enterprises.validation import EMPLOYEES_MAX
 
 # Beside cases' Kind in the OpenAPI document, so written out where it is used.
@@ -43,12 +44,29 @@ class EnterpriseOut(Schema):
     revenue: Decimal | None
     total_assets: Decimal | None
     above_scale: bool
+    founded_on: datetime.date | None
     size_class: SizeClass | None
     size_basis: dict[str, Any]
     address: str
     contacts: list[Contact]
     contacts_masked: bool
     version: int
+
+
+class QualificationOut(Schema):
+    kind: QualificationKind
+    kind_label: str
+    recognised_on: datetime.date | None
+    valid_until: datetime.date | None
+    # Not expired: no end, or an end today or later (Qualification.valid_q).
+    in_force: bool
+
+
+class EnterpriseDetailOut(EnterpriseOut):
+    """One enterprise as its own endpoints send it: with its qualifications (资质认定), which the
+    list's rows leave out."""
+
+    qualifications: list[QualificationOut]
 
 
 class EnterpriseIn(Schema):
@@ -61,6 +79,7 @@ class EnterpriseIn(Schema):
     revenue: Decimal | None = None
     total_assets: Decimal | None = None
     above_scale: bool = False
+    founded_on: IsoDate | None = None
     address: str = schema_field(Enterprise, "address", "")
     contacts: list[ContactIn] = []
 
@@ -79,8 +98,23 @@ class EnterprisePatch(Schema):
     revenue: Decimal | None = None
     total_assets: Decimal | None = None
     above_scale: bool | None = None
+    founded_on: IsoDate | None = None
     address: str | None = schema_field(Enterprise, "address", None)
     contacts: list[ContactIn] | None = None
+
+
+class QualificationIn(Schema):
+    kind: Annotated[str, choices_schema(QualificationKind)]
+    recognised_on: IsoDate | None = None
+    valid_until: IsoDate | None = None
+
+
+class QualificationsIn(Schema):
+    """The enterprise's whole list of qualifications: what is not listed is removed. `version` is
+    the enterprise's, as read."""
+
+    version: Version
+    items: list[QualificationIn] = Field(max_length=len(QualificationKind))
 
 
 def masked_contacts(contacts: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -101,6 +135,7 @@ def enterprise_json(enterprise: Enterprise, *, show_contacts: bool) -> dict[str,
         "revenue": enterprise.revenue,
         "total_assets": enterprise.total_assets,
         "above_scale": enterprise.above_scale,
+        "founded_on": enterprise.founded_on,
         "size_class": enterprise.size_class or None,
         "size_basis": enterprise.size_basis,
         "address": enterprise.address,
@@ -124,6 +159,7 @@ ENTERPRISE_ROW_COLUMNS = (
     "revenue",
     "total_assets",
     "above_scale",
+    "founded_on",
     "size_class",
     "size_basis",
     "address",
@@ -158,12 +194,34 @@ def enterprise_row_json(row: dict[str, Any], *, show_contacts: bool) -> dict[str
         "revenue": row["revenue"],
         "total_assets": row["total_assets"],
         "above_scale": row["above_scale"],
+        "founded_on": row["founded_on"],
         "size_class": row["size_class"] or None,
         "size_basis": row["size_basis"],
         "address": row["address"],
         "contacts": [_contact(c) for c in contacts or [] if isinstance(c, dict)],
         "contacts_masked": not show_contacts,
         "version": row["version"],
+    }
+
+
+def qualification_json(qualification: Qualification) -> dict[str, Any]:
+    """A qualification as read by selectors.enterprise_qualifications (with its `in_force`)."""
+    return {
+        "kind": qualification.kind,
+        "kind_label": gettext(QualificationKind(qualification.kind).label),
+        "recognised_on": qualification.recognised_on,
+        "valid_until": qualification.valid_until,
+        "in_force": qualification.in_force,  # type: ignore[attr-defined]
+    }
+
+
+def enterprise_detail_json(
+    enterprise: Enterprise, qualifications: list[Qualification], *, show_contacts: bool
+) -> dict[str, Any]:
+    """enterprise_json with the enterprise's qualifications, as EnterpriseDetailOut sends it."""
+    return {
+        **enterprise_json(enterprise, show_contacts=show_contacts),
+        "qualifications": [qualification_json(q) for q in qualifications],
     }
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import datetime
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from zhuqi.core.errors import NotFound
 from zhuqi.core.models import AuditEntry
@@ -16,10 +19,11 @@ from zhuqi.core.scoping import (
     scope_q,
 )
 from zhuqi.directory.models import Official, Post, Region, User
-from zhuqi.enterprises.models import Assignment, Enterprise
+from zhuqi.enterprises.models import Assignment, Enterprise, Qualification, QualificationKind
 
 # Fields an enterprise's own account may change about itself; its registered facts (code, name,
-# industry, figures) come from the registry and statistics, not from self-declaration.
+# industry, figures, founding date) come from the registry and statistics, not from
+# self-declaration; nor do its qualifications, which the bodies that grant them announce.
 SELF_EDITABLE_FIELDS = frozenset({"short_name", "address", "contacts"})
 
 
@@ -60,6 +64,28 @@ def enterprise_detail(*, user: User, enterprise_id: int | str) -> Enterprise:
         .order_by("kind", "start_date")
     )
     return enterprise
+
+
+_KIND_ORDER = {kind: position for position, kind in enumerate(QualificationKind.values)}
+
+
+def qualification_order(kind: str) -> int:
+    """Where a kind comes in a list of qualifications (the page, the API, the audit trail): in
+    the order QualificationKind declares them."""
+    return _KIND_ORDER.get(kind, len(_KIND_ORDER))
+
+
+def enterprise_qualifications(
+    enterprise: Enterprise, *, today: datetime.date | None = None
+) -> list[Qualification]:
+    """The enterprise's qualifications, each with `in_force` (not expired on `today`, by the
+    model's Qualification.valid_q). The caller has looked the enterprise up through
+    enterprise_get, so the user may see it."""
+    day = today or timezone.localdate()
+    rows = Qualification.objects.filter(enterprise_id=enterprise.pk).annotate(
+        in_force=ExpressionWrapper(Qualification.valid_q(day), output_field=BooleanField())
+    )
+    return sorted(rows, key=lambda q: qualification_order(q.kind))
 
 
 def can_edit_enterprise(user: User, enterprise: Enterprise | None = None) -> bool:

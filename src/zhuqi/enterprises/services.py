@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -17,13 +18,14 @@ from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.textlimits import length_errors
+from zhuqi.core.values import parse_choice
 from zhuqi.directory.models import User
 from zhuqi.directory.reference import ReferenceResolver
 from zhuqi.directory.selectors import assignable_officials
 from zhuqi.enterprises import selectors
-from zhuqi.enterprises.models import Assignment, Enterprise
+from zhuqi.enterprises.models import Assignment, Enterprise, Qualification, QualificationKind
 from zhuqi.enterprises.size_class import classify
-from zhuqi.enterprises.validation import clean_enterprise_data
+from zhuqi.enterprises.validation import LABELS, clean_enterprise_data
 
 
 def build_search_text(enterprise: Enterprise) -> str:
@@ -126,7 +128,9 @@ def enterprise_update(
         forbidden = sorted(set(data) - allowed)
         if not allowed or forbidden:
             raise PermissionDenied(
-                EDIT_REFUSED if not allowed else "您无权修改该企业的" + "、".join(forbidden)
+                EDIT_REFUSED
+                if not allowed
+                else "您无权修改该企业的" + "、".join(LABELS.get(name, name) for name in forbidden)
             )
     check_version(enterprise, expected_version)
     cleaned = clean_enterprise_data(
@@ -176,6 +180,124 @@ def enterprise_delete(
         actor=actor, instance=enterprise, action=AuditEntry.Action.DELETE, before=before, source=source
     )
     enterprise.delete()
+
+
+# --- qualifications (资质认定) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QualificationData:
+    """One qualification as the caller gives it: its kind (a QualificationKind value or its
+    Chinese label) and the days it was recognised and runs until (either may be unknown)."""
+
+    kind: str
+    recognised_on: datetime.date | None = None
+    valid_until: datetime.date | None = None
+
+
+def _qualification_entries(rows: Iterable[Qualification | QualificationData]) -> list[dict[str, Any]]:
+    """Qualifications as the enterprise's audit entry lists them: in QualificationKind's order,
+    dates as ISO text."""
+    return [
+        {
+            "kind": row.kind,
+            "recognised_on": row.recognised_on.isoformat() if row.recognised_on else None,
+            "valid_until": row.valid_until.isoformat() if row.valid_until else None,
+        }
+        for row in sorted(rows, key=lambda row: selectors.qualification_order(row.kind))
+    ]
+
+
+def _clean_qualifications(items: Sequence[QualificationData]) -> list[QualificationData]:
+    """The list checked whole: every problem named by the item's index (qualifications[2].kind),
+    ValidationFailed if there is any."""
+    errors: list[FieldError] = []
+    cleaned: list[QualificationData] = []
+    seen: set[str] = set()
+    today = timezone.localdate()
+    for index, item in enumerate(items):
+        where = f"qualifications[{index}]"
+        try:
+            kind = parse_choice(str(item.kind or ""), QualificationKind, f"{where}.kind")
+        except ValidationFailed as failure:
+            errors += failure.errors
+            kind = ""
+        if kind in seen:
+            label = QualificationKind(kind).label
+            errors.append(FieldError(f"{where}.kind", f"{label}重复：每种资质只登记一次"))
+        elif kind:
+            seen.add(kind)
+        recognised_on, valid_until = item.recognised_on, item.valid_until
+        for name, day in (("recognised_on", recognised_on), ("valid_until", valid_until)):
+            if day is not None and not isinstance(day, datetime.date):
+                errors.append(FieldError(f"{where}.{name}", "应为日期（YYYY-MM-DD）"))
+        if isinstance(recognised_on, datetime.date) and recognised_on > today:
+            errors.append(FieldError(f"{where}.recognised_on", f"认定日期 {recognised_on:%Y-%m-%d} 晚于今天"))
+        if (
+            isinstance(recognised_on, datetime.date)
+            and isinstance(valid_until, datetime.date)
+            and valid_until < recognised_on
+        ):
+            errors.append(FieldError(f"{where}.valid_until", "有效期至不能早于认定日期"))
+        cleaned.append(QualificationData(kind, recognised_on, valid_until))
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+@transaction.atomic
+def qualifications_set(
+    *,
+    actor: User,
+    enterprise_id: int,
+    expected_version: int | None,
+    items: Sequence[QualificationData],
+    source: str = "",
+) -> Enterprise:
+    """Replace the enterprise's qualifications with `items` (what is not listed is removed), as
+    read at the enterprise's `expected_version`: the list is part of the enterprise's record, so
+    its version rises and its entry in the audit trail shows the list before and after. Who may
+    edit the enterprise's registered facts may set them; its own account may not."""
+    enterprise = lock(selectors.enterprise_queryset(user=actor), enterprise_id)
+    if not selectors.can_edit_enterprise(actor, enterprise):
+        raise PermissionDenied(EDIT_REFUSED)
+    check_version(enterprise, expected_version)
+    wanted = {item.kind: item for item in _clean_qualifications(items)}
+    existing = {q.kind: q for q in Qualification.objects.select_for_update().filter(enterprise=enterprise)}
+    before, after = _qualification_entries(existing.values()), _qualification_entries(wanted.values())
+    if before == after:
+        return enterprise
+    # Row by row (a few at most), so each row's post_save and post_delete are sent: the policies
+    # re-match the enterprise on them.
+    for kind, qualification in existing.items():
+        item = wanted.get(kind)
+        if item is None:
+            qualification.delete()
+            continue
+        dates = (item.recognised_on, item.valid_until)
+        if (qualification.recognised_on, qualification.valid_until) != dates:
+            qualification.recognised_on, qualification.valid_until = dates
+            qualification.save(update_fields=["recognised_on", "valid_until"])
+    for kind, item in wanted.items():
+        if kind not in existing:
+            Qualification.objects.create(
+                enterprise=enterprise,
+                kind=kind,
+                recognised_on=item.recognised_on,
+                valid_until=item.valid_until,
+            )
+    # The enterprise changed too: a new version, and a new updated_at, by which the policies find
+    # the enterprises changed since their last match.
+    enterprise.version += 1
+    enterprise.save(update_fields=["version", "updated_at"])
+    audit.record(
+        actor=actor,
+        instance=enterprise,
+        action=AuditEntry.Action.UPDATE,
+        changes={"qualifications": [before, after]},
+        source=source,
+    )
+    return enterprise
 
 
 @transaction.atomic

@@ -14,5 +14,10 @@ urlpatterns = [
     path("<int:enterprise_id>/edit", views.enterprise_edit, name="enterprise-edit"),
     path("<int:enterprise_id>/history", views.enterprise_history, name="enterprise-history"),
     path("<int:enterprise_id>/assignments", views.enterprise_assign, name="enterprise-assign"),
+    path(
+        "<int:enterprise_id>/qualifications",
+        views.enterprise_qualifications,
+        name="enterprise-qualifications",
+    ),
     path("assignments/<int:assignment_id>/end", views.assignment_end, name="assignment-end"),
 ]

@@ -3,11 +3,15 @@ the same bad value gets the same message wherever it is typed."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.utils import timezone
+from openpyxl.utils.datetime import from_excel
 
 from zhuqi.core.chinese import to_halfwidth
 from zhuqi.core.errors import FieldError
@@ -27,6 +31,7 @@ LABELS: dict[str, str] = {
     "revenue": "营业收入(万元)",
     "total_assets": "资产总额(万元)",
     "above_scale": "规上企业",
+    "founded_on": "成立日期",
     "address": "地址",
     "contacts": "联系人",
 }
@@ -106,6 +111,59 @@ def _clean_bool(field: str, raw: Any, errors: list[FieldError]) -> bool:
         return False
     errors.append(FieldError(field, f"应填“是”或“否”，不能是“{raw}”"))
     return False
+
+
+# A day as registers and lists write it: 2019-05-01, 2019/5/1, 2019.5.1, 2019年5月1日, with a time
+# of day some exports add (2019-05-01 00:00:00); 20190501 below.
+_DAY = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?$"
+)
+_COMPACT_DAY = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# Excel's serial numbers of days (a date cell whose format was lost), five digits: 10000 is
+# 1927-05-18. A smaller number is more likely a year (2019) than a day of the 1900s.
+_EXCEL_SERIALS = (10_000, 99_999)
+# Before this a founding date is a typing error (1019 for 2019), not a registered fact.
+FOUNDED_MIN = datetime.date(1900, 1, 1)
+DATE_EXAMPLE = "2019-05-01、2019/5/1、2019年5月1日 或 20190501"
+
+
+def parse_day(raw: Any) -> datetime.date:
+    """A day from a date (or date-time) cell, Excel's serial number of a day, a number written
+    20190501, or a text as in _DAY; ValueError for anything else (an impossible day too)."""
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, int):
+        if _EXCEL_SERIALS[0] <= raw <= _EXCEL_SERIALS[1]:
+            return from_excel(raw).date()
+        raw = str(raw)
+    text = to_halfwidth(str(raw)).strip()
+    matched = _DAY.match(text) or _COMPACT_DAY.match(text)
+    if matched is None:
+        raise ValueError(raw)
+    return datetime.date(int(matched[1]), int(matched[2]), int(matched[3]))
+
+
+def _clean_founded_on(field: str, raw: Any, errors: list[FieldError]) -> datetime.date | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        day = parse_day(raw)
+    except (ValueError, OverflowError):
+        errors.append(FieldError(field, f"“{raw}”不是有效的日期，应写作 {DATE_EXAMPLE}"))
+        return None
+    if day > timezone.localdate():
+        errors.append(FieldError(field, f"成立日期 {day:%Y-%m-%d} 晚于今天"))
+        return None
+    if day < FOUNDED_MIN:
+        errors.append(FieldError(field, f"成立日期 {day:%Y-%m-%d} 早于 {FOUNDED_MIN.year} 年，请检查"))
+        return None
+    return day
 
 
 def clean_phone(raw: Any) -> tuple[str, str | None]:
@@ -193,6 +251,8 @@ def clean_enterprise_data(
             values[field] = _clean_amount(field, value, errors)
         elif field == "above_scale":
             values["above_scale"] = _clean_bool(field, value, errors)
+        elif field == "founded_on":
+            values["founded_on"] = _clean_founded_on(field, value, errors)
         elif field == "contacts":
             values["contacts"] = _clean_contacts(value, errors)
     return CleanResult(values=values, errors=errors)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from zhuqi.core import audit, panels
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
-from zhuqi.core.errors import PermissionDenied, StaleWrite, ValidationFailed
+from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, StaleWrite, ValidationFailed
 from zhuqi.core.filtersets import page_filterset
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.tabular import ImportFileError, check_xlsx_limits
@@ -35,6 +35,7 @@ from zhuqi.enterprises.forms import (
     EnterpriseForm,
     ImportConfirmForm,
     ImportUploadForm,
+    QualificationsForm,
 )
 from zhuqi.enterprises.models import Assignment, Enterprise, SizeClass
 from zhuqi.imports import jobs
@@ -93,8 +94,19 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     user = request_user(request)
-    enterprise = selectors.enterprise_detail(user=user, enterprise_id=enterprise_id)
-    can_assign = selectors.can_edit_enterprise(user)
+    return _detail_page(request, selectors.enterprise_detail(user=user, enterprise_id=enterprise_id))
+
+
+def _detail_page(
+    request: HttpRequest, enterprise: Enterprise, qualifications_form: QualificationsForm | None = None
+) -> HttpResponse:
+    """The enterprise's page; with `qualifications_form`, its qualifications form as posted and
+    refused (the page shown again with the reasons beside the rows)."""
+    user = request_user(request)
+    can_edit_registry = selectors.can_edit_enterprise(user)
+    qualifications = selectors.enterprise_qualifications(enterprise)
+    if qualifications_form is None and can_edit_registry:
+        qualifications_form = QualificationsForm.for_enterprise(enterprise, qualifications)
     return render(
         request,
         "enterprises/detail.html",
@@ -102,12 +114,48 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int) -> HttpResponse:
             "enterprise": enterprise,
             "show_contacts": selectors.can_see_contacts(user),
             "can_edit": selectors.editable_fields(user, enterprise) != frozenset(),
-            "can_assign": can_assign,
+            "can_assign": can_edit_registry,
             "assignment_kinds": Assignment.Kind.choices,
+            "qualifications": qualifications,
+            "qualifications_form": qualifications_form if can_edit_registry else None,
             # What the apps above add (filing a case, key projects, visits): core.panels.
             **panels.context("enterprise-detail", user, enterprise),
         },
     )
+
+
+@login_required
+@require_POST
+def enterprise_qualifications(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    """资质认定: the enterprise's whole list as posted, replaced by the service; a refusal shows
+    the page again with the rows as posted and the reasons beside them."""
+    user = request_user(request)
+    enterprise = selectors.enterprise_detail(user=user, enterprise_id=enterprise_id)
+    form = QualificationsForm.for_enterprise(
+        enterprise, selectors.enterprise_qualifications(enterprise), data=request.POST
+    )
+    form.is_valid()  # every row as posted; the service judges them
+    try:
+        services.qualifications_set(
+            actor=user,
+            enterprise_id=enterprise.pk,
+            expected_version=form.cleaned_data.get("version"),
+            items=form.items(),
+            source="web",
+        )
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
+    except ValidationFailed as error:
+        form.add_service_errors(error.errors)
+    except StaleWrite as error:
+        messages.error(request, error.message)
+        form.add_error(None, _("其他人刚修改了这家企业。您的修改没有保存；请打开最新版本后重新修改。"))
+    except ServiceError as error:
+        form.add_error(None, form.error_text(error))
+    else:
+        messages.success(request, _("资质认定已保存"))
+        return redirect("enterprise-detail", enterprise.pk)
+    return _detail_page(request, enterprise, form)
 
 
 @login_required

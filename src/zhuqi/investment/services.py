@@ -21,13 +21,13 @@ from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.textlimits import length_errors
+from zhuqi.core.values import parse_amount, parse_choice
 from zhuqi.directory.models import Department, Official, User
 from zhuqi.directory.selectors import region_in_reach
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.investment import selectors
 from zhuqi.investment.models import Agreement, AgreementKind, AmountNature, AmountUnit, FundsInPlace
 from zhuqi.projects.selectors import project_queryset
-from zhuqi.projects.services import parse_amount, parse_choice
 
 
 def may_keep(actor: User) -> bool:

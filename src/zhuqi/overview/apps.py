@@ -13,13 +13,15 @@ class OverviewConfig(AppConfig):
         from zhuqi.imports.tasks import sweep_imports
         from zhuqi.notifications.tasks import send_outbox
         from zhuqi.overview import panels as overview_panels
+        from zhuqi.policies.tasks import rematch_changed_enterprises
 
         # The scheduler's periodic tasks, in the order they are queued.
-        background.register_periodic(sweep_deadlines, send_outbox, sweep_imports)
+        background.register_periodic(sweep_deadlines, send_outbox, sweep_imports, rematch_changed_enterprises)
         # The enterprise page's parts from the apps above enterprises, in page order.
         panels.register(
             "enterprise-detail",
             panels.Panel(overview_panels.enterprise_case_filing),
             panels.Panel(overview_panels.enterprise_projects, "overview/enterprise_projects.html"),
             panels.Panel(overview_panels.enterprise_visits, "overview/enterprise_visits.html"),
+            panels.Panel(overview_panels.enterprise_policies_panel, "overview/enterprise_policies.html"),
         )

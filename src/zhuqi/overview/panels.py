@@ -8,6 +8,7 @@ from zhuqi.cases.services import creatable_kinds
 from zhuqi.core.roles import Role
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Enterprise
+from zhuqi.policies.selectors import enterprise_policies
 from zhuqi.projects.selectors import flags_of as project_flags
 from zhuqi.projects.selectors import project_library
 from zhuqi.visits.selectors import visit_queryset
@@ -32,3 +33,9 @@ def enterprise_visits(user: User, enterprise: Enterprise) -> dict[str, Any]:
         .order_by("-start_date", "-id")[:20]
     )
     return {"visits": visits}
+
+
+def enterprise_policies_panel(user: User, enterprise: Enterprise) -> dict[str, Any]:
+    # The policies in force it qualifies for, with how each stands: what a liaison officer or a
+    # visit brings up ("this one you have not applied for").
+    return {"policy_items": enterprise_policies(user=user, enterprise=enterprise)[:20]}

@@ -59,6 +59,17 @@ SEMANTIC_REFUSALS = [
     "POST /api/v1/visits",
     "POST /api/v1/robots",
     "PUT /api/v1/robots/{robot_id}",
+    # A policy's department and publication date, a rule's industries and regions that exist; a
+    # delivery's step allowed from its state, a grant within the cap, an off-list enterprise with
+    # a reason; the demand category configured.
+    "POST /api/v1/policies",
+    "PUT /api/v1/policies/{policy_id}",
+    "POST /api/v1/policies/{policy_id}/complaints",
+    "POST /api/v1/deliveries",
+    "POST /api/v1/deliveries/{delivery_id}/apply",
+    "POST /api/v1/deliveries/{delivery_id}/grant",
+    "POST /api/v1/deliveries/{delivery_id}/refuse",
+    "POST /api/v1/deliveries/import",
 ]
 
 CONFIG: dict[str, Any] = {
@@ -141,6 +152,7 @@ def build_world(username: str) -> str:
     from zhuqi.directory.models import Official, User
     from zhuqi.enterprises.models import Assignment, Enterprise
     from zhuqi.investment.models import Agreement
+    from zhuqi.policies.models import Delivery, Policy
     from zhuqi.projects.models import Project, ProjectList
     from zhuqi.visits.models import Visit
 
@@ -157,6 +169,8 @@ def build_world(username: str) -> str:
             "assignment_id": list(Assignment.objects.order_by("id").values_list("id", flat=True)[:20]),
             "official_id": list(Official.objects.order_by("id").values_list("id", flat=True)[:20]),
             "list_id": list(ProjectList.objects.order_by("id").values_list("id", flat=True)[:20]),
+            "policy_id": list(Policy.objects.order_by("id").values_list("id", flat=True)[:20]),
+            "delivery_id": list(Delivery.objects.order_by("id").values_list("id", flat=True)[:20]),
         }
     )
     return token

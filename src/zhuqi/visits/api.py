@@ -8,7 +8,7 @@ from zhuqi.core.filtersets import FilterQuery
 from zhuqi.core.pagination import JsonRows, TrustedPage, paginated
 from zhuqi.visits import schemas, selectors, services
 from zhuqi.visits.filtersets import VisitFilterSet
-from zhuqi.visits.services import Attendance, SaidThere, VisitData
+from zhuqi.visits.services import Attendance, PolicyAnswer, SaidThere, VisitData
 
 router = Router(tags=["visits"])
 
@@ -36,7 +36,11 @@ def _visit_data(payload: schemas.VisitIn) -> VisitData:
         accompanying_official_ids=payload.accompanying_officials,
         place_codes=payload.places,
         attendance=[
-            Attendance(enterprise_id=a.enterprise, **a.dict(exclude={"enterprise"}))
+            Attendance(
+                enterprise_id=a.enterprise,
+                **a.dict(exclude={"enterprise", "policies"}),
+                policies=[PolicyAnswer(policy_id=p.policy, answer=p.answer) for p in a.policies],
+            )
             for a in payload.enterprises
         ],
         project_ids=payload.projects,

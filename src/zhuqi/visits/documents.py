@@ -12,8 +12,9 @@ from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileEr
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from zhuqi.core.forms import model_label
 from zhuqi.visits.liaison import LogEntry, MonthLog
-from zhuqi.visits.models import Visit, VisitKind
+from zhuqi.visits.models import ANSWER_TEXT_FIELDS, Visit, VisitEnterprise, VisitKind
 
 TITLES = {
     VisitKind.INSPECTION: "调研记录",
@@ -92,22 +93,29 @@ def visit_record(visit: Visit) -> bytes:
         document.add_heading("概要", level=2)
         document.add_paragraph(visit.summary or "未发现需要协调解决的问题。")
     attended = [
-        a
+        (a, a.policy_check())
         for a in visit.attendance.all()
-        if a.opinions or a.policies_received or a.policies_unknown or a.policies_unobtainable
+        if a.opinions
+        or a.policies_received
+        or a.policies_unknown
+        or a.policies_unobtainable
+        or a.policy_links()
     ]
     if attended:
         document.add_heading("企业意见和政策落实情况", level=2)
-        for item in attended:
+        for item, checks in attended:
             document.add_paragraph(item.enterprise.name, style="List Bullet")
-            for label, text in (
-                ("意见建议", item.opinions),
-                ("已享受的政策", item.policies_received),
-                ("不了解的政策", item.policies_unknown),
-                ("未能享受的政策", item.policies_unobtainable),
-            ):
-                if text:
-                    document.add_paragraph(f"{label}：{text}")
+            if item.opinions:
+                document.add_paragraph(f"意见建议：{item.opinions}")
+            for check in checks:
+                # The heading the text has (已享受的政策), the text, then the catalogue's policies.
+                if check.text or check.links:
+                    heading = model_label(VisitEnterprise, ANSWER_TEXT_FIELDS[check.answer])
+                    document.add_paragraph(f"{heading}：{check.text}")
+                for link in check.links:
+                    number = link.policy.document_number
+                    title = f"{link.policy.title}（{number}）" if number else link.policy.title
+                    document.add_paragraph(title, style="List Bullet 2")
     cases = list(visit.cases.all())
     document.add_heading("交办事项和企业诉求", level=2)
     if not cases:

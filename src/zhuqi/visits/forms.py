@@ -1,6 +1,7 @@
 """The visit form as posted: the visit, the enterprises with what each said, and the rows of
 instructions and difficulties, read into the services' data. What each picked enterprise said is
-posted per enterprise (opinions_<id>…, fields added at runtime); each case column once per row
+posted per enterprise (opinions_<id>…, fields added at runtime), the catalogue's policies it named
+per answer (policy_links_<answer>_<id>, the shared picker's ids); each case column once per row
 (case_title, case_title…, one field holding the row's values)."""
 
 from __future__ import annotations
@@ -17,13 +18,21 @@ from zhuqi.core.errors import FieldError
 from zhuqi.core.forms import Form, LenientIdListField, LenientIntegerField, model_label
 from zhuqi.core.textlimits import shortened
 from zhuqi.core.validators import parse_id
-from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind, VisitOfficial
-from zhuqi.visits.services import Attendance, SaidThere, VisitData
+from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind, VisitOfficial, VisitPolicy
+from zhuqi.visits.services import Attendance, PolicyAnswer, SaidThere, VisitData
 
 # Where an error is shown: the service's field name → the form's field it belongs under.
 FIELD_PLACES = {"officials": "lead_officials"}
 # What each picked enterprise said: VisitEnterprise's fields, posted as <name>_<enterprise id>.
 ATTENDANCE_FIELDS = ("opinions", "policies_received", "policies_unknown", "policies_unobtainable")
+ANSWERS = tuple(VisitPolicy.Answer.values)
+
+
+def policy_links_field(answer: str, enterprise_id: int | str) -> str:
+    """The picker's field for the policies an enterprise named under one answer."""
+    return f"policy_links_{answer}_{enterprise_id}"
+
+
 # Case fields the service may refuse that no column of a case row shows.
 CASE_SERVICE_FIELDS = ("issued_by", "region")
 
@@ -95,6 +104,10 @@ class VisitForm(Form):
                 self.fields[f"{name}_{pk}"] = forms.CharField(
                     label=model_label(VisitEnterprise, name), required=False, strip=False
                 )
+            for answer in ANSWERS:
+                self.fields[policy_links_field(answer, pk)] = LenientIdListField(
+                    label=VisitPolicy.Answer(answer).label
+                )
 
     def case_column_label(self, name: str) -> str:
         """A case row's column as the row's errors name it ("" for one the form does not know)."""
@@ -112,6 +125,9 @@ class VisitForm(Form):
             return f"{label}·{column}" if column else label
         if parts[0] == "enterprises" and len(parts) > 2 and parts[2] in ATTENDANCE_FIELDS:
             return f"第{parts[1]}家企业·{model_label(VisitEnterprise, parts[2])}"
+        if parts[0] == "enterprises" and len(parts) > 2 and parts[2] == "policies":
+            # The message names the policy: its position in the service's list means nothing here.
+            return f"第{parts[1]}家企业·{VisitPolicy._meta.verbose_name}"
         if parts[0] in self.fields or parts[0] in self.service_labels:
             return super().label_of(path)
         return ""
@@ -223,6 +239,11 @@ def read_visit(form: VisitForm) -> PostedVisit:
                 policies_received=post.get(f"policies_received_{pk}", ""),
                 policies_unknown=post.get(f"policies_unknown_{pk}", ""),
                 policies_unobtainable=post.get(f"policies_unobtainable_{pk}", ""),
+                policies=[
+                    PolicyAnswer(policy_id=policy_id, answer=answer)
+                    for answer in ANSWERS
+                    for policy_id in _ids(post[policy_links_field(answer, pk)])
+                ],
             )
             for pk in form.enterprise_ids
         ],

@@ -4,6 +4,8 @@ record, the cases carry the work."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,6 +15,7 @@ from zhuqi.core.models import BaseModel
 from zhuqi.core.search import SearchWordsField, register
 from zhuqi.directory.models import Official, Region
 from zhuqi.enterprises.models import Enterprise
+from zhuqi.policies.models import Policy
 from zhuqi.projects.models import Project
 
 
@@ -126,7 +129,8 @@ class VisitEnterprise(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="attendance")
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="visit_attendance")
     opinions = models.TextField("意见建议", blank=True)
-    # 政策落实: what the enterprise says of the relief measures. Free text until policies exist.
+    # 政策落实: what the enterprise says of the relief measures, as said (people name measures no
+    # catalogue holds); the catalogue's policies it names are linked beside (VisitPolicy).
     policies_received = models.TextField("已享受的政策", blank=True)
     policies_unknown = models.TextField("不了解的政策", blank=True)
     policies_unobtainable = models.TextField("未能享受的政策", blank=True)
@@ -142,6 +146,82 @@ class VisitEnterprise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_id} {self.enterprise_id}"
+
+    def policy_links(self) -> list[VisitPolicy]:
+        """The catalogue's policies named in the policy check, in the order recorded: on a row
+        from selectors.visit_detail its prefetched `linked_policies` (emptied, like the texts, where
+        the reader may not hear the statements); on any other row read here."""
+        links: list[VisitPolicy] | None = getattr(self, "linked_policies", None)
+        if links is None:
+            links = list(self.policy_answers.select_related("policy").order_by("id"))
+        return links
+
+    def policy_check(self) -> list[PolicyCheck]:
+        """The policy check per answer, in the answers' order: the text as typed and the catalogue's
+        policies linked (policy_links)."""
+        links = self.policy_links()
+        return [
+            PolicyCheck(
+                answer=answer,
+                label=label,
+                text=getattr(self, ANSWER_TEXT_FIELDS[answer]),
+                links=[link for link in links if link.answer == answer],
+            )
+            for answer, label in VisitPolicy.Answer.choices
+        ]
+
+
+class VisitPolicy(BaseModel):
+    """A catalogue policy an enterprise named in the policy check (政策落实) at a visit: received,
+    not known of, or applied for and not obtained. Beside the texts, which stay: the link says
+    which policy, the text what was said."""
+
+    class Answer(models.TextChoices):
+        RECEIVED = "received", gettext_noop("已享受")
+        UNKNOWN = "unknown", gettext_noop("不了解")
+        UNOBTAINABLE = "unobtainable", gettext_noop("未能享受")
+
+    # Both keys lead an index below (the unique pair and "visits that mention a policy").
+    attendance = models.ForeignKey(
+        VisitEnterprise,
+        verbose_name="参加企业",
+        on_delete=models.CASCADE,
+        related_name="policy_answers",
+        db_index=False,
+    )
+    policy = models.ForeignKey(
+        Policy, verbose_name="政策", on_delete=models.PROTECT, related_name="visit_answers", db_index=False
+    )
+    answer = models.CharField("政策落实情况", max_length=12, choices=Answer.choices)
+
+    class Meta:
+        verbose_name = "政策落实情况"
+        verbose_name_plural = "政策落实情况"
+        constraints = [models.UniqueConstraint(fields=["attendance", "policy"], name="visit_policy_unique")]
+        # The visits at which a policy was named (its page, its figures), from the policy.
+        indexes = [models.Index(fields=["policy", "attendance"], name="visit_policy_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.attendance_id} {self.policy_id} {self.answer}"
+
+
+# Each answer's free text on VisitEnterprise.
+ANSWER_TEXT_FIELDS: dict[str, str] = {
+    VisitPolicy.Answer.RECEIVED: "policies_received",
+    VisitPolicy.Answer.UNKNOWN: "policies_unknown",
+    VisitPolicy.Answer.UNOBTAINABLE: "policies_unobtainable",
+}
+
+
+@dataclass
+class PolicyCheck:
+    """One answer of an enterprise's policy check: its label (as the choice declares it), the text
+    typed and the policies linked."""
+
+    answer: str
+    label: str
+    text: str
+    links: list[VisitPolicy]
 
 
 class VisitAttachment(models.Model):

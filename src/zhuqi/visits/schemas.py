@@ -9,11 +9,18 @@ from zhuqi.cases.models import Case, Kind
 from zhuqi.core.queries import IsoDate, RecordId, Version, choices_schema
 from zhuqi.core.textlimits import limit, schema_field
 from zhuqi.directory.models import Region
-from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind
+from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind, VisitPolicy
 from zhuqi.visits.selectors import STATEMENT_FIELDS
 
 # A place is a region code: bounded, so a bad one is refused without being echoed at length.
 PlaceCode = Annotated[str, Field(max_length=limit(Region, "code"))]
+
+
+class PolicyAnswerIn(Schema):
+    policy: RecordId = Field(description="a published policy of the catalogue, in your scope")
+    answer: Annotated[str, choices_schema(VisitPolicy.Answer)] = Field(
+        description="received (已享受) / unknown (不了解) / unobtainable (未能享受)"
+    )
 
 
 class AttendanceIn(Schema):
@@ -22,6 +29,11 @@ class AttendanceIn(Schema):
     policies_received: str = schema_field(VisitEnterprise, "policies_received", "")
     policies_unknown: str = schema_field(VisitEnterprise, "policies_unknown", "")
     policies_unobtainable: str = schema_field(VisitEnterprise, "policies_unobtainable", "")
+    policies: list[PolicyAnswerIn] = Field(
+        [],
+        description="the catalogue's policies the enterprise named in the policy check, each once, "
+        "beside the texts; replaces the list recorded",
+    )
 
 
 class SaidIn(Schema):
@@ -95,9 +107,30 @@ class VisitOut(Schema):
     version: int
 
 
+class VisitPolicyOut(Schema):
+    policy: int
+    title: str
+    document_number: str
+    answer: Annotated[VisitPolicy.Answer, choices_schema(VisitPolicy.Answer)]
+    answer_label: str
+
+
+class AttendanceOut(Schema):
+    id: int = Field(description="the enterprise")
+    name: str
+    # null, not "": withheld from this reader (visits.selectors.statements_heard_q), not unsaid.
+    opinions: str | None
+    policies_received: str | None
+    policies_unknown: str | None
+    policies_unobtainable: str | None
+    policies: list[VisitPolicyOut] | None = Field(
+        description="the catalogue's policies named in the policy check; null when withheld, as the texts"
+    )
+
+
 class VisitDetailOut(VisitOut):
     officials: list[dict[str, Any]]
-    enterprises: list[dict[str, Any]]
+    enterprises: list[AttendanceOut]
     places: list[str]
     attachments: list[dict[str, Any]]
     projects: list[dict[str, Any]]
@@ -147,7 +180,18 @@ def visit_row_json(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def visit_policy_json(link: VisitPolicy) -> dict[str, Any]:
+    return {
+        "policy": link.policy_id,
+        "title": link.policy.title,
+        "document_number": link.policy.document_number,
+        "answer": link.answer,
+        "answer_label": link.get_answer_display(),
+    }
+
+
 def visit_detail_json(visit: Visit) -> dict[str, Any]:
+    """A visit read with selectors.visit_detail (its prefetches, `linked_policies` among them)."""
     return {
         **visit_json(visit),
         "officials": [
@@ -163,6 +207,9 @@ def visit_detail_json(visit: Visit) -> dict[str, Any]:
                     name: None if getattr(a, "statements_hidden", False) else getattr(a, name)
                     for name in STATEMENT_FIELDS
                 },
+                "policies": None
+                if getattr(a, "statements_hidden", False)
+                else [visit_policy_json(link) for link in a.policy_links()],
             }
             for a in visit.attendance.all()
         ],

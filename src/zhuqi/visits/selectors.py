@@ -16,12 +16,14 @@ from zhuqi.core.roles import Role
 from zhuqi.core.scoping import NOTHING, region_prefix, region_subtree_q, scope_q
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Assignment
+from zhuqi.policies.selectors import policy_queryset
 from zhuqi.visits.models import (
     Visit,
     VisitAttachment,
     VisitEnterprise,
     VisitKind,
     VisitOfficial,
+    VisitPolicy,
     VisitRegion,
 )
 
@@ -85,7 +87,8 @@ def visit_list_queryset(*, user: User) -> QuerySet[Visit]:
     return Visit.objects.filter(visit_scope_q(user, walk_in_order=True))
 
 
-# What an enterprise said at a visit: its opinions and its answers about policies.
+# What an enterprise said at a visit: its opinions and its answers about policies (and, beside
+# these texts, the catalogue's policies it named: `linked_policies`, withheld with them).
 STATEMENT_FIELDS = ("opinions", "policies_received", "policies_unknown", "policies_unobtainable")
 
 
@@ -103,9 +106,9 @@ def statements_heard_q(user: User) -> Q:
 
 
 def hide_unheard_statements(visit: Visit, *, user: User) -> None:
-    """Blank, on the visit's prefetched attendance, the statements the user may not read, and
-    mark those rows `statements_hidden`, so a page, the API and the Word record built from it
-    cannot show them."""
+    """Blank, on the visit's prefetched attendance, the statements the user may not read (the
+    texts and the policies linked, `linked_policies`), and mark those rows `statements_hidden`,
+    so a page, the API and the Word record built from it cannot show them."""
     rows = list(visit.attendance.all())
     rule = statements_heard_q(user)
     if rule == Q():
@@ -118,6 +121,7 @@ def hide_unheard_statements(visit: Visit, *, user: User) -> None:
         if hidden:
             for name in STATEMENT_FIELDS:
                 setattr(row, name, "")
+            setattr(row, "linked_policies", [])  # noqa: B010 (the prefetch's to_attr)
 
 
 def visit_detail(*, user: User, visit_id: int | str, for_editing: bool = False) -> Visit:
@@ -132,6 +136,12 @@ def visit_detail(*, user: User, visit_id: int | str, for_editing: bool = False) 
             .prefetch_related(
                 Prefetch("participants", queryset=VisitOfficial.objects.select_related("official")),
                 Prefetch("attendance", queryset=VisitEnterprise.objects.select_related("enterprise")),
+                # The policy check's links, in the order recorded (VisitEnterprise.policy_check).
+                Prefetch(
+                    "attendance__policy_answers",
+                    queryset=VisitPolicy.objects.select_related("policy").order_by("id"),
+                    to_attr="linked_policies",
+                ),
                 "places",
                 "projects",
                 "attachments",
@@ -144,6 +154,15 @@ def visit_detail(*, user: User, visit_id: int | str, for_editing: bool = False) 
     if not for_editing:
         hide_unheard_statements(visit, user=user)
     return visit
+
+
+def policies_open_to(user: User, visit: Visit) -> set[int]:
+    """Of the policies linked on a visit read with visit_detail, those the user may open (the
+    page links them; any other is named without a link)."""
+    linked = {link.policy_id for row in visit.attendance.all() for link in row.policy_links()}
+    if not linked:
+        return set()
+    return set(policy_queryset(user=user).filter(pk__in=linked).values_list("pk", flat=True))
 
 
 def attachment_get(*, user: User, attachment_id: int) -> VisitAttachment:

@@ -32,6 +32,8 @@ from zhuqi.directory.models import Official, Post, Region, User
 from zhuqi.directory.selectors import assignable_officials
 from zhuqi.enterprises.models import Assignment
 from zhuqi.enterprises.selectors import enterprise_queryset
+from zhuqi.policies.models import PolicyStatus
+from zhuqi.policies.selectors import policy_queryset
 from zhuqi.projects.selectors import project_queryset
 from zhuqi.visits.models import (
     Visit,
@@ -39,6 +41,7 @@ from zhuqi.visits.models import (
     VisitEnterprise,
     VisitKind,
     VisitOfficial,
+    VisitPolicy,
     VisitRegion,
 )
 from zhuqi.visits.selectors import likely_duplicates, visit_queryset
@@ -72,12 +75,23 @@ class LikelyDuplicate(ServiceError):
 
 
 @dataclass
+class PolicyAnswer:
+    """A catalogue policy the enterprise named in the policy check, and its answer
+    (VisitPolicy.Answer: received, unknown, unobtainable)."""
+
+    policy_id: int
+    answer: str
+
+
+@dataclass
 class Attendance:
     enterprise_id: int
     opinions: str = ""
     policies_received: str = ""
     policies_unknown: str = ""
     policies_unobtainable: str = ""
+    # The catalogue's policies named, beside the texts; the list replaces the one recorded.
+    policies: list[PolicyAnswer] = field(default_factory=list)
 
 
 @dataclass
@@ -132,7 +146,55 @@ ATTENDANCE_TEXT = ("opinions", "policies_received", "policies_unknown", "policie
 NO_PROBLEMS_WITH_CASES = "勾选了“无问题”又填写了诉求或交办事项：请取消勾选，或删除填写的事项"
 
 
-def _clean(actor: User, data: VisitData, said: Sequence[SaidThere] = ()) -> dict[str, Any]:
+def _policy_answer_errors(
+    actor: User, attendance: Sequence[Attendance], held: set[tuple[int, int]]
+) -> list[FieldError]:
+    """The policies named in each enterprise's policy check, each read through the actor's scope:
+    a published one may be linked; a draft, a withdrawn one or one the actor cannot see may not,
+    except where the enterprise's row already holds it (`held`: (enterprise, policy) pairs of the
+    record being corrected), so a policy withdrawn since, or linked by someone who sees further,
+    does not stop the record being corrected. Errors name the enterprise and the position as the
+    other attendance errors do: enterprises.1.policies.2.policy."""
+    errors: list[FieldError] = []
+    wanted = {item.policy_id for a in attendance for item in a.policies}
+    visible = {
+        pk: (status, title)
+        for pk, status, title in (
+            policy_queryset(user=actor).filter(pk__in=wanted).values_list("pk", "status", "title")
+            if wanted
+            else []
+        )
+    }
+    allowed = "、".join(f"{value}（{label}）" for value, label in VisitPolicy.Answer.choices)
+    for index, item in enumerate(attendance, start=1):
+        seen: set[int] = set()
+        repeated = False
+        for number, answered in enumerate(item.policies, start=1):
+            path = f"enterprises.{index}.policies.{number}"
+            if answered.answer not in VisitPolicy.Answer.values:
+                errors.append(
+                    FieldError(f"{path}.answer", f"“{answered.answer}”不是可选的值，可选：{allowed}")
+                )
+            pk = answered.policy_id
+            repeated = repeated or pk in seen
+            seen.add(pk)
+            status, title = visible.get(pk, ("", ""))
+            if (item.enterprise_id, pk) in held or status == PolicyStatus.PUBLISHED:
+                continue
+            if status:
+                label = PolicyStatus(status).label
+                errors.append(FieldError(f"{path}.policy", f"“{title}”状态为{label}，只能关联已发布的政策"))
+            else:
+                errors.append(FieldError(f"{path}.policy", f"政策 {pk} 不存在或不在您的权限范围内"))
+        if repeated:
+            # One answer a policy: the same one twice, or under two answers, is a mistake.
+            errors.append(FieldError(f"enterprises.{index}.policies", "同一项政策填写了两次"))
+    return errors
+
+
+def _clean(
+    actor: User, data: VisitData, said: Sequence[SaidThere] = (), visit: Visit | None = None
+) -> dict[str, Any]:
     errors: list[FieldError] = []
     values: dict[str, Any] = {}
     if data.kind not in VisitKind.values:
@@ -208,6 +270,16 @@ def _clean(actor: User, data: VisitData, said: Sequence[SaidThere] = ()) -> dict
     values["_attendance"] = [
         (enterprises[a.enterprise_id], a) for a in data.attendance if a.enterprise_id in enterprises
     ]
+    held = (
+        set(
+            VisitPolicy.objects.filter(attendance__visit=visit).values_list(
+                "attendance__enterprise_id", "policy_id"
+            )
+        )
+        if visit is not None
+        else set()
+    )
+    errors += _policy_answer_errors(actor, data.attendance, held)
 
     projects = project_queryset(user=actor).in_bulk(data.project_ids)
     if set(data.project_ids) - set(projects):
@@ -276,6 +348,13 @@ def _members_snapshot(visit: Visit) -> dict[str, Any]:
         **audit.snapshot(visit),
         "officials": [f"{p.official_id}:{p.role}" for p in visit.participants.order_by("position", "id")],
         "enterprises": sorted(visit.attendance.values_list("enterprise_id", flat=True)),
+        # enterprise:policy:answer, as the policy check links them.
+        "policies": sorted(
+            f"{enterprise}:{policy}:{answer}"
+            for enterprise, policy, answer in VisitPolicy.objects.filter(attendance__visit=visit).values_list(
+                "attendance__enterprise_id", "policy_id", "answer"
+            )
+        ),
         "places": sorted(visit.places.values_list("pk", flat=True)),
         "projects": sorted(visit.projects.values_list("pk", flat=True)),
     }
@@ -294,6 +373,7 @@ def _write_members(visit: Visit, values: dict[str, Any]) -> None:
     kept = {row.enterprise_id: row for row in visit.attendance.all()}
     wanted = {enterprise.pk for enterprise, _ in attendance}
     visit.attendance.exclude(enterprise_id__in=wanted).delete()
+    answers: dict[tuple[int, int], str] = {}
     for enterprise, item in attendance:
         row = kept.get(enterprise.pk) or VisitEnterprise(visit=visit, enterprise=enterprise)
         row.opinions = item.opinions.strip()
@@ -301,10 +381,34 @@ def _write_members(visit: Visit, values: dict[str, Any]) -> None:
         row.policies_unknown = item.policies_unknown.strip()
         row.policies_unobtainable = item.policies_unobtainable.strip()
         row.save()
+        answers.update({(row.pk, answered.policy_id): answered.answer for answered in item.policies})
+    _write_policy_answers(visit, answers)
     visit.places.set(values["_places"])
     visit.projects.set(values["_projects"])
     write_reach(
         visit, [visit.region_id, *(r.code for r in values["_places"]), *(e.region_id for e, _ in attendance)]
+    )
+
+
+def _write_policy_answers(visit: Visit, answers: dict[tuple[int, int], str]) -> None:
+    """The policy checks' links as cleaned ((attendance row, policy) → answer), replacing what
+    the visit's rows held: a link kept keeps its row, a changed answer is updated in place."""
+    held = {
+        (link.attendance_id, link.policy_id): link
+        for link in VisitPolicy.objects.filter(attendance__visit=visit)
+    }
+    gone = [link.pk for key, link in held.items() if key not in answers]
+    if gone:
+        VisitPolicy.objects.filter(pk__in=gone).delete()
+    changed = [link for key, link in held.items() if key in answers and link.answer != answers[key]]
+    for link in changed:
+        link.answer = answers[(link.attendance_id, link.policy_id)]
+    if changed:
+        VisitPolicy.objects.bulk_update(changed, ["answer"])
+    VisitPolicy.objects.bulk_create(
+        VisitPolicy(attendance_id=row_id, policy_id=policy_id, answer=answer)
+        for (row_id, policy_id), answer in answers.items()
+        if (row_id, policy_id) not in held
     )
 
 
@@ -442,7 +546,7 @@ def visit_update(
     if not may_edit(actor, visit):
         raise PermissionDenied("只有登记人或本地区的营商办（管理员）可以修改这条记录")
     check_version(visit, expected_version)
-    values = _clean(actor, data, said)
+    values = _clean(actor, data, said, visit)
     errors = check_uploads(attachments)
     filed = Case.objects.filter(visit=visit)
     if data.kind != visit.kind and filed.exists():

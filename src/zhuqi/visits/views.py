@@ -33,6 +33,8 @@ from zhuqi.directory.models import Official, User
 from zhuqi.enterprises.filtersets import EnterpriseFilterSet
 from zhuqi.enterprises.models import Assignment, Enterprise
 from zhuqi.enterprises.selectors import enterprise_queryset
+from zhuqi.policies.models import Policy
+from zhuqi.policies.selectors import policy_queryset
 from zhuqi.projects.selectors import project_queryset
 from zhuqi.visits import selectors, services
 from zhuqi.visits.documents import visit_record
@@ -40,7 +42,8 @@ from zhuqi.visits.exporting import MAX_ROWS as MAX_EXPORT_ROWS
 from zhuqi.visits.exporting import export_visits
 from zhuqi.visits.filtersets import VisitFilterSet
 from zhuqi.visits.forms import CaseRow, PostedVisit, VisitForm, place_errors, read_visit, visit_initial
-from zhuqi.visits.models import Visit, VisitKind
+from zhuqi.visits.models import Visit, VisitEnterprise, VisitKind, VisitPolicy
+from zhuqi.visits.services import PolicyAnswer
 
 
 @dataclass
@@ -115,7 +118,16 @@ def visit_export(request: HttpRequest) -> HttpResponse:
 def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
     user = request_user(request)
     visit = selectors.visit_detail(user=user, visit_id=visit_id)
-    return render(request, "visits/detail.html", {"visit": visit, "may_edit": services.may_edit(user, visit)})
+    return render(
+        request,
+        "visits/detail.html",
+        {
+            "visit": visit,
+            "may_edit": services.may_edit(user, visit),
+            # A linked policy the reader may not open is named without a link.
+            "policies_open": selectors.policies_open_to(user, visit),
+        },
+    )
 
 
 @login_required
@@ -196,18 +208,34 @@ def _may_open_form(user: User) -> bool:
     return any(services.may_record(user, kind) for kind in VisitKind.values)
 
 
+def _linked(answers: list[PolicyAnswer], policies: dict[int, Policy]) -> dict[str, list[Any]]:
+    """An enterprise's policy links as its answers' pickers hold them: the policy read through
+    the user's scope, else its bare id (the picker shows "#id")."""
+    return {
+        answer: [policies.get(item.policy_id, item.policy_id) for item in answers if item.answer == answer]
+        for answer in VisitPolicy.Answer.values
+    }
+
+
+def _linked_on(row: VisitEnterprise) -> dict[str, list[Any]]:
+    """The policy links recorded on an enterprise's row, for the edit page's pickers."""
+    return {check.answer: [link.policy for link in check.links] for check in row.policy_check()}
+
+
 def _chosen(user: User, posted: PostedVisit) -> dict[str, Any]:
     """What the form had picked, with names, to show it again (after a refusal)."""
     data = posted.data
     enterprises = enterprise_queryset(user=user).in_bulk([a.enterprise_id for a in data.attendance])
     projects = project_queryset(user=user).in_bulk(data.project_ids)
+    wanted = {item.policy_id for a in data.attendance for item in a.policies}
+    policies = policy_queryset(user=user).in_bulk(wanted) if wanted else {}
     return {
         # Bare ids: the shared picker names them through the user's scope and shows one the user
         # may not see as "#id", so a refused form neither reveals a name nor drops a choice.
         "lead_officials": list(data.lead_official_ids),
         "accompanying_officials": list(data.accompanying_official_ids),
         "attendance": [
-            {"enterprise": enterprises[a.enterprise_id], "row": a}
+            {"enterprise": enterprises[a.enterprise_id], "row": a, "linked": _linked(a.policies, policies)}
             for a in data.attendance
             if a.enterprise_id in enterprises
         ],
@@ -380,7 +408,9 @@ def visit_edit(request: HttpRequest, visit_id: int) -> HttpResponse:
     chosen = {
         "lead_officials": [p.official for p in participants if p.role == "lead"],
         "accompanying_officials": [p.official for p in participants if p.role != "lead"],
-        "attendance": [{"enterprise": a.enterprise, "row": a} for a in visit.attendance.all()],
+        "attendance": [
+            {"enterprise": a.enterprise, "row": a, "linked": _linked_on(a)} for a in visit.attendance.all()
+        ],
         "projects": list(visit.projects.all()),
     }
     return render(

@@ -36,6 +36,9 @@ from zhuqi.investment import services as agreement_services
 from zhuqi.investment.models import Agreement
 from zhuqi.investment.services import AgreementData
 from zhuqi.notifications.models import Notice, Webhook
+from zhuqi.policies import services as policy_services
+from zhuqi.policies.models import Delivery, Policy
+from zhuqi.policies.services import PolicyData
 from zhuqi.projects.models import Level, Project, ProjectList
 from zhuqi.testing.factories import (
     AssignmentFactory,
@@ -57,6 +60,7 @@ ROLES = [Role.ENTERPRISE, Role.LIAISON, Role.HANDLER, Role.COORDINATOR]
 
 # Far names: if one of these appears in an answer to an outsider, something leaked.
 FAR_NAMES = [
+    "远方政策",
     "远方钢铁",
     "远方干部",
     "远方诉求",
@@ -150,6 +154,24 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             follow_up_department_id=department.pk,
         ),
     )
+    far_policy = PolicyData(
+        title="远方政策（草案）",
+        issuer="大同市人民政府",
+        region_code="140200",
+        category="industry",
+        benefit="远方政策的内容",
+        department_id=department.pk,
+        published_on=datetime.date(2026, 1, 5),
+        rule={"conditions": [{"field": "region", "values": ["140200"]}]},
+    )
+    # A draft: a liaison officer reads every published policy (to tell enterprises of them), so
+    # the far one they must not see is one not yet published.
+    policy = policy_services.policy_create(actor=cast.admin, data=far_policy)
+    far_policy.title, far_policy.status = "远方政策", "published"
+    published = policy_services.policy_create(actor=cast.admin, data=far_policy)
+    (delivery,) = policy_services.deliveries_notify(
+        actor=cast.admin, policy_id=published.pk, enterprise_ids=[cast.datong.pk], off_match_reason="远方"
+    )
     joint = JointHandling.objects.create(title="远方诉求联合办理", region=datong, lead_department=department)
     notice = Notice.objects.create(recipient=cast.outsider, title="远方通知", link=f"/cases/{case.pk}/")
     split = GroupingSplit.objects.create(case=case, label="远方诉求", created_by=cast.admin)
@@ -168,6 +190,8 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "agreement": Agreement.objects.get(pk=agreement.pk).version,
             "robot": Webhook.objects.get(pk=robot.pk).version,
             "joint": JointHandling.objects.get(pk=joint.pk).version,
+            "policy": Policy.objects.get(pk=policy.pk).version,
+            "delivery": Delivery.objects.get(pk=delivery.pk).version,
         }
 
     return Far(
@@ -188,6 +212,8 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "robot_id": robot.pk,
             "token_id": token.pk,
             "split_id": split.pk,
+            "policy_id": policy.pk,
+            "delivery_id": delivery.pk,
         },
         versions=versions,
     )

@@ -47,6 +47,14 @@ CODED = frozenset(
         "username",
         "password",
         "flavour",
+        # Policies: choices, a percentage and an amount, each judged by the service.
+        "grant_mode",
+        "status",
+        "channel",
+        "complaint",
+        "rate",
+        "amount_cap",
+        "answer",
     }
 )
 
@@ -151,7 +159,17 @@ def _row_counts() -> dict[str, int]:
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label
-        in {"core", "directory", "enterprises", "cases", "visits", "projects", "investment", "notifications"}
+        in {
+            "core",
+            "directory",
+            "enterprises",
+            "cases",
+            "visits",
+            "projects",
+            "investment",
+            "notifications",
+            "policies",
+        }
         and not model._meta.label.endswith("ApiToken")
     }
 

@@ -80,9 +80,10 @@ def test_the_demo_has_cases_in_every_stage_with_a_consistent_history(demo) -> No
     # The coordinator: 3 demands, the problem raised in 联晟's weekly report, and the 3 difficulties
     # heard at the 2022 inspection and symposium (the instructions given there were assigned at once),
     # the demand the liaison officer heard at 靖帆铝版基 this month, the 3 留抵退税 demands of the
-    # common problem (demo/joint.py) and the hazard reported rectified, to re-inspect.
+    # common problem (demo/joint.py), the hazard reported rectified, to re-inspect, and 联晟's word
+    # that it cannot get the rent relief (demo/policies.py).
     # 联晟新材料: its answer and the joint handling's to rate, its hazard to rectify.
-    for username, expected in (("demo-coordinator", 12), ("demo-enterprise", 3)):
+    for username, expected in (("demo-coordinator", 13), ("demo-enterprise", 3)):
         client = Client()
         client.login(username=username, password=dataset.DEMO_PASSWORD)
         body = client.get("/").content.decode()
@@ -257,3 +258,13 @@ def test_the_joint_handling_hazards_and_robots_of_issue_17(demo) -> None:
 
     # The robots are there to look at and send nothing.
     assert Webhook.objects.count() == 2 and not Webhook.objects.filter(is_active=True).exists()
+
+
+def test_the_demo_has_policies_matched_and_delivered(demo) -> None:
+    from zhuqi.policies.models import Delivery, DeliveryStatus, Policy, PolicyDemand, PolicyMatch
+
+    assert Policy.objects.count() == 12
+    assert PolicyMatch.objects.filter(status="eligible").count() > 20
+    # Deliveries in every state, and the enterprise's demand about one it could not get.
+    assert set(Delivery.objects.values_list("status", flat=True)) == set(DeliveryStatus.values)
+    assert PolicyDemand.objects.get().case.category.name == "政策兑现"

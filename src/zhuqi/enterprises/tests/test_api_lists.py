@@ -3,6 +3,7 @@ whole-object serializer sent through EnterpriseOut; a fixed number of queries.""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -23,7 +24,13 @@ def a_varied_set(cast: Cast) -> None:
             {"name": "王五", "phone": "13800001111", "title": "财务", "note": "不对外"},  # one key more
         ],
     )
-    EnterpriseFactory(short_name="简称", address="霍林郭勒市工业园区", employees=3, revenue=50)
+    EnterpriseFactory(
+        short_name="简称",
+        address="霍林郭勒市工业园区",
+        employees=3,
+        revenue=50,
+        founded_on=datetime.date(2019, 5, 1),
+    )
 
 
 @pytest.mark.parametrize("role", ["coordinator", "leader", "handler", "liaison", "enterprise"])

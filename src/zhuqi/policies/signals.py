@@ -1,0 +1,40 @@
+"""An enterprise's facts changed (its size, industry, a qualification): re-match it after the
+transaction commits, in the background, so the saving request does not wait for it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from zhuqi.enterprises.models import Enterprise, Qualification
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_enterprise(enterprise_id: int) -> None:
+    def send() -> None:
+        from zhuqi.policies import tasks  # the task backend is ready only once apps are loaded
+
+        try:
+            tasks.rematch_enterprise.enqueue(enterprise_id)
+        except Exception:
+            logger.exception("could not queue the re-match of enterprise %s", enterprise_id)
+
+    transaction.on_commit(send)
+
+
+@receiver(post_save, sender=Enterprise, dispatch_uid="policies.enterprise_saved")
+def enterprise_saved(sender: Any, instance: Enterprise, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        enqueue_enterprise(instance.pk)
+
+
+@receiver(post_save, sender=Qualification, dispatch_uid="policies.qualification_saved")
+@receiver(post_delete, sender=Qualification, dispatch_uid="policies.qualification_deleted")
+def qualification_changed(sender: Any, instance: Qualification, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        enqueue_enterprise(instance.enterprise_id)
