@@ -1,7 +1,7 @@
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhuqi.core.auth import request_user
@@ -103,6 +103,24 @@ def update_policy(request: HttpRequest, policy_id: int, payload: schemas.PolicyU
         policy_id=policy_id,
         expected_version=payload.version,
         data=_data(payload),
+        source="api",
+    )
+    return _detail(request, policy_id)
+
+
+@router.post(
+    "/{int:policy_id}/attachment",
+    response=schemas.PolicyDetailOut,
+    summary="Attach the policy's published document (PDF, OFD, Word, scan)",
+)
+def attach(
+    request: HttpRequest, policy_id: int, version: Form[int], file: File[UploadedFile]
+) -> dict[str, Any]:
+    services.policy_attach(
+        actor=request_user(request),
+        policy_id=policy_id,
+        expected_version=version,
+        attachment=file,
         source="api",
     )
     return _detail(request, policy_id)

@@ -87,6 +87,7 @@ class PolicyDetailOut(PolicyOut):
     rule: dict[str, Any]
     rule_text: list[str] = Field(description="the rule as indented lines")
     matched_at: datetime.datetime | None
+    attachment: str = Field(description="where to download the published document; empty when none")
     eligible: int = Field(description="enterprises matched, in your scope")
     possible: int = Field(description="enterprises possibly eligible (some data missing), in your scope")
 
@@ -167,6 +168,7 @@ def policy_detail_json(policy: Policy, counts: dict[str, int]) -> dict[str, Any]
         "rule": policy.rule,
         "rule_text": ["  " * depth + text for depth, text in describe(policy.rule)],
         "matched_at": policy.matched_at,
+        "attachment": f"/policies/{policy.pk}/attachment" if policy.attachment else "",
         "eligible": counts.get(MatchStatus.ELIGIBLE, 0),
         "possible": counts.get(MatchStatus.POSSIBLE, 0),
     }

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code, region_and_ancestor_codes
 from zhuqi.core.textlimits import length_errors
+from zhuqi.core.uploads import check_uploads, stored_name
 from zhuqi.core.validators import DocumentNumberError, normalise_document_number
 from zhuqi.core.values import parse_amount, parse_choice
 from zhuqi.directory.models import Department, Region, User
@@ -183,11 +185,31 @@ def _enqueue_rematch(policy_id: int) -> None:
     transaction.on_commit(lambda: tasks.rematch_policy.enqueue(policy_id))
 
 
+def _checked_attachment(attachment: UploadedFile | None) -> list[FieldError]:
+    if attachment is None:
+        return []
+    return [FieldError("attachment", error.message) for error in check_uploads([attachment])]
+
+
+def _attach(policy: Policy, attachment: UploadedFile | None) -> None:
+    """The policy's document as published (a PDF, an OFD, a scan), kept under a safe name."""
+    if attachment is not None:
+        policy.attachment.save(stored_name(attachment), attachment, save=False)
+
+
 @transaction.atomic
-def policy_create(*, actor: User, data: PolicyData, source: str = "") -> Policy:
+def policy_create(
+    *, actor: User, data: PolicyData, attachment: UploadedFile | None = None, source: str = ""
+) -> Policy:
     require(may_keep(actor), "只有营商办（专班）和系统管理员可以登记惠企政策")
-    values = clean_policy_data(actor, data)
+    try:
+        values = clean_policy_data(actor, data)
+    except ValidationFailed as failure:
+        raise ValidationFailed(failure.errors + _checked_attachment(attachment)) from None
+    if errors := _checked_attachment(attachment):
+        raise ValidationFailed(errors)
     policy = Policy(**values, created_by=actor if actor.pk else None)
+    _attach(policy, attachment)
     search.fill(policy)
     policy.save()
     audit.record(actor=actor, instance=policy, action=AuditEntry.Action.CREATE, source=source)
@@ -197,15 +219,29 @@ def policy_create(*, actor: User, data: PolicyData, source: str = "") -> Policy:
 
 @transaction.atomic
 def policy_update(
-    *, actor: User, policy_id: int, expected_version: int | None, data: PolicyData, source: str = ""
+    *,
+    actor: User,
+    policy_id: int,
+    expected_version: int | None,
+    data: PolicyData,
+    attachment: UploadedFile | None = None,
+    source: str = "",
 ) -> Policy:
+    """Change a policy; `attachment`, when given, replaces its document (the old file is kept on
+    disk: the audit trail names it)."""
     require(may_keep(actor), "只有营商办（专班）和系统管理员可以修改惠企政策")
     policy = lock(selectors.policy_queryset(user=actor), policy_id)
     check_version(policy, expected_version)
     before = audit.snapshot(policy)
-    values = clean_policy_data(actor, data)
+    try:
+        values = clean_policy_data(actor, data)
+    except ValidationFailed as failure:
+        raise ValidationFailed(failure.errors + _checked_attachment(attachment)) from None
+    if errors := _checked_attachment(attachment):
+        raise ValidationFailed(errors)
     for name, value in values.items():
         setattr(policy, name, value)
+    _attach(policy, attachment)
     changes = audit.diff(before, audit.snapshot(policy))
     if not changes:
         return policy
@@ -217,6 +253,24 @@ def policy_update(
     )
     if {"rule", "region", "status"} & set(changes):
         _enqueue_rematch(policy.pk)
+    return policy
+
+
+@transaction.atomic
+def policy_attach(
+    *, actor: User, policy_id: int, expected_version: int | None, attachment: UploadedFile, source: str = ""
+) -> Policy:
+    """Attach (or replace) the policy's published document alone."""
+    require(may_keep(actor), "只有营商办（专班）和系统管理员可以修改惠企政策")
+    policy = lock(selectors.policy_queryset(user=actor), policy_id)
+    check_version(policy, expected_version)
+    if errors := _checked_attachment(attachment):
+        raise ValidationFailed(errors)
+    before = audit.snapshot(policy)
+    _attach(policy, attachment)
+    policy.version += 1
+    policy.save(update_fields=["attachment", "version", "updated_at"])
+    audit.record(actor=actor, instance=policy, action=AuditEntry.Action.UPDATE, before=before, source=source)
     return policy
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("deliveries/<int:delivery_id>/step", views.delivery_step, name="delivery-step"),
     path("<int:policy_id>/", views.policy_detail, name="policy-detail"),
     path("<int:policy_id>/edit", views.policy_edit, name="policy-edit"),
+    path("<int:policy_id>/attachment", views.policy_attachment, name="policy-attachment"),
     path("<int:policy_id>/rematch", views.policy_rematch, name="policy-rematch"),
     path("<int:policy_id>/notify", views.policy_notify, name="policy-notify"),
     path("<int:policy_id>/complain", views.policy_complain, name="policy-complain"),

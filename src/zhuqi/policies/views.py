@@ -5,13 +5,14 @@ changes through the services."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -261,14 +262,16 @@ def _form_page(request: HttpRequest, policy_id: int | None) -> HttpResponse:
         form.is_valid()  # as posted; the service judges every value
         try:
             data = _policy_data(form)
+            attachment = request.FILES.get("attachment")
             if policy is None:
-                saved = services.policy_create(actor=user, data=data, source="web")
+                saved = services.policy_create(actor=user, data=data, attachment=attachment, source="web")
             else:
                 saved = services.policy_update(
                     actor=user,
                     policy_id=policy.pk,
                     expected_version=form.cleaned_data.get("version"),
                     data=data,
+                    attachment=attachment,
                     source="web",
                 )
             messages.success(request, _("政策已保存，正在后台匹配企业"))
@@ -323,12 +326,23 @@ def _form_page(request: HttpRequest, policy_id: int | None) -> HttpResponse:
             "categories": PolicyCategory.choices,
             "modes": GrantMode.choices,
             "statuses": PolicyStatus.choices,
+            "attachment_name": Path(policy.attachment.name).name if policy and policy.attachment else "",
             **_rule_context(
                 form if form.is_bound and drafted is None else None,
                 drafted.rule if drafted is not None else (policy.rule if policy else {}),
             ),
             "drafted": drafted,
         },
+    )
+
+
+@login_required
+def policy_attachment(request: HttpRequest, policy_id: int) -> FileResponse:
+    policy = selectors.policy_get(user=request_user(request), policy_id=policy_id)
+    if not policy.attachment:
+        raise NotFound()
+    return FileResponse(
+        policy.attachment.open("rb"), as_attachment=True, filename=Path(policy.attachment.name).name
     )
 
 

@@ -70,6 +70,7 @@ SEMANTIC_REFUSALS = [
     "POST /api/v1/deliveries/{delivery_id}/grant",
     "POST /api/v1/deliveries/{delivery_id}/refuse",
     "POST /api/v1/deliveries/import",
+    "POST /api/v1/policies/{policy_id}/attachment",
 ]
 
 CONFIG: dict[str, Any] = {

@@ -166,7 +166,11 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
     )
     # A draft: a liaison officer reads every published policy (to tell enterprises of them), so
     # the far one they must not see is one not yet published.
-    policy = policy_services.policy_create(actor=cast.admin, data=far_policy)
+    policy = policy_services.policy_create(
+        actor=cast.admin,
+        data=far_policy,
+        attachment=SimpleUploadedFile("远方政策.pdf", b"%PDF", content_type="application/pdf"),
+    )
     far_policy.title, far_policy.status = "远方政策", "published"
     published = policy_services.policy_create(actor=cast.admin, data=far_policy)
     (delivery,) = policy_services.deliveries_notify(

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -178,3 +179,26 @@ def test_the_catalogue_lists_the_policy_questions_for_its_keepers(cast: Cast) ->
     page = client_for(cast.coordinator).get("/policies/").content.decode()
     assert "留抵退税到账慢" in page and "需上级调整退税审核流程" in page
     assert "留抵退税到账慢" not in client_for(cast.liaison).get("/policies/").content.decode()
+
+
+def test_the_published_document_is_attached_and_downloaded_in_scope(
+    cast: Cast, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    keeper = client_for(cast.coordinator)
+    refused = keeper.post(
+        "/policies/new",
+        {**_form(cast), "attachment": SimpleUploadedFile("政策.exe", b"MZ", "application/octet-stream")},
+    )
+    assert refused.status_code == 200 and "文件类型不允许" in refused.content.decode()
+    saved = keeper.post(
+        "/policies/new",
+        {**_form(cast), "attachment": SimpleUploadedFile("霍政办发8号.pdf", b"%PDF-1.4", "application/pdf")},
+    )
+    assert saved.status_code == 302
+    policy = Policy.objects.get()
+    page = keeper.get(f"/policies/{policy.pk}/").content.decode()
+    assert f"/policies/{policy.pk}/attachment" in page
+    download = client_for(cast.enterprise_user).get(f"/policies/{policy.pk}/attachment")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4"
+    assert client_for(cast.outsider).get(f"/policies/{policy.pk}/attachment").status_code == 404

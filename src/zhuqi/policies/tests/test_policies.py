@@ -257,3 +257,22 @@ def test_the_command_rematches_everything(cast: Cast) -> None:
     call_command("rematch_policies", stdout=out)
     assert "2 matches written" in out.getvalue()
     assert PolicyMatch.objects.filter(policy=policy).count() == 2
+
+
+def test_the_document_is_attached_through_the_api(cast: Cast, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    policy = _policy(cast)
+    client = token_client("coordinator")
+    with (tmp_path / "原文.pdf").open("wb") as handle:
+        handle.write(b"%PDF-1.4 policy")
+    with (tmp_path / "原文.pdf").open("rb") as upload:
+        answer = client.post(
+            f"/api/v1/policies/{policy.pk}/attachment", {"version": policy.version, "file": upload}
+        )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["attachment"] == f"/policies/{policy.pk}/attachment"
+    with (tmp_path / "原文.pdf").open("rb") as upload:
+        stale = client.post(
+            f"/api/v1/policies/{policy.pk}/attachment", {"version": policy.version, "file": upload}
+        )
+    assert stale.status_code == 409
