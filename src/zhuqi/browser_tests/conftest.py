@@ -67,7 +67,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    # Migrations, the reference data and the demo take ~30 s alone; a shared machine under load has
+    # taken four times that.
+    deadline = time.monotonic() + 300
     while True:
         try:
             urllib.request.urlopen(f"{url}/login/", timeout=2)  # noqa: S310 - our own server

@@ -8,7 +8,7 @@ from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.filtersets import FilterQuery
 from zhuqi.core.pagination import TrustedPage, paginated
-from zhuqi.core.queries import RegionCodeOrBlank, Year, choices_schema
+from zhuqi.core.queries import RegionCodeOrBlank, Version, Year, choices_schema
 from zhuqi.core.tabular import ImportFileError
 from zhuqi.enterprises.selectors import enterprise_get
 from zhuqi.policies import figures, importing, matching, schemas, selectors, services
@@ -114,7 +114,7 @@ def update_policy(request: HttpRequest, policy_id: int, payload: schemas.PolicyU
     summary="Attach the policy's published document (PDF, OFD, Word, scan)",
 )
 def attach(
-    request: HttpRequest, policy_id: int, version: Form[int], file: File[UploadedFile]
+    request: HttpRequest, policy_id: int, version: Form[Version], file: File[UploadedFile]
 ) -> dict[str, Any]:
     services.policy_attach(
         actor=request_user(request),
