@@ -1560,6 +1560,7 @@ POLICIES_ENGLISH = {
     "导入兑现台账（Excel）": "Import a delivery list (Excel)",
     "修改资质认定": "Change the recognitions",
     "下载政策原文附件": "Download the published document",
+    "另有 %(count)s 户，在政策兑现页查看全部": "%(count)s more: see them all on the deliveries page",
     "原文附件": "Published document",
     "已上传：%(name)s；重新选择则替换": "Uploaded: %(name)s; choose another to replace it",
     "每行一户：政策（文号或名称）、统一社会信用代码或企业名称、兑现状态（已告知、已申报、已兑现、未通过）、告知渠道、告知日期、申报日期、兑现日期、兑现金额(万元)、未通过原因、不在匹配名单内的原因、备注。已登记的只能向前推进；有一处错误则整份不导入，并指出行和列。": "One enterprise a row: the policy (document number or title), the credit code or the enterprise's name, the state (已告知, 已申报, 已兑现, 未通过), channel, dates notified, applied and granted, amount granted (10k yuan), reason refused, reason for an enterprise off the match list, note. A recorded delivery only moves forward; one bad cell and nothing is imported, with each row and column named.",

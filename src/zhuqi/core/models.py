@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -173,3 +174,8 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'班' if self.is_workday else '休'} {self.name}"
+
+
+def money(verbose_name: str, **options: Any) -> models.DecimalField[Decimal, Decimal]:
+    """An amount in 万元 to the fen (分)."""
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **options)

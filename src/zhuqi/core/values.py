@@ -71,3 +71,13 @@ def parse_choice(value: str, choices: Any, field_name: str, *, default: str = ""
         return by_label[value]
     allowed = "、".join(str(label) for _, label in choices.choices)
     raise ValidationFailed([FieldError(field_name, f"“{value}”不是可选的值，可选：{allowed}")])
+
+
+def collect(errors: list[FieldError], call: Any, *args: Any, **kwargs: Any) -> Any:
+    """`call`'s result, or None with its field errors added to `errors`: a service cleaning many
+    values refuses them all at once, each naming its field."""
+    try:
+        return call(*args, **kwargs)
+    except ValidationFailed as failure:
+        errors.extend(failure.errors)
+        return None

@@ -6,16 +6,14 @@ deliveries in every state. Some are still in force, some ended; all through the 
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from unittest import mock
 
 from django.utils import timezone
 
+from zhuqi.demo import clock
 from zhuqi.directory.models import Department, User
 from zhuqi.enterprises import services as enterprise_services
 from zhuqi.enterprises.models import Enterprise
@@ -237,16 +235,6 @@ POLICIES = [
 ]
 
 
-@contextlib.contextmanager
-def _on(day: datetime.date) -> Iterator[None]:
-    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
-    with (
-        mock.patch("django.utils.timezone.now", return_value=moment),
-        mock.patch("django.utils.timezone.localdate", return_value=day),
-    ):
-        yield
-
-
 # Recognitions some of the demo's Huolinguole enterprises hold (by short name; the rest by order).
 QUALIFICATIONS = {
     "联晟新材料": [
@@ -295,7 +283,7 @@ def load(*, coordinator: User, enterprise_user: User) -> dict[str, int]:
     today = timezone.localdate()
     policies: list[Policy] = []
     for item in POLICIES:
-        with _on(item.published_on + datetime.timedelta(days=2)):
+        with clock.on(item.published_on + datetime.timedelta(days=2)):
             policy = services.policy_create(
                 actor=coordinator,
                 data=PolicyData(
@@ -333,7 +321,7 @@ def load(*, coordinator: User, enterprise_user: User) -> dict[str, int]:
         if not eligible:
             continue
         told_on = policy.published_on + datetime.timedelta(days=10)
-        with _on(told_on):
+        with clock.on(told_on):
             created = services.deliveries_notify(
                 actor=coordinator,
                 policy_id=policy.pk,
@@ -367,7 +355,7 @@ def _advance(
     day = min(told_on + datetime.timedelta(days=8 + 9 * (policy.pk % 5) + index), today)
     version = 1
     if policy.grant_mode != GrantMode.AUTOMATIC:
-        with _on(day):
+        with clock.on(day):
             services.delivery_apply(
                 actor=actor, delivery_id=delivery.pk, expected_version=version, source="demo"
             )
@@ -375,7 +363,7 @@ def _advance(
         if stage == 2:
             return
     day = min(day + datetime.timedelta(days=12 + 7 * (policy.pk % 4)), today)
-    with _on(day):
+    with clock.on(day):
         if stage == 1 and index == 1:
             services.delivery_refuse(
                 actor=actor,

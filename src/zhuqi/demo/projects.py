@@ -10,15 +10,13 @@ The dates are the demo's, not the reports' (which are from 2022–2023): the lib
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import random
-from collections.abc import Iterator
-from unittest import mock
 
 from django.utils import timezone
 
 from zhuqi.cases.models import CaseCategory
+from zhuqi.demo import clock
 from zhuqi.directory.models import Department, Official, Region, User
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.investment import services as investment_services
@@ -26,17 +24,6 @@ from zhuqi.investment.services import AgreementData
 from zhuqi.projects import periods, services
 from zhuqi.projects.models import Project
 from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, ReportData
-
-
-@contextlib.contextmanager
-def _on(day: datetime.date, hour: int = 16) -> Iterator[None]:
-    """Act as if on `day`: the services, audit trail and reports read this one clock."""
-    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-    with (
-        mock.patch("django.utils.timezone.now", return_value=moment),
-        mock.patch("django.utils.timezone.localdate", return_value=day),
-    ):
-        yield
 
 
 def _weeks_back(today: datetime.date, weeks: int) -> list[datetime.date]:
@@ -60,7 +47,7 @@ def load(
     categories = {c.name: c for c in CaseCategory.objects.filter(parent=None)}
     early = datetime.date(year, 1, 5)
 
-    with _on(early):
+    with clock.on(early):
         listing = services.project_list_save(
             actor=coordinator,
             name=f"{year}年霍林郭勒市重点项目",
@@ -176,7 +163,7 @@ def load(
     def stage(project: Project, to: str, on: datetime.date, reason: str = "") -> None:
         if on >= today:
             return  # early in a year the demo's later stages have not happened yet
-        with _on(on):
+        with clock.on(on):
             project.refresh_from_db()
             services.project_change_stage(
                 actor=coordinator,
@@ -207,7 +194,7 @@ def load(
         problems: list[ProblemData] | None = None,
         milestones_done: list[tuple[int, datetime.date | None]] | None = None,
     ) -> None:
-        with _on(monday + datetime.timedelta(days=4)):
+        with clock.on(monday + datetime.timedelta(days=4)):
             data = ReportData(
                 period_start=monday,
                 progress=text,
@@ -298,7 +285,7 @@ def _generated(*, actor: User, rng: random.Random, year: int) -> int:
     for index, (name, category) in enumerate(GENERATED_NAMES):
         county = counties[index % len(counties)]
         planned_start = datetime.date(year, rng.randint(2, 10), rng.randint(1, 28))
-        with _on(datetime.date(year, 1, 6)):
+        with clock.on(datetime.date(year, 1, 6)):
             project = services.project_create(
                 actor=actor,
                 data=ProjectData(
@@ -316,7 +303,7 @@ def _generated(*, actor: User, rng: random.Random, year: int) -> int:
         count += 1
         if planned_start < timezone.localdate() and rng.random() < 0.7:
             on = min(planned_start + datetime.timedelta(days=rng.randint(-10, 40)), timezone.localdate())
-            with _on(on):
+            with clock.on(on):
                 project.refresh_from_db()
                 services.project_change_stage(
                     actor=actor,
@@ -394,7 +381,7 @@ def _agreements(
             leader_ids=leaders,
         ),
     ]
-    with _on(datetime.date(year, 1, 10)):
+    with clock.on(datetime.date(year, 1, 10)):
         for data in report_004:
             investment_services.agreement_create(actor=admin, data=data, source="demo")
         local = investment_services.agreement_create(
@@ -459,7 +446,7 @@ def _agreements(
             project_ids=[grid.pk],
             source="demo",
         )
-    with _on(datetime.date(year, 6, 30)):
+    with clock.on(datetime.date(year, 6, 30)):
         investment_services.funds_record(
             actor=coordinator,
             agreement_id=local.pk,

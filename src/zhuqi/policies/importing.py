@@ -254,7 +254,7 @@ def _read_row(
     )
 
 
-def _check_against_record(row: Row, policy: Policy) -> list[FieldError]:
+def _check_against_record(row: Row, policy: Policy) -> tuple[list[FieldError], Delivery | None]:
     """What the services would refuse, said at the check: a step backwards, an application for a
     免申即享 policy, a name off the match list with no reason, a day before the one it follows."""
     errors: list[FieldError] = []
@@ -305,7 +305,7 @@ def _check_against_record(row: Row, policy: Policy) -> list[FieldError]:
             errors.append(FieldError(field, f"不能早于 {earlier:%Y-%m-%d}（政策发布或上一步的日期）"))
         else:
             earlier = day
-    return errors
+    return errors, existing
 
 
 class DeliveryImporter:
@@ -350,8 +350,9 @@ class DeliveryImporter:
             for number, cells in rows:
                 report.rows += 1
                 row, policy, problems = _read_row(cells, mapping, lookups)
+                existing: Delivery | None = None
                 if row is not None and policy is not None:
-                    problems = _check_against_record(row, policy)
+                    problems, existing = _check_against_record(row, policy)
                     first = seen.check([(f"{row.policy_id}:{row.enterprise_id}", number)]).get(number)
                     if first is not None:
                         problems.append(FieldError("uscc", f"与第{first}行是同一政策、同一企业"))

@@ -4,23 +4,16 @@ delivery from notice to grant. Amounts are in 万元."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from zhuqi.cases.models import Case
-from zhuqi.core.models import BaseModel
+from zhuqi.core.models import BaseModel, money
 from zhuqi.core.search import SearchWordsField, register
 from zhuqi.directory.models import Department, Region
 from zhuqi.enterprises.models import Enterprise
-
-
-def _money(verbose_name: str, **options: Any) -> Any:
-    """An amount in 万元 to the fen (分), as the projects app keeps them."""
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **options)
 
 
 class PolicyCategory(models.TextChoices):
@@ -58,12 +51,12 @@ class Policy(BaseModel):
     region = models.ForeignKey(Region, verbose_name="适用地区", on_delete=models.PROTECT, related_name="+")
     category = models.CharField("政策类别", max_length=12, choices=PolicyCategory.choices)
     benefit = models.TextField("支持内容")
-    amount = _money("补助金额（万元）", null=True, blank=True)
+    amount = money("补助金额（万元）", null=True, blank=True)
     rate = models.DecimalField(
         "比例（%）", max_digits=6, decimal_places=2, null=True, blank=True, help_text="如减免50%"
     )
     # The most one enterprise may be granted (单户上限), checked when a grant is recorded.
-    amount_cap = _money("单户上限（万元）", null=True, blank=True)
+    amount_cap = money("单户上限（万元）", null=True, blank=True)
     grant_mode = models.CharField(
         "兑现方式", max_length=12, choices=GrantMode.choices, default=GrantMode.APPLICATION
     )
@@ -170,7 +163,7 @@ class Delivery(BaseModel):
     notified_on = models.DateField("告知日期", null=True, blank=True)
     applied_on = models.DateField("申报日期", null=True, blank=True)
     granted_on = models.DateField("兑现日期", null=True, blank=True)
-    granted_amount = _money("兑现金额（万元）", null=True, blank=True)
+    granted_amount = money("兑现金额（万元）", null=True, blank=True)
     refused_on = models.DateField("未通过日期", null=True, blank=True)
     refusal_reason = models.CharField("未通过原因", max_length=300, blank=True)
     # A delivery to an enterprise the rule does not match (a person knows better): why.

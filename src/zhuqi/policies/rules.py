@@ -21,7 +21,6 @@ is kept complete, so not holding one is a known fact."""
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -33,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from zhuqi.core.errors import FieldError, ValidationFailed
+from zhuqi.core.process_cache import ProcessCache
 from zhuqi.core.scoping import NOTHING, prefix_upper_bound, region_prefix, region_subtree_q
 from zhuqi.directory.models import Industry, Region
 from zhuqi.enterprises.models import Qualification, QualificationKind, SizeClass
@@ -390,16 +390,26 @@ def within(condition: dict[str, Any], value: Decimal) -> bool:
     return True
 
 
-@functools.cache
-def section_range(letter: str) -> tuple[str, str] | None:
-    """The codes of a GB/T 4754 section as one range of code strings: its divisions are
+def _section_ranges() -> dict[str, tuple[str, str]]:
+    """Each GB/T 4754 section's codes as one range of code strings: its divisions are
     consecutive (制造业 C is 13–43), so every code under it lies in [13, 44)."""
-    divisions = list(
-        Industry.objects.filter(section=letter, level=Industry.Level.DIVISION).values_list("code", flat=True)
-    )
-    if not divisions:
-        return None
-    return min(divisions), prefix_upper_bound(max(divisions))
+    divisions: dict[str, list[str]] = {}
+    for section, code in Industry.objects.filter(level=Industry.Level.DIVISION).values_list(
+        "section", "code"
+    ):
+        divisions.setdefault(section, []).append(code)
+    return {section: (min(codes), prefix_upper_bound(max(codes))) for section, codes in divisions.items()}
+
+
+# Reference tables, read once per process (and again should an administrator reload them): a
+# rule's words and SQL name codes on every page and every match.
+SECTION_RANGES = ProcessCache(_section_ranges, models=[Industry])
+INDUSTRY_NAMES = ProcessCache(lambda: dict(Industry.objects.values_list("code", "name")), models=[Industry])
+REGION_NAMES = ProcessCache(lambda: dict(Region.objects.values_list("code", "name")), models=[Region])
+
+
+def section_range(letter: str) -> tuple[str, str] | None:
+    return SECTION_RANGES.get().get(letter)
 
 
 def industry_contains(prefix: str, code: str) -> bool:
@@ -527,11 +537,10 @@ def value_label(name: str, value: str) -> str:
     if name == "qualification" and value in QualificationKind.values:
         return _(QualificationKind(value).label)
     if name == "industry":
-        industry = Industry.objects.filter(code=value).only("name").first()
-        return f"{value} {industry.name}" if industry else value
+        industry = INDUSTRY_NAMES.get().get(value)
+        return f"{value} {industry}" if industry else value
     if name == "region":
-        region = Region.objects.filter(code=value).only("name").first()
-        return region.name if region else value
+        return REGION_NAMES.get().get(value, value)
     return value
 
 

@@ -87,7 +87,10 @@ def enterprise_policies(
     day = today or timezone.localdate()
     facts = facts_of(enterprise, day)
     matched = dict(PolicyMatch.objects.filter(enterprise=enterprise).values_list("policy_id", "status"))
-    deliveries = {d.policy_id: d for d in Delivery.objects.filter(enterprise=enterprise)}
+    deliveries = {
+        d.policy_id: d
+        for d in Delivery.objects.filter(enterprise=enterprise).select_related("policy", "enterprise")
+    }
     policies = (
         policy_queryset(user=user)
         .filter(in_force_q(day), region_id__in=region_and_ancestor_codes(enterprise.region_id))

@@ -27,11 +27,11 @@ from zhuqi.core.scoping import code_within, jurisdiction_code, region_and_ancest
 from zhuqi.core.textlimits import length_errors
 from zhuqi.core.uploads import check_uploads, stored_name
 from zhuqi.core.validators import DocumentNumberError, normalise_document_number
-from zhuqi.core.values import parse_amount, parse_choice
+from zhuqi.core.values import collect, parse_amount, parse_choice
 from zhuqi.directory.models import Department, Region, User
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.enterprises.selectors import enterprise_queryset
-from zhuqi.policies import selectors
+from zhuqi.policies import selectors, tasks
 from zhuqi.policies.models import (
     Channel,
     Complaint,
@@ -96,14 +96,6 @@ class PolicyData:
 POLICY_TEXT = ("title", "issuer", "benefit", "how_to_apply", "full_text")
 
 
-def _collect(errors: list[FieldError], call: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return call(*args, **kwargs)
-    except ValidationFailed as failure:
-        errors.extend(failure.errors)
-        return None
-
-
 def _policy_region(actor: User, code: str, errors: list[FieldError]) -> Region | None:
     """Where the policy applies: the keeper's jurisdiction, below it, or above it (a city's office
     registers the province's policy so that it reaches the city's enterprises)."""
@@ -131,16 +123,16 @@ def clean_policy_data(actor: User, data: PolicyData) -> dict[str, Any]:
     except DocumentNumberError as error:
         errors.append(FieldError("document_number", error.message))
         values["document_number"] = ""
-    values["category"] = _collect(errors, parse_choice, data.category, PolicyCategory, "category")
-    values["grant_mode"] = _collect(
+    values["category"] = collect(errors, parse_choice, data.category, PolicyCategory, "category")
+    values["grant_mode"] = collect(
         errors, parse_choice, data.grant_mode, GrantMode, "grant_mode", default=GrantMode.APPLICATION
     )
-    values["status"] = _collect(
+    values["status"] = collect(
         errors, parse_choice, data.status, PolicyStatus, "status", default=PolicyStatus.DRAFT
     )
     values["region"] = _policy_region(actor, data.region_code, errors)
-    values["amount"] = _collect(errors, parse_amount, data.amount, "amount", required=False)
-    values["amount_cap"] = _collect(errors, parse_amount, data.amount_cap, "amount_cap", required=False)
+    values["amount"] = collect(errors, parse_amount, data.amount, "amount", required=False)
+    values["amount_cap"] = collect(errors, parse_amount, data.amount_cap, "amount_cap", required=False)
     if values["amount_cap"] is not None and values["amount_cap"] <= 0:
         errors.append(FieldError("amount_cap", "应大于零；不设上限请留空"))
     values["rate"] = _rate(data.rate, errors)
@@ -180,8 +172,6 @@ def _rate(value: Any, errors: list[FieldError]) -> Decimal | None:
 
 
 def _enqueue_rematch(policy_id: int) -> None:
-    from zhuqi.policies import tasks  # the task backend is ready only once apps are loaded
-
     transaction.on_commit(lambda: tasks.rematch_policy.enqueue(policy_id))
 
 
@@ -320,7 +310,7 @@ def deliveries_notify(
     errors: list[FieldError] = []
     if policy.status != PolicyStatus.PUBLISHED:
         errors.append(FieldError("policy", "政策尚未发布或已废止，不能推送"))
-    channel_value = _collect(errors, parse_choice, channel, Channel, "channel", default=Channel.PORTAL)
+    channel_value = collect(errors, parse_choice, channel, Channel, "channel", default=Channel.PORTAL)
     day = _parse_date(notified_on, "notified_on", errors, after=policy)
     reason = (off_match_reason or "").strip()
     errors += length_errors(Delivery, {"off_match_reason": reason})
@@ -449,7 +439,7 @@ def delivery_grant(
                 "status", f"当前状态为“{delivery.get_status_display()}”，不能登记兑现{hint and '：' + hint}"
             )
         )
-    value = _collect(errors, parse_amount, amount, "amount", required=False)
+    value = collect(errors, parse_amount, amount, "amount", required=False)
     if value is not None and policy.amount_cap is not None and value > policy.amount_cap:
         errors.append(FieldError("amount", f"{value:,} 万元超过本政策单户上限 {policy.amount_cap:,} 万元"))
     day = _parse_date(

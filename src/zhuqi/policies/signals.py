@@ -11,14 +11,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from zhuqi.enterprises.models import Enterprise, Qualification
+from zhuqi.policies import tasks
 
 logger = logging.getLogger(__name__)
 
 
 def enqueue_enterprise(enterprise_id: int) -> None:
     def send() -> None:
-        from zhuqi.policies import tasks  # the task backend is ready only once apps are loaded
-
         try:
             tasks.rematch_enterprise.enqueue(enterprise_id)
         except Exception:

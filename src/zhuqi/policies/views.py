@@ -27,6 +27,7 @@ from zhuqi.core.forms import error_text
 from zhuqi.core.navigation import page_for
 from zhuqi.core.roles import Role
 from zhuqi.core.tabular import ImportFileError
+from zhuqi.directory.models import User
 from zhuqi.enterprises.selectors import enterprise_get
 from zhuqi.policies import figures, importing, matching, rules, selectors, services
 from zhuqi.policies.drafting import Draft, draft_rule
@@ -49,6 +50,7 @@ from zhuqi.policies.models import (
     DeliveryStatus,
     GrantMode,
     MatchStatus,
+    Policy,
     PolicyCategory,
     PolicyStatus,
 )
@@ -114,28 +116,46 @@ def policy_detail(request: HttpRequest, policy_id: int) -> HttpResponse:
 def _detail_page(
     request: HttpRequest, policy_id: int, *, complaint: dict[str, str] | None = None
 ) -> HttpResponse:
+    """A policy: for an enterprise, its own conditions and how it stands; for government staff,
+    the enterprises it matches and their deliveries."""
     user = request_user(request)
     policy = selectors.policy_get(user=user, policy_id=policy_id)
-    may_deliver = services.may_deliver(user, policy)
-    counts = selectors.match_counts(user=user, policy=policy)
+    is_enterprise = user.role == Role.ENTERPRISE
+    context: dict[str, Any] = {
+        "policy": policy,
+        "rule_lines": rules.describe(policy.rule),
+        "is_enterprise": is_enterprise,
+        "can_keep": services.may_keep(user),
+        "complaints": Complaint.choices,
+        "complaint": complaint or {},
+        "may_complain": is_enterprise,
+    }
+    if is_enterprise:
+        if user.enterprise_id:
+            enterprise = enterprise_get(user=user, enterprise_id=user.enterprise_id)
+            context["own"] = selectors.enterprise_policy(enterprise=enterprise, policy=policy)
+    else:
+        context.update(_matches_and_deliveries(request, user, policy))
+    return render(request, "policies/detail.html", context)
+
+
+# The deliveries a policy's page lists; the rest are on the deliveries page, filtered to it.
+DELIVERIES_SHOWN = 200
+
+
+def _matches_and_deliveries(request: HttpRequest, user: User, policy: Policy) -> dict[str, Any]:
     match_filters = page_filterset(
         request, MatchFilterSet(request.GET, queryset=selectors.match_queryset(user=user, policy=policy))
     )
     matches = Paginator(match_filters.qs.order_by("status", "enterprise__name", "pk"), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    deliveries = selectors.delivery_queryset(user=user).filter(policy=policy)
     told = dict(
-        selectors.delivery_queryset(user=user)
-        .filter(policy=policy, enterprise_id__in=[m.enterprise_id for m in matches.object_list])
-        .values_list("enterprise_id", "status")
+        deliveries.filter(enterprise_id__in=[m.enterprise_id for m in matches.object_list]).values_list(
+            "enterprise_id", "status"
+        )
     )
-    deliveries = (
-        selectors.delivery_queryset(user=user).filter(policy=policy).order_by("status", "enterprise__name")
-    )
-    own = None
-    if user.role == Role.ENTERPRISE and user.enterprise_id:
-        enterprise = enterprise_get(user=user, enterprise_id=user.enterprise_id)
-        own = selectors.enterprise_policy(enterprise=enterprise, policy=policy)
     # The funnel: told (every delivery), applied (an application date), granted, refused.
     totals = deliveries.order_by().aggregate(
         notified=Count("pk"),
@@ -143,42 +163,29 @@ def _detail_page(
         granted=Count("pk", filter=Q(status=DeliveryStatus.GRANTED)),
         refused=Count("pk", filter=Q(status=DeliveryStatus.REFUSED)),
     )
-    return render(
-        request,
-        "policies/detail.html",
-        {
-            "policy": policy,
-            "rule_lines": rules.describe(policy.rule),
-            "counts": counts,
-            "matches": matches,
-            "match_rows": [
-                {
-                    "match": m,
-                    "delivery": DeliveryStatus(told[m.enterprise_id]).label
-                    if m.enterprise_id in told
-                    else "",
-                }
-                for m in matches.object_list
-            ],
-            "match_status": request.GET.get("status", ""),
-            "match_statuses": MatchStatus.choices,
-            "deliveries": deliveries[:200],
-            "delivery_totals": [
-                (DeliveryStatus(status).label, totals[status])
-                for status in ("notified", "applied", "granted", "refused")
-            ],
-            "may_deliver": may_deliver and policy.status == PolicyStatus.PUBLISHED,
-            "can_keep": services.may_keep(user),
-            "channels": Channel.choices,
-            "complaints": Complaint.choices,
-            "own": own,
-            "is_enterprise": user.role == Role.ENTERPRISE,
-            "complaint": complaint or {},
-            "may_complain": user.role in (Role.ENTERPRISE,),
-            "today": timezone.localdate(),
-            "querystring_base": _querystring(request),
-        },
-    )
+    return {
+        "counts": selectors.match_counts(user=user, policy=policy),
+        "matches": matches,
+        "match_rows": [
+            {
+                "match": m,
+                "delivery": _(DeliveryStatus(told[m.enterprise_id]).label) if m.enterprise_id in told else "",
+            }
+            for m in matches.object_list
+        ],
+        "match_status": request.GET.get("status", ""),
+        "match_statuses": MatchStatus.choices,
+        "deliveries": deliveries.order_by("status", "enterprise__name")[:DELIVERIES_SHOWN],
+        "deliveries_more": max(totals["notified"] - DELIVERIES_SHOWN, 0),
+        "delivery_totals": [
+            (DeliveryStatus(status).label, totals[status])
+            for status in ("notified", "applied", "granted", "refused")
+        ],
+        "may_deliver": services.may_deliver(user, policy) and policy.status == PolicyStatus.PUBLISHED,
+        "channels": Channel.choices,
+        "today": timezone.localdate(),
+        "querystring_base": _querystring(request),
+    }
 
 
 def _rule_context(form: PolicyForm | None, rule: dict[str, Any]) -> dict[str, Any]:

@@ -6,22 +6,16 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
-from zhuqi.core.models import BaseModel
+from zhuqi.core.models import BaseModel, money
 from zhuqi.core.search import SearchWordsField, register
 from zhuqi.directory.models import Department, Official, Region
 from zhuqi.enterprises.models import Enterprise
-
-
-def money(verbose_name: str, **options: Any) -> models.DecimalField[Decimal, Decimal]:
-    """An amount in 万元 to the fen (分)."""
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **options)
 
 
 class Stage(models.TextChoices):

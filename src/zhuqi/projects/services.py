@@ -24,7 +24,7 @@ from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.textlimits import length_errors
-from zhuqi.core.values import parse_amount, parse_choice
+from zhuqi.core.values import collect, parse_amount, parse_choice
 from zhuqi.directory.models import Department, Official, User
 from zhuqi.directory.selectors import region_in_reach
 from zhuqi.enterprises.models import Assignment
@@ -80,14 +80,6 @@ def may_change_stage(actor: User, project: Project) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # Amounts
-
-
-def _collect(errors: list[FieldError], call: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return call(*args, **kwargs)
-    except ValidationFailed as failure:
-        errors.extend(failure.errors)
-        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,11 +151,11 @@ def clean_project_data(actor: User, data: ProjectData, *, project: Project | Non
     if not 2000 <= int(year) <= 2100:
         errors.append(FieldError("listed_year", f"入库年度“{year}”不合理"))
     values["listed_year"] = int(year)
-    values["total_investment"] = _collect(errors, parse_amount, data.total_investment, "total_investment")
-    values["category"] = _collect(
+    values["total_investment"] = collect(errors, parse_amount, data.total_investment, "total_investment")
+    values["category"] = collect(
         errors, parse_choice, data.category, ProjectCategory, "category", default=ProjectCategory.INDUSTRIAL
     )
-    values["level"] = _collect(errors, parse_choice, data.level, Level, "level", default=Level.CITY)
+    values["level"] = collect(errors, parse_choice, data.level, Level, "level", default=Level.CITY)
 
     values["project_list"] = None
     if data.project_list_id:
@@ -207,7 +199,7 @@ def clean_project_data(actor: User, data: ProjectData, *, project: Project | Non
             errors.append(FieldError(name_, f"不能早于{PLANNED_LABELS[previous[0]]}（{previous[1]}）"))
         previous = (name_, planned)
 
-    plan = _collect(errors, parse_amount, data.annual_plan, "annual_plan", required=False)
+    plan = collect(errors, parse_amount, data.annual_plan, "annual_plan", required=False)
     values["_annual_plan"] = plan
     values["_annual_plan_year"] = data.annual_plan_year or values["listed_year"]
     if plan is not None and values["total_investment"] is not None and plan > values["total_investment"]:
@@ -447,7 +439,7 @@ def milestones_save(
         errors += length_errors(Milestone, {"name": name}, prefix=f"{where}.")
         if item.planned_on is None:
             errors.append(FieldError(f"{where}.planned_on", "必填"))
-        kind = _collect(
+        kind = collect(
             errors, parse_choice, item.kind, MilestoneKind, f"{where}.kind", default=MilestoneKind.OTHER
         )
         milestone = existing.get(item.id) if item.id else Milestone(project=project)
@@ -546,7 +538,7 @@ def report_submit(*, actor: User, project_id: int, data: ReportData, source: str
     )
     # problems_text is what the report form calls the report's own "problems" text.
     errors = [FieldError("problems_text", e.message) if e.field == "problems" else e for e in errors]
-    amount = _collect(errors, parse_amount, data.investment_this_period, "investment_this_period")
+    amount = collect(errors, parse_amount, data.investment_this_period, "investment_this_period")
     milestones = {m.pk: m for m in project.milestones.select_for_update()}
     ticks: list[tuple[Milestone, datetime.date]] = []
     for milestone_id, done_on in data.milestones_done:
@@ -669,8 +661,8 @@ def project_list_save(
         errors.append(FieldError("name", "必填"))
     errors += length_errors(ProjectList, {"name": name})
     region = region_in_reach(actor, region_code, errors)
-    level = _collect(errors, parse_choice, level, Level, "level") or ""
-    period = _collect(errors, parse_choice, reporting_period, ReportingPeriod, "reporting_period") or ""
+    level = collect(errors, parse_choice, level, Level, "level") or ""
+    period = collect(errors, parse_choice, reporting_period, ReportingPeriod, "reporting_period") or ""
     if errors:
         raise ValidationFailed(errors)
     instance = (

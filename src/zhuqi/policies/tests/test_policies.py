@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from zhuqi.cases.models import Case, Kind
@@ -276,3 +278,16 @@ def test_the_document_is_attached_through_the_api(cast: Cast, settings: Any, tmp
             f"/api/v1/policies/{policy.pk}/attachment", {"version": policy.version, "file": upload}
         )
     assert stale.status_code == 409
+
+
+def test_a_rematch_writes_only_what_changed_and_reads_by_region(cast: Cast) -> None:
+    policy = _policy(cast)
+    before = dict(PolicyMatch.objects.filter(policy=policy).values_list("enterprise_id", "pk"))
+    Enterprise.objects.filter(pk=cast.neighbour.pk).update(employees=None)
+    with CaptureQueriesContext(connection) as queries:
+        assert matching.rematch_policy(policy) == 2
+    after = dict(PolicyMatch.objects.filter(policy=policy).values_list("enterprise_id", "pk"))
+    assert after == before  # the same rows, kept; the neighbour's only changed its status
+    assert PolicyMatch.objects.get(policy=policy, enterprise=cast.neighbour).status == MatchStatus.POSSIBLE
+    if connection.vendor == "sqlite":
+        assert sum("INDEXED BY enterprise_region_name_idx" in q["sql"] for q in queries.captured_queries) == 2
