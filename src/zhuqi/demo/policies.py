@@ -238,10 +238,10 @@ POLICIES = [
 # Recognitions some of the demo's Huolinguole enterprises hold (by short name; the rest by order).
 QUALIFICATIONS = {
     "联晟新材料": [
-        ("high_tech", datetime.date(2021, 11, 20)),
-        ("specialised_sme", datetime.date(2022, 6, 1)),
+        ("high_tech", datetime.date(2024, 11, 20)),
+        ("specialised_sme", datetime.date(2025, 6, 1)),
     ],
-    "锦联铝材": [("little_giant", datetime.date(2022, 8, 1)), ("high_tech", datetime.date(2020, 12, 1))],
+    "锦联铝材": [("little_giant", datetime.date(2024, 8, 1)), ("high_tech", datetime.date(2023, 12, 1))],
 }
 
 

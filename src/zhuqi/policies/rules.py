@@ -339,11 +339,11 @@ def _evaluate_condition(
     elif name == "industry":
         value = facts.industry_code
         verdict = _verdict(value, lambda v: any(industry_contains(p, v) for p in condition["values"]))
-        shown = value or ""
+        shown = value_label("industry", value) if value else ""
     elif name == "region":
         value = facts.region_code
         verdict = _verdict(value, lambda v: any(v.startswith(region_prefix(c)) for c in condition["values"]))
-        shown = value
+        shown = value_label("region", value)
     elif name == "above_scale":
         value = facts.above_scale
         verdict = _verdict(value, lambda v: v == condition["value"])
