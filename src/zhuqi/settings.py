@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "zhuqi.cases",
     "zhuqi.projects",
     "zhuqi.policies",
+    "zhuqi.chains",
     "zhuqi.investment",
     "zhuqi.visits",
     "zhuqi.imports",

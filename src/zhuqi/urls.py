@@ -17,6 +17,8 @@ urlpatterns = [
     path("agreements/", include("zhuqi.investment.urls")),
     path("visits/", include("zhuqi.visits.urls")),
     path("policies/", include("zhuqi.policies.urls")),
+    path("chains/", include("zhuqi.chains.urls")),
+    path("targets/", include("zhuqi.investment.target_urls")),
     path("notices/", include("zhuqi.notifications.urls")),
 ]
 

@@ -31,6 +31,8 @@ class Permission(StrEnum):
     # Projects and agreements
     MANAGE_PROJECTS = "manage_projects"  # keep the key-project library and its plans
     KEEP_AGREEMENTS = "keep_agreements"  # keep the investment agreement register
+    # Industrial chains
+    KEEP_CHAINS = "keep_chains"  # chains, segments, members, links, lists and goals (besides each chain's chief and lead department)
     # Visits
     RECORD_VISITS = "record_visits"  # record any kind of visit (liaison officers: their own kinds only)
     EDIT_VISITS = "edit_visits"  # correct the visits of one's jurisdiction recorded by others
@@ -62,6 +64,7 @@ GRANTS: Mapping[Permission, frozenset[Role]] = {
     Permission.KEEP_POLICIES: _OFFICE,
     Permission.MANAGE_PROJECTS: _OFFICE,
     Permission.KEEP_AGREEMENTS: _OFFICE,
+    Permission.KEEP_CHAINS: _OFFICE,
     Permission.RECORD_VISITS: _GOVERNMENT_STAFF,
     Permission.EDIT_VISITS: _OFFICE,
     Permission.READ_COVERAGE: _OVERSIGHT,

@@ -158,3 +158,31 @@ def make_project(**overrides: Any) -> Any:
     search.fill(project)
     project.save(force_insert=True)
     return project
+
+
+def make_chain(
+    cast: Cast, *, name: str = "铝产业链", segments: tuple[str, ...] = ("电解铝", "铝板带箔", "高端铝箔")
+) -> Any:
+    """A chain of Huolinguole kept by the cast's coordinator, through the services, with its
+    segments one after another (each downstream of the one before); the chain is returned with
+    `.segment_list` in that order."""
+    from zhuqi.chains import services as chain_services
+
+    chain = chain_services.chain_create(
+        actor=cast.coordinator,
+        data=chain_services.ChainData(
+            name=name, region_code="150581", lead_department_id=cast.handler.department_id
+        ),
+    )
+    parent = None
+    chain.segment_list = []
+    for index, segment_name in enumerate(segments):
+        parent = chain_services.segment_create(
+            actor=cast.coordinator,
+            chain_id=chain.pk,
+            data=chain_services.SegmentData(
+                name=segment_name, parent_id=parent.pk if parent else None, position=index
+            ),
+        )
+        chain.segment_list.append(parent)
+    return chain
