@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from zhuqi.cases.api import router as cases_router
+from zhuqi.chains.api import router as chains_router
 from zhuqi.core.api import calendar_router
 from zhuqi.core.api import router as auth_router
 from zhuqi.core.auth import BearerToken, SessionAuth
@@ -201,4 +202,5 @@ api.add_router("/assignments", assignments_router)
 api.add_router("/robots", robots_router)
 api.add_router("/policies", policies_router)
 api.add_router("/deliveries", deliveries_router)
+api.add_router("/chains", chains_router)
 api.add_router("/enterprises", enterprise_policies_router)

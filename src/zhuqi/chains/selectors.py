@@ -171,32 +171,41 @@ class SegmentStrength:
         return ""
 
 
-def segment_strengths(chain: Chain) -> list[SegmentStrength]:
-    """Every segment of the chain in tree order with its members and output: one query for the
-    segments, one for the sums."""
-    segments = list(Segment.objects.filter(chain=chain))
+def strengths_by_chain(chains: Iterable[Chain]) -> dict[int, list[SegmentStrength]]:
+    """Every segment of each chain in tree order with its members and output: two queries for
+    any number of chains (the segments, the sums)."""
+    by_id = {chain.pk: chain for chain in chains}
+    segments: dict[int, list[Segment]] = defaultdict(list)
+    for segment in Segment.objects.filter(chain_id__in=list(by_id)):
+        segments[segment.chain_id].append(segment)
     sums = {
         row["segment_id"]: row
-        for row in Member.objects.filter(chain=chain)
+        for row in Member.objects.filter(chain_id__in=list(by_id))
         .order_by()
         .values("segment_id")
         .annotate(members=Count("id"), output=Sum("output_value"))
     }
-    strengths = []
-    for node in flatten(segment_tree(segments)):
-        segment = node.segment
-        row = sums.get(segment.pk, {})
-        line = segment.weak_output if segment.weak_output is not None else chain.weak_output
-        strengths.append(
-            SegmentStrength(
-                segment=segment,
-                depth=node.depth,
-                members=row.get("members", 0),
-                output_value=row.get("output") or Decimal(0),
-                weak_line=line,
+    result: dict[int, list[SegmentStrength]] = {}
+    for chain_id, chain in by_id.items():
+        strengths = result[chain_id] = []
+        for node in flatten(segment_tree(segments[chain_id])):
+            segment = node.segment
+            row = sums.get(segment.pk, {})
+            line = segment.weak_output if segment.weak_output is not None else chain.weak_output
+            strengths.append(
+                SegmentStrength(
+                    segment=segment,
+                    depth=node.depth,
+                    members=row.get("members", 0),
+                    output_value=row.get("output") or Decimal(0),
+                    weak_line=line,
+                )
             )
-        )
-    return strengths
+    return result
+
+
+def segment_strengths(chain: Chain) -> list[SegmentStrength]:
+    return strengths_by_chain([chain])[chain.pk]
 
 
 def gaps(chain: Chain) -> list[SegmentStrength]:
@@ -218,10 +227,13 @@ class MemberFigures:
 
 
 def member_figures(chain_ids: Iterable[int]) -> dict[int, MemberFigures]:
-    """The member figures of each chain in `chain_ids`, in three queries whatever their number:
+    """The member figures of each chain in `chain_ids`, in six queries whatever their number:
     an enterprise in two segments of a chain counts once as an enterprise, its output in each."""
     ids = list(chain_ids)
     figures = {chain_id: MemberFigures() for chain_id in ids}
+    for chain_id, strengths in strengths_by_chain(Chain.objects.filter(pk__in=ids)).items():
+        figures[chain_id].segments = len(strengths)
+        figures[chain_id].gaps = sum(1 for strength in strengths if strength.is_gap)
     for row in (
         Member.objects.filter(chain_id__in=ids)
         .order_by()
@@ -254,10 +266,3 @@ def member_figures(chain_ids: Iterable[int]) -> dict[int, MemberFigures]:
     for chain_id, _enterprise, count in employees:
         figures[chain_id].employees += count or 0
     return figures
-
-
-def chains_with_segments(chain_ids: Iterable[int]) -> dict[int, list[Segment]]:
-    segments: dict[int, list[Segment]] = defaultdict(list)
-    for segment in Segment.objects.filter(chain_id__in=list(chain_ids)):
-        segments[segment.chain_id].append(segment)
-    return segments
