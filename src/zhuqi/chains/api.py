@@ -1,8 +1,6 @@
 """/api/v1/chains: chains with their segments, members, links, gaps, lists, goals and figures.
 Handlers call one selector or one service; refusals come from the services (core.errors)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.db.models import QuerySet
@@ -223,7 +221,11 @@ def remove_member(request: HttpRequest, member_id: int, payload: schemas.Version
 
 
 def _link_data(payload: schemas.LinkIn) -> services.LinkData:
-    return services.LinkData(**payload.dict())
+    values = payload.dict()
+    values.pop("version", None)
+    values["supplier_id"] = values.pop("supplier")
+    values["customer_id"] = values.pop("customer")
+    return services.LinkData(**values)
 
 
 def _link(request: HttpRequest, link_id: int) -> dict[str, Any]:
@@ -255,13 +257,11 @@ def add_link(request: HttpRequest, chain_id: int, payload: schemas.LinkIn) -> St
 
 @router.put("/links/{int:link_id}", response=schemas.LinkOut, summary="Change a link")
 def update_link(request: HttpRequest, link_id: int, payload: schemas.LinkUpdateIn) -> dict[str, Any]:
-    values = payload.dict()
-    version = values.pop("version")
     services.link_update(
         actor=request_user(request),
         link_id=link_id,
-        expected_version=version,
-        data=services.LinkData(**values),
+        expected_version=payload.version,
+        data=_link_data(payload),
         source="api",
     )
     return _link(request, link_id)
