@@ -26,6 +26,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from zhuqi.api import api
 from zhuqi.cases import services as case_services
+from zhuqi.chains import services as chain_services
+from zhuqi.chains.models import Chain, ChainItem, Link, Member, Segment
 from zhuqi.cases.models import Case, CaseCategory, GroupingSplit, JointHandling
 from zhuqi.cases.services import NewCase
 from zhuqi.core import services as core_services
@@ -177,6 +179,28 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
         actor=cast.admin, policy_id=published.pk, enterprise_ids=[cast.datong.pk], off_match_reason="远方"
     )
     joint = JointHandling.objects.create(title="远方诉求联合办理", region=datong, lead_department=department)
+    chain = chain_services.chain_create(
+        actor=cast.admin,
+        data=chain_services.ChainData(name="远方产业链", region_code="140200", chief_id=official.pk),
+    )
+    segment = chain_services.segment_create(
+        actor=cast.admin, chain_id=chain.pk, data=chain_services.SegmentData(name="远方环节")
+    )
+    member = chain_services.member_add(
+        actor=cast.admin,
+        chain_id=chain.pk,
+        data=chain_services.MemberData(segment_id=segment.pk, enterprise_id=cast.datong.pk, role="owner"),
+    )
+    link = chain_services.link_add(
+        actor=cast.admin,
+        chain_id=chain.pk,
+        data=chain_services.LinkData(
+            product="远方产品", supplier_id=cast.datong.pk, customer_name="远方客户有限公司"
+        ),
+    )
+    item = chain_services.item_create(
+        actor=cast.admin, chain_id=chain.pk, data=chain_services.ItemData(kind="weakness", title="远方短板")
+    )
     notice = Notice.objects.create(recipient=cast.outsider, title="远方通知", link=f"/cases/{case.pk}/")
     split = GroupingSplit.objects.create(case=case, label="远方诉求", created_by=cast.admin)
     robot = Webhook.objects.create(
@@ -196,6 +220,11 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "joint": JointHandling.objects.get(pk=joint.pk).version,
             "policy": Policy.objects.get(pk=policy.pk).version,
             "delivery": Delivery.objects.get(pk=delivery.pk).version,
+            "chain": Chain.objects.get(pk=chain.pk).version,
+            "segment": Segment.objects.get(pk=segment.pk).version,
+            "member": Member.objects.get(pk=member.pk).version,
+            "link": Link.objects.get(pk=link.pk).version,
+            "item": ChainItem.objects.get(pk=item.pk).version,
         }
 
     return Far(
@@ -218,6 +247,11 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "split_id": split.pk,
             "policy_id": policy.pk,
             "delivery_id": delivery.pk,
+            "chain_id": chain.pk,
+            "segment_id": segment.pk,
+            "member_id": member.pk,
+            "link_id": link.pk,
+            "item_id": item.pk,
         },
         versions=versions,
     )
