@@ -91,7 +91,7 @@ def update_chain(request: HttpRequest, chain_id: int, payload: schemas.ChainUpda
 # Segments
 
 
-def _segment_data(payload: schemas.SegmentIn) -> services.SegmentData:
+def _segment_data(payload: schemas.ChainSegmentIn) -> services.SegmentData:
     return services.SegmentData(
         name=payload.name,
         parent_id=payload.parent,
@@ -103,7 +103,7 @@ def _segment_data(payload: schemas.SegmentIn) -> services.SegmentData:
 
 
 @router.post("/{int:chain_id}/segments", response={201: schemas.ChainDetailOut}, summary="Add a segment")
-def create_segment(request: HttpRequest, chain_id: int, payload: schemas.SegmentIn) -> Status:
+def create_segment(request: HttpRequest, chain_id: int, payload: schemas.ChainSegmentIn) -> Status:
     services.segment_create(
         actor=request_user(request), chain_id=chain_id, data=_segment_data(payload), source="api"
     )
@@ -115,7 +115,9 @@ def create_segment(request: HttpRequest, chain_id: int, payload: schemas.Segment
     response=schemas.ChainDetailOut,
     summary="Change a segment (moving it under another upstream segment; a cycle is refused)",
 )
-def update_segment(request: HttpRequest, segment_id: int, payload: schemas.SegmentUpdateIn) -> dict[str, Any]:
+def update_segment(
+    request: HttpRequest, segment_id: int, payload: schemas.ChainSegmentUpdateIn
+) -> dict[str, Any]:
     segment = services.segment_update(
         actor=request_user(request),
         segment_id=segment_id,
@@ -131,7 +133,7 @@ def update_segment(request: HttpRequest, segment_id: int, payload: schemas.Segme
     response={204: None},
     summary="Remove a segment with no members or downstream",
 )
-def delete_segment(request: HttpRequest, segment_id: int, payload: schemas.VersionIn) -> Status:
+def delete_segment(request: HttpRequest, segment_id: int, payload: schemas.ChainVersionIn) -> Status:
     services.segment_delete(
         actor=request_user(request), segment_id=segment_id, expected_version=payload.version, source="api"
     )
@@ -139,7 +141,7 @@ def delete_segment(request: HttpRequest, segment_id: int, payload: schemas.Versi
 
 
 @router.get(
-    "/{int:chain_id}/gaps", response=list[schemas.SegmentOut], summary="Segments with no member, or weak"
+    "/{int:chain_id}/gaps", response=list[schemas.ChainSegmentOut], summary="Segments with no member, or weak"
 )
 def chain_gaps(request: HttpRequest, chain_id: int) -> list[dict[str, Any]]:
     chain = selectors.chain_get(user=request_user(request), chain_id=chain_id)
@@ -150,7 +152,7 @@ def chain_gaps(request: HttpRequest, chain_id: int) -> list[dict[str, Any]]:
 # Members
 
 
-def _member_data(payload: schemas.MemberIn) -> services.MemberData:
+def _member_data(payload: schemas.ChainMemberIn) -> services.MemberData:
     return services.MemberData(
         segment_id=payload.segment,
         enterprise_id=payload.enterprise,
@@ -170,7 +172,7 @@ def _member(request: HttpRequest, member_id: int) -> dict[str, Any]:
 
 
 @router.get(
-    "/{int:chain_id}/members", response=list[schemas.MemberOut], summary="A chain's members you may see"
+    "/{int:chain_id}/members", response=list[schemas.ChainMemberOut], summary="A chain's members you may see"
 )
 @paginated
 def list_members(request: HttpRequest, chain_id: int, filters: Query[MemberFilters]) -> Any:
@@ -183,9 +185,11 @@ def list_members(request: HttpRequest, chain_id: int, filters: Query[MemberFilte
 
 
 @router.post(
-    "/{int:chain_id}/members", response={201: schemas.MemberOut}, summary="Place an enterprise in a segment"
+    "/{int:chain_id}/members",
+    response={201: schemas.ChainMemberOut},
+    summary="Place an enterprise in a segment",
 )
-def add_member(request: HttpRequest, chain_id: int, payload: schemas.MemberIn) -> Status:
+def add_member(request: HttpRequest, chain_id: int, payload: schemas.ChainMemberIn) -> Status:
     member = services.member_add(
         actor=request_user(request), chain_id=chain_id, data=_member_data(payload), source="api"
     )
@@ -193,9 +197,13 @@ def add_member(request: HttpRequest, chain_id: int, payload: schemas.MemberIn) -
 
 
 @router.put(
-    "/members/{int:member_id}", response=schemas.MemberOut, summary="Change a member (role, segment, output)"
+    "/members/{int:member_id}",
+    response=schemas.ChainMemberOut,
+    summary="Change a member (role, segment, output)",
 )
-def update_member(request: HttpRequest, member_id: int, payload: schemas.MemberUpdateIn) -> dict[str, Any]:
+def update_member(
+    request: HttpRequest, member_id: int, payload: schemas.ChainMemberUpdateIn
+) -> dict[str, Any]:
     services.member_update(
         actor=request_user(request),
         member_id=member_id,
@@ -209,7 +217,7 @@ def update_member(request: HttpRequest, member_id: int, payload: schemas.MemberU
 @router.delete(
     "/members/{int:member_id}", response={204: None}, summary="Take an enterprise out of a segment"
 )
-def remove_member(request: HttpRequest, member_id: int, payload: schemas.VersionIn) -> Status:
+def remove_member(request: HttpRequest, member_id: int, payload: schemas.ChainVersionIn) -> Status:
     services.member_remove(
         actor=request_user(request), member_id=member_id, expected_version=payload.version, source="api"
     )
@@ -220,7 +228,7 @@ def remove_member(request: HttpRequest, member_id: int, payload: schemas.Version
 # Links
 
 
-def _link_data(payload: schemas.LinkIn) -> services.LinkData:
+def _link_data(payload: schemas.ChainLinkIn) -> services.LinkData:
     values = payload.dict()
     values.pop("version", None)
     values["supplier_id"] = values.pop("supplier")
@@ -236,7 +244,9 @@ def _link(request: HttpRequest, link_id: int) -> dict[str, Any]:
 
 
 @router.get(
-    "/{int:chain_id}/links", response=list[schemas.LinkOut], summary="Customers and suppliers (关联客户库)"
+    "/{int:chain_id}/links",
+    response=list[schemas.ChainLinkOut],
+    summary="Customers and suppliers (关联客户库)",
 )
 @paginated
 def list_links(request: HttpRequest, chain_id: int, filters: Query[LinkFilters]) -> Any:
@@ -247,16 +257,18 @@ def list_links(request: HttpRequest, chain_id: int, filters: Query[LinkFilters])
     )
 
 
-@router.post("/{int:chain_id}/links", response={201: schemas.LinkOut}, summary="Record who supplies whom")
-def add_link(request: HttpRequest, chain_id: int, payload: schemas.LinkIn) -> Status:
+@router.post(
+    "/{int:chain_id}/links", response={201: schemas.ChainLinkOut}, summary="Record who supplies whom"
+)
+def add_link(request: HttpRequest, chain_id: int, payload: schemas.ChainLinkIn) -> Status:
     link = services.link_add(
         actor=request_user(request), chain_id=chain_id, data=_link_data(payload), source="api"
     )
     return Status(201, _link(request, link.pk))
 
 
-@router.put("/links/{int:link_id}", response=schemas.LinkOut, summary="Change a link")
-def update_link(request: HttpRequest, link_id: int, payload: schemas.LinkUpdateIn) -> dict[str, Any]:
+@router.put("/links/{int:link_id}", response=schemas.ChainLinkOut, summary="Change a link")
+def update_link(request: HttpRequest, link_id: int, payload: schemas.ChainLinkUpdateIn) -> dict[str, Any]:
     services.link_update(
         actor=request_user(request),
         link_id=link_id,
@@ -268,7 +280,7 @@ def update_link(request: HttpRequest, link_id: int, payload: schemas.LinkUpdateI
 
 
 @router.delete("/links/{int:link_id}", response={204: None}, summary="Remove a link")
-def remove_link(request: HttpRequest, link_id: int, payload: schemas.VersionIn) -> Status:
+def remove_link(request: HttpRequest, link_id: int, payload: schemas.ChainVersionIn) -> Status:
     services.link_remove(
         actor=request_user(request), link_id=link_id, expected_version=payload.version, source="api"
     )
@@ -279,7 +291,7 @@ def remove_link(request: HttpRequest, link_id: int, payload: schemas.VersionIn) 
 # The chief's lists and goals
 
 
-def _item_data(payload: schemas.ItemIn) -> services.ItemData:
+def _item_data(payload: schemas.ChainItemIn) -> services.ItemData:
     return services.ItemData(
         kind=payload.kind,
         title=payload.title,
@@ -301,7 +313,7 @@ def _item(request: HttpRequest, item_id: int) -> dict[str, Any]:
 
 @router.get(
     "/{int:chain_id}/items",
-    response=list[schemas.ItemOut],
+    response=list[schemas.ChainItemOut],
     summary="Strengths to build, weak links to break through, key technologies (锻长板/补短板/攻关)",
 )
 def list_items(request: HttpRequest, chain_id: int) -> list[dict[str, Any]]:
@@ -310,16 +322,16 @@ def list_items(request: HttpRequest, chain_id: int) -> list[dict[str, Any]]:
     return [schemas.item_json(item) for item in selectors.item_queryset(user=user, chain=chain)]
 
 
-@router.post("/{int:chain_id}/items", response={201: schemas.ItemOut}, summary="Add a line to a list")
-def create_item(request: HttpRequest, chain_id: int, payload: schemas.ItemIn) -> Status:
+@router.post("/{int:chain_id}/items", response={201: schemas.ChainItemOut}, summary="Add a line to a list")
+def create_item(request: HttpRequest, chain_id: int, payload: schemas.ChainItemIn) -> Status:
     item = services.item_create(
         actor=request_user(request), chain_id=chain_id, data=_item_data(payload), source="api"
     )
     return Status(201, _item(request, item.pk))
 
 
-@router.put("/items/{int:item_id}", response=schemas.ItemOut, summary="Change a line")
-def update_item(request: HttpRequest, item_id: int, payload: schemas.ItemUpdateIn) -> dict[str, Any]:
+@router.put("/items/{int:item_id}", response=schemas.ChainItemOut, summary="Change a line")
+def update_item(request: HttpRequest, item_id: int, payload: schemas.ChainItemUpdateIn) -> dict[str, Any]:
     services.item_update(
         actor=request_user(request),
         item_id=item_id,
@@ -331,7 +343,7 @@ def update_item(request: HttpRequest, item_id: int, payload: schemas.ItemUpdateI
 
 
 @router.delete("/items/{int:item_id}", response={204: None}, summary="Remove a line")
-def delete_item(request: HttpRequest, item_id: int, payload: schemas.VersionIn) -> Status:
+def delete_item(request: HttpRequest, item_id: int, payload: schemas.ChainVersionIn) -> Status:
     services.item_delete(
         actor=request_user(request), item_id=item_id, expected_version=payload.version, source="api"
     )
@@ -349,15 +361,15 @@ def _goal_json(goal: ChainGoal) -> dict[str, Any]:
     }
 
 
-@router.get("/{int:chain_id}/goals", response=list[schemas.GoalOut], summary="Yearly targets")
+@router.get("/{int:chain_id}/goals", response=list[schemas.ChainGoalOut], summary="Yearly targets")
 def list_goals(request: HttpRequest, chain_id: int) -> list[dict[str, Any]]:
     user = request_user(request)
     chain = selectors.chain_get(user=user, chain_id=chain_id)
     return [_goal_json(goal) for goal in selectors.goal_queryset(user=user, chain=chain)]
 
 
-@router.put("/{int:chain_id}/goals/{int:year}", response=schemas.GoalOut, summary="Set a year's targets")
-def set_goal(request: HttpRequest, chain_id: int, year: Year, payload: schemas.GoalIn) -> dict[str, Any]:
+@router.put("/{int:chain_id}/goals/{int:year}", response=schemas.ChainGoalOut, summary="Set a year's targets")
+def set_goal(request: HttpRequest, chain_id: int, year: Year, payload: schemas.ChainGoalIn) -> dict[str, Any]:
     values = payload.dict()
     version = values.pop("version")
     goal = services.goal_set(
@@ -371,7 +383,7 @@ def set_goal(request: HttpRequest, chain_id: int, year: Year, payload: schemas.G
     return _goal_json(goal)
 
 
-@router.get("/{int:chain_id}/figures", response=schemas.FiguresOut, summary="The chain's figures today")
+@router.get("/{int:chain_id}/figures", response=schemas.ChainFiguresOut, summary="The chain's figures today")
 def figures(request: HttpRequest, chain_id: int) -> dict[str, Any]:
     user = request_user(request)
     chain = selectors.chain_get(user=user, chain_id=chain_id)

@@ -77,7 +77,7 @@ def chain_json(chain: Chain) -> dict[str, Any]:
     }
 
 
-class SegmentIn(Schema):
+class ChainSegmentIn(Schema):
     name: str = schema_field(Segment, "name")
     parent: RecordId | None = Field(
         None, description="the segment upstream (for a supporting one: the one it supplies)"
@@ -88,15 +88,15 @@ class SegmentIn(Schema):
     weak_output: Decimal | str | None = None
 
 
-class SegmentUpdateIn(SegmentIn):
+class ChainSegmentUpdateIn(ChainSegmentIn):
     version: Version
 
 
-class VersionIn(Schema):
+class ChainVersionIn(Schema):
     version: Version
 
 
-class SegmentOut(Schema):
+class ChainSegmentOut(Schema):
     id: int
     name: str
     parent: int | None
@@ -132,10 +132,10 @@ def segment_json(strength: SegmentStrength) -> dict[str, Any]:
 
 
 class ChainDetailOut(ChainOut):
-    segments: list[SegmentOut]
+    segments: list[ChainSegmentOut]
 
 
-class MemberIn(Schema):
+class ChainMemberIn(Schema):
     segment: RecordId
     enterprise: RecordId
     role: Annotated[str, choices_schema(Role)] = Role.OTHER
@@ -145,11 +145,11 @@ class MemberIn(Schema):
     note: str = schema_field(Member, "note", "")
 
 
-class MemberUpdateIn(MemberIn):
+class ChainMemberUpdateIn(ChainMemberIn):
     version: Version
 
 
-class MemberOut(Schema):
+class ChainMemberOut(Schema):
     id: int
     chain: int
     segment: int
@@ -188,7 +188,7 @@ def member_json(member: Member) -> dict[str, Any]:
     }
 
 
-class LinkIn(Schema):
+class ChainLinkIn(Schema):
     product: str = schema_field(Link, "product")
     supplier: RecordId | None = Field(None, description="one of ours; else supplier_name (and uscc)")
     supplier_name: str = schema_field(Link, "supplier_name", "")
@@ -201,11 +201,11 @@ class LinkIn(Schema):
     note: str = schema_field(Link, "note", "")
 
 
-class LinkUpdateIn(LinkIn):
+class ChainLinkUpdateIn(ChainLinkIn):
     version: Version
 
 
-class LinkOut(Schema):
+class ChainLinkOut(Schema):
     id: int
     chain: int
     supplier: int | None
@@ -239,7 +239,7 @@ def link_json(link: Link) -> dict[str, Any]:
     }
 
 
-class ItemIn(Schema):
+class ChainItemIn(Schema):
     kind: Annotated[str, choices_schema(ItemKind)]
     title: str = schema_field(ChainItem, "title")
     segment: RecordId | None = None
@@ -250,11 +250,11 @@ class ItemIn(Schema):
     position: int = Field(0, ge=0, le=32767)
 
 
-class ItemUpdateIn(ItemIn):
+class ChainItemUpdateIn(ChainItemIn):
     version: Version
 
 
-class ItemOut(Schema):
+class ChainItemOut(Schema):
     id: int
     kind: ItemKind
     title: str
@@ -286,7 +286,7 @@ def item_json(item: ChainItem) -> dict[str, Any]:
     }
 
 
-class GoalIn(Schema):
+class ChainGoalIn(Schema):
     investment_signed: Decimal | str | None = Field(None, description="万元")
     projects_landed: int | str | None = None
     funds_in_place: Decimal | str | None = Field(None, description="万元")
@@ -294,7 +294,7 @@ class GoalIn(Schema):
     version: Version | None = Field(None, description="required to change a year already set")
 
 
-class GoalOut(Schema):
+class ChainGoalOut(Schema):
     year: int
     investment_signed: Decimal | None
     projects_landed: int | None
@@ -303,7 +303,7 @@ class GoalOut(Schema):
     version: int
 
 
-class FiguresOut(Schema):
+class ChainFiguresOut(Schema):
     members: int
     enterprises: int
     above_scale: int

@@ -4,15 +4,18 @@ the figures a chain chief reports."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet, Sum
 
 from zhuqi.chains.models import Chain, ChainGoal, ChainItem, Link, Member, Role, Segment, SegmentKind
 from zhuqi.core.errors import NotFound
+from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import region_and_ancestor_codes, region_subtree_q, scope_q
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Enterprise
@@ -266,3 +269,73 @@ def member_figures(chain_ids: Iterable[int]) -> dict[int, MemberFigures]:
     for chain_id, _enterprise, count in employees:
         figures[chain_id].employees += count or 0
     return figures
+
+
+# ---------------------------------------------------------------------------------------------
+# What changed since a day (the chief's workbench: "what changed since last week")
+
+
+@dataclass
+class ChainChanges:
+    joined: list[Member] = field(default_factory=list)  # those the reader may see, newest first
+    joined_count: int = 0
+    left: int = 0
+    links_added: int = 0
+    items_changed: int = 0
+
+
+def led_chains(*, user: User) -> QuerySet[Chain]:
+    """The chains the user's official is chief or deputy chief of."""
+    if not user.official_id:
+        return Chain.objects.none()
+    return chain_queryset(user=user).filter(
+        Q(chief_id=user.official_id)
+        | Q(pk__in=Chain.deputies.through.objects.filter(official_id=user.official_id).values("chain_id"))
+    )
+
+
+def chain_changes(
+    *, user: User, chains: Iterable[Chain], since: datetime.datetime, shown: int = 5
+) -> dict[int, ChainChanges]:
+    """Members joined and left, links added and list lines changed since `since`, per chain. A
+    member taken out leaves only its audit entry, which names its chain in the snapshot."""
+    ids = [chain.pk for chain in chains]
+    changes = {chain_id: ChainChanges() for chain_id in ids}
+    for row in (
+        Member.objects.filter(chain_id__in=ids, created_at__gte=since)
+        .order_by()
+        .values("chain_id")
+        .annotate(n=Count("id"))
+    ):
+        changes[row["chain_id"]].joined_count = row["n"]
+    for chain_id in ids:
+        if changes[chain_id].joined_count:
+            changes[chain_id].joined = list(
+                member_queryset(user=user)
+                .filter(chain_id=chain_id, created_at__gte=since)
+                .order_by("-created_at", "-id")[:shown]
+            )
+    for row in (
+        Link.objects.filter(chain_id__in=ids, created_at__gte=since)
+        .order_by()
+        .values("chain_id")
+        .annotate(n=Count("id"))
+    ):
+        changes[row["chain_id"]].links_added = row["n"]
+    for row in (
+        ChainItem.objects.filter(chain_id__in=ids, updated_at__gte=since)
+        .order_by()
+        .values("chain_id")
+        .annotate(n=Count("id"))
+    ):
+        changes[row["chain_id"]].items_changed = row["n"]
+    removed = AuditEntry.objects.filter(
+        action=AuditEntry.Action.DELETE,
+        at__gte=since,
+        content_type=ContentType.objects.get_for_model(Member),
+    ).values_list("changes", flat=True)
+    for snapshot in removed:
+        chain_id = (snapshot.get("chain") or [None])[0]
+        if chain_id in changes:
+            changes[chain_id].left += 1
+    return changes

@@ -86,7 +86,11 @@ def _apply(actor: User, record: Any, values: dict[str, Any], source: str) -> Any
 
 def _delete(actor: User, record: Any, source: str) -> None:
     audit.record(
-        actor=actor, instance=record, action=AuditEntry.Action.DELETE, before=audit.snapshot(record), source=source
+        actor=actor,
+        instance=record,
+        action=AuditEntry.Action.DELETE,
+        before=audit.snapshot(record),
+        source=source,
     )
     record.delete()
 

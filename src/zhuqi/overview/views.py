@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhuqi.cases import selectors as case_selectors
+from zhuqi.chains import figures as chain_figures
+from zhuqi.chains import selectors as chain_selectors
 from zhuqi.core import audit, selectors, services
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
@@ -32,7 +34,7 @@ from zhuqi.core.validators import parse_id
 from zhuqi.demo import dataset
 from zhuqi.directory import selectors as directory_selectors
 from zhuqi.directory import services as directory_services
-from zhuqi.directory.models import Region
+from zhuqi.directory.models import Region, User
 from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.enterprises.selectors import enterprise_counts_by_region
 from zhuqi.investment import figures as agreement_figures
@@ -77,7 +79,32 @@ def workbench(request: HttpRequest) -> HttpResponse:
         context["hazards"] = case_selectors.hazards_to_rectify(user=user)[:20]
     if selectors.can_read_audit(user):
         context["recent_audit"] = selectors.audit_queryset(user=user)[:10]
+    context["led_chains"] = _led_chains(user)
     return render(request, "overview/workbench.html", context)
+
+
+def _led_chains(user: User) -> list[dict[str, object]]:
+    """The chain chief's card: each chain they lead or deputise, its figures today and what
+    changed in the last seven days."""
+    chains = list(chain_selectors.led_chains(user=user)[:5]) if user.official_id else []
+    if not chains:
+        return []
+    ids = [chain.pk for chain in chains]
+    members = chain_selectors.member_figures(ids)
+    columns = chain_figures.registered_columns()
+    values = chain_figures.column_values(user, ids)
+    changes = chain_selectors.chain_changes(
+        user=user, chains=chains, since=timezone.now() - datetime.timedelta(days=7)
+    )
+    return [
+        {
+            "chain": chain,
+            "figures": members[chain.pk],
+            "columns": [(column, values[column.key].get(chain.pk)) for column in columns],
+            "changes": changes[chain.pk],
+        }
+        for chain in chains
+    ]
 
 
 AUDIT_FILTER_LABELS = {

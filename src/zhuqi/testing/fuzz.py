@@ -52,6 +52,8 @@ SEMANTIC_REFUSALS = [
     "POST /api/v1/projects",
     "GET /api/v1/projects/figures",
     "POST /api/v1/projects/{project_id}/reports",
+    # The node plan is refused row by row ("第2个节点 planned_on 必填"), blanks included.
+    "PUT /api/v1/projects/{project_id}/milestones",
     "POST /api/v1/projects/lists",
     "PUT /api/v1/projects/lists/{list_id}",
     "POST /api/v1/agreements",
@@ -71,6 +73,20 @@ SEMANTIC_REFUSALS = [
     "POST /api/v1/deliveries/{delivery_id}/refuse",
     "POST /api/v1/deliveries/import",
     "POST /api/v1/policies/{policy_id}/attachment",
+    # A chain's region that exists, a name not taken; a segment's upstream in the same chain and
+    # no cycle; a member's segment of this chain and an enterprise in scope; a link with one end
+    # ours and not to itself; amounts in 万元.
+    "POST /api/v1/chains",
+    "PUT /api/v1/chains/{chain_id}",
+    "POST /api/v1/chains/{chain_id}/segments",
+    "PUT /api/v1/chains/segments/{segment_id}",
+    "POST /api/v1/chains/{chain_id}/members",
+    "PUT /api/v1/chains/members/{member_id}",
+    "POST /api/v1/chains/{chain_id}/links",
+    "PUT /api/v1/chains/links/{link_id}",
+    "POST /api/v1/chains/{chain_id}/items",
+    "PUT /api/v1/chains/items/{item_id}",
+    "PUT /api/v1/chains/{chain_id}/goals/{year}",
 ]
 
 CONFIG: dict[str, Any] = {

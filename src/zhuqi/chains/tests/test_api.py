@@ -127,6 +127,6 @@ def test_members_list_sends_what_the_schema_validates_in_fixed_queries(
     rows = selectors.member_queryset(user=cast.coordinator, chain=chain).order_by(
         "segment__position", "segment_id", "-output_value", "id"
     )
-    assert every == validated_items(schemas.MemberOut, schemas.member_json, rows)
+    assert every == validated_items(schemas.ChainMemberOut, schemas.member_json, rows)
     by_role = client.get(f"/api/v1/chains/{chain.pk}/members", {"role": "nonsense"})
     assert by_role.status_code == 422

@@ -55,9 +55,7 @@ def test_a_chain_its_tree_and_its_gaps(cast):
     )
     chain.refresh_from_db()
     strengths = {s.segment.name: s for s in selectors.segment_strengths(chain)}
-    assert [
-        strengths[n].depth for n in ("电解铝", "铝用阳极", "铝板带箔", "高端铝箔")
-    ] == [0, 0, 1, 2]
+    assert [strengths[n].depth for n in ("电解铝", "铝用阳极", "铝板带箔", "高端铝箔")] == [0, 0, 1, 2]
     gaps = {s.segment.name: s.reason for s in selectors.gaps(chain)}
     assert set(gaps) == {"电解铝", "铝用阳极", "铝板带箔"}
     assert gaps["电解铝"] == "本地无企业"
