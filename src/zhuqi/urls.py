@@ -18,6 +18,7 @@ urlpatterns = [
     path("visits/", include("zhuqi.visits.urls")),
     path("policies/", include("zhuqi.policies.urls")),
     path("chains/", include("zhuqi.chains.urls")),
+    path("chains/", include("zhuqi.chains.edit_urls")),
     path("targets/", include("zhuqi.investment.target_urls")),
     path("notices/", include("zhuqi.notifications.urls")),
 ]

@@ -229,6 +229,12 @@ def _grouping(user: User, by: str, region: str, level: str) -> tuple[Grouping, Q
     return region_grouping(user, by, region, level)
 
 
+def late_now_q(now: datetime.datetime) -> Q:
+    """Late at `now` (with an open status, the figures' "late"): marked red by the deadline
+    sweep, or past its deadline since the sweep last ran. Other apps count late cases by this."""
+    return Q(timeliness=Timeliness.RED) | Q(due_at__lt=now)
+
+
 def _measures(period: Period, now: datetime.datetime) -> tuple[Q, dict[str, Any]]:
     """The WHERE that narrows to the cases some figure counts, and the conditional aggregates.
 
@@ -252,7 +258,7 @@ def _measures(period: Period, now: datetime.datetime) -> tuple[Q, dict[str, Any]
     standing = Q(status__in=[Status.ANSWERED, Status.CLOSED])
     closed = Q(status=Status.CLOSED) & during("closed_at")
     still_open = Q(status__in=OPEN_STATUS_LIST, submitted_at__lt=end)
-    late_now = Q(timeliness=Timeliness.RED) | Q(due_at__lt=now)
+    late_now = late_now_q(now)
 
     where = received | response_due | answer_due | closed | still_open
     aggregates = {

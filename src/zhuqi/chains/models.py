@@ -205,7 +205,7 @@ class ChainItem(BaseModel):
 
     chain = models.ForeignKey(Chain, verbose_name="产业链", on_delete=models.CASCADE, related_name="items")
     kind = models.CharField("清单", max_length=12, choices=ItemKind.choices)
-    title = models.CharField("事项", max_length=200)
+    title = models.CharField("清单事项", max_length=200)
     segment = models.ForeignKey(
         Segment, verbose_name="环节", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -286,11 +286,15 @@ def item_json(item: ChainItem) -> dict[str, Any]:
     }
 
 
+# The service's bound (services.goal_set), said in the schema so the API refuses beyond it.
+GoalCount = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
 class ChainGoalIn(Schema):
     investment_signed: Decimal | str | None = Field(None, description="万元")
-    projects_landed: int | str | None = None
+    projects_landed: GoalCount | None = None
     funds_in_place: Decimal | str | None = Field(None, description="万元")
-    new_above_scale: int | str | None = None
+    new_above_scale: GoalCount | None = None
     version: Version | None = Field(None, description="required to change a year already set")
 
 

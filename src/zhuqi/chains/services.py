@@ -7,11 +7,13 @@ moving segments at once cannot make a cycle between them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import ProtectedError
 
 from zhuqi.chains import selectors
 from zhuqi.chains.models import (
@@ -217,12 +219,26 @@ class SegmentData:
     weak_output: Any = None
 
 
-def _depth(parent: Segment | None, parents: dict[int, int | None]) -> int:
+def _depth(parent: Segment | None, parents: Mapping[int, int | None]) -> int:
     depth, current = 0, parent.pk if parent else None
     while current is not None:
         depth += 1
         current = parents.get(current)
     return depth
+
+
+def _height(segment: Segment | None, parents: Mapping[int, int | None]) -> int:
+    """How many levels a segment brings with it when moved (itself and what lies downstream)."""
+    if segment is None:
+        return 0
+    children: dict[int | None, list[int]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+
+    def height(node: int) -> int:
+        return 1 + max((height(child) for child in children.get(node, ())), default=0)
+
+    return height(segment.pk) - 1
 
 
 def _clean_segment(chain: Chain, data: SegmentData, segment: Segment | None = None) -> dict[str, Any]:
@@ -261,7 +277,7 @@ def _clean_segment(chain: Chain, data: SegmentData, segment: Segment | None = No
                 current = parents.get(current)
     if values["kind"] == SegmentKind.SUPPORTING and data.parent_id is None:
         errors.append(FieldError("parent", "配套环节须指明它所配套的环节"))
-    if parent is not None and _depth(parent, parents) >= MAX_DEPTH:
+    if parent is not None and _depth(parent, parents) + _height(segment, parents) >= MAX_DEPTH:
         errors.append(FieldError("parent", f"产业链最多 {MAX_DEPTH} 级"))
     if segment is None and len(parents) >= MAX_SEGMENTS:
         errors.append(FieldError("name", f"一条产业链最多 {MAX_SEGMENTS} 个环节"))
@@ -323,7 +339,15 @@ def segment_delete(*, actor: User, segment_id: int, expected_version: int | None
         )
     if errors:
         raise ValidationFailed(errors)
-    _delete(actor, segment, source)
+    try:
+        _delete(actor, segment, source)
+    except ProtectedError as error:
+        # Records of the apps above name the segment (an investment target aimed at it): chains
+        # cannot know them, but the database does, and the transaction rolls the audit back.
+        kinds = "、".join(sorted({str(record._meta.verbose_name) for record in error.protected_objects}))
+        raise ValidationFailed(
+            [FieldError("segment", f"“{segment.name}”还有{kinds}指向它，请先调整")]
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -743,7 +767,3 @@ def chain_load(
 
     add(template.segments, None, "segments")
     return chain
-
-
-def _integrity(error: IntegrityError) -> ValidationFailed:  # pragma: no cover - a race's last guard
-    return ValidationFailed([FieldError("", f"与同时进行的修改冲突，请重试（{error}）")])

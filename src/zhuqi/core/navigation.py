@@ -50,6 +50,8 @@ PAGES: tuple[Page, ...] = (
     Page("project-list", _("重点项目"), EVERYONE),
     Page("visit-list", _("调研走访"), EVERYONE),
     Page("policy-list", _("惠企政策"), EVERYONE),
+    # The key industrial chains side by side, each chain's page for its chief.
+    Page("chains:chain-list", _("产业链"), GOVERNMENT, test_id="nav-chains"),
     # An enterprise's own: what it qualifies for and how each stands.
     Page("my-policies", _("我的政策"), frozenset({Role.ENTERPRISE}), test_id="nav-my-policies"),
     Page("liaison-workbench", _("我的企业"), LIAISON, officials_too=True, test_id="nav-liaison"),

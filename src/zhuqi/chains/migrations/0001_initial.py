@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('strength', '锻长板'), ('weakness', '补短板'), ('technology', '关键产品技术攻关')], max_length=12, verbose_name='清单')),
-                ('title', models.CharField(max_length=200, verbose_name='事项')),
+                ('title', models.CharField(max_length=200, verbose_name='清单事项')),
                 ('description', models.TextField(blank=True, verbose_name='具体内容')),
                 ('status', models.CharField(choices=[('planned', '谋划中'), ('underway', '推进中'), ('done', '已完成')], default='planned', max_length=12, verbose_name='进展')),
                 ('progress', models.CharField(blank=True, max_length=500, verbose_name='进展情况')),
