@@ -20,6 +20,7 @@ from zhuqi.core.textlimits import too_long_message
 from zhuqi.directory.api import router as directory_router
 from zhuqi.enterprises.api import router as enterprises_router
 from zhuqi.investment.api import router as agreements_router
+from zhuqi.investment.target_api import router as targets_router
 from zhuqi.notifications.api import router as robots_router
 from zhuqi.policies.api import deliveries_router
 from zhuqi.policies.api import enterprise_router as enterprise_policies_router
@@ -197,6 +198,7 @@ api.add_router("/enterprises", enterprises_router)
 api.add_router("/cases", cases_router)
 api.add_router("/projects", projects_router)
 api.add_router("/agreements", agreements_router)
+api.add_router("/targets", targets_router)
 api.add_router("/visits", visits_router)
 api.add_router("/assignments", assignments_router)
 api.add_router("/robots", robots_router)

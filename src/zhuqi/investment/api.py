@@ -37,6 +37,7 @@ def _data(payload: schemas.AgreementIn) -> AgreementData:
         follow_up_department_id=payload.follow_up_department,
         leader_ids=payload.leaders_present,
         note=payload.note,
+        chain_id=payload.chain,
     )
 
 

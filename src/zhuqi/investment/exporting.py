@@ -23,6 +23,7 @@ COLUMNS = [
     ("协议期限", 14),
     ("合作领域", 24),
     ("跟踪落实部门", 20),
+    ("所属产业链", 16),
     ("出席领导", 20),
     ("落地情况", 10),
     ("落地项目", 36),
@@ -32,7 +33,7 @@ COLUMNS = [
 ]
 MAX_ROWS = 100_000
 _DATE_COLUMN = 5
-_MONEY_COLUMNS = (7, 15, 16)
+_MONEY_COLUMNS = (7, 16, 17)
 
 
 def _row(agreement: Any) -> list[Any]:
@@ -49,6 +50,7 @@ def _row(agreement: Any) -> list[Any]:
         agreement.period,
         agreement.fields,
         agreement.follow_up_department.name if agreement.follow_up_department else "",
+        agreement.chain.name if agreement.chain else "",
         "、".join(official.name for official in agreement.leaders_present.all()),
         STATUS_LABELS[agreement.status],
         "、".join(project.name for project in agreement.projects.all()),

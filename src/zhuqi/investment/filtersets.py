@@ -21,6 +21,7 @@ class AgreementFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=AgreementKind)
     status = django_filters.ChoiceFilter(choices=list(STATUS_LABELS.items()), method="filter_status")
     department = IdFilter(field_name="follow_up_department_id")
+    chain = IdFilter(field_name="chain_id")
     without_project_months = MonthCountFilter(method="filter_without_project")
     q = django_filters.CharFilter(method="filter_text")
 

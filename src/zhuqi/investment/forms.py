@@ -34,6 +34,7 @@ class AgreementForm(Form):
     period = _text("period")
     follow_up_department = LenientIntegerField(label=model_label(Agreement, "follow_up_department"))
     leaders_present = LenientIdListField(label=model_label(Agreement, "leaders_present"))
+    chain = LenientIntegerField(label=model_label(Agreement, "chain"))
     note = _text("note")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

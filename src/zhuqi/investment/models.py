@@ -1,5 +1,7 @@
 """Signed agreements (合作协议) and whether they land: the projects that come of them, and the
-funds actually in place (到位资金) over time. Amounts are stored in 万元; people enter 亿元 or 万元."""
+funds actually in place (到位资金) over time; and the investment targets (招商目标) of a chain's
+gap segments, from first identified to signed (an agreement) and landed (a project). Amounts are
+stored in 万元; people enter 亿元 or 万元."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from zhuqi.chains.models import Chain, Segment
 from zhuqi.core.models import BaseModel
 from zhuqi.directory.models import Department, Official, Region
 from zhuqi.enterprises.models import Enterprise
@@ -80,6 +83,11 @@ class Agreement(BaseModel):
         related_name="+",
     )
     projects = models.ManyToManyField(Project, verbose_name="落地项目", blank=True, related_name="agreements")
+    # The chain it invests in: the chain pages sum the amounts signed per chain. Set when a
+    # target of the chain is signed with it, or by hand.
+    chain = models.ForeignKey(
+        Chain, verbose_name="所属产业链", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.TextField("备注", blank=True)
     # Kept by the funds service: the sum of the funds-in-place records.
     funds_in_place = money("到位资金（万元）", default=Decimal(0))
@@ -98,6 +106,7 @@ class Agreement(BaseModel):
             models.Index(fields=["region", "signed_on"], name="agreement_region_idx"),
             models.Index(fields=["signed_on"], name="agreement_signed_idx"),
             models.Index(fields=["follow_up_department"], name="agreement_department_idx"),
+            models.Index(fields=["chain", "signed_on"], name="agreement_chain_idx"),
         ]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="agreement_amount_valid")]
 
@@ -130,3 +139,99 @@ class FundsInPlace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement_id} {self.on} {self.amount}"
+
+
+class TargetStatus(models.TextChoices):
+    """The road of an investment target; 已放弃 is off it (a target may be taken up again)."""
+
+    IDENTIFIED = "identified", gettext_noop("已识别")
+    CONTACTED = "contacted", gettext_noop("已接洽")
+    NEGOTIATING = "negotiating", gettext_noop("洽谈中")
+    SIGNED = "signed", gettext_noop("已签约")
+    LANDED = "landed", gettext_noop("已落地")
+    DROPPED = "dropped", gettext_noop("已放弃")
+
+
+# The road in order: a target moves forward along it, one step or several at once.
+TARGET_ROAD = [
+    TargetStatus.IDENTIFIED,
+    TargetStatus.CONTACTED,
+    TargetStatus.NEGOTIATING,
+    TargetStatus.SIGNED,
+    TargetStatus.LANDED,
+]
+OPEN_STATUSES = [TargetStatus.IDENTIFIED, TargetStatus.CONTACTED, TargetStatus.NEGOTIATING]
+WON_STATUSES = [TargetStatus.SIGNED, TargetStatus.LANDED]
+
+
+class Target(BaseModel):
+    """An outside enterprise the region wants to bring into a segment of a chain (招商目标),
+    usually a gap segment (缺什么补什么), with who follows it and what they do next."""
+
+    chain = models.ForeignKey(Chain, verbose_name="产业链", on_delete=models.PROTECT, related_name="targets")
+    segment = models.ForeignKey(
+        Segment, verbose_name="环节", on_delete=models.PROTECT, related_name="targets"
+    )
+    name = models.CharField("目标企业", max_length=200)
+    uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    origin = models.CharField("所在地", max_length=100, blank=True, help_text="如：江苏省无锡市")
+    status = models.CharField(
+        "招商状态", max_length=12, choices=TargetStatus.choices, default=TargetStatus.IDENTIFIED
+    )
+    expected_investment = money("预计投资（万元）", null=True, blank=True)
+    department = models.ForeignKey(
+        Department, verbose_name="责任部门", on_delete=models.PROTECT, related_name="+"
+    )
+    official = models.ForeignKey(
+        Official, verbose_name="责任人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    next_step = models.CharField("下一步工作", max_length=300, blank=True)
+    next_step_on = models.DateField("下一步时间", null=True, blank=True)
+    # What was said when the status last changed (the timeline keeps every one).
+    status_note = models.CharField("进展说明", max_length=500, blank=True)
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name="签约协议",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    project = models.ForeignKey(
+        Project, verbose_name="落地项目", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField("备注", blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    status_changed_at = models.DateTimeField("状态变更时间")
+
+    class Meta:
+        verbose_name = "招商目标"
+        verbose_name_plural = "招商目标"
+        ordering = ["chain_id", "segment_id", "id"]
+        indexes = [
+            models.Index(fields=["chain", "status"], name="target_chain_status_idx"),
+            models.Index(fields=["department", "status"], name="target_department_idx"),
+            models.Index(fields=["segment"], name="target_segment_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="signed") | Q(agreement__isnull=False), name="target_signed_has_agreement"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="landed") | Q(project__isnull=False), name="target_landed_has_project"
+            ),
+            models.CheckConstraint(condition=Q(expected_investment__gte=0), name="target_investment_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -39,6 +39,7 @@ class AgreementIn(Schema):
     follow_up_department: RecordId | None = None
     leaders_present: list[RecordId] = []
     note: str = schema_field(Agreement, "note", "")
+    chain: RecordId | None = Field(None, description="the industrial chain it invests in (所属产业链)")
 
 
 class AgreementUpdateIn(AgreementIn):
@@ -76,6 +77,8 @@ class AgreementOut(Schema):
     fields: str
     follow_up_department: int | None
     follow_up_department_name: str
+    chain: int | None
+    chain_name: str
     status: AgreementStatus
     status_label: str
     landed_amount: Decimal = Field(description="total investment of the projects that came of it, 万元")
@@ -112,6 +115,8 @@ def agreement_json(agreement: Agreement) -> dict[str, Any]:
         "follow_up_department_name": agreement.follow_up_department.name
         if agreement.follow_up_department
         else "",
+        "chain": agreement.chain_id,
+        "chain_name": agreement.chain.name if agreement.chain else "",
         "status": status,
         "status_label": STATUS_LABELS[status],
         "landed_amount": getattr(agreement, "landed_amount", Decimal(0)),

@@ -98,7 +98,7 @@ def with_landing(queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:
 
 def agreement_queryset(*, user: User) -> QuerySet[Agreement]:
     return Agreement.objects.filter(agreement_scope_q(user)).select_related(
-        "region", "follow_up_department", "counterparty", "our_party"
+        "region", "follow_up_department", "counterparty", "our_party", "chain"
     )
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from zhuqi.chains.selectors import chain_queryset
 from zhuqi.core import audit
 from zhuqi.core.concurrency import check_version, lock
 from zhuqi.core.errors import FieldError, ValidationFailed, require
@@ -65,6 +66,7 @@ class AgreementData:
     follow_up_department_id: int | None = None
     leader_ids: list[int] = field(default_factory=list)
     note: str = ""
+    chain_id: int | None = None
 
 
 # An agreement's text as typed (the party names as written, when not taken from the registry).
@@ -128,6 +130,11 @@ def clean_agreement_data(actor: User, data: AgreementData) -> dict[str, Any]:
         if department is None or not code_within(jurisdiction_code(actor), department.region_id):
             errors.append(FieldError("follow_up_department", "部门不存在或不在您的管辖范围内"))
         values["follow_up_department"] = department
+    values["chain"] = None
+    if data.chain_id:
+        values["chain"] = chain_queryset(user=actor).filter(pk=data.chain_id).first()
+        if values["chain"] is None:
+            errors.append(FieldError("chain", "产业链不存在或不在您的范围内"))
     leaders = list(Official.objects.filter(pk__in=data.leader_ids))
     if len(leaders) != len(set(data.leader_ids)):
         errors.append(FieldError("leaders_present", "有出席领导不存在"))
@@ -164,6 +171,19 @@ def agreement_update(
     leaders_before = sorted(agreement.leaders_present.values_list("pk", flat=True))
     values = clean_agreement_data(actor, data)
     leaders = values.pop("_leaders")
+    new_chain = values["chain"]
+    if (new_chain.pk if new_chain else None) != agreement.chain_id:
+        signed_elsewhere = agreement.targets.exclude(chain=new_chain).select_related("chain").first()
+        if signed_elsewhere is not None:
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "chain",
+                        f"“{signed_elsewhere.chain.name}”的招商目标“{signed_elsewhere.name}”以此协议签约，"
+                        "协议须归入该产业链",
+                    )
+                ]
+            )
     for name, value in values.items():
         setattr(agreement, name, value)
     changes = audit.diff(before, audit.snapshot(agreement))

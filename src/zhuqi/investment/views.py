@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhuqi.chains.selectors import chain_queryset
 from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
@@ -197,6 +198,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
             follow_up_department_id=posted["follow_up_department"],
             leader_ids=posted["leaders_present"],
             note=posted["note"],
+            chain_id=posted["chain"],
         )
         try:
             agreement = services.agreement_create(actor=user, data=data, source="web")
@@ -218,5 +220,6 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
             "natures": AmountNature.choices,
             "units": AmountUnit.choices,
             "leaders_present": form["leaders_present"].value() or [],
+            "chains": chain_queryset(user=user),
         },
     )
