@@ -247,6 +247,8 @@ _QUALIFICATIONS: tuple[tuple[str, str], ...] = (
     ("gazelle", r"瞪羚企业"),
     ("agricultural_leader", r"农业产业化(?:[国省市县]家?级)?(?:重点)?龙头企业|农业龙头企业"),
 )
+# 链主企业 (a chain's owner enterprise): a chain condition on the role, any chain.
+_CHAIN_OWNER = re.compile(r"(?:产业)?链主(?:型)?企业")
 # Becoming one is not being one: "列入高新技术企业培育库的企业" are candidates.
 _NOT_HELD_AFTER = re.compile(r"培育(?:库|入库|企业|对象|名单)|后备")
 
@@ -462,6 +464,10 @@ def _hits(text: str) -> list[_Hit]:
         for match in re.finditer(pattern, text):
             if not overlaps(match.start(), match.end()):
                 add(match.start(), match.end(), {"field": "above_scale", "value": flag})
+    for match in _CHAIN_OWNER.finditer(text):
+        # Which chain the text means is for the person: drafted as the owner of any chain.
+        if not overlaps(match.start(), match.end()) and not _NOT_HELD_AFTER.match(text, match.end()):
+            add(match.start(), match.end(), {"field": "chain", "values": [], "roles": ["owner"]})
     for start, end, codes in _industry_lists(text):
         if not overlaps(start, end):
             add(start, end, {"field": "industry", "values": codes})
@@ -565,6 +571,9 @@ def _combine(hits: list[_Hit]) -> list[tuple[dict[str, Any], list[_Hit]]]:
         if field == "size_class" and set(values) == set(SIZE_ORDER):
             continue
         out.append(({"field": field, "values": values}, group))
+    chain = [h for h in hits if h.field == "chain"]
+    if chain:
+        out.append(({"field": "chain", "values": [], "roles": ["owner"]}, chain))
     for value in (True, False):
         group = [h for h in hits if h.field == "above_scale" and h.condition["value"] is value]
         if group:

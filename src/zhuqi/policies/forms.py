@@ -15,12 +15,21 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhuqi.chains.models import Role
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.forms import Form, LenientDateField, LenientIdListField, LenientIntegerField, model_label
 from zhuqi.core.versioning import version_field
 from zhuqi.enterprises.models import QualificationKind, SizeClass
 from zhuqi.policies.models import Delivery, Policy
-from zhuqi.policies.rules import BOUNDS, FIELD_LABELS, RANGE_FIELDS, Match, value_label
+from zhuqi.policies.rules import (
+    BOUNDS,
+    CHAIN_NAMES,
+    FIELD_LABELS,
+    RANGE_FIELDS,
+    ROLE_WORDS,
+    Match,
+    value_label,
+)
 
 RULE_ROWS = 8
 # The comparisons a row offers for each kind of condition.
@@ -119,6 +128,15 @@ def rule_from_rows(match: str, rows: list[RuleRow]) -> dict[str, Any]:
         value = row.value.strip()
         if row.field == "above_scale":
             conditions.append({"field": "above_scale", "value": row.op != NO and value not in ("否", "no")})
+        elif row.field == "chain":
+            # "光伏装备产业链、氢能产业链、链主企业": chain names (or ids) and, optionally, roles.
+            parts = [p for p in _SPLIT.split(value) if p]
+            roles = [p for p in parts if p in ROLE_WORDS or p in Role.values]
+            chains = [p for p in parts if p not in roles]
+            condition: dict[str, Any] = {"field": "chain", "values": chains}
+            if roles:
+                condition["roles"] = roles
+            conditions.append(condition)
         elif row.field in RANGE_FIELDS:
             conditions.append(
                 {"field": row.field, row.op if row.op in BOUNDS else "min": value.replace(",", "")}
@@ -152,6 +170,10 @@ def rows_from_rule(rule: dict[str, Any]) -> tuple[str, list[RuleRow]] | None:
         name = condition["field"]
         if name == "above_scale":
             rows.append(RuleRow(name, YES if condition["value"] else NO, ""))
+        elif name == "chain":
+            shown = [value_label(name, value) for value in condition.get("values") or []]
+            shown += [_(Role(role).label) for role in condition.get("roles") or [] if role in Role.values]
+            rows.append(RuleRow(name, VALUE_OPERATOR, "、".join(shown)))
         elif name in RANGE_FIELDS:
             bounds = [b for b in BOUNDS if b in condition]
             if len(bounds) > 1 and match == Match.ANY:
@@ -167,6 +189,11 @@ def rows_from_rule(rule: dict[str, Any]) -> tuple[str, list[RuleRow]] | None:
     if len(rows) > RULE_ROWS:
         return None
     return match, rows
+
+
+def rule_chain_names() -> list[str]:
+    """The chains a chain condition may name, as the editor's rows write them."""
+    return sorted(CHAIN_NAMES.get().values())
 
 
 def rule_field_choices() -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Case, CharField, Max, Q, Value, When
 from django.utils import timezone
 
+from zhuqi.chains.models import Member
 from zhuqi.core.scoping import region_and_ancestor_codes, region_subtree_q
 from zhuqi.enterprises.models import Enterprise, Qualification
 from zhuqi.policies.models import MatchStatus, MatchSweep, Policy, PolicyMatch, PolicyStatus
@@ -143,6 +144,7 @@ def facts_of(enterprise: Enterprise, today: datetime.date) -> Facts:
         revenue=enterprise.revenue,
         founded_on=enterprise.founded_on,
         qualifications=held,
+        chains=frozenset(Member.objects.filter(enterprise=enterprise).values_list("chain_id", "role")),
     )
 
 

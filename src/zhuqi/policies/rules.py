@@ -9,18 +9,24 @@ as SQL, for matching a policy against every enterprise at once.
     {"field": "above_scale", "value": true}
     {"field": "employees" | "revenue" | "years_founded", "min" | "max" | "above" | "below": n}
     {"field": "qualification", "values": ["little_giant", ...]}   holds any of them, in force
+    {"field": "chain", "values": [3, 5], "roles": ["owner", "leading"]}
+                                a member of one of the chains (ids; names are resolved to ids when
+                                the rule is cleaned), in one of the roles if any are listed; no
+                                chains listed: any chain, in one of the roles
 
 Bounds: `min` ≥, `max` ≤, `above` >, `below` <. Revenue in 万元; years since founding whole.
 
 Three-valued: a condition on a value the registry lacks (employees not reported) is *unknown*,
 and the rule's outcome follows Kleene's logic, so an enterprise is eligible only when every
 needed fact is known and passes, ineligible only when a known fact fails, and otherwise
-possibly eligible: never silently one or the other. Qualifications are the exception: the list
-is kept complete, so not holding one is a known fact."""
+possibly eligible: never silently one or the other. Qualifications and chain memberships are the
+exceptions: their lists are kept complete, so not holding one, or not being in a chain, is a
+known fact."""
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -31,6 +37,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from zhuqi.chains.models import Chain, Member, Role
+from zhuqi.chains.naming import name_key
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.process_cache import ProcessCache
 from zhuqi.core.scoping import NOTHING, prefix_upper_bound, region_prefix, region_subtree_q
@@ -63,6 +71,7 @@ FIELD_LABELS = {
     "revenue": gettext_noop("营业收入"),
     "years_founded": gettext_noop("成立年限"),
     "qualification": gettext_noop("资质认定"),
+    "chain": gettext_noop("产业链"),
 }
 # Who can fill a missing fact, for "possibly eligible": the page says whom to ask.
 SUPPLIERS = {
@@ -80,7 +89,12 @@ UNITS = {
 BOUNDS = {"min": "≥", "max": "≤", "above": ">", "below": "<"}
 RANGE_FIELDS = ("employees", "revenue", "years_founded")
 VALUE_FIELDS = ("size_class", "industry", "region", "qualification")
-FIELDS = (*VALUE_FIELDS, "above_scale", *RANGE_FIELDS)
+FIELDS = (*VALUE_FIELDS, "above_scale", *RANGE_FIELDS, "chain")
+# The words a person writes for a role (the labels, and the labels without 企业).
+ROLE_WORDS = {
+    **{str(label): value for value, label in Role.choices},
+    **{str(label).removesuffix("企业"): value for value, label in Role.choices},
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,6 +153,8 @@ def _clean_condition(condition: Any, path: str, errors: list[FieldError]) -> dic
         return {}
     if name == "above_scale":
         return _clean_flag(condition, path, errors)
+    if name == "chain":
+        return _clean_chain(condition, path, errors)
     if name in RANGE_FIELDS:
         return _clean_range(name, condition, path, errors)
     return _clean_values(name, condition, path, errors)
@@ -243,6 +259,93 @@ def _clean_values(
     return {"field": name, "values": values}
 
 
+def _chain_text(value: Any) -> str:
+    return "".join(str(value).split())
+
+
+def _chain_refs() -> list[tuple[int, str, str, str]]:
+    """Every chain as (id, name, region code, region name)."""
+    return list(Chain.objects.order_by("pk").values_list("pk", "name", "region_id", "region__name"))
+
+
+def _resolve_chain(value: Any, refs: list[tuple[int, str, str, str]]) -> tuple[int | None, str]:
+    """A chain id for a value of the rule: an id, a name (光伏装备 finds 光伏装备产业链), or a name
+    with its region in brackets (铝产业链（霍林郭勒市）) where several regions keep one so named.
+    (id, "") or (None, the reason)."""
+    if isinstance(value, bool):
+        return None, f"不存在的产业链：{value}"
+    text = _chain_text(value)
+    if text.isascii() and text.isdigit():
+        found = [ref for ref in refs if ref[0] == int(text)]
+        return (found[0][0], "") if found else (None, f"不存在的产业链：编号 {text}")
+    named = re.fullmatch(r"(.+?)[（(](.+)[）)]", text)
+    name, region = (named[1], named[2]) if named else (text, "")
+    found = [
+        ref
+        for ref in refs
+        if name_key(_chain_text(ref[1])) == name_key(name) and (not region or region in (ref[2], ref[3]))
+    ]
+    if len(found) > 1:
+        exact = [ref for ref in found if _chain_text(ref[1]) == name]
+        found = exact if len(exact) == 1 else found
+    if len(found) == 1:
+        return found[0][0], ""
+    if not found:
+        return None, f"不存在的产业链：{text}"
+    named_as = "、".join(f"{ref[1]}（{ref[3]}）" for ref in found)
+    return None, f"“{text}”对应多条产业链：{named_as}，请注明地区"
+
+
+def _clean_chain(condition: dict[str, Any], path: str, errors: list[FieldError]) -> dict[str, Any]:
+    _unknown_keys(condition, {"values", "roles"}, path, errors)
+    raw = condition.get("values") or []
+    if isinstance(raw, str | int):
+        raw = [part for part in re.split(r"[,，、;；]+", str(raw))]
+    roles_raw = condition.get("roles") or []
+    if isinstance(roles_raw, str):
+        roles_raw = [part for part in re.split(r"[,，、;；\s]+", roles_raw)]
+    if not isinstance(raw, list) or not isinstance(roles_raw, list):
+        errors.append(FieldError(f"{path}.values", "应为产业链列表"))
+        return {"field": "chain", "values": []}
+    refs = _chain_refs() if raw else []
+    ids: list[int] = []
+    problems: list[str] = []
+    for value in raw:
+        if not _chain_text(value):
+            continue
+        chain_id, reason = _resolve_chain(value, refs)
+        if chain_id is None:
+            problems.append(reason)
+        elif chain_id not in ids:
+            ids.append(chain_id)
+    if problems:
+        errors.append(FieldError(f"{path}.values", "；".join(problems[:10])))
+    roles: list[str] = []
+    unknown_roles: list[str] = []
+    for role in roles_raw:
+        text = _chain_text(role)
+        if not text:
+            continue
+        value = text if text in Role.values else ROLE_WORDS.get(text)
+        if value is None:
+            unknown_roles.append(text)
+        elif value not in roles:
+            roles.append(value)
+    if unknown_roles:
+        errors.append(
+            FieldError(
+                f"{path}.roles",
+                f"不认识的链上地位：{'、'.join(unknown_roles[:10])}（可选：链主企业、龙头企业、配套企业、其他企业）",
+            )
+        )
+    if not ids and not roles and not problems and not unknown_roles:
+        errors.append(FieldError(f"{path}.values", "请至少选择一条产业链或一种链上地位"))
+    cleaned: dict[str, Any] = {"field": "chain", "values": ids}
+    if roles:
+        cleaned["roles"] = [role for role in Role.values if role in roles]
+    return cleaned
+
+
 def _known_values(name: str, values: Sequence[str]) -> set[str]:
     if name == "size_class":
         return set(values) & set(SizeClass.values)
@@ -269,6 +372,8 @@ class Facts:
     revenue: Decimal | None = None
     founded_on: datetime.date | None = None
     qualifications: frozenset[str] = frozenset()
+    # (chain id, role) of each place the enterprise holds in a chain: a complete list.
+    chains: frozenset[tuple[int, str]] = frozenset()
 
 
 @dataclass
@@ -352,6 +457,10 @@ def _evaluate_condition(
         value = facts.qualifications
         verdict = _verdict(value, lambda v: bool(v & set(condition["values"])))
         shown = "、".join(QualificationKind(k).label for k in sorted(value)) or "无"
+    elif name == "chain":
+        value = facts.chains
+        verdict = _verdict(value, lambda v: any(chain_place_holds(condition, c, r) for c, r in v))
+        shown = describe_places(value)
     else:
         if name == "years_founded":
             value = years_since(facts.founded_on, today) if facts.founded_on else None
@@ -370,6 +479,22 @@ def _evaluate_condition(
         )
     )
     return verdict
+
+
+def chain_place_holds(condition: dict[str, Any], chain_id: int, role: str) -> bool:
+    """Whether being in chain `chain_id` as `role` meets a chain condition."""
+    chains, roles = condition.get("values") or [], condition.get("roles") or []
+    return (not chains or chain_id in chains) and (not roles or role in roles)
+
+
+def describe_places(places: Iterable[tuple[int, str]]) -> str:
+    """光伏装备产业链（链主企业）、氢能产业链（配套企业）, or 无."""
+    names = CHAIN_NAMES.get()
+    return "、".join(
+        f"{names.get(chain_id, str(chain_id))}（{_(Role(role).label)}）"
+        for chain_id, role in sorted(places)
+        if role in Role.values
+    ) or _("无")
 
 
 def _verdict(value: Any, test: Any) -> Verdict:
@@ -406,6 +531,19 @@ def _section_ranges() -> dict[str, tuple[str, str]]:
 SECTION_RANGES = ProcessCache(_section_ranges, models=[Industry])
 INDUSTRY_NAMES = ProcessCache(lambda: dict(Industry.objects.values_list("code", "name")), models=[Industry])
 REGION_NAMES = ProcessCache(lambda: dict(Region.objects.values_list("code", "name")), models=[Region])
+
+
+def _chain_labels() -> dict[int, str]:
+    """Each chain's name, with its region's where another region keeps a chain so named."""
+    refs = _chain_refs()
+    counts: dict[str, int] = {}
+    for _pk, name, _code, _region in refs:
+        counts[name] = counts.get(name, 0) + 1
+    return {pk: name if counts[name] == 1 else f"{name}（{region}）" for pk, name, _code, region in refs}
+
+
+# A chain's name on a rule's words (a few dozen chains; a chain renamed shows within the minute).
+CHAIN_NAMES = ProcessCache(_chain_labels, models=[Chain])
 
 
 def section_range(letter: str) -> tuple[str, str] | None:
@@ -474,6 +612,14 @@ def _condition_q(condition: dict[str, Any], today: datetime.date) -> tuple[Q, Q]
         held = Qualification.objects.filter(Qualification.valid_q(today), kind__in=condition["values"])
         passes = Q(pk__in=held.values("enterprise_id"))
         return passes, passes
+    if name == "chain":
+        places = Member.objects.all()
+        if condition.get("values"):
+            places = places.filter(chain_id__in=condition["values"])
+        if condition.get("roles"):
+            places = places.filter(role__in=condition["roles"])
+        passes = Q(pk__in=places.values("enterprise_id"))
+        return passes, passes
     if name == "years_founded":
         passes = _founded_q(condition, today)
         return passes, passes | Q(founded_on__isnull=True)
@@ -527,6 +673,10 @@ def describe_condition(condition: dict[str, Any]) -> str:
     if name in RANGE_FIELDS:
         parts = [f"{BOUNDS[b]} {condition[b]:,}" for b in BOUNDS if b in condition]
         return f"{_(FIELD_LABELS[name])} {'、'.join(parts)} {_(UNITS[name])}"
+    if name == "chain":
+        chains = "、".join(value_label(name, v) for v in condition.get("values") or []) or _("任一产业链")
+        roles = "、".join(_(Role(r).label) for r in condition.get("roles") or [] if r in Role.values)
+        return f"{_(FIELD_LABELS[name])}：{chains}" + (f"（{roles}）" if roles else "")
     values = condition.get("values", [])
     return f"{_(FIELD_LABELS.get(name, name))}：{'、'.join(value_label(name, v) for v in values)}"
 
@@ -541,6 +691,8 @@ def value_label(name: str, value: str) -> str:
         return f"{value} {industry}" if industry else value
     if name == "region":
         return REGION_NAMES.get().get(value, value)
+    if name == "chain":
+        return CHAIN_NAMES.get().get(int(value), str(value)) if str(value).isdigit() else str(value)
     return value
 
 

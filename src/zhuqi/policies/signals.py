@@ -1,5 +1,6 @@
-"""An enterprise's facts changed (its size, industry, a qualification): re-match it after the
-transaction commits, in the background, so the saving request does not wait for it."""
+"""An enterprise's facts changed (its size, industry, a qualification, its place in a chain):
+re-match it after the transaction commits, in the background, so the saving request does not
+wait for it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from zhuqi.chains.models import Member
 from zhuqi.enterprises.models import Enterprise, Qualification
 from zhuqi.policies import tasks
 
@@ -35,5 +37,13 @@ def enterprise_saved(sender: Any, instance: Enterprise, raw: bool = False, **kwa
 @receiver(post_save, sender=Qualification, dispatch_uid="policies.qualification_saved")
 @receiver(post_delete, sender=Qualification, dispatch_uid="policies.qualification_deleted")
 def qualification_changed(sender: Any, instance: Qualification, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        enqueue_enterprise(instance.enterprise_id)
+
+
+@receiver(post_save, sender=Member, dispatch_uid="policies.chain_member_saved")
+@receiver(post_delete, sender=Member, dispatch_uid="policies.chain_member_deleted")
+def chain_member_changed(sender: Any, instance: Member, raw: bool = False, **kwargs: Any) -> None:
+    # Added, its role changed, removed (or its chain deleted): a rule may ask for membership.
     if not raw:
         enqueue_enterprise(instance.enterprise_id)

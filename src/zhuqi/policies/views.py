@@ -42,6 +42,7 @@ from zhuqi.policies.forms import (
     PolicyForm,
     RuleRow,
     rows_from_rule,
+    rule_chain_names,
     rule_field_choices,
 )
 from zhuqi.policies.models import (
@@ -212,6 +213,7 @@ def _rule_context(form: PolicyForm | None, rule: dict[str, Any]) -> dict[str, An
         "rule_fields": rule_field_choices(),
         "range_operators": list(RANGE_OPERATORS.items()),
         "value_operator": VALUE_OPERATOR,
+        "rule_chains": rule_chain_names(),
     }
 
 

@@ -31,6 +31,7 @@ def _data(payload: schemas.ProjectIn) -> ProjectData:
         owner_id=payload.owner,
         owner_name=payload.owner_name,
         chain=payload.chain,
+        chain_id=payload.chain_id,
         category=payload.category,
         level=payload.level,
         content=payload.content,

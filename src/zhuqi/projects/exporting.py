@@ -51,7 +51,7 @@ def project_rows(projects: Iterable[Project]) -> Iterable[list[object]]:
             project.owner_display,
             project.owner.uscc if project.owner_id and project.owner else "",
             project.region_id,
-            project.chain,
+            project.chain_display,
             project.get_category_display(),
             project.get_level_display(),
             project.listed_year,

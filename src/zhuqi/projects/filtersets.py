@@ -5,10 +5,11 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
+from zhuqi.chains.naming import SUFFIXES, name_key
 from zhuqi.core import search
 from zhuqi.core.filtersets import IdFilter, RegionCodeFilter, YearFilter
 from zhuqi.core.scoping import region_subtree_q
-from zhuqi.core.validators import is_region_code
+from zhuqi.core.validators import is_id, is_region_code
 from zhuqi.projects import selectors
 from zhuqi.projects.models import Level, Project, ProjectCategory, Stage
 
@@ -28,7 +29,11 @@ class ProjectFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=ProjectCategory)
     year = YearFilter(field_name="listed_year")
     project_list = IdFilter(field_name="project_list_id")
-    chain = django_filters.CharFilter(field_name="chain")
+    # A chain's id (the chain's key-project library), or a name as before (光伏装备 finds the
+    # chain 光伏装备产业链 and the projects whose chain is written so but names no chain yet).
+    chain = django_filters.CharFilter(method="filter_chain")
+    # Chains written that name no chain (产业链未匹配), for a person to link.
+    chain_unmatched = django_filters.BooleanFilter(method="filter_chain_unmatched")
     q = django_filters.CharFilter(method="filter_text")
 
     class Meta:
@@ -59,6 +64,22 @@ class ProjectFilterSet(django_filters.FilterSet):
             if is_region_code(value)
             else queryset.none()
         )
+
+    def filter_chain(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.isascii() and value.isdigit():
+            return queryset.filter(chain_id=int(value)) if is_id(value) else queryset.none()
+        key = name_key(value)
+        names = {value, key, *(key + suffix for suffix in SUFFIXES)}
+        return queryset.filter(Q(chain__name__in=names) | Q(chain__isnull=True, chain_name__in=names))
+
+    def filter_chain_unmatched(
+        self, queryset: QuerySet[Project], name: str, value: bool
+    ) -> QuerySet[Project]:
+        unmatched = Q(chain__isnull=True) & ~Q(chain_name="")
+        return queryset.filter(unmatched) if value else queryset.exclude(unmatched)
 
     def filter_text(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         value = value.strip()

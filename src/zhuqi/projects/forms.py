@@ -29,7 +29,14 @@ class ProjectForm(Form):
         label="项目单位名称", required=False, max_length=limit(Project, "owner_name")
     )
     project_list = forms.IntegerField(label="所属清单", required=False)
-    chain = forms.CharField(label="所属产业链", required=False, max_length=limit(Project, "chain"))
+    chain = forms.IntegerField(label="所属产业链", required=False)
+    # The chain as written that names no chain yet, carried through the page so an edit keeps it.
+    chain_name = forms.CharField(
+        label="所属产业链（原文）",
+        required=False,
+        max_length=limit(Project, "chain_name"),
+        widget=forms.HiddenInput,
+    )
     category = forms.ChoiceField(label="项目类别", choices=ProjectCategory.choices, required=False)
     level = forms.ChoiceField(label="项目级别", choices=Level.choices, required=False)
     listed_year = forms.IntegerField(label="入库年度", required=False)
@@ -55,7 +62,8 @@ class ProjectForm(Form):
             owner_id=data["owner"],
             owner_name=data["owner_name"],
             project_list_id=data["project_list"],
-            chain=data["chain"],
+            chain=data["chain_name"],
+            chain_id=data["chain"],
             category=data["category"] or ProjectCategory.INDUSTRIAL,
             level=data["level"] or Level.CITY,
             listed_year=data["listed_year"],

@@ -7,6 +7,13 @@ updated through the services, row by row). Re-importing updates by 项目代码,
 region for projects that have no code yet. Money columns must say their unit in the header
 (万元 or 亿元): a bare "总投资" is refused, because the same figure means 10,000 times more in one
 than in the other.
+
+The industrial chain (所属产业链 / 产业链) is resolved by name to the chain of the project's region or
+a region above it (projects/chain_names.py: 光伏装备 = 光伏装备产业链 = 光伏装备链). A name that names
+several chains there is a row error naming the candidates. A name that names none is not an
+error and is never dropped: the project keeps it as written (所属产业链（原文）), the library's
+“产业链未匹配” filter and `zhuqi unmatched_project_chains` list it, and a person links it once the
+chain exists (the importer has no warnings to put it in).
 """
 
 from __future__ import annotations

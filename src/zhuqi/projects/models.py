@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
+from zhuqi.chains.models import Chain
 from zhuqi.core.models import BaseModel, money
 from zhuqi.core.search import SearchWordsField, register
 from zhuqi.directory.models import Department, Official, Region
@@ -114,9 +115,20 @@ class Project(BaseModel):
     # unit from outside the region); the owner's name otherwise.
     owner_name = models.CharField("项目单位名称", max_length=200, blank=True)
     region = models.ForeignKey(Region, verbose_name="建设地点", on_delete=models.PROTECT, related_name="+")
-    # The industrial chain, by name until chains exist as records (the chains issue makes this a
-    # foreign key); the API filter already takes it.
-    chain = models.CharField("所属产业链", max_length=50, blank=True)
+    # The industrial chain (the chain's key-project library is its projects). A name that names
+    # no chain of the project's region or the regions above it (chain_names.resolve) is kept as
+    # written in chain_name, never dropped, for a person to link once the chain exists
+    # (services.projects_link_chain); chain_name is blank once the chain is linked.
+    chain = models.ForeignKey(
+        Chain,
+        verbose_name="所属产业链",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        db_index=False,  # project_chain_stage_idx leads with it
+    )
+    chain_name = models.CharField("所属产业链（原文）", max_length=50, blank=True)
     category = models.CharField(
         "项目类别", max_length=16, choices=ProjectCategory.choices, default=ProjectCategory.INDUSTRIAL
     )
@@ -180,7 +192,14 @@ class Project(BaseModel):
             models.Index(fields=["responsible_department", "stage"], name="project_department_idx"),
             models.Index(fields=["owner"], name="project_owner_idx"),
             models.Index(fields=["level", "listed_year"], name="project_level_idx"),
-            models.Index(fields=["chain"], name="project_chain_idx", condition=~Q(chain="")),
+            # A chain's projects by stage (the chains' columns and panel).
+            models.Index(fields=["chain", "stage"], name="project_chain_stage_idx"),
+            # Chains written that name no chain yet (产业链未匹配): a few, for a person to link.
+            models.Index(
+                fields=["chain_name"],
+                name="project_chain_unmatched_idx",
+                condition=Q(chain__isnull=True) & ~Q(chain_name=""),
+            ),
             # Not started by the planned date (未按期开工): a few of many thousand.
             models.Index(
                 fields=["planned_started_on"],
@@ -201,6 +220,11 @@ class Project(BaseModel):
     @property
     def owner_display(self) -> str:
         return self.owner.name if self.owner_id and self.owner else self.owner_name
+
+    @property
+    def chain_display(self) -> str:
+        """The chain's name, or the name as written while it names no chain."""
+        return self.chain.name if self.chain_id and self.chain else self.chain_name
 
     @property
     def reporting_period(self) -> str:

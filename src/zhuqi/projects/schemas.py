@@ -37,7 +37,14 @@ class ProjectIn(Schema):
     owner_name: str = schema_field(
         Project, "owner_name", "", description="the owner's name when it is not in the registry"
     )
-    chain: str = schema_field(Project, "chain", "")
+    chain: str = schema_field(
+        Project,
+        "chain_name",
+        "",
+        description="the industrial chain by name (光伏装备 or 光伏装备产业链), resolved to the chain of the "
+        "project's region or a region above it; a name that names no chain is kept as written",
+    )
+    chain_id: RecordId | None = Field(None, description="the chain picked by id; wins over `chain`")
     category: Annotated[str, choices_schema(ProjectCategory, blank=True)] = "industrial"
     level: Annotated[str, choices_schema(Level, blank=True)] = "city"
     content: str = schema_field(Project, "content", "")
@@ -113,7 +120,12 @@ class ProjectOut(Schema):
     owner_name: str
     region: str
     region_name: str
-    chain: str
+    chain: str = Field(
+        description="the chain's name; the name as written when it names no chain (chain_id null)"
+    )
+    chain_id: int | None = Field(
+        description="the linked chain; null when none, or when `chain` names none yet"
+    )
     category: ProjectCategory
     level: Level
     listed_year: int
@@ -192,7 +204,8 @@ def project_json(project: Project) -> dict[str, Any]:
         "owner_name": project.owner_display,
         "region": project.region_id,
         "region_name": project.region.name,
-        "chain": project.chain,
+        "chain": project.chain_display,
+        "chain_id": project.chain_id,
         "category": project.category,
         "level": project.level,
         "listed_year": project.listed_year,
@@ -230,7 +243,9 @@ PROJECT_ROW_COLUMNS = (
     "owner_name",
     "region_id",
     "region__name",
-    "chain",
+    "chain_id",
+    "chain__name",
+    "chain_name",
     "category",
     "level",
     "listed_year",
@@ -266,7 +281,8 @@ def project_row_json(row: dict[str, Any]) -> dict[str, Any]:
         "owner_name": row["owner_name"] if row["owner_id"] is None else row["owner__name"],
         "region": row["region_id"],
         "region_name": row["region__name"],
-        "chain": row["chain"],
+        "chain": row["chain_name"] if row["chain_id"] is None else row["chain__name"],
+        "chain_id": row["chain_id"],
         "category": row["category"],
         "level": row["level"],
         "listed_year": row["listed_year"],

@@ -190,7 +190,7 @@ def flags_of(project: Any) -> list[tuple[str, str]]:
 
 def project_queryset(*, user: User) -> QuerySet[Project]:
     return Project.objects.filter(project_scope_q(user)).select_related(
-        "region", "owner", "project_list", "responsible_department", "responsible_leader"
+        "region", "owner", "project_list", "responsible_department", "responsible_leader", "chain"
     )
 
 
@@ -200,7 +200,7 @@ def project_page_rows(*, at: FlagClock) -> QuerySet[Project]:
     50 projects, not for every row a deep page skips."""
     return with_flags(
         Project.objects.select_related(
-            "region", "owner", "project_list", "responsible_department", "responsible_leader"
+            "region", "owner", "project_list", "responsible_department", "responsible_leader", "chain"
         ),
         at,
     )
@@ -281,3 +281,34 @@ def project_lists(*, user: User) -> QuerySet[ProjectList]:
     return ProjectList.objects.filter(
         region_subtree_q("region_id", code) | Q(region_id__in=region_and_ancestor_codes(code))
     ).order_by("-year", "name")
+
+
+# ---------------------------------------------------------------------------------------------
+# Chains written that name no chain (产业链未匹配)
+
+UNMATCHED_CHAIN_Q = Q(chain__isnull=True) & ~Q(chain_name="")
+
+
+@dataclass(frozen=True)
+class UnmatchedChain:
+    name: str  # as written
+    projects: int
+    regions: tuple[str, ...]  # the codes of the regions its projects are built in
+
+
+def unmatched_chain_names(*, user: User | None) -> list[UnmatchedChain]:
+    """Each chain name written on projects that names no chain, with how many projects and where:
+    what a person links once the chain exists (services.projects_link_chain). `user` None: all,
+    for the management command."""
+    projects = Project.objects.filter(UNMATCHED_CHAIN_Q)
+    if user is not None:
+        projects = projects.filter(project_scope_q(user))
+    found: dict[str, tuple[int, set[str]]] = {}
+    for name, region_id in projects.order_by().values_list("chain_name", "region_id"):
+        count, regions = found.get(name, (0, set()))
+        regions.add(region_id)
+        found[name] = (count + 1, regions)
+    return [
+        UnmatchedChain(name, count, tuple(sorted(regions)))
+        for name, (count, regions) in sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
+    ]

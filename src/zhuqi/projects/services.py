@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from zhuqi.cases import services as case_services
 from zhuqi.cases.models import Case, Kind, Source
+from zhuqi.chains.models import Chain
+from zhuqi.chains.naming import name_key
+from zhuqi.chains.selectors import chain_queryset
 from zhuqi.core import audit, search
 from zhuqi.core.concurrency import check_version, lock
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed, require
@@ -22,14 +25,14 @@ from zhuqi.core.models import AuditEntry
 from zhuqi.core.periods import Period
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
-from zhuqi.core.scoping import code_within, jurisdiction_code
-from zhuqi.core.textlimits import length_errors
+from zhuqi.core.scoping import code_within, jurisdiction_code, region_and_ancestor_codes, region_subtree_q
+from zhuqi.core.textlimits import length_error, length_errors, limit
 from zhuqi.core.values import collect, parse_amount, parse_choice
-from zhuqi.directory.models import Department, Official, User
+from zhuqi.directory.models import Department, Official, Region, User
 from zhuqi.directory.selectors import region_in_reach
 from zhuqi.enterprises.models import Assignment
 from zhuqi.enterprises.selectors import enterprise_queryset
-from zhuqi.projects import periods, selectors
+from zhuqi.projects import chain_names, periods, selectors
 from zhuqi.projects.models import (
     STAGE_DATE_FIELDS,
     STAGE_ORDER,
@@ -96,7 +99,11 @@ class ProjectData:
     project_list_id: int | None = None
     owner_id: int | None = None
     owner_name: str = ""
+    # The chain by name as written (an import, the API's text): resolved to the chain of the
+    # project's region or a region above it; kept as written when it names none.
     chain: str = ""
+    # The chain picked (a page's select, the API's chain_id): wins over the name.
+    chain_id: int | None = None
     category: str = ProjectCategory.INDUSTRIAL
     level: str = Level.CITY
     content: str = ""
@@ -129,12 +136,16 @@ def clean_project_data(actor: User, data: ProjectData, *, project: Project | Non
         errors.append(FieldError("name", "必填"))
     values["name"] = name
     code = (data.code or "").strip()
-    values["chain"] = (data.chain or "").strip()
+    chain_text = (data.chain or "").strip()
     values["content"] = (data.content or "").strip()
     values["owner_name"] = (data.owner_name or "").strip()
     too_long = length_errors(
-        Project, {"code": code, **{n: values[n] for n in ("name", "chain", "content", "owner_name")}}
+        Project, {"code": code, **{n: values[n] for n in ("name", "content", "owner_name")}}
     )
+    # The chain as written is named "chain" to the caller, as the field it typed.
+    chain_too_long = length_error("chain", chain_text, limit(Project, "chain_name"))
+    if chain_too_long is not None:
+        too_long.append(chain_too_long)
     errors += too_long
     if (
         code
@@ -146,6 +157,9 @@ def clean_project_data(actor: User, data: ProjectData, *, project: Project | Non
 
     region = region_in_reach(actor, data.region_code, errors)
     values["region"] = region
+    values["chain"], values["chain_name"] = _clean_chain(
+        actor, data.chain_id, chain_text, region.code if region else "", errors, project=project
+    )
 
     year = data.listed_year or timezone.localdate().year
     if not 2000 <= int(year) <= 2100:
@@ -209,6 +223,53 @@ def clean_project_data(actor: User, data: ProjectData, *, project: Project | Non
     if errors:
         raise ValidationFailed(errors)
     return values
+
+
+def _region_names(codes: set[str]) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def _clean_chain(
+    actor: User,
+    chain_id: int | None,
+    written: str,
+    region_code: str,
+    errors: list[FieldError],
+    *,
+    project: Project | None = None,
+) -> tuple[Chain | None, str]:
+    """(the chain, the name kept as written): a chain picked must be one of the project's region
+    or a region above it; a name is resolved there (chain_names.resolve), kept as written when it
+    names no chain, refused naming the candidates when it names several."""
+    reach = region_and_ancestor_codes(region_code) if region_code else set()
+    if chain_id:
+        chain = chain_queryset(user=actor).filter(pk=chain_id).first()
+        if chain is None:
+            errors.append(FieldError("chain", "产业链不存在或不在您的权限范围内"))
+        elif region_code and chain.region_id not in reach:
+            errors.append(
+                FieldError(
+                    "chain", f"{chain.name}属于{chain.region.name}，不是项目建设地点或其上级地区的产业链"
+                )
+            )
+        return chain, ""
+    if not written or not region_code:
+        return None, written
+    current = project.chain if project is not None and project.chain_id else None
+    if current is not None and current.region_id in reach and name_key(current.name) == name_key(written):
+        return current, ""  # the chain it is linked to, written back by name (an API round trip)
+    found = chain_names.resolve(
+        written, region_code, chain_names.chain_refs(Chain.objects.filter(region_id__in=reach))
+    )
+    if found.ambiguous:
+        candidates = chain_names.describe_candidates(
+            found.candidates, _region_names({c.region_id for c in found.candidates})
+        )
+        errors.append(FieldError("chain", f"“{written}”对应多条产业链：{candidates}，请指明其一"))
+        return None, written
+    if found.chain is None:
+        return None, written
+    return Chain.objects.get(pk=found.chain.id), ""
 
 
 def _set_annual_plan(project: Project, year: int, plan: Decimal | None) -> None:
@@ -310,6 +371,38 @@ def annual_plan_set(
         source=source,
     )
     return row
+
+
+@transaction.atomic
+def projects_link_chain(*, actor: User, chain_id: int | str, chain_name: str, source: str = "") -> int:
+    """Link every project in the actor's scope whose chain is written `chain_name` and names no
+    chain (产业链未匹配), built in the chain's region or below it, to the chain: for a person
+    once the chain exists. Each project's version moves on and its change is audited. The number
+    of projects linked."""
+    require(may_manage(actor), "只有营商办（专班）和系统管理员可以维护重点项目库")
+    chain = chain_queryset(user=actor).filter(pk=chain_id).first() if str(chain_id).isdigit() else None
+    if chain is None:
+        raise NotFound()
+    written = (chain_name or "").strip()
+    if not written:
+        raise ValidationFailed([FieldError("chain_name", "必填")])
+    projects = list(
+        selectors.project_queryset(user=actor)
+        .filter(region_subtree_q("region_id", chain.region_id), chain__isnull=True, chain_name=written)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    changes: list[tuple[Project, dict[str, list[Any]]]] = []
+    now = timezone.now()
+    for project in projects:
+        before = audit.snapshot(project)
+        project.chain, project.chain_name = chain, ""
+        project.version += 1
+        project.updated_at = now
+        changes.append((project, audit.diff(before, audit.snapshot(project))))
+    Project.objects.bulk_update(projects, ["chain", "chain_name", "version", "updated_at"], batch_size=500)
+    audit.record_each(actor=actor, action=AuditEntry.Action.UPDATE, changes=changes, source=source)
+    return len(projects)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +18,8 @@ from django.views.decorators.http import require_POST
 from zhuqi.cases.models import CaseCategory
 from zhuqi.cases.selectors import case_queryset
 from zhuqi.cases.selectors import categories as case_categories
+from zhuqi.chains.models import Chain
+from zhuqi.chains.selectors import chain_queryset
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.filtersets import page_filterset
@@ -75,6 +78,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "export_query": (params.urlencode() + "&" if params else "") + "export=xlsx",
         "can_manage": services.may_manage(user),
     }
+    if params.get("chain_unmatched") in ("true", "1", "on") and services.may_manage(user):
+        # The names to link, each with the chains it could be linked to.
+        context["unmatched"] = selectors.unmatched_chain_names(user=user)
+        context["link_chains"] = _chain_choices(user)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "projects/list.html#results", context)
     context.update(
@@ -83,9 +90,30 @@ def project_list(request: HttpRequest) -> HttpResponse:
         levels=Level.choices,
         categories=ProjectCategory.choices,
         year_now=at.year,
+        chains=_chain_choices(user),
         can_pick_departments=has_permission(user, Permission.READ_DIRECTORY),
     )
     return render(request, "projects/list.html", context)
+
+
+@login_required
+@require_POST
+def project_link_chain(request: HttpRequest) -> HttpResponse:
+    """产业链未匹配: link every project whose chain is written so to the chain picked."""
+    user = request_user(request)
+    written = request.POST.get("chain_name", "")
+    try:
+        count = services.projects_link_chain(
+            actor=user, chain_id=request.POST.get("chain", ""), chain_name=written, source="web"
+        )
+        messages.success(
+            request, _("已将 %(n)s 个写作“%(name)s”的项目关联到所选产业链") % {"n": count, "name": written}
+        )
+    except (NotFound, PermissionDenied):
+        raise  # the 404 or 403 page, as the API answers (docs/visibility.md)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect(reverse("project-list") + "?chain_unmatched=true")
 
 
 def _stage_road(project: Project) -> list[dict[str, Any]]:
@@ -308,10 +336,18 @@ def _case_categories() -> list[CaseCategory]:
     return list(case_categories().select_related("parent"))
 
 
+def _chain_choices(user: User) -> list[Chain]:
+    """The chains the user may pick: those the user sees, the region's beside the name (the
+    service refuses a chain that is not of the project's region or a region above it)."""
+    chains = chain_queryset(user=user).select_related(None).select_related("region")
+    return list(chains.only("pk", "name", "region__name").order_by("region_id", "position", "name"))
+
+
 def _project_form_context(user: User, form: forms.ProjectForm, project: Project | None) -> dict[str, Any]:
     return {
         "form": form,
         "project": project,
+        "chains": _chain_choices(user),
         "categories": ProjectCategory.choices,
         "levels": Level.choices,
     }
@@ -357,7 +393,8 @@ def project_edit(request: HttpRequest, project_id: int | None = None) -> HttpRes
                 "owner": project.owner_id,
                 "owner_name": project.owner_name,
                 "project_list": project.project_list_id,
-                "chain": project.chain,
+                "chain": project.chain_id,
+                "chain_name": project.chain_name,
                 "category": project.category,
                 "level": project.level,
                 "listed_year": project.listed_year,
