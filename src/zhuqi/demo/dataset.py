@@ -24,9 +24,11 @@ from zhuqi.core.roles import Role
 from zhuqi.core.spreadsheets import write_csv
 from zhuqi.core.validators import make_uscc
 from zhuqi.demo import cases as demo_cases
+from zhuqi.demo import chains as demo_chains
 from zhuqi.demo import joint as demo_joint
 from zhuqi.demo import policies as demo_policies
 from zhuqi.demo import projects as demo_projects
+from zhuqi.demo import targets as demo_targets
 from zhuqi.demo import visits as demo_visits
 from zhuqi.demo.names import FORMS, INDUSTRY_WORDS, TRADE_NAMES, enterprise_name, place_words, region_names
 from zhuqi.directory import services as directory_services
@@ -485,6 +487,10 @@ def load(*, seed: int = 20260620) -> dict[str, int]:
         coordinator=users["demo-coordinator"], enterprise_user=users["demo-enterprise"]
     )
     return {
+        **demo_chains.load(users=users, departments=departments, officials=officials),
+        # The projects' chains written before the chains existed, linked once they do.
+        "projects_linked_to_chains": demo_projects.link_chains(actor=users["demo-admin"]),
+        **demo_targets.load(users=users),
         **policy_counts,
         "departments": len(departments),
         "officials": len(officials),

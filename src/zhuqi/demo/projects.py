@@ -16,12 +16,13 @@ import random
 from django.utils import timezone
 
 from zhuqi.cases.models import CaseCategory
+from zhuqi.chains.models import Chain
 from zhuqi.demo import clock
 from zhuqi.directory.models import Department, Official, Region, User
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.investment import services as investment_services
 from zhuqi.investment.services import AgreementData
-from zhuqi.projects import periods, services
+from zhuqi.projects import chain_names, periods, selectors, services
 from zhuqi.projects.models import Project
 from zhuqi.projects.services import MilestoneData, ProblemData, ProjectData, ReportData
 
@@ -73,6 +74,8 @@ def load(
             name="联晟新材料高端铝箔项目",
             code=f"{year - 1}-150581-32-03-000118",
             owner_id=enterprises["联晟新材料"].pk,
+            # As the list writes it; linked once the chain exists (link_chains).
+            chain="铝",
             category="industrial",
             level="provincial",
             content="年产 20 万吨高端电池铝箔、食品药品包装铝箔，建设冷轧、箔轧、分切生产线及配套设施。",
@@ -87,6 +90,7 @@ def load(
         solar = add(
             name="金源阳光伏发电项目",
             owner_name="霍林郭勒市金源阳新能源有限公司",
+            chain="光伏装备",
             category="energy",
             level="city",
             content="建设 20 万千瓦光伏电站及配套升压站、储能设施。",
@@ -123,6 +127,7 @@ def load(
         plate = add(
             name="靖帆铝版基项目",
             owner_id=enterprises["靖帆铝版基"].pk,
+            chain="铝产业链",
             category="industrial",
             level="city",
             content="年产 10 万吨 PS/CTP 印刷铝版基。",
@@ -262,19 +267,21 @@ def load(
     return {"projects": 5 + generated, "agreements": agreements}
 
 
+# (name, category, the chain as the county's list writes it). 风电装备 names no chain of the demo:
+# it stays as written, in the library's 产业链未匹配 list.
 GENERATED_NAMES = [
-    ("年产 5 万吨再生铝项目", "industrial"),
-    ("风电装备制造基地项目", "industrial"),
-    ("500 兆瓦风电项目", "energy"),
-    ("源网荷储一体化项目", "energy"),
-    ("工业园区污水处理厂提标改造项目", "ecology"),
-    ("冷链物流园项目", "services"),
-    ("肉牛养殖及屠宰加工项目", "agriculture"),
-    ("老旧小区改造项目", "social"),
-    ("国道改扩建工程", "infrastructure"),
-    ("绿电制氢示范项目", "energy"),
-    ("铝合金型材深加工项目", "industrial"),
-    ("蒙中药材种植加工项目", "agriculture"),
+    ("年产 5 万吨再生铝项目", "industrial", ""),
+    ("风电装备制造基地项目", "industrial", "风电装备"),
+    ("500 兆瓦风电项目", "energy", ""),
+    ("源网荷储一体化项目", "energy", ""),
+    ("工业园区污水处理厂提标改造项目", "ecology", ""),
+    ("冷链物流园项目", "services", ""),
+    ("肉牛养殖及屠宰加工项目", "agriculture", ""),
+    ("老旧小区改造项目", "social", ""),
+    ("国道改扩建工程", "infrastructure", ""),
+    ("绿电制氢示范项目", "energy", "氢能"),
+    ("铝合金型材深加工项目", "industrial", ""),
+    ("蒙中药材种植加工项目", "agriculture", "生物医药产业链"),
 ]
 
 
@@ -282,7 +289,7 @@ def _generated(*, actor: User, rng: random.Random, year: int) -> int:
     """A dozen projects spread over Tongliao's counties, in every stage, for the leader's view."""
     counties = list(Region.objects.filter(parent_id="150500").exclude(name="市辖区").order_by("code"))
     count = 0
-    for index, (name, category) in enumerate(GENERATED_NAMES):
+    for index, (name, category, chain) in enumerate(GENERATED_NAMES):
         county = counties[index % len(counties)]
         planned_start = datetime.date(year, rng.randint(2, 10), rng.randint(1, 28))
         with clock.on(datetime.date(year, 1, 6)):
@@ -294,6 +301,7 @@ def _generated(*, actor: User, rng: random.Random, year: int) -> int:
                     total_investment=str(rng.choice([8000, 15000, 32000, 60000, 150000])),
                     listed_year=year,
                     category=category,
+                    chain=chain,
                     level=rng.choice(["city", "county", "provincial"]),
                     planned_started_on=planned_start,
                     annual_plan=str(rng.choice([3000, 5000, 8000])),
@@ -458,3 +466,21 @@ def _agreements(
             source="demo",
         )
     return len(report_004) + 3
+
+
+def link_chains(*, actor: User) -> int:
+    """After the demo's chains are loaded (demo.chains, which comes after the projects): link the
+    projects whose chain was written before it existed, as a person does from the library's
+    产业链未匹配 list (services.projects_link_chain, audited). The projects linked."""
+    linked = 0
+    chains = chain_names.chain_refs(Chain.objects.all())
+    for unmatched in selectors.unmatched_chain_names(user=None):
+        done: set[int] = set()
+        for region_code in unmatched.regions:
+            found = chain_names.resolve(unmatched.name, region_code, chains).chain
+            if found is not None and found.id not in done:
+                done.add(found.id)
+                linked += services.projects_link_chain(
+                    actor=actor, chain_id=found.id, chain_name=unmatched.name, source="demo"
+                )
+    return linked
