@@ -15,7 +15,7 @@ from zhuqi.api import api
 from zhuqi.testing.api import token_client
 
 # Parameters where any text is a meaningful value: a search box matches whatever was typed.
-FREE_TEXT = {"q", "chain"}
+FREE_TEXT = {"q", "chain", "product"}  # product: a chain's links by the product traded
 NONSENSE = "bogus!"
 
 

@@ -26,17 +26,19 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from zhuqi.api import api
 from zhuqi.cases import services as case_services
-from zhuqi.chains import services as chain_services
-from zhuqi.chains.models import Chain, ChainItem, Link, Member, Segment
 from zhuqi.cases.models import Case, CaseCategory, GroupingSplit, JointHandling
 from zhuqi.cases.services import NewCase
+from zhuqi.chains import services as chain_services
+from zhuqi.chains.models import Chain, ChainItem, Link, Member, Segment
 from zhuqi.core import services as core_services
 from zhuqi.core.models import ApiToken, AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.directory.models import Region
 from zhuqi.investment import services as agreement_services
-from zhuqi.investment.models import Agreement
+from zhuqi.investment import target_services
+from zhuqi.investment.models import Agreement, Target
 from zhuqi.investment.services import AgreementData
+from zhuqi.investment.target_services import TargetData
 from zhuqi.notifications.models import Notice, Webhook
 from zhuqi.policies import services as policy_services
 from zhuqi.policies.models import Delivery, Policy
@@ -79,7 +81,15 @@ FAR_NAMES = [
 MISSING_ID = 987_654_321
 
 # Parameters that are not ids: one representative value each.
-PLAIN_VALUES = {"year": "2026", "month": "2026-06", "code": "140200", "kind": "enterprise", "token": "x"}
+PLAIN_VALUES = {
+    "year": "2026",
+    "month": "2026-06",
+    "code": "140200",
+    "kind": "enterprise",
+    "token": "x",
+    "group": "leading",  # a chain's member table (chains/views.py chain_members)
+    "table": "members",  # a chain's export (chains/views.py chain_export)
+}
 
 # Every step a case page takes (cases/<id>/<step>): an unknown step is 404 before any lookup.
 CASE_STEPS = sorted(case_services.STEPS)
@@ -201,6 +211,12 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
     item = chain_services.item_create(
         actor=cast.admin, chain_id=chain.pk, data=chain_services.ItemData(kind="weakness", title="远方短板")
     )
+    target = target_services.target_create(
+        actor=cast.admin,
+        data=TargetData(
+            chain_id=chain.pk, segment_id=segment.pk, name="远方招商目标有限公司", department_id=department.pk
+        ),
+    )
     notice = Notice.objects.create(recipient=cast.outsider, title="远方通知", link=f"/cases/{case.pk}/")
     split = GroupingSplit.objects.create(case=case, label="远方诉求", created_by=cast.admin)
     robot = Webhook.objects.create(
@@ -225,6 +241,7 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "member": Member.objects.get(pk=member.pk).version,
             "link": Link.objects.get(pk=link.pk).version,
             "item": ChainItem.objects.get(pk=item.pk).version,
+            "target": Target.objects.get(pk=target.pk).version,
         }
 
     return Far(
@@ -252,6 +269,7 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "member_id": member.pk,
             "link_id": link.pk,
             "item_id": item.pk,
+            "target_id": target.pk,
         },
         versions=versions,
     )

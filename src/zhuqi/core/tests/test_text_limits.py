@@ -55,6 +55,8 @@ CODED = frozenset(
         "rate",
         "amount_cap",
         "answer",
+        # Chains: a member's role, a choice the service judges.
+        "role",
     }
 )
 
