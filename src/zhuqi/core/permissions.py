@@ -32,7 +32,8 @@ class Permission(StrEnum):
     MANAGE_PROJECTS = "manage_projects"  # keep the key-project library and its plans
     KEEP_AGREEMENTS = "keep_agreements"  # keep the investment agreement register
     # Industrial chains
-    KEEP_CHAINS = "keep_chains"  # chains, segments, members, links, lists and goals (besides each chain's chief and lead department)
+    # Chains, segments, members, links, lists and goals (besides each chain's chief and lead department).
+    KEEP_CHAINS = "keep_chains"
     # Visits
     RECORD_VISITS = "record_visits"  # record any kind of visit (liaison officers: their own kinds only)
     EDIT_VISITS = "edit_visits"  # correct the visits of one's jurisdiction recorded by others
