@@ -187,6 +187,7 @@ def chain_update(
             chain.chief_id,
             chain.lead_department_id,
         )
+        data.deputy_ids = list(chain.deputies.values_list("pk", flat=True))
     values, deputies = _clean_chain(actor, data)
     before = audit.snapshot(chain)
     old_deputies = sorted(chain.deputies.values_list("pk", flat=True))

@@ -362,6 +362,7 @@ class _Builder:
                 region_code=chain.region_id,
                 chief_id=chain.chief_id,
                 chief_title=chain.chief_title,
+                deputy_ids=list(chain.deputies.values_list("pk", flat=True)),
                 lead_department_id=chain.lead_department_id,
                 description=chain.description,
                 weak_output=WEAK_OUTPUT,

@@ -117,3 +117,30 @@ def test_the_lead_department_keeps_its_chain(cast):
     )
     services.member_remove(actor=cast.handler, member_id=member.pk, expected_version=member.version)
     assert not selectors.member_queryset(user=cast.coordinator, chain=chain).exists()
+
+
+def test_the_lead_department_edits_the_content_not_who_holds_the_chain(cast):
+    from zhuqi.testing.factories import OfficialFactory
+
+    chain = make_chain(cast)
+    deputy = OfficialFactory(name="副链长甲")
+    chain = services.chain_update(
+        actor=cast.coordinator,
+        chain_id=chain.pk,
+        expected_version=chain.version,
+        data=services.ChainData(
+            name=chain.name,
+            region_code="150581",
+            deputy_ids=[deputy.pk],
+            lead_department_id=cast.handler.department_id,
+        ),
+    )
+    services.chain_update(
+        actor=cast.handler,
+        chain_id=chain.pk,
+        expected_version=chain.version,
+        data=services.ChainData(name=chain.name, region_code="150500", description="铝及铝后加工"),
+    )
+    chain.refresh_from_db()
+    assert chain.description == "铝及铝后加工" and chain.region_id == "150581"
+    assert list(chain.deputies.all()) == [deputy]

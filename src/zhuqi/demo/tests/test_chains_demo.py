@@ -19,6 +19,7 @@ def test_the_demo_has_the_aluminium_chain_and_the_regions_chains(db) -> None:
     aluminium = Chain.objects.get(name="铝产业链", region_id="150581")
     assert aluminium.chief is not None and aluminium.chief.name == "张国平"
     assert aluminium.chief_title == "霍林郭勒市委书记"
+    assert [official.name for official in aluminium.deputies.all()] == ["孟宪东"]
     assert (
         aluminium.lead_department is not None and aluminium.lead_department.name == "霍林郭勒市工业和信息化局"
     )
