@@ -99,6 +99,7 @@ def _led_chains(user: User) -> list[dict[str, object]]:
     return [
         {
             "chain": chain,
+            "is_chief": chain.chief_id == user.official_id,
             "figures": members[chain.pk],
             "columns": [(column, values[column.key].get(chain.pk)) for column in columns],
             "changes": changes[chain.pk],
