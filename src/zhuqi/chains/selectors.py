@@ -19,7 +19,7 @@ from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import region_and_ancestor_codes, region_subtree_q, scope_q
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Enterprise
-from zhuqi.enterprises.selectors import assigned_q, enterprise_scope_q
+from zhuqi.enterprises.selectors import assigned_q
 
 
 def chain_scope_q(user: User) -> Q:
@@ -50,12 +50,30 @@ def chain_get(*, user: User, chain_id: int | str) -> Chain:
         raise NotFound() from None
 
 
+def _enterprise_scope_q(user: User, field: str) -> Q:
+    """enterprises.selectors.enterprise_scope_q read through the foreign key `field`: the same
+    rule (core.scoping.scope_q), written on the joined row's region rather than as `IN (the
+    enterprises in scope)`, which SQLite answers by probing once per enterprise of the city."""
+    return scope_q(
+        user,
+        enterprise=f"{field}_id",
+        liaison=lambda u: assigned_q(u, field),
+        region=f"{field}__region_id",
+    )
+
+
+def _outside_or_in_scope_q(user: User, field: str) -> Q:
+    """A link's end `field` is outside the registry or an enterprise the reader sees. An empty Q
+    (an unscoped reader) would vanish from the OR and leave only the outside ends."""
+    scope = _enterprise_scope_q(user, field)
+    return Q(**{f"{field}__isnull": True}) | scope if scope else Q()
+
+
 def member_queryset(*, user: User, chain: Chain | None = None) -> QuerySet[Member]:
     """Members of the chains the reader sees whose enterprise the reader may see: a county sees
     its own enterprises in the city's chain, the city all of them."""
     members = Member.objects.filter(
-        chain__in=chain_queryset(user=user).values("pk"),
-        enterprise__in=Enterprise.objects.filter(enterprise_scope_q(user)).values("pk"),
+        _enterprise_scope_q(user, "enterprise"), chain__in=chain_queryset(user=user).values("pk")
     )
     if chain is not None:
         members = members.filter(chain=chain)
@@ -65,10 +83,8 @@ def member_queryset(*, user: User, chain: Chain | None = None) -> QuerySet[Membe
 def link_queryset(*, user: User, chain: Chain | None = None) -> QuerySet[Link]:
     """Links of the chains the reader sees, where each registry end is an enterprise the reader
     may see (an outside end is a name anyone working on the chain may read)."""
-    visible = Enterprise.objects.filter(enterprise_scope_q(user)).values("pk")
     links = Link.objects.filter(chain__in=chain_queryset(user=user).values("pk")).filter(
-        Q(supplier__isnull=True) | Q(supplier__in=visible),
-        Q(customer__isnull=True) | Q(customer__in=visible),
+        _outside_or_in_scope_q(user, "supplier"), _outside_or_in_scope_q(user, "customer")
     )
     if chain is not None:
         links = links.filter(chain=chain)

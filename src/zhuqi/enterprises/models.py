@@ -70,6 +70,7 @@ class Enterprise(BaseModel):
             models.Index(fields=["size_class", "name"], name="enterprise_size_idx"),
             models.Index(fields=["above_scale", "name"], name="enterprise_above_scale_idx"),
             models.Index(fields=["name", "id"], name="enterprise_name_idx"),
+            # enterprise_region_ids_idx, on PostgreSQL only: migrations/0007_region_ids_index.py.
         ]
 
     def __str__(self) -> str:
