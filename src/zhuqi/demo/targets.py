@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import timezone
 
-from zhuqi.chains.models import Chain, Segment
+from zhuqi.chains.models import Segment
 from zhuqi.demo import clock
 from zhuqi.directory.models import User
 from zhuqi.investment import selectors as investment_selectors
@@ -86,10 +86,12 @@ def load(*, users: dict[str, User]) -> dict[str, int]:
     today = timezone.localdate()
     count = 0
     for chain_name, segment_name, name, origin, expected, status, next_step in TARGETS:
-        chain = Chain.objects.filter(name=chain_name).first()
-        segment = Segment.objects.filter(chain=chain, name=segment_name).first() if chain else None
+        segment = (
+            Segment.objects.filter(chain__name=chain_name, name=segment_name).select_related("chain").first()
+        )
         if segment is None:
             continue
+        chain = segment.chain
         actor = coordinator if chain_name == "铝产业链" else admin
         started = today - datetime.timedelta(days=45)
         with clock.on(started):

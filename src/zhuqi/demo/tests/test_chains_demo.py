@@ -72,7 +72,7 @@ def test_the_demo_has_the_aluminium_chain_and_the_regions_chains(db) -> None:
     assert services.may_keep(coordinator, aluminium)
 
 
-def test_the_demo_has_targets_along_the_road_and_a_signed_one_counted(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_has_targets_along_the_road_and_a_signed_one_counted(db) -> None:
     dataset.load()
     aluminium = Chain.objects.get(name="铝产业链")
     statuses = set(Target.objects.filter(chain=aluminium).values_list("status", flat=True))
