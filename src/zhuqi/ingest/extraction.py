@@ -1,0 +1,1487 @@
+"""Extraction: what a cleaned report says (issue 21, stage 3).
+
+`extract(cleaned)` reads the cleaned, Simplified text of one report and returns an `Extraction`:
+the kind of event, its dates, the lead officials with the posts written beside their names, the
+other named officials, the enterprises (full legal names and the short names of lists), the
+projects, the places (regions of GB/T 2260, the list the directory app loads), the instructions
+the lead official gave (one per requirement) and the difficulties enterprises raised.
+
+Every mention keeps its character span in `cleaned.text`, so the review page can mark it.
+
+Pure functions over text, no database: the gazetteer is read once from the directory app's
+packaged regions.csv, the surnames and post words are constants below. Every pattern is compiled
+once; the work per report is a handful of regular-expression passes over its text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Protocol
+
+# The event kinds: the values of visits' `VisitKind` where it has one (inspection, symposium);
+# a dispatch meeting and anything else keep their own value.
+INSPECTION = "inspection"
+SYMPOSIUM = "symposium"
+DISPATCH = "dispatch"
+OTHER = "other"
+
+REGIONS_PACKAGE = "zhuqi.directory.data"
+
+
+class CleanedReport(Protocol):
+    """What extraction reads of `ingest.cleaning.Cleaned`."""
+
+    text: str
+    title: str
+    language: str
+    published_on: date | None
+
+
+@dataclass(slots=True)
+class Mention:
+    """A thing named in the text: `text` is its normalised form (a place's full name), the span is
+    where it is written in `cleaned.text` (which may differ: 通辽 for 通辽市)."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class PersonMention:
+    name: str
+    posts: list[str]
+    start: int  # the name where it is first written with its posts
+    end: int
+    spans: list[tuple[int, int]] = field(default_factory=list)  # every place the name is written
+
+
+@dataclass(slots=True)
+class EnterpriseMention:
+    name: str
+    short: bool  # a short name (联晟) rather than the full legal name
+    start: int
+    end: int
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A day as the report gives it: the year may be unknown (never guessed)."""
+
+    year: int | None
+    month: int
+    day: int
+
+    def to_date(self) -> date | None:
+        if self.year is None:
+            return None
+        try:
+            return date(self.year, self.month, self.day)
+        except ValueError:
+            return None
+
+
+@dataclass(slots=True)
+class Extraction:
+    kind: str
+    start: date | None
+    end: date | None
+    # The days as written, with the year when known (start/end are None without a year).
+    start_day: PartialDate | None
+    end_day: PartialDate | None
+    # Where the year came from: "text" (written with the date), "published" (the page's date),
+    # "context" (a dated mention earlier in the same year), "" (unknown).
+    year_source: str
+    date_spans: list[tuple[int, int]]
+    lead_officials: list[PersonMention]
+    other_officials: list[PersonMention]
+    enterprises: list[EnterpriseMention]
+    projects: list[str]
+    places: list[str]
+    instructions: list[str]
+    difficulties: list[str]
+    project_mentions: list[Mention] = field(default_factory=list)
+    place_mentions: list[Mention] = field(default_factory=list)
+    instruction_mentions: list[Mention] = field(default_factory=list)
+    difficulty_mentions: list[Mention] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Word lists (data, written here: nothing is downloaded)
+# ---------------------------------------------------------------------------------------------
+
+# Common Chinese surnames (the 百家姓 ones in use today, by frequency), single characters.
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
+    "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
+    "邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左"
+    "柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈"
+    "饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵"
+    "苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南"
+    "班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿"
+    "国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯"
+    "隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+)
+COMPOUND_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+    "夏侯", "轩辕", "令狐", "钟离", "端木", "独孤", "南宫", "西门", "百里", "呼延", "万俟", "澹台",
+)  # fmt: skip
+
+# The words a post ends with (longest first in the pattern built from them).
+POST_WORDS = (
+    "书记", "副书记", "市长", "副市长", "代市长", "省长", "副省长", "代省长", "县长", "副县长", "代县长",
+    "区长", "副区长", "代区长", "旗长", "副旗长", "盟长", "副盟长", "州长", "副州长", "镇长", "乡长",
+    "主任", "副主任", "主席", "副主席", "常委", "委员", "秘书长", "副秘书长", "部长", "副部长", "厅长",
+    "局长", "处长", "科长", "院长", "所长", "校长", "行长", "署长", "会长", "社长", "组长", "队长",
+    "站长", "馆长", "检察长", "庭长", "董事长", "总经理", "副总经理", "经理", "总裁", "总监",
+    "司令员", "政委", "巡视员", "调研员", "理事长", "专员", "助理", "总工程师", "总会计师",
+    "总经济师", "党组成员", "参事", "主任委员", "常务副市长", "常务副省长", "常务副县长",
+)  # fmt: skip
+
+# Words that may follow a name (where a name ends): verbs of the event, conjunctions, particles.
+NAME_FOLLOWERS = (
+    "深入", "来到", "前往", "一行", "同志", "主持", "召开", "调研", "参加", "出席", "陪同", "强调",
+    "指出", "表示", "要求", "提出", "听取", "实地", "先后", "分别", "会见", "看望", "慰问", "走访",
+    "察看", "考察", "视察", "督导", "检查", "讲话", "介绍", "汇报", "以及", "率队", "带队", "率领",
+    "带领", "一同", "共同", "利用", "参观", "宣布", "致辞", "专程", "随后", "还", "也", "在", "到",
+    "赴", "及", "和", "与", "等", "对", "向", "为", "就", "说", "率", "是", "的", "同", "从", "于",
+    "作", "代表", "详细", "认真", "首先", "最后", "希望", "勉励", "叮嘱", "鼓励", "指导", "了解",
+    "一起", "亲切", "充分", "听", "先", "又", "则", "将", "已", "均", "都", "亲自",
+)  # fmt: skip
+
+# Words cut off the left of a post phrase ("会上我市市委书记" → 市委书记).
+POST_LEFT_STOPS = (
+    "会上", "会议", "我市", "我县", "我区", "我旗", "我省", "我州", "我盟", "在", "由", "陪同", "同志",
+    "以及", "及", "与", "了", "是", "向", "对", "为", "请", "邀请", "看望", "慰问", "听取", "会见",
+    "召开", "主持", "上午", "下午", "晚上", "期间", "其间", "并", "和", "随同", "率领", "带领",
+)  # fmt: skip
+
+# Words cut off the left of an enterprise or project name ("来到联晟…" → 联晟…).
+NAME_LEFT_STOPS = (
+    "来到", "到", "在", "深入", "走进", "调研", "考察", "察看", "视察", "走访", "督导", "检查", "与",
+    "和", "及", "以及", "会见", "成立了", "成立", "了", "的", "对", "是", "我市", "我县", "我区",
+    "我旗", "我省", "分别", "先后", "签署", "赴", "前往", "包括", "指导", "服务", "帮助", "支持",
+    "落户", "入驻", "听取", "推进", "加快", "观看", "参观", "实地", "看望", "慰问", "随后", "把",
+    "其中", "落实", "打造", "跟踪", "询问", "了解", "抓好", "抓", "推动", "谋划", "布局", "引进",
+    "招引", "储备", "争取", "包装", "实施", "开工", "做好", "筹备", "实现", "规划", "一批", "举办",
+    "开展", "聚焦", "围绕", "依托", "借助", "发展", "建成", "投产", "完成", "启动", "加强", "重点",
+    "召开", "主持", "研究", "解决", "以来", "汇报", "情况",
+)  # fmt: skip
+# Projects keep 及/和/与 inside their names ("大修渣无害化处理及综合利用项目").
+PROJECT_LEFT_STOPS = (*(w for w in NAME_LEFT_STOPS if w not in ("及", "和", "与", "以及", "重点")), "等")
+
+# Legal suffixes of a Chinese enterprise name (longest first).
+ENTERPRISE_SUFFIXES = (
+    "股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团公司", "集团",
+    "公司", "总厂", "厂", "专业合作社", "合作社", "银行", "商行", "农场", "牧场", "事务所",
+)  # fmt: skip
+# Words an enterprise's short name ends in (industries, forms): "腾远环保", "锦联铝材".
+INDUSTRY_WORDS = (
+    "环保", "科技", "能源", "新材料", "新材", "化工", "电力", "铝业", "铝材", "煤业", "矿业", "钢铁",
+    "实业", "股份", "集团", "控股", "光电", "电子", "医药", "药业", "生物", "农牧", "乳业", "食品",
+    "汽车", "机械", "重工", "建材", "水泥", "硅业", "稀土", "金属", "粉体", "新能源", "电气", "制造",
+    "纺织", "服装", "物流", "化学", "材料", "石化", "煤化", "冶金", "铸造", "电器", "装备", "智能",
+    "信息", "网络", "软件", "传媒", "酒业", "牧业", "种业", "肉业", "制药", "玻璃", "陶瓷", "塑业",
+    "纸业", "铜业", "镁业", "钛业", "热电", "发电", "风电", "光伏", "储能", "氢能", "锂电", "半导体",
+)  # fmt: skip
+# Items of a list that are places or works, not enterprises ("霍林河机场").
+NOT_ENTERPRISE_ENDINGS = (
+    "机场", "广场", "园区", "社区", "村", "街道", "项目", "现场", "工地", "基地", "中心", "学校",
+    "医院", "公园", "景区", "小区", "部门", "单位", "政府", "市", "县", "区", "旗", "镇", "乡", "盟",
+    "省", "港", "站", "馆", "工程", "路", "街", "委", "局", "厅", "办", "所",
+)  # fmt: skip
+# Works a list item is (a project, not an enterprise) when named without 项目: "增量配电网".
+WORKS_WORDS = (
+    "电网", "配电网", "公路", "铁路", "高速", "机场", "管网", "电站", "水库", "园区", "大桥", "隧道",
+    "管廊", "棚改", "改造", "工程", "基础设施", "枢纽", "港口", "码头", "水厂", "热网", "光伏电站",
+    "风电场", "储能电站",
+)  # fmt: skip
+# Words that make a project name generic ("重点项目", "新能源装备制造项目").
+GENERIC_PROJECT_WORDS = (
+    "重点", "重大", "大", "好", "相关", "有关", "一批", "各类", "产业", "招商", "建设", "治理",
+    "示范", "新", "这些", "那些", "的", "高端", "生态", "环境", "新能源", "装备", "制造", "基础设施",
+    "民生", "引资", "谋划", "在建", "新建", "续建", "拟建", "签约", "开工", "投产", "落地", "储备",
+    "优质", "大型", "中小", "各", "全部", "所有", "该", "此", "等", "些", "类", "个", "库", "一个",
+    "多个", "一些", "工业", "农业", "服务业", "配套", "关联", "龙头", "省级", "市级", "国家级",
+    "先进", "技术", "高新", "招引", "引进", "合作", "政府", "投资", "社会", "公共", "城市", "乡村",
+    "保护", "综合", "利用", "改造", "提升", "升级", "发展", "转型", "需要", "地盘", "我们", "这儿",
+    "推进", "加快", "谋划", "匹配", "实施", "一批批", "多", "少", "小", "中", "上", "下", "其他", "其它",
+    "经济", "运行", "和", "及", "全市", "全县", "全省", "全区", "全旗", "今年", "年度", "本年",
+)  # fmt: skip
+
+ETHNIC_GROUPS = (
+    "蒙古族", "朝鲜族", "回族", "藏族", "苗族", "彝族", "壮族", "布依族", "侗族", "瑶族", "白族",
+    "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族", "佤族", "畲族", "拉祜族", "水族",
+    "东乡族", "纳西族", "景颇族", "柯尔克孜族", "土族", "达斡尔族", "仫佬族", "羌族", "布朗族",
+    "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族", "普米族", "塔吉克族", "怒族", "鄂温克族",
+    "保安族", "裕固族", "京族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
+    "各族", "满族", "维吾尔",
+)  # fmt: skip
+PROVINCE_SHORT = {
+    "内蒙古自治区": "内蒙古", "广西壮族自治区": "广西", "西藏自治区": "西藏", "宁夏回族自治区": "宁夏",
+    "新疆维吾尔自治区": "新疆",
+}  # fmt: skip
+ENGLISH_PROVINCES = {
+    "Inner Mongolia": "内蒙古自治区", "Guangxi": "广西壮族自治区", "Tibet": "西藏自治区",
+    "Xizang": "西藏自治区", "Ningxia": "宁夏回族自治区", "Xinjiang": "新疆维吾尔自治区",
+    "Shaanxi": "陕西省", "Shanxi": "山西省",
+}  # fmt: skip
+ENGLISH_LEVEL_WORDS = {
+    "省": ("Province",), "市": ("City", "Municipality"), "县": ("County",), "区": ("District",),
+    "旗": ("Banner",), "盟": ("League",), "自治州": ("Autonomous Prefecture", "Prefecture"),
+    "自治县": ("Autonomous County", "County"), "自治区": ("Autonomous Region",), "地区": ("Prefecture",),
+}  # fmt: skip
+
+KIND_WORDS = (
+    (DISPATCH, (
+        "调度会", "推进会", "专题会议", "专题会", "协调会", "调度会议", "推进会议", "联席会议", "现场会",
+    )),
+    (SYMPOSIUM, ("座谈会", "恳谈会", "见面会", "座谈", "茶话会", "早餐会", "圆桌会", "政企面对面", "交流会")),
+    (INSPECTION, ("调研", "视察", "考察", "察看", "走访", "督导", "检查", "踏查", "暗访", "看望", "实地")),
+)  # fmt: skip
+ENGLISH_KIND_WORDS = (
+    (DISPATCH, (
+        "dispatch meeting", "scheduling meeting", "promotion meeting", "coordination meeting", "dispatching",
+    )),
+    (SYMPOSIUM, ("symposium", "forum", "seminar", "discussion meeting", "roundtable", "round-table")),
+    (INSPECTION, (
+        "investigat", "inspect", "survey", "research", "visit", "field trip", "went to", "came to",
+    )),
+)  # fmt: skip
+
+# ---------------------------------------------------------------------------------------------
+# Compiled patterns
+# ---------------------------------------------------------------------------------------------
+
+_HAN = "\u3400-\u9fff"
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_POST_WORD_AT_NAME = re.compile(f"(?:{_alternation(POST_WORDS)})(?=[{_HAN}])")
+_LEADERS = re.compile(f"(?:[市省区县旗盟州]|自治区|党政|有关|相关)领导(?:同志)?(?=[{_HAN}])")
+_POST_END = re.compile(f"(?:{_alternation(POST_WORDS)})$")
+_FOLLOWER = re.compile(f"(?:{_alternation(NAME_FOLLOWERS)})|[^{_HAN}·]")
+_POST_LEFT_STOP = re.compile(_alternation(POST_LEFT_STOPS))
+_NAME_LEFT_STOP = re.compile(_alternation(NAME_LEFT_STOPS))
+_PROJECT_LEFT_STOP = re.compile(_alternation(PROJECT_LEFT_STOPS))
+_PHRASE_BOUNDARY = set('、，,。；;：:！!？?\n“”"《》「」『』【】[] \t…—-·/|')
+_LEADING_TIME = re.compile(r"^(?:\d+\s*[年月日]|[上下中]午|晚上|凌晨|当天|今天|昨天|近日)+")
+_DATE_LABEL = re.compile(r"(?:发布时间|发表于|发布日期|来源|时间|Release time|Published|Date)[:：\s]*$", re.I)
+
+_ENTERPRISE_SUFFIX = re.compile(_alternation(ENTERPRISE_SUFFIXES))
+_NAME_CHARS = re.compile(f"[{_HAN}A-Za-z0-9()（）·]")
+_INDUSTRY_WORD = re.compile(_alternation(INDUSTRY_WORDS))
+_SHORT_LIST_END = re.compile(
+    r"等(?:\d+|[一二三四五六七八九十几多两数]+)?[家个]?(?:企业|公司|民营企业|重点企业|市场主体)"
+    r"|等?(?:企业)?负责人|等地|等处"
+)
+_LIST_CHARS = re.compile(f"[{_HAN}A-Za-z0-9、]")
+_PROJECT = re.compile(r"项目|示范工程|工程(?=[，,。；、等建])")
+_GENERIC_PROJECT = re.compile(_alternation(GENERIC_PROJECT_WORDS))
+
+_YEAR_DATE = re.compile(
+    r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*(?:日|号|(?=\s*(?:至|到|—|–|-|~|～|、)))"
+    r"(?:\s*(?:[上下中]午|晚上?|凌晨|早上))?"
+    r"(?:\s*(?:—+|–+|-+|~|～|至|到|、)\s*(?:(?P<m2>\d{1,2})\s*月\s*)?(?P<d2>\d{1,2})\s*(?:日|号))?"
+)
+_YEAR_MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
+_DAY_ONLY = re.compile(r"(?<![\d月年.])(\d{1,2})\s*日(?=\s*(?:[上下中]午|晚|早|凌晨|，|,|\s))")
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")]
+    )
+    for m in names
+}  # fmt: skip
+_EN_DATE = re.compile(
+    r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?"
+    r"(?:\s*(?:-|–|to|and)\s*(?:(?P<mon2>January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\s+)?(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?"
+    r"(?:\s*,\s*(?P<y>(?:19|20)\d{2}))?"
+)
+
+_SENTENCE_END = re.compile(r"[。！？；;!?]|\.(?=\s|$)")
+_ENUM_MARK = re.compile(
+    r"(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、：:]|[（(][一二三四五六七八九十\d]+[)）]|(?<![\d.])\d+[、.](?!\d)|首先|其次|再次|最后)"
+)
+_CONNECTIVE_START = re.compile(
+    r"^\s*(?:同时|此外|另外|并且|他还|她还|还要|要|必须|务必|Meanwhile|At the same time)"
+)
+_MODAL = re.compile(
+    r"必须|务必|一定要|应当|坚决|(?<![需主重只摘纪提简概想不紧必])要(?![求素点闻是件])|确保|力争"
+)
+_SPEECH_BREAK = re.compile(
+    r"^(?:企业|与会|参会|各企业|负责人)|^[^，,。要]{0,16}(?:反映了?|汇报了|介绍了)|提出了?[^，,。要]{0,20}诉求"
+)
+_EN_SPEECH_BREAK = re.compile(
+    r"^\s*(?:The\s+)?(?:enterprises|entrepreneurs|businesses|companies|representatives)\b|\b(?:reflected|reported)\b",
+    re.I,
+)
+_QUOTED = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"")
+_DIRECTIVE_VERBS = ("要求", "叮嘱", "嘱咐", "勉励", "鼓励", "希望", "督促", "号召", "寄语", "指示", "部署")
+_SPEECH_VERBS = ("强调", "指出", "表示", "说", "认为", "谈到", "提醒")
+_INTRO = re.compile(r"提出[^，,。；]{0,6}要求|" + _alternation(_DIRECTIVE_VERBS + _SPEECH_VERBS))
+_CN_DIRECTIVE = re.compile(r"提出[^，,。；]{0,6}要求|" + _alternation(_DIRECTIVE_VERBS))
+_INTERROGATIVE = re.compile(r"哪些|什么|是否|有无|有没有|如何")
+_ENTERPRISE_SUBJECT = re.compile(r"企业|负责人|企业家|公司|厂家|商户|业主|经营者|投资者|商会|协会")
+_DIFFICULTY_PATTERNS = (
+    re.compile(r"反映(?:了)?(?P<x>[^。；;]{2,80}?)(?:等)?(?:困难|问题|难题|诉求|瓶颈)"),
+    re.compile(r"提出(?:了)?(?P<x>[^。；;]{2,60}?)(?:的|等)?(?:诉求|困难|难题)"),
+    re.compile(r"(?P<x>(?:企业)?在[^。；;，,]{2,60}?等?方面遇到的(?:困难|问题|难题)(?:和(?:困难|问题))?)"),
+    re.compile(r"面临(?:着)?(?P<x>[^。；;，,]{2,40}?)(?:等)?(?:困难|问题|难题|压力)"),
+    re.compile(r"(?:企业|负责人|企业家)[^。；;，,]{0,12}?希望(?P<x>[^。；;]{4,80})"),
+)
+_EN_DIFFICULTY = re.compile(
+    r"(?:reflected|raised|reported|put forward)\s+"
+    r"(?P<x>[^.;]{0,120}?(?:difficult|problem|issue|demand)[^.;]{0,120})",
+    re.I,
+)
+
+_EN_POST_WORDS = (
+    r"(?:(?:Vice|Deputy|Executive Vice|Acting|Party)\s+)?"
+    r"(?:Mayor|Governor|Secretary|Party Secretary|Director|"
+    r"Chairman|Chairwoman|Chair|Head|Minister|Commissioner|Magistrate|President)"
+)
+_EN_NAME = r"(?P<name>[A-Z][a-z]{1,5}(?:[- ][A-Z][a-z]{1,11}))"
+_EN_TITLE_NAME = re.compile(rf"\b(?P<post>{_EN_POST_WORDS})\s+{_EN_NAME}(?=[A-Z\s,.;:'’]|$)")
+_EN_NAME_POSTS = re.compile(
+    rf"{_EN_NAME}\s*,\s*(?P<posts>(?:the\s+)?(?:[a-z]+\s+)*?(?:vice\s+|deputy\s+|executive\s+)?"
+    r"(?:secretary|mayor|governor|director|chairman|chairwoman|head|member|minister|president)\b[^,.;]{0,160}),"
+)
+_PINYIN_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|uai|iao|ian|uan|van|ai|ei|ao|ou|an|en|er|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)"
+)
+_EN_ENTERPRISE = re.compile(
+    r"(?P<name>(?:[A-Z][A-Za-z&'’]*\s+){1,10}?)(?P<suffix>Co\.,?\s*Ltd\.?|Co\.|Company(?:\s+Limited)?|Corporation|"
+    r"Corp\.|Group(?:\s+Co\.,?\s*Ltd\.?)?|Limited|Ltd\.?|Inc\.|Enterprise)"
+)
+_EN_INTRO = re.compile(
+    r"(?:emphasi[sz]ed|stressed|pointed out|required|requested|asked|urged|encouraged?|hoped|called on|"
+    r"instructed|demanded|said|noted)\b",
+    re.I,
+)
+_EN_DIRECTIVE = re.compile(
+    r"\b(?:required|requested|asked|urged|encouraged?|hoped|called on|instructed|demanded)\b", re.I
+)
+_EN_MODAL = re.compile(r"\b(?:should|must|need to|necessary|have to|has to|required to|ought to)\b", re.I)
+
+
+# ---------------------------------------------------------------------------------------------
+# The gazetteer (GB/T 2260 as packaged by the directory app), loaded once
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Gazetteer:
+    names: dict[str, str]  # as written (full name or short form) → full name
+    pattern: re.Pattern[str]  # anchored use only (pattern.match at one position)
+    # The names by their first two characters, longest first: a text is scanned by looking up
+    # the pair at each position where a name may begin (one dictionary lookup a position).
+    by_pair: dict[str, tuple[str, ...]]
+    first: re.Pattern[str]  # the characters a name begins with
+
+
+_LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
+_SUFFIXES_OF_REGIONS = (
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "特别行政区",
+    "地区",
+    "林区",
+    "省",
+    "市",
+    "盟",
+    "县",
+    "旗",
+    "区",
+)
+
+
+def _region_rows() -> list[dict[str, str]]:
+    with resources.files(REGIONS_PACKAGE).joinpath("regions.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _stem(name: str) -> str:
+    if name in PROVINCE_SHORT:
+        return PROVINCE_SHORT[name]
+    for suffix in _SUFFIXES_OF_REGIONS:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            changed = True
+            while changed:
+                changed = False
+                for group in ETHNIC_GROUPS:
+                    if stem.endswith(group) and len(stem) > len(group):
+                        stem, changed = stem[: -len(group)], True
+            return stem
+    return name
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regular expression matching any of `words`, longest first, as a character trie (a
+    plain alternation of thousands of names is tried name by name at every position)."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(trie)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> _Gazetteer:
+    full: dict[str, tuple[int, str]] = {}
+    stems: dict[str, tuple[int, str]] = {}
+    for row in _region_rows():
+        name, level = row["name"], row["level"]
+        if name in ("市辖区", "县") or "直辖" in name:
+            continue
+        rank = _LEVEL_RANK.get(level, 3)
+        if name not in full or rank < full[name][0]:
+            full[name] = (rank, name)
+        stem = _stem(name)
+        long_enough = len(stem) >= 2 if rank <= 1 else len(stem) >= 3
+        if stem != name and long_enough and (stem not in stems or rank < stems[stem][0]):
+            stems[stem] = (rank, name)
+    names = {name: value for name, (_, value) in stems.items()}
+    names.update({name: value for name, (_, value) in full.items()})
+    by_pair: dict[str, list[str]] = {}
+    for name in names:
+        by_pair.setdefault(name[:2], []).append(name)
+    return _Gazetteer(
+        names=names,
+        pattern=re.compile(_trie_pattern(names)),
+        by_pair={pair: tuple(sorted(group, key=len, reverse=True)) for pair, group in by_pair.items()},
+        first=re.compile("[" + "".join(sorted({re.escape(n[0]) for n in names})) + "]"),
+    )
+
+
+@lru_cache(maxsize=1)
+def english_gazetteer() -> tuple[dict[str, str], re.Pattern[str]]:
+    """Region names in pinyin as English reports write them ("Tieling County" → 铁岭县), loaded
+    the first time an English report is read."""
+    from pypinyin import lazy_pinyin
+
+    names: dict[str, str] = dict(ENGLISH_PROVINCES)
+    for row in _region_rows():
+        name, level = row["name"], row["level"]
+        if name in ("市辖区", "县") or "直辖" in name:
+            continue
+        stem = _stem(name)
+        suffix = name[len(stem) :] if name.startswith(stem) else ""
+        roman = "".join(lazy_pinyin(stem)).capitalize()
+        if len(roman) < 4:
+            continue
+        for chinese_suffix, english in ENGLISH_LEVEL_WORDS.items():
+            if suffix.endswith(chinese_suffix):
+                for word in english:
+                    names.setdefault(f"{roman} {word}", name)
+        if level in ("province", "prefecture"):
+            names.setdefault(roman, name)
+    pattern = re.compile(r"\b" + _trie_pattern(names) + r"\b")
+    return names, pattern
+
+
+# ---------------------------------------------------------------------------------------------
+# Text units
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Sentence:
+    start: int
+    end: int
+    paragraph: int
+    text: str
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    paragraph = 0
+    position = 0
+    for line in text.split("\n"):
+        line_start = position
+        position += len(line) + 1
+        if not line.strip():
+            continue
+        begin = 0
+        for m in _SENTENCE_END.finditer(line):
+            if m.end() - begin > 1:
+                out.append(
+                    _Sentence(line_start + begin, line_start + m.end(), paragraph, line[begin : m.end()])
+                )
+            begin = m.end()
+        if line[begin:].strip():
+            out.append(_Sentence(line_start + begin, line_start + len(line), paragraph, line[begin:]))
+        paragraph += 1
+    return out
+
+
+def _spans_of(text: str, word: str) -> list[tuple[int, int]]:
+    spans, i = [], text.find(word)
+    while i >= 0:
+        spans.append((i, i + len(word)))
+        i = text.find(word, i + len(word))
+    return spans
+
+
+class _Spans:
+    """Spans of the text, asked whether they hold a range: sorted once, each question a binary
+    search (a long report has thousands of mentions)."""
+
+    __slots__ = ("_ends", "_reach", "_starts")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._reach: list[int] = []  # the furthest end of the spans up to each one
+        furthest = -1
+        for _, e in ordered:
+            furthest = max(furthest, e)
+            self._reach.append(furthest)
+        self._ends = sorted(e for _, e in ordered)
+
+    def holds(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._starts, start) - 1
+        return i >= 0 and self._reach[i] >= end
+
+    def last_end(self, start: int, end: int) -> int:
+        """The furthest end of a span that ends within [start, end], else -1."""
+        i = bisect.bisect_right(self._ends, end) - 1
+        return self._ends[i] if i >= 0 and self._ends[i] >= start else -1
+
+
+def _inside(spans: _Spans, start: int, end: int) -> bool:
+    return spans.holds(start, end)
+
+
+def _left_phrase(text: str, end: int, limit: int) -> int:
+    """Where the phrase ending at `end` begins: the last boundary character before it."""
+    start = end
+    while start > 0 and end - start < limit and text[start - 1] not in _PHRASE_BOUNDARY:
+        start -= 1
+    return start
+
+
+def _cut_left(text: str, start: int, end: int, stops: re.Pattern[str], keep: int = 2) -> int:
+    """Move `start` past the last stop word in text[start:end] that leaves at least `keep`
+    characters."""
+    last = start
+    for m in stops.finditer(text, start, end):
+        if end - m.end() >= keep:
+            last = max(last, m.end())
+    return last
+
+
+# ---------------------------------------------------------------------------------------------
+# Officials
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_surname_start(s: str) -> bool:
+    return bool(s) and (s[0] in SURNAMES or s[:2] in COMPOUND_SURNAMES)
+
+
+_NOT_IN_NAMES = set("要的了在是带和与及把被将对向从为之其这那有个们各全市县区省盟旗镇乡")
+
+
+def _name_at(text: str, p: int) -> int:
+    """The end of the personal name starting at `p` (after a post), or -1."""
+    if _FOLLOWER.match(text, p):
+        return -1
+    surname = _is_surname_start(text[p : p + 2])
+    compound = text[p : p + 2] in COMPOUND_SURNAMES
+    lengths = (3, 4) if compound else (2, 3, 4, 5)
+    for length in lengths:
+        end = p + length
+        if end > len(text):
+            break
+        candidate = text[p:end]
+        if not all("\u3400" <= ch <= "\u9fff" or ch == "·" for ch in candidate):
+            break
+        follower = _FOLLOWER.match(text, end)
+        if not follower and end < len(text):
+            continue
+        strong = end >= len(text) or not ("\u3400" <= text[end] <= "\u9fff") or text[end] in "及和等与"
+        if length >= 4 + compound and not strong:
+            continue
+        if not surname and (not strong or length < 3 or any(ch in _NOT_IN_NAMES for ch in candidate)):
+            continue
+        if surname and length >= 4:
+            # "王莉霞密集与…": the shorter name when it is written more often.
+            for shorter in (3, 2):
+                if text.count(text[p : p + shorter]) > text.count(candidate):
+                    return p + shorter
+        # A three-character name whose third character is a one-character follower ("李建为"):
+        # keep the longer name when it is written again elsewhere.
+        if length == 2 and len(follower.group()) == 1 if follower else False:
+            longer = text[p : end + 1]
+            if text.count(longer) > 1 and _FOLLOWER.match(text, end + 1):
+                return end + 1
+        if _POST_END.search(candidate) or candidate in gazetteer().names:
+            return -1
+        return end
+    return -1
+
+
+def _post_phrases(text: str, word_end: int, name_start: int) -> tuple[list[str], int]:
+    """The posts written before the name at `name_start` (the last one ends at `word_end`), and
+    where the first begins."""
+    posts: list[str] = []
+    end = name_start
+    first_start = name_start
+    while True:
+        start = _left_phrase(text, end, 24)
+        start = _cut_left(text, start, end, _POST_LEFT_STOP)
+        lead = _LEADING_TIME.match(text, start, end)
+        if lead:
+            start = lead.end()
+        phrase = text[start:end]
+        if not phrase or not _POST_END.search(phrase) or len(phrase) < 2 or phrase[0] in "各全诸该":
+            break
+        posts.insert(0, phrase)
+        first_start = start
+        if start > 0 and text[start - 1] == "、":
+            end = start - 1
+            continue
+        break
+    return posts, first_start
+
+
+def _officials(text: str) -> list[PersonMention]:
+    people: dict[str, PersonMention] = {}
+    order: list[str] = []
+
+    def add(name: str, posts: list[str], start: int) -> None:
+        if name not in people:
+            people[name] = PersonMention(name=name, posts=[], start=start, end=start + len(name))
+            order.append(name)
+        person = people[name]
+        for post in posts:
+            if post not in person.posts:
+                person.posts.append(post)
+
+    for m in _POST_WORD_AT_NAME.finditer(text):
+        p = m.end()
+        end = _name_at(text, p)
+        if end < 0:
+            continue
+        posts, _ = _post_phrases(text, m.end(), p)
+        if not posts:
+            continue
+        add(text[p:end], posts, p)
+        # A list of names after one collective post ("市领导王五、赵六").
+        while end < len(text) and text[end] == "、":
+            nxt = _name_at(text, end + 1)
+            if nxt < 0 or not _is_surname_start(text[end + 1 : end + 3]) or nxt - end - 1 > 3:
+                break
+            add(text[end + 1 : nxt], posts[-1:], end + 1)  # "副市长王刚、赵丽": both vice mayors
+            end = nxt
+    # Names after a collective word ("市领导王五、赵六参加"): other officials, posts unknown.
+    for m in _LEADERS.finditer(text):
+        end = m.end()
+        while True:
+            nxt = _name_at(text, end)
+            if nxt < 0 or not _is_surname_start(text[end : end + 2]) or nxt - end > 3:
+                break
+            add(text[end:nxt], [], end)
+            if nxt < len(text) and text[nxt] == "、":
+                end = nxt + 1
+                continue
+            break
+    # Names listed before "等主要领导" ("我市张国平、张鸿福等主要领导陪同").
+    for m in re.finditer(
+        f"((?:[{_HAN}]{{2,4}}、)*[{_HAN}]{{2,5}})等(?:主要|有关|相关)?(?:市|县|区|旗|省)?领导", text
+    ):
+        items = m.group(1).split("、")
+        offset = m.start(1)
+        for i, item in enumerate(items):
+            if i == 0:
+                for length in (3, 2):
+                    if len(item) >= length and _is_surname_start(item[-length:]):
+                        offset += len(item) - length
+                        item = item[-length:]
+                        break
+            if 2 <= len(item) <= 3 and _is_surname_start(item) and not _POST_END.search(item):
+                add(item, [], offset)
+            offset += len(item) + 1
+    for name in order:
+        people[name].spans = _spans_of(text, name)
+    return [people[name] for name in order]
+
+
+def _english_officials(text: str) -> list[PersonMention]:
+    people: dict[str, PersonMention] = {}
+    order: list[str] = []
+    found: list[tuple[int, str, list[str]]] = []
+    for m in _EN_NAME_POSTS.finditer(text):
+        posts = [p.strip() for p in re.split(r"\s+and\s+|,\s*", m.group("posts")) if p.strip()]
+        found.append((m.start("name"), m.group("name"), posts))
+    for m in _EN_TITLE_NAME.finditer(text):
+        found.append((m.start("name"), m.group("name"), [m.group("post")]))
+    for start, name, posts in sorted(found):
+        if not _pinyin_name(name):
+            continue
+        if name not in people:
+            people[name] = PersonMention(name=name, posts=[], start=start, end=start + len(name))
+            order.append(name)
+        for post in posts:
+            if post not in people[name].posts:
+                people[name].posts.append(post)
+    for name in order:
+        person = people[name]
+        person.posts = [
+            post
+            for post in person.posts
+            if not any(post.lower() in other.lower() and post != other for other in person.posts)
+        ]
+        person.spans = _spans_of(text, name)
+    return [people[name] for name in order]
+
+
+@lru_cache(maxsize=1)
+def _roman_surnames() -> frozenset[str]:
+    from pypinyin import lazy_pinyin
+
+    return frozenset("".join(lazy_pinyin(s)) for s in (*SURNAMES, *COMPOUND_SURNAMES))
+
+
+def _pinyin_name(name: str) -> bool:
+    """Whether an English-written name reads as a Chinese name in pinyin (Song Cheng, Zhang Dongming)."""
+    surname, _, given = name.lower().replace("-", " ").partition(" ")
+    if surname not in _roman_surnames():
+        return False
+    given = given.replace(" ", "")
+    position, syllables = 0, 0
+    while position < len(given):
+        m = _PINYIN_SYLLABLE.match(given, position)
+        if not m:
+            return False
+        position, syllables = m.end(), syllables + 1
+    return 1 <= syllables <= 2
+
+
+def _leads(
+    people: list[PersonMention], title: str, lead_sentence: str, english: bool
+) -> tuple[list[PersonMention], list[PersonMention]]:
+    if not people:
+        return [], []
+    lead = [p for p in people if p.name in title]
+    if not lead and not english:
+        # A title naming the post only ("自治区主席连续两天召开…会议").
+        for post_word in sorted(POST_WORDS, key=len, reverse=True):
+            if post_word in title:
+                lead = [p for p in people if any(post.endswith(post_word) for post in p.posts)][:1]
+                if lead:
+                    break
+    if not lead:
+        named = [p for p in people if p.name in lead_sentence and p.posts]
+        lead = sorted(named, key=lambda p: lead_sentence.find(p.name))[:1]
+    if not lead:
+        lead = [next((p for p in people if p.posts), people[0])]
+    lead_names = {p.name for p in lead}
+    return lead, [p for p in people if p.name not in lead_names]
+
+
+# ---------------------------------------------------------------------------------------------
+# Enterprises and projects
+# ---------------------------------------------------------------------------------------------
+
+
+def _region_prefix(name: str) -> int:
+    """The length of the region name a name begins with (大同市牧同乳业 → 3), else 0."""
+    m = gazetteer().pattern.match(name)
+    return m.end() if m and m.end() < len(name) else 0
+
+
+def _enterprise_core(name: str) -> str:
+    """A full name without its legal suffix and leading region: 大同金隅冀东水泥有限公司 → 金隅冀东水泥."""
+    core = name
+    for suffix in ENTERPRISE_SUFFIXES:
+        if core.endswith(suffix) and len(core) > len(suffix):
+            core = core[: -len(suffix)]
+            break
+    core = core.removeprefix("中国") if len(core) >= 4 else core
+    cut = _region_prefix(core)
+    return core[cut:] if len(core) - cut >= 2 else core
+
+
+def _full_enterprises(text: str, excluded: _Spans) -> list[tuple[str, int, int]]:
+    found: list[tuple[str, int, int]] = []
+    for m in _ENTERPRISE_SUFFIX.finditer(text):
+        end = m.end()
+        start = m.start()
+        depth = 0
+        while start > 0 and m.start() - start < 30:
+            ch = text[start - 1]
+            if ch in ")）":
+                depth += 1
+            elif ch in "(（":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif not _NAME_CHARS.match(ch):
+                break
+            start -= 1
+        start = _cut_left(text, start, m.start(), _NAME_LEFT_STOP, keep=2)
+        while start < m.start() and text[start].isdigit():
+            start += 1
+        name = text[start:end]
+        stem = text[start : m.start()]
+        if len(stem) < 2 or _inside(excluded, start, end):
+            continue
+        if re.fullmatch(
+            r"(?:本|该|各|这|那|全市|企业|有关|相关|国有|民营|子|分|母|上市|一家|多家|龙头|骨干|平台|办|家)+",
+            stem,
+        ):
+            continue
+        if m.group() in ("厂", "总厂") and (len(stem) < 3 or stem[-1] in "办建进出工全本该"):
+            continue
+        if m.group() == "公司" and stem.endswith("分"):
+            continue
+        found.append((name, start, end))
+    # A name inside a longer one (太重集团 inside 太重集团(大同)起重机有限公司) is the longer one.
+    found.sort(key=lambda f: (f[1], -(f[2] - f[1])))
+    kept: list[tuple[str, int, int]] = []
+    for item in found:
+        if kept and item[1] < kept[-1][2]:
+            continue
+        kept.append(item)
+    return kept
+
+
+def _list_items(text: str, start: int, end: int) -> Iterator[tuple[str, int, int]]:
+    position = start
+    for piece in text[start:end].split("、"):
+        yield piece, position, position + len(piece)
+        position += len(piece) + 1
+
+
+def _is_generic_project(name: str) -> bool:
+    body = name.removesuffix("项目").removesuffix("示范工程").removesuffix("工程")
+    cut = _region_prefix(body)
+    body = body[cut:]
+    rest = _GENERIC_PROJECT.sub("", body)
+    return len(rest) < 2
+
+
+@dataclass(slots=True)
+class _Found:
+    enterprises: dict[str, EnterpriseMention] = field(default_factory=dict)
+    projects: list[Mention] = field(default_factory=list)
+
+    def enterprise(self, name: str, short: bool, start: int, end: int) -> None:
+        if name not in self.enterprises:
+            self.enterprises[name] = EnterpriseMention(name=name, short=short, start=start, end=end)
+        if (start, end) not in self.enterprises[name].spans:
+            self.enterprises[name].spans.append((start, end))
+
+    def project(self, name: str, start: int, end: int) -> None:
+        if not any(p.start == start and p.end == end for p in self.projects):
+            self.projects.append(Mention(name, start, end))
+
+
+def _enterprise_prefix(item: str, brands: dict[str, str]) -> int:
+    """The length of the enterprise name an item of a works list begins with: a known short name
+    (联晟高端铝箔项目 → 2) or a name ending in an industry word (腾远环保大修渣… → 4)."""
+    for brand in sorted(brands, key=len, reverse=True):
+        if item.startswith(brand) and len(item) - len(brand) >= 4:
+            return len(brand)
+    for m in _INDUSTRY_WORD.finditer(item, 2):
+        if 4 <= m.end() <= 8 and len(item) - m.end() >= 5:
+            return m.end()
+    return 0
+
+
+def _enterprises_and_projects(text: str, excluded_spans: list[tuple[int, int]]) -> _Found:
+    excluded = _Spans(excluded_spans)
+    found = _Found()
+    fulls = _full_enterprises(text, _Spans([]))  # also those in a post ("交通银行党委书记")
+    by_core: dict[str, str] = {}
+    cores = {_enterprise_core(name) for name, _, _ in fulls}
+    for name, start, end in fulls:
+        core = _enterprise_core(name)
+        if name in cores and name != core:  # 交通银行 is the core of 交通银行股份有限公司
+            core = name
+        canonical = by_core.get(core)
+        if canonical is None or len(name) > len(canonical):
+            if canonical is not None:  # the same enterprise written with its region: keep the longer
+                mention = found.enterprises.pop(canonical)
+                found.enterprises[name] = EnterpriseMention(
+                    name, False, mention.start, mention.end, mention.spans
+                )
+                for c, n in by_core.items():
+                    if n == canonical:
+                        by_core[c] = name
+            by_core[core] = name
+            canonical = name
+        found.enterprise(canonical, False, start, end)
+    for mention in found.enterprises.values():  # a full name's span is where it is written whole
+        whole = next(((s, e) for s, e in mention.spans if text[s:e] == mention.name), None)
+        if whole:
+            mention.start, mention.end = whole
+    full_spans = [(s, e) for _, s, e in fulls]
+    # Short forms of the full names ("联晟" of 联晟新材料有限公司): the core, and its first two
+    # characters when the core ends with an industry word.
+    brands: dict[str, str] = {}
+    for core, name in by_core.items():
+        brands[core] = name
+        m = _INDUSTRY_WORD.search(core, 2)
+        if m and m.start() >= 2:
+            brands.setdefault(core[: m.start()], name)
+
+    # Projects: "…项目", and the items before it in a list ("增量配电网、金源阳光伏项目").
+    blocked = _Spans([*full_spans, *excluded_spans])
+    for m in _PROJECT.finditer(text):
+        start = _left_phrase(text, m.start(), 30)
+        start = _cut_left(text, start, m.start(), _PROJECT_LEFT_STOP, keep=0)
+        # A name written before it ("联晟新材料有限公司高端铝箔项目").
+        start = max(start, blocked.last_end(start, m.start()))
+        if m.start() - start < 2 or _inside(blocked, start, m.end()):
+            continue
+        items = [(text[start : m.end()], start, m.end())]
+        p = start
+        generic = _is_generic_project(text[start : m.end()])
+        while not generic and p > 0 and text[p - 1] == "、":
+            q = _left_phrase(text, p - 1, 20)
+            q = _cut_left(text, q, p - 1, _PROJECT_LEFT_STOP, keep=2)
+            if "企业" in text[q : p - 1]:
+                break
+            items.insert(0, (text[q : p - 1], q, p - 1))
+            p = q
+        for item, s, e in items:
+            cut = _region_prefix(item)
+            s += cut
+            item = item[cut:]
+            if len(item) < 2:
+                continue
+            if not item.endswith(("项目", "工程")):
+                if any(w in item for w in WORKS_WORDS) or item in brands:
+                    if item in brands:
+                        found.enterprise(brands[item], False, s, e)
+                    else:
+                        found.project(item, s, e)
+                elif not item.endswith(NOT_ENTERPRISE_ENDINGS):
+                    found.enterprise(item, True, s, e)
+                continue
+            k = _enterprise_prefix(item, brands)
+            if k:
+                prefix = item[:k]
+                found.enterprise(brands.get(prefix, prefix), prefix not in brands, s, s + k)
+                s, item = s + k, item[k:]
+            if not _is_generic_project(item):
+                found.project(item, s, e)
+
+    # Short names from lists: "听取金辉粉体、亚欧新材料等8家企业负责人", "到联晟新材料、锦联铝材等地".
+    project_spans = _Spans((p.start, p.end) for p in found.projects)
+    full_set = _Spans(full_spans)
+    for m in _SHORT_LIST_END.finditer(text):
+        list_end = m.start()
+        list_start = list_end
+        while list_start > 0 and list_end - list_start < 120 and _LIST_CHARS.match(text, list_start - 1):
+            list_start -= 1
+        if list_end - list_start < 2:
+            continue
+        # Without 等 ("与创新集团、兖矿集团负责人"), or a list of places visited ("等地"), only
+        # names that read as enterprises; after "等8家企业" every item is one.
+        strict = not m.group().startswith("等") or m.group() in ("等地", "等处")
+        for item, s, e in _list_items(text, list_start, list_end):
+            if s == list_start:
+                s = _cut_left(text, s, e, _NAME_LEFT_STOP, keep=2)
+                item = text[s:e]
+            if not 2 <= len(item) <= 14 or _inside(full_set, s, e) or _inside(project_spans, s, e):
+                continue
+            if _inside(excluded, s, e) or item in gazetteer().names or _POST_END.search(item):
+                continue
+            if item.endswith(NOT_ENTERPRISE_ENDINGS) or "项目" in item or item[0].isdigit():
+                continue
+            if (
+                item.endswith(("企业", "负责人", "公司们"))
+                or "家企业" in item
+                or item.startswith(("各", "全", "有关"))
+            ):
+                continue
+            if "等" in item or (strict and not (_INDUSTRY_WORD.search(item) or item in brands)):
+                continue
+            if item in brands:
+                found.enterprise(brands[item], False, s, e)
+            elif _ENTERPRISE_SUFFIX.search(item) and item.endswith(ENTERPRISE_SUFFIXES):
+                found.enterprise(item, False, s, e)
+            else:
+                found.enterprise(item, True, s, e)
+    # A short name that begins a full one's core is that enterprise ("联晟" → 联晟新材料有限公司).
+    for name in list(found.enterprises):
+        mention = found.enterprises[name]
+        if not mention.short:
+            continue
+        target = brands.get(name) or next((n for c, n in by_core.items() if c.startswith(name)), None)
+        if target and target in found.enterprises:
+            found.enterprises[target].spans.extend(mention.spans)
+            del found.enterprises[name]
+    return found
+
+
+def _english_enterprises(text: str, excluded: list[tuple[int, int]]) -> _Found:
+    found = _Found()
+    for m in _EN_ENTERPRISE.finditer(text):
+        words = m.group("name").split()
+        # Walk back from the suffix over capitalised words; stop at a glued word ("ChengSecretaryIn-depth").
+        kept: list[str] = []
+        for word in reversed(words):
+            if "-" in word or re.search(r"[a-z][A-Z]", word) or word in ("The", "On", "In", "At", "And"):
+                break
+            kept.insert(0, word)
+        if not kept:
+            continue
+        name = " ".join(kept) + " " + m.group("suffix")
+        start = m.end() - len(name) if text[m.end() - len(name) : m.end()] == name else m.start()
+        found.enterprise(name.strip(), False, start, m.end())
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Places
+# ---------------------------------------------------------------------------------------------
+
+
+def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
+    excluded = _Spans(excluded_spans)
+    g = gazetteer()
+    out: list[Mention] = []
+    titles = _Spans((m.start(), m.end()) for m in re.finditer(r"《[^》]{0,40}》", text))
+    free = 0
+    for m in g.first.finditer(text):
+        i = m.start()
+        if i < free:
+            continue
+        group = g.by_pair.get(text[i : i + 2])
+        if not group:
+            continue
+        word = next((name for name in group if text.startswith(name, i)), None)
+        if word is None:
+            continue
+        free = i + len(word)
+        if _inside(excluded, i, free) or _inside(titles, i, free):
+            continue
+        out.append(Mention(g.names[word], i, free))
+    return out
+
+
+def _english_places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
+    excluded = _Spans(excluded_spans)
+    names, pattern = english_gazetteer()
+    return [
+        Mention(names[m.group()], m.start(), m.end())
+        for m in pattern.finditer(text)
+        if not _inside(excluded, m.start(), m.end())
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Kind and dates
+# ---------------------------------------------------------------------------------------------
+
+
+def _kind_in(text: str, english: bool) -> str | None:
+    best: tuple[int, str] | None = None
+    haystack = text.lower() if english else text
+    for kind, words in ENGLISH_KIND_WORDS if english else KIND_WORDS:
+        for word in words:
+            i = haystack.find(word)
+            if i >= 0 and (best is None or i < best[0]):
+                best = (i, kind)
+    return best[1] if best else None
+
+
+def _kind(title: str, lead_sentence: str, english: bool) -> str:
+    return _kind_in(title, english) or _kind_in(lead_sentence, english) or OTHER
+
+
+@dataclass(slots=True)
+class _DateFound:
+    year: int | None
+    month: int
+    day: int
+    end_month: int
+    end_day: int
+    start: int
+    end: int
+
+
+def _chinese_dates(text: str, published_on: date | None) -> list[_DateFound]:
+    out = _chinese_full_dates(text)
+    # "20日上午": the month just named, else the publication's.
+    spans = _Spans((d.start, d.end) for d in out)
+    for m in _DAY_ONLY.finditer(text):
+        if _inside(spans, m.start(), m.end()):
+            continue
+        day = int(m[1])
+        before = [d for d in out if d.end <= m.start()]
+        if before:
+            month = before[-1].end_month
+        elif published_on is not None:
+            month = published_on.month if day <= published_on.day else (published_on.month - 2) % 12 + 1
+        else:
+            continue
+        if 1 <= day <= 31:
+            out.append(_DateFound(None, month, day, month, day, m.start(), m.end()))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def _chinese_full_dates(text: str) -> list[_DateFound]:
+    out: list[_DateFound] = []
+    for m in _YEAR_DATE.finditer(text):
+        if _DATE_LABEL.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        month, day = int(m["m"]), int(m["d"])
+        end_month = int(m["m2"]) if m["m2"] else month
+        end_day = int(m["d2"]) if m["d2"] else day
+        if not (1 <= month <= 12 and 1 <= day <= 31 and 1 <= end_month <= 12 and 1 <= end_day <= 31):
+            continue
+        if m["d2"] and not m["m2"] and end_day < day:
+            end_month = month % 12 + 1  # "6月30日至2日": into the next month
+        out.append(
+            _DateFound(int(m["y"]) if m["y"] else None, month, day, end_month, end_day, m.start(), m.end())
+        )
+    return out
+
+
+def _english_dates(text: str) -> list[_DateFound]:
+    out: list[_DateFound] = []
+    for m in _EN_DATE.finditer(text):
+        if _DATE_LABEL.search(text, max(0, m.start() - 16), m.start()):
+            continue
+        month = _MONTHS[m["mon"].lower()]
+        day = int(m["d"])
+        end_month = _MONTHS[m["mon2"].lower()] if m["mon2"] else month
+        end_day = int(m["d2"]) if m["d2"] else day
+        if not (1 <= day <= 31 and 1 <= end_day <= 31):
+            continue
+        out.append(
+            _DateFound(int(m["y"]) if m["y"] else None, month, day, end_month, end_day, m.start(), m.end())
+        )
+    return out
+
+
+def _labelled_year(text: str, english: bool) -> date | None:
+    """The page's own date where it is labelled ("Release time: Apr 18,2022", "发表于 2017-2-10")."""
+    m = re.search(
+        r"(?:发布时间|发表于|发布日期|Release time|Published)[:：\s]*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})",
+        text,
+    )
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    if english:
+        m = re.search(
+            r"(?:Release time|Published|Date)[:：\s]*([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),\s*(\d{4})", text
+        )
+        if m and m[1].lower() in _MONTHS:
+            try:
+                return date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]))
+            except ValueError:
+                return None
+    return None
+
+
+def _year_for(month: int, published: date) -> int:
+    """The year of a day written without one, in a report published on `published`: a month
+    after the publication's is last year's (a report of 12月30日 published on 2 January)."""
+    return published.year - 1 if month > published.month + 1 else published.year
+
+
+def _dates(
+    text: str,
+    sentences: list[_Sentence],
+    published_on: date | None,
+    english: bool,
+    lead_names: list[str],
+    kind: str,
+) -> tuple[PartialDate | None, PartialDate | None, str, list[tuple[int, int]]]:
+    found = _english_dates(text) if english else _chinese_dates(text, published_on)
+    if not found:
+        return None, None, "", []
+    first = found[0]
+    month, day, end_month, end_day = first.month, first.day, first.end_month, first.end_day
+    spans = [(first.start, first.end)]
+    # Other days of the same event: a day the lead official held the same kind of event, within a
+    # few days ("前一天" … "2月20日,王莉霞…主持召开…调度会"); a bare "21日上午" within the range.
+    kind_words = dict(KIND_WORDS).get(kind, ())
+    sentence_starts = [s.start for s in sentences]
+    for other in found[1:]:
+        at = bisect.bisect_right(sentence_starts, other.start) - 1
+        sentence = sentences[at] if at >= 0 and other.start < sentences[at].end else None
+        if sentence is None or other.year is not None:
+            continue
+        if not any(n in sentence.text for n in lead_names) or not any(w in sentence.text for w in kind_words):
+            continue
+        if abs(date(2000, other.month, min(other.day, 28)) - date(2000, month, min(day, 28))).days <= 3:
+            spans.append((other.start, other.end))
+            if (other.month, other.day) < (month, day):
+                month, day = other.month, other.day
+            if (other.end_month, other.end_day) > (end_month, end_day):
+                end_month, end_day = other.end_month, other.end_day
+    year: int | None
+    if first.year is not None:
+        year, source = first.year, "text"
+    elif published_on is not None:
+        year, source = _year_for(month, published_on), "published"
+    elif (labelled := _labelled_year(text, english)) is not None:
+        year, source = _year_for(month, labelled), "published"
+    else:
+        # A dated mention of the same year before the event's month ("2023年1月，内蒙古两会召开")
+        # in a report of "2月21日": the report is of that year. Otherwise unknown, never guessed.
+        candidates = [int(m[1]) for m in _YEAR_MONTH.finditer(text) if int(m[2]) <= month]
+        year, source = (max(candidates), "context") if candidates else (None, "")
+    end_year = year
+    if year is not None and (end_month, end_day) < (month, day):
+        end_year = year + 1
+    return PartialDate(year, month, day), PartialDate(end_year, end_month, end_day), source, spans
+
+
+# ---------------------------------------------------------------------------------------------
+# Instructions and difficulties
+# ---------------------------------------------------------------------------------------------
+
+
+def _strip_piece(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " ，,：:、；;。\t":
+        start += 1
+    while end > start and text[end - 1] in " ，,：:、；;。.\t":
+        end -= 1
+    return start, end
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`text[start:end]` cut at 。；and enumeration markers (一是…二是…)."""
+    cuts = [start]
+    for m in _ENUM_MARK.finditer(text, start, end):
+        if m.start() > start and text[m.start() - 1] not in "，,；;。：: \n" and not m.group().endswith("是"):
+            continue
+        cuts.append(m.start())
+    for m in re.finditer(r"[；;]", text[start:end]):
+        cuts.append(start + m.end())
+    out = []
+    for a, b in itertools.pairwise([*sorted(set(cuts)), end]):
+        a, b = _strip_piece(text, a, b)
+        if b - a >= 4:
+            out.append((a, b))
+    return out
+
+
+def _has_modal(piece: str, english: bool) -> bool:
+    if english:
+        return bool(_EN_MODAL.search(piece))
+    return bool(_MODAL.search(_QUOTED.sub("", piece)) or piece.startswith("希望"))
+
+
+def _other_speaker(clause: str, others: list[str]) -> bool:
+    """Whether the words before a verb of speech name someone else ("孙绍骋说", "《公报》指出")."""
+    return "》" in clause or any(name in clause for name in others)
+
+
+def _instructions(
+    text: str, sentences: list[_Sentence], lead_names: list[str], other_names: list[str], english: bool
+) -> tuple[list[Mention], set[int]]:
+    """The lead official's requirements, and the starts of the sentences the lead speaks in."""
+    out: list[Mention] = []
+    spoken: set[int] = set()
+    intro = _EN_INTRO if english else _INTRO
+    directive = _EN_DIRECTIVE if english else _CN_DIRECTIVE
+    # The lead, a pronoun, or the meeting the lead chairs ("会议要求，…").
+    subjects = [
+        *lead_names,
+        *(("He ", "She ", "he ", "she ", "The meeting") if english else ("他", "她", "会议", "会上")),
+    ]
+    subjects += [n.split()[0] for n in lead_names if english and " " in n]
+    active = False
+    enumerated = False
+    previous_paragraph = -1
+    for sentence in sentences:
+        s_text = sentence.text
+        if sentence.paragraph != previous_paragraph:
+            starts_enum = bool(_ENUM_MARK.match(s_text.lstrip()))
+            if not (active and (starts_enum or _CONNECTIVE_START.match(s_text))):
+                active = False
+                enumerated = False
+            previous_paragraph = sentence.paragraph
+        content_start: int | None = None
+        is_directive = False
+        chosen = None
+        speaker_elsewhere = False
+        if (_EN_SPEECH_BREAK if english else _SPEECH_BREAK).search(s_text):
+            # Enterprises or others speak ("企业负责人反映了…"): the lead's speech is over.
+            active = False
+            continue
+        for candidate in intro.finditer(s_text):
+            before = s_text[: candidate.start()]
+            clause = before[max(before.rfind("，"), before.rfind(","), before.rfind("。")) + 1 :]
+            if _other_speaker(clause, other_names) and not any(subject in clause for subject in subjects):
+                speaker_elsewhere = True
+                break
+            if any(subject in before for subject in subjects) or (active and candidate.start() < 4):
+                if chosen is None or (
+                    directive.fullmatch(candidate.group())
+                    and not directive.fullmatch(chosen.group())
+                    and s_text[candidate.start() - 1] in "，,"
+                ):
+                    chosen = candidate
+                if directive.fullmatch(chosen.group()):
+                    break
+        if speaker_elsewhere and chosen is None:
+            active = False
+            continue
+        if chosen is not None:
+            content_start = sentence.start + chosen.end()
+            is_directive = bool(directive.fullmatch(chosen.group()))
+            active = True
+            enumerated = False
+        elif active:
+            content_start = sentence.start
+        if content_start is None:
+            continue
+        spoken.add(sentence.start)
+        sentence_first = _strip_piece(text, sentence.start, sentence.end)[0]
+        for a, b in _pieces(text, content_start, sentence.end):
+            piece = text[a:b]
+            starts_enum = bool(_ENUM_MARK.match(piece))
+            if enumerated and not starts_enum and out and a == sentence_first:
+                # A sentence continuing the previous item of an enumeration.
+                last = out[-1]
+                out[-1] = Mention(text[last.start : b], last.start, b)
+                continue
+            if starts_enum:
+                enumerated = True
+            if is_directive or starts_enum or _has_modal(piece, english):
+                out.append(Mention(piece, a, b))
+    return out, spoken
+
+
+def _difficulties(text: str, sentences: list[_Sentence], spoken: set[int], english: bool) -> list[Mention]:
+    out: list[Mention] = []
+    for sentence in sentences:
+        if sentence.start in spoken:  # the lead official's own words
+            continue
+        patterns = (_EN_DIFFICULTY,) if english else _DIFFICULTY_PATTERNS
+        for pattern in patterns:
+            for m in pattern.finditer(sentence.text):
+                x = m.group("x")
+                if english:
+                    out.append(Mention(x, sentence.start + m.start("x"), sentence.start + m.end("x")))
+                    continue
+                if _INTERROGATIVE.search(m.group()) or len(x.strip("，, 的了")) < 2:
+                    continue
+                # The difficulty is the enterprises': they are the subject of the clause.
+                clause_start = max(sentence.text.rfind(c, 0, m.start()) for c in "，,") + 1
+                if not _ENTERPRISE_SUBJECT.search(sentence.text[clause_start : m.end()]) and not (
+                    _ENTERPRISE_SUBJECT.search(sentence.text[: m.start()])
+                ):
+                    continue
+                a = sentence.start + m.start("x")
+                b = sentence.start + m.end()
+                a, b = _strip_piece(text, a, b)
+                if not any(d.start <= a < d.end for d in out):
+                    out.append(Mention(text[a:b], a, b))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The stage
+# ---------------------------------------------------------------------------------------------
+
+
+def _unique(mentions: Iterable[Mention]) -> list[str]:
+    return list(dict.fromkeys(m.text for m in mentions))
+
+
+def _lead_sentence(sentences: list[_Sentence], title: str, english: bool) -> str:
+    """The report's first sentence of substance: the first with a date, else the first after
+    the title."""
+    pattern = _EN_DATE if english else _YEAR_DATE
+    for sentence in sentences[:8]:
+        if sentence.text.strip() != title.strip() and pattern.search(sentence.text):
+            return sentence.text
+    rest = [s for s in sentences if s.text.strip() != title.strip()]
+    return rest[0].text if rest else ""
+
+
+def extract(cleaned: CleanedReport) -> Extraction:
+    text = cleaned.text
+    english = cleaned.language == "en"
+    sentences = _sentences(text)
+    title = cleaned.title or (sentences[0].text if sentences and len(sentences[0].text) <= 80 else "")
+    lead_sentence = _lead_sentence(sentences, title, english)
+    kind = _kind(title, lead_sentence, english)
+
+    people = _english_officials(text) if english else _officials(text)
+    # The posts are the people's: places and enterprises inside them are not the event's.
+    post_spans: list[tuple[int, int]] = []
+    for person in people:
+        for post in person.posts:
+            post_spans.extend(_spans_of(text, post))
+    found = _english_enterprises(text, post_spans) if english else _enterprises_and_projects(text, post_spans)
+    enterprise_spans = [span for e in found.enterprises.values() for span in e.spans]
+    excluded = post_spans + enterprise_spans
+    place_mentions = (_english_places if english else _places)(
+        text, excluded + [(p.start, p.end) for p in found.projects]
+    )
+
+    lead, others = _leads(people, title, lead_sentence, english)
+    lead_names = [p.name for p in lead]
+    start_day, end_day, year_source, date_spans = _dates(
+        text, sentences, cleaned.published_on, english, lead_names, kind
+    )
+    instructions, spoken = _instructions(text, sentences, lead_names, [p.name for p in others], english)
+    difficulties = _difficulties(text, sentences, spoken, english)
+    return Extraction(
+        kind=kind,
+        start=start_day.to_date() if start_day else None,
+        end=end_day.to_date() if end_day else None,
+        start_day=start_day,
+        end_day=end_day,
+        year_source=year_source,
+        date_spans=date_spans,
+        lead_officials=lead,
+        other_officials=others,
+        enterprises=list(found.enterprises.values()),
+        projects=_unique(found.projects),
+        places=_unique(place_mentions),
+        instructions=[m.text for m in instructions],
+        difficulties=[m.text for m in difficulties],
+        project_mentions=found.projects,
+        place_mentions=place_mentions,
+        instruction_mentions=instructions,
+        difficulty_mentions=difficulties,
+    )

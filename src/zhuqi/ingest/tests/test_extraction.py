@@ -1,0 +1,376 @@
+"""Extraction (issue 21, stage 3): the fields a careful reader takes from each of the five sample
+reports, read through the real cleaning stage, and the same rules on short texts written for the
+cases the samples do not show (other posts, dates, kinds, legal names, difficulties)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from zhuqi.ingest import extraction
+from zhuqi.ingest.cleaning import Cleaned, clean
+from zhuqi.ingest.extraction import Extraction, PartialDate, extract
+
+SAMPLES = Path(__file__).resolve().parents[5] / "shared" / "samples" / "reports"
+if not SAMPLES.is_dir():  # the repository may sit elsewhere; the samples live beside it
+    SAMPLES = Path("/work/shared/samples/reports")
+
+
+@cache
+def sample(prefix: str) -> tuple[Cleaned, Extraction]:
+    path = next(SAMPLES.glob(f"{prefix}_*"))
+    cleaned = clean(path.read_bytes(), filename=path.name)
+    return cleaned, extract(cleaned)
+
+
+def report(
+    text: str, *, title: str = "", published_on: date | None = None, language: str = "zh"
+) -> Extraction:
+    return extract(
+        Cleaned(text=text, original=text, title=title, published_on=published_on, language=language)
+    )
+
+
+def people(mentions: list[extraction.PersonMention]) -> dict[str, list[str]]:
+    return {p.name: p.posts for p in mentions}
+
+
+def names(result: Extraction) -> dict[str, bool]:
+    return {e.name: e.short for e in result.enterprises}
+
+
+def assert_spans(cleaned: Cleaned, result: Extraction) -> None:
+    """Every mention points at its own words in the cleaned text (the review page marks them)."""
+    text = cleaned.text
+    for person in result.lead_officials + result.other_officials:
+        assert text[person.start : person.end] == person.name
+        assert all(text[s:e] == person.name for s, e in person.spans)
+    for enterprise in result.enterprises:
+        assert text[enterprise.start : enterprise.end] == enterprise.name or enterprise.short
+        assert enterprise.spans
+    for mention in result.instruction_mentions + result.difficulty_mentions + result.project_mentions:
+        assert text[mention.start : mention.end] == mention.text
+    for mention in result.place_mentions:
+        written = text[mention.start : mention.end]
+        assert mention.text.startswith(written) or written.isascii()
+    for s, e in result.date_spans:
+        assert any(ch.isdigit() for ch in text[s:e])
+
+
+# --- the five samples ---------------------------------------------------------------------------
+
+
+def test_sample_000_inspection_with_symposium_year_unknown() -> None:
+    cleaned, result = sample("000")
+    assert result.kind == extraction.INSPECTION  # the title says 调研; the symposium is part of it
+    # "6月20日——21日": the page gives no date and the text no year, so the year stays unknown.
+    assert (result.start_day, result.end_day) == (PartialDate(None, 6, 20), PartialDate(None, 6, 21))
+    assert result.start is None and result.end is None and result.year_source == ""
+    assert people(result.lead_officials) == {"孟宪东": ["自治区党委常委", "通辽市委书记"]}
+    assert people(result.other_officials) == {"莫日根巴图": ["市委常委", "秘书长"]}
+    assert names(result) == {
+        "联晟新材料有限公司": False,
+        "创新集团": False,
+        "兖矿集团": False,
+        "靖帆铝版基": True,
+        "腾远环保": True,
+        "金辉粉体": True,
+        "亚欧新材料": True,
+        "霍林西山香": True,
+    }
+    # 联晟 in "联晟高端铝箔项目" is the same enterprise as 联晟新材料有限公司.
+    liansheng = next(e for e in result.enterprises if e.name == "联晟新材料有限公司")
+    assert "联晟" in [cleaned.text[s:e] for s, e in liansheng.spans]
+    assert result.projects == [
+        "高端铝箔项目",
+        "增量配电网",
+        "金源阳光伏项目",
+        "大修渣无害化处理及综合利用项目",
+    ]
+    assert result.places == ["霍林郭勒市", "通辽市"]
+    assert len(result.instructions) == 4
+    assert result.instructions[0].startswith("要在保证施工安全的前提下加快项目建设进度")
+    assert result.instructions[2].startswith("企业要牢记环保企业不能在环保上出问题")
+    assert result.instructions[3].startswith("中小微企业坚定信心、提振士气")
+    # "询问企业发展面临哪些困难" is a question, and "面临较大困难" is the secretary's own words.
+    assert result.difficulties == []
+    assert_spans(cleaned, result)
+
+
+def test_sample_001_forum_post_year_from_the_page() -> None:
+    cleaned, result = sample("001")
+    assert result.kind == extraction.INSPECTION
+    assert cleaned.published_on == date(2017, 2, 10)  # "发表于 2017-2-10", found by cleaning
+    assert (result.start, result.end) == (date(2017, 2, 7), date(2017, 2, 8))  # "2月7至8日"
+    assert result.year_source == "published"
+    assert people(result.lead_officials) == {"郝茂荣": ["通辽市委副书记", "政府代市长"]}
+    assert people(result.other_officials) == {
+        "韩国武": ["通辽市政府副市长"],
+        "张国平": ["市委书记"],  # "会上我市市委书记张国平": 会上我市 is not part of the post
+        "白立柱": ["扎鲁特旗旗委书记"],
+        "张鸿福": [],  # "我市张国平、张鸿福等主要领导"
+    }
+    # Short names from "到我市联晟新材料、锦联铝材、创源金属、霍林河机场等地" (the airport is a place).
+    assert names(result) == {"霍煤集团": False, "联晟新材料": True, "锦联铝材": True, "创源金属": True}
+    assert result.projects == ["六十栋棚改项目", "锦联烟气趋零排放示范工程"]
+    assert result.places == ["通辽市", "霍林郭勒市", "扎鲁特旗"]
+    # "提出了具体要求，一是…六是…", with the sentences continuing an item kept in it, and the
+    # "希望两地…" of the mayor's remarks.
+    assert len(result.instructions) == 7
+    assert result.instructions[0].startswith("两地以霍扎一体化协同发展战略为前提")
+    assert [i[:2] for i in result.instructions[1:]] == ["一是", "二是", "三是", "四是", "五是", "六是"]
+    assert "按照通辽市城市总体规划要求" in result.instructions[5]
+    assert result.difficulties == []
+    assert_spans(cleaned, result)
+
+
+def test_sample_002_english_report() -> None:
+    cleaned, result = sample("002")
+    assert cleaned.language == "en"
+    assert result.kind == extraction.INSPECTION  # "went to Tieling County to investigate"
+    # "On April 17", the year from the page's "Release time: Apr 18,2022".
+    assert (result.start, result.end) == (date(2022, 4, 17), date(2022, 4, 17))
+    assert people(result.lead_officials) == {
+        "Song Cheng": [
+            "secretary of the municipal party committee",
+            "director of the standing Committee of the Municipal people's Congress",
+        ]
+    }
+    assert people(result.other_officials) == {"Zhang Dongming": ["Vice Mayor"]}
+    # The glued "Song ChengSecretaryIn-depth" is not part of the name.
+    assert names(result) == {"Liaoning Beixiang Heavy Industry Machinery Manufacturing Co.": False}
+    assert result.places == ["铁岭县"]  # "Tieling County", in Chinese where the gazetteer knows it
+    assert len(result.instructions) == 6
+    assert result.instructions[0].startswith("enterprises to vigorously promote entrepreneurship")
+    assert result.instructions[1].startswith("All localities and departments should")
+    assert result.difficulties == []
+    assert_spans(cleaned, result)
+
+
+def test_sample_003_legal_names_with_real_parentheses() -> None:
+    cleaned, result = sample("003")
+    assert result.kind == extraction.INSPECTION  # 督导调研
+    assert (result.start_day, result.end_day) == (PartialDate(None, 11, 4), PartialDate(None, 11, 6))
+    assert result.start is None  # no year anywhere: unknown, not guessed
+    assert people(result.lead_officials) == {"卢东亮": ["省委常委", "市委书记"]}
+    assert people(result.other_officials) == {
+        "王明厚": ["市委常委", "市委秘书长", "统战部长"],
+        "赵学斌": ["副市长", "大同经开区党工委书记", "管委会主任"],
+        "翟永清": ["副市长"],
+    }
+    found = names(result)
+    assert all(short is False for short in found.values())
+    assert {name for name in found if not name.endswith("汽大同专用汽车有限公司")} == {
+        "大同瑞铖钢结构有限公司",
+        "太重集团（大同）起重机有限公司",
+        "中车大同电力机车有限公司",
+        "大同金隅冀东水泥有限公司",  # also written "金隅冀东水泥有限公司": one enterprise
+        "大同市牧同乳业有限公司",
+    }
+    assert len(found) == 6
+    assert result.projects == []
+    assert result.places == ["大同市"]
+    assert len(result.instructions) == 8
+    assert result.instructions[0].startswith("要认真贯彻落实中央、省委决策部署")
+    assert result.instructions[2].startswith("企业抓住转型发展契机")
+    assert result.instructions[6].startswith("各级各有关部门要压实属地责任")
+    assert result.difficulties == ["企业在物流运输、原料供应、返岗用工等方面遇到的困难和问题"]
+    assert_spans(cleaned, result)
+
+
+def test_sample_004_dispatch_meetings_year_from_the_text() -> None:
+    cleaned, result = sample("004")
+    assert result.kind == extraction.DISPATCH  # 工作调度会, in the lead sentence
+    # Two dispatch meetings on consecutive days (2月21日 and "前一天…2月20日"); the year is the one
+    # of "2023年1月，内蒙古两会召开", the latest dated mention before February.
+    assert (result.start, result.end) == (date(2023, 2, 20), date(2023, 2, 21))
+    assert result.year_source == "context"
+    # The title names the post only ("自治区主席"): the lead is the one holding it.
+    assert list(people(result.lead_officials)) == ["王莉霞"]
+    assert "内蒙古自治区政府主席" in result.lead_officials[0].posts
+    others = people(result.other_officials)
+    assert set(others) == {"孙绍骋", "任德奇", "贺东风", "邹磊", "俞培根"}
+    assert others["俞培根"] == ["中国东方电气集团有限公司党组书记", "董事长"]
+    assert names(result) == {
+        "交通银行股份有限公司": False,  # also "交通银行"
+        "中国商飞公司": False,
+        "中国大唐集团": False,  # also "大唐集团"
+        "内蒙古能源集团": False,
+        "大唐内蒙古能源开发有限公司": False,
+        "中国东方电气集团有限公司": False,
+        "蒙能集团": False,
+    }
+    assert result.projects == []  # "重点项目库", "谋划的项目": nothing named
+    assert result.places == ["内蒙古自治区", "呼和浩特市"]
+    # "王莉霞指出，要…", 一是…七是…, "王莉霞表示，必须…", "要科学谋划…", "同时，各位链长要…";
+    # not "《公报》指出，要…" nor "孙绍骋说，希望…".
+    assert len(result.instructions) == 11
+    assert result.instructions[1].startswith("一是抓总量、比块头")
+    assert result.instructions[-1] == "同时，各位链长要快节奏推进项目落地，逢山开路、遇水架桥"
+    assert not any("雄心壮志，树立加快发展" in i or "东方电气积极拓展" in i for i in result.instructions)
+    assert_spans(cleaned, result)
+
+
+# --- the rules on texts the samples do not show ---------------------------------------------------
+
+
+def test_posts_beside_names() -> None:
+    result = report(
+        "6月5日，省委书记、省人大常委会主任李四到某市调研。市委副书记、市长张三，市领导王五、赵六陪同。",
+        title="李四到某市调研",
+    )
+    assert people(result.lead_officials) == {"李四": ["省委书记", "省人大常委会主任"]}
+    assert people(result.other_officials) == {"张三": ["市委副书记", "市长"], "王五": [], "赵六": []}
+
+
+def test_lead_from_the_lead_sentence_when_the_title_names_nobody() -> None:
+    result = report("3月2日，县委书记欧阳明华深入园区企业走访，副县长刘强陪同。", title="县领导走访园区企业")
+    assert result.kind == extraction.INSPECTION
+    assert people(result.lead_officials) == {"欧阳明华": ["县委书记"]}
+    assert people(result.other_officials) == {"刘强": ["副县长"]}
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "kind"),
+    [
+        (
+            "市委书记张三主持召开民营企业座谈会",
+            "5月6日上午，市委书记张三主持召开民营企业座谈会。",
+            extraction.SYMPOSIUM,
+        ),
+        (
+            "全市重点项目建设推进会召开",
+            "5月6日，市长张三主持召开全市重点项目建设推进会。",
+            extraction.DISPATCH,
+        ),
+        ("张三视察开发区", "5月6日，市长张三视察开发区。", extraction.INSPECTION),
+        ("张三会见客商", "5月6日，市长张三会见客商一行。", extraction.OTHER),
+        ("", "5月6日，市长张三召开政企恳谈会。", extraction.SYMPOSIUM),  # no title: the first sentence
+    ],
+)
+def test_kind_from_title_then_lead_sentence(title: str, text: str, kind: str) -> None:
+    assert report(text, title=title).kind == kind
+
+
+def test_english_kinds() -> None:
+    text = "On May 6, Mayor Zhang San held a symposium with private enterprises."
+    assert report(text, title="Zhang San held a symposium", language="en").kind == extraction.SYMPOSIUM
+
+
+def test_dates() -> None:
+    written = report("2022年6月20日，市长张三到企业调研。")
+    assert (written.start, written.year_source) == (date(2022, 6, 20), "text")
+    across = report("6月30日至7月2日，市长张三到企业调研。", published_on=date(2022, 7, 3))
+    assert (across.start, across.end) == (date(2022, 6, 30), date(2022, 7, 2))
+    spaced = report("11 月4日至6日，市长张三到企业调研。", published_on=date(2022, 11, 7))
+    assert (spaced.start, spaced.end) == (date(2022, 11, 4), date(2022, 11, 6))
+    # A day alone takes the month from the publication date; a December event published in
+    # January is last year's.
+    day_only = report("20日上午，市长张三主持召开重点项目调度会。", published_on=date(2023, 3, 21))
+    assert (day_only.start, day_only.end) == (date(2023, 3, 20), date(2023, 3, 20))
+    december = report("12月30日，市长张三到企业调研。", published_on=date(2024, 1, 2))
+    assert december.start == date(2023, 12, 30)
+    unknown = report("12月30日，市长张三到企业调研。")
+    assert unknown.start is None and unknown.start_day == PartialDate(None, 12, 30)
+
+
+def test_a_later_day_of_the_same_event_extends_it() -> None:
+    result = report(
+        "6月20日，市委书记张三深入某县调研重点项目。\n21日上午，张三在某县调研企业复工情况。",
+        published_on=date(2022, 6, 22),
+    )
+    assert (result.start, result.end) == (date(2022, 6, 20), date(2022, 6, 21))
+
+
+def test_enterprises_full_and_short() -> None:
+    result = report(
+        "7月1日，市长张三先后来到太重集团(大同)起重机有限公司、华丰化工股份有限公司和"
+        "北方重工有限责任公司调研，听取宏达科技、瑞丰、金源等12家企业负责人意见。"
+    )
+    assert names(result) == {
+        "太重集团(大同)起重机有限公司": False,
+        "华丰化工股份有限公司": False,
+        "北方重工有限责任公司": False,
+        "宏达科技": True,
+        "瑞丰": True,
+        "金源": True,
+    }
+
+
+def test_places_from_the_gazetteer_not_from_posts_or_names() -> None:
+    result = report(
+        "8月2日，铁岭市委书记张三到铁岭县、开原市调研，在通辽市霍林郭勒市看望铁岭银州化工有限公司员工。"
+    )
+    assert result.places == ["铁岭县", "开原市", "通辽市", "霍林郭勒市"]
+
+
+def test_instructions_one_per_requirement() -> None:
+    result = report(
+        "9月1日，市长张三到企业调研。张三强调，要加快项目建设；要抓好安全生产。"
+        "他要求，一是优化营商环境，二是落实惠企政策。企业负责人反映了融资难、用工难等问题，"
+        "并提出了降低电价的诉求。"
+    )
+    assert result.instructions == ["要加快项目建设", "要抓好安全生产", "一是优化营商环境", "二是落实惠企政策"]
+    assert result.difficulties == ["融资难、用工难等问题", "降低电价的诉求"]
+
+
+def test_other_speakers_give_no_instructions() -> None:
+    result = report(
+        "9月1日，市委书记张三主持召开座谈会。\n副市长李四说，要做好服务保障。\n《日报》指出，要加快发展。",
+        title="张三主持召开座谈会",
+    )
+    assert result.instructions == []
+
+
+def test_english_report_fields() -> None:
+    result = report(
+        "On May 6, Mayor Zhang San held a symposium with Huaxin Textile Co., Ltd. in Datong City, Shanxi "
+        "Province. He urged enterprises to expand exports. Enterprises reflected difficulties in financing.",
+        published_on=date(2024, 5, 7),
+        language="en",
+    )
+    assert (result.kind, result.start) == (extraction.SYMPOSIUM, date(2024, 5, 6))
+    assert people(result.lead_officials) == {"Zhang San": ["Mayor"]}
+    assert names(result) == {"Huaxin Textile Co., Ltd.": False}
+    assert result.places == ["大同市", "山西省"]
+    assert result.instructions == ["enterprises to expand exports"]
+    assert result.difficulties == ["difficulties in financing"]
+
+
+@pytest.mark.parametrize("text", ["", "  \n\n", "hello", "。。。", "市委书记", "6月"])
+def test_nothing_to_read(text: str) -> None:
+    result = report(text)
+    assert (result.kind, result.start_day, result.lead_officials, result.enterprises) == (
+        extraction.OTHER,
+        None,
+        [],
+        [],
+    )
+
+
+def test_kinds_are_visit_kinds_where_visits_have_them() -> None:
+    from zhuqi.visits.models import VisitKind
+
+    assert {extraction.INSPECTION, extraction.SYMPOSIUM} <= set(VisitKind.values)
+
+
+def test_throughput() -> None:
+    """Extraction alone on one core, the five samples repeated after a warm-up (bench figure:
+    about 1,000 reports a second on the development machine; the issue's aim for cleaning and
+    extraction together is 200)."""
+    cleaned = [sample(prefix)[0] for prefix in ("000", "001", "002", "003", "004")]
+    for report_ in cleaned:
+        extract(report_)
+    best = 0.0
+    for _ in range(3):
+        started = time.perf_counter()
+        for _ in range(20):
+            for report_ in cleaned:
+                extract(report_)
+        best = max(best, 100 / (time.perf_counter() - started))
+    print(f"extraction: {best:.0f} reports/s")
+    assert best >= 200
