@@ -285,6 +285,7 @@ _NAME_CHARS = re.compile(f"[{_HAN}A-Za-z0-9()（）·]")
 _INDUSTRY_WORD = re.compile(_alternation(INDUSTRY_WORDS))
 _SHORT_LIST_END = re.compile(
     r"等(?:\d+|[一二三四五六七八九十几多两数]+)?[家个]?(?:企业|公司|民营企业|重点企业|市场主体)"
+    r"|(?<=[\u3400-\u9fff])(?:\d+|[一二三四五六七八九十几多两]+)家(?:重点|规上|骨干|民营)?企业"
     r"|等?(?:企业)?负责人|等地|等处"
 )
 _LIST_CHARS = re.compile(f"[{_HAN}A-Za-z0-9、]")
@@ -395,6 +396,13 @@ class _Gazetteer:
     # the pair at each position where a name may begin (one dictionary lookup a position).
     by_pair: dict[str, tuple[str, ...]]
     first: re.Pattern[str]  # the characters a name begins with
+    # The province (first two digits of the code) of each full name, for "a province with one of
+    # its own regions named is background" (济南 … 山东省的省会).
+    province_of: dict[str, str] = field(default_factory=dict)
+    provinces: frozenset[str] = frozenset()
+    # Two-character short forms of counties (进贤 of 进贤县): too often ordinary words to be read
+    # anywhere, they count only in the phrases that name the region an event is about.
+    weak: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 _LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
@@ -461,19 +469,30 @@ def _trie_pattern(words: Iterable[str]) -> str:
 def gazetteer() -> _Gazetteer:
     full: dict[str, tuple[int, str]] = {}
     stems: dict[str, tuple[int, str]] = {}
+    weak: dict[str, tuple[str, ...]] = {}
+    province_of: dict[str, str] = {}
+    provinces: set[str] = set()
     for row in _region_rows():
         name, level = row["name"], row["level"]
         if name in ("市辖区", "县") or "直辖" in name:
             continue
+        if len(name) == 2 and name.endswith("区"):  # 城区, 郊区, 矿区: words before they are names
+            continue
         rank = _LEVEL_RANK.get(level, 3)
+        province_of.setdefault(name, row["code"][:2])
+        if rank == 0:
+            provinces.add(name)
         if name not in full or rank < full[name][0]:
             full[name] = (rank, name)
         stem = _stem(name)
         long_enough = len(stem) >= 2 if rank <= 1 else len(stem) >= 3
         if stem != name and long_enough and (stem not in stems or rank < stems[stem][0]):
             stems[stem] = (rank, name)
+        elif stem != name and len(stem) == 2 and rank == 2:
+            weak[stem] = (*weak.get(stem, ()), name)
     names = {name: value for name, (_, value) in stems.items()}
     names.update({name: value for name, (_, value) in full.items()})
+    weak = {stem: name for stem, name in weak.items() if stem not in names}
     by_pair: dict[str, list[str]] = {}
     for name in names:
         by_pair.setdefault(name[:2], []).append(name)
@@ -481,7 +500,10 @@ def gazetteer() -> _Gazetteer:
         names=names,
         pattern=re.compile(_trie_pattern(names)),
         by_pair={pair: tuple(sorted(group, key=len, reverse=True)) for pair, group in by_pair.items()},
-        first=re.compile("[" + "".join(sorted({re.escape(n[0]) for n in names})) + "]"),
+        first=re.compile("[" + "".join(sorted({re.escape(n[0]) for n in [*names, *weak]})) + "]"),
+        province_of=province_of,
+        provinces=frozenset(provinces),
+        weak=weak,
     )
 
 
@@ -898,6 +920,8 @@ def _is_generic_project(name: str) -> bool:
 class _Found:
     enterprises: dict[str, EnterpriseMention] = field(default_factory=dict)
     projects: list[Mention] = field(default_factory=list)
+    # Where a region begins a project or enterprise name (河北祥玖工程装备项目): not a place.
+    blocked: list[tuple[int, int]] = field(default_factory=list)
 
     def enterprise(self, name: str, short: bool, start: int, end: int) -> None:
         if name not in self.enterprises:
@@ -980,6 +1004,8 @@ def _enterprises_and_projects(text: str, excluded_spans: list[tuple[int, int]]) 
             p = q
         for item, s, e in items:
             cut = _region_prefix(item)
+            if cut:
+                found.blocked.append((s, s + cut))
             s += cut
             item = item[cut:]
             if len(item) < 2:
@@ -1011,9 +1037,16 @@ def _enterprises_and_projects(text: str, excluded_spans: list[tuple[int, int]]) 
             list_start -= 1
         if list_end - list_start < 2:
             continue
+        if (
+            m.group().endswith("家企业")
+            and not m.group().startswith("等")
+            and ("、" not in text[list_start:list_end] or re.search(r"\d", text[list_start:list_end]))
+        ):
+            continue  # "…9家重点企业" without 等 is read only after a list of names
         # Without 等 ("与创新集团、兖矿集团负责人"), or a list of places visited ("等地"), only
         # names that read as enterprises; after "等8家企业" every item is one.
         strict = not m.group().startswith("等") or m.group() in ("等地", "等处")
+        strict = strict and not m.group().endswith("家企业") and "家重点" not in m.group()  # "…9家重点企业"
         for item, s, e in _list_items(text, list_start, list_end):
             if s == list_start:
                 s = _cut_left(text, s, e, _NAME_LEFT_STOP, keep=2)
@@ -1073,27 +1106,161 @@ def _english_enterprises(text: str, excluded: list[tuple[int, int]]) -> _Found:
 # ---------------------------------------------------------------------------------------------
 
 
+_ZONE_SUFFIX = re.compile(
+    "高新技术产业开发区|经济技术开发区|经济开发区|高新区|经开区|工业园区|工业园|工业集中区|产业园区|产业园"
+    "|示范区|开发区|新城"
+)
+_TOWN_SUFFIX = re.compile(r"镇(?![压守定静痛])|(?<!家)乡(?![村镇亲土愁情贤音里])|街道(?![办])|苏木")
+_VILLAGE = re.compile(f"[{_HAN}]{{2,4}}?村(?![民级委两组干务庄镇集])")
+# What a zone or town name cannot be: generic areas and words ("县产业集聚区", "全镇", "特色小镇").
+_GENERIC_AREA = re.compile(
+    r"(?:[我本该各全此这那市县区省州旗镇乡城农小古名重强大新老]|省级|国家级|国家|经济|重点|现代服务业|相关"
+    r"|有关|所在|一个|两个|特色|集聚|周边|沿线|各个|贫困|乡村|城乡)+"
+)
+_PLACE_LEFT_STOP = re.compile(
+    _alternation((*NAME_LEFT_STOPS, "又", "还", "再", "莅临", "走进", "一行", "率队", "带队", "深入到"))
+)
+# Words a zone's or town's own name never holds: verbs and posts ("要求深化产业园", "前往高新区").
+_NOT_IN_AREA_NAME = re.compile(
+    _alternation(
+        (
+            *NAME_LEFT_STOPS,
+            "要求",
+            "深化",
+            "建设",
+            "做强",
+            "走进",
+            "莅临",
+            "一行",
+            "书记",
+            "领导",
+            "提高",
+            "提升",
+            "促进",
+            "两地",
+            "各地",
+        )
+    )
+    + r"|\d|"
+    + _ZONE_SUFFIX.pattern
+)
+# A region that begins the name of an organisation is not a place (云南省重庆商会, 广西大学, 中新网山西新闻).
+_ORGANISATION_AFTER = re.compile(
+    f"[{_HAN}]{{0,2}}?(?:商会|协会|大学|学院|日报|晚报|新闻|广播|电视|网|工商联|中医医院|人民医院|医院|银行)"
+)
+_BACKGROUND_BEFORE = ("视察", "考察")
+_BACKGROUND_AFTER = re.compile(r"(?:时的|期间的)?重要(?:讲话|指示|批示)")
+# The phrases that name the region an event is about (为进贤高质量发展, 扎根广陵, 兴仙桃).
+_ABOUT_BEFORE = ("为", "扎根", "落户", "助力", "兴")
+_ABOUT_AFTER = re.compile("高质量|经济|工业|营商|投资|贡献|上下|发展|人民|多年|[，,。；”]")
+
+
+def _zone_or_town_start(text: str, suffix_start: int, limit: int) -> int:
+    start = _left_phrase(text, suffix_start, limit)
+    start = _cut_left(text, start, suffix_start, _PLACE_LEFT_STOP, keep=2)
+    lead = _LEADING_TIME.match(text, start, suffix_start)
+    return lead.end() if lead else start
+
+
+def _zones_and_towns(text: str, blocked: _Spans) -> list[Mention]:
+    """Named parks and zones (滁州经开区, 顺庆潆华工业集中区) and towns, townships, 街道 and the
+    villages written after them (卓筒井镇, 文峰街道, 隆盛镇土门垭村), recognised by their suffix
+    after a proper name."""
+    g = gazetteer()
+    out: list[Mention] = []
+    for m in _ZONE_SUFFIX.finditer(text):
+        start = _zone_or_town_start(text, m.start(), 14)
+        stem = text[start : m.start()]
+        if len(stem) < 2 or _GENERIC_AREA.fullmatch(stem) or _inside(blocked, start, m.end()):
+            continue
+        if _NOT_IN_AREA_NAME.search(stem):
+            continue
+        if m.group() == "新城" and stem not in g.names and stem not in g.weak:
+            continue
+        if any(ch in stem for ch in "的了和与及是在对把将") or stem.endswith(("县", "市", "区", "镇")):
+            continue
+        out.append(Mention(text[start : m.end()], start, m.end()))
+    zones = _Spans((z.start, z.end) for z in out)
+    towns: list[Mention] = []
+    for m in _TOWN_SUFFIX.finditer(text):
+        start = _zone_or_town_start(text, m.start(), 10)
+        if m.start() - start > 3:  # "鹿寨县寨沙镇": the town after its county
+            region = g.pattern.match(text, start, m.start())
+            start = region.end() if region and m.start() - region.end() in (2, 3) else m.start()
+        stem = text[start : m.start()]
+        if not 2 <= len(stem) <= 3 or _GENERIC_AREA.fullmatch(stem) or _GENERIC_AREA.match(stem[-1]):
+            continue
+        if _inside(blocked, start, m.end()) or _inside(zones, start, m.end()) or stem in g.names:
+            continue
+        towns.append(Mention(text[start : m.end()], start, m.end()))
+        village = _VILLAGE.match(text, m.end())
+        if village and not _GENERIC_AREA.fullmatch(village.group()[:-1]):
+            towns.append(Mention(village.group(), village.start(), village.end()))
+    return out + towns
+
+
 def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
     excluded = _Spans(excluded_spans)
     g = gazetteer()
-    out: list[Mention] = []
     titles = _Spans((m.start(), m.end()) for m in re.finditer(r"《[^》]{0,40}》", text))
+    # Short quoted names ("遂宁造", "兴仙桃") are slogans and brands, not where the event was.
+    quotes = _Spans((m.start(), m.end()) for m in re.finditer(r"“[^”]{1,6}”", text))
+    areas = _zones_and_towns(text, excluded)
+    area_spans = _Spans((a.start, a.end) for a in areas)
+    found: list[Mention] = []
+    chain_end = -1  # the end of the last region, for chains of regions (云南省重庆商会)
     free = 0
     for m in g.first.finditer(text):
         i = m.start()
         if i < free:
             continue
-        group = g.by_pair.get(text[i : i + 2])
-        if not group:
-            continue
+        pair = text[i : i + 2]
+        group = g.by_pair.get(pair, ())
         word = next((name for name in group if text.startswith(name, i)), None)
+        weak = False
+        weak_full = ""
         if word is None:
-            continue
+            if pair not in g.weak:
+                continue
+            before = text[max(0, i - 2) : i]
+            about = i == 0 and text[2:3] in "：:"  # a headline "仙桃：…"
+            said_before = any(before.endswith(w) for w in _ABOUT_BEFORE)
+            said_after = bool(_ABOUT_AFTER.match(text, i + 2))
+            # Either phrase is enough when the report writes the full name too (鹤山市委…鹤山发展).
+            written = [name for name in g.weak[pair] if name in text]
+            known = bool(written)
+            if not (about or (said_before and said_after) or (known and (said_before or said_after))):
+                continue
+            word, weak = pair, True
+            weak_full = written[0] if written else g.weak[pair][0]
         free = i + len(word)
-        if _inside(excluded, i, free) or _inside(titles, i, free):
+        chained = chain_end == i
+        chain_end = free
+        if _inside(excluded, i, free) or _inside(titles, i, free) or _inside(area_spans, i, free):
             continue
-        out.append(Mention(g.names[word], i, free))
-    return out
+        if _inside(quotes, i, free) and not (text[i - 1] == "“" and text[free] == "”"):
+            continue
+        full = weak_full if weak else g.names[word]
+        after = _ORGANISATION_AFTER.match(text, free)
+        if after and not (after.group().startswith(("市", "县", "区")) and len(after.group()) > 3):
+            # Drop this region and the ones written just before it (昆明四川雅安商会).
+            while chained and found and found[-1].end == i:
+                i = found.pop().start
+            continue
+        if text[max(0, i - 2) : i] in _BACKGROUND_BEFORE and _BACKGROUND_AFTER.match(text, free):
+            continue
+        found.append(Mention(full, i, free))
+    # A province named less often than its own regions is background (济南 … 山东省的省会); one
+    # written as often as they are is what the event is about (an autonomous region's meeting).
+    inner: dict[str | None, int] = {}
+    for p in found:
+        if p.text not in g.provinces:
+            inner[g.province_of.get(p.text)] = inner.get(g.province_of.get(p.text), 0) + 1
+    times = {name: sum(1 for p in found if p.text == name) for name in g.provinces & {p.text for p in found}}
+    found = [
+        p for p in found if not (p.text in times and times[p.text] < inner.get(g.province_of.get(p.text), 0))
+    ]
+    return sorted(found + areas, key=lambda p: p.start)
 
 
 def _english_places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
@@ -1454,8 +1621,10 @@ def extract(cleaned: CleanedReport) -> Extraction:
     found = _english_enterprises(text, post_spans) if english else _enterprises_and_projects(text, post_spans)
     enterprise_spans = [span for e in found.enterprises.values() for span in e.spans]
     excluded = post_spans + enterprise_spans
+    # Nor are regions inside people's names (李长春), projects or the names a region begins.
+    person_spans = [span for person in people for span in person.spans]
     place_mentions = (_english_places if english else _places)(
-        text, excluded + [(p.start, p.end) for p in found.projects]
+        text, excluded + person_spans + found.blocked + [(p.start, p.end) for p in found.projects]
     )
 
     lead, others = _leads(people, title, lead_sentence, english)

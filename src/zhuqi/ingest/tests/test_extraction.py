@@ -374,3 +374,43 @@ def test_throughput() -> None:
         best = max(best, 100 / (time.perf_counter() - started))
     print(f"extraction: {best:.0f} reports/s")
     assert best >= 200
+
+
+def test_zones_towns_and_villages_by_their_suffix() -> None:
+    result = report(
+        "4月2日，县长郑立新深入桐庐经开区和新港临江高新区部分企业调研，随后来到青禾镇、"
+        "白鹭乡蔡家岭村和云溪街道。他要求各乡镇打造特色小镇，为家乡发展多作贡献。"
+    )
+    assert result.places == ["桐庐经开区", "新港临江高新区", "青禾镇", "白鹭乡", "蔡家岭村", "云溪街道"]
+    # A zone whose name would be a verb or a post is none ("前往高新区", "要求深化产业园").
+    assert report("5月6日，市委书记何明前往高新区调研，要求深化产业园建设。").places == []
+
+
+def test_regions_in_names_organisations_slogans_and_background_are_not_places() -> None:
+    result = report(
+        "3月4日，市委书记吴江到云南省重庆商会、广西大学座谈，市人大常委会副主任李长春参加。"
+        "大家认真落实总书记视察四川重要讲话精神，擦亮“达州造”品牌，河北祥安装备项目进展顺利。"
+    )
+    assert result.places == []
+
+
+def test_a_province_beside_one_of_its_own_regions_is_background() -> None:
+    result = report("5月8日，市长孙文到绵阳市调研。绵阳是四川省的重要城市。")
+    assert result.places == ["绵阳市"]
+    # Without one of its own regions a province stays.
+    assert report("5月8日，省长孙文到四川省和上海市调研。").places == ["四川省", "上海市"]
+
+
+def test_a_county_written_without_its_level_only_where_the_event_is_about_it() -> None:
+    # 进贤 (进贤县), 鹤山 (鹤山市 beside 鹤山区): two characters, read in the phrases that name the
+    # region an event is about, or anywhere the full name is written too.
+    assert report("6月1日，县长赵刚主持召开座谈会，为进贤高质量发展凝聚合力。").places == ["进贤县"]
+    assert report("鹤山市委书记李明说，要共谋鹤山发展。").places == ["鹤山市"]
+    assert report("仙桃：孙道军带队赴上海招商考察").places == ["仙桃市", "上海市"]
+    # Ordinary words that are also county names stay words ("新兴产业", "合作发展", "双城经济圈").
+    assert report("要培育新兴产业，深化合作发展，建设双城经济圈，延长产业链。").places == []
+
+
+def test_enterprises_listed_before_a_count_of_enterprises() -> None:
+    result = report("1月5日，区长王强先后到宏达电缆、金穗米业、远航钢结构3家重点企业调研。")
+    assert names(result) == {"宏达电缆": True, "金穗米业": True, "远航钢结构": True}
