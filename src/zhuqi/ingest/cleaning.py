@@ -383,10 +383,15 @@ _ADDRESS = re.compile(r"地址[:：]")
 _META_LABEL = re.compile(
     r"(?:^|\s|\||　)(?:来源|信息来源|文章来源|稿源|出处|作者|编辑|责任编辑|责编|编审|审核|审校|校对|"
     r"记者|通讯员|摄影|图片|"
-    r"发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期|浏览次数|阅读次数|点击数|点击量|访问量|字号|"
+    r"发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期|浏览次数|阅读次数|访问次数|点击数|点击量|访问量|字号|"
     r"release\s*time|release\s*date|publish(?:ed)?\s*(?:time|date|on)|date|source|author|editor|writer|views)"
     r"\s*[:：]",
     re.IGNORECASE,
+)
+# A line opening with a full date and a clock time (the page's own posting time, then the site's
+# name or a view count).
+_DATED_LINE = re.compile(
+    r"\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?!\d)"
 )
 _PREVIOUS_NEXT = re.compile(
     r"^\s*(?:上一篇|下一篇|上一条|下一条|上一页|下一页|前一篇|后一篇|previous|next)(?:文章|新闻|信息|article|post)?\s*[:：]",
@@ -544,6 +549,8 @@ def _metadata(line: _Line) -> bool:
     text = line.shadow.strip()
     if len(line.compact) > 90 or "。" in text:
         return False
+    if len(line.compact) <= 40 and _DATED_LINE.match(text):
+        return True  # "2024-09-14 18:01:47中国仙桃网24790次": the date and time the page was posted
     labels = _META_LABEL.findall(" " + text)
     if not labels:
         return False

@@ -297,6 +297,7 @@ _YEAR_DATE = re.compile(
     r"(?:\s*(?:[上下中]午|晚上?|凌晨|早上))?"
     r"(?:\s*(?:—+|–+|-+|~|～|至|到|、)\s*(?:(?P<m2>\d{1,2})\s*月\s*)?(?P<d2>\d{1,2})\s*(?:日|号))?"
 )
+_EVENT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?=度?第|度?[一二三四上下]季度|[上下]半年)")
 _YEAR_MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
 _DAY_ONLY = re.compile(r"(?<![\d月年.])(\d{1,2})\s*日(?=\s*(?:[上下中]午|晚|早|凌晨|，|,|\s))")
 _MONTHS = {
@@ -369,7 +370,7 @@ _PINYIN_SYLLABLE = re.compile(
     r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|uai|iao|ian|uan|van|ai|ei|ao|ou|an|en|er|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)"
 )
 _EN_ENTERPRISE = re.compile(
-    r"(?P<name>(?:[A-Z][A-Za-z&'’]*\s+){1,10}?)(?P<suffix>Co\.,?\s*Ltd\.?|Co\.|Company(?:\s+Limited)?|Corporation|"
+    r"(?P<name>(?:(?:[A-Z][A-Za-z&'’]*|\([A-Z][A-Za-z]*\))\s+){1,10}?)(?P<suffix>Co\.,?\s*Ltd\.?|Co\.|Company(?:\s+Limited)?|Corporation|"
     r"Corp\.|Group(?:\s+Co\.,?\s*Ltd\.?)?|Limited|Ltd\.?|Inc\.|Enterprise)"
 )
 _EN_INTRO = re.compile(
@@ -699,6 +700,12 @@ def _post_phrases(text: str, word_end: int, name_start: int) -> tuple[list[str],
     return posts, first_start
 
 
+_NAME_THEN_POST = re.compile(
+    f"(?:^|(?<=[，,。；;：:\n“]))(?P<name>[{_HAN}]{{2,3}}?)(?P<post>{_alternation(POST_WORDS)})", re.M
+)
+_INSTITUTION_ENDS = set("局委办厅部院府会司处所队站组校馆行社署党团市县区省州盟旗镇乡村")
+
+
 def _officials(text: str) -> list[PersonMention]:
     people: dict[str, PersonMention] = {}
     order: list[str] = []
@@ -728,6 +735,20 @@ def _officials(text: str) -> list[PersonMention]:
                 break
             add(text[end + 1 : nxt], posts[-1:], end + 1)  # "副市长王刚、赵丽": both vice mayors
             end = nxt
+    # A name written before its post ("李云泽副省长前往…"), when the name is written again.
+    for m in _NAME_THEN_POST.finditer(text):
+        name = m["name"]
+        if (
+            name in people
+            or not _is_surname_start(name)
+            or name[-1] in _INSTITUTION_ENDS
+            or any(ch in _NOT_IN_NAMES for ch in name)
+            or name in gazetteer().names
+            or text.count(name) < 2
+            or not _FOLLOWER.match(text, m.end())
+        ):
+            continue
+        add(name, [m["post"]], m.start("name"))
     # Names after a collective word ("市领导王五、赵六参加"): other officials, posts unknown.
     for m in _LEADERS.finditer(text):
         end = m.end()
@@ -812,12 +833,52 @@ def _pinyin_name(name: str) -> bool:
     return 1 <= syllables <= 2
 
 
+_LEAD_VERBS = r"(?:主持|带队|率队|率领|带领|调研|视察|考察|走访|督导|深入|前往|来到|赴)"
+_LEADING_AFTER_NAME = re.compile(f"(?:同志)?(?:一行)?(?:先后|专程|亲自)?{_LEAD_VERBS}")
+_SHARED_ROLE = re.compile(
+    f"(?:分别|共同|一同|一起|等(?:[市省区县旗州]|党政|主要)*领导(?:同志)?(?:分别|共同|一同|一起)?)"
+    f"(?:{_LEAD_VERBS}|出席)"
+)
+_POST_THEN_NAME_GAP = re.compile(f"、[{_HAN}（）()]{{0,20}}?(?:{_alternation(POST_WORDS)})?")
+
+
+def _leading_role(sentence: str, name: str) -> bool:
+    """Whether the sentence has `name` lead ("郭文海主持召开", "刘林霜带队")."""
+    at = sentence.find(name)
+    return at >= 0 and bool(_LEADING_AFTER_NAME.match(sentence, at + len(name)))
+
+
+def _same_role(sentence: str, first: str, named: list[PersonMention]) -> list[PersonMention]:
+    """The officials listed right after `first` and given the same leading role with it
+    ("区委书记刘林霜、区长黄辉灿分别带队", "吕群勇、胡明星等领导出席会议并讲话")."""
+    end = sentence.find(first) + len(first)
+    group: list[PersonMention] = []
+    while end < len(sentence) and sentence[end] == "、":
+        following = None
+        for person in named:
+            at = sentence.find(person.name, end)
+            gap = _POST_THEN_NAME_GAP.fullmatch(sentence, end, at) if at > end else None
+            if gap and person.name != first and person not in group:
+                following = person
+                break
+        if following is None:
+            return []
+        group.append(following)
+        end = sentence.find(following.name, end) + len(following.name)
+    return group if group and _SHARED_ROLE.match(sentence, end) else []
+
+
 def _leads(
     people: list[PersonMention], title: str, lead_sentence: str, english: bool
 ) -> tuple[list[PersonMention], list[PersonMention]]:
     if not people:
         return [], []
     lead = [p for p in people if p.name in title]
+    if len(lead) > 1 and not english:
+        # A title naming several ("郭文海尹念红与…座谈"): those the lead sentence gives the leading
+        # role (the one who 主持 the meeting), when it names one.
+        leading = [p for p in lead if _leading_role(lead_sentence, p.name)]
+        lead = leading or lead
     if not lead and not english:
         # A title naming the post only ("自治区主席连续两天召开…会议").
         for post_word in sorted(POST_WORDS, key=len, reverse=True):
@@ -828,6 +889,8 @@ def _leads(
     if not lead:
         named = [p for p in people if p.name in lead_sentence and p.posts]
         lead = sorted(named, key=lambda p: lead_sentence.find(p.name))[:1]
+        if lead and not english:
+            lead += _same_role(lead_sentence, lead[0].name, named)
     if not lead:
         lead = [next((p for p in people if p.posts), people[0])]
     lead_names = {p.name for p in lead}
@@ -857,10 +920,35 @@ def _enterprise_core(name: str) -> str:
     return core[cut:] if len(core) - cut >= 2 else core
 
 
-def _full_enterprises(text: str, excluded: _Spans) -> list[tuple[str, int, int]]:
+_BRANCH = re.compile("(?:市|县|区)?(?:分公司|分厂|分行|支行)")
+# The end of a list of agencies ("…、投资集团等部门"): its items are not the enterprises visited.
+_AGENCY_LIST_END = re.compile(r"等(?:有关|相关)?(?:单位|部门)")
+
+
+def _enterprise_left_cut(text: str, start: int, suffix_start: int) -> int:
+    """Where an enterprise name ending in a suffix at `suffix_start` begins: past the last stop
+    word, unless that stop is a 的 or 在 inside a name that opens with its region ("广东美的环境
+    电器制造有限公司", "扬州三快在线信息技术有限公司")."""
+    cut = _cut_left(text, start, suffix_start, _NAME_LEFT_STOP, keep=2)
+    if cut > start and text[cut - 1] in "的在":
+        before = _cut_left(text, start, cut - 1, _NAME_LEFT_STOP, keep=0)
+        region = gazetteer().pattern.match(text, before, cut - 1)
+        if region and 1 <= cut - 1 - region.end() <= 3 and _region_prefix(text[before:suffix_start]):
+            return before
+    return cut
+
+
+def _full_enterprises(
+    text: str, excluded: _Spans, people: list[tuple[int, int]] | None = None
+) -> list[tuple[str, int, int]]:
+    people = people or []
     found: list[tuple[str, int, int]] = []
     for m in _ENTERPRISE_SUFFIX.finditer(text):
         end = m.end()
+        # A branch of it ("…石油有限公司泉州分公司"): the branch is the enterprise named.
+        region = gazetteer().pattern.match(text, end)
+        if region and (branch := _BRANCH.match(text, region.end())):
+            end = branch.end()
         start = m.start()
         depth = 0
         while start > 0 and m.start() - start < 30:
@@ -874,7 +962,13 @@ def _full_enterprises(text: str, excluded: _Spans) -> list[tuple[str, int, int]]
             elif not _NAME_CHARS.match(ch):
                 break
             start -= 1
-        start = _cut_left(text, start, m.start(), _NAME_LEFT_STOP, keep=2)
+        start = _enterprise_left_cut(text, start, m.start())
+        # An official's name and what follows it ("周军希望金汉江公司").
+        for person_start, person_end in people:
+            if start <= person_start and person_end < m.start():
+                start = person_end
+                while (follower := _FOLLOWER.match(text, start)) and follower.end() < m.start() - 1:
+                    start = follower.end()
         while start < m.start() and text[start].isdigit():
             start += 1
         name = text[start:end]
@@ -890,6 +984,8 @@ def _full_enterprises(text: str, excluded: _Spans) -> list[tuple[str, int, int]]
             continue
         if m.group() == "公司" and stem.endswith("分"):
             continue
+        if not m.group().startswith("有限") and _AGENCY_LIST_END.match(text, end):
+            continue  # an item of "…、区国投集团等单位": a body reporting with agencies
         found.append((name, start, end))
     # A name inside a longer one (太重集团 inside 太重集团(大同)起重机有限公司) is the longer one.
     found.sort(key=lambda f: (f[1], -(f[2] - f[1])))
@@ -934,22 +1030,119 @@ class _Found:
             self.projects.append(Mention(name, start, end))
 
 
-def _enterprise_prefix(item: str, brands: dict[str, str]) -> int:
+_AT_SITE = re.compile(r"(?:在|到|来到|走进|深入)$")
+
+
+def _enterprise_prefix(item: str, brands: dict[str, str], visited: bool = False) -> int:
     """The length of the enterprise name an item of a works list begins with: a known short name
     (联晟高端铝箔项目 → 2) or a name ending in an industry word (腾远环保大修渣… → 4)."""
     for brand in sorted(brands, key=len, reverse=True):
         if item.startswith(brand) and len(item) - len(brand) >= 4:
             return len(brand)
-    for m in _INDUSTRY_WORD.finditer(item, 2):
-        if 4 <= m.end() <= 8 and len(item) - m.end() >= 5:
-            return m.end()
+    if visited:
+        # Only at a site visited, as a name of four ("在腾远环保大修渣…项目"): longer ones are part
+        # of the project's own name ("硬质合金光伏用…项目"), as is a name of a project pushed
+        # forward ("推进百亿智能锂电池项目").
+        m = _INDUSTRY_WORD.match(item, 2)
+        if m and m.end() == 4 and len(item) - 4 >= 5:
+            return 4
     return 0
 
 
-def _enterprises_and_projects(text: str, excluded_spans: list[tuple[int, int]]) -> _Found:
+# Words that end an item of a list of enterprises visited ("恒久机械进行实地调研").
+_ITEM_RIGHT_STOP = re.compile(
+    "进行|调研|考察|察看|查看|检查|实地|参观|走访|生产|车间|厂区|展厅|现场|等|了解|听取|开展|座谈|交流|"
+    "时|期间|，"
+)
+_VISIT_VERB = re.compile("(?:来到|走进|深入|先后到|前往|走访|察看|考察)(?=[^，。；、]{2,14}、)")
+_AT_ENTERPRISE = re.compile(
+    f"(?:^|(?<=[。；！？\n]))在(?P<name>[{_HAN}]{{3,10}})[，,](?=[{_HAN}]{{2,3}}(?:{_alternation(NAME_FOLLOWERS)}|[看查听询问走]))",
+    re.M,
+)
+
+
+def _plain_list_item(item: str) -> bool:
+    """Whether an item of a list read for enterprises may be one (not a place, post, works…)."""
+    if not 2 <= len(item) <= 10 or item in gazetteer().names or _POST_END.search(item):
+        return False
+    if item.endswith((*NOT_ENTERPRISE_ENDINGS, "园")) or "项目" in item or "等" in item or item[0].isdigit():
+        return False
+    if any(w in item for w in WORKS_WORDS) or _region_prefix(item) == len(item):
+        return False
+    return not item.endswith(("企业", "负责人", "车间")) and not item.startswith(
+        ("各", "全", "有关", "这", "那", "该", "此", "其")
+    )
+
+
+def _item_right(text: str, start: int) -> tuple[str, int, int] | None:
+    end = start
+    while end < len(text) and end - start < 16 and _LIST_CHARS.match(text, end) and text[end] != "、":
+        end += 1
+    if (stop := _ITEM_RIGHT_STOP.search(text, start + 2, end)) is not None:
+        end = stop.start()
+    elif end < len(text) and text[end] not in "、，,。；;！？\n":
+        return None  # cut short by something a name holds ("西南（自贡）国际陆港")
+    return (text[start:end], start, end) if end - start >= 2 else None
+
+
+def _neighbour_items(text: str, full_spans: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    items: list[tuple[str, int, int]] = []
+    for start, end in full_spans:
+        position = end
+        while position < len(text) and text[position] == "、":
+            item = _item_right(text, position + 1)
+            if item is None:
+                break
+            items.append(item)
+            position = item[2]
+            if text[item[2] : item[2] + 1] != "、" and position < len(text):
+                break
+        position = start
+        while position > 0 and text[position - 1] == "、":
+            s = _left_phrase(text, position - 1, 12)
+            if s == 0 or text[s - 1] != "、":  # the first item: past the verb before it
+                s = _cut_left(text, s, position - 1, _NAME_LEFT_STOP, keep=2)
+            if position - 1 - s < 2:
+                break
+            items.append((text[s : position - 1], s, position - 1))
+            if s == 0 or text[s - 1] != "、":
+                break
+            position = s
+    return items
+
+
+def _visited_list_items(text: str, brands: dict[str, str]) -> list[tuple[str, int, int]]:
+    """The items of a list after a visiting verb when most of them end in an industry word."""
+    out: list[tuple[str, int, int]] = []
+    for m in _VISIT_VERB.finditer(text):
+        items: list[tuple[str, int, int]] = []
+        position = m.end()
+        while (item := _item_right(text, position)) is not None:
+            if not items and (cut := _cut_left(text, item[1], item[2], _NAME_LEFT_STOP, keep=2)) > item[1]:
+                item = (text[cut : item[2]], cut, item[2])  # "到我市联晟新材料、…"
+            items.append(item)
+            if text[item[2] : item[2] + 1] != "、":
+                break
+            position = item[2] + 1
+        if len(items) < 2:
+            continue
+        reading = sum(1 for item, _, _ in items if item in brands or _ends_in_industry(item))
+        if reading * 3 >= len(items) * 2:
+            out.extend(items)
+    return out
+
+
+def _ends_in_industry(item: str) -> bool:
+    return any(item.endswith(word) for word in INDUSTRY_WORDS)
+
+
+def _enterprises_and_projects(
+    text: str, excluded_spans: list[tuple[int, int]], person_spans: list[tuple[int, int]] | None = None
+) -> _Found:
     excluded = _Spans(excluded_spans)
     found = _Found()
-    fulls = _full_enterprises(text, _Spans([]))  # also those in a post ("交通银行党委书记")
+    # Also those in a post ("交通银行党委书记").
+    fulls = _full_enterprises(text, _Spans([]), sorted(person_spans or []))
     by_core: dict[str, str] = {}
     cores = {_enterprise_core(name) for name, _, _ in fulls}
     for name, start, end in fulls:
@@ -1008,8 +1201,8 @@ def _enterprises_and_projects(text: str, excluded_spans: list[tuple[int, int]]) 
                 found.blocked.append((s, s + cut))
             s += cut
             item = item[cut:]
-            if len(item) < 2:
-                continue
+            if len(item) < 2 or item.startswith(("这", "那", "此", "该")):
+                continue  # "这种扎根本地、心系项目的…": not a list of works
             if not item.endswith(("项目", "工程")):
                 if any(w in item for w in WORKS_WORDS) or item in brands:
                     if item in brands:
@@ -1019,7 +1212,7 @@ def _enterprises_and_projects(text: str, excluded_spans: list[tuple[int, int]]) 
                 elif not item.endswith(NOT_ENTERPRISE_ENDINGS):
                     found.enterprise(item, True, s, e)
                 continue
-            k = _enterprise_prefix(item, brands)
+            k = _enterprise_prefix(item, brands, bool(_AT_SITE.search(text, max(0, s - 2), s)))
             if k:
                 prefix = item[:k]
                 found.enterprise(brands.get(prefix, prefix), prefix not in brands, s, s + k)
@@ -1071,6 +1264,27 @@ def _enterprises_and_projects(text: str, excluded_spans: list[tuple[int, int]]) 
                 found.enterprise(item, False, s, e)
             else:
                 found.enterprise(item, True, s, e)
+    # The other items of a list of enterprises visited that holds a full name ("来到驻马店市乐润
+    # 科技发展有限公司、金鼎远大、筑友制造进行调研"), and of one after a visiting verb where most
+    # items read as enterprises ("走进嘉美食品包装、欣阳精密科技、寒锐新材料生产车间").
+    for item, s, e in _neighbour_items(text, full_spans) + _visited_list_items(text, brands):
+        if _inside(full_set, s, e) or _inside(project_spans, s, e) or _inside(excluded, s, e):
+            continue
+        if not _plain_list_item(item):
+            continue
+        found.enterprise(brands.get(item, item), item not in brands, s, e)
+    # A site named before what the official did there ("在永强汽车，许继伟看产品展示").
+    for m in _AT_ENTERPRISE.finditer(text):
+        item, s, e = m["name"], m.start("name"), m.end("name")
+        s = _cut_left(text, s, e, _NAME_LEFT_STOP, keep=4)
+        item = text[s:e]
+        if not _plain_list_item(item) or not _INDUSTRY_WORD.search(item, 2):
+            continue
+        if not (_INDUSTRY_WORD.match(item, len(item) - 2) or _INDUSTRY_WORD.match(item, len(item) - 3)):
+            continue
+        if _inside(full_set, s, e) or _inside(excluded, s, e):
+            continue
+        found.enterprise(brands.get(item, item), item not in brands, s, e)
     # A short name that begins a full one's core is that enterprise ("联晟" → 联晟新材料有限公司).
     for name in list(found.enterprises):
         mention = found.enterprises[name]
@@ -1148,6 +1362,8 @@ _NOT_IN_AREA_NAME = re.compile(
 _ORGANISATION_AFTER = re.compile(
     f"[{_HAN}]{{0,2}}?(?:商会|协会|大学|学院|日报|晚报|新闻|广播|电视|网|工商联|中医医院|人民医院|医院|银行)"
 )
+# A region or zone whose officials are named, not where the event was ("顺庆区相关负责人一道").
+_REPRESENTED = re.compile(r"(?:的)?(?:相关|有关|主要)?负责(?:人|同志)")
 _BACKGROUND_BEFORE = ("视察", "考察")
 _BACKGROUND_AFTER = re.compile(r"(?:时的|期间的)?重要(?:讲话|指示|批示)")
 # The phrases that name the region an event is about (为进贤高质量发展, 扎根广陵, 兴仙桃).
@@ -1178,6 +1394,8 @@ def _zones_and_towns(text: str, blocked: _Spans) -> list[Mention]:
         if m.group() == "新城" and stem not in g.names and stem not in g.weak:
             continue
         if any(ch in stem for ch in "的了和与及是在对把将") or stem.endswith(("县", "市", "区", "镇")):
+            continue
+        if _REPRESENTED.match(text, m.end()):
             continue
         out.append(Mention(text[start : m.end()], start, m.end()))
     zones = _Spans((z.start, z.end) for z in out)
@@ -1249,6 +1467,8 @@ def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
             continue
         if text[max(0, i - 2) : i] in _BACKGROUND_BEFORE and _BACKGROUND_AFTER.match(text, free):
             continue
+        if _REPRESENTED.match(text, free):
+            continue
         found.append(Mention(full, i, free))
     # A province named less often than its own regions is background (济南 … 山东省的省会); one
     # written as often as they are is what the event is about (an autonomous region's meeting).
@@ -1263,14 +1483,61 @@ def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
     return sorted(found + areas, key=lambda p: p.start)
 
 
+@lru_cache(maxsize=1)
+def _english_local_names() -> dict[tuple[str, str], str]:
+    """(province code, the name's stem in pinyin, every reading: 厦门 is "xiamen" as well as
+    "shamen") → the region, for a place written bare before its province ("Yidu in Hubei")."""
+    from itertools import product
+
+    from pypinyin import Style, pinyin
+
+    out: dict[tuple[str, str], str] = {}
+    for row in _region_rows():
+        name = row["name"]
+        if row["level"] == "province" or name in ("市辖区", "县") or "直辖" in name:
+            continue
+        stem = _stem(name)
+        readings = pinyin(stem, style=Style.NORMAL, heteronym=True)
+        for combination in list(product(*(r[:3] for r in readings)))[:9]:
+            out.setdefault((row["code"][:2], "".join(combination)), name)
+    return out
+
+
+_EN_IN_PROVINCE = re.compile(r"\b([A-Z][a-z]{2,14})\s+in\s+([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
+# A region named as an organisation's ("the Jinhua Municipal Party Committee") or as elsewhere
+# ("companies outside Zhejiang"): not where the event was.
+_EN_ORGANISATION_AFTER = re.compile(
+    r"\s+(?:Municipal\s+|County\s+|District\s+|Provincial\s+)?(?:Party\s+Committee|"
+    r"(?:People's\s+|People’s\s+)?Government|Committee|Bureau|Department|Daily|News)\b",
+    re.IGNORECASE,
+)
+_EN_ELSEWHERE_BEFORE = re.compile(r"\b(?:outside|beyond)\s+$")
+
+
 def _english_places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
-    excluded = _Spans(excluded_spans)
     names, pattern = english_gazetteer()
-    return [
-        Mention(names[m.group()], m.start(), m.end())
-        for m in pattern.finditer(text)
-        if not _inside(excluded, m.start(), m.end())
-    ]
+    g = gazetteer()
+    spans = list(excluded_spans)
+    out: list[Mention] = []
+    # "went to Yidu in Hubei": the place is Yidu (宜都市); the province only says where it is.
+    for m in _EN_IN_PROVINCE.finditer(text):
+        province = names.get(m[2]) or names.get(f"{m[2]} Province")
+        code = g.province_of.get(province or "")
+        if province not in g.provinces or code is None:
+            continue
+        local = _english_local_names().get((code, m[1].lower()))
+        if local is None:
+            continue
+        out.append(Mention(local, m.start(1), m.end(1)))
+        spans += [(m.start(1), m.end(1)), (m.start(2), m.end(2))]
+    excluded = _Spans(spans)
+    for m in pattern.finditer(text):
+        if _inside(excluded, m.start(), m.end()) or _EN_ORGANISATION_AFTER.match(text, m.end()):
+            continue
+        if _EN_ELSEWHERE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        out.append(Mention(names[m.group()], m.start(), m.end()))
+    return sorted(out, key=lambda p: p.start)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1389,6 +1656,26 @@ def _year_for(month: int, published: date) -> int:
     return published.year - 1 if month > published.month + 1 else published.year
 
 
+def _event_year(
+    text: str,
+    sentences: list[_Sentence],
+    sentence_starts: list[int],
+    first: _DateFound,
+    published_on: date | None,
+) -> int | None:
+    """A year the sentence of the event's day gives to the event itself ("3月22日上午，我市举行
+    2024年第九场政企早餐会", "四川省2025年第一季度…推进活动"); never one after the publication."""
+    at = bisect.bisect_right(sentence_starts, first.start) - 1
+    if at < 0 or first.start >= sentences[at].end:
+        return None
+    sentence = sentences[at]
+    for m in _EVENT_YEAR.finditer(text, first.end, sentence.end):
+        year = int(m[1])
+        if published_on is None or year <= published_on.year:
+            return year
+    return None
+
+
 def _dates(
     text: str,
     sentences: list[_Sentence],
@@ -1421,8 +1708,11 @@ def _dates(
             if (other.end_month, other.end_day) > (end_month, end_day):
                 end_month, end_day = other.end_month, other.end_day
     year: int | None
+    event_year = _event_year(text, sentences, sentence_starts, first, published_on)
     if first.year is not None:
         year, source = first.year, "text"
+    elif event_year is not None:
+        year, source = event_year, "text"
     elif published_on is not None:
         year, source = _year_for(month, published_on), "published"
     elif (labelled := _labelled_year(text, english)) is not None:
@@ -1597,10 +1887,17 @@ def _lead_sentence(sentences: list[_Sentence], title: str, english: bool) -> str
     """The report's first sentence of substance: the first with a date, else the first after
     the title."""
     pattern = _EN_DATE if english else _YEAR_DATE
+    title = title.strip()
+
+    def of_title(sentence: _Sentence) -> bool:
+        # The title itself, or a piece of it ("增信心、鼓干劲、促发展！" of a title with a "！").
+        text = sentence.text.strip()
+        return text == title or (sentence.paragraph == 0 and bool(title) and text in title)
+
     for sentence in sentences[:8]:
-        if sentence.text.strip() != title.strip() and pattern.search(sentence.text):
+        if not of_title(sentence) and pattern.search(sentence.text):
             return sentence.text
-    rest = [s for s in sentences if s.text.strip() != title.strip()]
+    rest = [s for s in sentences if not of_title(s)]
     return rest[0].text if rest else ""
 
 
@@ -1618,11 +1915,15 @@ def extract(cleaned: CleanedReport) -> Extraction:
     for person in people:
         for post in person.posts:
             post_spans.extend(_spans_of(text, post))
-    found = _english_enterprises(text, post_spans) if english else _enterprises_and_projects(text, post_spans)
+    person_spans = [span for person in people for span in person.spans]
+    found = (
+        _english_enterprises(text, post_spans)
+        if english
+        else _enterprises_and_projects(text, post_spans, person_spans)
+    )
     enterprise_spans = [span for e in found.enterprises.values() for span in e.spans]
     excluded = post_spans + enterprise_spans
     # Nor are regions inside people's names (李长春), projects or the names a region begins.
-    person_spans = [span for person in people for span in person.spans]
     place_mentions = (_english_places if english else _places)(
         text, excluded + person_spans + found.blocked + [(p.start, p.end) for p in found.projects]
     )

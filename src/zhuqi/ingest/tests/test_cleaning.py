@@ -445,3 +445,26 @@ def test_undecodable_bytes_are_refused() -> None:
     with pytest.raises(CleaningRefused) as refused:
         clean(raw)
     assert "编码" in refused.value.reason or "二进制" in refused.value.reason
+
+
+def test_a_line_of_the_posting_date_and_time_goes_and_gives_the_publication_date() -> None:
+    cleaned = clean(
+        "某县：王五带队赴杭州招商考察\n"
+        "2023-05-06 09:12:30某某新闻网1234次\n"
+        "5月4日至5日，县委书记王五带队赴杭州招商考察，拜访了某某科技有限公司等企业，"
+        "介绍了县里的投资环境，双方就合作事项进行了深入交流。\n"
+    )
+    assert cleaned.published_on == date(2023, 5, 6)
+    assert "某某新闻网" not in cleaned.text
+    assert "5月4日至5日" in cleaned.text
+
+
+def test_visits_and_publication_labels_on_one_annotated_line_go() -> None:
+    cleaned = clean(
+        "某市市长李四莅临某某电子调研\n"
+        "訪問次數(shù) : 發(fā)布時間 :2018-11-03\n"
+        "近日，某市市长李四莅临某某电子调研，详细了解了企业生产经营和项目建设情况，"
+        "并与企业负责人座谈交流。\n"
+    )
+    assert cleaned.published_on == date(2018, 11, 3)
+    assert "访问次数" not in cleaned.text

@@ -414,3 +414,125 @@ def test_a_county_written_without_its_level_only_where_the_event_is_about_it() -
 def test_enterprises_listed_before_a_count_of_enterprises() -> None:
     result = report("1月5日，区长王强先后到宏达电缆、金穗米业、远航钢结构3家重点企业调研。")
     assert names(result) == {"宏达电缆": True, "金穗米业": True, "远航钢结构": True}
+
+
+# --- rules from the labelled set's tuning part (invented texts) --------------------------------
+
+
+def test_a_year_the_text_gives_the_event_dates_it_the_publication_only_otherwise() -> None:
+    result = report("5月9日上午，我县举行2023年第三场政企恳谈会。县长王一鸣主持会议。")
+    assert (result.start, result.end, result.year_source) == (date(2023, 5, 9), date(2023, 5, 9), "text")
+    # A year of something else ("2023年的目标") is no year of the event: the page's date gives it.
+    other = report("5月9日上午，县长王一鸣调研企业，要求完成2023年的目标。", published_on=date(2024, 5, 10))
+    assert other.start == date(2024, 5, 9) and other.year_source == "published"
+    # Never a year after the publication.
+    late = report("5月9日，我县举行2025年第一季度项目推进会。", published_on=date(2024, 5, 10))
+    assert late.start == date(2024, 5, 9)
+
+
+def test_a_name_written_before_its_post_is_an_official() -> None:
+    result = report(
+        "6月3日，赵明远副省长前往某地调研重点项目建设。赵明远先后到多个项目现场，了解建设进度。"
+        "省政府副秘书长钱立参加调研。",
+        title="赵明远副省长前往某地调研重点项目",
+    )
+    assert people(result.lead_officials) == {"赵明远": ["副省长"]}
+    assert people(result.other_officials) == {"钱立": ["省政府副秘书长"]}
+    # Written once only, or an institution before a post word: no name.
+    assert not report("近日，商务局局长前往企业调研。").lead_officials
+
+
+def test_officials_given_the_same_leading_role_are_all_leads() -> None:
+    result = report(
+        "节后，区委书记孙立新、区长周海波分别带队走访辖区重点企业。副区长郑平参加调研。",
+        title="鼓干劲、促发展！区主要领导走访重点企业",
+    )
+    assert people(result.lead_officials) == {"孙立新": ["区委书记"], "周海波": ["区长"]}
+    assert people(result.other_officials) == {"郑平": ["副区长"]}
+    meeting = report("3月1日，市委书记吴江、市长钱塘等领导出席会议并讲话。副市长冯源主持会议。")
+    assert set(people(meeting.lead_officials)) == {"吴江", "钱塘"}
+    # Listed together without a shared role: the first only.
+    alone = report("3月1日，市委书记吴江、市长钱塘调研企业。", title="市领导调研企业")
+    assert set(people(alone.lead_officials)) == {"吴江"}
+
+
+def test_of_two_officials_in_the_title_the_one_leading_the_event_leads() -> None:
+    result = report(
+        "2月4日，市委书记林海主持召开座谈会，与企业家代表座谈。市长陈松出席会议。",
+        title="林海陈松与企业家代表座谈",
+    )
+    assert set(people(result.lead_officials)) == {"林海"}
+    assert set(people(result.other_officials)) == {"陈松"}
+
+
+def test_enterprise_names_are_not_cut_at_a_de_or_zai_of_their_own() -> None:
+    result = report(
+        "县长王一鸣先后来到浙江佳的电子科技有限公司、杭州云在线网络科技有限公司调研。"
+        "随后到企业的某某机械有限公司。"
+    )
+    assert set(names(result)) == {
+        "浙江佳的电子科技有限公司",
+        "杭州云在线网络科技有限公司",
+        "某某机械有限公司",
+    }
+
+
+def test_a_branch_is_named_whole_and_officials_are_cut_off_names() -> None:
+    result = report(
+        "县长王一鸣带队前往某某能源（福建）石油有限公司泉州分公司调研。王一鸣希望金海公司加快发展。"
+    )
+    assert set(names(result)) == {"某某能源（福建）石油有限公司泉州分公司", "金海公司"}
+
+
+def test_items_of_a_list_of_agencies_are_not_enterprises() -> None:
+    result = report(
+        "副区长王一鸣带队调研。区发改局、区财政局、区国投集团等单位负责人参加。"
+        "会议听取了自然资源局、投资集团等部门的汇报。王一鸣还来到某某实业有限公司。"
+    )
+    assert set(names(result)) == {"某某实业有限公司"}
+
+
+def test_items_listed_beside_a_full_name_or_after_a_visit_are_enterprises() -> None:
+    result = report(
+        "副市长王一鸣先后来到某某科技发展有限公司、金石远大、青松制造、同心水泥进行实地调研。"
+        "随后走进华美食品、长阳精密科技、寒山新材料生产车间。"
+        "在永利汽车，王一鸣看产品展示、问生产经营。"
+        "他还来到红星街道、西湖广场、人民公园等地。"
+        "后又到我市金汇新材料、银河铝材、方圆金属等地。"
+    )
+    assert set(names(result)) == {
+        "某某科技发展有限公司",
+        "金石远大",
+        "青松制造",
+        "同心水泥",
+        "华美食品",
+        "长阳精密科技",
+        "寒山新材料",
+        "永利汽车",
+        "金汇新材料",
+        "银河铝材",
+        "方圆金属",
+    }
+
+
+def test_a_name_inside_a_project_name_is_an_enterprise_only_at_a_site_visited() -> None:
+    pushed = report("专班全力推进百川智能锂电池生产线项目建设。这种扎根本地、心系项目的工作模式受到好评。")
+    assert names(pushed) == {}
+    visited = report("在腾飞环保大修渣无害化处理项目，县长王一鸣叮嘱企业抓好安全。")
+    assert names(visited) == {"腾飞环保": True}
+
+
+def test_a_region_whose_officials_attend_is_not_a_place() -> None:
+    result = report("副市长王一鸣率市级部门、顺庆区相关负责人一道，前往潆华工业集中区调研。")
+    assert "顺庆区" not in result.places
+    assert "潆华工业集中区" in result.places
+
+
+def test_english_places_before_their_province_and_organisations() -> None:
+    result = report(
+        "From May 2 to 4, several Jinhua government leaders went to Yidu in Hubei and Xiamen in Fujian. "
+        "They visited the Chinachem (Xiamen) New Material Technology Co. and companies outside Zhejiang.",
+        language="en",
+    )
+    assert result.places == ["宜都市", "厦门市"]
+    assert "Chinachem (Xiamen) New Material Technology Co." in names(result)
