@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from zhuqi.chains import selectors
 from zhuqi.chains.models import Chain, Role, SegmentKind
 from zhuqi.chains.selectors import SegmentStrength
-from zhuqi.core.display import format_number
 from zhuqi.directory.models import User
 
 # Layout units (ECharts scales them to the chart's box; symbol sizes stay in pixels).
@@ -61,12 +60,7 @@ def target_url(chain_id: int, segment_id: int) -> str:
 
 def gap_reason(strength: SegmentStrength) -> str:
     """Why a segment is a gap, in the reader's language (selectors.SegmentStrength.reason)."""
-    if strength.empty:
-        return _("本地无企业")
-    return _("产值 %(output)s 万元，低于 %(line)s 万元") % {
-        "output": format_number(strength.output_value),
-        "line": format_number(strength.weak_line or 0),
-    }
+    return strength.reason
 
 
 def _category_labels() -> list[dict[str, Any]]:

@@ -13,8 +13,10 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext
 
 from zhuqi.chains.models import Chain, ChainGoal, ChainItem, Link, Member, Role, Segment, SegmentKind
+from zhuqi.core.display import format_number
 from zhuqi.core.errors import NotFound
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.scoping import region_and_ancestor_codes, region_subtree_q, scope_q
@@ -192,10 +194,14 @@ class SegmentStrength:
 
     @property
     def reason(self) -> str:
+        """Why the segment is a gap, in the reader's language ("" when it is not one)."""
         if self.empty:
-            return "本地无企业"
+            return gettext("本地无企业")
         if self.weak:
-            return f"产值 {self.output_value:,.2f} 万元，低于 {self.weak_line:,.2f} 万元"
+            return gettext("产值 %(output)s 万元，低于 %(line)s 万元") % {
+                "output": format_number(self.output_value),
+                "line": format_number(self.weak_line or 0),
+            }
         return ""
 
 
@@ -354,13 +360,14 @@ def chain_changes(
         .annotate(n=Count("id"))
     ):
         changes[row["chain_id"]].items_changed = row["n"]
+    # A removal's entry names its chain as the snapshot's first value ({"chain": [id, null], …}).
     removed = AuditEntry.objects.filter(
         action=AuditEntry.Action.DELETE,
         at__gte=since,
         content_type=ContentType.objects.get_for_model(Member),
-    ).values_list("changes", flat=True)
-    for snapshot in removed:
-        chain_id = (snapshot.get("chain") or [None])[0]
+        changes__chain__0__in=ids,
+    ).values_list("changes__chain__0", flat=True)
+    for chain_id in removed:
         if chain_id in changes:
             changes[chain_id].left += 1
     return changes

@@ -39,7 +39,6 @@ from zhuqi.core.textlimits import length_errors
 from zhuqi.core.validators import USCCError, validate_uscc
 from zhuqi.core.values import collect, parse_amount, parse_choice
 from zhuqi.directory.models import Department, Official, Region, User
-from zhuqi.enterprises.models import Enterprise
 from zhuqi.enterprises.selectors import enterprise_queryset
 
 # Deep enough for any real chain (raw material to end use is rarely past eight steps); a bound
@@ -97,6 +96,20 @@ def _delete(actor: User, record: Any, source: str) -> None:
     record.delete()
 
 
+def _position(value: Any, errors: list[FieldError]) -> int:
+    """A place in a list: the columns are small integers, so a larger number is refused here, not
+    by the database."""
+    try:
+        position = int(value or 0)
+    except (TypeError, ValueError):
+        errors.append(FieldError("position", f"“{value}”不是整数"))
+        return 0
+    if not 0 <= position <= 32767:
+        errors.append(FieldError("position", "排序应在 0 到 32,767 之间"))
+        return 0
+    return position
+
+
 def _text(value: Any) -> str:
     return str(value or "").strip()
 
@@ -124,7 +137,7 @@ def _clean_chain(actor: User, data: ChainData) -> tuple[dict[str, Any], list[Off
         "name": _text(data.name),
         "chief_title": _text(data.chief_title),
         "description": _text(data.description),
-        "position": data.position or 0,
+        "position": _position(data.position, errors),
     }
     if not values["name"]:
         errors.append(FieldError("name", "必填"))
@@ -247,7 +260,7 @@ def _clean_segment(chain: Chain, data: SegmentData, segment: Segment | None = No
     values: dict[str, Any] = {
         "name": _text(data.name),
         "description": _text(data.description),
-        "position": data.position or 0,
+        "position": _position(data.position, errors),
     }
     if not values["name"]:
         errors.append(FieldError("name", "必填"))
@@ -483,7 +496,9 @@ def _end(
         except USCCError as error:
             errors.append(FieldError(f"{side}_uscc", error.message))
             return {side: None, f"{side}_name": name, f"{side}_uscc": ""}
-        ours = Enterprise.objects.filter(uscc=uscc).first()
+        # Ours only if the keeper may see it: a code typed for an enterprise of elsewhere stays an
+        # outside end as written, never a record the keeper could then neither see nor remove.
+        ours = enterprise_queryset(user=actor).filter(uscc=uscc).first()
         if ours is not None:
             return {side: ours, f"{side}_name": ours.name, f"{side}_uscc": ours.uscc}
     if not name:
@@ -589,7 +604,7 @@ def _clean_item(chain: Chain, data: ItemData) -> dict[str, Any]:
         "title": _text(data.title),
         "description": _text(data.description),
         "progress": _text(data.progress),
-        "position": data.position or 0,
+        "position": _position(data.position, errors),
     }
     if not values["title"]:
         errors.append(FieldError("title", "必填"))

@@ -158,6 +158,10 @@ def chain_list_export(request: HttpRequest) -> HttpResponse:
     return office_file(body, f"产业链比进度-{timezone.localtime():%Y%m%d}.xlsx")
 
 
+# "显示全部" stops here: a province's chain may hold thousands; the rest are in the Excel export.
+FULL_TABLE_ROWS = 1000
+
+
 def _member_table(user: User, chain: Chain, group: str, limit: int | None) -> dict[str, Any]:
     members = exporting.member_rows(user=user, chain=chain, roles=GROUPS[group])
     rows = list(members[: limit + 1]) if limit is not None else list(members)
@@ -220,7 +224,7 @@ def chain_members(request: HttpRequest, chain_id: int, group: str) -> HttpRespon
     return render(
         request,
         "chains/member_table.html",
-        {"chain": chain, "table": _member_table(user, chain, group, None)},
+        {"chain": chain, "table": _member_table(user, chain, group, FULL_TABLE_ROWS), "full": True},
     )
 
 

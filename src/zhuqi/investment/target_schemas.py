@@ -91,11 +91,16 @@ def target_json(target: Target) -> dict[str, Any]:
         "next_step": target.next_step,
         "next_step_on": target.next_step_on,
         "status_note": target.status_note,
-        "agreement": target.agreement_id,
-        "agreement_title": target.agreement.title if target.agreement else "",
-        "project": target.project_id,
-        "project_name": target.project.name if target.project else "",
+        # Named only where the reader may see them (target_selectors.target_queryset).
+        "agreement": target.agreement_id if _seen(target, "agreement") else None,
+        "agreement_title": target.agreement.title if target.agreement and _seen(target, "agreement") else "",
+        "project": target.project_id if _seen(target, "project") else None,
+        "project_name": target.project.name if target.project and _seen(target, "project") else "",
         "note": target.note,
         "status_changed_at": target.status_changed_at,
         "version": target.version,
     }
+
+
+def _seen(target: Target, field: str) -> bool:
+    return getattr(target, f"{field}_id") is not None and bool(getattr(target, f"{field}_seen", False))

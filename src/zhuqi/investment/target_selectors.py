@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zhuqi.chains.models import Chain
@@ -27,13 +27,23 @@ from zhuqi.investment.models import (
     Target,
     TargetStatus,
 )
+from zhuqi.investment.selectors import agreement_queryset
+from zhuqi.projects.selectors import project_queryset
 
 
 def target_queryset(*, user: User) -> QuerySet[Target]:
     if user.role == Role.ENTERPRISE:
         return Target.objects.none()
-    return Target.objects.filter(chain__in=chain_queryset(user=user).values("pk")).select_related(
-        "chain", "segment", "department", "official", "agreement", "project"
+    # A target is seen wherever its chain is, its agreement and project only where they are: the
+    # rows say whether the reader may see each (a county reading the city's chain sees that a
+    # target signed, not the title of an agreement of elsewhere).
+    return (
+        Target.objects.filter(chain__in=chain_queryset(user=user).values("pk"))
+        .select_related("chain", "segment", "department", "official", "agreement", "project")
+        .annotate(
+            agreement_seen=Exists(agreement_queryset(user=user).filter(pk=OuterRef("agreement_id"))),
+            project_seen=Exists(project_queryset(user=user).filter(pk=OuterRef("project_id"))),
+        )
     )
 
 

@@ -40,6 +40,7 @@ from zhuqi.core.validators import USCCError, validate_uscc
 from zhuqi.core.values import collect, parse_amount, parse_choice
 from zhuqi.directory.models import Department, Official, User
 from zhuqi.investment import selectors as agreement_selectors
+from zhuqi.investment import services as agreement_services
 from zhuqi.investment import target_selectors
 from zhuqi.investment.models import TARGET_ROAD, Agreement, Target, TargetStatus
 from zhuqi.projects.selectors import project_queryset
@@ -239,8 +240,19 @@ def _agreement_for(actor: User, target: Target, agreement_id: int | None) -> Agr
 
 
 def _file_under_chain(actor: User, agreement: Agreement, chain: Chain, source: str) -> None:
+    """File the agreement under the target's chain: a change to the agreement register, so only
+    for those who keep it (agreement_update's rule); others are told who can."""
     if agreement.chain_id == chain.pk:
         return
+    if not agreement_services.may_keep(actor):
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "agreement",
+                    f"协议“{agreement.title}”尚未归入产业链；请营商办（专班）先将它归入“{chain.name}”，再登记签约",
+                )
+            ]
+        )
     before = audit.snapshot(agreement)
     agreement.chain = chain
     agreement.version += 1
@@ -251,9 +263,11 @@ def _file_under_chain(actor: User, agreement: Agreement, chain: Chain, source: s
 
 
 def _record_landing(actor: User, agreement: Agreement, project: Any, source: str) -> None:
-    """The project as one landed from the agreement (its 落地项目), if it is not already."""
+    """The project as one landed from the agreement (its 落地项目), if it is not already and the
+    actor may record an agreement's landing (agreement_link_projects' rule); otherwise the target
+    lands alone and the agreement's keepers record it on the agreement."""
     before = sorted(agreement.projects.values_list("pk", flat=True))
-    if project.pk in before:
+    if project.pk in before or not agreement_services.may_follow_up(actor, agreement):
         return
     agreement.projects.add(project)
     agreement.version += 1

@@ -328,8 +328,8 @@ def target_map_export(request: HttpRequest) -> HttpResponse:
                     target.official.name if target.official else "",
                     target.next_step,
                     target.next_step_on,
-                    target.agreement.title if target.agreement else "",
-                    target.project.name if target.project else "",
+                    target.agreement.title if target.agreement and target.agreement_seen else "",
+                    target.project.name if target.project and target.project_seen else "",
                 ]
 
     content = write_workbook(

@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhuqi.chains.models import Role
+from zhuqi.chains.selectors import chain_queryset
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.forms import Form, LenientDateField, LenientIdListField, LenientIntegerField, model_label
 from zhuqi.core.versioning import version_field
+from zhuqi.directory.models import User
 from zhuqi.enterprises.models import QualificationKind, SizeClass
 from zhuqi.policies.models import Delivery, Policy
 from zhuqi.policies.rules import (
@@ -191,9 +193,12 @@ def rows_from_rule(rule: dict[str, Any]) -> tuple[str, list[RuleRow]] | None:
     return match, rows
 
 
-def rule_chain_names() -> list[str]:
-    """The chains a chain condition may name, as the editor's rows write them."""
-    return sorted(CHAIN_NAMES.get().values())
+def rule_chain_names(user: User) -> list[str]:
+    """The chains a chain condition may name, as the editor's rows write them: those the editor
+    may see (a policy's chains are of its region or above, and a keeper sees those)."""
+    labels = CHAIN_NAMES.get()
+    visible = chain_queryset(user=user).values_list("pk", flat=True)
+    return sorted(labels[pk] for pk in visible if pk in labels)
 
 
 def rule_field_choices() -> list[tuple[str, str]]:

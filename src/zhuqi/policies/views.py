@@ -189,7 +189,7 @@ def _matches_and_deliveries(request: HttpRequest, user: User, policy: Policy) ->
     }
 
 
-def _rule_context(form: PolicyForm | None, rule: dict[str, Any]) -> dict[str, Any]:
+def _rule_context(user: User, form: PolicyForm | None, rule: dict[str, Any]) -> dict[str, Any]:
     """The editor's rows: as posted after a refusal, else from the stored rule."""
     if form is not None and form.is_bound:
         data = form.data
@@ -213,7 +213,7 @@ def _rule_context(form: PolicyForm | None, rule: dict[str, Any]) -> dict[str, An
         "rule_fields": rule_field_choices(),
         "range_operators": list(RANGE_OPERATORS.items()),
         "value_operator": VALUE_OPERATOR,
-        "rule_chains": rule_chain_names(),
+        "rule_chains": rule_chain_names(user),
     }
 
 
@@ -337,6 +337,7 @@ def _form_page(request: HttpRequest, policy_id: int | None) -> HttpResponse:
             "statuses": PolicyStatus.choices,
             "attachment_name": Path(policy.attachment.name).name if policy and policy.attachment else "",
             **_rule_context(
+                request_user(request),
                 form if form.is_bound and drafted is None else None,
                 drafted.rule if drafted is not None else (policy.rule if policy else {}),
             ),

@@ -59,7 +59,7 @@ def test_a_chain_its_tree_and_its_gaps(cast):
     gaps = {s.segment.name: s.reason for s in selectors.gaps(chain)}
     assert set(gaps) == {"电解铝", "铝用阳极", "铝板带箔"}
     assert gaps["电解铝"] == "本地无企业"
-    assert "300.00" in gaps["铝板带箔"] and "1,000.00" in gaps["铝板带箔"]
+    assert "300" in gaps["铝板带箔"] and "1,000" in gaps["铝板带箔"]
     figures = selectors.member_figures([chain.pk])[chain.pk]
     assert figures.members == 2 and figures.output_value == Decimal("120300.00")
     assert figures.by_role[Role.OWNER] == 1
@@ -144,3 +144,30 @@ def test_the_lead_department_edits_the_content_not_who_holds_the_chain(cast):
     chain.refresh_from_db()
     assert chain.description == "铝及铝后加工" and chain.region_id == "150581"
     assert list(chain.deputies.all()) == [deputy]
+
+
+def test_a_credit_code_of_elsewhere_stays_an_outside_end_and_positions_are_bounded(cast):
+    chain = make_chain(cast)
+    link = services.link_add(
+        actor=cast.coordinator,
+        chain_id=chain.pk,
+        data=services.LinkData(
+            product="铝锭",
+            supplier_id=cast.home.pk,
+            customer_name="大同的客户",
+            customer_uscc=cast.datong.uscc,
+        ),
+    )
+    assert link.customer_id is None and link.customer_name == "大同的客户"
+    assert selectors.link_queryset(user=cast.coordinator, chain=chain).filter(pk=link.pk).exists()
+    ours = services.link_add(
+        actor=cast.coordinator,
+        chain_id=chain.pk,
+        data=services.LinkData(product="铝箔", supplier_id=cast.home.pk, customer_uscc=cast.neighbour.uscc),
+    )
+    assert ours.customer_id == cast.neighbour.pk
+    with pytest.raises(ValidationFailed) as failure:
+        services.segment_create(
+            actor=cast.coordinator, chain_id=chain.pk, data=services.SegmentData(name="铝灰", position=40000)
+        )
+    assert "32,767" in fields_of(failure)["position"]

@@ -323,3 +323,76 @@ def test_a_segment_a_target_aims_at_is_not_deleted(cast: Cast) -> None:
         )
     assert "招商目标" in refused.value.errors[0].message
     assert Segment.objects.filter(pk=segment.pk).exists() and AuditEntry.objects.count() == audited
+
+
+def test_the_lead_department_signs_only_with_an_agreement_the_office_filed(cast: Cast) -> None:
+    chain = make_chain(cast)
+    target = _target(cast, chain)
+    agreement = _agreement(cast)
+    with pytest.raises(ValidationFailed) as refused:
+        _advance(cast, target, TargetStatus.SIGNED, actor=cast.handler, agreement_id=agreement.pk)
+    assert "营商办" in refused.value.errors[0].message and refused.value.errors[0].field == "agreement"
+    assert Agreement.objects.get(pk=agreement.pk).chain_id is None
+    # Filed by the office, the lead department may sign the target with it.
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    services.agreement_update(
+        actor=cast.coordinator,
+        agreement_id=agreement.pk,
+        expected_version=agreement.version,
+        data=AgreementData(
+            title=agreement.title,
+            kind=agreement.kind,
+            counterparty_name=agreement.counterparty_name,
+            our_party_name=agreement.our_party_name,
+            region_code=agreement.region_id,
+            signed_on=agreement.signed_on,
+            amount="20",
+            amount_unit="亿元",
+            amount_nature="planned_investment",
+            chain_id=chain.pk,
+        ),
+    )
+    signed = _advance(cast, target, TargetStatus.SIGNED, actor=cast.handler, agreement_id=agreement.pk)
+    assert signed.status == TargetStatus.SIGNED
+
+
+def test_a_reader_sees_that_a_target_signed_not_an_agreement_of_elsewhere(cast: Cast) -> None:
+    from zhuqi.chains import services as chain_services
+
+    chain = chain_services.chain_create(
+        actor=cast.admin, data=chain_services.ChainData(name="通辽铝产业链", region_code="150500")
+    )
+    segment = chain_services.segment_create(
+        actor=cast.admin, chain_id=chain.pk, data=chain_services.SegmentData(name="高端铝箔")
+    )
+    target = target_services.target_create(
+        actor=cast.admin,
+        data=TargetData(
+            chain_id=chain.pk,
+            segment_id=segment.pk,
+            name="外省铝箔企业",
+            department_id=cast.handler.department_id,
+        ),
+    )
+    data = AgreementData(
+        title="通辽市铝箔项目投资协议",
+        kind="investment",
+        counterparty_name="外省铝箔企业",
+        our_party_name="通辽市人民政府",
+        region_code="150502",
+        signed_on=timezone.localdate(),
+        amount="5",
+        amount_unit="亿元",
+        amount_nature="planned_investment",
+    )
+    agreement = services.agreement_create(actor=cast.admin, data=data)
+    _advance(cast, target, TargetStatus.SIGNED, actor=cast.admin, agreement_id=agreement.pk)
+    seen_by_tongliao = target_schemas.target_json(
+        target_selectors.target_get(user=cast.leader, target_id=target.pk)
+    )
+    assert seen_by_tongliao["agreement_title"] == "通辽市铝箔项目投资协议"
+    seen_by_county = target_schemas.target_json(
+        target_selectors.target_get(user=cast.coordinator, target_id=target.pk)
+    )
+    assert seen_by_county["status"] == TargetStatus.SIGNED
+    assert seen_by_county["agreement"] is None and seen_by_county["agreement_title"] == ""
