@@ -1983,6 +1983,34 @@ CHAINS_AGREED_ENGLISH = {
 ENGLISH.update(CHAINS_AGREED_ENGLISH)
 
 
+INGEST_ENGLISH = {
+    "文件名，或 api（接口提交）": "The file name, or api (posted through the API)",
+    "来源网址": "Source address",
+    "原始输入": "Raw input",
+    "原文": "Original text",
+    "清理后的正文": "Cleaned text",
+    "去除的内容": "Removed parts",
+    "语言": "Language",
+    "活动类型": "Event kind",
+    "提取结果": "Extracted fields",
+    "登记库匹配": "Registry matches",
+    "指纹": "Fingerprint",
+    "相似度签名": "Similarity signature",
+    "重复于": "Duplicate of",
+    "舍弃原因": "Reason for discarding",
+    "用时": "Timings",
+    "只有营商办（专班）和系统管理员可以导入报道": "Only the business-environment office and administrators may ingest reports",
+    "只有营商办（专班）和系统管理员可以确认或舍弃报道": "Only the business-environment office and administrators may confirm or discard reports",
+    "该地区不在您的管辖范围内": "That region is outside your jurisdiction",
+    "报道里没有找到所属地区，请指定地区": "The report names no region: please give one",
+    "有多位同名的记录": "matches several records of that name",
+    "在登记库中没有找到": "is not in the registry",
+    "文件或文件夹不存在": "No such file or folder",
+    "没有找到报道文件（.txt、.html 等）": "No report files (.txt, .html …) found",
+}
+ENGLISH.update(INGEST_ENGLISH)
+
+
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (
         "Among %(considered)s open demands, %(n)s common problem shared by at least %(min)s enterprises",

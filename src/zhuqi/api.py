@@ -19,6 +19,7 @@ from zhuqi.core.errors import HTTP_STATUS, ErrorCode, ServiceError, StaleWrite, 
 from zhuqi.core.textlimits import too_long_message
 from zhuqi.directory.api import router as directory_router
 from zhuqi.enterprises.api import router as enterprises_router
+from zhuqi.ingest.api import router as reports_router
 from zhuqi.investment.api import router as agreements_router
 from zhuqi.investment.target_api import router as targets_router
 from zhuqi.notifications.api import router as robots_router
@@ -205,4 +206,5 @@ api.add_router("/robots", robots_router)
 api.add_router("/policies", policies_router)
 api.add_router("/deliveries", deliveries_router)
 api.add_router("/chains", chains_router)
+api.add_router("/reports", reports_router)
 api.add_router("/enterprises", enterprise_policies_router)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "zhuqi.investment",
     "zhuqi.visits",
     "zhuqi.imports",
+    "zhuqi.ingest",
     "zhuqi.demo",
     # Last of zhuqi's apps: what shows every app at once (docs/architecture.md).
     "zhuqi.overview",

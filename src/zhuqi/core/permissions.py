@@ -38,6 +38,8 @@ class Permission(StrEnum):
     RECORD_VISITS = "record_visits"  # record any kind of visit (liaison officers: their own kinds only)
     EDIT_VISITS = "edit_visits"  # correct the visits of one's jurisdiction recorded by others
     READ_COVERAGE = "read_coverage"  # the liaison coverage figures
+    # Published reports read into draft visits
+    INGEST_REPORTS = "ingest_reports"  # ingest reports, review, confirm into visits or discard them
     # The platform
     READ_DIRECTORY = "read_directory"  # the government's staff list, departments and regions (pickers)
     KEEP_DIRECTORY = "keep_directory"  # officials, departments, posts of one's jurisdiction
@@ -69,6 +71,7 @@ GRANTS: Mapping[Permission, frozenset[Role]] = {
     Permission.RECORD_VISITS: _GOVERNMENT_STAFF,
     Permission.EDIT_VISITS: _OFFICE,
     Permission.READ_COVERAGE: _OVERSIGHT,
+    Permission.INGEST_REPORTS: _OFFICE,
     Permission.READ_DIRECTORY: frozenset(Role) - {Role.ENTERPRISE},
     Permission.KEEP_DIRECTORY: _OFFICE,
     Permission.READ_AUDIT: frozenset({Role.ADMIN, Role.AUDITOR}),

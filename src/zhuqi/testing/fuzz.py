@@ -87,6 +87,12 @@ SEMANTIC_REFUSALS = [
     "POST /api/v1/chains/{chain_id}/items",
     "PUT /api/v1/chains/items/{item_id}",
     "PUT /api/v1/chains/{chain_id}/goals/{year}",
+    # A report in Chinese or English (random text is refused as neither, with the reason); a
+    # draft confirmed with its dates and lead officials resolved, discarded with a reason.
+    "POST /api/v1/reports",
+    "POST /api/v1/reports/file",
+    "POST /api/v1/reports/{report_id}/confirm",
+    "POST /api/v1/reports/{report_id}/discard",
 ]
 
 CONFIG: dict[str, Any] = {

@@ -43,6 +43,7 @@ from zhuqi.visits.models import (
     VisitOfficial,
     VisitPolicy,
     VisitRegion,
+    VisitSource,
 )
 from zhuqi.visits.selectors import likely_duplicates, visit_queryset
 
@@ -123,6 +124,8 @@ class VisitData:
     summary: str = ""
     no_problems: bool = False
     source_note: str = ""
+    # How the visit reached the records: typed (manual) or confirmed from a published report.
+    recorded_from: str = VisitSource.MANUAL
 
 
 def _posts_on(officials: Sequence[Official], day: datetime.date) -> dict[int, str]:
@@ -513,6 +516,8 @@ def visit_create(
         raise ValidationFailed(upload_errors)
     fields = {key: value for key, value in values.items() if not key.startswith("_")}
     visit = Visit(kind=data.kind, recorded_by=actor if actor.pk else None, **fields)
+    # Set once, when the visit is recorded: an edit later never changes how it came in.
+    visit.source = data.recorded_from if data.recorded_from in VisitSource.values else VisitSource.MANUAL
     search.fill(visit)
     visit.save(force_insert=True)
     _write_members(visit, values)

@@ -46,6 +46,8 @@ FREE_TEXT = {
     ("JointRemoveIn", "reason"),
     ("StageIn", "reason"),
     ("StageChangeOut", "reason"),
+    ("ReportDiscardIn", "reason"),  # why a published report was set aside
+    ("ReportRemovalOut", "reason"),  # why a part of a report was cut, in words
 }
 
 DOCUMENT = api.get_openapi_schema()

@@ -61,6 +61,7 @@ def test_the_sets_the_apps_used_to_declare_are_the_permissions_now() -> None:
         Permission.RECORD_VISITS: {a, c, le, h},
         Permission.EDIT_VISITS: {a, c},
         Permission.READ_COVERAGE: {a, au, le, c},
+        Permission.INGEST_REPORTS: {a, c},
         Permission.READ_DIRECTORY: {a, au, le, c, h, li},
         Permission.KEEP_DIRECTORY: {a, c},
         Permission.READ_AUDIT: {a, au},

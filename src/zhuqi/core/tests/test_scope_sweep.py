@@ -34,6 +34,8 @@ from zhuqi.core import services as core_services
 from zhuqi.core.models import ApiToken, AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.directory.models import Region
+from zhuqi.ingest import services as report_services
+from zhuqi.ingest.models import Report
 from zhuqi.investment import services as agreement_services
 from zhuqi.investment import target_services
 from zhuqi.investment.models import Agreement, Target
@@ -75,6 +77,7 @@ FAR_NAMES = [
     "远方通知",
     "远方附件",
     "远方工作群",
+    "远方报道",
 ]
 
 # An id that names nothing, of the same length as none of the far ones (they are small).
@@ -223,6 +226,12 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
         name="远方工作群", flavour="wecom", url="http://127.0.0.1:9/send?key=far", region=datong
     )
     _key, token = core_services.token_issue(user=cast.outsider, label="远方令牌")
+    report = report_services.report_ingest(
+        actor=cast.admin,
+        raw="远方报道：领导到企业调研\n6月1日，领导到企业调研，强调要加快项目建设进度，力争早日投产。",
+        filename="远方报道.txt",
+        region_code="140200",
+    )
 
     def versions() -> dict[str, int]:
         assert ApiToken.objects.filter(pk=token.pk).exists()  # not revoked by anyone swept
@@ -242,6 +251,7 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "link": Link.objects.get(pk=link.pk).version,
             "item": ChainItem.objects.get(pk=item.pk).version,
             "target": Target.objects.get(pk=target.pk).version,
+            "report": Report.objects.get(pk=report.pk).version,
         }
 
     return Far(
@@ -270,6 +280,7 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "link_id": link.pk,
             "item_id": item.pk,
             "target_id": target.pk,
+            "report_id": report.pk,
         },
         versions=versions,
     )
