@@ -110,6 +110,14 @@ def _position(value: Any, errors: list[FieldError]) -> int:
     return position
 
 
+def _kept_child(actor: User, model: Any, pk: int | str, rows: Any, related: tuple[str, ...] = ()) -> Any:
+    """(its chain, the record) for a record of a chain (segment, member, link, list line): the chain
+    locked once the actor may keep it, then the record locked among `rows(chain)`."""
+    chain_id = model.objects.filter(pk=_id(pk)).values_list("chain_id", flat=True).first()
+    chain = _keep(actor, chain_id if chain_id is not None else 0)
+    return chain, lock(rows(chain), pk, related=related)
+
+
 def _text(value: Any) -> str:
     return str(value or "").strip()
 
@@ -318,9 +326,7 @@ def segment_create(*, actor: User, chain_id: int, data: SegmentData, source: str
 
 
 def _segment(actor: User, segment_id: int | str) -> tuple[Chain, Segment]:
-    chain_id = Segment.objects.filter(pk=_id(segment_id)).values_list("chain_id", flat=True).first()
-    chain = _keep(actor, chain_id if chain_id is not None else 0)
-    return chain, lock(Segment.objects.filter(chain=chain), segment_id)
+    return _kept_child(actor, Segment, segment_id, lambda chain: Segment.objects.filter(chain=chain))
 
 
 def _id(value: Any) -> int:
@@ -438,9 +444,13 @@ def member_add(*, actor: User, chain_id: int, data: MemberData, source: str = ""
 
 
 def _member(actor: User, member_id: int | str) -> tuple[Chain, Member]:
-    chain_id = Member.objects.filter(pk=_id(member_id)).values_list("chain_id", flat=True).first()
-    chain = _keep(actor, chain_id if chain_id is not None else 0)
-    return chain, lock(selectors.member_queryset(user=actor, chain=chain), member_id, related=("enterprise",))
+    return _kept_child(
+        actor,
+        Member,
+        member_id,
+        lambda chain: selectors.member_queryset(user=actor, chain=chain),
+        related=("enterprise",),
+    )
 
 
 @transaction.atomic
@@ -560,9 +570,7 @@ def link_add(*, actor: User, chain_id: int, data: LinkData, source: str = "") ->
 
 
 def _link(actor: User, link_id: int | str) -> tuple[Chain, Link]:
-    chain_id = Link.objects.filter(pk=_id(link_id)).values_list("chain_id", flat=True).first()
-    chain = _keep(actor, chain_id if chain_id is not None else 0)
-    return chain, lock(selectors.link_queryset(user=actor, chain=chain), link_id)
+    return _kept_child(actor, Link, link_id, lambda chain: selectors.link_queryset(user=actor, chain=chain))
 
 
 @transaction.atomic
@@ -637,9 +645,7 @@ def item_create(*, actor: User, chain_id: int, data: ItemData, source: str = "")
 
 
 def _item(actor: User, item_id: int | str) -> tuple[Chain, ChainItem]:
-    chain_id = ChainItem.objects.filter(pk=_id(item_id)).values_list("chain_id", flat=True).first()
-    chain = _keep(actor, chain_id if chain_id is not None else 0)
-    return chain, lock(ChainItem.objects.filter(chain=chain), item_id)
+    return _kept_child(actor, ChainItem, item_id, lambda chain: ChainItem.objects.filter(chain=chain))
 
 
 @transaction.atomic
