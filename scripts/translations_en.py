@@ -2011,6 +2011,77 @@ INGEST_ENGLISH = {
 ENGLISH.update(INGEST_ENGLISH)
 
 
+INGEST_PAGES_ENGLISH = {
+    "报道收件箱": "Report inbox",
+    "各地网站发布的领导调研、座谈会和调度会报道，读成待确认的调研走访：核对原文、提取结果和登记库匹配后确认，即登记调研走访和交办事项。": "Reports of leaders' inspections, symposiums and dispatch meetings published by local sites, read into draft visits: check the original, the extracted fields and the registry matches, then confirm to record the visit and its instructions.",
+    "新建待确认 %(d)s 篇，合并重复 %(u)s 篇，未能读取 %(r)s 篇": "%(d)s new drafts, %(u)s duplicates merged, %(r)s could not be read",
+    "与已有报道重复，已合并到": "the same event as an earlier report, merged into",
+    "导入报道": "Import reports",
+    "报道文件（.txt 或 .html，可多选）": "Report files (.txt or .html, several allowed)",
+    "或粘贴报道全文": "Or paste the report's full text",
+    "发布日期（页面上没有时填写）": "Publication date (when the page gives none)",
+    "每个文件单独读取：读不了的文件会说明原因，其余照常导入。同一事件的其他网站转载会合并到第一篇。": "Each file is read on its own: one that cannot be read is named with the reason and the rest are imported. Reposts of the same event by other sites are merged into the first report.",
+    "读取": "Read",
+    "合并转载": "Reposts merged",
+    "没有报道": "No reports",
+    "粘贴的文字": "Pasted text",
+    "请选择报道文件，或粘贴报道全文": "Choose report files, or paste a report's full text",
+    "状态：没有这一项，已显示全部": "Status: no such value; showing all",
+    "名称完全一致": "exact name",
+    "按简称": "by short name",
+    "按拼音": "by pinyin",
+    "名称相近": "similar name",
+    "年份取自发布日期": "year taken from the publication date",
+    "年份取自上文": "year taken from earlier in the text",
+    "年份不明": "year unknown",
+    "网站页眉页脚": "site header or footer",
+    "无关文章列表": "list of unrelated articles",
+    "拼音注音": "pinyin annotation",
+    "插入的广告": "injected spam",
+    "网页菜单": "page menus",
+    "此处去除了网页的菜单和导航": "the page's menus and navigation were removed here",
+    "%(month)s月%(day)s日（未写年份）": "%(month)s/%(day)s (no year written)",
+    "报道所属地区": "the report's region",
+    "已确认：调研走访已登记，%(n)s 件交办事项和企业诉求已进入办理流程": "Confirmed: the visit is recorded and %(n)s instructions and demands have entered handling",
+    "已舍弃这篇报道": "The report was discarded",
+    "报道原文": "The report as published",
+    "原文（标出去除的内容）": "Original (removals marked)",
+    "清理后的正文（简体）": "Cleaned text (Simplified)",
+    "去除了 %(n)s 处内容，划线显示；鼠标停在上面可看原因。": "%(n)s removals, struck through; hover for the reason.",
+    "已确认为调研走访": "Confirmed as a visit",
+    "查看调研走访记录": "Open the visit record",
+    "同一事件的转载，已合并到": "A repost of the same event, merged into",
+    "已合并的转载": "Reposts merged",
+    "报道读作": "Read from the report as",
+    "报道写作": "Written in the report as",
+    "没有提取到": "None found",
+    "登记库中没有这一地区": "no such region in the registry",
+    "有多个相近的项目，请勾选": "several similar projects: tick the right one",
+    "将作为新记录提出": "to be proposed as a new record",
+    "本次确认不关联": "not linked on this confirmation",
+    "交办要求": "Instructions",
+    "每条保留的要求登记为一件交办事项。": "Each instruction kept is filed as an instruction case.",
+    "保留": "Keep",
+    "企业反映的困难": "Difficulties raised by enterprises",
+    "选了企业的困难登记为该企业的诉求；没有选企业的只留在报道里。": "A difficulty with its enterprise chosen is filed as that enterprise's demand; one without stays in the report.",
+    "反映困难的企业": "Enterprise that raised it",
+    "不登记为诉求": "Not filed as a demand",
+    "核对过了，这是另一次调研走访": "Checked: this is another visit",
+    "确认，登记调研走访": "Confirm and record the visit",
+    "舍弃这篇报道": "Discard this report",
+    "已匹配": "Matched",
+    "有多个可能，请选择": "Several possible: choose one",
+    "登记库中没有，本次确认不计入": "not in the registry; left out on this confirmation",
+    "不计入": "Leave out",
+}
+ENGLISH.update(INGEST_PAGES_ENGLISH)
+ENGLISH.update(
+    {
+        "报道": "Reports",
+    }
+)
+
+
 PLURAL_ENGLISH = {
     "在 %(considered)s 件未办结诉求中找到 %(n)s 个涉及至少 %(min)s 家企业的共性问题": (
         "Among %(considered)s open demands, %(n)s common problem shared by at least %(min)s enterprises",
@@ -2033,6 +2104,14 @@ CHAINS_PLURAL_ENGLISH = {
     "%(n)s 个项目": ("%(n)s project", "%(n)s projects"),
 }
 PLURAL_ENGLISH.update(CHAINS_PLURAL_ENGLISH)
+PLURAL_ENGLISH.update(
+    {
+        "去除了 %(n)s 处内容，划线显示；鼠标停在上面可看原因。": (
+            "%(n)s part removed, struck through; hover over it for the reason.",
+            "%(n)s parts removed, struck through; hover over one for the reason.",
+        )
+    }
+)
 
 
 def _quoted(text: str) -> str:

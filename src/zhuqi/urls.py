@@ -20,6 +20,7 @@ urlpatterns = [
     path("chains/", include("zhuqi.chains.urls")),
     path("chains/", include("zhuqi.chains.edit_urls")),
     path("targets/", include("zhuqi.investment.target_urls")),
+    path("reports/", include("zhuqi.ingest.urls")),
     path("notices/", include("zhuqi.notifications.urls")),
 ]
 

@@ -52,6 +52,9 @@ PAGES: tuple[Page, ...] = (
     Page("policy-list", _("惠企政策"), EVERYONE),
     # The key industrial chains side by side, each chain's page for its chief.
     Page("chains:chain-list", _("产业链"), GOVERNMENT, test_id="nav-chains"),
+    # Published reports read into draft visits: the office reviews them, the rest of government
+    # staff in scope read them (liaison officers and enterprises see none).
+    Page("ingest:report-list", _("报道"), GOVERNMENT - LIAISON, test_id="nav-reports"),
     # An enterprise's own: what it qualifies for and how each stands.
     Page("my-policies", _("我的政策"), frozenset({Role.ENTERPRISE}), test_id="nav-my-policies"),
     Page("liaison-workbench", _("我的企业"), LIAISON, officials_too=True, test_id="nav-liaison"),
