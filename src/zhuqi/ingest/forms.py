@@ -9,7 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhuqi.core.forms import Form, LenientDateField, LenientIntegerField, model_label
+from zhuqi.core.forms import Form, LenientDateField, LenientIntegerField
+from zhuqi.core.textlimits import limit
 from zhuqi.ingest.models import Report
 from zhuqi.ingest.services import ConfirmEdits, DifficultyChoice
 
@@ -46,13 +47,14 @@ class UploadForm(Form):
         label=_("发布日期（页面上没有时填写）"), widget=forms.DateInput(attrs={"type": "date"})
     )
     source_address = forms.CharField(
-        label=model_label(Report, "source_address"), required=False, max_length=500
+        # The model's verbose name, marked here so the English page names it too.
+        label=_("来源网址"), required=False, max_length=limit(Report, "source_address")
     )
 
 
 class DiscardForm(Form):
     version = LenientIntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=model_label(Report, "discard_reason"), required=False)
+    reason = forms.CharField(label=_("舍弃原因"), required=False)
 
 
 def _record(value: str) -> int | str | None:
