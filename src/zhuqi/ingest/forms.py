@@ -48,7 +48,9 @@ class UploadForm(Form):
     )
     source_address = forms.CharField(
         # The model's verbose name, marked here so the English page names it too.
-        label=_("来源网址"), required=False, max_length=limit(Report, "source_address")
+        label=_("来源网址"),
+        required=False,
+        max_length=limit(Report, "source_address"),
     )
 
 
