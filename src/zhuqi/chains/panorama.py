@@ -58,11 +58,6 @@ def target_url(chain_id: int, segment_id: int) -> str:
     return f"{reverse('targets:create')}?chain={chain_id}&segment={segment_id}"
 
 
-def gap_reason(strength: SegmentStrength) -> str:
-    """Why a segment is a gap, in the reader's language (selectors.SegmentStrength.reason)."""
-    return strength.reason
-
-
 def _category_labels() -> list[dict[str, Any]]:
     labels = {
         "owner": (_("链主企业"), ROLE_COLOURS[Role.OWNER]),
@@ -183,7 +178,7 @@ def panorama_data(*, user: User, chain: Chain, with_links: bool = False) -> dict
         }
         if gap:
             url = target_url(chain.pk, segment.pk)
-            reason = gap_reason(block.strength)
+            reason = block.strength.reason
             node.update(gap=True, reason=reason, url=url)
             gaps.append({"segment_id": segment.pk, "name": segment.name, "reason": reason, "url": url})
         nodes.append(node)

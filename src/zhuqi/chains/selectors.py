@@ -53,22 +53,10 @@ def chain_get(*, user: User, chain_id: int | str) -> Chain:
         raise NotFound() from None
 
 
-def _enterprise_scope_q(user: User, field: str) -> Q:
-    """enterprises.selectors.enterprise_scope_q read through the foreign key `field`: the same
-    rule (core.scoping.scope_q), written on the joined row's region rather than as `IN (the
-    enterprises in scope)`, which SQLite answers by probing once per enterprise of the city."""
-    return scope_q(
-        user,
-        enterprise=f"{field}_id",
-        liaison=lambda u: assigned_q(u, field),
-        region=f"{field}__region_id",
-    )
-
-
 def _outside_or_in_scope_q(user: User, field: str) -> Q:
     """A link's end `field` is outside the registry or an enterprise the reader sees. An empty Q
     (an unscoped reader) would vanish from the OR and leave only the outside ends."""
-    scope = _enterprise_scope_q(user, field)
+    scope = enterprise_scope_q(user, through=field)
     if not scope:
         return Q()
     if connection.vendor == "postgresql":
@@ -84,7 +72,7 @@ def member_queryset(*, user: User, chain: Chain | None = None) -> QuerySet[Membe
     """Members of the chains the reader sees whose enterprise the reader may see: a county sees
     its own enterprises in the city's chain, the city all of them."""
     members = Member.objects.filter(
-        _enterprise_scope_q(user, "enterprise"), chain__in=chain_queryset(user=user).values("pk")
+        enterprise_scope_q(user, through="enterprise"), chain__in=chain_queryset(user=user).values("pk")
     )
     if chain is not None:
         members = members.filter(chain=chain)

@@ -195,7 +195,7 @@ def chain_detail(request: HttpRequest, chain_id: int) -> HttpResponse:
         "gaps": [
             {
                 "strength": s,
-                "reason": panorama.gap_reason(s),
+                "reason": s.reason,
                 "url": panorama.target_url(chain.pk, s.segment.pk),
             }
             for s in strengths

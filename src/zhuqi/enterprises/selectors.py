@@ -35,8 +35,19 @@ def assigned_q(user: User, field: str) -> Q:
     return Q(**{f"{field}__in": Assignment.enterprises_of(user.official_id)})
 
 
-def enterprise_scope_q(user: User) -> Q:
-    return scope_q(user, enterprise="pk", liaison=lambda u: assigned_q(u, "pk"), region="region_id")
+def enterprise_scope_q(user: User, *, through: str = "") -> Q:
+    """The enterprises `user` may see; with `through`, the rows whose foreign key `through` names
+    such an enterprise, written on the joined row (`through__region_id`) rather than as
+    `IN (the enterprises in scope)`, which SQLite answers by probing once per enterprise of the
+    city (a chain's members)."""
+    if not through:
+        return scope_q(user, enterprise="pk", liaison=lambda u: assigned_q(u, "pk"), region="region_id")
+    return scope_q(
+        user,
+        enterprise=f"{through}_id",
+        liaison=lambda u: assigned_q(u, through),
+        region=f"{through}__region_id",
+    )
 
 
 def enterprise_queryset(*, user: User) -> QuerySet[Enterprise]:
