@@ -291,9 +291,11 @@ _ENGLISH_DATE = re.compile(
     rf"|\b(\d{{1,2}})\s+({_MONTH_NAMES})\.?,?\s+((?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
+# Day first, as some portals stamp their pages ("13.04.2016 15:41").
+_DOTTED_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})(?![\d.])")
 _TIME = r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
 _DATE_ONLY = re.compile(
-    rf"^\s*(?:{_NUMERIC_DATE.pattern}\s*日?|{_ENGLISH_DATE.pattern}){_TIME}\s*$",
+    rf"^\s*(?:{_NUMERIC_DATE.pattern}\s*日?|{_ENGLISH_DATE.pattern}|{_DOTTED_DATE.pattern}){_TIME}\s*$",
     re.IGNORECASE,
 )
 
@@ -312,6 +314,11 @@ def _date_in(text: str) -> date | None:
         month, day, year = (match[1], match[2], match[3]) if match[1] else (match[5], match[4], match[6])
         try:
             return _plausible(date(int(year), _MONTHS[month.lower()], int(day)))
+        except ValueError:
+            continue
+    for match in _DOTTED_DATE.finditer(text):
+        try:
+            return _plausible(date(int(match[3]), int(match[2]), int(match[1])))
         except ValueError:
             continue
     return None
@@ -861,6 +868,9 @@ def _unglue(text: str) -> str:
     return _WORD_WITH_GLUE.sub(split, text)
 
 
+_DOUBLED_PUNCT = re.compile(r"[，、](?:\s*[，、])+")
+
+
 def _normalise_line(line: str, language: str) -> str:
     if "&" in line:
         line = _ENTITY.sub(lambda m: html.unescape(m[0]), line)
@@ -880,6 +890,9 @@ def _normalise_line(line: str, language: str) -> str:
             line,
         )
     line = _ASCII_PUNCT.sub(lambda m: _FULL[m[1] or m[2]], line)
+    if "，" in line or "、" in line:
+        # A converting site doubles its punctuation ("陈俊锋，、张少红", "提速，、提质"): one mark.
+        line = _DOUBLED_PUNCT.sub(lambda m: "、" if "、" in m[0] else m[0][0], line)
     if " " in line:
         line = _SPACED_HAN.sub(lambda m: m[0].replace(" ", ""), line)
         line = _HAN_DIGIT_SPACE.sub("", line)

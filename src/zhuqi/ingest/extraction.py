@@ -129,7 +129,7 @@ SURNAMES = set(
     "苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南"
     "班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿"
     "国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯"
-    "隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+    "隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由鸟"
 )
 COMPOUND_SURNAMES = (
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
@@ -155,7 +155,8 @@ NAME_FOLLOWERS = (
     "带领", "一同", "共同", "利用", "参观", "宣布", "致辞", "专程", "随后", "还", "也", "在", "到",
     "赴", "及", "和", "与", "等", "对", "向", "为", "就", "说", "率", "是", "的", "同", "从", "于",
     "作", "代表", "详细", "认真", "首先", "最后", "希望", "勉励", "叮嘱", "鼓励", "指导", "了解",
-    "一起", "亲切", "充分", "听", "先", "又", "则", "将", "已", "均", "都", "亲自",
+    "一起", "亲切", "充分", "听", "先", "又", "则", "将", "已", "均", "都", "亲自", "来", "参会",
+    "莅临", "带头", "参与",
 )  # fmt: skip
 
 # Words cut off the left of a post phrase ("会上我市市委书记" → 市委书记).
@@ -174,7 +175,8 @@ NAME_LEFT_STOPS = (
     "其中", "落实", "打造", "跟踪", "询问", "了解", "抓好", "抓", "推动", "谋划", "布局", "引进",
     "招引", "储备", "争取", "包装", "实施", "开工", "做好", "筹备", "实现", "规划", "一批", "举办",
     "开展", "聚焦", "围绕", "依托", "借助", "发展", "建成", "投产", "完成", "启动", "加强", "重点",
-    "召开", "主持", "研究", "解决", "以来", "汇报", "情况",
+    "召开", "主持", "研究", "解决", "以来", "汇报", "情况", "联系企业", "包联企业", "挂联企业",
+    "服务企业", "帮扶企业", "邀请",
 )  # fmt: skip
 # Projects keep 及/和/与 inside their names ("大修渣无害化处理及综合利用项目").
 PROJECT_LEFT_STOPS = (*(w for w in NAME_LEFT_STOPS if w not in ("及", "和", "与", "以及", "重点")), "等")
@@ -182,7 +184,8 @@ PROJECT_LEFT_STOPS = (*(w for w in NAME_LEFT_STOPS if w not in ("及", "和", "�
 # Legal suffixes of a Chinese enterprise name (longest first).
 ENTERPRISE_SUFFIXES = (
     "股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团公司", "集团",
-    "公司", "总厂", "厂", "专业合作社", "合作社", "银行", "商行", "农场", "牧场", "事务所",
+    "分公司", "公司", "总厂", "厂", "专业合作社", "合作社", "银行", "商行", "农场", "牧场", "事务所", "支行",
+    "分行", "营业部",
 )  # fmt: skip
 # Words an enterprise's short name ends in (industries, forms): "腾远环保", "锦联铝材".
 INDUSTRY_WORDS = (
@@ -192,12 +195,18 @@ INDUSTRY_WORDS = (
     "纺织", "服装", "物流", "化学", "材料", "石化", "煤化", "冶金", "铸造", "电器", "装备", "智能",
     "信息", "网络", "软件", "传媒", "酒业", "牧业", "种业", "肉业", "制药", "玻璃", "陶瓷", "塑业",
     "纸业", "铜业", "镁业", "钛业", "热电", "发电", "风电", "光伏", "储能", "氢能", "锂电", "半导体",
+    "玻纤", "啤酒", "重机", "重科", "燃气", "家具", "服饰", "鞋服", "精密", "精工", "智造", "电机",
+    "设备", "机电", "包装", "印务", "建工", "水务", "通信", "通讯", "航空", "航运", "港务", "置业",
+    "地产", "建材", "商贸", "贸易", "电缆", "线缆", "光学", "仪器", "仪表", "轮胎", "橡胶", "塑胶",
+    "制冷", "模具", "五金", "新能", "动力", "电池", "芯片", "微电子", "证券", "保险", "农业科技",
 )  # fmt: skip
+# "鞋业", "米业": a commodity and 业 ends an enterprise's short name (not 产业, 企业, 行业…).
+_COMMODITY_TRADE = "[鞋米纸茶酒糖盐油木瓷铝铜锌镁钛钢铁煤矿石药乳肉蛋禽种漆塑胶皮毛丝棉麻纺印渔牧果菜盐]业"
 # Items of a list that are places or works, not enterprises ("霍林河机场").
 NOT_ENTERPRISE_ENDINGS = (
     "机场", "广场", "园区", "社区", "村", "街道", "项目", "现场", "工地", "基地", "中心", "学校",
     "医院", "公园", "景区", "小区", "部门", "单位", "政府", "市", "县", "区", "旗", "镇", "乡", "盟",
-    "省", "港", "站", "馆", "工程", "路", "街", "委", "局", "厅", "办", "所",
+    "省", "港", "站", "馆", "工程", "路", "街", "委", "局", "厅", "办", "所", "园", "线",
 )  # fmt: skip
 # Works a list item is (a project, not an enterprise) when named without 项目: "增量配电网".
 WORKS_WORDS = (
@@ -216,6 +225,8 @@ GENERIC_PROJECT_WORDS = (
     "保护", "综合", "利用", "改造", "提升", "升级", "发展", "转型", "需要", "地盘", "我们", "这儿",
     "推进", "加快", "谋划", "匹配", "实施", "一批批", "多", "少", "小", "中", "上", "下", "其他", "其它",
     "经济", "运行", "和", "及", "全市", "全县", "全省", "全区", "全旗", "今年", "年度", "本年",
+    "部分", "文旅", "社会", "民生", "专项债券", "专项债", "债券", "中央预算内", "预算内", "ppp", "PPP",
+    "政府专项", "市委", "县委", "区委", "省委",
 )  # fmt: skip
 
 ETHNIC_GROUPS = (
@@ -244,8 +255,16 @@ ENGLISH_LEVEL_WORDS = {
 KIND_WORDS = (
     (DISPATCH, (
         "调度会", "推进会", "专题会议", "专题会", "协调会", "调度会议", "推进会议", "联席会议", "现场会",
+        "调度工作会议", "推进调度", "调度暨", "交办会", "协调例会", "项目例会", "推进工作会议",
     )),
-    (SYMPOSIUM, ("座谈会", "恳谈会", "见面会", "座谈", "茶话会", "早餐会", "圆桌会", "政企面对面", "交流会")),
+    (SYMPOSIUM, (
+        "座谈会", "恳谈会", "见面会", "座谈", "茶话会", "早餐会", "圆桌会", "政企面对面", "交流会",
+        "顾问会议", "茶叙会", "茶叙", "政企交流", "会见", "坐诊接诉", "上门问诊", "午餐会", "政企沙龙",
+        "对接会", "恳谈",
+    )),
+    # A trip to bring in investment (招商考察) is neither an inspection of the region's own
+    # enterprises nor a meeting with them.
+    (OTHER, ("招商考察", "招商推介", "招商活动", "招商引资活动")),
     (INSPECTION, ("调研", "视察", "考察", "察看", "走访", "督导", "检查", "踏查", "暗访", "看望", "实地")),
 )  # fmt: skip
 ENGLISH_KIND_WORDS = (
@@ -270,7 +289,7 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 _POST_WORD_AT_NAME = re.compile(f"(?:{_alternation(POST_WORDS)})(?=[{_HAN}])")
-_LEADERS = re.compile(f"(?:[市省区县旗盟州]|自治区|党政|有关|相关)领导(?:同志)?(?=[{_HAN}])")
+_LEADERS = re.compile(f"(?<=[{_HAN}）)])领导(?:同志)?(?=[{_HAN}])")
 _POST_END = re.compile(f"(?:{_alternation(POST_WORDS)})$")
 _FOLLOWER = re.compile(f"(?:{_alternation(NAME_FOLLOWERS)})|[^{_HAN}·]")
 _POST_LEFT_STOP = re.compile(_alternation(POST_LEFT_STOPS))
@@ -278,15 +297,18 @@ _NAME_LEFT_STOP = re.compile(_alternation(NAME_LEFT_STOPS))
 _PROJECT_LEFT_STOP = re.compile(_alternation(PROJECT_LEFT_STOPS))
 _PHRASE_BOUNDARY = set('、，,。；;：:！!？?\n“”"《》「」『』【】[] \t…—-·/|')
 _LEADING_TIME = re.compile(r"^(?:\d+\s*[年月日]|[上下中]午|晚上|凌晨|当天|今天|昨天|近日)+")
-_DATE_LABEL = re.compile(r"(?:发布时间|发表于|发布日期|来源|时间|Release time|Published|Date)[:：\s]*$", re.I)
+_DATE_LABEL = re.compile(
+    r"(?:发布时间|发表于|发布日期|来源|时间|Release time|Published|Updated|Date)[:：\s]*$", re.I
+)
 
 _ENTERPRISE_SUFFIX = re.compile(_alternation(ENTERPRISE_SUFFIXES))
 _NAME_CHARS = re.compile(f"[{_HAN}A-Za-z0-9()（）·]")
-_INDUSTRY_WORD = re.compile(_alternation(INDUSTRY_WORDS))
+_INDUSTRY_WORD = re.compile(_alternation(INDUSTRY_WORDS) + "|" + _COMMODITY_TRADE)
 _SHORT_LIST_END = re.compile(
     r"等(?:\d+|[一二三四五六七八九十几多两数]+)?[家个]?(?:企业|公司|民营企业|重点企业|市场主体)"
     r"|(?<=[\u3400-\u9fff])(?:\d+|[一二三四五六七八九十几多两]+)家(?:重点|规上|骨干|民营)?企业"
     r"|等?(?:企业)?负责人|等地|等处"
+    r"|等(?:[^，。；、]{0,24}?的)?(?:民营|重点|规上|骨干|知名)?企业(?:家)?代表"
 )
 _LIST_CHARS = re.compile(f"[{_HAN}A-Za-z0-9、]")
 _PROJECT = re.compile(r"项目|示范工程|工程(?=[，,。；、等建])")
@@ -370,7 +392,7 @@ _PINYIN_SYLLABLE = re.compile(
     r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|uai|iao|ian|uan|van|ai|ei|ao|ou|an|en|er|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)"
 )
 _EN_ENTERPRISE = re.compile(
-    r"(?P<name>(?:(?:[A-Z][A-Za-z&'’]*|\([A-Z][A-Za-z]*\))\s+){1,10}?)(?P<suffix>Co\.,?\s*Ltd\.?|Co\.|Company(?:\s+Limited)?|Corporation|"
+    r"(?P<name>(?:(?:[A-Z][A-Za-z&'’]*|\([A-Z][A-Za-z]*\))\s+){1,10}?)(?P<suffix>Co\.,?\s*Ltd\.?|Co\.|Co(?=,|\s+and\b|\s*$)|Company(?:\s+Limited)?|Corporation|"
     r"Corp\.|Group(?:\s+Co\.,?\s*Ltd\.?)?|Limited|Ltd\.?|Inc\.|Enterprise)"
 )
 _EN_INTRO = re.compile(
@@ -639,7 +661,9 @@ _NOT_IN_NAMES = set("要的了在是带和与及把被将对向从为之其这�
 
 def _name_at(text: str, p: int) -> int:
     """The end of the personal name starting at `p` (after a post), or -1."""
-    if _FOLLOWER.match(text, p):
+    follows = _FOLLOWER.match(text, p)
+    # 于 and 向 are surnames as well as followers ("市委书记于会文赴…").
+    if follows and not (len(follows.group()) == 1 and text[p] in SURNAMES and text[p] in "于向"):
         return -1
     surname = _is_surname_start(text[p : p + 2])
     compound = text[p : p + 2] in COMPOUND_SURNAMES
@@ -706,11 +730,38 @@ _NAME_THEN_POST = re.compile(
 _INSTITUTION_ENDS = set("局委办厅部院府会司处所队站组校馆行社署党团市县区省州盟旗镇乡村")
 
 
+@lru_cache(maxsize=4096)
+def _reads_as_words(name: str) -> bool:
+    """Whether a would-be name reads as ordinary words ("坐诊接诉", "顾问会"): personal names cut
+    into single characters or a name-tagged word; a verb, adverb, idiom or an institution does not."""
+    import jieba.posseg
+
+    if len(name) == 3 and name[-1] in "会团组" and jieba.get_FREQ(name[:2]):
+        return True  # "市长顾问会"
+    first = jieba.posseg.lcut(name, HMM=False)[0]
+    if len(first.word) < 2 or first.flag.startswith("nr") or first.flag in ("nz", "ns"):
+        return False
+    return first.flag in ("v", "vn", "vd", "d", "l", "i", "a", "ad", "an") or (
+        first.flag == "n" and name[-1] in _INSTITUTION_ENDS
+    )
+
+
+# The posts of people of an enterprise ("厦门钨业股份有限公司董事长"): they are not officials.
+_ENTERPRISE_POST = re.compile(
+    "(?:" + _alternation(ENTERPRISE_SUFFIXES) + ")|董事长|总经理|总裁|经理|厂长|总监|创始人|董事"
+)
+
+
 def _officials(text: str) -> list[PersonMention]:
     people: dict[str, PersonMention] = {}
     order: list[str] = []
 
     def add(name: str, posts: list[str], start: int) -> None:
+        if _reads_as_words(name):
+            return
+        # A party secretary of a state enterprise (党组书记) is a cadre; a chairman alone is not.
+        if posts and all(_ENTERPRISE_POST.search(post) and "党" not in post for post in posts):
+            return
         if name not in people:
             people[name] = PersonMention(name=name, posts=[], start=start, end=start + len(name))
             order.append(name)
@@ -761,6 +812,18 @@ def _officials(text: str) -> list[PersonMention]:
                 end = nxt + 1
                 continue
             break
+    # A list of names that opens a sentence and joins in ("张海军、金川、康金鑫参加调研").
+    for m in re.finditer(
+        f"(?:^|(?<=[。；！？\n]))((?:[{_HAN}]{{2,3}}、)+[{_HAN}]{{2,3}})(?:等(?:同志)?)?(?:参加|陪同|出席|一同)",
+        text,
+        re.M,
+    ):
+        items = m.group(1).split("、")
+        if all(_is_surname_start(item) and item not in gazetteer().names for item in items):
+            offset = m.start(1)
+            for item in items:
+                add(item, [], offset)
+                offset += len(item) + 1
     # Names listed before "等主要领导" ("我市张国平、张鸿福等主要领导陪同").
     for m in re.finditer(
         f"((?:[{_HAN}]{{2,4}}、)*[{_HAN}]{{2,5}})等(?:主要|有关|相关)?(?:市|县|区|旗|省)?领导", text
@@ -833,13 +896,16 @@ def _pinyin_name(name: str) -> bool:
     return 1 <= syllables <= 2
 
 
-_LEAD_VERBS = r"(?:主持|带队|率队|率领|带领|调研|视察|考察|走访|督导|深入|前往|来到|赴)"
+_LEAD_VERBS = r"(?:主持|带队|率队|率领|带领|调研|视察|考察|走访|督导|深入|前往|来到|赴|率)"
 _LEADING_AFTER_NAME = re.compile(f"(?:同志)?(?:一行)?(?:先后|专程|亲自)?{_LEAD_VERBS}")
 _SHARED_ROLE = re.compile(
     f"(?:分别|共同|一同|一起|等(?:[市省区县旗州]|党政|主要)*领导(?:同志)?(?:分别|共同|一同|一起)?)"
     f"(?:{_LEAD_VERBS}|出席)"
 )
 _POST_THEN_NAME_GAP = re.compile(f"、[{_HAN}（）()]{{0,20}}?(?:{_alternation(POST_WORDS)})?")
+# "市委书记齐家滨，市委副书记、市长李永红出席会议并讲话": the second named with posts of their own.
+_COMMA_POST_GAP = re.compile(f"[，,][{_HAN}、（）()]{{0,24}}?(?:{_alternation(POST_WORDS)})")
+_LEADING_TOGETHER = re.compile(f"(?:同志)?(?:一行)?(?:{_LEAD_VERBS}|出席(?:会议|活动)?并(?:讲话|致辞))")
 
 
 def _leading_role(sentence: str, name: str) -> bool:
@@ -853,6 +919,15 @@ def _same_role(sentence: str, first: str, named: list[PersonMention]) -> list[Pe
     ("区委书记刘林霜、区长黄辉灿分别带队", "吕群勇、胡明星等领导出席会议并讲话")."""
     end = sentence.find(first) + len(first)
     group: list[PersonMention] = []
+    if end < len(sentence) and sentence[end] in "，,":
+        # Two officials, each with posts, then one leading verb: both lead.
+        for person in named:
+            at = sentence.find(person.name, end)
+            if person.name != first and at > end and _COMMA_POST_GAP.fullmatch(sentence, end, at):
+                if _LEADING_TOGETHER.match(sentence, at + len(person.name)):
+                    return [person]
+                break
+        return []
     while end < len(sentence) and sentence[end] == "、":
         following = None
         for person in named:
@@ -868,12 +943,39 @@ def _same_role(sentence: str, first: str, named: list[PersonMention]) -> list[Pe
     return group if group and _SHARED_ROLE.match(sentence, end) else []
 
 
+def _leading_in(opening: list[str], people: list[PersonMention]) -> tuple[list[PersonMention], str]:
+    """The first official of the opening sentences written with posts and leading
+    ("市委书记齐家滨，市委副书记、市长李永红出席会议并讲话"), with the sentence."""
+    for sentence in opening:
+        named = sorted(
+            (p for p in people if p.posts and p.name in sentence), key=lambda p: sentence.find(p.name)
+        )
+        if named:  # the first named leads, or none in this sentence ("书记吴江、市长钱塘调研")
+            person = named[0]
+            at = sentence.find(person.name) + len(person.name)
+            if _LEADING_TOGETHER.match(sentence, at) or _same_role(sentence, person.name, named):
+                return [person], sentence
+    return [], ""
+
+
 def _leads(
-    people: list[PersonMention], title: str, lead_sentence: str, english: bool
+    people: list[PersonMention],
+    title: str,
+    lead_sentence: str,
+    english: bool,
+    opening: list[str] | None = None,
 ) -> tuple[list[PersonMention], list[PersonMention]]:
     if not people:
         return [], []
     lead = [p for p in people if p.name in title]
+    if len(lead) == 1 and not english:
+        # The one the title names, and who leads with them in the opening ("书记A，区长B率…").
+        for sentence in opening or []:
+            if lead[0].name in sentence:
+                named = [p for p in people if p.name in sentence and p.posts]
+                if together := _same_role(sentence, lead[0].name, named):
+                    lead += together
+                    break
     if len(lead) > 1 and not english:
         # A title naming several ("郭文海尹念红与…座谈"): those the lead sentence gives the leading
         # role (the one who 主持 the meeting), when it names one.
@@ -886,6 +988,10 @@ def _leads(
                 lead = [p for p in people if any(post.endswith(post_word) for post in p.posts)][:1]
                 if lead:
                     break
+    if not lead and not english and opening:
+        lead, sentence = _leading_in(opening, people)
+        if lead:
+            lead += _same_role(sentence, lead[0].name, [p for p in people if p.name in sentence and p.posts])
     if not lead:
         named = [p for p in people if p.name in lead_sentence and p.posts]
         lead = sorted(named, key=lambda p: lead_sentence.find(p.name))[:1]
@@ -938,6 +1044,18 @@ def _enterprise_left_cut(text: str, start: int, suffix_start: int) -> int:
     return cut
 
 
+@lru_cache(maxsize=4096)
+def _not_a_factory(stem: str) -> bool:
+    """Whether the words before 厂 make a works or a clause, not a factory's name (自来水厂,
+    污水处理厂, "都实行厂务")."""
+    import jieba.posseg
+
+    if stem.endswith(("水", "污水处理", "垃圾处理", "焚烧")):
+        return True
+    words = jieba.posseg.lcut(stem, HMM=False)
+    return bool(words) and len(words[-1].word) >= 2 and words[-1].flag in ("v", "vd", "d")
+
+
 def _full_enterprises(
     text: str, excluded: _Spans, people: list[tuple[int, int]] | None = None
 ) -> list[tuple[str, int, int]]:
@@ -963,6 +1081,10 @@ def _full_enterprises(
                 break
             start -= 1
         start = _enterprise_left_cut(text, start, m.start())
+        # A zone the enterprise is in ("星火开发区克莱门特捷联制冷设备有限公司"): not its name.
+        for zone in _ZONE_SUFFIX.finditer(text, start, m.start()):
+            if m.start() - zone.end() >= 3:
+                start = zone.end()
         # An official's name and what follows it ("周军希望金汉江公司").
         for person_start, person_end in people:
             if start <= person_start and person_end < m.start():
@@ -982,8 +1104,19 @@ def _full_enterprises(
             continue
         if m.group() in ("厂", "总厂") and (len(stem) < 3 or stem[-1] in "办建进出工全本该"):
             continue
+        if m.group() == "厂" and (text[end : end + 1] in tuple("房区长务址内外家矿") or _not_a_factory(stem)):
+            continue  # 标准化厂房, 老厂区, 实行厂务公开, 自来水厂
         if m.group() == "公司" and stem.endswith("分"):
             continue
+        if m.group() in ("分公司", "支行", "分行", "营业部"):
+            # A branch is named after its parent ("中联重科奉贤分公司"); "大唐集团已将内蒙古分公司"
+            # names none, nor does a region alone ("内蒙古分公司").
+            cut = max(stem.rfind(ch) for ch in "将已把被的在对向与和及") + 1
+            start, stem = start + cut, stem[cut:]
+            name = text[start:end]
+            region = gazetteer().pattern.fullmatch(stem)
+            if len(stem) < 2 or region is not None:
+                continue
         if not m.group().startswith("有限") and _AGENCY_LIST_END.match(text, end):
             continue  # an item of "…、区国投集团等单位": a body reporting with agencies
         found.append((name, start, end))
@@ -997,11 +1130,75 @@ def _full_enterprises(
     return kept
 
 
+_SITES_LIST_END = re.compile(r"等(?:重点|重大)?项目")
+_SITE_ENDINGS = ("园", "园区", "中心", "基地", "工程", "小镇", "港", "城")
+
+
+def _items_before(text: str, end: int) -> list[tuple[str, int, int]]:
+    """The items of the 、-list that ends at `end`, the first cut past a verb before it."""
+    start = end
+    while start > 0 and end - start < 160 and _LIST_CHARS.match(text, start - 1):
+        start -= 1
+    if "、" not in text[start:end]:
+        return []
+    items = list(_list_items(text, start, end))
+    _, s, e = items[0]
+    s = _cut_left(text, s, e, _NAME_LEFT_STOP, keep=2)
+    items[0] = (text[s:e], s, e)
+    return items
+
+
 def _list_items(text: str, start: int, end: int) -> Iterator[tuple[str, int, int]]:
     position = start
     for piece in text[start:end].split("、"):
         yield piece, position, position + len(piece)
         position += len(piece) + 1
+
+
+# Word classes (jieba's tags) that cannot begin a project's name: adverbs, prepositions,
+# conjunctions, pronouns, times, particles, idioms ("确保各重点", "就县中医医院康养", "充分认识");
+# numbers can ("六十栋棚改项目").
+_NOT_NAME_START_TAGS = frozenset(
+    ("d", "p", "c", "r", "t", "u", "uj", "ul", "uz", "ug", "uv", "ud", "l", "z", "f",
+     "ad", "vd", "y", "e", "o", "x", "zg")
+)  # fmt: skip
+# Verbs that stand before a project as their object ("确保项目", "查看项目"), not in its name.
+_VERBS_BEFORE_PROJECTS = frozenset(
+    ("确保", "促进", "强化", "提供", "查看", "紧盯", "制约", "保障", "盯紧", "服务", "要", "以", "抓",
+     "看", "察看", "视察", "考察", "调研", "推进", "加快", "推动", "支持", "做实", "做细", "对接",
+     "充实", "完善", "充分", "发挥", "运用", "高度", "重视", "参与", "认识", "关注", "督促", "协调",
+     "确保重点", "充分发挥", "部分", "务求")
+)  # fmt: skip
+
+
+# A period before the projects ("2022年第三季度全市重点项目"): not part of a name.
+_PERIOD_BEFORE_PROJECT = re.compile(
+    r"(?:\d{2,4}\s*年(?:度)?|第?[一二三四1-4]季度|[上下]半年|今年|明年|去年|当前|目前|近期)*"
+)
+# What a clause has and a name has not: duties, officials, modal verbs.
+_NOT_IN_PROJECT_NAME = re.compile(r"要|按照|同志|负责|部门|政府|全体|希望|积极|务求|确保|各类?|这些|哪些")
+
+
+@lru_cache(maxsize=4096)
+def _project_name_start(item: str) -> int:
+    """Where a project's own name begins in the phrase before 项目, by word class: the words that
+    only lead up to it are cut, and a phrase that is one common word (制约, 当前) names none
+    (returns len(item))."""
+    import jieba.posseg
+
+    if item.endswith(("和", "及", "与", "的", "或")) or _NOT_IN_PROJECT_NAME.search(item):
+        return len(item)  # a clause cut at 项目 ("积极参与全市招商引资和"), not a name
+    position = _PERIOD_BEFORE_PROJECT.match(item).end()  # type: ignore[union-attr]
+    words = [(w.word, w.flag) for w in jieba.posseg.lcut(item[position:], HMM=False)]
+    while words and (words[0][1] in _NOT_NAME_START_TAGS or words[0][0] in _VERBS_BEFORE_PROJECTS):
+        position += len(words.pop(0)[0])
+    if (
+        len(words) == 1
+        and words[0][1] not in ("nr", "ns", "nt", "nz", "nrt", "eng")
+        and len(words[0][0]) <= 2
+    ):
+        return len(item)
+    return position
 
 
 def _is_generic_project(name: str) -> bool:
@@ -1051,10 +1248,10 @@ def _enterprise_prefix(item: str, brands: dict[str, str], visited: bool = False)
 
 # Words that end an item of a list of enterprises visited ("恒久机械进行实地调研").
 _ITEM_RIGHT_STOP = re.compile(
-    "进行|调研|考察|察看|查看|检查|实地|参观|走访|生产|车间|厂区|展厅|现场|等|了解|听取|开展|座谈|交流|"
-    "时|期间|，"
+    "进行|调研|考察|察看|查看|检查|实地|参观|走访|生产|车间|老?厂区|展厅|现场|等|了解|听取|开展|座谈|交流|"
+    "时|期间|，|以及|执行总裁|副?总裁|董事长|总经理|党委书记|负责人"
 )
-_VISIT_VERB = re.compile("(?:来到|走进|深入|先后到|前往|走访|察看|考察)(?=[^，。；、]{2,14}、)")
+_VISIT_VERB = re.compile("(?:来到|走进|深入|先后到|前往|走访|察看|考察|邀请了?|莅临)(?=[^，。；、]{2,14}、)")
 _AT_ENTERPRISE = re.compile(
     f"(?:^|(?<=[。；！？\n]))在(?P<name>[{_HAN}]{{3,10}})[，,](?=[{_HAN}]{{2,3}}(?:{_alternation(NAME_FOLLOWERS)}|[看查听询问走]))",
     re.M,
@@ -1104,7 +1301,9 @@ def _neighbour_items(text: str, full_spans: list[tuple[int, int]]) -> list[tuple
                 s = _cut_left(text, s, position - 1, _NAME_LEFT_STOP, keep=2)
             if position - 1 - s < 2:
                 break
-            items.append((text[s : position - 1], s, position - 1))
+            stop = _ITEM_RIGHT_STOP.search(text, s + 2, position - 1)  # "盼盼食品总裁蔡金钗"
+            item_end = stop.start() if stop else position - 1
+            items.append((text[s:item_end], s, item_end))
             if s == 0 or text[s - 1] != "、":
                 break
             position = s
@@ -1127,13 +1326,17 @@ def _visited_list_items(text: str, brands: dict[str, str]) -> list[tuple[str, in
         if len(items) < 2:
             continue
         reading = sum(1 for item, _, _ in items if item in brands or _ends_in_industry(item))
-        if reading * 3 >= len(items) * 2:
+        # Parks, centres and works visited with them are sites of their own, not the count's.
+        sites = sum(1 for item, _, _ in items if item.endswith((*NOT_ENTERPRISE_ENDINGS, "园")))
+        if reading >= 2 and reading * 3 >= (len(items) - sites) * 2:
             out.extend(items)
     return out
 
 
 def _ends_in_industry(item: str) -> bool:
-    return any(item.endswith(word) for word in INDUSTRY_WORDS)
+    return any(item.endswith(word) for word in INDUSTRY_WORDS) or bool(
+        re.fullmatch(_COMMODITY_TRADE, item[-2:])
+    )
 
 
 def _enterprises_and_projects(
@@ -1178,6 +1381,13 @@ def _enterprises_and_projects(
 
     # Projects: "…项目", and the items before it in a list ("增量配电网、金源阳光伏项目").
     blocked = _Spans([*full_spans, *excluded_spans])
+    # The sites of a list closed by "等项目" that are not enterprises ("…、旭丰马铃薯产业园、明品福
+    # 国际冷链物流中心等项目"): projects, not places.
+    for m in _SITES_LIST_END.finditer(text):
+        for item, s, e in _items_before(text, m.start()):
+            if item.endswith(_SITE_ENDINGS) and len(item) >= 4 and not _inside(blocked, s, e):
+                found.project(item, s, e)
+                found.blocked.append((s, e))
     for m in _PROJECT.finditer(text):
         start = _left_phrase(text, m.start(), 30)
         start = _cut_left(text, start, m.start(), _PROJECT_LEFT_STOP, keep=0)
@@ -1199,11 +1409,15 @@ def _enterprises_and_projects(
             cut = _region_prefix(item)
             if cut:
                 found.blocked.append((s, s + cut))
+            if item.endswith(("项目", "工程")):
+                cut = 0  # the region is part of a project's name ("河北祥玖工程装备项目")
             s += cut
             item = item[cut:]
             if len(item) < 2 or item.startswith(("这", "那", "此", "该")):
                 continue  # "这种扎根本地、心系项目的…": not a list of works
             if not item.endswith(("项目", "工程")):
+                if "项目" in item:
+                    continue  # "在建项目快建多投、竣工项目投产达效": clauses, not names
                 if any(w in item for w in WORKS_WORDS) or item in brands:
                     if item in brands:
                         found.enterprise(brands[item], False, s, e)
@@ -1217,7 +1431,14 @@ def _enterprises_and_projects(
                 prefix = item[:k]
                 found.enterprise(brands.get(prefix, prefix), prefix not in brands, s, s + k)
                 s, item = s + k, item[k:]
-            if not _is_generic_project(item):
+            if _ZONE_SUFFIX.search(item.removesuffix("项目"), len(item) - 8) and item.removesuffix(
+                "项目"
+            ).endswith(("区", "园")):
+                continue  # "在文林工业园区项目现场": the zone is where, not a project
+            if item.endswith("项目"):  # a name before 工程 is one word ("排水防涝工程")
+                k = _project_name_start(item.removesuffix("项目"))
+                s, item = s + k, item[k:]
+            if len(item.removesuffix("项目")) >= 2 and not _is_generic_project(item):
                 found.project(item, s, e)
 
     # Short names from lists: "听取金辉粉体、亚欧新材料等8家企业负责人", "到联晟新材料、锦联铝材等地".
@@ -1322,14 +1543,14 @@ def _english_enterprises(text: str, excluded: list[tuple[int, int]]) -> _Found:
 
 _ZONE_SUFFIX = re.compile(
     "高新技术产业开发区|经济技术开发区|经济开发区|高新区|经开区|工业园区|工业园|工业集中区|产业园区|产业园"
-    "|示范区|开发区|新城"
+    "|物流园区|物流园|科技园|经济园|工业区|示范区|开发区|新城|新区|综合保税区|保税区|片区"
 )
 _TOWN_SUFFIX = re.compile(r"镇(?![压守定静痛])|(?<!家)乡(?![村镇亲土愁情贤音里])|街道(?![办])|苏木")
 _VILLAGE = re.compile(f"[{_HAN}]{{2,4}}?村(?![民级委两组干务庄镇集])")
 # What a zone or town name cannot be: generic areas and words ("县产业集聚区", "全镇", "特色小镇").
 _GENERIC_AREA = re.compile(
     r"(?:[我本该各全此这那市县区省州旗镇乡城农小古名重强大新老]|省级|国家级|国家|经济|重点|现代服务业|相关"
-    r"|有关|所在|一个|两个|特色|集聚|周边|沿线|各个|贫困|乡村|城乡)+"
+    r"|有关|所在|一个|两个|特色|集聚|周边|沿线|各个|贫困|乡村|城乡|省内|市内|县内|区内|境内|园区)+"
 )
 _PLACE_LEFT_STOP = re.compile(
     _alternation((*NAME_LEFT_STOPS, "又", "还", "再", "莅临", "走进", "一行", "率队", "带队", "深入到"))
@@ -1361,9 +1582,17 @@ _NOT_IN_AREA_NAME = re.compile(
 # A region that begins the name of an organisation is not a place (云南省重庆商会, 广西大学, 中新网山西新闻).
 _ORGANISATION_AFTER = re.compile(
     f"[{_HAN}]{{0,2}}?(?:商会|协会|大学|学院|日报|晚报|新闻|广播|电视|网|工商联|中医医院|人民医院|医院|银行)"
+    f"|[{_HAN}]{{0,6}}?(?:厅|局)(?=[和与及、，,。]|$)|委(?=[、，,和与及])"
+    f"|[{_HAN}]{{0,4}}?(?:考察团|代表团|调研组|调研团|工作组|督导组)"
+)
+# A region that names a road, a station or a port ("北京路", "日照西综合客运站"): not a place.
+_WORKS_AFTER = re.compile(
+    r"[东西南北中]?(?:路|街|大街|大道|巷|客运站|综合客运站|火车站|高铁站|站|机场|码头|高速|铁路|大桥)"
 )
 # A region or zone whose officials are named, not where the event was ("顺庆区相关负责人一道").
-_REPRESENTED = re.compile(r"(?:的)?(?:相关|有关|主要)?负责(?:人|同志)")
+_REPRESENTED = re.compile(r"(?:的)?(?:相关|有关|主要)?(?:负责(?:人|同志)|领导(?![小下]))")
+# A region left ("离开沈阳，赴…"): not where the event was.
+_LEFT_FROM = ("离开", "告别", "返回")
 _BACKGROUND_BEFORE = ("视察", "考察")
 _BACKGROUND_AFTER = re.compile(r"(?:时的|期间的)?重要(?:讲话|指示|批示)")
 # The phrases that name the region an event is about (为进贤高质量发展, 扎根广陵, 兴仙桃).
@@ -1378,6 +1607,28 @@ def _zone_or_town_start(text: str, suffix_start: int, limit: int) -> int:
     return lead.end() if lead else start
 
 
+# Word classes that end what leads up to a zone's name ("时光辉希望|星火开发区", "打一场|经开区").
+_FUNCTION_TAGS = frozenset(
+    ("v", "vd", "d", "p", "c", "r", "m", "mq", "q", "u", "uj", "ul", "uz", "ug", "uv", "ud", "l", "z",
+     "y", "e", "o", "ad")
+)  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _after_last_function_word(stem: str) -> int:
+    """Where a zone's own name begins in the phrase before its suffix: after the last verb or
+    function word (a name of a zone is nouns: 星火, 木棠, 鲍鱼科技)."""
+    import jieba.posseg
+
+    position = end = 0
+    for word in jieba.posseg.lcut(stem, HMM=False):
+        end += len(word.word)
+        # One character alone is tagged too loosely (中 of 中新苏滁, 顺 of 顺庆) to cut at.
+        if len(word.word) >= 2 and word.flag in _FUNCTION_TAGS and word.word not in gazetteer().names:
+            position = end
+    return position
+
+
 def _zones_and_towns(text: str, blocked: _Spans) -> list[Mention]:
     """Named parks and zones (滁州经开区, 顺庆潆华工业集中区) and towns, townships, 街道 and the
     villages written after them (卓筒井镇, 文峰街道, 隆盛镇土门垭村), recognised by their suffix
@@ -1386,17 +1637,29 @@ def _zones_and_towns(text: str, blocked: _Spans) -> list[Mention]:
     out: list[Mention] = []
     for m in _ZONE_SUFFIX.finditer(text):
         start = _zone_or_town_start(text, m.start(), 14)
+        start += _after_last_function_word(text[start : m.start()])
+        inner = [z.end() for z in _ZONE_SUFFIX.finditer(text, start, m.start()) if m.start() - z.end() >= 2]
+        if inner:
+            start = inner[-1]  # "中宁工业园|石空工业区": merged below with the zone before
         stem = text[start : m.start()]
         if len(stem) < 2 or _GENERIC_AREA.fullmatch(stem) or _inside(blocked, start, m.end()):
             continue
         if _NOT_IN_AREA_NAME.search(stem):
             continue
-        if m.group() == "新城" and stem not in g.names and stem not in g.weak:
-            continue
+        if m.group() in ("新城", "新区", "片区") and stem not in g.names and stem not in g.weak:
+            # One of a name of its own (西咸新区, 在空港新城实地察看); others only of a region.
+            gone_to = bool(_AT_SITE.search(text, max(0, start - 2), start))
+            if not (len(stem) == 2 and (m.group() == "新区" or gone_to) and g.pattern.match(stem[0]) is None):
+                continue
         if any(ch in stem for ch in "的了和与及是在对把将") or stem.endswith(("县", "市", "区", "镇")):
             continue
         if _REPRESENTED.match(text, m.end()):
             continue
+        if _in_list_from(text, start):
+            continue
+        if out and out[-1].end == start:
+            # A zone within a zone ("中宁工业园石空工业区", "海东工业园区临空综合经济园"): one place.
+            start = out.pop().start
         out.append(Mention(text[start : m.end()], start, m.end()))
     zones = _Spans((z.start, z.end) for z in out)
     towns: list[Mention] = []
@@ -1415,6 +1678,46 @@ def _zones_and_towns(text: str, blocked: _Spans) -> list[Mention]:
         if village and not _GENERIC_AREA.fullmatch(village.group()[:-1]):
             towns.append(Mention(village.group(), village.start(), village.end()))
     return out + towns
+
+
+@lru_cache(maxsize=1)
+def _codes_of() -> dict[str, tuple[str, ...]]:
+    codes: dict[str, tuple[str, ...]] = {}
+    for row in _region_rows():
+        codes[row["name"]] = (*codes.get(row["name"], ()), row["code"])
+    return codes
+
+
+def _within(inner: str, outer: str) -> bool:
+    """Whether a region named `inner` lies in one named `outer` (宁波市 in 浙江省)."""
+    codes = _codes_of()
+    for outer_code in codes.get(outer, ()):
+        prefix = outer_code.rstrip("0")
+        prefix = prefix + "0" * (len(prefix) % 2)
+        if any(code != outer_code and code.startswith(prefix) for code in codes.get(inner, ())):
+            return True
+    return False
+
+
+_AGENCY_LIST_BEFORE = re.compile(r"(?:部门|单位|机构)(?:以及|和|及|与|、)$")
+
+
+def _in_list_from(text: str, i: int) -> bool:
+    """Whether the region at `i` is in a list (…、…) that begins right after an agency list
+    ("…部门以及吉州区、庐陵新区"): walks back over the items."""
+    position = i
+    for _ in range(8):
+        if _AGENCY_LIST_BEFORE.search(text, max(0, position - 6), position):
+            return True
+        before = text.rfind("、", max(0, position - 12), position)
+        if before < 0:
+            return False
+        position = before
+        while position > 0 and text[position - 1] not in "、，,。；;：:\n":
+            position -= 1
+            if _AGENCY_LIST_BEFORE.search(text, max(0, position - 6), position):
+                return True
+    return False
 
 
 def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
@@ -1467,8 +1770,15 @@ def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
             continue
         if text[max(0, i - 2) : i] in _BACKGROUND_BEFORE and _BACKGROUND_AFTER.match(text, free):
             continue
-        if _REPRESENTED.match(text, free):
+        if _WORKS_AFTER.match(text, free) and not word.endswith(("区", "县", "旗", "镇")):
             continue
+        province_before = chained and found and found[-1].end == i and found[-1].text in g.provinces
+        if province_before and _within(full, found[-1].text):
+            found.pop()  # "浙江省宁波市": the city, not the province it lies in
+        if _REPRESENTED.match(text, free) or text[max(0, i - 2) : i] in _LEFT_FROM:
+            continue
+        if _in_list_from(text, i):
+            continue  # "有关部门以及吉州区、庐陵新区…等现场作出回应": regions answering as agencies
         found.append(Mention(full, i, free))
     # A province named less often than its own regions is background (济南 … 山东省的省会); one
     # written as often as they are is what the event is about (an autonomous region's meeting).
@@ -1556,8 +1866,13 @@ def _kind_in(text: str, english: bool) -> str | None:
     return best[1] if best else None
 
 
-def _kind(title: str, lead_sentence: str, english: bool) -> str:
-    return _kind_in(title, english) or _kind_in(lead_sentence, english) or OTHER
+def _kind(title: str, lead_sentence: str, english: bool, opening: str = "") -> str:
+    return (
+        _kind_in(title, english)
+        or _kind_in(lead_sentence, english)
+        or _kind_in(opening, english)  # a page whose title is its site's name
+        or OTHER
+    )
 
 
 @dataclass(slots=True)
@@ -1592,11 +1907,23 @@ def _chinese_dates(text: str, published_on: date | None) -> list[_DateFound]:
     return out
 
 
+_TODAY = re.compile(r"[，,\s]*(?:今天|今日|当天)")
+
+
+def _dateline_end(text: str, at: int) -> int:
+    """Past the dateline's byline ("电（记者 马北北）")."""
+    at += 1
+    m = re.match(r"\s*[（(][^）)]{0,40}[）)]", text[at:])
+    return at + m.end() if m else at
+
+
 def _chinese_full_dates(text: str) -> list[_DateFound]:
     out: list[_DateFound] = []
     for m in _YEAR_DATE.finditer(text):
         if _DATE_LABEL.search(text, max(0, m.start() - 12), m.start()):
             continue
+        if text.startswith(("电", "讯"), m.end()) and not _TODAY.match(text, _dateline_end(text, m.end())):
+            continue  # a dateline ("北京5月27日电"): the day the news was filed, the event's if "今天"
         month, day = int(m["m"]), int(m["d"])
         end_month = int(m["m2"]) if m["m2"] else month
         end_day = int(m["d2"]) if m["d2"] else day
@@ -1640,7 +1967,8 @@ def _labelled_year(text: str, english: bool) -> date | None:
             return None
     if english:
         m = re.search(
-            r"(?:Release time|Published|Date)[:：\s]*([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),\s*(\d{4})", text
+            r"(?:Release time|Published|Updated|Date)[:：\s]*([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),\s*(\d{4})",
+            text,
         )
         if m and m[1].lower() in _MONTHS:
             try:
@@ -1907,7 +2235,7 @@ def extract(cleaned: CleanedReport) -> Extraction:
     sentences = _sentences(text)
     title = cleaned.title or (sentences[0].text if sentences and len(sentences[0].text) <= 80 else "")
     lead_sentence = _lead_sentence(sentences, title, english)
-    kind = _kind(title, lead_sentence, english)
+    kind = _kind(title, lead_sentence, english, " ".join(s.text for s in sentences[:4]))
 
     people = _english_officials(text) if english else _officials(text)
     # The posts are the people's: places and enterprises inside them are not the event's.
@@ -1928,7 +2256,8 @@ def extract(cleaned: CleanedReport) -> Extraction:
         text, excluded + person_spans + found.blocked + [(p.start, p.end) for p in found.projects]
     )
 
-    lead, others = _leads(people, title, lead_sentence, english)
+    opening = [sentence.text for sentence in sentences[:6]]
+    lead, others = _leads(people, title, lead_sentence, english, opening)
     lead_names = [p.name for p in lead]
     start_day, end_day, year_source, date_spans = _dates(
         text, sentences, cleaned.published_on, english, lead_names, kind

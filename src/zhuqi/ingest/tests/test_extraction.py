@@ -193,7 +193,9 @@ def test_sample_004_dispatch_meetings_year_from_the_text() -> None:
     assert list(people(result.lead_officials)) == ["王莉霞"]
     assert "内蒙古自治区政府主席" in result.lead_officials[0].posts
     others = people(result.other_officials)
-    assert set(others) == {"孙绍骋", "任德奇", "贺东风", "邹磊", "俞培根"}
+    # Heads of state enterprises written with their party posts (党组书记) are cadres; "中国商飞公司
+    # 董事长贺东风", a chairman alone, is the enterprise's (its attendance), not an official.
+    assert set(others) == {"孙绍骋", "任德奇", "邹磊", "俞培根"}
     assert others["俞培根"] == ["中国东方电气集团有限公司党组书记", "董事长"]
     assert names(result) == {
         "交通银行股份有限公司": False,  # also "交通银行"
@@ -248,7 +250,9 @@ def test_lead_from_the_lead_sentence_when_the_title_names_nobody() -> None:
             extraction.DISPATCH,
         ),
         ("张三视察开发区", "5月6日，市长张三视察开发区。", extraction.INSPECTION),
-        ("张三会见客商", "5月6日，市长张三会见客商一行。", extraction.OTHER),
+        # Meeting enterprises' heads (会见) is a sit-down meeting with them (labels.yaml decisions).
+        ("张三会见客商", "5月6日，市长张三会见客商一行。", extraction.SYMPOSIUM),
+        ("张三赴沪招商", "5月6日，市长张三带队赴上海招商考察。", extraction.OTHER),
         ("", "5月6日，市长张三召开政企恳谈会。", extraction.SYMPOSIUM),  # no title: the first sentence
     ],
 )
