@@ -145,6 +145,7 @@ POST_WORDS = (
     "站长", "馆长", "检察长", "庭长", "董事长", "总经理", "副总经理", "经理", "总裁", "总监",
     "司令员", "政委", "巡视员", "调研员", "理事长", "专员", "助理", "总工程师", "总会计师",
     "总经济师", "党组成员", "参事", "主任委员", "常务副市长", "常务副省长", "常务副县长",
+    "指挥长", "副指挥长", "常务副区长", "常务副主任", "党工委书记", "管委会主任",
 )  # fmt: skip
 
 # Words that may follow a name (where a name ends): verbs of the event, conjunctions, particles.
@@ -305,8 +306,8 @@ _ENTERPRISE_SUFFIX = re.compile(_alternation(ENTERPRISE_SUFFIXES))
 _NAME_CHARS = re.compile(f"[{_HAN}A-Za-z0-9()（）·]")
 _INDUSTRY_WORD = re.compile(_alternation(INDUSTRY_WORDS) + "|" + _COMMODITY_TRADE)
 _SHORT_LIST_END = re.compile(
-    r"等(?:\d+|[一二三四五六七八九十几多两数]+)?[家个]?(?:企业|公司|民营企业|重点企业|市场主体)"
-    r"|(?<=[\u3400-\u9fff])(?:\d+|[一二三四五六七八九十几多两]+)家(?:重点|规上|骨干|民营)?企业"
+    r"等(?:\d+|[一二三四五六七八九十几多两数]+)?[家个户]?(?:企业|公司|民营企业|重点企业|市场主体)"
+    r"|(?<=[\u3400-\u9fff])(?:\d+|[一二三四五六七八九十几多两]+)[家户](?:重点|规上|骨干|民营)?企业"
     r"|等?(?:企业)?负责人|等地|等处"
     r"|等(?:[^，。；、]{0,24}?的)?(?:民营|重点|规上|骨干|知名)?企业(?:家)?代表"
 )
@@ -738,7 +739,11 @@ def _reads_as_words(name: str) -> bool:
 
     if len(name) == 3 and name[-1] in "会团组" and jieba.get_FREQ(name[:2]):
         return True  # "市长顾问会"
-    first = jieba.posseg.lcut(name, HMM=False)[0]
+    words = jieba.posseg.lcut(name, HMM=False)
+    proper = words[0].flag.startswith("nr") or words[0].flag in ("ns", "nz", "nt")  # 钱塘, 周波
+    if len(words) == 1 and not proper and (jieba.get_FREQ(name) or 0) > 50:
+        return True  # a word of the language ("项目"), not a name
+    first = words[0]
     if len(first.word) < 2 or first.flag.startswith("nr") or first.flag in ("nz", "ns"):
         return False
     return first.flag in ("v", "vn", "vd", "d", "l", "i", "a", "ad", "an") or (
@@ -905,6 +910,7 @@ _SHARED_ROLE = re.compile(
 _POST_THEN_NAME_GAP = re.compile(f"、[{_HAN}（）()]{{0,20}}?(?:{_alternation(POST_WORDS)})?")
 # "市委书记齐家滨，市委副书记、市长李永红出席会议并讲话": the second named with posts of their own.
 _COMMA_POST_GAP = re.compile(f"[，,][{_HAN}、（）()]{{0,24}}?(?:{_alternation(POST_WORDS)})")
+_MET_WITH = re.compile(r"[，,]?(?:与|同)[^，。；]{2,40}?(?:座谈|共进|见面|交流|恳谈|早餐|午餐)")
 _LEADING_TOGETHER = re.compile(f"(?:同志)?(?:一行)?(?:{_LEAD_VERBS}|出席(?:会议|活动)?并(?:讲话|致辞))")
 
 
@@ -920,13 +926,22 @@ def _same_role(sentence: str, first: str, named: list[PersonMention]) -> list[Pe
     end = sentence.find(first) + len(first)
     group: list[PersonMention] = []
     if end < len(sentence) and sentence[end] in "，,":
-        # Two officials, each with posts, then one leading verb: both lead.
-        for person in named:
-            at = sentence.find(person.name, end)
-            if person.name != first and at > end and _COMMA_POST_GAP.fullmatch(sentence, end, at):
-                if _LEADING_TOGETHER.match(sentence, at + len(person.name)):
-                    return [person]
+        # Officials each written with posts, then one leading verb (or 与 whom they met): all lead.
+        chain: list[PersonMention] = []
+        while end < len(sentence) and sentence[end] in "，,":
+            following = None
+            for person in named:
+                at = sentence.find(person.name, end)
+                if person.name != first and person not in chain and at > end:
+                    if _COMMA_POST_GAP.fullmatch(sentence, end, at):
+                        following = person
+                        break
+            if following is None:
                 break
+            chain.append(following)
+            end = sentence.find(following.name, end) + len(following.name)
+            if _LEADING_TOGETHER.match(sentence, end) or _MET_WITH.match(sentence, end):
+                return chain
         return []
     while end < len(sentence) and sentence[end] == "、":
         following = None
@@ -968,6 +983,11 @@ def _leads(
     if not people:
         return [], []
     lead = [p for p in people if p.name in title]
+    if len(lead) > 1 and not english:
+        # A title naming several ("郭文海尹念红与…座谈"): those the lead sentence gives the leading
+        # role (the one who 主持 the meeting), when it names one.
+        leading = [p for p in lead if _leading_role(lead_sentence, p.name)]
+        lead = leading or lead
     if len(lead) == 1 and not english:
         # The one the title names, and who leads with them in the opening ("书记A，区长B率…").
         for sentence in opening or []:
@@ -976,11 +996,6 @@ def _leads(
                 if together := _same_role(sentence, lead[0].name, named):
                     lead += together
                     break
-    if len(lead) > 1 and not english:
-        # A title naming several ("郭文海尹念红与…座谈"): those the lead sentence gives the leading
-        # role (the one who 主持 the meeting), when it names one.
-        leading = [p for p in lead if _leading_role(lead_sentence, p.name)]
-        lead = leading or lead
     if not lead and not english:
         # A title naming the post only ("自治区主席连续两天召开…会议").
         for post_word in sorted(POST_WORDS, key=len, reverse=True):
@@ -1176,7 +1191,10 @@ _PERIOD_BEFORE_PROJECT = re.compile(
     r"(?:\d{2,4}\s*年(?:度)?|第?[一二三四1-4]季度|[上下]半年|今年|明年|去年|当前|目前|近期)*"
 )
 # What a clause has and a name has not: duties, officials, modal verbs.
-_NOT_IN_PROJECT_NAME = re.compile(r"要|按照|同志|负责|部门|政府|全体|希望|积极|务求|确保|各类?|这些|哪些")
+_NOT_IN_PROJECT_NAME = re.compile(
+    r"要|按照|同志|负责|部门|政府|全体|希望|积极|务求|确保|各类?|这些|哪些"
+    r"|举行|召开|观摩|督查|调研|考察|视察|检查|参加|出席|听取|汇报|率领|带领|一行"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -1228,6 +1246,10 @@ class _Found:
 
 
 _AT_SITE = re.compile(r"(?:在|到|来到|走进|深入)$")
+# The title of an enterprise's head, then their name ("董事长金卫东").
+_HEAD_OF_ENTERPRISE = re.compile(
+    f"(?:董事长|副?总经理|执行总裁|副?总裁|CEO|董事会主席|总经济师|创始人)(?=[{_HAN}]{{2,3}}[，,、。；和与及等])"
+)
 
 
 def _enterprise_prefix(item: str, brands: dict[str, str], visited: bool = False) -> int:
@@ -1407,10 +1429,10 @@ def _enterprises_and_projects(
             p = q
         for item, s, e in items:
             cut = _region_prefix(item)
-            if cut:
-                found.blocked.append((s, s + cut))
             if item.endswith(("项目", "工程")):
                 cut = 0  # the region is part of a project's name ("河北祥玖工程装备项目")
+            elif cut:
+                found.blocked.append((s, s + cut))  # the region an enterprise's name begins with
             s += cut
             item = item[cut:]
             if len(item) < 2 or item.startswith(("这", "那", "此", "该")):
@@ -1462,9 +1484,9 @@ def _enterprises_and_projects(
         strict = not m.group().startswith("等") or m.group() in ("等地", "等处")
         strict = strict and not m.group().endswith("家企业") and "家重点" not in m.group()  # "…9家重点企业"
         for item, s, e in _list_items(text, list_start, list_end):
-            if s == list_start:
-                s = _cut_left(text, s, e, _NAME_LEFT_STOP, keep=2)
-                item = text[s:e]
+            # Past a verb before the first item, or before one a clause runs into ("市长查俊与华新水泥").
+            s = _cut_left(text, s, e, _NAME_LEFT_STOP, keep=2)
+            item = text[s:e]
             if not 2 <= len(item) <= 14 or _inside(full_set, s, e) or _inside(project_spans, s, e):
                 continue
             if _inside(excluded, s, e) or item in gazetteer().names or _POST_END.search(item):
@@ -1492,6 +1514,16 @@ def _enterprises_and_projects(
         if _inside(full_set, s, e) or _inside(project_spans, s, e) or _inside(excluded, s, e):
             continue
         if not _plain_list_item(item):
+            continue
+        found.enterprise(brands.get(item, item), item not in brands, s, e)
+    # An enterprise named before its head's title ("禾丰食品董事长金卫东，恒力集团董事长陈建华").
+    for m in _HEAD_OF_ENTERPRISE.finditer(text):
+        s = _left_phrase(text, m.start(), 16)
+        s = _cut_left(text, s, m.start(), _NAME_LEFT_STOP, keep=2)
+        item, e = text[s : m.start()], m.start()
+        if _inside(full_set, s, e) or _inside(excluded, s, e) or not _plain_list_item(item):
+            continue
+        if re.search(r"[局委办厅院所部署府会]$", item) or _region_prefix(item) == len(item):
             continue
         found.enterprise(brands.get(item, item), item not in brands, s, e)
     # A site named before what the official did there ("在永强汽车，许继伟看产品展示").
@@ -1553,7 +1585,9 @@ _GENERIC_AREA = re.compile(
     r"|有关|所在|一个|两个|特色|集聚|周边|沿线|各个|贫困|乡村|城乡|省内|市内|县内|区内|境内|园区)+"
 )
 _PLACE_LEFT_STOP = re.compile(
-    _alternation((*NAME_LEFT_STOPS, "又", "还", "再", "莅临", "走进", "一行", "率队", "带队", "深入到"))
+    _alternation(
+        (*NAME_LEFT_STOPS, "又", "还", "再", "莅临", "走进", "一行", "率队", "带队", "深入到", "并为", "为")
+    )
 )
 # Words a zone's or town's own name never holds: verbs and posts ("要求深化产业园", "前往高新区").
 _NOT_IN_AREA_NAME = re.compile(
@@ -1791,6 +1825,53 @@ def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
         p for p in found if not (p.text in times and times[p.text] < inner.get(g.province_of.get(p.text), 0))
     ]
     return sorted(found + areas, key=lambda p: p.start)
+
+
+def _where_the_event_was(
+    text: str, places: list[Mention], lead_posts: list[str], areas: set[str]
+) -> list[Mention]:
+    """The regions where the event was or that it is about: the lead officials' own (named in
+    their posts, else in the opening) and those within them, and any other one a mention places
+    the event in: in the opening, after a verb of going or being ("赴宁波市", "在津市"), before a
+    visit ("来海东调研") or naming what the event is about ("为进贤发展"). A region named only in
+    what was said ("推动浙江…", "学习深圳经验") is background."""
+    g = gazetteer()
+    opening_end = _opening_end(text)
+    regions = [p for p in places if p.text not in areas]
+    own = {m.group() for post in lead_posts for m in [g.pattern.search(post)] if m}
+    own = {g.names.get(name, name) for name in own}
+    if not own:
+        own = {p.text for p in regions if p.start < opening_end}
+    where = {
+        p.text
+        for p in regions
+        if p.start < opening_end
+        or p.text in own
+        or any(_within(p.text, region) for region in own)
+        or _GOING_BEFORE.search(text, max(0, p.start - 4), p.start)
+        or _VISIT_AFTER.match(text, p.end)
+        or _ABOUT_AFTER_EVENT.match(text, p.end)
+        or any(text[max(0, p.start - len(w)) : p.start] == w for w in _ABOUT_BEFORE)
+    }
+    return [p for p in places if p.text in areas or p.text in where]
+
+
+_GOING_BEFORE = re.compile(r"(?:在|到|赴|来|至|去|前往|来到|深入|走进|莅临|走访|考察|调研|视察|察看|回到|抵达|途经)[^，。；、]{0,2}$")
+_VISIT_AFTER = re.compile(r"[^，。；]{0,3}?(?:调研|考察|视察|走访|督导|检查|举行|召开|开展|举办)")
+_ABOUT_AFTER_EVENT = re.compile(r"(?:经济|工业|产业|项目|营商|高质量|发展)")
+
+
+def _opening_end(text: str) -> int:
+    """The end of the opening: the first paragraph of substance (the lead sentence's)."""
+    end = 0
+    for _ in range(2):
+        nxt = text.find("\n", end + 1)
+        if nxt < 0:
+            return len(text)
+        end = nxt
+        if end > 40:
+            break
+    return min(end, 300)
 
 
 @lru_cache(maxsize=1)
@@ -2259,6 +2340,10 @@ def extract(cleaned: CleanedReport) -> Extraction:
     opening = [sentence.text for sentence in sentences[:6]]
     lead, others = _leads(people, title, lead_sentence, english, opening)
     lead_names = [p.name for p in lead]
+    if not english:
+        regions = set(gazetteer().names.values())
+        areas = {p.text for p in place_mentions if p.text not in regions}
+        place_mentions = _where_the_event_was(text, place_mentions, [post for p in lead for post in p.posts], areas)
     start_day, end_day, year_source, date_spans = _dates(
         text, sentences, cleaned.published_on, english, lead_names, kind
     )
