@@ -244,7 +244,9 @@ def _iso(value: Any) -> str | None:
 # enterprise and the project under its own name, the shape a visit's records need. Both readings
 # are right: the project matches in either form, and the owner, if predicted, neither counts nor
 # costs.
-OWNER = re.compile(r"^(?P<owner>.{2,40}?(?:股份有限公司|有限责任公司|有限公司|集团公司|公司|集团))(?P<rest>.{2,})$")
+OWNER = re.compile(
+    r"^(?P<owner>.{2,40}?(?:股份有限公司|有限责任公司|有限公司|集团公司|公司|集团))(?P<rest>.{2,})$"
+)
 
 
 def _project_forms(value: str) -> list[str]:

@@ -285,7 +285,10 @@ _MONTHS = {
     for name in names
 }
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_NUMERIC_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+# The day may run into the clock time ("2024-06-2510:07:47").
+_NUMERIC_DATE = re.compile(
+    r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{2}(?=\d{1,2}[:：]\d{2})|\d{1,2}(?!\d))"
+)
 _ENGLISH_DATE = re.compile(
     rf"\b({_MONTH_NAMES})\.?\s*(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*((?:19|20)\d{{2}})\b"
     rf"|\b(\d{{1,2}})\s+({_MONTH_NAMES})\.?,?\s+((?:19|20)\d{{2}})\b",
@@ -389,7 +392,7 @@ _CONTACT = re.compile(r"电话|邮箱|e-?mail|qq群|qq[:：]|传真|邮编|客�
 _ADDRESS = re.compile(r"地址[:：]")
 _META_LABEL = re.compile(
     r"(?:^|\s|\||　)(?:来源|信息来源|文章来源|稿源|出处|作者|编辑|责任编辑|责编|编审|审核|审校|校对|"
-    r"记者|通讯员|摄影|图片|"
+    r"记者|通讯员|摄影|图片|发布者|发布人|发布单位|"
     r"发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期|浏览次数|阅读次数|访问次数|点击数|点击量|访问量|字号|"
     r"release\s*time|release\s*date|publish(?:ed)?\s*(?:time|date|on)|date|source|author|editor|writer|views)"
     r"\s*[:：]",
@@ -399,6 +402,19 @@ _META_LABEL = re.compile(
 # name or a view count).
 _DATED_LINE = re.compile(
     r"\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?!\d)"
+)
+# A line that opens with a full date and then only the page's details.
+_DATE_LEAD = re.compile(
+    r"\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(?:星期[一二三四五六日天]|周[一二三四五六日])?"
+    r"(?=\s|$|[|｜/]|来源|作者|编辑|发布)"
+)
+_POSTED_ON = re.compile(
+    r"\s*(?:更新于|发布于|发表于|posted\s+on|updated\s+on|published\s+on)\s*(?:\d|[A-Z][a-z]{2,8}\.?\s+\d)",
+    re.IGNORECASE,
+)
+# A blog's posting line ("by admin - 2023-07-18 65 Views").
+_POSTED_BY = re.compile(
+    r"^\s*by\s+\S{1,30}\s*[-–—|·]\s*(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}", re.IGNORECASE
 )
 _PREVIOUS_NEXT = re.compile(
     r"^\s*(?:上一篇|下一篇|上一条|下一条|上一页|下一页|前一篇|后一篇|previous|next)(?:文章|新闻|信息|article|post)?\s*[:：]",
@@ -558,6 +574,10 @@ def _metadata(line: _Line) -> bool:
         return False
     if len(line.compact) <= 40 and _DATED_LINE.match(text):
         return True  # "2024-09-14 18:01:47中国仙桃网24790次": the date and time the page was posted
+    if len(line.compact) <= 40 and (lead := _DATE_LEAD.match(text)) and not _CLAUSE.search(text, lead.end()):
+        return True  # "2023-08-15 来源：人民网", "2023年8月15日 星期二"
+    if len(line.compact) <= 40 and _POSTED_ON.match(text):
+        return True  # "更新于 2023-08-15 10:00", "Posted on August 15, 2023"
     labels = _META_LABEL.findall(" " + text)
     if not labels:
         return False
@@ -618,7 +638,7 @@ def _classify(lines: list[_Line], language: str) -> None:
             )
         ):
             line.kind, line.reason = RemovalKind.CHROME, "记者、编辑等署名"
-        elif _metadata(line):
+        elif _metadata(line) or (len(compact) <= 80 and _POSTED_BY.match(line.shadow)):
             line.kind, line.reason = RemovalKind.CHROME, "发布信息（来源、作者、时间、浏览次数）"
         elif _DATE_ONLY.match(line.shadow):
             line.kind, line.reason = RemovalKind.CHROME, "单独一行的发布日期"

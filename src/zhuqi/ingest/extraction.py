@@ -21,7 +21,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import Protocol
@@ -98,8 +98,8 @@ class Extraction:
     # The days as written, with the year when known (start/end are None without a year).
     start_day: PartialDate | None
     end_day: PartialDate | None
-    # Where the year came from: "text" (written with the date), "published" (the page's date),
-    # "context" (a dated mention earlier in the same year), "" (unknown).
+    # Where the year came from: "text" (written with the date or given to the event),
+    # "published" (the page's date), "" (unknown: the person gives it).
     year_source: str
     date_spans: list[tuple[int, int]]
     lead_officials: list[PersonMention]
@@ -320,8 +320,11 @@ _YEAR_DATE = re.compile(
     r"(?:\s*(?:[上下中]午|晚上?|凌晨|早上))?"
     r"(?:\s*(?:—+|–+|-+|~|～|至|到|、)\s*(?:(?P<m2>\d{1,2})\s*月\s*)?(?P<d2>\d{1,2})\s*(?:日|号))?"
 )
-_EVENT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?=度?第|度?[一二三四上下]季度|[上下]半年)")
-_YEAR_MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
+# A year the event's sentence gives to what it is about ("举行2024年第九场政企早餐会", "调研我区
+# 2023年重点项目建设情况"), not a span of time ("2022年以来", "2025年底前").
+_EVENT_YEAR = re.compile(
+    r"(?<![\d至到自从于截])((?:19|20)\d{2})\s*年(?!\s*\d|以来|来|至|到|底|末|初|前|后|间|内|度?以来|的|目标|任务)"
+)
 _DAY_ONLY = re.compile(r"(?<![\d月年.])(\d{1,2})\s*日(?=\s*(?:[上下中]午|晚|早|凌晨|，|,|\s))")
 _MONTHS = {
     m: i + 1
@@ -1856,7 +1859,9 @@ def _where_the_event_was(
     return [p for p in places if p.text in areas or p.text in where]
 
 
-_GOING_BEFORE = re.compile(r"(?:在|到|赴|来|至|去|前往|来到|深入|走进|莅临|走访|考察|调研|视察|察看|回到|抵达|途经)[^，。；、]{0,2}$")
+_GOING_BEFORE = re.compile(
+    r"(?:在|到|赴|来|至|去|前往|来到|深入|走进|莅临|走访|考察|调研|视察|察看|回到|抵达|途经)[^，。；、]{0,2}$"
+)
 _VISIT_AFTER = re.compile(r"[^，。；]{0,3}?(?:调研|考察|视察|走访|督导|检查|举行|召开|开展|举办)")
 _ABOUT_AFTER_EVENT = re.compile(r"(?:经济|工业|产业|项目|营商|高质量|发展)")
 
@@ -1989,6 +1994,7 @@ def _chinese_dates(text: str, published_on: date | None) -> list[_DateFound]:
 
 
 _TODAY = re.compile(r"[，,\s]*(?:今天|今日|当天)")
+_YESTERDAY = re.compile(r"[，,\s]*(?:昨天|昨日)")
 
 
 def _dateline_end(text: str, at: int) -> int:
@@ -2003,8 +2009,15 @@ def _chinese_full_dates(text: str) -> list[_DateFound]:
     for m in _YEAR_DATE.finditer(text):
         if _DATE_LABEL.search(text, max(0, m.start() - 12), m.start()):
             continue
-        if text.startswith(("电", "讯"), m.end()) and not _TODAY.match(text, _dateline_end(text, m.end())):
-            continue  # a dateline ("北京5月27日电"): the day the news was filed, the event's if "今天"
+        back = 0
+        if text.startswith(("电", "讯"), m.end()):
+            # A dateline ("北京5月27日电"): the day the news was filed; the event's only when the
+            # report opens with 今天 (that day) or 昨天 (the day before).
+            after = _dateline_end(text, m.end())
+            if _YESTERDAY.match(text, after):
+                back = 1
+            elif not _TODAY.match(text, after):
+                continue
         month, day = int(m["m"]), int(m["d"])
         end_month = int(m["m2"]) if m["m2"] else month
         end_day = int(m["d2"]) if m["d2"] else day
@@ -2012,6 +2025,12 @@ def _chinese_full_dates(text: str) -> list[_DateFound]:
             continue
         if m["d2"] and not m["m2"] and end_day < day:
             end_month = month % 12 + 1  # "6月30日至2日": into the next month
+        if back:
+            # Without the year, a common one (2月28日 is a valid day in any year).
+            day_before = date(int(m["y"]) if m["y"] else 2001, month, min(day, 28 if month == 2 else day))
+            day_before -= timedelta(days=back)
+            month = end_month = day_before.month
+            day = end_day = day_before.day
         out.append(
             _DateFound(int(m["y"]) if m["y"] else None, month, day, end_month, end_day, m.start(), m.end())
         )
@@ -2127,10 +2146,8 @@ def _dates(
     elif (labelled := _labelled_year(text, english)) is not None:
         year, source = _year_for(month, labelled), "published"
     else:
-        # A dated mention of the same year before the event's month ("2023年1月，内蒙古两会召开")
-        # in a report of "2月21日": the report is of that year. Otherwise unknown, never guessed.
-        candidates = [int(m[1]) for m in _YEAR_MONTH.finditer(text) if int(m[2]) <= month]
-        year, source = (max(candidates), "context") if candidates else (None, "")
+        # Otherwise the year is unknown: the person gives it on the review page, never a guess.
+        year, source = None, ""
     end_year = year
     if year is not None and (end_month, end_day) < (month, day):
         end_year = year + 1
@@ -2343,7 +2360,9 @@ def extract(cleaned: CleanedReport) -> Extraction:
     if not english:
         regions = set(gazetteer().names.values())
         areas = {p.text for p in place_mentions if p.text not in regions}
-        place_mentions = _where_the_event_was(text, place_mentions, [post for p in lead for post in p.posts], areas)
+        place_mentions = _where_the_event_was(
+            text, place_mentions, [post for p in lead for post in p.posts], areas
+        )
     start_day, end_day, year_source, date_spans = _dates(
         text, sentences, cleaned.published_on, english, lead_names, kind
     )

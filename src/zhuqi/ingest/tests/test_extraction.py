@@ -182,13 +182,18 @@ def test_sample_003_legal_names_with_real_parentheses() -> None:
     assert_spans(cleaned, result)
 
 
-def test_sample_004_dispatch_meetings_year_from_the_text() -> None:
+def test_sample_004_dispatch_meetings_year_unknown() -> None:
     cleaned, result = sample("004")
     assert result.kind == extraction.DISPATCH  # 工作调度会, in the lead sentence
-    # Two dispatch meetings on consecutive days (2月21日 and "前一天…2月20日"); the year is the one
-    # of "2023年1月，内蒙古两会召开", the latest dated mention before February.
-    assert (result.start, result.end) == (date(2023, 2, 20), date(2023, 2, 21))
-    assert result.year_source == "context"
+    # Two dispatch meetings on consecutive days (2月21日 and "前一天…2月20日"). The page shows no
+    # publication date and the text gives the meetings no year ("2023年1月，内蒙古两会召开" is
+    # another event): the year is left to the person, never guessed.
+    assert (result.start, result.end) == (None, None)
+    assert (result.start_day, result.end_day) == (
+        extraction.PartialDate(None, 2, 20),
+        extraction.PartialDate(None, 2, 21),
+    )
+    assert result.year_source == ""
     # The title names the post only ("自治区主席"): the lead is the one holding it.
     assert list(people(result.lead_officials)) == ["王莉霞"]
     assert "内蒙古自治区政府主席" in result.lead_officials[0].posts
