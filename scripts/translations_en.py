@@ -2114,6 +2114,27 @@ PLURAL_ENGLISH.update(
 )
 
 
+# The report pages' remaining gaps (issue 21): new records on confirm, the inbox's filters.
+INGEST_GAPS_ENGLISH = {
+    # The review page: new records proposed by the report
+    "登记为新干部": "Record as a new official",
+    "任职部门": "Department",
+    "报道中的职务": "Posts in the report",
+    "登记后请在干部名录中补充职务": "add their other posts in the directory afterwards",
+    "填写后登记为新企业并计入参加企业；不填则不计入": (
+        "Filled in: recorded as a new enterprise and counted as attending; left blank: left out"
+    ),
+    "登记库中没有：可在下面登记，否则不计入": "Not in the registry: record it below, or it is left out",
+    # The confirm form's own checks
+    "应为登记库中记录的编号，或“不计入”": "Should be a registry record's number, or “Leave out”",
+    # The inbox's filters
+    "导入日期从": "Read from",
+    "只看这一地区": "Only this region",
+    "结束日期 %(end)s 早于开始日期 %(start)s": "The end date %(end)s is before the start date %(start)s",
+}
+ENGLISH.update(INGEST_GAPS_ENGLISH)
+
+
 def _quoted(text: str) -> str:
     return '"' + text.replace(chr(34), chr(92) + chr(34)) + '"'
 

@@ -1,34 +1,28 @@
 """`/api/v1/reports`: published reports read into drafts, reviewed, confirmed into visits or
 discarded. Handlers call one selector or one service."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import field_validator
 
 from zhuqi.core.auth import request_user
+from zhuqi.core.filtersets import FilterQuery
 from zhuqi.core.pagination import TrustedPage, paginated
-from zhuqi.core.queries import IsoDate, RegionCodeOrBlank, choices_schema
+from zhuqi.core.queries import IsoDate, RegionCodeOrBlank
 from zhuqi.core.textlimits import schema_field
 from zhuqi.ingest import schemas, selectors, services
 from zhuqi.ingest.cleaning import MAX_BYTES
-from zhuqi.ingest.models import Report, ReportStatus
-from zhuqi.ingest.services import ConfirmEdits, DifficultyChoice
+from zhuqi.ingest.filtersets import ReportFilterSet
+from zhuqi.ingest.models import Report
+from zhuqi.ingest.services import ConfirmEdits, DifficultyChoice, NewPost
 
 router = Router(tags=["reports"])
 
 
-class ReportInboxQuery(Schema):
-    status: Annotated[str, choices_schema(ReportStatus, blank=True)] = ""
-
-    @field_validator("status")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        if value and value not in ReportStatus.values:
-            raise ValueError(f"可选：{'、'.join(ReportStatus.values)}")
-        return value
+class ReportFilters(FilterQuery):
+    filterset = ReportFilterSet
 
 
 def _detail(report: Report) -> dict[str, Any]:
@@ -40,8 +34,8 @@ def _detail(report: Report) -> dict[str, Any]:
     "", response=list[schemas.PublishedReportOut], summary="The report inbox in your scope, newest first"
 )
 @paginated
-def list_reports(request: HttpRequest, query: Query[ReportInboxQuery]) -> Any:
-    reports = selectors.inbox_queryset(user=request_user(request), status=query.status)
+def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> Any:
+    (reports,) = filters.apply_each(selectors.inbox_queryset(user=request_user(request)))
     return TrustedPage(reports.values(*schemas.REPORT_ROW_COLUMNS), schemas.report_row_json)
 
 
@@ -108,6 +102,11 @@ def _edits(payload: schemas.ReportConfirmIn) -> ConfirmEdits:
         end_date=payload.end_date,
         officials={choice.mention: choice.record for choice in payload.officials},
         enterprises={choice.mention: choice.record for choice in payload.enterprises},
+        new_officials=[item.mention for item in payload.new_officials],
+        new_official_posts={
+            item.mention: NewPost(item.department, item.title) for item in payload.new_officials
+        },
+        new_enterprises={item.mention: item.uscc for item in payload.new_enterprises},
         place_codes=payload.places,
         project_ids=payload.projects,
         instructions=payload.instructions,

@@ -935,10 +935,10 @@ def _same_role(sentence: str, first: str, named: list[PersonMention]) -> list[Pe
             following = None
             for person in named:
                 at = sentence.find(person.name, end)
-                if person.name != first and person not in chain and at > end:
-                    if _COMMA_POST_GAP.fullmatch(sentence, end, at):
-                        following = person
-                        break
+                new = person.name != first and person not in chain and at > end
+                if new and _COMMA_POST_GAP.fullmatch(sentence, end, at):
+                    following = person
+                    break
             if following is None:
                 break
             chain.append(following)

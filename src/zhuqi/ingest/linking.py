@@ -26,10 +26,11 @@ An official is looked for by name among the officials of the report's regions (a
 above and below them); two of one name are told apart by a post written beside the name that
 the registry has too.
 
-`Registry` is the in-memory index (built once a process from the database by `registry()`,
-rebuilt by `registry(refresh=True)`). Its keys are 64-bit hashes in sorted numpy arrays, not
-Python dictionaries of strings: 200,000 enterprises index in a few seconds and a few tens of MiB
-(bench figures in the tests' docstrings), and a lookup is one binary search.
+`Registry` is the in-memory index (built from the database by `registry()` the first time,
+and again when a record was added since or on `registry(refresh=True)`). Its keys are 64-bit
+hashes in sorted numpy arrays, not Python dictionaries of strings: 200,000 enterprises index in
+a few seconds and a few tens of MiB (bench figures in the tests' docstrings), and a lookup is one
+binary search.
 """
 
 from __future__ import annotations
@@ -579,16 +580,34 @@ class Registry:
 
 
 _REGISTRY: Registry | None = None
+_REGISTRY_MARK: tuple[int | None, ...] = ()
 _BUILDING = threading.Lock()
 
 
+def _database_mark() -> tuple[int | None, ...]:
+    """The newest id of each table the index reads: a record added since (an enterprise or an
+    official confirmed from a report, an import) changes it. Four index lookups."""
+    from django.db.models import Max
+
+    from zhuqi.directory.models import Official, Post
+    from zhuqi.enterprises.models import Enterprise
+    from zhuqi.projects.models import Project
+
+    return tuple(
+        model.objects.order_by().aggregate(newest=Max("id"))["newest"]
+        for model in (Enterprise, Official, Post, Project)
+    )
+
+
 def registry(*, refresh: bool = False) -> Registry:
-    """The process's registry index, built from the database the first time (or again when
-    `refresh`: after an import, or when a person asks)."""
-    global _REGISTRY
+    """The process's registry index, built from the database the first time and again when a
+    record was added since (or when `refresh`: after an import, or when a person asks)."""
+    global _REGISTRY, _REGISTRY_MARK
     with _BUILDING:
-        if _REGISTRY is None or refresh:
+        mark = _database_mark()
+        if _REGISTRY is None or refresh or mark != _REGISTRY_MARK:
             _REGISTRY = Registry.from_database()
+            _REGISTRY_MARK = mark
         return _REGISTRY
 
 

@@ -95,6 +95,24 @@ class ReportDifficultyIn(Schema):
     enterprise: RecordId | None = Field(None, description="the enterprise that raised it (else not filed)")
 
 
+class NewOfficialIn(Schema):
+    mention: str = Field(max_length=200, description="an official's name as extracted, its link status new")
+    department: RecordId = Field(
+        description="the department of the post they hold (the visit records each official's post "
+        "on its day): one of the report's region or the regions above it, or of your jurisdiction"
+    )
+    title: str = Field(
+        min_length=1, max_length=50, description="the post's title in that department (书记, 副市长)"
+    )
+
+
+class NewEnterpriseIn(Schema):
+    mention: str = Field(max_length=200, description="an enterprise's name as extracted, its link status new")
+    uscc: str = Field(
+        max_length=64, description="its unified social credit code (18 characters); blank: leave it out"
+    )
+
+
 class ReportConfirmIn(Schema):
     version: Version
     kind: Annotated[str, choices_schema(VisitKind, blank=True)] = ""
@@ -103,6 +121,21 @@ class ReportConfirmIn(Schema):
     end_date: IsoDate | None = None
     officials: list[RegistryChoice] = Field(default_factory=list, max_length=200)
     enterprises: list[RegistryChoice] = Field(default_factory=list, max_length=500)
+    new_officials: list[NewOfficialIn] = Field(
+        default_factory=list,
+        max_length=200,
+        description="officials the registry lacks (link status new) to record in the report's region "
+        "with one post each, then lead or accompany the visit as the report has them; a mention named "
+        "here is not also given in officials. Refused naming officials.<mention> when you may not "
+        "keep the directory; nothing is written then",
+    )
+    new_enterprises: list[NewEnterpriseIn] = Field(
+        default_factory=list,
+        max_length=500,
+        description="enterprises the registry lacks (link status new) to record with the code given, "
+        "in the report's region, then attending the visit; a mention named here is not also given in "
+        "enterprises. A bad or registered code is refused naming enterprises.<mention>",
+    )
     places: list[RegionCode] | None = Field(None, max_length=200)
     projects: list[RecordId] | None = Field(None, max_length=200)
     instructions: list[Annotated[str, Field(max_length=TEXT_LENGTH)]] | None = Field(

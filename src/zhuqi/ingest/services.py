@@ -1,6 +1,8 @@
 """Every write of reports: ingest (the pipeline run and the draft stored, a near-duplicate merged
 into the first report's draft), confirm (the visit and its cases recorded through the visits'
-own service — nothing reaches the records without it) and discard. Each runs in a transaction,
+own service — nothing reaches the records without it; officials and enterprises the registry
+lacks recorded first through the directory's and the enterprises' own services, when the person
+asks) and discard. Each runs in a transaction,
 is version-checked where it changes a stored report, and writes the audit trail."""
 
 from __future__ import annotations
@@ -15,17 +17,22 @@ from typing import Any, cast
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhuqi.cases.models import Case, CaseCategory, Kind
 from zhuqi.core import audit, encodings
 from zhuqi.core.concurrency import check_version, lock
-from zhuqi.core.errors import FieldError, ValidationFailed, require
+from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed, require
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.textlimits import length_error, limit, shortened
-from zhuqi.directory.models import Region, User
+from zhuqi.directory import services as directory_services
+from zhuqi.directory.models import Department, Region, User
+from zhuqi.directory.selectors import department_queryset
+from zhuqi.enterprises import services as enterprise_services
+from zhuqi.enterprises.validation import LABELS as ENTERPRISE_LABELS
 from zhuqi.ingest import duplicates, linking, pipeline
 from zhuqi.ingest.cleaning import CleaningRefused
 from zhuqi.ingest.extraction import (
@@ -372,6 +379,15 @@ class DifficultyChoice:
 
 
 @dataclass
+class NewPost:
+    """The post a new official holds, as the person gives it: a visit records each official's
+    posts on its day, so an official without one cannot lead or accompany it."""
+
+    department_id: int | None
+    title: str
+
+
+@dataclass
 class ConfirmEdits:
     """What the person decided on the review page. Every field left None keeps the draft's."""
 
@@ -382,6 +398,16 @@ class ConfirmEdits:
     # A mention (as extracted) → the registry's record, or None to leave the mention out.
     officials: dict[str, int | None] = field(default_factory=dict)
     enterprises: dict[str, int | None] = field(default_factory=dict)
+    # Mentions the registry lacks (link status "new"), recorded on confirm: officials of the
+    # report's region by the name as written, each with the one post the person gives in
+    # `new_official_posts` (a department and a title: the visits' service asks every official a
+    # post on the visit's day; the other posts written beside the name are added in the directory
+    # afterwards), then a lead or accompanying official as the report has them; enterprises by the
+    # name as extracted and the code the person typed (mention → unified social credit code; an
+    # empty code leaves the mention out), then attending.
+    new_officials: list[str] = field(default_factory=list)
+    new_official_posts: dict[str, NewPost] = field(default_factory=dict)
+    new_enterprises: dict[str, str] = field(default_factory=dict)
     place_codes: list[str] | None = None
     project_ids: list[int] | None = None
     instructions: list[str] | None = None  # the instructions kept (as edited), one case each
@@ -421,10 +447,144 @@ def _chosen(
                 ids.append(int(chosen))
         elif link["status"] == linking.MATCHED:
             ids.append(int(link["candidates"][0]["id"]))
-        elif ask(link):
-            state = "有多位同名的记录" if link["status"] == linking.AMBIGUOUS else "在登记库中没有找到"
-            errors.append(FieldError(f"{kind}.{mention}", f"“{mention}”{state}，请选择对应的记录或不计入"))
+        elif ask(link) and not any(e.field == f"{kind}.{mention}" for e in errors):
+            # (a mention already refused, as a new record the person asked for, is named once)
+            errors.append(FieldError(f"{kind}.{mention}", _undecided(kind, mention, link["status"])))
     return _unique(ids)
+
+
+def _undecided(kind: str, mention: str, status: str) -> str:
+    if status == linking.AMBIGUOUS:
+        return f"“{mention}”有多位同名的记录，请选择对应的记录或不计入"
+    made = "登记为新干部" if kind == "officials" else "填写统一社会信用代码登记为新企业"
+    return f"“{mention}”在登记库中没有找到，请选择对应的记录、{made}或不计入"
+
+
+def _proposed(
+    kind: str,
+    links: list[dict[str, Any]],
+    mention: str,
+    choices: dict[str, int | None],
+    errors: list[FieldError],
+) -> bool:
+    """Whether `mention` may be recorded as a new record: the report names it, the registry has
+    nothing for it (link status "new") and the person did not also choose for it."""
+    field_name = f"{kind}.{mention}"
+    link = next((link for link in links if link["mention"] == mention), None)
+    if link is None:
+        errors.append(FieldError(field_name, f"报道中没有提取到“{mention}”"))
+        return False
+    if link["status"] != linking.NEW:
+        errors.append(
+            FieldError(field_name, f"“{mention}”在登记库中有相符的记录，请选择对应的记录，不必新登记")
+        )
+        return False
+    if mention in choices:
+        errors.append(FieldError(field_name, f"“{mention}”既选择了记录（或不计入），又要新登记，请只选一项"))
+        return False
+    return True
+
+
+def post_departments(actor: User, report: Report) -> Any:
+    """The departments a new official of the report may be posted to: those of the report's
+    region and the regions above it (a county's report names the city's leaders), and any in the
+    actor's jurisdiction."""
+    code = report.region_id or ""
+    above = {code[:2] + "0000", code[:4] + "00", code} if len(code) == 6 else set()
+    return Department.objects.filter(
+        Q(region_id__in=above) | Q(pk__in=department_queryset(user=actor).values("pk"))
+    )
+
+
+def _new_officials(
+    actor: User, report: Report, edits: ConfirmEdits, errors: list[FieldError]
+) -> dict[str, int]:
+    """The officials the person asked to record, through the directory's own service (which
+    decides who may keep the directory): mention → the new official. A refusal is named by the
+    mention; the confirm's transaction then writes nothing."""
+    links = report.links.get("officials", [])
+    made: dict[str, int] = {}
+    for mention in _unique(edits.new_officials):
+        mention = str(mention)
+        if not _proposed("officials", links, mention, edits.officials, errors):
+            continue
+        field_name = f"officials.{mention}"
+        post = edits.new_official_posts.get(mention)
+        title = (post.title if post else "").strip()
+        department = (
+            post_departments(actor, report).filter(pk=post.department_id).first()
+            if post and post.department_id is not None
+            else None
+        )
+        if department is None or not title:
+            errors.append(
+                FieldError(
+                    field_name,
+                    f"登记“{mention}”为新干部，请选择其任职部门并填写职务（调研走访记录干部当日的职务）",
+                )
+            )
+            continue
+        try:
+            official = directory_services.official_create(actor=actor, region=report.region, name=mention)
+            directory_services.post_create(actor=actor, official=official, department=department, title=title)
+        except PermissionDenied:
+            errors.append(
+                FieldError(
+                    field_name,
+                    f"您无权维护干部名录，不能把“{mention}”登记为新干部；"
+                    "请选择对应的记录或不计入，或请营商办登记后再确认",
+                )
+            )
+            continue
+        except ValidationFailed as refused:
+            errors.extend(
+                FieldError(field_name, f"“{mention}”不能登记为新干部：{e.message}") for e in refused.errors
+            )
+            continue
+        made[mention] = official.pk
+    return made
+
+
+def _new_enterprises(
+    actor: User, report: Report, edits: ConfirmEdits, errors: list[FieldError], source: str
+) -> dict[str, int]:
+    """The enterprises the person gave a unified social credit code for, recorded through the
+    enterprises' own service (which judges the code) in the report's region: mention → the new
+    enterprise. A refusal is named by the mention."""
+    links = report.links.get("enterprises", [])
+    extracted = {e["name"]: e for e in report.extraction.get("enterprises", [])}
+    made: dict[str, int] = {}
+    for mention, code in edits.new_enterprises.items():
+        code = (code or "").strip()
+        if not code:
+            continue  # no code: the mention is left out, as a "new" one is by default
+        if not _proposed("enterprises", links, mention, edits.enterprises, errors):
+            continue
+        field_name = f"enterprises.{mention}"
+        link = next(link for link in links if link["mention"] == mention)
+        name = extracted.get(mention, {}).get("name") or (link.get("proposal") or {}).get("name") or mention
+        data = {"name": name, "uscc": code, "region": report.region_id}
+        try:
+            enterprise = enterprise_services.enterprise_create(actor=actor, data=data, source=source)
+        except PermissionDenied:
+            errors.append(
+                FieldError(
+                    field_name,
+                    f"您无权在企业库中登记企业，不能登记“{mention}”；请选择对应的记录或不计入",
+                )
+            )
+            continue
+        except ValidationFailed as refused:
+            errors.extend(
+                FieldError(
+                    field_name,
+                    f"“{mention}”的{ENTERPRISE_LABELS.get(e.field.split('.')[0], e.field)}：{e.message}",
+                )
+                for e in refused.errors
+            )
+            continue
+        made[mention] = enterprise.pk
+    return made
 
 
 def _difficulty_enterprises(report: Report, enterprise_ids: dict[str, int]) -> list[DifficultyChoice]:
@@ -512,10 +672,12 @@ def report_confirm(
     source: str = "",
 ) -> Confirmed:
     """Record the draft as a visit, through the visits' own service: the kind, dates, lead
-    officials (each matched to an official, or chosen in `edits`: an unresolved lead official is
-    refused by name), the enterprises as attendance, the instructions as instruction cases filed
-    at the visit and the difficulties as demand cases of the enterprises that raised them. The
-    report is then confirmed and keeps the visit."""
+    officials (each matched to an official, chosen in `edits`, or recorded as a new official with
+    the post the person gives when the registry has none: an unresolved lead official is refused
+    by name), the enterprises as attendance (new ones recorded with the code the person gives),
+    the instructions as instruction cases filed at the visit and the difficulties as demand cases
+    of the enterprises that raised them. The report is then confirmed and keeps the visit; a
+    refusal anywhere writes nothing (one transaction)."""
     edits = edits or ConfirmEdits()
     report = _draft(actor, report_id, expected_version)
     before = _audit_values(report)
@@ -532,16 +694,26 @@ def report_confirm(
         day = _partial(found.get("start_day"))
         written = f"（报道只写了{day.month}月{day.day}日，没有年份）" if day else ""
         errors.append(FieldError("start_date", f"请填写开始日期{written}"))
+    # New records first (each through its own service, refused by the mention), then used as if
+    # the person had chosen them; any refusal below rolls them back with the rest.
+    official_choices: dict[str, int | None] = {
+        **edits.officials,
+        **_new_officials(actor, report, edits, errors),
+    }
+    enterprise_choices: dict[str, int | None] = {
+        **edits.enterprises,
+        **_new_enterprises(actor, report, edits, errors, source),
+    }
     officials = links.get("officials", [])
     lead_ids = _chosen(
-        "officials", [o for o in officials if o.get("lead")], edits.officials, errors, ask=bool
+        "officials", [o for o in officials if o.get("lead")], official_choices, errors, ask=bool
     )
     other_ids = [
         pk
         for pk in _chosen(
             "officials",
             [o for o in officials if not o.get("lead")],
-            edits.officials,
+            official_choices,
             errors,
             ask=lambda _: False,
         )
@@ -551,15 +723,15 @@ def report_confirm(
     enterprise_list = _chosen(
         "enterprises",
         enterprise_links,
-        edits.enterprises,
+        enterprise_choices,
         errors,
         ask=lambda link: link["status"] == linking.AMBIGUOUS,
     )
     by_mention: dict[str, int] = {}
     for link in enterprise_links:
         mention = link["mention"]
-        chosen = edits.enterprises.get(mention) if mention in edits.enterprises else None
-        if chosen is None and mention not in edits.enterprises and link["status"] == linking.MATCHED:
+        chosen = enterprise_choices.get(mention) if mention in enterprise_choices else None
+        if chosen is None and mention not in enterprise_choices and link["status"] == linking.MATCHED:
             chosen = int(link["candidates"][0]["id"])
         if chosen is not None:
             by_mention[mention] = int(chosen)

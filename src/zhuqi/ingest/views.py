@@ -28,12 +28,14 @@ from zhuqi.core.errors import (
     ValidationFailed,
     require,
 )
+from zhuqi.core.filtersets import page_filter_each
 from zhuqi.core.listing import ListPaginator, exact_count_asked, link_for
 from zhuqi.core.navigation import page_for
 from zhuqi.core.pagination import IdsThenRows
 from zhuqi.directory.models import Region, User
 from zhuqi.ingest import linking, selectors, services
 from zhuqi.ingest.cleaning import MAX_BYTES
+from zhuqi.ingest.filtersets import ReportFilterSet
 from zhuqi.ingest.forms import LEAVE_OUT, DiscardForm, UploadForm, confirm_edits
 from zhuqi.ingest.models import Report, ReportKind, ReportStatus
 from zhuqi.visits.models import VisitKind
@@ -75,6 +77,8 @@ FIELD_LABELS = {
     "cases": "事项",
     "reason": "舍弃原因",
     "version": "版本",
+    "instructions": "交办要求",
+    "difficulties": "企业反映的困难",
 }
 
 
@@ -117,12 +121,18 @@ def _page_rows() -> QuerySet[Report]:
     )
 
 
-def _inbox(request: HttpRequest, user: User, extra: dict[str, Any]) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status and status not in ReportStatus.values:
-        messages.error(request, _("状态：没有这一项，已显示全部"))
-        status = ""
-    queryset = selectors.inbox_queryset(user=user, status=status)
+# The upload's summary, kept in the session from the POST to the inbox it redirects to.
+SUMMARY_KEY = "ingest-upload-summary"
+
+
+def _inbox(
+    request: HttpRequest, user: User, *, form: UploadForm | None = None, status: int = 200
+) -> HttpResponse:
+    params = request.GET.copy()
+    params.pop("page", None)
+    # One FilterSet for the count and the page (the API's list reads the same one); a filter it
+    # cannot read is said in a message naming it, and the rest still filter.
+    (queryset,) = page_filter_each(request, ReportFilterSet, params, selectors.inbox_queryset(user=user))
     page = ListPaginator(
         IdsThenRows(queryset, _page_rows()), PAGE_SIZE, counted=queryset, exact=exact_count_asked(request)
     ).get_page(request.GET.get("page"))
@@ -141,28 +151,45 @@ def _inbox(request: HttpRequest, user: User, extra: dict[str, Any]) -> HttpRespo
             "status_label": _(ReportStatus(report.status).label),
             "merged": report.merged,
             "region": report.region.name,
+            "region_code": report.region_id,
         }
         for report in page.object_list
     ]
-    params = request.GET.copy()
-    params.pop("page", None)
+    status_value = params.get("status", "")
+    others = params.copy()
+    others.pop("status", None)
+    tab_base = others.urlencode()
     context = {
         "page": page,
         "rows": rows,
-        "status": status,
+        "status": status_value if status_value in ReportStatus.values else "",
         "statuses": [(value, _(label)) for value, label in ReportStatus.choices],
+        "kinds": [(value, _(label)) for value, label in ReportKind.choices],
+        "filters": params,
+        "tab_base": tab_base + "&" if tab_base else "",
+        "all_link": f"?{tab_base}" if tab_base else "",
         "querystring_base": params.urlencode() + "&" if params else "",
         "may_ingest": services.may_ingest(user),
-        "form": extra.pop("form", None) or UploadForm(),
-        **extra,
+        "form": form or UploadForm(),
+        "summary": request.session.pop(SUMMARY_KEY, None) if form is None else None,
     }
-    return render(request, "ingest/list.html", context)
+    return render(request, "ingest/list.html", context, status=status)
 
 
 @login_required
 @page_for(LIST_PAGE)
 def report_list(request: HttpRequest) -> HttpResponse:
-    return _inbox(request, request_user(request), {})
+    return _inbox(request, request_user(request))
+
+
+def _entry(name: str, report: Report) -> dict[str, Any]:
+    """A report of the upload's summary, as the session keeps it (JSON)."""
+    return {
+        "name": name,
+        "id": report.pk,
+        "title": report.title or report.source,
+        "duplicate_of": report.duplicate_of_id,
+    }
 
 
 @login_required
@@ -170,7 +197,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_upload(request: HttpRequest) -> HttpResponse:
     """Each file (and the pasted text) read into a draft on its own: a refused one is named with
-    its reason and the rest still go through."""
+    its reason and the rest still go through. Answered with a redirect to the inbox, which shows
+    the summary once (kept in the session meanwhile); a form with neither a file nor text is
+    shown again with its error."""
     user = request_user(request)
     require(services.may_ingest(user), _("只有营商办（专班）和系统管理员可以导入报道"))
     form = UploadForm(request.POST, request.FILES)
@@ -180,7 +209,8 @@ def report_upload(request: HttpRequest) -> HttpResponse:
     text = (values.get("text") or "").strip()
     if not files and not text:
         form.add_error("uploads", _("请选择报道文件，或粘贴报道全文"))
-        return _inbox(request, user, {"form": form})
+    if form.errors:
+        return _inbox(request, user, form=form, status=400)
     inputs: list[tuple[str, Any, str]] = [
         (upload.name or "", upload.read(MAX_BYTES + 1), "file") for upload in files
     ]
@@ -190,6 +220,7 @@ def report_upload(request: HttpRequest) -> HttpResponse:
     duplicates: list[dict[str, Any]] = []
     refusals: list[dict[str, str]] = []
     for name, raw, field in inputs:
+        shown = name or _("粘贴的文字")
         try:
             report = services.report_ingest(
                 actor=user,
@@ -203,17 +234,14 @@ def report_upload(request: HttpRequest) -> HttpResponse:
         except (NotFound, PermissionDenied):
             raise
         except ValidationFailed as refused:
-            refusals.append(
-                {"name": name or _("粘贴的文字"), "reason": "；".join(e.message for e in refused.errors)}
-            )
+            refusals.append({"name": shown, "reason": "；".join(e.message for e in refused.errors)})
             continue
         except ServiceError as refused:
-            refusals.append({"name": name or _("粘贴的文字"), "reason": refused.message})
+            refusals.append({"name": shown, "reason": refused.message})
             continue
-        entry = {"name": name or _("粘贴的文字"), "report": report}
-        (duplicates if report.status == ReportStatus.DUPLICATE else drafts).append(entry)
-    summary = {"drafts": drafts, "duplicates": duplicates, "refusals": refusals}
-    return _inbox(request, user, {"summary": summary})
+        (duplicates if report.status == ReportStatus.DUPLICATE else drafts).append(_entry(shown, report))
+    request.session[SUMMARY_KEY] = {"drafts": drafts, "duplicates": duplicates, "refusals": refusals}
+    return redirect(LIST_PAGE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,6 +331,10 @@ def _mention(
         default = LEAVE_OUT
     chosen = posted.get(name, default) if posted is not None else default
     proposal = link.get("proposal") or {}
+
+    def kept(suffix: str) -> str:
+        return str(posted.get(f"{name}-{suffix}", "") or "") if posted is not None else ""
+
     return {
         "field": name,
         "mention": link.get("mention", ""),
@@ -312,6 +344,12 @@ def _mention(
         "match": candidates[0] if status == linking.MATCHED and candidates else None,
         "proposal": proposal,
         "chosen": str(chosen),
+        # A "new" one: recorded on confirm when the person says so (an official ticked with a
+        # post, an enterprise given its code); what they posted is kept on the page.
+        "new": bool(kept("new")),
+        "department": kept("department"),
+        "title": kept("title"),
+        "uscc": kept("uscc"),
     }
 
 
@@ -326,6 +364,8 @@ def _draft_fields(report: Report, posted: Any = None) -> dict[str, Any]:
     ]
     for official in officials:
         official["posts"] = posts.get(official["mention"], [])
+        if posted is None and official["posts"]:
+            official["title"] = official["posts"][0]  # the first post written, to be corrected
     enterprises = [
         _mention("enterprises", i, link, regions, posted)
         for i, link in enumerate(links.get("enterprises", []))
@@ -447,6 +487,21 @@ def _enterprise_options(enterprises: list[dict[str, Any]]) -> list[tuple[str, st
     return list(options.items())
 
 
+# The departments offered for a new official's post: a county's and its city's and province's,
+# and the actor's own jurisdiction's, by region then name.
+DEPARTMENT_OPTIONS = 500
+
+
+def _department_options(user: User, report: Report) -> list[tuple[str, str]]:
+    departments = (
+        services.post_departments(user, report)
+        .select_related("region")
+        .order_by("region_id", "name", "id")
+        .only("id", "name", "region__name")[:DEPARTMENT_OPTIONS]
+    )
+    return [(str(d.pk), f"{d.name}（{d.region.name}）") for d in departments]
+
+
 def _field_label(field: str) -> str:
     head, _dot, rest = field.partition(".")
     label = _(FIELD_LABELS.get(head, head or "提交"))
@@ -476,13 +531,14 @@ def _review(
         .order_by("id")
         .only("id", "title", "source")
     )
-    context = {
+    draft = _draft_fields(report, posted)
+    context: dict[str, Any] = {
         "report": report,
         "status_label": _(ReportStatus(report.status).label),
         "kind_label": _(ReportKind(report.kind).label),
         "published": day_text(report.published_on),
         "segments": _segments(report),
-        "draft": _draft_fields(report, posted),
+        "draft": draft,
         "visit_kinds": [(value, _(label)) for value, label in VisitKind.choices],
         "may_act": may_act,
         "may_ingest": services.may_ingest(user),
@@ -493,6 +549,8 @@ def _review(
         "leave_out": LEAVE_OUT,
         "removed_count": len(report.removals or []),
     }
+    if may_act and any(o["status"] == linking.NEW for o in draft["officials"]):
+        context["departments"] = _department_options(user, report)
     return render(request, "ingest/detail.html", context, status=status)
 
 
@@ -508,8 +566,8 @@ def report_confirm(request: HttpRequest, report_id: int) -> HttpResponse:
     user = request_user(request)
     report = selectors.report_get(user=user, report_id=report_id)
     draft = _draft_fields(report)
-    version, edits = confirm_edits(request.POST, draft)
     try:
+        version, edits = confirm_edits(request.POST, draft)
         confirmed = services.report_confirm(
             actor=user, report_id=report.pk, expected_version=version, edits=edits, source="web"
         )

@@ -87,6 +87,10 @@ SEMANTIC_REFUSALS = [
     "POST /api/v1/chains/{chain_id}/items",
     "PUT /api/v1/chains/items/{item_id}",
     "PUT /api/v1/chains/{chain_id}/goals/{year}",
+    # A target's chain and segment must be ones the keeper sees, its steps taken in order.
+    "POST /api/v1/targets",
+    "PUT /api/v1/targets/{target_id}",
+    "POST /api/v1/targets/{target_id}/advance",
     # A report in Chinese or English (random text is refused as neither, with the reason); a
     # draft confirmed with its dates and lead officials resolved, discarded with a reason.
     "POST /api/v1/reports",

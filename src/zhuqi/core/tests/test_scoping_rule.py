@@ -27,6 +27,8 @@ from zhuqi.core.scoping import NOTHING, Action, scope_q
 from zhuqi.directory.models import Department, User
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.enterprises.selectors import enterprise_queryset
+from zhuqi.ingest.models import Report
+from zhuqi.ingest.selectors import report_queryset
 from zhuqi.investment.models import Agreement
 from zhuqi.investment.selectors import agreement_queryset
 from zhuqi.notifications.models import Webhook
@@ -106,6 +108,18 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "liaison": set(),
         "enterprise": set(),
         "outsider": {"datong", "datong_office"},
+    },
+    # A published report is the office's working material until confirmed: government staff of
+    # its region and above (a handler their department's region); no liaison officer or enterprise.
+    "report": {
+        "admin": {"home", "horqin", "datong"},
+        "auditor": {"home", "horqin", "datong"},
+        "leader": {"home", "horqin"},
+        "coordinator": {"home"},
+        "handler": {"home"},
+        "liaison": set(),
+        "enterprise": set(),
+        "outsider": {"datong"},
     },
     # A joint handling names every member enterprise: government users only. A department's
     # region does not open it to the department's region (its member cases are reached as cases).
@@ -208,8 +222,16 @@ def scene(cast: Cast, trip: Trip) -> Scene:
         joint("140200", datong_office): "datong",
         joint("140200", datong_office, co=industry): "worked",
     }
+
+    def report(region: str) -> int:
+        return Report.objects.create(
+            source=f"{region}.txt", raw="", original_text="", cleaned_text="", region_id=region
+        ).pk
+
+    reports = {report("150581"): "home", report("150502"): "horqin", report("140200"): "datong"}
     return Scene(
         names={
+            "report": reports,
             "webhook": robots,
             "joint": joints,
             "enterprise": enterprises,
@@ -229,6 +251,7 @@ SELECTORS: dict[str, Callable[..., Any]] = {
     "case": case_queryset,
     "webhook": webhook_queryset,
     "joint": joint_queryset,
+    "report": report_queryset,
 }
 
 

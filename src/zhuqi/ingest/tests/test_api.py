@@ -3,12 +3,17 @@ cases; discard; bad input refused naming the reason; out of scope answered as mi
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from zhuqi.cases.models import Case
+from zhuqi.core.validators import make_uscc
+from zhuqi.directory.models import Department, Official
+from zhuqi.enterprises.models import Enterprise
 from zhuqi.ingest.models import Report, ReportStatus
 from zhuqi.ingest.tests.scene import PUBLISHED, Scene, rewrapped_000, sample, scene
 from zhuqi.testing.api import send, token_client
@@ -129,3 +134,59 @@ def test_out_of_scope_is_missing_and_the_roles_that_may_not(scene: Scene) -> Non
         assert post_000(client).status_code == 403, username
     assert Report.objects.count() == 1
     assert token_client("outsider").get("/api/v1/reports?status=bogus").status_code == 422
+
+
+def test_the_inbox_filters_as_the_page_does(scene: Scene) -> None:
+    admin = token_client("admin")
+    first = post_000(admin).json()
+    other = send(admin, "post", "/api/v1/reports", {"text": sample("003").decode("utf-8")}).json()
+    Report.objects.filter(pk=other["id"]).update(region_id="140200", kind="symposium")
+
+    def ids(query: str) -> list[int]:
+        answer = admin.get(f"/api/v1/reports?{query}")
+        assert answer.status_code == 200, answer.content
+        return [item["id"] for item in answer.json()["items"]]
+
+    today = timezone.localdate()
+    assert ids("kind=inspection") == [first["id"]]
+    assert ids("region=150500") == [first["id"]] and ids("region=140000") == [other["id"]]
+    assert ids(f"created_from={today}&created_to={today}") == [other["id"], first["id"]]
+    assert ids(f"created_from={today + datetime.timedelta(days=1)}") == []
+    for query, name in [
+        ("kind=party", "kind"),
+        ("region=15", "region"),
+        ("created_from=2022-13-01", "created_from"),
+        (f"created_from={today}&created_to={today - datetime.timedelta(days=1)}", "created_to"),
+    ]:
+        refused = admin.get(f"/api/v1/reports?{query}")
+        assert refused.status_code == 422, (query, refused.content)
+        assert refused.json()["detail"][0]["loc"] == ["query", name], (query, refused.json())
+
+
+def test_confirm_records_the_new_official_and_enterprise_named(scene: Scene) -> None:
+    coordinator = token_client("coordinator")
+    created = post_000(coordinator).json()
+    url = f"/api/v1/reports/{created['id']}/confirm"
+    city = Department.objects.get(name="通辽市委")
+    body: dict[str, Any] = {
+        "version": 1,
+        "new_officials": [{"mention": "莫日根巴图", "department": city.pk, "title": "常委"}],
+        "new_enterprises": [{"mention": "兖矿集团", "uscc": "911505810000000000"}],
+    }
+    refused = send(coordinator, "post", url, body)
+    assert refused.status_code == 422, refused.content
+    (detail,) = refused.json()["detail"]
+    assert detail["loc"] == ["body", "enterprises", "兖矿集团"] and "兖矿集团" in detail["msg"]
+    assert not Official.objects.filter(name="莫日根巴图").exists()
+    code = make_uscc("150581", 2718)
+    body["new_enterprises"] = [{"mention": "兖矿集团", "uscc": code}]
+    confirmed = send(coordinator, "post", url, body)
+    assert confirmed.status_code == 200, confirmed.content
+    visit = Visit.objects.get(pk=confirmed.json()["visit"])
+    official = Official.objects.get(name="莫日根巴图")
+    assert official.pk in set(visit.participants.values_list("official_id", flat=True))
+    enterprise = Enterprise.objects.get(uscc=code)
+    assert (enterprise.name, enterprise.region_id) == ("兖矿集团", "150581")
+    assert enterprise.pk in set(visit.attendance.values_list("enterprise_id", flat=True))
+    schema = coordinator.get("/api/v1/openapi.json").json()["components"]["schemas"]["ReportConfirmIn"]
+    assert "officials.<mention>" in schema["properties"]["new_officials"]["description"]

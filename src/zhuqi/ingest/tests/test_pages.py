@@ -13,9 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from zhuqi.cases.models import Case, Kind
-from zhuqi.directory.models import Department, User
+from zhuqi.core.validators import make_uscc
+from zhuqi.directory.models import Department, Official, User
+from zhuqi.enterprises.models import Enterprise
 from zhuqi.ingest import linking, services
 from zhuqi.ingest.models import Report, ReportStatus
 from zhuqi.ingest.tests.scene import PUBLISHED, Scene, region, rewrapped_000, sample, scene
@@ -112,7 +115,7 @@ def test_the_inbox_pages_with_a_fixed_number_of_queries(scene: Scene) -> None:
 
 def test_upload_a_good_and_a_bad_file_and_pasted_text(scene: Scene) -> None:
     client = client_for(scene.cast.coordinator)
-    page = client.post(
+    posted = client.post(
         "/reports/upload/",
         {
             "uploads": [
@@ -122,15 +125,27 @@ def test_upload_a_good_and_a_bad_file_and_pasted_text(scene: Scene) -> None:
             "published_on": PUBLISHED.isoformat(),
             "text": rewrapped_000(),
         },
-    ).content.decode()
+    )
+    # POST, redirect, GET: the summary waits in the session for the inbox, shown once.
+    assert posted.status_code == 302 and posted["Location"] == "/reports/"
+    page = client.get(posted["Location"]).content.decode()
     summary = page.split('data-testid="upload-summary"', 1)[1].split("</section>", 1)[0]
     assert "新建待确认 1 篇，合并重复 1 篇，未能读取 1 篇" in summary
     refusal = re.search(r'data-testid="upload-refusal">(.*?)</li>', summary)
     assert refusal is not None and refusal.group(1).startswith("photo.txt：") and len(refusal.group(1)) > 12
     assert Report.objects.filter(status=ReportStatus.DRAFT).count() == 1
     assert Report.objects.filter(status=ReportStatus.DUPLICATE).count() == 1
-    empty = client.post("/reports/upload/", {}).content.decode()
-    assert "请选择报道文件，或粘贴报道全文" in empty
+    first = Report.objects.get(status=ReportStatus.DRAFT)
+    assert f'href="/reports/{first.pk}/"' in re.findall(r'data-testid="upload-draft">(.*?)</li>', summary)[0]
+    duplicate = re.findall(r'data-testid="upload-duplicate">(.*?)</li>', summary)[0]
+    assert duplicate.startswith("粘贴的文字：") and f"#{first.pk}" in duplicate
+    assert 'data-testid="upload-summary"' not in client.get("/reports/").content.decode()
+    # A form with neither a file nor text is shown again with its error, nothing read.
+    empty = client.post("/reports/upload/", {"published_on": "2022-06-22"})
+    assert empty.status_code == 400
+    assert "请选择报道文件，或粘贴报道全文" in empty.content.decode()
+    assert 'value="2022-06-22"' in empty.content.decode()
+    assert Report.objects.count() == 2
 
 
 def test_the_review_strikes_the_removals_through_and_shows_the_matches(scene: Scene) -> None:
@@ -254,5 +269,129 @@ def test_refusals_403_with_the_reason_on_writes_and_404_out_of_scope(scene: Scen
     assert f'data-report="{report.pk}"' not in outsider.get("/reports/").content.decode()
     assert client_for(scene.cast.liaison).get(f"/reports/{report.pk}/").status_code == 404
     assert client_for(scene.cast.liaison).get("/reports/").status_code == 403
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+
+
+def test_the_inbox_filters_by_status_kind_region_and_day_through_the_filter_set(scene: Scene) -> None:
+    first = ingest_000(scene)  # inspection, Huolinguole (150581)
+    other = services.report_ingest(actor=scene.cast.admin, raw=sample("003"), filename="003.txt")
+    Report.objects.filter(pk=other.pk).update(region_id="140200", kind="symposium")
+    client = client_for(scene.cast.admin)
+
+    def listed(query: str) -> list[str]:
+        return re.findall(r'data-report="(\d+)"', client.get(f"/reports/?{query}").content.decode())
+
+    today = timezone.localdate()
+    assert listed("") == [str(other.pk), str(first.pk)]
+    assert listed("kind=inspection") == [str(first.pk)]
+    assert listed("region=150500") == [str(first.pk)]  # the region's subtree
+    assert listed("region=140000&kind=symposium") == [str(other.pk)]
+    assert listed(f"created_from={today}&created_to={today}&status=draft") == [str(other.pk), str(first.pk)]
+    assert listed(f"created_to={today - datetime.timedelta(days=1)}") == []
+    # A filter that cannot be read is said, naming it; the others still filter.
+    page = client.get("/reports/?kind=bogus&region=150500").content.decode()
+    assert "筛选条件有误：kind" in page and re.findall(r'data-report="(\d+)"', page) == [str(first.pk)]
+    page = client.get("/reports/?region=15&status=nope").content.decode()
+    assert "筛选条件有误：region" in page and "筛选条件有误：status" in page
+    backwards = client.get(f"/reports/?created_from={today}&created_to={today - datetime.timedelta(days=2)}")
+    assert "筛选条件有误：created_to" in backwards.content.decode()
+    # The status tabs keep the other filters.
+    tabs = client.get("/reports/?kind=inspection").content.decode().split('data-testid="status-tabs"')[1]
+    assert "?kind=inspection&amp;status=draft" in tabs.split("</nav>")[0]
+
+
+def test_the_filtered_inbox_reads_as_many_queries_as_the_bare_one(scene: Scene) -> None:
+    report = ingest_000(scene)
+    copies(report, 70)
+    client = client_for(scene.cast.coordinator)
+    client.get("/reports/")
+    with CaptureQueriesContext(connection) as bare:
+        client.get("/reports/")
+    with CaptureQueriesContext(connection) as filtered:
+        page = client.get(
+            f"/reports/?status=discarded&kind=other&region=150581&created_from={timezone.localdate()}"
+        ).content.decode()
+    assert page.count('data-testid="report-row"') == 50
+    assert len(filtered) == len(bare)
+    ids = [q["sql"] for q in filtered.captured_queries if is_ids_query(q["sql"], "ingest_report")]
+    assert len(ids) == 1 and "LIMIT" in ids[0] and "JOIN" not in ids[0], ids
+
+
+def test_new_officials_and_enterprises_are_recorded_from_the_review_page(scene: Scene) -> None:
+    report = ingest_000(scene)
+    client = client_for(scene.cast.coordinator)
+    review = client.get(f"/reports/{report.pk}/").content.decode()
+    officials = review.split('data-testid="officials"', 1)[1].split("</ul>", 1)[0]
+    new = officials.split('data-mention="莫日根巴图"', 1)[1].split("</li>", 1)[0]
+    assert "登记为新干部" in new and 'name="official-1-new"' in new
+    assert "报道中的职务：市委常委、秘书长，登记后请在干部名录中补充职务" in new
+    city = Department.objects.get(name="通辽市委")
+    assert f'<option value="{city.pk}">通辽市委（通辽市）</option>' in new
+    assert 'name="official-1-title" value="市委常委"' in new
+    matched = officials.split('data-mention="孟宪东"', 1)[1].split("</li>", 1)[0]
+    assert "登记为新干部" not in matched
+    enterprises = review.split('data-testid="enterprises"', 1)[1].split("</ul>", 1)[0]
+    yankuang = enterprises.split('data-mention="兖矿集团"', 1)[1].split("</li>", 1)[0]
+    assert "统一社会信用代码" in yankuang
+    index = [e["mention"] for e in report.links["enterprises"]].index("兖矿集团")
+
+    # Ticked without a department, and a bad code: both named, nothing written, choices kept.
+    data = confirm_data(report, **{"official-1-new": "1", f"enterprise-{index}-uscc": "91150581XYZ"})
+    page = client.post(f"/reports/{report.pk}/confirm/", data)
+    errors = page.content.decode().split('data-testid="confirm-errors"', 1)[1].split("</div>", 1)[0]
+    assert "干部“莫日根巴图”" in errors and "任职部门" in errors
+    assert "企业“兖矿集团”" in errors and "统一社会信用代码" in errors
+    assert not Visit.objects.exists() and not Official.objects.filter(name="莫日根巴图").exists()
+    assert 'name="official-1-new" value="1" checked' in page.content.decode()
+    assert 'value="91150581XYZ"' in page.content.decode()
+
+    code = make_uscc("150581", 31337)
+    data.update(
+        {"official-1-department": city.pk, "official-1-title": "常委", f"enterprise-{index}-uscc": code}
+    )
+    done = client.post(f"/reports/{report.pk}/confirm/", data)
+    assert done.status_code == 302, done.content.decode()[:3000]
+    visit = Visit.objects.get()
+    official = Official.objects.get(name="莫日根巴图")
+    assert [p.label for p in official.posts.all()] == ["通辽市委常委"]
+    assert set(visit.participants.values_list("official_id", "role")) == {
+        (scene.secretary.pk, "lead"),
+        (official.pk, "accompanying"),
+    }
+    assert Enterprise.objects.get(uscc=code).pk in set(
+        visit.attendance.values_list("enterprise_id", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        ("official-0", "²", "干部“孟宪东”"),
+        ("official-0", "99999999999999999999999", "干部“孟宪东”"),
+        ("enterprise-0", "abc", "企业“联晟新材料有限公司”"),
+        ("official-1-department", "x1", "干部“莫日根巴图”"),
+        ("places", "15058", "地点"),
+        ("projects", "1;DROP", "项目"),
+        ("difficulty-0-enterprise", "-3", "企业反映的困难"),
+        ("kind", "party", "活动类型"),
+    ],
+)
+def test_garbage_in_the_confirm_form_is_a_field_error_not_a_500(
+    scene: Scene, field: str, value: str, named: str
+) -> None:
+    report = services.report_ingest(
+        actor=scene.cast.coordinator, raw=sample("000"), filename="000.txt", published_on=PUBLISHED
+    )
+    if field.startswith("difficulty"):
+        extraction = {**report.extraction, "difficulties": ["用电成本高"]}
+        Report.objects.filter(pk=report.pk).update(extraction=extraction)
+        report.refresh_from_db()
+    client = client_for(scene.cast.coordinator)
+    page = client.post(f"/reports/{report.pk}/confirm/", confirm_data(report, **{field: value}))
+    assert page.status_code == 200, page.status_code
+    errors = page.content.decode().split('data-testid="confirm-errors"', 1)[1].split("</div>", 1)[0]
+    assert named in errors, errors
+    assert not Visit.objects.exists()
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT

@@ -5,14 +5,18 @@ input refused with its reason; nothing seen or done out of scope."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from zhuqi.cases.models import Case, Kind
 from zhuqi.core.errors import NotFound, PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.models import AuditEntry
+from zhuqi.core.permissions import GRANTS, Permission
+from zhuqi.core.roles import Role
+from zhuqi.core.validators import make_uscc
 from zhuqi.directory.models import Department, Official
+from zhuqi.enterprises.models import Enterprise
 from zhuqi.ingest import linking, selectors, services
 from zhuqi.ingest.models import Report, ReportStatus
 from zhuqi.ingest.services import ConfirmEdits
@@ -250,3 +254,172 @@ def test_scope_and_role(scene: Scene) -> None:
     )
     assert theirs.status == ReportStatus.DRAFT and theirs.region_id == "140200"
     assert Official.objects.filter(name="孟宪东").count() == 1  # nothing made by ingesting
+
+
+# ---------------------------------------------------------------------------------------------
+# New records proposed by a report, recorded on confirm when the person says so
+
+
+def ingest_001(scene: Scene) -> Report:
+    """Sample 001: its lead official (郝茂荣) and most enterprises are not in the registry."""
+    return services.report_ingest(
+        actor=scene.cast.coordinator, raw=sample("001"), filename="001.txt", published_on=PUBLISHED
+    )
+
+
+def posts(scene: Scene, *mentions: str) -> dict[str, services.NewPost]:
+    city = Department.objects.get(name="通辽市委")
+    return {mention: services.NewPost(city.pk, "代市长") for mention in mentions}
+
+
+def test_a_new_lead_official_left_undecided_is_refused_then_recorded_when_ticked(scene: Scene) -> None:
+    report = ingest_001(scene)
+    lead = report.links["officials"][0]
+    assert (lead["mention"], lead["lead"], lead["status"]) == ("郝茂荣", True, linking.NEW)
+    with pytest.raises(ValidationFailed) as refused:
+        services.report_confirm(actor=scene.cast.coordinator, report_id=report.pk, expected_version=1)
+    (error,) = refused.value.errors
+    assert error.field == "officials.郝茂荣" and "登记为新干部" in error.message, error.message
+    assert not Official.objects.filter(name="郝茂荣").exists()
+    # Ticked without a post: the visit records each official's post on its day, so it is asked.
+    with pytest.raises(ValidationFailed) as no_post:
+        services.report_confirm(
+            actor=scene.cast.coordinator,
+            report_id=report.pk,
+            expected_version=1,
+            edits=ConfirmEdits(new_officials=["郝茂荣", "韩国武"], new_official_posts=posts(scene, "郝茂荣")),
+        )
+    (error,) = no_post.value.errors
+    assert error.field == "officials.韩国武" and "任职部门" in error.message, error.message
+    assert not Official.objects.filter(name="郝茂荣").exists()
+
+    confirmed = services.report_confirm(
+        actor=scene.cast.coordinator,
+        report_id=report.pk,
+        expected_version=1,
+        edits=ConfirmEdits(
+            new_officials=["郝茂荣", "韩国武"], new_official_posts=posts(scene, "郝茂荣", "韩国武")
+        ),
+    )
+    made = {o.name: o for o in Official.objects.filter(name__in=["郝茂荣", "韩国武"])}
+    assert set(made) == {"郝茂荣", "韩国武"}
+    assert {o.region_id for o in made.values()} == {report.region_id}
+    # One post each, as the person gave it (the others written beside the name are not guessed).
+    assert [p.label for p in made["郝茂荣"].posts.all()] == ["通辽市委代市长"]
+    visit = confirmed.visit
+    assert list(visit.participants.filter(role="lead").values_list("official_id", flat=True)) == [
+        made["郝茂荣"].pk
+    ]
+    assert made["韩国武"].pk in set(
+        visit.participants.exclude(role="lead").values_list("official_id", flat=True)
+    )
+    # The other new officials, not ticked, are left out as before.
+    assert not Official.objects.filter(name="张国平").exists()
+    assert all(c.issued_by_id == made["郝茂荣"].pk for c in confirmed.cases if c.kind == Kind.INSTRUCTION)
+    creations = AuditEntry.objects.filter(
+        content_type__model="official",
+        action=AuditEntry.Action.CREATE,
+        object_id__in=[str(o.pk) for o in made.values()],
+    )
+    assert creations.count() == 2
+
+
+def test_a_new_official_the_actor_may_not_record_is_refused_by_name_and_nothing_is_written(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = ingest_000(scene)
+    # The office may ingest reports but (here) not keep the directory.
+    monkeypatch.setitem(
+        cast(dict[Permission, Any], GRANTS), Permission.KEEP_DIRECTORY, frozenset({Role.ADMIN})
+    )
+    code = make_uscc("150581", 777)
+    with pytest.raises(ValidationFailed) as refused:
+        services.report_confirm(
+            actor=scene.cast.coordinator,
+            report_id=report.pk,
+            expected_version=1,
+            edits=ConfirmEdits(
+                new_officials=["莫日根巴图"],
+                new_official_posts=posts(scene, "莫日根巴图"),
+                new_enterprises={"兖矿集团": code},
+            ),
+        )
+    (error,) = refused.value.errors
+    assert error.field == "officials.莫日根巴图" and "无权维护干部名录" in error.message
+    # One transaction: the enterprise made before the refusal is gone, no visit, the draft as it was.
+    assert not Enterprise.objects.filter(uscc=code).exists()
+    assert not Official.objects.filter(name="莫日根巴图").exists() and not Visit.objects.exists()
+    report.refresh_from_db()
+    assert (report.status, report.version) == (ReportStatus.DRAFT, 1)
+    # The administrator may.
+    confirmed = services.report_confirm(
+        actor=scene.cast.admin,
+        report_id=report.pk,
+        expected_version=1,
+        edits=ConfirmEdits(new_officials=["莫日根巴图"], new_official_posts=posts(scene, "莫日根巴图")),
+    )
+    official = Official.objects.get(name="莫日根巴图")
+    assert official.pk in set(confirmed.visit.participants.values_list("official_id", flat=True))
+
+
+def test_new_officials_that_are_not_new_or_not_in_the_report_are_refused_by_name(scene: Scene) -> None:
+    report = ingest_000(scene)
+    with pytest.raises(ValidationFailed) as refused:
+        services.report_confirm(
+            actor=scene.cast.coordinator,
+            report_id=report.pk,
+            expected_version=1,
+            edits=ConfirmEdits(
+                new_officials=["孟宪东", "李四", "莫日根巴图"],
+                officials={"莫日根巴图": None},
+            ),
+        )
+    found = {e.field: e.message for e in refused.value.errors}
+    assert set(found) == {"officials.孟宪东", "officials.李四", "officials.莫日根巴图"}
+    assert "有相符的记录" in found["officials.孟宪东"] and "没有提取到" in found["officials.李四"]
+    assert "只选一项" in found["officials.莫日根巴图"]
+    assert Official.objects.filter(name="孟宪东").count() == 1 and not Visit.objects.exists()
+
+
+def test_a_new_enterprise_with_its_code_is_recorded_and_attends(scene: Scene) -> None:
+    report = ingest_000(scene)
+    code = make_uscc("150581", 4242)
+    confirmed = services.report_confirm(
+        actor=scene.cast.coordinator,
+        report_id=report.pk,
+        expected_version=1,
+        edits=ConfirmEdits(new_enterprises={"兖矿集团": code, "创新集团": "  "}),
+    )
+    made = Enterprise.objects.get(uscc=code)
+    assert (made.name, made.region_id) == ("兖矿集团", report.region_id)
+    attending = set(confirmed.visit.attendance.values_list("enterprise_id", flat=True))
+    assert attending == {scene.cast.home.pk, scene.tengyuan, scene.jinhui, made.pk}
+    assert not Enterprise.objects.filter(name="创新集团").exists()  # an empty code: left out
+    assert AuditEntry.objects.filter(
+        content_type__model="enterprise", object_id=str(made.pk), action=AuditEntry.Action.CREATE
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [("91150581MA0N0000X", "18"), ("911505810000000000", "校验"), ("registered", "已登记")],
+)
+def test_a_bad_code_for_a_new_enterprise_is_refused_naming_the_mention(
+    scene: Scene, code: str, words: str
+) -> None:
+    report = ingest_000(scene)
+    if code == "registered":
+        code = scene.cast.neighbour.uscc
+    with pytest.raises(ValidationFailed) as refused:
+        services.report_confirm(
+            actor=scene.cast.coordinator,
+            report_id=report.pk,
+            expected_version=1,
+            edits=ConfirmEdits(new_enterprises={"兖矿集团": code}),
+        )
+    (error,) = refused.value.errors
+    assert error.field == "enterprises.兖矿集团", error
+    assert "兖矿集团" in error.message and "统一社会信用代码" in error.message and words in error.message, (
+        error.message
+    )
+    assert not Visit.objects.exists() and not Enterprise.objects.filter(name="兖矿集团").exists()
