@@ -296,6 +296,7 @@ _FOLLOWER = re.compile(f"(?:{_alternation(NAME_FOLLOWERS)})|[^{_HAN}·]")
 _POST_LEFT_STOP = re.compile(_alternation(POST_LEFT_STOPS))
 _NAME_LEFT_STOP = re.compile(_alternation(NAME_LEFT_STOPS))
 _PROJECT_LEFT_STOP = re.compile(_alternation(PROJECT_LEFT_STOPS))
+_LONG_LEFT_STOP = re.compile(_alternation(w for w in NAME_LEFT_STOPS if len(w) >= 2))
 _PHRASE_BOUNDARY = set('、，,。；;：:！!？?\n“”"《》「」『』【】[] \t…—-·/|')
 _LEADING_TIME = re.compile(r"^(?:\d+\s*[年月日]|[上下中]午|晚上|凌晨|当天|今天|昨天|近日)+")
 _DATE_LABEL = re.compile(
@@ -396,7 +397,7 @@ _PINYIN_SYLLABLE = re.compile(
     r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|uai|iao|ian|uan|van|ai|ei|ao|ou|an|en|er|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)"
 )
 _EN_ENTERPRISE = re.compile(
-    r"(?P<name>(?:(?:[A-Z][A-Za-z&'’]*|\([A-Z][A-Za-z]*\))\s+){1,10}?)(?P<suffix>Co\.,?\s*Ltd\.?|Co\.|Co(?=,|\s+and\b|\s*$)|Company(?:\s+Limited)?|Corporation|"
+    r"(?P<name>(?:(?:[A-Z][A-Za-z&'’]*|\([A-Z][A-Za-z]*\))\s+){1,10}?)(?P<suffix>Co\.,?\s*(?:Ltd|LTD)\.?|Co\.|Co(?=,|\s+and\b|\s*$)|Company(?:\s+Limited)?|Corporation|"
     r"Corp\.|Group(?:\s+Co\.,?\s*Ltd\.?)?|Limited|Ltd\.?|Inc\.|Enterprise)"
 )
 _EN_INTRO = re.compile(
@@ -757,6 +758,7 @@ def _reads_as_words(name: str) -> bool:
 # The posts of people of an enterprise ("厦门钨业股份有限公司董事长"): they are not officials.
 _ENTERPRISE_POST = re.compile(
     "(?:" + _alternation(ENTERPRISE_SUFFIXES) + ")|董事长|总经理|总裁|经理|厂长|总监|创始人|董事"
+    "|商会|协会"  # chambers and associations speak for enterprises; their heads are not officials
 )
 
 
@@ -908,11 +910,14 @@ _LEAD_VERBS = r"(?:主持|带队|率队|率领|带领|调研|视察|考察|走�
 _LEADING_AFTER_NAME = re.compile(f"(?:同志)?(?:一行)?(?:先后|专程|亲自)?{_LEAD_VERBS}")
 _SHARED_ROLE = re.compile(
     f"(?:分别|共同|一同|一起|等(?:[市省区县旗州]|党政|主要)*领导(?:同志)?(?:分别|共同|一同|一起)?)"
-    f"(?:{_LEAD_VERBS}|出席)"
+    f"(?:{_LEAD_VERBS}|出席|会见|会谈|会商|座谈|看望)"
 )
 _POST_THEN_NAME_GAP = re.compile(f"、[{_HAN}（）()]{{0,20}}?(?:{_alternation(POST_WORDS)})?")
 # "市委书记齐家滨，市委副书记、市长李永红出席会议并讲话": the second named with posts of their own.
 _COMMA_POST_GAP = re.compile(f"[，,][{_HAN}、（）()]{{0,24}}?(?:{_alternation(POST_WORDS)})")
+_SPEAKS_AT_MEETING = re.compile(
+    r"(?:同志)?(?:在会上|在会议上|出席(?:会议|座谈会|活动)?并)(?:强调|讲话|指出|致辞|作重要讲话)"
+)
 _MET_WITH = re.compile(r"[，,]?(?:与|同)[^，。；]{2,40}?(?:座谈|共进|见面|交流|恳谈|早餐|午餐)")
 _LEADING_TOGETHER = re.compile(f"(?:同志)?(?:一行)?(?:{_LEAD_VERBS}|出席(?:会议|活动)?并(?:讲话|致辞))")
 
@@ -964,6 +969,13 @@ def _same_role(sentence: str, first: str, named: list[PersonMention]) -> list[Pe
 def _leading_in(opening: list[str], people: list[PersonMention]) -> tuple[list[PersonMention], str]:
     """The first official of the opening sentences written with posts and leading
     ("市委书记齐家滨，市委副书记、市长李永红出席会议并讲话"), with the sentence."""
+    # The senior who speaks at a meeting another chairs for them leads it ("省委书记周祖翼在会上
+    # 强调…省长赵龙主持会议").
+    for sentence in opening:
+        for person in people:
+            at = sentence.find(person.name)
+            if person.posts and at >= 0 and _SPEAKS_AT_MEETING.match(sentence, at + len(person.name)):
+                return [person], sentence
     for sentence in opening:
         named = sorted(
             (p for p in people if p.posts and p.name in sentence), key=lambda p: sentence.find(p.name)
@@ -1062,6 +1074,48 @@ def _enterprise_left_cut(text: str, start: int, suffix_start: int) -> int:
     return cut
 
 
+@lru_cache(maxsize=8192)
+def _enterprise_stem_start(stem: str) -> int:
+    """Where an enterprise's own name begins in the words walked back from its suffix: after the
+    last verb, adverb or function word ("诚挚地欢迎|晶元控股集团", "他将挂钩联系已供地未竣工项目企业|
+    乐清市汇昌电子有限公司"), after a word for enterprises themselves ("特邀企业|金大地新能源公司"),
+    and after a district written before its city ("山海关区|秦皇岛华恒生物工程有限公司")."""
+    import jieba.posseg
+
+    g = gazetteer()
+    position = end = previous = 0
+    words = jieba.posseg.lcut(stem, HMM=False)
+    for i, word in enumerate(words):
+        end += len(word.word)
+        rest = len(stem) - end
+        if rest < 2:
+            break
+        # (not pronouns: "某某实业有限公司" is a name as written)
+        function = word.flag in _FUNCTION_TAGS and word.flag != "r" and word.word not in g.names
+        if (len(word.word) >= 2 and function) or (
+            len(word.word) == 1
+            and word.flag in ("p", "c")
+            and word.word in "向至与和及以由将把被对"
+            and rest >= 4
+        ):
+            position = end
+        elif word.word in ("企业", "公司", "单位") and rest >= 4:
+            position = end
+        elif i + 1 < len(words) and word.word.endswith(("区", "县")) and g.pattern.match(stem, end):
+            position = end
+        else:
+            continue
+        if not _distinctive(stem[position:]):
+            position = previous  # "…实业|有限公司": a cut that leaves no name of its own is none
+        previous = position
+    return position
+
+
+def _distinctive(rest: str) -> bool:
+    """Whether what is left of an enterprise's name names one: more than an industry word."""
+    return len(rest) >= 3 and not _INDUSTRY_WORD.match(rest) and rest not in INDUSTRY_WORDS
+
+
 @lru_cache(maxsize=4096)
 def _not_a_factory(stem: str) -> bool:
     """Whether the words before 厂 make a works or a clause, not a factory's name (自来水厂,
@@ -1099,6 +1153,7 @@ def _full_enterprises(
                 break
             start -= 1
         start = _enterprise_left_cut(text, start, m.start())
+        start += _enterprise_stem_start(text[start : m.start()])
         # A zone the enterprise is in ("星火开发区克莱门特捷联制冷设备有限公司"): not its name.
         for zone in _ZONE_SUFFIX.finditer(text, start, m.start()):
             if m.start() - zone.end() >= 3:
@@ -1487,8 +1542,12 @@ def _enterprises_and_projects(
         strict = not m.group().startswith("等") or m.group() in ("等地", "等处")
         strict = strict and not m.group().endswith("家企业") and "家重点" not in m.group()  # "…9家重点企业"
         for item, s, e in _list_items(text, list_start, list_end):
-            # Past a verb before the first item, or before one a clause runs into ("市长查俊与华新水泥").
-            s = _cut_left(text, s, e, _NAME_LEFT_STOP, keep=2)
+            # Past a verb before the first item, or a word of two characters or more before one a
+            # clause runs into ("市长查俊与华新水泥", but 和 of 三和亚麻 is the name's).
+            s = _cut_left(text, s, e, _NAME_LEFT_STOP if s == list_start else _LONG_LEFT_STOP, keep=2)
+            for person_start, person_end in person_spans or []:
+                if s <= person_start and person_end <= e - 2:  # "市长查俊与华新水泥"
+                    s = person_end + (1 if text[person_end] in "与和及同跟向" else 0)
             item = text[s:e]
             if not 2 <= len(item) <= 14 or _inside(full_set, s, e) or _inside(project_spans, s, e):
                 continue
@@ -1553,6 +1612,14 @@ def _enterprises_and_projects(
     return found
 
 
+# Words a headline in title case puts before a name ("Mayor Zou Wenhui Inspects Hunan … Co., Ltd.").
+_EN_NOT_IN_NAMES = frozenset(
+    ("The", "On", "In", "At", "And", "Of", "To", "For", "With", "By", "Mayor", "Governor", "Secretary",
+     "Chairman", "Director", "Inspects", "Inspected", "Visits", "Visited", "Investigates", "Meets",
+     "Attends", "Tours", "Calls", "Urges", "Stresses", "Holds")
+)  # fmt: skip
+
+
 def _english_enterprises(text: str, excluded: list[tuple[int, int]]) -> _Found:
     found = _Found()
     for m in _EN_ENTERPRISE.finditer(text):
@@ -1560,7 +1627,7 @@ def _english_enterprises(text: str, excluded: list[tuple[int, int]]) -> _Found:
         # Walk back from the suffix over capitalised words; stop at a glued word ("ChengSecretaryIn-depth").
         kept: list[str] = []
         for word in reversed(words):
-            if "-" in word or re.search(r"[a-z][A-Z]", word) or word in ("The", "On", "In", "At", "And"):
+            if "-" in word or re.search(r"[a-z][A-Z]", word) or word in _EN_NOT_IN_NAMES:
                 break
             kept.insert(0, word)
         if not kept:
@@ -1618,7 +1685,7 @@ _NOT_IN_AREA_NAME = re.compile(
 )
 # A region that begins the name of an organisation is not a place (云南省重庆商会, 广西大学, 中新网山西新闻).
 _ORGANISATION_AFTER = re.compile(
-    f"[{_HAN}]{{0,2}}?(?:商会|协会|大学|学院|日报|晚报|新闻|广播|电视|网|工商联|中医医院|人民医院|医院|银行)"
+    f"[{_HAN}]{{0,2}}?(?:商会|协会|大学|学院|日报|晚报|新闻|广播|电视|网|工商联|中医医院|人民医院|医院|银行|台办)"
     f"|[{_HAN}]{{0,6}}?(?:厅|局)(?=[和与及、，,。]|$)|委(?=[、，,和与及])"
     f"|[{_HAN}]{{0,4}}?(?:考察团|代表团|调研组|调研团|工作组|督导组)"
 )
@@ -1666,6 +1733,24 @@ def _after_last_function_word(stem: str) -> int:
     return position
 
 
+_HAN_ONLY = re.compile(f"[{_HAN}]+")
+
+
+@lru_cache(maxsize=4096)
+def _slogan_or_word(stem: str, suffix: str) -> bool:
+    """Whether a would-be town is a slogan or a word of the language: "工业立镇" (a noun and a
+    verb before 镇), "背井离乡" (an idiom), "按照镇" (a preposition)."""
+    import jieba.posseg
+
+    if stem[-1] in "立兴强富稳活美" and len(stem) == 3:
+        return True
+    whole = jieba.posseg.lcut(stem + suffix, HMM=False)
+    if len(whole) == 1 and whole[0].flag in ("i", "l", "v", "a", "d", "n"):
+        return True
+    words = jieba.posseg.lcut(stem, HMM=False)
+    return any(len(w.word) >= 2 and w.flag in _FUNCTION_TAGS for w in words)
+
+
 def _zones_and_towns(text: str, blocked: _Spans) -> list[Mention]:
     """Named parks and zones (滁州经开区, 顺庆潆华工业集中区) and towns, townships, 街道 and the
     villages written after them (卓筒井镇, 文峰街道, 隆盛镇土门垭村), recognised by their suffix
@@ -1688,8 +1773,10 @@ def _zones_and_towns(text: str, blocked: _Spans) -> list[Mention]:
             gone_to = bool(_AT_SITE.search(text, max(0, start - 2), start))
             if not (len(stem) == 2 and (m.group() == "新区" or gone_to) and g.pattern.match(stem[0]) is None):
                 continue
-        if any(ch in stem for ch in "的了和与及是在对把将") or stem.endswith(("县", "市", "区", "镇")):
+        if any(ch in stem for ch in "的了和与及是在对把将"):
             continue
+        if stem.endswith(("县", "市", "区", "镇")) and stem not in g.names:
+            continue  # "县产业集聚区"; a named one is the zone's own name ("象州县工业园")
         if _REPRESENTED.match(text, m.end()):
             continue
         if _in_list_from(text, start):
@@ -1708,6 +1795,8 @@ def _zones_and_towns(text: str, blocked: _Spans) -> list[Mention]:
         stem = text[start : m.start()]
         if not 2 <= len(stem) <= 3 or _GENERIC_AREA.fullmatch(stem) or _GENERIC_AREA.match(stem[-1]):
             continue
+        if not _HAN_ONLY.fullmatch(stem) or _slogan_or_word(stem, m.group()):
+            continue  # "工业立镇、项目兴镇", "背井离乡", "按照镇（街道）"
         if _inside(blocked, start, m.end()) or _inside(zones, start, m.end()) or stem in g.names:
             continue
         towns.append(Mention(text[start : m.end()], start, m.end()))
