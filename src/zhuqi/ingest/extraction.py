@@ -1092,21 +1092,17 @@ def _enterprise_stem_start(stem: str) -> int:
             break
         # (not pronouns: "某某实业有限公司" is a name as written)
         function = word.flag in _FUNCTION_TAGS and word.flag != "r" and word.word not in g.names
-        if (len(word.word) >= 2 and function) or (
-            len(word.word) == 1
-            and word.flag in ("p", "c")
-            and word.word in "向至与和及以由将把被对"
-            and rest >= 4
-        ):
-            position = end
-        elif word.word in ("企业", "公司", "单位") and rest >= 4:
-            position = end
-        elif i + 1 < len(words) and word.word.endswith(("区", "县")) and g.pattern.match(stem, end):
-            position = end
-        else:
+        preposition = word.flag in ("p", "c") and word.word in "向至与和及以由将把被对" and rest >= 4
+        cut = (
+            (len(word.word) >= 2 and function)
+            or (len(word.word) == 1 and preposition)
+            or (word.word in ("企业", "公司", "单位") and rest >= 4)
+            or (i + 1 < len(words) and word.word.endswith(("区", "县")) and g.pattern.match(stem, end))
+        )
+        if not cut:
             continue
-        if not _distinctive(stem[position:]):
-            position = previous  # "…实业|有限公司": a cut that leaves no name of its own is none
+        # A cut that leaves no name of its own ("…实业|有限公司") is none.
+        position = end if _distinctive(stem[end:]) else previous
         previous = position
     return position
 
