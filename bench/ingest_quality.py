@@ -7,6 +7,8 @@ labels.yaml), and the throughput of the two stages.
     .venv/bin/python bench/ingest_quality.py --show-misses     # and every report where a field is wrong
     .venv/bin/python bench/ingest_quality.py --part held-out --show-misses --field enterprises
     .venv/bin/python bench/ingest_quality.py --repeat 20       # throughput over 20 passes
+    .venv/bin/python bench/ingest_quality.py --skip-missing    # score the texts this machine has
+    .venv/bin/python bench/ingest_quality.py --agreement other.yaml  # two labellers' agreement
 
 Scoring: per report, each field is a set of normalised values (names in Simplified, NFKC, no
 spaces, lower case; places without their level suffix 市/县/区/镇…; projects without a final
@@ -25,6 +27,7 @@ Nothing here needs Django or a database. No network.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import re
 import statistics
@@ -114,8 +117,10 @@ def load(data: Path = DATA, *, skip_missing: bool = False) -> list[Report]:
     orphans = sorted(set(labels) - set(files))
     if skip_missing and (orphans or missing):
         # A machine that could not get every page back: the figures are of the reports it has.
-        print(f"skipped, text missing ({len(orphans)}): {' '.join(orphans)}", file=sys.stderr)
-        print(f"skipped, not labelled ({len(missing)}): {' '.join(missing)}", file=sys.stderr)
+        if orphans:
+            print(f"skipped, text missing ({len(orphans)}): {' '.join(orphans)}", file=sys.stderr)
+        if missing:
+            print(f"skipped, not labelled ({len(missing)}): {' '.join(missing)}", file=sys.stderr)
         files = {key: path for key, path in files.items() if key in labels}
         orphans, missing = [], []
     if missing or orphans:
@@ -249,6 +254,12 @@ OWNER = re.compile(
 )
 
 
+def _owner_of(owned: list[str], value: str) -> bool:
+    """Whether a predicted enterprise is the owner written in a labelled project's name."""
+    name = value.split(" · ")[0]
+    return any(name in project for project in owned)
+
+
 def _project_forms(value: str) -> list[str]:
     m = OWNER.match(value)
     return [value, m["rest"]] if m else [value]
@@ -363,17 +374,16 @@ def score(
     for outcome in outcomes:
         gold = gold_values(outcome.report.labels)
         predicted = outcome.values or {}
-        projects = [
-            norm(p["name"] if isinstance(p, dict) else p) for p in outcome.report.labels.get("projects") or []
+        owned = [
+            name
+            for p in outcome.report.labels.get("projects") or []
+            if OWNER.match(name := norm(p["name"] if isinstance(p, dict) else p))
         ]
-
-        def owner(value: str, projects: list[str] = projects) -> bool:
-            return any(OWNER.match(p) and value in p for p in projects)
-
         for f in totals:
-            optional = owner if f in ("enterprises", "enterprise_short") else None
-            if f == "enterprise_short":
-                optional = lambda value, owner=owner: owner(value.split(" · ")[0])  # noqa: E731
+            optional = None
+            if f in ("enterprises", "enterprise_short"):
+                # "name · short": the name is what may stand in a project's name.
+                optional = functools.partial(_owner_of, owned)
             count, miss = match(gold[f], predicted.get(f, []), optional)
             totals[f].add(count)
             if miss.missing or miss.extra:
@@ -439,6 +449,28 @@ def describe(reports: list[Report]) -> None:
     print(f"  provinces: {tally('province')}")
 
 
+def labelled_values(labels: dict[str, Any], gold: dict[str, list[frozenset[str]]]) -> dict[str, list[str]]:
+    """A second person's labels as predictions: each entity by the first of its forms that the
+    first person's labels know, else by its name."""
+    second = gold_values(labels)
+    out: dict[str, list[str]] = {}
+    for f, entities_ in second.items():
+        known = set().union(*gold[f]) if gold[f] else set()
+        out[f] = [next((form for form in sorted(forms) if form in known), min(forms)) for forms in entities_]
+    return out
+
+
+def agreement(reports: list[Report], path: Path, fields: tuple[str, ...]) -> int:
+    """How far two people labelling the same reports by the same rules agree: the second's
+    labels scored against labels.yaml as if they were predictions (F1 is symmetric)."""
+    other = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    common = [r for r in reports if r.id in other]
+    outcomes = [Outcome(r, labelled_values(other[r.id], gold_values(r.labels))) for r in common]
+    print(f"agreement of {path} with labels.yaml on {len(common)} reports")
+    table("agreement", outcomes, fields)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=("tuning", "held-out", "all"), default=None, help="only this part")
@@ -448,9 +480,16 @@ def main(argv: list[str] | None = None) -> int:
         "--skip-missing", action="store_true", help="score the reports present; list labels without a text"
     )
     parser.add_argument("--repeat", type=int, default=5, help="passes for the throughput (median); 0: none")
+    parser.add_argument(
+        "--agreement",
+        type=Path,
+        help="a second person's labels (same format) of some reports: their agreement with labels.yaml",
+    )
     args = parser.parse_args(argv)
 
     reports = load(skip_missing=args.skip_missing)
+    if args.agreement:
+        return agreement(reports, args.agreement, tuple(args.field) if args.field else FIELDS)
     clean, extract = pipeline()
     fields = tuple(args.field) if args.field else FIELDS
     describe(reports)
