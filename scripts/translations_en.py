@@ -2118,6 +2118,7 @@ PLURAL_ENGLISH.update(
 INGEST_GAPS_ENGLISH = {
     # The review page: new records proposed by the report
     "登记为新干部": "Record as a new official",
+    "接口提交的文字": "Text sent to the API",
     "任职部门": "Department",
     "报道中的职务": "Posts in the report",
     "登记后请在干部名录中补充职务": "add their other posts in the directory afterwards",

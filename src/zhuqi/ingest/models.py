@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from zhuqi.core.models import BaseModel
 from zhuqi.directory.models import Region
@@ -40,7 +40,7 @@ RAW_LENGTH = 2 * 1024 * 1024
 
 
 class Report(BaseModel):
-    source = models.CharField("来源", max_length=255, help_text="文件名，或 api（接口提交）")
+    source = models.CharField("来源", max_length=255, help_text="文件名；web（网页上粘贴的文字）或 api（接口提交的文字）")
     source_address = models.CharField("来源网址", max_length=500, blank=True)
     raw = models.TextField("原始输入")
     original_text = models.TextField("原文")
@@ -96,4 +96,9 @@ class Report(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return self.title or self.source
+        return self.title or self.source_label
+
+    @property
+    def source_label(self) -> str:
+        """The file's name, or how the text came (pasted on the page, sent to the API)."""
+        return {"web": gettext("粘贴的文字"), "api": gettext("接口提交的文字")}.get(self.source, self.source)

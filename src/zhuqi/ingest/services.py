@@ -334,7 +334,7 @@ def report_ingest(
     facts = duplicates.Facts.of(found)
     raw_text = _raw_text(raw)
     report = Report(
-        source=shortened(filename or "api", limit(Report, "source")),
+        source=shortened(filename or ("web" if source == "web" else "api"), limit(Report, "source")),
         source_address=shortened(source_address.strip(), limit(Report, "source_address")),
         raw=raw_text,  # cleaning refused anything above MAX_BYTES
         original_text=cleaned.original,
@@ -767,7 +767,7 @@ def report_confirm(
         attendance=[visit_services.Attendance(enterprise_id=pk) for pk in enterprise_list],
         project_ids=project_ids,
         summary=shortened(summary, limit(Visit, "summary")),
-        source_note=shortened(f"报道：{report.title or report.source}", limit(Visit, "source_note")),
+        source_note=shortened(f"报道：{report.title or report.source_label}", limit(Visit, "source_note")),
         recorded_from=VisitSource.REPORT,
     )
     result = visit_services.visit_create(

@@ -15,7 +15,7 @@ from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,40 +45,40 @@ PAGE_SIZE = 50
 LIST_PAGE = "ingest:report-list"
 
 HOW = {
-    linking.EXACT: "名称完全一致",
-    linking.SHORT_NAME: "按简称",
-    linking.PINYIN: "按拼音",
-    linking.FUZZY: "名称相近",
+    linking.EXACT: gettext_noop("名称完全一致"),
+    linking.SHORT_NAME: gettext_noop("按简称"),
+    linking.PINYIN: gettext_noop("按拼音"),
+    linking.FUZZY: gettext_noop("名称相近"),
 }
 YEAR_INFERRED = {
-    "published": "年份取自发布日期",
-    "context": "年份取自上文",
-    "": "年份不明",
+    "published": gettext_noop("年份取自发布日期"),
+    "context": gettext_noop("年份取自上文"),  # reports read before the year was left to the person
+    "": gettext_noop("年份不明"),
 }
 REMOVAL_KINDS = {
-    "chrome": "网站页眉页脚",
-    "unrelated_list": "无关文章列表",
-    "pinyin": "拼音注音",
-    "spam": "插入的广告",
-    "markup": "网页菜单",
+    "chrome": gettext_noop("网站页眉页脚"),
+    "unrelated_list": gettext_noop("无关文章列表"),
+    "pinyin": gettext_noop("拼音注音"),
+    "spam": gettext_noop("插入的广告"),
+    "markup": gettext_noop("网页菜单"),
 }
 FIELD_LABELS = {
-    "kind": "活动类型",
-    "title": "标题",
-    "start_date": "开始日期",
-    "end_date": "结束日期",
-    "status": "状态",
-    "officials": "干部",
-    "enterprises": "企业",
-    "places": "地点",
-    "place_codes": "地点",
-    "projects": "项目",
-    "project_ids": "项目",
-    "cases": "事项",
-    "reason": "舍弃原因",
-    "version": "版本",
-    "instructions": "交办要求",
-    "difficulties": "企业反映的困难",
+    "kind": gettext_noop("活动类型"),
+    "title": gettext_noop("标题"),
+    "start_date": gettext_noop("开始日期"),
+    "end_date": gettext_noop("结束日期"),
+    "status": gettext_noop("状态"),
+    "officials": gettext_noop("干部"),
+    "enterprises": gettext_noop("企业"),
+    "places": gettext_noop("地点"),
+    "place_codes": gettext_noop("地点"),
+    "projects": gettext_noop("项目"),
+    "project_ids": gettext_noop("项目"),
+    "cases": gettext_noop("事项"),
+    "reason": gettext_noop("舍弃原因"),
+    "version": gettext_noop("版本"),
+    "instructions": gettext_noop("交办要求"),
+    "difficulties": gettext_noop("企业反映的困难"),
 }
 
 
@@ -141,8 +141,8 @@ def _inbox(
         {
             "id": report.pk,
             "link": link(report.pk),
-            "title": report.title or report.source,
-            "source": report.source,
+            "title": report.title or report.source_label,
+            "source": report.source_label,
             "source_address": report.source_address,
             "published": day_text(report.published_on),
             "kind": _(ReportKind(report.kind).label),
@@ -187,7 +187,7 @@ def _entry(name: str, report: Report) -> dict[str, Any]:
     return {
         "name": name,
         "id": report.pk,
-        "title": report.title or report.source,
+        "title": report.title or report.source_label,
         "duplicate_of": report.duplicate_of_id,
     }
 
