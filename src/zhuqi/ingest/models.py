@@ -40,7 +40,9 @@ RAW_LENGTH = 2 * 1024 * 1024
 
 
 class Report(BaseModel):
-    source = models.CharField("来源", max_length=255, help_text="文件名；web（网页上粘贴的文字）或 api（接口提交的文字）")
+    source = models.CharField(
+        "来源", max_length=255, help_text="文件名；web（网页上粘贴的文字）或 api（接口提交的文字）"
+    )
     source_address = models.CharField("来源网址", max_length=500, blank=True)
     raw = models.TextField("原始输入")
     original_text = models.TextField("原文")

@@ -140,7 +140,8 @@ def test_upload_a_good_and_a_bad_file_and_pasted_text(scene: Scene) -> None:
     duplicate = re.findall(r'data-testid="upload-duplicate">(.*?)</li>', summary)[0]
     assert duplicate.startswith("粘贴的文字：") and f"#{first.pk}" in duplicate
     # The inbox names where a report came from: its file, or pasted text (never a code).
-    sources = re.findall(r'data-label="来源">(?:<span[^>]*>)?([^<]*)', client.get("/reports/").content.decode())
+    inbox = client.get("/reports/").content.decode()
+    sources = re.findall(r'data-label="来源">(?:<span[^>]*>)?([^<]*)', inbox)
     assert "粘贴的文字" in sources and "api" not in sources and "web" not in sources
     assert 'data-testid="upload-summary"' not in client.get("/reports/").content.decode()
     # A form with neither a file nor text is shown again with its error, nothing read.
