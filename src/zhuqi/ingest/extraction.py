@@ -257,11 +257,13 @@ KIND_WORDS = (
     (DISPATCH, (
         "调度会", "推进会", "专题会议", "专题会", "协调会", "调度会议", "推进会议", "联席会议", "现场会",
         "调度工作会议", "推进调度", "调度暨", "交办会", "协调例会", "项目例会", "推进工作会议",
+        "推进活动", "周例会", "调度例会", "汇报会", "集中开工", "开竣工", "开工仪式", "开工活动",
+        "集中签约", "拉练",
     )),
     (SYMPOSIUM, (
         "座谈会", "恳谈会", "见面会", "座谈", "茶话会", "早餐会", "圆桌会", "政企面对面", "交流会",
         "顾问会议", "茶叙会", "茶叙", "政企交流", "会见", "坐诊接诉", "上门问诊", "午餐会", "政企沙龙",
-        "对接会", "恳谈",
+        "对接会", "恳谈", "会商", "茶叙", "沙龙", "见面会",
     )),
     # A trip to bring in investment (招商考察) is neither an inspection of the region's own
     # enterprises nor a meeting with them.
@@ -271,8 +273,12 @@ KIND_WORDS = (
 ENGLISH_KIND_WORDS = (
     (DISPATCH, (
         "dispatch meeting", "scheduling meeting", "promotion meeting", "coordination meeting", "dispatching",
+        "commencement ceremony", "groundbreaking", "ground-breaking", "construction started",
     )),
-    (SYMPOSIUM, ("symposium", "forum", "seminar", "discussion meeting", "roundtable", "round-table")),
+    (SYMPOSIUM, (
+        "symposium", "forum", "seminar", "discussion meeting", "roundtable", "round-table", "discussed",
+        "talks with", "met with", "breakfast meeting",
+    )),
     (INSPECTION, (
         "investigat", "inspect", "survey", "research", "visit", "field trip", "went to", "came to",
     )),
@@ -2037,7 +2043,14 @@ def _kind_in(text: str, english: bool) -> str | None:
     return best[1] if best else None
 
 
+# Groundbreaking and signing ceremonies of many projects are dispatch events whatever else the
+# lead sentence says ("现场督导…集中开工").
+_PROJECT_CEREMONY = re.compile("集中开工|集中开竣工|开工仪式|集中签约")
+
+
 def _kind(title: str, lead_sentence: str, english: bool, opening: str = "") -> str:
+    if not english and _PROJECT_CEREMONY.search(title + lead_sentence):
+        return DISPATCH
     return (
         _kind_in(title, english)
         or _kind_in(lead_sentence, english)
