@@ -2017,14 +2017,43 @@ def _english_places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Me
             continue
         out.append(Mention(local, m.start(1), m.end(1)))
         spans += [(m.start(1), m.end(1)), (m.start(2), m.end(2))]
+    # Named zones and parks ("Changde Economic Development Zone"): places as written, and the
+    # regions their names begin with are not places of their own.
+    for m in _EN_ZONE.finditer(text):
+        words = m.group().split()
+        # Past a title-case headline's words ("Zou Wenhui Inspects | Changde Economic …").
+        cut = max((i + 1 for i, w in enumerate(words) if w in _EN_NOT_IN_NAMES or w.islower()), default=0)
+        zone = " ".join(words[cut:])
+        start = m.end() - len(zone)
+        if not _inside(_Spans(excluded_spans), start, m.end()) and len(zone.split()) >= 3:
+            out.append(Mention(zone, start, m.end()))
+            spans.append((start, m.end()))
     excluded = _Spans(spans)
     for m in pattern.finditer(text):
         if _inside(excluded, m.start(), m.end()) or _EN_ORGANISATION_AFTER.match(text, m.end()):
             continue
         if _EN_ELSEWHERE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
             continue
+        if _EN_CAPITAL_OF.search(text, max(0, m.start() - 20), m.start()):
+            continue  # "Guiyang, capital of Guizhou province": the province only says where
         out.append(Mention(names[m.group()], m.start(), m.end()))
+    # A province with one of its own regions named is where they lie, not the event's place.
+    regions = {p.text for p in out}
+    out = [
+        p
+        for p in out
+        if not (p.text in g.provinces and any(_within(other, p.text) for other in regions if other != p.text))
+    ]
     return sorted(out, key=lambda p: p.start)
+
+
+_EN_ZONE = re.compile(
+    r"(?:[A-Z][\w'’-]*\s+){1,8}?(?:Economic(?:\s+and\s+Technological)?\s+Development\s+Zone|"
+    r"(?:High-[Tt]ech\s+)?(?:Industrial\s+)?Development\s+Zone|Industrial\s+Park|Industrial\s+Zone|"
+    r"High-[Tt]ech\s+Zone|New\s+Area|Economic\s+Zone|Free\s+Trade\s+Zone|Bonded\s+Zone|Demonstration\s+Zone|"
+    r"Sub-district|Science\s+Park|Technology\s+Park|Logistics\s+Park)\b"
+)
+_EN_CAPITAL_OF = re.compile(r"capital\s+of\s+(?:the\s+)?$|,\s+(?:a\s+)?city\s+in\s+$", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -345,7 +345,8 @@ def test_english_report_fields() -> None:
     assert (result.kind, result.start) == (extraction.SYMPOSIUM, date(2024, 5, 6))
     assert people(result.lead_officials) == {"Zhang San": ["Mayor"]}
     assert names(result) == {"Huaxin Textile Co., Ltd.": False}
-    assert result.places == ["大同市", "山西省"]
+    # "Datong City, Shanxi Province": the province only says where the city lies.
+    assert result.places == ["大同市"]
     assert result.instructions == ["enterprises to expand exports"]
     assert result.difficulties == ["difficulties in financing"]
 
