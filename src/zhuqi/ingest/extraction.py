@@ -750,6 +750,10 @@ def _reads_as_words(name: str) -> bool:
     if len(name) == 3 and name[-1] in "会团组" and jieba.get_FREQ(name[:2]):
         return True  # "市长顾问会"
     words = jieba.posseg.lcut(name, HMM=False)
+    if len(name) >= 4 and any(len(w.word) >= 2 and w.flag in ("d", "v", "l", "vd", "ad") for w in words[1:]):
+        return True  # "朱文兵不时…": a long name runs into an adverb or a verb (立新 of 孙立新 is a name)
+    if any(post in name for post in ("主任", "书记", "市长", "县长", "区长")):
+        return True  # "会主任白云": a post, not a name
     proper = words[0].flag.startswith("nr") or words[0].flag in ("ns", "nz", "nt")  # 钱塘, 周波
     if len(words) == 1 and not proper and (jieba.get_FREQ(name) or 0) > 50:
         return True  # a word of the language ("项目"), not a name
@@ -764,7 +768,7 @@ def _reads_as_words(name: str) -> bool:
 # The posts of people of an enterprise ("厦门钨业股份有限公司董事长"): they are not officials.
 _ENTERPRISE_POST = re.compile(
     "(?:" + _alternation(ENTERPRISE_SUFFIXES) + ")|董事长|总经理|总裁|经理|厂长|总监|创始人|董事"
-    "|商会|协会"  # chambers and associations speak for enterprises; their heads are not officials
+    "|商会|协会|联合会|联谊会|促进会|^(?:副)?会长$"  # bodies of enterprises: their heads are not officials
 )
 
 
@@ -775,8 +779,9 @@ def _officials(text: str) -> list[PersonMention]:
     def add(name: str, posts: list[str], start: int) -> None:
         if _reads_as_words(name):
             return
-        # A party secretary of a state enterprise (党组书记) is a cadre; a chairman alone is not.
-        if posts and all(_ENTERPRISE_POST.search(post) and "党" not in post for post in posts):
+        # The heads of enterprises, state ones included ("中核集团党组书记、董事长"), are the
+        # enterprise's people at the event, not officials.
+        if posts and all(_ENTERPRISE_POST.search(post) for post in posts):
             return
         if name not in people:
             people[name] = PersonMention(name=name, posts=[], start=start, end=start + len(name))
@@ -972,6 +977,25 @@ def _same_role(sentence: str, first: str, named: list[PersonMention]) -> list[Pe
     return group if group and _SHARED_ROLE.match(sentence, end) else []
 
 
+_LEADERS_LEADING = re.compile(
+    f"领导(?:同志)?((?:[{_HAN}]{{2,3}}、)+[{_HAN}]{{2,3}})(?:等)?(?:同志)?(?:分别|共同|一同|一起|先后)?"
+    f"(?:{_LEAD_VERBS}|带队|到|深入)"
+)
+
+
+def _leaders_listed(opening: list[str], people: list[PersonMention]) -> list[PersonMention]:
+    """Leaders named in a list after a collective word and leading together ("衡水市领导王景武、
+    吕志成…分别带队", "市领导沈先武、汪卫等深入…")."""
+    by_name = {p.name: p for p in people}
+    for sentence in opening[:3]:
+        m = _LEADERS_LEADING.search(sentence)
+        if m:
+            listed = [by_name[name] for name in m.group(1).split("、") if name in by_name]
+            if len(listed) >= 2:
+                return listed
+    return []
+
+
 def _leading_in(opening: list[str], people: list[PersonMention]) -> tuple[list[PersonMention], str]:
     """The first official of the opening sentences written with posts and leading
     ("市委书记齐家滨，市委副书记、市长李永红出席会议并讲话"), with the sentence."""
@@ -981,6 +1005,13 @@ def _leading_in(opening: list[str], people: list[PersonMention]) -> tuple[list[P
         for person in people:
             at = sentence.find(person.name)
             if person.posts and at >= 0 and _SPEAKS_AT_MEETING.match(sentence, at + len(person.name)):
+                # The first of those speaking together ("书记A，市长B出席会议并讲话").
+                named = sorted(
+                    (p for p in people if p.posts and p.name in sentence), key=lambda p: sentence.find(p.name)
+                )
+                first = named[0]
+                if first is not person and person in _same_role(sentence, first.name, named):
+                    return [first], sentence
                 return [person], sentence
     for sentence in opening:
         named = sorted(
@@ -1024,6 +1055,8 @@ def _leads(
                 lead = [p for p in people if any(post.endswith(post_word) for post in p.posts)][:1]
                 if lead:
                     break
+    if not lead and not english and opening:
+        lead = _leaders_listed(opening, people)
     if not lead and not english and opening:
         lead, sentence = _leading_in(opening, people)
         if lead:
@@ -1102,7 +1135,7 @@ def _enterprise_stem_start(stem: str) -> int:
         cut = (
             (len(word.word) >= 2 and function)
             or (len(word.word) == 1 and preposition)
-            or (word.word in ("企业", "公司", "单位") and rest >= 4)
+            or (word.word.endswith(("企业", "公司", "单位")) and rest >= 4)
             or (i + 1 < len(words) and word.word.endswith(("区", "县")) and g.pattern.match(stem, end))
         )
         if not cut:
@@ -1221,6 +1254,19 @@ def _items_before(text: str, end: int) -> list[tuple[str, int, int]]:
     s = _cut_left(text, s, e, _NAME_LEFT_STOP, keep=2)
     items[0] = (text[s:e], s, e)
     return items
+
+
+def _category_or_amount(item: str) -> bool:
+    """An item that names a kind of enterprise or an amount, not one ("食品", "投资5000万元以上")."""
+    import jieba
+
+    if re.search(r"\d|万元|亿元|以上|以下|预算|专项债", item):
+        return True
+    return (jieba.get_FREQ(item) or 0) > 50 and item not in gazetteer().names
+
+
+def _looks_like_a_person(item: str) -> bool:
+    return 2 <= len(item) <= 3 and _is_surname_start(item) and not _INDUSTRY_WORD.search(item)
 
 
 def _list_items(text: str, start: int, end: int) -> Iterator[tuple[str, int, int]]:
@@ -1565,6 +1611,10 @@ def _enterprises_and_projects(
                 continue
             if "等" in item or (strict and not (_INDUSTRY_WORD.search(item) or item in brands)):
                 continue
+            if _category_or_amount(item) or (
+                "企业家" in m.group() and _looks_like_a_person(item) and item not in brands
+            ):
+                continue  # "矿产、食品、农业等企业", "邓继涛、周京宜等企业家"
             if item in brands:
                 found.enterprise(brands[item], False, s, e)
             elif _ENTERPRISE_SUFFIX.search(item) and item.endswith(ENTERPRISE_SUFFIXES):
@@ -1649,7 +1699,9 @@ _ZONE_SUFFIX = re.compile(
     "高新技术产业开发区|经济技术开发区|经济开发区|高新区|经开区|工业园区|工业园|工业集中区|产业园区|产业园"
     "|物流园区|物流园|科技园|经济园|工业区|示范区|开发区|新城|新区|综合保税区|保税区|片区"
 )
-_TOWN_SUFFIX = re.compile(r"镇(?![压守定静痛])|(?<!家)乡(?![村镇亲土愁情贤音里])|街道(?![办])|苏木")
+_TOWN_SUFFIX = re.compile(
+    r"镇(?![压守定静痛])|(?<![家返回下还思离老])乡(?![村镇亲土愁情贤音里])|街道(?![办])|苏木"
+)
 _VILLAGE = re.compile(f"[{_HAN}]{{2,4}}?村(?![民级委两组干务庄镇集])")
 # What a zone or town name cannot be: generic areas and words ("县产业集聚区", "全镇", "特色小镇").
 _GENERIC_AREA = re.compile(
