@@ -1868,6 +1868,7 @@ def _codes_of() -> dict[str, tuple[str, ...]]:
     return codes
 
 
+@lru_cache(maxsize=8192)
 def _within(inner: str, outer: str) -> bool:
     """Whether a region named `inner` lies in one named `outer` (宁波市 in 浙江省)."""
     codes = _codes_of()
@@ -1957,7 +1958,9 @@ def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
             found.pop()  # "浙江省宁波市": the city, not the province it lies in
         if _REPRESENTED.match(text, free) or text[max(0, i - 2) : i] in _LEFT_FROM:
             continue
-        if _in_list_from(text, i):
+        if ("、" in text[max(0, i - 12) : i] or _AGENCY_LIST_BEFORE.search(text, max(0, i - 6), i)) and (
+            _in_list_from(text, i)
+        ):
             continue  # "有关部门以及吉州区、庐陵新区…等现场作出回应": regions answering as agencies
         found.append(Mention(full, i, free))
     # A province named less often than its own regions is background (济南 … 山东省的省会); one
@@ -1999,7 +2002,34 @@ def _where_the_event_was(
         or _ABOUT_AFTER_EVENT.match(text, p.end)
         or any(text[max(0, p.start - len(w)) : p.start] == w for w in _ABOUT_BEFORE)
     }
-    return [p for p in places if p.text in areas or p.text in where]
+    # Zones and parks the same way: one only planned, built or praised in what was said
+    # ("要加快建设新材料产业园") is not where the event was.
+    zones = {p.text for p in places if p.text in areas and _ZONE_SUFFIX.search(p.text)}
+    zones_where = {
+        p.text
+        for p in places
+        if p.text in zones
+        and (
+            p.start < opening_end
+            or _GOING_BEFORE.search(text, max(0, p.start - 4), p.start)
+            or _VISIT_AFTER.match(text, p.end)
+            or text.startswith(("调研", "考察", "视察", "察看", "现场"), p.end)
+            or _GOING_IN_CLAUSE.search(text, _clause_start(text, p.start), p.start)
+        )
+    }
+    return [
+        p
+        for p in places
+        if (p.text in areas and (p.text not in zones or p.text in zones_where)) or p.text in where
+    ]
+
+
+# An item of a list of sites the leader went to ("先后到A、B产业园"): the clause has the verb.
+_GOING_IN_CLAUSE = re.compile(r"(?:到|赴|深入|走进|来到|前往|先后|考察|调研|察看|实地|走访|莅临)")
+
+
+def _clause_start(text: str, at: int) -> int:
+    return max(text.rfind(mark, 0, at) for mark in "，。；！？\n") + 1
 
 
 _GOING_BEFORE = re.compile(
