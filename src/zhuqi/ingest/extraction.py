@@ -1146,6 +1146,23 @@ def _enterprise_stem_start(stem: str) -> int:
     return position
 
 
+@lru_cache(maxsize=8192)
+def _names_one(stem: str) -> bool:
+    """Whether the words before a legal suffix name an enterprise: not a clause ("可以在公司",
+    "也是公司", "以往公司"), whose words are all function words or one character long."""
+    import jieba.posseg
+
+    if all(ch in "也是在以把将被对可就都还又全该本此这那其由" for ch in stem):
+        return False
+    words = jieba.posseg.lcut(stem, HMM=False)
+    if all(len(w.word) == 1 for w in words):
+        return True  # an abbreviation cut into characters ("霍煤集团", "蒙能集团")
+    return any(len(w.word) >= 2 and w.flag in _NOUN_TAGS for w in words)
+
+
+_NOUN_TAGS = frozenset(("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "an", "vn", "ng", "x", "i"))
+
+
 def _distinctive(rest: str) -> bool:
     """Whether what is left of an enterprise's name names one: more than an industry word."""
     return len(rest) >= 3 and not _INDUSTRY_WORD.match(rest) and rest not in INDUSTRY_WORDS
@@ -1203,7 +1220,7 @@ def _full_enterprises(
             start += 1
         name = text[start:end]
         stem = text[start : m.start()]
-        if len(stem) < 2 or _inside(excluded, start, end):
+        if len(stem) < 2 or _inside(excluded, start, end) or not _names_one(stem):
             continue
         if re.fullmatch(
             r"(?:本|该|各|这|那|全市|企业|有关|相关|国有|民营|子|分|母|上市|一家|多家|龙头|骨干|平台|办|家)+",
@@ -1551,7 +1568,7 @@ def _enterprises_and_projects(
                         found.enterprise(brands[item], False, s, e)
                     else:
                         found.project(item, s, e)
-                elif not item.endswith(NOT_ENTERPRISE_ENDINGS):
+                elif not item.endswith(NOT_ENTERPRISE_ENDINGS) and not _category_or_amount(item):
                     found.enterprise(item, True, s, e)
                 continue
             k = _enterprise_prefix(item, brands, bool(_AT_SITE.search(text, max(0, s - 2), s)))
@@ -1612,7 +1629,9 @@ def _enterprises_and_projects(
             if "等" in item or (strict and not (_INDUSTRY_WORD.search(item) or item in brands)):
                 continue
             if _category_or_amount(item) or (
-                "企业家" in m.group() and _looks_like_a_person(item) and item not in brands
+                "企业家" in text[m.start() : m.end() + 1]
+                and _looks_like_a_person(item)
+                and item not in brands
             ):
                 continue  # "矿产、食品、农业等企业", "邓继涛、周京宜等企业家"
             if item in brands:
