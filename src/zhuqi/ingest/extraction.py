@@ -1936,8 +1936,14 @@ def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
         if i < free:
             continue
         pair = text[i : i + 2]
-        group = g.by_pair.get(pair, ())
-        word = next((name for name in group if text.startswith(name, i)), None)
+        group = g.by_pair.get(pair)
+        if group is None and pair not in g.weak:
+            continue  # most positions: no name begins with these two characters
+        word = None
+        for name in group or ():
+            if text.startswith(name, i):
+                word = name
+                break
         weak = False
         weak_full = ""
         if word is None:
