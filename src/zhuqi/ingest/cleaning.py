@@ -391,10 +391,12 @@ _REPRINT = re.compile(r"转载请注明|未经授权|未经许可|禁止转载|�
 _CONTACT = re.compile(r"电话|邮箱|e-?mail|qq群|qq[:：]|传真|邮编|客服|微信号|热线", re.IGNORECASE)
 _ADDRESS = re.compile(r"地址[:：]")
 _META_LABEL = re.compile(
-    r"(?:^|\s|\||　)(?:来源|信息来源|文章来源|稿源|出处|作者|编辑|责任编辑|责编|编审|审核|审校|校对|"
+    r"(?:^|\s|\||　|【|\[|［|（|\()"
+    r"(?:来源|信息来源|文章来源|稿源|出处|作者|编辑|责任编辑|责编|编审|审核|审校|校对|"
     r"记者|通讯员|摄影|图片|发布者|发布人|发布单位|"
     r"发布时间|发布日期|发表时间|发稿时间|更新时间|时间|日期|浏览次数|阅读次数|访问次数|点击数|点击量|访问量|字号|"
-    r"release\s*time|release\s*date|publish(?:ed)?\s*(?:time|date|on)|date|source|author|editor|writer|views)"
+    r"release\s*time|release\s*date|publish(?:ed)?\s*(?:time|date|on)|date|time|source|author|editor|writer|views|"
+    r"clicks?|hits)"
     r"\s*[:：]",
     re.IGNORECASE,
 )
@@ -412,6 +414,13 @@ _POSTED_ON = re.compile(
     r"\s*(?:更新于|发布于|发表于|posted\s+on|updated\s+on|published\s+on)\s*(?:\d|[A-Z][a-z]{2,8}\.?\s+\d)",
     re.IGNORECASE,
 )
+# A label, then the page's date ("时间:2017-02-28", "发布日期：2021-02-24").
+_LABELLED_DATE = re.compile(
+    r"(?:时间|日期|发布|发表|更新|time|date)\s*[:：]\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}",
+    re.IGNORECASE,
+)
+# A forum's edit stamp ("本帖最后由 悟真 于 2016-2-29 08:50 编辑").
+_FORUM_EDIT = re.compile(r"于\s*(?:19|20)\d{2}-\d{1,2}-\d{1,2}[^。]{0,12}编辑\s*$")
 # A blog's posting line ("by admin - 2023-07-18 65 Views").
 _POSTED_BY = re.compile(
     r"^\s*by\s+\S{1,30}\s*[-–—|·]\s*(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}", re.IGNORECASE
@@ -580,7 +589,9 @@ def _metadata(line: _Line) -> bool:
         return True  # "更新于 2023-08-15 10:00", "Posted on August 15, 2023"
     labels = _META_LABEL.findall(" " + text)
     if not labels:
-        return False
+        return len(line.compact) <= 60 and bool(_FORUM_EDIT.search(text))
+    if len(line.compact) <= 60 and _LABELLED_DATE.search(text):
+        return True  # "景县新闻网 时间:2017-02-28 11:55": a label with the page's date
     # a label leading the line, or several labels on one line
     return len(labels) >= 2 or bool(_META_LABEL.match(" " + text))
 
