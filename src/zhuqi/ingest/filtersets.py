@@ -1,4 +1,5 @@
-"""One filter set serves the report inbox page and the API list (`GET /api/v1/reports`)."""
+"""One filter set serves the report inbox page, its Excel export (`/reports/export.xlsx`) and the
+API list (`GET /api/v1/reports`)."""
 
 from __future__ import annotations
 

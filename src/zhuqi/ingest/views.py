@@ -15,11 +15,13 @@ from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhuqi.core.auth import request_user
+from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import (
     NotFound,
     PermissionDenied,
@@ -35,6 +37,7 @@ from zhuqi.core.pagination import IdsThenRows
 from zhuqi.directory.models import Region, User
 from zhuqi.ingest import linking, selectors, services
 from zhuqi.ingest.cleaning import MAX_BYTES
+from zhuqi.ingest.exporting import MAX_ROWS, export_reports, report_rows
 from zhuqi.ingest.filtersets import ReportFilterSet
 from zhuqi.ingest.forms import LEAVE_OUT, DiscardForm, UploadForm, confirm_edits
 from zhuqi.ingest.models import Report, ReportKind, ReportStatus
@@ -169,6 +172,7 @@ def _inbox(
         "tab_base": tab_base + "&" if tab_base else "",
         "all_link": f"?{tab_base}" if tab_base else "",
         "querystring_base": params.urlencode() + "&" if params else "",
+        "export_query": params.urlencode(),
         "may_ingest": services.may_ingest(user),
         "form": form or UploadForm(),
         "summary": request.session.pop(SUMMARY_KEY, None) if form is None else None,
@@ -180,6 +184,26 @@ def _inbox(
 @page_for(LIST_PAGE)
 def report_list(request: HttpRequest) -> HttpResponse:
     return _inbox(request, request_user(request))
+
+
+@login_required
+@page_for(LIST_PAGE)
+def report_export(request: HttpRequest) -> HttpResponse:
+    """The inbox as filtered, in Excel: the reader's reports through the page's FilterSet. A
+    filter it cannot read sends the person back to the inbox with the same query, where the page
+    names it (a sheet filtered by the rest would not be the list asked for)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    filterset = ReportFilterSet(params, queryset=selectors.inbox_queryset(user=request_user(request)))
+    inbox = f"{reverse(LIST_PAGE)}?{params.urlencode()}" if params else reverse(LIST_PAGE)
+    if not filterset.is_valid():
+        return redirect(inbox)
+    reports = filterset.qs
+    if reports.count() > MAX_ROWS:
+        messages.error(request, _("导出超过 %(max)s 行，请先筛选") % {"max": MAX_ROWS})
+        return redirect(inbox)
+    body = export_reports(report_rows(reports).iterator(chunk_size=2000))
+    return office_file(body, f"报道-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
 def _entry(name: str, report: Report) -> dict[str, Any]:
