@@ -177,7 +177,7 @@ NAME_LEFT_STOPS = (
     "招引", "储备", "争取", "包装", "实施", "开工", "做好", "筹备", "实现", "规划", "一批", "举办",
     "开展", "聚焦", "围绕", "依托", "借助", "发展", "建成", "投产", "完成", "启动", "加强", "重点",
     "召开", "主持", "研究", "解决", "以来", "汇报", "情况", "联系企业", "包联企业", "挂联企业",
-    "服务企业", "帮扶企业", "邀请",
+    "服务企业", "帮扶企业", "邀请", "关于",
 )  # fmt: skip
 # Projects keep 及/和/与 inside their names ("大修渣无害化处理及综合利用项目").
 PROJECT_LEFT_STOPS = (*(w for w in NAME_LEFT_STOPS if w not in ("及", "和", "与", "以及", "重点")), "等")
@@ -1223,11 +1223,11 @@ def _full_enterprises(
         if len(stem) < 2 or _inside(excluded, start, end) or not _names_one(stem):
             continue
         if re.fullmatch(
-            r"(?:本|该|各|这|那|全市|企业|有关|相关|国有|民营|子|分|母|上市|一家|多家|龙头|骨干|平台|办|家)+",
+            r"(?:本|该|各|这|那|全市|企业|有关|相关|国有|民营|子|分|母|上市|一家|多家|龙头|骨干|平台|办|家|集团)+",
             stem,
         ):
             continue
-        if m.group() in ("厂", "总厂") and (len(stem) < 3 or stem[-1] in "办建进出工全本该"):
+        if m.group() in ("厂", "总厂") and (len(stem) < 3 or stem[-1] in "办建进出入工全本该"):
             continue
         if m.group() == "厂" and (text[end : end + 1] in tuple("房区长务址内外家矿") or _not_a_factory(stem)):
             continue  # 标准化厂房, 老厂区, 实行厂务公开, 自来水厂
@@ -1277,7 +1277,7 @@ def _category_or_amount(item: str) -> bool:
     """An item that names a kind of enterprise or an amount, not one ("食品", "投资5000万元以上")."""
     import jieba
 
-    if re.search(r"\d|万元|亿元|以上|以下|预算|专项债", item):
+    if re.search(r"\d|万元|亿元|以上|以下|预算|专项债|事宜|申请|问题|招聘|停放", item):
         return True
     return (jieba.get_FREQ(item) or 0) > 50 and item not in gazetteer().names
 
