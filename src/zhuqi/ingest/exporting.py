@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db.models import Count, QuerySet
-from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from zhuqi.core.spreadsheets import write_workbook
 from zhuqi.ingest.models import Report, ReportKind, ReportStatus
+from zhuqi.ingest.selectors import ROW_LEADS
 
 SHEET = "报道"
 COLUMNS = [
@@ -36,36 +35,10 @@ _IMPORTED_COLUMN = 9
 _DATE_FORMAT = "yyyy-mm-dd"
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_ROWS = 100_000
-# The leads read with each row (an event has one or two; the rest are on the review page).
-LEADS = 3
-
-
-def report_rows(reports: QuerySet[Report]) -> QuerySet[Report]:
-    """The inbox's reports (scoped, filtered, ordered) with the export's columns only: the
-    region's name joined, the merged reposts counted and the leads' names taken out of the
-    extraction by the database, so the extraction itself is never read."""
-    leads = {f"lead_{i}": KT(f"extraction__lead_officials__{i}__name") for i in range(LEADS)}
-    return (
-        reports.select_related(None)
-        .select_related("region")
-        .annotate(merged=Count("duplicates"), **leads)
-        .only(
-            "id",
-            "title",
-            "source",
-            "source_address",
-            "published_on",
-            "kind",
-            "status",
-            "created_at",
-            "visit_id",
-            "region__name",
-        )
-    )
 
 
 def _row(report: Any) -> Sequence[Any]:
-    leads = [name for i in range(LEADS) if (name := getattr(report, f"lead_{i}", None))]
+    leads = [name for i in range(ROW_LEADS) if (name := getattr(report, f"lead_{i}", None))]
     confirmed = report.status == ReportStatus.CONFIRMED and report.visit_id
     return [
         report.title or report.source_label,

@@ -10,8 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, QuerySet
-from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,7 +35,7 @@ from zhuqi.core.pagination import IdsThenRows
 from zhuqi.directory.models import Region, User
 from zhuqi.ingest import linking, selectors, services
 from zhuqi.ingest.cleaning import MAX_BYTES
-from zhuqi.ingest.exporting import MAX_ROWS, export_reports, report_rows
+from zhuqi.ingest.exporting import MAX_ROWS, export_reports
 from zhuqi.ingest.filtersets import ReportFilterSet
 from zhuqi.ingest.forms import LEAVE_OUT, DiscardForm, UploadForm, confirm_edits
 from zhuqi.ingest.models import Report, ReportKind, ReportStatus
@@ -105,25 +103,6 @@ def _iso(value: Any) -> datetime.date | None:
 # The inbox
 
 
-def _page_rows() -> QuerySet[Report]:
-    return (
-        Report.objects.select_related("region")
-        .annotate(merged=Count("duplicates"), lead=KT("extraction__lead_officials__0__name"))
-        .only(
-            "id",
-            "title",
-            "source",
-            "source_address",
-            "published_on",
-            "kind",
-            "status",
-            "created_at",
-            "duplicate_of_id",
-            "region__name",
-        )
-    )
-
-
 # The upload's summary, kept in the session from the POST to the inbox it redirects to.
 SUMMARY_KEY = "ingest-upload-summary"
 
@@ -137,7 +116,10 @@ def _inbox(
     # cannot read is said in a message naming it, and the rest still filter.
     (queryset,) = page_filter_each(request, ReportFilterSet, params, selectors.inbox_queryset(user=user))
     page = ListPaginator(
-        IdsThenRows(queryset, _page_rows()), PAGE_SIZE, counted=queryset, exact=exact_count_asked(request)
+        IdsThenRows(queryset, selectors.inbox_rows()),
+        PAGE_SIZE,
+        counted=queryset,
+        exact=exact_count_asked(request),
     ).get_page(request.GET.get("page"))
     link = link_for("ingest:report-detail")
     rows = [
@@ -149,7 +131,10 @@ def _inbox(
             "source_address": report.source_address,
             "published": day_text(report.published_on),
             "kind": _(ReportKind(report.kind).label),
-            "lead": report.lead or "—",
+            "lead": "、".join(
+                name for i in range(selectors.ROW_LEADS) if (name := getattr(report, f"lead_{i}", None))
+            )
+            or "—",
             "status": report.status,
             "status_label": _(ReportStatus(report.status).label),
             "merged": report.merged,
@@ -202,7 +187,7 @@ def report_export(request: HttpRequest) -> HttpResponse:
     if reports.count() > MAX_ROWS:
         messages.error(request, _("导出超过 %(max)s 行，请先筛选") % {"max": MAX_ROWS})
         return redirect(inbox)
-    body = export_reports(report_rows(reports).iterator(chunk_size=2000))
+    body = export_reports(selectors.inbox_rows(reports).iterator(chunk_size=2000))
     return office_file(body, f"报道-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
