@@ -14,6 +14,16 @@ from zhuqi.core.tabular import ImportFileError, ImportReport, write_error_file
 from zhuqi.directory.models import User, system_user
 
 
+def acting_user(username: str | None) -> User:
+    """The account a command acts as (`--as USERNAME`: its scope applies), else the system."""
+    if not username:
+        return system_user()
+    try:
+        return User.objects.get(username=username, is_active=True)
+    except User.DoesNotExist:
+        raise CommandError(f"--as: 账号 {username} 不存在或已停用") from None
+
+
 class TableImportCommand(ZhuqiCommand):
     """A command importing one kind of list: every row checked first; one bad row and nothing is
     written, unless --skip-invalid. Subclasses name the importer."""
@@ -42,12 +52,7 @@ class TableImportCommand(ZhuqiCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{'这是一个文件夹，不是文件' if path.is_dir() else '文件不存在'}：{path}")
-        actor = system_user()
-        if options["username"]:
-            try:
-                actor = User.objects.get(username=options["username"], is_active=True)
-            except User.DoesNotExist:
-                raise CommandError(f"--as: 账号 {options['username']} 不存在或已停用") from None
+        actor = acting_user(options["username"])
         show_bar = options["verbosity"] > 0
         with (
             path.open("rb") as stream,

@@ -12,7 +12,7 @@ from zhuqi.chains import loading, services
 from zhuqi.chains.models import SegmentKind
 from zhuqi.core.errors import ValidationFailed
 from zhuqi.core.management.base import ZhuqiCommand
-from zhuqi.directory.models import User, system_user
+from zhuqi.directory.management.importing import acting_user
 
 
 def _shipped_names() -> str:
@@ -55,12 +55,7 @@ class Command(ZhuqiCommand):
             path = shipped
         with path.open("rb") as handle:
             content = handle.read(loading.MAX_TEMPLATE_BYTES + 1)
-        actor = system_user()
-        if options["username"]:
-            try:
-                actor = User.objects.get(username=options["username"], is_active=True)
-            except User.DoesNotExist:
-                raise CommandError(f"--as: 账号 {options['username']} 不存在或已停用") from None
+        actor = acting_user(options["username"])
         try:
             template = loading.read_template(path.name, content)
             if options["dry_run"]:

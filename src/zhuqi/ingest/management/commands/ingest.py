@@ -15,7 +15,8 @@ from django.core.management.base import CommandError, CommandParser
 
 from zhuqi.core.errors import PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.management.base import ZhuqiCommand
-from zhuqi.directory.models import User, system_user
+from zhuqi.directory.management.importing import acting_user
+from zhuqi.directory.models import User
 from zhuqi.ingest import services
 from zhuqi.ingest.cleaning import HTML_SUFFIXES, MAX_BYTES
 from zhuqi.ingest.models import ReportStatus
@@ -92,12 +93,7 @@ class Command(ZhuqiCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor = system_user()
-        if options["username"]:
-            try:
-                actor = User.objects.get(username=options["username"], is_active=True)
-            except User.DoesNotExist:
-                raise CommandError(f"--as: 账号 {options['username']} 不存在或已停用") from None
+        actor = acting_user(options["username"])
         files, missing = files_of([Path(p) for p in options["paths"]])
         summary = Summary(failures=list(missing))
         if not files and not missing:
