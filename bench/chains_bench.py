@@ -146,11 +146,9 @@ FIELDS = [
 def enterprise_rows(count: int) -> list[dict[str, Any]]:
     """The registry's rows as field values, computed once (names, pinyin search words, size
     class) and kept in a pickle beside the databases."""
-    from generate import rows
+    from generate import enterprise_of, rows
 
     from zhuqi.directory.models import Region
-    from zhuqi.enterprises.models import Enterprise
-    from zhuqi.enterprises.services import apply_size_class, build_search_text
 
     path = OUT / f"chains-enterprises-{count}.pickle"
     if path.exists():
@@ -163,20 +161,7 @@ def enterprise_rows(count: int) -> list[dict[str, Any]]:
     )
     made = []
     for row in rows(count, seed=20, counties=counties):
-        enterprise = Enterprise(
-            uscc=row[0],
-            name=row[1],
-            industry_id=row[2],
-            employees=row[3],
-            revenue=Decimal(str(row[4])),
-            total_assets=Decimal(str(row[5])),
-            region_id=row[6],
-            address=row[7],
-            contacts=[{"name": row[8], "phone": row[9]}],
-            above_scale=row[10] == "是",
-        )
-        enterprise.search_text = build_search_text(enterprise)
-        apply_size_class(enterprise)
+        enterprise = enterprise_of(row)
         made.append({field: getattr(enterprise, field) for field in FIELDS})
     with path.open("wb") as handle:
         pickle.dump(made, handle)

@@ -88,13 +88,34 @@ def write_xlsx(count: int, path: Path) -> None:
     workbook.save(path)
 
 
-def write_database(count: int, batch: int = 5000, counties: list[tuple[str, str]] | None = None) -> None:
-    """Straight bulk inserts (the importer's own speed is measured separately); in `counties`
-    (code, name) if given, else all over China."""
+def enterprise_of(row: Any) -> Any:
+    """One of `rows` as an unsaved Enterprise, with its search words and size class."""
     from decimal import Decimal
 
     from zhuqi.enterprises.models import Enterprise
     from zhuqi.enterprises.services import apply_size_class, build_search_text
+
+    enterprise = Enterprise(
+        uscc=row[0],
+        name=row[1],
+        industry_id=row[2],
+        employees=row[3],
+        revenue=Decimal(str(row[4])),
+        total_assets=Decimal(str(row[5])),
+        region_id=row[6],
+        address=row[7],
+        contacts=[{"name": row[8], "phone": row[9]}],
+        above_scale=row[10] == "是",
+    )
+    enterprise.search_text = build_search_text(enterprise)
+    apply_size_class(enterprise)
+    return enterprise
+
+
+def write_database(count: int, batch: int = 5000, counties: list[tuple[str, str]] | None = None) -> None:
+    """Straight bulk inserts (the importer's own speed is measured separately); in `counties`
+    (code, name) if given, else all over China."""
+    from zhuqi.enterprises.models import Enterprise
 
     existing = Enterprise.objects.count()
     if existing >= count:
@@ -105,21 +126,7 @@ def write_database(count: int, batch: int = 5000, counties: list[tuple[str, str]
     for index, row in enumerate(rows(count, counties=counties)):
         if index < existing:
             continue
-        enterprise = Enterprise(
-            uscc=row[0],
-            name=row[1],
-            industry_id=row[2],
-            employees=row[3],
-            revenue=Decimal(str(row[4])),
-            total_assets=Decimal(str(row[5])),
-            region_id=row[6],
-            address=row[7],
-            contacts=[{"name": row[8], "phone": row[9]}],
-            above_scale=row[10] == "是",
-        )
-        enterprise.search_text = build_search_text(enterprise)
-        apply_size_class(enterprise)
-        pending.append(enterprise)
+        pending.append(enterprise_of(row))
         if len(pending) >= batch:
             Enterprise.objects.bulk_create(pending)
             pending.clear()
