@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from zhuqi.directory.models import Official, Region
+from zhuqi.directory.models import Department, Official, Region
 from zhuqi.ingest import linking
 from zhuqi.testing.factories import Cast, DepartmentFactory, EnterpriseFactory, OfficialFactory, PostFactory
 
@@ -21,6 +21,35 @@ def sample(prefix: str) -> bytes:
     return next(DATA.glob(f"{prefix}_*")).read_bytes()
 
 
+def on_city_site(title: str, lines: list[str]) -> str:
+    """An article as 通辽's government site carries it: its chrome and the date on the page."""
+    return "\n".join(
+        [
+            "通辽市人民政府门户网站",
+            "首页 > 新闻中心 > 工作动态",
+            "来源：通辽日报    发布时间：2022-06-22    浏览次数：1024",
+            title,
+            *lines,
+            "【打印本页】【关闭窗口】",
+            "版权所有：通辽市人民政府办公室    蒙ICP备05002815号",
+        ]
+    )
+
+
+def ambiguous_lead(scene: Scene) -> Official:
+    """A second 孟宪东 of the city, once in the same post (as the scene's department):
+    sample 000's lead official is ambiguous. The namesake."""
+    namesake = OfficialFactory(name="孟宪东", region=region("150500"))
+    PostFactory(
+        official=namesake,
+        department=Department.objects.get(name="通辽市委"),
+        title="书记",
+        end_date=datetime.date(2012, 1, 1),
+    )
+    linking.registry(refresh=True)
+    return namesake
+
+
 def rewrapped_000() -> str:
     """Sample 000 as a city government's site carries it: its own chrome, the date on the page,
     the article's lines re-wrapped into one paragraph each two and a paragraph moved."""
@@ -30,17 +59,7 @@ def rewrapped_000() -> str:
     body = [line for line in lines[:end] if line.strip()]
     title, rest = body[0], body[1:]
     rest[1], rest[2] = rest[2], rest[1]
-    return "\n".join(
-        [
-            "通辽市人民政府门户网站",
-            "首页 > 新闻中心 > 工作动态",
-            "来源：通辽日报    发布时间：2022-06-22    浏览次数：1024",
-            title,
-            *rest,
-            "【打印本页】【关闭窗口】",
-            "版权所有：通辽市人民政府办公室    蒙ICP备05002815号",
-        ]
-    )
+    return on_city_site(title, rest)
 
 
 @dataclass

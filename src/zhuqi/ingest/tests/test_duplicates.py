@@ -13,6 +13,7 @@ from zhuqi.ingest import duplicates
 from zhuqi.ingest.cleaning import Cleaned, clean
 from zhuqi.ingest.duplicates import Index, merge
 from zhuqi.ingest.extraction import EnterpriseMention, Extraction, extract
+from zhuqi.ingest.tests.scene import on_city_site
 
 SAMPLES = Path(__file__).resolve().parents[5] / "shared" / "samples" / "reports"
 if not SAMPLES.is_dir():
@@ -47,17 +48,7 @@ def rewrapped() -> str:
     title, lines = article_lines()
     lines = [line for line in lines if "施" not in line[-6:]]  # "(施軒)": the byline cut
     lines[2], lines[3] = lines[3], lines[2]
-    return "\n".join(
-        [
-            "通辽市人民政府门户网站",
-            "首页 > 新闻中心 > 工作动态",
-            "来源：通辽日报    发布时间：2022-06-22    浏览次数：1024",
-            title,
-            *lines,
-            "【打印本页】【关闭窗口】",
-            "版权所有：通辽市人民政府办公室    蒙ICP备05002815号",
-        ]
-    )
+    return on_city_site(title, lines)
 
 
 def next_visit() -> str:

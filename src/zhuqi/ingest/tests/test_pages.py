@@ -19,11 +19,10 @@ from zhuqi.cases.models import Case, Kind
 from zhuqi.core.validators import make_uscc
 from zhuqi.directory.models import Department, Official, User
 from zhuqi.enterprises.models import Enterprise
-from zhuqi.ingest import linking, services
+from zhuqi.ingest import services
 from zhuqi.ingest.models import Report, ReportStatus
-from zhuqi.ingest.tests.scene import PUBLISHED, Scene, region, rewrapped_000, sample, scene
+from zhuqi.ingest.tests.scene import PUBLISHED, Scene, ambiguous_lead, rewrapped_000, sample, scene
 from zhuqi.testing.api import is_ids_query
-from zhuqi.testing.factories import OfficialFactory, PostFactory
 from zhuqi.visits.models import Visit, VisitSource
 
 __all__ = ["scene"]
@@ -201,15 +200,7 @@ def test_confirm_on_the_page_records_the_visit_with_its_instruction_cases(scene:
 
 
 def test_the_page_asks_about_an_ambiguous_lead_and_a_stale_version_is_refused(scene: Scene) -> None:
-    # A second 孟宪东 of the city, once in the same post: the report's lead official is ambiguous.
-    namesake = OfficialFactory(name="孟宪东", region=region("150500"))
-    PostFactory(
-        official=namesake,
-        department=Department.objects.get(name="通辽市委"),
-        title="书记",
-        end_date=datetime.date(2012, 1, 1),
-    )
-    linking.registry(refresh=True)
+    namesake = ambiguous_lead(scene)
     report = ingest_000(scene)
     client = client_for(scene.cast.coordinator)
     review = client.get(f"/reports/{report.pk}/").content.decode()

@@ -20,8 +20,7 @@ from zhuqi.enterprises.models import Enterprise
 from zhuqi.ingest import linking, selectors, services
 from zhuqi.ingest.models import Report, ReportStatus
 from zhuqi.ingest.services import ConfirmEdits
-from zhuqi.ingest.tests.scene import PUBLISHED, Scene, region, rewrapped_000, sample, scene
-from zhuqi.testing.factories import OfficialFactory, PostFactory
+from zhuqi.ingest.tests.scene import PUBLISHED, Scene, ambiguous_lead, rewrapped_000, sample, scene
 from zhuqi.visits.models import Visit, VisitKind, VisitSource
 
 __all__ = ["scene"]
@@ -145,15 +144,7 @@ def test_confirm_keeps_the_instructions_chosen_and_files_difficulties_of_known_e
 
 
 def test_an_unresolved_lead_official_is_refused_by_name(scene: Scene) -> None:
-    # A second 孟宪东 of the city, once in the same post: the report's lead official is ambiguous.
-    namesake = OfficialFactory(name="孟宪东", region=region("150500"))
-    PostFactory(
-        official=namesake,
-        department=Department.objects.get(name="通辽市委"),
-        title="书记",
-        end_date=datetime.date(2012, 1, 1),
-    )
-    linking.registry(refresh=True)
+    ambiguous_lead(scene)
     report = ingest_000(scene)
     assert report.links["officials"][0]["status"] == linking.AMBIGUOUS
     with pytest.raises(ValidationFailed) as refused:
