@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 # The event kinds: the values of visits' `VisitKind` where it has one (inspection, symposium);
 # a dispatch meeting and anything else keep their own value.
@@ -658,6 +658,27 @@ def _cut_left(text: str, start: int, end: int, stops: re.Pattern[str], keep: int
     return last
 
 
+class _Word(NamedTuple):
+    word: str
+    flag: str  # jieba's word class: n, nr (a person's name), ns (a place), v, d, p …
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[_Word, ...]:
+    """`text` cut into words with their classes by jieba's dictionary, without its guessing of
+    unknown words (a name it does not know stays in single characters). Loaded the first time."""
+    import jieba.posseg
+
+    return tuple(_Word(w.word, w.flag) for w in jieba.posseg.lcut(text, HMM=False))
+
+
+def _common_word(text: str) -> bool:
+    """Whether `text` is a word of the language, not a rare one (项目, 食品; not 周波)."""
+    import jieba
+
+    return (jieba.get_FREQ(text) or 0) > 50
+
+
 # ---------------------------------------------------------------------------------------------
 # Officials
 # ---------------------------------------------------------------------------------------------
@@ -745,17 +766,15 @@ _INSTITUTION_ENDS = set("局委办厅部院府会司处所队站组校馆行社�
 def _reads_as_words(name: str) -> bool:
     """Whether a would-be name reads as ordinary words ("坐诊接诉", "顾问会"): personal names cut
     into single characters or a name-tagged word; a verb, adverb, idiom or an institution does not."""
-    import jieba.posseg
-
-    if len(name) == 3 and name[-1] in "会团组" and jieba.get_FREQ(name[:2]):
+    if len(name) == 3 and name[-1] in "会团组" and _common_word(name[:2]):
         return True  # "市长顾问会"
-    words = jieba.posseg.lcut(name, HMM=False)
+    words = _words(name)
     if len(name) >= 4 and any(len(w.word) >= 2 and w.flag in ("d", "v", "l", "vd", "ad") for w in words[1:]):
         return True  # "朱文兵不时…": a long name runs into an adverb or a verb (立新 of 孙立新 is a name)
     if any(post in name for post in ("主任", "书记", "市长", "县长", "区长")):
         return True  # "会主任白云": a post, not a name
     proper = words[0].flag.startswith("nr") or words[0].flag in ("ns", "nz", "nt")  # 钱塘, 周波
-    if len(words) == 1 and not proper and (jieba.get_FREQ(name) or 0) > 50:
+    if len(words) == 1 and not proper and _common_word(name):
         return True  # a word of the language ("项目"), not a name
     first = words[0]
     if len(first.word) < 2 or first.flag.startswith("nr") or first.flag in ("nz", "ns"):
@@ -1119,11 +1138,9 @@ def _enterprise_stem_start(stem: str) -> int:
     last verb, adverb or function word ("诚挚地欢迎|晶元控股集团", "他将挂钩联系已供地未竣工项目企业|
     乐清市汇昌电子有限公司"), after a word for enterprises themselves ("特邀企业|金大地新能源公司"),
     and after a district written before its city ("山海关区|秦皇岛华恒生物工程有限公司")."""
-    import jieba.posseg
-
     g = gazetteer()
     position = end = previous = 0
-    words = jieba.posseg.lcut(stem, HMM=False)
+    words = _words(stem)
     for i, word in enumerate(words):
         end += len(word.word)
         rest = len(stem) - end
@@ -1150,11 +1167,9 @@ def _enterprise_stem_start(stem: str) -> int:
 def _names_one(stem: str) -> bool:
     """Whether the words before a legal suffix name an enterprise: not a clause ("可以在公司",
     "也是公司", "以往公司"), whose words are all function words or one character long."""
-    import jieba.posseg
-
     if all(ch in "也是在以把将被对可就都还又全该本此这那其由" for ch in stem):
         return False
-    words = jieba.posseg.lcut(stem, HMM=False)
+    words = _words(stem)
     if all(len(w.word) == 1 for w in words):
         return True  # an abbreviation cut into characters ("霍煤集团", "蒙能集团")
     return any(len(w.word) >= 2 and w.flag in _NOUN_TAGS for w in words)
@@ -1172,11 +1187,9 @@ def _distinctive(rest: str) -> bool:
 def _not_a_factory(stem: str) -> bool:
     """Whether the words before 厂 make a works or a clause, not a factory's name (自来水厂,
     污水处理厂, "都实行厂务")."""
-    import jieba.posseg
-
     if stem.endswith(("水", "污水处理", "垃圾处理", "焚烧")):
         return True
-    words = jieba.posseg.lcut(stem, HMM=False)
+    words = _words(stem)
     return bool(words) and len(words[-1].word) >= 2 and words[-1].flag in ("v", "vd", "d")
 
 
@@ -1275,11 +1288,9 @@ def _items_before(text: str, end: int) -> list[tuple[str, int, int]]:
 
 def _category_or_amount(item: str) -> bool:
     """An item that names a kind of enterprise or an amount, not one ("食品", "投资5000万元以上")."""
-    import jieba
-
     if re.search(r"\d|万元|亿元|以上|以下|预算|专项债|事宜|申请|问题|招聘|停放", item):
         return True
-    return (jieba.get_FREQ(item) or 0) > 50 and item not in gazetteer().names
+    return _common_word(item) and item not in gazetteer().names
 
 
 def _looks_like_a_person(item: str) -> bool:
@@ -1325,12 +1336,10 @@ def _project_name_start(item: str) -> int:
     """Where a project's own name begins in the phrase before 项目, by word class: the words that
     only lead up to it are cut, and a phrase that is one common word (制约, 当前) names none
     (returns len(item))."""
-    import jieba.posseg
-
     if item.endswith(("和", "及", "与", "的", "或")) or _NOT_IN_PROJECT_NAME.search(item):
         return len(item)  # a clause cut at 项目 ("积极参与全市招商引资和"), not a name
     position = _PERIOD_BEFORE_PROJECT.match(item).end()  # type: ignore[union-attr]
-    words = [(w.word, w.flag) for w in jieba.posseg.lcut(item[position:], HMM=False)]
+    words = list(_words(item[position:]))
     while words and (words[0][1] in _NOT_NAME_START_TAGS or words[0][0] in _VERBS_BEFORE_PROJECTS):
         position += len(words.pop(0)[0])
     if (
@@ -1795,10 +1804,8 @@ _FUNCTION_TAGS = frozenset(
 def _after_last_function_word(stem: str) -> int:
     """Where a zone's own name begins in the phrase before its suffix: after the last verb or
     function word (a name of a zone is nouns: 星火, 木棠, 鲍鱼科技)."""
-    import jieba.posseg
-
     position = end = 0
-    for word in jieba.posseg.lcut(stem, HMM=False):
+    for word in _words(stem):
         end += len(word.word)
         # One character alone is tagged too loosely (中 of 中新苏滁, 顺 of 顺庆) to cut at.
         if len(word.word) >= 2 and word.flag in _FUNCTION_TAGS and word.word not in gazetteer().names:
@@ -1813,14 +1820,12 @@ _HAN_ONLY = re.compile(f"[{_HAN}]+")
 def _slogan_or_word(stem: str, suffix: str) -> bool:
     """Whether a would-be town is a slogan or a word of the language: "工业立镇" (a noun and a
     verb before 镇), "背井离乡" (an idiom), "按照镇" (a preposition)."""
-    import jieba.posseg
-
     if stem[-1] in "立兴强富稳活美" and len(stem) == 3:
         return True
-    whole = jieba.posseg.lcut(stem + suffix, HMM=False)
+    whole = _words(stem + suffix)
     if len(whole) == 1 and whole[0].flag in ("i", "l", "v", "a", "d", "n"):
         return True
-    words = jieba.posseg.lcut(stem, HMM=False)
+    words = _words(stem)
     return any(len(w.word) >= 2 and w.flag in _FUNCTION_TAGS for w in words)
 
 
@@ -2001,6 +2006,16 @@ def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
     return sorted(found + areas, key=lambda p: p.start)
 
 
+def _placed_there(text: str, place: Mention, opening_end: int) -> bool:
+    """Whether a mention puts the event at the place: in the opening, after a verb of going or
+    being ("赴宁波市", "在津市"), or before a visit ("来海东调研")."""
+    return (
+        place.start < opening_end
+        or bool(_GOING_BEFORE.search(text, max(0, place.start - 4), place.start))
+        or bool(_VISIT_AFTER.match(text, place.end))
+    )
+
+
 def _where_the_event_was(
     text: str, places: list[Mention], lead_posts: list[str], areas: set[str]
 ) -> list[Mention]:
@@ -2019,11 +2034,9 @@ def _where_the_event_was(
     where = {
         p.text
         for p in regions
-        if p.start < opening_end
+        if _placed_there(text, p, opening_end)
         or p.text in own
         or any(_within(p.text, region) for region in own)
-        or _GOING_BEFORE.search(text, max(0, p.start - 4), p.start)
-        or _VISIT_AFTER.match(text, p.end)
         or _ABOUT_AFTER_EVENT.match(text, p.end)
         or any(text[max(0, p.start - len(w)) : p.start] == w for w in _ABOUT_BEFORE)
     }
@@ -2035,9 +2048,7 @@ def _where_the_event_was(
         for p in places
         if p.text in zones
         and (
-            p.start < opening_end
-            or _GOING_BEFORE.search(text, max(0, p.start - 4), p.start)
-            or _VISIT_AFTER.match(text, p.end)
+            _placed_there(text, p, opening_end)
             or text.startswith(("调研", "考察", "视察", "察看", "现场"), p.end)
             or _GOING_IN_CLAUSE.search(text, _clause_start(text, p.start), p.start)
         )
