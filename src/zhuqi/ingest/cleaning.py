@@ -285,6 +285,9 @@ _MONTHS = {
     for name in names
 }
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# A full date written with digits ("2024-06-25", "2024年6月25", "2024/6/25"), for the patterns of
+# the page's own date lines below.
+_YMD = r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
 # The day may run into the clock time ("2024-06-2510:07:47").
 _NUMERIC_DATE = re.compile(
     r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{2}(?=\d{1,2}[:：]\d{2})|\d{1,2}(?!\d))"
@@ -402,12 +405,10 @@ _META_LABEL = re.compile(
 )
 # A line opening with a full date and a clock time (the page's own posting time, then the site's
 # name or a view count).
-_DATED_LINE = re.compile(
-    r"\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}(?!\d)"
-)
+_DATED_LINE = re.compile(rf"\s*{_YMD}\s*日?\s*\d{{1,2}}[:：]\d{{2}}(?!\d)")
 # A line that opens with a full date and then only the page's details.
 _DATE_LEAD = re.compile(
-    r"\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*(?:星期[一二三四五六日天]|周[一二三四五六日])?"
+    rf"\s*{_YMD}\s*日?\s*(?:星期[一二三四五六日天]|周[一二三四五六日])?"
     r"(?=\s|$|[|｜/]|来源|作者|编辑|发布)"
 )
 _POSTED_ON = re.compile(
@@ -416,7 +417,7 @@ _POSTED_ON = re.compile(
 )
 # A label, then the page's date ("时间:2017-02-28", "发布日期：2021-02-24").
 _LABELLED_DATE = re.compile(
-    r"(?:时间|日期|发布|发表|更新|time|date)\s*[:：]\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}",
+    rf"(?:时间|日期|发布|发表|更新|time|date)\s*[:：]\s*{_YMD}",
     re.IGNORECASE,
 )
 # A forum's edit stamp ("本帖最后由 悟真 于 2016-2-29 08:50 编辑").
