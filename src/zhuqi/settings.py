@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "zhuqi.visits",
     "zhuqi.imports",
     "zhuqi.ingest",
+    "zhuqi.taskforces",
     "zhuqi.demo",
     # Last of zhuqi's apps: what shows every app at once (docs/architecture.md).
     "zhuqi.overview",
@@ -282,6 +283,9 @@ ZHUQI_BASE_URL = os.environ.get("ZHUQI_BASE_URL", "")
 # A WeCom or DingTalk group robot takes at most 20 messages a minute and refuses the rest (and
 # DingTalk then throttles it for ten minutes): the outbox sends no more than this to one robot in
 # any minute and holds the rest back, without counting it as a failed attempt.
+# A key enterprise's monthly operating indicator that falls by more than this percentage against
+# the previous month or the same month last year is flagged (taskforces/indicators.py).
+ZHUQI_INDICATOR_FALL_PERCENT = int(os.environ.get("ZHUQI_INDICATOR_FALL_PERCENT", "10"))
 ZHUQI_ROBOT_MESSAGES_PER_MINUTE = int(os.environ.get("ZHUQI_ROBOT_MESSAGES_PER_MINUTE", "20"))
 
 # The hosts a coordinator may point a group robot at (WeCom's and DingTalk's); an admin may set

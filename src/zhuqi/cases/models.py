@@ -119,6 +119,7 @@ class Source(models.TextChoices):
     REPORT = "report", gettext_noop("报道")
     INSPECTION = "inspection", gettext_noop("执法检查")
     PROJECT = "project", gettext_noop("项目进展报告")
+    TASK_FORCE = "task_force", gettext_noop("工作专班")
 
 
 class Outcome(models.TextChoices):

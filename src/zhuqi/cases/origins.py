@@ -41,11 +41,15 @@ class Origin(enum.Enum):
     the project (NewCase.project_id, read through the filer's scope): the owner's demand, or, for
     a project with no registered owner, an item for the coordinator to route (an instruction no
     leader issued).
+    CAMPAIGN_REPORT: a difficulty an enterprise gave in its report to a task force's campaign,
+    filed by someone who may report for that enterprise in that campaign (NewCase.campaign_id,
+    read through the filer's scope): the enterprise's demand.
     """
 
     DIRECT = "direct"
     VISIT = "visit"
     PROJECT_REPORT = "project_report"
+    CAMPAIGN_REPORT = "campaign_report"
 
 
 @dataclass
@@ -70,6 +74,7 @@ class NewCase:
     deadline: datetime.date | None = None
     project_id: int | None = None
     visit_id: int | None = None
+    campaign_id: int | None = None
 
 
 @dataclass

@@ -34,7 +34,7 @@ HIDDEN = "******"
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime.datetime | datetime.date):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, FieldFile):
         # A file is audited by its stored name; its bytes are not history.

@@ -1,4 +1,4 @@
-"""Periods (统计期、报告期): a week from Monday, a half-month (1st–15th, 16th–end), a month, a
+"""Periods (统计期、报告期): a day, a week from Monday, a half-month (1st–15th, 16th–end), a month, a
 quarter, a year, or any range of days. The one period type of every app: the case figures' 本月
 and 上季度, a project's weekly report, a liaison officer's month, a dispatch meeting's week.
 
@@ -10,6 +10,7 @@ previous and next are the ranges of the same length just before and after it.
 Each period has a key, the text the pages put in their query strings and paths (`?month=2026-11`,
 `/liaison/report/2026-11/`), that `Period.parse` reads back:
 
+    day         2026-11-09                label 2026年11月9日 (a campaign's daily report)
     week        2026-W45                  ISO 8601 week (Monday to Sunday); label 2026年第45周
     half-month  2026-11-H1, 2026-11-H2    label 2026年11月上半月, 2026年11月下半月
     month       2026-11 (or 2026-1)       label 2026年11月
@@ -40,6 +41,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class PeriodKind(enum.StrEnum):
+    DAY = "day"
     WEEK = "week"
     HALF_MONTH = "half-month"
     MONTH = "month"
@@ -87,6 +89,8 @@ class Period:
     def containing(cls, kind: PeriodKind | str, day: datetime.date) -> Period:
         """The period of `kind` that `day` lies in (not for custom ranges: they have no grid)."""
         kind = PeriodKind(kind)
+        if kind == PeriodKind.DAY:
+            return cls(kind, day, day)
         if kind == PeriodKind.WEEK:
             start = day - datetime.timedelta(days=day.weekday())
             return cls(kind, start, start + datetime.timedelta(days=6))
@@ -150,6 +154,8 @@ class Period:
     def _names(self) -> tuple[str, str]:
         """The key and the label."""
         start = self.start
+        if self.kind == PeriodKind.DAY:
+            return f"{start:%Y-%m-%d}", f"{start.year}年{start.month}月{start.day}日"
         if self.kind == PeriodKind.WEEK:
             year, week, _ = start.isocalendar()
             return f"{year}-W{week:02d}", f"{year}年第{week}周"
@@ -227,6 +233,7 @@ def periods(kind: PeriodKind | str, first: datetime.date, last: datetime.date) -
 
 # (name, form, example, what a valid one holds): the words of a refusal.
 _FORMS = {
+    PeriodKind.DAY: ("日期", "YYYY-MM-DD", "2026-11-09", "真实存在的日期"),
     PeriodKind.WEEK: ("周", "YYYY-Www", "2026-W45", "周 1–52，有第 53 周的年份到 53"),
     PeriodKind.HALF_MONTH: ("半月", "YYYY-MM-H1 或 YYYY-MM-H2", "2026-11-H1", "月份 1–12"),
     PeriodKind.MONTH: ("月份", "YYYY-MM", "2026-11", "月份 1–12"),
@@ -235,6 +242,7 @@ _FORMS = {
     PeriodKind.CUSTOM: ("起止日期", "YYYY-MM-DD~YYYY-MM-DD", "2026-03-01~2026-03-31", "结束不早于开始"),
 }
 _PATTERNS = {
+    PeriodKind.DAY: re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
     PeriodKind.WEEK: re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE),
     PeriodKind.HALF_MONTH: re.compile(r"^(\d{4})-(\d{1,2})-H([12])$", re.IGNORECASE),
     PeriodKind.MONTH: re.compile(r"^(\d{4})-(\d{1,2})$"),
@@ -254,6 +262,8 @@ def _from_parts(kind: PeriodKind, parts: tuple[str, ...]) -> Period:
     year = int(parts[0])
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValueError("year out of range")
+    if kind == PeriodKind.DAY:
+        return Period.containing(kind, datetime.date(year, int(parts[1]), int(parts[2])))
     if kind == PeriodKind.WEEK:
         return Period.containing(kind, datetime.date.fromisocalendar(year, int(parts[1]), 1))
     if kind == PeriodKind.HALF_MONTH:

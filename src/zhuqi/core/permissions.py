@@ -34,6 +34,10 @@ class Permission(StrEnum):
     # Industrial chains
     # Chains, segments, members, links, lists and goals (besides each chain's chief and lead department).
     KEEP_CHAINS = "keep_chains"
+    # Task forces and campaigns
+    # Set up task forces and campaigns, their forms and enterprises; report and import for any
+    # enterprise of the jurisdiction; operating indicators.
+    KEEP_TASK_FORCES = "keep_task_forces"
     # Visits
     RECORD_VISITS = "record_visits"  # record any kind of visit (liaison officers: their own kinds only)
     EDIT_VISITS = "edit_visits"  # correct the visits of one's jurisdiction recorded by others
@@ -68,6 +72,7 @@ GRANTS: Mapping[Permission, frozenset[Role]] = {
     Permission.MANAGE_PROJECTS: _OFFICE,
     Permission.KEEP_AGREEMENTS: _OFFICE,
     Permission.KEEP_CHAINS: _OFFICE,
+    Permission.KEEP_TASK_FORCES: _OFFICE,
     Permission.RECORD_VISITS: _GOVERNMENT_STAFF,
     Permission.EDIT_VISITS: _OFFICE,
     Permission.READ_COVERAGE: _OVERSIGHT,

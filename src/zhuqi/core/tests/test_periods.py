@@ -3,6 +3,7 @@ keys that read back, a year tiled without gaps, and the labels the pages show.""
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import itertools
 
@@ -70,7 +71,13 @@ def test_the_periods_of_one_kind_tile_a_year(year: int, kind: PeriodKind) -> Non
     # Only a week can reach over the year's ends; the others fit inside it.
     if kind != PeriodKind.WEEK:
         assert (tiles[0].start, tiles[-1].end) == (first, last)
-    expected = {PeriodKind.HALF_MONTH: 24, PeriodKind.MONTH: 12, PeriodKind.QUARTER: 4, PeriodKind.YEAR: 1}
+    expected = {
+        PeriodKind.DAY: 366 if calendar.isleap(year) else 365,
+        PeriodKind.HALF_MONTH: 24,
+        PeriodKind.MONTH: 12,
+        PeriodKind.QUARTER: 4,
+        PeriodKind.YEAR: 1,
+    }
     if kind in expected:
         assert len(tiles) == expected[kind]
 
@@ -78,6 +85,7 @@ def test_the_periods_of_one_kind_tile_a_year(year: int, kind: PeriodKind) -> Non
 @pytest.mark.parametrize(
     ("key", "kind", "start", "end", "label"),
     [
+        ("2026-11-09", PeriodKind.DAY, "2026-11-09", "2026-11-09", "2026年11月9日"),
         ("2026-W45", PeriodKind.WEEK, "2026-11-02", "2026-11-08", "2026年第45周"),
         # ISO: the week of 1 January 2026 (a Thursday) is the first of 2026, Monday 29 December on.
         ("2026-W01", PeriodKind.WEEK, "2025-12-29", "2026-01-04", "2026年第1周"),
@@ -113,6 +121,8 @@ def test_a_month_may_be_written_without_its_zero() -> None:
             PeriodKind.WEEK,
             "“2025-W53”不是有效的周（年份 2000–2100，周 1–52，有第 53 周的年份到 53）",
         ),
+        ("2026-02-30", PeriodKind.DAY, "“2026-02-30”不是有效的日期（年份 2000–2100，真实存在的日期）"),
+        ("2026-11", PeriodKind.DAY, "“2026-11”不是日期，应为 YYYY-MM-DD，如 2026-11-09"),
         ("2026-Q5", PeriodKind.QUARTER, "“2026-Q5”不是有效的季度（年份 2000–2100，季度 1–4）"),
         (
             "2026-03-31~2026-03-01",
