@@ -29,6 +29,7 @@ from zhuqi.demo import joint as demo_joint
 from zhuqi.demo import policies as demo_policies
 from zhuqi.demo import projects as demo_projects
 from zhuqi.demo import targets as demo_targets
+from zhuqi.demo import taskforces as demo_taskforces
 from zhuqi.demo import visits as demo_visits
 from zhuqi.demo.names import FORMS, INDUSTRY_WORDS, TRADE_NAMES, enterprise_name, place_words, region_names
 from zhuqi.directory import services as directory_services
@@ -491,6 +492,7 @@ def load(*, seed: int = 20260620) -> dict[str, int]:
         # The projects' chains written before the chains existed, linked once they do.
         "projects_linked_to_chains": demo_projects.link_chains(actor=users["demo-admin"]),
         **demo_targets.load(users=users),
+        **demo_taskforces.load(users=users, officials=officials, departments=departments),
         **policy_counts,
         "departments": len(departments),
         "officials": len(officials),

@@ -34,6 +34,9 @@ from zhuqi.investment.selectors import agreement_queryset
 from zhuqi.notifications.models import Webhook
 from zhuqi.notifications.selectors import webhook_queryset
 from zhuqi.projects.selectors import project_queryset
+from zhuqi.taskforces.models import Campaign, CampaignEnterprise, CampaignReport, TaskForce, TaskForceMember
+from zhuqi.taskforces.selectors import report_queryset as campaign_report_queryset
+from zhuqi.taskforces.selectors import task_force_queryset
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory, make_project
 from zhuqi.visits.selectors import visit_queryset
 from zhuqi.visits.services import Attendance, VisitData, visit_create
@@ -120,6 +123,31 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "liaison": set(),
         "enterprise": set(),
         "outsider": {"datong"},
+    },
+    # A task force: its region and below, and a task force above that works on the jurisdiction's
+    # enterprises (Tongliao's, whose campaign holds home); a handler besides those its department
+    # serves on; liaison officers and enterprises those whose campaigns hold their enterprises.
+    "task_force": {
+        "admin": ALL | {"city"},
+        "auditor": ALL | {"city"},
+        "leader": {"home", "horqin", "city"},
+        "coordinator": {"home", "city"},
+        "handler": {"home", "worked"},  # the shared rule: a handler gets no in_jurisdiction arm
+        "liaison": {"home", "city"},
+        "enterprise": {"home", "city"},
+        "outsider": {"datong", "worked"},
+    },
+    # A campaign's report: by the enterprise's region, the serving department, the liaison's
+    # assignments, the enterprise's own.
+    "campaign_report": {
+        "admin": ALL,
+        "auditor": ALL,
+        "leader": {"home", "horqin"},
+        "coordinator": {"home"},
+        "handler": {"home", "worked"},
+        "liaison": {"home"},
+        "enterprise": {"home"},
+        "outsider": {"datong", "worked"},
     },
     # A joint handling names every member enterprise: government users only. A department's
     # region does not open it to the department's region (its member cases are reached as cases).
@@ -229,8 +257,50 @@ def scene(cast: Cast, trip: Trip) -> Scene:
         ).pk
 
     reports = {report("150581"): "home", report("150502"): "horqin", report("140200"): "datong"}
+
+    def task_force(
+        region: str, enterprise: Enterprise, department: Department | None = None
+    ) -> tuple[int, int]:
+        force = TaskForce.objects.create(
+            name=f"专班{region}", region_id=region, starts_on=datetime.date(2026, 2, 1)
+        )
+        if department is not None:
+            TaskForceMember.objects.create(task_force=force, department=department)
+        campaign = Campaign.objects.create(
+            task_force=force, name="复工复产", kind="resumption", starts_on=datetime.date(2026, 2, 1)
+        )
+        CampaignEnterprise.objects.create(
+            campaign=campaign, enterprise=enterprise, region_id=enterprise.region_id, department=department
+        )
+        report = CampaignReport.objects.create(
+            campaign=campaign,
+            enterprise=enterprise,
+            region_id=enterprise.region_id,
+            department=department,
+            period_start=datetime.date(2026, 2, 2),
+            period_key="2026-02-02",
+            channel="office",
+            submitted_at=datetime.datetime(2026, 2, 2, 9, tzinfo=datetime.UTC),
+        )
+        return force.pk, report.pk
+
+    forces: dict[int, str] = {}
+    campaign_reports: dict[int, str] = {}
+    for name, region, enterprise, department in (
+        ("home", "150581", cast.home, None),
+        ("horqin", "150502", cast.tongliao, None),
+        ("datong", "140200", cast.datong, None),
+        ("worked", "140200", cast.datong, industry),
+    ):
+        force_pk, report_pk = task_force(region, enterprise, department)
+        forces[force_pk], campaign_reports[report_pk] = name, name
+    # Tongliao's task force at work on Huolinguole's enterprise (its report is not one of the four).
+    city_force, _ = task_force("150500", cast.home)
+    forces[city_force] = "city"
     return Scene(
         names={
+            "task_force": forces,
+            "campaign_report": campaign_reports,
             "report": reports,
             "webhook": robots,
             "joint": joints,
@@ -252,6 +322,10 @@ SELECTORS: dict[str, Callable[..., Any]] = {
     "webhook": webhook_queryset,
     "joint": joint_queryset,
     "report": report_queryset,
+    "task_force": task_force_queryset,
+    "campaign_report": lambda user: CampaignReport.objects.filter(
+        pk__in=[r.pk for c in Campaign.objects.all() for r in campaign_report_queryset(user=user, campaign=c)]
+    ),
 }
 
 

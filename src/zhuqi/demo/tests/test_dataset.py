@@ -268,3 +268,32 @@ def test_the_demo_has_policies_matched_and_delivered(demo) -> None:
     # Deliveries in every state, and the enterprise's demand about one it could not get.
     assert set(Delivery.objects.values_list("status", flat=True)) == set(DeliveryStatus.values)
     assert PolicyDemand.objects.get().case.category.name == "政策兑现"
+
+
+def test_the_task_forces_and_campaigns_of_issue_22(demo) -> None:
+    from zhuqi.cases.models import Case, Urgency
+    from zhuqi.core.periods import Period
+    from zhuqi.directory.models import User
+    from zhuqi.taskforces import figures
+    from zhuqi.taskforces.models import Campaign, CampaignReport, MemberRole, TaskForce
+
+    datong = TaskForce.objects.get(name="大同市企业复工复产工作专班")
+    leaders = set(datong.members.filter(role=MemberRole.LEADER).values_list("official__name", flat=True))
+    assert leaders == {"赵学斌", "翟永清"}
+    resumption = Campaign.objects.get(task_force=datong)
+    assert resumption.enrolments.count() == 26
+    # The difficulties 卢东亮 heard, reported in the campaign, are same-day cases.
+    cases = Case.objects.filter(pk__in=CampaignReport.objects.filter(campaign=resumption).values("case_id"))
+    assert {c.category.name for c in cases} >= {"物流", "用工"}
+    assert all(c.urgency == Urgency.SAME_DAY for c in cases)
+    admin = User.objects.get(username="demo-admin")
+    first = figures.board(
+        user=admin, campaign=resumption, period=Period.containing("day", resumption.starts_on)
+    )
+    last = figures.board(user=admin, campaign=resumption, period=Period.containing("day", resumption.ends_on))
+    assert first.total.done_rate < last.total.done_rate
+    assert last.total.late >= 0 and last.trend[-1].row.reported == last.total.reported
+    # Huolinguole's campaign runs now and the demo's enterprise account is in it.
+    winter = Campaign.objects.get(name="2026年冬季保供专项行动")
+    enterprise_user = User.objects.get(username="demo-enterprise")
+    assert winter.enrolments.filter(enterprise_id=enterprise_user.enterprise_id).exists()
