@@ -1359,6 +1359,35 @@ def _is_generic_project(name: str) -> bool:
     return len(rest) < 2
 
 
+# A post inside what was read as a name: at its start or after a unit ("县委书记"), or a head of an
+# enterprise anywhere; not the letters of another word ("超市长沙店", "银行长沙分行").
+_POST_WORD = re.compile(
+    "(?:^|(?<=[委府副代务市县区省镇乡]))(?:书记|市长|县长|区长|省长|州长|旗长|镇长|乡长|主席|主任)"
+    "|董事长|总经理"
+)
+_LAST_JOIN = re.compile("[与和及同、]")
+# What leads up to a short name in a sentence, never part of it ("以及干泰科技", "上市公司旗滨集团").
+_BEFORE_SHORT_NAME = re.compile("^(?:以及|并与|上市公司|集团公司|龙头企业|重点企业)")
+
+
+def _tidy_short_name(name: str) -> str | None:
+    """A short name without what its left edge caught: a post and the person holding it ("市长查俊
+    与华新水泥" → 华新水泥), a joining or generic word; None when a post is all there is ("县委
+    书记李玉甫", "集团公司董事长")."""
+    posts = list(_POST_WORD.finditer(name))
+    if posts:
+        joins = list(_LAST_JOIN.finditer(name, posts[-1].end()))
+        if not joins or len(name) - joins[-1].end() < 2:
+            return None
+        name = name[joins[-1].end() :]
+    lead = _BEFORE_SHORT_NAME.match(name)
+    if lead and len(name) - lead.end() >= 2:
+        name = name[lead.end() :]
+    elif name[:1] == "由" and len(name) >= 4 and _words(name)[0].word == name[0]:
+        name = name[1:]  # "由泰康集团投资建设": the preposition, not the name's own
+    return name
+
+
 @dataclass(slots=True)
 class _Found:
     enterprises: dict[str, EnterpriseMention] = field(default_factory=dict)
@@ -1367,6 +1396,11 @@ class _Found:
     blocked: list[tuple[int, int]] = field(default_factory=list)
 
     def enterprise(self, name: str, short: bool, start: int, end: int) -> None:
+        tidied = _tidy_short_name(name)
+        if tidied is None:
+            return
+        start += len(name) - len(tidied)
+        name = tidied
         if name not in self.enterprises:
             self.enterprises[name] = EnterpriseMention(name=name, short=short, start=start, end=end)
         if (start, end) not in self.enterprises[name].spans:
@@ -1499,7 +1533,11 @@ def _enterprises_and_projects(
     excluded = _Spans(excluded_spans)
     found = _Found()
     # Also those in a post ("交通银行党委书记").
-    fulls = _full_enterprises(text, _Spans([]), sorted(person_spans or []))
+    fulls = [
+        (tidied, end - len(tidied), end)
+        for name, _, end in _full_enterprises(text, _Spans([]), sorted(person_spans or []))
+        if (tidied := _tidy_short_name(name)) is not None
+    ]
     by_core: dict[str, str] = {}
     cores = {_enterprise_core(name) for name, _, _ in fulls}
     for name, start, end in fulls:
@@ -1585,7 +1623,7 @@ def _enterprises_and_projects(
                 prefix = item[:k]
                 found.enterprise(brands.get(prefix, prefix), prefix not in brands, s, s + k)
                 s, item = s + k, item[k:]
-            if _ZONE_SUFFIX.search(item.removesuffix("项目"), len(item) - 8) and item.removesuffix(
+            if _PROJECT_ZONE_SUFFIX.search(item.removesuffix("项目"), len(item) - 8) and item.removesuffix(
                 "项目"
             ).endswith(("区", "园")):
                 continue  # "在文林工业园区项目现场": the zone is where, not a project
@@ -1723,17 +1761,22 @@ def _english_enterprises(text: str, excluded: list[tuple[int, int]]) -> _Found:
 # ---------------------------------------------------------------------------------------------
 
 
-_ZONE_SUFFIX = re.compile(
+_PROJECT_ZONE_SUFFIX = re.compile(
     "高新技术产业开发区|经济技术开发区|经济开发区|高新区|经开区|工业园区|工业园|工业集中区|产业园区|产业园"
     "|物流园区|物流园|科技园|经济园|工业区|示范区|开发区|新城|新区|综合保税区|保税区|片区"
 )
+# A zone's name ends in one of these; so does a park called by its own name alone ("甘河园区").
+_ZONE_SUFFIX = re.compile(_PROJECT_ZONE_SUFFIX.pattern + "|园区")
 _TOWN_SUFFIX = re.compile(
     r"镇(?![压守定静痛])|(?<![家返回下还思离老])乡(?![村镇亲土愁情贤音里])|街道(?![办])|苏木"
 )
+_ZONE_AT_END = re.compile(f"(?:{_ZONE_SUFFIX.pattern})$")
+_PROJECT_AFTER = re.compile("项目(?:[、，,。；和及等]|$)")
+_TOWN_AT_START = re.compile(f"[{_HAN}]{{2,3}}?(镇|乡|街道)")
 _VILLAGE = re.compile(f"[{_HAN}]{{2,4}}?村(?![民级委两组干务庄镇集])")
 # What a zone or town name cannot be: generic areas and words ("县产业集聚区", "全镇", "特色小镇").
 _GENERIC_AREA = re.compile(
-    r"(?:[我本该各全此这那市县区省州旗镇乡城农小古名重强大新老]|省级|国家级|国家|经济|重点|现代服务业|相关"
+    r"(?:[我本该各全此这那市县区省州旗镇乡城农小古名重强大新老]|部分|省级|国家级|国家|经济|重点|现代服务业|相关"
     r"|有关|所在|一个|两个|特色|集聚|周边|沿线|各个|贫困|乡村|城乡|省内|市内|县内|区内|境内|园区)+"
 )
 _PLACE_LEFT_STOP = re.compile(
@@ -1767,7 +1810,7 @@ _NOT_IN_AREA_NAME = re.compile(
 )
 # A region that begins the name of an organisation is not a place (云南省重庆商会, 广西大学, 中新网山西新闻).
 _ORGANISATION_AFTER = re.compile(
-    f"[{_HAN}]{{0,2}}?(?:商会|协会|大学|学院|日报|晚报|新闻|广播|电视|网|工商联|中医医院|人民医院|医院|银行|台办)"
+    f"[{_HAN}]{{0,2}}?(?:商会|协会|大学|学院|日报|晚报|新闻|广播|电视|网|在线|融媒|消息|联合会|联谊会|促进会|工商联|中医医院|人民医院|医院|银行|台办|工厂)"
     f"|[{_HAN}]{{0,6}}?(?:厅|局)(?=[和与及、，,。]|$)|委(?=[、，,和与及])"
     f"|[{_HAN}]{{0,4}}?(?:考察团|代表团|调研组|调研团|工作组|督导组)"
 )
@@ -1776,7 +1819,19 @@ _WORKS_AFTER = re.compile(
     r"[东西南北中]?(?:路|街|大街|大道|巷|客运站|综合客运站|火车站|高铁站|站|机场|码头|高速|铁路|大桥)"
 )
 # A region or zone whose officials are named, not where the event was ("顺庆区相关负责人一道").
-_REPRESENTED = re.compile(r"(?:的)?(?:相关|有关|主要)?(?:负责(?:人|同志)|领导(?![小下]))")
+_REPRESENTED = re.compile(r"(?:的|级)?(?:相关|有关|主要)?(?:负责(?:人|同志)|领导(?![小下]))")
+# The rest of a list of regions ("、刘府镇、大庙镇"), and the bodies that stand for them ("…党委").
+_REST_OF_REGIONS = re.compile(f"(?:[、和及与][{_HAN}]{{1,8}}?(?:街道|镇|乡|区|县|市|旗))*")
+_UNIT_BODY = re.compile(r"(?:党委|党工委|人民政府|政府|管委会)")
+
+
+def _represented(text: str, end: int) -> bool:
+    """Whether the region ending at `end`, alone or in a list, stands for its officials or its
+    government ("板桥镇、刘府镇党委主要负责人", "松北区、平房区政府专题汇报"): not a place."""
+    after = _REST_OF_REGIONS.match(text, end).end()  # type: ignore[union-attr]
+    return bool(_UNIT_BODY.match(text, after) or _REPRESENTED.match(text, after))
+
+
 # A region left ("离开沈阳，赴…"): not where the event was.
 _LEFT_FROM = ("离开", "告别", "返回")
 _BACKGROUND_BEFORE = ("视察", "考察")
@@ -1808,7 +1863,13 @@ def _after_last_function_word(stem: str) -> int:
     for word in _words(stem):
         end += len(word.word)
         # One character alone is tagged too loosely (中 of 中新苏滁, 顺 of 顺庆) to cut at.
-        if len(word.word) >= 2 and word.flag in _FUNCTION_TAGS and word.word not in gazetteer().names:
+        g = gazetteer()
+        if (
+            len(word.word) >= 2
+            and word.flag in _FUNCTION_TAGS
+            and word.word not in g.names
+            and word.word not in g.weak
+        ):
             position = end
     return position
 
@@ -1829,12 +1890,13 @@ def _slogan_or_word(stem: str, suffix: str) -> bool:
     return any(len(w.word) >= 2 and w.flag in _FUNCTION_TAGS for w in words)
 
 
-def _zones_and_towns(text: str, blocked: _Spans) -> list[Mention]:
+def _zones_and_towns(text: str, blocked: _Spans) -> tuple[list[Mention], list[tuple[int, int]]]:
     """Named parks and zones (滁州经开区, 顺庆潆华工业集中区) and towns, townships, 街道 and the
     villages written after them (卓筒井镇, 文峰街道, 隆盛镇土门垭村), recognised by their suffix
     after a proper name."""
     g = gazetteer()
     out: list[Mention] = []
+    projects: list[tuple[int, int]] = []  # zones named only as projects: no place within them
     for m in _ZONE_SUFFIX.finditer(text):
         start = _zone_or_town_start(text, m.start(), 14)
         start += _after_last_function_word(text[start : m.start()])
@@ -1851,10 +1913,13 @@ def _zones_and_towns(text: str, blocked: _Spans) -> list[Mention]:
             gone_to = bool(_AT_SITE.search(text, max(0, start - 2), start))
             if not (len(stem) == 2 and (m.group() == "新区" or gone_to) and g.pattern.match(stem[0]) is None):
                 continue
-        if any(ch in stem for ch in "的了和与及是在对把将"):
+        if any(ch in stem for ch in "的了和与及是在对把将等各"):
             continue
         if stem.endswith(("县", "市", "区", "镇")) and stem not in g.names:
             continue  # "县产业集聚区"; a named one is the zone's own name ("象州县工业园")
+        if _PROJECT_AFTER.match(text, m.end()):
+            projects.append((start, m.end()))  # a project named after it ("银耳产业园项目")
+            continue
         if _REPRESENTED.match(text, m.end()):
             continue
         if _in_list_from(text, start):
@@ -1862,6 +1927,11 @@ def _zones_and_towns(text: str, blocked: _Spans) -> list[Mention]:
         if out and out[-1].end == start:
             # A zone within a zone ("中宁工业园石空工业区", "海东工业园区临空综合经济园"): one place.
             start = out.pop().start
+        town = _TOWN_AT_START.match(stem)
+        if town and len(stem) - town.end() >= 2 and not _GENERIC_AREA.fullmatch(stem[: town.start(1)]):
+            # A zone of a town, written after it ("龙港镇城东工业园区"): the town and the zone.
+            out.append(Mention(text[start : start + town.end()], start, start + town.end()))
+            start += town.end()
         out.append(Mention(text[start : m.end()], start, m.end()))
     zones = _Spans((z.start, z.end) for z in out)
     towns: list[Mention] = []
@@ -1877,11 +1947,13 @@ def _zones_and_towns(text: str, blocked: _Spans) -> list[Mention]:
             continue  # "工业立镇、项目兴镇", "背井离乡", "按照镇（街道）"
         if _inside(blocked, start, m.end()) or _inside(zones, start, m.end()) or stem in g.names:
             continue
+        if _represented(text, m.end()):
+            continue
         towns.append(Mention(text[start : m.end()], start, m.end()))
         village = _VILLAGE.match(text, m.end())
         if village and not _GENERIC_AREA.fullmatch(village.group()[:-1]):
             towns.append(Mention(village.group(), village.start(), village.end()))
-    return out + towns
+    return out + towns, projects
 
 
 @lru_cache(maxsize=1)
@@ -1925,14 +1997,21 @@ def _in_list_from(text: str, i: int) -> bool:
     return False
 
 
+# A line of a page's contact or imprint block ("地址：苏州高新区…", "主办：…"): no place of the event.
+_IMPRINT_LINE = re.compile(
+    r"^[ \t]*(?:地址|通讯地址|联系地址|电话|联系电话|传真|邮编|邮箱|主办|承办|版权所有)[:：].*$", re.M
+)
+
+
 def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
+    excluded_spans = [*excluded_spans, *((m.start(), m.end()) for m in _IMPRINT_LINE.finditer(text))]
     excluded = _Spans(excluded_spans)
     g = gazetteer()
     titles = _Spans((m.start(), m.end()) for m in re.finditer(r"《[^》]{0,40}》", text))
     # Short quoted names ("遂宁造", "兴仙桃") are slogans and brands, not where the event was.
     quotes = _Spans((m.start(), m.end()) for m in re.finditer(r"“[^”]{1,6}”", text))
-    areas = _zones_and_towns(text, excluded)
-    area_spans = _Spans((a.start, a.end) for a in areas)
+    areas, project_zones = _zones_and_towns(text, excluded)
+    area_spans = _Spans([*((a.start, a.end) for a in areas), *project_zones])
     found: list[Mention] = []
     chain_end = -1  # the end of the last region, for chains of regions (云南省重庆商会)
     free = 0
@@ -1949,6 +2028,8 @@ def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
             if text.startswith(name, i):
                 word = name
                 break
+        if word is not None and len(word) == 2 and i > 0 and _common_word(text[i - 1 : i + 1]):
+            continue  # the end of a word, not a name ("示范县" holds no 范县)
         weak = False
         weak_full = ""
         if word is None:
@@ -1960,6 +2041,9 @@ def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
             said_after = bool(_ABOUT_AFTER.match(text, i + 2))
             # Either phrase is enough when the report writes the full name too (鹤山市委…鹤山发展).
             written = [name for name in g.weak[pair] if name in text]
+            # So is a report that speaks of its own region by its level ("我市", "全县").
+            if not written and (_words(pair)[0].flag == "ns" or not _common_word(pair)):
+                written = [n for n in g.weak[pair] if f"我{n[-1]}" in text or f"全{n[-1]}" in text]
             known = bool(written)
             if not (about or (said_before and said_after) or (known and (said_before or said_after))):
                 continue
@@ -1983,10 +2067,13 @@ def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
             continue
         if _WORKS_AFTER.match(text, free) and not word.endswith(("区", "县", "旗", "镇")):
             continue
-        province_before = chained and found and found[-1].end == i and found[-1].text in g.provinces
-        if province_before and _within(full, found[-1].text):
-            found.pop()  # "浙江省宁波市": the city, not the province it lies in
-        if _REPRESENTED.match(text, free) or text[max(0, i - 2) : i] in _LEFT_FROM:
+        region_before = chained and found and found[-1].end == i
+        city_proper = full.endswith("区") and not full.endswith("自治区")
+        if region_before and (found[-1].text in g.provinces or city_proper) and _within(full, found[-1].text):
+            # "浙江省宁波市", "长沙市天心区": the region, not the province or city it lies in (a
+            # county or county-level city is named beside its prefecture: "通辽市霍林郭勒市").
+            found.pop()
+        if _represented(text, free) or text[max(0, i - 2) : i] in _LEFT_FROM:
             continue
         if ("、" in text[max(0, i - 12) : i] or _AGENCY_LIST_BEFORE.search(text, max(0, i - 6), i)) and (
             _in_list_from(text, i)
@@ -2053,6 +2140,16 @@ def _where_the_event_was(
             or _GOING_IN_CLAUSE.search(text, _clause_start(text, p.start), p.start)
         )
     }
+    # A zone listed with one the event is placed in shares its place ("在A产业园、B产业园和C产业园，").
+    previous: Mention | None = None
+    for p in places:
+        if p.text not in zones:
+            continue
+        if previous and previous.text in zones_where and text[previous.end : p.start] in _LIST_JOINS:
+            zones_where.add(p.text)
+        previous = p
+    if not any(p.text in areas and p.text in (zones_where if p.text in zones else areas) for p in places):
+        where |= _implicit_own(regions, lead_posts, where)
     return [
         p
         for p in places
@@ -2060,8 +2157,53 @@ def _where_the_event_was(
     ]
 
 
+# A post that names its unit without the region ("市委书记", "县长", "省政协主席"): the region is
+# the report's own ("我市"), written elsewhere in the body or not at all.
+_UNNAMED_UNIT_POST = re.compile(r"^(?:中共)?(?:常务)?副?([省市县区州旗盟])(?:委|人民政府|政府|人大|政协|长)")
+_LEVEL_ENDINGS = {
+    "省": ("省", "自治区"),
+    "市": ("市",),
+    "县": ("县",),
+    "区": ("区",),
+    "州": ("州",),
+    "旗": ("旗",),
+    "盟": ("盟",),
+}
+
+
+_UNIT_RANK = {"省": 0, "州": 1, "盟": 1, "市": 1, "县": 2, "区": 2, "旗": 2}
+
+
+def _level_of(name: str, level: str) -> bool:
+    if level == "区" and name.endswith("自治区"):
+        return False
+    return name.endswith(_LEVEL_ENDINGS[level])
+
+
+def _implicit_own(regions: list[Mention], lead_posts: list[str], where: set[str]) -> set[str]:
+    """The lead officials' own region when their posts leave it unnamed ("市委书记" of a report
+    that says "我市"): the region of the posts' level the body names most often, unless the
+    event was placed in another region of that level (a visit elsewhere)."""
+    levels = [m.group(1) for post in lead_posts if (m := _UNNAMED_UNIT_POST.match(post))]
+    if not levels or any(gazetteer().pattern.search(post) for post in lead_posts):
+        return set()
+    out: set[str] = set()
+    # The lowest unit is the official's own ("省委常委、市委书记": the city).
+    for level in [max(levels, key=_UNIT_RANK.__getitem__)]:
+        if any(_level_of(name, level) for name in where):
+            continue
+        counts: dict[str, int] = {}
+        for p in regions:
+            if _level_of(p.text, level):
+                counts[p.text] = counts.get(p.text, 0) + 1
+        if counts:
+            out.add(max(counts, key=lambda name: counts[name]))
+    return out
+
+
+_LIST_JOINS = ("、", "和", "及", "以及", "与")
 # An item of a list of sites the leader went to ("先后到A、B产业园"): the clause has the verb.
-_GOING_IN_CLAUSE = re.compile(r"(?:到|赴|深入|走进|来到|前往|先后|考察|调研|察看|实地|走访|莅临)")
+_GOING_IN_CLAUSE = re.compile(r"(?:到|赴|深入|走进|来到|前往|先后|考察|调研|察看|实地|走访|莅临|位于)")
 
 
 def _clause_start(text: str, at: int) -> int:
@@ -2595,8 +2737,10 @@ def extract(cleaned: CleanedReport) -> Extraction:
     enterprise_spans = [span for e in found.enterprises.values() for span in e.spans]
     excluded = post_spans + enterprise_spans
     # Nor are regions inside people's names (李长春), projects or the names a region begins.
+    # A project read as a zone's name alone ("调研西峰工业园区、…") leaves the zone to be a place.
+    project_spans = [(p.start, p.end) for p in found.projects if not _ZONE_AT_END.search(p.text)]
     place_mentions = (_english_places if english else _places)(
-        text, excluded + person_spans + found.blocked + [(p.start, p.end) for p in found.projects]
+        text, excluded + person_spans + found.blocked + project_spans
     )
 
     opening = [sentence.text for sentence in sentences[:6]]

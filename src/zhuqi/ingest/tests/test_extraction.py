@@ -549,3 +549,77 @@ def test_english_places_before_their_province_and_organisations() -> None:
     )
     assert result.places == ["宜都市", "厦门市"]
     assert "Chinachem (Xiamen) New Material Technology Co." in names(result)
+
+
+# Rules added while tuning on the labelled set (issue 21): each on a made-up sentence.
+
+
+def test_a_post_without_its_region_makes_the_region_named_in_the_body_the_place() -> None:
+    result = report(
+        "5月9日，我市召开民营企业座谈会。市委书记王一鸣主持会议。他说，要让企业家在安庆安心发展。"
+    )
+    assert result.places == ["安庆市"]
+    # Not when the event was in another region of that level (a visit elsewhere).
+    away = report("5月9日，市长王一鸣带队赴芜湖市考察。\n\n他说，安庆要学习先进经验。")
+    assert away.places == ["芜湖市"]
+
+
+def test_a_short_county_city_name_counts_in_a_report_about_our_city() -> None:
+    result = report(
+        "5月9日，市长王一鸣与企业家共进早餐。他说，企业家对武穴经济发展最有发言权，全市要优化服务。"
+    )
+    assert result.places == ["武穴市"]
+
+
+def test_a_county_name_that_closes_a_word_is_not_read() -> None:
+    result = report("县委书记王一鸣调研，要求建设乡村振兴示范县。")
+    assert "范县" not in result.places
+
+
+def test_regions_listed_before_their_governments_or_officials_are_not_places() -> None:
+    result = report(
+        "市长王一鸣前往新洲工业园区调研，听取了江岸区、汉阳区政府汇报，石门镇、龙湾镇党委负责人参加。"
+    )
+    assert result.places == ["新洲工业园区"]
+
+
+def test_zones_listed_with_a_zone_visited_are_where_the_event_was() -> None:
+    result = report("在光谷智能产业园、云溪物流园和青禾科技园，市长王一鸣察看了厂房建设。")
+    assert result.places == ["光谷智能产业园", "云溪物流园", "青禾科技园"]
+
+
+def test_a_park_named_with_yuanqu_alone_and_generic_parks() -> None:
+    assert report("在甘泉园区远航科技公司，市长王一鸣了解生产情况。").places == ["甘泉园区"]
+    assert report("市长王一鸣走访部分园区企业，了解生产情况。").places == []
+
+
+def test_a_zone_of_a_town_is_the_town_and_the_zone() -> None:
+    result = report("副镇长王一鸣对石门镇城北工业园区的项目进行督查。")
+    assert result.places == ["石门镇", "城北工业园区"]
+
+
+def test_a_zone_named_only_as_a_project_is_not_a_place() -> None:
+    result = report("会议听取了茶叶产业园项目、芜湖市物流园项目等进展汇报。")
+    assert result.places == []
+
+
+def test_a_region_before_a_region_within_it_gives_way() -> None:
+    result = report("座谈会在合肥市蜀山区举行，市长王一鸣出席。")
+    assert result.places == ["蜀山区"]
+
+
+def test_regions_of_organisations_datelines_and_imprints_are_not_places() -> None:
+    result = report(
+        "芜湖融媒讯 5月9日，市长王一鸣会见安徽省浙江企业联合会会长。\n地址：合肥市蜀山区长江路1号"
+    )
+    assert result.places == []
+
+
+def test_a_zone_where_a_visited_site_lies_is_a_place() -> None:
+    result = report("市长王一鸣察看了远航科技项目。该项目位于新塘经开区，建成后年产值10亿元。")
+    assert "新塘经开区" in result.places
+
+
+def test_short_enterprise_names_lose_what_their_left_edge_caught() -> None:
+    result = report("5月9日，市长王一鸣与华光水泥、以及远航科技、由启明集团等企业负责人座谈。")
+    assert set(names(result)) == {"华光水泥", "远航科技", "启明集团"}
