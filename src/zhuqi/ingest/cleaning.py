@@ -292,6 +292,10 @@ _YMD = r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}"
 _NUMERIC_DATE = re.compile(
     r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{2}(?=\d{1,2}[:：]\d{2})|\d{1,2}(?!\d))"
 )
+_DATE_TIME_STAMP = re.compile(
+    r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*\d{1,2}[:：]\d{2}"
+)
+_EN_STAMP = re.compile(r"(?:updated|published|posted|released)\s*(?:on|at)?\s*:", re.IGNORECASE)
 _ENGLISH_DATE = re.compile(
     rf"\b({_MONTH_NAMES})\.?\s*(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*((?:19|20)\d{{2}})\b"
     rf"|\b(\d{{1,2}})\s+({_MONTH_NAMES})\.?,?\s+((?:19|20)\d{{2}})\b",
@@ -621,7 +625,7 @@ def _title_like(line: _Line) -> bool:
 def _classify(lines: list[_Line], language: str) -> None:
     """Mark chrome, lists and spam lines (in place)."""
     listing = ""
-    for line in lines:
+    for index, line in enumerate(lines):
         compact = line.compact
         if not compact:
             continue
@@ -652,6 +656,11 @@ def _classify(lines: list[_Line], language: str) -> None:
             line.kind, line.reason = RemovalKind.CHROME, "记者、编辑等署名"
         elif _metadata(line) or (len(compact) <= 80 and _POSTED_BY.match(line.shadow)):
             line.kind, line.reason = RemovalKind.CHROME, "发布信息（来源、作者、时间、浏览次数）"
+            if listing:
+                # An article's own publication line: the list above has ended, and the title-like
+                # line right above is this article's title, not one of the list's.
+                listing = ""
+                _restore_title(lines, index)
         elif _DATE_ONLY.match(line.shadow):
             line.kind, line.reason = RemovalKind.CHROME, "单独一行的发布日期"
         elif _navigation(line):
@@ -668,6 +677,19 @@ def _classify(lines: list[_Line], language: str) -> None:
                 listing = ""
             else:
                 line.kind, line.reason = RemovalKind.UNRELATED_LIST, f"“{listing}”下其他文章的标题或摘要"
+
+
+def _restore_title(lines: list[_Line], at: int) -> None:
+    previous = at - 1
+    while previous >= 0 and not lines[previous].compact:
+        previous -= 1
+    if (
+        previous >= 0
+        and lines[previous].kind is RemovalKind.UNRELATED_LIST
+        and lines[previous].reason.endswith("下其他文章的标题或摘要")
+        and _title_like(lines[previous])
+    ):
+        lines[previous].kind, lines[previous].reason = None, ""
 
 
 def _teasers(lines: list[_Line]) -> None:
@@ -1034,6 +1056,14 @@ def clean(raw: str | bytes, *, filename: str = "", published_on: date | None = N
         normalised for line in body.split("\n") if (normalised := _normalise_line(line, language))
     ]
     removals.sort(key=lambda removal: (removal.start, removal.end))
+    if published_on is None:
+        # A stamp kept at the top of the article ("长江日报·2025-12-07 13:12", "Updated: Mar 28,
+        # 2018 By …"): a short line with a date and a time of day, or an English "updated" date.
+        for top_line in cleaned_lines[:6]:
+            if len(top_line) <= 60 and (_DATE_TIME_STAMP.search(top_line) or _EN_STAMP.match(top_line)):
+                published_on = _date_in(top_line)
+                if published_on:
+                    break
 
     if title:
         title = _normalise_line(_simplified(title) if language == "zh" else title, language)

@@ -62,6 +62,9 @@ class PersonMention:
     start: int  # the name where it is first written with its posts
     end: int
     spans: list[tuple[int, int]] = field(default_factory=list)  # every place the name is written
+    # Every post written beside the name anywhere (the title and later mentions included); `posts`
+    # are those of its first mention in the body.
+    written_posts: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -145,7 +148,8 @@ POST_WORDS = (
     "站长", "馆长", "检察长", "庭长", "董事长", "总经理", "副总经理", "经理", "总裁", "总监",
     "司令员", "政委", "巡视员", "调研员", "理事长", "专员", "助理", "总工程师", "总会计师",
     "总经济师", "党组成员", "参事", "主任委员", "常务副市长", "常务副省长", "常务副县长",
-    "指挥长", "副指挥长", "常务副区长", "常务副主任", "党工委书记", "管委会主任",
+    "指挥长", "副指挥长", "常务副区长", "常务副主任", "党工委书记", "管委会主任", "主委", "副主委",
+    "总指挥", "副总指挥",
 )  # fmt: skip
 
 # Words that may follow a name (where a name ends): verbs of the event, conjunctions, particles.
@@ -164,7 +168,7 @@ NAME_FOLLOWERS = (
 POST_LEFT_STOPS = (
     "会上", "会议", "我市", "我县", "我区", "我旗", "我省", "我州", "我盟", "在", "由", "陪同", "同志",
     "以及", "及", "与", "了", "是", "向", "对", "为", "请", "邀请", "看望", "慰问", "听取", "会见",
-    "召开", "主持", "上午", "下午", "晚上", "期间", "其间", "并", "和", "随同", "率领", "带领",
+    "召开", "主持", "上午", "下午", "晚上", "期间", "其间", "并", "和", "随同", "率领", "带领", "以",
 )  # fmt: skip
 
 # Words cut off the left of an enterprise or project name ("来到联晟…" → 联晟…).
@@ -208,6 +212,8 @@ NOT_ENTERPRISE_ENDINGS = (
     "机场", "广场", "园区", "社区", "村", "街道", "项目", "现场", "工地", "基地", "中心", "学校",
     "医院", "公园", "景区", "小区", "部门", "单位", "政府", "市", "县", "区", "旗", "镇", "乡", "盟",
     "省", "港", "站", "馆", "工程", "路", "街", "委", "局", "厅", "办", "所", "园", "线",
+    # temples, palaces and markets visited with enterprises; bodies of enterprises
+    "寺", "庙", "王府", "市场", "选址", "联合会", "商会", "协会",
 )  # fmt: skip
 # Works a list item is (a project, not an enterprise) when named without 项目: "增量配电网".
 WORKS_WORDS = (
@@ -299,7 +305,12 @@ _POST_WORD_AT_NAME = re.compile(f"(?:{_alternation(POST_WORDS)})(?=[{_HAN}])")
 _LEADERS = re.compile(f"(?<=[{_HAN}）)])领导(?:同志)?(?=[{_HAN}])")
 _POST_END = re.compile(f"(?:{_alternation(POST_WORDS)})$")
 _FOLLOWER = re.compile(f"(?:{_alternation(NAME_FOLLOWERS)})|[^{_HAN}·]")
-_POST_LEFT_STOP = re.compile(_alternation(POST_LEFT_STOPS))
+# 和 joins the words of some departments' names ("工业和信息化厅", "住房和城乡建设局"): no stop there.
+_POST_LEFT_STOP = re.compile(
+    _alternation(w for w in POST_LEFT_STOPS if w != "和")
+    + "|(?<!工业|住房|资源|研究|文化|卫生|科学|交通|商务|发展)"
+    + "和(?!信息化|城乡|社会保障|规划|旅游|计划生育|技术|运输|改革)"
+)
 _NAME_LEFT_STOP = re.compile(_alternation(NAME_LEFT_STOPS))
 _PROJECT_LEFT_STOP = re.compile(_alternation(PROJECT_LEFT_STOPS))
 _LONG_LEFT_STOP = re.compile(_alternation(w for w in NAME_LEFT_STOPS if len(w) >= 2))
@@ -313,7 +324,9 @@ _ENTERPRISE_SUFFIX = re.compile(_alternation(ENTERPRISE_SUFFIXES))
 _NAME_CHARS = re.compile(f"[{_HAN}A-Za-z0-9()（）·]")
 _INDUSTRY_WORD = re.compile(_alternation(INDUSTRY_WORDS) + "|" + _COMMODITY_TRADE)
 _SHORT_LIST_END = re.compile(
-    r"等(?:\d+|[一二三四五六七八九十几多两数]+)?[家个户]?(?:企业|公司|民营企业|重点企业|市场主体)"
+    # ("梁某、刘某等企业家": people, unless their representatives)
+    r"等(?:\d+|[一二三四五六七八九十几多两数]+)?[家个户]?"
+    r"(?:重点|规上|骨干|龙头)?(?:工业|物流|科技|制造|外贸|商贸|高新技术|科技型)?(?:企业|公司|民营企业|重点企业|市场主体)(?!家)"
     r"|(?<=[\u3400-\u9fff])(?:\d+|[一二三四五六七八九十几多两]+)[家户](?:重点|规上|骨干|民营)?企业"
     r"|等?(?:企业)?负责人|等地|等处"
     r"|等(?:[^，。；、]{0,24}?的)?(?:民营|重点|规上|骨干|知名)?企业(?:家)?代表"
@@ -392,11 +405,14 @@ _EN_POST_WORDS = (
     r"(?:Mayor|Governor|Secretary|Party Secretary|Director|"
     r"Chairman|Chairwoman|Chair|Head|Minister|Commissioner|Magistrate|President)"
 )
-_EN_NAME = r"(?P<name>[A-Z][a-z]{1,5}(?:[- ][A-Z][a-z]{1,11}))"
-_EN_TITLE_NAME = re.compile(rf"\b(?P<post>{_EN_POST_WORDS})\s+{_EN_NAME}(?=[A-Z\s,.;:'’]|$)")
+# A name in pinyin: surname and given name, the given name's syllables joined or apart ("Yu Hong
+# Sheng"), with ü where it is written ("Lü Weiqiang").
+_EN_NAME = r"(?P<name>[A-Z][a-zü]{1,5}(?:[- ][A-Z][a-zü]{1,11}){1,2})"
+# "General Secretary Xi Jinping": the national leader named in background, not a post at the event.
+_EN_TITLE_NAME = re.compile(rf"\b(?<!General )(?P<post>{_EN_POST_WORDS})\s+{_EN_NAME}(?=[A-Z\s,.;:'’]|$)")
 _EN_NAME_POSTS = re.compile(
-    rf"{_EN_NAME}\s*,\s*(?P<posts>(?:the\s+)?(?:[a-z]+\s+)*?(?:vice\s+|deputy\s+|executive\s+)?"
-    r"(?:secretary|mayor|governor|director|chairman|chairwoman|head|member|minister|president)\b[^,.;]{0,160}),"
+    rf"{_EN_NAME}\s*,\s*(?P<posts>(?:the\s+|a\s+)?(?:[a-z]+\s+)*?(?:vice\s+|deputy\s+|executive\s+)?"
+    r"(?i:secretary|mayor|governor|director|chairman|chairwoman|head|member|minister|president)\b[^,.;]{0,160}),"
 )
 _PINYIN_SYLLABLE = re.compile(
     r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
@@ -689,6 +705,8 @@ def _is_surname_start(s: str) -> bool:
 
 
 _NOT_IN_NAMES = set("要的了在是带和与及把被将对向从为之其这那有个们各全市县区省盟旗镇乡")
+# A name of a minority people written with a middle dot, given name first ("艾尔肯·吐尼亚孜").
+_DOTTED_NAME = re.compile(f"([{_HAN}]{{1,6}})·([{_HAN}]{{1,10}})")
 
 
 def _name_at(text: str, p: int) -> int:
@@ -696,6 +714,15 @@ def _name_at(text: str, p: int) -> int:
     follows = _FOLLOWER.match(text, p)
     # 于 and 向 are surnames as well as followers ("市委书记于会文赴…").
     if follows and not (len(follows.group()) == 1 and text[p] in SURNAMES and text[p] in "于向"):
+        return -1
+    dotted = _DOTTED_NAME.match(text, p)
+    if dotted:
+        # A transliterated name ("艾尔肯·吐尼亚孜"): the shortest reading a follower ends.
+        for end in range(dotted.start(2) + 1, dotted.end() + 1):
+            follower = _FOLLOWER.match(text, end)
+            # 都 and 来 are also syllables of such names ("阿不都", "阿不来提").
+            if end >= len(text) or (follower and follower.group() not in ("都", "来")):
+                return end
         return -1
     surname = _is_surname_start(text[p : p + 2])
     compound = text[p : p + 2] in COMPOUND_SURNAMES
@@ -711,13 +738,28 @@ def _name_at(text: str, p: int) -> int:
         if not follower and end < len(text):
             continue
         strong = end >= len(text) or not ("\u3400" <= text[end] <= "\u9fff") or text[end] in "及和等与"
-        if length >= 4 + compound and not strong:
+        # A name without a Han surname ("洛桑江村"): after a post, before a verb of two
+        # characters or more, written again and beginning with a word read as a name.
+        unusual = (
+            not surname
+            and length in (3, 4)
+            and follower is not None
+            and len(follower.group()) >= 2
+            and text.count(candidate) >= 2
+            and not any(ch in _NOT_IN_NAMES for ch in candidate)
+            and _words(candidate)[0].flag.startswith("nr")  # 洛桑 of 洛桑江村 reads as a name
+        )
+        if length >= 4 + compound and not strong and not unusual:
             continue
-        if not surname and (not strong or length < 3 or any(ch in _NOT_IN_NAMES for ch in candidate)):
+        if (
+            not surname
+            and not unusual
+            and (not strong or length < 3 or any(ch in _NOT_IN_NAMES for ch in candidate))
+        ):
             continue
         if surname and length >= 4:
             # "王莉霞密集与…": the shorter name when it is written more often.
-            for shorter in (3, 2):
+            for shorter in (3, 2)[: 2 - compound]:  # 上官吉庆 is not 上官
                 if text.count(text[p : p + shorter]) > text.count(candidate):
                     return p + shorter
         # A three-character name whose third character is a one-character follower ("李建为"):
@@ -744,12 +786,16 @@ def _post_phrases(text: str, word_end: int, name_start: int) -> tuple[list[str],
         lead = _LEADING_TIME.match(text, start, end)
         if lead:
             start = lead.end()
+        while start < end and not text[start].isalnum():
+            start += 1  # a caption's bracket or mark ("（奉贤区委书记…", "▲儋州市委副书记…")
         phrase = text[start:end]
         if not phrase or not _POST_END.search(phrase) or len(phrase) < 2 or phrase[0] in "各全诸该":
             break
         posts.insert(0, phrase)
         first_start = start
-        if start > 0 and text[start - 1] == "、":
+        # Posts run on after "、", and after "，" when a post ends there too ("市政府党组成员，新区
+        # 党工委副书记、管委会主任吴智勇"; a name before "，" ends the run: "书记张三，市长李四").
+        if start > 0 and text[start - 1] in "、，,":
             end = start - 1
             continue
         break
@@ -760,6 +806,10 @@ _NAME_THEN_POST = re.compile(
     f"(?:^|(?<=[，,。；;：:\n“]))(?P<name>[{_HAN}]{{2,3}}?)(?P<post>{_alternation(POST_WORDS)})", re.M
 )
 _INSTITUTION_ENDS = set("局委办厅部院府会司处所队站组校馆行社署党团市县区省州盟旗镇乡村")
+_NAMED_BY_POST = re.compile(
+    f"(?:{_alternation(SURNAMES)})[^{''.join(_INSTITUTION_ENDS)}副务常代执人大协政组纪监宣统战总]{{1,2}}"
+    "(?:书记|省长|市长|县长|区长|主席|主任|部长)"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -786,14 +836,17 @@ def _reads_as_words(name: str) -> bool:
 
 # The posts of people of an enterprise ("厦门钨业股份有限公司董事长"): they are not officials.
 _ENTERPRISE_POST = re.compile(
-    "(?:" + _alternation(ENTERPRISE_SUFFIXES) + ")|董事长|总经理|总裁|经理|厂长|总监|创始人|董事"
+    "(?:" + _alternation(ENTERPRISE_SUFFIXES) + ")|董事长|总经理|总裁|经理|厂长|总监|创始人|董事|总经济师|CEO"
     "|商会|协会|联合会|联谊会|促进会|^(?:副)?会长$"  # bodies of enterprises: their heads are not officials
 )
 
 
-def _officials(text: str) -> list[PersonMention]:
+def _officials(text: str, title_end: int = 0) -> list[PersonMention]:
+    """The officials named in `text` with the posts of their first mention in the body (those of
+    the title, which ends at `title_end`, when the body gives none)."""
     people: dict[str, PersonMention] = {}
     order: list[str] = []
+    first_posts: dict[str, tuple[int, list[str]]] = {}
 
     def add(name: str, posts: list[str], start: int) -> None:
         if _reads_as_words(name):
@@ -807,8 +860,13 @@ def _officials(text: str) -> list[PersonMention]:
             order.append(name)
         person = people[name]
         for post in posts:
-            if post not in person.posts:
-                person.posts.append(post)
+            if post not in person.written_posts:
+                person.written_posts.append(post)
+        if posts:
+            # The first mention in the body wins over the title and over later mentions.
+            rank = (start < title_end, start)
+            if name not in first_posts or rank < (first_posts[name][0] < title_end, first_posts[name][0]):
+                first_posts[name] = (start, list(posts))
 
     for m in _POST_WORD_AT_NAME.finditer(text):
         p = m.end()
@@ -816,8 +874,8 @@ def _officials(text: str) -> list[PersonMention]:
         if end < 0:
             continue
         posts, _ = _post_phrases(text, m.end(), p)
-        if not posts:
-            continue
+        if not posts or _NAMED_BY_POST.fullmatch(posts[-1]):
+            continue  # "代表陈全国书记向…": a name written before its post, not a post before a name
         add(text[p:end], posts, p)
         # A list of names after one collective post ("市领导王五、赵六").
         while end < len(text) and text[end] == "、":
@@ -831,6 +889,7 @@ def _officials(text: str) -> list[PersonMention]:
         name = m["name"]
         if (
             name in people
+            or any(other.startswith(name) for other in people)  # "上官市长": 上官吉庆 again
             or not _is_surname_start(name)
             or name[-1] in _INSTITUTION_ENDS
             or any(ch in _NOT_IN_NAMES for ch in name)
@@ -882,6 +941,7 @@ def _officials(text: str) -> list[PersonMention]:
             offset += len(item) + 1
     for name in order:
         people[name].spans = _spans_of(text, name)
+        people[name].posts = first_posts[name][1] if name in first_posts else []
     return [people[name] for name in order]
 
 
@@ -894,9 +954,22 @@ def _english_officials(text: str) -> list[PersonMention]:
         found.append((m.start("name"), m.group("name"), posts))
     for m in _EN_TITLE_NAME.finditer(text):
         found.append((m.start("name"), m.group("name"), [m.group("post")]))
+    # One person written in two ways ("Yu Hongsheng", "Yu Hong Sheng"): the way written most.
+    spellings: dict[str, str] = {}
+    for _, name, _ in found:
+        key = name.replace(" ", "").replace("-", "").lower()
+        if text.count(name) > text.count(spellings.get(key, "")) or key not in spellings:
+            spellings[key] = name
+    found = [
+        (start, spellings[name.replace(" ", "").replace("-", "").lower()], posts)
+        for start, name, posts in found
+    ]
     for start, name, posts in sorted(found):
         if not _pinyin_name(name):
-            continue
+            # A third capitalised word that is not part of the name ("Mayor Zou Wenhui Inspects").
+            name = " ".join(name.split(" ")[:2])
+            if name.count(" ") != 1 or not _pinyin_name(name):
+                continue
         if name not in people:
             people[name] = PersonMention(name=name, posts=[], start=start, end=start + len(name))
             order.append(name)
@@ -905,10 +978,11 @@ def _english_officials(text: str) -> list[PersonMention]:
                 people[name].posts.append(post)
     for name in order:
         person = people[name]
+        unique = list({post.lower(): post for post in reversed(person.posts)}.values())[::-1]
         person.posts = [
             post
-            for post in person.posts
-            if not any(post.lower() in other.lower() and post != other for other in person.posts)
+            for post in unique
+            if not any(post.lower() in other.lower() and post.lower() != other.lower() for other in unique)
         ]
         person.spans = _spans_of(text, name)
     return [people[name] for name in order]
@@ -923,7 +997,7 @@ def _roman_surnames() -> frozenset[str]:
 
 def _pinyin_name(name: str) -> bool:
     """Whether an English-written name reads as a Chinese name in pinyin (Song Cheng, Zhang Dongming)."""
-    surname, _, given = name.lower().replace("-", " ").partition(" ")
+    surname, _, given = name.lower().replace("-", " ").replace("ü", "v").partition(" ")
     if surname not in _roman_surnames():
         return False
     given = given.replace(" ", "")
@@ -949,13 +1023,83 @@ _SPEAKS_AT_MEETING = re.compile(
     r"(?:同志)?(?:在会上|在会议上|出席(?:会议|座谈会|活动)?并)(?:强调|讲话|指出|致辞|作重要讲话)"
 )
 _MET_WITH = re.compile(r"[，,]?(?:与|同)[^，。；]{2,40}?(?:座谈|共进|见面|交流|恳谈|早餐|午餐)")
-_LEADING_TOGETHER = re.compile(f"(?:同志)?(?:一行)?(?:{_LEAD_VERBS}|出席(?:会议|活动)?并(?:讲话|致辞))")
+_LEADING_TOGETHER = re.compile(
+    f"(?:同志)?(?:一行)?(?:先后|分别|一同|共同)?(?:{_LEAD_VERBS}|出席(?:会议|活动)?并(?:讲话|致辞))"
+)
 
 
-def _leading_role(sentence: str, name: str) -> bool:
-    """Whether the sentence has `name` lead ("郭文海主持召开", "刘林霜带队")."""
+_ACCOMPANIED_BY = re.compile(r"在[^，。；在]{2,60}?(?:的)?(?:陪同|陪伴)下")
+
+
+def _leading_role(sentence: str, name: str, together: Iterable[str] = ()) -> bool:
+    """Whether the sentence has `name` lead ("郭文海主持召开", "刘林霜带队"), alone or listed
+    with the names `together` ("盛阅春、熊征宇主持召开")."""
     at = sentence.find(name)
-    return at >= 0 and bool(_LEADING_AFTER_NAME.match(sentence, at + len(name)))
+    if at < 0:
+        return False
+    end = at + len(name)
+    while end < len(sentence) and sentence[end] == "、":
+        listed = next((other for other in together if sentence.startswith(other, end + 1)), None)
+        if listed is None:
+            break
+        end += 1 + len(listed)
+    return bool(_LEADING_AFTER_NAME.match(sentence, end))
+
+
+def _comma_chain(sentence: str, first: str, named: list[PersonMention]) -> tuple[list[PersonMention], int]:
+    """The officials of `named` listed after `first`, each written with posts after a "，"
+    ("书记A，副书记、市长B，副市长C、D"), and where the list ends."""
+    end = sentence.find(first) + len(first)
+    chain: list[PersonMention] = []
+    while end < len(sentence) and sentence[end] in "，,":
+        following = None
+        for person in named:
+            at = sentence.find(person.name, end)
+            new = person.name != first and person not in chain and at > end
+            if new and _COMMA_POST_GAP.fullmatch(sentence, end, at):
+                following = person
+                break
+        if following is None:
+            break
+        chain.append(following)
+        end = sentence.find(following.name, end) + len(following.name)
+        # Others sharing that post ("，副主席黄华、林惠中…先后走访").
+        while end < len(sentence) and sentence[end] == "、":
+            listed = next((p for p in named if sentence.startswith(p.name, end + 1)), None)
+            if listed is None or listed in chain or listed.name == first:
+                break
+            chain.append(listed)
+            end += 1 + len(listed.name)
+        if _LEADING_TOGETHER.match(sentence, end) or _MET_WITH.match(sentence, end):
+            break
+    return chain, end
+
+
+_ATTENDING = re.compile(
+    r"(?:等)?(?:同志)?(?:出席|参加)(?:了)?(?:会议|座谈会|活动|仪式|开工仪式)?(?:[。，,；]|$)"
+)
+_SPEAKS = r"(?:同志)?(?:在[^，。；]{0,12}?[上中])?[，,]?(?:指出|强调|表示|说|讲话|代表|介绍|希望|要求)"
+
+
+def _attendees_speaking(opening: list[str], people: list[PersonMention], text: str) -> list[PersonMention]:
+    """The officials of an attendance list ("书记A，市长B，副市长C出席会议") whom the report then
+    gives a speech: they lead the meeting (one who only chairs it or sits in does not)."""
+    for sentence in opening[:4]:
+        named = sorted(
+            (p for p in people if p.posts and p.name in sentence), key=lambda p: sentence.find(p.name)
+        )
+        if len(named) < 2:
+            continue
+        chain, end = _comma_chain(sentence, named[0].name, named)
+        # The list may go on with people of enterprises ("，中核集团党组书记、董事长申彦锋…出席").
+        rest = _ATTENDING.search(sentence, end)
+        if not chain or not rest or (rest.start() > end and sentence[end] not in "，,"):
+            continue
+        if re.search(_LEAD_VERBS + "|[。；]", sentence[end : rest.start()]):
+            continue
+        listed = [named[0], *chain]
+        return [p for p in listed if re.search(re.escape(p.name) + _SPEAKS, text)]
+    return []
 
 
 def _same_role(sentence: str, first: str, named: list[PersonMention]) -> list[PersonMention]:
@@ -965,21 +1109,9 @@ def _same_role(sentence: str, first: str, named: list[PersonMention]) -> list[Pe
     group: list[PersonMention] = []
     if end < len(sentence) and sentence[end] in "，,":
         # Officials each written with posts, then one leading verb (or 与 whom they met): all lead.
-        chain: list[PersonMention] = []
-        while end < len(sentence) and sentence[end] in "，,":
-            following = None
-            for person in named:
-                at = sentence.find(person.name, end)
-                new = person.name != first and person not in chain and at > end
-                if new and _COMMA_POST_GAP.fullmatch(sentence, end, at):
-                    following = person
-                    break
-            if following is None:
-                break
-            chain.append(following)
-            end = sentence.find(following.name, end) + len(following.name)
-            if _LEADING_TOGETHER.match(sentence, end) or _MET_WITH.match(sentence, end):
-                return chain
+        chain, end = _comma_chain(sentence, first, named)
+        if _LEADING_TOGETHER.match(sentence, end) or _MET_WITH.match(sentence, end):
+            return chain
         return []
     while end < len(sentence) and sentence[end] == "、":
         following = None
@@ -1050,14 +1182,26 @@ def _leads(
     lead_sentence: str,
     english: bool,
     opening: list[str] | None = None,
+    text: str = "",
 ) -> tuple[list[PersonMention], list[PersonMention]]:
     if not people:
         return [], []
+    everyone = people
+    # Those the leader goes "在…的陪同下" (accompanied by) do not lead ("书记A在常委B的陪同下调研").
+    accompanying = {
+        p.name
+        for sentence in (opening or [lead_sentence])
+        for m in _ACCOMPANIED_BY.finditer(sentence)
+        for p in people
+        if p.name in m.group()
+    }
+    people = [p for p in people if p.name not in accompanying] or everyone
     lead = [p for p in people if p.name in title]
     if len(lead) > 1 and not english:
         # A title naming several ("郭文海尹念红与…座谈"): those the lead sentence gives the leading
         # role (the one who 主持 the meeting), when it names one.
-        leading = [p for p in lead if _leading_role(lead_sentence, p.name)]
+        names = [p.name for p in lead]
+        leading = [p for p in lead if _leading_role(lead_sentence, p.name, names)]
         lead = leading or lead
     if len(lead) == 1 and not english:
         # The one the title names, and who leads with them in the opening ("书记A，区长B率…").
@@ -1077,6 +1221,8 @@ def _leads(
     if not lead and not english and opening:
         lead = _leaders_listed(opening, people)
     if not lead and not english and opening:
+        lead = _attendees_speaking(opening, people, text or "\n".join(opening))
+    if not lead and not english and opening:
         lead, sentence = _leading_in(opening, people)
         if lead:
             lead += _same_role(sentence, lead[0].name, [p for p in people if p.name in sentence and p.posts])
@@ -1088,7 +1234,7 @@ def _leads(
     if not lead:
         lead = [next((p for p in people if p.posts), people[0])]
     lead_names = {p.name for p in lead}
-    return lead, [p for p in people if p.name not in lead_names]
+    return lead, [p for p in everyone if p.name not in lead_names]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1193,6 +1339,11 @@ def _not_a_factory(stem: str) -> bool:
     return bool(words) and len(words[-1].word) >= 2 and words[-1].flag in ("v", "vd", "d")
 
 
+_MODAL_START = re.compile(
+    "(?:要|将|应|需|需要|应当|必须|可以|能够|要把|要用)(?:充分|用好|发挥|依托|借助|用|把|让)"
+)
+
+
 def _full_enterprises(
     text: str, excluded: _Spans, people: list[tuple[int, int]] | None = None
 ) -> list[tuple[str, int, int]]:
@@ -1246,6 +1397,8 @@ def _full_enterprises(
             continue  # 标准化厂房, 老厂区, 实行厂务公开, 自来水厂
         if m.group() == "公司" and stem.endswith("分"):
             continue
+        if _MODAL_START.match(stem):
+            continue  # "要用好专业设计公司", "将充分发挥公司": what was said, not a name
         if m.group() in ("分公司", "支行", "分行", "营业部"):
             # A branch is named after its parent ("中联重科奉贤分公司"); "大唐集团已将内蒙古分公司"
             # names none, nor does a region alone ("内蒙古分公司").
@@ -1413,6 +1566,10 @@ class _Found:
 
 _AT_SITE = re.compile(r"(?:在|到|来到|走进|深入)$")
 # The title of an enterprise's head, then their name ("董事长金卫东").
+_AFTER_COLLECTIVE = re.compile(
+    f"(?:重点|龙头|骨干|规上|民营|工业)企业((?:[{_HAN}]{{2,8}}、)+[{_HAN}]{{2,8}}?)(?=走访|调研|考察|察看|参观|进行|开展)"
+)
+_INVESTS = re.compile(r"(?:总)?投资(?:约|超)?\d")
 _HEAD_OF_ENTERPRISE = re.compile(
     f"(?:董事长|副?总经理|执行总裁|副?总裁|CEO|董事会主席|总经济师|创始人)(?=[{_HAN}]{{2,3}}[，,、。；和与及等])"
 )
@@ -1660,6 +1817,10 @@ def _enterprises_and_projects(
             for person_start, person_end in person_spans or []:
                 if s <= person_start and person_end <= e - 2:  # "市长查俊与华新水泥"
                     s = person_end + (1 if text[person_end] in "与和及同跟向" else 0)
+            # A zone the enterprise is in ("金河工业园双运工贸"): not its name.
+            for zone in _ZONE_SUFFIX.finditer(text, s, e):
+                if e - zone.end() >= 2:
+                    s = zone.end()
             item = text[s:e]
             if not 2 <= len(item) <= 14 or _inside(full_set, s, e) or _inside(project_spans, s, e):
                 continue
@@ -1706,6 +1867,26 @@ def _enterprises_and_projects(
         if re.search(r"[局委办厅院所部署府会]$", item) or _region_prefix(item) == len(item):
             continue
         found.enterprise(brands.get(item, item), item not in brands, s, e)
+    # An investor with its amount ("华冶科技投资2亿元的…项目", "圣美机械总投资1亿元"): a list item
+    # ending in a word of industry.
+    for m in _INVESTS.finditer(text):
+        s = _left_phrase(text, m.start(), 12)
+        s = _cut_left(text, s, m.start(), _NAME_LEFT_STOP, keep=2)
+        item, e = text[s : m.start()], m.start()
+        if len(item) < 4 or not _plain_list_item(item) or not _ends_in_industry(item):
+            continue
+        if _inside(full_set, s, e) or _inside(excluded, s, e) or _region_prefix(item) == len(item):
+            continue
+        found.enterprise(brands.get(item, item), item not in brands, s, e)
+    # Names listed right after a collective word and before the visit ("前往小榄镇重点企业木林森、
+    # 华帝走访调研").
+    for m in _AFTER_COLLECTIVE.finditer(text):
+        for item, s, e in _list_items(text, m.start(1), m.end(1)):
+            if _inside(full_set, s, e) or _inside(excluded, s, e) or not _plain_list_item(item):
+                continue
+            if item in gazetteer().names or item.endswith(NOT_ENTERPRISE_ENDINGS):
+                continue
+            found.enterprise(brands.get(item, item), item not in brands, s, e)
     # A site named before what the official did there ("在永强汽车，许继伟看产品展示").
     for m in _AT_ENTERPRISE.finditer(text):
         item, s, e = m["name"], m.start("name"), m.end("name")
@@ -2003,6 +2184,9 @@ _IMPRINT_LINE = re.compile(
 )
 
 
+_ORGANS_AFTER = re.compile("委|直|领导|政府|人大|政协|有关|相关|级|属|里|内|区|乡|镇|长|各")
+
+
 def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
     excluded_spans = [*excluded_spans, *((m.start(), m.end()) for m in _IMPRINT_LINE.finditer(text))]
     excluded = _Spans(excluded_spans)
@@ -2030,6 +2214,8 @@ def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
                 break
         if word is not None and len(word) == 2 and i > 0 and _common_word(text[i - 1 : i + 1]):
             continue  # the end of a word, not a name ("示范县" holds no 范县)
+        if word is not None and word[0] in "和与及" and _ORGANS_AFTER.match(text, i + len(word)):
+            continue  # "书记张三和县委副书记…", "开发区和县直单位": 和 joins, 县 begins the organ
         weak = False
         weak_full = ""
         if word is None:
@@ -2103,6 +2289,9 @@ def _placed_there(text: str, place: Mention, opening_end: int) -> bool:
     )
 
 
+_SENT_AWAY = re.compile("援[疆藏青]|对口(?:支援|帮扶|协作)|驻[^，,、]{1,8}(?:办|处|组|队)")
+
+
 def _where_the_event_was(
     text: str, places: list[Mention], lead_posts: list[str], areas: set[str]
 ) -> list[Mention]:
@@ -2114,7 +2303,11 @@ def _where_the_event_was(
     g = gazetteer()
     opening_end = _opening_end(text)
     regions = [p for p in places if p.text not in areas]
-    own = {m.group() for post in lead_posts for m in [g.pattern.search(post)] if m}
+    # A post with a body sent elsewhere ("山东省援疆工作指挥部党委书记", "驻京办主任") names the
+    # region that sent it, not the official's own.
+    own = {
+        m.group() for post in lead_posts if not _SENT_AWAY.search(post) for m in [g.pattern.search(post)] if m
+    }
     own = {g.names.get(name, name) for name in own}
     if not own:
         own = {p.text for p in regions if p.start < opening_end}
@@ -2360,7 +2553,8 @@ class _DateFound:
 
 
 def _chinese_dates(text: str, published_on: date | None) -> list[_DateFound]:
-    out = _chinese_full_dates(text)
+    datelines: list[_DateFound] = []
+    out = _chinese_full_dates(text, datelines)
     # "20日上午": the month just named, else the publication's.
     spans = _Spans((d.start, d.end) for d in out)
     for m in _DAY_ONLY.finditer(text):
@@ -2368,8 +2562,12 @@ def _chinese_dates(text: str, published_on: date | None) -> list[_DateFound]:
             continue
         day = int(m[1])
         before = [d for d in out if d.end <= m.start()]
+        filed = [d for d in datelines if d.end <= m.start()]
         if before:
             month = before[-1].end_month
+        elif filed:
+            # "东北网1月21日讯 …21日下午": the dateline's month (the one before for a later day).
+            month = filed[-1].month if day <= filed[-1].day else (filed[-1].month - 2) % 12 + 1
         elif published_on is not None:
             month = published_on.month if day <= published_on.day else (published_on.month - 2) % 12 + 1
         else:
@@ -2380,8 +2578,10 @@ def _chinese_dates(text: str, published_on: date | None) -> list[_DateFound]:
     return out
 
 
-_TODAY = re.compile(r"[，,\s]*(?:今天|今日|当天)")
-_YESTERDAY = re.compile(r"[，,\s]*(?:昨天|昨日)")
+_TODAY = re.compile(r"今天|今日|当天")
+_YESTERDAY = re.compile(r"昨天|昨日")
+# What a dateline's date is followed by: "电", "讯", "消息" ("中国台湾网7月27日周口消息").
+_DATELINE_MARK = re.compile(f"电|讯|(?P<where>[{_HAN}]{{0,4}}?)消息")
 
 
 def _dateline_end(text: str, at: int) -> int:
@@ -2391,19 +2591,29 @@ def _dateline_end(text: str, at: int) -> int:
     return at + m.end() if m else at
 
 
-def _chinese_full_dates(text: str) -> list[_DateFound]:
+def _chinese_full_dates(text: str, datelines: list[_DateFound] | None = None) -> list[_DateFound]:
     out: list[_DateFound] = []
     for m in _YEAR_DATE.finditer(text):
         if _DATE_LABEL.search(text, max(0, m.start() - 12), m.start()):
             continue
         back = 0
-        if text.startswith(("电", "讯"), m.end()):
-            # A dateline ("北京5月27日电"): the day the news was filed; the event's only when the
-            # report opens with 今天 (that day) or 昨天 (the day before).
-            after = _dateline_end(text, m.end())
-            if _YESTERDAY.match(text, after):
+        mark = _DATELINE_MARK.match(text, m.end())
+        if mark and mark["where"] and mark["where"] not in gazetteer().names:
+            mark = None  # "传来好消息" is news, not a dateline; "周口消息" is one
+        if mark and not m["d2"]:
+            # A dateline ("北京5月27日电"): the day the news was filed; the event's only when its
+            # paragraph says 今天 (that day) or 昨天 (the day before) before naming another day.
+            after = _dateline_end(text, mark.end() - 1)
+            paragraph_end = text.find("\n", after)
+            paragraph = text[after : paragraph_end if paragraph_end >= 0 else len(text)]
+            other_day = _YEAR_DATE.search(paragraph) or _DAY_ONLY.search(paragraph)
+            limit = other_day.start() if other_day else len(paragraph)
+            today, yesterday = _TODAY.search(paragraph, 0, limit), _YESTERDAY.search(paragraph, 0, limit)
+            if yesterday and (not today or yesterday.start() < today.start()):
                 back = 1
-            elif not _TODAY.match(text, after):
+            elif not today:
+                if datelines is not None and 1 <= int(m["m"]) <= 12 and 1 <= int(m["d"]) <= 31:
+                    datelines.append(_DateFound(None, int(m["m"]), int(m["d"]), 0, 0, m.start(), m.end()))
                 continue
         month, day = int(m["m"]), int(m["d"])
         end_month = int(m["m2"]) if m["m2"] else month
@@ -2692,6 +2902,12 @@ def _difficulties(text: str, sentences: list[_Sentence], spoken: set[int], engli
 # ---------------------------------------------------------------------------------------------
 
 
+_VISITORS_FROM = re.compile(
+    f"(?:[、和及与][{_HAN}]{{2,5}})*等(?:省|市|地|省市|地区)的?(?:参会|知名|优秀|重点|部分)?"
+    "(?:企业家|客商|企业|嘉宾|代表|商会)"
+)
+
+
 def _unique(mentions: Iterable[Mention]) -> list[str]:
     return list(dict.fromkeys(m.text for m in mentions))
 
@@ -2722,11 +2938,14 @@ def extract(cleaned: CleanedReport) -> Extraction:
     lead_sentence = _lead_sentence(sentences, title, english)
     kind = _kind(title, lead_sentence, english, " ".join(s.text for s in sentences[:4]))
 
-    people = _english_officials(text) if english else _officials(text)
+    # A headline's posts give way to the body's (a first sentence taken for the title does not).
+    headline = title and text.startswith(title) and not title.rstrip().endswith("。")
+    title_end = len(title) if headline else 0
+    people = _english_officials(text) if english else _officials(text, title_end)
     # The posts are the people's: places and enterprises inside them are not the event's.
     post_spans: list[tuple[int, int]] = []
     for person in people:
-        for post in person.posts:
+        for post in person.written_posts or person.posts:
             post_spans.extend(_spans_of(text, post))
     person_spans = [span for person in people for span in person.spans]
     found = (
@@ -2743,14 +2962,16 @@ def extract(cleaned: CleanedReport) -> Extraction:
         text, excluded + person_spans + found.blocked + project_spans
     )
 
+    # Where visitors come from ("带领上海、浙江等地企业家来明考察"): not where the event was.
+    place_mentions = [p for p in place_mentions if not _VISITORS_FROM.match(text, p.end)]
     opening = [sentence.text for sentence in sentences[:6]]
-    lead, others = _leads(people, title, lead_sentence, english, opening)
+    lead, others = _leads(people, title, lead_sentence, english, opening, text)
     lead_names = [p.name for p in lead]
     if not english:
         regions = set(gazetteer().names.values())
         areas = {p.text for p in place_mentions if p.text not in regions}
         place_mentions = _where_the_event_was(
-            text, place_mentions, [post for p in lead for post in p.posts], areas
+            text, place_mentions, [post for p in lead for post in p.written_posts or p.posts], areas
         )
     start_day, end_day, year_source, date_spans = _dates(
         text, sentences, cleaned.published_on, english, lead_names, kind

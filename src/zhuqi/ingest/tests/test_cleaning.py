@@ -468,3 +468,21 @@ def test_visits_and_publication_labels_on_one_annotated_line_go() -> None:
     )
     assert cleaned.published_on == date(2018, 11, 3)
     assert "访问次数" not in cleaned.text
+
+
+def test_a_date_and_time_stamp_under_the_title_gives_the_publication_date() -> None:
+    cleaned = clean(
+        "王一鸣调研远航科技\n芜湖日报·2025-12-07 13:12\n12月7日，市长王一鸣到远航科技调研，"
+        "详细了解企业生产经营情况，要求加快项目建设进度，确保早日投产见效。"
+    )
+    assert cleaned.published_on == date(2025, 12, 7)
+
+
+def test_an_articles_publication_line_ends_a_list_of_other_articles() -> None:
+    cleaned = clean(
+        "  • 图片新闻\n\n市长王一鸣到远航科技调研\n\n文章来源:芜湖信息 发布日期:2017-09-08 浏览次数:\n\n"
+        "  9月6日,市长王一鸣到远航科技调研。\n\n"
+        "  王一鸣强调,要加快项目建设进度,做好服务保障,确保企业早日投产达效,为全市工业经济发展作出更大贡献。\n"
+    )
+    assert "9月6日,市长王一鸣到远航科技调研" in cleaned.text.replace("，", ",")
+    assert cleaned.title == "市长王一鸣到远航科技调研"

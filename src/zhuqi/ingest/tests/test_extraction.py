@@ -623,3 +623,163 @@ def test_a_zone_where_a_visited_site_lies_is_a_place() -> None:
 def test_short_enterprise_names_lose_what_their_left_edge_caught() -> None:
     result = report("5月9日，市长王一鸣与华光水泥、以及远航科技、由启明集团等企业负责人座谈。")
     assert set(names(result)) == {"华光水泥", "远航科技", "启明集团"}
+
+
+# Lead officials and their posts (round two of the tuning).
+
+
+def test_a_name_written_with_a_middle_dot_is_read_whole() -> None:
+    result = report("6月3日，自治区主席买买提·艾山江深入和田调研。买买提·艾山江强调，要稳住工业。")
+    assert people(result.lead_officials) == {"买买提·艾山江": ["自治区主席"]}
+
+
+def test_a_compound_surname_keeps_its_given_name() -> None:
+    result = report("5月9日，市长欧阳明远，在副市长李强的陪同下调研华光水泥。欧阳市长要求加快进度。")
+    assert [p.name for p in result.lead_officials] == ["欧阳明远"]
+
+
+def test_those_accompanying_the_leader_do_not_lead() -> None:
+    result = report(
+        "5月9日，市委书记王一鸣在市委常委、秘书长李强的陪同下，到远航科技调研。",
+        title=("5月9日，市委书记王一鸣在市委常委、秘书长李强的陪同下，到远航科技调研。"),
+    )
+    assert [p.name for p in result.lead_officials] == ["王一鸣"]
+    assert [p.name for p in result.other_officials] == ["李强"]
+
+
+def test_officials_sharing_one_post_after_a_comma_lead_together() -> None:
+    result = report(
+        "市政协领导走访企业家\n春节期间，市政协主席王一鸣，副主席李强、赵丽先后走访看望企业家。",
+        title="市政协领导走访企业家",
+    )
+    assert [p.name for p in result.lead_officials] == ["王一鸣", "李强", "赵丽"]
+
+
+def test_leaders_listed_before_one_verb_in_the_title_both_lead() -> None:
+    result = report(
+        "5月9日，市主要领导王一鸣、李强主持召开企业家座谈会。副市长赵丽介绍情况。",
+        title="王一鸣李强与企业家座谈",
+    )
+    assert [p.name for p in result.lead_officials] == ["王一鸣", "李强"]
+
+
+def test_attendees_who_speak_lead_and_the_chair_does_not() -> None:
+    result = report(
+        "5月9日，我市召开企业家座谈会。\n市委副书记王一鸣，副市长李强，市政协副主席赵丽出席座谈会。"
+        "李强主持会议。\n王一鸣在会上指出，要优化营商环境。赵丽表示，将做好服务。"
+    )
+    assert [p.name for p in result.lead_officials] == ["王一鸣", "赵丽"]
+
+
+def test_posts_are_those_of_the_first_mention_in_the_body() -> None:
+    result = report(
+        "芜湖市市长王一鸣调研远航科技\n5月9日，市长王一鸣来到远航科技调研。\n图：芜湖市市长王一鸣在车间。",
+        title="芜湖市市长王一鸣调研远航科技",
+    )
+    assert people(result.lead_officials) == {"王一鸣": ["市长"]}
+
+
+def test_posts_lose_marks_and_keep_department_names_and_run_on_after_a_comma() -> None:
+    result = report(
+        "▲5月9日，市政府党组成员，省住房和城乡建设厅副厅长王一鸣到远航科技调研。"
+        "以省长李强为团长的代表团参加。"
+    )
+    assert people(result.lead_officials) == {"王一鸣": ["市政府党组成员", "省住房和城乡建设厅副厅长"]}
+    assert people(result.other_officials) == {"李强": ["省长"]}
+
+
+def test_a_name_without_a_han_surname_after_a_post() -> None:
+    result = report("2月6日，自治区主席洛桑江村专程前往远航科技视察。洛桑江村强调，要保障供电。")
+    assert [p.name for p in result.lead_officials] == ["洛桑江村"]
+
+
+def test_a_name_before_its_post_is_not_a_post_before_a_name() -> None:
+    result = report("5月9日，市长王一鸣代表市委和张立新书记向奋战在一线的职工致以问候。张立新书记很关心。")
+    assert "向奋战" not in [p.name for p in result.lead_officials + result.other_officials]
+
+
+def test_english_names_of_three_words_with_u_umlaut_and_capitalised_posts() -> None:
+    result = report(
+        "Mayor Yu Hongsheng visits a plant\nOn May 9, Yu Hong Sheng, Mayor of Sanming, visited a plant. "
+        "Lü Weiqiang, Secretary of the CPC Jinhua Municipal Committee, attended. "
+        "They studied General Secretary Xi Jinping's speech. Yu Hong Sheng said so.",
+        language="en",
+    )
+    names_found = [p.name for p in result.lead_officials + result.other_officials]
+    assert "Yu Hong Sheng" in names_found and "Lü Weiqiang" in names_found
+    assert "Xi Jinping" not in names_found and "Yu Hongsheng" not in names_found
+
+
+# Dates (round two).
+
+
+def test_a_dateline_day_is_the_event_day_when_its_paragraph_says_today() -> None:
+    result = report("芜湖新闻网5月9日讯 为加快项目建设，今天上午，市长王一鸣到远航科技调研。")
+    assert result.start_day == PartialDate(None, 5, 9)
+
+
+def test_a_bare_day_after_a_dateline_takes_the_datelines_month() -> None:
+    result = report("芜湖新闻网1月21日讯（记者 张三）企业家云集。21日下午，市长王一鸣出席企业家座谈会。")
+    assert result.start_day == PartialDate(None, 1, 21)
+
+
+def test_a_dateline_with_xiaoxi_is_not_the_event_day() -> None:
+    result = report("中国新闻网7月27日芜湖消息7月25日，市委书记王一鸣来到远航科技调研。")
+    assert (result.start_day, result.end_day) == (PartialDate(None, 7, 25), PartialDate(None, 7, 25))
+
+
+# Enterprises (round two).
+
+
+def test_temples_markets_and_federations_are_not_enterprises() -> None:
+    result = report(
+        "5月9日，市长王一鸣先后来到远航科技、青龙寺、东关蔬菜市场、华光水泥调研。"
+        "芜湖市福建企业联合会会长参加。"
+    )
+    assert set(names(result)) == {"远航科技", "华光水泥"}
+
+
+def test_a_legal_suffix_after_a_modal_and_a_verb_is_not_a_name() -> None:
+    result = report(
+        "5月9日，市长王一鸣到远航科技调研。他要求，要用好专业设计公司的优势，将充分发挥公司作用。"
+    )
+    assert not any(name.endswith("公司") for name in names(result))
+
+
+def test_a_list_closed_by_entrepreneurs_names_people() -> None:
+    result = report("座谈会上，荻原一郎、种天成等企业家分别发言。市长王一鸣讲话。")
+    assert names(result) == {}
+
+
+def test_a_list_closed_by_a_kind_of_enterprise_and_zones_before_names() -> None:
+    result = report("5月9日，区长王一鸣先后前往金河工业园远航工贸、振兴石油等工业企业走访调研。")
+    assert set(names(result)) == {"远航工贸", "振兴石油"}
+
+
+def test_an_enterprises_chief_economist_is_not_an_official() -> None:
+    result = report("座谈会上，远航建设总经济师荀明远、华光水泥董事长乐天成先后发言。市长王一鸣讲话。")
+    assert "远航建设" in names(result)
+    assert "荀明远" not in [p.name for p in result.other_officials + result.lead_officials]
+
+
+def test_an_investor_with_its_amount_is_an_enterprise() -> None:
+    result = report("园区开工项目3个，分别是远航科技投资2亿元的钢管项目、华光机械总投资1亿元的驾驶舱项目。")
+    assert {"远航科技", "华光机械"} <= set(names(result))
+
+
+def test_names_after_a_collective_word_before_the_visit_are_enterprises() -> None:
+    result = report("5月9日，市委书记王一鸣前往小榄镇重点企业华帝、木林森走访调研。")
+    assert {"华帝", "木林森"} <= set(names(result))
+
+
+# Places (round two).
+
+
+def test_he_before_a_county_organ_is_a_conjunction_not_hexian() -> None:
+    result = report("5月9日，市委书记王一鸣和县委副书记李强到远航科技调研，开发区和县直单位负责人参加。")
+    assert "和县" not in result.places
+
+
+def test_regions_the_visitors_come_from_are_not_places() -> None:
+    result = report("5月9日，商会会长乐天成带领上海、浙江、江西等地企业家来芜湖考察。市长王一鸣会见。")
+    assert not {"上海市", "浙江省", "江西省"} & set(result.places)
