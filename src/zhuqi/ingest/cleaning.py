@@ -508,6 +508,24 @@ def _simplified(text: str) -> str:
     return to_simplified(text).translate(_VARIANTS)
 
 
+# Characters OpenCC's t2s changes that Simplified writing keeps, in names above all (乾泰科技,
+# 著名, 瞭望): a Simplified page holding them is not Traditional for that, and keeps them.
+_KEPT_IN_SIMPLIFIED = frozenset("乾著瞭藉於夥甦徵")
+
+
+def _simplified_if_traditional(text: str) -> str:
+    """The text in Simplified characters if it holds Traditional ones (a character t2s changes,
+    besides those Simplified writing keeps); else as it is, with the converting sites' variants
+    mended."""
+    converted = _simplified(text)
+    if converted == text:
+        return text
+    if len(converted) != len(text):
+        return converted  # a phrase conversion changed the length: only Traditional texts have those
+    changed = {before for before, after in zip(text, converted, strict=True) if before != after}
+    return converted if changed - _KEPT_IN_SIMPLIFIED else text.translate(_VARIANTS)
+
+
 def _shadow(original: str) -> str:
     """The original, same length, Simplified and with full-width ASCII made half-width."""
     narrow = _narrowed(original, _WIDTH)
@@ -1050,8 +1068,12 @@ def clean(raw: str | bytes, *, filename: str = "", published_on: date | None = N
     if not _HAN_RE.search(body) and not _LATIN_WORD.search(body):
         raise CleaningRefused("去除网页的导航、版权和其他文章后没有剩下正文")
     language = _language(_narrowed(body, _WIDTH))
+    # Whether the page is written in Traditional characters (its title is converted with it).
+    traditional = False
     if language == "zh":
-        body = _simplified(body)
+        converted = _simplified_if_traditional(body)
+        traditional = converted != body.translate(_VARIANTS)
+        body = converted
     cleaned_lines = [
         normalised for line in body.split("\n") if (normalised := _normalise_line(line, language))
     ]
@@ -1066,7 +1088,12 @@ def clean(raw: str | bytes, *, filename: str = "", published_on: date | None = N
                     break
 
     if title:
-        title = _normalise_line(_simplified(title) if language == "zh" else title, language)
+        title = _normalise_line(
+            (_simplified(title) if traditional else _simplified_if_traditional(title))
+            if language == "zh"
+            else title,
+            language,
+        )
     elif len(cleaned_lines) > 1:
         first = cleaned_lines[0]
         limit = 250 if language == "en" else 60

@@ -319,6 +319,18 @@ def test_big5_text_is_decoded_and_simplified_keeping_the_original() -> None:
     assert "责任编辑" not in cleaned.text
 
 
+def test_a_simplified_page_keeps_its_characters_a_traditional_one_is_converted() -> None:
+    # t2s maps 乾 to 干 and 著 to 着: a Simplified page that writes them in names keeps them.
+    simplified = clean(
+        "乾泰科技迎来调研\n5月6日，县长张某某到乾泰科技有限公司调研，察看著名品牌的生产线，要求企业加快项目建设。"
+    )
+    assert "乾泰科技有限公司" in simplified.text and "著名品牌" in simplified.text
+    traditional = clean(
+        "乾泰科技迎來調研\n5月6日，縣長張某某到乾泰科技有限公司調研，察看生產線，要求企業加快項目建設。"
+    )
+    assert "县长张某某到干泰科技有限公司调研" in traditional.text
+
+
 def test_published_on_given_wins_over_the_page() -> None:
     given_date = date(2017, 2, 11)
     cleaned = clean((DATA / "001_19184c4948faae96.txt").read_bytes(), published_on=given_date)
