@@ -27,6 +27,10 @@ from zhuqi.policies.api import deliveries_router
 from zhuqi.policies.api import enterprise_router as enterprise_policies_router
 from zhuqi.policies.api import router as policies_router
 from zhuqi.projects.api import router as projects_router
+from zhuqi.taskforces.api import campaigns_router
+from zhuqi.taskforces.api import router as task_forces_router
+from zhuqi.taskforces.indicator_api import router as indicators_router
+from zhuqi.taskforces.table_api import router as campaign_tables_router
 from zhuqi.visits.api import router as visits_router
 from zhuqi.visits.liaison_api import router as assignments_router
 
@@ -206,5 +210,9 @@ api.add_router("/robots", robots_router)
 api.add_router("/policies", policies_router)
 api.add_router("/deliveries", deliveries_router)
 api.add_router("/chains", chains_router)
+api.add_router("/task-forces", task_forces_router)
+api.add_router("/campaigns", campaigns_router)
+api.add_router("/campaigns", campaign_tables_router)
+api.add_router("/indicators", indicators_router)
 api.add_router("/reports", reports_router)
 api.add_router("/enterprises", enterprise_policies_router)

@@ -21,6 +21,10 @@ urlpatterns = [
     path("chains/", include("zhuqi.chains.edit_urls")),
     path("targets/", include("zhuqi.investment.target_urls")),
     path("reports/", include("zhuqi.ingest.urls")),
+    path("task-forces/", include("zhuqi.taskforces.urls")),
+    path("task-forces/", include("zhuqi.taskforces.report_urls")),
+    path("task-forces/", include("zhuqi.taskforces.table_urls")),
+    path("task-forces/", include("zhuqi.taskforces.indicator_urls")),
     path("notices/", include("zhuqi.notifications.urls")),
 ]
 

@@ -59,6 +59,7 @@ AUDITED_APPS = (
     "investment",
     "visits",
     "notifications",
+    "taskforces",
 )
 
 

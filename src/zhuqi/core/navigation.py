@@ -52,9 +52,23 @@ PAGES: tuple[Page, ...] = (
     Page("policy-list", _("惠企政策"), EVERYONE),
     # The key industrial chains side by side, each chain's page for its chief.
     Page("chains:chain-list", _("产业链"), GOVERNMENT, test_id="nav-chains"),
+    # Task forces and their campaigns' boards: the office that keeps them and oversight.
+    Page(
+        "taskforces:task-force-list",
+        _("工作专班"),
+        roles_with(Permission.KEEP_TASK_FORCES) | roles_with(Permission.READ_FIGURES),
+        test_id="nav-task-forces",
+    ),
+    # Key enterprises' monthly operating indicators with their falls (the enterprise enters its
+    # own from its reporting page, not through the month's table).
+    Page("indicator-month", _("运行监测"), GOVERNMENT, test_id="nav-indicators"),
     # Published reports read into draft visits: the office reviews them, the rest of government
     # staff in scope read them (liaison officers and enterprises see none).
     Page("ingest:report-list", _("报道"), GOVERNMENT - LIAISON, test_id="nav-reports"),
+    # What an enterprise, or a liaison officer for theirs, reports to the task forces' campaigns.
+    Page(
+        "reporting-list", _("专项报送"), frozenset({Role.ENTERPRISE, Role.LIAISON}), test_id="nav-reporting"
+    ),
     # An enterprise's own: what it qualifies for and how each stands.
     Page("my-policies", _("我的政策"), frozenset({Role.ENTERPRISE}), test_id="nav-my-policies"),
     Page("liaison-workbench", _("我的企业"), LIAISON, officials_too=True, test_id="nav-liaison"),

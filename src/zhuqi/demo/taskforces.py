@@ -23,7 +23,8 @@ from zhuqi.core.periods import Period
 from zhuqi.demo import clock
 from zhuqi.directory.models import Department, Official, User
 from zhuqi.enterprises.models import Enterprise
-from zhuqi.taskforces import services
+from zhuqi.taskforces import indicators, services
+from zhuqi.taskforces.indicators import IndicatorData
 from zhuqi.taskforces.models import Campaign
 from zhuqi.taskforces.services import CampaignData, MemberData, ReportData, TaskForceData
 
@@ -91,43 +92,39 @@ def load(
 
     # Datong, report 003.
     with clock.on(datetime.date(2022, 11, 6)):
-        datong = services.task_force_create(
-            actor=admin,
-            data=TaskForceData(
-                name="大同市企业复工复产工作专班",
-                region_code="140200",
-                starts_on=datetime.date(2022, 11, 6),
-                purpose="下沉一线开展入企服务，面对面倾听企业诉求，及时掌握企业所急所需，帮企业纾困解难，做到问题困难“日清日结”。",
-                lead_department_id=departments["大同市工业和信息化局"].pk,
-                members=[
-                    MemberData(
-                        role="leader",
-                        official_id=officials["赵学斌"].pk,
-                        title="副市长、大同经开区党工委书记、管委会主任",
-                    ),
-                    MemberData(role="leader", official_id=officials["翟永清"].pk, title="副市长"),
-                    MemberData(
-                        role="member",
-                        official_id=officials["王明厚"].pk,
-                        title="市委常委、市委秘书长、统战部长",
-                    ),
-                    MemberData(role="member", department_id=departments["大同市工业和信息化局"].pk),
-                    MemberData(role="member", department_id=departments["大同经济技术开发区管委会"].pk),
-                ],
-            ),
+        datong_data = TaskForceData(
+            name="大同市企业复工复产工作专班",
+            region_code="140200",
+            starts_on=datetime.date(2022, 11, 6),
+            purpose="下沉一线开展入企服务，面对面倾听企业诉求，及时掌握企业所急所需，帮企业纾困解难，做到问题困难“日清日结”。",
+            lead_department_id=departments["大同市工业和信息化局"].pk,
+            members=[
+                MemberData(
+                    role="leader",
+                    official_id=officials["赵学斌"].pk,
+                    title="副市长、大同经开区党工委书记、管委会主任",
+                ),
+                MemberData(role="leader", official_id=officials["翟永清"].pk, title="副市长"),
+                MemberData(
+                    role="member",
+                    official_id=officials["王明厚"].pk,
+                    title="市委常委、市委秘书长、统战部长",
+                ),
+                MemberData(role="member", department_id=departments["大同市工业和信息化局"].pk),
+                MemberData(role="member", department_id=departments["大同经济技术开发区管委会"].pk),
+            ],
         )
-        resumption = services.campaign_create(
-            actor=admin,
-            data=CampaignData(
-                task_force_id=datong.pk,
-                name="疫情期间重点企业复工复产专项行动",
-                kind="resumption",
-                cadence="daily",
-                starts_on=datetime.date(2022, 11, 7),
-                ends_on=datetime.date(2022, 12, 4),
-                same_day=True,
-            ),
+        datong = services.task_force_create(actor=admin, data=datong_data)
+        resumption_data = CampaignData(
+            task_force_id=datong.pk,
+            name="疫情期间重点企业复工复产专项行动",
+            kind="resumption",
+            cadence="daily",
+            starts_on=datetime.date(2022, 11, 7),
+            ends_on=datetime.date(2022, 12, 4),
+            same_day=True,
         )
+        resumption = services.campaign_create(actor=admin, data=resumption_data)
         visited = _firms(*DATONG_VISITED)
         generated = list(
             Enterprise.objects.filter(region__pk__startswith="1402", short_name="").order_by("id")[:20]
@@ -158,6 +155,14 @@ def load(
                 values["difficulty"] = difficulty
             _report(admin, resumption, enterprise, day, values, late_days=1 if rng.random() < 0.08 else 0)
             counts["campaign_reports"] += 1
+    # The campaign ended and the task force was wound up once the enterprises were back at work.
+    with clock.on(datetime.date(2022, 12, 9)):
+        resumption_data.status = "ended"
+        services.campaign_update(
+            actor=admin, campaign_id=resumption.pk, expected_version=1, data=resumption_data
+        )
+        datong_data.ends_on, datong_data.status = datetime.date(2022, 12, 9), "dissolved"
+        services.task_force_update(actor=admin, task_force_id=datong.pk, expected_version=1, data=datong_data)
     counts["task_forces"] += 1
     counts["campaigns"] += 1
 
@@ -279,4 +284,39 @@ def load(
             counts["campaign_reports"] += 1
     counts["task_forces"] += 1
     counts["campaigns"] += 1
+    counts["operating_indicators"] = _indicators(coordinator, admin, rng, [*visited.values(), *local[:6]])
     return counts
+
+
+def _indicators(coordinator: User, admin: User, rng: random.Random, key: list[Enterprise]) -> int:
+    """Thirteen months of the key enterprises' operating indicators up to last month, growing
+    a little with the season; 联晟新材料's output and electricity fall last month (an outage of its
+    rolling line), which the month's page flags."""
+    last = Period.containing("month", timezone.localdate()).previous()
+    months = [last]
+    while len(months) < 13:
+        months.insert(0, months[0].previous())
+    written = 0
+    for enterprise in key:
+        base = float(enterprise.revenue or 20000) / 12
+        staff = enterprise.employees or 150
+        actor = coordinator if enterprise.region_id.startswith("150581") else admin
+        for index, month in enumerate(months):
+            trend = 1 + 0.004 * index + rng.uniform(-0.03, 0.03)
+            fell = enterprise.short_name == "联晟新材料" and month == last
+            output = base * trend * (0.78 if fell else 1)
+            with clock.on(month.end + datetime.timedelta(days=5)):
+                indicators.indicator_record(
+                    actor=actor,
+                    data=IndicatorData(
+                        enterprise_id=enterprise.pk,
+                        month=month.key,
+                        output_value=round(output, 1),
+                        revenue=round(output * rng.uniform(0.92, 1.0), 1),
+                        electricity=round(output / 25 * (0.8 if fell else 1), 1),
+                        employees=staff + rng.randint(-5, 5),
+                        taxes=round(output * 0.045, 1),
+                    ),
+                )
+            written += 1
+    return written

@@ -39,6 +39,7 @@ from zhuqi.enterprises import selectors as enterprise_selectors
 from zhuqi.enterprises.selectors import enterprise_counts_by_region
 from zhuqi.investment import figures as agreement_figures
 from zhuqi.projects import figures
+from zhuqi.taskforces.report_views import reporting_panel
 from zhuqi.visits import selectors as visit_selectors
 
 
@@ -77,6 +78,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
     if user.role in (Role.ENTERPRISE, Role.LIAISON):
         # 待整改隐患: what the enterprise must rectify, by when (its liaison officer helps).
         context["hazards"] = case_selectors.hazards_to_rectify(user=user)[:20]
+        # 专项行动报送: this period of each campaign the user reports for, and whether reported.
+        context["reporting"] = reporting_panel(user)
     if selectors.can_read_audit(user):
         context["recent_audit"] = selectors.audit_queryset(user=user)[:10]
     context["led_chains"] = _led_chains(user)

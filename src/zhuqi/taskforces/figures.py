@@ -335,7 +335,7 @@ def _trend(campaign: Campaign, scope: Q, period: Period, count: int) -> list[Tre
             difficulties=Sum("difficulties"),
         )
     }
-    enrolled_by_day = _enrolled_by_day(campaign, scope)
+    enrolled_by_day = _enrolled_by_day(campaign, scope, first.start)
     points = []
     for each in periods(campaign.period_kind, first.start, period.end):
         point = BoardRow(key=each.key, label=each.label)
@@ -346,17 +346,22 @@ def _trend(campaign: Campaign, scope: Q, period: Period, count: int) -> list[Tre
     return points
 
 
-def _enrolled_by_day(campaign: Campaign, scope: Q) -> list[tuple[datetime.date, int]]:
-    """How many enterprises joined each day (grouped in the database: one row a day)."""
+def _enrolled_by_day(campaign: Campaign, scope: Q, since: datetime.date) -> list[tuple[datetime.date, int]]:
+    """How many enterprises had joined before `since` (as joined on the day before it), then how
+    many joined each day from `since` on: a count, and a grouping of the few rows after it (a
+    date of each row is computed in Python on SQLite)."""
+    enrolments = CampaignEnterprise.objects.filter(campaign=campaign).filter(scope).order_by()
+    start = _midnight_after(since - datetime.timedelta(days=1))
+    before = enrolments.filter(enrolled_at__lt=start).count()
     days = (
-        CampaignEnterprise.objects.filter(campaign=campaign)
-        .filter(scope)
-        .order_by()
+        enrolments.filter(enrolled_at__gte=start)
         .annotate(day=TruncDate("enrolled_at"))
         .values("day")
         .annotate(n=Count("pk"))
     )
-    return sorted((item["day"], item["n"]) for item in days)
+    return sorted(
+        [(since - datetime.timedelta(days=1), before), *((item["day"], item["n"]) for item in days)]
+    )
 
 
 def _enrolled_on(by_day: list[tuple[datetime.date, int]], day: datetime.date) -> int:

@@ -11,11 +11,13 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_noop
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from zhuqi.cases.models import Case
+from zhuqi.core.errors import ValidationFailed
 from zhuqi.core.models import BaseModel, money
-from zhuqi.core.periods import PeriodKind
+from zhuqi.core.periods import Period, PeriodKind
 from zhuqi.directory.models import Department, Official, Region
 from zhuqi.enterprises.models import Enterprise
 
@@ -184,6 +186,26 @@ class Campaign(BaseModel):
     def period_kind(self) -> PeriodKind:
         return PERIOD_OF_CADENCE[Cadence(self.cadence)]
 
+    @property
+    def is_running(self) -> bool:
+        """Active, begun and not past its end date (an end date passing ends it without a click)."""
+        today = timezone.localdate()
+        return (
+            self.status == CampaignStatus.ACTIVE
+            and self.starts_on <= today
+            and (self.ends_on is None or self.ends_on >= today)
+        )
+
+    @property
+    def state_label(self) -> str:
+        """进行中, 未开始 or 已结束, as the pages show it."""
+        today = timezone.localdate()
+        if self.status == CampaignStatus.ACTIVE and self.starts_on > today:
+            return gettext("未开始")
+        if self.is_running:
+            return gettext(CampaignStatus.ACTIVE.label)
+        return gettext(CampaignStatus.ENDED.label)
+
 
 class EnrolledVia(models.TextChoices):
     PICKED = "picked", gettext_noop("逐个选定")
@@ -191,7 +213,7 @@ class EnrolledVia(models.TextChoices):
     RULE = "rule", gettext_noop("按条件选取")
 
 
-class CampaignEnterprise(models.Model):
+class CampaignEnterprise(BaseModel):
     """An enterprise in a campaign. Its region is copied from the registry when it joins, so the
     board groups by region without a join; the department is the one serving it in the campaign
     (包保部门)."""
@@ -229,7 +251,7 @@ class Channel(models.TextChoices):
     IMPORT = "import", gettext_noop("表格导入")
 
 
-class CampaignReport(models.Model):
+class CampaignReport(BaseModel):
     """What one enterprise reported for one period of a campaign. The form's values are kept as
     typed (values); the measures the figures read are copied into their own columns."""
 
@@ -277,7 +299,13 @@ class CampaignReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id} {self.enterprise_id} {self.period_key}"
+        # The audit trail's name for it: the enterprise (when loaded, never a query a row of an
+        # import) and the period as people write it.
+        try:
+            period = Period.parse(self.period_key).label
+        except ValidationFailed:
+            period = self.period_key
+        return f"{_enterprise_name(self)} {period}"
 
 
 class CampaignTally(models.Model):
@@ -315,6 +343,11 @@ class CampaignTally(models.Model):
                 nulls_distinct=False,
             )
         ]
+        # SQLite makes no index of a constraint with nulls_distinct: the board's read of a period
+        # walks this one there (and on PostgreSQL too).
+        indexes = [
+            models.Index(fields=["campaign", "period_start", "region"], name="campaign_tally_period_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.period_start} {self.region_id} {self.department_id}"
@@ -325,7 +358,7 @@ class IndicatorSource(models.TextChoices):
     IMPORTED = "imported", gettext_noop("导入")
 
 
-class OperatingIndicator(models.Model):
+class OperatingIndicator(BaseModel):
     """A key enterprise's operating figures for one month (重点企业运行监测)."""
 
     enterprise = models.ForeignKey(
@@ -357,7 +390,12 @@ class OperatingIndicator(models.Model):
         indexes = [models.Index(fields=["region", "month"], name="indicator_region_idx")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id} {self.month:%Y-%m}"
+        return f"{_enterprise_name(self)} {self.month.year}年{self.month.month}月"
+
+
+def _enterprise_name(row: models.Model) -> str:
+    enterprise = row._state.fields_cache.get("enterprise")
+    return enterprise.name if enterprise is not None else f"企业 {row.enterprise_id}"  # type: ignore[attr-defined]
 
 
 # The monthly measures, in the order pages and sheets show them.

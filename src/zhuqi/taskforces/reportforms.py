@@ -79,7 +79,8 @@ class FormField:
             ("registry", self.registry),
             ("help", self.help),
         ):
-            if value not in (None, "", [], False):
+            # `is` for False: a bound of 0 equals False and must be kept.
+            if value is not None and value is not False and value not in ("", []):
                 data[name] = value
         return data
 

@@ -3,9 +3,13 @@ scoped to the reader (docs/visibility.md, "Task forces and campaigns")."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from zhuqi.core.errors import NotFound
+from zhuqi.core.periods import Period, periods
 from zhuqi.core.scoping import NOTHING, region_subtree_q, scope_q
 from zhuqi.directory.models import User
 from zhuqi.enterprises.models import Assignment
@@ -134,7 +138,14 @@ def enterprise_history(*, user: User, campaign: Campaign, enterprise_id: int) ->
 
 
 def indicator_scope_q(user: User) -> Q:
-    return row_scope_q(user)
+    """An enterprise its own months; a liaison officer their enterprises'; everyone else, handlers
+    included, by jurisdiction (an indicator names no department)."""
+    return scope_q(
+        user,
+        enterprise="enterprise_id",
+        liaison=lambda u: assigned_q(u, "enterprise_id"),
+        region=lambda code: region_subtree_q("region_id", code),
+    )
 
 
 def indicator_queryset(*, user: User) -> QuerySet[OperatingIndicator]:
@@ -145,4 +156,39 @@ def campaigns_of_enterprise(*, user: User, enterprise_id: int) -> QuerySet[Campa
     """The campaigns an enterprise is in, that the user sees (an enterprise's workbench, its page)."""
     return campaign_queryset(user=user).filter(
         pk__in=CampaignEnterprise.objects.filter(enterprise_id=enterprise_id).values("campaign_id")
+    )
+
+
+def current_period(campaign: Campaign, today: datetime.date | None = None) -> Period | None:
+    """The period reported for now: the one holding today, or the campaign's last one once it has
+    ended; None before it starts."""
+    today = today or timezone.localdate()
+    if campaign.starts_on > today:
+        return None
+    day = min(today, campaign.ends_on) if campaign.ends_on else today
+    return Period.containing(campaign.period_kind, day)
+
+
+def periods_so_far(
+    campaign: Campaign, today: datetime.date | None = None, *, limit: int | None = None
+) -> list[Period]:
+    """The campaign's periods from its first to the current one, newest first (at most `limit`)."""
+    current = current_period(campaign, today)
+    if current is None:
+        return []
+    found = list(periods(campaign.period_kind, campaign.starts_on, current.start))[::-1]
+    return found[:limit] if limit is not None else found
+
+
+def with_last_report(enrolments: QuerySet[CampaignEnterprise]) -> QuerySet[CampaignEnterprise]:
+    """Each enterprise with its report of the latest period it reported (the report index's
+    walk: enterprise, campaign, period), for a page of them."""
+    last = CampaignReport.objects.filter(
+        campaign_id=OuterRef("campaign_id"), enterprise_id=OuterRef("enterprise_id")
+    ).order_by("-period_start")
+    return enrolments.annotate(
+        last_period_key=Subquery(last.values("period_key")[:1]),
+        last_status_value=Subquery(last.values("status_value")[:1]),
+        last_late=Subquery(last.values("late")[:1]),
+        last_submitted_at=Subquery(last.values("submitted_at")[:1]),
     )

@@ -534,7 +534,9 @@ class ReportData:
     difficulty_category_id: int | None = None
 
 
-def _difficulty_category(text: str, chosen: int | None, errors: list[FieldError]) -> CaseCategory | None:
+def difficulty_category(text: str, chosen: int | None, errors: list[FieldError]) -> CaseCategory | None:
+    """The category of the case a difficulty becomes: the one chosen, else the first whose name
+    the text holds (物流, 用工 …), else 其他. A chosen one that does not exist goes into `errors`."""
     categories = list(CaseCategory.objects.filter(is_active=True).order_by("order", "id"))
     if chosen:
         found = next((c for c in categories if c.pk == chosen), None)
@@ -547,9 +549,11 @@ def _difficulty_category(text: str, chosen: int | None, errors: list[FieldError]
     return next((c for c in categories if c.name == "其他"), categories[-1] if categories else None)
 
 
-def _file_difficulty(
+def file_difficulty(
     actor: User, campaign: Campaign, report: CampaignReport, category: CaseCategory, source: str
 ) -> Any:
+    """File a report's difficulty as the enterprise's demand case (same-day when the campaign
+    says 日清日结); the one way a campaign's cases are filed (the import files them here too)."""
     text = report.difficulty
     data = case_services.NewCase(
         kind=Kind.DEMAND,
@@ -591,7 +595,7 @@ def report_submit(
     measures = reportforms.measures_of(fields, values)
     errors: list[FieldError] = []
     difficulty = str(measures.get("difficulty") or "")
-    category = _difficulty_category(difficulty, data.difficulty_category_id, errors) if difficulty else None
+    category = difficulty_category(difficulty, data.difficulty_category_id, errors) if difficulty else None
     if errors:
         raise ValidationFailed(errors)
 
@@ -613,6 +617,9 @@ def report_submit(
         campaign=campaign, enterprise=enrolment.enterprise, period_start=period.start, period_key=period.key
     )
     before = audit.snapshot(report) if existing is not None else None
+    # A correction after the enterprise's serving department changed moves the report between
+    # tallies: both are counted again.
+    touched = {(report.region_id, report.department_id)} if existing is not None else set()
     report.region_id = enrolment.region_id
     report.department_id = enrolment.department_id
     report.values = values
@@ -641,10 +648,10 @@ def report_submit(
         and category is not None
         and (existing is None or existing.case_id is None or difficulty != (before or {}).get("difficulty"))
     ):
-        case = _file_difficulty(actor, campaign, report, category, source)
+        case = file_difficulty(actor, campaign, report, category, source)
         report.case = case
         report.save(update_fields=["case"])
-    retally(campaign.pk, period.start, {(report.region_id, report.department_id)})
+    retally(campaign.pk, period.start, touched | {(report.region_id, report.department_id)})
     return report
 
 

@@ -97,6 +97,29 @@ SEMANTIC_REFUSALS = [
     "POST /api/v1/reports/file",
     "POST /api/v1/reports/{report_id}/confirm",
     "POST /api/v1/reports/{report_id}/discard",
+    # A task force's region in the keeper's jurisdiction, its officials and departments that
+    # exist, a 组长 among its members; a campaign's task force the keeper sees, its form well
+    # made, its dates in order; enterprises in scope and in the task force's region, a rule with
+    # a condition; a report of an enterprise in the campaign, for a period of its cadence that
+    # has begun, its values within the form's bounds; a period filter of the campaign's cadence.
+    "POST /api/v1/task-forces",
+    "PUT /api/v1/task-forces/{task_force_id}",
+    "POST /api/v1/campaigns",
+    "PUT /api/v1/campaigns/{campaign_id}",
+    "GET /api/v1/campaigns/{campaign_id}/enterprises",
+    "POST /api/v1/campaigns/{campaign_id}/enterprises",
+    "GET /api/v1/campaigns/{campaign_id}/reports",
+    "POST /api/v1/campaigns/{campaign_id}/reports",
+    "GET /api/v1/campaigns/{campaign_id}/figures",
+    # A period's table: its rows' enterprises in the campaign, values within the form's bounds; an
+    # enterprise-month's figures, the month not in the future, an enterprise in scope.
+    "POST /api/v1/campaigns/{campaign_id}/reports/import",
+    "GET /api/v1/campaigns/{campaign_id}/table.xlsx",
+    "GET /api/v1/indicators",
+    "POST /api/v1/indicators",
+    "POST /api/v1/indicators/import",
+    "GET /api/v1/indicators/falls",
+    "PUT /api/v1/indicators/{indicator_id}",
 ]
 
 CONFIG: dict[str, Any] = {
@@ -181,6 +204,7 @@ def build_world(username: str) -> str:
     from zhuqi.investment.models import Agreement
     from zhuqi.policies.models import Delivery, Policy
     from zhuqi.projects.models import Project, ProjectList
+    from zhuqi.taskforces.models import Campaign, OperatingIndicator, TaskForce
     from zhuqi.visits.models import Visit
 
     dataset.load()
@@ -198,6 +222,9 @@ def build_world(username: str) -> str:
             "list_id": list(ProjectList.objects.order_by("id").values_list("id", flat=True)[:20]),
             "policy_id": list(Policy.objects.order_by("id").values_list("id", flat=True)[:20]),
             "delivery_id": list(Delivery.objects.order_by("id").values_list("id", flat=True)[:20]),
+            "task_force_id": list(TaskForce.objects.order_by("id").values_list("id", flat=True)[:20]),
+            "campaign_id": list(Campaign.objects.order_by("id").values_list("id", flat=True)[:20]),
+            "indicator_id": list(OperatingIndicator.objects.order_by("id").values_list("id", flat=True)[:20]),
         }
     )
     return token

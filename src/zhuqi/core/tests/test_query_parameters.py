@@ -15,7 +15,12 @@ from zhuqi.api import api
 from zhuqi.testing.api import token_client
 
 # Parameters where any text is a meaningful value: a search box matches whatever was typed.
-FREE_TEXT = {"q", "chain", "product"}  # product: a chain's links by the product traded
+FREE_TEXT = {
+    "q",
+    "chain",
+    "product",  # a chain's links by the product traded
+    "status_value",  # a campaign report's status as its form names it (全面复工)
+}
 NONSENSE = "bogus!"
 
 

@@ -23,6 +23,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from zhuqi.api import api
 from zhuqi.cases import services as case_services
@@ -46,6 +47,8 @@ from zhuqi.policies import services as policy_services
 from zhuqi.policies.models import Delivery, Policy
 from zhuqi.policies.services import PolicyData
 from zhuqi.projects.models import Level, Project, ProjectList
+from zhuqi.taskforces import services as task_force_services
+from zhuqi.taskforces.models import Campaign, CampaignReport, OperatingIndicator, TaskForce
 from zhuqi.testing.factories import (
     AssignmentFactory,
     Cast,
@@ -226,6 +229,38 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
         name="远方工作群", flavour="wecom", url="http://127.0.0.1:9/send?key=far", region=datong
     )
     _key, token = core_services.token_issue(user=cast.outsider, label="远方令牌")
+    # A Datong task force's campaign over the Datong enterprise, with a report for today and a
+    # month of its operating indicators.
+    task_force = task_force_services.task_force_create(
+        actor=cast.admin,
+        data=task_force_services.TaskForceData(
+            name="远方专班", region_code="140200", starts_on=timezone.localdate() - datetime.timedelta(days=9)
+        ),
+    )
+    campaign = task_force_services.campaign_create(
+        actor=cast.admin,
+        data=task_force_services.CampaignData(
+            task_force_id=task_force.pk,
+            name="远方专项行动",
+            kind="resumption",
+            starts_on=timezone.localdate() - datetime.timedelta(days=9),
+        ),
+    )
+    task_force_services.campaign_enrol(
+        actor=cast.admin, campaign_id=campaign.pk, enterprise_ids=[cast.datong.pk]
+    )
+    campaign_report = task_force_services.report_submit(
+        actor=cast.admin,
+        campaign_id=campaign.pk,
+        data=task_force_services.ReportData(
+            enterprise_id=cast.datong.pk,
+            period=timezone.localdate().isoformat(),
+            values={"status": "部分复工"},
+        ),
+    )
+    indicator = OperatingIndicator.objects.create(
+        enterprise=cast.datong, region_id="140200", month=datetime.date(2026, 10, 1), output_value=100
+    )
     report = report_services.report_ingest(
         actor=cast.admin,
         raw="远方报道：领导到企业调研\n6月1日，领导到企业调研，强调要加快项目建设进度，力争早日投产。",
@@ -252,6 +287,10 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "item": ChainItem.objects.get(pk=item.pk).version,
             "target": Target.objects.get(pk=target.pk).version,
             "report": Report.objects.get(pk=report.pk).version,
+            "task_force": TaskForce.objects.get(pk=task_force.pk).version,
+            "campaign": Campaign.objects.get(pk=campaign.pk).version,
+            "campaign_report": CampaignReport.objects.get(pk=campaign_report.pk).version,
+            "indicator": OperatingIndicator.objects.get(pk=indicator.pk).version,
         }
 
     return Far(
@@ -281,6 +320,9 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "item_id": item.pk,
             "target_id": target.pk,
             "report_id": report.pk,
+            "task_force_id": task_force.pk,
+            "campaign_id": campaign.pk,
+            "indicator_id": indicator.pk,
         },
         versions=versions,
     )

@@ -34,9 +34,16 @@ from zhuqi.investment.selectors import agreement_queryset
 from zhuqi.notifications.models import Webhook
 from zhuqi.notifications.selectors import webhook_queryset
 from zhuqi.projects.selectors import project_queryset
-from zhuqi.taskforces.models import Campaign, CampaignEnterprise, CampaignReport, TaskForce, TaskForceMember
+from zhuqi.taskforces.models import (
+    Campaign,
+    CampaignEnterprise,
+    CampaignReport,
+    OperatingIndicator,
+    TaskForce,
+    TaskForceMember,
+)
+from zhuqi.taskforces.selectors import indicator_queryset, task_force_queryset
 from zhuqi.taskforces.selectors import report_queryset as campaign_report_queryset
-from zhuqi.taskforces.selectors import task_force_queryset
 from zhuqi.testing.factories import Cast, DepartmentFactory, OfficialFactory, PostFactory, make_project
 from zhuqi.visits.selectors import visit_queryset
 from zhuqi.visits.services import Attendance, VisitData, visit_create
@@ -148,6 +155,17 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "liaison": {"home"},
         "enterprise": {"home"},
         "outsider": {"datong", "worked"},
+    },
+    # An enterprise's monthly operating indicators: by its region; they name no department.
+    "indicator": {
+        "admin": {"home", "horqin", "datong"},
+        "auditor": {"home", "horqin", "datong"},
+        "leader": {"home", "horqin"},
+        "coordinator": {"home"},
+        "handler": {"home"},
+        "liaison": {"home"},
+        "enterprise": {"home"},
+        "outsider": {"datong"},
     },
     # A joint handling names every member enterprise: government users only. A department's
     # region does not open it to the department's region (its member cases are reached as cases).
@@ -297,8 +315,15 @@ def scene(cast: Cast, trip: Trip) -> Scene:
     # Tongliao's task force at work on Huolinguole's enterprise (its report is not one of the four).
     city_force, _ = task_force("150500", cast.home)
     forces[city_force] = "city"
+    indicators = {
+        OperatingIndicator.objects.create(
+            enterprise=enterprise, region_id=enterprise.region_id, month=datetime.date(2026, 10, 1)
+        ).pk: name
+        for name, enterprise in (("home", cast.home), ("horqin", cast.tongliao), ("datong", cast.datong))
+    }
     return Scene(
         names={
+            "indicator": indicators,
             "task_force": forces,
             "campaign_report": campaign_reports,
             "report": reports,
@@ -323,6 +348,7 @@ SELECTORS: dict[str, Callable[..., Any]] = {
     "joint": joint_queryset,
     "report": report_queryset,
     "task_force": task_force_queryset,
+    "indicator": indicator_queryset,
     "campaign_report": lambda user: CampaignReport.objects.filter(
         pk__in=[r.pk for c in Campaign.objects.all() for r in campaign_report_queryset(user=user, campaign=c)]
     ),

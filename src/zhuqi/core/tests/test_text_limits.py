@@ -57,6 +57,13 @@ CODED = frozenset(
         "answer",
         # Chains: a member's role, a choice the service judges.
         "role",
+        # Task forces: a campaign's cadence (a choice), its due time (HH:MM) and a report's period
+        # (a key of the campaign's cadence), each by a pattern the schema states; an indicator's
+        # month (2026-11, 2026年11月), judged by the service.
+        "cadence",
+        "due_time",
+        "period",
+        "month",
     }
 )
 

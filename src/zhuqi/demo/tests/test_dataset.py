@@ -297,3 +297,9 @@ def test_the_task_forces_and_campaigns_of_issue_22(demo) -> None:
     winter = Campaign.objects.get(name="2026年冬季保供专项行动")
     enterprise_user = User.objects.get(username="demo-enterprise")
     assert winter.enrolments.filter(enterprise_id=enterprise_user.enterprise_id).exists()
+    # Thirteen months of the key enterprises' indicators; 联晟新材料's last month fell.
+    from zhuqi.taskforces import indicators
+
+    month = indicators.default_month()
+    fallen = indicators.falls(user=User.objects.get(username="demo-coordinator"), month=month)
+    assert [fall.enterprise_name for fall in fallen] == ["联晟新材料有限公司"]

@@ -261,3 +261,28 @@ def test_the_board_by_department_and_for_a_handler(cast: Cast) -> None:
     assert [(row.label, row.enrolled, row.reported) for row in board.rows] == [
         ("霍林郭勒市工业和信息化局", 2, 1)
     ]
+
+
+def test_a_correction_after_the_serving_department_changed_moves_the_report_between_tallies(
+    cast: Cast,
+) -> None:
+    from zhuqi.taskforces.models import CampaignEnterprise, CampaignTally
+    from zhuqi.testing.factories import DepartmentFactory
+
+    made = scene.campaign(cast)
+    first = scene.report(cast, made, status="部分复工")
+    other = DepartmentFactory(name="霍林郭勒市发展和改革委员会")
+    CampaignEnterprise.objects.filter(campaign=made, enterprise=cast.home).update(department=other)
+    services.report_submit(
+        actor=cast.enterprise_user,
+        campaign_id=made.pk,
+        data=ReportData(
+            enterprise_id=cast.home.pk,
+            period=first.period_key,
+            values={"status": "全面复工"},
+            correction=True,
+            expected_version=1,
+        ),
+    )
+    tallies = CampaignTally.objects.filter(campaign=made, period_start=first.period_start)
+    assert [(t.department_id, t.reports, t.done) for t in tallies] == [(other.pk, 1, 1)]
