@@ -33,7 +33,6 @@ import datetime
 import functools
 import tempfile
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import IO, Any, cast
 
 import orjson
@@ -524,15 +523,8 @@ class _Writer:
 
     def _fill(self, report: CampaignReport, values: dict[str, Any], place: tuple[str, int | None]) -> None:
         """The report's columns from its values, as services.report_submit sets them."""
-        measures = reportforms.measures_of(self.fields, values)
         report.region_id, report.department_id = place
-        report.values = values
-        report.status_value = str(measures.get("status") or "")
-        report.staff_present = measures.get("staff_present")
-        report.staff_expected = measures.get("staff_expected")
-        report.capacity = Decimal(measures["capacity"]) if "capacity" in measures else None
-        report.output = Decimal(measures["output"]) if "output" in measures else None  # type: ignore[assignment]
-        report.difficulty = str(measures.get("difficulty") or "")
+        services.fill_measures(report, self.fields, values)
         report.channel = Channel.IMPORT.value
         report.submitted_at = self.now
         report.submitted_by = self.actor if self.actor.pk else None

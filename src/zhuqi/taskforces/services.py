@@ -534,6 +534,21 @@ class ReportData:
     difficulty_category_id: int | None = None
 
 
+def fill_measures(
+    report: CampaignReport, fields: list[reportforms.FormField], values: dict[str, Any]
+) -> None:
+    """A report's values as typed, and the measured ones in the columns the figures read (the
+    one place both a report and an import set them)."""
+    measures = reportforms.measures_of(fields, values)
+    report.values = values
+    report.status_value = str(measures.get("status") or "")
+    report.staff_present = measures.get("staff_present")
+    report.staff_expected = measures.get("staff_expected")
+    report.capacity = Decimal(measures["capacity"]) if "capacity" in measures else None
+    report.output = Decimal(measures["output"]) if "output" in measures else None  # type: ignore[assignment]
+    report.difficulty = str(measures.get("difficulty") or "")
+
+
 def difficulty_category(text: str, chosen: int | None, errors: list[FieldError]) -> CaseCategory | None:
     """The category of the case a difficulty becomes: the one chosen, else the first whose name
     the text holds (物流, 用工 …), else 其他. A chosen one that does not exist goes into `errors`."""
@@ -622,13 +637,7 @@ def report_submit(
     touched = {(report.region_id, report.department_id)} if existing is not None else set()
     report.region_id = enrolment.region_id
     report.department_id = enrolment.department_id
-    report.values = values
-    report.status_value = str(measures.get("status") or "")
-    report.staff_present = measures.get("staff_present")
-    report.staff_expected = measures.get("staff_expected")
-    report.capacity = Decimal(measures["capacity"]) if "capacity" in measures else None
-    report.output = Decimal(measures["output"]) if "output" in measures else None  # type: ignore[assignment]
-    report.difficulty = difficulty
+    fill_measures(report, fields, values)
     report.channel = channel or str(how)
     report.submitted_at = now
     report.submitted_by = actor if actor.pk else None

@@ -78,3 +78,22 @@ def report(
             values=values or {"status": "全面复工", "staff_present": 90, "staff_expected": 100},
         ),
     )
+
+
+def two_reports(cast: Cast, made: Campaign) -> None:
+    """Today's reports the board tests count: the home enterprise fully resumed (90 of 100 at
+    work, 80 % of capacity, output 300), its neighbour partly (30 of 60, 40 %, output 100) with a
+    difficulty: done 1, staffing 120/160, capacity (80×300 + 40×100)/400 = 70 %."""
+    report(cast, made, status="全面复工", staff_present=90, staff_expected=100, capacity=80, output=300)
+    report(
+        cast,
+        made,
+        actor=cast.coordinator,
+        enterprise=cast.neighbour,
+        status="部分复工",
+        staff_present=30,
+        staff_expected=60,
+        capacity=40,
+        output=100,
+        difficulty="返岗用工不足",
+    )

@@ -214,19 +214,7 @@ def test_the_board_counts_statuses_rates_late_missing_and_cases(cast: Cast) -> N
     made = scene.campaign(cast)
     other = EnterpriseFactory(name="霍林郭勒第三企业有限公司", region=cast.home.region)
     services.campaign_enrol(actor=cast.coordinator, campaign_id=made.pk, enterprise_ids=[other.pk])
-    scene.report(cast, made, status="全面复工", staff_present=90, staff_expected=100, capacity=80, output=300)
-    scene.report(
-        cast,
-        made,
-        actor=cast.coordinator,
-        enterprise=cast.neighbour,
-        status="部分复工",
-        staff_present=30,
-        staff_expected=60,
-        capacity=40,
-        output=100,
-        difficulty="返岗用工不足",
-    )
+    scene.two_reports(cast, made)
     period = Period.containing("day", scene.today())
     board = figures.board(user=cast.coordinator, campaign=made, period=period)
     total = board.total

@@ -424,19 +424,7 @@ def test_an_enterprises_history_lists_every_period_the_missing_ones_said(cast: C
 
 def test_the_board_gives_the_rates_their_definitions_and_the_trend(cast: Cast) -> None:
     made = scene.campaign(cast)
-    scene.report(cast, made, status="全面复工", staff_present=90, staff_expected=100, capacity=80, output=300)
-    scene.report(
-        cast,
-        made,
-        actor=cast.coordinator,
-        enterprise=cast.neighbour,
-        status="部分复工",
-        staff_present=30,
-        staff_expected=60,
-        capacity=40,
-        output=100,
-        difficulty="返岗用工不足",
-    )
+    scene.two_reports(cast, made)
     client = client_for(cast.coordinator)
     today = Period.containing("day", scene.today()).key
     html = client.get(f"/task-forces/campaigns/{made.pk}/", {"period": today}).content.decode()
