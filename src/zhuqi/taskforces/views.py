@@ -559,7 +559,8 @@ def _table_links(user: User, campaign: Campaign, period: Period | None) -> list[
     import page for those who may import it."""
     query = f"?period={period.key}" if period is not None else ""
     links = [(reverse("campaign-table-download", args=[campaign.pk]) + query, _("下载本期报送表"))]
-    if importing.may_import(user):
+    # An ended campaign takes no more reports: its table is read, not imported.
+    if importing.may_import(user) and campaign.status == CampaignStatus.ACTIVE:
         links.append((reverse("campaign-table-import", args=[campaign.pk]), _("导入报送表")))
     return links
 
