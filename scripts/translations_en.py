@@ -2470,6 +2470,16 @@ TASKFORCES_PLURAL_ENGLISH = {
 TASKFORCES_ENGLISH["本期报送尚未截止（%(deadline)s 截止），以下是目前已收到的报送。"] = (
     "This period's reports are not due until %(deadline)s: below are those received so far."
 )
+TASKFORCES_ENGLISH.update(
+    {
+        # An operating indicator's fall, as a sentence: 工业产值环比下降 12.5%.
+        "工业产值": "Output value",
+        "用电量": "Electricity use",
+        "税收": "Taxes",
+        "%(measure)s%(against)s下降 %(percent)s%%": "%(measure)s down %(percent)s%% (%(against)s)",
+        "（%(against)s下降 %(percent)s%%）": " (down %(percent)s%%, %(against)s)",
+    }
+)
 ENGLISH.update(TASKFORCES_ENGLISH)
 TASKFORCES_PLURAL_ENGLISH["每期结束后 %(days)s 天 %(time)s 前"] = (
     "Due %(days)s day after each period, by %(time)s",

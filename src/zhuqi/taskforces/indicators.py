@@ -76,9 +76,19 @@ def label(name: str) -> str:
     return str(getattr(OperatingIndicator._meta.get_field(name), "verbose_name", name))
 
 
+# A measure's name without its unit, for sentences (in the reader's language).
+_SHORT_LABELS = {
+    "output_value": gettext_noop("工业产值"),
+    "revenue": gettext_noop("营业收入"),
+    "electricity": gettext_noop("用电量"),
+    "employees": gettext_noop("从业人员"),
+    "taxes": gettext_noop("税收"),
+}
+
+
 def short_label(name: str) -> str:
     """A measure's name without its unit (工业产值), for sentences."""
-    return label(name).split("（")[0]
+    return gettext(_SHORT_LABELS.get(name) or label(name).split("（")[0])
 
 
 def unit(name: str) -> str:
@@ -173,15 +183,18 @@ class Drop:
     @property
     def text(self) -> str:
         """工业产值环比下降 12.5%."""
-        return f"{self.label}{self.against_label}下降 {format_number(self.percent, 1)}%"
+        return gettext("%(measure)s%(against)s下降 %(percent)s%%") % {
+            "measure": self.label,
+            "against": self.against_label,
+            "percent": format_number(self.percent, 1),
+        }
 
     @property
     def detail(self) -> str:
         """1,200 → 1,050 万元 (环比下降 12.5%)."""
-        return (
-            f"{format_number(self.before)} → {format_number(self.now)} {unit(self.field)}"
-            f"（{self.against_label}下降 {format_number(self.percent, 1)}%）"
-        )
+        return f"{format_number(self.before)} → {format_number(self.now)} {unit(self.field)}" + gettext(
+            "（%(against)s下降 %(percent)s%%）"
+        ) % {"against": self.against_label, "percent": format_number(self.percent, 1)}
 
 
 def drops_between(
