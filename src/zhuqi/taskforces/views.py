@@ -580,7 +580,7 @@ def _campaign_context(
 
 def _board_row(row: figures.BoardRow, board: figures.Board, link: str = "") -> dict[str, Any]:
     data = row.as_data(board.status_choices)
-    data["status_counts"] = [data["statuses"][choice] for choice in board.status_choices]
+    data["status_cells"] = [(choice, data["statuses"][choice]) for choice in board.status_choices]
     for name in ("done_rate", "report_rate", "staffing_rate", "capacity_rate"):
         data[f"{name}_text"] = _percent(data[name])
     data["link"] = link
