@@ -2478,6 +2478,20 @@ TASKFORCES_ENGLISH.update(
         "税收": "Taxes",
         "%(measure)s%(against)s下降 %(percent)s%%": "%(measure)s down %(percent)s%% (%(against)s)",
         "（%(against)s下降 %(percent)s%%）": " (down %(percent)s%%, %(against)s)",
+        # A campaign's enterprises by a chain, or from a sheet.
+        "产业链（链上企业）": "Industrial chain (its member enterprises)",
+        "从表格导入": "From a sheet",
+        "企业名单（.xlsx 或 .csv）": "List of enterprises (.xlsx or .csv)",
+        "每行一家企业：“统一社会信用代码”一列（没有时按“企业名称”，须与企业名录完全一致），可加“包保部门”一列。"
+        "有一行找不到企业时，整个表格都不导入，并指出是哪一行。": (
+            "One enterprise a row: a 统一社会信用代码 (credit code) column (else 企业名称, the name exactly as "
+            "the registry has it), and a 包保部门 (serving department) column if you like. If one row names no "
+            "enterprise, nothing is imported and the row is named."
+        ),
+        "导入名单": "Import the list",
+        "另有 %(n)s 处错误": "and %(n)s more errors",
+        "未导入任何企业：": "No enterprise was imported: ",
+        "已从表格加入 %(n)s 家企业": "%(n)s enterprises added from the sheet",
     }
 )
 ENGLISH.update(TASKFORCES_ENGLISH)

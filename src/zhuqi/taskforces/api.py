@@ -314,6 +314,7 @@ def enrol_enterprises(request: HttpRequest, campaign_id: int, payload: schemas.E
                     region_code=payload.rule.region,
                     industry_code=payload.rule.industry,
                     above_scale=payload.rule.above_scale,
+                    chain_id=payload.rule.chain,
                 ),
                 department_id=payload.department,
                 source="api",

@@ -455,6 +455,7 @@ class EnrolRuleForm(Form):
     region = forms.CharField(label=gettext_lazy("所在地区"), required=False)
     industry = forms.CharField(label=gettext_lazy("行业"), required=False)
     above_scale = forms.CharField(label=gettext_lazy("规模"), required=False)
+    chain = LenientIntegerField(label=gettext_lazy("产业链"))
     department = LenientIntegerField(label=gettext_lazy("包保部门"))
 
     def rule(self) -> EnrolRule:
@@ -464,4 +465,5 @@ class EnrolRuleForm(Form):
             region_code=(data.get("region") or "").strip(),
             industry_code=(data.get("industry") or "").strip(),
             above_scale=True if above == "yes" else False if above == "no" else None,
+            chain_id=data.get("chain") or None,
         )

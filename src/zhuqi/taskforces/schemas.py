@@ -129,6 +129,7 @@ class EnrolRuleIn(Schema):
         ),
     ] = ""
     above_scale: bool | None = Field(None, description="above-scale (规上) enterprises only, or only not")
+    chain: RecordId | None = Field(None, description="the members of this industrial chain")
 
 
 class EnrolIn(Schema):

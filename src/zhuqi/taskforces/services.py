@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from zhuqi.cases import services as case_services
 from zhuqi.cases.models import CaseCategory, Kind, Source, Urgency
+from zhuqi.chains.models import Member as ChainMember
+from zhuqi.chains.selectors import chain_queryset
 from zhuqi.core import audit
 from zhuqi.core.concurrency import check_version, lock
 from zhuqi.core.errors import FieldError, NotFound, ValidationFailed, require
@@ -355,11 +357,12 @@ def campaign_update(
 @dataclass
 class EnrolRule:
     """Enterprises of the registry chosen by what they are: in a region (and below), of an
-    industry (a GB/T 4754 code and below), above-scale only."""
+    industry (a GB/T 4754 code and below), above-scale only, members of an industrial chain."""
 
     region_code: str = ""
     industry_code: str = ""
     above_scale: bool | None = None
+    chain_id: int | None = None
 
 
 def _enrol(
@@ -469,9 +472,15 @@ def campaign_enrol_by_rule(
         queryset = queryset.filter(industry__pk__startswith=industry)
     if rule.above_scale is not None:
         queryset = queryset.filter(above_scale=rule.above_scale)
+    if rule.chain_id:
+        chain = chain_queryset(user=actor).filter(pk=rule.chain_id).first()
+        if chain is None:
+            errors.append(FieldError("chain", "产业链不存在或不在您的权限范围内"))
+        else:
+            queryset = queryset.filter(pk__in=ChainMember.objects.filter(chain=chain).values("enterprise_id"))
     department = _department(actor, department_id, "department", errors)
-    if not (rule.region_code or rule.industry_code or rule.above_scale is not None):
-        errors.append(FieldError("rule", "请至少给出一个条件（地区、行业或规上企业）"))
+    if not (rule.region_code or rule.industry_code or rule.above_scale is not None or rule.chain_id):
+        errors.append(FieldError("rule", "请至少给出一个条件（地区、行业、规上企业或产业链）"))
     if errors:
         raise ValidationFailed(errors)
     enterprises = list(queryset.select_related(None).only("pk", "name", "region_id")[:50_001])

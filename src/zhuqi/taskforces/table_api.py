@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -16,7 +16,7 @@ from zhuqi.core.auth import request_user
 from zhuqi.core.downloads import office_file
 from zhuqi.core.errors import FieldError, ValidationFailed
 from zhuqi.core.tabular import ImportFileError
-from zhuqi.taskforces import exporting, importing
+from zhuqi.taskforces import enrolling, exporting, importing, selectors
 from zhuqi.taskforces.schemas import PeriodKey
 
 router = Router(tags=["campaigns"])
@@ -115,3 +115,25 @@ def table_import(
         ],
         "skipped_rows": len(result.bad_rows),
     }
+
+
+class EnrolImportOut(Schema):
+    added: int = Field(description="enterprises put in the campaign by this file")
+    enrolled: int = Field(description="enterprises in the campaign now (that you see)")
+
+
+@router.post(
+    "/{int:campaign_id}/enterprises/import",
+    response={201: EnrolImportOut},
+    summary="Put the enterprises of a sheet (.xlsx/.csv: 统一社会信用代码 or 企业名称, 包保部门) in it",
+)
+def enrol_import(request: HttpRequest, campaign_id: int, file: File[UploadedFile]) -> Status:
+    user = request_user(request)
+    added = enrolling.enrol_from_table(
+        actor=user, campaign_id=campaign_id, stream=file, filename=file.name or "", source="api"
+    )
+    campaign = selectors.campaign_get(user=user, campaign_id=campaign_id)
+    return Status(
+        201,
+        {"added": len(added), "enrolled": selectors.enrolment_queryset(user=user, campaign=campaign).count()},
+    )

@@ -19,6 +19,11 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/enterprises/", views.campaign_enterprises, name="campaign-enterprises"),
     path("campaigns/<int:campaign_id>/enterprises/add/", views.campaign_enrol, name="campaign-enrol"),
     path(
+        "campaigns/<int:campaign_id>/enterprises/import/",
+        views.campaign_enrol_import,
+        name="campaign-enrol-import",
+    ),
+    path(
         "campaigns/<int:campaign_id>/enterprises/<int:enterprise_id>/",
         views.enterprise_history,
         name="enterprise-history",

@@ -27,14 +27,16 @@ from django.views.decorators.http import require_POST
 
 from zhuqi.cases.models import OPEN_STATUS_LIST, Urgency
 from zhuqi.cases.selectors import case_queryset
+from zhuqi.chains.selectors import chain_queryset
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import FieldError, NotFound, PermissionDenied, ServiceError, ValidationFailed
 from zhuqi.core.filtersets import page_filterset
 from zhuqi.core.navigation import page_for
 from zhuqi.core.periods import Period, PeriodKind
+from zhuqi.core.scoping import region_subtree_q
 from zhuqi.directory.models import Region, User
 from zhuqi.enterprises.models import Enterprise
-from zhuqi.taskforces import figures, forms, importing, reportforms, selectors, services
+from zhuqi.taskforces import enrolling, figures, forms, importing, reportforms, selectors, services
 from zhuqi.taskforces.filtersets import EnrolmentFilterSet, ReportFilterSet, TaskForceFilterSet
 from zhuqi.taskforces.models import (
     Cadence,
@@ -773,6 +775,35 @@ def campaign_enterprises(request: HttpRequest, campaign_id: int) -> HttpResponse
 
 @login_required
 @page_for(LIST_PAGE)
+@require_POST
+def campaign_enrol_import(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Add the enterprises of a sheet (enrolling.py): all of them, or none and the bad rows named."""
+    user = request_user(request)
+    campaign = selectors.campaign_get(user=user, campaign_id=campaign_id)
+    _require_keeper(user, _("只有营商办（专班）和系统管理员可以调整专项行动的企业"))
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择要导入的 Excel 或 CSV 文件"))
+        return redirect("taskforces:campaign-enrol", campaign_id=campaign.pk)
+    try:
+        added = enrolling.enrol_from_table(
+            actor=user, campaign_id=campaign.pk, stream=upload, filename=upload.name or "", source="web"
+        )
+    except (NotFound, PermissionDenied):
+        raise
+    except ValidationFailed as failure:
+        shown = [error.message for error in failure.errors[:20]]
+        more = len(failure.errors) - len(shown)
+        if more > 0:
+            shown.append(_("另有 %(n)s 处错误") % {"n": f"{more:,}"})
+        messages.error(request, _("未导入任何企业：") + "；".join(shown))
+        return redirect("taskforces:campaign-enrol", campaign_id=campaign.pk)
+    messages.success(request, _("已从表格加入 %(n)s 家企业") % {"n": f"{len(added):,}"})
+    return redirect("taskforces:campaign-enterprises", campaign_id=campaign.pk)
+
+
+@login_required
+@page_for(LIST_PAGE)
 def campaign_enrol(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """Add enterprises: picked one by one, or every one of the registry a rule picks."""
     user = request_user(request)
@@ -825,6 +856,12 @@ def campaign_enrol(request: HttpRequest, campaign_id: int) -> HttpResponse:
         picked=picked,
         by_rule=by_rule,
         above_scale_choices=[(value, _(label)) for value, label in forms.ABOVE_SCALE_CHOICES],
+        # The chains of the task force's region and below, whose members a rule may take.
+        chains=chain_queryset(user=user)
+        .filter(region_subtree_q("region_id", campaign.task_force.region_id))
+        .order_by("name")
+        .select_related(None)
+        .only("pk", "name")[:200],
         enrolled=CampaignEnterprise.objects.filter(campaign=campaign).count(),
     )
     return render(request, "taskforces/enrol.html", context)

@@ -114,6 +114,7 @@ SEMANTIC_REFUSALS = [
     # A period's table: its rows' enterprises in the campaign, values within the form's bounds; an
     # enterprise-month's figures, the month not in the future, an enterprise in scope.
     "POST /api/v1/campaigns/{campaign_id}/reports/import",
+    "POST /api/v1/campaigns/{campaign_id}/enterprises/import",
     "GET /api/v1/campaigns/{campaign_id}/table.xlsx",
     "GET /api/v1/indicators",
     "POST /api/v1/indicators",

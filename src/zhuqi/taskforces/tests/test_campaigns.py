@@ -274,3 +274,25 @@ def test_a_correction_after_the_serving_department_changed_moves_the_report_betw
     )
     tallies = CampaignTally.objects.filter(campaign=made, period_start=first.period_start)
     assert [(t.department_id, t.reports, t.done) for t in tallies] == [(other.pk, 1, 1)]
+
+
+def test_enrol_by_rule_takes_a_chains_members(cast: Cast) -> None:
+    from zhuqi.chains import services as chain_services
+    from zhuqi.testing.factories import make_chain
+
+    made = scene.campaign(cast, enrol=False)
+    chain = make_chain(cast)
+    chain_services.member_add(
+        actor=cast.coordinator,
+        chain_id=chain.pk,
+        data=chain_services.MemberData(segment_id=chain.segment_list[0].pk, enterprise_id=cast.neighbour.pk),
+    )
+    added = services.campaign_enrol_by_rule(
+        actor=cast.coordinator, campaign_id=made.pk, rule=EnrolRule(chain_id=chain.pk)
+    )
+    assert [e.enterprise_id for e in added] == [cast.neighbour.pk]
+    with pytest.raises(ValidationFailed) as failure:
+        services.campaign_enrol_by_rule(
+            actor=cast.coordinator, campaign_id=made.pk, rule=EnrolRule(chain_id=987654)
+        )
+    assert "chain" in _errors(failure)

@@ -511,3 +511,43 @@ def test_the_pages_download_the_table_and_import_it(cast: Cast) -> None:
     assert client.login(username="outsider", password=PASSWORD)
     assert client.get(page).status_code == 404
     assert client.get(reverse("campaign-table-download", args=[made.pk])).status_code == 404
+
+
+def test_a_sheet_of_enterprises_joins_the_campaign_or_none_does(cast: Cast) -> None:
+    from zhuqi.taskforces import enrolling
+    from zhuqi.taskforces.models import EnrolledVia
+
+    made = scene.campaign(cast, enrol=False)
+
+    def sheet(*rows: tuple[str, ...]) -> io.BytesIO:
+        headers = ("统一社会信用代码", "企业名称", "包保部门")
+        return io.BytesIO(write_workbook("名单", [(h, 20) for h in headers], rows))
+
+    # One row names an enterprise outside the task force's region: nothing joins.
+    with pytest.raises(ValidationFailed) as failure:
+        enrolling.enrol_from_table(
+            actor=cast.admin,
+            campaign_id=made.pk,
+            stream=sheet((cast.home.uscc, "", ""), (cast.datong.uscc, "", "")),
+            filename="名单.xlsx",
+        )
+    assert "第3行" in failure.value.errors[0].message and not made.enrolments.exists()
+    added = enrolling.enrol_from_table(
+        actor=cast.coordinator,
+        campaign_id=made.pk,
+        stream=sheet((cast.home.uscc, "", "霍林郭勒市工业和信息化局"), ("", cast.neighbour.name, "")),
+        filename="名单.xlsx",
+    )
+    assert sorted(e.enterprise_id for e in added) == sorted([cast.home.pk, cast.neighbour.pk])
+    home = made.enrolments.get(enterprise=cast.home)
+    assert (home.via, home.department_id) == (EnrolledVia.IMPORTED, cast.handler.department_id)
+
+
+def test_the_enrol_page_imports_a_sheet(cast: Cast) -> None:
+    made = scene.campaign(cast, enrol=False)
+    upload = io.BytesIO(f"统一社会信用代码,企业名称\n{cast.home.uscc},\n".encode())
+    upload.name = "名单.csv"
+    client = Client()
+    client.force_login(cast.coordinator)
+    response = client.post(f"/task-forces/campaigns/{made.pk}/enterprises/import/", {"file": upload})
+    assert response.status_code == 302 and made.enrolments.filter(enterprise=cast.home).exists()
