@@ -10,10 +10,11 @@ from collections import defaultdict
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from zhuqi.core.chinese import to_halfwidth
 from zhuqi.core.errors import FieldError, ValidationFailed
-from zhuqi.core.scoping import code_within
+from zhuqi.core.scoping import code_within, region_subtree_q
 from zhuqi.core.tabular import ImportFileError, normalise_header, read_table
 from zhuqi.directory.models import Department, User
 from zhuqi.enterprises.models import Enterprise
@@ -68,11 +69,16 @@ def enrol_from_table(
     by_name: dict[str, list[Enterprise]] = defaultdict(list)
     for named in seen.filter(name__in={name for _, code, name, _ in wanted if not code and name}):
         by_name[named.name].append(named)
-    departments = {
-        d.name: d for d in Department.objects.filter(name__in={dep for *_, dep in wanted if dep})
-    } | {
-        d.short_name: d for d in Department.objects.filter(short_name__in={dep for *_, dep in wanted if dep})
-    }
+    # Departments by name or short name within the task force's region (a name is unique only
+    # within its region); a name two of them answer to is refused.
+    department_names = {dep for *_, dep in wanted if dep}
+    departments: dict[str, list[Department]] = defaultdict(list)
+    for found_department in Department.objects.filter(
+        region_subtree_q("region_id", campaign.task_force.region_id),
+        Q(name__in=department_names) | Q(short_name__in=department_names),
+    ):
+        for key in {found_department.name, found_department.short_name} & department_names:
+            departments[key].append(found_department)
     errors: list[FieldError] = []
     groups: dict[int | None, list[int]] = defaultdict(list)
     for number, code, name, department_name in wanted:
@@ -97,10 +103,17 @@ def enrol_from_table(
             region = campaign.task_force.region.name
             errors.append(FieldError("file", f"第{number}行 {column}：{enterprise.name}不在{region}"))
             continue
-        department = departments.get(department_name) if department_name else None
-        if department_name and department is None:
-            errors.append(FieldError("file", f"第{number}行 包保部门：没有名为“{department_name}”的部门"))
+        matching = departments.get(department_name, []) if department_name else []
+        if department_name and len(matching) != 1:
+            problem = "有多个同名部门，请写全称" if matching else "没有这个部门"
+            errors.append(
+                FieldError(
+                    "file",
+                    f"第{number}行 包保部门：{campaign.task_force.region.name}{problem}（{department_name}）",
+                )
+            )
             continue
+        department = matching[0] if matching else None
         groups[department.pk if department else None].append(enterprise.pk)
     if errors:
         raise ValidationFailed(errors[:200])

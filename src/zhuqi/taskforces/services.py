@@ -158,8 +158,9 @@ def _department(actor: User, pk: int | None, name: str, errors: list[FieldError]
     if not pk:
         return None
     department = Department.objects.filter(pk=pk).first()
-    if department is None:
-        errors.append(FieldError(name, "部门不存在"))
+    if department is None or not code_within(jurisdiction_code(actor), department.region_id):
+        errors.append(FieldError(name, "部门不存在或不在您的管辖范围内"))
+        return None
     return department
 
 
@@ -198,6 +199,10 @@ def task_force_update(
 ) -> TaskForce:
     require(may_keep(actor), "只有营商办（专班）和系统管理员可以修改工作专班")
     task_force = lock(selectors.task_force_queryset(user=actor), task_force_id)
+    require(
+        code_within(jurisdiction_code(actor), task_force.region_id),
+        f"{task_force.name}由{task_force.region.name}的营商办（专班）调整",
+    )
     check_version(task_force, expected_version)
     values, members = _clean_task_force(actor, data)
     before = audit.snapshot(task_force)
@@ -407,6 +412,11 @@ def _enrol(
 def _campaign_to_change(actor: User, campaign_id: int) -> Campaign:
     require(may_keep(actor), "只有营商办（专班）和系统管理员可以调整专项行动的企业")
     campaign = lock(selectors.campaign_queryset(user=actor), campaign_id)
+    # A county sees a city's campaign at work on its enterprises; only the city's office changes it.
+    require(
+        code_within(jurisdiction_code(actor), campaign.task_force.region_id),
+        f"{campaign.task_force.name}由{campaign.task_force.region.name}的营商办（专班）调整",
+    )
     require(campaign.status == CampaignStatus.ACTIVE, "专项行动已结束")
     return campaign
 
@@ -494,13 +504,19 @@ def campaign_withdraw(*, actor: User, campaign_id: int, enterprise_id: int, sour
     """Take an enterprise out of a campaign. Its reports stay (the periods it reported)."""
     campaign = _campaign_to_change(actor, campaign_id)
     enrolment = (
-        CampaignEnterprise.objects.filter(campaign=campaign, enterprise_id=enterprise_id)
-        .select_related("enterprise")
+        selectors.enrolment_queryset(user=actor, campaign=campaign)
+        .filter(enterprise_id=enterprise_id)
         .first()
     )
     if enrolment is None:
         raise NotFound()
     enrolment.delete()
+    # Its reports stay, out of the figures: the tallies of the periods it reported are counted again.
+    reported = CampaignReport.objects.filter(campaign=campaign, enterprise_id=enterprise_id).values_list(
+        "period_start", "region_id", "department_id"
+    )
+    for start, region_id, department_id in reported:
+        retally(campaign.pk, start, {(region_id, department_id)})
     audit.record(
         actor=actor,
         instance=campaign,
@@ -685,7 +701,15 @@ def retally(
     """Recompute the board's tallies of one period of a campaign from its reports: for the
     (region, department) keys given, else for the whole period. One grouped query over the
     period's reports (the period index), then the tally rows replaced."""
-    reports = CampaignReport.objects.filter(campaign_id=campaign_id, period_start=period_start)
+    # One recount of a campaign at a time: two reports of one key committing together would each
+    # count without the other (and the second insert would break the key's uniqueness).
+    campaign = Campaign.objects.select_for_update(no_key=True).get(pk=campaign_id)
+    # The reports of the enterprises in the campaign: one taken out leaves the figures.
+    reports = CampaignReport.objects.filter(
+        campaign_id=campaign_id,
+        period_start=period_start,
+        enterprise_id__in=CampaignEnterprise.objects.filter(campaign_id=campaign_id).values("enterprise_id"),
+    )
     tallies = CampaignTally.objects.filter(campaign_id=campaign_id, period_start=period_start)
     if keys is not None:
         key_q = Q(pk__in=[])
@@ -694,7 +718,7 @@ def retally(
         reports, tallies = reports.filter(key_q), tallies.filter(key_q)
     tallies.delete()
     rows: dict[tuple[str, int | None], CampaignTally] = {}
-    status = reportforms.status_field(reportforms.form_of(Campaign.objects.get(pk=campaign_id).report_form))
+    status = reportforms.status_field(reportforms.form_of(campaign.report_form))
     done = set(status.done) if status is not None else set()
     grouped = (
         reports.order_by()

@@ -12,7 +12,7 @@ from zhuqi.cases.models import Kind, Source, Urgency
 from zhuqi.core.errors import NotFound, PermissionDenied, StaleWrite, ValidationFailed
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.periods import Period
-from zhuqi.taskforces import figures, services
+from zhuqi.taskforces import figures, selectors, services
 from zhuqi.taskforces.models import CampaignReport, Channel, MemberRole
 from zhuqi.taskforces.services import EnrolRule, ReportData
 from zhuqi.taskforces.tests import scene
@@ -296,3 +296,42 @@ def test_enrol_by_rule_takes_a_chains_members(cast: Cast) -> None:
             actor=cast.coordinator, campaign_id=made.pk, rule=EnrolRule(chain_id=987654)
         )
     assert "chain" in _errors(failure)
+
+
+def test_a_county_sees_a_city_campaign_at_work_on_it_but_does_not_change_it(cast: Cast) -> None:
+    city = scene.campaign(cast, enrol=False)
+    force = city.task_force
+    force.region_id = "150500"
+    force.save()
+    services.campaign_enrol(
+        actor=cast.admin, campaign_id=city.pk, enterprise_ids=[cast.home.pk, cast.tongliao.pk]
+    )
+    # Huolinguole's coordinator sees the city's campaign (its enterprise is in it) …
+    assert selectors.campaign_queryset(user=cast.coordinator).filter(pk=city.pk).exists()
+    # … but may neither take Horqin's enterprise out nor add, nor change the task force.
+    with pytest.raises(PermissionDenied):
+        services.campaign_withdraw(
+            actor=cast.coordinator, campaign_id=city.pk, enterprise_id=cast.tongliao.pk
+        )
+    with pytest.raises(PermissionDenied):
+        services.campaign_enrol(
+            actor=cast.coordinator, campaign_id=city.pk, enterprise_ids=[cast.neighbour.pk]
+        )
+    with pytest.raises(PermissionDenied):
+        services.task_force_update(
+            actor=cast.coordinator,
+            task_force_id=force.pk,
+            expected_version=force.version,
+            data=services.TaskForceData(name="改名", region_code="150581", starts_on=force.starts_on),
+        )
+    assert city.enrolments.count() == 2
+
+
+def test_an_enterprise_taken_out_leaves_the_figures(cast: Cast) -> None:
+    made = scene.campaign(cast)
+    scene.two_reports(cast, made)
+    period = Period.containing("day", scene.today())
+    services.campaign_withdraw(actor=cast.coordinator, campaign_id=made.pk, enterprise_id=cast.neighbour.pk)
+    total = figures.board(user=cast.coordinator, campaign=made, period=period).total
+    assert (total.enrolled, total.reported, total.missing, total.done) == (1, 1, 0, 1)
+    assert CampaignReport.objects.filter(campaign=made, enterprise=cast.neighbour).exists()  # kept

@@ -551,3 +551,27 @@ def test_the_enrol_page_imports_a_sheet(cast: Cast) -> None:
     client.force_login(cast.coordinator)
     response = client.post(f"/task-forces/campaigns/{made.pk}/enterprises/import/", {"file": upload})
     assert response.status_code == 302 and made.enrolments.filter(enterprise=cast.home).exists()
+
+
+def test_a_serving_department_is_named_within_the_task_forces_region(cast: Cast) -> None:
+    from zhuqi.taskforces import enrolling
+    from zhuqi.testing.factories import DepartmentFactory
+
+    made = scene.campaign(cast, enrol=False)
+    # The same name in Datong: not this task force's; the sheet names Huolinguole's.
+    DepartmentFactory(name="霍林郭勒市工业和信息化局", region_id="140200")
+    added = enrolling.enrol_from_table(
+        actor=cast.coordinator,
+        campaign_id=made.pk,
+        stream=io.BytesIO(f"统一社会信用代码,包保部门\n{cast.home.uscc},霍林郭勒市工业和信息化局\n".encode()),
+        filename="名单.csv",
+    )
+    assert [e.department_id for e in added] == [cast.handler.department_id]
+    with pytest.raises(ValidationFailed) as failure:
+        enrolling.enrol_from_table(
+            actor=cast.coordinator,
+            campaign_id=made.pk,
+            stream=io.BytesIO(f"统一社会信用代码,包保部门\n{cast.neighbour.uscc},大同市工信局\n".encode()),
+            filename="名单.csv",
+        )
+    assert "第2行 包保部门" in failure.value.errors[0].message
