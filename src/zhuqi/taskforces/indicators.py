@@ -13,6 +13,7 @@ enterprise, month and set of falls."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -895,7 +896,10 @@ def notify_falls(new: Mapping[Key, Sequence[Drop]], *, actor: User | None = None
             continue
         month = Period.containing(PeriodKind.MONTH, month_start)
         people = [u for u in recipients.get(enterprise_id, []) if actor is None or u.pk != actor.pk]
-        which = "+".join(sorted(f"{d.field}/{d.against}" for d in drops))
+        # The set of falls, short enough for the notice's key (100 characters) however many fell.
+        which = hashlib.sha256(
+            "+".join(sorted(f"{d.field}/{d.against}" for d in drops)).encode()
+        ).hexdigest()[:16]
         messages.append(
             Message(
                 recipients=tuple(people),
