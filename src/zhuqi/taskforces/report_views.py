@@ -56,16 +56,8 @@ STATE_LABELS = {
 STATE_BADGES = {REPORTED: "green", DUE: "amber", LATE: "red", UPCOMING: ""}
 
 
-current_period = selectors.current_period
-
-
 def _first_period(campaign: Campaign) -> Period:
     return Period.containing(campaign.period_kind, campaign.starts_on)
-
-
-def _periods_until(campaign: Campaign, current: Period) -> list[Period]:
-    """The campaign's periods from its first to `current`, newest first."""
-    return selectors.periods_so_far(campaign, current.end)
 
 
 def _state(report: CampaignReport | None, deadline: datetime.datetime | None, now: datetime.datetime) -> str:
@@ -130,7 +122,7 @@ def reporting_rows(
     for enrolment in enrolments:
         campaign = enrolment.campaign
         if campaign.pk not in groups:
-            period = current_period(campaign, today)
+            period = selectors.current_period(campaign, today)
             deadline = services.period_deadline(campaign, period) if period is not None else None
             groups[campaign.pk] = ReportingGroup(campaign=campaign, period=period, deadline=deadline)
     if not groups:
@@ -154,7 +146,7 @@ def reporting_rows(
         .annotate(n=Count("pk"))
     }
     before = {
-        pk: (len(_periods_until(g.campaign, g.period)) - 1 if g.period is not None else 0)
+        pk: (len(selectors.periods_so_far(g.campaign, g.period.end)) - 1 if g.period is not None else 0)
         for pk, g in groups.items()
     }
     for enrolment in enrolments:
@@ -262,7 +254,7 @@ def _period_choices(
     """The periods the form offers: this one, then the earlier ones not yet reported (newest
     first, up to PERIODS_OFFERED); each with its deadline and whether a report now is late."""
     choices = []
-    for period in _periods_until(campaign, current):
+    for period in selectors.periods_so_far(campaign, current.end):
         if period != current and period.start in reported:
             continue
         deadline = services.period_deadline(campaign, period)
@@ -289,7 +281,7 @@ def report_form(request: HttpRequest, campaign_id: int, enterprise_id: int) -> H
         raise PermissionDenied(_("只有企业本身、其联络员、包保部门和专班可以报送"))
     enterprise = enrolment.enterprise
     now = timezone.now()
-    current = current_period(campaign, timezone.localdate(now))
+    current = selectors.current_period(campaign, timezone.localdate(now))
     context: dict[str, Any] = {"campaign": campaign, "enterprise": enterprise, "current": current}
     if current is None:
         return render(request, "taskforces/report_form.html", context)
@@ -438,12 +430,12 @@ def report_history(request: HttpRequest, campaign_id: int, enterprise_id: int) -
     user = request_user(request)
     campaign, enrolment = _enrolment(user, campaign_id, enterprise_id)
     now = timezone.now()
-    current = current_period(campaign, timezone.localdate(now))
+    current = selectors.current_period(campaign, timezone.localdate(now))
     fields = reportforms.form_of(campaign.report_form)
     columns = [f for f in fields if f.measure and f.measure != "difficulty"]
-    page = Paginator(_periods_until(campaign, current) if current else [], HISTORY_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.periods_so_far(campaign, current.end) if current else [], HISTORY_PAGE
+    ).get_page(request.GET.get("page"))
     shown: list[Period] = list(page.object_list)
     reports = (
         {

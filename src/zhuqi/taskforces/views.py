@@ -491,11 +491,6 @@ def campaign_form_row(request: HttpRequest) -> HttpResponse:
 # Campaigns: periods, the board
 
 
-def campaign_periods(campaign: Campaign) -> list[Period]:
-    """The campaign's periods up to today (or its end), newest first."""
-    return selectors.periods_so_far(campaign)
-
-
 def _chosen_period(request: HttpRequest, campaign: Campaign, offered: list[Period]) -> Period | None:
     key = request.GET.get("period") or ""
     if key:
@@ -631,7 +626,7 @@ def campaign_board(request: HttpRequest, campaign_id: int) -> HttpResponse:
     and same-day cases; the trend by period beneath."""
     user = request_user(request)
     campaign = selectors.campaign_get(user=user, campaign_id=campaign_id)
-    offered = campaign_periods(campaign)
+    offered = selectors.periods_so_far(campaign)
     period = _chosen_period(request, campaign, offered)
     context = _campaign_context(user, campaign, "board", period)
     by = figures.BY_DEPARTMENT if request.GET.get("by") == figures.BY_DEPARTMENT else figures.BY_REGION
@@ -717,7 +712,7 @@ def campaign_enterprises(request: HttpRequest, campaign_id: int) -> HttpResponse
     and a link to its history."""
     user = request_user(request)
     campaign = selectors.campaign_get(user=user, campaign_id=campaign_id)
-    offered = campaign_periods(campaign)
+    offered = selectors.periods_so_far(campaign)
     period = _chosen_period(request, campaign, offered)
     context = _campaign_context(user, campaign, "enterprises", period)
     enrolments = selectors.enrolment_queryset(user=user, campaign=campaign).order_by(
@@ -903,7 +898,7 @@ def enterprise_history(request: HttpRequest, campaign_id: int, enterprise_id: in
         raise NotFound()
     enterprise = enrolment.enterprise if enrolment is not None else next(iter(reports.values())).enterprise
     fields = reportforms.form_of(campaign.report_form)
-    offered = campaign_periods(campaign)
+    offered = selectors.periods_so_far(campaign)
     page = Paginator(offered, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for period in page.object_list:
