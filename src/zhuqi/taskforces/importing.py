@@ -39,6 +39,7 @@ import orjson
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from zhuqi.cases.models import CaseCategory
 from zhuqi.core import audit
 from zhuqi.core.bulk import bulk_insert, long_lived_objects_frozen, rows_a_statement
 from zhuqi.core.errors import FieldError, ValidationFailed, require
@@ -439,6 +440,8 @@ class _Writer:
         self.periods: dict[str, Period] = {}
         # period start → the (region, department) tallies its rows touched
         self.touched: dict[datetime.date, set[tuple[str, int | None]]] = {}
+        # The active case categories, read at the first difficulty (not once a difficulty).
+        self._categories: list[CaseCategory] | None = None
 
     def write(self, batches: Iterator[list[tuple[int, int, str, dict[str, Any]]]]) -> None:
         for batch in batches:
@@ -535,7 +538,9 @@ class _Writer:
         if not report.difficulty:
             return
         errors: list[FieldError] = []
-        category = services.difficulty_category(report.difficulty, None, errors)
+        if self._categories is None:
+            self._categories = services.active_categories()
+        category = services.difficulty_category(report.difficulty, None, errors, self._categories)
         if category is None:
             return
         report.case = services.file_difficulty(self.actor, self.campaign, report, category, self.source)

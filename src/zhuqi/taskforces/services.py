@@ -574,10 +574,17 @@ def fill_measures(
     report.difficulty = str(measures.get("difficulty") or "")
 
 
-def difficulty_category(text: str, chosen: int | None, errors: list[FieldError]) -> CaseCategory | None:
+def active_categories() -> list[CaseCategory]:
+    return list(CaseCategory.objects.filter(is_active=True).order_by("order", "id"))
+
+
+def difficulty_category(
+    text: str, chosen: int | None, errors: list[FieldError], categories: list[CaseCategory] | None = None
+) -> CaseCategory | None:
     """The category of the case a difficulty becomes: the one chosen, else the first whose name
-    the text holds (物流, 用工 …), else 其他. A chosen one that does not exist goes into `errors`."""
-    categories = list(CaseCategory.objects.filter(is_active=True).order_by("order", "id"))
+    the text holds (物流, 用工 …), else 其他. A chosen one that does not exist goes into `errors`.
+    `categories`: the active ones, read once by a caller filing many (an import)."""
+    categories = active_categories() if categories is None else categories
     if chosen:
         found = next((c for c in categories if c.pk == chosen), None)
         if found is None:
