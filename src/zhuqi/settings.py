@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "zhuqi.imports",
     "zhuqi.ingest",
     "zhuqi.taskforces",
+    "zhuqi.dispatch",
     "zhuqi.demo",
     # Last of zhuqi's apps: what shows every app at once (docs/architecture.md).
     "zhuqi.overview",

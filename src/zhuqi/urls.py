@@ -25,6 +25,7 @@ urlpatterns = [
     path("task-forces/", include("zhuqi.taskforces.report_urls")),
     path("task-forces/", include("zhuqi.taskforces.table_urls")),
     path("task-forces/", include("zhuqi.taskforces.indicator_urls")),
+    path("dispatch/", include("zhuqi.dispatch.urls")),
     path("notices/", include("zhuqi.notifications.urls")),
 ]
 

@@ -44,12 +44,16 @@ class Origin(enum.Enum):
     CAMPAIGN_REPORT: a difficulty an enterprise gave in its report to a task force's campaign,
     filed by someone who may report for that enterprise in that campaign (NewCase.campaign_id,
     read through the filer's scope): the enterprise's demand.
+    MEETING: a decision taken in a dispatch meeting, filed by someone who may keep that meeting
+    (NewCase.meeting_id, read through the filer's scope): an instruction issued by the meeting's
+    chair, in the meeting's region unless an enterprise of the filer's scope is named.
     """
 
     DIRECT = "direct"
     VISIT = "visit"
     PROJECT_REPORT = "project_report"
     CAMPAIGN_REPORT = "campaign_report"
+    MEETING = "meeting"
 
 
 @dataclass
@@ -75,6 +79,7 @@ class NewCase:
     project_id: int | None = None
     visit_id: int | None = None
     campaign_id: int | None = None
+    meeting_id: int | None = None
 
 
 @dataclass

@@ -38,6 +38,10 @@ class Permission(StrEnum):
     # Set up task forces and campaigns, their forms and enterprises; report and import for any
     # enterprise of the jurisdiction; operating indicators.
     KEEP_TASK_FORCES = "keep_task_forces"
+    # Dispatch meetings
+    # Meetings, their agendas and decisions, the economic figures and targets, briefings of
+    # any scope of the jurisdiction.
+    KEEP_MEETINGS = "keep_meetings"
     # Visits
     RECORD_VISITS = "record_visits"  # record any kind of visit (liaison officers: their own kinds only)
     EDIT_VISITS = "edit_visits"  # correct the visits of one's jurisdiction recorded by others
@@ -73,6 +77,7 @@ GRANTS: Mapping[Permission, frozenset[Role]] = {
     Permission.KEEP_AGREEMENTS: _OFFICE,
     Permission.KEEP_CHAINS: _OFFICE,
     Permission.KEEP_TASK_FORCES: _OFFICE,
+    Permission.KEEP_MEETINGS: _OFFICE,
     Permission.RECORD_VISITS: _GOVERNMENT_STAFF,
     Permission.EDIT_VISITS: _OFFICE,
     Permission.READ_COVERAGE: _OVERSIGHT,

@@ -1,0 +1,5 @@
+"""Filled by the pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
