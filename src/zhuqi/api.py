@@ -18,6 +18,8 @@ from zhuqi.core.busy import busy_response, is_database_busy
 from zhuqi.core.errors import HTTP_STATUS, ErrorCode, ServiceError, StaleWrite, ValidationFailed
 from zhuqi.core.textlimits import too_long_message
 from zhuqi.directory.api import router as directory_router
+from zhuqi.dispatch.api import briefings_router, economic_router, meetings_router
+from zhuqi.dispatch.api import router as dispatch_router
 from zhuqi.enterprises.api import router as enterprises_router
 from zhuqi.ingest.api import router as reports_router
 from zhuqi.investment.api import router as agreements_router
@@ -216,3 +218,7 @@ api.add_router("/campaigns", campaign_tables_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/reports", reports_router)
 api.add_router("/enterprises", enterprise_policies_router)
+api.add_router("/dispatch", dispatch_router)
+api.add_router("/meetings", meetings_router)
+api.add_router("/briefings", briefings_router)
+api.add_router("/economic-figures", economic_router)

@@ -59,6 +59,10 @@ PAGES: tuple[Page, ...] = (
         roles_with(Permission.KEEP_TASK_FORCES) | roles_with(Permission.READ_FIGURES),
         test_id="nav-task-forces",
     ),
+    # The leader's cockpit (领导驾驶舱): every area's figures for a scope and period; its rankings
+    # (红黑榜) a tab of it. Whoever reads the figures (a handler its own department's).
+    Page("dispatch:cockpit", _("领导驾驶舱"), roles_with(Permission.READ_FIGURES), test_id="nav-cockpit"),
+    Page("dispatch:rankings", _("红黑榜"), roles_with(Permission.READ_FIGURES), in_menu=False),
     # Key enterprises' monthly operating indicators with their falls (the enterprise enters its
     # own from its reporting page, not through the month's table).
     Page("indicator-month", _("运行监测"), GOVERNMENT, test_id="nav-indicators"),

@@ -49,10 +49,14 @@ def _case_item(section: str, case: Case, detail: str) -> AgendaItem:
     )
 
 
+def _day(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _department_and_due(case: Case) -> str:
     department = case.lead_department.name if case.lead_department else "尚未交办"
     due = timezone.localtime(case.due_at).date() if case.due_at else None
-    return f"{department}；时限 {due:%Y年%m月%d日}" if due else department
+    return f"{department}；时限 {_day(due)}" if due else department
 
 
 def _last_decisions(meeting: Meeting, user: User) -> list[AgendaItem]:
@@ -69,7 +73,7 @@ def _last_decisions(meeting: Meeting, user: User) -> list[AgendaItem]:
             _case_item(
                 AgendaSection.LAST_DECISIONS,
                 case,
-                f"{previous.held_on:%m月%d日}会议决定；{_department_and_due(case)}；{state}",
+                f"{previous.held_on.month}月{previous.held_on.day}日会议决定；{_department_and_due(case)}；{state}",
             )
         )
     return items
@@ -181,9 +185,9 @@ def _agreements_not_landed(meeting: Meeting, user: User, today: datetime.date) -
         AgendaItem(
             section=AgendaSection.AGREEMENTS_NOT_LANDED,
             title=agreement.title[:300],
-            detail=(
-                f"{agreement.signed_on:%Y年%m月%d日}签约，签约方 {agreement.counterparty_name}；尚无落地项目"
-            )[:500],
+            detail=(f"{_day(agreement.signed_on)}签约，签约方 {agreement.counterparty_name}；尚无落地项目")[
+                :500
+            ],
             record_type="investment.agreement",
             record_id=agreement.pk,
             link=f"/investment/agreements/{agreement.pk}/",

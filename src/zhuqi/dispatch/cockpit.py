@@ -24,10 +24,12 @@ from zhuqi.chains import comparison
 from zhuqi.chains.models import Chain, ChainGoal
 from zhuqi.chains.selectors import chain_queryset
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed, require
-from zhuqi.core.periods import RELATIVE, Period, PeriodKind
+from zhuqi.core.periods import FIRST_YEAR, LAST_YEAR, RELATIVE, Period, PeriodKind
 from zhuqi.core.permissions import Permission, has_permission
+from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code, region_subtree_q
 from zhuqi.directory.models import Department, Region, User
+from zhuqi.dispatch import snapshots
 from zhuqi.dispatch.models import Indicator, Meeting, ScopeKind, indicator_unit
 from zhuqi.dispatch.selectors import economic_queryset
 from zhuqi.investment import figures as agreement_figures
@@ -111,11 +113,18 @@ def resolve_scope(
     if not may_see_cockpit(user):
         raise PermissionDenied(COCKPIT_REFUSED)
     jurisdiction = jurisdiction_code(user)
+    handler = user.role == Role.HANDLER and not user.is_superuser
+    if handler and kind == ScopeKind.REGION and not region and user.department_id:
+        # A department's staff see their own department's cockpit (docs/visibility.md).
+        department = user.department_id
+        kind = ScopeKind.DEPARTMENT
+    if handler and kind != ScopeKind.DEPARTMENT:
+        raise ValidationFailed([FieldError("scope", "部门人员只能查看本部门的驾驶舱")])
     if kind == ScopeKind.DEPARTMENT:
         found = Department.objects.select_related("region").filter(pk=_id(department, "department")).first()
         if found is None or not code_within(jurisdiction, found.region_id):
             raise ValidationFailed([FieldError("scope", "部门不存在或不在您的管辖范围内")])
-        if user.role == "handler" and user.department_id != found.pk:
+        if handler and user.department_id != found.pk:
             raise ValidationFailed([FieldError("scope", "部门人员只能查看本部门的驾驶舱")])
         return Scope(ScopeKind.DEPARTMENT, found.region, department=found)
     if kind == ScopeKind.CHAIN:
@@ -195,6 +204,9 @@ def resolve_period(text: str, *, today: datetime.date | None = None) -> Period:
             )
         if (end - start).days > 366 * 5:
             raise ValidationFailed([FieldError("period", "自定义统计期最长五年")])
+        if start.year < FIRST_YEAR or end.year > LAST_YEAR:
+            # The cockpit reads the periods before and after (a trend, a ranking's change).
+            raise ValidationFailed([FieldError("period", f"统计期应在 {FIRST_YEAR}–{LAST_YEAR} 年之间")])
         return Period.between(start, end)
     return Period.parse(text, field_name="period")
 
@@ -214,9 +226,7 @@ def _rate(part: Any, whole: Any) -> float | None:
 
 def _cases_section(user: User, scope: Scope, period: Period, now: datetime.datetime) -> dict[str, Any]:
     group_by = "department" if scope.kind == ScopeKind.DEPARTMENT else "region"
-    figures = case_figures.figures_for(
-        user=user, period=period, group_by=group_by, region=scope.region_code, now=now
-    )
+    figures = snapshots.case_rows(user, period=period, group_by=group_by, region=scope.region_code, now=now)
     total = figures.total
     if scope.kind == ScopeKind.DEPARTMENT and scope.department is not None:
         total = next(
@@ -234,8 +244,8 @@ def _cases_section(user: User, scope: Scope, period: Period, now: datetime.datet
         if point == period:
             row = total
         else:
-            past = case_figures.figures_for(
-                user=user, period=point, group_by=group_by, region=scope.region_code, now=now
+            past = snapshots.case_rows(
+                user, period=point, group_by=group_by, region=scope.region_code, now=now
             )
             row = past.total
             if scope.department is not None:
@@ -255,7 +265,12 @@ def _cases_section(user: User, scope: Scope, period: Period, now: datetime.datet
             }
         )
     values = total.as_dict()
-    return {"total": values, "trend": trend, "definitions": dict(case_figures.DEFINITIONS)}
+    return {
+        "total": values,
+        "trend": trend,
+        "counted_at": figures.computed_at,
+        "definitions": dict(case_figures.DEFINITIONS),
+    }
 
 
 def _late_cases(user: User, scope: Scope, now: datetime.datetime) -> dict[str, Any]:
@@ -616,7 +631,7 @@ def _rows_by_measure(
 ) -> dict[str, dict[Any, tuple[str, float | None]]]:
     """For each ranked measure: group key → (name, value)."""
     found: dict[str, dict[Any, tuple[str, float | None]]] = {m.key: {} for m in RANKED}
-    cases = case_figures.figures_for(user=user, period=period, group_by=by, region=scope.region_code, now=now)
+    cases = snapshots.case_rows(user, period=period, group_by=by, region=scope.region_code, now=now)
     for row in cases.rows:
         if row.key is None:
             continue

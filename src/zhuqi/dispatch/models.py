@@ -290,3 +290,25 @@ class Briefing(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.period}"
+
+
+class FigureSnapshot(models.Model):
+    """A figure computed once and read again until it expires: the case figures of a region (by
+    department or sub-region) for a period, which at a province's scale take a second or more
+    each and are read several times a cockpit (its trend, its rankings and their previous
+    period). Shared by every reader whose scope holds the whole region (the office and leaders
+    above it), so a figure is the same for them; never a figure of a narrower scope (a
+    department's staff). dispatch/snapshots.py writes and reads them."""
+
+    key = models.CharField("键", max_length=200, unique=True)
+    figures = models.JSONField("数据")
+    computed_at = models.DateTimeField("统计时间")
+    valid_until = models.DateTimeField("有效期至")
+
+    class Meta:
+        verbose_name = "统计快照"
+        verbose_name_plural = "统计快照"
+        indexes = [models.Index(fields=["valid_until"], name="figure_snapshot_expiry_idx")]
+
+    def __str__(self) -> str:
+        return self.key

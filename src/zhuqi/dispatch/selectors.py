@@ -2,7 +2,7 @@
 to the reader (docs/visibility.md, "Dispatch meetings").
 
 A meeting is seen by the government staff of its region and the regions above it; a handler
-besides sees the meetings their department attended or was given a decision by; a leader sees
+sees only the meetings their department attended or was given a decision by; a leader besides sees
 the meetings they chaired or attended. Liaison officers and enterprises see none (a decision
 given to a department reaches them, if at all, as a case)."""
 
@@ -38,6 +38,8 @@ def meeting_scope_q(user: User) -> Q:
         liaison=lambda _user: NOTHING,
         region=lambda code: region_subtree_q("region_id", code) | _official_meetings(user),
         department=_department_meetings,
+        # A handler sees the meetings of their department's work, not every one of its region.
+        handlers_see_region=False,
     )
 
 
@@ -114,6 +116,9 @@ def economic_scope_q(user: User) -> Q:
         enterprise=lambda _enterprise_id: NOTHING,
         liaison=lambda _user: NOTHING,
         region=lambda code: region_subtree_q("region_id", code) | region_subtree_q("compared_for_id", code),
+        # A region's economic figures are the office's and the leaders': a handler reads none.
+        department=lambda _user: NOTHING,
+        handlers_see_region=False,
     )
 
 

@@ -121,6 +121,20 @@ SEMANTIC_REFUSALS = [
     "POST /api/v1/indicators/import",
     "GET /api/v1/indicators/falls",
     "PUT /api/v1/indicators/{indicator_id}",
+    # A scope that exists and lies in the reader's jurisdiction, a period that exists (2026-13 is
+    # none) and ends after it starts; a meeting's region, chair, chain, departments and projects
+    # that exist and are the keeper's, a title more than blanks; a decision's department and a
+    # deadline not before the meeting; a figure's region, period of a month, quarter or year and
+    # a number for its value.
+    "GET /api/v1/dispatch/figures",
+    "GET /api/v1/dispatch/rankings",
+    "POST /api/v1/meetings",
+    "PUT /api/v1/meetings/{meeting_id}",
+    "POST /api/v1/meetings/{meeting_id}/agenda/items",
+    "POST /api/v1/meetings/{meeting_id}/decisions",
+    "POST /api/v1/briefings",
+    "GET /api/v1/economic-figures",
+    "PUT /api/v1/economic-figures",
 ]
 
 CONFIG: dict[str, Any] = {
@@ -201,6 +215,7 @@ def build_world(username: str) -> str:
     from zhuqi.core import services
     from zhuqi.demo import dataset
     from zhuqi.directory.models import Official, User
+    from zhuqi.dispatch.models import Briefing, Meeting
     from zhuqi.enterprises.models import Assignment, Enterprise
     from zhuqi.investment.models import Agreement
     from zhuqi.policies.models import Delivery, Policy
@@ -226,6 +241,8 @@ def build_world(username: str) -> str:
             "task_force_id": list(TaskForce.objects.order_by("id").values_list("id", flat=True)[:20]),
             "campaign_id": list(Campaign.objects.order_by("id").values_list("id", flat=True)[:20]),
             "indicator_id": list(OperatingIndicator.objects.order_by("id").values_list("id", flat=True)[:20]),
+            "meeting_id": list(Meeting.objects.order_by("id").values_list("id", flat=True)[:20]),
+            "briefing_id": list(Briefing.objects.order_by("id").values_list("id", flat=True)[:20]),
         }
     )
     return token

@@ -64,6 +64,9 @@ CODED = frozenset(
         "due_time",
         "period",
         "month",
+        # Dispatch: a meeting's scope and an economic indicator, choices the service judges.
+        "scope_kind",
+        "indicator",
     }
 )
 

@@ -1,0 +1,87 @@
+"""Case figures read from a snapshot while it is fresh (models.FigureSnapshot).
+
+A past period's response and on-time answer rates are final once the period is over; its
+resolution and satisfaction rates move only as late ratings come in (docs/figures.md). So a past
+period's figures are kept an hour, the current period's five minutes; the cockpit says when its
+figures were counted. Only readers whose scope holds the whole region share a snapshot: for them
+`cases.figures.figures_for` of that region reads the same rows whoever asks (every case of the
+region and below, docs/visibility.md)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from zhuqi.cases import figures as case_figures
+from zhuqi.core.periods import Period
+from zhuqi.core.roles import Role
+from zhuqi.core.scoping import code_within, jurisdiction_code
+from zhuqi.directory.models import User
+from zhuqi.dispatch.models import FigureSnapshot
+
+PAST_PERIOD_TTL = datetime.timedelta(hours=1)
+CURRENT_PERIOD_TTL = datetime.timedelta(minutes=5)
+# Readers for whom a region's figures are the region's, not a narrower part of it.
+SHARED_ROLES = frozenset({Role.ADMIN, Role.AUDITOR, Role.LEADER, Role.COORDINATOR})
+
+
+@dataclass
+class CaseRows:
+    rows: list[case_figures.FigureRow]
+    total: case_figures.FigureRow
+    computed_at: datetime.datetime
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def _shared(user: User, region: str) -> bool:
+    if user.is_superuser:
+        return True
+    return user.role in SHARED_ROLES and code_within(jurisdiction_code(user), region)
+
+
+def _rows(data: list[dict[str, object]]) -> list[case_figures.FigureRow]:
+    return [case_figures.FigureRow(**item) for item in data]  # type: ignore[arg-type]
+
+
+def _data(row: case_figures.FigureRow) -> dict[str, object]:
+    values: dict[str, object] = {"key": row.key, "name": row.name}
+    values.update({name: getattr(row, name) for name in case_figures.COUNTED})
+    return values
+
+
+def case_rows(user: User, *, period: Period, group_by: str, region: str, now: datetime.datetime) -> CaseRows:
+    """`cases.figures.figures_for(user, period, group_by, region)`'s rows and total, from a fresh
+    snapshot when there is one and the reader may share it."""
+    if not _shared(user, region):
+        figures = case_figures.figures_for(
+            user=user, period=period, group_by=group_by, region=region, now=now
+        )
+        return CaseRows(figures.rows, figures.total, now)
+    key = f"cases|{group_by}|{region}|{period.key}"
+    found = FigureSnapshot.objects.filter(key=key, valid_until__gt=now).first()
+    if found is not None:
+        return CaseRows(_rows(found.figures["rows"]), _rows([found.figures["total"]])[0], found.computed_at)
+    figures = case_figures.figures_for(user=user, period=period, group_by=group_by, region=region, now=now)
+    current = period.end >= timezone.localtime(now).date()
+    FigureSnapshot.objects.bulk_create(
+        [
+            FigureSnapshot(
+                key=key,
+                figures={"rows": [_data(row) for row in figures.rows], "total": _data(figures.total)},
+                computed_at=now,
+                valid_until=now + (CURRENT_PERIOD_TTL if current else PAST_PERIOD_TTL),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["figures", "computed_at", "valid_until"],
+    )
+    return CaseRows(figures.rows, figures.total, now)
+
+
+def drop_expired(now: datetime.datetime | None = None) -> int:
+    """Delete the snapshots past their time (the periodic task's housekeeping)."""
+    deleted, _ = FigureSnapshot.objects.filter(valid_until__lte=now or timezone.now()).delete()
+    return deleted
