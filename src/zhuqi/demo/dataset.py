@@ -25,6 +25,7 @@ from zhuqi.core.spreadsheets import write_csv
 from zhuqi.core.validators import make_uscc
 from zhuqi.demo import cases as demo_cases
 from zhuqi.demo import chains as demo_chains
+from zhuqi.demo import dispatch as demo_dispatch
 from zhuqi.demo import joint as demo_joint
 from zhuqi.demo import policies as demo_policies
 from zhuqi.demo import projects as demo_projects
@@ -49,6 +50,9 @@ DEMO_USERNAMES = (
     "demo-enterprise",
     *(username for username, _ in demo_joint.ENTERPRISE_ACCOUNTS),
     "demo-auditor",
+    "demo-region-office",
+    "demo-region-industry",
+    "demo-region-energy",
 )
 
 # (region code, name, kind, short name)
@@ -493,6 +497,8 @@ def load(*, seed: int = 20260620) -> dict[str, int]:
         "projects_linked_to_chains": demo_projects.link_chains(actor=users["demo-admin"]),
         **demo_targets.load(users=users),
         **demo_taskforces.load(users=users, officials=officials, departments=departments),
+        # The region's dispatch meetings (report 004) and economic figures, after everything they draw on.
+        **demo_dispatch.load(users=users, officials=officials, departments=departments),
         **policy_counts,
         "departments": len(departments),
         "officials": len(officials),

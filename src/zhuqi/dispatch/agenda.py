@@ -14,6 +14,7 @@ from zhuqi.cases.figures import late_now_q
 from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Escalation
 from zhuqi.cases.selectors import case_queryset
 from zhuqi.core.scoping import region_subtree_q
+from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import User
 from zhuqi.dispatch import cockpit
 from zhuqi.dispatch.models import AgendaItem, AgendaSection, Meeting, ScopeKind
@@ -82,11 +83,12 @@ def _last_decisions(meeting: Meeting, user: User) -> list[AgendaItem]:
 def _late_cases(meeting: Meeting, user: User, now: datetime.datetime) -> list[AgendaItem]:
     cases = _case_scope(meeting, case_queryset(user=user).filter(status__in=OPEN_STATUS_LIST))
     late = cases.filter(late_now_q(now)).select_related("lead_department").order_by("due_at", "pk")
+    calendar = WorkingCalendar()
     return [
         _case_item(
             AgendaSection.LATE_CASES,
             case,
-            f"{_department_and_due(case)}；逾期 {case.working_days_late} 个工作日",
+            f"{_department_and_due(case)}；逾期 {cockpit.days_late(case, calendar, now)} 个工作日",
         )
         for case in late[:ITEMS_A_SECTION]
     ]

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from zhuqi.cases import figures as case_figures
 from zhuqi.cases.models import OPEN_STATUS_LIST, Escalation
@@ -28,6 +30,7 @@ from zhuqi.core.periods import FIRST_YEAR, LAST_YEAR, RELATIVE, Period, PeriodKi
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import code_within, jurisdiction_code, region_subtree_q
+from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import Department, Region, User
 from zhuqi.dispatch import snapshots
 from zhuqi.dispatch.models import Indicator, Meeting, ScopeKind, indicator_unit
@@ -94,8 +97,17 @@ def _home_region(user: User) -> Region:
     code = jurisdiction_code(user)
     region = Region.objects.filter(pk=code).first() if code else None
     if region is None:
-        # An admin (every region): the first top-level region holding records, else any.
-        region = Region.objects.filter(parent__isnull=True).order_by("code").first()
+        # An admin (every region): the province with the most departments (the one the
+        # platform is run for), else the first.
+        busiest = (
+            Department.objects.annotate(province=Substr("region_id", 1, 2))
+            .values("province")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "province")
+            .first()
+        )
+        found = Region.objects.filter(pk=f"{busiest['province']}0000").first() if busiest else None
+        region = found or Region.objects.filter(parent__isnull=True).order_by("code").first()
     if region is None:
         raise ValidationFailed([FieldError("scope", "尚未导入行政区划")])
     return region
@@ -273,7 +285,17 @@ def _cases_section(user: User, scope: Scope, period: Period, now: datetime.datet
     }
 
 
+def days_late(case: Any, calendar: WorkingCalendar, now: datetime.datetime) -> int:
+    """Working days a case is past its deadline now: counted from its deadline, not only what
+    the deadline sweep last recorded (it runs every few minutes, and not at all in a test)."""
+    if case.due_at is None:
+        return case.working_days_late
+    due = timezone.localtime(case.due_at).date()
+    return max(case.working_days_late, calendar.working_days_between(due, timezone.localtime(now).date()))
+
+
 def _late_cases(user: User, scope: Scope, now: datetime.datetime) -> dict[str, Any]:
+    calendar = WorkingCalendar()
     cases = case_queryset(user=user).filter(status__in=OPEN_STATUS_LIST)
     if scope.kind == ScopeKind.DEPARTMENT and scope.department is not None:
         cases = cases.filter(lead_department_id=scope.department.pk)
@@ -288,7 +310,7 @@ def _late_cases(user: User, scope: Scope, now: datetime.datetime) -> dict[str, A
         rows.append(
             {
                 "id": case.pk,
-                "days_late": case.working_days_late,
+                "days_late": days_late(case, calendar, now),
                 "title": case.title,
                 "department": case.lead_department.name if case.lead_department else "",
                 "due_at": timezone.localtime(case.due_at).date() if case.due_at else None,
@@ -348,10 +370,10 @@ def _agreements_section(user: User, scope: Scope, period: Period, today: datetim
         )
     values = total.as_dict()
     funnel = [
-        {"stage": "agreements", "label": "签约", "count": values["agreements"]},
-        {"stage": "landed", "label": "落地", "count": values["landed"]},
-        {"stage": "started", "label": "开工", "count": values["started"]},
-        {"stage": "producing", "label": "投产", "count": values["producing"]},
+        {"stage": "agreements", "label": gettext_noop("签约"), "count": values["agreements"]},
+        {"stage": "landed", "label": gettext_noop("落地"), "count": values["landed"]},
+        {"stage": "started", "label": gettext_noop("开工"), "count": values["started"]},
+        {"stage": "producing", "label": gettext_noop("投产"), "count": values["producing"]},
     ]
     return {
         "year": year,
@@ -583,13 +605,20 @@ def _economy_section(user: User, scope: Scope, period: Period) -> list[dict[str,
     return rows
 
 
+# How far back the cockpit looks for an indicator's latest figure: statistics are published a
+# month or a quarter after the period they measure, so this month has none yet.
+ECONOMIC_LOOKBACK = datetime.timedelta(days=400)
+
+
 def _economic_keys(period: Period) -> list[str]:
-    """The keys of the published periods ending within `period`, latest first: the months,
-    quarters and years whose last day lies in it."""
+    """The keys of the published periods that ended by the end of `period`, latest first: the
+    months, quarters and years whose last day lies in it or in the year or so before it (the
+    latest figure published as of the period's end)."""
     keys: list[tuple[datetime.date, str]] = []
+    earliest = min(period.start, period.end - ECONOMIC_LOOKBACK)
     for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
         step = Period.containing(kind, period.end)
-        while step.end >= period.start:
+        while step.end >= earliest:
             if step.end <= period.end:
                 keys.append((step.end, step.key))
             step = step.previous()
@@ -612,17 +641,39 @@ class RankedMeasure:
 
 
 RANKED = (
-    RankedMeasure("response_rate", "响应率", "cases", case_figures.DEFINITIONS.get("response_rate", "")),
-    RankedMeasure("answer_rate", "按时答复率", "cases", case_figures.DEFINITIONS.get("answer_rate", "")),
-    RankedMeasure("resolution_rate", "解决率", "cases", case_figures.DEFINITIONS.get("resolution_rate", "")),
     RankedMeasure(
-        "satisfaction_rate", "满意率", "cases", case_figures.DEFINITIONS.get("satisfaction_rate", "")
+        "response_rate", gettext_noop("响应率"), "cases", case_figures.DEFINITIONS.get("response_rate", "")
     ),
-    RankedMeasure("start_rate", "项目开工率", "projects", project_figures.DEFINITIONS["start_rate"]),
     RankedMeasure(
-        "investment_rate", "投资完成率", "projects", project_figures.DEFINITIONS["investment_rate"]
+        "answer_rate", gettext_noop("按时答复率"), "cases", case_figures.DEFINITIONS.get("answer_rate", "")
     ),
-    RankedMeasure("landing_rate", "协议落地率", "agreements", agreement_figures.DEFINITIONS["landing_rate"]),
+    RankedMeasure(
+        "resolution_rate",
+        gettext_noop("解决率"),
+        "cases",
+        case_figures.DEFINITIONS.get("resolution_rate", ""),
+    ),
+    RankedMeasure(
+        "satisfaction_rate",
+        gettext_noop("满意率"),
+        "cases",
+        case_figures.DEFINITIONS.get("satisfaction_rate", ""),
+    ),
+    RankedMeasure(
+        "start_rate", gettext_noop("项目开工率"), "projects", project_figures.DEFINITIONS["start_rate"]
+    ),
+    RankedMeasure(
+        "investment_rate",
+        gettext_noop("投资完成率"),
+        "projects",
+        project_figures.DEFINITIONS["investment_rate"],
+    ),
+    RankedMeasure(
+        "landing_rate",
+        gettext_noop("协议落地率"),
+        "agreements",
+        agreement_figures.DEFINITIONS["landing_rate"],
+    ),
 )
 
 
@@ -675,7 +726,7 @@ def rankings(
         return []
     tables = []
     previous = period.previous()
-    for by, by_label in (("department", "部门"), ("region", "地区")):
+    for by, by_label in (("department", gettext_noop("部门")), ("region", gettext_noop("地区"))):
         current = _rows_by_measure(user, scope, period, by, today, now)
         before = _rows_by_measure(user, scope, previous, by, today, now)
         for measure in RANKED:
@@ -733,17 +784,17 @@ def cockpit_figures(
     now = now or timezone.now()
     today = today or timezone.localdate()
     steps = [
-        ("cases", "事项办理", lambda: _cases_section(user, scope, period, now)),
-        ("late_cases", "逾期和督办事项", lambda: _late_cases(user, scope, now)),
-        ("projects", "重点项目", lambda: _projects_section(user, scope, period, today)),
-        ("agreements", "签约协议", lambda: _agreements_section(user, scope, period, today)),
-        ("coverage", "联络员包联", lambda: _coverage_section(user, scope, period, today)),
-        ("leader_visits", "领导调研", lambda: _leader_visits(user, scope, period)),
-        ("policies", "惠企政策", lambda: _policies_section(user, scope, period)),
-        ("campaigns", "专项行动", lambda: _campaigns_section(user, scope, period, today)),
-        ("chains", "产业链", lambda: _chains_section(user, scope, period)),
-        ("economy", "经济指标", lambda: _economy_section(user, scope, period)),
-        ("rankings", "红黑榜", lambda: rankings(user, scope, period, today=today, now=now)),
+        ("cases", gettext_noop("事项办理"), lambda: _cases_section(user, scope, period, now)),
+        ("late_cases", gettext_noop("逾期和督办事项"), lambda: _late_cases(user, scope, now)),
+        ("projects", gettext_noop("重点项目"), lambda: _projects_section(user, scope, period, today)),
+        ("agreements", gettext_noop("签约协议"), lambda: _agreements_section(user, scope, period, today)),
+        ("coverage", gettext_noop("联络员包联"), lambda: _coverage_section(user, scope, period, today)),
+        ("leader_visits", gettext_noop("领导调研"), lambda: _leader_visits(user, scope, period)),
+        ("policies", gettext_noop("惠企政策"), lambda: _policies_section(user, scope, period)),
+        ("campaigns", gettext_noop("专项行动"), lambda: _campaigns_section(user, scope, period, today)),
+        ("chains", gettext_noop("产业链"), lambda: _chains_section(user, scope, period)),
+        ("economy", gettext_noop("经济指标"), lambda: _economy_section(user, scope, period)),
+        ("rankings", gettext_noop("红黑榜"), lambda: rankings(user, scope, period, today=today, now=now)),
     ]
     figures: dict[str, Any] = {
         "scope": {
