@@ -161,7 +161,7 @@ NAME_FOLLOWERS = (
     "赴", "及", "和", "与", "等", "对", "向", "为", "就", "说", "率", "是", "的", "同", "从", "于",
     "作", "代表", "详细", "认真", "首先", "最后", "希望", "勉励", "叮嘱", "鼓励", "指导", "了解",
     "一起", "亲切", "充分", "听", "先", "又", "则", "将", "已", "均", "都", "亲自", "来", "参会",
-    "莅临", "带头", "参与",
+    "莅临", "带头", "参与", "传达", "宣读", "通报",
 )  # fmt: skip
 
 # Words cut off the left of a post phrase ("会上我市市委书记" → 市委书记).
@@ -219,7 +219,7 @@ NOT_ENTERPRISE_ENDINGS = (
 WORKS_WORDS = (
     "电网", "配电网", "公路", "铁路", "高速", "机场", "管网", "电站", "水库", "园区", "大桥", "隧道",
     "管廊", "棚改", "改造", "工程", "基础设施", "枢纽", "港口", "码头", "水厂", "热网", "光伏电站",
-    "风电场", "储能电站",
+    "风电场", "储能电站", "仓储",
 )  # fmt: skip
 # Words that make a project name generic ("重点项目", "新能源装备制造项目").
 GENERIC_PROJECT_WORDS = (
@@ -1176,6 +1176,50 @@ def _leading_in(opening: list[str], people: list[PersonMention]) -> tuple[list[P
     return [], ""
 
 
+_ATTENDS_AND = re.compile(r"(?:同志)?出席(?:会议|座谈会|活动|仪式)?并")
+
+
+def _next_attending_and_speaking(
+    opening: list[str], lead: PersonMention, people: list[PersonMention]
+) -> list[PersonMention]:
+    """The official of the next sentence who attends in the same way as the lead ("书记A出席会议
+    并宣布开工。市长B出席会议并讲话。"): the same leading role, written in two sentences."""
+    for i, sentence in enumerate(opening[:-1]):
+        at = sentence.find(lead.name)
+        if at < 0 or not _ATTENDS_AND.match(sentence, at + len(lead.name)):
+            continue
+        following = opening[i + 1]
+        named = sorted(
+            (p for p in people if p.posts and p is not lead and p.name in following),
+            key=lambda p: following.find(p.name),
+        )
+        if named:
+            at = following.find(named[0].name)
+            if at <= 30 and _SPEAKS_AT_MEETING.match(following, at + len(named[0].name)):
+                return [named[0]]
+        return []
+    return []
+
+
+_CHAIRS = r"(?:同志)?(?:主持(?:召开)?(?:会议|座谈会|恳谈会|活动)?)"
+
+
+def _without_chair_for_secretary(lead: list[PersonMention], text: str) -> list[PersonMention]:
+    """Of several leads, one who chairs the meeting ("代市长B主持会议") while the party secretary
+    among them speaks ("市委书记A…指出") chairs it for the secretary: an other official."""
+    chairs = [p for p in lead if re.search(re.escape(p.name) + _CHAIRS, text)]
+    secretaries = [
+        p
+        for p in lead
+        if p not in chairs
+        and re.search(f"(?<!副)书记{re.escape(p.name)}", text)
+        and re.search(re.escape(p.name) + _SPEAKS, text)
+    ]
+    if chairs and secretaries:
+        return [p for p in lead if p not in chairs]
+    return lead
+
+
 def _leads(
     people: list[PersonMention],
     title: str,
@@ -1233,6 +1277,10 @@ def _leads(
             lead += _same_role(lead_sentence, lead[0].name, named)
     if not lead:
         lead = [next((p for p in people if p.posts), people[0])]
+    if len(lead) == 1 and not english and opening:
+        lead += _next_attending_and_speaking(opening, lead[0], people)
+    if len(lead) > 1 and not english and text:
+        lead = _without_chair_for_secretary(lead, text)
     lead_names = {p.name for p in lead}
     return lead, [p for p in everyone if p.name not in lead_names]
 
@@ -1246,6 +1294,18 @@ def _region_prefix(name: str) -> int:
     """The length of the region name a name begins with (大同市牧同乳业 → 3), else 0."""
     m = gazetteer().pattern.match(name)
     return m.end() if m and m.end() < len(name) else 0
+
+
+def _town_prefix(name: str) -> int:
+    """The length of the town a site's name begins with, with the county written before it
+    ("雨花区青石镇白鹭智慧农业园" → 6, "柳溪镇现代渔业产业园" → 3), else 0: the site lies in the
+    town, which is where the leader went."""
+    region = gazetteer().pattern.match(name)
+    at = region.end() if region else 0
+    town = _TOWN_AT_START.match(name, at)
+    if town is None or len(name) - town.end() < 2 or _GENERIC_AREA.fullmatch(name[at : town.start(1)]):
+        return 0
+    return town.end()
 
 
 def _enterprise_core(name: str) -> str:
@@ -1473,6 +1533,8 @@ _VERBS_BEFORE_PROJECTS = frozenset(
 )  # fmt: skip
 
 
+# The stage of the works written before 项目 ("开工项目", "竣工项目"): not part of a name.
+_PROJECT_STATUS = re.compile(r"(?:开竣工|开工|竣工|投产|达产|签约|在建)$")
 # A period before the projects ("2022年第三季度全市重点项目"): not part of a name.
 _PERIOD_BEFORE_PROJECT = re.compile(
     r"(?:\d{2,4}\s*年(?:度)?|第?[一二三四1-4]季度|[上下]半年|今年|明年|去年|当前|目前|近期)*"
@@ -1508,8 +1570,16 @@ def _is_generic_project(name: str) -> bool:
     body = name.removesuffix("项目").removesuffix("示范工程").removesuffix("工程")
     cut = _region_prefix(body)
     body = body[cut:]
+    # The zone the projects are in and their number ("青石工业园区4个重大项目"): still no name.
+    zone = _ZONE_SUFFIX.search(body)
+    if zone and zone.start() >= 2 and zone.end() < len(body):
+        body = body[zone.end() :]
+    body = _COUNT.sub("", body)
     rest = _GENERIC_PROJECT.sub("", body)
     return len(rest) < 2
+
+
+_COUNT = re.compile(r"\d+(?:个|项|家|批)")
 
 
 # A post inside what was read as a name: at its start or after a unit ("县委书记"), or a head of an
@@ -1571,7 +1641,7 @@ _AFTER_COLLECTIVE = re.compile(
 )
 _INVESTS = re.compile(r"(?:总)?投资(?:约|超)?\d")
 _HEAD_OF_ENTERPRISE = re.compile(
-    f"(?:董事长|副?总经理|执行总裁|副?总裁|CEO|董事会主席|总经济师|创始人)(?=[{_HAN}]{{2,3}}[，,、。；和与及等])"
+    f"(?:党委(?:副)?书记[、，,])?(?:高级|资深|常务|首席|联席)?(?:董事长|副?总经理|执行总裁|副?总裁|CEO|董事会主席|总经济师|创始人)(?=[{_HAN}]{{2,3}}[，,、。；和与及等])"
 )
 
 
@@ -1598,9 +1668,13 @@ _ITEM_RIGHT_STOP = re.compile(
 )
 _VISIT_VERB = re.compile("(?:来到|走进|深入|先后到|前往|走访|察看|考察|邀请了?|莅临)(?=[^，。；、]{2,14}、)")
 _AT_ENTERPRISE = re.compile(
-    f"(?:^|(?<=[。；！？\n]))在(?P<name>[{_HAN}]{{3,10}})[，,](?=[{_HAN}]{{2,3}}(?:{_alternation(NAME_FOLLOWERS)}|[看查听询问走]))",
+    f"(?:^|(?<=[。；！？\n]))在(?P<name>[{_HAN}]{{3,10}})[，,](?=[{_HAN}]{{2,3}}(?:{_alternation(NAME_FOLLOWERS)}|[看查听询问走])"
+    "|(?:考察团|调研组|代表团|督导组|工作组)[一成]?)",
     re.M,
 )
+
+
+_DISTRICT_BEFORE = re.compile(f"[{_HAN}]{{2}}区(?![域内外])")
 
 
 def _plain_list_item(item: str) -> bool:
@@ -1736,17 +1810,27 @@ def _enterprises_and_projects(
         for item, s, e in _items_before(text, m.start()):
             if item.endswith(_SITE_ENDINGS) and len(item) >= 4 and not _inside(blocked, s, e):
                 found.project(item, s, e)
-                found.blocked.append((s, e))
+                found.blocked.append((s + _town_prefix(item), e))
     for m in _PROJECT.finditer(text):
-        start = _left_phrase(text, m.start(), 30)
-        start = _cut_left(text, start, m.start(), _PROJECT_LEFT_STOP, keep=0)
+        # "A、B开工项目现场": the works' stage before 项目, the sites named by their owners.
+        status = _PROJECT_STATUS.search(text, max(0, m.start() - 3), m.start())
+        name_end = status.start() if status else m.end()
+        start = _left_phrase(text, status.start() if status else m.start(), 30)
+        start = _cut_left(text, start, status.start() if status else m.start(), _PROJECT_LEFT_STOP, keep=0)
         # A name written before it ("联晟新材料有限公司高端铝箔项目").
         start = max(start, blocked.last_end(start, m.start()))
-        if m.start() - start < 2 or _inside(blocked, start, m.end()):
+        if name_end - start < 2 or _inside(blocked, start, m.end()):
             continue
-        items = [(text[start : m.end()], start, m.end())]
+        if status:
+            if text[name_end - 1] in "未已尚待和及与或的要将":
+                continue  # "督促尚未开工项目", "走访企业和在建项目": a clause, no owner named
+            k = _project_name_start(text[start:name_end])
+            if k == name_end - start or _PERIOD_BEFORE_PROJECT.match(text, start, name_end).end() > start:  # type: ignore[union-attr]
+                continue  # "今年新投产项目": the words lead up to no owner's name
+            start += k
+        items = [(text[start:name_end], start, name_end)]
         p = start
-        generic = _is_generic_project(text[start : m.end()])
+        generic = not status and _is_generic_project(text[start : m.end()])
         while not generic and p > 0 and text[p - 1] == "、":
             q = _left_phrase(text, p - 1, 20)
             q = _cut_left(text, q, p - 1, _PROJECT_LEFT_STOP, keep=2)
@@ -1821,6 +1905,9 @@ def _enterprises_and_projects(
             for zone in _ZONE_SUFFIX.finditer(text, s, e):
                 if e - zone.end() >= 2:
                     s = zone.end()
+            district = _DISTRICT_BEFORE.match(text, s, e)
+            if district and e - district.end() >= 2:
+                s = district.end()  # "白鹭区星辰光电": the district it is in
             item = text[s:e]
             if not 2 <= len(item) <= 14 or _inside(full_set, s, e) or _inside(project_spans, s, e):
                 continue
@@ -1852,6 +1939,10 @@ def _enterprises_and_projects(
     # 科技发展有限公司、金鼎远大、筑友制造进行调研"), and of one after a visiting verb where most
     # items read as enterprises ("走进嘉美食品包装、欣阳精密科技、寒锐新材料生产车间").
     for item, s, e in _neighbour_items(text, full_spans) + _visited_list_items(text, brands):
+        # The district or zone an item is written in ("白鹭区星辰光电"): not its name.
+        district = _DISTRICT_BEFORE.match(item)
+        if district and len(item) - district.end() >= 2:
+            s, item = s + district.end(), item[district.end() :]
         if _inside(full_set, s, e) or _inside(project_spans, s, e) or _inside(excluded, s, e):
             continue
         if not _plain_list_item(item):
@@ -1894,11 +1985,18 @@ def _enterprises_and_projects(
         item = text[s:e]
         if not _plain_list_item(item) or not _INDUSTRY_WORD.search(item, 2):
             continue
-        if not (_INDUSTRY_WORD.match(item, len(item) - 2) or _INDUSTRY_WORD.match(item, len(item) - 3)):
+        core = item.removesuffix("厂").removesuffix("加工")  # "…食品加工厂": a factory of the industry
+        if not (_INDUSTRY_WORD.match(core, len(core) - 2) or _INDUSTRY_WORD.match(core, len(core) - 3)):
             continue
         if _inside(full_set, s, e) or _inside(excluded, s, e):
             continue
         found.enterprise(brands.get(item, item), item not in brands, s, e)
+    # A name read from the tail of a longer one ("楼珠宝集团" of 汇聚楼珠宝集团): the longer only.
+    longer = [(s, e) for m in found.enterprises.values() for s, e in m.spans]
+    for name in list(found.enterprises):
+        spans = found.enterprises[name].spans
+        if spans and all(any(s <= a and b <= e and e - s > b - a for s, e in longer) for a, b in spans):
+            del found.enterprises[name]
     # A short name that begins a full one's core is that enterprise ("联晟" → 联晟新材料有限公司).
     for name in list(found.enterprises):
         mention = found.enterprises[name]
@@ -1943,7 +2041,8 @@ def _english_enterprises(text: str, excluded: list[tuple[int, int]]) -> _Found:
 
 
 _PROJECT_ZONE_SUFFIX = re.compile(
-    "高新技术产业开发区|经济技术开发区|经济开发区|高新区|经开区|工业园区|工业园|工业集中区|产业园区|产业园"
+    "高新技术产业开发区|经济技术开发区|经济开发区|高新区|经开区|工业园区|工业园|工业集中区|产业集中区|产业园区|产业园"
+    "|加工园区|加工园|创业园区|创业园"
     "|物流园区|物流园|科技园|经济园|工业区|示范区|开发区|新城|新区|综合保税区|保税区|片区"
 )
 # A zone's name ends in one of these; so does a park called by its own name alone ("甘河园区").
@@ -2019,6 +2118,8 @@ _BACKGROUND_BEFORE = ("视察", "考察")
 _BACKGROUND_AFTER = re.compile(r"(?:时的|期间的)?重要(?:讲话|指示|批示)")
 # The phrases that name the region an event is about (为进贤高质量发展, 扎根广陵, 兴仙桃).
 _ABOUT_BEFORE = ("为", "扎根", "落户", "助力", "兴")
+# A verb of going before a region's short name ("深入到永城部分乡镇"): the leader went there.
+_WENT_TO = ("到", "赴", "前往", "走进", "莅临")
 _ABOUT_AFTER = re.compile("高质量|经济|工业|营商|投资|贡献|上下|发展|人民|多年|[，,。；”]")
 
 
@@ -2087,6 +2188,8 @@ def _zones_and_towns(text: str, blocked: _Spans) -> tuple[list[Mention], list[tu
         stem = text[start : m.start()]
         if len(stem) < 2 or _GENERIC_AREA.fullmatch(stem) or _inside(blocked, start, m.end()):
             continue
+        if m.group() == "园区" and len(stem) > 4:
+            continue  # a park called by its own name alone has a short one ("甘河园区")
         if _NOT_IN_AREA_NAME.search(stem):
             continue
         if m.group() in ("新城", "新区", "片区") and stem not in g.names and stem not in g.weak:
@@ -2122,8 +2225,10 @@ def _zones_and_towns(text: str, blocked: _Spans) -> tuple[list[Mention], list[tu
             region = g.pattern.match(text, start, m.start())
             start = region.end() if region and m.start() - region.end() in (2, 3) else m.start()
         stem = text[start : m.start()]
-        if not 2 <= len(stem) <= 3 or _GENERIC_AREA.fullmatch(stem) or _GENERIC_AREA.match(stem[-1]):
+        if not 2 <= len(stem) <= 3 or _GENERIC_AREA.fullmatch(stem):
             continue
+        if _GENERIC_AREA.match(stem[-1]) and stem not in g.names and stem not in g.weak:
+            continue  # "城镇", "乡镇"; a county's short name before 镇 names a town ("赴临城镇")
         if not _HAN_ONLY.fullmatch(stem) or _slogan_or_word(stem, m.group()):
             continue  # "工业立镇、项目兴镇", "背井离乡", "按照镇（街道）"
         if _inside(blocked, start, m.end()) or _inside(zones, start, m.end()) or stem in g.names:
@@ -2224,6 +2329,7 @@ def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
             before = text[max(0, i - 2) : i]
             about = i == 0 and text[2:3] in "：:"  # a headline "仙桃：…"
             said_before = any(before.endswith(w) for w in _ABOUT_BEFORE)
+            went = any(text[max(0, i - 3) : i].endswith(w) for w in _WENT_TO)
             said_after = bool(_ABOUT_AFTER.match(text, i + 2))
             # Either phrase is enough when the report writes the full name too (鹤山市委…鹤山发展).
             written = [name for name in g.weak[pair] if name in text]
@@ -2231,7 +2337,7 @@ def _places(text: str, excluded_spans: list[tuple[int, int]]) -> list[Mention]:
             if not written and (_words(pair)[0].flag == "ns" or not _common_word(pair)):
                 written = [n for n in g.weak[pair] if f"我{n[-1]}" in text or f"全{n[-1]}" in text]
             known = bool(written)
-            if not (about or (said_before and said_after) or (known and (said_before or said_after))):
+            if not (about or (said_before and said_after) or (known and (said_before or said_after or went))):
                 continue
             word, weak = pair, True
             weak_full = written[0] if written else g.weak[pair][0]
@@ -2292,6 +2398,16 @@ def _placed_there(text: str, place: Mention, opening_end: int) -> bool:
 _SENT_AWAY = re.compile("援[疆藏青]|对口(?:支援|帮扶|协作)|驻[^，,、]{1,8}(?:办|处|组|队)")
 
 
+def _listed_site_of_a_visit(text: str, place: Mention) -> bool:
+    """Whether a region begins an item of a list of sites the leader went to ("先后前往A工业园区、
+    B县白鹭谷"): the clause opens with a verb of going."""
+    return (
+        place.start > 0
+        and text[place.start - 1] == "、"
+        and bool(_GOING_IN_CLAUSE.search(text, _clause_start(text, place.start), place.start))
+    )
+
+
 def _where_the_event_was(
     text: str, places: list[Mention], lead_posts: list[str], areas: set[str]
 ) -> list[Mention]:
@@ -2319,6 +2435,7 @@ def _where_the_event_was(
         or any(_within(p.text, region) for region in own)
         or _ABOUT_AFTER_EVENT.match(text, p.end)
         or any(text[max(0, p.start - len(w)) : p.start] == w for w in _ABOUT_BEFORE)
+        or _listed_site_of_a_visit(text, p)
     }
     # Zones and parks the same way: one only planned, built or praised in what was said
     # ("要加快建设新材料产业园") is not where the event was.
@@ -2331,6 +2448,7 @@ def _where_the_event_was(
             _placed_there(text, p, opening_end)
             or text.startswith(("调研", "考察", "视察", "察看", "现场"), p.end)
             or _GOING_IN_CLAUSE.search(text, _clause_start(text, p.start), p.start)
+            or sum(1 for q in places if q.text == p.text) >= 3
         )
     }
     # A zone listed with one the event is placed in shares its place ("在A产业园、B产业园和C产业园，").
@@ -2957,7 +3075,10 @@ def extract(cleaned: CleanedReport) -> Extraction:
     excluded = post_spans + enterprise_spans
     # Nor are regions inside people's names (李长春), projects or the names a region begins.
     # A project read as a zone's name alone ("调研西峰工业园区、…") leaves the zone to be a place.
-    project_spans = [(p.start, p.end) for p in found.projects if not _ZONE_AT_END.search(p.text)]
+    # The town a site's name begins with is where the site is ("青石镇白鹭智慧农业园").
+    project_spans = [
+        (p.start + _town_prefix(p.text), p.end) for p in found.projects if not _ZONE_AT_END.search(p.text)
+    ]
     place_mentions = (_english_places if english else _places)(
         text, excluded + person_spans + found.blocked + project_spans
     )

@@ -783,3 +783,132 @@ def test_he_before_a_county_organ_is_a_conjunction_not_hexian() -> None:
 def test_regions_the_visitors_come_from_are_not_places() -> None:
     result = report("5月9日，商会会长乐天成带领上海、浙江、江西等地企业家来芜湖考察。市长王一鸣会见。")
     assert not {"上海市", "浙江省", "江西省"} & set(result.places)
+
+
+# Round three (issue 21 tuning: places, enterprises, leads).
+
+
+def test_a_countys_short_name_after_a_verb_of_going_is_a_place() -> None:
+    result = report("5月6日，市委书记王一鸣一行深入到永城部分乡镇调研。永城市委书记李强陪同。")
+    assert "永城市" in result.places
+
+
+def test_the_town_a_listed_sites_name_begins_with_is_a_place() -> None:
+    result = report(
+        "5月6日，副省长王一鸣实地调研远航科技园、雨花区青石镇白鹭智慧农业园、柳溪镇现代渔业产业园等项目。"
+    )
+    assert {"青石镇", "柳溪镇"} <= set(result.places)
+
+
+def test_a_town_named_like_a_county_is_a_town() -> None:
+    result = report("10月8日，区委常委、常务副区长王一鸣一行赴永城镇检查安置房建设。")
+    assert "永城镇" in result.places
+
+
+def test_a_region_beginning_an_item_of_a_list_of_sites_visited_is_a_place() -> None:
+    result = report(
+        "6月8日，商会会长王一鸣带领考察团来楚雄考察，与市领导座谈交流，共商合作发展大计，双方表示要进一步加强"
+        "交流与合作。\n6月9日，考察团一行先后前往远航工业园区、州规划展示馆、宾川县白鹭谷，进行实地考察。"
+    )
+    assert "宾川县" in result.places
+
+
+def test_the_stage_before_xiangmu_leaves_the_owners_of_the_sites() -> None:
+    result = report(
+        "在华光智能机器人、远航精密机械开工项目现场，以及天成卫生用品竣工项目现场，市长王一鸣详细了解情况。"
+        "他要求督促尚未开工项目。"
+    )
+    assert {"华光智能机器人", "远航精密机械", "天成卫生用品"} <= set(names(result))
+    assert not any("未" in name for name in names(result))
+
+
+def test_warehousing_in_a_list_of_works_is_a_project_not_an_enterprise() -> None:
+    result = report("在远航现代物流仓储、华光智能机器人开工项目现场，市长王一鸣详细了解情况。")
+    assert "华光智能机器人" in names(result)
+    assert not any("仓储" in name for name in names(result))
+
+
+def test_a_rank_before_an_executives_title_is_not_part_of_the_enterprise() -> None:
+    result = report("会上，远航实业集团高级执行总裁荀明远，华光乳业集团执行总裁乐天成先后发言。")
+    assert {"远航实业集团", "华光乳业集团"} <= set(names(result))
+    assert not any(name.endswith("高级") for name in names(result))
+
+
+def test_a_name_read_from_the_tail_of_a_longer_one_is_dropped() -> None:
+    result = report("市政协副主席王一鸣走访看望商会会长、汇聚楼珠宝集团董事长乐天成。")
+    assert "汇聚楼珠宝集团" in names(result)
+    assert "楼珠宝集团" not in names(result)
+
+
+def test_an_enterprise_before_its_party_secretary_and_chairman() -> None:
+    result = report("会上，远航生态环境集团党委书记、董事长乐天成，华光乳业集团执行总裁荀明远先后发言。")
+    assert "远航生态环境集团" in names(result)
+
+
+def test_one_who_chairs_for_the_party_secretary_is_not_a_lead() -> None:
+    result = report(
+        "9月18日，我市召开企业家代表座谈会，高志远、钱文博等市领导同企业家代表欢聚一堂。\n"
+        "会上，市委书记高志远传达学习了重要讲话精神。\n"
+        "高志远强调，企业是全市经济发展的重要支柱。\n"
+        "市委副书记、代市长钱文博主持会议。"
+    )
+    assert [p.name for p in result.lead_officials] == ["高志远"]
+    assert "钱文博" in [p.name for p in result.other_officials]
+
+
+def test_a_name_before_chuanda_takes_its_posts() -> None:
+    result = report("9月18日，我市召开企业家座谈会。会上，市委书记高志远传达学习了重要讲话精神。")
+    assert people(result.lead_officials) == {"高志远": ["市委书记"]}
+
+
+def test_two_sentences_attending_and_speaking_give_two_leads() -> None:
+    result = report(
+        "市委书记孙立成出席会议并宣布开工。市委副书记、市长赵文海出席会议并讲话。"
+        "市人大常委会主任周刚，市委常委、常务副市长吴明出席会议。会议由吴明主持。"
+    )
+    assert people(result.lead_officials) == {"孙立成": ["市委书记"], "赵文海": ["市委副书记", "市长"]}
+
+
+def test_a_zone_before_a_count_of_projects_is_a_place_not_a_project() -> None:
+    result = report(
+        "2月27日上午，青石工业园区4个重大项目集中开工，副市长赵明出席开工仪式。"
+        "在青石工业园区重大项目集中开工现场了解到，项目总投资20亿元。"
+    )
+    assert "青石工业园区" in result.places
+    assert not any("重大" in p for p in result.projects)
+
+
+def test_processing_and_startup_parks_are_zones() -> None:
+    result = report("9月6日，市委书记王一鸣到青石食品加工园调研，并来到白鹭创业园区华光机械有限公司。")
+    assert {"青石食品加工园", "白鹭创业园区"} <= set(result.places)
+    assert "华光机械有限公司" in names(result)
+
+
+def test_a_zone_the_report_names_three_times_is_where_it_is() -> None:
+    result = report(
+        "本报讯 面对疫情，企业如何爬坡过坎闯难关？各地都在想办法，帮助企业解决原材料短缺、用工不足等困难。\n"
+        "2020年，青石经开区坚决实施一企一策。\n青石经开区以汽车制造为主导产业。\n"
+        "在推动企业复工复产工作中，青石经开区呈现三个特点。"
+    )
+    assert "青石经开区" in result.places
+
+
+def test_a_bare_yuanqu_takes_a_short_name_only() -> None:
+    result = report(
+        "10月17日下午，县委常委王一鸣带领远航省政企代表团来园区青石化工产业集中区、华光机械等企业考察。"
+    )
+    assert "青石化工产业集中区" in result.places
+    assert not any("代表团" in p for p in result.places)
+
+
+def test_the_district_a_listed_enterprise_is_written_in_is_not_its_name() -> None:
+    result = report(
+        "王一鸣一行先后深入远航创新馆、华光电子科技有限公司、白鹭区星辰光电、青石县远航基地等地考察。"
+    )
+    assert "星辰光电" in names(result)
+    assert "白鹭区星辰光电" not in names(result)
+
+
+def test_a_factory_where_a_delegation_did_something_is_an_enterprise() -> None:
+    result = report("考察团到青石县考察。\n在远航食品加工厂，考察团品尝了新出的糕点。")
+    assert "远航食品加工厂" in names(result)
