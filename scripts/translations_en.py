@@ -2501,6 +2501,336 @@ TASKFORCES_PLURAL_ENGLISH["每期结束后 %(days)s 天 %(time)s 前"] = (
 )
 PLURAL_ENGLISH.update(TASKFORCES_PLURAL_ENGLISH)
 
+# The dispatch meetings, the briefings, the economic indicators and the leader's cockpit (issue 23).
+# The API and the Word/Excel briefing stay Chinese (government documents); only the pages switch.
+DISPATCH_ENGLISH = {
+    # Navigation, tabs and titles
+    "领导驾驶舱": "Leader's cockpit",
+    "驾驶舱": "Cockpit",
+    "红黑榜": "Rankings (red and black lists)",
+    "调度简报": "Briefings",
+    "简报": "Briefing",
+    "经济指标": "Economic indicators",
+    # The scope and period pickers
+    "或自定义": "Or custom",
+    "本周": "This week",
+    "上周": "Last week",
+    "本月": "This month",
+    "本季度": "This quarter",
+    "上季度": "Last quarter",
+    "本年": "This year",
+    "上年": "Last year",
+    "%(start)s至%(end)s": "%(start)s – %(end)s",
+    "%(name)s（%(dates)s）": "%(name)s (%(dates)s)",
+    "自定义统计期请同时填写开始日期和结束日期": "A custom period needs both a start and an end date",
+    "日期应写成 2026-01-01 这样的年-月-日": "Write dates as year-month-day, like 2026-01-01",
+    "统计期的结束日期（%(end)s）早于开始日期（%(start)s），请重新选择": (
+        "The period ends (%(end)s) before it starts (%(start)s): choose again"
+    ),
+    "数据截至 %(at)s": "Figures as of %(at)s",
+    # Cases
+    "事项办理": "Case handling",
+    "逾期和督办事项": "Late and escalated cases",
+    "收到事项": "Cases received",
+    "在办 %(n)s 件": "%(n)s open",
+    "按时签收 %(done)s / 应签收 %(due)s": "%(done)s accepted on time / %(due)s due",
+    "按时答复 %(done)s / 应答复 %(due)s": "%(done)s answered on time / %(due)s due",
+    "已解决 %(done)s / 应答复诉求 %(due)s": "%(done)s resolved / %(due)s demands due",
+    "满意 %(done)s / 评价 %(due)s": "%(done)s satisfied / %(due)s ratings",
+    "逾期在办": "Open and late",
+    "当前时限已过的在办事项": "Open cases past their current deadline",
+    "催办督办中": "Chased or escalated",
+    "逾期后已催办、督办的在办事项": "Open cases chased or escalated after falling late",
+    "逾期、督办": "Late and escalated",
+    "三率走势": "The rates over time",
+    "三率走势，数据见下表": "The rates over time; the figures are in the table below",
+    "逾期事项（共 %(n)s 件，列时限最早的 %(shown)s 件）": (
+        "Late cases (%(n)s; the %(shown)s with the earliest deadlines)"
+    ),
+    "逾期事项（共 %(n)s 件）": "Late cases (%(n)s)",
+    "逾期工作日": "Working days late",
+    "待交办": "Not yet assigned",
+    # Rankings
+    "查看全部排名 ›": "All rankings ›",
+    "末位": "Bottom",
+    "项目开工率": "Project start rate",
+    "协议落地率": "Agreement landing rate",
+    "%(by)s%(measure)s排名": "%(measure)s · %(by)s",
+    "部门排名": "Departments ranked",
+    "地区排名": "Regions ranked",
+    "新上榜": "New",
+    "持平": "Same",
+    "较上期上升 %(n)s 位": "Up %(n)s on the previous period",
+    "较上期下降 %(n)s 位": "Down %(n)s on the previous period",
+    "与上期名次相同": "Same rank as the previous period",
+    "名次变化与上期（%(previous)s）相比": "Changes in rank are against the previous period (%(previous)s)",
+    "红黑榜比较一个地区内的各部门和下级地区，请在“范围”中选择一个地区。": (
+        "The rankings compare the departments and sub-regions of a region: choose a region under “Scope”."
+    ),
+    "这个范围和统计期内还没有可以排名的数据。": "Nothing to rank yet in this scope and period.",
+    "%(measure)s怎么算": "%(measure)s: how it is counted",
+    "名次": "Rank",
+    "上期名次": "Prev.",
+    "变化": "±",
+    # Projects and agreements
+    "重点项目（%(year)s年，截至%(by)s）": "Key projects (%(year)s, to %(by)s)",
+    "按期开工 %(done)s / 计划开工 %(due)s": "%(done)s started on time / %(due)s planned",
+    "完成 %(done)s / 计划 %(due)s 万元": "%(done)s done / %(due)s planned (10k yuan)",
+    "项目所处阶段": "Projects by stage",
+    "项目所处阶段，数据见下表": "Projects by stage; the figures are in the table below",
+    "招商签约（%(year)s年签约）": "Investment agreements (signed in %(year)s)",
+    "协议金额 %(amount)s 万元": "%(amount)s (10k yuan) agreed",
+    "到位资金 %(funds)s 万元": "%(funds)s (10k yuan) in place",
+    "协议推进漏斗": "Agreements from signing to production",
+    "协议推进漏斗，数据见下表": "Agreements from signing to production; the figures are in the table below",
+    "协议数": "Agreements",
+    "占签约": "Share of signed",
+    "落地": "Landed",
+    "开工": "Started",
+    # Liaison service, leaders' visits, policies, campaigns, chains
+    "包联服务": "Liaison service",
+    "联络员包联": "Liaison coverage",
+    "%(month)s包联覆盖率": "Liaison coverage, %(month)s",
+    "按要求走访 %(done)s / 包联关系 %(due)s": "%(done)s visited as required / %(due)s assignments",
+    "次": "visits",
+    "三个月未走访企业": "Enterprises not visited in 3 months",
+    "领导带队调研": "Visits led by leaders",
+    "调研次数": "Visits",
+    "走访企业": "Enterprises visited",
+    "本期没有领导带队调研的记录。": "No visit led by a leader in this period.",
+    "惠企政策直达": "Relief policies reaching enterprises",
+    "政策触达率": "Reach rate",
+    "兑现率": "Grant rate",
+    "已告知 %(n)s 家": "%(n)s told",
+    "已兑现 %(n)s 家，%(amount)s 万元": "%(n)s granted, %(amount)s (10k yuan)",
+    "件诉求": "demands",
+    "本期没有进行中的专项行动。": "No campaign under way in this period.",
+    "%(month)s运行指标下降的企业（%(n)s 家）": "Enterprises with falling indicators, %(month)s (%(n)s)",
+    "最大降幅": "Largest fall",
+    "下降的指标": "What fell",
+    "；": "; ",
+    "没有运行指标明显下降的重点企业。": "No key enterprise shows a marked fall in its indicators.",
+    "产业链目标进度": "Chains against their goals",
+    "在办 / 逾期事项": "Open / late cases",
+    "年度目标完成": "The year's goals",
+    "未定年度目标": "No goals set for the year",
+    "这个范围内没有产业链。": "No industrial chain in this scope.",
+    # Economic indicators
+    "主要经济指标": "Main economic indicators",
+    "%(period)s主要经济指标": "Main economic indicators, %(period)s",
+    "地区生产总值": "GDP",
+    "地区生产总值增速": "GDP growth",
+    "规上工业增加值增速": "Industrial value added growth (above designated size)",
+    "固定资产投资增速": "Fixed-asset investment growth",
+    "社会消费品零售总额": "Retail sales of consumer goods",
+    "社会消费品零售总额增速": "Retail sales growth",
+    "一般公共预算收入": "General public budget revenue",
+    "一般公共预算收入增速": "Budget revenue growth",
+    "进出口总额增速": "Foreign trade growth",
+    "个百分点": "percentage points",
+    # A figure and its unit: 0.8个百分点, 45.83亿元 (a space in English).
+    "%(gap)s%(unit)s": "%(gap)s %(unit)s",
+    "完成值": "Actual",
+    "实际值": "Actual",
+    "目标": "Target",
+    "目标值": "Target",
+    "与目标差距": "Against target",
+    "在对标地区中": "Among peers",
+    "第 %(rank)s 位（共 %(n)s 个）": "%(rank)s of %(n)s",
+    "未录入对标": "No peers entered",
+    "本期还没有录入经济指标。": "No economic indicators entered for this period yet.",
+    "各地区按统计部门发布口径填报的主要经济指标（月度、季度为年初累计），与目标值和对标地区比较。": (
+        "Each region's main economic indicators as the statistics bureau publishes them (monthly and "
+        "quarterly figures are year to date), against their targets and peer regions."
+    ),
+    "对标地区": "Peer region",
+    "对标位次": "Rank among peers",
+    "第 %(rank)s / %(total)s": "%(rank)s of %(total)s",
+    "本统计期尚无经济指标": "No economic indicators for this period",
+    "填报一项指标": "Enter an indicator",
+    "总量以亿元计，增速填百分数的数值（如 5.2）。": "Totals in 100 million yuan; growth rates as a percentage (e.g. 5.2).",
+    "填报对标地区的数据时，地区选对标地区，这里选与其比较的本地区；填报本地区的数据时不选。": (
+        "For a peer region's figure, choose the peer as the region and, here, your own region it is "
+        "compared with; leave this empty for your own region's figures."
+    ),
+    "从 Excel 导入": "Import from Excel",
+    "Excel 文件": "Excel file",
+    "表头：%(columns)s。指标写名称或代码均可；同一地区、指标、统计期再次导入时更新原值。任何一行有误整表都不导入。": (
+        "Headers: %(columns)s. An indicator may be given by name or code; importing the same region, "
+        "indicator and period again updates the figure. One bad row and nothing is imported."
+    ),
+    "经济指标按月、季度或年度统计，如 2026-10、2026-Q3、2026": (
+        "Economic indicators are by month, quarter or year, e.g. 2026-10, 2026-Q3, 2026"
+    ),
+    "已保存：%(region)s %(indicator)s（%(period)s）": "Saved: %(region)s, %(indicator)s (%(period)s)",
+    "只有营商办（专班）和系统管理员可以导入经济指标": (
+        "Only the business-environment office and administrators may import economic indicators"
+    ),
+    "表中有误，整表未导入。请改正下列各处后重新导入。": (
+        "The table has errors and nothing was imported. Correct those below and import again."
+    ),
+    "已导入 %(n)s 条经济指标": "%(n)s economic figures imported",
+    "表头缺少：%(columns)s。第1行应为：%(all)s": "Missing columns: %(columns)s. Row 1 should be: %(all)s",
+    "一次最多导入 %(n)s 行，请分批导入": "At most %(n)s rows at a time: import in batches",
+    "第%(n)s行": "Row %(n)s",
+    # Meetings
+    "调度会、简报和经济指标只对政府工作人员开放": (
+        "Dispatch meetings, briefings and economic indicators are open to government staff only"
+    ),
+    "只有营商办（专班）和系统管理员可以登记和修改调度会": (
+        "Only the business-environment office and administrators may record and change dispatch meetings"
+    ),
+    "尚无调度会": "No dispatch meetings yet",
+    "会议名称": "Meeting",
+    "召开日期": "Held on",
+    "调度范围": "Scope",
+    "所属地区": "Region",
+    "调度部门": "Department",
+    "调度项目": "Projects",
+    "项目清单": "Listed projects",
+    "主持人": "Chair",
+    "主持人当日职务": "Chair's posts that day",
+    "参会人员": "Attendees",
+    "参会人员第 %(n)s 行": "Attendees, row %(n)s",
+    "参会部门": "Departments attending",
+    "会议要求": "Requirements of the meeting",
+    "汇报": "Reporting",
+    "参会": "Attending",
+    "修改会议信息": "Edit the meeting",
+    "修改调度会": "Edit dispatch meeting",
+    "登记调度会": "Record a dispatch meeting",
+    "调度会已登记，议程已按当前数据生成": "Meeting recorded; its agenda was drawn from the current records",
+    "调度会已保存": "Meeting saved",
+    "如：全市重点产业链发展工作调度会": "e.g. City dispatch meeting on the key industrial chains",
+    "如：市政府第一会议室": "e.g. City government meeting room 1",
+    "召开会议的地区：议程和简报的数据在本地区范围内统计": (
+        "Where the meeting is held: the agenda and the briefing count this region's records"
+    ),
+    "调度什么": "Covering",
+    "部门调度会：调度该部门牵头的事项、负责的项目和跟进的协议": (
+        "A department's meeting covers the cases it leads, the projects it is responsible for and the "
+        "agreements it follows up"
+    ),
+    "照会议当天的职务写；不填则取其当天在任的职务": "As held on the day of the meeting; left empty, the posts held that day",
+    "每行一人：职务照会议当天写（不填则取其当天在任的职务）；汇报人选“汇报”。空行不保存。": (
+        "One person a row: posts as held on the day (left empty, those held that day); choose “Reporting” "
+        "for those who report. Empty rows are not saved."
+    ),
+    "当日职务": "Posts that day",
+    "如：市工信局局长": "e.g. Director of the city industry bureau",
+    "角色": "Role",
+    "如：聚焦重点产业链，找差距、比进度，每周都要有新进展": (
+        "e.g. Focus on the key chains, find the gaps, compare progress, show progress every week"
+    ),
+    "保存后按当前数据生成议程：上次会议决定事项、逾期和督办事项、滞后的项目和产业链、未落地的协议、报送滞后的专项行动、指标下滑的企业。": (
+        "Once saved, the agenda is drawn from the current records: the last meeting's decisions, late and "
+        "escalated cases, projects and chains behind, agreements not landed, campaigns behind on reports, "
+        "enterprises with falling indicators."
+    ),
+    # A meeting's page: the last decisions, the agenda, the decisions, the briefing
+    "上次会议决定事项落实情况": "Decisions of the last meeting: where each stands",
+    "上次会议：%(date)s": "Last meeting: %(date)s",
+    "上次会议没有决定事项": "The last meeting made no decisions",
+    "这是同一范围的第一次调度会，没有上次会议的决定事项。": (
+        "This is the first dispatch meeting of this scope: there are no earlier decisions."
+    ),
+    "议程": "Agenda",
+    "逾期事项": "Late cases",
+    "督办、通报事项": "Escalated and reported cases",
+    "进度滞后的项目": "Projects behind schedule",
+    "未达目标进度的产业链": "Chains behind their goals",
+    "未落地的签约协议": "Agreements not yet landed",
+    "报送滞后的专项行动": "Campaigns behind on reports",
+    "运行指标下滑的企业": "Enterprises with falling indicators",
+    "其他议题": "Other items",
+    "按当前数据重新生成议程，手工增加的其他议题保留": (
+        "Redraw the agenda from the current records; items added by hand are kept"
+    ),
+    "按当前数据重新生成议程": "Redraw the agenda",
+    "议程已按当前数据重新生成（共 %(n)s 项）": "Agenda redrawn from the current records (%(n)s items)",
+    "议程为空：本范围内目前没有逾期、督办或滞后的记录。": (
+        "The agenda is empty: nothing in this scope is late, escalated or behind."
+    ),
+    "增加议题": "Add an item",
+    "议题": "Item",
+    "情况": "Notes",
+    "如：研究部署四季度招商引资工作": "e.g. Plan the fourth quarter's investment promotion",
+    "增加": "Add",
+    "议题已增加": "Item added",
+    "会议决定事项": "Decisions of the meeting",
+    "每项决定作为交办事项（调度会交办）派给牵头部门，按完成时限跟踪、督办；下次同一范围的调度会首先听取落实情况。": (
+        "Each decision goes to its lead department as an instruction (given by a dispatch meeting), "
+        "tracked and escalated against its deadline; the next meeting of the same scope first hears "
+        "where each stands."
+    ),
+    "决定事项": "Decision",
+    "具体要求": "Requirements",
+    "完成时限": "Deadline",
+    "办理状态": "Status",
+    "已逾期": "Late",
+    "尚未录入决定事项": "No decisions recorded yet",
+    "录入决定事项": "Record a decision",
+    "如：协调解决联晟新材料用工问题": "e.g. Help Liansheng New Materials with its hiring",
+    "如：市工信局牵头，一周内拿出方案": "e.g. The city industry bureau leads, with a plan within a week",
+    "录入并交办": "Record and assign",
+    "决定事项已交办：%(title)s（事项编号 %(id)s）": "Decision assigned: %(title)s (case %(id)s)",
+    "生成 Word 简报（含排名表、图表和决定事项）和 Excel 数据表，数据与驾驶舱一致。": (
+        "Generates a Word briefing (rankings, charts and decisions) and an Excel workbook, with the "
+        "cockpit's figures."
+    ),
+    "%(date)s 申请": "Requested %(date)s",
+    # Briefings
+    "生成简报": "Generate a briefing",
+    "按范围和统计期生成简报": "Generate a briefing for a scope and period",
+    "或填写统计期": "Or type a period",
+    "填写时以此为准": "Wins when filled in",
+    "申请人": "Requested by",
+    "申请时间": "Requested at",
+    "下载": "Download",
+    "尚无简报": "No briefings yet",
+    "排队中": "Queued",
+    "生成中": "Generating",
+    "已生成": "Ready",
+    "生成失败": "Failed",
+    "简报已开始生成，完成后可在此页下载": "The briefing is being generated: download it from this page when it is ready",
+    "%(title)s简报": "Briefing: %(title)s",
+    "%(scope)s调度简报（%(period)s）": "Briefing: %(scope)s (%(period)s)",
+    "简报尚未生成": "The briefing is not ready yet",
+    "简报文件已不存在，请重新生成": "The briefing's file is gone: generate it again",
+    "简报在后台生成，本页每 2 秒刷新一次进度；可以离开此页，稍后在简报列表中下载。": (
+        "The briefing is generated in the background and this page shows its progress every 2 seconds; "
+        "you may leave and download it later from the list of briefings."
+    ),
+    "下载 Word 简报": "Download the Word briefing",
+    "下载 Excel 数据表": "Download the Excel tables",
+    "%(date)s 生成。Word 简报含各部分的排名表和图表；Excel 数据表每张表一页，数据与简报一致。": (
+        "Generated %(date)s. The Word briefing has each section's rankings and charts; the Excel workbook "
+        "has one sheet per table, with the same figures."
+    ),
+    "生成失败：": "Generation failed: ",
+    "原因不明": "reason unknown",
+    "回到会议页重新生成": "Generate it again from the meeting's page",
+    "重新申请": "Request it again",
+}
+DISPATCH_ENGLISH.update(
+    {
+        "自定义（按右侧日期）": "Custom (the dates beside)",
+        "目前在办 %(n)s 件": "%(n)s open now",
+        "议程记录的是生成议程时各事项的情况；会议召开后不再更新。决定事项的当前办理状态见“落实情况”。": (
+            "The agenda records each item as it stood when the agenda was drawn; it is not redrawn"
+            " after the meeting. Where each decision stands now is shown under the follow-up above."
+        ),
+    }
+)
+ENGLISH.update(DISPATCH_ENGLISH)
+
+# Entries with a context ({% translate "范围" context "scope" %}): the same Chinese, said otherwise.
+CONTEXT_ENGLISH = {
+    ("scope", "范围"): "Scope",
+    ("meeting", "地点"): "Place",
+    ("pages", "调度会"): "Dispatch meetings",
+}
+
 
 def _quoted(text: str) -> str:
     return '"' + text.replace(chr(34), chr(92) + chr(34)) + '"'
@@ -2534,6 +2864,14 @@ def _unfuzz(entry: str) -> str:
     return "\n".join(kept)
 
 
+def _context(match: re.Match[str]) -> str:
+    """The msgctxt of an entry (the line before its msgid: {% translate "范围" context "scope" %}),
+    or ""."""
+    start = match.string.rfind("\n", 0, max(0, match.start() - 1)) + 1
+    line = match.string[start : match.start()]
+    return _unquote(line[len("msgctxt ") :]) if line.startswith("msgctxt ") else ""
+
+
 def main() -> None:
     text = "\n\n".join(_unfuzz(entry) for entry in PO.read_text(encoding="utf-8").split("\n\n"))
     missing: list[str] = []
@@ -2542,7 +2880,8 @@ def main() -> None:
         msgid = _unquote(match.group(1))
         if not msgid:
             return match.group(0)
-        english = ENGLISH.get(msgid)
+        context = _context(match)
+        english = CONTEXT_ENGLISH.get((context, msgid)) if context else ENGLISH.get(msgid)
         if english is None:
             if not _unquote(match.group(2)):
                 missing.append(msgid)

@@ -225,7 +225,12 @@ def test_a_meeting_its_decision_and_its_briefing_match_the_api(page: Any, tmp_pa
     assert cases[1] == expected
     text = _docx_text(files["document"])
     assert f"{title}简报" in text
-    assert f"共收到事项{total['cases']:,}件，响应率{percent(total['response_rate'])}" in text
+    said = (
+        f"响应率{percent(total['response_rate'])}"
+        if total["response_rate"] is not None
+        else ("按时答复率" if total["answer_rate"] is not None else "本期没有到期")
+    )
+    assert f"共收到事项{total['cases']:,}件，{said}" in text
     # The last table of decisions is this meeting's (a previous meeting's may come before it).
     decided = [t for t in tables if t[0] == ["决定事项", "牵头部门", "时限", "办理状态"]][-1]
     assert decided[1:] == [

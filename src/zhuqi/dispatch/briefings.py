@@ -16,8 +16,10 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
 from django.utils import timezone
 
+from zhuqi.core.errors import PermissionDenied, ServiceError
 from zhuqi.core.spreadsheets import Spreadsheet, Styled
 from zhuqi.directory.models import User
 from zhuqi.dispatch import charts, cockpit
@@ -27,6 +29,8 @@ from zhuqi.dispatch.selectors import decisions_of, previous_meeting
 logger = logging.getLogger(__name__)
 
 NUMERALS = "一二三四五六七八九十"
+# A briefing still 生成中 this long after it was asked for was left by a worker that stopped.
+STALLED_AFTER = datetime.timedelta(minutes=30)
 
 
 @dataclass
@@ -126,7 +130,7 @@ def tables(figures: dict[str, Any], *, meeting: dict[str, Any] | None = None) ->
             Table(
                 "cases_trend",
                 "事项办理",
-                "三率走势",
+                "办理指标走势",
                 ["统计期", "收到事项", "响应率", "按时答复率", "解决率", "满意率"],
                 [
                     [
@@ -141,7 +145,7 @@ def tables(figures: dict[str, Any], *, meeting: dict[str, Any] | None = None) ->
                 ],
                 rates=frozenset({2, 3, 4, 5}),
                 chart=lambda: charts.line_chart(
-                    "三率走势（%）",
+                    "办理指标走势（%）",
                     [p["label"] for p in trend],
                     {
                         name: [None if p[key] is None else p[key] * 100 for p in trend]
@@ -196,6 +200,7 @@ def tables(figures: dict[str, Any], *, meeting: dict[str, Any] | None = None) ->
                         )
                     )
                     if ranking["measure"] in ("resolution_rate", "start_rate")
+                    and any(r["value"] is not None for r in rows)
                     else None
                 ),
             )
@@ -544,9 +549,10 @@ def meeting_facts(meeting: Meeting, *, user: User) -> dict[str, Any]:
 def workbook(found: Sequence[Table], *, title: str) -> bytes:
     book = Spreadsheet()
     for index, table in enumerate(found, start=1):
-        # Sheet names: at most 31 characters, unique; the table's title heads the sheet.
+        # Sheet names: at most 31 characters, unique; the table's title (with its counts in
+        # brackets) heads the sheet.
         name = (
-            f"{index}.{table.title}"[:31]
+            f"{index}.{table.title.split('（')[0]}"[:31]
             .replace("/", "／")
             .replace(":", "：")
             .replace("?", "？")
@@ -554,15 +560,15 @@ def workbook(found: Sequence[Table], *, title: str) -> bytes:
             .replace("[", "（")
             .replace("]", "）")
         )
-        sheet = book.sheet(name, widths=[max(10, min(40, len(c) * 2 + 4)) for c in table.columns])
+        sheet = book.sheet(name, widths=_widths(table))
         sheet.append([Styled(f"{title}：{table.title}", bold=True, size=12)])
         sheet.append([Styled(column, bold=True) for column in table.columns])
         for row in table.rows:
             sheet.append(
                 [
-                    Styled(value, number_format="0.0%")
+                    Styled(round(float(value), 4), number_format="0.0%")
                     if i in table.rates and value is not None
-                    else _cell_value(value)
+                    else _cell(value)
                     for i, value in enumerate(row)
                 ]
             )
@@ -572,9 +578,26 @@ def workbook(found: Sequence[Table], *, title: str) -> bytes:
     return book.to_bytes()
 
 
-def _cell_value(value: Any) -> Any:
+def _widths(table: Table) -> list[float]:
+    """Each column as wide as its header or its longest cell (a Chinese character counts two),
+    within 10 and 48."""
+
+    def width(value: Any) -> int:
+        text = shown(table, 0, value) if not isinstance(value, str) else value
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+
+    return [
+        float(max(10, min(48, max([width(column), *(width(row[i]) for row in table.rows)]) + 2)))
+        for i, column in enumerate(table.columns)
+    ]
+
+
+def _cell(value: Any) -> Any:
+    """A cell of the workbook: amounts with separators and two decimals, counts with separators."""
     if isinstance(value, Decimal):
-        return float(value)
+        return Styled(float(value), number_format="#,##0.00")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1000:
+        return Styled(value, number_format="#,##0")
     return value
 
 
@@ -693,15 +716,24 @@ def generate(briefing_id: int) -> None:
     briefing with its reason, never left as a briefing forever 生成中."""
     from zhuqi.dispatch import services
 
-    briefing = Briefing.objects.select_related(
-        "meeting", "region", "department", "chain", "requested_by"
-    ).get(pk=briefing_id)
-    if briefing.status == BriefingStatus.DONE:
-        return
+    # Claimed by one worker: a queued briefing, or one left running by a worker that died.
+    stalled = timezone.now() - STALLED_AFTER
+    claimed = (
+        Briefing.objects.filter(pk=briefing_id)
+        .filter(Q(status=BriefingStatus.QUEUED) | Q(status=BriefingStatus.RUNNING, requested_at__lt=stalled))
+        .update(status=BriefingStatus.RUNNING, progress=0, step="", error="")
+    )
+    briefing = (
+        Briefing.objects.select_related("meeting", "region", "department", "chain", "requested_by")
+        .filter(pk=briefing_id)
+        .first()
+    )
+    if not claimed or briefing is None:
+        return  # generated, being generated, or deleted with its meeting
     user = briefing.requested_by
     try:
-        if user is None:
-            raise ValueError("申请人的账号已不存在")
+        if user is None or not user.is_active:
+            raise PermissionDenied("申请人的账号已停用，简报无法以其权限生成，请重新申请")
 
         def progress(percent: int, step: str) -> None:
             services.briefing_progress(briefing_id, progress=percent, step=step)
@@ -711,7 +743,13 @@ def generate(briefing_id: int) -> None:
             briefing.scope_kind, briefing.region, department=briefing.department, chain=briefing.chain
         )
         period = cockpit.resolve_period(briefing.period)
-        figures = cockpit.cockpit_figures(user=user, scope=scope, period=period, progress=progress)
+        # The cockpit counts its sections from 0: the bar must not move back from "开始".
+        figures = cockpit.cockpit_figures(
+            user=user,
+            scope=scope,
+            period=period,
+            progress=lambda percent, step: progress(max(percent, 1), step),
+        )
         meeting = meeting_facts(briefing.meeting, user=user) if briefing.meeting is not None else None
         found = tables(figures, meeting=meeting)
         today = timezone.localdate()
@@ -732,9 +770,11 @@ def generate(briefing_id: int) -> None:
         )
         progress(96, "写入数据表")
         workbook_bytes = workbook(found, title=title)
-        stem = f"调度简报-{scope.label}-{period.key}".replace("/", "-").replace("~", "至")
-        briefing.document.save(f"{stem}.docx", ContentFile(document_bytes), save=False)
-        briefing.workbook.save(f"{stem}.xlsx", ContentFile(workbook_bytes), save=False)
+        stem = f"调度简报-{scope.label}-{period.label}".replace("/", "-").replace(" ", "")
+        # In a folder of its own, so the stored name is the download's name (no storage
+        # suffix against a clash with another briefing's).
+        briefing.document.save(f"{briefing.pk}/{stem}.docx", ContentFile(document_bytes), save=False)
+        briefing.workbook.save(f"{briefing.pk}/{stem}.xlsx", ContentFile(workbook_bytes), save=False)
         import json
 
         briefing.figures = json.loads(
@@ -745,10 +785,14 @@ def generate(briefing_id: int) -> None:
         briefing.save()
     except Exception as error:
         logger.exception("briefing %s failed", briefing_id)
+        # A refusal says why in words a person can act on; anything else is logged, not shown.
+        reason = (
+            error.message
+            if isinstance(error, ServiceError)
+            else f"生成时出错（简报编号 {briefing_id}，已记入日志），请稍后重试或联系系统管理员"
+        )
         Briefing.objects.filter(pk=briefing_id).update(
-            status=BriefingStatus.FAILED,
-            error=str(error)[:500] or error.__class__.__name__,
-            finished_at=timezone.now(),
+            status=BriefingStatus.FAILED, error=reason[:500], finished_at=timezone.now()
         )
 
 
@@ -761,12 +805,23 @@ def _summary(figures: dict[str, Any], meeting: dict[str, Any] | None) -> str:
     cases = figures.get("cases")
     if cases:
         total = cases["total"]
+        rates = [
+            f"{name}{percent(total[key])}"
+            for name, key in (
+                ("响应率", "response_rate"),
+                ("按时答复率", "answer_rate"),
+                ("解决率", "resolution_rate"),
+                ("满意率", "satisfaction_rate"),
+            )
+            if total[key] is not None
+        ]
+        said = "，".join(rates) if rates else "本期没有到期应签收、应答复的事项"
         parts.append(
-            f"{figures['period']['label']}，{figures['scope']['label']}共收到事项{total['cases']:,}件，"
-            f"响应率{percent(total['response_rate'])}，按时答复率{percent(total['answer_rate'])}，"
-            f"解决率{percent(total['resolution_rate'])}，满意率{percent(total['satisfaction_rate'])}；"
-            f"在办{total['open']:,}件，其中逾期{total['late']:,}件。"
+            f"{figures['period']['label']}，{figures['scope']['label']}共收到事项{total['cases']:,}件，{said}"
         )
+        late = figures.get("late_cases")
+        # Open and late as of today, the same count as the late cases' table below.
+        parts.append(f"；目前在办{late['open']:,}件，其中逾期{late['late']:,}件。" if late else "。")
     projects = figures.get("projects")
     if projects:
         total = projects["total"]

@@ -93,7 +93,7 @@ class Scope:
         return self.region.code
 
 
-def _home_region(user: User) -> Region:
+def home_region(user: User) -> Region:
     code = jurisdiction_code(user)
     region = Region.objects.filter(pk=code).first() if code else None
     if region is None:
@@ -133,7 +133,7 @@ def resolve_scope(
     if handler and kind != ScopeKind.DEPARTMENT:
         raise ValidationFailed([FieldError("scope", "部门人员只能查看本部门的驾驶舱")])
     if kind == ScopeKind.DEPARTMENT:
-        found = Department.objects.select_related("region").filter(pk=_id(department, "department")).first()
+        found = Department.objects.select_related("region").filter(pk=_id(department, "部门")).first()
         if found is None or not code_within(jurisdiction, found.region_id):
             raise ValidationFailed([FieldError("scope", "部门不存在或不在您的管辖范围内")])
         if handler and user.department_id != found.pk:
@@ -141,7 +141,7 @@ def resolve_scope(
         return Scope(ScopeKind.DEPARTMENT, found.region, department=found)
     if kind == ScopeKind.CHAIN:
         found_chain = (
-            chain_queryset(user=user).select_related("region").filter(pk=_id(chain, "chain")).first()
+            chain_queryset(user=user).select_related("region").filter(pk=_id(chain, "产业链")).first()
         )
         if found_chain is None:
             raise ValidationFailed([FieldError("scope", "产业链不存在或不在您的权限范围内")])
@@ -151,7 +151,7 @@ def resolve_scope(
             [FieldError("scope", "范围应为 region:地区代码、department:部门编号 或 chain:产业链编号")]
         )
     if not region:
-        return Scope(ScopeKind.REGION, _home_region(user))
+        return Scope(ScopeKind.REGION, home_region(user))
     found_region = Region.objects.filter(pk=region).first() if region.isdigit() and len(region) == 6 else None
     if found_region is None:
         raise ValidationFailed([FieldError("scope", f"没有代码为 {region} 的行政区划")])
@@ -164,7 +164,7 @@ def _id(value: int | str | None, name: str) -> int:
     try:
         return int(value or 0)
     except (TypeError, ValueError):
-        raise ValidationFailed([FieldError("scope", f"{name} 的编号应为数字")]) from None
+        raise ValidationFailed([FieldError("scope", f"{name}的编号应为数字")]) from None
 
 
 def parse_scope(user: User, text: str) -> Scope:
@@ -221,6 +221,15 @@ def resolve_period(text: str, *, today: datetime.date | None = None) -> Period:
             raise ValidationFailed([FieldError("period", f"统计期应在 {FIRST_YEAR}–{LAST_YEAR} 年之间")])
         return Period.between(start, end)
     return Period.parse(text, field_name="period")
+
+
+def period_label(period: Period) -> str:
+    """The period's name as a briefing writes it: a custom range with its days written out
+    (2026年1月1日至2026年6月30日), not as ISO dates."""
+    if period.kind != PeriodKind.CUSTOM:
+        return period.label
+    start, end = period.start, period.end
+    return f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
 
 
 def _ancestors(code: str) -> list[str]:
@@ -318,7 +327,9 @@ def _late_cases(user: User, scope: Scope, now: datetime.datetime) -> dict[str, A
                 "link": f"/cases/{case.pk}/",
             }
         )
-    return {"late": late.count(), "escalated": escalated.count(), "rows": rows}
+    # Counted now, over the same cases as late and escalated, so the three agree with each other
+    # whatever the scope (a chain's members, a department's lead cases).
+    return {"open": cases.count(), "late": late.count(), "escalated": escalated.count(), "rows": rows}
 
 
 def _projects_section(user: User, scope: Scope, period: Period, today: datetime.date) -> dict[str, Any]:
@@ -389,22 +400,16 @@ def _coverage_section(
     if not coverage.may_see_coverage(user):
         return None
     month = Period.containing(PeriodKind.MONTH, period.until(today))
-    figures = coverage.coverage_figures(user, month, by="region", today=today)
-    rows = (
-        [r for r in figures.rows if code_within(scope.region_code, r.key or "")]
-        if scope.kind == ScopeKind.REGION and scope.region_code != (jurisdiction_code(user) or "")
-        else figures.rows
-    )
-    assignments = sum(r.assignments for r in rows)
-    on_target = sum(r.on_target for r in rows)
+    # The region's own figures (its assignments alone), not its jurisdiction's rows summed.
+    total = coverage.coverage_figures(user, month, by="region", today=today, region=scope.region_code).total
     return {
         "month": month.key,
         "month_label": month.label,
-        "assignments": assignments,
-        "on_target": on_target,
-        "rate": _rate(on_target, assignments),
-        "visits": sum(r.visits for r in rows),
-        "quiet_enterprises": sum(r.quiet_enterprises for r in rows),
+        "assignments": total.assignments,
+        "on_target": total.on_target,
+        "rate": _rate(total.on_target, total.assignments),
+        "visits": total.visits,
+        "quiet_enterprises": total.quiet_enterprises,
     }
 
 
@@ -498,7 +503,8 @@ def _campaigns_section(user: User, scope: Scope, period: Period, today: datetime
             "enterprise": fall.enterprise_name,
             "region": fall.region_name,
             "worst": fall.worst,
-            "drops": "；".join(f"{d.label}{d.against_label}下降{d.percent}%" for d in fall.drops),
+            # 工业产值环比下降 12.5%, in the reader's language (taskforces.indicators.Drop.text).
+            "drops": "；".join(d.text for d in fall.drops),
         }
         for fall in falls[:LIST_LENGTH]
     ]
@@ -638,6 +644,9 @@ class RankedMeasure:
     label: str
     source: str  # cases | projects | agreements
     definition: str
+    # Whether the previous period's rank means anything: an agreement's landing is its state now,
+    # not as of a date, so last period's landing rate cannot be counted again.
+    compared: bool = True
 
 
 RANKED = (
@@ -673,6 +682,7 @@ RANKED = (
         gettext_noop("协议落地率"),
         "agreements",
         agreement_figures.DEFINITIONS["landing_rate"],
+        compared=False,
     ),
 )
 
@@ -726,12 +736,18 @@ def rankings(
         return []
     tables = []
     previous = period.previous()
+    # Every sub-region has its row, ranked or not: a region with nothing to count is news too.
+    children = dict(Region.objects.filter(parent_id=scope.region_code).values_list("code", "name"))
     for by, by_label in (("department", gettext_noop("部门")), ("region", gettext_noop("地区"))):
         current = _rows_by_measure(user, scope, period, by, today, now)
         before = _rows_by_measure(user, scope, previous, by, today, now)
         for measure in RANKED:
             values = current[measure.key]
-            ranks, ranks_before = _ranks(values), _ranks(before[measure.key])
+            if by == "region":
+                for code, name in children.items():
+                    values.setdefault(code, (name, None))
+            ranks = _ranks(values)
+            ranks_before = _ranks(before[measure.key]) if measure.compared else {}
             rows = []
             for key, (name, value) in values.items():
                 rank, earlier = ranks.get(key), ranks_before.get(key)
@@ -743,6 +759,7 @@ def rankings(
                         "rank": rank,
                         "previous_rank": earlier,
                         "change": (earlier - rank) if rank is not None and earlier is not None else None,
+                        "compared": measure.compared,
                     }
                 )
             rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["name"]))
@@ -758,7 +775,7 @@ def rankings(
                     "measure_label": measure.label,
                     "definition": measure.definition,
                     "previous_period": previous.key,
-                    "previous_label": previous.label,
+                    "previous_label": period_label(previous),
                     "rows": rows,
                 }
             )
@@ -767,6 +784,15 @@ def rankings(
 
 # ---------------------------------------------------------------------------------------------
 # The whole cockpit
+
+
+# The sections a department's or a chain's cockpit counts; a region's counts them all. The others
+# are counted by region only (coverage, policies, campaigns, the economy) or by the region's
+# records (leader visits), so for a department or a chain they would be the region's.
+SECTIONS_OF_SCOPE = {
+    ScopeKind.DEPARTMENT: frozenset({"cases", "late_cases", "projects", "agreements"}),
+    ScopeKind.CHAIN: frozenset({"late_cases", "chains"}),
+}
 
 
 def cockpit_figures(
@@ -796,6 +822,7 @@ def cockpit_figures(
         ("economy", gettext_noop("经济指标"), lambda: _economy_section(user, scope, period)),
         ("rankings", gettext_noop("红黑榜"), lambda: rankings(user, scope, period, today=today, now=now)),
     ]
+    shown = SECTIONS_OF_SCOPE.get(scope.kind)
     figures: dict[str, Any] = {
         "scope": {
             "kind": scope.kind,
@@ -805,7 +832,7 @@ def cockpit_figures(
         },
         "period": {
             "key": period.key,
-            "label": period.label,
+            "label": period_label(period),
             "from": period.start,
             "to": period.end,
             "kind": str(period.kind),
@@ -815,6 +842,11 @@ def cockpit_figures(
     for index, (key, label, compute) in enumerate(steps):
         if progress is not None:
             progress(int(index * 80 / len(steps)), label)
+        if shown is not None and key not in shown:
+            # Not counted for this kind of scope: a region's figure is never shown as a
+            # department's or a chain's.
+            figures[key] = None
+            continue
         try:
             figures[key] = compute()
         except PermissionDenied:

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from zhuqi.chains.selectors import chain_queryset
 from zhuqi.core.auth import request_user
@@ -39,6 +40,20 @@ PICKED = 200
 # The rows of a ranking shown on the cockpit itself (the rest on the rankings page).
 RANKING_PREVIEW = 3
 CASE_RATES = ("response_rate", "answer_rate", "resolution_rate", "satisfaction_rate")
+# The period picker's choice that says "the dates below".
+CUSTOM = "custom"
+# The names of the periods core.periods.RELATIVE offers (kept Chinese there), for the catalog: the
+# pickers and the period's label show them translated.
+PERIOD_NAMES = (
+    gettext_noop("本周"),
+    gettext_noop("上周"),
+    gettext_noop("本月"),
+    gettext_noop("上月"),
+    gettext_noop("本季度"),
+    gettext_noop("上季度"),
+    gettext_noop("本年"),
+    gettext_noop("上年"),
+)
 
 
 def _percent(rate: Any) -> str:
@@ -59,7 +74,7 @@ def _period_label(period: Period) -> str:
     """本月（2026年12月1日至2026年12月31日）, 2026年第3季度, or a custom range's dates."""
     dates = _("%(start)s至%(end)s") % {"start": _day(period.start), "end": _day(period.end)}
     if period.relative:
-        return f"{_(RELATIVE[period.relative].label)}（{dates}）"
+        return _("%(name)s（%(dates)s）") % {"name": _(RELATIVE[period.relative].label), "dates": dates}
     if period.kind == "custom":
         return dates
     return period.label
@@ -77,9 +92,11 @@ def _default_scope(user: User) -> str:
 
 
 def _period_text(params: QueryDict) -> tuple[str, list[str]]:
-    """The period as cockpit.resolve_period reads it: from/to dates win over the named period."""
+    """The period as cockpit.resolve_period reads it: the from/to dates when the picker says
+    自定义 (or names no period), else the period it names."""
     start, end = (params.get("from") or "").strip(), (params.get("to") or "").strip()
-    if start or end:
+    named = (params.get("period") or "").strip()
+    if (start or end) and named in ("", CUSTOM):
         if not (start and end):
             return "", [_("自定义统计期请同时填写开始日期和结束日期")]
         try:
@@ -93,7 +110,7 @@ def _period_text(params: QueryDict) -> tuple[str, list[str]]:
                 % {"end": _day(last), "start": _day(first)}
             ]
         return f"{start}~{end}", []
-    return (params.get("period") or "month").strip(), []
+    return (named if named != CUSTOM else "") or "month", []
 
 
 def _asked(request: HttpRequest, user: User) -> tuple[cockpit.Scope | None, Period | None, list[str]]:
@@ -120,7 +137,7 @@ def _home_region(user: User) -> Region | None:
     if code:
         return Region.objects.filter(pk=code).first()
     if code is None:
-        return Region.objects.filter(parent__isnull=True).order_by("code").first()
+        return cockpit.home_region(user)
     return None
 
 
@@ -128,7 +145,9 @@ def _scope_choices(user: User, scope: cockpit.Scope | None, asked: str) -> list[
     """Option groups of the scope picker: the user's region and the regions under it (and the
     chosen region's, when it lies deeper), the jurisdiction's departments, the chains the user
     sees."""
-    home = _home_region(user)
+    handler = user.role == Role.HANDLER and not user.is_superuser
+    # A department's staff are offered their own department only: the rest would be refused.
+    home = None if handler else _home_region(user)
     groups: list[dict[str, Any]] = []
     regions: list[Region] = []
     if home is not None:
@@ -155,7 +174,7 @@ def _scope_choices(user: User, scope: cockpit.Scope | None, asked: str) -> list[
             }
         )
     departments = Department.objects.select_related("region").order_by("region_id", "name")
-    if user.role == Role.HANDLER:
+    if handler:
         departments = departments.filter(pk=user.department_id or 0)
     elif home is not None:
         departments = departments.filter(region_subtree_q("region_id", home.code))
@@ -178,7 +197,7 @@ def _scope_choices(user: User, scope: cockpit.Scope | None, asked: str) -> list[
                 ],
             }
         )
-    chains = list(chain_queryset(user=user).order_by("region_id", "name")[:PICKED])
+    chains = [] if handler else list(chain_queryset(user=user).order_by("region_id", "name")[:PICKED])
     if chains:
         groups.append(
             {
@@ -208,9 +227,16 @@ def _period_choices(period: Period | None, custom: bool) -> list[dict[str, Any]]
         }
         for name in PERIODS
     ]
-    if period is not None and not period.relative and not custom:
+    if period is not None and not period.relative and not custom and period.kind != "custom":
         # A period asked by its key (2026-11, 2026-Q3): listed so the picker shows it.
         choices.insert(0, {"value": period.key, "label": _period_label(period), "selected": True})
+    choices.append(
+        {
+            "value": CUSTOM,
+            "label": _("自定义（按右侧日期）"),
+            "selected": custom or (period is not None and period.kind == "custom"),
+        }
+    )
     return choices
 
 
@@ -218,7 +244,7 @@ def _picker_context(
     request: HttpRequest, user: User, scope: cockpit.Scope | None, period: Period | None
 ) -> dict[str, Any]:
     params = request.GET
-    custom = bool(params.get("from") or params.get("to"))
+    custom = bool(params.get("from") or params.get("to")) and params.get("period", "") in ("", CUSTOM)
     if period is not None and period.kind == "custom" and not custom:
         custom_from, custom_to = period.start.isoformat(), period.end.isoformat()
     else:
@@ -322,6 +348,7 @@ def _sections(figures: dict[str, Any]) -> dict[str, Any]:
         context["trend_chart"] = _trend_chart(trend)
     if late:
         context["late"] = {
+            "open": late.get("open"),
             "late": late["late"],
             "escalated": late["escalated"],
             "rows": [{**row, "due": _day(row["due_at"])} for row in late["rows"]],
@@ -392,7 +419,13 @@ def _sections(figures: dict[str, Any]) -> dict[str, Any]:
                 for row in campaigns["campaigns"]
             ],
             "fall_rows": [
-                {**row, "worst_text": _percent_figure(row["worst"])} for row in campaigns["fall_rows"]
+                {
+                    **row,
+                    "worst_text": _percent_figure(row["worst"]),
+                    # The falls are joined with a Chinese semicolon; in English, "; ".
+                    "drops": _("；").join(row["drops"].split("；")),
+                }
+                for row in campaigns["fall_rows"]
             ],
         }
     context["chains"] = [
@@ -445,10 +478,15 @@ def _gap(value: Decimal | None, unit: str) -> str:
     return f"{sign}{text}" if unit != "%" else f"{sign}{text[:-1]} " + _("个百分点")
 
 
+def _table_label(table: dict[str, Any]) -> str:
+    """部门响应率排名 in the reader's language (the figures name it in Chinese, for the briefing)."""
+    return _("%(by)s%(measure)s排名") % {"by": _(table["by_label"]), "measure": _(table["measure_label"])}
+
+
 def _preview(table: dict[str, Any]) -> dict[str, Any]:
     ranked = [row for row in table["rows"] if row["rank"] is not None]
     return {
-        "label": _(table["label"]),
+        "label": _table_label(table),
         "measure": _(table["measure_label"]),
         "top": [_ranking_row(row) for row in ranked[:RANKING_PREVIEW]],
         "bottom": [_ranking_row(row) for row in ranked[RANKING_PREVIEW:][-RANKING_PREVIEW:]][::-1],
@@ -532,7 +570,7 @@ def _ranking_row(row: dict[str, Any]) -> dict[str, Any]:
     change = row["change"]
     if change is None:
         change_text, direction = ("—" if row["previous_rank"] is None else ""), "none"
-        if row["previous_rank"] is None and row["rank"] is not None:
+        if row["previous_rank"] is None and row["rank"] is not None and row.get("compared", True):
             change_text = _("新上榜")
     elif change > 0:
         change_text, direction = f"↑{change}", "up"
@@ -575,7 +613,7 @@ def rankings_page(request: HttpRequest) -> HttpResponse:
                 shown = [
                     {
                         "key": table["key"],
-                        "label": _(table["label"]),
+                        "label": _table_label(table),
                         "by_label": _(table["by_label"]),
                         "measure": _(table["measure_label"]),
                         "definition": _(table["definition"]),

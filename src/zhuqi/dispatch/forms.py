@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from zhuqi.core.errors import FieldError
 from zhuqi.core.forms import Form, LenientDateField, LenientIdListField, LenientIntegerField, model_label
@@ -38,6 +38,27 @@ BLANK_ATTENDEE_ROWS = 2
 MAX_ROWS = 80
 
 _ROW_PATH = re.compile(r"^attendees\[(\d+)\](?:\.(\w+))?$")
+
+# The models' verbose names the forms below take as labels, for the catalog: the templates show
+# each label with {% translate %} (the models keep them Chinese, as the API and admin read them).
+MODEL_LABELS = (
+    gettext_noop("会议名称"),
+    gettext_noop("召开日期"),
+    gettext_noop("所属地区"),
+    gettext_noop("调度范围"),
+    gettext_noop("调度部门"),
+    gettext_noop("调度项目"),
+    gettext_noop("主持人"),
+    gettext_noop("主持人当日职务"),
+    gettext_noop("参会部门"),
+    gettext_noop("会议要求"),
+    gettext_noop("议题"),
+    gettext_noop("情况"),
+    gettext_noop("实际值"),
+    gettext_noop("目标值"),
+    gettext_noop("对标地区"),
+    gettext_noop("说明"),
+)
 
 
 def _text(model: type[Any], name: str) -> forms.CharField:
@@ -262,7 +283,7 @@ class BriefingForm(Form):
     (a region, a department or a chain) and the period by name (本周 …) or by key."""
 
     model = Briefing
-    service_labels = {"scope": gettext_lazy("范围")}
+    service_labels = {"scope": pgettext_lazy("scope", "范围")}
 
     scope_kind = _text(Briefing, "scope_kind")
     region = _text(Briefing, "region")

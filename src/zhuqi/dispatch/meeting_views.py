@@ -284,8 +284,15 @@ def _meeting_page(
             "previous_decisions": _decision_rows(selectors.decisions_of(previous), now) if previous else [],
             "agenda": agenda,
             "decisions": _decision_rows(selectors.decisions_of(meeting), now),
-            "briefings": list(meeting.briefings.order_by("-requested_at", "-id")[:10]),
+            "briefings": list(
+                selectors.briefing_queryset(user=user)
+                .filter(meeting=meeting)
+                .defer("figures")
+                .order_by("-requested_at", "-id")[:10]
+            ),
             "can_keep": can_keep,
+            # Once the meeting's day is past, its agenda is the record of that day (services).
+            "can_rebuild": can_keep and meeting.held_on >= timezone.localdate(),
             "may_brief": cockpit.may_see_cockpit(user),
             "decision_form": decision_form or forms.DecisionForm(initial=version),
             "agenda_form": agenda_form or forms.AgendaItemForm(initial=version),
@@ -518,7 +525,7 @@ def briefing_list(request: HttpRequest) -> HttpResponse:
 
 
 def _briefing_context(briefing: Briefing) -> dict[str, Any]:
-    return _briefing_row(briefing) | {"document_name": _file_name(briefing, ".docx")}
+    return _briefing_row(briefing)
 
 
 @login_required
@@ -530,15 +537,6 @@ def briefing_detail(request: HttpRequest, briefing_id: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "dispatch/briefing_detail.html#status", context)
     return render(request, "dispatch/briefing_detail.html", context)
-
-
-def _file_name(briefing: Briefing, suffix: str) -> str:
-    """调度简报-霍林郭勒市-2026-W45.docx: what the download is called (the stored name may carry
-    the storage's suffix against clashes)."""
-    stem = f"{_briefing_title(briefing)}-{briefing.period}"
-    for bad in '/\\:*?"<>|~':
-        stem = stem.replace(bad, "-")
-    return f"{stem}{suffix}"
 
 
 def _download(request: HttpRequest, briefing_id: int, which: str) -> FileResponse:
@@ -556,7 +554,7 @@ def _download(request: HttpRequest, briefing_id: int, which: str) -> FileRespons
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=_file_name(briefing, suffix),
+        filename=PurePath(stored.name).name,
         content_type=OFFICE_TYPES.get(suffix, "application/octet-stream"),
     )
 
@@ -646,12 +644,12 @@ def _economy_rows(user: User, period_key: str) -> list[dict[str, Any]]:
             {
                 "figure": figure,
                 "label": _(figure.get_indicator_display()),
-                "unit": indicator_unit(figure.indicator),
+                "unit": _(indicator_unit(figure.indicator)),
                 "gap": gap,
                 # A growth rate's gap is in percentage points (增速低于目标 0.2 个百分点).
                 "gap_unit": _("个百分点")
                 if indicator_unit(figure.indicator) == "%"
-                else indicator_unit(figure.indicator),
+                else _(indicator_unit(figure.indicator)),
                 "met": gap is not None and gap >= 0,
                 "peers": compared,
                 "rank": rank,

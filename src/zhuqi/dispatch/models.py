@@ -204,7 +204,7 @@ class EconomicFigure(BaseModel):
     target = models.DecimalField("目标值", max_digits=14, decimal_places=2, null=True, blank=True)
     # The region whose cockpit compares itself with this one; empty for a region's own figure.
     compared_for = models.ForeignKey(
-        Region, verbose_name="对标地区", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Region, verbose_name="对标的本地区", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.CharField("说明", max_length=200, blank=True)
     version = models.PositiveIntegerField("版本", default=1)

@@ -238,6 +238,7 @@ class LateCaseRowOut(Schema):
 
 
 class CockpitLateCasesOut(Schema):
+    open: int = Field(description="open cases of the scope now")
     late: int
     escalated: int
     rows: list[LateCaseRowOut] = Field(description="the latest first, at most 10")
@@ -421,6 +422,10 @@ class RankingRowOut(Schema):
     rank: int | None
     previous_rank: int | None
     change: int | None = Field(description="places gained since the previous period (negative: lost)")
+    compared: bool = Field(
+        default=True,
+        description="false: no previous rank exists (an agreement's landing is its state now)",
+    )
 
 
 class RankingTableOut(Schema):
@@ -448,7 +453,10 @@ class CockpitOut(Schema):
     scope: CockpitScopeOut
     period: CockpitPeriodOut
     generated_at: datetime.datetime
-    cases: CockpitCasesOut | None = Field(description="null: your role does not see this section")
+    cases: CockpitCasesOut | None = Field(
+        description="null: your role does not see this section, or the scope does not count it (a "
+        "department's or a chain's cockpit counts only its own work)"
+    )
     late_cases: CockpitLateCasesOut | None
     projects: CockpitProjectsOut | None
     agreements: CockpitAgreementsOut | None

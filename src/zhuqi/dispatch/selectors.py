@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from zhuqi.core.errors import NotFound
-from zhuqi.core.scoping import NOTHING, region_subtree_q, scope_q
+from zhuqi.core.scoping import NOTHING, is_active_user, region_subtree_q, scope_q
 from zhuqi.directory.models import User
 from zhuqi.dispatch.models import Briefing, EconomicFigure, Meeting, MeetingAttendee, MeetingDecision
 
@@ -83,16 +83,22 @@ def decisions_of(meeting: Meeting) -> QuerySet[MeetingDecision]:
 
 
 def briefing_scope_q(user: User) -> Q:
-    """Briefings are read by who asked for them and by the staff who see their region's figures."""
-    own = Q(requested_by_id=user.pk) if user.pk else NOTHING
-    return own | scope_q(
+    """Briefings are read by who asked for them and by the office and leaders whose jurisdiction
+    holds their region. A briefing is counted as the one who asked sees the records, so a
+    department's staff read only their own: another's may hold what they may not see (the
+    region's economic figures)."""
+    if not is_active_user(user):
+        return NOTHING
+    scoped = scope_q(
         user,
         enterprise=lambda _enterprise_id: NOTHING,
         liaison=lambda _user: NOTHING,
         region=lambda code: region_subtree_q("region_id", code),
-        department=lambda u: Q(department_id=u.department_id),
+        department=lambda _user: NOTHING,
         handlers_see_region=False,
     )
+    # Every row (Q()) stays every row: `Q(x) | Q()` would be Q(x) alone.
+    return scoped if scoped == Q() else Q(requested_by_id=user.pk) | scoped
 
 
 def briefing_queryset(*, user: User) -> QuerySet[Briefing]:
@@ -110,12 +116,16 @@ def briefing_get(*, user: User, briefing_id: int | str) -> Briefing:
 
 def economic_scope_q(user: User) -> Q:
     """A region's published figures and its peers' as entered for it: read by the staff of the
-    region and above."""
+    region and above. A peer's figure entered for another region is that region's working data
+    (whom it compares itself with), not the peer's: the peer's own staff do not read it."""
     return scope_q(
         user,
         enterprise=lambda _enterprise_id: NOTHING,
         liaison=lambda _user: NOTHING,
-        region=lambda code: region_subtree_q("region_id", code) | region_subtree_q("compared_for_id", code),
+        region=lambda code: (
+            (region_subtree_q("region_id", code) & Q(compared_for__isnull=True))
+            | region_subtree_q("compared_for_id", code)
+        ),
         # A region's economic figures are the office's and the leaders': a handler reads none.
         department=lambda _user: NOTHING,
         handlers_see_region=False,

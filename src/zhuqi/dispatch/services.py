@@ -4,6 +4,7 @@ briefings. Each runs in a transaction, writes the audit trail and refuses naming
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -241,7 +242,7 @@ def meeting_update(
     if not changes:
         return meeting
     meeting.version += 1
-    meeting.save()
+    meeting.save(update_fields=[*values, "version", "updated_at"])
     audit.record(
         actor=actor, instance=meeting, action=AuditEntry.Action.UPDATE, changes=changes, source=source
     )
@@ -273,10 +274,16 @@ def _rebuild_agenda(actor: User, meeting: Meeting, source: str) -> list[AgendaIt
 def agenda_rebuild(
     *, actor: User, meeting_id: int, expected_version: int | None, source: str = ""
 ) -> Meeting:
-    """Draw the agenda again from the records as they stand now (before the meeting, to take in
-    the week's changes)."""
+    """Draw the agenda again from the records as they stand now: before the meeting, to take in
+    the week's changes. Once the meeting's day is past its agenda is the record of what was
+    before it that day, and stays."""
     meeting = _lock_kept(actor, meeting_id)
     check_version(meeting, expected_version)
+    require(
+        meeting.held_on >= timezone.localdate(),
+        f"会议已于{meeting.held_on.year}年{meeting.held_on.month}月{meeting.held_on.day}日召开，"
+        "议程保留会议当时的情况，不再按当前数据重新生成",
+    )
     _rebuild_agenda(actor, meeting, source)
     meeting.version += 1
     meeting.save(update_fields=["version", "updated_at"])
@@ -428,22 +435,17 @@ def clean_economic_figure(actor: User, data: EconomicFigureData, *, prefix: str 
     """The figure's columns, or ValidationFailed naming each bad field (with `prefix`, a row's)."""
     errors: list[FieldError] = []
     indicator = collect(errors, parse_choice, (data.indicator or "").strip(), Indicator, f"{prefix}indicator")
-    period: Period | None = None
-    try:
-        period = Period.parse((data.period or "").strip(), field_name=f"{prefix}period")
-    except ValidationFailed as failure:
-        errors += failure.errors
-    if period is not None and period.kind not in ("month", "quarter", "year"):
-        errors.append(
-            FieldError(f"{prefix}period", "经济指标按月、季度或年度填报，如 2026-10、2026-Q3、2026")
-        )
+    period = economic_period(data.period, f"{prefix}period", errors)
     compared_for = None
     code = (data.region_code or "").strip()
     region = Region.objects.filter(pk=code).first() if code else None
     if region is None:
         errors.append(FieldError(f"{prefix}region", f"行政区划代码“{code}”不存在" if code else "必填"))
     if (data.compared_for_code or "").strip():
+        before = len(errors)
         compared_for = region_in_reach(actor, data.compared_for_code, errors, field=f"{prefix}compared_for")
+        if region is not None and compared_for is not None and len(errors) == before:
+            errors += _peer_errors(region, compared_for, f"{prefix}region")
     elif region is not None and not code_within(jurisdiction_code(actor), region.code):
         errors.append(
             FieldError(
@@ -472,6 +474,48 @@ def clean_economic_figure(actor: User, data: EconomicFigureData, *, prefix: str 
         "compared_for": compared_for,
         "note": note,
     }
+
+
+ECONOMIC_PERIOD_HINT = (
+    "经济指标按月、季度或年度填报，如 2026-10、2026-Q3、2026（或 2026年10月、2026年第3季度、2026年）"
+)
+_CHINESE_QUARTERS = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+
+def economic_period(text: str | None, field_name: str, errors: list[FieldError]) -> Period | None:
+    """A month, quarter or year, by key (2026-10, 2026-Q3, 2026) or as a statistics bulletin
+    writes it (2026年10月, 2026年第三季度, 2026年); anything else is refused naming the field."""
+    written = (text or "").strip().replace(" ", "")
+    if match := re.fullmatch(r"(\d{4})年(\d{1,2})月(份)?", written):
+        written = f"{match[1]}-{int(match[2]):02d}"
+    elif match := re.fullmatch(r"(\d{4})年第?([1-4一二三四])季度", written):
+        written = f"{match[1]}-Q{_CHINESE_QUARTERS.get(match[2], match[2])}"
+    elif match := re.fullmatch(r"(\d{4})年(度)?", written):
+        written = match[1]
+    try:
+        period = Period.parse(written, field_name=field_name)
+    except ValidationFailed:
+        errors.append(FieldError(field_name, f"“{text or ''}”不是统计期；{ECONOMIC_PERIOD_HINT}"))
+        return None
+    if period.kind not in ("month", "quarter", "year"):
+        errors.append(FieldError(field_name, ECONOMIC_PERIOD_HINT))
+        return None
+    return period
+
+
+def _level(code: str) -> int:
+    """0 a province, 1 a prefecture, 2 a county (GB/T 2260)."""
+    return 0 if code.endswith("0000") else (1 if code.endswith("00") else 2)
+
+
+def _peer_errors(peer: Region, home: Region, field_name: str) -> list[FieldError]:
+    """A peer is a region of the home region's level outside it (a province for a province, a
+    city for a city): a city of the province is a part of it, not a peer."""
+    if peer.code == home.code or code_within(home.code, peer.code) or code_within(peer.code, home.code):
+        return [FieldError(field_name, f"{peer.name}与{home.name}是上下级，不能作为对标地区")]
+    if _level(peer.code) != _level(home.code):
+        return [FieldError(field_name, f"{peer.name}与{home.name}不是同一级地区，不能对标")]
+    return []
 
 
 @transaction.atomic
@@ -572,7 +616,16 @@ def briefing_request(
     require(cockpit.may_see_cockpit(actor), "您的角色不能生成调度简报")
     meeting = selectors.meeting_get(user=actor, meeting_id=meeting_id) if meeting_id is not None else None
     if meeting is not None:
-        scope = cockpit.scope_of_meeting(meeting)
+        # The meeting's scope, held to the asker's as the cockpit holds it: a department's staff
+        # cannot have a region's briefing by way of a meeting they attended.
+        of_meeting = cockpit.scope_of_meeting(meeting)
+        scope = cockpit.resolve_scope(
+            actor,
+            kind=of_meeting.kind,
+            region=of_meeting.region.code,
+            department=getattr(of_meeting.department, "pk", None),
+            chain=getattr(of_meeting.chain, "pk", None),
+        )
     else:
         scope = cockpit.resolve_scope(
             actor, kind=scope_kind, region=region_code, department=department_id, chain=chain_id

@@ -10,13 +10,16 @@ class OverviewConfig(AppConfig):
         # are loaded, and these modules import models.
         from zhuqi.cases.tasks import sweep_deadlines
         from zhuqi.core import background, panels
+        from zhuqi.dispatch.tasks import sweep_dispatch
         from zhuqi.imports.tasks import sweep_imports
         from zhuqi.notifications.tasks import send_outbox
         from zhuqi.overview import panels as overview_panels
         from zhuqi.policies.tasks import rematch_changed_enterprises
 
         # The scheduler's periodic tasks, in the order they are queued.
-        background.register_periodic(sweep_deadlines, send_outbox, sweep_imports, rematch_changed_enterprises)
+        background.register_periodic(
+            sweep_deadlines, send_outbox, sweep_imports, rematch_changed_enterprises, sweep_dispatch
+        )
         # The enterprise page's parts from the apps above enterprises, in page order.
         panels.register(
             "enterprise-detail",

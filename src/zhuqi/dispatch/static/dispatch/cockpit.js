@@ -31,3 +31,28 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();
 })();
+
+// The period picker: typing a date chooses 自定义; choosing a named period clears the dates, so
+// what the picker shows is what the figures are for.
+(function () {
+  "use strict";
+  function wire() {
+    var form = document.querySelector("[data-testid=cockpit-filters]");
+    if (!form) return;
+    var picker = form.querySelector("[name=period]");
+    var dates = form.querySelectorAll("input[type=date]");
+    for (var i = 0; i < dates.length; i++) {
+      dates[i].addEventListener("change", function () {
+        if (picker) picker.value = "custom";
+      });
+    }
+    if (picker) {
+      picker.addEventListener("change", function () {
+        if (picker.value === "custom") return;
+        for (var j = 0; j < dates.length; j++) dates[j].value = "";
+      });
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", wire);
+  else wire();
+})();
