@@ -60,6 +60,7 @@ AUDITED_APPS = (
     "visits",
     "notifications",
     "taskforces",
+    "dispatch",
 )
 
 

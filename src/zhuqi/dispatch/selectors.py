@@ -17,7 +17,7 @@ from zhuqi.dispatch.models import Briefing, EconomicFigure, Meeting, MeetingAtte
 
 
 def _department_meetings(user: User) -> Q:
-    attended = Meeting.departments.through.objects.filter(department_id=user.department_id).values(
+    attended = Meeting.departments.through.objects.filter(Q(department_id=user.department_id)).values(
         "meeting_id"
     )
     given = MeetingDecision.objects.filter(case__lead_department_id=user.department_id).values("meeting_id")
@@ -62,10 +62,10 @@ def previous_meeting(meeting: Meeting, *, user: User) -> Meeting | None:
     return (
         meeting_queryset(user=user)
         .filter(
+            # None is "none" here (IS NULL): a region's meetings follow a region's.
+            Q(chain_id=meeting.chain_id, department_id=meeting.department_id),
             region_id=meeting.region_id,
             scope_kind=meeting.scope_kind,
-            chain_id=meeting.chain_id,
-            department_id=meeting.department_id,
         )
         .filter(Q(held_on__lt=meeting.held_on) | Q(held_on=meeting.held_on, pk__lt=meeting.pk))
         .order_by("-held_on", "-pk")

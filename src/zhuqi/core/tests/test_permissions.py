@@ -59,6 +59,7 @@ def test_the_sets_the_apps_used_to_declare_are_the_permissions_now() -> None:
         Permission.KEEP_AGREEMENTS: {a, c},
         Permission.KEEP_CHAINS: {a, c},
         Permission.KEEP_TASK_FORCES: {a, c},
+        Permission.KEEP_MEETINGS: {a, c},
         Permission.RECORD_VISITS: {a, c, le, h},
         Permission.EDIT_VISITS: {a, c},
         Permission.READ_COVERAGE: {a, au, le, c},

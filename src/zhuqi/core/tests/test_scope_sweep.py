@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -35,6 +36,8 @@ from zhuqi.core import services as core_services
 from zhuqi.core.models import ApiToken, AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.directory.models import Region
+from zhuqi.dispatch import services as dispatch_services
+from zhuqi.dispatch.models import BriefingStatus, Meeting
 from zhuqi.ingest import services as report_services
 from zhuqi.ingest.models import Report
 from zhuqi.investment import services as agreement_services
@@ -81,6 +84,7 @@ FAR_NAMES = [
     "远方附件",
     "远方工作群",
     "远方报道",
+    "远方调度会",
 ]
 
 # An id that names nothing, of the same length as none of the far ones (they are small).
@@ -267,6 +271,23 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
         filename="远方报道.txt",
         region_code="140200",
     )
+    # A Datong dispatch meeting chaired by the far official, and a briefing of Datong (queued).
+    meeting = dispatch_services.meeting_create(
+        actor=cast.admin,
+        data=dispatch_services.MeetingData(
+            title="远方调度会",
+            held_on=timezone.localdate(),
+            region_code="140200",
+            chair_id=official.pk,
+            department_ids=[department.pk],
+        ),
+    )
+    briefing = dispatch_services.briefing_request(actor=cast.admin, period="month", region_code="140200")
+    # Its files as the generator leaves them (dispatch/briefings.generate), so they can be asked for.
+    briefing.document.save("远方简报.docx", ContentFile(b"PK"), save=False)
+    briefing.workbook.save("远方简报.xlsx", ContentFile(b"PK"), save=False)
+    briefing.status, briefing.progress = BriefingStatus.DONE, 100
+    briefing.save()
 
     def versions() -> dict[str, int]:
         assert ApiToken.objects.filter(pk=token.pk).exists()  # not revoked by anyone swept
@@ -291,6 +312,7 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "campaign": Campaign.objects.get(pk=campaign.pk).version,
             "campaign_report": CampaignReport.objects.get(pk=campaign_report.pk).version,
             "indicator": OperatingIndicator.objects.get(pk=indicator.pk).version,
+            "meeting": Meeting.objects.get(pk=meeting.pk).version,
         }
 
     return Far(
@@ -323,6 +345,8 @@ def far(cast: Cast, settings: Any, tmp_path: Any) -> Far:
             "task_force_id": task_force.pk,
             "campaign_id": campaign.pk,
             "indicator_id": indicator.pk,
+            "meeting_id": meeting.pk,
+            "briefing_id": briefing.pk,
         },
         versions=versions,
     )

@@ -25,6 +25,8 @@ from zhuqi.cases.models import JointHandling
 from zhuqi.cases.selectors import case_queryset, joint_queryset
 from zhuqi.core.scoping import NOTHING, Action, scope_q
 from zhuqi.directory.models import Department, User
+from zhuqi.dispatch.models import Briefing, EconomicFigure, Meeting
+from zhuqi.dispatch.selectors import briefing_queryset, economic_queryset, meeting_queryset
 from zhuqi.enterprises.models import Enterprise
 from zhuqi.enterprises.selectors import enterprise_queryset
 from zhuqi.ingest.models import Report
@@ -165,6 +167,43 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "handler": {"home"},
         "liaison": {"home"},
         "enterprise": {"home"},
+        "outsider": {"datong"},
+    },
+    # A dispatch meeting: government staff of its region and above; a handler only those their
+    # department attended (or was given a decision by), not every meeting of its region.
+    "meeting": {
+        "admin": ALL,
+        "auditor": ALL,
+        "leader": {"home", "horqin"},
+        "coordinator": {"home"},
+        "handler": {"worked"},
+        "liaison": set(),
+        "enterprise": set(),
+        "outsider": {"datong", "worked"},
+    },
+    # A briefing: by its region; and whoever asked for it (the coordinator asked for Horqin's,
+    # outside their jurisdiction). A handler reads only those they asked for, not even their
+    # department's that someone else asked for (counted as that reader sees the records).
+    "briefing": {
+        "admin": ALL | {"asked", "handlers"},
+        "auditor": ALL | {"asked", "handlers"},
+        "leader": {"home", "horqin", "worked", "asked", "handlers"},
+        "coordinator": {"home", "worked", "asked", "handlers"},
+        "handler": {"handlers"},
+        "liaison": set(),
+        "enterprise": set(),
+        "outsider": {"datong"},
+    },
+    # Economic figures: a region's own by its region; a peer's (Datong's, entered for
+    # Huolinguole) by the region it is compared for, not by the peer's; no handler.
+    "economic": {
+        "admin": {"home", "horqin", "datong", "peer"},
+        "auditor": {"home", "horqin", "datong", "peer"},
+        "leader": {"home", "horqin", "peer"},
+        "coordinator": {"home", "peer"},
+        "handler": set(),
+        "liaison": set(),
+        "enterprise": set(),
         "outsider": {"datong"},
     },
     # A joint handling names every member enterprise: government users only. A department's
@@ -321,8 +360,53 @@ def scene(cast: Cast, trip: Trip) -> Scene:
         ).pk: name
         for name, enterprise in (("home", cast.home), ("horqin", cast.tongliao), ("datong", cast.datong))
     }
+
+    def meeting(region: str, **links: Any) -> int:
+        chair = OfficialFactory(name=f"主持{region}", region_id=region)
+        made = Meeting.objects.create(
+            title=f"调度会{region}", held_on=datetime.date(2026, 11, 2), region_id=region, chair=chair
+        )
+        if "department" in links:
+            made.departments.set([links["department"]])
+        return made.pk
+
+    meetings = {
+        meeting("150581"): "home",
+        meeting("150502"): "horqin",
+        meeting("140200"): "datong",
+        meeting("140200", department=industry): "worked",
+    }
+
+    def briefing(region: str, **values: Any) -> int:
+        return Briefing.objects.create(region_id=region, period="2026-11", **values).pk
+
+    briefings = {
+        briefing("150581", requested_by=cast.admin): "home",
+        briefing("150502", requested_by=cast.admin): "horqin",
+        briefing("140200", requested_by=cast.admin): "datong",
+        briefing("150581", scope_kind="department", department=industry, requested_by=cast.admin): "worked",
+        briefing("150502", requested_by=cast.coordinator): "asked",
+        briefing(
+            "150581", scope_kind="department", department=industry, requested_by=cast.handler
+        ): "handlers",
+    }
+
+    def figure(region: str, compared_for: str | None = None) -> int:
+        return EconomicFigure.objects.create(
+            region_id=region, indicator="gdp", period="2026-09", value=1, compared_for_id=compared_for
+        ).pk
+
+    economic = {
+        figure("150581"): "home",
+        figure("150502"): "horqin",
+        figure("140200"): "datong",
+        figure("140200", compared_for="150581"): "peer",
+    }
     return Scene(
         names={
+            "meeting": meetings,
+            "briefing": briefings,
+            "economic": economic,
             "indicator": indicators,
             "task_force": forces,
             "campaign_report": campaign_reports,
@@ -349,6 +433,9 @@ SELECTORS: dict[str, Callable[..., Any]] = {
     "report": report_queryset,
     "task_force": task_force_queryset,
     "indicator": indicator_queryset,
+    "meeting": meeting_queryset,
+    "briefing": briefing_queryset,
+    "economic": economic_queryset,
     "campaign_report": lambda user: CampaignReport.objects.filter(
         pk__in=[r.pk for c in Campaign.objects.all() for r in campaign_report_queryset(user=user, campaign=c)]
     ),

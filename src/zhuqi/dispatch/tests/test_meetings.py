@@ -27,6 +27,12 @@ def _errors(failure: pytest.ExceptionInfo[ValidationFailed]) -> dict[str, str]:
     return {error.field: error.message for error in failure.value.errors}
 
 
+def _industry(cast: Cast) -> int:
+    """The handler's department (霍林郭勒市工业和信息化局)."""
+    assert cast.handler.department_id is not None
+    return cast.handler.department_id
+
+
 def _data(cast: Cast, **overrides: Any) -> MeetingData:
     chair = OfficialFactory(name="李国庆")
     data = MeetingData(
@@ -35,7 +41,7 @@ def _data(cast: Cast, **overrides: Any) -> MeetingData:
         region_code="150581",
         chair_id=chair.pk,
         chair_posts="市委副书记、市长",
-        department_ids=[cast.handler.department_id],
+        department_ids=[_industry(cast)],
     )
     for name, value in overrides.items():
         setattr(data, name, value)
