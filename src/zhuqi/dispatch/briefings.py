@@ -190,19 +190,7 @@ def tables(figures: dict[str, Any], *, meeting: dict[str, Any] | None = None) ->
                 [[r["rank"], r["name"], r["value"], r["previous_rank"], _change(r["change"])] for r in rows],
                 rates=frozenset({2}),
                 note=ranking["definition"],
-                chart=(
-                    (
-                        lambda rows=rows, ranking=ranking: charts.bar_chart(
-                            ranking["label"],
-                            [r["name"] for r in rows],
-                            [None if r["value"] is None else r["value"] * 100 for r in rows],
-                            unit="%",
-                        )
-                    )
-                    if ranking["measure"] in ("resolution_rate", "start_rate")
-                    and any(r["value"] is not None for r in rows)
-                    else None
-                ),
+                chart=_ranking_chart(ranking),
             )
         )
     projects = figures.get("projects")
@@ -488,6 +476,24 @@ def tables(figures: dict[str, Any], *, meeting: dict[str, Any] | None = None) ->
             )
         )
     return found
+
+
+def _ranking_chart(ranking: dict[str, Any]) -> Callable[[], bytes] | None:
+    """The bar chart of the rankings a briefing draws (resolution and start rates), when some
+    row has a rate to draw."""
+    rows = ranking["rows"]
+    if ranking["measure"] not in ("resolution_rate", "start_rate") or all(r["value"] is None for r in rows):
+        return None
+
+    def draw() -> bytes:
+        return charts.bar_chart(
+            ranking["label"],
+            [r["name"] for r in rows],
+            [None if r["value"] is None else r["value"] * 100 for r in rows],
+            unit="%",
+        )
+
+    return draw
 
 
 def _ratio(value: Any) -> float | None:

@@ -8,6 +8,7 @@ import io
 import logging
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ COLOURS = ("#c0392b", "#2c6fbb", "#27ae60", "#e67e22", "#8e44ad", "#16a085")
 
 
 @cache
-def _pyplot() -> object:
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -43,10 +44,10 @@ def _pyplot() -> object:
     return pyplot
 
 
-def _png(figure: object) -> bytes:
+def _png(figure: Any) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")  # type: ignore[attr-defined]
-    _pyplot().close(figure)  # type: ignore[attr-defined]
+    figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    _pyplot().close(figure)
     return buffer.getvalue()
 
 
@@ -54,7 +55,7 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | None],
     """Horizontal bars, largest at the top, each with its value written beside it."""
     pyplot = _pyplot()
     height = max(2.0, 0.38 * len(labels) + 1.0)
-    figure, axes = pyplot.subplots(figsize=(6.3, height))  # type: ignore[attr-defined]
+    figure, axes = pyplot.subplots(figsize=(6.3, height))
     shown = [0 if value is None else value for value in values]
     positions = list(range(len(labels)))[::-1]
     axes.barh(positions, shown, color=COLOURS[0])

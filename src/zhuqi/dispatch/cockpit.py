@@ -523,11 +523,11 @@ def _chains_section(user: User, scope: Scope, period: Period) -> list[dict[str, 
         chains = chains.filter(pk=scope.chain.pk)
     else:
         chains = chains.filter(region_subtree_q("region_id", scope.region_code))
-    chains = list(chains[:30])
+    listed = list(chains[:30])
     year = period.end.year
-    goals = {g.chain_id: g for g in ChainGoal.objects.filter(chain__in=chains, year=year)}
+    goals = {g.chain_id: g for g in ChainGoal.objects.filter(chain__in=listed, year=year)}
     rows = []
-    for row in comparison.chain_rows(user, chains):
+    for row in comparison.chain_rows(user, listed):
         lines = comparison.goal_progress(row.chain, goals.get(row.chain.pk), row, year)
         percents = [line.percent for line in lines if line.percent is not None]
         rows.append(
@@ -703,17 +703,17 @@ def _rows_by_measure(
     projects = project_figures.project_figures(
         user=user, year=by_date.year, by_date=by_date, group_by=by, region=scope.region_code, today=today
     )
-    for row in projects.rows:
-        if row.key is None:
+    for project_row in projects.rows:
+        if project_row.key is None:
             continue
-        found["start_rate"][row.key] = (row.name, row.start_rate)
-        found["investment_rate"][row.key] = (row.name, row.investment_rate)
+        found["start_rate"][project_row.key] = (project_row.name, project_row.start_rate)
+        found["investment_rate"][project_row.key] = (project_row.name, project_row.investment_rate)
     agreements = agreement_figures.agreement_figures(
         user=user, year=period.end.year, group_by=by, region=scope.region_code, today=today
     )
-    for row in agreements.rows:
-        if row.key is not None:
-            found["landing_rate"][row.key] = (row.name, row.landing_rate)
+    for agreement_row in agreements.rows:
+        if agreement_row.key is not None:
+            found["landing_rate"][agreement_row.key] = (agreement_row.name, agreement_row.landing_rate)
     return found
 
 
@@ -822,7 +822,7 @@ def cockpit_figures(
         ("economy", gettext_noop("经济指标"), lambda: _economy_section(user, scope, period)),
         ("rankings", gettext_noop("红黑榜"), lambda: rankings(user, scope, period, today=today, now=now)),
     ]
-    shown = SECTIONS_OF_SCOPE.get(scope.kind)
+    shown = SECTIONS_OF_SCOPE.get(ScopeKind(scope.kind))
     figures: dict[str, Any] = {
         "scope": {
             "kind": scope.kind,

@@ -30,7 +30,7 @@ def meeting(
         chair_id=chair.pk,
         chair_posts="市委副书记、市长",
         place="市政府第一会议室",
-        department_ids=[cast.handler.department_id],
+        department_ids=[department for department in [cast.handler.department_id] if department],
         attendees=[AttendeeData(official_id=reporter.pk, posts="市工信局局长", role="reporting")],
         summary="聚焦重点产业链，找差距、比进度，每周都要有新进展",
     )
