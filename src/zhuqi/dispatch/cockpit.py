@@ -584,10 +584,9 @@ def _economy_section(user: User, scope: Scope, period: Period) -> list[dict[str,
         ranked = sorted(
             [figure, *peers] if figure.value is not None else peers, key=lambda f: -(f.value or 0)
         )
+        # Equal figures share a rank (1, 2, 2, 4), as on the economy page.
         rank = (
-            next((i + 1 for i, f in enumerate(ranked) if f is figure), None)
-            if figure.value is not None
-            else None
+            1 + sum(1 for f in ranked if (f.value or 0) > figure.value) if figure.value is not None else None
         )
         rows.append(
             {

@@ -19,7 +19,7 @@ from zhuqi.core import audit
 from zhuqi.core.concurrency import check_version, lock
 from zhuqi.core.errors import FieldError, ValidationFailed, require
 from zhuqi.core.models import AuditEntry
-from zhuqi.core.periods import Period
+from zhuqi.core.periods import Period, PeriodKind
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.textlimits import length_errors
@@ -530,7 +530,12 @@ def economic_figure_set(
 
 
 def _write_economic_figure(
-    actor: User, values: dict[str, Any], expected_version: int | None, source: str
+    actor: User,
+    values: dict[str, Any],
+    expected_version: int | None,
+    source: str,
+    *,
+    blank_keeps: bool = False,
 ) -> EconomicFigure:
     existing = (
         EconomicFigure.objects.select_for_update()
@@ -550,7 +555,9 @@ def _write_economic_figure(
         check_version(existing, expected_version)
     before = audit.snapshot(existing)
     for name in ("value", "target", "note"):
-        setattr(existing, name, values[name])
+        # A sheet's blank cell (an import) leaves what was entered; a form's empty field clears it.
+        if not (blank_keeps and values[name] in (None, "")):
+            setattr(existing, name, values[name])
     changes = audit.diff(before, audit.snapshot(existing))
     if changes:
         existing.version += 1
@@ -590,7 +597,7 @@ def economic_figures_import(
         errors.append(FieldError("file", "表中没有数据行"))
     if errors:
         raise ValidationFailed(errors)
-    return [_write_economic_figure(actor, values, None, source) for values in cleaned]
+    return [_write_economic_figure(actor, values, None, source, blank_keeps=True) for values in cleaned]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -630,6 +637,9 @@ def briefing_request(
         scope = cockpit.resolve_scope(
             actor, kind=scope_kind, region=region_code, department=department_id, chain=chain_id
         )
+    if not (period or "").strip() and meeting is not None:
+        # A meeting's briefing is of its week unless another period is asked for (the page's default).
+        period = Period.containing(PeriodKind.WEEK, meeting.held_on).key
     resolved = cockpit.resolve_period(period)
     briefing = Briefing.objects.create(
         meeting=meeting,

@@ -213,3 +213,28 @@ def test_an_import_writes_every_row_or_none_naming_each_bad_row(cast: Cast) -> N
     assert EconomicFigure.objects.count() == 3
     with pytest.raises(PermissionDenied):
         services.economic_figures_import(actor=cast.handler, rows=[good])
+
+
+def test_a_bulletins_period_is_read_and_a_peer_of_another_level_or_inside_refused(cast: Cast) -> None:
+    for written, key in (("2026年9月", "2026-09"), ("2026年第三季度", "2026-Q3"), ("2026年", "2026")):
+        assert _set(cast, value="6", period=written).period == key
+    with pytest.raises(ValidationFailed) as failure:
+        _set(cast, value="6", period="2026-W40")
+    assert set(_errors(failure)) == {"period"}
+    # A prefecture is no peer of a county, nor a county of the county's own prefecture.
+    for peer in ("150500", "140200"):
+        with pytest.raises(ValidationFailed) as failure:
+            _set(cast, value="6", region_code=peer, compared_for_code="150581")
+        assert set(_errors(failure)) == {"region"}, peer
+
+
+def test_a_blank_cell_of_an_import_keeps_what_was_entered(cast: Cast) -> None:
+    _set(cast, value="6.5", target="7")
+    services.economic_figures_import(
+        actor=cast.coordinator,
+        rows=[
+            EconomicFigureData(region_code="150581", indicator="gdp_growth", period="2026-09", value="6.9")
+        ],
+    )
+    figure = EconomicFigure.objects.get()
+    assert (figure.value, figure.target) == (Decimal("6.90"), Decimal("7.00"))

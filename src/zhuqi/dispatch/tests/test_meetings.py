@@ -332,3 +332,12 @@ def test_late_cases_of_the_scope_are_on_the_agenda(cast: Cast) -> None:
     assert list(late.values_list("record_id", flat=True)) == [decision.case_id]
     last = later.agenda.get(section=AgendaSection.LAST_DECISIONS)
     assert last.detail.endswith("（已逾期）")
+
+
+def test_a_held_meetings_agenda_stays_as_it_was_that_day(cast: Cast) -> None:
+    held = scene.meeting(cast, held_on=scene.today() - datetime.timedelta(days=1))
+    drawn = list(held.agenda.values_list("pk", flat=True))
+    with pytest.raises(PermissionDenied) as refusal:
+        services.agenda_rebuild(actor=cast.coordinator, meeting_id=held.pk, expected_version=held.version)
+    assert "议程保留会议当时的情况" in refusal.value.message
+    assert list(held.agenda.values_list("pk", flat=True)) == drawn
