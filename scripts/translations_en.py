@@ -2816,6 +2816,19 @@ DISPATCH_ENGLISH.update(
     {
         "自定义（按右侧日期）": "Custom (the dates beside)",
         "目前在办 %(n)s 件": "%(n)s open now",
+        "对标的本地区": "Compared for (home region)",
+        "部门驾驶舱只统计本部门牵头的事项、负责的项目和跟踪的协议。包联覆盖、惠企政策、专项行动、经济指标和红黑榜按地区统计，请在“范围”中选择地区查看。": (
+            "A department's cockpit counts only the cases it leads, the projects it is responsible"
+            " for and the agreements it follows up. Liaison coverage, relief policies, campaigns,"
+            " economic indicators and rankings are counted by region: choose a region under Scope."
+        ),
+        "产业链驾驶舱只统计链上企业的在办和逾期事项及本链年度目标。其他数字按地区统计，请在“范围”中选择地区查看。": (
+            "A chain's cockpit counts only its member enterprises' open and late cases and the"
+            " chain's goals for the year. Other figures are counted by region: choose a region"
+            " under Scope."
+        ),
+        "在办事项": "Open cases",
+        "本年尚无签约协议。": "No agreement signed this year yet.",
         "议程记录的是生成议程时各事项的情况；会议召开后不再更新。决定事项的当前办理状态见“落实情况”。": (
             "The agenda records each item as it stood when the agenda was drawn; it is not redrawn"
             " after the meeting. Where each decision stands now is shown under the follow-up above."

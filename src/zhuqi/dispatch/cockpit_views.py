@@ -389,11 +389,14 @@ def _sections(figures: dict[str, Any]) -> dict[str, Any]:
                 {"label": _("履约率"), "text": _(agreements["definitions"].get("performance_rate", ""))},
             ],
         }
-        context["funnel_chart"] = _funnel_chart(funnel)
+        # Nothing signed: a sentence, not four empty blocks.
+        context["funnel_chart"] = _funnel_chart(funnel) if funnel and funnel[0]["count"] else ""
     coverage = figures.get("coverage")
     if coverage:
         context["coverage"] = {**coverage, "rate_text": _percent(coverage["rate"])}
     context["leader_visits"] = figures.get("leader_visits") or []
+    # The sections this scope counts (a department's or a chain's leaves the region's out).
+    context["counted"] = {key for key, value in figures.items() if value is not None}
     policies = figures.get("policies")
     if policies:
         total = policies["total"]
@@ -555,7 +558,7 @@ def _funnel_chart(funnel: list[dict[str, Any]]) -> dict[str, Any]:
                 "min": 0,
                 "max": max([step["count"] for step in funnel] + [1]),
                 "minSize": "8%",
-                "label": {"show": True, "position": "inside", "formatter": "{b}：{c}"},
+                "label": {"show": True, "position": "inside", "formatter": "{b} {c}"},
                 "data": [{"name": step["label"], "value": step["count"]} for step in funnel],
             }
         ],

@@ -56,7 +56,7 @@ MODEL_LABELS = (
     gettext_noop("情况"),
     gettext_noop("实际值"),
     gettext_noop("目标值"),
-    gettext_noop("对标地区"),
+    gettext_noop("对标的本地区"),
     gettext_noop("说明"),
 )
 
