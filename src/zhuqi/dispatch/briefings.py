@@ -29,6 +29,8 @@ from zhuqi.dispatch.selectors import decisions_of, previous_meeting
 logger = logging.getLogger(__name__)
 
 NUMERALS = "一二三四五六七八九十"
+# A ranking's chart shows at most this many from the top and as many from the bottom.
+CHART_ROWS = 10
 # A briefing still 生成中 this long after it was asked for was left by a worker that stopped.
 STALLED_AFTER = datetime.timedelta(minutes=30)
 
@@ -480,14 +482,22 @@ def tables(figures: dict[str, Any], *, meeting: dict[str, Any] | None = None) ->
 
 def _ranking_chart(ranking: dict[str, Any]) -> Callable[[], bytes] | None:
     """The bar chart of the rankings a briefing draws (resolution and start rates), when some
-    row has a rate to draw."""
-    rows = ranking["rows"]
-    if ranking["measure"] not in ("resolution_rate", "start_rate") or all(r["value"] is None for r in rows):
+    row has a rate to draw: the first and last CHART_ROWS ranked when there are more (a
+    province's two hundred departments would be a picture four pages long; the table beside it
+    lists them all)."""
+    rated = [r for r in ranking["rows"] if r["value"] is not None]
+    if ranking["measure"] not in ("resolution_rate", "start_rate") or not rated:
         return None
+    rows = rated if len(rated) <= 2 * CHART_ROWS else [*rated[:CHART_ROWS], *rated[-CHART_ROWS:]]
+    title = (
+        ranking["label"]
+        if len(rows) == len(rated)
+        else f"{ranking['label']}（前{CHART_ROWS}名和后{CHART_ROWS}名）"
+    )
 
     def draw() -> bytes:
         return charts.bar_chart(
-            ranking["label"],
+            title,
             [r["name"] for r in rows],
             [None if r["value"] is None else r["value"] * 100 for r in rows],
             unit="%",
