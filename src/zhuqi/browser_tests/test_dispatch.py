@@ -19,6 +19,7 @@ from docx import Document
 from playwright.sync_api import expect
 
 from zhuqi.browser_tests.conftest import log_in
+from zhuqi.core.periods import Period
 
 pytestmark = pytest.mark.browser
 
@@ -205,7 +206,9 @@ def test_a_meeting_its_decision_and_its_briefing_match_the_api(page: Any, tmp_pa
         with page.expect_download() as download_info:
             page.get_by_test_id(f"briefing-{which}").click()
         download = download_info.value
-        assert download.suggested_filename.endswith(f"{period}{suffix}"), download.suggested_filename
+        # Named as people say the period (2026年12月), not by its key.
+        named = Period.parse(period).label
+        assert download.suggested_filename.endswith(f"{named}{suffix}"), download.suggested_filename
         files[which] = tmp_path / f"briefing{suffix}"
         download.save_as(files[which])
 

@@ -171,14 +171,17 @@ def _clean_meeting(
     return values, projects, departments, attendees
 
 
-def _members_text(meeting: Meeting) -> dict[str, list[str]]:
+def _members_text(meeting: Meeting) -> dict[str, list[Any]]:
+    """The meeting's people and records as the audit trail keeps them: the attendees as written
+    (posts change), the departments and projects by id, as the audit page reads a many-to-many
+    field's change (it names them)."""
     return {
         "attendees": [
             f"{a.official.name}{a.posts}（{a.get_role_display()}）"
             for a in meeting.attendees.select_related("official")
         ],
-        "departments": sorted(d.name for d in meeting.departments.all()),
-        "projects": sorted(p.name for p in meeting.projects.all()),
+        "departments": sorted(meeting.departments.values_list("pk", flat=True)),
+        "projects": sorted(meeting.projects.values_list("pk", flat=True)),
     }
 
 

@@ -23,10 +23,10 @@ def test_the_periodic_tasks_are_queued_and_run_by_the_database_worker(cast, monk
     )
     # Already past its clock, as if submitted long ago.
     type(case).objects.filter(pk=case.pk).update(due_at=case.submitted_at.replace(year=2020))
-    # The deadline sweep, the notification outbox, the import jobs' sweep and the policies'
-    # re-match of enterprises written in bulk.
-    assert enqueue_periodic() == 4
-    assert DBTaskResult.objects.filter(status="READY").count() == 4
+    # The deadline sweep, the notification outbox, the import jobs' sweep, the policies'
+    # re-match of enterprises written in bulk and the dispatch sweep (snapshots, stalled briefings).
+    assert enqueue_periodic() == 5
+    assert DBTaskResult.objects.filter(status="READY").count() == 5
     make_worker("test", batch=True).run()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     case.refresh_from_db()

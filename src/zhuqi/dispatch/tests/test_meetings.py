@@ -341,3 +341,35 @@ def test_a_held_meetings_agenda_stays_as_it_was_that_day(cast: Cast) -> None:
         services.agenda_rebuild(actor=cast.coordinator, meeting_id=held.pk, expected_version=held.version)
     assert "议程保留会议当时的情况" in refusal.value.message
     assert list(held.agenda.values_list("pk", flat=True)) == drawn
+
+
+def test_the_audit_page_names_a_meetings_departments_and_figures(cast: Cast) -> None:
+    from django.test import Client
+
+    from zhuqi.dispatch.services import EconomicFigureData
+
+    made = scene.meeting(cast, department_ids=[])
+    services.meeting_update(
+        actor=cast.coordinator,
+        meeting_id=made.pk,
+        expected_version=made.version,
+        data=MeetingData(
+            title=made.title,
+            held_on=made.held_on,
+            region_code="150581",
+            chair_id=made.chair_id,
+            department_ids=[department for department in [cast.handler.department_id] if department],
+        ),
+    )
+    for value in ("5", "6"):
+        services.economic_figure_set(
+            actor=cast.coordinator,
+            data=EconomicFigureData(
+                region_code="150581", indicator="gdp_growth", period="2026-09", value=value
+            ),
+        )
+    client = Client()
+    client.force_login(cast.admin)
+    page = client.get("/audit/?action=update")
+    assert page.status_code == 200
+    assert "霍林郭勒市工业和信息化局" in page.content.decode()
