@@ -67,19 +67,7 @@ def dispatch_rankings(request: HttpRequest, query: Query[schemas.DispatchFigures
     scope = cockpit.parse_scope(user, query.scope)
     period = cockpit.resolve_period(query.period)
     return {
-        "scope": {
-            "kind": scope.kind,
-            "key": scope.key,
-            "label": scope.label,
-            "region": {"code": scope.region.code, "name": scope.region.name},
-        },
-        "period": {
-            "key": period.key,
-            "label": period.label,
-            "from": period.start,
-            "to": period.end,
-            "kind": str(period.kind),
-        },
+        **cockpit.heading(scope, period),
         "rankings": cockpit.rankings(user, scope, period, today=timezone.localdate(), now=timezone.now()),
     }
 

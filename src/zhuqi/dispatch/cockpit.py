@@ -793,6 +793,25 @@ def rankings(
 # The whole cockpit
 
 
+def heading(scope: Scope, period: Period) -> dict[str, Any]:
+    """What a cockpit, its rankings or a briefing is of: the scope and the period."""
+    return {
+        "scope": {
+            "kind": scope.kind,
+            "key": scope.key,
+            "label": scope.label,
+            "region": {"code": scope.region.code, "name": scope.region.name},
+        },
+        "period": {
+            "key": period.key,
+            "label": period_label(period),
+            "from": period.start,
+            "to": period.end,
+            "kind": str(period.kind),
+        },
+    }
+
+
 # The sections a department's or a chain's cockpit counts; a region's counts them all. The others
 # are counted by region only (coverage, policies, campaigns, the economy) or by the region's
 # records (leader visits), so for a department or a chain they would be the region's.
@@ -831,19 +850,7 @@ def cockpit_figures(
     ]
     shown = SECTIONS_OF_SCOPE.get(ScopeKind(scope.kind))
     figures: dict[str, Any] = {
-        "scope": {
-            "kind": scope.kind,
-            "key": scope.key,
-            "label": scope.label,
-            "region": {"code": scope.region.code, "name": scope.region.name},
-        },
-        "period": {
-            "key": period.key,
-            "label": period_label(period),
-            "from": period.start,
-            "to": period.end,
-            "kind": str(period.kind),
-        },
+        **heading(scope, period),
         "generated_at": now,
     }
     for index, (key, label, compute) in enumerate(steps):
