@@ -355,6 +355,45 @@ def figures_for(
     return figures
 
 
+def totals_for_periods(
+    *,
+    user: User,
+    periods: list[Period],
+    region: str = "",
+    lead_department_id: int | None = None,
+    kind: str = Kind.DEMAND,
+    now: datetime.datetime | None = None,
+) -> list[FigureRow]:
+    """The totals `figures_for` gives for each of `periods` (a trend), in one scan of the cases
+    instead of one a period: each period's measures are conditional aggregates of the same
+    query, its WHERE the OR of theirs. Of one lead department's cases when it is given (its row
+    of the department table)."""
+    cases = _scoped(user)
+    _, region_q = _grouping(user, "region", region, "")
+    moment = now or timezone.now()
+    where = Q(pk__in=[])
+    aggregates: dict[str, Any] = {}
+    for index, period in enumerate(periods):
+        period_where, measures = _measures(period, moment)
+        where |= period_where
+        aggregates.update({f"p{index}_{name}": aggregate for name, aggregate in measures.items()})
+    if lead_department_id is not None:
+        cases = cases.filter(lead_department_id=lead_department_id)
+    found = (
+        cases.alias(response_settled=response_settled_at(), answer_settled=answer_settled_at())
+        .filter(region_q, where, kind=kind)
+        .aggregate(**aggregates)
+    )
+    return [
+        FigureRow(
+            key=period.key,
+            name=period.label,
+            **{name: found[f"p{index}_{name}"] or 0 for name in COUNTED},
+        )
+        for index, period in enumerate(periods)
+    ]
+
+
 def figures_json(figures: Figures, *, definitions_url: str) -> dict[str, Any]:
     """The API's and the export's one shape of a table."""
     grouping = figures.grouping

@@ -81,6 +81,46 @@ def case_rows(user: User, *, period: Period, group_by: str, region: str, now: da
     return CaseRows(figures.rows, figures.total, now)
 
 
+def trend_totals(
+    user: User,
+    *,
+    periods: list[Period],
+    region: str,
+    lead_department_id: int | None,
+    now: datetime.datetime,
+) -> list[case_figures.FigureRow]:
+    """`cases.figures.totals_for_periods` (one scan for every period of a trend), from a fresh
+    snapshot when there is one and the reader may share it; kept as a past period's are, or as
+    the current one's when the last period is still running."""
+    if not _shared(user, region):
+        return case_figures.totals_for_periods(
+            user=user, periods=periods, region=region, lead_department_id=lead_department_id, now=now
+        )
+    keys = ",".join(period.key for period in periods)
+    key = f"trend|{region}|{lead_department_id or ''}|{keys}"[:200]
+    found = FigureSnapshot.objects.filter(key=key, valid_until__gt=now).first()
+    if found is not None:
+        return _rows(found.figures["rows"])
+    rows = case_figures.totals_for_periods(
+        user=user, periods=periods, region=region, lead_department_id=lead_department_id, now=now
+    )
+    current = periods[-1].end >= timezone.localtime(now).date()
+    FigureSnapshot.objects.bulk_create(
+        [
+            FigureSnapshot(
+                key=key,
+                figures={"rows": [_data(row) for row in rows]},
+                computed_at=now,
+                valid_until=now + (CURRENT_PERIOD_TTL if current else PAST_PERIOD_TTL),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["figures", "computed_at", "valid_until"],
+    )
+    return rows
+
+
 def drop_expired(now: datetime.datetime | None = None) -> int:
     """Delete the snapshots past their time (the periodic task's housekeeping)."""
     deleted, _ = FigureSnapshot.objects.filter(valid_until__lte=now or timezone.now()).delete()

@@ -186,6 +186,58 @@ def test_a_department_is_ranked_with_ties_and_its_change_since_the_previous_peri
     }
 
 
+@pytest.mark.django_db
+def test_the_trend_read_in_one_scan_equals_each_periods_own_figures(
+    desk: Desk, cast: Cast, clock: Clock
+) -> None:
+    industry = cast.handler.department
+    land = DepartmentFactory(name="霍林郭勒市自然资源局")
+    desk.start(desk.assigned(industry, at(2, 10)), at(2, 10, 10))
+    desk.start(desk.assigned(land, at(2, 10)), at(2, 13))
+    desk.start(desk.assigned(industry, at(3, 3)), at(3, 6))
+    desk.assigned(land, at(3, 3))
+    clock.set(at(3, 20))
+    shown = _figures(cast.coordinator)["cases"]["trend"]
+    assert [point["period"] for point in shown] == [
+        "2024-10",
+        "2024-11",
+        "2024-12",
+        "2025-01",
+        "2025-02",
+        "2025-03",
+    ]
+    for point in shown:
+        own = case_figures.figures_for(
+            user=cast.coordinator, period=Period.parse(point["period"]), region="150581", now=clock.now
+        ).total
+        assert (point["cases"], point["response_rate"], point["answer_rate"]) == (
+            own.cases,
+            own.response_rate,
+            own.answer_rate,
+        ), point
+    assert [point["cases"] for point in shown][-2:] == [2, 2]
+    # One department's trend is its row of each period's department table.
+    rows = case_figures.totals_for_periods(
+        user=cast.coordinator,
+        periods=[Period.parse("2025-02"), Period.parse(MARCH)],
+        region="150581",
+        lead_department_id=land.pk,
+        now=clock.now,
+    )
+    for row in rows:
+        table = case_figures.figures_for(
+            user=cast.coordinator,
+            period=Period.parse(str(row.key)),
+            group_by="department",
+            region="150581",
+            now=clock.now,
+        )
+        own = next(r for r in table.rows if r.key == land.pk)
+        assert {n: getattr(row, n) for n in case_figures.COUNTED} == {
+            n: getattr(own, n) for n in case_figures.COUNTED
+        }
+
+
 def test_ranks_are_shared_by_ties_and_the_unrated_are_not_ranked() -> None:
     values = {"a": ("甲", 0.5), "b": ("乙", 0.9), "c": ("丙", 0.5), "d": ("丁", None), "e": ("戊", 0.1)}
     assert cockpit._ranks(values) == {"b": 1, "a": 2, "c": 2, "e": 4}
