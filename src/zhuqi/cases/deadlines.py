@@ -130,6 +130,12 @@ def amber_time(start: datetime.datetime, due: datetime.datetime) -> datetime.dat
     return start + (due - start) * AMBER_SHARE
 
 
+def working_days_late(calendar: WorkingCalendar, due_at: datetime.datetime, today: datetime.date) -> int:
+    """Working days after the day a case fell due up to `today` (due today or later: 0): what the
+    deadline sweep escalates by and the dispatch agenda says."""
+    return calendar.working_days_between(due_at.astimezone(SHANGHAI).date(), today)
+
+
 def working_days_to_close(
     calendar: WorkingCalendar, assigned_at: datetime.datetime | None, closed_at: datetime.datetime
 ) -> int | None:

@@ -286,7 +286,7 @@ def _escalate_batch(
         joints: dict[tuple[int, str, datetime.datetime], _JointLate] = {}
         for case in cases:
             assert case.due_at is not None
-            late_days = calendar.working_days_between(case.due_at.astimezone(SHANGHAI).date(), today)
+            late_days = deadlines.working_days_late(calendar, case.due_at, today)
             reached = deadlines.escalation_for(late_days)
             # Never lowered while the same deadline runs (a holiday entered afterwards may shorten
             # the count; the notices already went out).

@@ -70,6 +70,11 @@ RELATIVE = {
 }
 
 
+def day_label(day: datetime.date) -> str:
+    """A day as Chinese text writes it: 2026年11月9日 (no zero padding); a day period's label."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
@@ -155,7 +160,7 @@ class Period:
         """The key and the label."""
         start = self.start
         if self.kind == PeriodKind.DAY:
-            return f"{start:%Y-%m-%d}", f"{start.year}年{start.month}月{start.day}日"
+            return f"{start:%Y-%m-%d}", day_label(start)
         if self.kind == PeriodKind.WEEK:
             year, week, _ = start.isocalendar()
             return f"{year}-W{week:02d}", f"{year}年第{week}周"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from zhuqi.cases.figures import late_now_q
 from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Escalation
 from zhuqi.cases.selectors import case_queryset
+from zhuqi.core.periods import day_label
 from zhuqi.core.scoping import region_subtree_q
 from zhuqi.core.workdays import WorkingCalendar
 from zhuqi.directory.models import User
@@ -24,8 +25,9 @@ from zhuqi.projects import selectors as project_selectors
 from zhuqi.taskforces import indicators as operating
 
 ITEMS_A_SECTION = 8
-# Campaigns whose last due period's reporting rate is under this are on the agenda.
-REPORTING_FLOOR = 0.9
+# Campaigns whose last due period's reporting rate (per cent, as the board gives it) is under
+# this are on the agenda.
+REPORTING_FLOOR_PERCENT = 90
 NOT_LANDED_MONTHS = 6
 
 
@@ -50,14 +52,10 @@ def _case_item(section: str, case: Case, detail: str) -> AgendaItem:
     )
 
 
-def _day(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _department_and_due(case: Case) -> str:
     department = case.lead_department.name if case.lead_department else "尚未交办"
     due = timezone.localtime(case.due_at).date() if case.due_at else None
-    return f"{department}；时限 {_day(due)}" if due else department
+    return f"{department}；时限 {day_label(due)}" if due else department
 
 
 def _last_decisions(meeting: Meeting, user: User) -> list[AgendaItem]:
@@ -155,7 +153,7 @@ def _chains_behind(meeting: Meeting, user: User, today: datetime.date) -> list[A
     year_share = int((today - datetime.date(today.year, 1, 1)).days * 100 / 365)
     items = []
     period = cockpit.Period.containing(cockpit.PeriodKind.YEAR, today)
-    for chain in cockpit._chains_section(user, scope, period):
+    for chain in cockpit.chains_section(user, scope, period):
         behind = [g for g in chain["goals"] if g["percent"] is not None and g["percent"] < year_share]
         if not behind:
             continue
@@ -187,9 +185,9 @@ def _agreements_not_landed(meeting: Meeting, user: User, today: datetime.date) -
         AgendaItem(
             section=AgendaSection.AGREEMENTS_NOT_LANDED,
             title=agreement.title[:300],
-            detail=(f"{_day(agreement.signed_on)}签约，签约方 {agreement.counterparty_name}；尚无落地项目")[
-                :500
-            ],
+            detail=(
+                f"{day_label(agreement.signed_on)}签约，签约方 {agreement.counterparty_name}；尚无落地项目"
+            )[:500],
             record_type="investment.agreement",
             record_id=agreement.pk,
             link=f"/investment/agreements/{agreement.pk}/",
@@ -203,11 +201,11 @@ def _campaigns_behind(meeting: Meeting, user: User, today: datetime.date) -> lis
         return []
     scope = cockpit.scope_of_meeting(meeting)
     period = cockpit.Period.containing(cockpit.PeriodKind.WEEK, today)
-    section = cockpit._campaigns_section(user, scope, period, today)
+    section = cockpit.campaigns_section(user, scope, period, today)
     items = []
     for row in section["campaigns"]:
         rate = row["report_rate"]
-        if rate is None or float(rate) >= REPORTING_FLOOR * (100 if float(rate) > 1 else 1):
+        if rate is None or rate >= REPORTING_FLOOR_PERCENT:
             continue
         items.append(
             AgendaItem(

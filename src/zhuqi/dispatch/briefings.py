@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhuqi.core.errors import PermissionDenied, ServiceError
+from zhuqi.core.periods import day_label
 from zhuqi.core.spreadsheets import Spreadsheet, Styled
 from zhuqi.directory.models import User
 from zhuqi.dispatch import charts, cockpit
@@ -51,6 +52,7 @@ class Table:
 
 
 def percent(value: Any) -> str:
+    """A rate of 0–1 as per cent with one decimal ("87.5%"); no rate (no denominator): "—"."""
     return "—" if value is None else f"{float(value) * 100:.1f}%"
 
 
@@ -523,9 +525,8 @@ def _goal(goal: dict[str, Any]) -> str:
 
 
 def _date(value: Any) -> str:
-    if isinstance(value, str):
-        value = datetime.date.fromisoformat(value[:10])
-    return f"{value.year}年{value.month}月{value.day}日"
+    """A day of the figures (a date, or its ISO text once kept as JSON) as the document writes it."""
+    return day_label(datetime.date.fromisoformat(value[:10]) if isinstance(value, str) else value)
 
 
 def meeting_facts(meeting: Meeting, *, user: User) -> dict[str, Any]:

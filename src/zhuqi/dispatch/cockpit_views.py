@@ -29,6 +29,7 @@ from zhuqi.core.roles import Role
 from zhuqi.core.scoping import jurisdiction_code, region_subtree_q
 from zhuqi.directory.models import Department, Region, User
 from zhuqi.dispatch import cockpit
+from zhuqi.dispatch.briefings import percent
 from zhuqi.dispatch.models import ScopeKind
 
 COCKPIT_PAGE = "dispatch:cockpit"
@@ -54,11 +55,6 @@ PERIOD_NAMES = (
     gettext_noop("本年"),
     gettext_noop("上年"),
 )
-
-
-def _percent(rate: Any) -> str:
-    """A rate of 0–1 as per cent with one decimal ("87.5%"); none → "—"."""
-    return "—" if rate is None else f"{float(rate) * 100:.1f}%"
 
 
 def _percent_figure(value: Any) -> str:
@@ -299,7 +295,7 @@ def _sections(figures: dict[str, Any]) -> dict[str, Any]:
             {
                 "key": key,
                 "label": label,
-                "value": _percent(total[key]),
+                "value": percent(total[key]),
                 "detail": detail,
                 "definition": _(definitions.get(key, "")),
             }
@@ -341,7 +337,7 @@ def _sections(figures: dict[str, Any]) -> dict[str, Any]:
             {
                 "label": point["label"],
                 "cases": point["cases"],
-                **{key: _percent(point[key]) for key in CASE_RATES},
+                **{key: percent(point[key]) for key in CASE_RATES},
             }
             for point in trend
         ]
@@ -360,8 +356,8 @@ def _sections(figures: dict[str, Any]) -> dict[str, Any]:
             "year": projects["year"],
             "by": _day(projects["by"]),
             "total": total,
-            "start_rate": _percent(total["start_rate"]),
-            "investment_rate": _percent(total["investment_rate"]),
+            "start_rate": percent(total["start_rate"]),
+            "investment_rate": percent(total["investment_rate"]),
             "stages": [{"label": _(s["label"]), "projects": s["projects"]} for s in projects["stages"]],
             "definitions": [
                 {"label": _("开工率"), "text": _(projects["definitions"].get("start_rate", ""))},
@@ -376,13 +372,13 @@ def _sections(figures: dict[str, Any]) -> dict[str, Any]:
         funnel = [{"label": _(step["label"]), "count": step["count"]} for step in agreements["funnel"]]
         first = funnel[0]["count"] if funnel else 0
         for step in funnel:
-            step["share"] = _percent(step["count"] / first) if first else "—"
+            step["share"] = percent(step["count"] / first) if first else "—"
         context["agreements"] = {
             "year": agreements["year"],
             "total": total,
             "funnel": funnel,
-            "landing_rate": _percent(total.get("landing_rate")),
-            "performance_rate": _percent(total.get("performance_rate")),
+            "landing_rate": percent(total.get("landing_rate")),
+            "performance_rate": percent(total.get("performance_rate")),
             "definitions": [
                 {"label": _("落地率"), "text": _(agreements["definitions"].get("landing_rate", ""))},
                 {"label": _("开工率"), "text": _(agreements["definitions"].get("start_rate", ""))},
@@ -393,7 +389,7 @@ def _sections(figures: dict[str, Any]) -> dict[str, Any]:
         context["funnel_chart"] = _funnel_chart(funnel) if funnel and funnel[0]["count"] else ""
     coverage = figures.get("coverage")
     if coverage:
-        context["coverage"] = {**coverage, "rate_text": _percent(coverage["rate"])}
+        context["coverage"] = {**coverage, "rate_text": percent(coverage["rate"])}
     context["leader_visits"] = figures.get("leader_visits") or []
     # The sections this scope counts (a department's or a chain's leaves the region's out).
     context["counted"] = {key for key, value in figures.items() if value is not None}
@@ -402,8 +398,8 @@ def _sections(figures: dict[str, Any]) -> dict[str, Any]:
         total = policies["total"]
         context["policies"] = {
             "total": total,
-            "reach_rate": _percent(total.get("reach_rate")),
-            "grant_rate": _percent(total.get("grant_rate")),
+            "reach_rate": percent(total.get("reach_rate")),
+            "grant_rate": percent(total.get("grant_rate")),
             "definitions": [
                 {"label": _("政策触达率"), "text": _(policies["definitions"].get("reach_rate", ""))},
                 {"label": _("兑现率"), "text": _(policies["definitions"].get("grant_rate", ""))},
@@ -584,7 +580,7 @@ def _ranking_row(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "rank": row["rank"],
         "name": row["name"],
-        "value": _percent(row["value"]),
+        "value": percent(row["value"]),
         "previous_rank": row["previous_rank"],
         "change": change_text,
         "direction": direction,

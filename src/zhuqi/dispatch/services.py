@@ -19,7 +19,7 @@ from zhuqi.core import audit
 from zhuqi.core.concurrency import check_version, lock
 from zhuqi.core.errors import FieldError, ValidationFailed, require
 from zhuqi.core.models import AuditEntry
-from zhuqi.core.periods import Period, PeriodKind
+from zhuqi.core.periods import Period, PeriodKind, day_label
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.scoping import code_within, jurisdiction_code
 from zhuqi.core.textlimits import length_errors
@@ -171,7 +171,7 @@ def _clean_meeting(
     return values, projects, departments, attendees
 
 
-def _members_text(meeting: Meeting) -> dict[str, list[Any]]:
+def _members(meeting: Meeting) -> dict[str, list[Any]]:
     """The meeting's people and records as the audit trail keeps them: the attendees as written
     (posts change), the departments and projects by id, as the audit page reads a many-to-many
     field's change (it names them)."""
@@ -204,7 +204,7 @@ def meeting_create(*, actor: User, data: MeetingData, build_agenda: bool = True,
     meeting = Meeting.objects.create(**values, created_by=actor if actor.pk else None)
     _write_members(meeting, projects, departments, attendees)
     audit.record(actor=actor, instance=meeting, action=AuditEntry.Action.CREATE, source=source)
-    members = _members_text(meeting)
+    members = _members(meeting)
     if any(members.values()):
         audit.record(
             actor=actor,
@@ -235,12 +235,12 @@ def meeting_update(
     meeting = _lock_kept(actor, meeting_id)
     check_version(meeting, expected_version)
     values, projects, departments, attendees = _clean_meeting(actor, data)
-    before, members_before = audit.snapshot(meeting), _members_text(meeting)
+    before, members_before = audit.snapshot(meeting), _members(meeting)
     for name, value in values.items():
         setattr(meeting, name, value)
     changes = audit.diff(before, audit.snapshot(meeting))
     _write_members(meeting, projects, departments, attendees)
-    members_after = _members_text(meeting)
+    members_after = _members(meeting)
     changes.update({k: [members_before[k], v] for k, v in members_after.items() if v != members_before[k]})
     if not changes:
         return meeting
@@ -284,8 +284,7 @@ def agenda_rebuild(
     check_version(meeting, expected_version)
     require(
         meeting.held_on >= timezone.localdate(),
-        f"会议已于{meeting.held_on.year}年{meeting.held_on.month}月{meeting.held_on.day}日召开，"
-        "议程保留会议当时的情况，不再按当前数据重新生成",
+        f"会议已于{day_label(meeting.held_on)}召开，议程保留会议当时的情况，不再按当前数据重新生成",
     )
     _rebuild_agenda(actor, meeting, source)
     meeting.version += 1

@@ -10,7 +10,8 @@ region and below, docs/visibility.md)."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -32,7 +33,6 @@ class CaseRows:
     rows: list[case_figures.FigureRow]
     total: case_figures.FigureRow
     computed_at: datetime.datetime
-    names: dict[str, str] = field(default_factory=dict)
 
 
 def _shared(user: User, region: str) -> bool:
@@ -51,34 +51,53 @@ def _data(row: case_figures.FigureRow) -> dict[str, object]:
     return values
 
 
-def case_rows(user: User, *, period: Period, group_by: str, region: str, now: datetime.datetime) -> CaseRows:
-    """`cases.figures.figures_for(user, period, group_by, region)`'s rows and total, from a fresh
-    snapshot when there is one and the reader may share it."""
-    if not _shared(user, region):
-        figures = case_figures.figures_for(
-            user=user, period=period, group_by=group_by, region=region, now=now
-        )
-        return CaseRows(figures.rows, figures.total, now)
-    key = f"cases|{group_by}|{region}|{period.key}"
+def _kept(
+    key: str,
+    *,
+    last_day: datetime.date,
+    now: datetime.datetime,
+    count: Callable[[], list[case_figures.FigureRow]],
+) -> tuple[list[case_figures.FigureRow], datetime.datetime]:
+    """The rows kept under `key` while fresh, else `count()`ed and kept: five minutes when the
+    last period counted is still running on `last_day`, an hour when it is over."""
     found = FigureSnapshot.objects.filter(key=key, valid_until__gt=now).first()
     if found is not None:
-        return CaseRows(_rows(found.figures["rows"]), _rows([found.figures["total"]])[0], found.computed_at)
-    figures = case_figures.figures_for(user=user, period=period, group_by=group_by, region=region, now=now)
-    current = period.end >= timezone.localtime(now).date()
+        return _rows(found.figures["rows"]), found.computed_at
+    rows = count()
+    running = last_day >= timezone.localdate(now)
     FigureSnapshot.objects.bulk_create(
         [
             FigureSnapshot(
                 key=key,
-                figures={"rows": [_data(row) for row in figures.rows], "total": _data(figures.total)},
+                figures={"rows": [_data(row) for row in rows]},
                 computed_at=now,
-                valid_until=now + (CURRENT_PERIOD_TTL if current else PAST_PERIOD_TTL),
+                valid_until=now + (CURRENT_PERIOD_TTL if running else PAST_PERIOD_TTL),
             )
         ],
         update_conflicts=True,
         unique_fields=["key"],
         update_fields=["figures", "computed_at", "valid_until"],
     )
-    return CaseRows(figures.rows, figures.total, now)
+    return rows, now
+
+
+def case_rows(user: User, *, period: Period, group_by: str, region: str, now: datetime.datetime) -> CaseRows:
+    """`cases.figures.figures_for(user, period, group_by, region)`'s rows and total, from a fresh
+    snapshot when there is one and the reader may share it."""
+
+    def count() -> list[case_figures.FigureRow]:
+        figures = case_figures.figures_for(
+            user=user, period=period, group_by=group_by, region=region, now=now
+        )
+        return [*figures.rows, figures.total]  # the total last
+
+    if not _shared(user, region):
+        rows, at = count(), now
+    else:
+        rows, at = _kept(
+            f"case-rows|{group_by}|{region}|{period.key}", last_day=period.end, now=now, count=count
+        )
+    return CaseRows(rows[:-1], rows[-1], at)
 
 
 def trend_totals(
@@ -90,35 +109,18 @@ def trend_totals(
     now: datetime.datetime,
 ) -> list[case_figures.FigureRow]:
     """`cases.figures.totals_for_periods` (one scan for every period of a trend), from a fresh
-    snapshot when there is one and the reader may share it; kept as a past period's are, or as
-    the current one's when the last period is still running."""
-    if not _shared(user, region):
+    snapshot when there is one and the reader may share it."""
+
+    def count() -> list[case_figures.FigureRow]:
         return case_figures.totals_for_periods(
             user=user, periods=periods, region=region, lead_department_id=lead_department_id, now=now
         )
-    keys = ",".join(period.key for period in periods)
-    key = f"trend|{region}|{lead_department_id or ''}|{keys}"[:200]
-    found = FigureSnapshot.objects.filter(key=key, valid_until__gt=now).first()
-    if found is not None:
-        return _rows(found.figures["rows"])
-    rows = case_figures.totals_for_periods(
-        user=user, periods=periods, region=region, lead_department_id=lead_department_id, now=now
-    )
-    current = periods[-1].end >= timezone.localtime(now).date()
-    FigureSnapshot.objects.bulk_create(
-        [
-            FigureSnapshot(
-                key=key,
-                figures={"rows": [_data(row) for row in rows]},
-                computed_at=now,
-                valid_until=now + (CURRENT_PERIOD_TTL if current else PAST_PERIOD_TTL),
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["key"],
-        update_fields=["figures", "computed_at", "valid_until"],
-    )
-    return rows
+
+    if not _shared(user, region):
+        return count()
+    # At most 6 + 7 + 5 × 21 + 4 characters (a department id, five custom ranges): within the key.
+    key = f"trend|{region}|{lead_department_id or ''}|{','.join(period.key for period in periods)}"
+    return _kept(key, last_day=periods[-1].end, now=now, count=count)[0]
 
 
 def drop_expired(now: datetime.datetime | None = None) -> int:
