@@ -10,6 +10,7 @@ page, the API, the briefing's Word document and its workbook all read (docs/disp
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from typing import Any
@@ -267,7 +268,8 @@ def _cases_section(user: User, scope: Scope, period: Period, now: datetime.datet
         trend.append(
             {
                 "period": point.key,
-                "label": point.label,
+                # The period's own name (2026年), not how it was chosen (本年（…）): a trend's axis.
+                "label": dataclasses.replace(point, relative="").label,
                 "cases": row.cases,
                 "response_rate": row.response_rate,
                 "answer_rate": row.answer_rate,
