@@ -42,14 +42,18 @@ def setup_django(sqlite_name: str | None = None, *, migrate: bool = True) -> Non
         services.load_industries()
 
 
-def rebuild_search() -> None:
-    """The generators write rows directly, not through the services: their search words are
-    computed afterwards, as `zhuqi rebuild_search` does (core/search.py)."""
+def rebuild_derived() -> None:
+    """The generators write rows directly, not through the services: what the services keep
+    beside the rows is computed afterwards, as `zhuqi rebuild_search` (core/search.py) and
+    `zhuqi rebuild_figures` (cases/tallies.py) do."""
     from django.core.management import call_command
 
     started = time.perf_counter()
     call_command("rebuild_search")
     print(f"search words: {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    call_command("rebuild_figures")
+    print(f"figures' day tallies: {time.perf_counter() - started:.0f} s")
 
 
 def database_label() -> str:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import database_label, machine, median, percentile, rebuild_search, revision, setup_django
+from common import database_label, machine, median, percentile, rebuild_derived, revision, setup_django
 
 SQLITE_NAME = "dispatch-sqlite"
 
@@ -102,7 +102,7 @@ def generate(args: argparse.Namespace) -> None:
         print()
         print(", ".join(f"{key} {value}" for key, value in sorted(writer.tally.items())))
     mark("visits")
-    rebuild_search()
+    rebuild_derived()
     generate_cases.analyse()
     mark("done")
 

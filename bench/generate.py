@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import OUT, rebuild_search, setup_django
+from common import OUT, rebuild_derived, setup_django
 
 HEADERS = [
     "统一社会信用代码",
@@ -163,7 +163,7 @@ def main() -> None:
         print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MiB)")
     else:
         write_database(args.rows)
-        rebuild_search()
+        rebuild_derived()
     print(f"{time.perf_counter() - started:.1f} s")
 
 

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import rebuild_search, setup_django
+from common import rebuild_derived, setup_django
 
 
 def escalation_for(working_days_late: int) -> str:
@@ -711,7 +711,7 @@ def main() -> None:
     tally = write_cases(where, args.cases, args.due)
     print(", ".join(f"{key} {value}" for key, value in sorted(tally.items())))
     print(f"sweep baseline: {remember_sweep_state()} cases")
-    rebuild_search()
+    rebuild_derived()
     analyse()
     print(f"{time.perf_counter() - started:.0f} s")
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import rebuild_search, setup_django
+from common import rebuild_derived, setup_django
 
 TODAY = datetime.date(2025, 12, 17)
 PREFECTURES = ["150500", "150100", "150200"]
@@ -333,7 +333,7 @@ def main() -> None:
     started = time.perf_counter()
     tally = write(setup(), args.projects, args.agreements)
     print(", ".join(f"{key} {value}" for key, value in tally.items()))
-    rebuild_search()
+    rebuild_derived()
     analyse()
     print(f"{time.perf_counter() - started:.0f} s")
 

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import rebuild_search, setup_django
+from common import rebuild_derived, setup_django
 from generate_cases import SHANGHAI, Cases, Places
 
 TODAY = datetime.date(2026, 11, 23)
@@ -636,7 +636,7 @@ def main() -> None:
         writer.flush()
         print()
         print(", ".join(f"{key} {value}" for key, value in sorted(writer.tally.items())))
-    rebuild_search()
+    rebuild_derived()
     analyse()
     print(f"{time.perf_counter() - started:.0f} s")
 

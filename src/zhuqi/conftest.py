@@ -6,8 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from zhuqi.testing.factories import Cast, make_cast
+
+# The machines that run the suite are shared (other jobs, two test processes): a property is
+# judged on its examples, not on how fast a loaded machine draws or runs them.
+settings.register_profile("zhuqi", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("zhuqi")
 
 
 @pytest.fixture(scope="session")

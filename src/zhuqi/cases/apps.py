@@ -6,4 +6,4 @@ class CasesConfig(AppConfig):
     verbose_name = "事项办理"
 
     def ready(self) -> None:
-        from zhuqi.cases import receivers  # noqa: F401 - connects the signal receivers
+        from zhuqi.cases import receivers, tallies  # noqa: F401 - connects the signal receivers

@@ -2,8 +2,8 @@
 on-time answer rate, resolution rate (解决率), satisfaction rate (满意率), time to close, and the
 open, late, escalated (催办), supervised (督办) and flagged (通报) counts.
 
-A read module: one GROUP BY query over the cases the user can see, every figure a conditional
-count of facts the workflow recorded when they happened (responded_on_time, answered_on_time,
+A read module: every figure a conditional count, over the cases the user can see, of facts the
+workflow recorded when they happened (responded_on_time, answered_on_time,
 outcome, ratings_given …), never of a status alone. The written definitions, and why closing
 cases early cannot raise any of them, are in docs/figures.md; DEFINITIONS below is their short
 form, shown on the page and under every export.
@@ -22,6 +22,8 @@ Each figure counts a case in the period in which what it measures was settled, a
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +32,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from zhuqi.cases import tallies
 from zhuqi.cases.models import (
     OPEN_STATUS_LIST,
     Case,
@@ -42,11 +45,13 @@ from zhuqi.cases.models import (
     answer_settled_at,
     response_settled_at,
 )
-from zhuqi.cases.selectors import case_queryset
+from zhuqi.cases.selectors import case_scope_q, reached_q
 from zhuqi.core.errors import FieldError, PermissionDenied, ValidationFailed
 from zhuqi.core.periods import RELATIVE, Period
 from zhuqi.core.permissions import Permission, has_permission
 from zhuqi.core.roles import Role
+from zhuqi.core.scoping import NOTHING, is_active_user, jurisdiction_code, region_subtree_q
+from zhuqi.core.workdays import SHANGHAI
 from zhuqi.directory.grouping import Grouping, group_names, region_grouping
 from zhuqi.directory.models import User
 
@@ -213,20 +218,20 @@ def can_see_figures(user: User) -> bool:
     return has_permission(user, Permission.READ_FIGURES)
 
 
-def _scoped(user: User) -> QuerySet[Case]:
+def _scoped(user: User, reached: Callable[[str], Q | None]) -> QuerySet[Case]:
     if not can_see_figures(user):
         raise PermissionDenied(FIGURES_REFUSED)
-    cases = case_queryset(user=user)
+    cases = Case.objects.filter(case_scope_q(user, reached=reached))
     if user.role == Role.HANDLER and not user.is_superuser:
         # A department is measured on the cases it leads; those it only supports are the lead's.
         cases = cases.filter(lead_department_id=user.department_id)
     return cases
 
 
-def _grouping(user: User, by: str, region: str, level: str) -> tuple[Grouping, Q]:
+def _grouping(user: User, by: str, region: str, level: str, field: str = "region_id") -> tuple[Grouping, Q]:
     if by not in GROUP_BY:
         raise ValidationFailed([FieldError("group_by", "应为 department（按部门）或 region（按地区）")])
-    return region_grouping(user, by, region, level)
+    return region_grouping(user, by, region, level, field=field)
 
 
 def late_now_q(now: datetime.datetime) -> Q:
@@ -235,12 +240,15 @@ def late_now_q(now: datetime.datetime) -> Q:
     return Q(timeliness=Timeliness.RED) | Q(due_at__lt=now)
 
 
-def _measures(period: Period, now: datetime.datetime) -> tuple[Q, dict[str, Any]]:
-    """The WHERE that narrows to the cases some figure counts, and the conditional aggregates.
+def _flow_measures(
+    start: datetime.datetime, end: datetime.datetime, now: datetime.datetime
+) -> tuple[Q, dict[str, Any]]:
+    """The measures of what happened in [start, end): the WHERE that narrows to the cases some of
+    them count, and their conditional aggregates. Each is counted on the day of its moment, so
+    these are what cases.tallies keeps day by day.
 
     The WHERE is an OR of one range per measure, each on an indexed column or expression; it
     only spares reading cases no aggregate would count, so every filter below implies it."""
-    start, end = period.bounds()
 
     def during(column: str) -> Q:
         return Q(**{f"{column}__gte": start, f"{column}__lt": end})
@@ -257,10 +265,8 @@ def _measures(period: Period, now: datetime.datetime) -> tuple[Q, dict[str, Any]
     # rating (or reopened) is not resolved again until it is answered again.
     standing = Q(status__in=[Status.ANSWERED, Status.CLOSED])
     closed = Q(status=Status.CLOSED) & during("closed_at")
-    still_open = Q(status__in=OPEN_STATUS_LIST, submitted_at__lt=end)
-    late_now = late_now_q(now)
 
-    where = received | response_due | answer_due | closed | still_open
+    where = received | response_due | answer_due | closed
     aggregates = {
         "cases": Count("pk", filter=received),
         "response_due": Count("pk", filter=response_due),
@@ -280,15 +286,155 @@ def _measures(period: Period, now: datetime.datetime) -> tuple[Q, dict[str, Any]
         "closed": Count("pk", filter=closed),
         "days_to_close": Sum("working_days_to_close", filter=closed),
         "timed_closures": Count("working_days_to_close", filter=closed),
+    }
+    return where, aggregates
+
+
+def _state_measures(end: datetime.datetime, now: datetime.datetime) -> tuple[Q, dict[str, Any]]:
+    """The state now of the cases received before `end` (open, late, escalated …): never kept in
+    the tallies, since it changes with the clock; the open cases are few and indexed."""
+    still_open = Q(status__in=OPEN_STATUS_LIST, submitted_at__lt=end)
+    aggregates = {
         "open": Count("pk", filter=still_open),
-        "late": Count("pk", filter=still_open & late_now),
+        "late": Count("pk", filter=still_open & late_now_q(now)),
         "escalated": Count("pk", filter=still_open & ~Q(escalation_level=Escalation.NONE)),
         "supervised": Count(
             "pk", filter=still_open & Q(escalation_level__in=[Escalation.SUPERVISION, Escalation.NOTICE])
         ),
         "flagged": Count("pk", filter=still_open & Q(flagged_for_notice=True)),
     }
-    return where, aggregates
+    return still_open, aggregates
+
+
+def _measures(
+    start: datetime.datetime, end: datetime.datetime, now: datetime.datetime
+) -> tuple[Q, dict[str, Any]]:
+    flow_where, flow = _flow_measures(start, end, now)
+    state_where, state = _state_measures(end, now)
+    return flow_where | state_where, {**flow, **state}
+
+
+def _case_key(grouping: Grouping) -> Any:
+    if grouping.by == "department":
+        return F("lead_department_id")
+    return F("region_id") if grouping.prefix_length == 6 else Substr("region_id", 1, grouping.prefix_length)
+
+
+def _tally_key(grouping: Grouping) -> Any:
+    if grouping.by == "department":
+        return F("department_key")
+    return (
+        F("region_code") if grouping.prefix_length == 6 else Substr("region_code", 1, grouping.prefix_length)
+    )
+
+
+def _on_tallies(region_q: Q) -> Q:
+    """A filter on the cases' region_id (region_grouping's) as the same filter on the tallies'
+    region_code: the lookups' names renamed, their values kept."""
+    renamed = Q()
+    renamed.connector, renamed.negated = region_q.connector, region_q.negated
+    for child in region_q.children:
+        if isinstance(child, Q):
+            renamed.children.append(_on_tallies(child))
+            continue
+        lookup, value = child  # type: ignore[misc]  # a Q's leaves are (lookup, value) pairs
+        if lookup.startswith("region_id"):
+            lookup = "region_code" + lookup.removeprefix("region_id")
+        elif lookup != "pk__in":  # core.scoping.NOTHING
+            raise ValueError(f"no tally column for {lookup}")
+        renamed.children.append((lookup, value))
+    return renamed
+
+
+def _tally_scope(user: User, reached: Callable[[str], Q | None]) -> tuple[Q, Q | None] | None:
+    """The tally rows of the cases _scoped(user) counts, and the cases it counts that no such row
+    holds (read from the cases themselves); None for a scope the rows cannot say (then every
+    figure is read from the cases)."""
+    if not is_active_user(user):
+        return None
+    if user.role == Role.HANDLER:
+        if user.is_superuser:
+            return None
+        # _scoped: the cases their department leads.
+        return (Q(department_key=user.department_id) if user.department_id else NOTHING), None
+    if user.role in (Role.ENTERPRISE, Role.LIAISON):
+        return None
+    code = jurisdiction_code(user)
+    if code is None:
+        return Q(), None
+    if not code:
+        return NOTHING, None
+    elsewhere = reached(code)
+    outside = None if elsewhere is None else elsewhere & ~region_subtree_q("region_id", code)
+    return region_subtree_q("region_code", code), outside
+
+
+def _counts(
+    *,
+    user: User,
+    period: Period,
+    grouping: Grouping,
+    region_q: Q,
+    kind: str,
+    now: datetime.datetime,
+    lead_department_id: int | None = None,
+    tallied: bool = True,
+    with_state: bool = True,
+    reached: Callable[[str], Q | None] | None = None,
+) -> dict[Any, dict[str, int]]:
+    """Every figure of `period` by group key. The days before today from the day tallies
+    (cases.tallies), today's part and the state now from the cases; `tallied=False` reads all of
+    it from the cases (the definition the tallies are checked against)."""
+    reached = reached or functools.cache(reached_q)
+    cases = _scoped(user, reached)
+    if lead_department_id is not None:
+        cases = cases.filter(lead_department_id=lead_department_id)
+    cases = cases.alias(response_settled=response_settled_at(), answer_settled=answer_settled_at()).filter(
+        region_q, kind=kind
+    )
+    found: dict[Any, dict[str, int]] = {}
+
+    def add(rows: Any, department_none: Any) -> None:
+        for values in rows:
+            key: Any = values.pop("group_key")
+            if grouping.by == "department" and key == department_none:
+                key = None
+            elif grouping.by == "region":
+                key = str(key).ljust(6, "0")
+            kept = found.setdefault(key, dict.fromkeys(COUNTED, 0))
+            for name, value in values.items():
+                kept[name] += value or 0
+
+    def scan(chosen: QuerySet[Case], where: Q, aggregates: dict[str, Any]) -> None:
+        grouped = chosen.filter(where).annotate(group_key=_case_key(grouping)).values("group_key")
+        add(grouped.annotate(**aggregates).order_by("group_key"), None)
+
+    start, end = period.bounds()
+    scope = _tally_scope(user, reached) if tallied else None
+    if scope is None:
+        scan(cases, *_measures(start, end, now))
+        return found
+    tally_q, outside = scope
+    today_start = datetime.datetime.combine(tallies.day_of(now), datetime.time(), tzinfo=SHANGHAI)
+    tallied_end = min(end, today_start)
+    if start < tallied_end:
+        where = tally_q & _on_tallies(region_q) & Q(kind=kind)
+        where &= Q(day__gte=tallies.day_of(start), day__lt=tallies.day_of(tallied_end))
+        if lead_department_id is not None:
+            where &= Q(department_key=lead_department_id)
+        add(tallies.sums(where, _tally_key(grouping)), 0)
+        if outside is not None:
+            scan(cases.filter(outside), *_flow_measures(start, tallied_end, now))
+    live_start = max(start, today_start)
+    state_where, state = _state_measures(end, now) if with_state else (Q(pk__in=[]), {})
+    if live_start < end:
+        flow_where, flow = _flow_measures(live_start, end, now)
+        scan(cases, flow_where | state_where, {**flow, **state})
+    elif with_state:
+        scan(cases, state_where, state)
+    # A day's tallies can sum to nothing (a case assigned moves its counts to its department's
+    # row); the cases never give such a group: no row the cases would not give.
+    return {key: values for key, values in found.items() if any(values.values())}
 
 
 def _sorted(rows: list[FigureRow], sort: str, grouping: Grouping) -> list[FigureRow]:
@@ -312,11 +458,17 @@ def figures_for(
     level: str = "",
     sort: str = "",
     now: datetime.datetime | None = None,
+    tallied: bool = True,
+    with_state: bool = True,
 ) -> Figures:
     """The figures of the cases `user` can see, one row per lead department or per subdivision of
-    the region (`region`, else the user's jurisdiction), and their total. Three queries, however
-    many rows: the root region, the aggregate, the rows' names."""
-    cases = _scoped(user)
+    the region (`region`, else the user's jurisdiction), and their total. A few queries, however
+    many rows or cases: the root region, the day tallies' sums, the cases of today and the open
+    ones, the rows' names (`tallied=False`: every figure from the cases, see _counts). Without
+    `with_state`, the rates and the counts behind them only: open, late, escalated, supervised
+    and flagged are 0 (a read of every open case spared, for a ranking)."""
+    if not can_see_figures(user):
+        raise PermissionDenied(FIGURES_REFUSED)
     if kind not in Kind.values:
         allowed = "、".join(f"{value}（{label}）" for value, label in Kind.choices)
         raise ValidationFailed([FieldError("kind", f"应为 {allowed} 之一")])
@@ -324,31 +476,22 @@ def figures_for(
         allowed = "、".join(f"{key}（{label}）" for key, label in SORTS.items())
         raise ValidationFailed([FieldError("sort", f"可按以下指标排名：{allowed}")])
     grouping, region_q = _grouping(user, group_by, region, level)
-    where, aggregates = _measures(period, now or timezone.now())
-    if grouping.by == "department":
-        key: Any = F("lead_department_id")
-    elif grouping.prefix_length == 6:
-        key = F("region_id")
-    else:
-        key = Substr("region_id", 1, grouping.prefix_length)
-    grouped = (
-        cases.alias(response_settled=response_settled_at(), answer_settled=answer_settled_at())
-        .filter(region_q, where, kind=kind)
-        .annotate(group_key=key)
-        .values("group_key")
-        .annotate(**aggregates)
-        .order_by("group_key")
+    counted = _counts(
+        user=user,
+        period=period,
+        grouping=grouping,
+        region_q=region_q,
+        kind=kind,
+        now=now or timezone.now(),
+        tallied=tallied,
+        with_state=with_state,
     )
-    raw = list(grouped)
-    if grouping.by == "region":
-        for values in raw:
-            values["group_key"] = values["group_key"].ljust(6, "0")
-    names = group_names(grouping, [values["group_key"] for values in raw])
+    keys = sorted(counted, key=lambda key: (key is None, key))
+    names = group_names(grouping, keys)
     figures = Figures(period=period, kind=kind, grouping=grouping, sort=sort)
-    for values in raw:
-        group_key = values.pop("group_key")
+    for group_key in keys:
         name = UNASSIGNED if group_key is None else names.get(group_key, str(group_key))
-        row = FigureRow(key=group_key, name=name, **{k: v or 0 for k, v in values.items()})
+        row = FigureRow(key=group_key, name=name, **counted[group_key])
         figures.rows.append(row)
         figures.total.add(row)
     figures.rows = _sorted(figures.rows, sort, grouping)
@@ -364,34 +507,33 @@ def totals_for_periods(
     kind: str = Kind.DEMAND,
     now: datetime.datetime | None = None,
 ) -> list[FigureRow]:
-    """The totals `figures_for` gives for each of `periods` (a trend), in one scan of the cases
-    instead of one a period: each period's measures are conditional aggregates of the same
-    query, its WHERE the OR of theirs. Of one lead department's cases when it is given (its row
-    of the department table)."""
-    cases = _scoped(user)
-    _, region_q = _grouping(user, "region", region, "")
+    """The totals `figures_for(group_by="region", with_state=False)` gives for each of `periods` (a
+    trend of rates): the day tallies' sums and today's cases, two queries a period. Of one lead
+    department's cases when it is given (its row of the department table)."""
+    if not can_see_figures(user):
+        raise PermissionDenied(FIGURES_REFUSED)
+    grouping, region_q = _grouping(user, "region", region, "")
     moment = now or timezone.now()
-    where = Q(pk__in=[])
-    aggregates: dict[str, Any] = {}
-    for index, period in enumerate(periods):
-        period_where, measures = _measures(period, moment)
-        where |= period_where
-        aggregates.update({f"p{index}_{name}": aggregate for name, aggregate in measures.items()})
-    if lead_department_id is not None:
-        cases = cases.filter(lead_department_id=lead_department_id)
-    found = (
-        cases.alias(response_settled=response_settled_at(), answer_settled=answer_settled_at())
-        .filter(region_q, where, kind=kind)
-        .aggregate(**aggregates)
-    )
-    return [
-        FigureRow(
-            key=period.key,
-            name=period.label,
-            **{name: found[f"p{index}_{name}"] or 0 for name in COUNTED},
+    reached = functools.cache(reached_q)
+    totals = []
+    for period in periods:
+        counted = _counts(
+            user=user,
+            period=period,
+            grouping=grouping,
+            region_q=region_q,
+            kind=kind,
+            now=moment,
+            lead_department_id=lead_department_id,
+            # A trend shows the rates: the state now (open, late …) is the total's, not a point's.
+            with_state=False,
+            reached=reached,
         )
-        for index, period in enumerate(periods)
-    ]
+        total = FigureRow(key=period.key, name=period.label)
+        for values in counted.values():
+            total.add(FigureRow(key=None, name="", **values))
+        totals.append(total)
+    return totals
 
 
 def figures_json(figures: Figures, *, definitions_url: str) -> dict[str, Any]:

@@ -80,7 +80,7 @@ def case_scope_q(
         # name them, so a jurisdiction with none (the usual case) keeps the plain region range,
         # which its indexes answer (bench/README.md: an OR over the departments' arms made the
         # coordinator's list 2-7 times slower).
-        in_jurisdiction=reached or _reached_q,
+        in_jurisdiction=reached or reached_q,
     )
 
 
@@ -94,7 +94,7 @@ def _liaison_cases_q(user: User) -> Q:
     return Q(enterprise_id__any_of=Assignment.enterprises_of(user.official_id)) | mine
 
 
-def _reached_q(code: str) -> Q | None:
+def reached_q(code: str) -> Q | None:
     """The cases outside jurisdiction `code` that a department of it leads or supports (CaseReach),
     named when they are few; None when there are none."""
     reach = CaseReach.objects.filter(region_subtree_q("region_id", code)).values("case_id")
@@ -124,7 +124,7 @@ def case_page_queryset(*, user: User) -> QuerySet[Case]:
 def case_list_querysets(*, user: User) -> tuple[QuerySet[Case], QuerySet[Case]]:
     """case_queryset and case_page_queryset for one list (its count, its page), the cases reached
     from outside the jurisdiction (CaseReach) read once for both."""
-    reached = functools.cache(_reached_q)
+    reached = functools.cache(reached_q)
     counted = Case.objects.filter(case_scope_q(user, reached=reached)).select_related(*CASE_RELATED)
     paged = Case.objects.filter(case_scope_q(user, walk_in_order=True, reached=reached))
     return counted, search.walked_in_order(paged.select_related(*CASE_RELATED))
@@ -176,7 +176,7 @@ def answers_for_q(user: User) -> Q:
     own = region_subtree_q("region_id", code)
     # Outside their region, only a case a department of theirs leads, and those are among the
     # few CaseReach lists: a join to every case's department would cost the queue its indexes.
-    reached = _reached_q(code)
+    reached = reached_q(code)
     if reached is None:
         return own
     departments = Department.objects.filter(region_subtree_q("region_id", code)).values("pk")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from zhuqi.cases import deadlines, selectors
+from zhuqi.cases import deadlines, selectors, tallies
 from zhuqi.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -415,9 +415,12 @@ def _close_not_rated(now: datetime.datetime, report: SweepReport) -> None:
                         },
                     )
                 )
-            Case.objects.bulk_update(
-                cases, ["status", "closure", "closed_at", "working_days_to_close", "auto_close_at", "version"]
-            )
+            # A bulk write sends no signals: the figures' day tallies are told (cases.tallies).
+            with tallies.tracking(case.pk for case in cases):
+                Case.objects.bulk_update(
+                    cases,
+                    ["status", "closure", "closed_at", "working_days_to_close", "auto_close_at", "version"],
+                )
             _audit_each(audits)
             CaseStep.objects.bulk_create(
                 CaseStep(

@@ -696,7 +696,9 @@ def _rows_by_measure(
 ) -> dict[str, dict[Any, tuple[str, float | None]]]:
     """For each ranked measure: group key → (name, value)."""
     found: dict[str, dict[Any, tuple[str, float | None]]] = {m.key: {} for m in RANKED}
-    cases = snapshots.case_rows(user, period=period, group_by=by, region=scope.region_code, now=now)
+    cases = snapshots.case_rows(
+        user, period=period, group_by=by, region=scope.region_code, now=now, with_state=False
+    )
     for row in cases.rows:
         if row.key is None:
             continue

@@ -81,21 +81,31 @@ def _kept(
     return rows, now
 
 
-def case_rows(user: User, *, period: Period, group_by: str, region: str, now: datetime.datetime) -> CaseRows:
+def case_rows(
+    user: User,
+    *,
+    period: Period,
+    group_by: str,
+    region: str,
+    now: datetime.datetime,
+    with_state: bool = True,
+) -> CaseRows:
     """`cases.figures.figures_for(user, period, group_by, region)`'s rows and total, from a fresh
-    snapshot when there is one and the reader may share it."""
+    snapshot when there is one and the reader may share it; the rates alone (no open, late …
+    counts: a read of the open cases spared) unless `with_state`."""
 
     def count() -> list[case_figures.FigureRow]:
         figures = case_figures.figures_for(
-            user=user, period=period, group_by=group_by, region=region, now=now
+            user=user, period=period, group_by=group_by, region=region, now=now, with_state=with_state
         )
         return [*figures.rows, figures.total]  # the total last
 
     if not _shared(user, region):
         rows, at = count(), now
     else:
+        kind = "case-rows" if with_state else "case-rates"
         rows, at = _kept(
-            f"case-rows|{group_by}|{region}|{period.key}", last_day=period.end, now=now, count=count
+            f"{kind}|{group_by}|{region}|{period.key}", last_day=period.end, now=now, count=count
         )
     return CaseRows(rows[:-1], rows[-1], at)
 
