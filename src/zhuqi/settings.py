@@ -386,6 +386,64 @@ CONTENT_SECURITY_POLICY = {
 }
 # ---------------------------------------------------------------------------------------------
 
+# --- Health and figures for operators (issue 24; README "Health and figures for operators") ---
+# /healthz, /readyz and /metrics are answered by core.health.OperatorEndpointsMiddleware, placed
+# before the sessions: no host check (a probe or a scraper may name the server by its address),
+# no login. ZHUQI_HTTPS does not redirect them: probes on loopback speak plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# /readyz fails when no background worker has written its heartbeat (every minute) this long.
+ZHUQI_WORKER_STALE_MINUTES = int(os.environ.get("ZHUQI_WORKER_STALE_MINUTES", "10"))
+if ZHUQI_WORKER_STALE_MINUTES < 2:
+    raise ImproperlyConfigured("ZHUQI_WORKER_STALE_MINUTES must be at least 2 (a worker beats every minute)")
+# /metrics is not public: only these addresses or networks (the client's address as
+# ZHUQI_CLIENT_IP_HEADER gives it), or a request with `Authorization: Bearer <ZHUQI_METRICS_TOKEN>`.
+ZHUQI_METRICS_ALLOW = env_list("ZHUQI_METRICS_ALLOW", "127.0.0.1,::1")
+ZHUQI_METRICS_TOKEN = os.environ.get("ZHUQI_METRICS_TOKEN", "").strip()
+
+
+def _check_metrics_access() -> None:
+    import ipaddress
+
+    for item in ZHUQI_METRICS_ALLOW:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"ZHUQI_METRICS_ALLOW: {item!r} is not an address or a network (10.0.0.5, 10.0.0.0/24)"
+            ) from None
+    if ZHUQI_METRICS_TOKEN and len(ZHUQI_METRICS_TOKEN) < 24:
+        raise ImproperlyConfigured(
+            "ZHUQI_METRICS_TOKEN must be at least 24 characters (e.g. openssl rand -hex 24)"
+        )
+
+
+_check_metrics_access()
+# The request figures (django-prometheus): counted after the operator endpoints, so probes and
+# scrapes are not counted as traffic, and labelled by view by the innermost middleware.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "zhuqi.core.health.OperatorEndpointsMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+)
+# Just before axes, which stays last (see MIDDLEWARE): the figures see its lockout answers too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "zhuqi.core.metrics.RequestFiguresMiddleware"
+)
+# Several server processes (gunicorn): each counts in files in this directory, and /metrics adds
+# them up. It must exist (systemd's RuntimeDirectory= makes it, empty, at each start).
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if not Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).is_dir():
+        raise ImproperlyConfigured(
+            f"PROMETHEUS_MULTIPROC_DIR={os.environ['PROMETHEUS_MULTIPROC_DIR']} is not a directory"
+        )
+    from zhuqi.core.metric_slots import use_slots
+
+    use_slots()
+# --- end of health and figures for operators ---------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from zhuqi.api import api
 
+# /healthz, /readyz and /metrics (issue 24) are not routed here: core.health's middleware answers
+# them before the host check, the sessions and the login (settings.py, README "Health and figures
+# for operators").
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,8 +11,11 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from zhuqi.core import heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +52,56 @@ def scheduler_loop(interval: float, stop: threading.Event) -> None:
         stop.wait(interval)
 
 
+class ZhuqiWorker(Worker):
+    """django-tasks' database worker that operators can see (core/heartbeat.py): a standing
+    worker writes its heartbeat while it runs, and every worker keeps the latest run of each
+    periodic task (the deadline sweep's duration and when it finished)."""
+
+    def run(self) -> None:
+        # A batch run ends when the queue is empty: it is no standing worker to count on.
+        if self.batch:
+            return super().run()
+        beating = heartbeat.Heartbeat(self.worker_id)
+        try:
+            beating.beat()
+        except DatabaseError:
+            logger.warning("worker heartbeat not written (database unavailable or busy)", exc_info=True)
+        stop = threading.Event()
+        beats = threading.Thread(
+            target=heartbeat.keep_beating,
+            args=(beating, threading.current_thread(), stop),
+            name="zhuqi-heartbeat",
+            daemon=True,
+        )
+        beats.start()
+        try:
+            return super().run()
+        finally:
+            stop.set()
+            # A beat under way would write the row again after it is removed.
+            beats.join(timeout=30)
+            try:
+                beating.forget()
+            except DatabaseError:
+                logger.warning("worker heartbeat not removed at stop", exc_info=True)
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        super().run_task(db_task_result)
+        if db_task_result.task_path in {task.module_path for task in _PERIODIC}:  # type: ignore[attr-defined]
+            try:
+                heartbeat.record_periodic_run(
+                    db_task_result.task_path,
+                    db_task_result.started_at,
+                    db_task_result.finished_at,
+                    succeeded=db_task_result.status == "SUCCESSFUL",
+                    result=db_task_result.return_value,
+                )
+            except DatabaseError:
+                logger.warning("the run of %s was not recorded", db_task_result.task_path, exc_info=True)
+
+
 def make_worker(worker_id: str, *, batch: bool = False) -> Worker:
-    return Worker(
+    return ZhuqiWorker(
         queue_names=["*"],
         interval=1.0,
         batch=batch,

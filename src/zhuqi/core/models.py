@@ -179,3 +179,47 @@ class CalendarDay(models.Model):
 def money(verbose_name: str, **options: Any) -> models.DecimalField[Decimal, Decimal]:
     """An amount in 万元 to the fen (分)."""
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **options)
+
+
+# --- Operators' health and figures (issue 24; core/health.py, core/metrics.py) ----------------
+class WorkerHeartbeat(models.Model):
+    """A background worker process that is running: each writes its row when it starts and again
+    every minute (core/background.py), and removes it when it stops cleanly. /readyz and the
+    figures count the rows seen lately; times are the database's clock, so workers on several
+    machines are compared on one clock."""
+
+    name = models.CharField("进程", max_length=200, unique=True)
+    host = models.CharField("主机", max_length=100)
+    pid = models.PositiveIntegerField("进程号")
+    started_at = models.DateTimeField("启动时间")
+    seen_at = models.DateTimeField("最近心跳")
+
+    class Meta:
+        verbose_name = "后台进程心跳"
+        verbose_name_plural = "后台进程心跳"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeriodicRun(models.Model):
+    """The latest run of each periodic task (the deadline sweep, the outbox …), written by the
+    worker that ran it: one small row per task, so the figures need not search the task results,
+    which grow by every run. `totals` adds up what every run reported (the outbox's sent, retrying
+    and failed messages, the sweep's escalations …): counting the outbox's failures afterwards
+    would read the whole outbox, which keeps every message sent."""
+
+    task = models.CharField("任务", max_length=200, unique=True)
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("结束时间")
+    duration_seconds = models.FloatField("用时（秒）")
+    succeeded = models.BooleanField("是否成功")
+    last_success_at = models.DateTimeField("最近成功", null=True, blank=True)
+    totals = models.JSONField("累计结果", default=dict)
+
+    class Meta:
+        verbose_name = "周期任务最近运行"
+        verbose_name_plural = "周期任务最近运行"
+
+    def __str__(self) -> str:
+        return self.task

@@ -9,10 +9,11 @@ class OverviewConfig(AppConfig):
         # Here rather than at the top: an AppConfig module is imported before the apps' models
         # are loaded, and these modules import models.
         from zhuqi.cases.tasks import sweep_deadlines
-        from zhuqi.core import background, panels
+        from zhuqi.core import background, metrics, panels
         from zhuqi.dispatch.tasks import sweep_dispatch
         from zhuqi.imports.tasks import sweep_imports
         from zhuqi.notifications.tasks import send_outbox
+        from zhuqi.overview import operator_figures
         from zhuqi.overview import panels as overview_panels
         from zhuqi.policies.tasks import rematch_changed_enterprises
 
@@ -20,6 +21,8 @@ class OverviewConfig(AppConfig):
         background.register_periodic(
             sweep_deadlines, send_outbox, sweep_imports, rematch_changed_enterprises, sweep_dispatch
         )
+        # The operators' figures (/metrics) read from the apps above core.
+        metrics.register_figures(operator_figures.outbox_figures)
         # The enterprise page's parts from the apps above enterprises, in page order.
         panels.register(
             "enterprise-detail",
