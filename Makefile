@@ -48,6 +48,7 @@ test-sqlite: $(STAMP) browser-deps
 test-postgresql: $(STAMP)
 	@if $(BIN)/python scripts/database-reachable "$(TEST_DATABASE_URL)"; then \
 		echo "PostgreSQL reachable: running the database tests on it"; \
+		scripts/ensure-postgresql-client; \
 		ZHUQI_TESTING=1 DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not browser"; \
 	else \
 		echo "PostgreSQL not reachable at $(TEST_DATABASE_URL): tests ran on SQLite only"; \
@@ -58,6 +59,14 @@ test: lint typecheck test-sqlite test-postgresql
 
 bench: $(STAMP)
 	@echo "see bench/README.md"
+
+# The single-machine deployment (deploy/single/) brought up on this machine and used through
+# nginx over HTTPS (docs/deployment.md, "The deployment test"). Installs Debian's nginx if it is
+# missing; needs the PostgreSQL server of TEST_DATABASE_URL (its own database, dropped after).
+# Not in `make test`: it takes minutes.
+.PHONY: deploy-test
+deploy-test: $(STAMP)
+	$(BIN)/python scripts/deploy_test.py --server "$(TEST_DATABASE_URL)"
 
 clean:
 	rm -rf $(VENV) var/static

@@ -10,6 +10,11 @@
     zhuqi resetpassword USERNAME       make a user set a new password at the next login
     zhuqi revoketokens USERNAME        revoke every API token of a user
     zhuqi rebuild_search [MODEL …]     recompute the word-search index (cases, enterprises, …)
+    zhuqi rebuild_figures [--check]    count the figures' day tallies again from the cases
+    zhuqi backup [PATH] [--keep N]     one checked file: database and uploads, while the server runs
+    zhuqi restore PATH [--force]       put a backup back (refuses a database holding data unless --force)
+    zhuqi upgrade                      back up, check no migration loses data, migrate, say what changed
+    zhuqi migrate-to DATABASE_URL      move the SQLite database into an empty PostgreSQL, verified
 
 Anything else is passed to Django's manage.py (`zhuqi migrate`, `zhuqi shell`, …).
 """
@@ -37,6 +42,8 @@ def translate(argv: list[str]) -> list[str]:
         )
     if argv and argv[0] == "load" and len(argv) >= 2 and argv[1] == "demo":
         return ["load_demo", *argv[2:]]
+    if argv and argv[0] == "migrate-to":
+        return ["migrate_to", *argv[1:]]
     return argv
 
 

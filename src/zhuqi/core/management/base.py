@@ -20,6 +20,7 @@ TYPED_NAMES = {
     "import_projects": "import projects",
     "import_calendar": "import calendar",
     "load_demo": "load demo",
+    "migrate_to": "migrate-to",
 }
 
 # argparse's messages (Python 3.11–3.13) in Chinese; anything else keeps argparse's words.
