@@ -18,6 +18,7 @@ from zhuqi.testing.factories import Cast
 
 PACKAGE = Path(zhuqi.__file__).parent
 WRITER = PACKAGE / "core" / "audit.py"
+MOVER = WRITER.parent / "moving.py"
 # The scripts and benchmarks beside the package, when running from a checkout.
 CHECKOUT = [PACKAGE.parents[1] / name for name in ("bench", "scripts")]
 WRITING_METHODS = frozenset({"create", "bulk_create", "get_or_create", "update_or_create"})
@@ -76,7 +77,9 @@ def _sources() -> list[tuple[Path, str]]:
         (path, str(path.relative_to(base)))
         for root, base in roots
         for path in root.rglob("*.py")
-        if path != WRITER and "migrations" not in path.relative_to(root).parts
+        # core/moving.py copies a trail that exists, row for row, into a new database: it writes
+        # no entry of its own (test_moving checks the copy equals the source).
+        if path not in (WRITER, MOVER) and "migrations" not in path.relative_to(root).parts
     ]
 
 

@@ -426,6 +426,8 @@ def test_the_services_refuse_an_over_long_value_naming_the_field(
         "investment.Agreement",
         "cases.Case",
         "cases.CaseStep",
+        # The case's counts for the figures (cases.tallies), appended with it.
+        "cases.CaseDayTallyChange",
         "notifications.Notice",
         "core.AuditEntry",
     }
