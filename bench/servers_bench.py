@@ -56,6 +56,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -339,7 +340,7 @@ local bodies = {{{", ".join(lua_string(body) for body in bodies)}}}
 local writer = {{["Authorization"] = {lua_string("Bearer " + logins.enterprise_token)},
                  ["Content-Type"] = "application/json"}}
 function setup(thread) table.insert(threads, thread) end
-function init(args) written = 0; read = 0; refused = 0; math.randomseed(7) end
+function init(args) written = 0; read = 0; refused = 0; codes = ""; math.randomseed(7) end
 function request()
   if math.random() < {share} then
     return wrk.format("POST", "/api/v1/cases", writer, bodies[math.random(#bodies)])
@@ -349,18 +350,19 @@ end
 function response(status, headers, body)
   if status == 201 then written = written + 1
   elseif status == 200 then read = read + 1
-  else refused = refused + 1 end
+  else refused = refused + 1; codes = codes .. status .. " " end
 end
 function done(summary, latency, requests)
-  local w, r, x = 0, 0, 0
+  local w, r, x, c = 0, 0, 0, ""
   for _, thread in ipairs(threads) do
     w = w + thread:get("written"); r = r + thread:get("read"); x = x + thread:get("refused")
+    c = c .. thread:get("codes")
   end
   local e = summary.errors
   io.write(string.format(
-    '{{"requests": %d, "seconds": %.3f, "reads": %d, "writes": %d, "refused": %d, ' ..
+    '{{"requests": %d, "seconds": %.3f, "reads": %d, "writes": %d, "refused": %d, "codes": "%s", ' ..
     '"socket_errors": %d, "p50": %.1f, "p95": %.1f, "p99": %.1f, "max": %.1f}}\\n',
-    summary.requests, summary.duration / 1e6, r, w, x, e.connect + e.read + e.write + e.timeout,
+    summary.requests, summary.duration / 1e6, r, w, x, c, e.connect + e.read + e.write + e.timeout,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
     latency.max / 1000))
 end
@@ -380,6 +382,7 @@ class Run:
     max: float
     errors: int
     socket_errors: int  # of the errors, those with no answer (a connection closed, a timeout)
+    codes: str  # the other errors' statuses, counted: "502×3"
     cores: float
     memory: float
     load: str
@@ -456,15 +459,20 @@ def measure(
                 max=figures["max"],
                 errors=int(figures["refused"] + figures["socket_errors"]),
                 socket_errors=int(figures["socket_errors"]),
+                codes=" ".join(
+                    f"{code}×{count}"
+                    for code, count in sorted(Counter(str(figures["codes"]).split()).items())
+                ),
                 cores=cores,
                 memory=memory,
                 load=f"{load_before:.1f} → {os.getloadavg()[0]:.1f}",
             )
             runs.append(run)
+            statuses = f"; {run.codes}" if run.codes else ""
             print(
                 f"  round {round_} {chosen.name:12} {workload:5} {run.requests_per_second:6.1f} req/s "
                 f"(writes {run.writes_per_second:4.1f}/s)  p50 {run.p50:7.1f}  p95 {run.p95:7.1f}  "
-                f"p99 {run.p99:7.1f} ms  errors {run.errors} ({run.socket_errors} no answer)  "
+                f"p99 {run.p99:7.1f} ms  errors {run.errors} ({run.socket_errors} no answer{statuses})  "
                 f"{run.cores:.2f} cores  {run.memory:5.0f} MiB  load {run.load}",
                 flush=True,
             )

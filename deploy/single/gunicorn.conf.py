@@ -26,22 +26,26 @@ workers = int(os.environ.get("ZHUQI_WEB_WORKERS") or os.cpu_count() or 2)
 threads = int(os.environ.get("ZHUQI_WEB_THREADS") or 4)
 
 # The application (Django, jieba's dictionary, pypinyin) is loaded once and the processes are
-# forked from it: they share those pages, and a process replaced after max_requests starts at
-# once. Nothing opens a database connection at import, so no connection is shared by a fork.
+# forked from it: they share those pages, and a process that has to be replaced (a crash, a
+# hang) starts at once. Nothing opens a database connection at import, so no
+# connection is shared by a fork.
 preload_app = True
 
-# A process is replaced after this many requests (with jitter, so they do not all go at once):
-# whatever a long-running process accumulates is given back.
-max_requests = 5000
-max_requests_jitter = 500
+# Processes are not replaced after a number of requests (max_requests). Measured through nginx,
+# replacing them cost requests: 502s (POSTs among them) and a p95 of ~3 s where it is ~0.4 s
+# without (bench/README.md, "Issue 24: app servers"). Nothing in the app is known to grow with
+# the requests served; `systemctl status zhuqi-web` shows the processes' memory if that changes.
+max_requests = 0
 
-# A request may take this long before its process is killed and replaced. The slowest pages
-# (a province's cockpit, a year's Word briefing) take seconds; an import never runs in a request
-# (the background worker does it). Kept under nginx's proxy_read_timeout (deploy/single/nginx).
+# A process that has not reported to gunicorn's master for this long is hung: it is killed and
+# replaced. With threads a process keeps reporting while one of its requests runs long; the
+# limit on a request is nginx's (proxy_read_timeout, 125 s: it answers 504 past it).
 timeout = 120
 # On a restart (an upgrade), requests in flight get this long to finish.
 graceful_timeout = 30
-# nginx keeps its connections to the upstream open (keepalive in the nginx site).
+# nginx keeps its connections to gunicorn open between requests (its upstream `keepalive`) and
+# closes one idle for 60 s; gunicorn waits longer, so it is always nginx that closes an idle
+# connection, never gunicorn one nginx is about to send a request on.
 keepalive = 75
 
 # X-Forwarded-Proto is believed (for wsgi.url_scheme) only from these addresses: nginx's.
@@ -55,6 +59,7 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("ZHUQI_WEB_LOG_LEVEL", "info")
 
-# The heartbeat files in memory, not on a disk that may stall under a backup's writes.
-worker_tmp_dir = "/dev/shm"
+# The heartbeat files in memory, not on a disk that may stall under a backup's writes (gunicorn
+# makes each with mkstemp: no name another user could guess or plant).
+worker_tmp_dir = "/dev/shm"  # noqa: S108
 proc_name = "zhuqi-web"
