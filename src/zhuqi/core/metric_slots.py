@@ -3,9 +3,9 @@
 Under gunicorn each worker process counts its requests in files of PROMETHEUS_MULTIPROC_DIR, and
 /metrics (whichever process answers it) adds up every file, so the figures are the server's, not
 one process's. prometheus_client names the files by process id, and a counter's file must stay
-after its process ends (its counts are part of the total). gunicorn replaces a process every
-`max_requests` (deploy/…/gunicorn.conf.py): a new id, new files, and every scrape reads all the
-files ever written: hundreds a day, each scrape slower than the last.
+after its process ends (its counts are part of the total). A process gunicorn replaces (one that
+died, or every `max_requests` where that is set; deploy/single/gunicorn.conf.py leaves it off)
+comes back with a new id and new files, and every scrape would read all the files ever written.
 
 So the files are named by a slot: a process takes the lowest slot whose lock file
 (`slot-N.lock`) it can lock (flock, released by the system when the process ends, however it
