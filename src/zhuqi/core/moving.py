@@ -315,10 +315,11 @@ def _read_only(source: BaseDatabaseWrapper) -> Iterator[None]:
 
 @contextmanager
 def _default_is(target: BaseDatabaseWrapper) -> Iterator[None]:
-    """The target as the `default` database while migrate runs on it. Several data migrations
-    write through `Model.objects` or `django.db.connection` rather than the schema editor's
-    connection, that is to `default` whatever database is being migrated: without this they would
-    read and write the source (the SQLite refuses, being read-only here) instead of the target."""
+    """The target as the `default` database while migrate runs on it. The data migrations write
+    through the schema editor's connection, but one reads live code that knows only `default`
+    (cases 0003 counts working days on `core.workdays.WorkingCalendar`): without this it would
+    read the source instead of the target, and a future one like it could write there (the
+    SQLite refuses, being read-only here)."""
     source = connections[DEFAULT_DB_ALIAS]
     connections[DEFAULT_DB_ALIAS] = target
     try:

@@ -47,21 +47,23 @@ REPLY_TEMPLATES = {
 
 
 def seed(apps: Any, schema_editor: Any) -> None:
+    # The database being migrated, not `default`: `zhuqi migrate-to` migrates a second one.
+    db = schema_editor.connection.alias
     Category = apps.get_model("cases", "Category")
     DeadlinePolicy = apps.get_model("cases", "DeadlinePolicy")
     ReplyTemplate = apps.get_model("cases", "ReplyTemplate")
     by_name = {}
     for order, name in enumerate(CATEGORIES):
-        by_name[name], _ = Category.objects.get_or_create(parent=None, name=name, defaults={"order": order * 10})
+        by_name[name], _ = Category.objects.using(db).get_or_create(parent=None, name=name, defaults={"order": order * 10})
     for kind, urgency, response, simple, complex_ in POLICIES:
-        DeadlinePolicy.objects.get_or_create(
+        DeadlinePolicy.objects.using(db).get_or_create(
             kind=kind,
             urgency=urgency,
             category=None,
             defaults={"response_days": response, "simple_days": simple, "complex_days": complex_},
         )
     for category, (title, text) in REPLY_TEMPLATES.items():
-        ReplyTemplate.objects.get_or_create(category=by_name[category], title=title, defaults={"text": text})
+        ReplyTemplate.objects.using(db).get_or_create(category=by_name[category], title=title, defaults={"text": text})
 
 
 class Migration(migrations.Migration):

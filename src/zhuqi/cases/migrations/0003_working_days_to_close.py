@@ -10,9 +10,11 @@ def count_working_days_to_close(apps, schema_editor):
     from zhuqi.cases.deadlines import working_days_to_close
     from zhuqi.core.workdays import WorkingCalendar
 
+    # The database being migrated, not `default`: `zhuqi migrate-to` migrates a second one.
+    db = schema_editor.connection.alias
     Case = apps.get_model("cases", "Case")
     calendar = WorkingCalendar()
-    closed = Case.objects.filter(
+    closed = Case.objects.using(db).filter(
         status="closed", assigned_at__isnull=False, closed_at__isnull=False, working_days_to_close__isnull=True
     )
     batch = []
@@ -20,9 +22,9 @@ def count_working_days_to_close(apps, schema_editor):
         case.working_days_to_close = working_days_to_close(calendar, case.assigned_at, case.closed_at)
         batch.append(case)
         if len(batch) == 2000:
-            Case.objects.bulk_update(batch, ["working_days_to_close"])
+            Case.objects.using(db).bulk_update(batch, ["working_days_to_close"])
             batch = []
-    Case.objects.bulk_update(batch, ["working_days_to_close"])
+    Case.objects.using(db).bulk_update(batch, ["working_days_to_close"])
 
 
 class Migration(migrations.Migration):

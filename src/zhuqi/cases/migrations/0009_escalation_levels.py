@@ -33,19 +33,21 @@ def level_for(days: int) -> str:
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
+    # The database being migrated, not `default`: `zhuqi migrate-to` migrates a second one.
+    db = schema_editor.connection.alias
     Case = apps.get_model("cases", "Case")
     CaseStep = apps.get_model("cases", "CaseStep")
     # Highest first, each band once: three UPDATEs whatever the size of the table.
     upper = None
     for level, threshold in THRESHOLDS:
-        band = Case.objects.filter(working_days_late__gte=threshold)
+        band = Case.objects.using(db).filter(working_days_late__gte=threshold)
         if upper is not None:
             band = band.filter(working_days_late__lt=upper)
         band.update(escalation_level=level)
         upper = threshold
 
     changed = []
-    for step in CaseStep.objects.filter(step="escalate").only("id", "comment", "data").iterator(BATCH):
+    for step in CaseStep.objects.using(db).filter(step="escalate").only("id", "comment", "data").iterator(BATCH):
         data = dict(step.data or {})
         old = data.get("level")
         if not isinstance(old, int):
@@ -61,9 +63,9 @@ def forwards(apps: Any, schema_editor: Any) -> None:
         step.data = data
         changed.append(step)
         if len(changed) >= BATCH:
-            CaseStep.objects.bulk_update(changed, ["comment", "data"])
+            CaseStep.objects.using(db).bulk_update(changed, ["comment", "data"])
             changed = []
-    CaseStep.objects.bulk_update(changed, ["comment", "data"])
+    CaseStep.objects.using(db).bulk_update(changed, ["comment", "data"])
 
 
 class Migration(migrations.Migration):

@@ -11,20 +11,22 @@ def _outside(case_region: str, department_region: str) -> bool:
 
 
 def fill_reach(apps, schema_editor):  # type: ignore[no-untyped-def]
+    # The database being migrated, not `default`: `zhuqi migrate-to` migrates a second one.
+    db = schema_editor.connection.alias
     Case = apps.get_model("cases", "Case")
     CaseReach = apps.get_model("cases", "CaseReach")
     wanted = set()
-    led = Case.objects.exclude(lead_department=None).values_list("pk", "region_id", "lead_department__region_id")
+    led = Case.objects.using(db).exclude(lead_department=None).values_list("pk", "region_id", "lead_department__region_id")
     for case_id, case_region, department_region in led.iterator(chunk_size=5000):
         if _outside(case_region, department_region):
             wanted.add((case_id, department_region))
-    supported = Case.co_departments.through.objects.values_list(
+    supported = Case.co_departments.through.objects.using(db).values_list(
         "case_id", "case__region_id", "department__region_id"
     )
     for case_id, case_region, department_region in supported.iterator(chunk_size=5000):
         if _outside(case_region, department_region):
             wanted.add((case_id, department_region))
-    CaseReach.objects.bulk_create(
+    CaseReach.objects.using(db).bulk_create(
         [CaseReach(case_id=case_id, region_id=region_id) for case_id, region_id in sorted(wanted)],
         batch_size=2000,
     )

@@ -6,16 +6,18 @@ from django.db import migrations, models
 def reporters(apps, schema_editor):
     """The cases waiting on a re-inspection (or acceptance) now: who reported them, from the
     timeline, so the rule that another person re-inspects holds for them too."""
+    # The database being migrated, not `default`: `zhuqi migrate-to` migrates a second one.
+    db = schema_editor.connection.alias
     Case = apps.get_model("cases", "Case")
     CaseStep = apps.get_model("cases", "CaseStep")
-    for case in Case.objects.filter(status="completion_reported").only("pk").iterator(chunk_size=1000):
+    for case in Case.objects.using(db).filter(status="completion_reported").only("pk").iterator(chunk_size=1000):
         step = (
-            CaseStep.objects.filter(case_id=case.pk, step="report-completion", actor__isnull=False)
+            CaseStep.objects.using(db).filter(case_id=case.pk, step="report-completion", actor__isnull=False)
             .order_by("-at", "-id")
             .first()
         )
         if step is not None:
-            Case.objects.filter(pk=case.pk).update(completion_reported_by_id=step.actor_id)
+            Case.objects.using(db).filter(pk=case.pk).update(completion_reported_by_id=step.actor_id)
 
 
 class Migration(migrations.Migration):

@@ -5,10 +5,12 @@ import django.db.models.deletion
 def refuse_jobs_with_staged_rows(apps, schema_editor):
     """Rows staged one by one cannot be read by the new code: a job that still had some is
     refused, and the person uploads the file again (nothing of it was written unless applied)."""
+    # The database being migrated, not `default`: `zhuqi migrate-to` migrates a second one.
+    db = schema_editor.connection.alias
     ImportJob = apps.get_model("imports", "ImportJob")
     ImportRow = apps.get_model("imports", "ImportRow")
-    waiting = ImportRow.objects.values_list("job_id", flat=True).distinct()
-    ImportJob.objects.filter(pk__in=list(waiting)).update(
+    waiting = ImportRow.objects.using(db).values_list("job_id", flat=True).distinct()
+    ImportJob.objects.using(db).filter(pk__in=list(waiting)).update(
         state="refused", message="系统升级，已检查的行需要重新检查：请重新上传文件"
     )
 

@@ -10,22 +10,24 @@ BATCH = 2000
 def fill_reach(apps, schema_editor):
     """Each existing visit's own region, places and enterprises' regions, in batches of visits so
     100k visits are read in pieces rather than held at once."""
+    # The database being migrated, not `default`: `zhuqi migrate-to` migrates a second one.
+    db = schema_editor.connection.alias
     Visit = apps.get_model("visits", "Visit")
     VisitRegion = apps.get_model("visits", "VisitRegion")
     VisitEnterprise = apps.get_model("visits", "VisitEnterprise")
     Places = Visit.places.through
     last = 0
     while True:
-        batch = list(Visit.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "region_id")[:BATCH])
+        batch = list(Visit.objects.using(db).filter(pk__gt=last).order_by("pk").values_list("pk", "region_id")[:BATCH])
         if not batch:
             return
         ids = [pk for pk, _ in batch]
         reach = set(batch)
-        reach.update(Places.objects.filter(visit_id__in=ids).values_list("visit_id", "region_id"))
+        reach.update(Places.objects.using(db).filter(visit_id__in=ids).values_list("visit_id", "region_id"))
         reach.update(
-            VisitEnterprise.objects.filter(visit_id__in=ids).values_list("visit_id", "enterprise__region_id")
+            VisitEnterprise.objects.using(db).filter(visit_id__in=ids).values_list("visit_id", "enterprise__region_id")
         )
-        VisitRegion.objects.bulk_create(
+        VisitRegion.objects.using(db).bulk_create(
             [VisitRegion(visit_id=visit_id, region_id=code) for visit_id, code in sorted(reach)],
             batch_size=BATCH,
         )
