@@ -4,11 +4,17 @@ written, and used through nginx as people would: `make deploy-test` (docs/deploy
     .venv/bin/python scripts/deploy_test.py                       # PostgreSQL at 127.0.0.1:5432, user root
     .venv/bin/python scripts/deploy_test.py --server postgres://root@db:5432/postgres --database my_test
     .venv/bin/python scripts/deploy_test.py --keep                # leave the directory and its logs
+    .venv/bin/python scripts/deploy_test.py --this-venv           # no offline install: this virtualenv
 
 What it does, each step printed PASS, FAIL or SKIP with its time:
 - installs Debian's nginx if it is missing (apt-get, as root or with sudo), and checks openssl;
+- installs the software as docs/deployment.md's steps 1 and 2 say: the wheels of
+  requirements-pip.lock and requirements-production.lock downloaded with their hashes and zhuqi's
+  own wheel built from `git archive HEAD`, then a new virtualenv (/opt/zhuqi) installed from that
+  folder alone with --no-index, and no development tool in it (`--this-venv` skips this and
+  serves from the virtualenv running the script);
 - renders deploy/single/ into a temporary directory that stands for the machine's root: the
-  paths (/opt/zhuqi is this virtualenv, /etc/zhuqi, /var/lib/zhuqi, /var/log/zhuqi …), the ports
+  paths (/opt/zhuqi the virtualenv just installed, /etc/zhuqi, /var/lib/zhuqi, /var/log/zhuqi …), the ports
   (nginx's 443 and 80, gunicorn's 8000: free ones), the site's name (localhost), the database
   (its own, owned by a role of its name that is no superuser, as the docs make the zhuqi role;
   both dropped at the end), the user the wrapper runs as (this one) and a 5-second sweep
@@ -210,6 +216,9 @@ class Layout:
     app_port: int
     database_url: str
     user: str
+    # /opt/zhuqi: installed from the wheels as docs/deployment.md says, or (--this-venv) the one
+    # running this script.
+    venv: Path = VENV
     replacements: list[tuple[str, str]] = field(default_factory=list)
 
     def path(self, absolute: str) -> Path:
@@ -233,7 +242,52 @@ def path_replacements(layout: Layout) -> list[tuple[str, str]]:
         "/usr/share/nginx/zhuqi",
         "/usr/local/bin/zhuqi",
     ]
-    return [("/opt/zhuqi", str(VENV)), *((path, str(layout.path(path))) for path in moved)]
+    return [("/opt/zhuqi", str(layout.venv)), *((path, str(layout.path(path))) for path in moved)]
+
+
+def install_offline(layout: Layout) -> list[str]:
+    """docs/deployment.md steps 1 and 2 for the software: every wheel zhuqi needs downloaded into
+    one folder with the production lock's hashes (what is carried in), then a new virtualenv
+    installed from that folder alone (--no-index), as on a server with no internet. Returns
+    what was installed, for the log."""
+    offline = layout.root / "zhuqi-offline"
+    wheels = offline / "wheels"
+    wheels.mkdir(parents=True)
+    python = getattr(sys, "_base_executable", sys.executable)
+    pip = [python, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+
+    def call(command: list[str], **kwargs: Any) -> None:
+        done = subprocess.run(command, capture_output=True, text=True, **kwargs)
+        expect(
+            done.returncode == 0, f"{shlex.join(command)} failed:\n{done.stdout[-1500:]}{done.stderr[-1500:]}"
+        )
+
+    for lock in ("requirements-pip.lock", "requirements-production.lock"):
+        call([*pip, "download", "--require-hashes", "-r", str(ROOT / lock), "-d", str(wheels)])
+        shutil.copy(ROOT / lock, offline / lock)
+    call([*pip, "download", "setuptools", "wheel", "-d", str(wheels)])
+    # From a copy of the committed files, as from a clone: not the working tree's build leftovers.
+    source = layout.root / "zhuqi-source"
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD"], capture_output=True, check=True)
+    source.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
+    call([*pip, "wheel", "--no-deps", str(source), "-w", str(wheels)])
+    venv = layout.path("/opt/zhuqi")
+    call([python, "-m", "venv", str(venv)])
+    installer = [str(venv / "bin" / "pip"), "--disable-pip-version-check", "--quiet", "install", "--no-index"]
+    for lock in ("requirements-pip.lock", "requirements-production.lock"):
+        call([*installer, "--find-links", str(wheels), "--require-hashes", "-r", str(offline / lock)])
+    built = sorted(wheels.glob("zhuqi-*.whl"))
+    expect(len(built) == 1, f"one zhuqi wheel expected, found {[p.name for p in built]}")
+    call([*installer, "--no-deps", str(built[0])])
+    layout.venv = venv
+    listed = subprocess.run(
+        [str(venv / "bin" / "pip"), "list", "--format=freeze"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    # The development tools stay out of production (requirements-production.lock).
+    for tool in ("pytest", "mypy", "playwright", "ruff", "hypothesis"):
+        expect(not any(line.lower().startswith(f"{tool}==") for line in listed), f"{tool} was installed")
+    return listed
 
 
 def render(text: str, replacements: list[tuple[str, str]]) -> str:
@@ -869,6 +923,15 @@ def run(args: argparse.Namespace, steps: Steps, running: Running, layout_holder:
     outside = outside_address()
     http, api, anonymous = client(), client(), client()
 
+    if not args.this_venv:
+        with steps.step(
+            "the software installed offline as docs/deployment.md says (wheels from the production "
+            "lock, a new /opt/zhuqi, --no-index)",
+            critical=True,
+        ):
+            installed = install_offline(layout)
+            print(f"      {len(installed)} packages, no development tools: {layout.venv}")
+
     with steps.step(f"deploy/single/ rendered into {root}", critical=True):
         render_layout(layout)
         for old, new in layout.replacements:
@@ -1362,6 +1425,11 @@ def main() -> None:
         "--database", default="zhuqi_deploy_test", help="the test's own database, dropped at the end"
     )
     parser.add_argument("--keep", action="store_true", help="keep the directory (logs, rendered files)")
+    parser.add_argument(
+        "--this-venv",
+        action="store_true",
+        help="serve from the virtualenv running this script instead of installing one offline (quicker)",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
