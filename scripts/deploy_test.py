@@ -254,13 +254,28 @@ def install_offline(layout: Layout) -> list[str]:
     wheels = offline / "wheels"
     wheels.mkdir(parents=True)
     python = getattr(sys, "_base_executable", sys.executable)
-    pip = [python, "-m", "pip", "--disable-pip-version-check", "--quiet"]
 
     def call(command: list[str], **kwargs: Any) -> None:
         done = subprocess.run(command, capture_output=True, text=True, **kwargs)
         expect(
             done.returncode == 0, f"{shlex.join(command)} failed:\n{done.stdout[-1500:]}{done.stderr[-1500:]}"
         )
+
+    # The connected machine's pip as the docs make it: the locked pip in a virtualenv of its own
+    # (the pip Python 3.11 comes with refuses the lock's `lxml[html_clean]` under --require-hashes).
+    tools = layout.root / "zhuqi-tools"
+    call([python, "-m", "venv", str(tools)])
+    call(
+        [
+            str(tools / "bin" / "pip"),
+            "install",
+            "--quiet",
+            "--require-hashes",
+            "-r",
+            str(ROOT / "requirements-pip.lock"),
+        ]
+    )
+    pip = [str(tools / "bin" / "pip"), "--disable-pip-version-check", "--quiet"]
 
     for lock in ("requirements-pip.lock", "requirements-production.lock"):
         call([*pip, "download", "--require-hashes", "-r", str(ROOT / lock), "-d", str(wheels)])
