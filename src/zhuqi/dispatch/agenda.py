@@ -13,6 +13,7 @@ from django.utils import timezone
 from zhuqi.cases.figures import late_now_q
 from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Escalation
 from zhuqi.cases.selectors import case_queryset
+from zhuqi.chains.models import Member
 from zhuqi.core.periods import day_label
 from zhuqi.core.scoping import region_subtree_q
 from zhuqi.core.workdays import WorkingCalendar
@@ -35,7 +36,9 @@ def _case_scope(meeting: Meeting, cases: QuerySet[Case]) -> QuerySet[Case]:
     if meeting.scope_kind == ScopeKind.DEPARTMENT and meeting.department_id:
         return cases.filter(lead_department_id=meeting.department_id)
     if meeting.scope_kind == ScopeKind.CHAIN and meeting.chain_id:
-        return cases.filter(enterprise__chain_memberships__chain_id=meeting.chain_id).distinct()
+        return cases.filter(
+            enterprise_id__in=Member.objects.filter(chain_id=meeting.chain_id).values("enterprise_id")
+        )
     if meeting.scope_kind == ScopeKind.PROJECTS:
         return cases.filter(project__in=meeting.projects.all())
     return cases.filter(region_subtree_q("region_id", meeting.region_id))

@@ -353,3 +353,28 @@ def test_any_custom_range_is_read_back_or_refused_naming_period(
     # The cockpit compares with the period before and draws the ones around it.
     assert period.previous().end == start - datetime.timedelta(days=1)
     assert period.next().start == end + datetime.timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_a_chain_counts_each_open_case_once_though_its_enterprise_sits_in_two_segments(
+    desk: Desk, cast: Cast, clock: Clock
+) -> None:
+    from zhuqi.chains import services as chain_services
+    from zhuqi.testing.factories import make_chain
+
+    chain = make_chain(cast)
+    for segment in chain.segment_list[:2]:
+        chain_services.member_add(
+            actor=cast.coordinator,
+            chain_id=chain.pk,
+            data=chain_services.MemberData(segment_id=segment.pk, enterprise_id=cast.home.pk),
+        )
+    department = cast.handler.department
+    desk.assigned(department, at(3, 3), enterprise=cast.home)
+    desk.assigned(department, at(3, 4), enterprise=cast.home)
+    desk.assigned(department, at(3, 4), enterprise=cast.tongliao)  # not a member
+    clock.set(at(3, 31))  # both clocks have run out
+
+    late = _figures(cast.coordinator, scope=f"chain:{chain.pk}")["late_cases"]
+    assert (late["open"], late["late"]) == (2, 2)
+    assert len(late["rows"]) == 2
