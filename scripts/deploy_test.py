@@ -41,7 +41,12 @@ What it does, each step printed PASS, FAIL or SKIP with its time:
   from nginx's disk with their cache headers; a too-large upload refused by nginx in Chinese;
   /metrics from loopback only; gunicorn not reachable from outside; the services' memory;
 - the nightly backup's command (zhuqi-backup.service) once, a forced log rotation with the
-  logrotate file, and the page nginx shows while the app is down;
+  logrotate file;
+- scaled out: deploy/scaled's nginx site (its upstream pointed at two app servers here, the
+  second a copy of zhuqi-web on another port) answers the logged-in session with both up, with
+  the second stopped, and with the first stopped once the second is back (after the upstream's
+  fail_timeout, as deploy/scaled/README.md tells the operator);
+- the page nginx shows while the app is down;
 - stops every process it started (by its id), drops its database, removes the directory
   (unless --keep, or a step failed: then the path of the logs is printed).
 
@@ -55,6 +60,7 @@ import argparse
 import ast
 import contextlib
 import csv
+import dataclasses
 import os
 import pwd
 import re
@@ -699,6 +705,10 @@ class Running:
         env = dict(process.env)
         if process.notify:
             # Type=notify: the socket systemd would listen on for the service's READY=1.
+            earlier = self.notify_sockets.pop(process.name, None)
+            if earlier is not None:  # started again: the last start's socket is done with
+                shutil.rmtree(Path(earlier.getsockname()).parent, ignore_errors=True)
+                earlier.close()
             listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
             address = Path(tempfile.mkdtemp(prefix="zhuqi-notify-")) / "notify"
             listener.bind(str(address))
@@ -1409,11 +1419,116 @@ def run(args: argparse.Namespace, steps: Steps, running: Running, layout_holder:
             timeout=10,
         )
 
+    with steps.step(
+        "scaled out: deploy/scaled's nginx in front of two app servers; one session served by each, "
+        "either one stopped and the other answering"
+    ):
+        scaled_out(layout, nginx, running, processes["zhuqi-web.service"], http, f"/cases/{case_id}/")
+
     with steps.step("with the app stopped, nginx answers 502 with the Chinese page"):
         running.stop("zhuqi-web.service")
         down = anonymous.get(f"{base}/cases/", timeout=30)
         expect(down.status_code == 502 and "系统暂时无法访问" in down.text, f"answered {down.status_code}")
         expect(down.headers.get("Server") == "nginx", f"Server {down.headers.get('Server')!r}")
+
+
+def scaled_out(
+    layout: Layout, nginx: str, running: Running, web: Process, session: requests.Session, page: str
+) -> None:
+    """deploy/scaled/nginx/zhuqi.conf as written but for its upstream's addresses (two app servers
+    on this machine instead of 10.0.1.11–13) and its ports, and a second zhuqi-web beside the
+    first: the session the enterprise user logged in with is answered by both together, then by
+    each alone while the other is stopped (sessions, lockouts and tasks are in the database), and
+    a stopped one is passed over, not answered 502."""
+    second_port = free_port()
+    second = Process(
+        name="zhuqi-web-2.service",
+        argv=web.argv,
+        env={
+            **web.env,
+            "ZHUQI_BIND": f"127.0.0.1:{second_port}",
+            "PROMETHEUS_MULTIPROC_DIR": str(layout.path("/run/zhuqi-metrics-2")),
+        },
+        cwd=web.cwd,
+        output=layout.path("/var/log/zhuqi/web-2.log"),
+        runtime_directory=layout.path("/run/zhuqi-metrics-2"),
+        umask=web.umask,
+        notify=True,
+    )
+    running.start(second)
+    try:
+        running.wait_ready(second.name, timeout=120)
+    except TimeoutError:
+        raise StepFailed("the second app server sent no READY=1 within 120 s") from None
+
+    # The scaled site with the test's ports and its upstream's servers pointed here.
+    edge = dataclasses.replace(layout, https_port=free_port(), http_port=free_port())
+    site = listening(
+        render((SCALED / "nginx" / "zhuqi.conf").read_text(encoding="utf-8"), path_replacements(layout)), edge
+    )
+    servers = re.findall(r"(?m)^    server 10\.0\.1\.\d+:8000 (.*);$", site)
+    expect(len(servers) >= 2, "deploy/scaled/nginx/zhuqi.conf: its upstream names fewer than two servers")
+    site = re.sub(r"(?m)^    server 10\.0\.1\.\d+:8000 .*;\n", "", site, count=len(servers) - 1)
+    site = re.sub(
+        r"(?m)^    server 10\.0\.1\.\d+:8000 (.*);$",
+        lambda m: (
+            f"    server 127.0.0.1:{layout.app_port} {m[1]};\n    server 127.0.0.1:{second_port} {m[1]};"
+        ),
+        site,
+    )
+    folder = layout.path("/etc/nginx/scaled-out")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "zhuqi.conf").write_text(site, encoding="utf-8")
+    main = layout.path("/etc/nginx/nginx.conf").read_text(encoding="utf-8")
+    main = main.replace(str(layout.path("/etc/nginx/sites-enabled")), str(folder))
+    main = main.replace(str(layout.path("/run/nginx.pid")), str(layout.path("/run/nginx-scaled.pid")))
+    scaled_main = layout.path("/etc/nginx/nginx-scaled-out.conf")
+    scaled_main.write_text(main, encoding="utf-8")
+    config = [
+        "-p",
+        str(layout.root),
+        "-c",
+        str(scaled_main),
+        "-e",
+        str(layout.path("/var/log/zhuqi/nginx-startup.log")),
+    ]
+    tested = subprocess.run([nginx, *config, "-t"], capture_output=True, text=True)
+    expect(tested.returncode == 0, f"nginx -t of the scaled-out site: {tested.stderr.strip()}")
+    running.processes["nginx-scaled"] = subprocess.Popen(
+        [nginx, *config], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    address = f"https://localhost:{edge.https_port}{page}"
+    wait_for(
+        "the scaled-out nginx answering",
+        lambda: session.get(address, timeout=10).status_code == 200,
+        timeout=30,
+    )
+
+    def answers(count: int) -> list[int]:
+        return [session.get(address, timeout=30, allow_redirects=False).status_code for _ in range(count)]
+
+    together = answers(12)
+    expect(together == [200] * 12, f"both app servers up: {together}")
+    running.stop(second.name)
+    first_alone = answers(6)
+    expect(first_alone == [200] * 6, f"the second stopped: {first_alone}")
+    running.start(second)
+    try:
+        running.wait_ready(second.name, timeout=120)
+    except TimeoutError:
+        raise StepFailed("the second app server sent no READY=1 after its restart") from None
+    # As deploy/scaled/README.md tells the operator: nginx takes a server that failed back only
+    # after the upstream's fail_timeout (10 s); stopping the other before then leaves none live.
+    time.sleep(11)
+    running.stop("zhuqi-web.service")
+    second_alone = answers(6)
+    expect(second_alone == [200] * 6, f"the first stopped, the second alone: {second_alone}")
+    print(
+        f"      upstream 127.0.0.1:{layout.app_port} and :{second_port} ({servers[0]}); 12 requests "
+        "with both, 6 with each alone: all 200 with the one session"
+    )
+    running.stop(second.name)
+    running.stop("nginx-scaled", signal.SIGQUIT)
 
 
 def remove(root: Path) -> None:
