@@ -465,6 +465,19 @@ http {{
     layout.path("/etc/nginx/nginx.conf").write_text(main, encoding="utf-8")
 
 
+def nginx_options(layout: Layout, main: Path) -> list[str]:
+    """nginx's command-line options for a main configuration of the test: its prefix, the file,
+    and the log nginx writes before it has read the file."""
+    return [
+        "-p",
+        str(layout.root),
+        "-c",
+        str(main),
+        "-e",
+        str(layout.path("/var/log/zhuqi/nginx-startup.log")),
+    ]
+
+
 def nginx_directives(site: str) -> list[str]:
     """A site's lines without comments, blank lines and its upstream block."""
     lines, in_upstream = [], False
@@ -516,16 +529,7 @@ def check_scaled(layout: Layout, nginx: str) -> None:
         main.replace(str(layout.path("/etc/nginx/sites-enabled")), str(site.parent)), encoding="utf-8"
     )
     tested = subprocess.run(
-        [
-            nginx,
-            "-t",
-            "-p",
-            str(layout.root),
-            "-c",
-            str(scaled_main),
-            "-e",
-            str(layout.path("/var/log/zhuqi/nginx-startup.log")),
-        ],
+        [nginx, "-t", *nginx_options(layout, scaled_main)],
         capture_output=True,
         text=True,
     )
@@ -1053,12 +1057,11 @@ def run(args: argparse.Namespace, steps: Steps, running: Running, layout_holder:
         )
 
     with steps.step("nginx -t, then nginx started with the site", critical=True):
-        config = ["-p", str(root), "-c", str(layout.path("/etc/nginx/nginx.conf"))]
-        startup = ["-e", str(layout.path("/var/log/zhuqi/nginx-startup.log"))]
-        tested = subprocess.run([nginx, *config, *startup, "-t"], capture_output=True, text=True)
+        config = nginx_options(layout, layout.path("/etc/nginx/nginx.conf"))
+        tested = subprocess.run([nginx, *config, "-t"], capture_output=True, text=True)
         expect(tested.returncode == 0, tested.stderr.strip())
         running.processes["nginx"] = subprocess.Popen(
-            [nginx, *config, *startup],
+            [nginx, *config],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
         )
@@ -1484,14 +1487,7 @@ def scaled_out(
     main = main.replace(str(layout.path("/run/nginx.pid")), str(layout.path("/run/nginx-scaled.pid")))
     scaled_main = layout.path("/etc/nginx/nginx-scaled-out.conf")
     scaled_main.write_text(main, encoding="utf-8")
-    config = [
-        "-p",
-        str(layout.root),
-        "-c",
-        str(scaled_main),
-        "-e",
-        str(layout.path("/var/log/zhuqi/nginx-startup.log")),
-    ]
+    config = nginx_options(layout, scaled_main)
     tested = subprocess.run([nginx, *config, "-t"], capture_output=True, text=True)
     expect(tested.returncode == 0, f"nginx -t of the scaled-out site: {tested.stderr.strip()}")
     running.processes["nginx-scaled"] = subprocess.Popen(
