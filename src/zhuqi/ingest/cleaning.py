@@ -374,7 +374,7 @@ _FILLER = re.compile(r"[\d\s\W_]+")
 # Headings of lists of other articles (compared whole, without spaces and trailing marks).
 _LIST_HEADINGS = _words(
     """
-    推荐阅读 相关阅读 延伸阅读 扩展阅读 相关新闻 相关文章 相关报道 相关链接 相关推荐 相关资讯
+    推荐阅读 相关阅读 延伸阅读 扩展阅读 相关新闻 相关文章 相关报道 相关链接 相关推荐 相关资讯 新闻推荐
     猜你喜欢 热门推荐 热点推荐 精彩推荐 为你推荐 为您推荐 推荐文章 推荐新闻 编辑推荐 更多新闻
     更多资讯 更多阅读 更多文章 更多精彩 最新文章 最新新闻 最新资讯 最新动态 热门文章 热门新闻
     热点新闻 热门资讯 今日热点 今日推荐 阅读排行 点击排行 新闻排行 热门排行 图片新闻 往期回顾
@@ -660,6 +660,8 @@ def _classify(lines: list[_Line], language: str) -> None:
                 RemovalKind.UNRELATED_LIST,
                 f"“{line.shadow.strip()}”：其后是其他文章的列表",
             )
+        elif _BREADCRUMB.match(compact) and len(compact) <= 80:
+            line.kind, line.reason = RemovalKind.CHROME, "“当前位置”导航"
         elif _PREVIOUS_NEXT.match(line.shadow) and len(compact) <= 80:
             line.kind, line.reason = RemovalKind.CHROME, "“上一篇/下一篇”的链接"
         elif (
@@ -688,13 +690,22 @@ def _classify(lines: list[_Line], language: str) -> None:
         elif len(compact) <= 12 and not _FILLER.sub("", compact):
             line.kind, line.reason = RemovalKind.CHROME, "只有数字或符号的行（点赞数、计数）"
         elif listing:
+            # Prose with a dateline of its own ("本报讯11月7日下午，…") is another article's.
             long_prose = (
-                len(compact) >= 80 and not _BULLET.match(line.shadow) and not _TEASER.search(line.shadow)
+                len(compact) >= 80
+                and not _BULLET.match(line.shadow)
+                and not _TEASER.search(line.shadow)
+                and not _OWN_DATELINE.match(compact)
             )
             if long_prose:
                 listing = ""
             else:
                 line.kind, line.reason = RemovalKind.UNRELATED_LIST, f"“{listing}”下其他文章的标题或摘要"
+
+
+# A breadcrumb ("您的位置：首页 – 县市区动态", "当前位置：> 政协要闻").
+_BREADCRUMB = re.compile(r"^(?:您的|您现在的|你的|你现在的|当前|现在|所在)?位置[：:]")
+_OWN_DATELINE = re.compile(r"^[^，,。]{0,12}?(?:讯|电)[（(]?[^，,。]{0,12}?\d{1,2}月\d{1,2}日")
 
 
 def _restore_title(lines: list[_Line], at: int) -> None:

@@ -498,3 +498,24 @@ def test_an_articles_publication_line_ends_a_list_of_other_articles() -> None:
     )
     assert "9月6日,市长王一鸣到远航科技调研" in cleaned.text.replace("，", ",")
     assert cleaned.title == "市长王一鸣到远航科技调研"
+
+
+def test_a_breadcrumb_is_not_the_title() -> None:
+    cleaned = clean(
+        "您的位置：首页 – 县市区动态\n\n山阳区召开全区重点项目推进会\n\n"
+        "6月13日上午，副区长杨林在区四楼会议室召开全区重点项目推进会，区项目服务中心、商务局等单位负责人参加会议。\n"
+    )
+    assert "您的位置" not in cleaned.text
+    assert cleaned.title == "山阳区召开全区重点项目推进会"
+
+
+def test_prose_with_its_own_dateline_under_a_list_heading_is_another_article() -> None:
+    cleaned = clean(
+        "市长王一鸣到远航科技调研\n"
+        "11月6日，市长王一鸣到远航科技调研，详细了解企业生产经营情况，要求加快项目建设进度，确保早日投产见效。\n"
+        "新闻推荐\n"
+        "本报讯11月7日下午，金陵街道办事处举行专题报告会。特邀市委党校副教授就有关精神作专题辅导，"
+        "街道全体干部和各社区负责人参加报告会，大家表示将把学习成果转化为推动工作的实际行动。\n"
+    )
+    assert "远航科技调研，详细了解" in cleaned.text
+    assert "金陵街道" not in cleaned.text
