@@ -1,6 +1,6 @@
 """Issue 23: the leader's cockpit and a briefing at 2M cases, 20k projects and 100k visits.
 
-    python bench/dispatch_bench.py generate [--cases 2000000]  # the three generators, one database
+    python bench/dispatch_bench.py generate [--cases 2000000] [--no-search]  # the three generators
     python bench/dispatch_bench.py census                      # what the scopes hold
     python bench/dispatch_bench.py cockpit --runs 12 --cold 3  # cold and warm, section by section
     python bench/dispatch_bench.py briefing --runs 3 --tracemalloc  # a quarter's: time, memory, files
@@ -32,7 +32,16 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import database_label, machine, median, percentile, rebuild_derived, revision, setup_django
+from common import (
+    database_label,
+    machine,
+    median,
+    percentile,
+    rebuild_derived,
+    revision,
+    setup_django,
+    sqlite_bulk_pragmas,
+)
 
 SQLITE_NAME = "dispatch-sqlite"
 
@@ -48,8 +57,10 @@ def generate(args: argparse.Namespace) -> None:
     username exists; the enterprises are one sequence: generate_cases writes bench/generate.py's
     rows 0 … 99,999 in its 28 counties, generate_visits then rows 100,000 … 199,999 over the
     province's 103 counties (write_database skips the rows already there), so their credit codes
-    (make_uscc(county, serial)) never meet. Each phase is skipped when its rows are there."""
+    (make_uscc(county, serial)) never meet. Each phase is skipped when its rows are there.
+    `--no-search`: no search words afterwards (the cockpit and the briefing do not search)."""
     setup_django(SQLITE_NAME)
+    sqlite_bulk_pragmas()
     import generate_cases
     import generate_projects
     import generate_visits
@@ -102,7 +113,7 @@ def generate(args: argparse.Namespace) -> None:
         print()
         print(", ".join(f"{key} {value}" for key, value in sorted(writer.tally.items())))
     mark("visits")
-    rebuild_derived()
+    rebuild_derived(search=args.search)
     generate_cases.analyse()
     mark("done")
 
@@ -578,6 +589,7 @@ def main() -> None:
     gen.add_argument("--projects", type=int, default=20_000)
     gen.add_argument("--agreements", type=int, default=2_000)
     gen.add_argument("--visits", type=int, default=100_000)
+    gen.add_argument("--no-search", dest="search", action="store_false", help="skip rebuild_search")
     cockpit = commands.add_parser("cockpit")
     cockpit.add_argument("--runs", type=int, default=12)
     cockpit.add_argument("--cold", type=int, default=3, help="fresh processes per scope, period and arm")

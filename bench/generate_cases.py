@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import rebuild_derived, setup_django
+from common import bulk_insert, rebuild_derived, setup_django
 
 
 def escalation_for(working_days_late: int) -> str:
@@ -158,6 +158,9 @@ class Cases:
         self.calendar = WorkingCalendar()
         self.due_after = lru_cache(maxsize=None)(self._due_after)
         self.is_workday = lru_cache(maxsize=None)(self.calendar.is_workday)
+        # The calendar's own counting (add_working_days, working_days_between) asks it day by
+        # day through chinese_calendar: the same answers, remembered.
+        self.calendar.is_workday = self.is_workday  # type: ignore[method-assign]
         self.add_days = lru_cache(maxsize=None)(self.calendar.add_working_days)
         self.days_between = lru_cache(maxsize=None)(self.calendar.working_days_between)
 
@@ -614,15 +617,19 @@ def write_cases(
 
     def save(rows: list[dict[str, Any]], with_steps: bool) -> None:
         objects = [Case(**{k: v for k, v in row.items() if not k.startswith("_")}) for row in rows]
-        Case.objects.bulk_create(objects)
-        Through.objects.bulk_create(
-            Through(case_id=case.pk, department_id=row["_co"])
-            for case, row in zip(objects, rows, strict=True)
-            if row["_co"]
+        bulk_insert(Case, objects)
+        bulk_insert(
+            Through,
+            (
+                Through(case_id=case.pk, department_id=row["_co"])
+                for case, row in zip(objects, rows, strict=True)
+                if row["_co"]
+            ),
         )
         if with_steps:
-            CaseStep.objects.bulk_create(
-                CaseStep(case_id=case.pk, **step) for case in objects for step in cases.steps(case)
+            bulk_insert(
+                CaseStep,
+                (CaseStep(case_id=case.pk, **step) for case in objects for step in cases.steps(case)),
             )
         for case in objects:
             tally[case.status] += 1

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import rebuild_derived, setup_django
+from common import bulk_insert, rebuild_derived, setup_django
 
 TODAY = datetime.date(2025, 12, 17)
 PREFECTURES = ["150500", "150100", "150200"]
@@ -193,7 +193,7 @@ def write(
             elif rng.random() < 0.08:
                 stop = last_week - datetime.timedelta(weeks=rng.randint(2, 6))
             plans.append({"listed": listed, "stop": min(stop, last_week), "total": total})
-        Project.objects.bulk_create(projects)
+        bulk_insert(Project, projects)
         reports: list[ProgressReport] = []
         years: list[ProjectYear] = []
         milestones: list[Milestone] = []
@@ -256,9 +256,9 @@ def write(
             project.last_period_end = last_end
             updates.append(project)
         for offset in range(0, len(reports), BATCH):
-            ProgressReport.objects.bulk_create(reports[offset : offset + BATCH])
-        ProjectYear.objects.bulk_create(years, batch_size=BATCH)
-        Milestone.objects.bulk_create(milestones, batch_size=BATCH)
+            bulk_insert(ProgressReport, reports[offset : offset + BATCH])
+        bulk_insert(ProjectYear, years, batch_size=BATCH)
+        bulk_insert(Milestone, milestones, batch_size=BATCH)
         Project.objects.bulk_update(updates, ["investment_to_date", "last_period_end"], batch_size=1000)
         # created_at is auto_now_add: set it to the listing day, as the flags read it.
         for project, plan in zip(projects, plans, strict=True):
@@ -295,7 +295,7 @@ def write(
                 entered_unit="亿元",
             )
         )
-    Agreement.objects.bulk_create(agreements, batch_size=BATCH)
+    bulk_insert(Agreement, agreements, batch_size=BATCH)
     Through = Agreement.projects.through
     links = []
     funds = []
@@ -309,8 +309,8 @@ def write(
                 FundsInPlace(agreement_id=agreement.pk, on=TODAY, amount=amount, note="", recorded_at=now)
             )
             agreement.funds_in_place = amount
-    Through.objects.bulk_create(links, batch_size=BATCH)
-    FundsInPlace.objects.bulk_create(funds, batch_size=BATCH)
+    bulk_insert(Through, links, batch_size=BATCH)
+    bulk_insert(FundsInPlace, funds, batch_size=BATCH)
     Agreement.objects.bulk_update(agreements, ["funds_in_place"], batch_size=1000)
     tally["agreements"] = len(agreements)
     return tally

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import rebuild_derived, setup_django
+from common import bulk_insert, rebuild_derived, setup_django
 from generate_cases import SHANGHAI, Cases, Places
 
 TODAY = datetime.date(2026, 11, 23)
@@ -258,7 +258,7 @@ def assignments(
                     start_date=datetime.date(2025, 3, 1),
                 )
             )
-    Assignment.objects.bulk_create(rows, batch_size=BATCH)
+    bulk_insert(Assignment, rows, batch_size=BATCH)
     print(f"{len(rows)} assignments")
 
 
@@ -353,7 +353,7 @@ class VisitWriter:
             return
         rng = self.rng
         visits = [Visit(**row["visit"]) for row in self.pending]
-        Visit.objects.bulk_create(visits)
+        bulk_insert(Visit, visits)
         Places = Visit.places.through
         members: list[VisitOfficial] = []
         attendance: list[VisitEnterprise] = []
@@ -403,11 +403,11 @@ class VisitWriter:
                     issued_by_id=lead if case_kind == "instruction" else None,
                 )
                 cases.append(Case(**fields))
-        VisitOfficial.objects.bulk_create(members, batch_size=BATCH)
-        VisitEnterprise.objects.bulk_create(attendance, batch_size=BATCH)
-        Places.objects.bulk_create(places, batch_size=BATCH)
-        VisitRegion.objects.bulk_create(reach, batch_size=BATCH)
-        Case.objects.bulk_create(cases, batch_size=BATCH)
+        bulk_insert(VisitOfficial, members, batch_size=BATCH)
+        bulk_insert(VisitEnterprise, attendance, batch_size=BATCH)
+        bulk_insert(Places, places, batch_size=BATCH)
+        bulk_insert(VisitRegion, reach, batch_size=BATCH)
+        bulk_insert(Case, cases, batch_size=BATCH)
         for visit in visits:
             self.tally[visit.kind] += 1
         self.tally["officials"] += len(members)
