@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
 from django.utils.translation import gettext_noop
 
 from zhuqi.cases.models import Case
@@ -193,13 +193,15 @@ def policy_figures(
         if start is not None:
             row(values["group_key"]).days_to_first_grant.append(max((values["first"] - start).days, 0))
 
-    demands = PolicyDemand.objects.filter(policy_id__in=policies.values("pk")).filter(
-        case__in=_visible_cases(user)
-    )
-    demand_key = key_of("case__region_id")
+    # The demands of the policies, each checked against its own case (by key): read from the few
+    # demands, not from the region's cases. With the case's scope as a join filter, SQLite
+    # started from the province's 2M cases and probed the demand table for each (2.5 s, none).
+    in_scope = Case.objects.filter(case_scope_q(user), pk=OuterRef("case_id"))
     if group_by == "region":
         # region_q is on a region_id column, as Case has one: the demands of cases in the region.
-        demands = demands.filter(case__in=Case.objects.filter(region_q).values("pk"))
+        in_scope = in_scope.filter(region_q)
+    demands = PolicyDemand.objects.filter(policy_id__in=policies.values("pk")).filter(Exists(in_scope))
+    demand_key = key_of("case__region_id")
     for values in (
         demands.annotate(group_key=demand_key).values("group_key").annotate(n=Count("pk")).order_by()
     ):
@@ -219,10 +221,6 @@ def policy_figures(
         figures.rows.append(item)
         figures.total.add(item)
     return figures
-
-
-def _visible_cases(user: User) -> Any:
-    return Case.objects.filter(case_scope_q(user)).values("pk")
 
 
 def figures_json(figures: PolicyFigures) -> dict[str, Any]:

@@ -80,7 +80,10 @@ def test_figures_by_policy_department_and_region(cast: Cast) -> None:
     assert [r.name for r in by_department.rows] == ["霍林郭勒市工业和信息化局"]
     # A prefecture leader sees the county as one region row.
     by_region = figures.policy_figures(user=cast.leader, group_by="region")
-    assert [(r.key, r.eligible, r.granted) for r in by_region.rows] == [("150581", 3, 1)]
+    assert [(r.key, r.eligible, r.granted, r.demands) for r in by_region.rows] == [("150581", 3, 1, 1)]
+    # The enterprise's demand is counted in its case's region only, not in another county's.
+    elsewhere = figures.policy_figures(user=cast.leader, group_by="region", region="150502")
+    assert (elsewhere.total.eligible, elsewhere.total.demands) == (0, 0)
     # Datong sees nothing of it.
     assert figures.policy_figures(user=cast.outsider).rows == []
 
