@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -37,7 +38,7 @@ def pins(lock: str) -> dict[str, tuple[str, frozenset[str]]]:
     return found
 
 
-def project() -> dict[str, object]:
+def project() -> dict[str, Any]:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 
 
@@ -48,15 +49,15 @@ def test_the_production_lock_is_the_development_lock_less_its_tools() -> None:
         assert name in development, f"{name} is in the production lock only"
         assert development[name] == (version, hashes), f"{name}: the two locks differ"
         assert hashes, f"{name} has no hash"
-    tools = {canonicalize_name(Requirement(text).name) for text in project()["optional-dependencies"]["dev"]}  # type: ignore[index]
-    runtime = {canonicalize_name(Requirement(text).name) for text in project()["dependencies"]}  # type: ignore[attr-defined]
+    tools = {canonicalize_name(Requirement(text).name) for text in project()["optional-dependencies"]["dev"]}
+    runtime = {canonicalize_name(Requirement(text).name) for text in project()["dependencies"]}
     assert "pytest" in tools and "playwright" in tools
     assert not (tools - runtime) & production.keys(), "a development tool is in the production lock"
 
 
 def test_every_runtime_dependency_is_in_the_production_lock_at_a_version_it_allows() -> None:
     production = pins("requirements-production.lock")
-    for text in project()["dependencies"]:  # type: ignore[attr-defined]
+    for text in project()["dependencies"]:
         requirement = Requirement(text)
         name = canonicalize_name(requirement.name)
         assert name in production, f"{requirement.name} (pyproject.toml) is missing from the production lock"
