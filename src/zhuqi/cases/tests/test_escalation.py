@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 import importlib
 import io
+from types import SimpleNamespace
 
 import openpyxl
 from django.apps import apps
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -95,6 +97,8 @@ def test_the_migration_turns_the_old_numbers_into_days_late_and_a_level(cast, fi
     """The old escalation_level held the working days late; the migration keeps them as days late
     (a column rename) and works out the level, and rewrites the old escalation steps' wording."""
     migration = importlib.import_module("zhuqi.cases.migrations.0009_escalation_levels")
+    # What the migration reads of its schema editor: the connection of the database it migrates.
+    editor = SimpleNamespace(connection=connection)
     cases = []
     for days in (0, 1, 2, 3, 5, 6, 19):
         case = file_demand(cast, finance)
@@ -109,7 +113,7 @@ def test_the_migration_turns_the_old_numbers_into_days_late_and_a_level(cast, fi
         data={"level": 19, "late_days": 19, "flagged_for_notice": True},
         internal=True,
     )
-    migration.forwards(apps, None)
+    migration.forwards(apps, editor)
     levels = dict(Case.objects.filter(pk__in=cases).values_list("working_days_late", "escalation_level"))
     assert levels == {
         0: "",
@@ -124,6 +128,6 @@ def test_the_migration_turns_the_old_numbers_into_days_late_and_a_level(cast, fi
     assert old_step.comment == "逾期 19 个工作日（时限 2026-11-11 23:59），列入调度会通报"
     assert old_step.data["level"] == "notice" and old_step.step_label == "通报"
     # Run again: nothing changes (the steps already carry their level by name).
-    migration.forwards(apps, None)
+    migration.forwards(apps, editor)
     old_step.refresh_from_db()
     assert old_step.data["level"] == "notice"
