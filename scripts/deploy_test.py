@@ -510,6 +510,20 @@ def environment_lines(text: str) -> dict[str, tuple[str, bool]]:
     return assignments
 
 
+WEB_AND_WORKERS = ["zhuqi-web.service", "zhuqi-worker@1.service", "zhuqi-worker@2.service"]
+
+
+def systemd_verify(analyze: str, units: Path, names: list[str]) -> subprocess.CompletedProcess[str]:
+    """`systemd-analyze verify` of the named units as the files in `units` make them."""
+    return subprocess.run(
+        [analyze, "verify", "--man=no", *names],
+        env={**os.environ, "SYSTEMD_UNIT_PATH": f"{units}:"},
+        capture_output=True,
+        text=True,
+        cwd=units,
+    )
+
+
 def check_scaled(layout: Layout, nginx: str) -> None:
     """deploy/scaled/: its nginx site is the single one but for the upstream (and parses), its
     environment file sets every variable the single one does and differs only where it says
@@ -554,20 +568,7 @@ def check_scaled(layout: Layout, nginx: str) -> None:
             target = units / drop_in.parent.name / drop_in.name
             target.parent.mkdir(exist_ok=True)
             target.write_text(render(drop_in.read_text(encoding="utf-8"), path_replacements(layout)))
-        verified = subprocess.run(
-            [
-                analyze,
-                "verify",
-                "--man=no",
-                "zhuqi-web.service",
-                "zhuqi-worker@1.service",
-                "zhuqi-worker@2.service",
-            ],
-            env={**os.environ, "SYSTEMD_UNIT_PATH": f"{units}:"},
-            capture_output=True,
-            text=True,
-            cwd=units,
-        )
+        verified = systemd_verify(analyze, units, WEB_AND_WORKERS)
         expect(
             verified.returncode == 0,
             f"systemd-analyze verify with the scaled drop-ins: {verified.stderr.strip()}",
@@ -971,21 +972,8 @@ def run(args: argparse.Namespace, steps: Steps, running: Running, layout_holder:
         if not analyze:
             raise Skipped("systemd-analyze is not installed")
         units = layout.path("/etc/systemd/system")
-        verified = subprocess.run(
-            [
-                analyze,
-                "verify",
-                "--man=no",
-                "zhuqi-web.service",
-                "zhuqi-worker@1.service",
-                "zhuqi-worker@2.service",
-                "zhuqi-backup.service",
-                "zhuqi-backup.timer",
-            ],
-            env={**os.environ, "SYSTEMD_UNIT_PATH": f"{units}:"},
-            capture_output=True,
-            text=True,
-            cwd=units,
+        verified = systemd_verify(
+            analyze, units, [*WEB_AND_WORKERS, "zhuqi-backup.service", "zhuqi-backup.timer"]
         )
         # The units name User=zhuqi, which this machine need not have; anything else is a fault.
         complaints = [
@@ -1070,10 +1058,7 @@ def run(args: argparse.Namespace, steps: Steps, running: Running, layout_holder:
         check_scaled(layout, nginx)
 
     units = layout.path("/etc/systemd/system")
-    processes = {
-        name: service_process(read_unit(units, name), layout)
-        for name in ("zhuqi-web.service", "zhuqi-worker@1.service", "zhuqi-worker@2.service")
-    }
+    processes = {name: service_process(read_unit(units, name), layout) for name in WEB_AND_WORKERS}
     with steps.step(
         "the units' command lines: gunicorn, worker 1 with the scheduler, worker 2 without", critical=True
     ):

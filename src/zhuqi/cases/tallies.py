@@ -141,18 +141,21 @@ def _merge(into: Tally, other: Tally, sign: int = 1) -> None:
             kept[index] += sign * amount
 
 
+def _row(model: Any, key: Any, counts: Any) -> Any:
+    """A tally or change row of `model` for (day, kind, region code, department key) and counts."""
+    return model(
+        day=key[0],
+        kind=key[1],
+        region_code=key[2],
+        department_key=key[3],
+        **dict(zip(COUNTS, counts, strict=True)),
+    )
+
+
 def apply(delta: Tally) -> None:
     """Append `delta` to the changes (nothing is locked that another save would wait on)."""
     CaseDayTallyChange.objects.bulk_create(
-        CaseDayTallyChange(
-            day=key[0],
-            kind=key[1],
-            region_code=key[2],
-            department_key=key[3],
-            **dict(zip(COUNTS, counts, strict=True)),
-        )
-        for key, counts in sorted(delta.items())
-        if any(counts)
+        _row(CaseDayTallyChange, key, counts) for key, counts in sorted(delta.items()) if any(counts)
     )
 
 
@@ -259,17 +262,7 @@ def rebuild(
         change_model._default_manager.all().delete()
         tally_model._default_manager.all().delete()
         tally_model._default_manager.bulk_create(
-            (
-                tally_model(
-                    day=key[0],
-                    kind=key[1],
-                    region_code=key[2],
-                    department_key=key[3],
-                    **dict(zip(COUNTS, counts, strict=True)),
-                )
-                for key, counts in counted.items()
-                if any(counts)
-            ),
+            (_row(tally_model, key, counts) for key, counts in counted.items() if any(counts)),
             batch_size=2000,
         )
     return {"rows": sum(1 for counts in counted.values() if any(counts)), "differing": differing}

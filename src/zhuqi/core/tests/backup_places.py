@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.db import connection
 
 from zhuqi.core import backups
@@ -219,3 +220,17 @@ def empty(directory: Path) -> Iterator[Place]:
         yield Place(directory, _server_url(name))
     finally:
         _drop_database(name)
+
+
+# The two fixtures the backup and upgrade tests share, imported by their modules: a database set up
+# once per module (`template`), and a fresh copy of it for each test (`source`).
+@pytest.fixture(scope="module", name="template")
+def template_fixture(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Place]:
+    with template(django_db_blocker, tmp_path_factory.mktemp("template")) as place:
+        yield place
+
+
+@pytest.fixture(name="source")
+def source_fixture(template: Place, tmp_path: Path) -> Iterator[Place]:
+    with copy_of(template, tmp_path / "source") as place:
+        yield place

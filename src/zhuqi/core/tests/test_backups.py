@@ -30,24 +30,12 @@ from zhuqi.core import audit, backups
 from zhuqi.core.models import AuditEntry
 from zhuqi.core.roles import Role
 from zhuqi.core.tests import backup_places
-from zhuqi.core.tests.backup_places import Place
+from zhuqi.core.tests.backup_places import Place, source_fixture, template_fixture  # noqa: F401 (fixtures)
 from zhuqi.core.tests.backup_writer import NAME_PREFIX, WRITER
 from zhuqi.testing.factories import EnterpriseFactory, make_user
 
 # The places are databases of their own, but the test database must be set up to copy them from.
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def template(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Place]:
-    with backup_places.template(django_db_blocker, tmp_path_factory.mktemp("template")) as place:
-        yield place
-
-
-@pytest.fixture
-def source(template: Place, tmp_path: Path) -> Iterator[Place]:
-    with backup_places.copy_of(template, tmp_path / "source") as place:
-        yield place
 
 
 @pytest.fixture

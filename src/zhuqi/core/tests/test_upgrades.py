@@ -12,7 +12,6 @@ import subprocess
 import sys
 import tarfile
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.migration import Migration
 
 from zhuqi.core import backups, upgrades
-from zhuqi.core.tests import backup_places
-from zhuqi.core.tests.backup_places import Place
+from zhuqi.core.tests.backup_places import Place, source_fixture, template_fixture  # noqa: F401 (fixtures)
 from zhuqi.testing.factories import AssignmentFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,18 +148,6 @@ def test_the_plan_in_plain_words() -> None:
 
 
 # --- the command, on a throwaway app's migrations ------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def template(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Place]:
-    with backup_places.template(django_db_blocker, tmp_path_factory.mktemp("template")) as place:
-        yield place
-
-
-@pytest.fixture
-def source(template: Place, tmp_path: Path) -> Iterator[Place]:
-    with backup_places.copy_of(template, tmp_path / "source") as place:
-        yield place
 
 
 PROBE_MIGRATIONS = {
