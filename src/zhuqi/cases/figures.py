@@ -290,13 +290,15 @@ def _flow_measures(
     return where, aggregates
 
 
-def _state_measures(end: datetime.datetime, now: datetime.datetime) -> tuple[Q, dict[str, Any]]:
-    """The state now of the cases received before `end` (open, late, escalated …): never kept in
-    the tallies, since it changes with the clock; the open cases are few and indexed."""
+def _state_measures(end: datetime.datetime, now: datetime.datetime | None) -> tuple[Q, dict[str, Any]]:
+    """The state now of the cases received before `end` (open, late, escalated …). Without `now`,
+    late is only what the deadline sweep marked red: the day tallies' part (tallies.STATE), the
+    rest being _unswept_late's."""
     still_open = Q(status__in=OPEN_STATUS_LIST, submitted_at__lt=end)
+    late = late_now_q(now) if now is not None else Q(timeliness=Timeliness.RED)
     aggregates = {
         "open": Count("pk", filter=still_open),
-        "late": Count("pk", filter=still_open & late_now_q(now)),
+        "late": Count("pk", filter=still_open & late),
         "escalated": Count("pk", filter=still_open & ~Q(escalation_level=Escalation.NONE)),
         "supervised": Count(
             "pk", filter=still_open & Q(escalation_level__in=[Escalation.SUPERVISION, Escalation.NOTICE])
@@ -306,12 +308,37 @@ def _state_measures(end: datetime.datetime, now: datetime.datetime) -> tuple[Q, 
     return still_open, aggregates
 
 
+def _unswept_late(end: datetime.datetime, now: datetime.datetime) -> tuple[Q, dict[str, Any]]:
+    """The open cases received before `end` whose deadline has passed but the sweep has not yet
+    marked red: late now, not in the tallies' marked_late. Through case_timeliness_due_idx, the
+    few deadlines since the sweep last ran (every one passed, when no sweep runs)."""
+    where = Q(
+        timeliness__in=[Timeliness.NORMAL, Timeliness.AMBER],
+        due_at__lt=now,
+        status__in=OPEN_STATUS_LIST,
+        submitted_at__lt=end,
+    )
+    return where, {"late": Count("pk")}
+
+
 def _measures(
     start: datetime.datetime, end: datetime.datetime, now: datetime.datetime
 ) -> tuple[Q, dict[str, Any]]:
     flow_where, flow = _flow_measures(start, end, now)
     state_where, state = _state_measures(end, now)
     return flow_where | state_where, {**flow, **state}
+
+
+# What the figures sum of the day tallies' columns (tallies.sums): the flows under their own
+# names; the state with the sweep's marked_late as late (the unswept deadlines added to it).
+FLOW_COLUMNS = {name: name for name in tallies.FLOWS}
+STATE_COLUMNS = {
+    "open": "open",
+    "late": "marked_late",
+    "escalated": "escalated",
+    "supervised": "supervised",
+    "flagged": "flagged",
+}
 
 
 def _case_key(grouping: Grouping) -> Any:
@@ -375,22 +402,25 @@ def _counts(
     period: Period,
     grouping: Grouping,
     region_q: Q,
-    kind: str,
+    kind: str | None,
     now: datetime.datetime,
     lead_department_id: int | None = None,
     tallied: bool = True,
     with_state: bool = True,
+    with_flows: bool = True,
     reached: Callable[[str], Q | None] | None = None,
 ) -> dict[Any, dict[str, int]]:
     """Every figure of `period` by group key. The days before today from the day tallies
-    (cases.tallies), today's part and the state now from the cases; `tallied=False` reads all of
-    it from the cases (the definition the tallies are checked against)."""
+    (cases.tallies), today's part from the cases; the state now from the tallies' state columns
+    and the deadlines passed since the sweep's last marks (_unswept_late); `tallied=False` reads
+    all of it from the cases (the definition the tallies are checked against)."""
     reached = reached or functools.cache(reached_q)
     cases = _scoped(user, reached)
     if lead_department_id is not None:
         cases = cases.filter(lead_department_id=lead_department_id)
+    of_kind = Q(kind=kind) if kind is not None else Q()
     cases = cases.alias(response_settled=response_settled_at(), answer_settled=answer_settled_at()).filter(
-        region_q, kind=kind
+        region_q, of_kind
     )
     found: dict[Any, dict[str, int]] = {}
 
@@ -412,26 +442,35 @@ def _counts(
     start, end = period.bounds()
     scope = _tally_scope(user, reached) if tallied else None
     if scope is None:
-        scan(cases, *_measures(start, end, now))
+        if with_flows:
+            scan(cases, *(_measures(start, end, now) if with_state else _flow_measures(start, end, now)))
+        elif with_state:
+            scan(cases, *_state_measures(end, now))
         return found
     tally_q, outside = scope
+    on_tallies = tally_q & _on_tallies(region_q) & of_kind
+    if lead_department_id is not None:
+        on_tallies &= Q(department_key=lead_department_id)
     today_start = datetime.datetime.combine(tallies.day_of(now), datetime.time(), tzinfo=SHANGHAI)
     tallied_end = min(end, today_start)
-    if start < tallied_end:
-        where = tally_q & _on_tallies(region_q) & Q(kind=kind)
-        where &= Q(day__gte=tallies.day_of(start), day__lt=tallies.day_of(tallied_end))
-        if lead_department_id is not None:
-            where &= Q(department_key=lead_department_id)
-        add(tallies.sums(where, _tally_key(grouping)), 0)
+    if with_flows and start < tallied_end:
+        where = on_tallies & Q(day__gte=tallies.day_of(start), day__lt=tallies.day_of(tallied_end))
+        add(tallies.sums(where, _tally_key(grouping), FLOW_COLUMNS), 0)
         if outside is not None:
             scan(cases.filter(outside), *_flow_measures(start, tallied_end, now))
     live_start = max(start, today_start)
-    state_where, state = _state_measures(end, now) if with_state else (Q(pk__in=[]), {})
-    if live_start < end:
-        flow_where, flow = _flow_measures(live_start, end, now)
-        scan(cases, flow_where | state_where, {**flow, **state})
-    elif with_state:
-        scan(cases, state_where, state)
+    if with_flows and live_start < end:
+        scan(cases, *_flow_measures(live_start, end, now))
+    if with_state:
+        # The state of the cases received before the end: the open tallies' rows of those days
+        # (only days with an open case have one), the cases reached from outside the
+        # jurisdiction (no row of its holds them), and the deadlines passed since the sweep last
+        # marked them.
+        where = on_tallies & Q(day__lt=tallies.day_of(end))
+        add(tallies.sums(where, _tally_key(grouping), STATE_COLUMNS, part=tallies.OPEN_PART), 0)
+        if outside is not None:
+            scan(cases.filter(outside), *_state_measures(end, None))
+        scan(cases, *_unswept_late(end, now))
     # A day's tallies can sum to nothing (a case assigned moves its counts to its department's
     # row); the cases never give such a group: no row the cases would not give.
     return {key: values for key, values in found.items() if any(values.values())}
@@ -463,10 +502,10 @@ def figures_for(
 ) -> Figures:
     """The figures of the cases `user` can see, one row per lead department or per subdivision of
     the region (`region`, else the user's jurisdiction), and their total. A few queries, however
-    many rows or cases: the root region, the day tallies' sums, the cases of today and the open
-    ones, the rows' names (`tallied=False`: every figure from the cases, see _counts). Without
+    many rows or cases: the root region, the day tallies' sums, the cases of today and those
+    just late, the rows' names (`tallied=False`: every figure from the cases, see _counts). Without
     `with_state`, the rates and the counts behind them only: open, late, escalated, supervised
-    and flagged are 0 (a read of every open case spared, for a ranking)."""
+    and flagged are 0 (for a ranking, or a trend's points)."""
     if not can_see_figures(user):
         raise PermissionDenied(FIGURES_REFUSED)
     if kind not in Kind.values:
@@ -496,6 +535,42 @@ def figures_for(
         figures.total.add(row)
     figures.rows = _sorted(figures.rows, sort, grouping)
     return figures
+
+
+def open_now(
+    *,
+    user: User,
+    region: str = "",
+    lead_department_id: int | None = None,
+    now: datetime.datetime | None = None,
+    tallied: bool = True,
+) -> FigureRow:
+    """The cases of every kind open now in `region` and below (of them, those one department
+    leads, when given) that `user` can see: open, late, escalated, supervised and flagged, as the
+    figures count them (the cockpit's late cases). From the day tallies' state and the cases just
+    late: a few queries, however many cases are open."""
+    if not can_see_figures(user):
+        raise PermissionDenied(FIGURES_REFUSED)
+    moment = now or timezone.now()
+    by = "department" if lead_department_id is not None else "region"
+    grouping, region_q = _grouping(user, by, region, "")
+    # Every case received up to now: a period ending after today.
+    today = tallies.day_of(moment)
+    counted = _counts(
+        user=user,
+        period=Period.between(today, today),
+        grouping=grouping,
+        region_q=region_q,
+        kind=None,
+        now=moment,
+        lead_department_id=lead_department_id,
+        tallied=tallied,
+        with_flows=False,
+    )
+    total = FigureRow(key=None, name="合计")
+    for values in counted.values():
+        total.add(FigureRow(key=None, name="", **values))
+    return total
 
 
 def totals_for_periods(

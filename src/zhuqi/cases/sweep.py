@@ -69,7 +69,11 @@ def _colour(now: datetime.datetime, report: SweepReport) -> None:
         )
         for start in range(0, len(red), BATCH):
             chunk = red[start : start + BATCH]
-            report.red += Case.objects.filter(pk__in=chunk, due_at__lt=now).update(timeliness=Timeliness.RED)
+            # A bulk write sends no signals: the day tallies' marked-late counts are told.
+            with tallies.tracking(chunk):
+                report.red += Case.objects.filter(pk__in=chunk, due_at__lt=now).update(
+                    timeliness=Timeliness.RED
+                )
             _audit_bulk(chunk, {"timeliness": ["", Timeliness.RED]})
             report.hazard_reminders += _remind_enterprises(chunk, late=True)
         amber = list(
@@ -362,9 +366,10 @@ def _escalate_batch(
                     facts=case_facts(case),
                 )
             )
-        Case.objects.bulk_update(
-            changed, ["working_days_late", "escalation_level", "escalated_at", "flagged_for_notice"]
-        )
+        with tallies.tracking(case.pk for case in changed):
+            Case.objects.bulk_update(
+                changed, ["working_days_late", "escalation_level", "escalated_at", "flagged_for_notice"]
+            )
         _audit_each(audits)
         CaseStep.objects.bulk_create(steps)
         notify_many(messages + _joint_messages(joints, now, recipients))

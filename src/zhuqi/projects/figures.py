@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -130,9 +130,12 @@ def project_figures(
     level: str = "",
     sort: str = "",
     today: datetime.date | None = None,
+    with_flags: bool = True,
 ) -> ProjectFigures:
     """The figures of the projects `user` can see for `year`, measured by `by_date` (default:
-    today within the year, else the year's last day)."""
+    today within the year, else the year's last day). Without `with_flags`, the rates and the
+    counts behind them only: flagged is 0 (for a ranking: the flags probe every project's plan,
+    cases and milestones)."""
     if group_by not in GROUP_BY:
         raise ValidationFailed(
             [FieldError("group_by", "应为 region（按地区）、department（按责任部门）或 level（按级别）")]
@@ -150,10 +153,16 @@ def project_figures(
         raise ValidationFailed([FieldError("by", f"截止日期应在 {year} 年内")])
     grouping, region_q = region_grouping(user, group_by, region, level)
     at = selectors.clock(today)
-    projects = selectors.project_library(user=user, at=at).filter(region_q)
-    any_flag = Q()
-    for name in selectors.FLAGS:
-        any_flag |= selectors.flag_filter(name, at)
+    flagged: Count | Value
+    if with_flags:
+        projects = selectors.project_library(user=user, at=at).filter(region_q)
+        any_flag = Q()
+        for name in selectors.FLAGS:
+            any_flag |= selectors.flag_filter(name, at)
+        flagged = Count("pk", filter=any_flag)
+    else:
+        projects = selectors.project_queryset(user=user).filter(region_q)
+        flagged = Value(0)
     planned = Q(planned_started_on__gte=first, planned_started_on__lte=by_date) & ~Q(stage=Stage.CANCELLED)
     started = Q(started_on__isnull=False, started_on__lte=by_date)
     aggregate = (
@@ -165,7 +174,7 @@ def project_figures(
             started_by_date=Count("pk", filter=planned & started),
             started_in_year=Count("pk", filter=Q(started_on__gte=first, started_on__lte=by_date)),
             producing_in_year=Count("pk", filter=Q(producing_on__gte=first, producing_on__lte=by_date)),
-            flagged=Count("pk", filter=any_flag),
+            flagged=flagged,
         )
         .order_by("group_key")
     )

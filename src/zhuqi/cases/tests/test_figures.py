@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from zhuqi.cases import figures, services
-from zhuqi.cases.models import Case, CaseDayTallyChange, Kind
+from zhuqi.cases.models import Case, CaseDayTallyChange, CaseOpenTally, CaseOpenTallyChange, Kind
 from zhuqi.cases.services import NewCase, StepInput
 from zhuqi.cases.sweep import sweep
 from zhuqi.cases.tests.test_workflow import file_demand
@@ -520,16 +520,17 @@ def test_the_api_runs_the_same_queries_for_one_row_or_many(
     url = "/api/v1/cases/figures?period=month"
     client.get(url)  # the token's last use is written once a minute; keep that write out
     # Token, root region, the cases reached from outside the jurisdiction (CaseReach), the day
-    # tallies' sums, today's and the open cases, the row names.
-    with django_assert_num_queries(6):
+    # tallies' sums, today's cases, the open tallies' sums, the cases late since the sweep's last
+    # marks, the row names.
+    with django_assert_num_queries(8):
         assert len(client.get(url).json()["rows"]) == 1
     for index in range(4):
         department = DepartmentFactory(name=f"部门{index}")
         desk.rate(desk.answer(desk.assigned(department, at(3, 4)), "resolved", at(3, 5)), 4, at(3, 6))
     clock.set(at(3, 10))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert len(client.get(url).json()["rows"]) == 5
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert len(client.get(url + "&group_by=region").json()["rows"]) == 1
 
 
@@ -650,14 +651,61 @@ def test_the_tallies_kept_as_cases_change_are_what_counting_the_cases_again_give
     clock.set(at(4, 2, 18))
     before = table(cast.coordinator, APRIL)
     # The saves appended their changes; the sweep folds them into the tallies, figures unchanged.
-    waiting = CaseDayTallyChange.objects.count()
+    waiting = CaseDayTallyChange.objects.count() + CaseOpenTallyChange.objects.count()
+    assert CaseOpenTallyChange.objects.exists()
     assert waiting > 0 and tallies.fold() == waiting and not CaseDayTallyChange.objects.exists()
+    assert not CaseOpenTallyChange.objects.exists() and CaseOpenTally.objects.exists()
     assert table(cast.coordinator, APRIL) == before
     desk.answer(desk.start(Case.objects.get(pk=made[4].pk)), "resolved")
     assert CaseDayTallyChange.objects.exists()
     table(cast.coordinator, APRIL)
     assert tallies.rebuild()["differing"] == 0
     assert not CaseDayTallyChange.objects.exists() and tallies.rebuild()["differing"] == 0
+
+
+def test_the_open_tallies_follow_deadlines_the_sweeps_marks_and_escalation(desk, cast, clock) -> None:
+    from zhuqi.cases import tallies
+
+    department = cast.handler.department
+    # Due in 3 working days by default; one with a deadline of its own, closed in time.
+    late = desk.assigned(department, at(3, 3))
+    quick = desk.assigned(department, at(3, 3), deadline=datetime.date(2025, 3, 20))
+    desk.answer(desk.start(quick, at(3, 4)), "resolved", at(3, 5))
+
+    def state(moment: datetime.datetime) -> tuple[int, int, int, int]:
+        clock.set(moment)
+        row = table(cast.coordinator, Period.between(datetime.date(2025, 3, 1), moment.date()))["total"]
+        counted = figures.open_now(user=cast.coordinator, now=moment)
+        # The cockpit's count now (every kind, from the tallies) and the same from the cases.
+        assert counted == figures.open_now(user=cast.coordinator, now=moment, tallied=False)
+        assert (counted.open, counted.late) == (row.open, row.late)
+        return row.open, row.late, row.escalated, row.supervised
+
+    assert late.due_at is not None and state(at(3, 4)) == (2, 0, 0, 0)
+    # Past its deadline, before any sweep marked it: late from the cases (unswept).
+    assert state(late.due_at + datetime.timedelta(hours=1)) == (2, 1, 0, 0)
+    sweep(now=late.due_at + datetime.timedelta(hours=1))
+    assert Case.objects.get(pk=late.pk).timeliness == "red"
+    # Marked red now (the tallies' marked_late), and reminded (催办) at once.
+    assert state(late.due_at + datetime.timedelta(hours=2)) == (2, 1, 1, 0)
+    # Days late: the sweep's escalation (a bulk write) moves the tallies with it.
+    for day in range(10, 29):
+        sweep(now=at(3, day, 10))
+    escalated = Case.objects.get(pk=late.pk)
+    assert escalated.escalation_level in ("supervision", "notice")
+    # The answered one closed unrated by the sweep meanwhile (another bulk write, tracked).
+    assert Case.objects.get(pk=quick.pk).status == "closed"
+    assert state(at(3, 28, 11)) == (1, 1, 1, 1)
+    assert tallies.rebuild()["differing"] == 0
+    # Closed (rated): the day's open row goes at the next fold (only days with an open case keep
+    # one).
+    tallies.fold()
+    assert CaseOpenTally.objects.filter(day=datetime.date(2025, 3, 3)).exists()
+    desk.rate(desk.answer(desk.start(late, at(3, 31)), "resolved", at(3, 31, 10)), 5, at(3, 31, 11))
+    assert state(at(3, 31, 12)) == (0, 0, 0, 0)
+    tallies.fold()
+    assert not CaseOpenTally.objects.filter(day=datetime.date(2025, 3, 3)).exists()
+    assert state(at(3, 31, 12)) == (0, 0, 0, 0) and tallies.rebuild()["differing"] == 0
 
 
 def test_a_write_around_the_tallies_is_found_and_mended_by_the_rebuild(desk, cast, clock, other) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -57,6 +58,25 @@ def test_investment_against_the_plan_per_level(cast: Cast) -> None:
         ("自治区（省）重点", 0.3),
     ]
     assert result.total.planned_investment == Decimal(40000) and result.total.projects == 2
+
+
+def test_a_ranking_reads_the_same_rates_without_the_flags(cast: Cast) -> None:
+    late = make_project(planned_started_on=datetime.date(2026, 3, 1), stage=Stage.PREPARING)
+    make_project(
+        planned_started_on=datetime.date(2026, 3, 1),
+        started_on=datetime.date(2026, 3, 20),
+        stage=Stage.STARTED,
+    )
+    ProjectYear.objects.create(project=late, year=2026, planned_investment=10000, completed_investment=2500)
+    make_project(region_id="140200", planned_started_on=datetime.date(2026, 3, 1))  # outside
+    flagged = project_figures(user=cast.coordinator, year=2026, group_by="department", today=TODAY)
+    bare = project_figures(
+        user=cast.coordinator, year=2026, group_by="department", today=TODAY, with_flags=False
+    )
+    # The late start is flagged only where the flags are read; every other count is the same.
+    assert flagged.total.flagged == 1 and bare.total.flagged == 0
+    assert [dataclasses.replace(row, flagged=0) for row in flagged.rows] == bare.rows
+    assert (bare.total.start_rate, bare.total.investment_rate, bare.total.projects) == (0.5, 0.25, 2)
 
 
 def test_bad_parameters_are_named(cast: Cast) -> None:
