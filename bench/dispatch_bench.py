@@ -113,6 +113,13 @@ def generate(args: argparse.Namespace) -> None:
         print()
         print(", ".join(f"{key} {value}" for key, value in sorted(writer.tally.items())))
     mark("visits")
+    # The deadlines the generated clock passed, marked red as the worker's sweep marks them every
+    # few minutes (the figures count the unmarked ones from the cases: a worker stopped for days).
+    from zhuqi.cases.sweep import mark_timeliness
+
+    report = mark_timeliness()
+    print(f"marked red {report.red}, amber {report.amber}")
+    mark("timeliness")
     rebuild_derived(search=args.search)
     generate_cases.analyse()
     mark("done")

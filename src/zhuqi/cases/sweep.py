@@ -470,6 +470,14 @@ def _report_provisional(report: SweepReport) -> None:
         )
 
 
+def mark_timeliness(now: datetime.datetime | None = None) -> SweepReport:
+    """The sweep's first step alone: the running clocks coloured amber or red (a benchmark's
+    generated cases, which no sweep has seen, as a running worker would leave them)."""
+    report = SweepReport()
+    _colour(now or timezone.now(), report)
+    return report
+
+
 def sweep(now: datetime.datetime | None = None) -> SweepReport:
     now = now or timezone.now()
     report = SweepReport()

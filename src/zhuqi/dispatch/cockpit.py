@@ -415,22 +415,32 @@ def _agreements_section(user: User, scope: Scope, period: Period, today: datetim
 
 
 def _coverage_section(
-    user: User, scope: Scope, period: Period, today: datetime.date
+    user: User, scope: Scope, period: Period, today: datetime.date, now: datetime.datetime
 ) -> dict[str, Any] | None:
     if not coverage.may_see_coverage(user):
         return None
     month = Period.containing(PeriodKind.MONTH, period.until(today))
-    # The region's own figures (its assignments alone), not its jurisdiction's rows summed.
-    total = coverage.coverage_figures(user, month, by="region", today=today, region=scope.region_code).total
-    return {
-        "month": month.key,
-        "month_label": month.label,
-        "assignments": total.assignments,
-        "on_target": total.on_target,
-        "rate": _rate(total.on_target, total.assignments),
-        "visits": total.visits,
-        "quiet_enterprises": total.quiet_enterprises,
-    }
+
+    def count() -> dict[str, Any]:
+        # The region's own figures (its assignments alone), not its jurisdiction's rows summed.
+        total = coverage.coverage_figures(
+            user, month, by="region", today=today, region=scope.region_code
+        ).total
+        return {
+            "month": month.key,
+            "month_label": month.label,
+            "assignments": total.assignments,
+            "on_target": total.on_target,
+            "rate": _rate(total.on_target, total.assignments),
+            "visits": total.visits,
+            "quiet_enterprises": total.quiet_enterprises,
+        }
+
+    # Kept as the case figures are (a province's assignments and visits: a second or two).
+    section: dict[str, Any] = snapshots.kept(
+        user, name="coverage", region=scope.region_code, period=month, now=now, count=count
+    )
+    return section
 
 
 def _leader_visits(user: User, scope: Scope, period: Period) -> list[dict[str, Any]]:
@@ -709,6 +719,16 @@ def _rows_by_measure(
 ) -> dict[str, dict[Any, tuple[str, float | None]]]:
     """For each ranked measure: group key → (name, value)."""
     found: dict[str, dict[Any, tuple[str, float | None]]] = {m.key: {} for m in RANKED}
+    kept_rows: list[list[Any]] = snapshots.kept(
+        user,
+        name=f"ranked-projects-agreements|{by}",
+        region=scope.region_code,
+        period=period,
+        now=now,
+        count=lambda: _project_and_agreement_rows(user, scope, period, by, today),
+    )
+    for measure, key, name, value in kept_rows:
+        found[measure][key] = (name, value)
     cases = snapshots.case_rows(
         user, period=period, group_by=by, region=scope.region_code, now=now, with_state=False
     )
@@ -718,6 +738,14 @@ def _rows_by_measure(
         for measure in RANKED:
             if measure.source == "cases":
                 found[measure.key][row.key] = (row.name, getattr(row, measure.key))
+    return found
+
+
+def _project_and_agreement_rows(
+    user: User, scope: Scope, period: Period, by: str, today: datetime.date
+) -> list[list[Any]]:
+    """[measure, group key, name, value] of the project and agreement measures ranked."""
+    found: list[list[Any]] = []
     by_date = min(period.end, today) if period.start <= today else period.end
     projects = project_figures.project_figures(
         user=user,
@@ -731,14 +759,14 @@ def _rows_by_measure(
     for project_row in projects.rows:
         if project_row.key is None:
             continue
-        found["start_rate"][project_row.key] = (project_row.name, project_row.start_rate)
-        found["investment_rate"][project_row.key] = (project_row.name, project_row.investment_rate)
+        found.append(["start_rate", project_row.key, project_row.name, project_row.start_rate])
+        found.append(["investment_rate", project_row.key, project_row.name, project_row.investment_rate])
     agreements = agreement_figures.agreement_figures(
         user=user, year=period.end.year, group_by=by, region=scope.region_code, today=today
     )
     for agreement_row in agreements.rows:
         if agreement_row.key is not None:
-            found["landing_rate"][agreement_row.key] = (agreement_row.name, agreement_row.landing_rate)
+            found.append(["landing_rate", agreement_row.key, agreement_row.name, agreement_row.landing_rate])
     return found
 
 
@@ -858,7 +886,7 @@ def cockpit_figures(
         ("late_cases", gettext_noop("逾期和督办事项"), lambda: _late_cases(user, scope, now)),
         ("projects", gettext_noop("重点项目"), lambda: _projects_section(user, scope, period, today)),
         ("agreements", gettext_noop("签约协议"), lambda: _agreements_section(user, scope, period, today)),
-        ("coverage", gettext_noop("联络员包联"), lambda: _coverage_section(user, scope, period, today)),
+        ("coverage", gettext_noop("联络员包联"), lambda: _coverage_section(user, scope, period, today, now)),
         ("leader_visits", gettext_noop("领导调研"), lambda: _leader_visits(user, scope, period)),
         ("policies", gettext_noop("惠企政策"), lambda: _policies_section(user, scope, period)),
         ("campaigns", gettext_noop("专项行动"), lambda: campaigns_section(user, scope, period, today)),

@@ -1,4 +1,5 @@
-"""Case figures read from a snapshot while it is fresh (models.FigureSnapshot).
+"""Case figures, and the cockpit's other figures that are the same for every reader of a region,
+read from a snapshot while it is fresh (models.FigureSnapshot).
 
 A past period's response and on-time answer rates are final once the period is over; its
 resolution and satisfaction rates move only as late ratings come in (docs/figures.md). So a past
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -51,25 +53,23 @@ def _data(row: case_figures.FigureRow) -> dict[str, object]:
     return values
 
 
-def _kept(
-    key: str,
-    *,
-    last_day: datetime.date,
-    now: datetime.datetime,
-    count: Callable[[], list[case_figures.FigureRow]],
-) -> tuple[list[case_figures.FigureRow], datetime.datetime]:
-    """The rows kept under `key` while fresh, else `count()`ed and kept: five minutes when the
-    last period counted is still running on `last_day`, an hour when it is over."""
+def _kept_data(
+    key: str, *, last_day: datetime.date, now: datetime.datetime, count: Callable[[], Any]
+) -> tuple[Any, datetime.datetime]:
+    """The data (JSON's own types) kept under `key` while fresh, else `count()`ed and kept: five
+    minutes when the last period counted is still running on `last_day`, an hour when it is
+    over."""
     found = FigureSnapshot.objects.filter(key=key, valid_until__gt=now).first()
-    if found is not None:
-        return _rows(found.figures["rows"]), found.computed_at
-    rows = count()
+    # (A snapshot written before its data was kept under "data" is counted again.)
+    if found is not None and "data" in found.figures:
+        return found.figures["data"], found.computed_at
+    data = count()
     running = last_day >= timezone.localdate(now)
     FigureSnapshot.objects.bulk_create(
         [
             FigureSnapshot(
                 key=key,
-                figures={"rows": [_data(row) for row in rows]},
+                figures={"data": data},
                 computed_at=now,
                 valid_until=now + (CURRENT_PERIOD_TTL if running else PAST_PERIOD_TTL),
             )
@@ -78,7 +78,36 @@ def _kept(
         unique_fields=["key"],
         update_fields=["figures", "computed_at", "valid_until"],
     )
-    return rows, now
+    return data, now
+
+
+def _kept(
+    key: str,
+    *,
+    last_day: datetime.date,
+    now: datetime.datetime,
+    count: Callable[[], list[case_figures.FigureRow]],
+) -> tuple[list[case_figures.FigureRow], datetime.datetime]:
+    data, at = _kept_data(key, last_day=last_day, now=now, count=lambda: [_data(row) for row in count()])
+    return _rows(data), at
+
+
+def kept(
+    user: User,
+    *,
+    name: str,
+    region: str,
+    period: Period,
+    now: datetime.datetime,
+    count: Callable[[], Any],
+) -> Any:
+    """`count()` (data of JSON's own types: numbers, strings, lists) for the region and period,
+    from a fresh snapshot when there is one and the reader may share it, as the case rows are:
+    a cockpit section whose figures are the same for every reader of the whole region (the
+    liaison coverage, the rankings' project and agreement rates)."""
+    if not _shared(user, region):
+        return count()
+    return _kept_data(f"{name}|{region}|{period.key}", last_day=period.end, now=now, count=count)[0]
 
 
 def case_rows(

@@ -133,8 +133,45 @@ def test_each_section_is_the_source_apps_own_figure(desk: Desk, cast: Cast, cloc
         ("producing", agreements.producing),
     ]
     assert funnel[:3] == [("agreements", 2), ("landed", 1), ("started", 1)]
-    # The late case of the department is listed with the section's count.
+    # The late case of the department is listed with the section's count, the open ones are the
+    # figures' (every kind, counted now).
     assert shown["late_cases"]["late"] == cases.total.late
+    assert shown["late_cases"]["open"] == cases.total.open == 3
+
+
+@pytest.mark.django_db
+def test_a_regions_sections_are_counted_once_and_kept_for_its_readers(
+    desk: Desk, cast: Cast, clock: Clock
+) -> None:
+    from zhuqi.dispatch.models import FigureSnapshot
+
+    department = cast.handler.department
+    make_project(
+        stage=Stage.STARTED,
+        planned_started_on=datetime.date(2025, 3, 1),
+        started_on=datetime.date(2025, 3, 5),
+        responsible_department=department,
+    )
+    clock.set(at(3, 20))
+
+    def start_rates(user: Any) -> dict[Any, Any]:
+        tables = {t["key"]: t for t in _figures(user)["rankings"]}
+        return {row["name"]: row["value"] for row in tables["department-start_rate"]["rows"]}
+
+    assert start_rates(cast.coordinator) == {"霍林郭勒市工业和信息化局": 1.0}
+    kept = set(FigureSnapshot.objects.values_list("key", flat=True))
+    assert {
+        "coverage|150581|2025-03",
+        "ranked-projects-agreements|department|150581|2025-03",
+        "ranked-projects-agreements|department|150581|2025-02",
+    } <= kept
+    # A project planned for March and not started: the next reader within five minutes reads
+    # what was kept (the page says when it was counted); afterwards it is counted again.
+    make_project(planned_started_on=datetime.date(2025, 3, 10), responsible_department=department)
+    clock.set(at(3, 20, 9, 4))
+    assert start_rates(cast.leader) == {"霍林郭勒市工业和信息化局": 1.0}
+    clock.set(at(3, 20, 9, 6))
+    assert start_rates(cast.leader) == {"霍林郭勒市工业和信息化局": 0.5}
 
 
 @pytest.mark.django_db
