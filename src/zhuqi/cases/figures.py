@@ -27,7 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, F, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -308,16 +309,42 @@ def _state_measures(end: datetime.datetime, now: datetime.datetime | None) -> tu
     return still_open, aggregates
 
 
-def _unswept_late(end: datetime.datetime, now: datetime.datetime) -> tuple[Q, dict[str, Any]]:
+# The condition of case_unmarked_due_idx as SQL with its literal: a partial index serves SQLite
+# only when the query's WHERE holds the index's own terms, and Django would bind 'red' as a
+# parameter (which no partial index matches).
+NOT_MARKED_LATE_SQL = f"""NOT ("cases_case"."timeliness" = '{Timeliness.RED.value}')"""
+# More unmarked passed deadlines than this and the sweep has not run for a while: they are
+# counted with the rest of the query instead of by their keys.
+UNSWEPT_BY_KEY = 500
+
+
+def unswept_late_ids(now: datetime.datetime) -> list[int] | None:
+    """The cases whose deadline has passed but that the sweep has not yet marked red (of any
+    scope: a few minutes' worth of deadlines when the sweep runs), read alone through
+    case_unmarked_due_idx so that no planner prefers a wider index; None when there are more
+    than UNSWEPT_BY_KEY (the sweep stopped)."""
+    found = list(
+        Case.objects.filter(RawSQL(NOT_MARKED_LATE_SQL, [], output_field=BooleanField()), due_at__lt=now)
+        .order_by()
+        .values_list("pk", flat=True)[: UNSWEPT_BY_KEY + 1]
+    )
+    return found if len(found) <= UNSWEPT_BY_KEY else None
+
+
+def _unswept_late(
+    end: datetime.datetime, now: datetime.datetime, ids: list[int] | None
+) -> tuple[Q, dict[str, Any]]:
     """The open cases received before `end` whose deadline has passed but the sweep has not yet
-    marked red: late now, not in the tallies' marked_late. Through case_timeliness_due_idx, the
-    few deadlines since the sweep last ran (every one passed, when no sweep runs)."""
+    marked red: late now, not in the tallies' marked_late. By their keys (unswept_late_ids)
+    when there are few."""
     where = Q(
         timeliness__in=[Timeliness.NORMAL, Timeliness.AMBER],
         due_at__lt=now,
         status__in=OPEN_STATUS_LIST,
         submitted_at__lt=end,
     )
+    if ids is not None:
+        where &= Q(pk__in=ids)
     return where, {"late": Count("pk")}
 
 
@@ -470,7 +497,9 @@ def _counts(
         add(tallies.sums(where, _tally_key(grouping), STATE_COLUMNS, part=tallies.OPEN_PART), 0)
         if outside is not None:
             scan(cases.filter(outside), *_state_measures(end, None))
-        scan(cases, *_unswept_late(end, now))
+        unswept = unswept_late_ids(now)
+        if unswept != []:
+            scan(cases, *_unswept_late(end, now, unswept))
     # A day's tallies can sum to nothing (a case assigned moves its counts to its department's
     # row); the cases never give such a group: no row the cases would not give.
     return {key: values for key, values in found.items() if any(values.values())}

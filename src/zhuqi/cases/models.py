@@ -403,12 +403,14 @@ class Case(BaseModel):
             # The sweep: open cases whose clock has run, or is about to.
             models.Index(fields=["due_at"], name="case_open_due_idx", condition=Q(due_at__isnull=False)),
             # The running clocks not yet marked red, by deadline: the figures' late cases are the
-            # open tallies' marked ones and these (cases.figures._unswept_late), the deadlines
-            # passed since the sweep last ran, not every late case of a province.
+            # open tallies' marked ones and these (cases.figures.unswept_late_ids), the deadlines
+            # passed since the sweep last ran, not every late case of a province. Partial, so its
+            # size tells PostgreSQL how few they are; its condition is written into the query
+            # as a literal (figures.NOT_MARKED_LATE_SQL) for SQLite to use it.
             models.Index(
-                fields=["timeliness", "due_at"],
-                name="case_timeliness_due_idx",
-                condition=Q(due_at__isnull=False),
+                fields=["due_at"],
+                name="case_unmarked_due_idx",
+                condition=~Q(timeliness="red") & Q(due_at__isnull=False),
             ),
             models.Index(
                 fields=["amber_at"],

@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -309,16 +309,20 @@ def _late_cases(user: User, scope: Scope, now: datetime.datetime) -> dict[str, A
     else:
         cases = cases.filter(region_subtree_q("region_id", scope.region_code))
     late_now = case_figures.late_now_q(now)
-    late = cases.filter(late_now)
     rows = []
-    # Only the columns the rows show: the sort of every late case before the first ten stays
-    # narrow (a province's 50,000 spilled to disk with whole rows).
-    listed = (
-        late.select_related(None)
+    shown = (
+        cases.select_related(None)
         .select_related("lead_department")
         .only("id", "title", "due_at", "working_days_late", "escalation_level", "lead_department__name")
-        .order_by("due_at", "pk")[:LIST_LENGTH]
     )
+    # The longest late first: the deadlines passed, walked in order on case_open_due_idx (the
+    # first ten of a province's 200,000 late cases, not a sort of them all), then, only when
+    # there are fewer, the cases marked late whose deadline was moved later since (a holiday
+    # entered afterwards): late by late_now_q too, and after every passed deadline in its order.
+    listed = list(shown.filter(due_at__lt=now).order_by("due_at", "pk")[:LIST_LENGTH])
+    if len(listed) < LIST_LENGTH:
+        marked = shown.filter(late_now).exclude(due_at__lt=now)
+        listed += marked.order_by(F("due_at").asc(nulls_last=True), "pk")[: LIST_LENGTH - len(listed)]
     for case in listed:
         rows.append(
             {

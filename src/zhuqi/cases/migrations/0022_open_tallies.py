@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('due_at__isnull', False)), fields=['timeliness', 'due_at'], name='case_timeliness_due_idx'),
+            index=models.Index(condition=models.Q(models.Q(('timeliness', 'red'), _negated=True), ('due_at__isnull', False)), fields=['due_at'], name='case_unmarked_due_idx'),
         ),
         migrations.AddIndex(
             model_name='caseopentally',

@@ -682,10 +682,16 @@ def test_the_open_tallies_follow_deadlines_the_sweeps_marks_and_escalation(desk,
         return row.open, row.late, row.escalated, row.supervised
 
     assert late.due_at is not None and state(at(3, 4)) == (2, 0, 0, 0)
-    # Past its deadline, before any sweep marked it: late from the cases (unswept).
-    assert state(late.due_at + datetime.timedelta(hours=1)) == (2, 1, 0, 0)
+    # Past its deadline, before any sweep marked it: late from the cases (unswept), found by its
+    # key, or with the rest of the query when the sweep has left too many.
+    passed = late.due_at + datetime.timedelta(hours=1)
+    assert figures.unswept_late_ids(passed) == [late.pk]
+    assert state(passed) == (2, 1, 0, 0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(figures, "UNSWEPT_BY_KEY", 0)
+        assert figures.unswept_late_ids(passed) is None and state(passed) == (2, 1, 0, 0)
     sweep(now=late.due_at + datetime.timedelta(hours=1))
-    assert Case.objects.get(pk=late.pk).timeliness == "red"
+    assert Case.objects.get(pk=late.pk).timeliness == "red" and figures.unswept_late_ids(passed) == []
     # Marked red now (the tallies' marked_late), and reminded (催办) at once.
     assert state(late.due_at + datetime.timedelta(hours=2)) == (2, 1, 1, 0)
     # Days late: the sweep's escalation (a bulk write) moves the tallies with it.

@@ -140,6 +140,32 @@ def test_each_section_is_the_source_apps_own_figure(desk: Desk, cast: Cast, cloc
 
 
 @pytest.mark.django_db
+def test_the_late_cases_are_listed_longest_late_first_then_those_marked_late(
+    desk: Desk, cast: Cast, clock: Clock
+) -> None:
+    from zhuqi.cases.models import Case
+    from zhuqi.cases.sweep import sweep
+
+    department = cast.handler.department
+    second = desk.assigned(department, at(3, 4), deadline=datetime.date(2025, 3, 7))
+    first = desk.assigned(department, at(3, 3), deadline=datetime.date(2025, 3, 6))
+    moved = desk.assigned(department, at(3, 3), deadline=datetime.date(2025, 3, 5))
+    desk.assigned(department, at(3, 3), deadline=datetime.date(2025, 3, 31))  # not late
+    sweep(now=at(3, 10))
+    # Marked red by the sweep, then its deadline moved past today (a holiday entered afterwards):
+    # still late, listed after every passed deadline.
+    Case.objects.filter(pk=moved.pk).update(due_at=at(3, 25, 18))
+    clock.set(at(3, 20))
+    late = _figures(cast.coordinator)["late_cases"]
+    assert [row["id"] for row in late["rows"]] == [first.pk, second.pk, moved.pk]
+    assert (late["open"], late["late"]) == (4, 3)
+    assert [row["due_at"] for row in late["rows"]][:2] == [
+        datetime.date(2025, 3, 6),
+        datetime.date(2025, 3, 7),
+    ]
+
+
+@pytest.mark.django_db
 def test_a_regions_sections_are_counted_once_and_kept_for_its_readers(
     desk: Desk, cast: Cast, clock: Clock
 ) -> None:
