@@ -15,14 +15,14 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from zhuqi.cases import deadlines
 from zhuqi.cases import figures as case_figures
-from zhuqi.cases.models import OPEN_STATUS_LIST, Escalation
+from zhuqi.cases.models import OPEN_STATUS_LIST, Case, Escalation
 from zhuqi.cases.selectors import case_queryset
 from zhuqi.chains import comparison
 from zhuqi.chains.models import Chain, ChainGoal, Member
@@ -296,6 +296,34 @@ def days_late(case: Any, calendar: WorkingCalendar, now: datetime.datetime) -> i
     )
 
 
+# The passed deadlines read a batch at a time by _longest_late, before it sorts the scope's own.
+LATE_BATCHES = (100, 1_000, 10_000)
+
+
+def _longest_late(shown: QuerySet[Case], now: datetime.datetime) -> list[Case]:
+    """The first LIST_LENGTH of `shown` (a scope's open cases) whose deadline has passed, the
+    earliest deadline first. The passed deadlines are walked in order on case_open_due_idx in
+    growing batches, each batch's keys then narrowed to the scope: a province finds its ten in
+    the first hundred of 200,000, a county in the first thousand. Asked in one query, SQLite
+    (which has no statistics here) sorts every open case of the scope instead. A scope whose
+    cases are rare among the passed deadlines (a department) has its own sorted at the end."""
+    found: list[Case] = []
+    after = Q(due_at__lt=now)
+    for size in LATE_BATCHES:
+        batch = list(Case.objects.filter(after).order_by("due_at", "pk").values_list("due_at", "pk")[:size])
+        if not batch:
+            return found
+        keys = [pk for _, pk in batch]
+        found += shown.filter(pk__in=keys).order_by("due_at", "pk")[: LIST_LENGTH - len(found)]
+        if len(found) >= LIST_LENGTH or len(batch) < size:
+            return found
+        last_due, last_pk = batch[-1]
+        # After the last one read, in (due_at, pk) order: an index range and the few ties.
+        after &= Q(due_at__gte=last_due) & ~Q(due_at=last_due, pk__lte=last_pk)
+    rest = shown.filter(after).order_by("due_at", "pk")
+    return found + list(rest[: LIST_LENGTH - len(found)])
+
+
 def _late_cases(user: User, scope: Scope, now: datetime.datetime) -> dict[str, Any]:
     calendar = WorkingCalendar()
     cases = case_queryset(user=user).filter(status__in=OPEN_STATUS_LIST)
@@ -315,11 +343,10 @@ def _late_cases(user: User, scope: Scope, now: datetime.datetime) -> dict[str, A
         .select_related("lead_department")
         .only("id", "title", "due_at", "working_days_late", "escalation_level", "lead_department__name")
     )
-    # The longest late first: the deadlines passed, walked in order on case_open_due_idx (the
-    # first ten of a province's 200,000 late cases, not a sort of them all), then, only when
-    # there are fewer, the cases marked late whose deadline was moved later since (a holiday
-    # entered afterwards): late by late_now_q too, and after every passed deadline in its order.
-    listed = list(shown.filter(due_at__lt=now).order_by("due_at", "pk")[:LIST_LENGTH])
+    # The longest late first: the deadlines passed (_longest_late), then, only when there are
+    # fewer, the cases marked late whose deadline was moved later since (a holiday entered
+    # afterwards): late by late_now_q too, and after every passed deadline in its order.
+    listed = _longest_late(shown, now)
     if len(listed) < LIST_LENGTH:
         marked = shown.filter(late_now).exclude(due_at__lt=now)
         listed += marked.order_by(F("due_at").asc(nulls_last=True), "pk")[: LIST_LENGTH - len(listed)]
