@@ -296,20 +296,22 @@ def days_late(case: Any, calendar: WorkingCalendar, now: datetime.datetime) -> i
     )
 
 
-# The passed deadlines read a batch at a time by _longest_late, before it sorts the scope's own.
+# The passed deadlines read a batch at a time by _longest_late, before it sorts the scope's own;
+# a scope with fewer late cases than WALK_FROM has its own sorted at once (a county's few
+# thousand: tens of milliseconds), since they are rare among the passed deadlines of a province.
 LATE_BATCHES = (100, 1_000, 10_000)
+WALK_FROM = 20_000
 
 
-def _longest_late(shown: QuerySet[Case], now: datetime.datetime) -> list[Case]:
-    """The first LIST_LENGTH of `shown` (a scope's open cases) whose deadline has passed, the
-    earliest deadline first. The passed deadlines are walked in order on case_open_due_idx in
-    growing batches, each batch's keys then narrowed to the scope: a province finds its ten in
-    the first hundred of 200,000, a county in the first thousand. Asked in one query, SQLite
-    (which has no statistics here) sorts every open case of the scope instead. A scope whose
-    cases are rare among the passed deadlines (a department) has its own sorted at the end."""
+def _longest_late(shown: QuerySet[Case], now: datetime.datetime, late: int) -> list[Case]:
+    """The first LIST_LENGTH of `shown` (a scope's open cases, `late` of them late) whose deadline
+    has passed, the earliest deadline first. For a scope with many late cases the passed
+    deadlines are walked in order on case_open_due_idx in growing batches, each batch's keys then
+    narrowed to the scope: a province finds its ten in the first hundred of 200,000. Asked in one
+    query, SQLite (which has no statistics here) sorts every open case of the province instead."""
     found: list[Case] = []
     after = Q(due_at__lt=now)
-    for size in LATE_BATCHES:
+    for size in LATE_BATCHES if late >= WALK_FROM else ():
         batch = list(Case.objects.filter(after).order_by("due_at", "pk").values_list("due_at", "pk")[:size])
         if not batch:
             return found
@@ -337,6 +339,24 @@ def _late_cases(user: User, scope: Scope, now: datetime.datetime) -> dict[str, A
     else:
         cases = cases.filter(region_subtree_q("region_id", scope.region_code))
     late_now = case_figures.late_now_q(now)
+    if scope.kind == ScopeKind.CHAIN:
+        # A chain's members' cases, counted now in one query (a chain holds a few hundred
+        # enterprises: its open cases are few).
+        counts = cases.aggregate(
+            open=Count("pk"),
+            late=Count("pk", filter=late_now),
+            escalated=Count("pk", filter=~Q(escalation_level=Escalation.NONE)),
+        )
+    else:
+        # A region's or a department's: the figures' count of the open cases now (their open
+        # tallies), not a read of every open case of a province.
+        state = case_figures.open_now(
+            user=user,
+            region=scope.region_code,
+            lead_department_id=scope.department.pk if scope.department is not None else None,
+            now=now,
+        )
+        counts = {"open": state.open, "late": state.late, "escalated": state.escalated}
     rows = []
     shown = (
         cases.select_related(None)
@@ -346,7 +366,7 @@ def _late_cases(user: User, scope: Scope, now: datetime.datetime) -> dict[str, A
     # The longest late first: the deadlines passed (_longest_late), then, only when there are
     # fewer, the cases marked late whose deadline was moved later since (a holiday entered
     # afterwards): late by late_now_q too, and after every passed deadline in its order.
-    listed = _longest_late(shown, now)
+    listed = _longest_late(shown, now, counts["late"])
     if len(listed) < LIST_LENGTH:
         marked = shown.filter(late_now).exclude(due_at__lt=now)
         listed += marked.order_by(F("due_at").asc(nulls_last=True), "pk")[: LIST_LENGTH - len(listed)]
@@ -362,24 +382,6 @@ def _late_cases(user: User, scope: Scope, now: datetime.datetime) -> dict[str, A
                 "link": f"/cases/{case.pk}/",
             }
         )
-    if scope.kind == ScopeKind.CHAIN:
-        # A chain's members' cases, counted now in one query (a chain holds a few hundred
-        # enterprises: its open cases are few).
-        counts = cases.aggregate(
-            open=Count("pk"),
-            late=Count("pk", filter=late_now),
-            escalated=Count("pk", filter=~Q(escalation_level=Escalation.NONE)),
-        )
-    else:
-        # A region's or a department's: the figures' count of the open cases now (their day
-        # tallies), not a read of every open case of a province.
-        state = case_figures.open_now(
-            user=user,
-            region=scope.region_code,
-            lead_department_id=scope.department.pk if scope.department is not None else None,
-            now=now,
-        )
-        counts = {"open": state.open, "late": state.late, "escalated": state.escalated}
     return {**counts, "rows": rows}
 
 

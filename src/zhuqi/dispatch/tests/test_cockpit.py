@@ -140,16 +140,17 @@ def test_each_section_is_the_source_apps_own_figure(desk: Desk, cast: Cast, cloc
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("batches", [cockpit.LATE_BATCHES, (1, 1)])
+@pytest.mark.parametrize("walk_from", [cockpit.WALK_FROM, 0])
 def test_the_late_cases_are_listed_longest_late_first_then_those_marked_late(
-    desk: Desk, cast: Cast, clock: Clock, batches: tuple[int, ...], monkeypatch: pytest.MonkeyPatch
+    desk: Desk, cast: Cast, clock: Clock, walk_from: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from zhuqi.cases.models import Case
     from zhuqi.cases.sweep import sweep
 
-    # (1, 1): the passed deadlines read one at a time, then the scope's own sorted (a scope whose
-    # cases are rare among them), with a case of another region (Datong's) the longest late.
-    monkeypatch.setattr(cockpit, "LATE_BATCHES", batches)
+    # 0: every scope walks the passed deadlines, read one at a time, then sorts its own (a scope
+    # whose cases are rare among them), with a case of another region (Datong's) the longest late.
+    monkeypatch.setattr(cockpit, "WALK_FROM", walk_from)
+    monkeypatch.setattr(cockpit, "LATE_BATCHES", (1, 1))
     department = cast.handler.department
     desk.assigned(department, at(3, 3), deadline=datetime.date(2025, 3, 4), enterprise=cast.datong)
     second = desk.assigned(department, at(3, 4), deadline=datetime.date(2025, 3, 7))
