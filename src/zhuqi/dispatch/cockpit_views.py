@@ -9,6 +9,7 @@ handler sees its own department's."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,7 @@ from zhuqi.chains.selectors import chain_queryset
 from zhuqi.core.auth import request_user
 from zhuqi.core.errors import PermissionDenied, ValidationFailed
 from zhuqi.core.navigation import page_for
-from zhuqi.core.periods import RELATIVE, Period
+from zhuqi.core.periods import RELATIVE, Period, PeriodKind
 from zhuqi.core.roles import Role
 from zhuqi.core.scoping import jurisdiction_code, region_subtree_q
 from zhuqi.directory.models import Department, Region, User
@@ -66,6 +67,22 @@ def _day(value: datetime.date | None) -> str:
     return formats.date_format(value, _("Y年n月j日")) if value else "—"
 
 
+def _period_name(period: Period) -> str:
+    """A period's own name in the reader's language: 2026年12月 (Dec. 2026), 2026年第3季度 (Q3
+    2026), 2026年, 2026年第45周; other kinds as core.periods names them."""
+    start = period.start
+    if period.kind == PeriodKind.MONTH:
+        return formats.date_format(start, _("Y年n月"))
+    if period.kind == PeriodKind.QUARTER:
+        return _("%(year)s年第%(quarter)s季度") % {"year": start.year, "quarter": (start.month - 1) // 3 + 1}
+    if period.kind == PeriodKind.YEAR:
+        return _("%(year)s年") % {"year": start.year}
+    if period.kind == PeriodKind.WEEK:
+        year, week, _weekday = start.isocalendar()
+        return _("%(year)s年第%(week)s周") % {"year": year, "week": week}
+    return dataclasses.replace(period, relative="").label
+
+
 def _period_label(period: Period) -> str:
     """本月（2026年12月1日至2026年12月31日）, 2026年第3季度, or a custom range's dates."""
     dates = _("%(start)s至%(end)s") % {"start": _day(period.start), "end": _day(period.end)}
@@ -73,7 +90,7 @@ def _period_label(period: Period) -> str:
         return _("%(name)s（%(dates)s）") % {"name": _(RELATIVE[period.relative].label), "dates": dates}
     if period.kind == "custom":
         return dates
-    return period.label
+    return _period_name(period)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,6 +350,7 @@ def _sections(figures: dict[str, Any]) -> dict[str, Any]:
         if definitions.get("counts"):
             context["case_definitions"].append({"label": _("逾期、督办"), "text": _(definitions["counts"])})
         trend = cases["trend"]
+        trend = [{**point, "label": _period_name(Period.parse(point["period"]))} for point in trend]
         context["trend"] = [
             {
                 "label": point["label"],
@@ -616,7 +634,7 @@ def rankings_page(request: HttpRequest) -> HttpResponse:
                         "by_label": _(table["by_label"]),
                         "measure": _(table["measure_label"]),
                         "definition": _(table["definition"]),
-                        "previous_label": table["previous_label"],
+                        "previous_label": _period_label(Period.parse(table["previous_period"])),
                         "rows": [_ranking_row(row) for row in table["rows"]],
                     }
                     for table in tables
@@ -625,5 +643,5 @@ def rankings_page(request: HttpRequest) -> HttpResponse:
                 if shown:
                     groups.append({"by": by, "label": label, "tables": shown})
             context["ranking_groups"] = groups
-            context["previous_label"] = period.previous().label
+            context["previous_label"] = _period_label(period.previous())
     return render(request, "dispatch/cockpit_rankings.html", context)

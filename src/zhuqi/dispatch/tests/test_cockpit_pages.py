@@ -167,10 +167,14 @@ def test_a_handler_sees_its_own_department(cast: Cast) -> None:
 def test_the_cockpit_in_english(cast: Cast) -> None:
     client = client_for(cast.coordinator)
     client.cookies["django_language"] = "en"
-    response = client.get(COCKPIT)
+    response = client.get(COCKPIT, {"period": "2026-Q3"})
     assert response.status_code == 200
-    assert '<html lang="en">' in response.content.decode()
-    assert client.get(RANKINGS).status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    # The periods named in English: the heading, the trend's table and its chart's axis.
+    assert "Q3 2026" in html and "Q2 2026" in html and "2026年第" not in html
+    rankings = client.get(RANKINGS, {"period": "2026-11"}).content.decode()
+    assert "Nov. 2026" in rankings and "Oct. 2026" in rankings and "2026年10月" not in rankings
 
 
 RANKED_TABLE = {
