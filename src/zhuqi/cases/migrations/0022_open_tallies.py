@@ -42,6 +42,8 @@ def count_the_open_cases(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    keeps_data = "adds the open tallies and fills them from the open cases; no row is changed"
+
 
     dependencies = [
         ('cases', '0021_day_tallies'),

@@ -426,8 +426,10 @@ def test_the_services_refuse_an_over_long_value_naming_the_field(
         "investment.Agreement",
         "cases.Case",
         "cases.CaseStep",
-        # The case's counts for the figures (cases.tallies), appended with it.
+        # The case's counts for the figures (cases.tallies), appended with it: the day's and,
+        # the case being open, its state's.
         "cases.CaseDayTallyChange",
+        "cases.CaseOpenTallyChange",
         "notifications.Notice",
         "core.AuditEntry",
     }
