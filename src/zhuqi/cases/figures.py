@@ -293,7 +293,7 @@ def _flow_measures(
 
 def _state_measures(end: datetime.datetime, now: datetime.datetime | None) -> tuple[Q, dict[str, Any]]:
     """The state now of the cases received before `end` (open, late, escalated …). Without `now`,
-    late is only what the deadline sweep marked red: the day tallies' part (tallies.STATE), the
+    late is only what the deadline sweep marked red: the open tallies' part (tallies.STATE), the
     rest being _unswept_late's."""
     still_open = Q(status__in=OPEN_STATUS_LIST, submitted_at__lt=end)
     late = late_now_q(now) if now is not None else Q(timeliness=Timeliness.RED)
@@ -313,16 +313,18 @@ def _state_measures(end: datetime.datetime, now: datetime.datetime | None) -> tu
 # only when the query's WHERE holds the index's own terms, and Django would bind 'red' as a
 # parameter (which no partial index matches).
 NOT_MARKED_LATE_SQL = f"""NOT ("cases_case"."timeliness" = '{Timeliness.RED.value}')"""
-# More unmarked passed deadlines than this and the sweep has not run for a while: they are
-# counted with the rest of the query instead of by their keys.
+# More unmarked passed deadlines than this (the sweep stopped, or a day's deadlines, which end at
+# 23:59:59, in the minutes after midnight before it runs) and they are counted with the rest of
+# the query instead of by their keys: exact either way, slower the second.
 UNSWEPT_BY_KEY = 500
 
 
 def unswept_late_ids(now: datetime.datetime) -> list[int] | None:
     """The cases whose deadline has passed but that the sweep has not yet marked red (of any
-    scope: a few minutes' worth of deadlines when the sweep runs), read alone through
-    case_unmarked_due_idx so that no planner prefers a wider index; None when there are more
-    than UNSWEPT_BY_KEY (the sweep stopped)."""
+    scope: the deadlines since its last run), read alone through case_unmarked_due_idx so that
+    no planner prefers a wider index; None when there are more than UNSWEPT_BY_KEY. Read in its
+    own statement: a sweep committing its marks between this and the tallies' sums can leave a
+    case just marked out of both, until the next reading."""
     # A constant of this module, no input in it.
     not_marked = RawSQL(NOT_MARKED_LATE_SQL, [], output_field=BooleanField())  # noqa: S611
     found = list(
@@ -358,8 +360,9 @@ def _measures(
     return flow_where | state_where, {**flow, **state}
 
 
-# What the figures sum of the day tallies' columns (tallies.sums): the flows under their own
-# names; the state with the sweep's marked_late as late (the unswept deadlines added to it).
+# What the figures sum of the tallies' columns (tallies.sums): the day tallies' flows under their
+# own names; the open tallies' state with the sweep's marked_late as late (the unswept deadlines
+# added to it).
 FLOW_COLUMNS = {name: name for name in tallies.FLOWS}
 STATE_COLUMNS = {
     "open": "open",

@@ -69,7 +69,7 @@ def _colour(now: datetime.datetime, report: SweepReport) -> None:
         )
         for start in range(0, len(red), BATCH):
             chunk = red[start : start + BATCH]
-            # A bulk write sends no signals: the day tallies' marked-late counts are told.
+            # A bulk write sends no signals: the open tallies' marked-late counts are told.
             with tallies.tracking(chunk):
                 report.red += Case.objects.filter(pk__in=chunk, due_at__lt=now).update(
                     timeliness=Timeliness.RED
@@ -83,6 +83,7 @@ def _colour(now: datetime.datetime, report: SweepReport) -> None:
         )
         for start in range(0, len(amber), BATCH):
             chunk = amber[start : start + BATCH]
+            # Untracked: amber counts in no tally (only red does, as marked late).
             report.amber += Case.objects.filter(pk__in=chunk, timeliness=Timeliness.NORMAL).update(
                 timeliness=Timeliness.AMBER
             )

@@ -349,11 +349,13 @@ def _late_cases(user: User, scope: Scope, now: datetime.datetime) -> dict[str, A
         )
     else:
         # A region's or a department's: the figures' count of the open cases now (their open
-        # tallies), not a read of every open case of a province.
+        # tallies), not a read of every open case of a province. A department's wherever they
+        # are (one of its cases may be in another region), as listed below.
+        department = scope.department.pk if scope.department is not None else None
         state = case_figures.open_now(
             user=user,
-            region=scope.region_code,
-            lead_department_id=scope.department.pk if scope.department is not None else None,
+            region="" if department is not None else scope.region_code,
+            lead_department_id=department,
             now=now,
         )
         counts = {"open": state.open, "late": state.late, "escalated": state.escalated}

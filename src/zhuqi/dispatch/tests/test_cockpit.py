@@ -172,6 +172,22 @@ def test_the_late_cases_are_listed_longest_late_first_then_those_marked_late(
 
 
 @pytest.mark.django_db
+def test_a_departments_late_cases_count_what_it_lists_wherever_they_are(
+    desk: Desk, cast: Cast, clock: Clock
+) -> None:
+    department = cast.handler.department
+    # Datong's demand led by the Huolinguole department: outside its region, still its case.
+    away = desk.assigned(department, at(3, 3), deadline=datetime.date(2025, 3, 4), enterprise=cast.datong)
+    here = desk.assigned(department, at(3, 3), deadline=datetime.date(2025, 3, 5))
+    desk.assigned(department, at(3, 3), deadline=datetime.date(2025, 3, 31))  # not late
+    clock.set(at(3, 20))
+    for user in (cast.coordinator, cast.handler):
+        late = _figures(user, scope=f"department:{department.pk}")["late_cases"]
+        assert [row["id"] for row in late["rows"]] == [away.pk, here.pk]
+        assert (late["open"], late["late"]) == (3, 2), user.username
+
+
+@pytest.mark.django_db
 def test_a_regions_sections_are_counted_once_and_kept_for_its_readers(
     desk: Desk, cast: Cast, clock: Clock
 ) -> None:
