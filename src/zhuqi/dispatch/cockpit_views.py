@@ -298,12 +298,15 @@ def cockpit_page(request: HttpRequest) -> HttpResponse:
 
 
 def _sections(figures: dict[str, Any]) -> dict[str, Any]:
+    cases = figures.get("cases")
+    # As of when the kept figures were counted (dispatch.snapshots: up to five minutes, or an hour
+    # for a past period, before this reading), not the moment of the reading.
+    counted = (cases or {}).get("counted_at") or figures["generated_at"]
     context: dict[str, Any] = {
         "scope_label": figures["scope"]["label"],
         "period_label": figures["period_label"],
-        "generated_at": formats.date_format(timezone.localtime(figures["generated_at"]), _("Y年n月j日 H:i")),
+        "generated_at": formats.date_format(timezone.localtime(counted), _("Y年n月j日 H:i")),
     }
-    cases = figures.get("cases")
     late = figures.get("late_cases")
     if cases:
         total = cases["total"]

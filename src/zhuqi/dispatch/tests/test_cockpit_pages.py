@@ -164,6 +164,20 @@ def test_a_handler_sees_its_own_department(cast: Cast) -> None:
     ]
 
 
+def test_the_cockpit_says_when_its_kept_figures_were_counted(cast: Cast, monkeypatch: Any) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    first = timezone.now().replace(second=0, microsecond=0)
+    html = page(cast.coordinator, COCKPIT, period="2026-Q3")
+    when = html.split('data-testid="cockpit-when"', 1)[1].split("</p>", 1)[0]
+    # Read again four minutes later: the figures kept from the first reading, and their time.
+    monkeypatch.setattr(timezone, "now", lambda: first + datetime.timedelta(minutes=4))
+    again = page(cast.coordinator, COCKPIT, period="2026-Q3")
+    assert again.split('data-testid="cockpit-when"', 1)[1].split("</p>", 1)[0] == when
+
+
 def test_the_cockpit_in_english(cast: Cast) -> None:
     client = client_for(cast.coordinator)
     client.cookies["django_language"] = "en"
