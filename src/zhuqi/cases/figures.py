@@ -301,9 +301,7 @@ def _state_measures(end: datetime.datetime, now: datetime.datetime | None) -> tu
         "open": Count("pk", filter=still_open),
         "late": Count("pk", filter=still_open & late),
         "escalated": Count("pk", filter=still_open & ~Q(escalation_level=Escalation.NONE)),
-        "supervised": Count(
-            "pk", filter=still_open & Q(escalation_level__in=[Escalation.SUPERVISION, Escalation.NOTICE])
-        ),
+        "supervised": Count("pk", filter=still_open & Q(escalation_level__in=tallies.SUPERVISED)),
         "flagged": Count("pk", filter=still_open & Q(flagged_for_notice=True)),
     }
     return still_open, aggregates
@@ -571,6 +569,14 @@ def figures_for(
     return figures
 
 
+def _summed(counted: dict[Any, dict[str, int]], *, key: str | None, name: str) -> FigureRow:
+    """One row adding up _counts' groups."""
+    total = FigureRow(key=key, name=name)
+    for values in counted.values():
+        total.add(FigureRow(key=None, name="", **values))
+    return total
+
+
 def open_now(
     *,
     user: User,
@@ -601,10 +607,7 @@ def open_now(
         tallied=tallied,
         with_flows=False,
     )
-    total = FigureRow(key=None, name="合计")
-    for values in counted.values():
-        total.add(FigureRow(key=None, name="", **values))
-    return total
+    return _summed(counted, key=None, name="合计")
 
 
 def totals_for_periods(
@@ -638,10 +641,7 @@ def totals_for_periods(
             with_state=False,
             reached=reached,
         )
-        total = FigureRow(key=period.key, name=period.label)
-        for values in counted.values():
-            total.add(FigureRow(key=None, name="", **values))
-        totals.append(total)
+        totals.append(_summed(counted, key=period.key, name=period.label))
     return totals
 
 
